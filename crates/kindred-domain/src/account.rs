@@ -1,0 +1,210 @@
+//! Accounts: who someone is within one association.
+
+use std::fmt;
+
+/// What a member may do beyond taking part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccountRole {
+    Admin,
+    Moderator,
+    Professional,
+    Member,
+}
+
+impl AccountRole {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "admin" => Some(Self::Admin),
+            "moderator" => Some(Self::Moderator),
+            "professional" => Some(Self::Professional),
+            "member" => Some(Self::Member),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Moderator => "moderator",
+            Self::Professional => "professional",
+            Self::Member => "member",
+        }
+    }
+}
+
+/// Where an account stands in admission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccountStatus {
+    EmailUnconfirmed,
+    Unverified,
+    Active,
+    Suspended,
+}
+
+impl AccountStatus {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "email_unconfirmed" => Some(Self::EmailUnconfirmed),
+            "unverified" => Some(Self::Unverified),
+            "active" => Some(Self::Active),
+            "suspended" => Some(Self::Suspended),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EmailUnconfirmed => "email_unconfirmed",
+            Self::Unverified => "unverified",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+        }
+    }
+}
+
+/// An e-mail address, trimmed. Compared case-insensitively via [`EmailAddress::key`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("is not an e-mail address (like name@example.org)")]
+pub struct EmailError;
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, EmailError> {
+        let s = raw.trim();
+        let (local, domain) = s.rsplit_once('@').ok_or(EmailError)?;
+        let ok = !local.is_empty()
+            && local.len() <= 64
+            && s.len() <= 254
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+            && !local.contains('@');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(EmailError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form used for uniqueness and look-up.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl fmt::Debug for EmailAddress {
+    // Never print an address into logs by accident.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EmailAddress(..)")
+    }
+}
+
+/// The name a member is known by; always visible to verified members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pseudonym(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PseudonymError {
+    #[error("must be 3 to 32 characters long")]
+    Length,
+    #[error("may hold letters, digits, spaces and . _ - only, and must start with a letter or digit")]
+    Characters,
+}
+
+impl Pseudonym {
+    pub fn parse(raw: &str) -> Result<Self, PseudonymError> {
+        let s = raw.trim();
+        let count = s.chars().count();
+        if !(3..=32).contains(&count) {
+            return Err(PseudonymError::Length);
+        }
+        let chars_ok = s
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '.' || c == '_' || c == '-');
+        let starts_ok = s.chars().next().is_some_and(char::is_alphanumeric);
+        if !chars_ok || !starts_ok || s.contains("  ") {
+            return Err(PseudonymError::Characters);
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form used for case-insensitive uniqueness.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A password a member chose; kept only until it is hashed.
+pub struct Password(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("must be at least 10 characters long")]
+    TooShort,
+    #[error("must be at most 1024 characters long")]
+    TooLong,
+}
+
+impl Password {
+    /// NIST 800-63B: a minimum length, no composition rules.
+    pub fn parse(raw: &str) -> Result<Self, PasswordError> {
+        let count = raw.chars().count();
+        if count < 10 {
+            return Err(PasswordError::TooShort);
+        }
+        if raw.len() > 1024 {
+            return Err(PasswordError::TooLong);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(EmailAddress::parse(" a.b@example.org ").is_ok());
+        for bad in ["", "a", "a@b", "@example.org", "a@.org", "a b@example.org", "a@example.org."] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(EmailAddress::parse("A@Example.ORG").map(|e| e.key()), Ok("a@example.org".into()));
+    }
+
+    #[test]
+    fn pseudonyms() {
+        assert!(Pseudonym::parse("Anna K.").is_ok());
+        assert!(Pseudonym::parse("Jörg_1").is_ok());
+        assert_eq!(Pseudonym::parse("ab"), Err(PseudonymError::Length));
+        assert_eq!(Pseudonym::parse("<script>"), Err(PseudonymError::Characters));
+        assert_eq!(Pseudonym::parse("_x_y"), Err(PseudonymError::Characters));
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(Password::parse("correct horse").is_ok());
+        assert!(matches!(Password::parse("short"), Err(PasswordError::TooShort)));
+    }
+}

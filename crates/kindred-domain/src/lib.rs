@@ -1,0 +1,23 @@
+//! Kindred's domain: parsed input types and pure rules. No I/O, no serde, no SQL.
+//!
+//! Everything that enters from outside (command line, configuration files,
+//! HTTP) is parsed into one of these types at the edge; code behind the edge
+//! can then trust it.
+
+pub mod account;
+pub mod color;
+pub mod host;
+pub mod id;
+pub mod language;
+pub mod level;
+pub mod settings;
+pub mod slug;
+pub mod tenant;
+
+pub use account::{AccountRole, AccountStatus, EmailAddress, Password, Pseudonym};
+pub use color::Color;
+pub use host::HostName;
+pub use id::{AssociationId, MemberId};
+pub use language::Language;
+pub use level::{Level, Visibility};
+pub use slug::Slug;
