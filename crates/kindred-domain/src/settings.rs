@@ -8,10 +8,17 @@ use std::fmt;
 
 /// A text in one or more languages; always holds the association's default
 /// language, which is the fallback for the others.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct LocalizedText {
     fallback: Language,
     texts: BTreeMap<Language, String>,
+}
+
+/// Equal when every language reads the same.
+impl PartialEq for LocalizedText {
+    fn eq(&self, other: &Self) -> bool {
+        Language::ALL.iter().all(|l| self.get(*l) == other.get(*l))
+    }
 }
 
 impl LocalizedText {

@@ -1,1 +1,29 @@
+//! Kindred's use cases: one function per action. Knows nothing of HTTP; the
+//! web pages, the JSON API and the command line all call these.
 
+pub mod accounts;
+pub mod association_config;
+pub mod associations;
+pub mod clock;
+pub mod passwords;
+
+pub use associations::Association;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use passwords::PasswordHasher;
+
+use kindred_store::Store;
+use std::sync::Arc;
+
+/// What every use case needs: the database, the time, the password hasher.
+#[derive(Clone)]
+pub struct Kindred {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub passwords: PasswordHasher,
+}
+
+impl Kindred {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock, passwords: PasswordHasher::new() }
+    }
+}

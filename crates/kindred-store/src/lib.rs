@@ -1,1 +1,115 @@
+//! All SQL of Kindred. One [`Store`] over either SQLite or PostgreSQL; the
+//! same query text runs on both (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`), and a backend-specific arm exists only where the dialects
+//! differ.
+//!
+//! Invariant: every table that belongs to an association has an
+//! `association_id` column, and every query on it filters by that column.
 
+mod associations;
+mod connect;
+mod error;
+mod members;
+
+pub use associations::{AssociationRecord, NewAssociation};
+pub use connect::Backend;
+pub use error::{Conflict, StoreError};
+pub use members::{MemberRecord, NewMember};
+
+use sqlx::{PgPool, SqlitePool};
+
+/// The database, whichever it is.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+#[derive(Clone)]
+enum Pools {
+    /// SQLite allows one writer at a time; a dedicated one-connection pool
+    /// for writes avoids `SQLITE_BUSY` on lock upgrades, while readers run
+    /// in parallel under WAL.
+    Sqlite { reader: SqlitePool, writer: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the pool for reads.
+macro_rules! read {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pools {
+            $crate::Pools::Sqlite { reader: $pool, .. } => $body,
+            $crate::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$pool` bound to the pool for writes.
+macro_rules! write {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pools {
+            $crate::Pools::Sqlite { writer: $pool, .. } => $body,
+            $crate::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+
+pub(crate) use {read, write};
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations; running it again changes nothing.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
+            Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// For readiness: can we run a query?
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Tables and their columns, for the migration parity test.
+    pub async fn schema(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows: Vec<(String, String)> = match &self.pools {
+            Pools::Sqlite { reader, .. } => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                     ORDER BY m.name, p.name",
+                )
+                .fetch_all(reader)
+                .await?
+            }
+            Pools::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' \
+                     ORDER BY table_name, column_name",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { reader, writer } => {
+                writer.close().await;
+                reader.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,752 @@
+//! The association configuration file (TOML, see docs/association-config.md)
+//! and its stored form (the same structure as JSON, with every default filled
+//! in, so that a later change of a default does not change an existing
+//! association).
+//!
+//! `Raw*` types mirror the file; [`build`] turns them into the domain's
+//! [`AssociationSettings`] or says which setting is wrong and why.
+
+use kindred_domain::settings::{
+    standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
+    Condition, Creators, CrisisContact, FieldKind, LocalizedText, MessagingPolicy, Policies, ProfileField,
+    SecondFactorRule, STANDARD_FIELDS,
+};
+use kindred_domain::{Color, HostName, Language, Level, Visibility};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A wrong setting: where it is and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{setting}: {problem}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub problem: String,
+}
+
+fn wrong(setting: impl fmt::Display, problem: impl fmt::Display) -> ConfigError {
+    ConfigError { setting: setting.to_string(), problem: problem.to_string() }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    languages: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hosts: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    welcome: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    branding: Option<RawBranding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    levels: Option<Vec<RawLevel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    catalog: Option<RawCatalog>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile_fields: Option<Vec<RawField>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    admission: Option<RawAdmission>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    policies: Option<RawPolicies>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crisis_contacts: Option<Vec<RawCrisisContact>>,
+}
+
+/// One string for every language, or one per language code.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+enum RawText {
+    One(String),
+    Many(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawBranding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    accent_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    logo: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    level: i64,
+    name: RawText,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    roles: Option<Vec<RawEntry>>,
+    #[serde(default)]
+    conditions: Vec<RawCondition>,
+    #[serde(default)]
+    therapies: Vec<RawEntry>,
+    #[serde(default)]
+    medications: Vec<RawEntry>,
+    #[serde(default)]
+    symptoms: Vec<RawEntry>,
+    #[serde(default)]
+    regions: Vec<RawEntry>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    code: String,
+    name: RawText,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    code: String,
+    name: RawText,
+    #[serde(default)]
+    forms: Vec<RawEntry>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_level: Option<RawVisibility>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_level: Option<RawVisibility>,
+}
+
+/// `1`..`4` or `"private"`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+enum RawVisibility {
+    Number(i64),
+    Text(String),
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmission {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    procedures: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    terms_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    second_factor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicies {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    messaging: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    group_creation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    event_creation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    count_threshold: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrisisContact {
+    name: RawText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// A logo read from disk, checked.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub bytes: Vec<u8>,
+    pub media_type: &'static str,
+}
+
+const MAX_LOGO_BYTES: usize = 256 * 1024;
+const MAX_TEXT_CHARS: usize = 4000;
+
+/// Parses a configuration file's text. `file` names it in error messages.
+pub fn parse_toml(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let message = e.message().replace('\n', " ");
+        match line {
+            Some(line) => wrong(format!("{file}, line {line}"), message),
+            None => wrong(file, message),
+        }
+    })
+}
+
+/// Reads and parses a configuration file, logo included.
+pub fn load_file(path: &Path, name_override: Option<&str>) -> Result<(AssociationSettings, Option<Logo>), ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| wrong(&shown, format!("cannot be read: {e}")))?;
+    let raw = parse_toml(&text, &shown)?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let logo = match raw.branding.as_ref().and_then(|b| b.logo.as_deref()) {
+        Some(file) => Some(read_logo(&base.join(file), "branding.logo")?),
+        None => None,
+    };
+    let settings = build(raw, name_override)?;
+    Ok((settings, logo))
+}
+
+/// Checks a logo file: a PNG, or an SVG without scripts or outside references.
+pub fn read_logo(path: &PathBuf, setting: &str) -> Result<Logo, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|e| wrong(setting, format!("{} cannot be read: {e}", path.display())))?;
+    check_logo(bytes, setting)
+}
+
+pub fn check_logo(bytes: Vec<u8>, setting: &str) -> Result<Logo, ConfigError> {
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(wrong(setting, "the logo is larger than 256 KiB"));
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(Logo { bytes, media_type: "image/png" });
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| wrong(setting, "the logo must be an SVG or PNG file"))?;
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("<svg") {
+        return Err(wrong(setting, "the logo must be an SVG or PNG file"));
+    }
+    let forbidden = ["<script", "javascript:", "<foreignobject", "href=\"http", "href='http", "url(http", "@import"];
+    if forbidden.iter().any(|f| lower.contains(f)) || lower.contains(" on") && has_event_handler(&lower) {
+        return Err(wrong(setting, "the SVG logo must not contain scripts, event handlers or references to other sites"));
+    }
+    Ok(Logo { bytes, media_type: "image/svg+xml" })
+}
+
+/// Finds attributes such as `onload=` in an SVG.
+fn has_event_handler(lower: &str) -> bool {
+    lower.match_indices(" on").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        name_len > 0 && rest[name_len..].trim_start().starts_with('=')
+    })
+}
+
+/// Turns the raw file into checked settings. `name_override` (the command
+/// line's `--name`) wins over the file's `name`.
+pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationSettings, ConfigError> {
+    let default_language = match &raw.default_language {
+        Some(code) => Language::parse(code).ok_or_else(|| wrong("default_language", "must be one of de, en, nl"))?,
+        None => Language::En,
+    };
+    let languages = match &raw.languages {
+        Some(codes) => {
+            let mut languages = Vec::new();
+            for (i, code) in codes.iter().enumerate() {
+                let language =
+                    Language::parse(code).ok_or_else(|| wrong(format!("languages[{i}]"), "must be one of de, en, nl"))?;
+                if languages.contains(&language) {
+                    return Err(wrong(format!("languages[{i}]"), format!("{code} is listed twice")));
+                }
+                languages.push(language);
+            }
+            if !languages.contains(&default_language) {
+                return Err(wrong("languages", "must contain default_language"));
+            }
+            languages
+        }
+        None => {
+            let mut all = vec![default_language];
+            all.extend(Language::ALL.iter().filter(|l| **l != default_language));
+            all
+        }
+    };
+    let text = |raw: &RawText, setting: &str| localized(raw, setting, default_language, &languages);
+
+    let name = match (name_override, &raw.name) {
+        (Some(name), _) => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 200 {
+                return Err(wrong("name", "must be 1 to 200 characters long"));
+            }
+            LocalizedText::uniform(name)
+        }
+        (None, Some(raw_name)) => text(raw_name, "name")?,
+        (None, None) => return Err(wrong("name", "is missing")),
+    };
+
+    let mut hosts = Vec::new();
+    for (i, host) in raw.hosts.iter().flatten().enumerate() {
+        let parsed = HostName::parse(host).map_err(|e| wrong(format!("hosts[{i}]"), format!("{host:?} {e}")))?;
+        if hosts.contains(&parsed) {
+            return Err(wrong(format!("hosts[{i}]"), format!("{host} is listed twice")));
+        }
+        hosts.push(parsed);
+    }
+
+    let welcome = raw.welcome.as_ref().map(|w| text(w, "welcome")).transpose()?;
+
+    let branding = raw.branding.unwrap_or_default();
+    let color = |value: &Option<String>, setting: &str, default: &str| {
+        let value = value.as_deref().unwrap_or(default);
+        Color::parse_readable_on_white(value).map_err(|e| wrong(setting, format!("{value:?} {e}")))
+    };
+    let branding = Branding {
+        primary: color(&branding.primary_color, "branding.primary_color", "#1f4e79")?,
+        accent: color(&branding.accent_color, "branding.accent_color", "#8a3b12")?,
+    };
+
+    let levels = build_levels(raw.levels.as_deref(), &text)?;
+    let catalog = build_catalog(raw.catalog.unwrap_or_default(), &text)?;
+    let profile_fields = build_fields(raw.profile_fields.as_deref(), &text)?;
+    let admission = build_admission(raw.admission.unwrap_or_default())?;
+    let policies = build_policies(raw.policies.unwrap_or_default())?;
+
+    let mut crisis_contacts = Vec::new();
+    for (i, contact) in raw.crisis_contacts.iter().flatten().enumerate() {
+        let setting = format!("crisis_contacts[{i}]");
+        if contact.phone.is_none() && contact.url.is_none() {
+            return Err(wrong(&setting, "needs a phone number or a url"));
+        }
+        if let Some(url) = &contact.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
+                return Err(wrong(format!("{setting}.url"), "must be a web address starting with https://"));
+            }
+        }
+        if let Some(phone) = &contact.phone {
+            let ok = phone.chars().all(|c| c.is_ascii_digit() || " +-()/".contains(c))
+                && phone.chars().any(|c| c.is_ascii_digit());
+            if !ok {
+                return Err(wrong(format!("{setting}.phone"), "must be a phone number (digits, spaces, + - ( ) /)"));
+            }
+        }
+        crisis_contacts.push(CrisisContact {
+            name: text(&contact.name, &format!("{setting}.name"))?,
+            phone: contact.phone.clone(),
+            url: contact.url.clone(),
+        });
+    }
+
+    Ok(AssociationSettings {
+        name,
+        default_language,
+        languages,
+        hosts,
+        welcome,
+        branding,
+        levels,
+        catalog,
+        profile_fields,
+        admission,
+        policies,
+        crisis_contacts,
+    })
+}
+
+fn localized(
+    raw: &RawText,
+    setting: &str,
+    default_language: Language,
+    languages: &[Language],
+) -> Result<LocalizedText, ConfigError> {
+    let check = |s: &str, at: &str| {
+        let s = s.trim();
+        if s.is_empty() {
+            Err(wrong(at, "must not be empty"))
+        } else if s.chars().count() > MAX_TEXT_CHARS {
+            Err(wrong(at, format!("is longer than {MAX_TEXT_CHARS} characters")))
+        } else {
+            Ok(s.to_owned())
+        }
+    };
+    let texts = match raw {
+        RawText::One(s) => {
+            let s = check(s, setting)?;
+            languages.iter().map(|l| (*l, s.clone())).collect()
+        }
+        RawText::Many(map) => {
+            let mut texts = BTreeMap::new();
+            for (code, s) in map {
+                let at = format!("{setting}.{code}");
+                let language = Language::parse(code).ok_or_else(|| wrong(&at, "is not a language (de, en, nl)"))?;
+                texts.insert(language, check(s, &at)?);
+            }
+            texts
+        }
+    };
+    LocalizedText::new(default_language, texts)
+        .ok_or_else(|| wrong(setting, format!("needs a text in the default language ({})", default_language.code())))
+}
+
+type TextFn<'a> = dyn Fn(&RawText, &str) -> Result<LocalizedText, ConfigError> + 'a;
+
+fn build_levels(raw: Option<&[RawLevel]>, text: &TextFn) -> Result<[LocalizedText; 4], ConfigError> {
+    let mut levels = [
+        LocalizedText::builtin("Community", "Gemeinschaft", "Gemeenschap"),
+        LocalizedText::builtin("Acquainted", "Bekannte", "Bekenden"),
+        LocalizedText::builtin("Trusted", "Vertraute", "Vertrouwd"),
+        LocalizedText::builtin("Personal", "Persönlich", "Persoonlijk"),
+    ];
+    let Some(raw) = raw else { return Ok(levels) };
+    let mut seen = HashSet::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let setting = format!("levels[{i}]");
+        let level = Level::from_number(entry.level).ok_or_else(|| wrong(format!("{setting}.level"), "must be 1, 2, 3 or 4"))?;
+        if !seen.insert(level) {
+            return Err(wrong(format!("{setting}.level"), format!("level {} is named twice", entry.level)));
+        }
+        levels[usize::from(level.number() - 1)] = text(&entry.name, &format!("{setting}.name"))?;
+    }
+    Ok(levels)
+}
+
+fn build_entries(raw: &[RawEntry], setting: &str, text: &TextFn) -> Result<Vec<CatalogEntry>, ConfigError> {
+    let mut entries: Vec<CatalogEntry> = Vec::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let at = format!("{setting}[{i}]");
+        let code = Code::parse(&entry.code).map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", entry.code)))?;
+        if entries.iter().any(|e| e.code == code) {
+            return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
+        }
+        entries.push(CatalogEntry { code, name: text(&entry.name, &format!("{at}.name"))? });
+    }
+    Ok(entries)
+}
+
+fn build_catalog(raw: RawCatalog, text: &TextFn) -> Result<Catalog, ConfigError> {
+    let roles = match &raw.roles {
+        Some(roles) => build_entries(roles, "catalog.roles", text)?,
+        None => vec![
+            builtin_entry("patient", "Patient", "Betroffene", "Patiënt"),
+            builtin_entry("relative", "Relative", "Angehörige", "Naaste"),
+            builtin_entry("carer", "Carer", "Pflegende", "Mantelzorger"),
+            builtin_entry("professional", "Professional", "Fachkraft", "Professional"),
+        ],
+    };
+    let mut conditions: Vec<Condition> = Vec::new();
+    for (i, condition) in raw.conditions.iter().enumerate() {
+        let at = format!("catalog.conditions[{i}]");
+        let code =
+            Code::parse(&condition.code).map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", condition.code)))?;
+        if conditions.iter().any(|c| c.code == code) {
+            return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
+        }
+        conditions.push(Condition {
+            code,
+            name: text(&condition.name, &format!("{at}.name"))?,
+            forms: build_entries(&condition.forms, &format!("{at}.forms"), text)?,
+        });
+    }
+    Ok(Catalog {
+        roles,
+        conditions,
+        therapies: build_entries(&raw.therapies, "catalog.therapies", text)?,
+        medications: build_entries(&raw.medications, "catalog.medications", text)?,
+        symptoms: build_entries(&raw.symptoms, "catalog.symptoms", text)?,
+        regions: build_entries(&raw.regions, "catalog.regions", text)?,
+    })
+}
+
+fn builtin_entry(code: &str, en: &str, de: &str, nl: &str) -> CatalogEntry {
+    CatalogEntry { code: Code::parse(code).unwrap_or_else(|_| unreachable_code()), name: LocalizedText::builtin(en, de, nl) }
+}
+
+/// Built-in codes are literals checked by the tests; this is never reached.
+fn unreachable_code() -> Code {
+    Code::parse("invalid").unwrap_or_else(|_| unreachable_code())
+}
+
+fn parse_visibility(raw: &RawVisibility, setting: &str) -> Result<Visibility, ConfigError> {
+    let parsed = match raw {
+        RawVisibility::Number(n) => Level::from_number(*n).map(Visibility::Level),
+        RawVisibility::Text(s) => Visibility::parse(s),
+    };
+    parsed.ok_or_else(|| wrong(setting, "must be 1, 2, 3, 4 or \"private\""))
+}
+
+fn build_fields(raw: Option<&[RawField]>, text: &TextFn) -> Result<Vec<ProfileField>, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(STANDARD_FIELDS
+            .iter()
+            .map(|f| ProfileField {
+                code: Code::parse(f.code).unwrap_or_else(|_| unreachable_code()),
+                name: LocalizedText::builtin(f.names[0], f.names[1], f.names[2]),
+                kind: f.kind,
+                health: f.health,
+                default_visibility: Visibility::Private,
+                min_visibility: Visibility::Level(Level::Community),
+            })
+            .collect());
+    };
+    let mut fields: Vec<ProfileField> = Vec::new();
+    for (i, field) in raw.iter().enumerate() {
+        let at = format!("profile_fields[{i}]");
+        let code = Code::parse(&field.code).map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", field.code)))?;
+        if fields.iter().any(|f| f.code == code) {
+            return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
+        }
+        let standard = standard_field(code.as_str());
+        let kind = match (standard, field.kind.as_deref()) {
+            (Some(s), None) => s.kind,
+            (Some(s), Some(kind)) if kind == s.kind.as_str() => s.kind,
+            (Some(s), Some(_)) => {
+                return Err(wrong(format!("{at}.kind"), format!("the standard field {code} is always {}", s.kind.as_str())))
+            }
+            (None, Some(kind)) => FieldKind::parse_custom(kind).ok_or_else(|| {
+                wrong(format!("{at}.kind"), "must be text, long_text, year, email or phone for an association's own field")
+            })?,
+            (None, None) => return Err(wrong(format!("{at}.kind"), "is missing (an association's own field needs one)")),
+        };
+        let name = match (&field.name, standard) {
+            (Some(name), _) => text(name, &format!("{at}.name"))?,
+            (None, Some(s)) => LocalizedText::builtin(s.names[0], s.names[1], s.names[2]),
+            (None, None) => return Err(wrong(format!("{at}.name"), "is missing (an association's own field needs one)")),
+        };
+        let default_visibility = match &field.default_level {
+            Some(v) => parse_visibility(v, &format!("{at}.default_level"))?,
+            None => Visibility::Private,
+        };
+        let min_visibility = match &field.min_level {
+            Some(v) => parse_visibility(v, &format!("{at}.min_level"))?,
+            None => Visibility::Level(Level::Community),
+        };
+        if min_visibility > default_visibility {
+            return Err(wrong(
+                format!("{at}.default_level"),
+                format!("{default_visibility} is more open than min_level {min_visibility}"),
+            ));
+        }
+        fields.push(ProfileField {
+            code,
+            name,
+            kind,
+            health: standard.is_some_and(|s| s.health),
+            default_visibility,
+            min_visibility,
+        });
+    }
+    Ok(fields)
+}
+
+fn build_admission(raw: RawAdmission) -> Result<Admission, ConfigError> {
+    let mut procedures = Vec::new();
+    for (i, code) in raw.procedures.unwrap_or_else(|| vec!["manual".into()]).iter().enumerate() {
+        let procedure = AdmissionProcedure::parse(code).ok_or_else(|| {
+            wrong(format!("admission.procedures[{i}]"), "must be member_number, letter, invitation or manual")
+        })?;
+        if !procedures.contains(&procedure) {
+            procedures.push(procedure);
+        }
+    }
+    let terms_version = raw.terms_version.unwrap_or_else(|| "1".into());
+    if terms_version.trim().is_empty() || terms_version.len() > 40 {
+        return Err(wrong("admission.terms_version", "must be 1 to 40 characters long"));
+    }
+    let second_factor = match raw.second_factor.as_deref() {
+        Some(s) => SecondFactorRule::parse(s)
+            .ok_or_else(|| wrong("admission.second_factor", "must be none, staff or everyone"))?,
+        None => SecondFactorRule::None,
+    };
+    Ok(Admission { procedures, terms_version, second_factor })
+}
+
+fn build_policies(raw: RawPolicies) -> Result<Policies, ConfigError> {
+    let messaging = match raw.messaging.as_deref() {
+        Some(s) => MessagingPolicy::parse(s)
+            .ok_or_else(|| wrong("policies.messaging", "must be anyone, contacts or contacts_and_groups"))?,
+        None => MessagingPolicy::ContactsAndGroups,
+    };
+    let creators = |value: Option<&str>, setting: &str| match value {
+        Some(s) => Creators::parse(s).ok_or_else(|| wrong(setting, "must be members, moderators or admins")),
+        None => Ok(Creators::Moderators),
+    };
+    let count_threshold = raw.count_threshold.unwrap_or(5);
+    if !(2..=100).contains(&count_threshold) {
+        return Err(wrong("policies.count_threshold", "must be between 2 and 100"));
+    }
+    Ok(Policies {
+        messaging,
+        group_creation: creators(raw.group_creation.as_deref(), "policies.group_creation")?,
+        event_creation: creators(raw.event_creation.as_deref(), "policies.event_creation")?,
+        count_threshold: count_threshold as u32,
+    })
+}
+
+// ---- stored form ----------------------------------------------------------
+
+fn raw_text(text: &LocalizedText) -> RawText {
+    RawText::Many(text.texts().iter().map(|(l, s)| (l.code().to_owned(), s.clone())).collect())
+}
+
+fn raw_entries(entries: &[CatalogEntry]) -> Vec<RawEntry> {
+    entries.iter().map(|e| RawEntry { code: e.code.to_string(), name: raw_text(&e.name) }).collect()
+}
+
+fn raw_visibility(v: Visibility) -> RawVisibility {
+    match v {
+        Visibility::Level(level) => RawVisibility::Number(i64::from(level.number())),
+        Visibility::Private => RawVisibility::Text("private".into()),
+    }
+}
+
+/// The settings as stored in the database: JSON, every value explicit.
+pub fn to_stored(settings: &AssociationSettings) -> String {
+    let raw = RawConfig {
+        name: Some(raw_text(&settings.name)),
+        default_language: Some(settings.default_language.code().into()),
+        languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),
+        hosts: Some(settings.hosts.iter().map(|h| h.to_string()).collect()),
+        welcome: settings.welcome.as_ref().map(raw_text),
+        branding: Some(RawBranding {
+            primary_color: Some(settings.branding.primary.to_string()),
+            accent_color: Some(settings.branding.accent.to_string()),
+            logo: None,
+        }),
+        levels: Some(
+            Level::ALL
+                .iter()
+                .zip(settings.levels.iter())
+                .map(|(level, name)| RawLevel { level: i64::from(level.number()), name: raw_text(name) })
+                .collect(),
+        ),
+        catalog: Some(RawCatalog {
+            roles: Some(raw_entries(&settings.catalog.roles)),
+            conditions: settings
+                .catalog
+                .conditions
+                .iter()
+                .map(|c| RawCondition { code: c.code.to_string(), name: raw_text(&c.name), forms: raw_entries(&c.forms) })
+                .collect(),
+            therapies: raw_entries(&settings.catalog.therapies),
+            medications: raw_entries(&settings.catalog.medications),
+            symptoms: raw_entries(&settings.catalog.symptoms),
+            regions: raw_entries(&settings.catalog.regions),
+        }),
+        profile_fields: Some(
+            settings
+                .profile_fields
+                .iter()
+                .map(|f| RawField {
+                    code: f.code.to_string(),
+                    name: Some(raw_text(&f.name)),
+                    kind: Some(f.kind.as_str().into()),
+                    default_level: Some(raw_visibility(f.default_visibility)),
+                    min_level: Some(raw_visibility(f.min_visibility)),
+                })
+                .collect(),
+        ),
+        admission: Some(RawAdmission {
+            procedures: Some(settings.admission.procedures.iter().map(|p| p.as_str().to_owned()).collect()),
+            terms_version: Some(settings.admission.terms_version.clone()),
+            second_factor: Some(settings.admission.second_factor.as_str().into()),
+        }),
+        policies: Some(RawPolicies {
+            messaging: Some(settings.policies.messaging.as_str().into()),
+            group_creation: Some(settings.policies.group_creation.as_str().into()),
+            event_creation: Some(settings.policies.event_creation.as_str().into()),
+            count_threshold: Some(i64::from(settings.policies.count_threshold)),
+        }),
+        crisis_contacts: Some(
+            settings
+                .crisis_contacts
+                .iter()
+                .map(|c| RawCrisisContact { name: raw_text(&c.name), phone: c.phone.clone(), url: c.url.clone() })
+                .collect(),
+        ),
+    };
+    serde_json::to_string(&raw).unwrap_or_default()
+}
+
+/// Reads settings back from their stored form.
+pub fn from_stored(json: &str) -> Result<AssociationSettings, ConfigError> {
+    let raw: RawConfig = serde_json::from_str(json).map_err(|e| wrong("stored settings", e))?;
+    build(raw, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<AssociationSettings, ConfigError> {
+        build(parse_toml(text, "test.toml")?, Some("Test"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let s = parse("").map_err(|e| e.to_string());
+        let s = match s {
+            Ok(s) => s,
+            Err(e) => return assert!(false, "{e}"),
+        };
+        assert_eq!(s.default_language, Language::En);
+        assert_eq!(s.languages.len(), 3);
+        assert_eq!(s.profile_fields.len(), STANDARD_FIELDS.len());
+        assert!(s.profile_fields.iter().all(|f| f.default_visibility == Visibility::Private));
+        assert_eq!(s.catalog.roles.len(), 4);
+        assert_eq!(s.policies.count_threshold, 5);
+        assert_eq!(s.level_name(Level::Trusted, Language::De), "Vertraute");
+    }
+
+    #[test]
+    fn stored_form_round_trips() {
+        let examples = [include_str!("../../../examples/ms-society.toml"), include_str!("../../../examples/parkinson.toml")];
+        for example in examples {
+            let settings = parse(example);
+            assert!(settings.is_ok(), "{settings:?}");
+            if let Ok(settings) = settings {
+                let stored = to_stored(&settings);
+                assert_eq!(from_stored(&stored), Ok(settings));
+            }
+        }
+    }
+
+    fn error_of(text: &str) -> String {
+        match parse(text) {
+            Ok(_) => String::from("no error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_setting() {
+        assert!(error_of("default_language = \"fr\"").starts_with("default_language:"));
+        assert!(error_of("languages = [\"de\"]").starts_with("languages:"));
+        assert!(error_of("colour = 1").contains("unknown field"));
+        assert!(error_of("[branding]\nprimary_color = \"#ffff00\"").starts_with("branding.primary_color:"));
+        assert!(error_of("[branding]\nprimary_color = \"yellow\"").starts_with("branding.primary_color:"));
+        assert!(error_of("[[catalog.therapies]]\ncode = \"A\"\nname = \"x\"").starts_with("catalog.therapies[0].code:"));
+        assert!(error_of("[[catalog.therapies]]\ncode = \"a\"\nname = \"x\"\n[[catalog.therapies]]\ncode = \"a\"\nname = \"y\"")
+            .contains("used twice"));
+        assert!(error_of("[[profile_fields]]\ncode = \"real_name\"\ndefault_level = 1\nmin_level = 3")
+            .starts_with("profile_fields[0].default_level:"));
+        assert!(error_of("[[profile_fields]]\ncode = \"condition\"\nkind = \"text\"").starts_with("profile_fields[0].kind:"));
+        assert!(error_of("[[profile_fields]]\ncode = \"shoe_size\"").starts_with("profile_fields[0].kind:"));
+        assert!(error_of("[[levels]]\nlevel = 5\nname = \"x\"").starts_with("levels[0].level:"));
+        assert!(error_of("[policies]\ncount_threshold = 1").starts_with("policies.count_threshold:"));
+        assert!(error_of("hosts = [\"not a host\"]").starts_with("hosts[0]:"));
+        assert!(error_of("default_language = \"de\"\nwelcome = { en = \"Hi\" }").starts_with("welcome:"));
+        assert!(error_of("name = ").starts_with("test.toml, line 1:"));
+        assert!(error_of("[admission]\nprocedures = [\"sso\"]").starts_with("admission.procedures[0]:"));
+    }
+
+    #[test]
+    fn logos_are_checked() {
+        assert!(check_logo(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>".to_vec(), "logo").is_ok());
+        assert!(check_logo(b"<svg><script>alert(1)</script></svg>".to_vec(), "logo").is_err());
+        assert!(check_logo(b"<svg onload = 'x()'></svg>".to_vec(), "logo").is_err());
+        assert!(check_logo(b"<svg><image href=\"https://evil.example/x.png\"/></svg>".to_vec(), "logo").is_err());
+        assert!(check_logo(b"GIF89a".to_vec(), "logo").is_err());
+        assert!(check_logo(vec![b' '; 300 * 1024], "logo").is_err());
+    }
+}

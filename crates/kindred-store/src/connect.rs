@@ -1,0 +1,134 @@
+use crate::{Pools, Store, StoreError};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        })
+    }
+}
+
+impl Backend {
+    /// Which backend a database URL selects; `None` for anything else.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// The URL with any password replaced, fit for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{user}@{host}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Store {
+    /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        match Backend::of_url(url) {
+            Some(Backend::Sqlite) => connect_sqlite(url).await,
+            Some(Backend::Postgres) => connect_postgres(url).await,
+            None => Err(StoreError::Connect {
+                backend: Backend::Sqlite,
+                url: redact_url(url),
+                reason: "the URL must start with sqlite:// or postgres://".into(),
+            }),
+        }
+    }
+}
+
+async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
+    let failed = |reason: String| StoreError::Connect { backend: Backend::Sqlite, url: redact_url(url), reason };
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| failed(e.to_string()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let reader = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.read_only(false))
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    check_sqlite(&writer).await?;
+    Ok(Store { pools: Pools::Sqlite { reader, writer } })
+}
+
+/// Refuses to run on a SQLite connection without WAL or foreign keys:
+/// both are needed for correctness, not only for speed.
+async fn check_sqlite(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
+    let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(pool).await?;
+    if !journal.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::UnsafeSqlite(format!("journal_mode is {journal}, not WAL")));
+    }
+    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(pool).await?;
+    if foreign_keys != 1 {
+        return Err(StoreError::UnsafeSqlite("foreign keys are off".into()));
+    }
+    let (timeout,): (i64,) = sqlx::query_as("PRAGMA busy_timeout").fetch_one(pool).await?;
+    if timeout <= 0 {
+        return Err(StoreError::UnsafeSqlite("busy_timeout is not set".into()));
+    }
+    Ok(())
+}
+
+async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect(url)
+        .await
+        .map_err(|e| StoreError::Connect { backend: Backend::Postgres, url: redact_url(url), reason: e.to_string() })?;
+    Ok(Store { pools: Pools::Postgres(pool) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://data/kindred.db"), "sqlite://data/kindred.db");
+    }
+}

@@ -1,0 +1,101 @@
+//! store::members — accounts within an association.
+
+use crate::{read, write, Store, StoreError};
+use chrono::{DateTime, Utc};
+use kindred_domain::{AccountRole, AccountStatus, AssociationId, EmailAddress, MemberId, Pseudonym};
+
+pub struct NewMember {
+    pub id: MemberId,
+    pub association_id: AssociationId,
+    pub email: EmailAddress,
+    pub pseudonym: Pseudonym,
+    pub password_hash: String,
+    pub role: AccountRole,
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRecord {
+    pub id: String,
+    pub association_id: String,
+    pub pseudonym: String,
+    pub role: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const INSERT: &str = "INSERT INTO members \
+     (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+impl Store {
+    pub async fn insert_member(&self, new: &NewMember) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            bind_member(sqlx::query(INSERT), new).execute(pool).await?;
+            Ok(())
+        })
+    }
+
+    /// Inserts many members in one transaction (demo and benchmark data).
+    pub async fn insert_members(&self, members: &[NewMember]) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for new in members {
+                bind_member(sqlx::query(INSERT), new).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn count_members(&self, association: &AssociationId) -> Result<i64, StoreError> {
+        let (count,): (i64,) = read!(self, |pool| {
+            sqlx::query_as("SELECT COUNT(*) FROM members WHERE association_id = $1")
+                .bind(association.as_str())
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(count)
+    }
+
+    pub async fn member_by_pseudonym(
+        &self,
+        association: &AssociationId,
+        pseudonym: &Pseudonym,
+    ) -> Result<Option<MemberRecord>, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, association_id, pseudonym, role, status, created_at FROM members \
+                 WHERE association_id = $1 AND pseudonym_key = $2",
+            )
+            .bind(association.as_str())
+            .bind(pseudonym.key())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+}
+
+fn bind_member<'q, DB: sqlx::Database>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    new: &'q NewMember,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(new.id.as_str())
+        .bind(new.association_id.as_str())
+        .bind(new.email.as_str())
+        .bind(new.email.key())
+        .bind(new.pseudonym.as_str())
+        .bind(new.pseudonym.key())
+        .bind(new.password_hash.as_str())
+        .bind(new.role.as_str())
+        .bind(new.status.as_str())
+        .bind(new.created_at)
+}
