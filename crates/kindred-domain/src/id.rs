@@ -88,7 +88,13 @@ mod tests {
 
     #[test]
     fn rejects_non_ids() {
-        for bad in ["", "1", "../etc/passwd", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "aaaaaaaaaaaaaaaaaaaaaaaaa1"] {
+        for bad in [
+            "",
+            "1",
+            "../etc/passwd",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "aaaaaaaaaaaaaaaaaaaaaaaaa1",
+        ] {
             assert_eq!(MemberId::parse(bad), None, "{bad}");
         }
     }

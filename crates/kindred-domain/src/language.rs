@@ -89,7 +89,10 @@ mod tests {
     #[test]
     fn picks_by_quality_then_order() {
         assert_eq!(negotiate("nl, en;q=0.8", &Language::ALL), Some(Nl));
-        assert_eq!(negotiate("fr, en;q=0.5, de;q=0.9", &Language::ALL), Some(De));
+        assert_eq!(
+            negotiate("fr, en;q=0.5, de;q=0.9", &Language::ALL),
+            Some(De)
+        );
         assert_eq!(negotiate("de-AT,de;q=0.9", &[En, De]), Some(De));
         assert_eq!(negotiate("fr", &Language::ALL), None);
         assert_eq!(negotiate("de;q=0, en", &Language::ALL), Some(En));

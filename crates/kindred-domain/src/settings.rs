@@ -24,13 +24,21 @@ impl PartialEq for LocalizedText {
 impl LocalizedText {
     /// `None` when `texts` lacks the fallback language.
     pub fn new(fallback: Language, texts: BTreeMap<Language, String>) -> Option<Self> {
-        texts.contains_key(&fallback).then_some(Self { fallback, texts })
+        texts
+            .contains_key(&fallback)
+            .then_some(Self { fallback, texts })
     }
 
     /// The same text in every language.
     pub fn uniform(text: &str) -> Self {
-        let texts = Language::ALL.iter().map(|l| (*l, text.to_owned())).collect();
-        Self { fallback: Language::En, texts }
+        let texts = Language::ALL
+            .iter()
+            .map(|l| (*l, text.to_owned()))
+            .collect();
+        Self {
+            fallback: Language::En,
+            texts,
+        }
     }
 
     /// Built-in texts, one per shipped language.
@@ -40,7 +48,10 @@ impl LocalizedText {
             (Language::De, de.to_owned()),
             (Language::Nl, nl.to_owned()),
         ]);
-        Self { fallback: Language::En, texts }
+        Self {
+            fallback: Language::En,
+            texts,
+        }
     }
 
     pub fn get(&self, language: Language) -> &str {
@@ -170,20 +181,98 @@ pub struct StandardField {
 }
 
 pub const STANDARD_FIELDS: [StandardField; 14] = [
-    StandardField { code: "real_name", kind: FieldKind::Text, health: false, names: ["Real name", "Echter Name", "Echte naam"] },
-    StandardField { code: "birth_year", kind: FieldKind::Year, health: false, names: ["Year of birth", "Geburtsjahr", "Geboortejaar"] },
-    StandardField { code: "region", kind: FieldKind::Region, health: false, names: ["Region", "Region", "Regio"] },
-    StandardField { code: "city", kind: FieldKind::Text, health: false, names: ["City", "Wohnort", "Woonplaats"] },
-    StandardField { code: "photo", kind: FieldKind::Photo, health: false, names: ["Photo", "Foto", "Foto"] },
-    StandardField { code: "role", kind: FieldKind::Role, health: false, names: ["Role", "Rolle", "Rol"] },
-    StandardField { code: "condition", kind: FieldKind::Condition, health: true, names: ["Condition", "Erkrankung", "Aandoening"] },
-    StandardField { code: "condition_form", kind: FieldKind::ConditionForm, health: true, names: ["Form of the condition", "Verlaufsform", "Vorm van de aandoening"] },
-    StandardField { code: "diagnosis_year", kind: FieldKind::Year, health: true, names: ["Year of diagnosis", "Jahr der Diagnose", "Jaar van diagnose"] },
-    StandardField { code: "therapies", kind: FieldKind::Therapies, health: true, names: ["Therapies", "Therapien", "Therapieën"] },
-    StandardField { code: "medications", kind: FieldKind::Medications, health: true, names: ["Medications", "Medikamente", "Medicijnen"] },
-    StandardField { code: "about", kind: FieldKind::LongText, health: true, names: ["About me", "Über mich", "Over mij"] },
-    StandardField { code: "contact_email", kind: FieldKind::Email, health: false, names: ["Contact e-mail", "Kontakt-E-Mail", "Contact-e-mail"] },
-    StandardField { code: "phone", kind: FieldKind::Phone, health: false, names: ["Phone", "Telefon", "Telefoon"] },
+    StandardField {
+        code: "real_name",
+        kind: FieldKind::Text,
+        health: false,
+        names: ["Real name", "Echter Name", "Echte naam"],
+    },
+    StandardField {
+        code: "birth_year",
+        kind: FieldKind::Year,
+        health: false,
+        names: ["Year of birth", "Geburtsjahr", "Geboortejaar"],
+    },
+    StandardField {
+        code: "region",
+        kind: FieldKind::Region,
+        health: false,
+        names: ["Region", "Region", "Regio"],
+    },
+    StandardField {
+        code: "city",
+        kind: FieldKind::Text,
+        health: false,
+        names: ["City", "Wohnort", "Woonplaats"],
+    },
+    StandardField {
+        code: "photo",
+        kind: FieldKind::Photo,
+        health: false,
+        names: ["Photo", "Foto", "Foto"],
+    },
+    StandardField {
+        code: "role",
+        kind: FieldKind::Role,
+        health: false,
+        names: ["Role", "Rolle", "Rol"],
+    },
+    StandardField {
+        code: "condition",
+        kind: FieldKind::Condition,
+        health: true,
+        names: ["Condition", "Erkrankung", "Aandoening"],
+    },
+    StandardField {
+        code: "condition_form",
+        kind: FieldKind::ConditionForm,
+        health: true,
+        names: [
+            "Form of the condition",
+            "Verlaufsform",
+            "Vorm van de aandoening",
+        ],
+    },
+    StandardField {
+        code: "diagnosis_year",
+        kind: FieldKind::Year,
+        health: true,
+        names: [
+            "Year of diagnosis",
+            "Jahr der Diagnose",
+            "Jaar van diagnose",
+        ],
+    },
+    StandardField {
+        code: "therapies",
+        kind: FieldKind::Therapies,
+        health: true,
+        names: ["Therapies", "Therapien", "Therapieën"],
+    },
+    StandardField {
+        code: "medications",
+        kind: FieldKind::Medications,
+        health: true,
+        names: ["Medications", "Medikamente", "Medicijnen"],
+    },
+    StandardField {
+        code: "about",
+        kind: FieldKind::LongText,
+        health: true,
+        names: ["About me", "Über mich", "Over mij"],
+    },
+    StandardField {
+        code: "contact_email",
+        kind: FieldKind::Email,
+        health: false,
+        names: ["Contact e-mail", "Kontakt-E-Mail", "Contact-e-mail"],
+    },
+    StandardField {
+        code: "phone",
+        kind: FieldKind::Phone,
+        health: false,
+        names: ["Phone", "Telefon", "Telefoon"],
+    },
 ];
 
 pub fn standard_field(code: &str) -> Option<&'static StandardField> {

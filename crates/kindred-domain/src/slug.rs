@@ -53,7 +53,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_slugs() {
-        for bad in ["", "a", "Demo", "1demo", "de mo", "demo-", "de--mo", "dé", "../x", &"a".repeat(41)] {
+        for bad in [
+            "",
+            "a",
+            "Demo",
+            "1demo",
+            "de mo",
+            "demo-",
+            "de--mo",
+            "dé",
+            "../x",
+            &"a".repeat(41),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
     }

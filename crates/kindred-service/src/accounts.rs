@@ -47,7 +47,11 @@ pub struct AddUser<'a> {
 impl Kindred {
     /// Creates an active, verified account (operator and demo use; members
     /// normally go through registration and verification).
-    pub async fn add_user(&self, association: &Association, input: AddUser<'_>) -> Result<MemberId, AddUserError> {
+    pub async fn add_user(
+        &self,
+        association: &Association,
+        input: AddUser<'_>,
+    ) -> Result<MemberId, AddUserError> {
         let email = EmailAddress::parse(input.email)?;
         let pseudonym = Pseudonym::parse(input.pseudonym)?;
         let password = Password::parse(input.password)?;

@@ -24,6 +24,10 @@ pub struct Kindred {
 
 impl Kindred {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, passwords: PasswordHasher::new() }
+        Self {
+            store,
+            clock,
+            passwords: PasswordHasher::new(),
+        }
     }
 }

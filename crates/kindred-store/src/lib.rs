@@ -29,7 +29,10 @@ enum Pools {
     /// SQLite allows one writer at a time; a dedicated one-connection pool
     /// for writes avoids `SQLITE_BUSY` on lock upgrades, while readers run
     /// in parallel under WAL.
-    Sqlite { reader: SqlitePool, writer: SqlitePool },
+    Sqlite {
+        reader: SqlitePool,
+        writer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -66,7 +69,9 @@ impl Store {
     /// Applies pending migrations; running it again changes nothing.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pools {
-            Pools::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
+            Pools::Sqlite { writer, .. } => {
+                sqlx::migrate!("./migrations/sqlite").run(writer).await?
+            }
             Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -74,7 +79,10 @@ impl Store {
 
     /// For readiness: can we run a query?
     pub async fn ping(&self) -> Result<(), StoreError> {
-        read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        read!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 

@@ -2,7 +2,9 @@
 
 use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Utc};
-use kindred_domain::{AccountRole, AccountStatus, AssociationId, EmailAddress, MemberId, Pseudonym};
+use kindred_domain::{
+    AccountRole, AccountStatus, AssociationId, EmailAddress, MemberId, Pseudonym,
+};
 
 pub struct NewMember {
     pub id: MemberId,
@@ -42,7 +44,9 @@ impl Store {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             for new in members {
-                bind_member(sqlx::query(INSERT), new).execute(&mut *tx).await?;
+                bind_member(sqlx::query(INSERT), new)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             Ok(())

@@ -1,1 +1,74 @@
+//! Kindred on the web: the axum router, the server-rendered pages, the JSON
+//! API, error mapping and the security middleware. The only crate that knows
+//! HTTP, HTML and JSON; every decision it shows comes from `kindred-service`.
 
+pub mod api;
+mod assets;
+mod errors;
+mod i18n;
+mod middleware;
+mod observability;
+pub mod pages;
+mod render;
+mod state;
+mod tenant;
+
+pub use observability::init_metrics;
+pub use observability::metrics as metrics_handler;
+pub use state::{AppState, Limits};
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::convert::Infallible;
+use tower::util::BoxCloneSyncService;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The application as one service. Outermost first: security headers,
+/// host-name mapping, error normalisation, panic guard, limits, the router.
+pub type App = BoxCloneSyncService<Request, Response, Infallible>;
+
+pub fn app(state: AppState) -> App {
+    let limits = state.limits.clone();
+    let (api_router, openapi) = api::router();
+    let openapi = std::sync::Arc::new(openapi);
+    let openapi_json = {
+        let openapi = openapi.clone();
+        move || api::openapi_document(openapi.clone())
+    };
+    let router = Router::new()
+        .route("/healthz", get(observability::healthz))
+        .route("/readyz", get(observability::readyz))
+        .route("/metrics", get(observability::metrics))
+        .route("/static/{file}", get(assets::serve))
+        .route("/api/v1/openapi.json", get(openapi_json.clone()))
+        .route("/a/{slug}/api/v1/openapi.json", get(openapi_json))
+        .nest("/a/{slug}/api/v1", api_router)
+        .merge(pages::router())
+        .fallback(errors::fallback)
+        .layer(axum::middleware::from_fn(observability::record))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .with_state(state.clone());
+    let service = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            tenant::map_host,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            errors::normalise,
+        ))
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(RequestBodyLimitLayer::new(limits.body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .service(router);
+    BoxCloneSyncService::new(service)
+}

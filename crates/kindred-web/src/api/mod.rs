@@ -1,0 +1,65 @@
+//! The JSON API below `/a/{slug}/api/v1`. Handlers are declared with
+//! `utoipa`, so the OpenAPI document is generated from this code.
+
+mod catalog;
+
+use crate::state::AppState;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kindred API",
+        version = "1",
+        description = "JSON API of a Kindred association. All paths are relative to the API root \
+                       `/a/{slug}/api/v1` (or `/api/v1` on a host name mapped to the association). \
+                       Errors are `{\"error\": {\"code\", \"message\"}}`; a field hidden from the caller \
+                       is absent, never null."
+    ),
+    servers((url = "/a/{slug}/api/v1", description = "An association's API", variables(("slug" = (default = "demo", description = "The association's short name"))))),
+    components(schemas(ErrorResponse, ErrorContent))
+)]
+struct ApiDoc;
+
+/// The documented error shape (for the OpenAPI document).
+#[derive(Serialize, ToSchema)]
+pub struct ErrorResponse {
+    error: ErrorContent,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorContent {
+    /// A stable, snake_case error code.
+    code: String,
+    /// A readable explanation.
+    message: String,
+    /// For 422: which field is wrong and why.
+    #[schema(nullable = false)]
+    fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The API routes and their OpenAPI description.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(catalog::catalog))
+        .split_for_parts()
+}
+
+/// Serves the OpenAPI document (serialised once).
+pub fn openapi_document(
+    openapi: Arc<utoipa::openapi::OpenApi>,
+) -> impl std::future::Future<Output = Response> {
+    async move {
+        match openapi.to_json() {
+            Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+            Err(error) => crate::errors::ApiError::internal(error).into_response(),
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Stylesheet, script and icons, embedded in the binary.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+const CSS: &str = include_str!("../static/kindred.css");
+const JS: &str = include_str!("../static/kindred.js");
+
+/// Changes whenever the embedded assets change, for cache busting.
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+pub async fn serve(Path(file): Path<String>) -> Response {
+    let (body, kind) = match file.as_str() {
+        "kindred.css" => (CSS, "text/css; charset=utf-8"),
+        "kindred.js" => (JS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}

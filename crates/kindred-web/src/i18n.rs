@@ -1,0 +1,114 @@
+//! Translations (Fluent, embedded) and choosing the language of a request:
+//! an explicit `?lang=` choice, else the browser's `Accept-Language`, else
+//! the association's default. (Signed-in members' own choice comes first once
+//! accounts have sessions.)
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{static_loader, LanguageIdentifier, Loader};
+use kindred_domain::language::negotiate;
+use kindred_domain::Language;
+use kindred_service::Association;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use unic_langid::langid;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static DE: LanguageIdentifier = langid!("de");
+static EN: LanguageIdentifier = langid!("en");
+static NL: LanguageIdentifier = langid!("nl");
+
+fn identifier(language: Language) -> &'static LanguageIdentifier {
+    match language {
+        Language::De => &DE,
+        Language::En => &EN,
+        Language::Nl => &NL,
+    }
+}
+
+/// The text of `key` in `language`, with Fluent arguments.
+pub fn text(language: Language, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+    if args.is_empty() {
+        return LOCALES.lookup(identifier(language), key);
+    }
+    let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone()))
+        .collect();
+    LOCALES.lookup_with_args(identifier(language), key, &args)
+}
+
+/// The language for a request.
+pub fn choose(
+    association: Option<&Association>,
+    query: Option<&str>,
+    accept_language: Option<&str>,
+) -> Language {
+    let offered: &[Language] = match association {
+        Some(a) => &a.settings.languages,
+        None => &Language::ALL,
+    };
+    let explicit = query.and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.strip_prefix("lang="))
+            .find_map(Language::parse)
+            .filter(|l| offered.contains(l))
+    });
+    explicit
+        .or_else(|| accept_language.and_then(|header| negotiate(header, offered)))
+        .unwrap_or(match association {
+            Some(a) => a.settings.default_language,
+            None => Language::En,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(ftl: &str) -> BTreeSet<String> {
+        ftl.lines()
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_message() {
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let de = keys(include_str!("../locales/de/main.ftl"));
+        let nl = keys(include_str!("../locales/nl/main.ftl"));
+        assert!(!en.is_empty());
+        assert_eq!(
+            en.symmetric_difference(&de).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "en vs de"
+        );
+        assert_eq!(
+            en.symmetric_difference(&nl).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "en vs nl"
+        );
+    }
+
+    #[test]
+    fn looks_up_in_each_language() {
+        assert_eq!(
+            text(Language::De, "skip-to-content", &[]),
+            "Zum Inhalt springen"
+        );
+        assert_eq!(text(Language::Nl, "skip-to-content", &[]), "Naar de inhoud");
+        assert_eq!(
+            text(Language::En, "skip-to-content", &[]),
+            "Skip to content"
+        );
+    }
+}

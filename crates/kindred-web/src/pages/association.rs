@@ -1,0 +1,188 @@
+//! An association's public pages: home, how privacy works, accessibility,
+//! and its branding (logo, colours).
+
+use super::layout::{render, Layout, Section};
+use crate::i18n;
+use crate::state::AppState;
+use crate::tenant::{PageTenant, Tenant};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use kindred_domain::{Language, Level};
+use serde::Serialize;
+
+fn language(tenant: &Tenant, query: &Option<String>, headers: &HeaderMap) -> Language {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    i18n::choose(Some(&tenant.association), query.as_deref(), accept)
+}
+
+#[derive(Serialize)]
+struct LevelView {
+    number: u8,
+    name: String,
+    explanation: String,
+}
+
+fn levels(tenant: &Tenant, language: Language) -> Vec<LevelView> {
+    Level::ALL
+        .iter()
+        .map(|level| LevelView {
+            number: level.number(),
+            name: tenant
+                .association
+                .settings
+                .level_name(*level, language)
+                .to_owned(),
+            explanation: i18n::text(
+                language,
+                &format!("level-{}-explained", level.number()),
+                &[],
+            ),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CrisisView {
+    name: String,
+    phone: Option<String>,
+    phone_href: Option<String>,
+    url: Option<String>,
+}
+
+pub async fn redirect_home(PageTenant(tenant): PageTenant) -> Redirect {
+    Redirect::permanent(&format!("{}/", tenant.base))
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    PageTenant(tenant): PageTenant,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let language = language(&tenant, &query, &headers);
+    let settings = &tenant.association.settings;
+    let welcome = match &settings.welcome {
+        Some(text) => text.get(language).to_owned(),
+        None => i18n::text(language, "home-welcome-default", &[]),
+    };
+    let procedures: Vec<String> = settings
+        .admission
+        .procedures
+        .iter()
+        .map(|p| {
+            i18n::text(
+                language,
+                &format!("admission-{}", p.as_str().replace('_', "-")),
+                &[],
+            )
+        })
+        .collect();
+    let crisis: Vec<CrisisView> = settings
+        .crisis_contacts
+        .iter()
+        .map(|c| CrisisView {
+            name: c.name.get(language).to_owned(),
+            phone: c.phone.clone(),
+            phone_href: c.phone.as_ref().map(|p| {
+                format!(
+                    "tel:{}",
+                    p.chars()
+                        .filter(|c| c.is_ascii_digit() || *c == '+')
+                        .collect::<String>()
+                )
+            }),
+            url: c.url.clone(),
+        })
+        .collect();
+    let layout = Layout::new(
+        Some(&tenant.association),
+        &tenant.base,
+        language,
+        "/",
+        Section::Home,
+    );
+    let page = minijinja::context! {
+        welcome => welcome,
+        levels => levels(&tenant, language),
+        procedures => procedures,
+        crisis => crisis,
+    };
+    render(&state, "home.html", layout, page)
+}
+
+pub async fn privacy(
+    State(state): State<AppState>,
+    PageTenant(tenant): PageTenant,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let language = language(&tenant, &query, &headers);
+    let threshold = tenant.association.settings.policies.count_threshold;
+    let layout = Layout::new(
+        Some(&tenant.association),
+        &tenant.base,
+        language,
+        "/privacy",
+        Section::Privacy,
+    );
+    let page = minijinja::context! { levels => levels(&tenant, language), threshold => threshold };
+    render(&state, "privacy.html", layout, page)
+}
+
+pub async fn accessibility(
+    State(state): State<AppState>,
+    PageTenant(tenant): PageTenant,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let language = language(&tenant, &query, &headers);
+    let layout = Layout::new(
+        Some(&tenant.association),
+        &tenant.base,
+        language,
+        "/accessibility",
+        Section::Accessibility,
+    );
+    render(&state, "accessibility.html", layout, minijinja::context! {})
+}
+
+/// The association's colours as CSS custom properties; a stylesheet
+/// because the content security policy allows no inline styles.
+pub async fn brand_css(PageTenant(tenant): PageTenant) -> Response {
+    let branding = &tenant.association.settings.branding;
+    let css = format!(
+        ":root{{--brand:{};--accent:{};}}\n",
+        branding.primary, branding.accent
+    );
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
+}
+
+pub async fn logo(State(state): State<AppState>, PageTenant(tenant): PageTenant) -> Response {
+    match state
+        .kindred
+        .store
+        .association_logo(&tenant.association.id)
+        .await
+    {
+        Ok(Some((bytes, media_type))) => (
+            [
+                (header::CONTENT_TYPE, media_type),
+                // An SVG opened directly must not run anything.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "logo look-up failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

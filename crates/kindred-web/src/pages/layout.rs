@@ -1,0 +1,148 @@
+//! What every page shares: the layout's context, and rendering.
+
+use crate::i18n;
+use crate::state::AppState;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use kindred_domain::Language;
+use kindred_service::Association;
+use minijinja::Value;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct LanguageLink {
+    code: &'static str,
+    name: &'static str,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    href: String,
+    label: String,
+    current: bool,
+}
+
+/// The layout's part of every page's context.
+#[derive(Serialize)]
+pub struct Layout {
+    lang: &'static str,
+    base: String,
+    site_name: String,
+    has_logo: bool,
+    has_brand: bool,
+    asset_version: &'static str,
+    languages: Vec<LanguageLink>,
+    nav: Vec<NavItem>,
+}
+
+/// Which entry of the main navigation a page is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Privacy,
+    Accessibility,
+    None,
+}
+
+impl Layout {
+    /// `path` is the page's own path below `base`, e.g. `/privacy`.
+    pub fn new(
+        association: Option<&Association>,
+        base: &str,
+        language: Language,
+        path: &str,
+        section: Section,
+    ) -> Self {
+        let (site_name, offered, has_logo) = match association {
+            Some(a) => (
+                a.settings.name.get(language).to_owned(),
+                a.settings.languages.clone(),
+                a.has_logo,
+            ),
+            None => ("Kindred".to_owned(), Language::ALL.to_vec(), false),
+        };
+        let languages = offered
+            .iter()
+            .map(|l| LanguageLink {
+                code: l.code(),
+                name: l.native_name(),
+                href: format!("{base}{path}?lang={}", l.code()),
+                current: *l == language,
+            })
+            .collect();
+        let nav = match association {
+            Some(_) => [
+                (Section::Home, "/", "nav-home"),
+                (Section::Privacy, "/privacy", "nav-privacy"),
+                (
+                    Section::Accessibility,
+                    "/accessibility",
+                    "nav-accessibility",
+                ),
+            ]
+            .into_iter()
+            .map(|(s, p, key)| NavItem {
+                href: format!("{base}{p}"),
+                label: i18n::text(language, key, &[]),
+                current: s == section,
+            })
+            .collect(),
+            None => Vec::new(),
+        };
+        Self {
+            lang: language.code(),
+            base: base.to_owned(),
+            site_name,
+            has_logo,
+            has_brand: association.is_some(),
+            asset_version: crate::assets::version(),
+            languages,
+            nav,
+        }
+    }
+}
+
+/// Renders `template` with the layout and the page's own values under `page`.
+pub fn render(state: &AppState, template: &str, layout: Layout, page: Value) -> Response {
+    let context = minijinja::context! { page => page, ..Value::from_serialize(&layout) };
+    match state.templates.render(template, context) {
+        Ok(html) => ([(header::CONTENT_LANGUAGE, layout.lang)], Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, template, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                FALLBACK_500,
+            )
+                .into_response()
+        }
+    }
+}
+
+const FALLBACK_500: &str =
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>\
+<body><main><h1>Something went wrong</h1><p>Please try again later.</p></main></body></html>";
+
+/// The error page for a status, in the language and colours of the association when known.
+pub fn error_page(
+    state: &AppState,
+    association: Option<&Association>,
+    base: &str,
+    language: Language,
+    status: StatusCode,
+) -> Response {
+    let kind = match status.as_u16() {
+        404 => "not-found",
+        405 => "method-not-allowed",
+        408 => "timeout",
+        413 => "too-large",
+        429 => "rate-limited",
+        400..=499 => "bad-request",
+        _ => "server-error",
+    };
+    let layout = Layout::new(association, base, language, "/", Section::None);
+    let page = minijinja::context! { kind => kind, status => status.as_u16() };
+    render(state, "error.html", layout, page)
+}

@@ -1,0 +1,52 @@
+//! The deployment's own start page: which associations live here.
+
+use super::layout::{render, Layout, Section};
+use crate::errors::PageError;
+use crate::i18n;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    name: String,
+    href: String,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let accept = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let query = q.lang.map(|l| format!("lang={l}"));
+    let language = i18n::choose(None, query.as_deref(), accept);
+    let associations = state
+        .kindred
+        .associations()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let entries: Vec<Entry> = associations
+        .iter()
+        .map(|a| Entry {
+            name: a.settings.name.get(language).to_owned(),
+            href: format!("/a/{}/", a.slug),
+        })
+        .collect();
+    let layout = Layout::new(None, "", language, "/", Section::None);
+    Ok(render(
+        &state,
+        "root.html",
+        layout,
+        minijinja::context! { associations => entries },
+    ))
+}

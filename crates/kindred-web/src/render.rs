@@ -1,0 +1,61 @@
+//! Templates (minijinja, embedded): strict about undefined values, HTML
+//! autoescaping, and `t("key", name=value)` for translated text in the
+//! page's language.
+
+use crate::i18n;
+use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::Language;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+/// Every template, embedded at build time.
+const TEMPLATES: [(&str, &str); 6] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("root.html", include_str!("../templates/root.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("privacy.html", include_str!("../templates/privacy.html")),
+    (
+        "accessibility.html",
+        include_str!("../templates/accessibility.html"),
+    ),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
+    let language = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Language::parse))
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no language"))?;
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let fluent = match value.as_i64() {
+            Some(n) => FluentValue::from(n),
+            None => FluentValue::from(value.to_string()),
+        };
+        args.push((name, fluent));
+    }
+    kwargs.assert_all_used()?;
+    Ok(i18n::text(language, key, &args))
+}
+
+impl Templates {
+    pub fn load() -> Result<Self, String> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|e| format!("template {name}: {e}"))?;
+        }
+        env.add_function("t", translate);
+        Ok(Self { env })
+    }
+
+    pub fn render(&self, name: &str, context: Value) -> Result<String, Error> {
+        self.env.get_template(name)?.render(context)
+    }
+}

@@ -1,0 +1,225 @@
+//! The command line, as `api.md` fixes it.
+
+use crate::config::{self, FileConfig, LogFormat, Overrides, Settings};
+use crate::error::CliError;
+use crate::{demo, server};
+use clap::{Parser, Subcommand};
+use kindred_service::accounts::AddUser;
+use kindred_service::association_config;
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kindred",
+    version,
+    about = "Kindred: a privacy-first community platform for patient self-help associations"
+)]
+pub struct Cli {
+    /// Directory for the SQLite database, uploads and the mail outbox
+    #[arg(long, env = "KINDRED_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://… (default: sqlite://{data-dir}/kindred.db)
+    #[arg(
+        long,
+        env = "KINDRED_DATABASE_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// The deployment's TOML configuration file (give it before the subcommand)
+    #[arg(long, env = "KINDRED_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database, then serve
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080)
+        #[arg(long, env = "KINDRED_BIND", value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Create the demo association (once), print its logins, then serve
+    Demo {
+        #[arg(long, env = "KINDRED_BIND", value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Apply pending migrations and exit
+    Migrate,
+    /// Manage associations
+    #[command(subcommand)]
+    Association(AssociationCommand),
+    /// Manage accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Generate benchmark data: associations bench-1 … bench-N with M members each
+    Generate {
+        #[arg(long, default_value_t = 10)]
+        associations: u32,
+        #[arg(long, default_value_t = 1000)]
+        members: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AssociationCommand {
+    /// Create an association
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// The association's TOML file (catalogue, levels, policies; see docs/association-config.md)
+        #[arg(long = "config", value_name = "FILE")]
+        association_config: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an active, verified account; the password is read from standard input
+    Add {
+        #[arg(long)]
+        association: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        pseudonym: String,
+        /// admin, moderator, professional or member
+        #[arg(long)]
+        role: String,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KINDRED_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let file = match &cli.config {
+        Some(path) => config::read_file(path)?,
+        None => FileConfig::default(),
+    };
+    let bind = match &cli.command {
+        Command::Serve { bind } | Command::Demo { bind } => bind.clone(),
+        _ => None,
+    };
+    let settings = Settings::resolve(
+        Overrides {
+            data_dir: cli.data_dir,
+            database_url: cli.database_url,
+            bind,
+        },
+        file,
+    )?;
+    init_logging(settings.log_format);
+    match cli.command {
+        Command::Serve { .. } => {
+            let kindred = server::open(&settings).await?;
+            server::serve(&settings, kindred).await
+        }
+        Command::Demo { .. } => {
+            let kindred = server::open(&settings).await?;
+            demo::ensure_demo(&kindred).await?;
+            demo::print_logins(settings.bind);
+            server::serve(&settings, kindred).await
+        }
+        Command::Migrate => {
+            let kindred = server::open(&settings).await?;
+            kindred.store.close().await;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Association(AssociationCommand::Create {
+            slug,
+            name,
+            association_config,
+        }) => {
+            let (parsed, logo) = match &association_config {
+                Some(path) => association_config::load_file(path, Some(&name))?,
+                None => (
+                    association_config::build(Default::default(), Some(&name))?,
+                    None,
+                ),
+            };
+            let kindred = server::open(&settings).await?;
+            let association = kindred.create_association(&slug, parsed, logo).await?;
+            kindred.store.close().await;
+            println!(
+                "Created the association {} (/a/{}/).",
+                name.trim(),
+                association.slug
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            association,
+            email,
+            pseudonym,
+            role,
+        }) => {
+            let password = read_password()?;
+            let kindred = server::open(&settings).await?;
+            let found = kindred
+                .association(&association)
+                .await?
+                .ok_or_else(|| CliError::UnknownAssociation(association.clone()))?;
+            let id = kindred
+                .add_user(
+                    &found,
+                    AddUser {
+                        email: &email,
+                        pseudonym: &pseudonym,
+                        password: &password,
+                        role: &role,
+                    },
+                )
+                .await?;
+            kindred.store.close().await;
+            println!(
+                "Added {} as {role} to {association} (member id {id}).",
+                pseudonym.trim()
+            );
+            Ok(())
+        }
+        Command::Generate {
+            associations,
+            members,
+        } => {
+            let kindred = server::open(&settings).await?;
+            demo::generate(&kindred, associations, members).await?;
+            kindred.store.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// The first line of standard input, without its line ending.
+fn read_password() -> Result<String, CliError> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .map_err(|e| {
+            CliError::Input(format!("cannot read the password from standard input: {e}"))
+        })?;
+    let password = input.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err(CliError::Input(
+            "give the password on standard input, e.g. echo '…' | kindred user add …".into(),
+        ));
+    }
+    Ok(password)
+}

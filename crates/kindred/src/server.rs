@@ -1,0 +1,152 @@
+//! Opening the database and serving HTTP until told to stop.
+
+use crate::config::Settings;
+use crate::error::CliError;
+use kindred_service::{Clock, Kindred, SystemClock};
+use kindred_store::Store;
+use kindred_web::{AppState, Limits};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Prepares the data directory, connects and migrates.
+pub async fn open(settings: &Settings) -> Result<Kindred, CliError> {
+    open_with_clock(settings, Arc::new(SystemClock)).await
+}
+
+pub async fn open_with_clock(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> Result<Kindred, CliError> {
+    settings.prepare_data_dir()?;
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    Ok(Kindred::new(store, clock))
+}
+
+async fn listen(addr: SocketAddr) -> Result<TcpListener, CliError> {
+    TcpListener::bind(addr).await.map_err(|e| CliError::Listen {
+        addr: addr.to_string(),
+        reason: match e.kind() {
+            std::io::ErrorKind::AddrInUse => "the address is already in use".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        },
+    })
+}
+
+/// A server running in the background (the black-box tests use this).
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), CliError>>,
+}
+
+impl Running {
+    /// Stops accepting, lets running requests finish, and waits.
+    pub async fn stop(mut self) -> Result<(), CliError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task
+            .await
+            .map_err(|e| CliError::Serve(e.to_string()))?
+    }
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves in the background.
+pub async fn spawn(
+    kindred: Kindred,
+    limits: Limits,
+    addr: SocketAddr,
+) -> Result<Running, CliError> {
+    let state =
+        AppState::new(kindred, limits, kindred_web::init_metrics()).map_err(CliError::Serve)?;
+    let listener = listen(addr).await?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::Serve(e.to_string()))?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve_on(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    Ok(Running {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
+
+async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), CliError> {
+    let app = kindred_web::app(state);
+    axum::serve(
+        listener,
+        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| CliError::Serve(e.to_string()))
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes running requests.
+pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError> {
+    let metrics = kindred_web::init_metrics();
+    let (main_metrics, separate) = match settings.metrics_bind {
+        Some(addr) => (None, Some((addr, metrics))),
+        None => (metrics, None),
+    };
+    let state = AppState::new(kindred.clone(), settings.limits.clone(), main_metrics)
+        .map_err(CliError::Serve)?;
+    let listener = listen(settings.bind).await?;
+    if let Some((addr, metrics)) = separate {
+        let metrics_state =
+            AppState::new(kindred, settings.limits.clone(), metrics).map_err(CliError::Serve)?;
+        let metrics_listener = listen(addr).await?;
+        tracing::info!(%addr, "metrics served separately");
+        tokio::spawn(async move {
+            let router = axum::Router::new()
+                .route("/metrics", axum::routing::get(kindred_web::metrics_handler))
+                .with_state(metrics_state);
+            if let Err(error) = axum::serve(metrics_listener, router)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+            {
+                tracing::error!(%error, "metrics server failed");
+            }
+        });
+    }
+    tracing::info!(addr = %settings.bind, "serving");
+    eprintln!("Kindred is listening on http://{}", settings.bind);
+    serve_on(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing running requests");
+}
