@@ -161,15 +161,15 @@ pub async fn normalise(State(state): State<AppState>, request: Request, next: Ne
     }
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let allow = response.headers().get(header::ALLOW).cloned();
+    // Our own handlers already answer in a documented shape.
+    if has_content_type(&response, "application/json")
+        || (!is_api_path(&path) && has_content_type(&response, "text/html"))
+    {
+        return response;
+    }
     let mut dressed = if is_api_path(&path) {
-        if has_content_type(&response, "application/json") {
-            return response;
-        }
         ApiError::for_status(status).into_response()
     } else {
-        if has_content_type(&response, "text/html") {
-            return response;
-        }
         let association = match path
             .strip_prefix("/a/")
             .and_then(|rest| rest.split('/').next())

@@ -1,0 +1,397 @@
+//! The real binary: each bad input is one readable line and exit code 1,
+//! and changes nothing.
+
+use crate::harness::temp_dir;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn kindred(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kindred"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("KINDRED_DATABASE_URL")
+        .env_remove("KINDRED_CONFIG")
+        .env("KINDRED_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kindred");
+    if let Some(mut input) = child.stdin.take() {
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("stdin");
+        }
+    }
+    child.wait_with_output().expect("wait")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_owned()
+}
+
+/// A failure: exit code 1, one line on standard error, no panic.
+fn assert_fails_with(output: &Output, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "exit code; stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "expected {needle:?} in {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn association_create_and_user_add_happy_path() {
+    let dir = temp_dir();
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/ms-society.toml"
+    );
+    let out = kindred(
+        &dir,
+        &[
+            "association",
+            "create",
+            "--slug",
+            "ms",
+            "--name",
+            "MS Test",
+            "--config",
+            example,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "ms",
+            "--email",
+            "a@example.org",
+            "--pseudonym",
+            "Anna",
+            "--role",
+            "admin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("member id"));
+
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "ms",
+            "--email",
+            "A@example.org",
+            "--pseudonym",
+            "Other",
+            "--role",
+            "member",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_fails_with(&out, "e-mail address already exists");
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "ms",
+            "--email",
+            "b@example.org",
+            "--pseudonym",
+            "ANNA",
+            "--role",
+            "member",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_fails_with(&out, "pseudonym is already taken");
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "ms",
+            "--email",
+            "c@example.org",
+            "--pseudonym",
+            "Carl",
+            "--role",
+            "member",
+        ],
+        Some("short\n"),
+    );
+    assert_fails_with(&out, "at least 10 characters");
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "ms",
+            "--email",
+            "c@example.org",
+            "--pseudonym",
+            "Carl",
+            "--role",
+            "king",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_fails_with(&out, "role must be");
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "nope",
+            "--email",
+            "c@example.org",
+            "--pseudonym",
+            "Carl",
+            "--role",
+            "member",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_fails_with(&out, "no association with the slug nope");
+    let out = kindred(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--association",
+            "ms",
+            "--email",
+            "c@example.org",
+            "--pseudonym",
+            "Carl",
+            "--role",
+            "member",
+        ],
+        Some(""),
+    );
+    assert_fails_with(&out, "standard input");
+
+    let out = kindred(
+        &dir,
+        &["association", "create", "--slug", "ms", "--name", "Again"],
+        None,
+    );
+    assert_fails_with(&out, "already exists");
+    let out = kindred(
+        &dir,
+        &["association", "create", "--slug", "Bad Slug", "--name", "X"],
+        None,
+    );
+    assert_fails_with(&out, "slug");
+
+    let out = kindred(&dir, &["migrate"], None);
+    assert!(out.status.success(), "migrate twice: {}", stderr(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn malformed_association_files_name_the_problem_and_create_nothing() {
+    let dir = temp_dir();
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, "name = \"x\"\n[branding\nprimary_color = 1\n").expect("write");
+    let out = kindred(
+        &dir,
+        &[
+            "association",
+            "create",
+            "--slug",
+            "bad",
+            "--name",
+            "Bad",
+            "--config",
+            file.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert_fails_with(&out, "bad.toml, line 2");
+
+    std::fs::write(&file, "[branding]\nprimary_color = \"#ffff66\"\n").expect("write");
+    let out = kindred(
+        &dir,
+        &[
+            "association",
+            "create",
+            "--slug",
+            "bad",
+            "--name",
+            "Bad",
+            "--config",
+            file.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert_fails_with(&out, "branding.primary_color");
+
+    std::fs::write(&file, "[branding]\nlogo = \"missing.svg\"\n").expect("write");
+    let out = kindred(
+        &dir,
+        &[
+            "association",
+            "create",
+            "--slug",
+            "bad",
+            "--name",
+            "Bad",
+            "--config",
+            file.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert_fails_with(&out, "branding.logo");
+
+    let out = kindred(
+        &dir,
+        &[
+            "association",
+            "create",
+            "--slug",
+            "bad",
+            "--name",
+            "Bad",
+            "--config",
+            "/no/such/file.toml",
+        ],
+        None,
+    );
+    assert_fails_with(&out, "cannot be read");
+
+    // Nothing was created: the slug is still free.
+    let out = kindred(
+        &dir,
+        &[
+            "association",
+            "create",
+            "--slug",
+            "bad",
+            "--name",
+            "Good now",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn unusable_environments_are_one_line_errors() {
+    let dir = temp_dir();
+    let out = kindred(
+        &dir,
+        &[
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/none",
+            "migrate",
+        ],
+        None,
+    );
+    assert_fails_with(
+        &out,
+        "cannot open the PostgreSQL database at postgres://postgres@127.0.0.1:1/none",
+    );
+
+    let out = kindred(
+        &dir,
+        &[
+            "--database-url",
+            "postgres://u:hunter2@127.0.0.1:1/none",
+            "migrate",
+        ],
+        None,
+    );
+    assert!(
+        !stderr(&out).contains("hunter2"),
+        "password shown: {}",
+        stderr(&out)
+    );
+
+    let out = kindred(&dir, &["--database-url", "mysql://x", "migrate"], None);
+    assert_fails_with(&out, "database_url");
+
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let out = kindred(&file.join("sub"), &["migrate"], None);
+    assert_fails_with(&out, "data directory");
+
+    let config = dir.join("kindred.toml");
+    std::fs::write(&config, "[server]\nbind = \"everywhere\"\n").expect("write");
+    let out = kindred(
+        &dir,
+        &["--config", config.to_str().expect("path"), "migrate"],
+        None,
+    );
+    assert_fails_with(&out, "server.bind");
+
+    let out = kindred(&dir, &["serve", "--bind", "not-an-address"], None);
+    assert_fails_with(&out, "--bind");
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let out = kindred(&dir, &["serve", "--bind", &addr], None);
+    assert_fails_with(&out, "already in use");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_stops_gracefully_on_sigterm() {
+    let dir = temp_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kindred"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("KINDRED_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut up = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(up, "server came up");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let mut exited = None;
+    for _ in 0..100 {
+        if let Some(code) = child.try_wait().expect("wait") {
+            exited = Some(code);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(
+        exited.and_then(|s| s.code()),
+        Some(0),
+        "exit 0 after SIGTERM"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,188 @@
+use chrono::{TimeZone, Utc};
+use kindred::config::{FileConfig, Overrides, Settings};
+use kindred::server::{self, Running};
+use kindred_service::association_config;
+use kindred_service::{Association, FixedClock, Kindred};
+use rand::Rng;
+use sqlx::Connection;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub const BOTH: [Db; 2] = [Db::Sqlite, Db::Postgres];
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("KINDRED_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn random_name(prefix: &str) -> String {
+    let n: u64 = rand::thread_rng().gen();
+    format!("{prefix}_{n:016x}")
+}
+
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(random_name("kindred_it"));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// A fresh, empty database of the given kind; returns its URL.
+pub async fn fresh_database(db: Db, dir: &std::path::Path) -> (String, Option<String>) {
+    match db {
+        Db::Sqlite => (format!("sqlite://{}/kindred.db", dir.display()), None),
+        Db::Postgres => {
+            let admin = postgres_admin_url();
+            let name = random_name("kindred_it");
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .expect("url with a database");
+            (format!("{base}/{name}"), Some(name))
+        }
+    }
+}
+
+pub async fn drop_database(name: &str) {
+    if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub kindred: Kindred,
+    running: Option<Running>,
+    dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+impl TestServer {
+    pub async fn start(db: Db) -> TestServer {
+        let dir = temp_dir();
+        let (url, pg_name) = fresh_database(db, &dir).await;
+        let overrides = Overrides {
+            data_dir: Some(dir.clone()),
+            database_url: Some(url),
+            bind: Some("127.0.0.1:0".into()),
+        };
+        let settings = Settings::resolve(overrides, FileConfig::default()).expect("settings");
+        let clock = Arc::new(FixedClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0)
+                .single()
+                .expect("time"),
+        ));
+        let kindred = server::open_with_clock(&settings, clock.clone())
+            .await
+            .expect("open");
+        let running = server::spawn(kindred.clone(), settings.limits.clone(), settings.bind)
+            .await
+            .expect("spawn");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestServer {
+            base: format!("http://{}", running.addr),
+            client,
+            kindred,
+            running: Some(running),
+            dir,
+            pg_name,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates an association from a TOML text (its logo, if any, is the MS example's).
+    pub async fn association(&self, slug: &str, name: &str, toml: &str) -> Association {
+        let raw = association_config::parse_toml(toml, "test.toml").expect("toml");
+        let settings = association_config::build(raw, Some(name)).expect("settings");
+        self.kindred
+            .create_association(slug, settings, None)
+            .await
+            .expect("create association")
+    }
+
+    pub async fn ms_association(&self, slug: &str) -> Association {
+        let toml = include_str!("../../../../examples/ms-society.toml");
+        let raw = association_config::parse_toml(toml, "ms-society.toml").expect("toml");
+        let settings = association_config::build(raw, Some("MS Test")).expect("settings");
+        let logo = association_config::check_logo(
+            include_bytes!("../../../../examples/ms-society-logo.svg").to_vec(),
+            "logo",
+        )
+        .expect("logo");
+        self.kindred
+            .create_association(slug, settings, Some(logo))
+            .await
+            .expect("create association")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("clean shutdown");
+        }
+        self.kindred.store.close().await;
+        if let Some(name) = &self.pg_name {
+            drop_database(name).await;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The body of an API error, checked to have the documented shape.
+pub async fn api_error(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "error content type {content_type}"
+    );
+    let body: serde_json::Value = response.json().await.expect("json error body");
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "error.message in {body}"
+    );
+    assert!(
+        code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+        "snake_case code {code}"
+    );
+    (status, code)
+}

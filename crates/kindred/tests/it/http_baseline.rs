@@ -1,0 +1,150 @@
+//! Error format, security headers, limits, health, metrics, OpenAPI.
+
+use crate::harness::{api_error, TestServer, BOTH};
+
+#[tokio::test]
+async fn api_errors_have_the_documented_shape() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        s.ms_association("ms").await;
+
+        let (status, code) = api_error(s.get("/a/ms/api/v1/no-such-endpoint").await).await;
+        assert_eq!((status, code.as_str()), (404, "not_found"), "{db:?}");
+
+        let (status, code) = api_error(s.get("/a/unknown/api/v1/catalog").await).await;
+        assert_eq!((status, code.as_str()), (404, "not_found"), "{db:?}");
+
+        let (status, _) = api_error(s.get("/api/v1/nothing").await).await;
+        assert_eq!(status, 404);
+
+        let response = s
+            .client
+            .delete(s.url("/a/ms/api/v1/catalog"))
+            .send()
+            .await
+            .expect("request");
+        let (status, code) = api_error(response).await;
+        assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
+
+        let big = vec![b'{'; 2 * 1024 * 1024];
+        let response = s
+            .client
+            .post(s.url("/a/ms/api/v1/catalog"))
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .await
+            .expect("request");
+        let (status, code) = api_error(response).await;
+        assert_eq!((status, code.as_str()), (413, "payload_too_large"));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn security_headers_on_pages_and_api() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        s.ms_association("ms").await;
+        for path in ["/a/ms/", "/a/ms/api/v1/catalog", "/a/ms/missing", "/"] {
+            let response = s.get(path).await;
+            let h = response.headers();
+            let csp = h
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+            assert!(
+                csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+                "{path}: {csp}"
+            );
+            assert_eq!(
+                h.get("referrer-policy").map(|v| v.as_bytes()),
+                Some(&b"no-referrer"[..]),
+                "{path}"
+            );
+            assert_eq!(
+                h.get("x-content-type-options").map(|v| v.as_bytes()),
+                Some(&b"nosniff"[..]),
+                "{path}"
+            );
+            assert_eq!(
+                h.get("cache-control").map(|v| v.as_bytes()),
+                Some(&b"no-store"[..]),
+                "{path}"
+            );
+        }
+        let css = s.get("/static/kindred.css").await;
+        assert_eq!(css.status(), 200);
+        assert!(css
+            .headers()
+            .get("cache-control")
+            .is_some_and(|v| v.as_bytes().starts_with(b"public")));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let association = s.ms_association("ms").await;
+        assert_eq!(s.get("/healthz").await.status(), 200);
+        let ready: serde_json::Value = s.get("/readyz").await.json().await.expect("json");
+        assert_eq!(ready["status"], "ready");
+        s.get("/a/ms/").await;
+        s.get("/a/ms/api/v1/catalog?lang=de&secret=query").await;
+        let metrics = s.get("/metrics").await.text().await.expect("text");
+        assert!(metrics.contains("kindred_http_requests_total"), "{metrics}");
+        assert!(
+            metrics.contains("route=\"/a/{slug}/api/v1/catalog\""),
+            "route templates, not paths"
+        );
+        assert!(
+            !metrics.contains(association.id.as_str()),
+            "no ids in labels"
+        );
+        assert!(!metrics.contains("secret"), "no query strings in labels");
+        assert!(
+            !metrics.contains("route=\"/a/ms/"),
+            "no concrete paths in labels"
+        );
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        s.kindred.store.close().await;
+        let (status, code) = api_error(s.get("/readyz").await).await;
+        assert_eq!((status, code.as_str()), (503, "database_unreachable"));
+        assert_eq!(
+            s.get("/healthz").await.status(),
+            200,
+            "alive while the database is down"
+        );
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_endpoints() {
+    let s = TestServer::start(crate::harness::Db::Sqlite).await;
+    s.ms_association("ms").await;
+    for path in ["/api/v1/openapi.json", "/a/ms/api/v1/openapi.json"] {
+        let doc: serde_json::Value = s.get(path).await.json().await.expect("json");
+        assert!(
+            doc["openapi"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("3.1")),
+            "{doc}"
+        );
+        assert!(doc["paths"]["/catalog"]["get"].is_object(), "{path}");
+        assert!(doc["components"]["schemas"]["CatalogResponse"].is_object());
+        assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());
+    }
+    s.stop().await;
+}

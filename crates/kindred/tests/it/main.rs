@@ -1,0 +1,12 @@
+//! The black-box suite: starts the real server on port 0 against SQLite and
+//! against PostgreSQL and talks HTTP to it like any client; runs the real
+//! binary for the command line. PostgreSQL comes from KINDRED_TEST_POSTGRES
+//! (default postgres://postgres@127.0.0.1:5432/postgres); each test gets a
+//! fresh database there. Tests fail, not skip, when PostgreSQL is missing.
+
+mod cli;
+mod harness;
+mod http_baseline;
+mod pages;
+mod storage;
+mod tenants;
