@@ -843,11 +843,7 @@ mod tests {
 
     #[test]
     fn empty_file_gives_defaults() {
-        let s = parse("").map_err(|e| e.to_string());
-        let s = match s {
-            Ok(s) => s,
-            Err(e) => return assert!(false, "{e}"),
-        };
+        let s = parse("").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.default_language, Language::En);
         assert_eq!(s.languages.len(), 3);
         assert_eq!(s.profile_fields.len(), STANDARD_FIELDS.len());

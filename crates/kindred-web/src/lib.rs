@@ -32,13 +32,18 @@ use tower_http::timeout::TimeoutLayer;
 /// host-name mapping, error normalisation, panic guard, limits, the router.
 pub type App = BoxCloneSyncService<Request, Response, Infallible>;
 
-pub fn app(state: AppState) -> App {
+pub fn app(state: AppState) -> Result<App, String> {
     let limits = state.limits.clone();
     let (api_router, openapi) = api::router();
-    let openapi = std::sync::Arc::new(openapi);
-    let openapi_json = {
-        let openapi = openapi.clone();
-        move || api::openapi_document(openapi.clone())
+    let document = api::openapi_json(&openapi)?;
+    let openapi_json = move || {
+        let document = document.clone();
+        async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                document,
+            )
+        }
     };
     let router = Router::new()
         .route("/healthz", get(observability::healthz))
@@ -70,5 +75,5 @@ pub fn app(state: AppState) -> App {
             limits.request_timeout,
         ))
         .service(router);
-    BoxCloneSyncService::new(service)
+    Ok(BoxCloneSyncService::new(service))
 }

@@ -49,10 +49,13 @@ impl AppState {
 /// Association settings change rarely and are read on every request; they
 /// are kept for a few seconds. Several nodes share nothing here: a change
 /// made elsewhere shows within `TTL`.
+/// Entries by key, each with the moment it was loaded.
+type Timed<T> = RwLock<HashMap<String, (Instant, T)>>;
+
 #[derive(Default)]
 pub(crate) struct AssociationCache {
-    by_slug: RwLock<HashMap<String, (Instant, Option<Arc<Association>>)>>,
-    by_host: RwLock<HashMap<String, (Instant, Option<String>)>>,
+    by_slug: Timed<Option<Arc<Association>>>,
+    by_host: Timed<Option<String>>,
 }
 
 const TTL: Duration = Duration::from_secs(5);

@@ -188,13 +188,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> FileConfig {
-        match parse_file(text, "kindred.toml") {
-            Ok(f) => f,
-            Err(e) => {
-                assert!(false, "{e}");
-                FileConfig::default()
-            }
-        }
+        parse_file(text, "kindred.toml").unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn message(result: Result<Settings, CliError>) -> String {

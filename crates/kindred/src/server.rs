@@ -85,7 +85,7 @@ async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CliError> {
-    let app = kindred_web::app(state);
+    let app = kindred_web::app(state).map_err(CliError::Serve)?;
     axum::serve(
         listener,
         axum::ServiceExt::<axum::extract::Request>::into_make_service(app),

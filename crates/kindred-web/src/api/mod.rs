@@ -4,11 +4,8 @@
 mod catalog;
 
 use crate::state::AppState;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::Serialize;
-use std::sync::Arc;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -52,14 +49,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// Serves the OpenAPI document (serialised once).
-pub fn openapi_document(
-    openapi: Arc<utoipa::openapi::OpenApi>,
-) -> impl std::future::Future<Output = Response> {
-    async move {
-        match openapi.to_json() {
-            Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-            Err(error) => crate::errors::ApiError::internal(error).into_response(),
-        }
-    }
+/// The OpenAPI document as JSON, rendered once at start-up.
+pub fn openapi_json(openapi: &utoipa::openapi::OpenApi) -> Result<String, String> {
+    openapi.to_json().map_err(|e| e.to_string())
 }
