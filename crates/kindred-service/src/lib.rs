@@ -5,7 +5,9 @@ pub mod accounts;
 pub mod association_config;
 pub mod associations;
 pub mod clock;
+pub mod crypto;
 pub mod passwords;
+pub mod sessions;
 
 pub use associations::Association;
 pub use clock::{Clock, FixedClock, SystemClock};

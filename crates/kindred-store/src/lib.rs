@@ -10,11 +10,13 @@ mod associations;
 mod connect;
 mod error;
 mod members;
+mod tokens;
 
 pub use associations::{AssociationRecord, NewAssociation};
 pub use connect::Backend;
 pub use error::{Conflict, StoreError};
-pub use members::{MemberRecord, NewMember};
+pub use members::{Credentials, MemberRecord, NewMember};
+pub use tokens::NewToken;
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -21,10 +21,20 @@ pub struct NewMember {
 pub struct MemberRecord {
     pub id: String,
     pub association_id: String,
+    pub email: String,
     pub pseudonym: String,
     pub role: String,
     pub status: String,
+    pub discoverable: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// What sign-in needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credentials {
+    pub id: String,
+    pub password_hash: String,
+    pub status: String,
 }
 
 const INSERT: &str = "INSERT INTO members \
@@ -70,11 +80,30 @@ impl Store {
     ) -> Result<Option<MemberRecord>, StoreError> {
         let row = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, association_id, pseudonym, role, status, created_at FROM members \
-                 WHERE association_id = $1 AND pseudonym_key = $2",
+                "SELECT id, association_id, email, pseudonym, role, status, discoverable, created_at \
+                 FROM members WHERE association_id = $1 AND pseudonym_key = $2",
             )
             .bind(association.as_str())
             .bind(pseudonym.key())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+}
+
+impl Store {
+    pub async fn credentials_by_email(
+        &self,
+        association: &AssociationId,
+        email_key: &str,
+    ) -> Result<Option<Credentials>, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, password_hash, status FROM members WHERE association_id = $1 AND email_key = $2",
+            )
+            .bind(association.as_str())
+            .bind(email_key)
             .fetch_optional(pool)
             .await
         })?;

@@ -44,23 +44,32 @@ pub fn text(language: Language, key: &str, args: &[(&str, FluentValue<'static>)]
     LOCALES.lookup_with_args(identifier(language), key, &args)
 }
 
+fn offered(association: Option<&Association>) -> &[Language] {
+    match association {
+        Some(a) => &a.settings.languages,
+        None => &Language::ALL,
+    }
+}
+
+/// A language chosen explicitly with `?lang=`, if it is offered.
+pub fn explicit(association: Option<&Association>, query: Option<&str>) -> Option<Language> {
+    let offered = offered(association);
+    query.and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.strip_prefix("lang="))
+            .find_map(Language::parse)
+            .filter(|l| offered.contains(l))
+    })
+}
+
 /// The language for a request.
 pub fn choose(
     association: Option<&Association>,
     query: Option<&str>,
     accept_language: Option<&str>,
 ) -> Language {
-    let offered: &[Language] = match association {
-        Some(a) => &a.settings.languages,
-        None => &Language::ALL,
-    };
-    let explicit = query.and_then(|q| {
-        q.split('&')
-            .filter_map(|pair| pair.strip_prefix("lang="))
-            .find_map(Language::parse)
-            .filter(|l| offered.contains(l))
-    });
-    explicit
+    let offered = offered(association);
+    explicit(association, query)
         .or_else(|| accept_language.and_then(|header| negotiate(header, offered)))
         .unwrap_or(match association {
             Some(a) => a.settings.default_language,

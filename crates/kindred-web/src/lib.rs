@@ -4,8 +4,10 @@
 
 pub mod api;
 mod assets;
+mod auth;
 mod errors;
 mod i18n;
+mod json;
 mod middleware;
 mod observability;
 pub mod pages;

@@ -1,6 +1,7 @@
 //! The JSON API below `/a/{slug}/api/v1`. Handlers are declared with
 //! `utoipa`, so the OpenAPI document is generated from this code.
 
+mod auth;
 mod catalog;
 
 use crate::state::AppState;
@@ -21,9 +22,24 @@ use utoipa_axum::routes;
                        is absent, never null."
     ),
     servers((url = "/a/{slug}/api/v1", description = "An association's API", variables(("slug" = (default = "demo", description = "The association's short name"))))),
-    components(schemas(ErrorResponse, ErrorContent))
+    components(schemas(ErrorResponse, ErrorContent)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the bearer token scheme that protected endpoints name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// The documented error shape (for the OpenAPI document).
 #[derive(Serialize, ToSchema)]
@@ -46,6 +62,9 @@ pub struct ErrorContent {
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(catalog::catalog))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
         .split_for_parts()
 }
 

@@ -18,6 +18,10 @@ fn language(tenant: &Tenant, query: &Option<String>, headers: &HeaderMap) -> Lan
     i18n::choose(Some(&tenant.association), query.as_deref(), accept)
 }
 
+fn explicit(tenant: &Tenant, query: &Option<String>) -> Option<Language> {
+    i18n::explicit(Some(&tenant.association), query.as_deref())
+}
+
 #[derive(Serialize)]
 struct LevelView {
     number: u8,
@@ -103,7 +107,8 @@ pub async fn home(
         language,
         "/",
         Section::Home,
-    );
+    )
+    .keeping(explicit(&tenant, &query));
     let page = minijinja::context! {
         welcome => welcome,
         levels => levels(&tenant, language),
@@ -127,7 +132,8 @@ pub async fn privacy(
         language,
         "/privacy",
         Section::Privacy,
-    );
+    )
+    .keeping(explicit(&tenant, &query));
     let page = minijinja::context! { levels => levels(&tenant, language), threshold => threshold };
     render(&state, "privacy.html", layout, page)
 }
@@ -145,7 +151,8 @@ pub async fn accessibility(
         language,
         "/accessibility",
         Section::Accessibility,
-    );
+    )
+    .keeping(explicit(&tenant, &query));
     render(&state, "accessibility.html", layout, minijinja::context! {})
 }
 

@@ -35,6 +35,9 @@ pub struct Layout {
     asset_version: &'static str,
     languages: Vec<LanguageLink>,
     nav: Vec<NavItem>,
+    /// `?lang=xx` when the visitor chose a language explicitly, so that
+    /// the choice survives navigation without a cookie; else empty.
+    keep: String,
 }
 
 /// Which entry of the main navigation a page is.
@@ -100,7 +103,19 @@ impl Layout {
             asset_version: crate::assets::version(),
             languages,
             nav,
+            keep: String::new(),
         }
+    }
+
+    /// Keeps an explicit `?lang=` choice in the site's own links.
+    pub fn keeping(mut self, explicit: Option<Language>) -> Self {
+        if let Some(language) = explicit {
+            self.keep = format!("?lang={}", language.code());
+            for item in &mut self.nav {
+                item.href.push_str(&self.keep);
+            }
+        }
+        self
     }
 }
 

@@ -39,10 +39,15 @@ pub async fn index(
         .iter()
         .map(|a| Entry {
             name: a.settings.name.get(language).to_owned(),
-            href: format!("/a/{}/", a.slug),
+            // Only a language the association offers is carried along.
+            href: match i18n::explicit(Some(a), query.as_deref()) {
+                Some(l) => format!("/a/{}/?lang={}", a.slug, l.code()),
+                None => format!("/a/{}/", a.slug),
+            },
         })
         .collect();
-    let layout = Layout::new(None, "", language, "/", Section::None);
+    let layout = Layout::new(None, "", language, "/", Section::None)
+        .keeping(i18n::explicit(None, query.as_deref()));
     Ok(render(
         &state,
         "root.html",

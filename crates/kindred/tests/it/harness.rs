@@ -67,6 +67,7 @@ pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     pub kindred: Kindred,
+    pub clock: Arc<FixedClock>,
     running: Option<Running>,
     dir: PathBuf,
     pg_name: Option<String>,
@@ -101,6 +102,7 @@ impl TestServer {
             base: format!("http://{}", running.addr),
             client,
             kindred,
+            clock,
             running: Some(running),
             dir,
             pg_name,
@@ -185,4 +187,36 @@ pub async fn api_error(response: reqwest::Response) -> (u16, String) {
         "snake_case code {code}"
     );
     (status, code)
+}
+
+impl TestServer {
+    /// Adds an active account with the given password.
+    pub async fn member(
+        &self,
+        association: &Association,
+        email: &str,
+        pseudonym: &str,
+        password: &str,
+    ) -> String {
+        let input = kindred_service::accounts::AddUser {
+            email,
+            pseudonym,
+            password,
+            role: "member",
+        };
+        self.kindred
+            .add_user(association, input)
+            .await
+            .expect("add user")
+            .to_string()
+    }
+
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
 }

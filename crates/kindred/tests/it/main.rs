@@ -7,6 +7,7 @@
 // Tests may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod auth;
 mod cli;
 mod harness;
 mod http_baseline;

@@ -154,3 +154,21 @@ async fn the_root_page_lists_associations_and_prefix_redirects() {
     );
     s.stop().await;
 }
+
+#[tokio::test]
+async fn an_explicit_language_choice_is_kept_in_the_sites_links() {
+    let s = TestServer::start(crate::harness::Db::Sqlite).await;
+    s.ms_association("ms").await;
+    let html = s.get("/a/ms/?lang=nl").await.text().await.expect("html");
+    assert_eq!(lang_of(&html), Some("nl"));
+    assert!(
+        html.contains("privacy?lang=nl\""),
+        "nav keeps the choice: {html}"
+    );
+    let html = s.get("/a/ms/").await.text().await.expect("html");
+    assert!(!html.contains("privacy?lang="), "no choice, nothing kept");
+    // A language the association does not offer is ignored, not an error.
+    let response = s.get("/a/ms/?lang=xx").await;
+    assert_eq!(response.status(), 200);
+    s.stop().await;
+}
