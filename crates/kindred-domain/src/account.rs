@@ -80,9 +80,7 @@ impl EmailAddress {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !s
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
             && !local.contains('@');
         if ok {
             Ok(Self(s.to_owned()))
@@ -116,9 +114,7 @@ pub struct Pseudonym(String);
 pub enum PseudonymError {
     #[error("must be 3 to 32 characters long")]
     Length,
-    #[error(
-        "may hold letters, digits, spaces and . _ - only, and must start with a letter or digit"
-    )]
+    #[error("may hold letters, digits, spaces and . _ - only, and must start with a letter or digit")]
     Characters,
 }
 
@@ -129,9 +125,7 @@ impl Pseudonym {
         if !(3..=32).contains(&count) {
             return Err(PseudonymError::Length);
         }
-        let chars_ok = s
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == ' ' || c == '.' || c == '_' || c == '-');
+        let chars_ok = s.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '.' || c == '_' || c == '-');
         let starts_ok = s.chars().next().is_some_and(char::is_alphanumeric);
         if !chars_ok || !starts_ok || s.contains("  ") {
             return Err(PseudonymError::Characters);
@@ -191,21 +185,10 @@ mod tests {
     #[test]
     fn emails() {
         assert!(EmailAddress::parse(" a.b@example.org ").is_ok());
-        for bad in [
-            "",
-            "a",
-            "a@b",
-            "@example.org",
-            "a@.org",
-            "a b@example.org",
-            "a@example.org.",
-        ] {
+        for bad in ["", "a", "a@b", "@example.org", "a@.org", "a b@example.org", "a@example.org."] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            EmailAddress::parse("A@Example.ORG").map(|e| e.key()),
-            Ok("a@example.org".into())
-        );
+        assert_eq!(EmailAddress::parse("A@Example.ORG").map(|e| e.key()), Ok("a@example.org".into()));
     }
 
     #[test]
@@ -213,19 +196,13 @@ mod tests {
         assert!(Pseudonym::parse("Anna K.").is_ok());
         assert!(Pseudonym::parse("Jörg_1").is_ok());
         assert_eq!(Pseudonym::parse("ab"), Err(PseudonymError::Length));
-        assert_eq!(
-            Pseudonym::parse("<script>"),
-            Err(PseudonymError::Characters)
-        );
+        assert_eq!(Pseudonym::parse("<script>"), Err(PseudonymError::Characters));
         assert_eq!(Pseudonym::parse("_x_y"), Err(PseudonymError::Characters));
     }
 
     #[test]
     fn passwords() {
         assert!(Password::parse("correct horse").is_ok());
-        assert!(matches!(
-            Password::parse("short"),
-            Err(PasswordError::TooShort)
-        ));
+        assert!(matches!(Password::parse("short"), Err(PasswordError::TooShort)));
     }
 }

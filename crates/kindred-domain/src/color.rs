@@ -18,11 +18,7 @@ pub enum ColorError {
 }
 
 impl Color {
-    pub const WHITE: Color = Color {
-        r: 255,
-        g: 255,
-        b: 255,
-    };
+    pub const WHITE: Color = Color { r: 255, g: 255, b: 255 };
 
     /// Parses `#rrggbb`.
     pub fn parse(raw: &str) -> Result<Self, ColorError> {
@@ -30,13 +26,8 @@ impl Color {
         if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ColorError::Format);
         }
-        let channel =
-            |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| ColorError::Format);
-        Ok(Self {
-            r: channel(0)?,
-            g: channel(2)?,
-            b: channel(4)?,
-        })
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| ColorError::Format);
+        Ok(Self { r: channel(0)?, g: channel(2)?, b: channel(4)? })
     }
 
     /// Parses `#rrggbb` and requires AA contrast (4.5:1) against white,
@@ -84,10 +75,7 @@ mod tests {
 
     #[test]
     fn parses_and_prints() {
-        assert_eq!(
-            Color::parse("#1D4F91").map(|c| c.to_string()),
-            Ok("#1d4f91".into())
-        );
+        assert_eq!(Color::parse("#1D4F91").map(|c| c.to_string()), Ok("#1d4f91".into()));
         assert!(Color::parse("1d4f91").is_err());
         assert!(Color::parse("#1d4f9").is_err());
         assert!(Color::parse("#1d4f9g").is_err());
@@ -98,9 +86,6 @@ mod tests {
         let black = Color::parse("#000000").map(|c| c.contrast_with(Color::WHITE));
         assert!(matches!(black, Ok(r) if (r - 21.0).abs() < 0.01));
         assert!(Color::parse_readable_on_white("#767676").is_ok());
-        assert!(matches!(
-            Color::parse_readable_on_white("#777777"),
-            Err(ColorError::Contrast { .. })
-        ));
+        assert!(matches!(Color::parse_readable_on_white("#777777"), Err(ColorError::Contrast { .. })));
     }
 }

@@ -18,9 +18,7 @@ fn random_text() -> String {
 }
 
 fn looks_like_id(s: &str) -> bool {
-    s.len() == ID_LEN
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+    s.len() == ID_LEN && s.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
 }
 
 macro_rules! id_type {
@@ -88,13 +86,7 @@ mod tests {
 
     #[test]
     fn rejects_non_ids() {
-        for bad in [
-            "",
-            "1",
-            "../etc/passwd",
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            "aaaaaaaaaaaaaaaaaaaaaaaaa1",
-        ] {
+        for bad in ["", "1", "../etc/passwd", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "aaaaaaaaaaaaaaaaaaaaaaaaa1"] {
             assert_eq!(MemberId::parse(bad), None, "{bad}");
         }
     }

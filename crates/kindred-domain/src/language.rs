@@ -45,9 +45,7 @@ pub fn negotiate(accept_language: &str, offered: &[Language]) -> Option<Language
     for (position, item) in accept_language.split(',').enumerate().take(32) {
         let mut parts = item.split(';');
         let tag = parts.next().unwrap_or("").trim();
-        let quality = parts
-            .find_map(|p| p.trim().strip_prefix("q=").map(parse_quality))
-            .unwrap_or(Some(1000));
+        let quality = parts.find_map(|p| p.trim().strip_prefix("q=").map(parse_quality)).unwrap_or(Some(1000));
         let Some(quality) = quality else { continue };
         if quality == 0 {
             continue;
@@ -89,10 +87,7 @@ mod tests {
     #[test]
     fn picks_by_quality_then_order() {
         assert_eq!(negotiate("nl, en;q=0.8", &Language::ALL), Some(Nl));
-        assert_eq!(
-            negotiate("fr, en;q=0.5, de;q=0.9", &Language::ALL),
-            Some(De)
-        );
+        assert_eq!(negotiate("fr, en;q=0.5, de;q=0.9", &Language::ALL), Some(De));
         assert_eq!(negotiate("de-AT,de;q=0.9", &[En, De]), Some(De));
         assert_eq!(negotiate("fr", &Language::ALL), None);
         assert_eq!(negotiate("de;q=0, en", &Language::ALL), Some(En));

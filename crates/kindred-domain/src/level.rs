@@ -13,12 +13,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [
-        Level::Community,
-        Level::Acquainted,
-        Level::Trusted,
-        Level::Personal,
-    ];
+    pub const ALL: [Level; 4] = [Level::Community, Level::Acquainted, Level::Trusted, Level::Personal];
 
     pub fn from_number(n: i64) -> Option<Self> {
         match n {
@@ -50,10 +45,7 @@ impl Visibility {
         if raw == "private" {
             return Some(Self::Private);
         }
-        raw.parse::<i64>()
-            .ok()
-            .and_then(Level::from_number)
-            .map(Self::Level)
+        raw.parse::<i64>().ok().and_then(Level::from_number).map(Self::Level)
     }
 }
 
@@ -74,10 +66,7 @@ mod tests {
     fn order_runs_from_open_to_private() {
         assert!(Visibility::Level(Level::Community) < Visibility::Level(Level::Personal));
         assert!(Visibility::Level(Level::Personal) < Visibility::Private);
-        assert_eq!(
-            Visibility::parse("3"),
-            Some(Visibility::Level(Level::Trusted))
-        );
+        assert_eq!(Visibility::parse("3"), Some(Visibility::Level(Level::Trusted)));
         assert_eq!(Visibility::parse("private"), Some(Visibility::Private));
         assert_eq!(Visibility::parse("5"), None);
         assert_eq!(Visibility::parse("0"), None);

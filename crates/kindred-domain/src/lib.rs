@@ -10,6 +10,7 @@ pub mod host;
 pub mod id;
 pub mod language;
 pub mod level;
+pub mod profile;
 pub mod settings;
 pub mod slug;
 pub mod tenant;

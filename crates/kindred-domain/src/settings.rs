@@ -24,21 +24,13 @@ impl PartialEq for LocalizedText {
 impl LocalizedText {
     /// `None` when `texts` lacks the fallback language.
     pub fn new(fallback: Language, texts: BTreeMap<Language, String>) -> Option<Self> {
-        texts
-            .contains_key(&fallback)
-            .then_some(Self { fallback, texts })
+        texts.contains_key(&fallback).then_some(Self { fallback, texts })
     }
 
     /// The same text in every language.
     pub fn uniform(text: &str) -> Self {
-        let texts = Language::ALL
-            .iter()
-            .map(|l| (*l, text.to_owned()))
-            .collect();
-        Self {
-            fallback: Language::En,
-            texts,
-        }
+        let texts = Language::ALL.iter().map(|l| (*l, text.to_owned())).collect();
+        Self { fallback: Language::En, texts }
     }
 
     /// Built-in texts, one per shipped language.
@@ -48,18 +40,11 @@ impl LocalizedText {
             (Language::De, de.to_owned()),
             (Language::Nl, nl.to_owned()),
         ]);
-        Self {
-            fallback: Language::En,
-            texts,
-        }
+        Self { fallback: Language::En, texts }
     }
 
     pub fn get(&self, language: Language) -> &str {
-        self.texts
-            .get(&language)
-            .or_else(|| self.texts.get(&self.fallback))
-            .map(String::as_str)
-            .unwrap_or_default()
+        self.texts.get(&language).or_else(|| self.texts.get(&self.fallback)).map(String::as_str).unwrap_or_default()
     }
 
     pub fn texts(&self) -> &BTreeMap<Language, String> {
@@ -78,9 +63,7 @@ pub struct CodeError;
 impl Code {
     pub fn parse(raw: &str) -> Result<Self, CodeError> {
         let ok = (1..=64).contains(&raw.len())
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
@@ -193,30 +176,10 @@ pub const STANDARD_FIELDS: [StandardField; 14] = [
         health: false,
         names: ["Year of birth", "Geburtsjahr", "Geboortejaar"],
     },
-    StandardField {
-        code: "region",
-        kind: FieldKind::Region,
-        health: false,
-        names: ["Region", "Region", "Regio"],
-    },
-    StandardField {
-        code: "city",
-        kind: FieldKind::Text,
-        health: false,
-        names: ["City", "Wohnort", "Woonplaats"],
-    },
-    StandardField {
-        code: "photo",
-        kind: FieldKind::Photo,
-        health: false,
-        names: ["Photo", "Foto", "Foto"],
-    },
-    StandardField {
-        code: "role",
-        kind: FieldKind::Role,
-        health: false,
-        names: ["Role", "Rolle", "Rol"],
-    },
+    StandardField { code: "region", kind: FieldKind::Region, health: false, names: ["Region", "Region", "Regio"] },
+    StandardField { code: "city", kind: FieldKind::Text, health: false, names: ["City", "Wohnort", "Woonplaats"] },
+    StandardField { code: "photo", kind: FieldKind::Photo, health: false, names: ["Photo", "Foto", "Foto"] },
+    StandardField { code: "role", kind: FieldKind::Role, health: false, names: ["Role", "Rolle", "Rol"] },
     StandardField {
         code: "condition",
         kind: FieldKind::Condition,
@@ -227,21 +190,13 @@ pub const STANDARD_FIELDS: [StandardField; 14] = [
         code: "condition_form",
         kind: FieldKind::ConditionForm,
         health: true,
-        names: [
-            "Form of the condition",
-            "Verlaufsform",
-            "Vorm van de aandoening",
-        ],
+        names: ["Form of the condition", "Verlaufsform", "Vorm van de aandoening"],
     },
     StandardField {
         code: "diagnosis_year",
         kind: FieldKind::Year,
         health: true,
-        names: [
-            "Year of diagnosis",
-            "Jahr der Diagnose",
-            "Jaar van diagnose",
-        ],
+        names: ["Year of diagnosis", "Jahr der Diagnose", "Jaar van diagnose"],
     },
     StandardField {
         code: "therapies",
@@ -267,12 +222,7 @@ pub const STANDARD_FIELDS: [StandardField; 14] = [
         health: false,
         names: ["Contact e-mail", "Kontakt-E-Mail", "Contact-e-mail"],
     },
-    StandardField {
-        code: "phone",
-        kind: FieldKind::Phone,
-        health: false,
-        names: ["Phone", "Telefon", "Telefoon"],
-    },
+    StandardField { code: "phone", kind: FieldKind::Phone, health: false, names: ["Phone", "Telefon", "Telefoon"] },
 ];
 
 pub fn standard_field(code: &str) -> Option<&'static StandardField> {
@@ -456,8 +406,6 @@ impl AssociationSettings {
 
     /// The language to use when `wanted` is not offered.
     pub fn offered_or_default(&self, wanted: Option<Language>) -> Language {
-        wanted
-            .filter(|l| self.languages.contains(l))
-            .unwrap_or(self.default_language)
+        wanted.filter(|l| self.languages.contains(l)).unwrap_or(self.default_language)
     }
 }

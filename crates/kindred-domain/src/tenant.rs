@@ -44,13 +44,7 @@ mod tests {
 
     #[test]
     fn deployment_paths_stay_deployment_paths() {
-        for p in [
-            "/healthz",
-            "/readyz",
-            "/metrics",
-            "/static/kindred.css",
-            "/api/v1/openapi.json",
-        ] {
+        for p in ["/healthz", "/readyz", "/metrics", "/static/kindred.css", "/api/v1/openapi.json"] {
             assert_eq!(classify_path(p), PathTarget::Deployment, "{p}");
         }
         assert_eq!(classify_path("/healthzz"), PathTarget::Unprefixed);
@@ -59,18 +53,9 @@ mod tests {
 
     #[test]
     fn prefixed_paths_name_their_slug() {
-        assert_eq!(
-            classify_path("/a/demo/"),
-            PathTarget::Prefixed { slug: "demo" }
-        );
-        assert_eq!(
-            classify_path("/a/demo"),
-            PathTarget::Prefixed { slug: "demo" }
-        );
-        assert_eq!(
-            classify_path("/a/demo/api/v1/catalog"),
-            PathTarget::Prefixed { slug: "demo" }
-        );
+        assert_eq!(classify_path("/a/demo/"), PathTarget::Prefixed { slug: "demo" });
+        assert_eq!(classify_path("/a/demo"), PathTarget::Prefixed { slug: "demo" });
+        assert_eq!(classify_path("/a/demo/api/v1/catalog"), PathTarget::Prefixed { slug: "demo" });
         assert_eq!(classify_path("/a/"), PathTarget::Prefixed { slug: "" });
     }
 
@@ -80,9 +65,6 @@ mod tests {
         assert_eq!(classify_path("/privacy"), PathTarget::Unprefixed);
         assert_eq!(classify_path("/api/v1/catalog"), PathTarget::Unprefixed);
         assert_eq!(prefixed_path("demo", "/"), "/a/demo/");
-        assert_eq!(
-            prefixed_path("demo", "/api/v1/catalog"),
-            "/a/demo/api/v1/catalog"
-        );
+        assert_eq!(prefixed_path("demo", "/api/v1/catalog"), "/a/demo/api/v1/catalog");
     }
 }

@@ -47,11 +47,7 @@ pub struct AddUser<'a> {
 impl Kindred {
     /// Creates an active, verified account (operator and demo use; members
     /// normally go through registration and verification).
-    pub async fn add_user(
-        &self,
-        association: &Association,
-        input: AddUser<'_>,
-    ) -> Result<MemberId, AddUserError> {
+    pub async fn add_user(&self, association: &Association, input: AddUser<'_>) -> Result<MemberId, AddUserError> {
         let email = EmailAddress::parse(input.email)?;
         let pseudonym = Pseudonym::parse(input.pseudonym)?;
         let password = Password::parse(input.password)?;
@@ -67,6 +63,8 @@ impl Kindred {
                 password_hash,
                 role,
                 status: AccountStatus::Active,
+                // Not findable until the member says so: the most private choice.
+                discoverable: false,
                 created_at: self.clock.now(),
             })
             .await?;

@@ -7,9 +7,9 @@
 //! [`AssociationSettings`] or says which setting is wrong and why.
 
 use kindred_domain::settings::{
-    standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog,
-    CatalogEntry, Code, Condition, Creators, CrisisContact, FieldKind, LocalizedText,
-    MessagingPolicy, Policies, ProfileField, SecondFactorRule, STANDARD_FIELDS,
+    standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
+    Condition, Creators, CrisisContact, FieldKind, LocalizedText, MessagingPolicy, Policies, ProfileField,
+    SecondFactorRule, STANDARD_FIELDS,
 };
 use kindred_domain::{Color, HostName, Language, Level, Visibility};
 use serde::{Deserialize, Serialize};
@@ -26,10 +26,7 @@ pub struct ConfigError {
 }
 
 fn wrong(setting: impl fmt::Display, problem: impl fmt::Display) -> ConfigError {
-    ConfigError {
-        setting: setting.to_string(),
-        problem: problem.to_string(),
-    }
+    ConfigError { setting: setting.to_string(), problem: problem.to_string() }
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -189,9 +186,7 @@ const MAX_TEXT_CHARS: usize = 4000;
 /// Parses a configuration file's text. `file` names it in error messages.
 pub fn parse_toml(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
     toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let line = e.span().map(|span| text[..span.start.min(text.len())].lines().count().max(1));
         let message = e.message().replace('\n', " ");
         match line {
             Some(line) => wrong(format!("{file}, line {line}"), message),
@@ -201,13 +196,9 @@ pub fn parse_toml(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
 }
 
 /// Reads and parses a configuration file, logo included.
-pub fn load_file(
-    path: &Path,
-    name_override: Option<&str>,
-) -> Result<(AssociationSettings, Option<Logo>), ConfigError> {
+pub fn load_file(path: &Path, name_override: Option<&str>) -> Result<(AssociationSettings, Option<Logo>), ConfigError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| wrong(&shown, format!("cannot be read: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| wrong(&shown, format!("cannot be read: {e}")))?;
     let raw = parse_toml(&text, &shown)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let logo = match raw.branding.as_ref().and_then(|b| b.logo.as_deref()) {
@@ -220,8 +211,7 @@ pub fn load_file(
 
 /// Checks a logo file: a PNG, or an SVG without scripts or outside references.
 pub fn read_logo(path: &PathBuf, setting: &str) -> Result<Logo, ConfigError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| wrong(setting, format!("{} cannot be read: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| wrong(setting, format!("{} cannot be read: {e}", path.display())))?;
     check_logo(bytes, setting)
 }
 
@@ -230,38 +220,21 @@ pub fn check_logo(bytes: Vec<u8>, setting: &str) -> Result<Logo, ConfigError> {
         return Err(wrong(setting, "the logo is larger than 256 KiB"));
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Ok(Logo {
-            bytes,
-            media_type: "image/png",
-        });
+        return Ok(Logo { bytes, media_type: "image/png" });
     }
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| wrong(setting, "the logo must be an SVG or PNG file"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| wrong(setting, "the logo must be an SVG or PNG file"))?;
     let lower = text.to_ascii_lowercase();
     if !lower.contains("<svg") {
         return Err(wrong(setting, "the logo must be an SVG or PNG file"));
     }
-    let forbidden = [
-        "<script",
-        "javascript:",
-        "<foreignobject",
-        "href=\"http",
-        "href='http",
-        "url(http",
-        "@import",
-    ];
-    if forbidden.iter().any(|f| lower.contains(f))
-        || lower.contains(" on") && has_event_handler(&lower)
-    {
+    let forbidden = ["<script", "javascript:", "<foreignobject", "href=\"http", "href='http", "url(http", "@import"];
+    if forbidden.iter().any(|f| lower.contains(f)) || lower.contains(" on") && has_event_handler(&lower) {
         return Err(wrong(
             setting,
             "the SVG logo must not contain scripts, event handlers or references to other sites",
         ));
     }
-    Ok(Logo {
-        bytes,
-        media_type: "image/svg+xml",
-    })
+    Ok(Logo { bytes, media_type: "image/svg+xml" })
 }
 
 /// Finds attributes such as `onload=` in an SVG.
@@ -275,13 +248,9 @@ fn has_event_handler(lower: &str) -> bool {
 
 /// Turns the raw file into checked settings. `name_override` (the command
 /// line's `--name`) wins over the file's `name`.
-pub fn build(
-    raw: RawConfig,
-    name_override: Option<&str>,
-) -> Result<AssociationSettings, ConfigError> {
+pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationSettings, ConfigError> {
     let default_language = match &raw.default_language {
-        Some(code) => Language::parse(code)
-            .ok_or_else(|| wrong("default_language", "must be one of de, en, nl"))?,
+        Some(code) => Language::parse(code).ok_or_else(|| wrong("default_language", "must be one of de, en, nl"))?,
         None => Language::En,
     };
     let languages = match &raw.languages {
@@ -291,10 +260,7 @@ pub fn build(
                 let language = Language::parse(code)
                     .ok_or_else(|| wrong(format!("languages[{i}]"), "must be one of de, en, nl"))?;
                 if languages.contains(&language) {
-                    return Err(wrong(
-                        format!("languages[{i}]"),
-                        format!("{code} is listed twice"),
-                    ));
+                    return Err(wrong(format!("languages[{i}]"), format!("{code} is listed twice")));
                 }
                 languages.push(language);
             }
@@ -325,22 +291,14 @@ pub fn build(
 
     let mut hosts = Vec::new();
     for (i, host) in raw.hosts.iter().flatten().enumerate() {
-        let parsed = HostName::parse(host)
-            .map_err(|e| wrong(format!("hosts[{i}]"), format!("{host:?} {e}")))?;
+        let parsed = HostName::parse(host).map_err(|e| wrong(format!("hosts[{i}]"), format!("{host:?} {e}")))?;
         if hosts.contains(&parsed) {
-            return Err(wrong(
-                format!("hosts[{i}]"),
-                format!("{host} is listed twice"),
-            ));
+            return Err(wrong(format!("hosts[{i}]"), format!("{host} is listed twice")));
         }
         hosts.push(parsed);
     }
 
-    let welcome = raw
-        .welcome
-        .as_ref()
-        .map(|w| text(w, "welcome"))
-        .transpose()?;
+    let welcome = raw.welcome.as_ref().map(|w| text(w, "welcome")).transpose()?;
 
     let branding = raw.branding.unwrap_or_default();
     let color = |value: &Option<String>, setting: &str, default: &str| {
@@ -365,25 +323,15 @@ pub fn build(
             return Err(wrong(&setting, "needs a phone number or a url"));
         }
         if let Some(url) = &contact.url {
-            if !(url.starts_with("https://") || url.starts_with("http://"))
-                || url.chars().any(char::is_whitespace)
-            {
-                return Err(wrong(
-                    format!("{setting}.url"),
-                    "must be a web address starting with https://",
-                ));
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
+                return Err(wrong(format!("{setting}.url"), "must be a web address starting with https://"));
             }
         }
         if let Some(phone) = &contact.phone {
-            let ok = phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-()/".contains(c))
+            let ok = phone.chars().all(|c| c.is_ascii_digit() || " +-()/".contains(c))
                 && phone.chars().any(|c| c.is_ascii_digit());
             if !ok {
-                return Err(wrong(
-                    format!("{setting}.phone"),
-                    "must be a phone number (digits, spaces, + - ( ) /)",
-                ));
+                return Err(wrong(format!("{setting}.phone"), "must be a phone number (digits, spaces, + - ( ) /)"));
             }
         }
         crisis_contacts.push(CrisisContact {
@@ -420,10 +368,7 @@ fn localized(
         if s.is_empty() {
             Err(wrong(at, "must not be empty"))
         } else if s.chars().count() > MAX_TEXT_CHARS {
-            Err(wrong(
-                at,
-                format!("is longer than {MAX_TEXT_CHARS} characters"),
-            ))
+            Err(wrong(at, format!("is longer than {MAX_TEXT_CHARS} characters")))
         } else {
             Ok(s.to_owned())
         }
@@ -437,30 +382,19 @@ fn localized(
             let mut texts = BTreeMap::new();
             for (code, s) in map {
                 let at = format!("{setting}.{code}");
-                let language = Language::parse(code)
-                    .ok_or_else(|| wrong(&at, "is not a language (de, en, nl)"))?;
+                let language = Language::parse(code).ok_or_else(|| wrong(&at, "is not a language (de, en, nl)"))?;
                 texts.insert(language, check(s, &at)?);
             }
             texts
         }
     };
-    LocalizedText::new(default_language, texts).ok_or_else(|| {
-        wrong(
-            setting,
-            format!(
-                "needs a text in the default language ({})",
-                default_language.code()
-            ),
-        )
-    })
+    LocalizedText::new(default_language, texts)
+        .ok_or_else(|| wrong(setting, format!("needs a text in the default language ({})", default_language.code())))
 }
 
 type TextFn<'a> = dyn Fn(&RawText, &str) -> Result<LocalizedText, ConfigError> + 'a;
 
-fn build_levels(
-    raw: Option<&[RawLevel]>,
-    text: &TextFn,
-) -> Result<[LocalizedText; 4], ConfigError> {
+fn build_levels(raw: Option<&[RawLevel]>, text: &TextFn) -> Result<[LocalizedText; 4], ConfigError> {
     let mut levels = [
         LocalizedText::builtin("Community", "Gemeinschaft", "Gemeenschap"),
         LocalizedText::builtin("Acquainted", "Bekannte", "Bekenden"),
@@ -471,36 +405,26 @@ fn build_levels(
     let mut seen = HashSet::new();
     for (i, entry) in raw.iter().enumerate() {
         let setting = format!("levels[{i}]");
-        let level = Level::from_number(entry.level)
-            .ok_or_else(|| wrong(format!("{setting}.level"), "must be 1, 2, 3 or 4"))?;
+        let level =
+            Level::from_number(entry.level).ok_or_else(|| wrong(format!("{setting}.level"), "must be 1, 2, 3 or 4"))?;
         if !seen.insert(level) {
-            return Err(wrong(
-                format!("{setting}.level"),
-                format!("level {} is named twice", entry.level),
-            ));
+            return Err(wrong(format!("{setting}.level"), format!("level {} is named twice", entry.level)));
         }
         levels[usize::from(level.number() - 1)] = text(&entry.name, &format!("{setting}.name"))?;
     }
     Ok(levels)
 }
 
-fn build_entries(
-    raw: &[RawEntry],
-    setting: &str,
-    text: &TextFn,
-) -> Result<Vec<CatalogEntry>, ConfigError> {
+fn build_entries(raw: &[RawEntry], setting: &str, text: &TextFn) -> Result<Vec<CatalogEntry>, ConfigError> {
     let mut entries: Vec<CatalogEntry> = Vec::new();
     for (i, entry) in raw.iter().enumerate() {
         let at = format!("{setting}[{i}]");
-        let code = Code::parse(&entry.code)
-            .map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", entry.code)))?;
+        let code =
+            Code::parse(&entry.code).map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", entry.code)))?;
         if entries.iter().any(|e| e.code == code) {
             return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
         }
-        entries.push(CatalogEntry {
-            code,
-            name: text(&entry.name, &format!("{at}.name"))?,
-        });
+        entries.push(CatalogEntry { code, name: text(&entry.name, &format!("{at}.name"))? });
     }
     Ok(entries)
 }
@@ -576,8 +500,8 @@ fn build_fields(raw: Option<&[RawField]>, text: &TextFn) -> Result<Vec<ProfileFi
     let mut fields: Vec<ProfileField> = Vec::new();
     for (i, field) in raw.iter().enumerate() {
         let at = format!("profile_fields[{i}]");
-        let code = Code::parse(&field.code)
-            .map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", field.code)))?;
+        let code =
+            Code::parse(&field.code).map_err(|e| wrong(format!("{at}.code"), format!("{:?} {e}", field.code)))?;
         if fields.iter().any(|f| f.code == code) {
             return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
         }
@@ -598,20 +522,14 @@ fn build_fields(raw: Option<&[RawField]>, text: &TextFn) -> Result<Vec<ProfileFi
                 )
             })?,
             (None, None) => {
-                return Err(wrong(
-                    format!("{at}.kind"),
-                    "is missing (an association's own field needs one)",
-                ))
+                return Err(wrong(format!("{at}.kind"), "is missing (an association's own field needs one)"))
             }
         };
         let name = match (&field.name, standard) {
             (Some(name), _) => text(name, &format!("{at}.name"))?,
             (None, Some(s)) => LocalizedText::builtin(s.names[0], s.names[1], s.names[2]),
             (None, None) => {
-                return Err(wrong(
-                    format!("{at}.name"),
-                    "is missing (an association's own field needs one)",
-                ))
+                return Err(wrong(format!("{at}.name"), "is missing (an association's own field needs one)"))
             }
         };
         let default_visibility = match &field.default_level {
@@ -642,17 +560,9 @@ fn build_fields(raw: Option<&[RawField]>, text: &TextFn) -> Result<Vec<ProfileFi
 
 fn build_admission(raw: RawAdmission) -> Result<Admission, ConfigError> {
     let mut procedures = Vec::new();
-    for (i, code) in raw
-        .procedures
-        .unwrap_or_else(|| vec!["manual".into()])
-        .iter()
-        .enumerate()
-    {
+    for (i, code) in raw.procedures.unwrap_or_else(|| vec!["manual".into()]).iter().enumerate() {
         let procedure = AdmissionProcedure::parse(code).ok_or_else(|| {
-            wrong(
-                format!("admission.procedures[{i}]"),
-                "must be member_number, letter, invitation or manual",
-            )
+            wrong(format!("admission.procedures[{i}]"), "must be member_number, letter, invitation or manual")
         })?;
         if !procedures.contains(&procedure) {
             procedures.push(procedure);
@@ -660,44 +570,29 @@ fn build_admission(raw: RawAdmission) -> Result<Admission, ConfigError> {
     }
     let terms_version = raw.terms_version.unwrap_or_else(|| "1".into());
     if terms_version.trim().is_empty() || terms_version.len() > 40 {
-        return Err(wrong(
-            "admission.terms_version",
-            "must be 1 to 40 characters long",
-        ));
+        return Err(wrong("admission.terms_version", "must be 1 to 40 characters long"));
     }
     let second_factor = match raw.second_factor.as_deref() {
         Some(s) => SecondFactorRule::parse(s)
             .ok_or_else(|| wrong("admission.second_factor", "must be none, staff or everyone"))?,
         None => SecondFactorRule::None,
     };
-    Ok(Admission {
-        procedures,
-        terms_version,
-        second_factor,
-    })
+    Ok(Admission { procedures, terms_version, second_factor })
 }
 
 fn build_policies(raw: RawPolicies) -> Result<Policies, ConfigError> {
     let messaging = match raw.messaging.as_deref() {
-        Some(s) => MessagingPolicy::parse(s).ok_or_else(|| {
-            wrong(
-                "policies.messaging",
-                "must be anyone, contacts or contacts_and_groups",
-            )
-        })?,
+        Some(s) => MessagingPolicy::parse(s)
+            .ok_or_else(|| wrong("policies.messaging", "must be anyone, contacts or contacts_and_groups"))?,
         None => MessagingPolicy::ContactsAndGroups,
     };
     let creators = |value: Option<&str>, setting: &str| match value {
-        Some(s) => Creators::parse(s)
-            .ok_or_else(|| wrong(setting, "must be members, moderators or admins")),
+        Some(s) => Creators::parse(s).ok_or_else(|| wrong(setting, "must be members, moderators or admins")),
         None => Ok(Creators::Moderators),
     };
     let count_threshold = raw.count_threshold.unwrap_or(5);
     if !(2..=100).contains(&count_threshold) {
-        return Err(wrong(
-            "policies.count_threshold",
-            "must be between 2 and 100",
-        ));
+        return Err(wrong("policies.count_threshold", "must be between 2 and 100"));
     }
     Ok(Policies {
         messaging,
@@ -710,22 +605,11 @@ fn build_policies(raw: RawPolicies) -> Result<Policies, ConfigError> {
 // ---- stored form ----------------------------------------------------------
 
 fn raw_text(text: &LocalizedText) -> RawText {
-    RawText::Many(
-        text.texts()
-            .iter()
-            .map(|(l, s)| (l.code().to_owned(), s.clone()))
-            .collect(),
-    )
+    RawText::Many(text.texts().iter().map(|(l, s)| (l.code().to_owned(), s.clone())).collect())
 }
 
 fn raw_entries(entries: &[CatalogEntry]) -> Vec<RawEntry> {
-    entries
-        .iter()
-        .map(|e| RawEntry {
-            code: e.code.to_string(),
-            name: raw_text(&e.name),
-        })
-        .collect()
+    entries.iter().map(|e| RawEntry { code: e.code.to_string(), name: raw_text(&e.name) }).collect()
 }
 
 fn raw_visibility(v: Visibility) -> RawVisibility {
@@ -740,13 +624,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
     let raw = RawConfig {
         name: Some(raw_text(&settings.name)),
         default_language: Some(settings.default_language.code().into()),
-        languages: Some(
-            settings
-                .languages
-                .iter()
-                .map(|l| l.code().to_owned())
-                .collect(),
-        ),
+        languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),
         hosts: Some(settings.hosts.iter().map(|h| h.to_string()).collect()),
         welcome: settings.welcome.as_ref().map(raw_text),
         branding: Some(RawBranding {
@@ -758,10 +636,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
             Level::ALL
                 .iter()
                 .zip(settings.levels.iter())
-                .map(|(level, name)| RawLevel {
-                    level: i64::from(level.number()),
-                    name: raw_text(name),
-                })
+                .map(|(level, name)| RawLevel { level: i64::from(level.number()), name: raw_text(name) })
                 .collect(),
         ),
         catalog: Some(RawCatalog {
@@ -795,14 +670,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
                 .collect(),
         ),
         admission: Some(RawAdmission {
-            procedures: Some(
-                settings
-                    .admission
-                    .procedures
-                    .iter()
-                    .map(|p| p.as_str().to_owned())
-                    .collect(),
-            ),
+            procedures: Some(settings.admission.procedures.iter().map(|p| p.as_str().to_owned()).collect()),
             terms_version: Some(settings.admission.terms_version.clone()),
             second_factor: Some(settings.admission.second_factor.as_str().into()),
         }),
@@ -816,11 +684,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
             settings
                 .crisis_contacts
                 .iter()
-                .map(|c| RawCrisisContact {
-                    name: raw_text(&c.name),
-                    phone: c.phone.clone(),
-                    url: c.url.clone(),
-                })
+                .map(|c| RawCrisisContact { name: raw_text(&c.name), phone: c.phone.clone(), url: c.url.clone() })
                 .collect(),
         ),
     };
@@ -847,10 +711,7 @@ mod tests {
         assert_eq!(s.default_language, Language::En);
         assert_eq!(s.languages.len(), 3);
         assert_eq!(s.profile_fields.len(), STANDARD_FIELDS.len());
-        assert!(s
-            .profile_fields
-            .iter()
-            .all(|f| f.default_visibility == Visibility::Private));
+        assert!(s.profile_fields.iter().all(|f| f.default_visibility == Visibility::Private));
         assert_eq!(s.catalog.roles.len(), 4);
         assert_eq!(s.policies.count_threshold, 5);
         assert_eq!(s.level_name(Level::Trusted, Language::De), "Vertraute");
@@ -858,10 +719,8 @@ mod tests {
 
     #[test]
     fn stored_form_round_trips() {
-        let examples = [
-            include_str!("../../../examples/ms-society.toml"),
-            include_str!("../../../examples/parkinson.toml"),
-        ];
+        let examples =
+            [include_str!("../../../examples/ms-society.toml"), include_str!("../../../examples/parkinson.toml")];
         for example in examples {
             let settings = parse(example);
             assert!(settings.is_ok(), "{settings:?}");
@@ -884,55 +743,32 @@ mod tests {
         assert!(error_of("default_language = \"fr\"").starts_with("default_language:"));
         assert!(error_of("languages = [\"de\"]").starts_with("languages:"));
         assert!(error_of("colour = 1").contains("unknown field"));
-        assert!(error_of("[branding]\nprimary_color = \"#ffff00\"")
-            .starts_with("branding.primary_color:"));
-        assert!(error_of("[branding]\nprimary_color = \"yellow\"")
-            .starts_with("branding.primary_color:"));
-        assert!(
-            error_of("[[catalog.therapies]]\ncode = \"A\"\nname = \"x\"")
-                .starts_with("catalog.therapies[0].code:")
-        );
-        assert!(error_of("[[catalog.therapies]]\ncode = \"a\"\nname = \"x\"\n[[catalog.therapies]]\ncode = \"a\"\nname = \"y\"")
-            .contains("used twice"));
+        assert!(error_of("[branding]\nprimary_color = \"#ffff00\"").starts_with("branding.primary_color:"));
+        assert!(error_of("[branding]\nprimary_color = \"yellow\"").starts_with("branding.primary_color:"));
+        assert!(error_of("[[catalog.therapies]]\ncode = \"A\"\nname = \"x\"").starts_with("catalog.therapies[0].code:"));
         assert!(error_of(
-            "[[profile_fields]]\ncode = \"real_name\"\ndefault_level = 1\nmin_level = 3"
+            "[[catalog.therapies]]\ncode = \"a\"\nname = \"x\"\n[[catalog.therapies]]\ncode = \"a\"\nname = \"y\""
         )
-        .starts_with("profile_fields[0].default_level:"));
-        assert!(
-            error_of("[[profile_fields]]\ncode = \"condition\"\nkind = \"text\"")
-                .starts_with("profile_fields[0].kind:")
-        );
-        assert!(error_of("[[profile_fields]]\ncode = \"shoe_size\"")
+        .contains("used twice"));
+        assert!(error_of("[[profile_fields]]\ncode = \"real_name\"\ndefault_level = 1\nmin_level = 3")
+            .starts_with("profile_fields[0].default_level:"));
+        assert!(error_of("[[profile_fields]]\ncode = \"condition\"\nkind = \"text\"")
             .starts_with("profile_fields[0].kind:"));
+        assert!(error_of("[[profile_fields]]\ncode = \"shoe_size\"").starts_with("profile_fields[0].kind:"));
         assert!(error_of("[[levels]]\nlevel = 5\nname = \"x\"").starts_with("levels[0].level:"));
-        assert!(
-            error_of("[policies]\ncount_threshold = 1").starts_with("policies.count_threshold:")
-        );
+        assert!(error_of("[policies]\ncount_threshold = 1").starts_with("policies.count_threshold:"));
         assert!(error_of("hosts = [\"not a host\"]").starts_with("hosts[0]:"));
-        assert!(
-            error_of("default_language = \"de\"\nwelcome = { en = \"Hi\" }")
-                .starts_with("welcome:")
-        );
+        assert!(error_of("default_language = \"de\"\nwelcome = { en = \"Hi\" }").starts_with("welcome:"));
         assert!(error_of("name = ").starts_with("test.toml, line 1:"));
-        assert!(
-            error_of("[admission]\nprocedures = [\"sso\"]").starts_with("admission.procedures[0]:")
-        );
+        assert!(error_of("[admission]\nprocedures = [\"sso\"]").starts_with("admission.procedures[0]:"));
     }
 
     #[test]
     fn logos_are_checked() {
-        assert!(check_logo(
-            b"<svg xmlns='http://www.w3.org/2000/svg'></svg>".to_vec(),
-            "logo"
-        )
-        .is_ok());
+        assert!(check_logo(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>".to_vec(), "logo").is_ok());
         assert!(check_logo(b"<svg><script>alert(1)</script></svg>".to_vec(), "logo").is_err());
         assert!(check_logo(b"<svg onload = 'x()'></svg>".to_vec(), "logo").is_err());
-        assert!(check_logo(
-            b"<svg><image href=\"https://evil.example/x.png\"/></svg>".to_vec(),
-            "logo"
-        )
-        .is_err());
+        assert!(check_logo(b"<svg><image href=\"https://evil.example/x.png\"/></svg>".to_vec(), "logo").is_err());
         assert!(check_logo(b"GIF89a".to_vec(), "logo").is_err());
         assert!(check_logo(vec![b' '; 300 * 1024], "logo").is_err());
     }

@@ -41,17 +41,11 @@ pub enum LoadError {
 }
 
 fn from_record(record: AssociationRecord) -> Result<Association, LoadError> {
-    let damaged = |error: ConfigError| LoadError::Damaged {
-        slug: record.slug.clone(),
-        error,
-    };
+    let damaged = |error: ConfigError| LoadError::Damaged { slug: record.slug.clone(), error };
     let settings = association_config::from_stored(&record.settings).map_err(damaged)?;
     let slug = Slug::parse(&record.slug).map_err(|e| LoadError::Damaged {
         slug: record.slug.clone(),
-        error: ConfigError {
-            setting: "slug".into(),
-            problem: e.to_string(),
-        },
+        error: ConfigError { setting: "slug".into(), problem: e.to_string() },
     })?;
     Ok(Association {
         id: AssociationId::from_trusted(record.id),
@@ -80,34 +74,19 @@ impl Kindred {
             hosts: settings.hosts.clone(),
             created_at: self.clock.now(),
         };
-        self.store
-            .insert_association(&new)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(Conflict::Slug) => {
-                    CreateAssociationError::SlugTaken(slug.to_string())
-                }
-                StoreError::Conflict(Conflict::Host) => CreateAssociationError::HostTaken,
-                other => CreateAssociationError::Store(other),
-            })?;
-        Ok(Association {
-            id,
-            slug,
-            has_logo: new.logo.is_some(),
-            settings,
-            created_at: new.created_at,
-        })
+        self.store.insert_association(&new).await.map_err(|e| match e {
+            StoreError::Conflict(Conflict::Slug) => CreateAssociationError::SlugTaken(slug.to_string()),
+            StoreError::Conflict(Conflict::Host) => CreateAssociationError::HostTaken,
+            other => CreateAssociationError::Store(other),
+        })?;
+        Ok(Association { id, slug, has_logo: new.logo.is_some(), settings, created_at: new.created_at })
     }
 
     pub async fn association(&self, slug: &str) -> Result<Option<Association>, LoadError> {
         if Slug::parse(slug).is_err() {
             return Ok(None);
         }
-        self.store
-            .association_by_slug(slug)
-            .await?
-            .map(from_record)
-            .transpose()
+        self.store.association_by_slug(slug).await?.map(from_record).transpose()
     }
 
     /// The slug of the association served at the root of `host`, if any.
@@ -116,11 +95,6 @@ impl Kindred {
     }
 
     pub async fn associations(&self) -> Result<Vec<Association>, LoadError> {
-        self.store
-            .list_associations()
-            .await?
-            .into_iter()
-            .map(from_record)
-            .collect()
+        self.store.list_associations().await?.into_iter().map(from_record).collect()
     }
 }

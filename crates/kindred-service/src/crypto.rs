@@ -51,9 +51,7 @@ pub struct KeyRing {
 /// Never prints the key: a `{:?}` in a log line must not leak it.
 impl fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyRing")
-            .field("master", &"<redacted>")
-            .finish()
+        f.debug_struct("KeyRing").field("master", &"<redacted>").finish()
     }
 }
 
@@ -97,9 +95,7 @@ impl KeyRing {
     pub fn load_or_create(data_dir: &Path, configured: Option<&str>) -> Result<KeyRing, KeyError> {
         let path = data_dir.join(KEY_DIR).join(KEY_FILE);
         if let Some(text) = configured {
-            let ring = KeyRing {
-                master: parse_hex_key(text.trim()).map_err(KeyError::Configured)?,
-            };
+            let ring = KeyRing { master: parse_hex_key(text.trim()).map_err(KeyError::Configured)? };
             ring.warn_if_file_differs(&path);
             return Ok(ring);
         }
@@ -112,9 +108,7 @@ impl KeyRing {
 
     /// For tests.
     pub fn from_bytes(bytes: [u8; 32]) -> KeyRing {
-        KeyRing {
-            master: Zeroizing::new(bytes),
-        }
+        KeyRing { master: Zeroizing::new(bytes) }
     }
 
     /// The key of one association: HKDF-SHA256 from the master key, salt
@@ -127,20 +121,14 @@ impl KeyRing {
     /// fixed output lengths it cannot fail.
     pub fn association(&self, association: &AssociationId) -> Result<AssociationKey, CryptoError> {
         let hkdf = Hkdf::<Sha256>::new(Some(HKDF_SALT), self.master.as_slice());
-        let info = |suffix: &str| {
-            format!("association-key:{}:{suffix}", association.as_str()).into_bytes()
-        };
+        let info = |suffix: &str| format!("association-key:{}:{suffix}", association.as_str()).into_bytes();
         let mut seal = Zeroizing::new([0u8; KEY_LEN]);
         hkdf.expand(&info("seal"), seal.as_mut_slice())
             .map_err(|e| CryptoError::Failed(format!("key derivation: {e}")))?;
         let mut search = Zeroizing::new([0u8; SEARCH_KEY_LEN]);
         hkdf.expand(&info("search"), search.as_mut_slice())
             .map_err(|e| CryptoError::Failed(format!("key derivation: {e}")))?;
-        Ok(AssociationKey {
-            association: association.clone(),
-            seal,
-            search,
-        })
+        Ok(AssociationKey { association: association.clone(), seal, search })
     }
 
     /// Switching from the key file to a configured key (e.g. when moving to
@@ -172,9 +160,7 @@ pub struct AssociationKey {
 /// Shows which association the key belongs to, never the key.
 impl fmt::Debug for AssociationKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AssociationKey")
-            .field("association", &self.association)
-            .finish_non_exhaustive()
+        f.debug_struct("AssociationKey").field("association", &self.association).finish_non_exhaustive()
     }
 }
 
@@ -187,28 +173,15 @@ impl AssociationKey {
     ///
     /// Returns a `Result` because the operating system's randomness and the
     /// cipher API are fallible; neither fails in practice.
-    pub fn seal(
-        &self,
-        member: &MemberId,
-        field: &str,
-        plaintext: &[u8],
-    ) -> Result<Vec<u8>, CryptoError> {
+    pub fn seal(&self, member: &MemberId, field: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         // 24-byte random nonces: collisions are negligible without any
         // counter, so several nodes can seal under the same key.
         let mut nonce = [0u8; NONCE_LEN];
-        OsRng
-            .try_fill_bytes(&mut nonce)
-            .map_err(|e| CryptoError::Failed(format!("no randomness for a nonce: {e}")))?;
+        OsRng.try_fill_bytes(&mut nonce).map_err(|e| CryptoError::Failed(format!("no randomness for a nonce: {e}")))?;
         let aad = self.associated_data(member, field);
         let ciphertext = self
             .cipher()
-            .encrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: &aad,
-                },
-            )
+            .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &aad })
             .map_err(|_| CryptoError::Failed("cipher refused the value".to_owned()))?;
         let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
         sealed.push(VERSION);
@@ -219,12 +192,7 @@ impl AssociationKey {
 
     /// Decrypts what [`seal`](Self::seal) produced for the same member and
     /// field under the same association key.
-    pub fn open(
-        &self,
-        member: &MemberId,
-        field: &str,
-        sealed: &[u8],
-    ) -> Result<Vec<u8>, CryptoError> {
+    pub fn open(&self, member: &MemberId, field: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let (&version, rest) = sealed.split_first().ok_or(CryptoError::Damaged("empty"))?;
         if version != VERSION {
             return Err(CryptoError::Damaged("unknown format version"));
@@ -235,13 +203,7 @@ impl AssociationKey {
         let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
         let aad = self.associated_data(member, field);
         self.cipher()
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: &aad,
-                },
-            )
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: &aad })
             .map_err(|_| CryptoError::Damaged("authentication failed"))
     }
 
@@ -253,8 +215,7 @@ impl AssociationKey {
     /// before, the same way when storing and when searching.
     pub fn search_token(&self, purpose: &str, value: &str) -> String {
         // A 64-byte key is exactly one SHA-256 block: infallible keying.
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(self.search.as_slice()));
+        let mut mac = <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(self.search.as_slice()));
         mac.update(&length_prefixed(&[purpose.as_bytes(), value.as_bytes()]));
         HEXLOWER.encode(&mac.finalize().into_bytes())
     }
@@ -356,14 +317,10 @@ fn create_key_file(data_dir: &Path, path: &Path) -> Result<KeyRing, KeyError> {
     }
 
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
-    OsRng
-        .try_fill_bytes(key.as_mut_slice())
-        .map_err(|e| KeyError::Random(e.to_string()))?;
+    OsRng.try_fill_bytes(key.as_mut_slice()).map_err(|e| KeyError::Random(e.to_string()))?;
 
     let mut suffix = [0u8; 8];
-    OsRng
-        .try_fill_bytes(&mut suffix)
-        .map_err(|e| KeyError::Random(e.to_string()))?;
+    OsRng.try_fill_bytes(&mut suffix).map_err(|e| KeyError::Random(e.to_string()))?;
     let temp = dir.join(format!("{KEY_FILE}.tmp-{}", HEXLOWER.encode(&suffix)));
     let written = write_private(&temp, key.as_slice()).and_then(|()| {
         match fs::hard_link(&temp, path) {
@@ -382,9 +339,7 @@ fn create_key_file(data_dir: &Path, path: &Path) -> Result<KeyRing, KeyError> {
             Ok(KeyRing { master: key })
         }
         // Another process created the key first: use that one.
-        Ok(false) => read_key_file(path)
-            .map(|master| KeyRing { master })
-            .map_err(|e| file_error(path, e)),
+        Ok(false) => read_key_file(path).map(|master| KeyRing { master }).map_err(|e| file_error(path, e)),
         Err(e) => Err(file_error(path, e)),
     }
 }
@@ -429,10 +384,7 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 }
 
 fn file_error(path: &Path, e: io::Error) -> KeyError {
-    KeyError::File {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    }
+    KeyError::File { path: path.to_owned(), reason: e.to_string() }
 }
 
 #[cfg(test)]
@@ -446,8 +398,7 @@ mod tests {
         fn new() -> Self {
             let mut suffix = [0u8; 8];
             OsRng.fill_bytes(&mut suffix);
-            let path = std::env::temp_dir()
-                .join(format!("kindred-crypto-test-{}", HEXLOWER.encode(&suffix)));
+            let path = std::env::temp_dir().join(format!("kindred-crypto-test-{}", HEXLOWER.encode(&suffix)));
             fs::create_dir_all(&path).unwrap();
             TempDir(path)
         }
@@ -460,9 +411,7 @@ mod tests {
     }
 
     fn key() -> AssociationKey {
-        KeyRing::from_bytes([7; 32])
-            .association(&AssociationId::random())
-            .unwrap()
+        KeyRing::from_bytes([7; 32]).association(&AssociationId::random()).unwrap()
     }
 
     const TEXT: &[u8] = b"Morbus Crohn, seit 2011; Infliximab alle 8 Wochen";
@@ -512,9 +461,7 @@ mod tests {
         assert!(key.open(&member, "medication", &sealed).is_err());
         let other = ring.association(&AssociationId::random()).unwrap();
         assert!(other.open(&member, "condition", &sealed).is_err());
-        let other_master = KeyRing::from_bytes([8; 32])
-            .association(&association)
-            .unwrap();
+        let other_master = KeyRing::from_bytes([8; 32]).association(&association).unwrap();
         assert!(other_master.open(&member, "condition", &sealed).is_err());
         // The same association derived again opens it.
         let again = ring.association(&association).unwrap();
@@ -539,16 +486,10 @@ mod tests {
         for i in 0..sealed.len() {
             let mut flipped = sealed.clone();
             flipped[i] ^= 0x01;
-            assert!(
-                key.open(&member, "condition", &flipped).is_err(),
-                "byte {i}"
-            );
+            assert!(key.open(&member, "condition", &flipped).is_err(), "byte {i}");
         }
         for len in 0..sealed.len() {
-            assert!(
-                key.open(&member, "condition", &sealed[..len]).is_err(),
-                "length {len}"
-            );
+            assert!(key.open(&member, "condition", &sealed[..len]).is_err(), "length {len}");
         }
         let mut version = sealed.clone();
         version[0] = 2;
@@ -573,18 +514,11 @@ mod tests {
         let key = ring.association(&association).unwrap();
         let token = key.search_token("condition", "crohn");
         assert_eq!(token.len(), 64);
-        assert!(token
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         assert!(!token.contains("crohn"));
         // Stable, also across derivations.
         assert_eq!(token, key.search_token("condition", "crohn"));
-        assert_eq!(
-            token,
-            ring.association(&association)
-                .unwrap()
-                .search_token("condition", "crohn")
-        );
+        assert_eq!(token, ring.association(&association).unwrap().search_token("condition", "crohn"));
         // Differs by purpose, value and association.
         assert_ne!(token, key.search_token("word", "crohn"));
         assert_ne!(token, key.search_token("condition", "colitis"));
@@ -599,9 +533,7 @@ mod tests {
     #[test]
     fn known_answers() {
         let ring = KeyRing::from_bytes([7; 32]);
-        let key = ring
-            .association(&AssociationId::from_trusted("a".repeat(26)))
-            .unwrap();
+        let key = ring.association(&AssociationId::from_trusted("a".repeat(26))).unwrap();
         assert_eq!(
             HEXLOWER.encode(key.seal.as_slice()),
             "07a531b525162f3e90b9f694570fb3aa252a0fe255447d27ad6da407d7dfa700"
@@ -628,10 +560,7 @@ mod tests {
         let key = ring.association(&AssociationId::random()).unwrap();
         let shown = format!("{key:?}");
         assert!(shown.contains("AssociationId"), "{shown}");
-        assert!(
-            !shown.contains("seal") && !shown.contains("search"),
-            "{shown}"
-        );
+        assert!(!shown.contains("seal") && !shown.contains("search"), "{shown}");
     }
 
     #[test]
@@ -653,20 +582,9 @@ mod tests {
         // No temporary file left behind.
         assert_eq!(fs::read_dir(dir.0.join("keys")).unwrap().count(), 1);
 
-        let sealed = first
-            .association(&association)
-            .unwrap()
-            .seal(&member, "condition", TEXT)
-            .unwrap();
+        let sealed = first.association(&association).unwrap().seal(&member, "condition", TEXT).unwrap();
         let second = KeyRing::load_or_create(&dir.0, None).unwrap();
-        assert_eq!(
-            second
-                .association(&association)
-                .unwrap()
-                .open(&member, "condition", &sealed)
-                .unwrap(),
-            TEXT
-        );
+        assert_eq!(second.association(&association).unwrap().open(&member, "condition", &sealed).unwrap(), TEXT);
     }
 
     #[test]

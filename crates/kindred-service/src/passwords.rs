@@ -36,20 +36,12 @@ impl Default for PasswordHasher {
 
 impl PasswordHasher {
     pub fn new() -> Self {
-        let parallel = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
-        Self {
-            permits: Arc::new(Semaphore::new(parallel)),
-        }
+        let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Self { permits: Arc::new(Semaphore::new(parallel)) }
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashError::Interrupted)?;
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Interrupted)?;
         let password = password.expose().to_owned();
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
@@ -64,18 +56,12 @@ impl PasswordHasher {
 
     /// True when `password` matches the stored hash.
     pub async fn verify(&self, password: &str, stored: &str) -> Result<bool, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashError::Interrupted)?;
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Interrupted)?;
         let password = password.to_owned();
         let stored = stored.to_owned();
         tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&stored).map_err(|e| HashError::Argon(e.to_string()))?;
-            Ok(argon2()?
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok())
+            Ok(argon2()?.verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await
         .map_err(|_| HashError::Interrupted)?

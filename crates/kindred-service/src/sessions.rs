@@ -74,40 +74,23 @@ impl Kindred {
     async fn dummy_hash(&self) -> Result<&'static str, HashError> {
         let hash = DUMMY_HASH
             .get_or_try_init(|| async {
-                let random = Password::parse(&random_token())
-                    .map_err(|e| HashError::Argon(e.to_string()))?;
+                let random = Password::parse(&random_token()).map_err(|e| HashError::Argon(e.to_string()))?;
                 self.passwords.hash(&random).await
             })
             .await?;
         Ok(hash.as_str())
     }
 
-    pub async fn login(
-        &self,
-        association: &Association,
-        email: &str,
-        password: &str,
-    ) -> Result<Session, LoginError> {
-        let key = EmailAddress::parse(email)
-            .map(|e| e.key())
-            .unwrap_or_default();
-        let credentials = if key.is_empty() {
-            None
-        } else {
-            self.store
-                .credentials_by_email(&association.id, &key)
-                .await?
-        };
+    pub async fn login(&self, association: &Association, email: &str, password: &str) -> Result<Session, LoginError> {
+        let key = EmailAddress::parse(email).map(|e| e.key()).unwrap_or_default();
+        let credentials =
+            if key.is_empty() { None } else { self.store.credentials_by_email(&association.id, &key).await? };
         let Some(credentials) = credentials else {
             let dummy = self.dummy_hash().await?;
             let _ = self.passwords.verify(password, dummy).await?;
             return Err(LoginError::InvalidCredentials);
         };
-        if !self
-            .passwords
-            .verify(password, &credentials.password_hash)
-            .await?
-        {
+        if !self.passwords.verify(password, &credentials.password_hash).await? {
             return Err(LoginError::InvalidCredentials);
         }
         let status = AccountStatus::parse(&credentials.status)
@@ -127,36 +110,23 @@ impl Kindred {
                 expires_at: now + Duration::days(TOKEN_LIFETIME_DAYS),
             })
             .await?;
-        Ok(Session {
-            token,
-            member_id,
-            status,
-        })
+        Ok(Session { token, member_id, status })
     }
 
     /// The member a bearer token belongs to; `None` for unknown, expired,
     /// revoked or another association's tokens, and for suspended members.
-    pub async fn authenticate(
-        &self,
-        association: &Association,
-        token: &str,
-    ) -> Result<Option<Member>, StoreError> {
+    pub async fn authenticate(&self, association: &Association, token: &str) -> Result<Option<Member>, StoreError> {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
         }
-        let record = self
-            .store
-            .member_for_token(&association.id, &token_hash(token), self.clock.now())
-            .await?;
+        let record = self.store.member_for_token(&association.id, &token_hash(token), self.clock.now()).await?;
         let member = record.map(Member::from_record).transpose()?;
         Ok(member.filter(|m| m.status != AccountStatus::Suspended))
     }
 
     /// Ends a token's session.
     pub async fn logout(&self, association: &Association, token: &str) -> Result<(), StoreError> {
-        self.store
-            .delete_token(&association.id, &token_hash(token))
-            .await?;
+        self.store.delete_token(&association.id, &token_hash(token)).await?;
         Ok(())
     }
 }

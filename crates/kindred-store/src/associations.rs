@@ -58,15 +58,9 @@ impl Store {
         })
     }
 
-    pub async fn association_by_slug(
-        &self,
-        slug: &str,
-    ) -> Result<Option<AssociationRecord>, StoreError> {
+    pub async fn association_by_slug(&self, slug: &str) -> Result<Option<AssociationRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM associations WHERE slug = $1");
-        let row = read!(self, |pool| sqlx::query_as(&sql)
-            .bind(slug)
-            .fetch_optional(pool)
-            .await)?;
+        let row = read!(self, |pool| sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
         Ok(row)
     }
 
@@ -91,10 +85,7 @@ impl Store {
     }
 
     /// The logo bytes and their media type.
-    pub async fn association_logo(
-        &self,
-        id: &AssociationId,
-    ) -> Result<Option<(Vec<u8>, String)>, StoreError> {
+    pub async fn association_logo(&self, id: &AssociationId) -> Result<Option<(Vec<u8>, String)>, StoreError> {
         let row: Option<(Option<Vec<u8>>, Option<String>)> = read!(self, |pool| {
             sqlx::query_as("SELECT logo, logo_type FROM associations WHERE id = $1")
                 .bind(id.as_str())

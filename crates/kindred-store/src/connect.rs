@@ -69,11 +69,7 @@ impl Store {
 }
 
 async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
-    let failed = |reason: String| StoreError::Connect {
-        backend: Backend::Sqlite,
-        url: redact_url(url),
-        reason,
-    };
+    let failed = |reason: String| StoreError::Connect { backend: Backend::Sqlite, url: redact_url(url), reason };
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| failed(e.to_string()))?
         .create_if_missing(true)
@@ -94,31 +90,21 @@ async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
         .await
         .map_err(|e| failed(e.to_string()))?;
     check_sqlite(&writer).await?;
-    Ok(Store {
-        pools: Pools::Sqlite { reader, writer },
-    })
+    Ok(Store { pools: Pools::Sqlite { reader, writer } })
 }
 
 /// Refuses to run on a SQLite connection without WAL or foreign keys:
 /// both are needed for correctness, not only for speed.
 async fn check_sqlite(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
-    let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(pool)
-        .await?;
+    let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(pool).await?;
     if !journal.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::UnsafeSqlite(format!(
-            "journal_mode is {journal}, not WAL"
-        )));
+        return Err(StoreError::UnsafeSqlite(format!("journal_mode is {journal}, not WAL")));
     }
-    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
-        .fetch_one(pool)
-        .await?;
+    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(pool).await?;
     if foreign_keys != 1 {
         return Err(StoreError::UnsafeSqlite("foreign keys are off".into()));
     }
-    let (timeout,): (i64,) = sqlx::query_as("PRAGMA busy_timeout")
-        .fetch_one(pool)
-        .await?;
+    let (timeout,): (i64,) = sqlx::query_as("PRAGMA busy_timeout").fetch_one(pool).await?;
     if timeout <= 0 {
         return Err(StoreError::UnsafeSqlite("busy_timeout is not set".into()));
     }
@@ -126,19 +112,11 @@ async fn check_sqlite(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
 }
 
 async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
-    let pool = PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(CONNECT_TIMEOUT)
-        .connect(url)
-        .await
-        .map_err(|e| StoreError::Connect {
-            backend: Backend::Postgres,
-            url: redact_url(url),
-            reason: e.to_string(),
+    let pool =
+        PgPoolOptions::new().max_connections(16).acquire_timeout(CONNECT_TIMEOUT).connect(url).await.map_err(|e| {
+            StoreError::Connect { backend: Backend::Postgres, url: redact_url(url), reason: e.to_string() }
         })?;
-    Ok(Store {
-        pools: Pools::Postgres(pool),
-    })
+    Ok(Store { pools: Pools::Postgres(pool) })
 }
 
 #[cfg(test)]
@@ -147,14 +125,8 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(
-            redact_url("sqlite://data/kindred.db"),
-            "sqlite://data/kindred.db"
-        );
+        assert_eq!(redact_url("sqlite://data/kindred.db"), "sqlite://data/kindred.db");
     }
 }

@@ -13,11 +13,7 @@ pub enum Conflict {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the {backend} database at {url}: {reason}")]
-    Connect {
-        backend: Backend,
-        url: String,
-        reason: String,
-    },
+    Connect { backend: Backend, url: String, reason: String },
     #[error("the SQLite database is not set up safely: {0}")]
     UnsafeSqlite(String),
     #[error("migrating the database failed: {0}")]

@@ -10,12 +10,14 @@ mod associations;
 mod connect;
 mod error;
 mod members;
+mod profiles;
 mod tokens;
 
 pub use associations::{AssociationRecord, NewAssociation};
 pub use connect::Backend;
 pub use error::{Conflict, StoreError};
 pub use members::{Credentials, MemberRecord, NewMember};
+pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
 pub use tokens::NewToken;
 
 use sqlx::{PgPool, SqlitePool};
@@ -71,9 +73,7 @@ impl Store {
     /// Applies pending migrations; running it again changes nothing.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pools {
-            Pools::Sqlite { writer, .. } => {
-                sqlx::migrate!("./migrations/sqlite").run(writer).await?
-            }
+            Pools::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
             Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -81,10 +81,7 @@ impl Store {
 
     /// For readiness: can we run a query?
     pub async fn ping(&self) -> Result<(), StoreError> {
-        read!(self, |pool| sqlx::query("SELECT 1")
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+        read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 

@@ -2,9 +2,7 @@
 
 use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Utc};
-use kindred_domain::{
-    AccountRole, AccountStatus, AssociationId, EmailAddress, MemberId, Pseudonym,
-};
+use kindred_domain::{AccountRole, AccountStatus, AssociationId, EmailAddress, MemberId, Pseudonym};
 
 pub struct NewMember {
     pub id: MemberId,
@@ -14,6 +12,7 @@ pub struct NewMember {
     pub password_hash: String,
     pub role: AccountRole,
     pub status: AccountStatus,
+    pub discoverable: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -38,8 +37,8 @@ pub struct Credentials {
 }
 
 const INSERT: &str = "INSERT INTO members \
-     (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, discoverable, \
+     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 impl Store {
     pub async fn insert_member(&self, new: &NewMember) -> Result<(), StoreError> {
@@ -54,9 +53,7 @@ impl Store {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             for new in members {
-                bind_member(sqlx::query(INSERT), new)
-                    .execute(&mut *tx)
-                    .await?;
+                bind_member(sqlx::query(INSERT), new).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())
@@ -99,13 +96,11 @@ impl Store {
         email_key: &str,
     ) -> Result<Option<Credentials>, StoreError> {
         let row = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, password_hash, status FROM members WHERE association_id = $1 AND email_key = $2",
-            )
-            .bind(association.as_str())
-            .bind(email_key)
-            .fetch_optional(pool)
-            .await
+            sqlx::query_as("SELECT id, password_hash, status FROM members WHERE association_id = $1 AND email_key = $2")
+                .bind(association.as_str())
+                .bind(email_key)
+                .fetch_optional(pool)
+                .await
         })?;
         Ok(row)
     }
@@ -119,6 +114,7 @@ where
     &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     query
         .bind(new.id.as_str())
@@ -130,5 +126,6 @@ where
         .bind(new.password_hash.as_str())
         .bind(new.role.as_str())
         .bind(new.status.as_str())
+        .bind(new.discoverable)
         .bind(new.created_at)
 }

@@ -55,11 +55,7 @@ impl Store {
     }
 
     /// Ends one token; true when it existed.
-    pub async fn delete_token(
-        &self,
-        association: &AssociationId,
-        token_hash: &str,
-    ) -> Result<bool, StoreError> {
+    pub async fn delete_token(&self, association: &AssociationId, token_hash: &str) -> Result<bool, StoreError> {
         let affected = write!(self, |pool| {
             sqlx::query("DELETE FROM api_tokens WHERE association_id = $1 AND token_hash = $2")
                 .bind(association.as_str())

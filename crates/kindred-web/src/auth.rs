@@ -19,9 +19,7 @@ pub struct Authenticated {
 fn bearer(parts: &Parts) -> Option<String> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
 fn unauthorized() -> ApiError {
@@ -31,10 +29,7 @@ fn unauthorized() -> ApiError {
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ApiTenant(tenant) = ApiTenant::from_request_parts(parts, state).await?;
         let token = bearer(parts).ok_or_else(unauthorized)?;
         let member = state
@@ -43,10 +38,6 @@ impl FromRequestParts<AppState> for Authenticated {
             .await
             .map_err(ApiError::internal)?
             .ok_or_else(unauthorized)?;
-        Ok(Self {
-            tenant,
-            member,
-            token,
-        })
+        Ok(Self { tenant, member, token })
     }
 }

@@ -40,12 +40,7 @@ struct ErrorContent<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            fields: None,
-        }
+        Self { status, code, message: message.into(), fields: None }
     }
 
     pub fn not_found() -> Self {
@@ -55,11 +50,7 @@ impl ApiError {
     /// Logs the cause; the caller learns only that something went wrong.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "Something went wrong on our side.",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.")
     }
 
     /// The generic error for a status that axum or tower produced.
@@ -73,10 +64,7 @@ impl ApiError {
             408 => ("request_timeout", "The request took too long."),
             409 => ("conflict", "This conflicts with the current state."),
             413 => ("payload_too_large", "The request body is too large."),
-            415 => (
-                "unsupported_media_type",
-                "The request body must be JSON (Content-Type: application/json).",
-            ),
+            415 => ("unsupported_media_type", "The request body must be JSON (Content-Type: application/json)."),
             422 => ("invalid_fields", "Some fields are invalid."),
             429 => ("rate_limited", "Too many requests; please wait."),
             503 => ("unavailable", "The service is unavailable right now."),
@@ -89,13 +77,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorContent {
-                code: self.code,
-                message: &self.message,
-                fields: self.fields.as_ref(),
-            },
-        };
+        let body =
+            ErrorBody { error: ErrorContent { code: self.code, message: &self.message, fields: self.fields.as_ref() } };
         (self.status, Json(body)).into_response()
     }
 }
@@ -137,22 +120,15 @@ pub fn is_api_path(path: &str) -> bool {
 }
 
 fn has_content_type(response: &Response, prefix: &str) -> bool {
-    response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(prefix))
+    response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with(prefix))
 }
 
 /// Gives every error response the documented shape.
 pub async fn normalise(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    let accept_language = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let accept_language =
+        request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mount = request.extensions().get::<Mount>().cloned();
     let response = next.run(request).await;
     let status = response.status();
@@ -170,10 +146,7 @@ pub async fn normalise(State(state): State<AppState>, request: Request, next: Ne
     let mut dressed = if is_api_path(&path) {
         ApiError::for_status(status).into_response()
     } else {
-        let association = match path
-            .strip_prefix("/a/")
-            .and_then(|rest| rest.split('/').next())
-        {
+        let association = match path.strip_prefix("/a/").and_then(|rest| rest.split('/').next()) {
             Some(slug) => tenant::load(&state, slug).await.ok().flatten(),
             None => None,
         };
@@ -182,11 +155,7 @@ pub async fn normalise(State(state): State<AppState>, request: Request, next: Ne
             (Some(a), None) => format!("/a/{}", a.slug),
             (None, _) => String::new(),
         };
-        let language = i18n::choose(
-            association.as_deref(),
-            query.as_deref(),
-            accept_language.as_deref(),
-        );
+        let language = i18n::choose(association.as_deref(), query.as_deref(), accept_language.as_deref());
         pages::error_page(&state, association.as_deref(), &base, language, status)
     };
     *dressed.status_mut() = status;

@@ -37,10 +37,8 @@ pub fn text(language: Language, key: &str, args: &[(&str, FluentValue<'static>)]
     if args.is_empty() {
         return LOCALES.lookup(identifier(language), key);
     }
-    let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
-        .iter()
-        .map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone()))
-        .collect();
+    let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
+        args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone())).collect();
     LOCALES.lookup_with_args(identifier(language), key, &args)
 }
 
@@ -63,18 +61,14 @@ pub fn explicit(association: Option<&Association>, query: Option<&str>) -> Optio
 }
 
 /// The language for a request.
-pub fn choose(
-    association: Option<&Association>,
-    query: Option<&str>,
-    accept_language: Option<&str>,
-) -> Language {
+pub fn choose(association: Option<&Association>, query: Option<&str>, accept_language: Option<&str>) -> Language {
     let offered = offered(association);
-    explicit(association, query)
-        .or_else(|| accept_language.and_then(|header| negotiate(header, offered)))
-        .unwrap_or(match association {
+    explicit(association, query).or_else(|| accept_language.and_then(|header| negotiate(header, offered))).unwrap_or(
+        match association {
             Some(a) => a.settings.default_language,
             None => Language::En,
-        })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -96,28 +90,14 @@ mod tests {
         let de = keys(include_str!("../locales/de/main.ftl"));
         let nl = keys(include_str!("../locales/nl/main.ftl"));
         assert!(!en.is_empty());
-        assert_eq!(
-            en.symmetric_difference(&de).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "en vs de"
-        );
-        assert_eq!(
-            en.symmetric_difference(&nl).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "en vs nl"
-        );
+        assert_eq!(en.symmetric_difference(&de).collect::<Vec<_>>(), Vec::<&String>::new(), "en vs de");
+        assert_eq!(en.symmetric_difference(&nl).collect::<Vec<_>>(), Vec::<&String>::new(), "en vs nl");
     }
 
     #[test]
     fn looks_up_in_each_language() {
-        assert_eq!(
-            text(Language::De, "skip-to-content", &[]),
-            "Zum Inhalt springen"
-        );
+        assert_eq!(text(Language::De, "skip-to-content", &[]), "Zum Inhalt springen");
         assert_eq!(text(Language::Nl, "skip-to-content", &[]), "Naar de inhoud");
-        assert_eq!(
-            text(Language::En, "skip-to-content", &[]),
-            "Skip to content"
-        );
+        assert_eq!(text(Language::En, "skip-to-content", &[]), "Skip to content");
     }
 }

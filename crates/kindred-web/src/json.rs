@@ -32,26 +32,18 @@ fn map_rejection(rejection: JsonRejection) -> ApiError {
             "unsupported_media_type",
             "The request body must be JSON (Content-Type: application/json).",
         ),
-        JsonRejection::JsonSyntaxError(_) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            "The request body is not valid JSON.",
-        ),
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The request body is not valid JSON.")
+        }
         JsonRejection::JsonDataError(error) => {
             // serde's message names the field and what was expected, never a value.
             let detail = error.body_text();
-            let mut invalid = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_fields",
-                "Some fields are invalid.",
-            );
+            let mut invalid =
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields are invalid.");
             let field = detail
                 .split_once(": ")
                 .map(|(path, _)| {
-                    path.trim_start_matches(
-                        "Failed to deserialize the JSON body into the target type",
-                    )
-                    .trim()
+                    path.trim_start_matches("Failed to deserialize the JSON body into the target type").trim()
                 })
                 .filter(|p| !p.is_empty())
                 .unwrap_or("body")
@@ -59,11 +51,9 @@ fn map_rejection(rejection: JsonRejection) -> ApiError {
             invalid.fields = Some([(field, detail)].into_iter().collect());
             invalid
         }
-        JsonRejection::BytesRejection(_) => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "The request body is too large.",
-        ),
+        JsonRejection::BytesRejection(_) => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.")
+        }
         other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
     }
 }

@@ -40,12 +40,7 @@ pub fn app(state: AppState) -> Result<App, String> {
     let document = api::openapi_json(&openapi)?;
     let openapi_json = move || {
         let document = document.clone();
-        async move {
-            (
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
-                document,
-            )
-        }
+        async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], document) }
     };
     let router = Router::new()
         .route("/healthz", get(observability::healthz))
@@ -62,20 +57,11 @@ pub fn app(state: AppState) -> Result<App, String> {
         .with_state(state.clone());
     let service = ServiceBuilder::new()
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            tenant::map_host,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            errors::normalise,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), tenant::map_host))
+        .layer(axum::middleware::from_fn_with_state(state, errors::normalise))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            limits.request_timeout,
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .service(router);
     Ok(BoxCloneSyncService::new(service))
 }

@@ -23,9 +23,7 @@ static METRICS: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 pub fn init_metrics() -> Option<PrometheusHandle> {
     METRICS
         .get_or_init(|| {
-            let buckets = [
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-            ];
+            let buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
             PrometheusBuilder::new()
                 .set_buckets(&buckets)
                 .ok()?
@@ -45,32 +43,18 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(error) => {
             tracing::warn!(%error, "not ready: database unreachable");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unreachable",
-                "The database cannot be reached.",
-            )
-            .into_response()
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unreachable", "The database cannot be reached.")
+                .into_response()
         }
     }
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
-        Some(handle) => (
-            [(
-                header::CONTENT_TYPE,
-                "text/plain; version=0.0.4; charset=utf-8",
-            )],
-            handle.render(),
-        )
-            .into_response(),
-        None => ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "Metrics are not enabled.",
-        )
-        .into_response(),
+        Some(handle) => {
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle.render()).into_response()
+        }
+        None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "Metrics are not enabled.").into_response(),
     }
 }
 
@@ -87,14 +71,9 @@ pub async fn record(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16().to_string();
-    let labels = [
-        ("method", method.clone()),
-        ("route", route.clone()),
-        ("status", status.clone()),
-    ];
+    let labels = [("method", method.clone()), ("route", route.clone()), ("status", status.clone())];
     metrics::counter!("kindred_http_requests_total", &labels).increment(1);
-    metrics::histogram!("kindred_http_request_duration_seconds", &labels[..2])
-        .record(elapsed.as_secs_f64());
+    metrics::histogram!("kindred_http_request_duration_seconds", &labels[..2]).record(elapsed.as_secs_f64());
     tracing::info!(
         target: "kindred::http",
         method = %method,

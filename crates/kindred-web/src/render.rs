@@ -18,10 +18,7 @@ const TEMPLATES: [(&str, &str); 6] = [
     ("root.html", include_str!("../templates/root.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("privacy.html", include_str!("../templates/privacy.html")),
-    (
-        "accessibility.html",
-        include_str!("../templates/accessibility.html"),
-    ),
+    ("accessibility.html", include_str!("../templates/accessibility.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 
@@ -48,8 +45,7 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         for (name, source) in TEMPLATES {
-            env.add_template(name, source)
-                .map_err(|e| format!("template {name}: {e}"))?;
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);
         Ok(Self { env })

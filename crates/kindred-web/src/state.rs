@@ -14,10 +14,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            body_bytes: 1024 * 1024,
-            request_timeout: Duration::from_secs(30),
-        }
+        Self { body_bytes: 1024 * 1024, request_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -31,11 +28,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        kindred: Kindred,
-        limits: Limits,
-        metrics: Option<PrometheusHandle>,
-    ) -> Result<Self, String> {
+    pub fn new(kindred: Kindred, limits: Limits, metrics: Option<PrometheusHandle>) -> Result<Self, String> {
         Ok(Self {
             kindred,
             limits,
@@ -64,9 +57,7 @@ const MAX_ENTRIES: usize = 10_000;
 impl AssociationCache {
     pub(crate) fn slug(&self, slug: &str) -> Option<Option<Arc<Association>>> {
         let map = self.by_slug.read().ok()?;
-        map.get(slug)
-            .filter(|(at, _)| at.elapsed() < TTL)
-            .map(|(_, a)| a.clone())
+        map.get(slug).filter(|(at, _)| at.elapsed() < TTL).map(|(_, a)| a.clone())
     }
 
     pub(crate) fn put_slug(&self, slug: &str, association: Option<Arc<Association>>) {
@@ -80,9 +71,7 @@ impl AssociationCache {
 
     pub(crate) fn host(&self, host: &str) -> Option<Option<String>> {
         let map = self.by_host.read().ok()?;
-        map.get(host)
-            .filter(|(at, _)| at.elapsed() < TTL)
-            .map(|(_, s)| s.clone())
+        map.get(host).filter(|(at, _)| at.elapsed() < TTL).map(|(_, s)| s.clone())
     }
 
     pub(crate) fn put_host(&self, host: &str, slug: Option<String>) {

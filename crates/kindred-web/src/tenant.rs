@@ -22,11 +22,8 @@ pub struct Mount {
 /// Serves an unprefixed path on a mapped host as that association's path.
 pub async fn map_host(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if classify_path(request.uri().path()) == PathTarget::Unprefixed {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| HostName::parse(h).ok());
+        let host =
+            request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).and_then(|h| HostName::parse(h).ok());
         if let Some(host) = host {
             if let Some(slug) = slug_for_host(&state, &host).await {
                 let path = prefixed_path(&slug, request.uri().path());
@@ -36,9 +33,7 @@ pub async fn map_host(State(state): State<AppState>, mut request: Request, next:
                 };
                 if let Ok(uri) = rewritten.parse::<Uri>() {
                     *request.uri_mut() = uri;
-                    request.extensions_mut().insert(Mount {
-                        base: String::new(),
-                    });
+                    request.extensions_mut().insert(Mount { base: String::new() });
                 }
             }
         }
@@ -67,12 +62,7 @@ pub async fn load(state: &AppState, slug: &str) -> Result<Option<Arc<Association
     if let Some(cached) = state.associations.slug(slug) {
         return Ok(cached);
     }
-    let loaded = state
-        .kindred
-        .association(slug)
-        .await
-        .map_err(|e| e.to_string())?
-        .map(Arc::new);
+    let loaded = state.kindred.association(slug).await.map_err(|e| e.to_string())?.map(Arc::new);
     state.associations.put_slug(slug, loaded.clone());
     Ok(loaded)
 }
@@ -85,23 +75,15 @@ pub struct Tenant {
 }
 
 async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Tenant>, String> {
-    let params = RawPathParams::from_request_parts(parts, state)
-        .await
-        .map_err(|e| e.to_string())?;
-    let Some(slug) = params
-        .iter()
-        .find(|(name, _)| *name == "slug")
-        .map(|(_, v)| v.to_owned())
-    else {
+    let params = RawPathParams::from_request_parts(parts, state).await.map_err(|e| e.to_string())?;
+    let Some(slug) = params.iter().find(|(name, _)| *name == "slug").map(|(_, v)| v.to_owned()) else {
         return Ok(None);
     };
     let base = match parts.extensions.get::<Mount>() {
         Some(mount) => mount.base.clone(),
         None => format!("/a/{slug}"),
     };
-    Ok(load(state, &slug)
-        .await?
-        .map(|association| Tenant { association, base }))
+    Ok(load(state, &slug).await?.map(|association| Tenant { association, base }))
 }
 
 /// [`Tenant`] for pages: an unknown association is the 404 page.
@@ -110,10 +92,7 @@ pub struct PageTenant(pub Tenant);
 impl FromRequestParts<AppState> for PageTenant {
     type Rejection = PageError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match resolve(parts, state).await {
             Ok(Some(tenant)) => Ok(Self(tenant)),
             Ok(None) => Err(PageError::NotFound),
@@ -128,10 +107,7 @@ pub struct ApiTenant(pub Tenant);
 impl FromRequestParts<AppState> for ApiTenant {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match resolve(parts, state).await {
             Ok(Some(tenant)) => Ok(Self(tenant)),
             Ok(None) => Err(ApiError::not_found()),

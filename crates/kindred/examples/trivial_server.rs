@@ -13,9 +13,7 @@ const DEFAULT_ADDR: &str = "127.0.0.1:18099";
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+    let addr = std::env::args().nth(1).unwrap_or_else(|| DEFAULT_ADDR.to_owned());
     let app = Router::new().route("/", get(|| async { "ok" }));
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("trivial_server listening on {}", listener.local_addr()?);

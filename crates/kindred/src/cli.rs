@@ -20,13 +20,7 @@ pub struct Cli {
     #[arg(long, env = "KINDRED_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// sqlite://PATH or postgres://… (default: sqlite://{data-dir}/kindred.db)
-    #[arg(
-        long,
-        env = "KINDRED_DATABASE_URL",
-        global = true,
-        value_name = "URL",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "KINDRED_DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// The deployment's TOML configuration file (give it before the subcommand)
     #[arg(long, env = "KINDRED_CONFIG", value_name = "FILE")]
@@ -98,9 +92,7 @@ pub enum UserCommand {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KINDRED_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -121,6 +113,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             data_dir: cli.data_dir,
             database_url: cli.database_url,
             bind,
+            master_key: std::env::var("KINDRED_MASTER_KEY").ok().map(config::Secret),
         },
         file,
     )?;
@@ -142,34 +135,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("The database is up to date.");
             Ok(())
         }
-        Command::Association(AssociationCommand::Create {
-            slug,
-            name,
-            association_config,
-        }) => {
+        Command::Association(AssociationCommand::Create { slug, name, association_config }) => {
             let (parsed, logo) = match &association_config {
                 Some(path) => association_config::load_file(path, Some(&name))?,
-                None => (
-                    association_config::build(Default::default(), Some(&name))?,
-                    None,
-                ),
+                None => (association_config::build(Default::default(), Some(&name))?, None),
             };
             let kindred = server::open(&settings).await?;
             let association = kindred.create_association(&slug, parsed, logo).await?;
             kindred.store.close().await;
-            println!(
-                "Created the association {} (/a/{}/).",
-                name.trim(),
-                association.slug
-            );
+            println!("Created the association {} (/a/{}/).", name.trim(), association.slug);
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            association,
-            email,
-            pseudonym,
-            role,
-        }) => {
+        Command::User(UserCommand::Add { association, email, pseudonym, role }) => {
             let password = read_password()?;
             let kindred = server::open(&settings).await?;
             let found = kindred
@@ -177,27 +154,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 .await?
                 .ok_or_else(|| CliError::UnknownAssociation(association.clone()))?;
             let id = kindred
-                .add_user(
-                    &found,
-                    AddUser {
-                        email: &email,
-                        pseudonym: &pseudonym,
-                        password: &password,
-                        role: &role,
-                    },
-                )
+                .add_user(&found, AddUser { email: &email, pseudonym: &pseudonym, password: &password, role: &role })
                 .await?;
             kindred.store.close().await;
-            println!(
-                "Added {} as {role} to {association} (member id {id}).",
-                pseudonym.trim()
-            );
+            println!("Added {} as {role} to {association} (member id {id}).", pseudonym.trim());
             Ok(())
         }
-        Command::Generate {
-            associations,
-            members,
-        } => {
+        Command::Generate { associations, members } => {
             let kindred = server::open(&settings).await?;
             demo::generate(&kindred, associations, members).await?;
             kindred.store.close().await;
@@ -212,14 +175,10 @@ fn read_password() -> Result<String, CliError> {
     std::io::stdin()
         .take(4096)
         .read_to_string(&mut input)
-        .map_err(|e| {
-            CliError::Input(format!("cannot read the password from standard input: {e}"))
-        })?;
+        .map_err(|e| CliError::Input(format!("cannot read the password from standard input: {e}")))?;
     let password = input.lines().next().unwrap_or_default().to_owned();
     if password.is_empty() {
-        return Err(CliError::Input(
-            "give the password on standard input, e.g. echo '…' | kindred user add …".into(),
-        ));
+        return Err(CliError::Input("give the password on standard input, e.g. echo '…' | kindred user add …".into()));
     }
     Ok(password)
 }

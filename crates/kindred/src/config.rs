@@ -17,6 +17,7 @@ use std::time::Duration;
 pub struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    master_key: Option<String>,
     #[serde(default)]
     server: FileServer,
     #[serde(default)]
@@ -50,6 +51,18 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub bind: Option<String>,
+    /// From `KINDRED_MASTER_KEY` (never a flag: flags show in `ps`).
+    pub master_key: Option<Secret>,
+}
+
+/// A secret that never prints.
+#[derive(Clone, Default)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
 }
 
 /// The configuration in force.
@@ -61,36 +74,28 @@ pub struct Settings {
     pub metrics_bind: Option<SocketAddr>,
     pub limits: Limits,
     pub log_format: LogFormat,
+    /// 64 hex characters; else the key file in the data directory is used
+    /// (created on first start). Several nodes sharing PostgreSQL need it set.
+    pub master_key: Option<Secret>,
 }
 
 fn wrong(setting: &str, problem: impl std::fmt::Display) -> CliError {
-    CliError::Config(ConfigError {
-        setting: setting.to_owned(),
-        problem: problem.to_string(),
-    })
+    CliError::Config(ConfigError { setting: setting.to_owned(), problem: problem.to_string() })
 }
 
 fn parse_addr(raw: &str, setting: &str) -> Result<SocketAddr, CliError> {
-    raw.parse().map_err(|_| {
-        wrong(
-            setting,
-            format!("{raw:?} is not an address like 127.0.0.1:8080"),
-        )
-    })
+    raw.parse().map_err(|_| wrong(setting, format!("{raw:?} is not an address like 127.0.0.1:8080")))
 }
 
 pub fn read_file(path: &Path) -> Result<FileConfig, CliError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| wrong(&shown, format!("cannot be read: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| wrong(&shown, format!("cannot be read: {e}")))?;
     parse_file(&text, &shown)
 }
 
 pub fn parse_file(text: &str, shown: &str) -> Result<FileConfig, CliError> {
     toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
         let message = e.message().replace('\n', " ");
         match line {
             Some(line) => wrong(&format!("{shown}, line {line}"), message),
@@ -101,20 +106,14 @@ pub fn parse_file(text: &str, shown: &str) -> Result<FileConfig, CliError> {
 
 impl Settings {
     pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Settings, CliError> {
-        let data_dir = overrides
-            .data_dir
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("./data"));
+        let data_dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data"));
         if data_dir.as_os_str().is_empty() {
             return Err(wrong("data_dir", "must not be empty"));
         }
         let database_url = match overrides.database_url.or(file.database_url) {
             Some(url) => {
                 if kindred_store::Backend::of_url(&url).is_none() {
-                    return Err(wrong(
-                        "database_url",
-                        "must start with sqlite:// or postgres://",
-                    ));
+                    return Err(wrong("database_url", "must start with sqlite:// or postgres://"));
                 }
                 url
             }
@@ -125,57 +124,37 @@ impl Settings {
             (None, Some(raw)) => parse_addr(&raw, "server.bind")?,
             (None, None) => SocketAddr::from(([127, 0, 0, 1], 8080)),
         };
-        let metrics_bind = file
-            .server
-            .metrics_bind
-            .as_deref()
-            .map(|raw| parse_addr(raw, "server.metrics_bind"))
-            .transpose()?;
+        let metrics_bind =
+            file.server.metrics_bind.as_deref().map(|raw| parse_addr(raw, "server.metrics_bind")).transpose()?;
         let timeout = file.server.request_timeout_seconds.unwrap_or(30);
         if !(1..=600).contains(&timeout) {
-            return Err(wrong(
-                "server.request_timeout_seconds",
-                "must be between 1 and 600",
-            ));
+            return Err(wrong("server.request_timeout_seconds", "must be between 1 and 600"));
         }
         let body = file.server.max_body_bytes.unwrap_or(1024 * 1024);
         if !(1024..=64 * 1024 * 1024).contains(&body) {
-            return Err(wrong(
-                "server.max_body_bytes",
-                "must be between 1024 and 67108864",
-            ));
+            return Err(wrong("server.max_body_bytes", "must be between 1024 and 67108864"));
         }
         let log_format = match file.log.format.as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(wrong(
-                    "log.format",
-                    format!("{other:?} must be text or json"),
-                ))
-            }
+            Some(other) => return Err(wrong("log.format", format!("{other:?} must be text or json"))),
         };
+        let master_key = overrides.master_key.or(file.master_key.map(Secret)).filter(|k| !k.0.is_empty());
         Ok(Settings {
+            master_key,
             data_dir,
             database_url,
             bind,
             metrics_bind,
-            limits: Limits {
-                body_bytes: body,
-                request_timeout: Duration::from_secs(timeout),
-            },
+            limits: Limits { body_bytes: body, request_timeout: Duration::from_secs(timeout) },
             log_format,
         })
     }
 
     /// Creates the data directory if needed and proves it can be written.
     pub fn prepare_data_dir(&self) -> Result<(), CliError> {
-        let failed = |reason: String| CliError::DataDir {
-            path: self.data_dir.clone(),
-            reason,
-        };
-        std::fs::create_dir_all(&self.data_dir)
-            .map_err(|e| failed(format!("cannot be created: {e}")))?;
+        let failed = |reason: String| CliError::DataDir { path: self.data_dir.clone(), reason };
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| failed(format!("cannot be created: {e}")))?;
         let probe = self.data_dir.join(".kindred-write-test");
         std::fs::write(&probe, b"ok").map_err(|e| failed(format!("cannot be written: {e}")))?;
         std::fs::remove_file(&probe).map_err(|e| failed(format!("cannot be written: {e}")))?;
@@ -213,6 +192,7 @@ mod tests {
             data_dir: Some("/tmp/x".into()),
             database_url: None,
             bind: Some("127.0.0.1:9".into()),
+            master_key: None,
         };
         let s = Settings::resolve(o, f);
         assert!(matches!(&s, Ok(s) if s.data_dir == Path::new("/tmp/x")
@@ -224,11 +204,9 @@ mod tests {
     fn the_file_wins_over_defaults() {
         let f = file("data_dir = \"/srv/k\"\n[server]\nrequest_timeout_seconds = 5\n[log]\nformat = \"json\"");
         let s = Settings::resolve(Overrides::default(), f);
-        assert!(
-            matches!(&s, Ok(s) if s.database_url == "sqlite:///srv/k/kindred.db"
+        assert!(matches!(&s, Ok(s) if s.database_url == "sqlite:///srv/k/kindred.db"
             && s.limits.request_timeout == Duration::from_secs(5)
-            && s.log_format == LogFormat::Json)
-        );
+            && s.log_format == LogFormat::Json));
     }
 
     #[test]
@@ -236,14 +214,10 @@ mod tests {
         let bad = |text: &str| message(Settings::resolve(Overrides::default(), file(text)));
         assert!(bad("[server]\nbind = \"nowhere\"").contains("server.bind:"));
         assert!(bad("[server]\nmetrics_bind = \"1.2.3\"").contains("server.metrics_bind:"));
-        assert!(bad("[server]\nrequest_timeout_seconds = 0")
-            .contains("server.request_timeout_seconds:"));
+        assert!(bad("[server]\nrequest_timeout_seconds = 0").contains("server.request_timeout_seconds:"));
         assert!(bad("database_url = \"mysql://x\"").contains("database_url:"));
         assert!(bad("[log]\nformat = \"xml\"").contains("log.format:"));
-        let o = Overrides {
-            bind: Some("8080".into()),
-            ..Overrides::default()
-        };
+        let o = Overrides { bind: Some("8080".into()), ..Overrides::default() };
         assert!(message(Settings::resolve(o, FileConfig::default())).contains("--bind:"));
     }
 

@@ -2,10 +2,15 @@
 //! society example that ships in `examples/`, embedded in the binary.
 
 use crate::error::CliError;
-use chrono::Duration;
-use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Password, Pseudonym};
+use chrono::{Datelike, Duration};
+use kindred_domain::profile::FieldValue;
+use kindred_domain::settings::{AssociationSettings, CatalogEntry, Code, ProfileField};
+use kindred_domain::{
+    AccountRole, AccountStatus, EmailAddress, Language, Level, MemberId, Password, Pseudonym, Visibility,
+};
 use kindred_service::accounts::AddUser;
 use kindred_service::association_config::{self, ConfigError};
+use kindred_service::profiles::ProfileEntry;
 use kindred_service::{Association, Kindred};
 use kindred_store::NewMember;
 use rand::rngs::StdRng;
@@ -25,31 +30,17 @@ pub const DEMO_MEMBERS: usize = 240;
 /// Staff and sample accounts whose logins `kindred demo` prints.
 const DEMO_LOGINS: [(&str, &str, &str); 5] = [
     ("admin@demo.kindred.invalid", "Vorstand Petra", "admin"),
-    (
-        "moderator@demo.kindred.invalid",
-        "Gruppenleiter Jonas",
-        "moderator",
-    ),
-    (
-        "neurologin@demo.kindred.invalid",
-        "Dr. Lena Berg",
-        "professional",
-    ),
+    ("moderator@demo.kindred.invalid", "Gruppenleiter Jonas", "moderator"),
+    ("neurologin@demo.kindred.invalid", "Dr. Lena Berg", "professional"),
     ("mira@demo.kindred.invalid", "Mira am Meer", "member"),
     ("tom@demo.kindred.invalid", "Tom aus Köln", "member"),
 ];
 
-async fn create_from_example(
-    kindred: &Kindred,
-    slug: &str,
-    name: &str,
-) -> Result<Association, CliError> {
+async fn create_from_example(kindred: &Kindred, slug: &str, name: &str) -> Result<Association, CliError> {
     let raw = association_config::parse_toml(MS_EXAMPLE, "examples/ms-society.toml")?;
     let settings = association_config::build(raw, Some(name))?;
     let logo = association_config::check_logo(MS_LOGO.to_vec(), "branding.logo")?;
-    Ok(kindred
-        .create_association(slug, settings, Some(logo))
-        .await?)
+    Ok(kindred.create_association(slug, settings, Some(logo)).await?)
 }
 
 /// Creates the demo association with its members, unless it exists.
@@ -58,20 +49,16 @@ pub async fn ensure_demo(kindred: &Kindred) -> Result<(), CliError> {
         return Ok(());
     }
     eprintln!("Creating the demo association …");
-    let association =
-        create_from_example(kindred, DEMO_SLUG, "MS-Selbsthilfe Weggefährten (Demo)").await?;
+    let association = create_from_example(kindred, DEMO_SLUG, "MS-Selbsthilfe Weggefährten (Demo)").await?;
+    let mut rng = StdRng::seed_from_u64(7);
+    let current_year = kindred.clock.now().year();
     for (email, pseudonym, role) in DEMO_LOGINS {
+        let id = kindred.add_user(&association, AddUser { email, pseudonym, password: DEMO_PASSWORD, role }).await?;
+        let entries = demo_profile(&mut rng, &association.settings, current_year);
         kindred
-            .add_user(
-                &association,
-                AddUser {
-                    email,
-                    pseudonym,
-                    password: DEMO_PASSWORD,
-                    role,
-                },
-            )
-            .await?;
+            .store_profile(&association, &id, &entries)
+            .await
+            .map_err(|e| CliError::Input(format!("demo profile: {e}")))?;
     }
     add_members(kindred, &association, DEMO_MEMBERS, "demo", 2026).await?;
     Ok(())
@@ -86,9 +73,8 @@ pub fn print_logins(bind: SocketAddr) {
 }
 
 const FIRST: [&str; 24] = [
-    "Sonnen", "Wald", "Rhein", "Elb", "Berg", "Regen", "Nord", "Sturm", "Lichter", "Morgen",
-    "Stern", "Linden", "Heide", "Dünen", "Tulpen", "Polder", "Kanal", "Harbour", "River", "Maple",
-    "Willow", "Meadow", "Amber", "Lark",
+    "Sonnen", "Wald", "Rhein", "Elb", "Berg", "Regen", "Nord", "Sturm", "Lichter", "Morgen", "Stern", "Linden",
+    "Heide", "Dünen", "Tulpen", "Polder", "Kanal", "Harbour", "River", "Maple", "Willow", "Meadow", "Amber", "Lark",
 ];
 const SECOND: [&str; 20] = [
     "blume",
@@ -112,10 +98,164 @@ const SECOND: [&str; 20] = [
     "field",
     "brook",
 ];
+const REAL_NAMES: [&str; 12] = [
+    "Sabine Krüger",
+    "Thomas Becker",
+    "Aylin Demir",
+    "Jan de Vries",
+    "Maria Schmidt",
+    "Lukas Wagner",
+    "Fatma Yilmaz",
+    "Anke Jansen",
+    "Peter Hoffmann",
+    "Noor Bakker",
+    "Claudia Weber",
+    "Mehmet Kaya",
+];
+const CITIES_DE: [&str; 10] =
+    ["Hamburg", "Köln", "Leipzig", "Freiburg", "Kiel", "Bielefeld", "Erfurt", "Rostock", "Mainz", "Ulm"];
+const CITIES_NL: [&str; 8] = ["Utrecht", "Zwolle", "Groningen", "Eindhoven", "Leiden", "Arnhem", "Maastricht", "Delft"];
+const ABOUT_DE: [&str; 5] = [
+    "Diagnose vor ein paar Jahren, seitdem lerne ich jeden Tag dazu. Ich suche Austausch über Fatigue und Arbeit.",
+    "Ich gehe gern spazieren, wenn die Beine mitmachen, und freue mich über Tipps zur Reha.",
+    "Mutter von zwei Kindern, Teilzeit im Büro. Wie erklärt ihr es euren Kindern?",
+    "Seit der Umstellung der Therapie geht es mir besser. Fragt mich gern nach meinen Erfahrungen.",
+    "Angehörige: mein Mann hat die Diagnose. Ich möchte verstehen, wie ich ihn gut unterstützen kann.",
+];
+const ABOUT_NL: [&str; 4] = [
+    "Sinds de diagnose probeer ik actief te blijven. Ik zoek mensen om ervaringen mee te delen.",
+    "Mantelzorger voor mijn moeder. Tips over hulpmiddelen zijn welkom.",
+    "Ik fiets nog elke dag, al gaat het langzamer. Wie doet mee aan de beweeggroep?",
+    "Net gediagnosticeerd en nog veel vragen. Fijn dat deze plek bestaat.",
+];
 
-/// Adds `count` ordinary members with varied pseudonyms, roles, languages
-/// and join dates. One password hash is shared: hashing thousands of demo
-/// passwords would only burn time.
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> Option<&'a T> {
+    if items.is_empty() {
+        None
+    } else {
+        items.get(rng.gen_range(0..items.len()))
+    }
+}
+
+/// Some distinct codes from a catalogue list.
+fn some_codes(rng: &mut StdRng, entries: &[CatalogEntry], max: usize) -> Vec<Code> {
+    let mut codes: Vec<Code> = Vec::new();
+    for _ in 0..rng.gen_range(0..=max) {
+        if let Some(entry) = pick(rng, entries) {
+            if !codes.contains(&entry.code) {
+                codes.push(entry.code.clone());
+            }
+        }
+    }
+    codes
+}
+
+/// Half of the members keep the association's default; the others choose
+/// something between the field's minimum and private.
+fn visibility(rng: &mut StdRng, field: &ProfileField) -> Visibility {
+    if rng.gen_bool(0.5) {
+        return field.default_visibility;
+    }
+    let choices: Vec<Visibility> = Level::ALL
+        .iter()
+        .map(|l| Visibility::Level(*l))
+        .chain([Visibility::Private])
+        .filter(|v| *v >= field.min_visibility)
+        .collect();
+    pick(rng, &choices).copied().unwrap_or(Visibility::Private)
+}
+
+/// A realistic profile: mostly patients, some relatives and carers; the
+/// catalogue decides conditions, forms, therapies and medications.
+fn demo_profile(rng: &mut StdRng, settings: &AssociationSettings, current_year: i32) -> Vec<ProfileEntry> {
+    let catalog = &settings.catalog;
+    let dutch = settings.default_language == Language::Nl;
+    let role = match rng.gen_range(0..100) {
+        0..=69 => "patient",
+        70..=89 => "relative",
+        90..=96 => "carer",
+        _ => "professional",
+    };
+    let role = catalog.roles.iter().find(|r| r.code.as_str() == role).or_else(|| catalog.roles.first());
+    let is_patient = role.is_some_and(|r| r.code.as_str() == "patient");
+    let birth_year = rng.gen_range(1948..=2004);
+    let condition = if is_patient || rng.gen_bool(0.4) {
+        if rng.gen_bool(0.85) {
+            catalog.conditions.first()
+        } else {
+            pick(rng, &catalog.conditions)
+        }
+    } else {
+        None
+    };
+    let form = condition.and_then(|c| {
+        let weights = [2, 10, 4, 3, 2, 2];
+        let total: u32 = weights.iter().take(c.forms.len()).sum();
+        if total == 0 {
+            return None;
+        }
+        let mut roll = rng.gen_range(0..total);
+        c.forms
+            .iter()
+            .zip(weights)
+            .find(|(_, w)| {
+                if roll < *w {
+                    true
+                } else {
+                    roll -= w;
+                    false
+                }
+            })
+            .map(|(f, _)| f)
+    });
+    let mut entries = Vec::new();
+    for field in &settings.profile_fields {
+        let value = match field.code.as_str() {
+            "role" => role.map(|r| FieldValue::Code(r.code.clone())),
+            "birth_year" => rng.gen_bool(0.7).then_some(FieldValue::Year(birth_year)),
+            "region" => rng
+                .gen_bool(0.8)
+                .then(|| pick(rng, &catalog.regions).map(|r| FieldValue::Code(r.code.clone())))
+                .flatten(),
+            "city" => rng
+                .gen_bool(0.4)
+                .then(|| {
+                    pick(rng, if dutch { &CITIES_NL[..] } else { &CITIES_DE[..] })
+                        .map(|c| FieldValue::Text((*c).to_owned()))
+                })
+                .flatten(),
+            "real_name" => {
+                rng.gen_bool(0.3).then(|| pick(rng, &REAL_NAMES).map(|n| FieldValue::Text((*n).to_owned()))).flatten()
+            }
+            "condition" => condition.map(|c| FieldValue::Code(c.code.clone())),
+            "condition_form" => form.map(|f| FieldValue::Code(f.code.clone())),
+            "diagnosis_year" => condition.filter(|_| is_patient).map(|_| {
+                let earliest = (birth_year + 16).min(current_year);
+                FieldValue::Year(rng.gen_range(earliest..=current_year))
+            }),
+            "therapies" => condition.map(|_| FieldValue::Codes(some_codes(rng, &catalog.therapies, 3))),
+            "medications" => {
+                condition.filter(|_| is_patient).map(|_| FieldValue::Codes(some_codes(rng, &catalog.medications, 2)))
+            }
+            "about" => rng
+                .gen_bool(0.4)
+                .then(|| {
+                    pick(rng, if dutch { &ABOUT_NL[..] } else { &ABOUT_DE[..] })
+                        .map(|t| FieldValue::Text((*t).to_owned()))
+                })
+                .flatten(),
+            _ => None,
+        };
+        if let Some(value) = value {
+            entries.push(ProfileEntry { field: field.code.clone(), value, visibility: visibility(rng, field) });
+        }
+    }
+    entries
+}
+
+/// Adds `count` ordinary members with varied pseudonyms, roles, profiles,
+/// visibility choices and join dates. One password hash is shared: hashing
+/// thousands of demo passwords would only burn time.
 async fn add_members(
     kindred: &Kindred,
     association: &Association,
@@ -124,25 +264,20 @@ async fn add_members(
     seed: u64,
 ) -> Result<(), CliError> {
     let password = Password::parse(DEMO_PASSWORD).map_err(|e| CliError::Input(e.to_string()))?;
-    let hash = kindred
-        .passwords
-        .hash(&password)
-        .await
-        .map_err(|e| CliError::Input(e.to_string()))?;
+    let hash = kindred.passwords.hash(&password).await.map_err(|e| CliError::Input(e.to_string()))?;
     let mut rng = StdRng::seed_from_u64(seed);
     let now = kindred.clock.now();
-    let mut batch = Vec::with_capacity(1000);
+    let current_year = now.year();
+    let invalid = |what: String| CliError::Config(ConfigError { setting: "demo data".into(), problem: what });
+    let mut members = Vec::with_capacity(1000);
+    let mut profiles = Vec::new();
     for n in 0..count {
         let pseudonym = format!(
             "{}{}{}",
             FIRST[rng.gen_range(0..FIRST.len())],
             SECOND[rng.gen_range(0..SECOND.len())],
             // The number keeps pseudonyms unique; real members choose freely.
-            if rng.gen_bool(0.5) {
-                format!(" {n}")
-            } else {
-                format!("_{n}")
-            }
+            if rng.gen_bool(0.5) { format!(" {n}") } else { format!("_{n}") }
         );
         let role = match rng.gen_range(0..100) {
             0..=1 => AccountRole::Professional,
@@ -154,31 +289,31 @@ async fn add_members(
             4 => AccountStatus::Suspended,
             _ => AccountStatus::Active,
         };
-        let invalid = |what: String| {
-            CliError::Config(ConfigError {
-                setting: "demo data".into(),
-                problem: what,
-            })
-        };
-        batch.push(NewMember {
-            id: MemberId::random(),
+        let id = MemberId::random();
+        let entries = demo_profile(&mut rng, &association.settings, current_year);
+        profiles.extend(kindred.seal_profile(association, &id, &entries).map_err(|e| invalid(e.to_string()))?);
+        members.push(NewMember {
+            id,
             association_id: association.id.clone(),
             email: EmailAddress::parse(&format!("member{n}@{email_tag}.kindred.invalid"))
                 .map_err(|e| invalid(e.to_string()))?,
-            pseudonym: Pseudonym::parse(&pseudonym)
-                .map_err(|e| invalid(format!("{pseudonym}: {e}")))?,
+            pseudonym: Pseudonym::parse(&pseudonym).map_err(|e| invalid(format!("{pseudonym}: {e}")))?,
             password_hash: hash.clone(),
             role,
             status,
+            discoverable: rng.gen_bool(0.8),
             created_at: now - Duration::minutes(rng.gen_range(0..3 * 365 * 24 * 60)),
         });
-        if batch.len() == 1000 {
-            kindred.store.insert_members(&batch).await?;
-            batch.clear();
+        if members.len() == 1000 {
+            kindred.store.insert_members(&members).await?;
+            kindred.store.put_profile_values(&profiles).await?;
+            members.clear();
+            profiles.clear();
         }
     }
-    if !batch.is_empty() {
-        kindred.store.insert_members(&batch).await?;
+    if !members.is_empty() {
+        kindred.store.insert_members(&members).await?;
+        kindred.store.put_profile_values(&profiles).await?;
     }
     Ok(())
 }
@@ -191,8 +326,7 @@ pub async fn generate(kindred: &Kindred, associations: u32, members: u32) -> Res
             println!("{slug} exists; skipped");
             continue;
         }
-        let association =
-            create_from_example(kindred, &slug, &format!("Benchmark association {i}")).await?;
+        let association = create_from_example(kindred, &slug, &format!("Benchmark association {i}")).await?;
         add_members(kindred, &association, members as usize, &slug, u64::from(i)).await?;
         println!("{slug}: {members} members");
     }

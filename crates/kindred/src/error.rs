@@ -25,6 +25,8 @@ pub enum CliError {
     UnknownAssociation(String),
     #[error("{0}")]
     Input(String),
+    #[error("encryption keys: {0}")]
+    Keys(String),
     #[error("server error: {0}")]
     Serve(String),
 }

@@ -15,10 +15,7 @@ use std::process::ExitCode;
 /// Runs the command line; every failure is one readable line and exit code 1.
 pub fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("kindred: cannot start the runtime: {error}");

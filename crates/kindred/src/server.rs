@@ -2,6 +2,7 @@
 
 use crate::config::Settings;
 use crate::error::CliError;
+use kindred_service::crypto::KeyRing;
 use kindred_service::{Clock, Kindred, SystemClock};
 use kindred_store::Store;
 use kindred_web::{AppState, Limits};
@@ -17,14 +18,19 @@ pub async fn open(settings: &Settings) -> Result<Kindred, CliError> {
     open_with_clock(settings, Arc::new(SystemClock)).await
 }
 
-pub async fn open_with_clock(
-    settings: &Settings,
-    clock: Arc<dyn Clock>,
-) -> Result<Kindred, CliError> {
+pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Kindred, CliError> {
     settings.prepare_data_dir()?;
+    let configured = settings.master_key.as_ref().map(|k| k.0.as_str());
+    let keys = KeyRing::load_or_create(&settings.data_dir, configured).map_err(|e| CliError::Keys(e.to_string()))?;
     let store = Store::connect(&settings.database_url).await?;
+    if configured.is_none() && store.backend() == kindred_store::Backend::Postgres {
+        tracing::warn!(
+            "no KINDRED_MASTER_KEY set: the key for encrypted health data lives in this node's data directory; \
+             several nodes sharing one database must all be given the same key"
+        );
+    }
     store.migrate().await?;
-    Ok(Kindred::new(store, clock))
+    Ok(Kindred::new(store, clock, keys))
 }
 
 async fn listen(addr: SocketAddr) -> Result<TcpListener, CliError> {
@@ -51,33 +57,20 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.task
-            .await
-            .map_err(|e| CliError::Serve(e.to_string()))?
+        self.task.await.map_err(|e| CliError::Serve(e.to_string()))?
     }
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves in the background.
-pub async fn spawn(
-    kindred: Kindred,
-    limits: Limits,
-    addr: SocketAddr,
-) -> Result<Running, CliError> {
-    let state =
-        AppState::new(kindred, limits, kindred_web::init_metrics()).map_err(CliError::Serve)?;
+pub async fn spawn(kindred: Kindred, limits: Limits, addr: SocketAddr) -> Result<Running, CliError> {
+    let state = AppState::new(kindred, limits, kindred_web::init_metrics()).map_err(CliError::Serve)?;
     let listener = listen(addr).await?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| CliError::Serve(e.to_string()))?;
+    let addr = listener.local_addr().map_err(|e| CliError::Serve(e.to_string()))?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(serve_on(listener, state, async move {
         let _ = stopped.await;
     }));
-    Ok(Running {
-        addr,
-        stop: Some(stop),
-        task,
-    })
+    Ok(Running { addr, stop: Some(stop), task })
 }
 
 async fn serve_on(
@@ -86,13 +79,10 @@ async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CliError> {
     let app = kindred_web::app(state).map_err(CliError::Serve)?;
-    axum::serve(
-        listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|e| CliError::Serve(e.to_string()))
+    axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| CliError::Serve(e.to_string()))
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes running requests.
@@ -102,22 +92,17 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
         Some(addr) => (None, Some((addr, metrics))),
         None => (metrics, None),
     };
-    let state = AppState::new(kindred.clone(), settings.limits.clone(), main_metrics)
-        .map_err(CliError::Serve)?;
+    let state = AppState::new(kindred.clone(), settings.limits.clone(), main_metrics).map_err(CliError::Serve)?;
     let listener = listen(settings.bind).await?;
     if let Some((addr, metrics)) = separate {
-        let metrics_state =
-            AppState::new(kindred, settings.limits.clone(), metrics).map_err(CliError::Serve)?;
+        let metrics_state = AppState::new(kindred, settings.limits.clone(), metrics).map_err(CliError::Serve)?;
         let metrics_listener = listen(addr).await?;
         tracing::info!(%addr, "metrics served separately");
         tokio::spawn(async move {
             let router = axum::Router::new()
                 .route("/metrics", axum::routing::get(kindred_web::metrics_handler))
                 .with_state(metrics_state);
-            if let Err(error) = axum::serve(metrics_listener, router)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-            {
+            if let Err(error) = axum::serve(metrics_listener, router).with_graceful_shutdown(shutdown_signal()).await {
                 tracing::error!(%error, "metrics server failed");
             }
         });

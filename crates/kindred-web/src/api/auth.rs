@@ -9,6 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kindred_domain::profile::FieldValue;
+use kindred_domain::Visibility;
 use kindred_service::sessions::LoginError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,11 +55,7 @@ pub async fn login(
     ApiTenant(tenant): ApiTenant,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    match state
-        .kindred
-        .login(&tenant.association, &body.email, &body.password)
-        .await
-    {
+    match state.kindred.login(&tenant.association, &body.email, &body.password).await {
         Ok(session) => Ok(Json(LoginResponse {
             token: session.token,
             member_id: session.member_id.to_string(),
@@ -68,11 +66,9 @@ pub async fn login(
             "invalid_credentials",
             "The e-mail address or the password is wrong.",
         )),
-        Err(LoginError::Suspended) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "suspended",
-            "This account is suspended.",
-        )),
+        Err(LoginError::Suspended) => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "suspended", "This account is suspended."))
+        }
         Err(error) => Err(ApiError::internal(error)),
     }
 }
@@ -88,15 +84,8 @@ pub async fn login(
         (status = 401, description = "Not signed in", body = super::ErrorResponse),
     )
 )]
-pub async fn logout(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Response, ApiError> {
-    state
-        .kindred
-        .logout(&auth.tenant.association, &auth.token)
-        .await
-        .map_err(ApiError::internal)?;
+pub async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<Response, ApiError> {
+    state.kindred.logout(&auth.tenant.association, &auth.token).await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -108,7 +97,7 @@ pub struct MeResponse {
     status: &'static str,
     /// admin, moderator, professional or member.
     role: &'static str,
-    /// The member's profile fields by code (filled once profiles can be edited).
+    /// The member's own profile fields by code: text, year, code or list of codes.
     profile: BTreeMap<String, serde_json::Value>,
     /// Per field: a level 1..4 or "private".
     visibility: BTreeMap<String, serde_json::Value>,
@@ -128,16 +117,36 @@ pub struct MeResponse {
         (status = 401, description = "Not signed in", body = super::ErrorResponse),
     )
 )]
-pub async fn me(auth: Authenticated) -> Json<MeResponse> {
+pub async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<MeResponse>, ApiError> {
+    let entries =
+        state.kindred.own_profile(&auth.tenant.association, &auth.member.id).await.map_err(ApiError::internal)?;
+    let mut profile = BTreeMap::new();
+    let mut visibility = BTreeMap::new();
+    for entry in entries {
+        let value = match entry.value {
+            FieldValue::Text(text) => serde_json::Value::from(text),
+            FieldValue::Year(year) => serde_json::Value::from(year),
+            FieldValue::Code(code) => serde_json::Value::from(code.to_string()),
+            FieldValue::Codes(codes) => {
+                serde_json::Value::from(codes.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            }
+        };
+        let level = match entry.visibility {
+            Visibility::Level(level) => serde_json::Value::from(level.number()),
+            Visibility::Private => serde_json::Value::from("private"),
+        };
+        profile.insert(entry.field.to_string(), value);
+        visibility.insert(entry.field.to_string(), level);
+    }
     let member = auth.member;
-    Json(MeResponse {
+    Ok(Json(MeResponse {
         member_id: member.id.to_string(),
         pseudonym: member.pseudonym,
         email: member.email,
         status: member.status.as_str(),
         role: member.role.as_str(),
-        profile: BTreeMap::new(),
-        visibility: BTreeMap::new(),
+        profile,
+        visibility,
         discoverable: member.discoverable,
-    })
+    }))
 }

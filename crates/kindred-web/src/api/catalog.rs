@@ -80,12 +80,7 @@ fn name(text: &LocalizedText, language: Language) -> String {
 }
 
 fn entries(list: &[CatalogEntry], language: Language) -> Vec<Entry> {
-    list.iter()
-        .map(|e| Entry {
-            code: e.code.to_string(),
-            name: name(&e.name, language),
-        })
-        .collect()
+    list.iter().map(|e| Entry { code: e.code.to_string(), name: name(&e.name, language) }).collect()
 }
 
 /// The association's health catalogue, roles, regions, profile fields and
@@ -104,14 +99,8 @@ fn entries(list: &[CatalogEntry], language: Language) -> Vec<Entry> {
         (status = 404, description = "No such association", body = super::ErrorResponse),
     )
 )]
-pub async fn catalog(
-    ApiTenant(tenant): ApiTenant,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
+pub async fn catalog(ApiTenant(tenant): ApiTenant, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let language = i18n::choose(Some(&tenant.association), query.as_deref(), accept);
     let settings = &tenant.association.settings;
     let catalog = &settings.catalog;
@@ -144,10 +133,7 @@ pub async fn catalog(
             .collect(),
         levels: Level::ALL
             .iter()
-            .map(|l| LevelEntry {
-                level: l.number(),
-                name: settings.level_name(*l, language).to_owned(),
-            })
+            .map(|l| LevelEntry { level: l.number(), name: settings.level_name(*l, language).to_owned() })
             .collect(),
         language: language.code(),
     };

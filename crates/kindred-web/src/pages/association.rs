@@ -12,9 +12,7 @@ use kindred_domain::{Language, Level};
 use serde::Serialize;
 
 fn language(tenant: &Tenant, query: &Option<String>, headers: &HeaderMap) -> Language {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     i18n::choose(Some(&tenant.association), query.as_deref(), accept)
 }
 
@@ -34,16 +32,8 @@ fn levels(tenant: &Tenant, language: Language) -> Vec<LevelView> {
         .iter()
         .map(|level| LevelView {
             number: level.number(),
-            name: tenant
-                .association
-                .settings
-                .level_name(*level, language)
-                .to_owned(),
-            explanation: i18n::text(
-                language,
-                &format!("level-{}-explained", level.number()),
-                &[],
-            ),
+            name: tenant.association.settings.level_name(*level, language).to_owned(),
+            explanation: i18n::text(language, &format!("level-{}-explained", level.number()), &[]),
         })
         .collect()
 }
@@ -76,13 +66,7 @@ pub async fn home(
         .admission
         .procedures
         .iter()
-        .map(|p| {
-            i18n::text(
-                language,
-                &format!("admission-{}", p.as_str().replace('_', "-")),
-                &[],
-            )
-        })
+        .map(|p| i18n::text(language, &format!("admission-{}", p.as_str().replace('_', "-")), &[]))
         .collect();
     let crisis: Vec<CrisisView> = settings
         .crisis_contacts
@@ -90,25 +74,15 @@ pub async fn home(
         .map(|c| CrisisView {
             name: c.name.get(language).to_owned(),
             phone: c.phone.clone(),
-            phone_href: c.phone.as_ref().map(|p| {
-                format!(
-                    "tel:{}",
-                    p.chars()
-                        .filter(|c| c.is_ascii_digit() || *c == '+')
-                        .collect::<String>()
-                )
-            }),
+            phone_href: c
+                .phone
+                .as_ref()
+                .map(|p| format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())),
             url: c.url.clone(),
         })
         .collect();
-    let layout = Layout::new(
-        Some(&tenant.association),
-        &tenant.base,
-        language,
-        "/",
-        Section::Home,
-    )
-    .keeping(explicit(&tenant, &query));
+    let layout = Layout::new(Some(&tenant.association), &tenant.base, language, "/", Section::Home)
+        .keeping(explicit(&tenant, &query));
     let page = minijinja::context! {
         welcome => welcome,
         levels => levels(&tenant, language),
@@ -126,14 +100,8 @@ pub async fn privacy(
 ) -> Response {
     let language = language(&tenant, &query, &headers);
     let threshold = tenant.association.settings.policies.count_threshold;
-    let layout = Layout::new(
-        Some(&tenant.association),
-        &tenant.base,
-        language,
-        "/privacy",
-        Section::Privacy,
-    )
-    .keeping(explicit(&tenant, &query));
+    let layout = Layout::new(Some(&tenant.association), &tenant.base, language, "/privacy", Section::Privacy)
+        .keeping(explicit(&tenant, &query));
     let page = minijinja::context! { levels => levels(&tenant, language), threshold => threshold };
     render(&state, "privacy.html", layout, page)
 }
@@ -145,14 +113,9 @@ pub async fn accessibility(
     headers: HeaderMap,
 ) -> Response {
     let language = language(&tenant, &query, &headers);
-    let layout = Layout::new(
-        Some(&tenant.association),
-        &tenant.base,
-        language,
-        "/accessibility",
-        Section::Accessibility,
-    )
-    .keeping(explicit(&tenant, &query));
+    let layout =
+        Layout::new(Some(&tenant.association), &tenant.base, language, "/accessibility", Section::Accessibility)
+            .keeping(explicit(&tenant, &query));
     render(&state, "accessibility.html", layout, minijinja::context! {})
 }
 
@@ -160,28 +123,17 @@ pub async fn accessibility(
 /// because the content security policy allows no inline styles.
 pub async fn brand_css(PageTenant(tenant): PageTenant) -> Response {
     let branding = &tenant.association.settings.branding;
-    let css = format!(
-        ":root{{--brand:{};--accent:{};}}\n",
-        branding.primary, branding.accent
-    );
+    let css = format!(":root{{--brand:{};--accent:{};}}\n", branding.primary, branding.accent);
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
 }
 
 pub async fn logo(State(state): State<AppState>, PageTenant(tenant): PageTenant) -> Response {
-    match state
-        .kindred
-        .store
-        .association_logo(&tenant.association.id)
-        .await
-    {
+    match state.kindred.store.association_logo(&tenant.association.id).await {
         Ok(Some((bytes, media_type))) => (
             [
                 (header::CONTENT_TYPE, media_type),
                 // An SVG opened directly must not run anything.
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned(),
-                ),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
             ],
             bytes,
         )

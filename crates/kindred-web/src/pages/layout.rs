@@ -59,11 +59,7 @@ impl Layout {
         section: Section,
     ) -> Self {
         let (site_name, offered, has_logo) = match association {
-            Some(a) => (
-                a.settings.name.get(language).to_owned(),
-                a.settings.languages.clone(),
-                a.has_logo,
-            ),
+            Some(a) => (a.settings.name.get(language).to_owned(), a.settings.languages.clone(), a.has_logo),
             None => ("Kindred".to_owned(), Language::ALL.to_vec(), false),
         };
         let languages = offered
@@ -79,11 +75,7 @@ impl Layout {
             Some(_) => [
                 (Section::Home, "/", "nav-home"),
                 (Section::Privacy, "/privacy", "nav-privacy"),
-                (
-                    Section::Accessibility,
-                    "/accessibility",
-                    "nav-accessibility",
-                ),
+                (Section::Accessibility, "/accessibility", "nav-accessibility"),
             ]
             .into_iter()
             .map(|(s, p, key)| NavItem {
@@ -126,18 +118,13 @@ pub fn render(state: &AppState, template: &str, layout: Layout, page: Value) -> 
         Ok(html) => ([(header::CONTENT_LANGUAGE, layout.lang)], Html(html)).into_response(),
         Err(error) => {
             tracing::error!(%error, template, "template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                FALLBACK_500,
-            )
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], FALLBACK_500)
                 .into_response()
         }
     }
 }
 
-const FALLBACK_500: &str =
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>\
+const FALLBACK_500: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>\
 <body><main><h1>Something went wrong</h1><p>Please try again later.</p></main></body></html>";
 
 /// The error page for a status, in the language and colours of the association when known.

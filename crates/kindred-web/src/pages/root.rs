@@ -25,16 +25,10 @@ pub async fn index(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let accept = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
+    let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let query = q.lang.map(|l| format!("lang={l}"));
     let language = i18n::choose(None, query.as_deref(), accept);
-    let associations = state
-        .kindred
-        .associations()
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let associations = state.kindred.associations().await.map_err(|e| PageError::Internal(e.to_string()))?;
     let entries: Vec<Entry> = associations
         .iter()
         .map(|a| Entry {
@@ -46,12 +40,6 @@ pub async fn index(
             },
         })
         .collect();
-    let layout = Layout::new(None, "", language, "/", Section::None)
-        .keeping(i18n::explicit(None, query.as_deref()));
-    Ok(render(
-        &state,
-        "root.html",
-        layout,
-        minijinja::context! { associations => entries },
-    ))
+    let layout = Layout::new(None, "", language, "/", Section::None).keeping(i18n::explicit(None, query.as_deref()));
+    Ok(render(&state, "root.html", layout, minijinja::context! { associations => entries }))
 }

@@ -8,9 +8,7 @@ async fn login_me_logout() {
     for db in BOTH {
         let s = TestServer::start(db).await;
         let ms = s.ms_association("ms").await;
-        let id = s
-            .member(&ms, "anna@example.org", "Anna", "correct horse battery")
-            .await;
+        let id = s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
 
         let response = s
             .post_json(
@@ -41,26 +39,10 @@ async fn login_me_logout() {
         assert_eq!(me["discoverable"], false);
         assert!(me["profile"].is_object() && me["visibility"].is_object());
 
-        let out = s
-            .client
-            .post(s.url("/a/ms/api/v1/auth/logout"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("post");
+        let out = s.client.post(s.url("/a/ms/api/v1/auth/logout")).bearer_auth(&token).send().await.expect("post");
         assert_eq!(out.status(), 204);
-        let after = s
-            .client
-            .get(s.url("/a/ms/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get");
-        assert_eq!(
-            api_error(after).await,
-            (401, "unauthorized".to_owned()),
-            "token ends with logout"
-        );
+        let after = s.client.get(s.url("/a/ms/api/v1/me")).bearer_auth(&token).send().await.expect("get");
+        assert_eq!(api_error(after).await, (401, "unauthorized".to_owned()), "token ends with logout");
         s.stop().await;
     }
 }
@@ -70,32 +52,17 @@ async fn unknown_email_and_wrong_password_answer_alike() {
     for db in BOTH {
         let s = TestServer::start(db).await;
         let ms = s.ms_association("ms").await;
-        s.member(&ms, "anna@example.org", "Anna", "correct horse battery")
-            .await;
+        s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
         let wrong = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": "anna@example.org", "password": "wrong password!"}),
-            )
+            .post_json("/a/ms/api/v1/auth/login", json!({"email": "anna@example.org", "password": "wrong password!"}))
             .await;
         let unknown = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": "nobody@example.org", "password": "wrong password!"}),
-            )
+            .post_json("/a/ms/api/v1/auth/login", json!({"email": "nobody@example.org", "password": "wrong password!"}))
             .await;
-        let garbage = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": "not an address", "password": "x"}),
-            )
-            .await;
+        let garbage = s.post_json("/a/ms/api/v1/auth/login", json!({"email": "not an address", "password": "x"})).await;
         let (a, b, c) = (wrong.status(), unknown.status(), garbage.status());
-        let (ta, tb, tc) = (
-            wrong.text().await.expect("a"),
-            unknown.text().await.expect("b"),
-            garbage.text().await.expect("c"),
-        );
+        let (ta, tb, tc) =
+            (wrong.text().await.expect("a"), unknown.text().await.expect("b"), garbage.text().await.expect("c"));
         assert_eq!((a.as_u16(), b.as_u16(), c.as_u16()), (401, 401, 401));
         assert_eq!(ta, tb);
         assert_eq!(tb, tc);
@@ -110,8 +77,7 @@ async fn tokens_belong_to_one_association_and_expire() {
         let s = TestServer::start(db).await;
         let ms = s.ms_association("ms").await;
         s.association("other", "Other", "").await;
-        s.member(&ms, "anna@example.org", "Anna", "correct horse battery")
-            .await;
+        s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
         let login: serde_json::Value = s
             .post_json(
                 "/a/ms/api/v1/auth/login",
@@ -123,18 +89,8 @@ async fn tokens_belong_to_one_association_and_expire() {
             .expect("json");
         let token = login["token"].as_str().expect("token").to_owned();
 
-        let elsewhere = s
-            .client
-            .get(s.url("/a/other/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get");
-        assert_eq!(
-            api_error(elsewhere).await.0,
-            401,
-            "another association's token is no token"
-        );
+        let elsewhere = s.client.get(s.url("/a/other/api/v1/me")).bearer_auth(&token).send().await.expect("get");
+        assert_eq!(api_error(elsewhere).await.0, 401, "another association's token is no token");
         // Nor can it log in there: accounts are per association.
         let there = s
             .post_json(
@@ -145,31 +101,14 @@ async fn tokens_belong_to_one_association_and_expire() {
         assert_eq!(there.status(), 401);
 
         for header in ["", "Bearer", "Bearer nonsense", "Basic abc"] {
-            let r = s
-                .client
-                .get(s.url("/a/ms/api/v1/me"))
-                .header("authorization", header)
-                .send()
-                .await
-                .expect("get");
+            let r = s.client.get(s.url("/a/ms/api/v1/me")).header("authorization", header).send().await.expect("get");
             assert_eq!(api_error(r).await.0, 401, "{header:?}");
         }
-        let r = s
-            .client
-            .get(s.url("/a/ms/api/v1/me"))
-            .send()
-            .await
-            .expect("get");
+        let r = s.client.get(s.url("/a/ms/api/v1/me")).send().await.expect("get");
         assert_eq!(api_error(r).await.0, 401);
 
         s.clock.advance(chrono::Duration::days(31));
-        let expired = s
-            .client
-            .get(s.url("/a/ms/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get");
+        let expired = s.client.get(s.url("/a/ms/api/v1/me")).bearer_auth(&token).send().await.expect("get");
         assert_eq!(api_error(expired).await.0, 401, "tokens expire");
         s.stop().await;
     }
@@ -189,43 +128,23 @@ async fn bodies_are_parsed_strictly() {
             .send()
             .await
             .expect("post");
-        assert_eq!(
-            api_error(malformed).await,
-            (400, "malformed_json".to_owned())
-        );
+        assert_eq!(api_error(malformed).await, (400, "malformed_json".to_owned()));
 
         let no_type = s.client.post(&url).body("{}").send().await.expect("post");
-        assert_eq!(
-            api_error(no_type).await,
-            (415, "unsupported_media_type".to_owned())
-        );
+        assert_eq!(api_error(no_type).await, (415, "unsupported_media_type".to_owned()));
 
-        let missing = s
-            .post_json("/a/ms/api/v1/auth/login", json!({"email": "a@example.org"}))
-            .await;
+        let missing = s.post_json("/a/ms/api/v1/auth/login", json!({"email": "a@example.org"})).await;
         assert_eq!(missing.status(), 422);
         let body: serde_json::Value = missing.json().await.expect("json");
         assert_eq!(body["error"]["code"], "invalid_fields");
         assert!(body["error"]["fields"].is_object(), "{body}");
 
         let extra = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": "a@example.org", "password": "x", "role": "admin"}),
-            )
+            .post_json("/a/ms/api/v1/auth/login", json!({"email": "a@example.org", "password": "x", "role": "admin"}))
             .await;
-        assert_eq!(
-            api_error(extra).await,
-            (422, "invalid_fields".to_owned()),
-            "unknown keys are refused"
-        );
+        assert_eq!(api_error(extra).await, (422, "invalid_fields".to_owned()), "unknown keys are refused");
 
-        let wrong_type = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": 5, "password": []}),
-            )
-            .await;
+        let wrong_type = s.post_json("/a/ms/api/v1/auth/login", json!({"email": 5, "password": []})).await;
         assert_eq!(api_error(wrong_type).await.0, 422);
         s.stop().await;
     }

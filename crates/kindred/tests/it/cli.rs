@@ -43,39 +43,12 @@ fn assert_fails_with(output: &Output, needle: &str) {
 #[test]
 fn association_create_and_user_add_happy_path() {
     let dir = temp_dir();
-    let example = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/ms-society.toml"
-    );
-    let out = kindred(
-        &dir,
-        &[
-            "association",
-            "create",
-            "--slug",
-            "ms",
-            "--name",
-            "MS Test",
-            "--config",
-            example,
-        ],
-        None,
-    );
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/ms-society.toml");
+    let out = kindred(&dir, &["association", "create", "--slug", "ms", "--name", "MS Test", "--config", example], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = kindred(
         &dir,
-        &[
-            "user",
-            "add",
-            "--association",
-            "ms",
-            "--email",
-            "a@example.org",
-            "--pseudonym",
-            "Anna",
-            "--role",
-            "admin",
-        ],
+        &["user", "add", "--association", "ms", "--email", "a@example.org", "--pseudonym", "Anna", "--role", "admin"],
         Some("a long enough password\n"),
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -83,69 +56,25 @@ fn association_create_and_user_add_happy_path() {
 
     let out = kindred(
         &dir,
-        &[
-            "user",
-            "add",
-            "--association",
-            "ms",
-            "--email",
-            "A@example.org",
-            "--pseudonym",
-            "Other",
-            "--role",
-            "member",
-        ],
+        &["user", "add", "--association", "ms", "--email", "A@example.org", "--pseudonym", "Other", "--role", "member"],
         Some("a long enough password\n"),
     );
     assert_fails_with(&out, "e-mail address already exists");
     let out = kindred(
         &dir,
-        &[
-            "user",
-            "add",
-            "--association",
-            "ms",
-            "--email",
-            "b@example.org",
-            "--pseudonym",
-            "ANNA",
-            "--role",
-            "member",
-        ],
+        &["user", "add", "--association", "ms", "--email", "b@example.org", "--pseudonym", "ANNA", "--role", "member"],
         Some("a long enough password\n"),
     );
     assert_fails_with(&out, "pseudonym is already taken");
     let out = kindred(
         &dir,
-        &[
-            "user",
-            "add",
-            "--association",
-            "ms",
-            "--email",
-            "c@example.org",
-            "--pseudonym",
-            "Carl",
-            "--role",
-            "member",
-        ],
+        &["user", "add", "--association", "ms", "--email", "c@example.org", "--pseudonym", "Carl", "--role", "member"],
         Some("short\n"),
     );
     assert_fails_with(&out, "at least 10 characters");
     let out = kindred(
         &dir,
-        &[
-            "user",
-            "add",
-            "--association",
-            "ms",
-            "--email",
-            "c@example.org",
-            "--pseudonym",
-            "Carl",
-            "--role",
-            "king",
-        ],
+        &["user", "add", "--association", "ms", "--email", "c@example.org", "--pseudonym", "Carl", "--role", "king"],
         Some("a long enough password\n"),
     );
     assert_fails_with(&out, "role must be");
@@ -168,33 +97,14 @@ fn association_create_and_user_add_happy_path() {
     assert_fails_with(&out, "no association with the slug nope");
     let out = kindred(
         &dir,
-        &[
-            "user",
-            "add",
-            "--association",
-            "ms",
-            "--email",
-            "c@example.org",
-            "--pseudonym",
-            "Carl",
-            "--role",
-            "member",
-        ],
+        &["user", "add", "--association", "ms", "--email", "c@example.org", "--pseudonym", "Carl", "--role", "member"],
         Some(""),
     );
     assert_fails_with(&out, "standard input");
 
-    let out = kindred(
-        &dir,
-        &["association", "create", "--slug", "ms", "--name", "Again"],
-        None,
-    );
+    let out = kindred(&dir, &["association", "create", "--slug", "ms", "--name", "Again"], None);
     assert_fails_with(&out, "already exists");
-    let out = kindred(
-        &dir,
-        &["association", "create", "--slug", "Bad Slug", "--name", "X"],
-        None,
-    );
+    let out = kindred(&dir, &["association", "create", "--slug", "Bad Slug", "--name", "X"], None);
     assert_fails_with(&out, "slug");
 
     let out = kindred(&dir, &["migrate"], None);
@@ -209,16 +119,7 @@ fn malformed_association_files_name_the_problem_and_create_nothing() {
     std::fs::write(&file, "name = \"x\"\n[branding\nprimary_color = 1\n").expect("write");
     let out = kindred(
         &dir,
-        &[
-            "association",
-            "create",
-            "--slug",
-            "bad",
-            "--name",
-            "Bad",
-            "--config",
-            file.to_str().expect("path"),
-        ],
+        &["association", "create", "--slug", "bad", "--name", "Bad", "--config", file.to_str().expect("path")],
         None,
     );
     assert_fails_with(&out, "bad.toml, line 2");
@@ -226,16 +127,7 @@ fn malformed_association_files_name_the_problem_and_create_nothing() {
     std::fs::write(&file, "[branding]\nprimary_color = \"#ffff66\"\n").expect("write");
     let out = kindred(
         &dir,
-        &[
-            "association",
-            "create",
-            "--slug",
-            "bad",
-            "--name",
-            "Bad",
-            "--config",
-            file.to_str().expect("path"),
-        ],
+        &["association", "create", "--slug", "bad", "--name", "Bad", "--config", file.to_str().expect("path")],
         None,
     );
     assert_fails_with(&out, "branding.primary_color");
@@ -243,49 +135,20 @@ fn malformed_association_files_name_the_problem_and_create_nothing() {
     std::fs::write(&file, "[branding]\nlogo = \"missing.svg\"\n").expect("write");
     let out = kindred(
         &dir,
-        &[
-            "association",
-            "create",
-            "--slug",
-            "bad",
-            "--name",
-            "Bad",
-            "--config",
-            file.to_str().expect("path"),
-        ],
+        &["association", "create", "--slug", "bad", "--name", "Bad", "--config", file.to_str().expect("path")],
         None,
     );
     assert_fails_with(&out, "branding.logo");
 
     let out = kindred(
         &dir,
-        &[
-            "association",
-            "create",
-            "--slug",
-            "bad",
-            "--name",
-            "Bad",
-            "--config",
-            "/no/such/file.toml",
-        ],
+        &["association", "create", "--slug", "bad", "--name", "Bad", "--config", "/no/such/file.toml"],
         None,
     );
     assert_fails_with(&out, "cannot be read");
 
     // Nothing was created: the slug is still free.
-    let out = kindred(
-        &dir,
-        &[
-            "association",
-            "create",
-            "--slug",
-            "bad",
-            "--name",
-            "Good now",
-        ],
-        None,
-    );
+    let out = kindred(&dir, &["association", "create", "--slug", "bad", "--name", "Good now"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -293,34 +156,11 @@ fn malformed_association_files_name_the_problem_and_create_nothing() {
 #[test]
 fn unusable_environments_are_one_line_errors() {
     let dir = temp_dir();
-    let out = kindred(
-        &dir,
-        &[
-            "--database-url",
-            "postgres://postgres@127.0.0.1:1/none",
-            "migrate",
-        ],
-        None,
-    );
-    assert_fails_with(
-        &out,
-        "cannot open the PostgreSQL database at postgres://postgres@127.0.0.1:1/none",
-    );
+    let out = kindred(&dir, &["--database-url", "postgres://postgres@127.0.0.1:1/none", "migrate"], None);
+    assert_fails_with(&out, "cannot open the PostgreSQL database at postgres://postgres@127.0.0.1:1/none");
 
-    let out = kindred(
-        &dir,
-        &[
-            "--database-url",
-            "postgres://u:hunter2@127.0.0.1:1/none",
-            "migrate",
-        ],
-        None,
-    );
-    assert!(
-        !stderr(&out).contains("hunter2"),
-        "password shown: {}",
-        stderr(&out)
-    );
+    let out = kindred(&dir, &["--database-url", "postgres://u:hunter2@127.0.0.1:1/none", "migrate"], None);
+    assert!(!stderr(&out).contains("hunter2"), "password shown: {}", stderr(&out));
 
     let out = kindred(&dir, &["--database-url", "mysql://x", "migrate"], None);
     assert_fails_with(&out, "database_url");
@@ -332,11 +172,7 @@ fn unusable_environments_are_one_line_errors() {
 
     let config = dir.join("kindred.toml");
     std::fs::write(&config, "[server]\nbind = \"everywhere\"\n").expect("write");
-    let out = kindred(
-        &dir,
-        &["--config", config.to_str().expect("path"), "migrate"],
-        None,
-    );
+    let out = kindred(&dir, &["--config", config.to_str().expect("path"), "migrate"], None);
     assert_fails_with(&out, "server.bind");
 
     let out = kindred(&dir, &["serve", "--bind", "not-an-address"], None);
@@ -352,11 +188,7 @@ fn unusable_environments_are_one_line_errors() {
 #[test]
 fn serve_stops_gracefully_on_sigterm() {
     let dir = temp_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kindred"))
         .arg("--data-dir")
         .arg(&dir)
@@ -375,10 +207,7 @@ fn serve_stops_gracefully_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(up, "server came up");
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(status.success());
     let mut exited = None;
     for _ in 0..100 {
@@ -388,10 +217,65 @@ fn serve_stops_gracefully_on_sigterm() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert_eq!(
-        exited.and_then(|s| s.code()),
-        Some(0),
-        "exit 0 after SIGTERM"
-    );
+    assert_eq!(exited.and_then(|s| s.code()), Some(0), "exit 0 after SIGTERM");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn demo_creates_its_association_once_and_its_logins_work() {
+    let dir = temp_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env("KINDRED_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut ready = false;
+        for _ in 0..300 {
+            if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(ready, "demo came up");
+        let login: serde_json::Value = client
+            .post(format!("{base}/a/demo/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": "mira@demo.kindred.invalid", "password": "kindred-demo-2026"}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("json");
+        let token = login["token"].as_str().expect("token").to_owned();
+        let me: serde_json::Value = client
+            .get(format!("{base}/a/demo/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("me")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(me["pseudonym"], "Mira am Meer");
+        assert!(me["profile"].as_object().is_some_and(|p| !p.is_empty()), "demo logins have profiles: {me}");
+    });
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let output = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("mira@demo.kindred.invalid") && stdout.contains("kindred-demo-2026"), "{stdout}");
+
+    // A second start finds the demo association and creates nothing new.
+    let out = kindred(&dir, &["association", "create", "--slug", "demo", "--name", "x"], None);
+    assert_fails_with(&out, "already exists");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -17,8 +17,7 @@ pub enum Db {
 pub const BOTH: [Db; 2] = [Db::Sqlite, Db::Postgres];
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("KINDRED_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("KINDRED_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn random_name(prefix: &str) -> String {
@@ -42,14 +41,8 @@ pub async fn fresh_database(db: Db, dir: &std::path::Path) -> (String, Option<St
             let mut conn = sqlx::PgConnection::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create database");
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .expect("url with a database");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("url with a database");
             (format!("{base}/{name}"), Some(name))
         }
     }
@@ -57,9 +50,7 @@ pub async fn fresh_database(db: Db, dir: &std::path::Path) -> (String, Option<St
 
 pub async fn drop_database(name: &str) {
     if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
     }
 }
 
@@ -68,6 +59,7 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub kindred: Kindred,
     pub clock: Arc<FixedClock>,
+    pub database_url: String,
     running: Option<Running>,
     dir: PathBuf,
     pg_name: Option<String>,
@@ -79,30 +71,21 @@ impl TestServer {
         let (url, pg_name) = fresh_database(db, &dir).await;
         let overrides = Overrides {
             data_dir: Some(dir.clone()),
-            database_url: Some(url),
+            database_url: Some(url.clone()),
             bind: Some("127.0.0.1:0".into()),
+            master_key: None,
         };
         let settings = Settings::resolve(overrides, FileConfig::default()).expect("settings");
-        let clock = Arc::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0)
-                .single()
-                .expect("time"),
-        ));
-        let kindred = server::open_with_clock(&settings, clock.clone())
-            .await
-            .expect("open");
-        let running = server::spawn(kindred.clone(), settings.limits.clone(), settings.bind)
-            .await
-            .expect("spawn");
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("time")));
+        let kindred = server::open_with_clock(&settings, clock.clone()).await.expect("open");
+        let running = server::spawn(kindred.clone(), settings.limits.clone(), settings.bind).await.expect("spawn");
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestServer {
             base: format!("http://{}", running.addr),
             client,
             kindred,
             clock,
+            database_url: url,
             running: Some(running),
             dir,
             pg_name,
@@ -114,36 +97,24 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        self.client.get(self.url(path)).send().await.expect("request")
     }
 
     /// Creates an association from a TOML text (its logo, if any, is the MS example's).
     pub async fn association(&self, slug: &str, name: &str, toml: &str) -> Association {
         let raw = association_config::parse_toml(toml, "test.toml").expect("toml");
         let settings = association_config::build(raw, Some(name)).expect("settings");
-        self.kindred
-            .create_association(slug, settings, None)
-            .await
-            .expect("create association")
+        self.kindred.create_association(slug, settings, None).await.expect("create association")
     }
 
     pub async fn ms_association(&self, slug: &str) -> Association {
         let toml = include_str!("../../../../examples/ms-society.toml");
         let raw = association_config::parse_toml(toml, "ms-society.toml").expect("toml");
         let settings = association_config::build(raw, Some("MS Test")).expect("settings");
-        let logo = association_config::check_logo(
-            include_bytes!("../../../../examples/ms-society-logo.svg").to_vec(),
-            "logo",
-        )
-        .expect("logo");
-        self.kindred
-            .create_association(slug, settings, Some(logo))
-            .await
-            .expect("create association")
+        let logo =
+            association_config::check_logo(include_bytes!("../../../../examples/ms-society-logo.svg").to_vec(), "logo")
+                .expect("logo");
+        self.kindred.create_association(slug, settings, Some(logo)).await.expect("create association")
     }
 
     pub async fn stop(mut self) {
@@ -161,62 +132,23 @@ impl TestServer {
 /// The body of an API error, checked to have the documented shape.
 pub async fn api_error(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    assert!(
-        content_type.starts_with("application/json"),
-        "error content type {content_type}"
-    );
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(content_type.starts_with("application/json"), "error content type {content_type}");
     let body: serde_json::Value = response.json().await.expect("json error body");
-    let code = body["error"]["code"]
-        .as_str()
-        .expect("error.code")
-        .to_owned();
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "error.message in {body}"
-    );
-    assert!(
-        code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-        "snake_case code {code}"
-    );
+    let code = body["error"]["code"].as_str().expect("error.code").to_owned();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "error.message in {body}");
+    assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "snake_case code {code}");
     (status, code)
 }
 
 impl TestServer {
     /// Adds an active account with the given password.
-    pub async fn member(
-        &self,
-        association: &Association,
-        email: &str,
-        pseudonym: &str,
-        password: &str,
-    ) -> String {
-        let input = kindred_service::accounts::AddUser {
-            email,
-            pseudonym,
-            password,
-            role: "member",
-        };
-        self.kindred
-            .add_user(association, input)
-            .await
-            .expect("add user")
-            .to_string()
+    pub async fn member(&self, association: &Association, email: &str, pseudonym: &str, password: &str) -> String {
+        let input = kindred_service::accounts::AddUser { email, pseudonym, password, role: "member" };
+        self.kindred.add_user(association, input).await.expect("add user").to_string()
     }
 
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.url(path)).json(&body).send().await.expect("request")
     }
 }

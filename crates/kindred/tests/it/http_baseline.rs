@@ -17,12 +17,7 @@ async fn api_errors_have_the_documented_shape() {
         let (status, _) = api_error(s.get("/api/v1/nothing").await).await;
         assert_eq!(status, 404);
 
-        let response = s
-            .client
-            .delete(s.url("/a/ms/api/v1/catalog"))
-            .send()
-            .await
-            .expect("request");
+        let response = s.client.delete(s.url("/a/ms/api/v1/catalog")).send().await.expect("request");
         let (status, code) = api_error(response).await;
         assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
 
@@ -49,38 +44,17 @@ async fn security_headers_on_pages_and_api() {
         for path in ["/a/ms/", "/a/ms/api/v1/catalog", "/a/ms/missing", "/"] {
             let response = s.get(path).await;
             let h = response.headers();
-            let csp = h
-                .get("content-security-policy")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
             assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
             assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
-            assert!(
-                csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
-                "{path}: {csp}"
-            );
-            assert_eq!(
-                h.get("referrer-policy").map(|v| v.as_bytes()),
-                Some(&b"no-referrer"[..]),
-                "{path}"
-            );
-            assert_eq!(
-                h.get("x-content-type-options").map(|v| v.as_bytes()),
-                Some(&b"nosniff"[..]),
-                "{path}"
-            );
-            assert_eq!(
-                h.get("cache-control").map(|v| v.as_bytes()),
-                Some(&b"no-store"[..]),
-                "{path}"
-            );
+            assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+            assert_eq!(h.get("referrer-policy").map(|v| v.as_bytes()), Some(&b"no-referrer"[..]), "{path}");
+            assert_eq!(h.get("x-content-type-options").map(|v| v.as_bytes()), Some(&b"nosniff"[..]), "{path}");
+            assert_eq!(h.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]), "{path}");
         }
         let css = s.get("/static/kindred.css").await;
         assert_eq!(css.status(), 200);
-        assert!(css
-            .headers()
-            .get("cache-control")
-            .is_some_and(|v| v.as_bytes().starts_with(b"public")));
+        assert!(css.headers().get("cache-control").is_some_and(|v| v.as_bytes().starts_with(b"public")));
         s.stop().await;
     }
 }
@@ -97,19 +71,10 @@ async fn health_readiness_and_metrics() {
         s.get("/a/ms/api/v1/catalog?lang=de&secret=query").await;
         let metrics = s.get("/metrics").await.text().await.expect("text");
         assert!(metrics.contains("kindred_http_requests_total"), "{metrics}");
-        assert!(
-            metrics.contains("route=\"/a/{slug}/api/v1/catalog\""),
-            "route templates, not paths"
-        );
-        assert!(
-            !metrics.contains(association.id.as_str()),
-            "no ids in labels"
-        );
+        assert!(metrics.contains("route=\"/a/{slug}/api/v1/catalog\""), "route templates, not paths");
+        assert!(!metrics.contains(association.id.as_str()), "no ids in labels");
         assert!(!metrics.contains("secret"), "no query strings in labels");
-        assert!(
-            !metrics.contains("route=\"/a/ms/"),
-            "no concrete paths in labels"
-        );
+        assert!(!metrics.contains("route=\"/a/ms/"), "no concrete paths in labels");
         s.stop().await;
     }
 }
@@ -121,11 +86,7 @@ async fn readiness_fails_when_the_database_is_gone() {
         s.kindred.store.close().await;
         let (status, code) = api_error(s.get("/readyz").await).await;
         assert_eq!((status, code.as_str()), (503, "database_unreachable"));
-        assert_eq!(
-            s.get("/healthz").await.status(),
-            200,
-            "alive while the database is down"
-        );
+        assert_eq!(s.get("/healthz").await.status(), 200, "alive while the database is down");
         s.stop().await;
     }
 }
@@ -136,12 +97,7 @@ async fn openapi_document_lists_the_endpoints() {
     s.ms_association("ms").await;
     for path in ["/api/v1/openapi.json", "/a/ms/api/v1/openapi.json"] {
         let doc: serde_json::Value = s.get(path).await.json().await.expect("json");
-        assert!(
-            doc["openapi"]
-                .as_str()
-                .is_some_and(|v| v.starts_with("3.1")),
-            "{doc}"
-        );
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{doc}");
         assert!(doc["paths"]["/catalog"]["get"].is_object(), "{path}");
         assert!(doc["components"]["schemas"]["CatalogResponse"].is_object());
         assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());

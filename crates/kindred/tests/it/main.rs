@@ -12,5 +12,6 @@ mod cli;
 mod harness;
 mod http_baseline;
 mod pages;
+mod profiles;
 mod storage;
 mod tenants;

@@ -17,41 +17,18 @@ async fn pages_render_in_the_chosen_language() {
             let html = s.get(path).await.text().await.expect("html");
             assert_eq!(lang_of(&html), Some("de"), "{path}");
             for (accept, lang) in [("nl-NL,nl;q=0.9", "nl"), ("en-GB", "en"), ("fr", "de")] {
-                let response = s
-                    .client
-                    .get(s.url(path))
-                    .header("accept-language", accept)
-                    .send()
-                    .await
-                    .expect("get");
+                let response = s.client.get(s.url(path)).header("accept-language", accept).send().await.expect("get");
                 assert_eq!(response.status(), 200);
-                assert_eq!(
-                    response
-                        .headers()
-                        .get("content-language")
-                        .and_then(|v| v.to_str().ok()),
-                    Some(lang)
-                );
+                assert_eq!(response.headers().get("content-language").and_then(|v| v.to_str().ok()), Some(lang));
                 let html = response.text().await.expect("html");
                 assert_eq!(lang_of(&html), Some(lang), "{path} {accept}");
                 assert_eq!(html.matches("<h1>").count(), 1, "one h1 on {path}");
                 assert!(html.contains("<main id=\"main\""), "main landmark");
-                assert!(
-                    html.contains("class=\"skip-link\" href=\"#main\""),
-                    "skip link"
-                );
-                assert!(
-                    html.contains("aria-current=\"page\""),
-                    "current page marked"
-                );
+                assert!(html.contains("class=\"skip-link\" href=\"#main\""), "skip link");
+                assert!(html.contains("aria-current=\"page\""), "current page marked");
             }
             // An explicit choice wins over the browser's.
-            let response = s
-                .client
-                .get(s.url(&format!("{path}?lang=en")))
-                .header("accept-language", "nl")
-                .send()
-                .await;
+            let response = s.client.get(s.url(&format!("{path}?lang=en"))).header("accept-language", "nl").send().await;
             let html = response.expect("get").text().await.expect("html");
             assert_eq!(lang_of(&html), Some("en"));
         }
@@ -63,13 +40,7 @@ async fn pages_render_in_the_chosen_language() {
 async fn no_inline_script_or_style_and_nothing_from_other_hosts() {
     let s = TestServer::start(crate::harness::Db::Sqlite).await;
     s.ms_association("ms").await;
-    for path in [
-        "/",
-        "/a/ms/",
-        "/a/ms/privacy",
-        "/a/ms/accessibility",
-        "/a/ms/missing",
-    ] {
+    for path in ["/", "/a/ms/", "/a/ms/privacy", "/a/ms/accessibility", "/a/ms/missing"] {
         let html = s.get(path).await.text().await.expect("html");
         assert!(!html.contains("<script>"), "{path}: inline script");
         assert!(!html.contains("style=\""), "{path}: inline style");
@@ -91,12 +62,7 @@ async fn branding_comes_from_the_association() {
         assert!(css.contains("--brand:#234e8c"), "{css}");
         let logo = s.get("/a/ms/logo").await;
         assert_eq!(logo.status(), 200);
-        assert_eq!(
-            logo.headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok()),
-            Some("image/svg+xml")
-        );
+        assert_eq!(logo.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/svg+xml"));
         assert!(logo
             .headers()
             .get("content-security-policy")
@@ -114,11 +80,7 @@ async fn unknown_pages_get_a_real_404_page() {
     for db in BOTH {
         let s = TestServer::start(db).await;
         s.ms_association("ms").await;
-        for (path, lang) in [
-            ("/a/ms/nothing-here", "de"),
-            ("/a/unknown/", "en"),
-            ("/nothing", "en"),
-        ] {
+        for (path, lang) in [("/a/ms/nothing-here", "de"), ("/a/unknown/", "en"), ("/nothing", "en")] {
             let response = s.get(path).await;
             assert_eq!(response.status(), 404, "{path}");
             assert!(response
@@ -139,19 +101,10 @@ async fn the_root_page_lists_associations_and_prefix_redirects() {
     let s = TestServer::start(crate::harness::Db::Sqlite).await;
     s.ms_association("ms").await;
     let html = s.get("/").await.text().await.expect("html");
-    assert!(
-        html.contains("href=\"&#x2f;a&#x2f;ms&#x2f;\"") || html.contains("href=\"/a/ms/\""),
-        "{html}"
-    );
+    assert!(html.contains("href=\"&#x2f;a&#x2f;ms&#x2f;\"") || html.contains("href=\"/a/ms/\""), "{html}");
     let response = s.get("/a/ms").await;
     assert_eq!(response.status(), 308);
-    assert_eq!(
-        response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok()),
-        Some("/a/ms/")
-    );
+    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/a/ms/"));
     s.stop().await;
 }
 
@@ -161,10 +114,7 @@ async fn an_explicit_language_choice_is_kept_in_the_sites_links() {
     s.ms_association("ms").await;
     let html = s.get("/a/ms/?lang=nl").await.text().await.expect("html");
     assert_eq!(lang_of(&html), Some("nl"));
-    assert!(
-        html.contains("privacy?lang=nl\""),
-        "nav keeps the choice: {html}"
-    );
+    assert!(html.contains("privacy?lang=nl\""), "nav keeps the choice: {html}");
     let html = s.get("/a/ms/").await.text().await.expect("html");
     assert!(!html.contains("privacy?lang="), "no choice, nothing kept");
     // A language the association does not offer is ignored, not an error.

@@ -30,10 +30,7 @@ async fn both_databases_have_the_same_schema() {
     assert_eq!(sqlite, postgres);
     for (table, _) in &sqlite {
         if table != "associations" && table != "association_hosts" {
-            assert!(
-                sqlite.contains(&(table.clone(), "association_id".into())),
-                "{table} carries association_id"
-            );
+            assert!(sqlite.contains(&(table.clone(), "association_id".into())), "{table} carries association_id");
         }
     }
 }

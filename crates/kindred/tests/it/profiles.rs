@@ -1,0 +1,143 @@
+//! Profiles at rest: health fields never in clear text in the database.
+
+use crate::harness::{Db, TestServer, BOTH};
+use kindred_domain::profile::FieldValue;
+use kindred_domain::settings::Code;
+use kindred_domain::{Level, MemberId, Visibility};
+use kindred_service::profiles::ProfileEntry;
+use serde_json::json;
+use sqlx::Connection;
+
+const SECRET_ABOUT: &str = "Zwischen-den-Zeilen-Geheimnis about my relapse";
+
+fn code(s: &str) -> Code {
+    Code::parse(s).expect("code")
+}
+
+fn entries() -> Vec<ProfileEntry> {
+    let level = |n| Visibility::Level(Level::from_number(n).expect("level"));
+    vec![
+        ProfileEntry { field: code("condition"), value: FieldValue::Code(code("nmosd")), visibility: level(1) },
+        ProfileEntry { field: code("condition_form"), value: FieldValue::Code(code("ppms")), visibility: level(2) },
+        ProfileEntry { field: code("diagnosis_year"), value: FieldValue::Year(2011), visibility: level(2) },
+        ProfileEntry {
+            field: code("medications"),
+            value: FieldValue::Codes(vec![code("ocrelizumab"), code("fampridine")]),
+            visibility: level(3),
+        },
+        ProfileEntry { field: code("about"), value: FieldValue::Text(SECRET_ABOUT.into()), visibility: level(2) },
+        ProfileEntry { field: code("city"), value: FieldValue::Text("Kiel".into()), visibility: Visibility::Private },
+    ]
+}
+
+/// Everything the database holds, as text: the files for SQLite, every row for PostgreSQL.
+async fn dump(s: &TestServer, db: Db, url: &str) -> String {
+    match db {
+        Db::Sqlite => {
+            let path = url.trim_start_matches("sqlite://");
+            let mut text = String::new();
+            for suffix in ["", "-wal"] {
+                if let Ok(bytes) = std::fs::read(format!("{path}{suffix}")) {
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            text
+        }
+        Db::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+            let tables: Vec<(String,)> =
+                sqlx::query_as("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()")
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("tables");
+            let mut text = String::new();
+            for (table,) in tables {
+                let rows: Vec<(String,)> =
+                    sqlx::query_as(&format!("SELECT t::text FROM {table} t")).fetch_all(&mut conn).await.expect("rows");
+                for (row,) in rows {
+                    text.push_str(&row);
+                    text.push('\n');
+                }
+            }
+            let _ = s;
+            text
+        }
+    }
+}
+
+#[tokio::test]
+async fn health_fields_are_sealed_at_rest_and_read_back_by_their_owner() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let id = s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
+        let member = MemberId::parse(&id).expect("id");
+        s.kindred.store_profile(&ms, &member, &entries()).await.expect("store");
+
+        let text = dump(&s, db, &s.database_url).await;
+        assert!(text.contains("Kiel"), "{db:?}: the dump sees clear fields, so it would see the others");
+        assert!(!text.contains(SECRET_ABOUT), "{db:?}: about-me text in clear in the database");
+        // Catalogue codes stand in the association's settings; no profile row may hold one.
+        let rows = s.kindred.store.profile_values(&ms.id, &member).await.expect("rows");
+        assert_eq!(rows.len(), 6);
+        for row in rows {
+            let stored = match &row.value {
+                kindred_store::StoredValue::Clear(text) => text.clone(),
+                kindred_store::StoredValue::Sealed(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            };
+            let health = row.field != "city";
+            assert_eq!(matches!(row.value, kindred_store::StoredValue::Sealed(_)), health, "{}", row.field);
+            for secret in ["nmosd", "ppms", "2011", "ocrelizumab", "fampridine", "relapse"] {
+                assert!(!stored.contains(secret), "{db:?}: {secret} readable in {}", row.field);
+            }
+        }
+
+        let login: serde_json::Value = s
+            .post_json(
+                "/a/ms/api/v1/auth/login",
+                json!({"email": "anna@example.org", "password": "correct horse battery"}),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let token = login["token"].as_str().expect("token");
+        let me: serde_json::Value = s
+            .client
+            .get(s.url("/a/ms/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(me["profile"]["condition"], "nmosd");
+        assert_eq!(me["profile"]["diagnosis_year"], 2011);
+        assert_eq!(me["profile"]["medications"], json!(["ocrelizumab", "fampridine"]));
+        assert_eq!(me["profile"]["about"], SECRET_ABOUT);
+        assert_eq!(me["visibility"]["medications"], 3);
+        assert_eq!(me["visibility"]["city"], "private");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_level_more_open_than_the_association_allows_is_refused() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let ms = s.ms_association("ms").await;
+    let id = s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
+    let member = MemberId::parse(&id).expect("id");
+    // The MS example lets real names be seen from level 3 on at the most open.
+    let too_open = ProfileEntry {
+        field: code("real_name"),
+        value: FieldValue::Text("Anna Schmidt".into()),
+        visibility: Visibility::Level(Level::Community),
+    };
+    assert!(s.kindred.store_profile(&ms, &member, &[too_open]).await.is_err());
+    let unknown =
+        ProfileEntry { field: code("shoe_size"), value: FieldValue::Year(42), visibility: Visibility::Private };
+    assert!(s.kindred.store_profile(&ms, &member, &[unknown]).await.is_err());
+    assert!(s.kindred.own_profile(&ms, &member).await.expect("profile").is_empty(), "nothing half-written");
+    s.stop().await;
+}
