@@ -279,3 +279,67 @@ fn demo_creates_its_association_once_and_its_logins_work() {
     assert_fails_with(&out, "already exists");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+#[test]
+fn separate_metrics_address_and_logs_without_personal_data() {
+    let dir = temp_dir();
+    let (main_port, metrics_port) = (free_port(), free_port());
+    let config = dir.join("kindred.toml");
+    std::fs::write(
+        &config,
+        format!("[server]\nbind = \"127.0.0.1:{main_port}\"\nmetrics_bind = \"127.0.0.1:{metrics_port}\"\n[log]\nformat = \"json\"\n"),
+    )
+    .expect("write");
+    let out = kindred(&dir, &["association", "create", "--slug", "ms", "--name", "MS"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("serve")
+        .env("KINDRED_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let main = format!("http://127.0.0.1:{main_port}");
+        let mut ready = false;
+        for _ in 0..200 {
+            if client.get(format!("{main}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(ready, "server came up");
+        client.get(format!("{main}/a/ms/?q=verysecretsearchterm")).send().await.expect("get");
+        client
+            .post(format!("{main}/a/ms/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": "private.person@example.org", "password": "whatever-it-is"}))
+            .send()
+            .await
+            .expect("post");
+        let on_main = client.get(format!("{main}/metrics")).send().await.expect("get");
+        assert_eq!(on_main.status(), 404, "metrics only on their own address");
+        let metrics = client.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.expect("get");
+        assert_eq!(metrics.status(), 200);
+        assert!(metrics.text().await.expect("text").contains("kindred_http_requests_total"));
+    });
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let output = child.wait_with_output().expect("wait");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("\"route\":\"/a/{slug}/\""), "structured request lines: {log}");
+    for personal in ["verysecretsearchterm", "private.person", "whatever-it-is"] {
+        assert!(!log.contains(personal), "{personal} in the log: {log}");
+    }
+    assert_eq!(output.status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(dir);
+}

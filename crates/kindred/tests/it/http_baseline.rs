@@ -99,6 +99,10 @@ async fn openapi_document_lists_the_endpoints() {
         let doc: serde_json::Value = s.get(path).await.json().await.expect("json");
         assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{doc}");
         assert!(doc["paths"]["/catalog"]["get"].is_object(), "{path}");
+        assert!(doc["paths"]["/auth/login"]["post"].is_object(), "{path}");
+        assert!(doc["paths"]["/auth/logout"]["post"].is_object(), "{path}");
+        assert!(doc["paths"]["/me"]["get"].is_object(), "{path}");
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
         assert!(doc["components"]["schemas"]["CatalogResponse"].is_object());
         assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());
     }
