@@ -4,15 +4,10 @@ use super::layout::{render, Layout, Section};
 use crate::errors::PageError;
 use crate::i18n;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-
-#[derive(Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
+use serde::Serialize;
 
 #[derive(Serialize)]
 struct Entry {
@@ -22,11 +17,10 @@ struct Entry {
 
 pub async fn index(
     State(state): State<AppState>,
-    Query(q): Query<LangQuery>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let query = q.lang.map(|l| format!("lang={l}"));
     let language = i18n::choose(None, query.as_deref(), accept);
     let associations = state.kindred.associations().await.map_err(|e| PageError::Internal(e.to_string()))?;
     let entries: Vec<Entry> = associations

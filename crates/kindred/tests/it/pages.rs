@@ -102,6 +102,9 @@ async fn the_root_page_lists_associations_and_prefix_redirects() {
     s.ms_association("ms").await;
     let html = s.get("/").await.text().await.expect("html");
     assert!(html.contains("href=\"&#x2f;a&#x2f;ms&#x2f;\"") || html.contains("href=\"/a/ms/\""), "{html}");
+    for odd in ["/?lang=de&lang=en", "/?lang=%FF", "/?lang", "/a/ms/?lang=&x=%00"] {
+        assert_eq!(s.get(odd).await.status(), 200, "{odd}");
+    }
     let response = s.get("/a/ms").await;
     assert_eq!(response.status(), 308);
     assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some("/a/ms/"));
