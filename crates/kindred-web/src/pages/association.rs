@@ -2,22 +2,43 @@
 //! and its branding (logo, colours).
 
 use super::layout::{render, Layout, Section};
+use crate::errors::PageError;
 use crate::i18n;
 use crate::state::AppState;
 use crate::tenant::{PageTenant, Tenant};
-use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use kindred_domain::{Language, Level};
 use serde::Serialize;
 
-fn language(tenant: &Tenant, query: &Option<String>, headers: &HeaderMap) -> Language {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    i18n::choose(Some(&tenant.association), query.as_deref(), accept)
+/// What every association page starts from: the association, the page's
+/// language, and an explicit language choice to keep in links.
+pub struct AssociationPage {
+    tenant: Tenant,
+    language: Language,
+    explicit: Option<Language>,
 }
 
-fn explicit(tenant: &Tenant, query: &Option<String>) -> Option<Language> {
-    i18n::explicit(Some(&tenant.association), query.as_deref())
+impl FromRequestParts<AppState> for AssociationPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let PageTenant(tenant) = PageTenant::from_request_parts(parts, state).await?;
+        let query = parts.uri.query();
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let language = i18n::choose(Some(&tenant.association), query, accept);
+        let explicit = i18n::explicit(Some(&tenant.association), query);
+        Ok(Self { tenant, language, explicit })
+    }
+}
+
+impl AssociationPage {
+    fn layout(&self, path: &str, section: Section) -> Layout {
+        Layout::new(Some(&self.tenant.association), &self.tenant.base, self.language, path, section)
+            .keeping(self.explicit)
+    }
 }
 
 #[derive(Serialize)]
@@ -50,13 +71,8 @@ pub async fn redirect_home(PageTenant(tenant): PageTenant) -> Redirect {
     Redirect::permanent(&format!("{}/", tenant.base))
 }
 
-pub async fn home(
-    State(state): State<AppState>,
-    PageTenant(tenant): PageTenant,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let language = language(&tenant, &query, &headers);
+pub async fn home(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let (tenant, language) = (&page.tenant, page.language);
     let settings = &tenant.association.settings;
     let welcome = match &settings.welcome {
         Some(text) => text.get(language).to_owned(),
@@ -81,42 +97,24 @@ pub async fn home(
             url: c.url.clone(),
         })
         .collect();
-    let layout = Layout::new(Some(&tenant.association), &tenant.base, language, "/", Section::Home)
-        .keeping(explicit(&tenant, &query));
-    let page = minijinja::context! {
+    let layout = page.layout("/", Section::Home);
+    let values = minijinja::context! {
         welcome => welcome,
-        levels => levels(&tenant, language),
+        levels => levels(tenant, language),
         procedures => procedures,
         crisis => crisis,
     };
-    render(&state, "home.html", layout, page)
+    render(&state, "home.html", layout, values)
 }
 
-pub async fn privacy(
-    State(state): State<AppState>,
-    PageTenant(tenant): PageTenant,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let language = language(&tenant, &query, &headers);
-    let threshold = tenant.association.settings.policies.count_threshold;
-    let layout = Layout::new(Some(&tenant.association), &tenant.base, language, "/privacy", Section::Privacy)
-        .keeping(explicit(&tenant, &query));
-    let page = minijinja::context! { levels => levels(&tenant, language), threshold => threshold };
-    render(&state, "privacy.html", layout, page)
+pub async fn privacy(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let threshold = page.tenant.association.settings.policies.count_threshold;
+    let values = minijinja::context! { levels => levels(&page.tenant, page.language), threshold => threshold };
+    render(&state, "privacy.html", page.layout("/privacy", Section::Privacy), values)
 }
 
-pub async fn accessibility(
-    State(state): State<AppState>,
-    PageTenant(tenant): PageTenant,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let language = language(&tenant, &query, &headers);
-    let layout =
-        Layout::new(Some(&tenant.association), &tenant.base, language, "/accessibility", Section::Accessibility)
-            .keeping(explicit(&tenant, &query));
-    render(&state, "accessibility.html", layout, minijinja::context! {})
+pub async fn accessibility(State(state): State<AppState>, page: AssociationPage) -> Response {
+    render(&state, "accessibility.html", page.layout("/accessibility", Section::Accessibility), minijinja::context! {})
 }
 
 /// The association's colours as CSS custom properties; a stylesheet

@@ -78,16 +78,7 @@ async fn tokens_belong_to_one_association_and_expire() {
         let ms = s.ms_association("ms").await;
         s.association("other", "Other", "").await;
         s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
-        let login: serde_json::Value = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": "anna@example.org", "password": "correct horse battery"}),
-            )
-            .await
-            .json()
-            .await
-            .expect("json");
-        let token = login["token"].as_str().expect("token").to_owned();
+        let token = s.login("ms", "anna@example.org", "correct horse battery").await;
 
         let elsewhere = s.client.get(s.url("/a/other/api/v1/me")).bearer_auth(&token).send().await.expect("get");
         assert_eq!(api_error(elsewhere).await.0, 401, "another association's token is no token");

@@ -148,6 +148,26 @@ impl TestServer {
         self.kindred.add_user(association, input).await.expect("add user").to_string()
     }
 
+    /// Signs in over the API and returns the bearer token.
+    pub async fn login(&self, slug: &str, email: &str, password: &str) -> String {
+        let response = self
+            .post_json(
+                &format!("/a/{slug}/api/v1/auth/login"),
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login as {email}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// GET with a bearer token, as JSON.
+    pub async fn get_as(&self, token: &str, path: &str) -> serde_json::Value {
+        let response = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("get");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
         self.client.post(self.url(path)).json(&body).send().await.expect("request")
     }

@@ -92,26 +92,8 @@ async fn health_fields_are_sealed_at_rest_and_read_back_by_their_owner() {
             }
         }
 
-        let login: serde_json::Value = s
-            .post_json(
-                "/a/ms/api/v1/auth/login",
-                json!({"email": "anna@example.org", "password": "correct horse battery"}),
-            )
-            .await
-            .json()
-            .await
-            .expect("json");
-        let token = login["token"].as_str().expect("token");
-        let me: serde_json::Value = s
-            .client
-            .get(s.url("/a/ms/api/v1/me"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let token = s.login("ms", "anna@example.org", "correct horse battery").await;
+        let me = s.get_as(&token, "/a/ms/api/v1/me").await;
         assert_eq!(me["profile"]["condition"], "nmosd");
         assert_eq!(me["profile"]["diagnosis_year"], 2011);
         assert_eq!(me["profile"]["medications"], json!(["ocrelizumab", "fampridine"]));
