@@ -3,7 +3,7 @@
 use crate::config::{self, FileConfig, LogFormat, Overrides, Settings};
 use crate::error::CliError;
 use crate::{demo, server};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use kindred_service::accounts::AddUser;
 use kindred_service::association_config;
 use std::io::Read;
@@ -22,11 +22,21 @@ pub struct Cli {
     /// sqlite://PATH or postgres://… (default: sqlite://{data-dir}/kindred.db)
     #[arg(long, env = "KINDRED_DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// The deployment's TOML configuration file (give it before the subcommand)
+    /// The deployment's TOML configuration file
     #[arg(long, env = "KINDRED_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--config` after a subcommand: the deployment's file, as before it.
+/// (`association create` is the exception: there `--config` names the
+/// association's file, as `api.md` fixes it.)
+#[derive(Args, Debug, Default)]
+pub struct DeploymentConfig {
+    /// The deployment's TOML configuration file
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -36,14 +46,21 @@ pub enum Command {
         /// Address to listen on (default 127.0.0.1:8080)
         #[arg(long, env = "KINDRED_BIND", value_name = "ADDR")]
         bind: Option<String>,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
     },
     /// Create the demo association (once), print its logins, then serve
     Demo {
         #[arg(long, env = "KINDRED_BIND", value_name = "ADDR")]
         bind: Option<String>,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
     },
     /// Apply pending migrations and exit
-    Migrate,
+    Migrate {
+        #[command(flatten)]
+        deployment: DeploymentConfig,
+    },
     /// Manage associations
     #[command(subcommand)]
     Association(AssociationCommand),
@@ -56,6 +73,8 @@ pub enum Command {
         associations: u32,
         #[arg(long, default_value_t = 1000)]
         members: u32,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
     },
 }
 
@@ -86,26 +105,47 @@ pub enum UserCommand {
         /// admin, moderator, professional or member
         #[arg(long)]
         role: String,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
     },
 }
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KINDRED_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }
 
+impl Command {
+    /// The deployment file named after the subcommand, if any.
+    fn deployment_config(&self) -> Option<&PathBuf> {
+        match self {
+            Command::Serve { deployment, .. }
+            | Command::Demo { deployment, .. }
+            | Command::Migrate { deployment }
+            | Command::Generate { deployment, .. }
+            | Command::User(UserCommand::Add { deployment, .. }) => deployment.config.as_ref(),
+            Command::Association(_) => None,
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let file = match &cli.config {
+    // After the subcommand wins over before it (and over KINDRED_CONFIG).
+    let file = match cli.command.deployment_config().or(cli.config.as_ref()) {
         Some(path) => config::read_file(path)?,
         None => FileConfig::default(),
     };
     let bind = match &cli.command {
-        Command::Serve { bind } | Command::Demo { bind } => bind.clone(),
+        Command::Serve { bind, .. } | Command::Demo { bind, .. } => bind.clone(),
         _ => None,
     };
     let settings = Settings::resolve(
@@ -129,7 +169,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             demo::print_logins(settings.bind);
             server::serve(&settings, kindred).await
         }
-        Command::Migrate => {
+        Command::Migrate { .. } => {
             let kindred = server::open(&settings).await?;
             kindred.store.close().await;
             println!("The database is up to date.");
@@ -146,7 +186,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Created the association {} (/a/{}/).", name.trim(), association.slug);
             Ok(())
         }
-        Command::User(UserCommand::Add { association, email, pseudonym, role }) => {
+        Command::User(UserCommand::Add { association, email, pseudonym, role, .. }) => {
             let password = read_password()?;
             let kindred = server::open(&settings).await?;
             let found = kindred
@@ -160,7 +200,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Added {} as {role} to {association} (member id {id}).", pseudonym.trim());
             Ok(())
         }
-        Command::Generate { associations, members } => {
+        Command::Generate { associations, members, .. } => {
             let kindred = server::open(&settings).await?;
             demo::generate(&kindred, associations, members).await?;
             kindred.store.close().await;

@@ -296,12 +296,13 @@ fn separate_metrics_address_and_logs_without_personal_data() {
     .expect("write");
     let out = kindred(&dir, &["association", "create", "--slug", "ms", "--name", "MS"], None);
     assert!(out.status.success(), "{}", stderr(&out));
+    // The deployment's --config may also follow the subcommand.
     let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
-        .arg("--config")
-        .arg(&config)
         .arg("--data-dir")
         .arg(&dir)
         .arg("serve")
+        .arg("--config")
+        .arg(&config)
         .env("KINDRED_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
