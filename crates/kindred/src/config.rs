@@ -152,9 +152,29 @@ impl Settings {
     }
 
     /// Creates the data directory if needed and proves it can be written.
+    /// A new data directory is made private (0700): it holds the database
+    /// and the encryption key.
     pub fn prepare_data_dir(&self) -> Result<(), CliError> {
         let failed = |reason: String| CliError::DataDir { path: self.data_dir.clone(), reason };
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| failed(format!("cannot be created: {e}")))?;
+        if !self.data_dir.exists() {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(&self.data_dir).map_err(|e| failed(format!("cannot be created: {e}")))?;
+        } else if !self.data_dir.is_dir() {
+            return Err(failed("is not a directory".into()));
+        }
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(&self.data_dir) {
+            use std::os::unix::fs::PermissionsExt;
+            if meta.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(
+                    path = %self.data_dir.display(),
+                    "the data directory can be read by other users of this machine; chmod 700 it"
+                );
+            }
+        }
         let probe = self.data_dir.join(".kindred-write-test");
         std::fs::write(&probe, b"ok").map_err(|e| failed(format!("cannot be written: {e}")))?;
         std::fs::remove_file(&probe).map_err(|e| failed(format!("cannot be written: {e}")))?;

@@ -344,3 +344,18 @@ fn separate_metrics_address_and_logs_without_personal_data() {
     assert_eq!(output.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir();
+    let data = dir.join("fresh").join("data");
+    let out = kindred(&data, &["migrate"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = std::fs::metadata(&data).expect("data dir").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "data directory mode {mode:o}");
+    let key = std::fs::metadata(data.join("keys/master.key")).expect("key file").permissions().mode() & 0o777;
+    assert_eq!(key, 0o600, "key file mode {key:o}");
+    let _ = std::fs::remove_dir_all(dir);
+}
