@@ -433,10 +433,10 @@ fn build_catalog(raw: RawCatalog, text: &TextFn) -> Result<Catalog, ConfigError>
     let roles = match &raw.roles {
         Some(roles) => build_entries(roles, "catalog.roles", text)?,
         None => vec![
-            builtin_entry("patient", "Patient", "Betroffene", "Patiënt"),
-            builtin_entry("relative", "Relative", "Angehörige", "Naaste"),
-            builtin_entry("carer", "Carer", "Pflegende", "Mantelzorger"),
-            builtin_entry("professional", "Professional", "Fachkraft", "Professional"),
+            builtin_entry("patient", "Patient", "Betroffene", "Patiënt")?,
+            builtin_entry("relative", "Relative", "Angehörige", "Naaste")?,
+            builtin_entry("carer", "Carer", "Pflegende", "Mantelzorger")?,
+            builtin_entry("professional", "Professional", "Fachkraft", "Professional")?,
         ],
     };
     let mut conditions: Vec<Condition> = Vec::new();
@@ -463,16 +463,14 @@ fn build_catalog(raw: RawCatalog, text: &TextFn) -> Result<Catalog, ConfigError>
     })
 }
 
-fn builtin_entry(code: &str, en: &str, de: &str, nl: &str) -> CatalogEntry {
-    CatalogEntry {
-        code: Code::parse(code).unwrap_or_else(|_| unreachable_code()),
-        name: LocalizedText::builtin(en, de, nl),
-    }
+/// A built-in code: a literal, parsed like any other so that a typo in it
+/// would surface as an error (and in the tests), never as a panic.
+fn builtin_code(code: &str) -> Result<Code, ConfigError> {
+    Code::parse(code).map_err(|e| wrong(format!("built-in code {code:?}"), e))
 }
 
-/// Built-in codes are literals checked by the tests; this is never reached.
-fn unreachable_code() -> Code {
-    Code::parse("invalid").unwrap_or_else(|_| unreachable_code())
+fn builtin_entry(code: &str, en: &str, de: &str, nl: &str) -> Result<CatalogEntry, ConfigError> {
+    Ok(CatalogEntry { code: builtin_code(code)?, name: LocalizedText::builtin(en, de, nl) })
 }
 
 fn parse_visibility(raw: &RawVisibility, setting: &str) -> Result<Visibility, ConfigError> {
@@ -485,17 +483,19 @@ fn parse_visibility(raw: &RawVisibility, setting: &str) -> Result<Visibility, Co
 
 fn build_fields(raw: Option<&[RawField]>, text: &TextFn) -> Result<Vec<ProfileField>, ConfigError> {
     let Some(raw) = raw else {
-        return Ok(STANDARD_FIELDS
+        return STANDARD_FIELDS
             .iter()
-            .map(|f| ProfileField {
-                code: Code::parse(f.code).unwrap_or_else(|_| unreachable_code()),
-                name: LocalizedText::builtin(f.names[0], f.names[1], f.names[2]),
-                kind: f.kind,
-                health: f.health,
-                default_visibility: Visibility::Private,
-                min_visibility: Visibility::Level(Level::Community),
+            .map(|f| {
+                Ok(ProfileField {
+                    code: builtin_code(f.code)?,
+                    name: LocalizedText::builtin(f.names[0], f.names[1], f.names[2]),
+                    kind: f.kind,
+                    health: f.health,
+                    default_visibility: Visibility::Private,
+                    min_visibility: Visibility::Level(Level::Community),
+                })
             })
-            .collect());
+            .collect();
     };
     let mut fields: Vec<ProfileField> = Vec::new();
     for (i, field) in raw.iter().enumerate() {

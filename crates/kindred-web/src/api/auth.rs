@@ -22,6 +22,8 @@ pub struct LoginRequest {
     email: String,
     password: String,
     /// The current code of an authenticator app, when the account has one.
+    /// Accepted so that clients can always send it; checked once accounts
+    /// can have a second factor.
     #[serde(default)]
     #[allow(dead_code)]
     totp_code: Option<String>,
