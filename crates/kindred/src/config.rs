@@ -108,19 +108,22 @@ impl Settings {
     pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Settings, CliError> {
         let data_dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data"));
         if data_dir.as_os_str().is_empty() {
-            return Err(wrong("data_dir", "must not be empty"));
+            return Err(wrong("data_dir (--data-dir, KINDRED_DATA_DIR)", "must not be empty"));
         }
         let database_url = match overrides.database_url.or(file.database_url) {
             Some(url) => {
                 if kindred_store::Backend::of_url(&url).is_none() {
-                    return Err(wrong("database_url", "must start with sqlite:// or postgres://"));
+                    return Err(wrong(
+                        "database_url (--database-url, KINDRED_DATABASE_URL)",
+                        "must start with sqlite:// or postgres://",
+                    ));
                 }
                 url
             }
             None => format!("sqlite://{}", data_dir.join("kindred.db").display()),
         };
         let bind = match (overrides.bind, file.server.bind) {
-            (Some(raw), _) => parse_addr(&raw, "--bind")?,
+            (Some(raw), _) => parse_addr(&raw, "--bind (KINDRED_BIND)")?,
             (None, Some(raw)) => parse_addr(&raw, "server.bind")?,
             (None, None) => SocketAddr::from(([127, 0, 0, 1], 8080)),
         };
@@ -235,10 +238,10 @@ mod tests {
         assert!(bad("[server]\nbind = \"nowhere\"").contains("server.bind:"));
         assert!(bad("[server]\nmetrics_bind = \"1.2.3\"").contains("server.metrics_bind:"));
         assert!(bad("[server]\nrequest_timeout_seconds = 0").contains("server.request_timeout_seconds:"));
-        assert!(bad("database_url = \"mysql://x\"").contains("database_url:"));
+        assert!(bad("database_url = \"mysql://x\"").contains("database_url ("));
         assert!(bad("[log]\nformat = \"xml\"").contains("log.format:"));
         let o = Overrides { bind: Some("8080".into()), ..Overrides::default() };
-        assert!(message(Settings::resolve(o, FileConfig::default())).contains("--bind:"));
+        assert!(message(Settings::resolve(o, FileConfig::default())).contains("--bind (KINDRED_BIND):"));
     }
 
     #[test]
