@@ -7,12 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn kindred(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kindred"))
-        .arg("--data-dir")
-        .arg(data_dir)
+    let mut child = kindred_command(data_dir)
         .args(args)
-        .env_remove("KINDRED_DATABASE_URL")
-        .env_remove("KINDRED_CONFIG")
         .env("KINDRED_LOG", "error")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -185,68 +181,91 @@ fn unusable_environments_are_one_line_errors() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// A `kindred serve` or `kindred demo` process started for a test.
+struct ServerProcess {
+    child: std::process::Child,
+    base: String,
+}
+
+/// Does the server on `port` answer `/readyz` with 200? (Plain HTTP/1.0,
+/// so that waiting needs no runtime.)
+fn is_ready(port: u16) -> bool {
+    use std::io::Read;
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+    if stream.write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
+}
+
+impl ServerProcess {
+    /// Spawns `command` and waits (at most 30 s) until it is ready on `port`.
+    fn start(command: &mut Command, port: u16) -> ServerProcess {
+        let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let server = ServerProcess { child, base: format!("http://127.0.0.1:{port}") };
+        for _ in 0..300 {
+            if is_ready(port) {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        server.stop();
+        panic!("the server on port {port} did not become ready");
+    }
+
+    /// Sends SIGTERM, waits (at most 20 s) and returns what it printed.
+    fn stop(mut self) -> Output {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
+        assert!(status.success(), "kill -TERM");
+        for _ in 0..200 {
+            if self.child.try_wait().expect("wait").is_some() {
+                return self.child.wait_with_output().expect("output");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        panic!("the server did not stop within 20 s of SIGTERM");
+    }
+}
+
+fn kindred_command(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kindred"));
+    command.arg("--data-dir").arg(data_dir).env_remove("KINDRED_DATABASE_URL").env_remove("KINDRED_CONFIG");
+    command
+}
+
 #[test]
 fn serve_stops_gracefully_on_sigterm() {
     let dir = temp_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kindred"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("KINDRED_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut up = false;
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            up = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert!(up, "server came up");
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(status.success());
-    let mut exited = None;
-    for _ in 0..100 {
-        if let Some(code) = child.try_wait().expect("wait") {
-            exited = Some(code);
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert_eq!(exited.and_then(|s| s.code()), Some(0), "exit 0 after SIGTERM");
+    let port = free_port();
+    let server = ServerProcess::start(
+        kindred_command(&dir).args(["serve", "--bind", &format!("127.0.0.1:{port}")]).env("KINDRED_LOG", "error"),
+        port,
+    );
+    let output = server.stop();
+    assert_eq!(output.status.code(), Some(0), "exit 0 after SIGTERM");
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn demo_creates_its_association_once_and_its_logins_work() {
     let dir = temp_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-    let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
-        .env("KINDRED_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let port = free_port();
+    let server = ServerProcess::start(
+        kindred_command(&dir).args(["demo", "--bind", &format!("127.0.0.1:{port}")]).env("KINDRED_LOG", "error"),
+        port,
+    );
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let client = reqwest::Client::new();
-        let base = format!("http://127.0.0.1:{port}");
-        let mut ready = false;
-        for _ in 0..300 {
-            if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-                ready = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        assert!(ready, "demo came up");
+        let base = &server.base;
         let login: serde_json::Value = client
             .post(format!("{base}/a/demo/api/v1/auth/login"))
             .json(&serde_json::json!({"email": "mira@demo.kindred.invalid", "password": "kindred-demo-2026"}))
@@ -269,8 +288,7 @@ fn demo_creates_its_association_once_and_its_logins_work() {
         assert_eq!(me["pseudonym"], "Mira am Meer");
         assert!(me["profile"].as_object().is_some_and(|p| !p.is_empty()), "demo logins have profiles: {me}");
     });
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let output = child.wait_with_output().expect("wait");
+    let output = server.stop();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("mira@demo.kindred.invalid") && stdout.contains("kindred-demo-2026"), "{stdout}");
 
@@ -278,10 +296,6 @@ fn demo_creates_its_association_once_and_its_logins_work() {
     let out = kindred(&dir, &["association", "create", "--slug", "demo", "--name", "x"], None);
     assert_fails_with(&out, "already exists");
     let _ = std::fs::remove_dir_all(dir);
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 #[test]
@@ -297,30 +311,14 @@ fn separate_metrics_address_and_logs_without_personal_data() {
     let out = kindred(&dir, &["association", "create", "--slug", "ms", "--name", "MS"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     // The deployment's --config may also follow the subcommand.
-    let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .arg("serve")
-        .arg("--config")
-        .arg(&config)
-        .env("KINDRED_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let server = ServerProcess::start(
+        kindred_command(&dir).arg("serve").arg("--config").arg(&config).env("KINDRED_LOG", "info"),
+        main_port,
+    );
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let client = reqwest::Client::new();
-        let main = format!("http://127.0.0.1:{main_port}");
-        let mut ready = false;
-        for _ in 0..200 {
-            if client.get(format!("{main}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-                ready = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        assert!(ready, "server came up");
+        let main = &server.base;
         client.get(format!("{main}/a/ms/?q=verysecretsearchterm")).send().await.expect("get");
         client
             .post(format!("{main}/a/ms/api/v1/auth/login"))
@@ -334,8 +332,7 @@ fn separate_metrics_address_and_logs_without_personal_data() {
         assert_eq!(metrics.status(), 200);
         assert!(metrics.text().await.expect("text").contains("kindred_http_requests_total"));
     });
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let output = child.wait_with_output().expect("wait");
+    let output = server.stop();
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(log.contains("\"route\":\"/a/{slug}/\""), "structured request lines: {log}");
     for personal in ["verysecretsearchterm", "private.person", "whatever-it-is"] {
