@@ -1,6 +1,7 @@
 //! Accounts: who someone is within one association.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// What a member may do beyond taking part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -152,17 +153,54 @@ pub enum PasswordError {
     TooShort,
     #[error("must be at most 1024 characters long")]
     TooLong,
+    #[error("is one of the most commonly used passwords; please choose another")]
+    Common,
+}
+
+/// The shortest password accepted.
+const PASSWORD_MIN_CHARS: usize = 10;
+
+/// Common and breached passwords of at least [`PASSWORD_MIN_CHARS`] characters,
+/// lowercased; see `data/README.md` for source and licence.
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// The list as a sorted slice, built on first use.
+fn common_passwords() -> &'static [&'static str] {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut list: Vec<&'static str> = COMMON_PASSWORDS.lines().filter(|l| !l.is_empty()).collect();
+        list.sort_unstable();
+        list.dedup();
+        list
+    })
+}
+
+/// Whether a password is too common to accept: on the list (ignoring case),
+/// or one character repeated.
+fn is_common(raw: &str) -> bool {
+    let lower = raw.to_lowercase();
+    let mut chars = lower.chars();
+    if let Some(first) = chars.next() {
+        if chars.all(|c| c == first) {
+            return true;
+        }
+    }
+    common_passwords().binary_search(&lower.as_str()).is_ok()
 }
 
 impl Password {
-    /// NIST 800-63B: a minimum length, no composition rules.
+    /// NIST 800-63B: a minimum length, no composition rules, and not one of
+    /// the commonly used or breached passwords.
     pub fn parse(raw: &str) -> Result<Self, PasswordError> {
         let count = raw.chars().count();
-        if count < 10 {
+        if count < PASSWORD_MIN_CHARS {
             return Err(PasswordError::TooShort);
         }
         if raw.len() > 1024 {
             return Err(PasswordError::TooLong);
+        }
+        if is_common(raw) {
+            return Err(PasswordError::Common);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -204,5 +242,54 @@ mod tests {
     fn passwords() {
         assert!(Password::parse("correct horse").is_ok());
         assert!(matches!(Password::parse("short"), Err(PasswordError::TooShort)));
+    }
+
+    #[test]
+    fn common_passwords_are_refused() {
+        for common in ["password1234", "1234567890", "qwertyuiop", "basketball", "iloveyou123", "1q2w3e4r5t"] {
+            assert_eq!(Password::parse(common).err(), Some(PasswordError::Common), "{common}");
+        }
+        // Case does not help.
+        for common in ["Password1234", "QWERTYUIOP", "BasketBall"] {
+            assert_eq!(Password::parse(common).err(), Some(PasswordError::Common), "{common}");
+        }
+        // One character repeated.
+        for repeated in ["aaaaaaaaaaaa", "AAAAAaaaaa", "          ", "ääääääääää", "1111111111111111111111"] {
+            assert_eq!(Password::parse(repeated).err(), Some(PasswordError::Common), "{repeated:?}");
+        }
+        // The length rules still come first.
+        assert_eq!(Password::parse("aaaa").err(), Some(PasswordError::TooShort));
+        assert_eq!(Password::parse(&"a".repeat(1025)).err(), Some(PasswordError::TooLong));
+    }
+
+    #[test]
+    fn uncommon_passwords_are_accepted() {
+        // Including every password the code base and its tests use.
+        for fine in [
+            "correct horse battery",
+            "correct horse",
+            "kindred-demo-2026",
+            "a-long-password",
+            "a long enough password",
+            "wrong password!",
+            "whatever-it-is",
+            "aaaaaaaaab",
+        ] {
+            assert!(Password::parse(fine).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn common_password_list_is_clean() {
+        let list = common_passwords();
+        assert!(list.len() > 1_000, "{}", list.len());
+        let stored: Vec<&str> = COMMON_PASSWORDS.lines().collect();
+        assert_eq!(stored, list, "the file must be sorted and deduplicated");
+        for entry in list {
+            assert_eq!(*entry, entry.to_lowercase(), "not lowercase: {entry}");
+            assert_eq!(*entry, entry.trim(), "surrounding space: {entry:?}");
+            // Shorter entries would never be consulted; if the minimum is lowered, regenerate the list.
+            assert!(entry.chars().count() >= PASSWORD_MIN_CHARS, "too short: {entry}");
+        }
     }
 }

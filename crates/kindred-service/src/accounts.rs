@@ -1,10 +1,19 @@
-//! service::accounts — creating member accounts.
+//! service::accounts — creating accounts: by the operator, and by
+//! registration (step 1 of admission) with e-mail confirmation; password
+//! reset and change.
 
+use crate::crypto::CryptoError;
+use crate::notices::Notice;
 use crate::passwords::HashError;
+use crate::sessions::{token_hash, Caller, Client, Member};
+use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
+use chrono::Duration;
 use kindred_domain::account::{EmailError, PasswordError, PseudonymError};
-use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Password, Pseudonym};
-use kindred_store::{Conflict, NewMember, StoreError};
+use kindred_domain::id::random_token;
+use kindred_domain::settings::AdmissionProcedure;
+use kindred_domain::{AccountRole, AccountStatus, EmailAddress, Language, MemberId, Password, Pseudonym};
+use kindred_store::{Conflict, ConsentRecord, NewMember, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddUserError {
@@ -69,5 +78,374 @@ impl Kindred {
             })
             .await?;
         Ok(id)
+    }
+}
+
+/// Why a field of a form was not accepted; the web layer words it in the
+/// reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldProblem {
+    EmailInvalid,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCommon,
+    PseudonymLength,
+    PseudonymCharacters,
+    PseudonymTaken,
+    TermsNotAccepted,
+    PasswordWrong,
+}
+
+impl FieldProblem {
+    /// A stable key, e.g. for message catalogues.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::EmailInvalid => "email-invalid",
+            Self::PasswordTooShort => "password-too-short",
+            Self::PasswordTooLong => "password-too-long",
+            Self::PasswordCommon => "password-common",
+            Self::PseudonymLength => "pseudonym-length",
+            Self::PseudonymCharacters => "pseudonym-characters",
+            Self::PseudonymTaken => "pseudonym-taken",
+            Self::TermsNotAccepted => "terms-not-accepted",
+            Self::PasswordWrong => "password-wrong",
+        }
+    }
+}
+
+impl From<PasswordError> for FieldProblem {
+    fn from(error: PasswordError) -> Self {
+        match error {
+            PasswordError::TooShort => Self::PasswordTooShort,
+            PasswordError::TooLong => Self::PasswordTooLong,
+            PasswordError::Common => Self::PasswordCommon,
+        }
+    }
+}
+
+/// Fields that were not accepted, by field name.
+pub type FieldProblems = Vec<(&'static str, FieldProblem)>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("some fields are not accepted")]
+    Invalid(FieldProblems),
+    #[error("the link is unknown, expired or already used")]
+    InvalidToken,
+    #[error(transparent)]
+    Throttled(#[from] Throttled),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct Registration<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub pseudonym: &'a str,
+    pub accept_terms: bool,
+    pub language: Language,
+    pub client: &'a Client,
+}
+
+/// What registration answers, the same whether or not the address was new.
+pub struct Registered {
+    pub member_id: MemberId,
+    pub status: AccountStatus,
+}
+
+/// How long the links in mails work.
+const CONFIRM_LINK_HOURS: i64 = 48;
+const RESET_LINK_MINUTES: i64 = 60;
+pub const CONSENT_TERMS: &str = "terms";
+
+impl Kindred {
+    /// Step 1 of admission. An address that already has an account gets
+    /// the same answer as a new one, and its owner a mail saying so: the
+    /// answer never tells whether someone is a member.
+    pub async fn register(
+        &self,
+        association: &Association,
+        input: Registration<'_>,
+    ) -> Result<Registered, AccountError> {
+        let mut problems = FieldProblems::new();
+        let email =
+            EmailAddress::parse(input.email).map_err(|_| problems.push(("email", FieldProblem::EmailInvalid))).ok();
+        let pseudonym = match Pseudonym::parse(input.pseudonym) {
+            Ok(p) => Some(p),
+            Err(PseudonymError::Length) => {
+                problems.push(("pseudonym", FieldProblem::PseudonymLength));
+                None
+            }
+            Err(_) => {
+                problems.push(("pseudonym", FieldProblem::PseudonymCharacters));
+                None
+            }
+        };
+        let password = Password::parse(input.password).map_err(|e| problems.push(("password", e.into()))).ok();
+        if !input.accept_terms {
+            problems.push(("accept_terms", FieldProblem::TermsNotAccepted));
+        }
+        let (Some(email), Some(pseudonym), Some(password), true) = (email, pseudonym, password, problems.is_empty())
+        else {
+            return Err(AccountError::Invalid(problems));
+        };
+        self.count_attempt(association, throttle::REGISTER_PER_ADDRESS, &input.client.address_key()).await??;
+        if self.store.member_by_pseudonym(&association.id, &pseudonym).await?.is_some() {
+            return Err(AccountError::Invalid(vec![("pseudonym", FieldProblem::PseudonymTaken)]));
+        }
+        // Hash before looking at the address, so both paths take as long.
+        let password_hash = self.passwords.hash(&password).await?;
+        let now = self.clock.now();
+        let answer = Registered { member_id: MemberId::random(), status: AccountStatus::EmailUnconfirmed };
+        if let Some(existing) = self.store.member_by_email(&association.id, &email.key()).await? {
+            self.tell_already_registered(association, &existing.email, existing.language.as_deref());
+            return Ok(answer);
+        }
+        let stored = self
+            .store
+            .register_member(
+                &NewMember {
+                    id: answer.member_id.clone(),
+                    association_id: association.id.clone(),
+                    email: email.clone(),
+                    pseudonym,
+                    password_hash,
+                    role: AccountRole::Member,
+                    status: AccountStatus::EmailUnconfirmed,
+                    discoverable: false,
+                    created_at: now,
+                },
+                input.language.code(),
+                CONSENT_TERMS,
+                &association.settings.admission.terms_version,
+            )
+            .await;
+        match stored {
+            Ok(()) => {}
+            // Registered at the same moment by someone else: answer alike.
+            Err(StoreError::Conflict(Conflict::Email)) => {
+                self.tell_already_registered(association, email.as_str(), Some(input.language.code()));
+                return Ok(answer);
+            }
+            Err(StoreError::Conflict(Conflict::Pseudonym)) => {
+                return Err(AccountError::Invalid(vec![("pseudonym", FieldProblem::PseudonymTaken)]));
+            }
+            Err(other) => return Err(other.into()),
+        }
+        self.send_confirmation(association, &answer.member_id, email.as_str(), Some(input.language.code())).await?;
+        Ok(answer)
+    }
+
+    fn tell_already_registered(&self, association: &Association, email: &str, language: Option<&str>) {
+        let base = self.association_url(association);
+        let sign_in = format!("{base}/sign-in");
+        let reset = format!("{base}/forgot-password");
+        self.notify(association, email, language, Notice::AlreadyRegistered { sign_in: &sign_in, reset: &reset });
+    }
+
+    async fn send_confirmation(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        email: &str,
+        language: Option<&str>,
+    ) -> Result<(), AccountError> {
+        let token = random_token();
+        let now = self.clock.now();
+        self.store.expire_email_tokens(&association.id, member, "confirm", now).await?;
+        self.store
+            .insert_email_token(
+                &association.id,
+                member,
+                &token_hash(&token),
+                "confirm",
+                now,
+                now + Duration::hours(CONFIRM_LINK_HOURS),
+            )
+            .await?;
+        let link = format!("{}/confirm-email?token={token}", self.association_url(association));
+        self.notify(association, email, language, Notice::ConfirmEmail { link: &link });
+        Ok(())
+    }
+
+    /// Sends a new confirmation link to a signed-in member whose address is unconfirmed.
+    pub async fn resend_confirmation(&self, association: &Association, member: &Member) -> Result<(), AccountError> {
+        if member.status != AccountStatus::EmailUnconfirmed {
+            return Ok(());
+        }
+        self.count_attempt(association, throttle::CONFIRM_RESEND, member.id.as_str()).await??;
+        self.send_confirmation(association, &member.id, &member.email, member.language.as_deref()).await
+    }
+
+    /// Confirms an address with the token from the mail.
+    pub async fn confirm_email(&self, association: &Association, token: &str) -> Result<AccountStatus, AccountError> {
+        let token = token.trim();
+        if token.is_empty() || token.len() > 128 {
+            return Err(AccountError::InvalidToken);
+        }
+        let now = self.clock.now();
+        let member_id = self
+            .store
+            .use_email_token(&association.id, &token_hash(token), "confirm", now)
+            .await?
+            .ok_or(AccountError::InvalidToken)?;
+        self.store.confirm_email(&association.id, &member_id, now).await?;
+        let open = &association.settings.admission.procedures;
+        if open.contains(&AdmissionProcedure::Manual) {
+            self.store.request_verification(&association.id, &member_id, "manual", now).await?;
+        }
+        let record = self.store.member(&association.id, member_id.as_str()).await?;
+        let status = record
+            .and_then(|r| AccountStatus::parse(&r.status))
+            .ok_or_else(|| StoreError::Corrupt(format!("member {member_id}: status")))?;
+        Ok(status)
+    }
+
+    /// Mails a reset link if the address has an account; answers alike
+    /// either way, and quietly sends no more than a few per hour.
+    pub async fn request_password_reset(
+        &self,
+        association: &Association,
+        email: &str,
+        client: &Client,
+    ) -> Result<(), AccountError> {
+        self.count_attempt(association, throttle::RESET_PER_ADDRESS, &client.address_key()).await??;
+        let Ok(email) = EmailAddress::parse(email) else { return Ok(()) };
+        let Some(member) = self.store.member_by_email(&association.id, &email.key()).await? else { return Ok(()) };
+        let subject = self.email_subject(association, email.as_str())?;
+        if self.count_attempt(association, throttle::RESET_PER_ACCOUNT, &subject).await?.is_err() {
+            return Ok(());
+        }
+        let member_id = MemberId::from_trusted(member.id);
+        let token = random_token();
+        let now = self.clock.now();
+        self.store.expire_email_tokens(&association.id, &member_id, "reset", now).await?;
+        self.store
+            .insert_email_token(
+                &association.id,
+                &member_id,
+                &token_hash(&token),
+                "reset",
+                now,
+                now + Duration::minutes(RESET_LINK_MINUTES),
+            )
+            .await?;
+        let link = format!("{}/reset-password?token={token}", self.association_url(association));
+        self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordReset { link: &link });
+        Ok(())
+    }
+
+    /// Sets a new password with the token from the mail; ends every session.
+    pub async fn reset_password(
+        &self,
+        association: &Association,
+        token: &str,
+        new_password: &str,
+    ) -> Result<AccountStatus, AccountError> {
+        let password =
+            Password::parse(new_password).map_err(|e| AccountError::Invalid(vec![("password", e.into())]))?;
+        let token = token.trim();
+        if token.is_empty() || token.len() > 128 {
+            return Err(AccountError::InvalidToken);
+        }
+        let hash = self.passwords.hash(&password).await?;
+        let now = self.clock.now();
+        let member_id = self
+            .store
+            .use_email_token(&association.id, &token_hash(token), "reset", now)
+            .await?
+            .ok_or(AccountError::InvalidToken)?;
+        self.store.set_password_hash(&association.id, &member_id, &hash).await?;
+        self.store.delete_sessions_except(&association.id, &member_id, None).await?;
+        // The link reached the mailbox: that confirms the address too.
+        self.store.confirm_email(&association.id, &member_id, now).await?;
+        let record = self
+            .store
+            .member(&association.id, member_id.as_str())
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("member {member_id} vanished")))?;
+        let subject = self.email_subject(association, &record.email)?;
+        self.clear_throttle(association, throttle::LOGIN_PER_ACCOUNT, &subject).await?;
+        self.notify(association, &record.email, record.language.as_deref(), Notice::PasswordChanged);
+        AccountStatus::parse(&record.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("member {member_id}: status")).into())
+    }
+
+    /// Changes the password of a signed-in member, who gives the current
+    /// one; ends their other sessions.
+    pub async fn change_password(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        current: &str,
+        new_password: &str,
+    ) -> Result<(), AccountError> {
+        let member = &caller.member;
+        let subject = self.email_subject(association, &member.email)?;
+        self.check_throttle(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
+        let stored = self
+            .store
+            .password_hash(&association.id, &member.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", member.id)))?;
+        let mut problems = FieldProblems::new();
+        if !self.passwords.verify(current, &stored).await? {
+            self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
+            problems.push(("current_password", FieldProblem::PasswordWrong));
+        }
+        let password = Password::parse(new_password).map_err(|e| problems.push(("new_password", e.into()))).ok();
+        let (Some(password), true) = (password, problems.is_empty()) else {
+            return Err(AccountError::Invalid(problems));
+        };
+        let hash = self.passwords.hash(&password).await?;
+        self.store.set_password_hash(&association.id, &member.id, &hash).await?;
+        self.store.delete_sessions_except(&association.id, &member.id, Some(&caller.session_id)).await?;
+        self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordChanged);
+        Ok(())
+    }
+
+    /// Checks the signed-in member's password before a sensitive change
+    /// (counted like a failed sign-in when wrong).
+    pub async fn check_password(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        password: &str,
+    ) -> Result<(), AccountError> {
+        let member = &caller.member;
+        let subject = self.email_subject(association, &member.email)?;
+        self.check_throttle(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
+        let stored = self
+            .store
+            .password_hash(&association.id, &member.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", member.id)))?;
+        if self.passwords.verify(password, &stored).await? {
+            Ok(())
+        } else {
+            self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
+            Err(AccountError::Invalid(vec![("password", FieldProblem::PasswordWrong)]))
+        }
+    }
+
+    /// The consents a member gave.
+    pub async fn consents(
+        &self,
+        association: &Association,
+        member: &MemberId,
+    ) -> Result<Vec<ConsentRecord>, StoreError> {
+        self.store.consents(&association.id, member).await
+    }
+
+    /// A member by id, within the association.
+    pub async fn member(&self, association: &Association, id: &str) -> Result<Option<Member>, StoreError> {
+        if id.is_empty() || id.len() > 64 {
+            return Ok(None);
+        }
+        self.store.member(&association.id, id).await?.map(Member::from_record).transpose()
     }
 }

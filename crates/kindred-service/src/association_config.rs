@@ -560,7 +560,16 @@ fn build_fields(raw: Option<&[RawField]>, text: &TextFn) -> Result<Vec<ProfileFi
 
 fn build_admission(raw: RawAdmission) -> Result<Admission, ConfigError> {
     let mut procedures = Vec::new();
-    for (i, code) in raw.procedures.unwrap_or_else(|| vec!["manual".into()]).iter().enumerate() {
+    for (i, code) in raw
+        .procedures
+        .unwrap_or_else(|| {
+            // Every procedure is safe to offer by default: each succeeds only
+            // with something the staff created (list, letter, code, approval).
+            ["member_number", "letter", "invitation", "manual"].map(String::from).to_vec()
+        })
+        .iter()
+        .enumerate()
+    {
         let procedure = AdmissionProcedure::parse(code).ok_or_else(|| {
             wrong(format!("admission.procedures[{i}]"), "must be member_number, letter, invitation or manual")
         })?;

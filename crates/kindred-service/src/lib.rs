@@ -2,13 +2,21 @@
 //! web pages, the JSON API and the command line all call these.
 
 pub mod accounts;
+pub mod admission;
 pub mod association_config;
 pub mod associations;
 pub mod clock;
 pub mod crypto;
+pub mod letter_pdf;
+pub mod mail;
+mod notices;
 pub mod passwords;
 pub mod profiles;
+pub mod second_factor;
 pub mod sessions;
+pub mod staff;
+pub mod throttle;
+pub mod totp;
 
 pub use associations::Association;
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -18,17 +26,33 @@ use kindred_store::Store;
 use std::sync::Arc;
 
 /// What every use case needs: the database, the time, the password
-/// hasher and the keys for data encrypted at rest.
+/// hasher, the keys for data encrypted at rest, the mail, and the address
+/// under which the server is reached (for links in mails).
 #[derive(Clone)]
 pub struct Kindred {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub passwords: PasswordHasher,
     pub keys: Arc<crypto::KeyRing>,
+    pub mailer: mail::Mailer,
+    pub public_url: Arc<str>,
 }
 
 impl Kindred {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, keys: crypto::KeyRing) -> Self {
-        Self { store, clock, passwords: PasswordHasher::new(), keys: Arc::new(keys) }
+    pub fn new(store: Store, clock: Arc<dyn Clock>, keys: crypto::KeyRing, mailer: mail::Mailer) -> Self {
+        Self {
+            store,
+            clock,
+            passwords: PasswordHasher::new(),
+            keys: Arc::new(keys),
+            mailer,
+            public_url: Arc::from("http://localhost:8080"),
+        }
+    }
+
+    /// Where the server is reached from outside, e.g. `https://kindred.example.org`.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
     }
 }

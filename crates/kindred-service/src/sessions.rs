@@ -1,22 +1,26 @@
-//! service::sessions — signing in to the API with a bearer token, and out.
+//! service::sessions — signing in and out, for the pages (a session
+//! cookie) and the API (a bearer token), and the sessions a member has.
 //!
-//! Tokens are 256 random bits; the database keeps only their SHA-256, so a
-//! copy of the database does not let anyone sign in. An unknown e-mail
-//! address and a wrong password get the same answer after the same work
-//! (a password check against a dummy hash), so that sign-in does not tell
-//! whether someone is a member of the association.
+//! Both are the same thing underneath: 256 random bits, of which the
+//! database keeps only the SHA-256, so a copy of the database does not let
+//! anyone sign in. An unknown e-mail address and a wrong password get the
+//! same answer after the same work (a password check against a dummy hash),
+//! so that sign-in does not tell whether someone is a member of the
+//! association. Failed attempts are throttled per account and per client
+//! address, in the database.
 
+use crate::crypto::CryptoError;
 use crate::passwords::HashError;
+use crate::second_factor::SecondFactorCheck;
+use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use kindred_domain::id::random_token;
 use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Password};
-use kindred_store::{MemberRecord, NewToken, StoreError};
+use kindred_store::{MemberRecord, NewSession, SessionSummary, StoreError};
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use tokio::sync::OnceCell;
-
-/// How long an API token lives.
-pub const TOKEN_LIFETIME_DAYS: i64 = 30;
 
 /// A signed-in member as the rest of the code sees them.
 #[derive(Debug, Clone)]
@@ -27,10 +31,14 @@ pub struct Member {
     pub role: AccountRole,
     pub status: AccountStatus,
     pub discoverable: bool,
+    /// Shown with a professional's pseudonym, e.g. "Neurologist".
+    pub badge: Option<String>,
+    pub language: Option<String>,
+    pub has_totp: bool,
 }
 
 impl Member {
-    fn from_record(record: MemberRecord) -> Result<Member, StoreError> {
+    pub(crate) fn from_record(record: MemberRecord) -> Result<Member, StoreError> {
         let damaged = |what: &str| StoreError::Corrupt(format!("member {}: {what}", record.id));
         Ok(Member {
             role: AccountRole::parse(&record.role).ok_or_else(|| damaged("role"))?,
@@ -39,39 +47,143 @@ impl Member {
             email: record.email,
             pseudonym: record.pseudonym,
             discoverable: record.discoverable,
+            badge: record.badge,
+            language: record.language,
+            has_totp: record.has_totp,
         })
+    }
+
+    pub fn is_staff(&self) -> bool {
+        matches!(self.role, AccountRole::Admin | AccountRole::Moderator)
     }
 }
 
-/// A new API session.
+/// Pages hold a session cookie; the API a bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Api => "api",
+        }
+    }
+
+    /// Idle and absolute lifetimes. A page session ends after a day
+    /// without use (a shared computer), an API token is meant for an app.
+    fn lifetimes(self) -> (Duration, Duration) {
+        match self {
+            Self::Web => (Duration::hours(24), Duration::days(14)),
+            Self::Api => (Duration::days(30), Duration::days(30)),
+        }
+    }
+}
+
+/// Who is asking, as far as throttling and the session list care.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub address: Option<IpAddr>,
+    /// A short description of the program, e.g. "Firefox on Linux".
+    pub label: String,
+}
+
+impl Client {
+    /// The throttling subject: an IPv4 address, or an IPv6 /64 (one
+    /// household or machine typically holds a whole /64).
+    pub fn address_key(&self) -> String {
+        match self.address {
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+            None => "unknown".to_owned(),
+        }
+    }
+}
+
+/// A new session.
+#[derive(Debug)]
 pub struct Session {
     pub token: String,
     pub member_id: MemberId,
     pub status: AccountStatus,
+    /// The password was right; the second factor is still to come (pages only).
+    pub second_factor_pending: bool,
+}
+
+/// A request's signed-in member and the session it came with.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub member: Member,
+    pub session_id: String,
+    pub kind: SessionKind,
+    pub second_factor_pending: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     #[error("the e-mail address or the password is wrong")]
     InvalidCredentials,
+    #[error(transparent)]
+    Throttled(#[from] Throttled),
     #[error("this account is suspended")]
     Suspended,
+    #[error("a code from the authenticator app or a recovery code is needed")]
+    SecondFactorRequired,
+    #[error("the code is wrong or was already used")]
+    InvalidSecondFactor,
     #[error(transparent)]
     Hash(#[from] HashError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-fn token_hash(token: &str) -> String {
+pub struct Login<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// A TOTP or recovery code, when the client has it at hand.
+    pub second_factor: Option<&'a str>,
+    pub kind: SessionKind,
+    pub client: &'a Client,
+}
+
+pub(crate) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The CSRF token of a page session: derived from the session's secret, so
+/// it needs no storage, cannot be guessed without the cookie, and changes
+/// with every new session.
+pub fn csrf_token(session_token: &str) -> String {
+    let digest = Sha256::digest(format!("kindred-csrf\0{session_token}").as_bytes());
+    digest.iter().take(20).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares in time independent of where the strings differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A valid Argon2id hash of a random password, made once, for unknown e-mail addresses.
 static DUMMY_HASH: OnceCell<String> = OnceCell::const_new();
 
+/// Sessions are marked as used at most this often (a write per request
+/// would be wasteful); idle limits are therefore this precise.
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+
 impl Kindred {
-    async fn dummy_hash(&self) -> Result<&'static str, HashError> {
+    pub(crate) async fn dummy_hash(&self) -> Result<&'static str, HashError> {
         let hash = DUMMY_HASH
             .get_or_try_init(|| async {
                 let random = Password::parse(&random_token()).map_err(|e| HashError::Argon(e.to_string()))?;
@@ -81,52 +193,183 @@ impl Kindred {
         Ok(hash.as_str())
     }
 
-    pub async fn login(&self, association: &Association, email: &str, password: &str) -> Result<Session, LoginError> {
-        let key = EmailAddress::parse(email).map(|e| e.key()).unwrap_or_default();
+    /// The throttling subject for an e-mail address: a keyed hash, so the
+    /// attempts table holds no addresses.
+    pub(crate) fn email_subject(&self, association: &Association, email: &str) -> Result<String, CryptoError> {
+        let key = EmailAddress::parse(email).map(|e| e.key()).unwrap_or_else(|_| email.trim().to_lowercase());
+        Ok(self.keys.association(&association.id)?.search_token("throttle-email", &key))
+    }
+
+    pub async fn login(&self, association: &Association, login: Login<'_>) -> Result<Session, LoginError> {
+        let account_subject = self.email_subject(association, login.email)?;
+        let address_subject = login.client.address_key();
+        self.check_throttle(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await??;
+        self.check_throttle(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await??;
+
+        let key = EmailAddress::parse(login.email).map(|e| e.key()).unwrap_or_default();
         let credentials =
             if key.is_empty() { None } else { self.store.credentials_by_email(&association.id, &key).await? };
-        let Some(credentials) = credentials else {
-            let dummy = self.dummy_hash().await?;
-            let _ = self.passwords.verify(password, dummy).await?;
+        let verified = match &credentials {
+            Some(c) => self.passwords.verify(login.password, &c.password_hash).await?,
+            None => {
+                let dummy = self.dummy_hash().await?;
+                let _ = self.passwords.verify(login.password, dummy).await?;
+                false
+            }
+        };
+        let Some(credentials) = credentials.filter(|_| verified) else {
+            self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await??;
+            self.count_attempt(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await??;
             return Err(LoginError::InvalidCredentials);
         };
-        if !self.passwords.verify(password, &credentials.password_hash).await? {
-            return Err(LoginError::InvalidCredentials);
-        }
         let status = AccountStatus::parse(&credentials.status)
             .ok_or_else(|| StoreError::Corrupt(format!("member {}: status", credentials.id)))?;
         if status == AccountStatus::Suspended {
             return Err(LoginError::Suspended);
         }
         let member_id = MemberId::from_trusted(credentials.id);
-        let token = random_token();
-        let now = self.clock.now();
-        self.store
-            .insert_token(&NewToken {
-                token_hash: &token_hash(&token),
-                association_id: &association.id,
-                member_id: &member_id,
-                created_at: now,
-                expires_at: now + Duration::days(TOKEN_LIFETIME_DAYS),
-            })
-            .await?;
-        Ok(Session { token, member_id, status })
+        let mut second_factor_pending = false;
+        if credentials.has_totp {
+            match login.second_factor.map(str::trim).filter(|c| !c.is_empty()) {
+                Some(code) => match self.check_second_factor(association, &member_id, code).await? {
+                    SecondFactorCheck::Accepted => {}
+                    SecondFactorCheck::Throttled(t) => return Err(LoginError::Throttled(t)),
+                    SecondFactorCheck::Rejected => {
+                        self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await??;
+                        return Err(LoginError::InvalidSecondFactor);
+                    }
+                },
+                None if login.kind == SessionKind::Api => return Err(LoginError::SecondFactorRequired),
+                None => second_factor_pending = true,
+            }
+        }
+        self.clear_throttle(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await?;
+        let token = self.open_session(association, &member_id, login.kind, second_factor_pending, login.client).await?;
+        Ok(Session { token, member_id, status, second_factor_pending })
     }
 
-    /// The member a bearer token belongs to; `None` for unknown, expired,
-    /// revoked or another association's tokens, and for suspended members.
-    pub async fn authenticate(&self, association: &Association, token: &str) -> Result<Option<Member>, StoreError> {
+    /// Starts a session for a member whose identity is established.
+    pub(crate) async fn open_session(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        kind: SessionKind,
+        second_factor_pending: bool,
+        client: &Client,
+    ) -> Result<String, StoreError> {
+        let token = random_token();
+        let id = random_token();
+        let now = self.clock.now();
+        let (idle, absolute) = kind.lifetimes();
+        let label: String = client.label.chars().take(80).collect();
+        self.store
+            .insert_session(&NewSession {
+                id: &id[..26],
+                token_hash: &token_hash(&token),
+                association_id: &association.id,
+                member_id: member,
+                kind: kind.as_str(),
+                second_factor_pending,
+                client: &label,
+                now,
+                idle_expires_at: (now + idle).min(now + absolute),
+                expires_at: now + absolute,
+            })
+            .await?;
+        Ok(token)
+    }
+
+    /// The member a session secret belongs to; `None` for unknown, expired,
+    /// revoked or another association's secrets, and for suspended members.
+    pub async fn authenticate(&self, association: &Association, token: &str) -> Result<Option<Caller>, StoreError> {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
         }
-        let record = self.store.member_for_token(&association.id, &token_hash(token), self.clock.now()).await?;
-        let member = record.map(Member::from_record).transpose()?;
-        Ok(member.filter(|m| m.status != AccountStatus::Suspended))
+        let now = self.clock.now();
+        let Some(record) = self.store.session_by_token(&association.id, &token_hash(token), now).await? else {
+            return Ok(None);
+        };
+        let kind = if record.kind == "web" { SessionKind::Web } else { SessionKind::Api };
+        if now - record.last_used_at >= TOUCH_EVERY {
+            self.touch(association, &record.id, kind, now).await?;
+        }
+        let member = Member::from_record(record.member)?;
+        if member.status == AccountStatus::Suspended {
+            return Ok(None);
+        }
+        Ok(Some(Caller { member, session_id: record.id, kind, second_factor_pending: record.second_factor_pending }))
     }
 
-    /// Ends a token's session.
+    async fn touch(
+        &self,
+        association: &Association,
+        id: &str,
+        kind: SessionKind,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (idle, _) = kind.lifetimes();
+        self.store.touch_session(&association.id, id, now, now + idle).await
+    }
+
+    /// Ends a session by its secret.
     pub async fn logout(&self, association: &Association, token: &str) -> Result<(), StoreError> {
-        self.store.delete_token(&association.id, &token_hash(token)).await?;
+        self.store.delete_session_by_token(&association.id, &token_hash(token)).await?;
         Ok(())
+    }
+
+    /// The member's live sessions, newest use first.
+    pub async fn sessions(
+        &self,
+        association: &Association,
+        member: &MemberId,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
+        self.store.sessions_of(&association.id, member, self.clock.now()).await
+    }
+
+    /// Ends one of the member's sessions; false if there is no such session of theirs.
+    pub async fn revoke_session(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        if id.is_empty() || id.len() > 64 {
+            return Ok(false);
+        }
+        self.store.delete_session(&association.id, member, id).await
+    }
+
+    /// Ends all the member's sessions but `keep`.
+    pub async fn revoke_other_sessions(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        self.store.delete_sessions_except(&association.id, member, keep).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_keys_group_ipv6_by_64() {
+        let a = Client { address: "2001:db8:1:2:aaaa::1".parse().ok(), label: String::new() };
+        let b = Client { address: "2001:db8:1:2:bbbb::9".parse().ok(), label: String::new() };
+        assert_eq!(a.address_key(), b.address_key());
+        let v4 = Client { address: "::ffff:192.0.2.1".parse().ok(), label: String::new() };
+        assert_eq!(v4.address_key(), "192.0.2.1");
+        assert_eq!(Client::default().address_key(), "unknown");
+    }
+
+    #[test]
+    fn csrf_tokens_differ_per_session_and_compare_safely() {
+        let a = csrf_token("one");
+        assert_eq!(a.len(), 40);
+        assert_ne!(a, csrf_token("two"));
+        assert!(constant_time_eq(&a, &csrf_token("one")));
+        assert!(!constant_time_eq(&a, &a[..39]));
     }
 }

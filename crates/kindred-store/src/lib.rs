@@ -6,19 +6,27 @@
 //! Invariant: every table that belongs to an association has an
 //! `association_id` column, and every query on it filters by that column.
 
+mod accounts;
+mod admission;
 mod associations;
+mod attempts;
+mod audit;
 mod connect;
 mod error;
 mod members;
 mod profiles;
-mod tokens;
+mod sessions;
 
+pub use accounts::{ConsentRecord, TotpState};
+pub use admission::{LetterState, LetterToPrint, PendingVerification};
 pub use associations::{AssociationRecord, NewAssociation};
+pub use attempts::AttemptCount;
+pub use audit::{AuditRecord, NewAuditEntry};
 pub use connect::Backend;
 pub use error::{Conflict, StoreError};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
-pub use tokens::NewToken;
+pub use sessions::{NewSession, SessionRecord, SessionSummary};
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -25,8 +25,17 @@ pub struct MemberRecord {
     pub role: String,
     pub status: String,
     pub discoverable: bool,
+    pub badge: Option<String>,
+    pub language: Option<String>,
+    pub has_totp: bool,
     pub created_at: DateTime<Utc>,
 }
+
+/// The columns of a [`MemberRecord`] from `members` (unqualified, and as `m`).
+pub(crate) const MEMBER_COLUMNS: &str = "id, association_id, email, pseudonym, role, status, discoverable, badge, \
+     language, (totp_secret IS NOT NULL) AS has_totp, created_at";
+pub(crate) const MEMBER_COLUMNS_M: &str = "m.id, m.association_id, m.email, m.pseudonym, m.role, m.status, \
+     m.discoverable, m.badge, m.language, (m.totp_secret IS NOT NULL) AS has_totp, m.created_at";
 
 /// What sign-in needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -34,16 +43,18 @@ pub struct Credentials {
     pub id: String,
     pub password_hash: String,
     pub status: String,
+    pub role: String,
+    pub has_totp: bool,
 }
 
-const INSERT: &str = "INSERT INTO members \
+pub(crate) const INSERT_MEMBER: &str = "INSERT INTO members \
      (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, discoverable, \
      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 impl Store {
     pub async fn insert_member(&self, new: &NewMember) -> Result<(), StoreError> {
         write!(self, |pool| {
-            bind_member(sqlx::query(INSERT), new).execute(pool).await?;
+            bind_member(sqlx::query(INSERT_MEMBER), new).execute(pool).await?;
             Ok(())
         })
     }
@@ -53,7 +64,7 @@ impl Store {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             for new in members {
-                bind_member(sqlx::query(INSERT), new).execute(&mut *tx).await?;
+                bind_member(sqlx::query(INSERT_MEMBER), new).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())
@@ -76,10 +87,9 @@ impl Store {
         pseudonym: &Pseudonym,
     ) -> Result<Option<MemberRecord>, StoreError> {
         let row = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, association_id, email, pseudonym, role, status, discoverable, created_at \
-                 FROM members WHERE association_id = $1 AND pseudonym_key = $2",
-            )
+            sqlx::query_as(&format!(
+                "SELECT {MEMBER_COLUMNS} FROM members WHERE association_id = $1 AND pseudonym_key = $2"
+            ))
             .bind(association.as_str())
             .bind(pseudonym.key())
             .fetch_optional(pool)
@@ -96,17 +106,20 @@ impl Store {
         email_key: &str,
     ) -> Result<Option<Credentials>, StoreError> {
         let row = read!(self, |pool| {
-            sqlx::query_as("SELECT id, password_hash, status FROM members WHERE association_id = $1 AND email_key = $2")
-                .bind(association.as_str())
-                .bind(email_key)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(
+                "SELECT id, password_hash, status, role, (totp_secret IS NOT NULL) AS has_totp FROM members \
+                 WHERE association_id = $1 AND email_key = $2",
+            )
+            .bind(association.as_str())
+            .bind(email_key)
+            .fetch_optional(pool)
+            .await
         })?;
         Ok(row)
     }
 }
 
-fn bind_member<'q, DB: sqlx::Database>(
+pub(crate) fn bind_member<'q, DB: sqlx::Database>(
     query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
     new: &'q NewMember,
 ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>

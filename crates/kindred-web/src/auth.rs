@@ -1,29 +1,115 @@
-//! Who is calling: the bearer token of the API. (Session cookies for the
-//! pages come with the accounts-and-admission work.)
+//! Who is calling. The API takes a bearer token, or the pages' session
+//! cookie together with the CSRF token in `X-CSRF-Token` on unsafe
+//! methods; the pages take the session cookie, and their forms carry the
+//! CSRF token in a hidden field (checked by the handlers via
+//! [`PageSession::check_csrf`]).
 
 use crate::errors::ApiError;
 use crate::state::AppState;
 use crate::tenant::{ApiTenant, Tenant};
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
-use kindred_service::sessions::Member;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use kindred_service::admission::{Denied, StaffPower};
+use kindred_service::sessions::{constant_time_eq, csrf_token, Caller, Client};
+use std::net::SocketAddr;
 
-/// A signed-in member of the request's association, with the token used.
-pub struct Authenticated {
-    pub tenant: Tenant,
-    pub member: Member,
-    pub token: String,
+/// The session cookie of an association: one per association, so that one
+/// can be signed in to several on the same host. `__Host-`: only over
+/// HTTPS, only for this host, for every path.
+pub fn cookie_name(tenant: &Tenant) -> String {
+    format!("__Host-kindred-{}", tenant.association.slug)
 }
 
-fn bearer(parts: &Parts) -> Option<String> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+pub fn session_cookie(tenant: &Tenant, token: &str) -> HeaderValue {
+    let value = format!("{}={token}; Path=/; HttpOnly; Secure; SameSite=Lax", cookie_name(tenant));
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear_cookie(tenant: &Tenant) -> HeaderValue {
+    let value = format!("{}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0", cookie_name(tenant));
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The value of a cookie in the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
+/// The client as throttling and the session list see it.
+pub fn client(parts: &Parts) -> Client {
+    let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    Client { address, label: describe_agent(agent) }
+}
+
+/// "Firefox on Linux" from a user agent string; enough to recognise a
+/// session in the list, without keeping the whole fingerprint.
+fn describe_agent(agent: &str) -> String {
+    let browser =
+        [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl")]
+            .iter()
+            .find(|(needle, _)| agent.contains(needle))
+            .map(|(_, name)| *name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| agent.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => s.to_owned(),
+        (None, None) => "Other".to_owned(),
+    }
+}
+
 fn unauthorized() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Please sign in.")
+}
+
+pub fn denied(denied: Denied) -> ApiError {
+    match denied {
+        Denied::NotSignedIn => unauthorized(),
+        Denied::NotVerified => {
+            ApiError::new(StatusCode::FORBIDDEN, "not_verified", "Your association has not verified your account yet.")
+        }
+        Denied::SecondFactorRequired => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "second_factor_required",
+            "Your association asks you to set up a second factor first.",
+        ),
+        Denied::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "This is for the association's staff."),
+    }
+}
+
+/// A signed-in member of the request's association, any status but
+/// suspended: the account endpoints (where do I stand, verify me).
+pub struct Authenticated {
+    pub tenant: Tenant,
+    pub caller: Caller,
+    /// The bearer token or session cookie used.
+    pub token: String,
+    pub client: Client,
 }
 
 impl FromRequestParts<AppState> for Authenticated {
@@ -31,13 +117,105 @@ impl FromRequestParts<AppState> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ApiTenant(tenant) = ApiTenant::from_request_parts(parts, state).await?;
-        let token = bearer(parts).ok_or_else(unauthorized)?;
-        let member = state
+        let (token, from_cookie) = match bearer(&parts.headers) {
+            Some(token) => (token, false),
+            None => (cookie(&parts.headers, &cookie_name(&tenant)).ok_or_else(unauthorized)?, true),
+        };
+        let caller = state
             .kindred
             .authenticate(&tenant.association, &token)
             .await
             .map_err(ApiError::internal)?
             .ok_or_else(unauthorized)?;
-        Ok(Self { tenant, member, token })
+        if caller.second_factor_pending {
+            return Err(unauthorized());
+        }
+        if from_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(given, &csrf_token(&token)) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "The X-CSRF-Token header is missing or wrong.",
+                ));
+            }
+        }
+        let client = client(parts);
+        Ok(Self { tenant, caller, token, client })
+    }
+}
+
+/// An active, verified member: every community endpoint takes this.
+pub struct Community(pub Authenticated);
+
+impl FromRequestParts<AppState> for Community {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        state.kindred.community_access(&auth.tenant.association, &auth.caller).map_err(denied)?;
+        Ok(Self(auth))
+    }
+}
+
+/// Staff who handle admission: admins and moderators.
+pub struct AdmissionStaff(pub Authenticated);
+
+impl FromRequestParts<AppState> for AdmissionStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        state.kindred.staff_access(&auth.tenant.association, &auth.caller, StaffPower::Admission).map_err(denied)?;
+        Ok(Self(auth))
+    }
+}
+
+/// The association's admins.
+pub struct Admin(pub Authenticated);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        state
+            .kindred
+            .staff_access(&auth.tenant.association, &auth.caller, StaffPower::Administration)
+            .map_err(denied)?;
+        Ok(Self(auth))
+    }
+}
+
+/// The client of any request, for endpoints that need no sign-in.
+pub struct ClientInfo(pub Client);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client(parts)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agents() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(describe_agent(firefox), "Firefox on Linux");
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
+        assert_eq!(describe_agent(chrome), "Chrome on Windows");
+        assert_eq!(describe_agent(""), "Other");
+    }
+
+    #[test]
+    fn cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; __Host-kindred-demo=abc ; b=2"));
+        assert_eq!(cookie(&headers, "__Host-kindred-demo").as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "c"), None);
     }
 }

@@ -23,6 +23,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: Option<BTreeMap<String, String>>,
+    /// Seconds, for 429.
+    pub retry_after: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -40,7 +42,20 @@ struct ErrorContent<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), fields: None }
+        Self { status, code, message: message.into(), fields: None, retry_after: None }
+    }
+
+    /// 422 with the fields that are wrong and why.
+    pub fn invalid(code: &'static str, message: impl Into<String>, fields: BTreeMap<String, String>) -> Self {
+        Self { fields: Some(fields), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message) }
+    }
+
+    /// 429 with `Retry-After`.
+    pub fn throttled(retry_after: i64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many attempts; please wait and try again.")
+        }
     }
 
     pub fn not_found() -> Self {
@@ -79,7 +94,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body =
             ErrorBody { error: ErrorContent { code: self.code, message: &self.message, fields: self.fields.as_ref() } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
     }
 }
 

@@ -1,7 +1,7 @@
 //! Translations (Fluent, embedded) and choosing the language of a request:
-//! an explicit `?lang=` choice, else the browser's `Accept-Language`, else
-//! the association's default. (Signed-in members' own choice comes first once
-//! accounts have sessions.)
+//! an explicit `?lang=` choice, else a signed-in member's own language (the
+//! one they registered in; applied by `pages::association::AssociationPage`),
+//! else the browser's `Accept-Language`, else the association's default.
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
@@ -84,14 +84,48 @@ mod tests {
             .collect()
     }
 
+    /// Every .ftl file, by language; a new file must be added to each language here.
+    const FILES: [[&str; 3]; 2] = [
+        [
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/de/main.ftl"),
+            include_str!("../locales/nl/main.ftl"),
+        ],
+        [
+            include_str!("../locales/en/accounts.ftl"),
+            include_str!("../locales/de/accounts.ftl"),
+            include_str!("../locales/nl/accounts.ftl"),
+        ],
+    ];
+
     #[test]
     fn every_language_has_every_message() {
-        let en = keys(include_str!("../locales/en/main.ftl"));
-        let de = keys(include_str!("../locales/de/main.ftl"));
-        let nl = keys(include_str!("../locales/nl/main.ftl"));
-        assert!(!en.is_empty());
-        assert_eq!(en.symmetric_difference(&de).collect::<Vec<_>>(), Vec::<&String>::new(), "en vs de");
-        assert_eq!(en.symmetric_difference(&nl).collect::<Vec<_>>(), Vec::<&String>::new(), "en vs nl");
+        let mut all = BTreeSet::new();
+        for [en, de, nl] in FILES {
+            let (en, de, nl) = (keys(en), keys(de), keys(nl));
+            assert!(!en.is_empty());
+            assert_eq!(en.symmetric_difference(&de).collect::<Vec<_>>(), Vec::<&String>::new(), "en vs de");
+            assert_eq!(en.symmetric_difference(&nl).collect::<Vec<_>>(), Vec::<&String>::new(), "en vs nl");
+            let before = all.len();
+            all.extend(en.iter().cloned());
+            assert_eq!(all.len(), before + en.len(), "a message is defined in two files");
+        }
+    }
+
+    #[test]
+    fn every_locale_file_is_checked() {
+        for language in ["en", "de", "nl"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(language);
+            let count = std::fs::read_dir(&dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "ftl"))
+                        .count()
+                })
+                .unwrap_or(0);
+            assert_eq!(count, FILES.len(), "{language}: every .ftl file must be listed in FILES");
+        }
     }
 
     #[test]

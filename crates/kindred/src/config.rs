@@ -5,6 +5,7 @@
 
 use crate::error::CliError;
 use kindred_service::association_config::ConfigError;
+use kindred_service::mail::{self, MailConfig, SmtpConfig, SmtpSecurity};
 use kindred_web::Limits;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -22,6 +23,8 @@ pub struct FileConfig {
     server: FileServer,
     #[serde(default)]
     log: FileLog,
+    #[serde(default)]
+    mail: FileMail,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -31,6 +34,7 @@ struct FileServer {
     metrics_bind: Option<String>,
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +42,24 @@ struct FileServer {
 struct FileLog {
     format: Option<String>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMail {
+    from: Option<String>,
+    smtp_host: Option<String>,
+    /// Wide, so that a wrong number gets our message rather than serde's.
+    smtp_port: Option<i64>,
+    smtp_security: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<Secret>,
+}
+
+/// The sender when `mail.from` is not set.
+pub const DEFAULT_MAIL_FROM: &str = "Kindred <no-reply@localhost>";
+
+/// The environment variable that holds the SMTP password; wins over `mail.smtp_password`.
+pub const SMTP_PASSWORD_ENV: &str = "KINDRED_SMTP_PASSWORD";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -56,7 +78,8 @@ pub struct Overrides {
 }
 
 /// A secret that never prints.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(pub String);
 
 impl std::fmt::Debug for Secret {
@@ -77,10 +100,31 @@ pub struct Settings {
     /// 64 hex characters; else the key file in the data directory is used
     /// (created on first start). Several nodes sharing PostgreSQL need it set.
     pub master_key: Option<Secret>,
+    /// Where mail goes: the SMTP server of `[mail]`, else `{data_dir}/outbox`.
+    pub mail: MailConfig,
+    /// The sender of every mail, checked: "Name <address>" or a bare address.
+    pub mail_from: String,
+    /// Where members reach this server, for links in mails; `server.public_url`.
+    pub public_url: Option<String>,
 }
 
 fn wrong(setting: &str, problem: impl std::fmt::Display) -> CliError {
     CliError::Config(ConfigError { setting: setting.to_owned(), problem: problem.to_string() })
+}
+
+/// `https://host[:port][/path]` (or `http://`), without a trailing slash.
+fn parse_public_url(raw: &str) -> Result<String, CliError> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| {
+        let host = r.split('/').next().unwrap_or("");
+        !host.is_empty() && r.chars().all(|c| c.is_ascii_graphic()) && !r.contains(['?', '#', '"', '<', '>'])
+    });
+    if ok {
+        Ok(url.to_owned())
+    } else {
+        Err(wrong("server.public_url", format!("{raw:?} must look like https://kindred.example.org")))
+    }
 }
 
 fn parse_addr(raw: &str, setting: &str) -> Result<SocketAddr, CliError> {
@@ -104,8 +148,99 @@ pub fn parse_file(text: &str, shown: &str) -> Result<FileConfig, CliError> {
     })
 }
 
+/// `[mail]`: an SMTP server when `smtp_host` is set, else the outbox
+/// directory. SMTP settings without a host are refused rather than ignored,
+/// so that mail meant for a server does not silently end up in files.
+fn resolve_mail(
+    file: FileMail,
+    data_dir: &Path,
+    env_password: Option<Secret>,
+) -> Result<(MailConfig, String), CliError> {
+    let from = file.from.unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
+    mail::check_sender(&from).map_err(|e| {
+        let reason = match e {
+            mail::MailError::Address { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        wrong("mail.from", format!("{from:?} is not a sender like \"Kindred <no-reply@example.org>\" ({reason})"))
+    })?;
+    let password = env_password.filter(|p| !p.0.is_empty());
+    let file_password = file.smtp_password.filter(|p| !p.0.is_empty());
+    let Some(host) = file.smtp_host else {
+        let stray = [
+            ("mail.smtp_port", file.smtp_port.is_some()),
+            ("mail.smtp_security", file.smtp_security.is_some()),
+            ("mail.smtp_username", file.smtp_username.is_some()),
+            ("mail.smtp_password", file_password.is_some()),
+        ];
+        if let Some((setting, _)) = stray.iter().find(|(_, set)| *set) {
+            return Err(wrong(
+                "mail.smtp_host",
+                format!("is missing, but {setting} is set (without a host mail goes to the outbox)"),
+            ));
+        }
+        return Ok((MailConfig::Outbox { dir: data_dir.join("outbox") }, from));
+    };
+    let host_ok = host.parse::<std::net::IpAddr>().is_ok()
+        || (!host.is_empty() && !host.chars().any(|c| c.is_whitespace() || c.is_control() || "/:@[]".contains(c)));
+    if !host_ok {
+        return Err(wrong(
+            "mail.smtp_host",
+            format!("{host:?} must be a host name or IP address, without scheme or port"),
+        ));
+    }
+    let security = match file.smtp_security.as_deref() {
+        None => SmtpSecurity::StartTls,
+        Some(raw) => SmtpSecurity::parse(raw)
+            .ok_or_else(|| wrong("mail.smtp_security", format!("{raw:?} must be tls, starttls or none")))?,
+    };
+    let port = match file.smtp_port {
+        None => security.default_port(),
+        Some(n) => u16::try_from(n)
+            .ok()
+            .filter(|&p| p != 0)
+            .ok_or_else(|| wrong("mail.smtp_port", "must be between 1 and 65535"))?,
+    };
+    let username = file.smtp_username.filter(|u| !u.is_empty());
+    let password = password.or(file_password);
+    match (&username, &password) {
+        (Some(_), None) => {
+            return Err(wrong(
+                "mail.smtp_password",
+                format!("is missing for mail.smtp_username (set it here or in {SMTP_PASSWORD_ENV})"),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(wrong(
+                "mail.smtp_username",
+                format!("is missing, but a password is set (mail.smtp_password or {SMTP_PASSWORD_ENV})"),
+            ))
+        }
+        (Some(_), Some(_)) if security == SmtpSecurity::None => {
+            return Err(wrong(
+                "mail.smtp_security",
+                "\"none\" would send the password unencrypted; use tls or starttls",
+            ))
+        }
+        _ => {}
+    }
+    let smtp = SmtpConfig { host, port, security, username, password: password.map(|p| p.0) };
+    Ok((MailConfig::Smtp(smtp), from))
+}
+
 impl Settings {
+    /// Reads the SMTP password from `KINDRED_SMTP_PASSWORD`; everything else
+    /// comes from the arguments.
     pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Settings, CliError> {
+        let smtp_password = std::env::var(SMTP_PASSWORD_ENV).ok().map(Secret);
+        Self::resolve_with(overrides, file, smtp_password)
+    }
+
+    fn resolve_with(
+        overrides: Overrides,
+        file: FileConfig,
+        env_smtp_password: Option<Secret>,
+    ) -> Result<Settings, CliError> {
         let data_dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data"));
         if data_dir.as_os_str().is_empty() {
             return Err(wrong("data_dir (--data-dir, KINDRED_DATA_DIR)", "must not be empty"));
@@ -143,8 +278,13 @@ impl Settings {
             Some(other) => return Err(wrong("log.format", format!("{other:?} must be text or json"))),
         };
         let master_key = overrides.master_key.or(file.master_key.map(Secret)).filter(|k| !k.0.is_empty());
+        let (mail, mail_from) = resolve_mail(file.mail, &data_dir, env_smtp_password)?;
+        let public_url = file.server.public_url.map(|raw| parse_public_url(&raw)).transpose()?;
         Ok(Settings {
+            public_url,
             master_key,
+            mail,
+            mail_from,
             data_dir,
             database_url,
             bind,
@@ -152,6 +292,15 @@ impl Settings {
             limits: Limits { body_bytes: body, request_timeout: Duration::from_secs(timeout) },
             log_format,
         })
+    }
+
+    /// Where members reach this server: `server.public_url`, else the bind
+    /// address over plain HTTP (right only for trying it out locally).
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     /// Creates the data directory if needed and proves it can be written.
@@ -242,6 +391,93 @@ mod tests {
         assert!(bad("[log]\nformat = \"xml\"").contains("log.format:"));
         let o = Overrides { bind: Some("8080".into()), ..Overrides::default() };
         assert!(message(Settings::resolve(o, FileConfig::default())).contains("--bind (KINDRED_BIND):"));
+    }
+
+    fn smtp(settings: &Settings) -> &SmtpConfig {
+        match &settings.mail {
+            MailConfig::Smtp(smtp) => smtp,
+            other => panic!("not smtp: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn mail_defaults_to_the_outbox_in_the_data_directory() {
+        let s = Settings::resolve_with(Overrides::default(), file("data_dir = \"/srv/k\""), None).unwrap();
+        assert!(matches!(&s.mail, MailConfig::Outbox { dir } if dir == Path::new("/srv/k/outbox")));
+        assert_eq!(s.mail_from, "Kindred <no-reply@localhost>");
+        // A password in the environment alone does not switch to SMTP.
+        let s = Settings::resolve_with(Overrides::default(), FileConfig::default(), Some(Secret("pw".into()))).unwrap();
+        assert!(matches!(&s.mail, MailConfig::Outbox { dir } if dir == Path::new("./data/outbox")));
+    }
+
+    #[test]
+    fn mail_goes_to_the_smtp_server_when_one_is_named() {
+        let f = file("[mail]\nfrom = \"Verein <info@verein.example>\"\nsmtp_host = \"mail.example.org\"");
+        let s = Settings::resolve_with(Overrides::default(), f, None).unwrap();
+        assert_eq!(s.mail_from, "Verein <info@verein.example>");
+        let m = smtp(&s);
+        assert_eq!((m.host.as_str(), m.port, m.security), ("mail.example.org", 587, SmtpSecurity::StartTls));
+        assert_eq!((m.username.as_deref(), m.password.as_deref()), (None, None));
+
+        let port = |security: &str| {
+            let f = file(&format!("[mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_security = \"{security}\""));
+            smtp(&Settings::resolve_with(Overrides::default(), f, None).unwrap()).port
+        };
+        assert_eq!((port("tls"), port("starttls"), port("none")), (465, 587, 25));
+
+        let f = file(
+            "[mail]\nsmtp_host = \"smtp.example.org\"\nsmtp_port = 2525\nsmtp_security = \"tls\"\n\
+             smtp_username = \"kindred\"\nsmtp_password = \"from-file\"",
+        );
+        let s = Settings::resolve_with(Overrides::default(), f, None).unwrap();
+        let m = smtp(&s);
+        assert_eq!((m.port, m.security), (2525, SmtpSecurity::Tls));
+        assert_eq!((m.username.as_deref(), m.password.as_deref()), (Some("kindred"), Some("from-file")));
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("from-file"), "{shown}");
+    }
+
+    #[test]
+    fn the_smtp_password_from_the_environment_wins() {
+        let text = "[mail]\nsmtp_host = \"smtp.example.org\"\nsmtp_username = \"kindred\"";
+        let with_file = format!("{text}\nsmtp_password = \"from-file\"");
+        let password = |text: &str, env: Option<&str>| {
+            let s = Settings::resolve_with(Overrides::default(), file(text), env.map(|e| Secret(e.into())));
+            s.map(|s| smtp(&s).password.clone()).map_err(|e| e.to_string())
+        };
+        assert_eq!(password(&with_file, Some("from-env")), Ok(Some("from-env".into())));
+        assert_eq!(password(text, Some("from-env")), Ok(Some("from-env".into())));
+        // Set but empty counts as not set.
+        assert_eq!(password(&with_file, Some("")), Ok(Some("from-file".into())));
+        assert_eq!(password(&with_file, None), Ok(Some("from-file".into())));
+        assert!(matches!(password(text, None), Err(e) if e.contains("mail.smtp_password:")
+            && e.contains("KINDRED_SMTP_PASSWORD")));
+        // A password needs a user name to go with it.
+        let no_user = "[mail]\nsmtp_host = \"smtp.example.org\"";
+        assert!(matches!(password(no_user, Some("from-env")), Err(e) if e.contains("mail.smtp_username:")));
+    }
+
+    #[test]
+    fn bad_mail_values_name_the_setting() {
+        let bad = |text: &str| message(Settings::resolve_with(Overrides::default(), file(text), None));
+        let host = "[mail]\nsmtp_host = \"smtp.example.org\"\n";
+        assert!(bad(&format!("{host}smtp_security = \"ssl\"")).contains("mail.smtp_security: \"ssl\" must be"));
+        assert!(bad(&format!("{host}smtp_port = 0")).contains("mail.smtp_port:"));
+        assert!(bad(&format!("{host}smtp_port = 70000")).contains("mail.smtp_port:"));
+        assert!(bad(&format!("{host}smtp_port = -25")).contains("mail.smtp_port:"));
+        assert!(bad("[mail]\nfrom = \"Kindred\"").contains("mail.from: \"Kindred\""));
+        assert!(bad("[mail]\nfrom = \"Kindred <no-reply\"").contains("mail.from:"));
+        assert!(bad("[mail]\nsmtp_host = \"smtp.example.org:587\"").contains("mail.smtp_host:"));
+        assert!(bad("[mail]\nsmtp_host = \"smtp://smtp.example.org\"").contains("mail.smtp_host:"));
+        assert!(bad("[mail]\nsmtp_host = \"\"").contains("mail.smtp_host:"));
+        assert_eq!(bad("[mail]\nsmtp_host = \"::1\"\nsmtp_security = \"none\""), "ok");
+        // SMTP settings without a host would silently be ignored: refused.
+        let stray = bad("[mail]\nsmtp_port = 587");
+        assert!(stray.contains("mail.smtp_host:") && stray.contains("mail.smtp_port"), "{stray}");
+        let plain = format!("{host}smtp_security = \"none\"\nsmtp_username = \"u\"\nsmtp_password = \"p\"");
+        assert!(bad(&plain).contains("mail.smtp_security:"));
+        let unknown = parse_file("[mail]\nsmtp_server = \"x\"", "kindred.toml").map(|_| ());
+        assert!(matches!(unknown, Err(e) if e.to_string().contains("smtp_server")));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub enum CliError {
     Input(String),
     #[error("encryption keys: {0}")]
     Keys(String),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("server error: {0}")]
     Serve(String),
 }

@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use crate::error::CliError;
 use kindred_service::crypto::KeyRing;
+use kindred_service::mail::Mailer;
 use kindred_service::{Clock, Kindred, SystemClock};
 use kindred_store::Store;
 use kindred_web::{AppState, Limits};
@@ -30,7 +31,9 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         );
     }
     store.migrate().await?;
-    Ok(Kindred::new(store, clock, keys))
+    let mailer = Mailer::new(settings.mail.clone(), &settings.mail_from).map_err(|e| CliError::Mail(e.to_string()))?;
+    tracing::info!(mail = %mailer.describe(), "mail configured");
+    Ok(Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()))
 }
 
 async fn listen(addr: SocketAddr) -> Result<TcpListener, CliError> {
@@ -79,10 +82,13 @@ async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CliError> {
     let app = kindred_web::app(state).map_err(CliError::Serve)?;
-    axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| CliError::Serve(e.to_string()))
+    axum::serve(
+        listener,
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(app),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| CliError::Serve(e.to_string()))
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes running requests.

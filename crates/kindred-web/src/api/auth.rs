@@ -1,31 +1,195 @@
-//! api::auth — sign in and out of the API, and who am I.
+//! api::auth — registration, e-mail confirmation, signing in and out,
+//! passwords, sessions and the second factor; and who am I.
 
-use crate::auth::Authenticated;
+use crate::auth::{Authenticated, ClientInfo};
 use crate::errors::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::tenant::ApiTenant;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kindred_domain::profile::FieldValue;
-use kindred_domain::Visibility;
-use kindred_service::sessions::LoginError;
+use kindred_domain::{Language, Visibility};
+use kindred_service::accounts::{AccountError, FieldProblem, Registration};
+use kindred_service::second_factor::SecondFactorError;
+use kindred_service::sessions::{Login, LoginError, SessionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+
+/// English wording of a field problem for API clients.
+pub(crate) fn problem_message(problem: FieldProblem) -> &'static str {
+    match problem {
+        FieldProblem::EmailInvalid => "is not a valid e-mail address",
+        FieldProblem::PasswordTooShort => "must be at least 10 characters long",
+        FieldProblem::PasswordTooLong => "must be at most 1024 characters long",
+        FieldProblem::PasswordCommon => "is one of the most common passwords; please choose another",
+        FieldProblem::PseudonymLength => "must be 3 to 40 characters long",
+        FieldProblem::PseudonymCharacters => "may contain letters, digits, spaces and . _ - only",
+        FieldProblem::PseudonymTaken => "is already taken in this association; please choose another",
+        FieldProblem::TermsNotAccepted => "the terms and privacy notice must be accepted",
+        FieldProblem::PasswordWrong => "is not your current password",
+    }
+}
+
+/// Maps account errors to the documented answers.
+pub(crate) fn account_error(error: AccountError) -> ApiError {
+    match error {
+        AccountError::Invalid(problems) => {
+            let taken = problems.iter().any(|(_, p)| *p == FieldProblem::PseudonymTaken);
+            let fields: BTreeMap<String, String> =
+                problems.iter().map(|(field, p)| ((*field).to_owned(), problem_message(*p).to_owned())).collect();
+            if taken {
+                ApiError {
+                    fields: Some(fields),
+                    ..ApiError::new(
+                        StatusCode::CONFLICT,
+                        "pseudonym_taken",
+                        "This pseudonym is already taken in this association; please choose another.",
+                    )
+                }
+            } else {
+                ApiError::invalid("invalid_fields", "Some fields are invalid.", fields)
+            }
+        }
+        AccountError::InvalidToken => ApiError::invalid(
+            "invalid_token",
+            "The link is unknown, expired or was already used.",
+            BTreeMap::from([("token".to_owned(), "is unknown, expired or already used".to_owned())]),
+        ),
+        AccountError::Throttled(t) => ApiError::throttled(t.retry_after),
+        other => ApiError::internal(other),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    email: String,
+    password: String,
+    pseudonym: String,
+    /// Consent to the association's terms and privacy notice (their current version is recorded).
+    accept_terms: bool,
+    /// de, en or nl: the language of mails; else the association's default.
+    #[serde(default)]
+    language: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisterResponse {
+    member_id: String,
+    /// email_unconfirmed: a confirmation link was mailed.
+    status: &'static str,
+}
+
+/// Step 1 of admission: creates an account and mails a confirmation link.
+/// An address that already has an account gets the same answer (its owner
+/// gets a mail instead): the answer never tells who is a member.
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "accounts",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered; confirmation mailed", body = RegisterResponse),
+        (status = 409, description = "The pseudonym is taken", body = super::ErrorResponse),
+        (status = 422, description = "Invalid fields", body = super::ErrorResponse),
+        (status = 429, description = "Too many registrations from this address", body = super::ErrorResponse),
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiTenant(tenant): ApiTenant,
+    ClientInfo(client): ClientInfo,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let association = &tenant.association;
+    let language = body
+        .language
+        .as_deref()
+        .and_then(Language::parse)
+        .filter(|l| association.settings.languages.contains(l))
+        .unwrap_or(association.settings.default_language);
+    let registered = state
+        .kindred
+        .register(
+            association,
+            Registration {
+                email: &body.email,
+                password: &body.password,
+                pseudonym: &body.pseudonym,
+                accept_terms: body.accept_terms,
+                language,
+                client: &client,
+            },
+        )
+        .await
+        .map_err(account_error)?;
+    let answer = RegisterResponse { member_id: registered.member_id.to_string(), status: registered.status.as_str() };
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// The token from the link in the mail (`token=…`).
+    token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusResponse {
+    /// email_unconfirmed, unverified, active or suspended.
+    status: &'static str,
+}
+
+/// Confirms the e-mail address with the token from the mail; single use.
+#[utoipa::path(
+    post,
+    path = "/auth/confirm-email",
+    tag = "accounts",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Confirmed", body = StatusResponse),
+        (status = 422, description = "Unknown, expired or used token", body = super::ErrorResponse),
+    )
+)]
+pub async fn confirm_email(
+    State(state): State<AppState>,
+    ApiTenant(tenant): ApiTenant,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<Json<StatusResponse>, ApiError> {
+    let status = state.kindred.confirm_email(&tenant.association, &body.token).await.map_err(account_error)?;
+    Ok(Json(StatusResponse { status: status.as_str() }))
+}
+
+/// Sends the confirmation link again (signed in, address unconfirmed).
+#[utoipa::path(
+    post,
+    path = "/auth/resend-confirmation",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Sent, if the address is still unconfirmed", body = StatusResponse),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 429, description = "Too many", body = super::ErrorResponse),
+    )
+)]
+pub async fn resend_confirmation(State(state): State<AppState>, auth: Authenticated) -> Result<Response, ApiError> {
+    let member = &auth.caller.member;
+    state.kindred.resend_confirmation(&auth.tenant.association, member).await.map_err(account_error)?;
+    Ok((StatusCode::ACCEPTED, Json(StatusResponse { status: member.status.as_str() })).into_response())
+}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     email: String,
     password: String,
-    /// The current code of an authenticator app, when the account has one.
-    /// Accepted so that clients can always send it; checked once accounts
-    /// can have a second factor.
+    /// The current code of the authenticator app, or a recovery code, when
+    /// the account has a second factor.
     #[serde(default)]
-    #[allow(dead_code)]
     totp_code: Option<String>,
 }
 
@@ -38,8 +202,30 @@ pub struct LoginResponse {
     status: &'static str,
 }
 
+pub(crate) fn login_error(error: LoginError) -> ApiError {
+    match error {
+        LoginError::InvalidCredentials => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "The e-mail address or the password is wrong.",
+        ),
+        LoginError::Throttled(t) => ApiError::throttled(t.retry_after),
+        LoginError::Suspended => ApiError::new(StatusCode::FORBIDDEN, "suspended", "This account is suspended."),
+        LoginError::SecondFactorRequired => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "second_factor_required",
+            "Enter the code from your authenticator app (totp_code) or a recovery code.",
+        ),
+        LoginError::InvalidSecondFactor => {
+            ApiError::new(StatusCode::UNAUTHORIZED, "invalid_second_factor", "The code is wrong or was already used.")
+        }
+        other => ApiError::internal(other),
+    }
+}
+
 /// Signs in and returns a bearer token. Unknown e-mail addresses and wrong
-/// passwords get the same answer.
+/// passwords get the same answer; failed attempts are throttled per
+/// account and per client address.
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -47,35 +233,34 @@ pub struct LoginResponse {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = LoginResponse),
-        (status = 401, description = "Unknown e-mail address or wrong password", body = super::ErrorResponse),
+        (status = 401, description = "Unknown e-mail address or wrong password; or the second factor is missing or wrong", body = super::ErrorResponse),
         (status = 403, description = "The account is suspended", body = super::ErrorResponse),
         (status = 422, description = "Fields missing or of the wrong type", body = super::ErrorResponse),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = super::ErrorResponse),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
     ApiTenant(tenant): ApiTenant,
+    ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    match state.kindred.login(&tenant.association, &body.email, &body.password).await {
-        Ok(session) => Ok(Json(LoginResponse {
-            token: session.token,
-            member_id: session.member_id.to_string(),
-            status: session.status.as_str(),
-        })),
-        Err(LoginError::InvalidCredentials) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "The e-mail address or the password is wrong.",
-        )),
-        Err(LoginError::Suspended) => {
-            Err(ApiError::new(StatusCode::FORBIDDEN, "suspended", "This account is suspended."))
-        }
-        Err(error) => Err(ApiError::internal(error)),
-    }
+    let login = Login {
+        email: &body.email,
+        password: &body.password,
+        second_factor: body.totp_code.as_deref(),
+        kind: SessionKind::Api,
+        client: &client,
+    };
+    let session = state.kindred.login(&tenant.association, login).await.map_err(login_error)?;
+    Ok(Json(LoginResponse {
+        token: session.token,
+        member_id: session.member_id.to_string(),
+        status: session.status.as_str(),
+    }))
 }
 
-/// Ends the session of the token used; the token stops working at once.
+/// Ends the session of the token (or cookie) used; it stops working at once.
 #[utoipa::path(
     post,
     path = "/auth/logout",
@@ -91,14 +276,301 @@ pub async fn logout(State(state): State<AppState>, auth: Authenticated) -> Resul
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    email: String,
+}
+
+/// Mails a password-reset link if the address has an account. Answers the
+/// same either way.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    tag = "accounts",
+    request_body = ResetRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a link is on its way"),
+        (status = 429, description = "Too many requests", body = super::ErrorResponse),
+    )
+)]
+pub async fn password_reset(
+    State(state): State<AppState>,
+    ApiTenant(tenant): ApiTenant,
+    ClientInfo(client): ClientInfo,
+    ApiJson(body): ApiJson<ResetRequest>,
+) -> Result<Response, ApiError> {
+    state.kindred.request_password_reset(&tenant.association, &body.email, &client).await.map_err(account_error)?;
+    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({}))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetConfirmRequest {
+    /// The token from the link in the mail.
+    token: String,
+    /// The new password.
+    password: String,
+}
+
+/// Sets a new password with the token from the mail (single use, one hour);
+/// every session of the account ends.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset/confirm",
+    tag = "accounts",
+    request_body = ResetConfirmRequest,
+    responses(
+        (status = 200, description = "Password set; sign in again", body = StatusResponse),
+        (status = 422, description = "Unknown, expired or used token, or a password not accepted", body = super::ErrorResponse),
+    )
+)]
+pub async fn password_reset_confirm(
+    State(state): State<AppState>,
+    ApiTenant(tenant): ApiTenant,
+    ApiJson(body): ApiJson<ResetConfirmRequest>,
+) -> Result<Json<StatusResponse>, ApiError> {
+    let status =
+        state.kindred.reset_password(&tenant.association, &body.token, &body.password).await.map_err(account_error)?;
+    Ok(Json(StatusResponse { status: status.as_str() }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the password; the current one is needed. Other sessions end.
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 422, description = "Wrong current password or new one not accepted", body = super::ErrorResponse),
+        (status = 429, description = "Too many wrong attempts", body = super::ErrorResponse),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> Result<Response, ApiError> {
+    state
+        .kindred
+        .change_password(&auth.tenant.association, &auth.caller, &body.current_password, &body.new_password)
+        .await
+        .map_err(account_error)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    /// Names the session for revocation; not a secret.
+    id: String,
+    /// web or api.
+    kind: &'static str,
+    /// The program, e.g. "Firefox on Linux".
+    client: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    last_used_at: chrono::DateTime<chrono::Utc>,
+    /// The session of this request.
+    current: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionsResponse {
+    sessions: Vec<SessionView>,
+}
+
+/// The member's live sessions (pages and API), most recently used first.
+#[utoipa::path(
+    get,
+    path = "/me/sessions",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Sessions", body = SessionsResponse),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+    )
+)]
+pub async fn sessions(State(state): State<AppState>, auth: Authenticated) -> Result<Json<SessionsResponse>, ApiError> {
+    let list =
+        state.kindred.sessions(&auth.tenant.association, &auth.caller.member.id).await.map_err(ApiError::internal)?;
+    let sessions = list
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.id == auth.caller.session_id,
+            kind: if s.kind == "web" { "web" } else { "api" },
+            id: s.id,
+            client: s.client,
+            created_at: s.created_at,
+            last_used_at: s.last_used_at,
+        })
+        .collect();
+    Ok(Json(SessionsResponse { sessions }))
+}
+
+/// Ends one of the member's sessions (e.g. a lost phone).
+#[utoipa::path(
+    delete,
+    path = "/me/sessions/{id}",
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The session's id from the list")),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 404, description = "No such session of yours", body = super::ErrorResponse),
+    )
+)]
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (_, id) = path;
+    let ended = state
+        .kindred
+        .revoke_session(&auth.tenant.association, &auth.caller.member.id, &id)
+        .await
+        .map_err(ApiError::internal)?;
+    if ended {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TotpSetupResponse {
+    /// The secret for typing into an app by hand.
+    secret: String,
+    /// An otpauth:// link (what the QR code holds).
+    uri: String,
+}
+
+/// Starts setting up an authenticator app; confirm with a first code.
+#[utoipa::path(
+    post,
+    path = "/me/two-factor/totp",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A new secret, pending until confirmed", body = TotpSetupResponse),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+    )
+)]
+pub async fn totp_start(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<TotpSetupResponse>, ApiError> {
+    let setup =
+        state.kindred.start_totp(&auth.tenant.association, &auth.caller.member).await.map_err(second_factor_error)?;
+    Ok(Json(TotpSetupResponse { secret: setup.secret, uri: setup.uri }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecoveryCodesResponse {
+    /// Each works once instead of a code from the app. Shown only now.
+    recovery_codes: Vec<String>,
+}
+
+pub(crate) fn second_factor_error(error: SecondFactorError) -> ApiError {
+    match error {
+        SecondFactorError::NotStarted => {
+            ApiError::new(StatusCode::CONFLICT, "not_started", "Start the setup of the authenticator app first.")
+        }
+        SecondFactorError::InvalidCode => ApiError::invalid(
+            "invalid_code",
+            "The code is wrong or was already used.",
+            BTreeMap::from([("code".to_owned(), "is wrong or was already used".to_owned())]),
+        ),
+        SecondFactorError::Throttled(t) => ApiError::throttled(t.retry_after),
+        other => ApiError::internal(other),
+    }
+}
+
+/// Confirms the authenticator app with a first code; returns recovery codes.
+#[utoipa::path(
+    post,
+    path = "/me/two-factor/totp/confirm",
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = CodeRequest,
+    responses(
+        (status = 200, description = "Second factor active", body = RecoveryCodesResponse),
+        (status = 409, description = "No setup started", body = super::ErrorResponse),
+        (status = 422, description = "Wrong code", body = super::ErrorResponse),
+    )
+)]
+pub async fn totp_confirm(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<CodeRequest>,
+) -> Result<Json<RecoveryCodesResponse>, ApiError> {
+    let codes = state
+        .kindred
+        .confirm_totp(&auth.tenant.association, &auth.caller.member.id, &body.code)
+        .await
+        .map_err(second_factor_error)?;
+    Ok(Json(RecoveryCodesResponse { recovery_codes: codes }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordConfirmRequest {
+    password: String,
+}
+
+/// Removes the authenticator app and recovery codes; needs the password.
+#[utoipa::path(
+    post,
+    path = "/me/two-factor/totp/remove",
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = PasswordConfirmRequest,
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 422, description = "Wrong password", body = super::ErrorResponse),
+    )
+)]
+pub async fn totp_remove(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<PasswordConfirmRequest>,
+) -> Result<Response, ApiError> {
+    let association = &auth.tenant.association;
+    state.kindred.check_password(association, &auth.caller, &body.password).await.map_err(account_error)?;
+    state.kindred.remove_totp(association, &auth.caller.member.id).await.map_err(ApiError::internal)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct MeResponse {
     member_id: String,
     pseudonym: String,
     email: String,
+    /// email_unconfirmed, unverified, active or suspended.
     status: &'static str,
     /// admin, moderator, professional or member.
     role: &'static str,
+    /// A professional's badge, e.g. "Neurologist".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    badge: Option<String>,
+    /// Whether an authenticator app is set up.
+    second_factor: bool,
     /// The member's own profile fields by code: text, year, code or list of codes.
     profile: BTreeMap<String, serde_json::Value>,
     /// Per field: a level 1..4 or "private".
@@ -120,8 +592,8 @@ pub struct MeResponse {
     )
 )]
 pub async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<MeResponse>, ApiError> {
-    let entries =
-        state.kindred.own_profile(&auth.tenant.association, &auth.member.id).await.map_err(ApiError::internal)?;
+    let member = auth.caller.member;
+    let entries = state.kindred.own_profile(&auth.tenant.association, &member.id).await.map_err(ApiError::internal)?;
     let mut profile = BTreeMap::new();
     let mut visibility = BTreeMap::new();
     for entry in entries {
@@ -140,13 +612,14 @@ pub async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Js
         profile.insert(entry.field.to_string(), value);
         visibility.insert(entry.field.to_string(), level);
     }
-    let member = auth.member;
     Ok(Json(MeResponse {
         member_id: member.id.to_string(),
         pseudonym: member.pseudonym,
         email: member.email,
         status: member.status.as_str(),
         role: member.role.as_str(),
+        badge: member.badge,
+        second_factor: member.has_totp,
         profile,
         visibility,
         discoverable: member.discoverable,

@@ -1,8 +1,10 @@
 //! The JSON API below `/a/{slug}/api/v1`. Handlers are declared with
 //! `utoipa`, so the OpenAPI document is generated from this code.
 
+mod admission;
 mod auth;
 mod catalog;
+mod staff;
 
 use crate::state::AppState;
 use axum::Router;
@@ -59,9 +61,37 @@ pub struct ErrorContent {
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(catalog::catalog))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::confirm_email))
+        .routes(routes!(auth::resend_confirmation))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
+        .routes(routes!(auth::password_reset))
+        .routes(routes!(auth::password_reset_confirm))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::sessions))
+        .routes(routes!(auth::revoke_session))
+        .routes(routes!(auth::totp_start))
+        .routes(routes!(auth::totp_confirm))
+        .routes(routes!(auth::totp_remove))
+        .routes(routes!(admission::overview))
+        .routes(routes!(admission::member_number))
+        .routes(routes!(admission::letter))
+        .routes(routes!(admission::letter_confirm))
+        .routes(routes!(admission::invitation))
+        .routes(routes!(admission::manual))
+        .routes(routes!(staff::verifications))
+        .routes(routes!(staff::approve))
+        .routes(routes!(staff::suspend))
+        .routes(routes!(staff::reinstate))
+        .routes(routes!(staff::set_role))
+        .routes(routes!(staff::staff_list))
+        .routes(routes!(staff::member_list))
+        .routes(routes!(staff::letters))
+        .routes(routes!(staff::letters_pdf))
+        .routes(routes!(staff::invitations))
+        .routes(routes!(staff::audit_log))
         .split_for_parts()
 }
 

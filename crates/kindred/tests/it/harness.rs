@@ -16,6 +16,15 @@ pub enum Db {
 
 pub const BOTH: [Db; 2] = [Db::Sqlite, Db::Postgres];
 
+/// The password of accounts made with [`TestServer::user`].
+pub const STAFF_PASSWORD: &str = "staff password 2026";
+
+/// The `token=` value of the first link in a mail.
+pub fn token_in(mail: &str) -> String {
+    let start = mail.find("token=").expect("a link with a token") + "token=".len();
+    mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect()
+}
+
 pub fn postgres_admin_url() -> String {
     std::env::var("KINDRED_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
@@ -60,6 +69,8 @@ pub struct TestServer {
     pub kindred: Kindred,
     pub clock: Arc<FixedClock>,
     pub database_url: String,
+    /// TOTP secrets of test accounts, by e-mail address.
+    pub secrets: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
     running: Option<Running>,
     dir: PathBuf,
     pg_name: Option<String>,
@@ -86,10 +97,117 @@ impl TestServer {
             kindred,
             clock,
             database_url: url,
+            secrets: Default::default(),
             running: Some(running),
             dir,
             pg_name,
         }
+    }
+
+    /// Where mail goes in tests (no SMTP configured).
+    pub fn outbox(&self) -> PathBuf {
+        self.dir.join("outbox")
+    }
+
+    /// The mails sent to `to` so far, oldest first, waiting up to five
+    /// seconds for at least `count` (mail is sent in the background).
+    pub async fn mails_to(&self, to: &str, count: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let mut files: Vec<_> = std::fs::read_dir(self.outbox())
+                .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+            files.sort();
+            let mails: Vec<String> = files
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .filter(|m| m.lines().any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to)))
+                .collect();
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {count} mail(s) to {to} in {}", self.outbox().display());
+    }
+
+    /// Everything the database holds, as text: the files for SQLite, every
+    /// row for PostgreSQL.
+    pub async fn dump(&self) -> String {
+        let url = &self.database_url;
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let mut text = String::new();
+            for suffix in ["", "-wal"] {
+                if let Ok(bytes) = std::fs::read(format!("{path}{suffix}")) {
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            return text;
+        }
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        let tables: Vec<(String,)> =
+            sqlx::query_as("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()")
+                .fetch_all(&mut conn)
+                .await
+                .expect("tables");
+        let mut text = String::new();
+        for (table,) in tables {
+            let rows: Vec<(String,)> =
+                sqlx::query_as(&format!("SELECT t::text FROM {table} t")).fetch_all(&mut conn).await.expect("rows");
+            for (row,) in rows {
+                text.push_str(&row);
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    /// Signs in a staff account made with [`TestServer::user`], setting up
+    /// an authenticator app first if it has none (associations may require
+    /// one of staff); returns the bearer token.
+    pub async fn login_staff(&self, association: &Association, email: &str) -> String {
+        let slug = association.slug.as_str();
+        let probe = self
+            .post_json(
+                &format!("/a/{slug}/api/v1/auth/login"),
+                serde_json::json!({"email": email, "password": STAFF_PASSWORD}),
+            )
+            .await;
+        if probe.status() == 200 {
+            let token =
+                probe.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned();
+            let me = self.get_as(&token, &format!("/a/{slug}/api/v1/me")).await;
+            let strict =
+                association.settings.admission.second_factor != kindred_domain::settings::SecondFactorRule::None;
+            if !strict || me["second_factor"] == true {
+                return token;
+            }
+            crate::accounts::enrol_totp(self, slug, &token).await;
+        }
+        self.login_with_totp(association, email).await
+    }
+
+    /// Signs in with the password and the current TOTP code of an account
+    /// whose secret [`crate::accounts::enrol_totp`] remembered.
+    pub async fn login_with_totp(&self, association: &Association, email: &str) -> String {
+        let slug = association.slug.as_str();
+        // Each code works once: move on to the next time step.
+        self.clock.advance(chrono::Duration::seconds(30));
+        let code = crate::accounts::current_code(self, email);
+        let response = self
+            .post_json(
+                &format!("/a/{slug}/api/v1/auth/login"),
+                serde_json::json!({"email": email, "password": STAFF_PASSWORD, "totp_code": code}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login with TOTP as {email}");
+        response.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Adds an active account with a role.
+    pub async fn user(&self, association: &Association, email: &str, pseudonym: &str, role: &str) -> String {
+        let input = kindred_service::accounts::AddUser { email, pseudonym, password: STAFF_PASSWORD, role };
+        self.kindred.add_user(association, input).await.expect("add user").to_string()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -7,6 +7,8 @@
 // Tests may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
+mod admission;
 mod auth;
 mod cli;
 mod harness;

@@ -1,0 +1,126 @@
+//! service::notices — the e-mails Kindred sends, in the member's language.
+//! Plain text: it reads well in every mail program and screen reader.
+//! Mails never contain health data, and never say more about the account
+//! than the recipient already knows.
+
+use crate::mail::Mail;
+use crate::{Association, Kindred};
+use kindred_domain::{EmailAddress, Language};
+
+pub(crate) enum Notice<'a> {
+    /// The link that confirms a new registration.
+    ConfirmEmail {
+        link: &'a str,
+    },
+    /// Someone registered with an address that already has an account.
+    AlreadyRegistered {
+        sign_in: &'a str,
+        reset: &'a str,
+    },
+    PasswordReset {
+        link: &'a str,
+    },
+    PasswordChanged,
+    /// The association verified the account.
+    Verified {
+        sign_in: &'a str,
+    },
+}
+
+fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String) {
+    use Language::{De, En, Nl};
+    match (notice, language) {
+        (Notice::ConfirmEmail { link }, De) => (
+            format!("Bitte bestätigen Sie Ihre E-Mail-Adresse – {site}"),
+            format!("Guten Tag,\n\nSie haben sich bei {site} registriert. Bitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link (er gilt 48 Stunden und nur einmal):\n\n{link}\n\nWenn Sie sich nicht registriert haben, können Sie diese E-Mail ignorieren.\n"),
+        ),
+        (Notice::ConfirmEmail { link }, Nl) => (
+            format!("Bevestig uw e-mailadres – {site}"),
+            format!("Goedendag,\n\nU hebt zich aangemeld bij {site}. Bevestig uw e-mailadres met deze link (48 uur en één keer geldig):\n\n{link}\n\nHebt u zich niet aangemeld? Dan kunt u deze e-mail negeren.\n"),
+        ),
+        (Notice::ConfirmEmail { link }, En) => (
+            format!("Please confirm your e-mail address – {site}"),
+            format!("Hello,\n\nYou registered with {site}. Please confirm your e-mail address with this link (valid for 48 hours, once):\n\n{link}\n\nIf you did not register, you can ignore this e-mail.\n"),
+        ),
+        (Notice::AlreadyRegistered { sign_in, reset }, De) => (
+            format!("Registrierung mit Ihrer Adresse – {site}"),
+            format!("Guten Tag,\n\njemand hat versucht, sich mit Ihrer E-Mail-Adresse bei {site} zu registrieren. Für diese Adresse gibt es schon ein Konto.\n\nWaren Sie das? Dann melden Sie sich hier an:\n{sign_in}\n\nPasswort vergessen? Hier können Sie es neu setzen:\n{reset}\n\nWenn Sie das nicht waren, müssen Sie nichts tun.\n"),
+        ),
+        (Notice::AlreadyRegistered { sign_in, reset }, Nl) => (
+            format!("Aanmelding met uw adres – {site}"),
+            format!("Goedendag,\n\nIemand probeerde zich met uw e-mailadres aan te melden bij {site}. Voor dit adres bestaat al een account.\n\nWas u dat? Log dan hier in:\n{sign_in}\n\nWachtwoord vergeten? Stel hier een nieuw in:\n{reset}\n\nWas u het niet, dan hoeft u niets te doen.\n"),
+        ),
+        (Notice::AlreadyRegistered { sign_in, reset }, En) => (
+            format!("Registration with your address – {site}"),
+            format!("Hello,\n\nSomeone tried to register with your e-mail address at {site}. This address already has an account.\n\nWas it you? Then sign in here:\n{sign_in}\n\nForgot your password? Set a new one here:\n{reset}\n\nIf it was not you, you need not do anything.\n"),
+        ),
+        (Notice::PasswordReset { link }, De) => (
+            format!("Neues Passwort festlegen – {site}"),
+            format!("Guten Tag,\n\nfür Ihr Konto bei {site} wurde ein neues Passwort angefordert. Mit diesem Link legen Sie es fest (er gilt eine Stunde und nur einmal):\n\n{link}\n\nDanach sind Sie auf allen Geräten abgemeldet. Wenn Sie nichts angefordert haben, ignorieren Sie diese E-Mail; Ihr Passwort bleibt dann unverändert.\n"),
+        ),
+        (Notice::PasswordReset { link }, Nl) => (
+            format!("Nieuw wachtwoord instellen – {site}"),
+            format!("Goedendag,\n\nEr is een nieuw wachtwoord aangevraagd voor uw account bij {site}. Met deze link stelt u het in (één uur en één keer geldig):\n\n{link}\n\nDaarna bent u op alle apparaten uitgelogd. Hebt u niets aangevraagd, negeer deze e-mail dan; uw wachtwoord blijft ongewijzigd.\n"),
+        ),
+        (Notice::PasswordReset { link }, En) => (
+            format!("Set a new password – {site}"),
+            format!("Hello,\n\nA new password was requested for your account at {site}. Set it with this link (valid for one hour, once):\n\n{link}\n\nAfterwards you are signed out on all devices. If you did not ask for this, ignore this e-mail; your password stays as it is.\n"),
+        ),
+        (Notice::PasswordChanged, De) => (
+            format!("Ihr Passwort wurde geändert – {site}"),
+            format!("Guten Tag,\n\ndas Passwort Ihres Kontos bei {site} wurde soeben geändert. Wenn Sie das nicht waren, setzen Sie bitte sofort ein neues Passwort über „Passwort vergessen“ und wenden Sie sich an Ihren Verein.\n"),
+        ),
+        (Notice::PasswordChanged, Nl) => (
+            format!("Uw wachtwoord is gewijzigd – {site}"),
+            format!("Goedendag,\n\nHet wachtwoord van uw account bij {site} is zojuist gewijzigd. Was u dat niet? Stel dan meteen een nieuw wachtwoord in via ‘Wachtwoord vergeten’ en neem contact op met uw vereniging.\n"),
+        ),
+        (Notice::PasswordChanged, En) => (
+            format!("Your password was changed – {site}"),
+            format!("Hello,\n\nThe password of your account at {site} was just changed. If this was not you, please set a new password at once with \"Forgot password\" and contact your association.\n"),
+        ),
+        (Notice::Verified { sign_in }, De) => (
+            format!("Willkommen – Ihr Konto ist freigeschaltet – {site}"),
+            format!("Guten Tag,\n\n{site} hat Ihr Konto bestätigt. Sie können sich jetzt anmelden und die Gemeinschaft nutzen:\n\n{sign_in}\n"),
+        ),
+        (Notice::Verified { sign_in }, Nl) => (
+            format!("Welkom – uw account is geactiveerd – {site}"),
+            format!("Goedendag,\n\n{site} heeft uw account bevestigd. U kunt nu inloggen en meedoen:\n\n{sign_in}\n"),
+        ),
+        (Notice::Verified { sign_in }, En) => (
+            format!("Welcome – your account is active – {site}"),
+            format!("Hello,\n\n{site} has verified your account. You can now sign in and join the community:\n\n{sign_in}\n"),
+        ),
+    }
+}
+
+impl Kindred {
+    /// Where the association's pages are, for links in mails: its first
+    /// host name if it has one, else below the server's public address.
+    pub fn association_url(&self, association: &Association) -> String {
+        match association.settings.hosts.first() {
+            Some(host) => format!("https://{host}"),
+            None => format!("{}/a/{}", self.public_url.trim_end_matches('/'), association.slug),
+        }
+    }
+
+    /// Sends a notice in the background: the answer to the request does
+    /// not wait for (or reveal) the mail server. Failures are logged.
+    pub(crate) fn notify(&self, association: &Association, to: &str, language: Option<&str>, notice: Notice<'_>) {
+        let Ok(to) = EmailAddress::parse(to) else {
+            tracing::warn!("a notice was not sent: the stored address does not parse");
+            return;
+        };
+        let language = language
+            .and_then(Language::parse)
+            .filter(|l| association.settings.languages.contains(l))
+            .unwrap_or(association.settings.default_language);
+        let site = association.settings.name.get(language);
+        let (subject, text) = texts(&notice, language, site);
+        let mailer = self.mailer.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(Mail { to, subject, text }).await {
+                tracing::error!(%error, "sending a mail failed");
+            }
+        });
+    }
+}

@@ -1,0 +1,442 @@
+//! store::accounts — registration, e-mail links, status, roles, passwords
+//! and second factors of member accounts.
+
+use crate::members::{bind_member, MemberRecord, NewMember, INSERT_MEMBER, MEMBER_COLUMNS};
+use crate::{read, write, Store, StoreError};
+use chrono::{DateTime, Utc};
+use kindred_domain::{AccountRole, AccountStatus, AssociationId, MemberId};
+
+/// A consent a member gave, e.g. to the terms in a version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentRecord {
+    pub kind: String,
+    pub version: String,
+    pub given_at: DateTime<Utc>,
+}
+
+/// The second-factor columns of an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TotpState {
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_pending: Option<Vec<u8>>,
+    pub totp_last_step: Option<i64>,
+}
+
+impl Store {
+    /// Creates an account and records the consent it was created with, together.
+    pub async fn register_member(
+        &self,
+        new: &NewMember,
+        language: &str,
+        consent_kind: &str,
+        consent_version: &str,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            bind_member(sqlx::query(INSERT_MEMBER), new).execute(&mut *tx).await?;
+            sqlx::query("UPDATE members SET language = $3 WHERE association_id = $1 AND id = $2")
+                .bind(new.association_id.as_str())
+                .bind(new.id.as_str())
+                .bind(language)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO consents (association_id, member_id, kind, version, given_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(new.association_id.as_str())
+            .bind(new.id.as_str())
+            .bind(consent_kind)
+            .bind(consent_version)
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn consents(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<Vec<ConsentRecord>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT kind, version, given_at FROM consents WHERE association_id = $1 AND member_id = $2 \
+                 ORDER BY given_at, kind",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    pub async fn member(&self, association: &AssociationId, id: &str) -> Result<Option<MemberRecord>, StoreError> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE association_id = $1 AND id = $2");
+        let row = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(id).fetch_optional(pool).await
+        })?;
+        Ok(row)
+    }
+
+    pub async fn member_by_email(
+        &self,
+        association: &AssociationId,
+        email_key: &str,
+    ) -> Result<Option<MemberRecord>, StoreError> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE association_id = $1 AND email_key = $2");
+        let row = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(email_key).fetch_optional(pool).await
+        })?;
+        Ok(row)
+    }
+
+    /// Members with a staff role or a badge, by pseudonym.
+    pub async fn staff_members(&self, association: &AssociationId) -> Result<Vec<MemberRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE association_id = $1 AND role <> 'member' \
+             ORDER BY pseudonym_key, id"
+        );
+        let rows = read!(self, |pool| sqlx::query_as(&sql).bind(association.as_str()).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    pub async fn insert_email_token(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        token_hash: &str,
+        purpose: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO email_tokens (token_hash, association_id, member_id, purpose, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash)
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(purpose)
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Uses a mailed link once: the member it was for, if it is unused,
+    /// unexpired and of this purpose. Atomic, so two clicks cannot both win.
+    pub async fn use_email_token(
+        &self,
+        association: &AssociationId,
+        token_hash: &str,
+        purpose: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<MemberId>, StoreError> {
+        let row: Option<(String,)> = write!(self, |pool| {
+            sqlx::query_as(
+                "UPDATE email_tokens SET used_at = $4 WHERE association_id = $1 AND token_hash = $2 AND purpose = $3 \
+                 AND used_at IS NULL AND expires_at > $4 RETURNING member_id",
+            )
+            .bind(association.as_str())
+            .bind(token_hash)
+            .bind(purpose)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|(id,)| MemberId::from_trusted(id)))
+    }
+
+    /// Ends a member's other unused links of a purpose (a new one was sent, or one was used).
+    pub async fn expire_email_tokens(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        purpose: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "UPDATE email_tokens SET used_at = $4 WHERE association_id = $1 AND member_id = $2 AND purpose = $3 \
+                 AND used_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(purpose)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// The address is confirmed: `email_unconfirmed` becomes `unverified`.
+    pub async fn confirm_email(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "UPDATE members SET email_confirmed_at = $3, status = CASE WHEN status = 'email_unconfirmed' \
+                 THEN 'unverified' ELSE status END WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Changes the status from `from` to `to`; false if the member was not in `from`.
+    pub async fn change_status(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        from: AccountStatus,
+        to: AccountStatus,
+    ) -> Result<bool, StoreError> {
+        let affected = write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let affected =
+                sqlx::query("UPDATE members SET status = $4 WHERE association_id = $1 AND id = $2 AND status = $3")
+                    .bind(association.as_str())
+                    .bind(member.as_str())
+                    .bind(from.as_str())
+                    .bind(to.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if to == AccountStatus::Active {
+                sqlx::query("DELETE FROM verification_requests WHERE association_id = $1 AND member_id = $2")
+                    .bind(association.as_str())
+                    .bind(member.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            affected
+        });
+        Ok(affected > 0)
+    }
+
+    pub async fn set_role(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        role: AccountRole,
+        badge: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let affected = write!(self, |pool| {
+            sqlx::query("UPDATE members SET role = $3, badge = $4 WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .bind(role.as_str())
+                .bind(badge)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(affected > 0)
+    }
+
+    pub async fn password_hash(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT password_hash FROM members WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|(h,)| h))
+    }
+
+    pub async fn set_password_hash(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        hash: &str,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query("UPDATE members SET password_hash = $3 WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .bind(hash)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    pub async fn totp_state(&self, association: &AssociationId, member: &MemberId) -> Result<TotpState, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT totp_secret, totp_pending, totp_last_step FROM members WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.unwrap_or(TotpState { totp_secret: None, totp_pending: None, totp_last_step: None }))
+    }
+
+    pub async fn set_totp_pending(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        sealed: Option<&[u8]>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query("UPDATE members SET totp_pending = $3 WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .bind(sealed)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Makes the pending secret the active one, with fresh recovery codes.
+    pub async fn activate_totp(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        sealed: &[u8],
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE members SET totp_secret = $3, totp_pending = NULL, totp_last_step = $4 \
+                 WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(sealed)
+            .bind(step)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE association_id = $1 AND member_id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .execute(&mut *tx)
+                .await?;
+            for hash in recovery_hashes {
+                sqlx::query("INSERT INTO recovery_codes (association_id, member_id, code_hash) VALUES ($1, $2, $3)")
+                    .bind(association.as_str())
+                    .bind(member.as_str())
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn remove_totp(&self, association: &AssociationId, member: &MemberId) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE members SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL \
+                 WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE association_id = $1 AND member_id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records that a TOTP time step was used; false if it (or a later
+    /// one) already was, so that a code cannot be replayed.
+    pub async fn use_totp_step(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        step: i64,
+    ) -> Result<bool, StoreError> {
+        let affected = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE members SET totp_last_step = $3 WHERE association_id = $1 AND id = $2 \
+                 AND (totp_last_step IS NULL OR totp_last_step < $3)",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(step)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(affected > 0)
+    }
+
+    /// Uses a recovery code once; false if unknown or used.
+    pub async fn use_recovery_code(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        code_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let affected = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE recovery_codes SET used_at = $4 WHERE association_id = $1 AND member_id = $2 \
+                 AND code_hash = $3 AND used_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(code_hash)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(affected > 0)
+    }
+
+    pub async fn unused_recovery_codes(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<i64, StoreError> {
+        let (count,): (i64,) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM recovery_codes WHERE association_id = $1 AND member_id = $2 AND used_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(count)
+    }
+}

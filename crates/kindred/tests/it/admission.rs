@@ -1,0 +1,417 @@
+//! Admission: registration with e-mail confirmation, and each verification
+//! procedure's happy path and abuse.
+
+use crate::harness::{api_error, token_in, TestServer, BOTH, STAFF_PASSWORD};
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "a long enough password";
+
+/// Registers over the API; returns the member id the answer names.
+pub async fn register(s: &TestServer, slug: &str, email: &str, pseudonym: &str) -> Value {
+    let response = s
+        .post_json(
+            &format!("/a/{slug}/api/v1/auth/register"),
+            json!({"email": email, "password": PASSWORD, "pseudonym": pseudonym, "accept_terms": true}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "register {email}");
+    response.json().await.expect("json")
+}
+
+/// Registers, confirms the address from the mail and signs in: an
+/// unverified member's token.
+pub async fn unverified(s: &TestServer, slug: &str, email: &str, pseudonym: &str) -> String {
+    register(s, slug, email, pseudonym).await;
+    let mail = s.mails_to(email, 1).await.pop().expect("mail");
+    let r = s.post_json(&format!("/a/{slug}/api/v1/auth/confirm-email"), json!({"token": token_in(&mail)})).await;
+    assert_eq!(r.status(), 200, "confirm {email}");
+    s.login(slug, email, PASSWORD).await
+}
+
+pub async fn post_as(s: &TestServer, token: &str, path: &str, body: Value) -> reqwest::Response {
+    s.client.post(s.url(path)).bearer_auth(token).json(&body).send().await.expect("post")
+}
+
+async fn status_of(s: &TestServer, token: &str, slug: &str) -> String {
+    s.get_as(token, &format!("/a/{slug}/api/v1/me")).await["status"].as_str().expect("status").to_owned()
+}
+
+#[tokio::test]
+async fn registration_confirmation_and_manual_approval() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admin", "admin").await;
+        // The example requires a second factor of staff; this test is not about that.
+        let body = register(&s, "ms", "rita@example.org", "Rita").await;
+        assert_eq!(body["status"], "email_unconfirmed");
+        let member_id = body["member_id"].as_str().expect("id").to_owned();
+
+        // Signed in but unconfirmed: the account answers, the community does not.
+        let token = s.login("ms", "rita@example.org", PASSWORD).await;
+        assert_eq!(status_of(&s, &token, "ms").await, "email_unconfirmed");
+        let r = s.client.get(s.url("/a/ms/api/v1/admin/verifications")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(api_error(r).await, (403, "not_verified".to_owned()));
+
+        let mail = s.mails_to("rita@example.org", 1).await.pop().unwrap();
+        assert!(mail.contains("/a/ms/confirm-email?token="), "{mail}");
+        let token_value = token_in(&mail);
+        let r = s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": token_value})).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.json::<Value>().await.unwrap()["status"], "unverified");
+        let again = s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": token_value})).await;
+        assert_eq!(api_error(again).await, (422, "invalid_token".to_owned()), "single use");
+        assert_eq!(status_of(&s, &token, "ms").await, "unverified");
+
+        let overview = s.get_as(&token, "/a/ms/api/v1/verification").await;
+        assert_eq!(overview["waiting_for"], "manual");
+
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let queue = s.get_as(&admin, "/a/ms/api/v1/admin/verifications").await;
+        let pending = queue["pending"].as_array().unwrap();
+        assert_eq!(pending.len(), 1, "{queue}");
+        assert_eq!(pending[0]["member_id"], member_id.as_str());
+        assert_eq!(pending[0]["pseudonym"], "Rita");
+        assert_eq!(pending[0]["procedure"], "manual");
+        assert!(pending[0]["requested_at"].as_str().unwrap().ends_with('Z'));
+
+        let path = format!("/a/ms/api/v1/admin/members/{member_id}/approve");
+        let r = post_as(&s, &admin, &path, json!({"note": "Known from the Tuesday group"})).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.json::<Value>().await.unwrap()["status"], "active");
+        assert_eq!(status_of(&s, &token, "ms").await, "active");
+        assert!(s.get_as(&admin, "/a/ms/api/v1/admin/verifications").await["pending"].as_array().unwrap().is_empty());
+        let welcome = s.mails_to("rita@example.org", 2).await;
+        assert!(welcome[1].contains("/a/ms/sign-in"));
+
+        let log = s.get_as(&admin, "/a/ms/api/v1/admin/audit-log").await;
+        let entries = log["entries"].as_array().unwrap();
+        let approved = entries.iter().find(|e| e["action"] == "member.approved").expect("approval logged");
+        assert_eq!(approved["target_id"], member_id.as_str());
+        assert_eq!(approved["detail"], "Known from the Tuesday group");
+        assert!(approved["actor_id"].is_string() && approved["at"].is_string());
+        assert!(entries.iter().any(|e| e["action"] == "verifications.viewed"), "views of personal data are logged");
+
+        let unknown = post_as(&s, &admin, "/a/ms/api/v1/admin/members/nosuchmember/approve", json!({})).await;
+        assert_eq!(api_error(unknown).await.0, 404);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn registration_never_tells_who_is_a_member() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        s.ms_association("ms").await;
+        let first = register(&s, "ms", "sam@example.org", "Sam").await;
+        let second = register(&s, "ms", "SAM@example.org", "Someone Else").await;
+        assert_eq!(first["status"], second["status"]);
+        assert_ne!(first["member_id"], second["member_id"]);
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&first), keys(&second));
+        let mails = s.mails_to("sam@example.org", 2).await;
+        assert!(mails[0].contains("token="));
+        assert!(!mails[1].contains("token="), "the owner is told, not sent a new account");
+        assert!(mails[1].contains("/a/ms/forgot-password"));
+
+        // The pseudonym is unique, whatever the case.
+        let taken = s
+            .post_json(
+                "/a/ms/api/v1/auth/register",
+                json!({"email": "x@example.org", "password": PASSWORD, "pseudonym": "sAM", "accept_terms": true}),
+            )
+            .await;
+        let body: Value = taken.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "pseudonym_taken", "{body}");
+        assert!(body["error"]["fields"]["pseudonym"].is_string());
+
+        let bad = s
+            .post_json(
+                "/a/ms/api/v1/auth/register",
+                json!({"email": "not-an-address", "password": "password1234", "pseudonym": "<b>", "accept_terms": false}),
+            )
+            .await;
+        assert_eq!(bad.status(), 422);
+        let body: Value = bad.json().await.unwrap();
+        for field in ["email", "password", "pseudonym", "accept_terms"] {
+            assert!(body["error"]["fields"][field].is_string(), "{field} in {body}");
+        }
+        let extra = s
+            .post_json(
+                "/a/ms/api/v1/auth/register",
+                json!({"email": "y@example.org", "password": PASSWORD, "pseudonym": "Yves", "accept_terms": true,
+                       "role": "admin"}),
+            )
+            .await;
+        assert_eq!(api_error(extra).await.0, 422, "no mass assignment");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn confirmation_links_expire() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        s.ms_association("ms").await;
+        register(&s, "ms", "late@example.org", "Late").await;
+        let mail = s.mails_to("late@example.org", 1).await.pop().unwrap();
+        s.clock.advance(chrono::Duration::hours(49));
+        let r = s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": token_in(&mail)})).await;
+        assert_eq!(api_error(r).await, (422, "invalid_token".to_owned()));
+        let r = s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": "made-up"})).await;
+        assert_eq!(api_error(r).await.0, 422);
+        // A new link can be asked for.
+        let token = s.login("ms", "late@example.org", PASSWORD).await;
+        let r = post_as(&s, &token, "/a/ms/api/v1/auth/resend-confirmation", json!({})).await;
+        assert_eq!(r.status(), 202);
+        let mail = s.mails_to("late@example.org", 2).await.pop().unwrap();
+        let r = s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": token_in(&mail)})).await;
+        assert_eq!(r.status(), 200);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn member_number_verification() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admin", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let csv = "member_number,postcode,birth_date\nM-1001,10115,1970-03-02\nM-1002,1234 AB,1985-12-24\n";
+        let upload = |token: String, body: &'static str| {
+            s.client
+                .post(s.url("/a/ms/api/v1/admin/member-list"))
+                .bearer_auth(token)
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+        };
+        let r = upload(admin.clone(), csv).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.json::<Value>().await.unwrap()["imported"], 2);
+        let r = upload(admin.clone(), "number;zip\n1;2\n").await.unwrap();
+        assert_eq!(api_error(r).await, (422, "invalid_csv".to_owned()));
+
+        let member = unverified(&s, "ms", "mo@example.org", "Moritz").await;
+        let r = upload(member.clone(), csv).await.unwrap();
+        assert_eq!(api_error(r).await, (403, "not_verified".to_owned()));
+
+        let path = "/a/ms/api/v1/verification/member-number";
+        let wrong = post_as(
+            &s,
+            &member,
+            path,
+            json!({"member_number": "M-1002", "postcode": "1234AB", "birth_date": "1985-12-25"}),
+        )
+        .await;
+        assert_eq!(wrong.status(), 422);
+        let body: Value = wrong.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "no_match");
+        assert!(body["error"].get("fields").is_none(), "a mismatch does not say which field: {body}");
+        // The same entry typed differently matches.
+        let right = post_as(
+            &s,
+            &member,
+            path,
+            json!({"member_number": " m-1002 ", "postcode": "1234 ab", "birth_date": "24.12.1985"}),
+        )
+        .await;
+        assert_eq!(right.status(), 200);
+        assert_eq!(right.json::<Value>().await.unwrap()["status"], "active");
+
+        // An entry activates one account only; attempts are limited.
+        let other = unverified(&s, "ms", "copy@example.org", "Copycat").await;
+        let entry = json!({"member_number": "M-1002", "postcode": "1234AB", "birth_date": "1985-12-24"});
+        let r = post_as(&s, &other, path, entry.clone()).await;
+        assert_eq!(api_error(r).await, (422, "no_match".to_owned()));
+        for _ in 0..4 {
+            let r = post_as(&s, &other, path, json!({"member_number": "x", "postcode": "y", "birth_date": "z"})).await;
+            assert_eq!(r.status(), 422);
+        }
+        let r = post_as(
+            &s,
+            &other,
+            path,
+            json!({"member_number": "M-1001", "postcode": "10115", "birth_date": "1970-03-02"}),
+        )
+        .await;
+        assert_eq!(r.status(), 429, "the sixth attempt in a day is refused, even when right");
+        assert!(r.headers().get("retry-after").is_some());
+        s.clock.advance(chrono::Duration::hours(25));
+        let r = post_as(
+            &s,
+            &other,
+            path,
+            json!({"member_number": "M-1001", "postcode": "10115", "birth_date": "1970-03-02"}),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+
+        // The list is kept only as keyed hashes.
+        let dump = s.dump().await;
+        for clear in ["M-1001", "10115", "1970-03-02", "1234AB"] {
+            assert!(!dump.contains(clear), "{clear} in the database");
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn letter_verification() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admin", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let address =
+            json!({"full_name": "Jürgen Weiß", "street": "Große Straße 5", "postcode": "50667", "city": "Köln"});
+
+        let careless = unverified(&s, "ms", "careless@example.org", "Careless").await;
+        let r = post_as(&s, &careless, "/a/ms/api/v1/verification/letter", address.clone()).await;
+        assert_eq!(r.status(), 202);
+        let bad = post_as(
+            &s,
+            &careless,
+            "/a/ms/api/v1/verification/letter",
+            json!({"full_name": "", "street": "x", "postcode": "1", "city": "y"}),
+        )
+        .await;
+        assert_eq!(api_error(bad).await.0, 422);
+        let letters = s.get_as(&admin, "/a/ms/api/v1/admin/letters").await;
+        let code = letters["letters"][0]["code"].as_str().unwrap().to_owned();
+        assert_eq!(letters["letters"][0]["full_name"], "Jürgen Weiß");
+        assert_eq!(letters["letters"][0]["city"], "Köln");
+        for _ in 0..5 {
+            let r =
+                post_as(&s, &careless, "/a/ms/api/v1/verification/letter/confirm", json!({"code": "AAAA-BBBB"})).await;
+            assert_eq!(api_error(r).await, (422, "no_match".to_owned()));
+        }
+        let r = post_as(&s, &careless, "/a/ms/api/v1/verification/letter/confirm", json!({"code": code})).await;
+        assert_eq!(r.status(), 429, "five attempts, then the code is spent");
+
+        let careful = unverified(&s, "ms", "careful@example.org", "Careful").await;
+        post_as(&s, &careful, "/a/ms/api/v1/verification/letter", address.clone()).await;
+        let pdf = s.client.get(s.url("/a/ms/api/v1/admin/letters.pdf")).bearer_auth(&admin).send().await.unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        let bytes = pdf.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert_eq!(
+            bytes.windows(b"/Type /Page ".len()).filter(|w| *w == b"/Type /Page ").count()
+                + bytes.windows(b"/Type /Page/".len()).filter(|w| *w == b"/Type /Page/").count()
+                + bytes.windows(b"/Type /Page>".len()).filter(|w| *w == b"/Type /Page>").count(),
+            2,
+            "one page per letter"
+        );
+        let letters = s.get_as(&admin, "/a/ms/api/v1/admin/letters").await;
+        let me = s.get_as(&careful, "/a/ms/api/v1/me").await;
+        let code = letters["letters"].as_array().unwrap().iter().find(|l| l["member_id"] == me["member_id"]).unwrap()
+            ["code"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .replace('-', " ");
+        let r = post_as(&s, &careful, "/a/ms/api/v1/verification/letter/confirm", json!({"code": code})).await;
+        assert_eq!(r.status(), 200, "codes are forgiving about case and separators");
+        assert_eq!(status_of(&s, &careful, "ms").await, "active");
+        let letters = s.get_as(&admin, "/a/ms/api/v1/admin/letters").await;
+        assert!(
+            letters["letters"].as_array().unwrap().iter().all(|l| l["member_id"] != me["member_id"]),
+            "address erased"
+        );
+        let again = post_as(&s, &careful, "/a/ms/api/v1/verification/letter/confirm", json!({"code": code})).await;
+        assert_eq!(api_error(again).await.0, 409, "single use");
+
+        let slow = unverified(&s, "ms", "slow@example.org", "Slow").await;
+        post_as(&s, &slow, "/a/ms/api/v1/verification/letter", address).await;
+        s.clock.advance(chrono::Duration::days(31));
+        let r = post_as(&s, &slow, "/a/ms/api/v1/verification/letter/confirm", json!({"code": "AAAA-BBBB"})).await;
+        assert_eq!(api_error(r).await, (409, "no_letter".to_owned()), "codes expire after 30 days");
+
+        let dump = s.dump().await;
+        for clear in ["Jürgen", "Große Straße", "Köln"] {
+            assert!(!dump.contains(clear), "{clear} in the database");
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn invitation_codes() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admin", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let r = post_as(&s, &admin, "/a/ms/api/v1/admin/invitations", json!({"count": 2})).await;
+        assert_eq!(r.status(), 200);
+        let codes: Vec<String> = r.json::<Value>().await.unwrap()["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(codes.len(), 2);
+        assert_ne!(codes[0], codes[1]);
+        for count in [0, 501] {
+            let r = post_as(&s, &admin, "/a/ms/api/v1/admin/invitations", json!({"count": count})).await;
+            assert_eq!(api_error(r).await.0, 422, "count {count}");
+        }
+        let lea = unverified(&s, "ms", "lea@example.org", "Lea").await;
+        let r = post_as(&s, &lea, "/a/ms/api/v1/verification/invitation", json!({"code": codes[0]})).await;
+        assert_eq!(r.status(), 200);
+        let max = unverified(&s, "ms", "max@example.org", "Max").await;
+        let r = post_as(&s, &max, "/a/ms/api/v1/verification/invitation", json!({"code": codes[0]})).await;
+        assert_eq!(api_error(r).await, (422, "no_match".to_owned()), "single use");
+        let r = post_as(&s, &lea, "/a/ms/api/v1/verification/invitation", json!({"code": codes[1]})).await;
+        assert_eq!(api_error(r).await.0, 409, "an active member is not waiting");
+        s.clock.advance(chrono::Duration::days(91));
+        let r = post_as(&s, &max, "/a/ms/api/v1/verification/invitation", json!({"code": codes[1]})).await;
+        assert_eq!(api_error(r).await.0, 422, "invitations expire");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn procedures_not_offered_and_staff_powers() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let only_manual = s.association("small", "Small", "[admission]\nprocedures = [\"manual\"]\n").await;
+        s.user(&only_manual, "mod@example.org", "Mod", "moderator").await;
+        let member = unverified(&s, "small", "m@example.org", "Emma").await;
+        let r = post_as(&s, &member, "/a/small/api/v1/verification/invitation", json!({"code": "X"})).await;
+        assert_eq!(api_error(r).await, (403, "procedure_not_offered".to_owned()));
+        let moderator = s.login("small", "mod@example.org", STAFF_PASSWORD).await;
+        // Moderators handle admission, but not roles, lists, letters or the log.
+        assert!(s.get_as(&moderator, "/a/small/api/v1/admin/verifications").await["pending"].is_array());
+        for path in ["/a/small/api/v1/admin/letters", "/a/small/api/v1/admin/audit-log", "/a/small/api/v1/admin/staff"]
+        {
+            let r = s.client.get(s.url(path)).bearer_auth(&moderator).send().await.unwrap();
+            assert_eq!(api_error(r).await, (403, "forbidden".to_owned()), "{path}");
+        }
+        let me = s.get_as(&member, "/a/small/api/v1/me").await;
+        let path = format!("/a/small/api/v1/admin/members/{}/role", me["member_id"].as_str().unwrap());
+        let r =
+            s.client.put(s.url(&path)).bearer_auth(&moderator).json(&json!({"role": "admin"})).send().await.unwrap();
+        assert_eq!(api_error(r).await.0, 403);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn staff_may_be_required_to_use_a_second_factor() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let strict = s.association("strict", "Strict", "[admission]\nsecond_factor = \"staff\"\n").await;
+        s.user(&strict, "admin@example.org", "Admin", "admin").await;
+        let admin = s.login("strict", "admin@example.org", STAFF_PASSWORD).await;
+        let r = s.client.get(s.url("/a/strict/api/v1/admin/verifications")).bearer_auth(&admin).send().await.unwrap();
+        assert_eq!(api_error(r).await, (403, "second_factor_required".to_owned()));
+        crate::accounts::enrol_totp(&s, "strict", &admin).await;
+        let admin = s.login_with_totp(&strict, "admin@example.org").await;
+        let r = s.client.get(s.url("/a/strict/api/v1/admin/verifications")).bearer_auth(&admin).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        s.stop().await;
+    }
+}
