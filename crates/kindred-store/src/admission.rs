@@ -56,7 +56,7 @@ impl Store {
             for chunk in hashes.chunks(IMPORT_CHUNK) {
                 let values: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
                 let sql = format!(
-                    "INSERT INTO member_list (association_id, import_id, entry_hash) VALUES {} \
+                    "INSERT INTO member_list (association_id, entry_hash, import_id) VALUES {} \
                      ON CONFLICT (association_id, entry_hash) DO UPDATE SET import_id = excluded.import_id",
                     values.join(", ")
                 );

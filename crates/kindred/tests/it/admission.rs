@@ -326,6 +326,7 @@ async fn letter_verification() {
         let slow = unverified(&s, "ms", "slow@example.org", "Slow").await;
         post_as(&s, &slow, "/a/ms/api/v1/verification/letter", address).await;
         s.clock.advance(chrono::Duration::days(31));
+        let slow = s.login("ms", "slow@example.org", PASSWORD).await;
         let r = post_as(&s, &slow, "/a/ms/api/v1/verification/letter/confirm", json!({"code": "AAAA-BBBB"})).await;
         assert_eq!(api_error(r).await, (409, "no_letter".to_owned()), "codes expire after 30 days");
 
@@ -367,6 +368,7 @@ async fn invitation_codes() {
         let r = post_as(&s, &lea, "/a/ms/api/v1/verification/invitation", json!({"code": codes[1]})).await;
         assert_eq!(api_error(r).await.0, 409, "an active member is not waiting");
         s.clock.advance(chrono::Duration::days(91));
+        let max = s.login("ms", "max@example.org", PASSWORD).await;
         let r = post_as(&s, &max, "/a/ms/api/v1/verification/invitation", json!({"code": codes[1]})).await;
         assert_eq!(api_error(r).await.0, 422, "invitations expire");
         s.stop().await;
