@@ -4,13 +4,15 @@
 use crate::error::CliError;
 use chrono::{Datelike, Duration};
 use kindred_domain::profile::FieldValue;
+use kindred_domain::settings::SecondFactorRule;
 use kindred_domain::settings::{AssociationSettings, CatalogEntry, Code, ProfileField};
 use kindred_domain::{
     AccountRole, AccountStatus, EmailAddress, Language, Level, MemberId, Password, Pseudonym, Visibility,
 };
-use kindred_service::accounts::AddUser;
+use kindred_service::accounts::{AddUser, CONSENT_TERMS};
 use kindred_service::association_config::{self, ConfigError};
 use kindred_service::profiles::ProfileEntry;
+use kindred_service::sessions::{Caller, SessionKind};
 use kindred_service::{Association, Kindred};
 use kindred_store::NewMember;
 use rand::rngs::StdRng;
@@ -36,9 +38,28 @@ const DEMO_LOGINS: [(&str, &str, &str); 5] = [
     ("tom@demo.kindred.invalid", "Tom aus Köln", "member"),
 ];
 
+/// People who registered and wait for the association: pseudonym, language,
+/// how they asked to be verified.
+const DEMO_WAITING: [(&str, &str, &str); 6] = [
+    ("Neu hier Sandra", "de", "manual"),
+    ("Klaas uit Delft", "nl", "letter"),
+    ("Angehörige Birgit", "de", "manual"),
+    ("Frischling Ole", "de", "none"),
+    ("Ruth from Leeds", "en", "letter"),
+    ("Marco Nachtschicht", "de", "manual"),
+];
+
+/// Entries of the demo's member list, so that verification by member
+/// number can be tried: (member number, postcode, birth date).
+pub const DEMO_MEMBER_LIST: [(&str, &str, &str); 3] =
+    [("DMSG-1001", "10115", "1970-03-02"), ("DMSG-1002", "50667", "1985-12-24"), ("DMSG-1003", "20095", "1962-07-15")];
+
 async fn create_from_example(kindred: &Kindred, slug: &str, name: &str) -> Result<Association, CliError> {
     let raw = association_config::parse_toml(MS_EXAMPLE, "examples/ms-society.toml")?;
-    let settings = association_config::build(raw, Some(name))?;
+    let mut settings = association_config::build(raw, Some(name))?;
+    // The example asks staff for a second factor; the demo's printed
+    // logins must work at once, so the demo does not.
+    settings.admission.second_factor = SecondFactorRule::None;
     let logo = association_config::check_logo(MS_LOGO.to_vec(), "branding.logo")?;
     Ok(kindred.create_association(slug, settings, Some(logo)).await?)
 }
@@ -61,6 +82,73 @@ pub async fn ensure_demo(kindred: &Kindred) -> Result<(), CliError> {
             .map_err(|e| CliError::Input(format!("demo profile: {e}")))?;
     }
     add_members(kindred, &association, DEMO_MEMBERS, "demo", 2026).await?;
+    add_staff_details(kindred, &association).await?;
+    add_waiting(kindred, &association).await?;
+    Ok(())
+}
+
+/// The professional's badge, and the member list (uploaded by the admin).
+async fn add_staff_details(kindred: &Kindred, association: &Association) -> Result<(), CliError> {
+    let failed = |e: &dyn std::fmt::Display| CliError::Input(format!("demo staff: {e}"));
+    let pseudonym = |p: &str| Pseudonym::parse(p).map_err(|e| failed(&e));
+    if let Some(doctor) = kindred.store.member_by_pseudonym(&association.id, &pseudonym("Dr. Lena Berg")?).await? {
+        let id = MemberId::from_trusted(doctor.id);
+        kindred.store.set_role(&association.id, &id, AccountRole::Professional, Some("Neurologin")).await?;
+    }
+    let admin = kindred.store.member_by_pseudonym(&association.id, &pseudonym("Vorstand Petra")?).await?;
+    let admin = admin.ok_or_else(|| failed(&"the admin is missing"))?;
+    let admin = kindred.member(association, &admin.id).await?.ok_or_else(|| failed(&"the admin is missing"))?;
+    let caller =
+        Caller { member: admin, session_id: String::new(), kind: SessionKind::Api, second_factor_pending: false };
+    let mut csv = String::from("member_number,postcode,birth_date\n");
+    for (number, postcode, birth) in DEMO_MEMBER_LIST {
+        csv.push_str(&format!("{number},{postcode},{birth}\n"));
+    }
+    kindred.import_member_list(association, &caller, &csv).await.map_err(|e| failed(&e))?;
+    Ok(())
+}
+
+/// Registrants whose e-mail is confirmed and who wait for verification:
+/// the staff's queue.
+async fn add_waiting(kindred: &Kindred, association: &Association) -> Result<(), CliError> {
+    let failed = |e: &dyn std::fmt::Display| CliError::Input(format!("demo registrants: {e}"));
+    let password = Password::parse(DEMO_PASSWORD).map_err(|e| failed(&e))?;
+    let hash = kindred.passwords.hash(&password).await.map_err(|e| failed(&e))?;
+    for (i, (pseudonym, language, procedure)) in DEMO_WAITING.into_iter().enumerate() {
+        let id = MemberId::random();
+        let at = kindred.clock.now() - Duration::hours(60 - 9 * i as i64);
+        let email = EmailAddress::parse(&format!("waiting{}@demo.kindred.invalid", i + 1)).map_err(|e| failed(&e))?;
+        let new = NewMember {
+            id: id.clone(),
+            association_id: association.id.clone(),
+            email,
+            pseudonym: Pseudonym::parse(pseudonym).map_err(|e| failed(&e))?,
+            password_hash: hash.clone(),
+            role: AccountRole::Member,
+            status: AccountStatus::EmailUnconfirmed,
+            discoverable: false,
+            created_at: at,
+        };
+        let terms = &association.settings.admission.terms_version;
+        kindred.store.register_member(&new, language, CONSENT_TERMS, terms).await?;
+        kindred.store.confirm_email(&association.id, &id, at + Duration::minutes(7)).await?;
+        let member = kindred.member(association, id.as_str()).await?.ok_or_else(|| failed(&"vanished"))?;
+        match procedure {
+            "manual" => kindred.request_manual(association, &member).await.map_err(|e| failed(&e))?,
+            "letter" => {
+                let (name, street, postcode, city) = if language == "nl" {
+                    ("Klaas Visser", "Oude Delft 12", "2611 CD", "Delft")
+                } else {
+                    ("Ruth Abbott", "12 Park Lane", "LS1 4AB", "Leeds")
+                };
+                kindred
+                    .request_letter(association, &member, name, street, postcode, city)
+                    .await
+                    .map_err(|e| failed(&e))?
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 
@@ -70,6 +158,15 @@ pub fn print_logins(bind: SocketAddr) {
     for (email, pseudonym, role) in DEMO_LOGINS {
         println!("  {role:<13} {email:<34} {pseudonym}");
     }
+    println!(
+        "Waiting for verification (same password): waiting1@ … waiting{}@demo.kindred.invalid",
+        DEMO_WAITING.len()
+    );
+    println!("Member list entries to verify with (number, postcode, birth date):");
+    for (number, postcode, birth) in DEMO_MEMBER_LIST {
+        println!("  {number}  {postcode}  {birth}");
+    }
+    println!("Mail is written to the outbox folder in the data directory.");
 }
 
 const FIRST: [&str; 24] = [
