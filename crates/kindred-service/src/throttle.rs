@@ -15,14 +15,15 @@ pub struct Rule {
 
 /// Failed sign-ins per account (by e-mail key, whether or not it exists).
 pub const LOGIN_PER_ACCOUNT: Rule = Rule { bucket: "login-account", limit: 10, window: Duration::minutes(15) };
-/// Failed sign-ins per client address.
-pub const LOGIN_PER_ADDRESS: Rule = Rule { bucket: "login-address", limit: 50, window: Duration::minutes(15) };
-/// Registrations per client address.
-pub const REGISTER_PER_ADDRESS: Rule = Rule { bucket: "register-address", limit: 20, window: Duration::hours(1) };
+/// Failed sign-ins per client address. Generous: a self-help group may sit
+/// together behind one venue's Wi-Fi.
+pub const LOGIN_PER_ADDRESS: Rule = Rule { bucket: "login-address", limit: 100, window: Duration::minutes(15) };
+/// Registrations per client address (again: a group registering together).
+pub const REGISTER_PER_ADDRESS: Rule = Rule { bucket: "register-address", limit: 100, window: Duration::hours(1) };
 /// Password-reset mails per account; more requests answer alike but send nothing.
 pub const RESET_PER_ACCOUNT: Rule = Rule { bucket: "reset-account", limit: 3, window: Duration::hours(1) };
 /// Password-reset requests per client address.
-pub const RESET_PER_ADDRESS: Rule = Rule { bucket: "reset-address", limit: 20, window: Duration::hours(1) };
+pub const RESET_PER_ADDRESS: Rule = Rule { bucket: "reset-address", limit: 50, window: Duration::hours(1) };
 /// Member-number attempts per member.
 pub const MEMBER_NUMBER: Rule = Rule { bucket: "member-number", limit: 5, window: Duration::hours(24) };
 /// Invitation-code attempts per member.

@@ -109,7 +109,6 @@ pub struct Authenticated {
     pub caller: Caller,
     /// The bearer token or session cookie used.
     pub token: String,
-    pub client: Client,
 }
 
 impl FromRequestParts<AppState> for Authenticated {
@@ -140,21 +139,7 @@ impl FromRequestParts<AppState> for Authenticated {
                 ));
             }
         }
-        let client = client(parts);
-        Ok(Self { tenant, caller, token, client })
-    }
-}
-
-/// An active, verified member: every community endpoint takes this.
-pub struct Community(pub Authenticated);
-
-impl FromRequestParts<AppState> for Community {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let auth = Authenticated::from_request_parts(parts, state).await?;
-        state.kindred.community_access(&auth.tenant.association, &auth.caller).map_err(denied)?;
-        Ok(Self(auth))
+        Ok(Self { tenant, caller, token })
     }
 }
 
