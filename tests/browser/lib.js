@@ -418,3 +418,80 @@ export async function focusIndicatorOfActive(page) {
     };
   });
 }
+
+// ---------------------------------------------------------------- accounts
+
+/** The password of every demo account (crates/kindred/src/demo.rs). */
+export const DEMO_PASSWORD = 'kindred-demo-2026';
+
+/** Demo logins used by the account tests. */
+export const DEMO_ADMIN = 'admin@demo.kindred.invalid';
+export const DEMO_MEMBER = 'mira@demo.kindred.invalid';
+export const DEMO_MEMBER_2 = 'tom@demo.kindred.invalid';
+
+/** Structure and axe-core problems of the page as it is now (empty = pass). */
+export async function pageProblems(page, requested = null) {
+  return [...(await structureProblems(page, requested)), ...(await axe(page))];
+}
+
+/**
+ * Signs in with the sign-in form (mouse and typing; works without
+ * JavaScript). Returns the final navigation response.
+ */
+export async function signIn(page, email, password = DEMO_PASSWORD) {
+  await visit(page, url('/a/demo/sign-in'));
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button[type="submit"]').first().click(),
+  ]);
+  return response;
+}
+
+/** Presses Tab until `selector` has focus; false after `max` presses. */
+export async function tabTo(page, selector, max = 60) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+  }
+  return false;
+}
+
+/** Describes the focused element, for messages. */
+export async function describeFocus(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'nothing (body)';
+    const name = el.getAttribute('name') || el.getAttribute('href') || el.id || '';
+    return `<${el.tagName.toLowerCase()} ${name}>${(el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40)}`;
+  });
+}
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.toUpperCase().replace(/[^A-Z2-7]/g, '');
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of clean) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The TOTP code (RFC 6238: SHA-1, 6 digits, 30 s) of a base32 secret at `unixSeconds`. */
+export async function totp(secret, unixSeconds = Date.now() / 1000) {
+  const { createHmac } = await import('node:crypto');
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, '0');
+}

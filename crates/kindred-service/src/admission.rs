@@ -95,7 +95,7 @@ impl Kindred {
         if caller.member.status != AccountStatus::Active {
             return Err(Denied::NotVerified);
         }
-        if self.second_factor_required(association, caller) && !caller.member.has_totp {
+        if self.second_factor_required(association, caller) && !caller.member.has_second_factor() {
             return Err(Denied::SecondFactorRequired);
         }
         Ok(())

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod letter_pdf;
 pub mod mail;
 mod notices;
+pub mod passkeys;
 pub mod passwords;
 pub mod profiles;
 pub mod second_factor;

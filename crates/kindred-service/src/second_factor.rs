@@ -1,5 +1,7 @@
 //! service::second_factor — TOTP with recovery codes. The TOTP secret is
 //! sealed like a health field; recovery codes are kept as keyed hashes.
+//! Passkeys, the other second factor, are in `service::passkeys`; recovery
+//! codes stand in for either.
 
 use crate::crypto::CryptoError;
 use crate::sessions::Caller;
@@ -90,13 +92,15 @@ impl Kindred {
         code: &str,
     ) -> Result<bool, SecondFactorError> {
         let state = self.store.totp_state(&association.id, member).await?;
-        let Some(sealed) = state.totp_secret else { return Ok(false) };
-        let key = self.keys.association(&association.id)?;
-        let bytes = key.open(member, TOTP_FIELD, &sealed)?;
-        let secret = TotpSecret::from_bytes(&bytes).ok_or(CryptoError::Damaged("totp secret length"))?;
-        let now = self.clock.now().timestamp();
-        if let Some(step) = secret.verify(code, now, state.totp_last_step) {
-            return Ok(self.store.use_totp_step(&association.id, member, step).await?);
+        // Without an app (a member with passkeys only), recovery codes still count.
+        if let Some(sealed) = state.totp_secret {
+            let key = self.keys.association(&association.id)?;
+            let bytes = key.open(member, TOTP_FIELD, &sealed)?;
+            let secret = TotpSecret::from_bytes(&bytes).ok_or(CryptoError::Damaged("totp secret length"))?;
+            let now = self.clock.now().timestamp();
+            if let Some(step) = secret.verify(code, now, state.totp_last_step) {
+                return Ok(self.store.use_totp_step(&association.id, member, step).await?);
+            }
         }
         if let Some(recovery) = OneTimeCode::parse(code, RECOVERY_CODE_LEN) {
             let hash = self.recovery_hash(association, &recovery)?;
@@ -168,12 +172,21 @@ impl Kindred {
         let bytes = key.open(member, TOTP_FIELD, &sealed)?;
         let secret = TotpSecret::from_bytes(&bytes).ok_or(CryptoError::Damaged("totp secret length"))?;
         let step = secret.verify(code, self.clock.now().timestamp(), None).ok_or(SecondFactorError::InvalidCode)?;
-        let codes: Vec<OneTimeCode> = (0..RECOVERY_CODES).map(|_| OneTimeCode::generate(RECOVERY_CODE_LEN)).collect();
-        let hashes = codes.iter().map(|c| self.recovery_hash(association, c)).collect::<Result<Vec<_>, _>>()?;
+        let (codes, hashes) = self.new_recovery_codes(association)?;
         // The secret is re-sealed unchanged: pending and active share field binding.
         self.store.activate_totp(&association.id, member, &sealed, step, &hashes).await?;
         let _ = self.clear_throttle(association, throttle::SECOND_FACTOR, member.as_str()).await;
-        Ok(codes.iter().map(OneTimeCode::display).collect())
+        Ok(codes)
+    }
+
+    /// A fresh set of recovery codes: as shown to the member, and as stored.
+    pub(crate) fn new_recovery_codes(
+        &self,
+        association: &Association,
+    ) -> Result<(Vec<String>, Vec<String>), CryptoError> {
+        let codes: Vec<OneTimeCode> = (0..RECOVERY_CODES).map(|_| OneTimeCode::generate(RECOVERY_CODE_LEN)).collect();
+        let hashes = codes.iter().map(|c| self.recovery_hash(association, c)).collect::<Result<Vec<_>, _>>()?;
+        Ok((codes.iter().map(OneTimeCode::display).collect(), hashes))
     }
 
     pub async fn remove_totp(&self, association: &Association, member: &MemberId) -> Result<(), StoreError> {

@@ -35,6 +35,8 @@ pub struct Member {
     pub badge: Option<String>,
     pub language: Option<String>,
     pub has_totp: bool,
+    /// At least one passkey is registered.
+    pub has_passkey: bool,
 }
 
 impl Member {
@@ -50,7 +52,13 @@ impl Member {
             badge: record.badge,
             language: record.language,
             has_totp: record.has_totp,
+            has_passkey: record.has_passkey,
         })
+    }
+
+    /// An authenticator app or a passkey: either completes a sign-in.
+    pub fn has_second_factor(&self) -> bool {
+        self.has_totp || self.has_passkey
     }
 
     pub fn is_staff(&self) -> bool {
@@ -229,7 +237,10 @@ impl Kindred {
         }
         let member_id = MemberId::from_trusted(credentials.id);
         let mut second_factor_pending = false;
-        if credentials.has_totp {
+        // A page session with a second factor continues on the second-factor
+        // page (code or passkey); the API takes a TOTP or recovery code here,
+        // so an account with passkeys only signs in to the API with a recovery code.
+        if credentials.has_totp || credentials.has_passkey {
             match login.second_factor.map(str::trim).filter(|c| !c.is_empty()) {
                 Some(code) => match self.check_second_factor(association, &member_id, code).await? {
                     SecondFactorCheck::Accepted => {}

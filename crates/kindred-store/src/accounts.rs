@@ -355,6 +355,8 @@ impl Store {
         })
     }
 
+    /// Removes the authenticator app, and the recovery codes unless a
+    /// passkey remains (they stand in for it too).
     pub async fn remove_totp(&self, association: &AssociationId, member: &MemberId) -> Result<(), StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -366,11 +368,14 @@ impl Store {
             .bind(member.as_str())
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE association_id = $1 AND member_id = $2")
-                .bind(association.as_str())
-                .bind(member.as_str())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM recovery_codes WHERE association_id = $1 AND member_id = $2 \
+                 AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.association_id = $1 AND p.member_id = $2)",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok(())
         })

@@ -14,6 +14,7 @@ mod audit;
 mod connect;
 mod error;
 mod members;
+mod passkeys;
 mod profiles;
 mod sessions;
 
@@ -25,6 +26,7 @@ pub use audit::{AuditRecord, NewAuditEntry};
 pub use connect::Backend;
 pub use error::{Conflict, StoreError};
 pub use members::{Credentials, MemberRecord, NewMember};
+pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
 

@@ -28,14 +28,18 @@ pub struct MemberRecord {
     pub badge: Option<String>,
     pub language: Option<String>,
     pub has_totp: bool,
+    /// At least one passkey is registered.
+    pub has_passkey: bool,
     pub created_at: DateTime<Utc>,
 }
 
 /// The columns of a [`MemberRecord`] from `members` (unqualified, and as `m`).
 pub(crate) const MEMBER_COLUMNS: &str = "id, association_id, email, pseudonym, role, status, discoverable, badge, \
-     language, (totp_secret IS NOT NULL) AS has_totp, created_at";
+     language, (totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
+     WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at";
 pub(crate) const MEMBER_COLUMNS_M: &str = "m.id, m.association_id, m.email, m.pseudonym, m.role, m.status, \
-     m.discoverable, m.badge, m.language, (m.totp_secret IS NOT NULL) AS has_totp, m.created_at";
+     m.discoverable, m.badge, m.language, (m.totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
+     WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at";
 
 /// What sign-in needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -45,6 +49,7 @@ pub struct Credentials {
     pub status: String,
     pub role: String,
     pub has_totp: bool,
+    pub has_passkey: bool,
 }
 
 pub(crate) const INSERT_MEMBER: &str = "INSERT INTO members \
@@ -107,7 +112,9 @@ impl Store {
     ) -> Result<Option<Credentials>, StoreError> {
         let row = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, password_hash, status, role, (totp_secret IS NOT NULL) AS has_totp FROM members \
+                "SELECT id, password_hash, status, role, (totp_secret IS NOT NULL) AS has_totp, \
+                 EXISTS (SELECT 1 FROM passkeys p WHERE p.association_id = members.association_id \
+                 AND p.member_id = members.id) AS has_passkey FROM members \
                  WHERE association_id = $1 AND email_key = $2",
             )
             .bind(association.as_str())

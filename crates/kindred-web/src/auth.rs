@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use kindred_service::admission::{Denied, StaffPower};
-use kindred_service::sessions::{constant_time_eq, csrf_token, Caller, Client};
+use kindred_service::sessions::{constant_time_eq, csrf_token, Caller, Client, SessionKind};
 use std::net::SocketAddr;
 
 /// The session cookie of an association: one per association, so that one
@@ -169,6 +169,44 @@ impl FromRequestParts<AppState> for Admin {
             .staff_access(&auth.tenant.association, &auth.caller, StaffPower::Administration)
             .map_err(denied)?;
         Ok(Self(auth))
+    }
+}
+
+/// A page session by its cookie, including one whose password was right
+/// and whose second factor is still to come (which [`Authenticated`]
+/// refuses): for finishing a sign-in with a passkey. Never a bearer token;
+/// the CSRF header is required on unsafe methods.
+pub struct CookieSession {
+    pub tenant: Tenant,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for CookieSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiTenant(tenant) = ApiTenant::from_request_parts(parts, state).await?;
+        let token = cookie(&parts.headers, &cookie_name(&tenant)).filter(|t| !t.is_empty()).ok_or_else(unauthorized)?;
+        let caller = state
+            .kindred
+            .authenticate(&tenant.association, &token)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(unauthorized)?;
+        if caller.kind != SessionKind::Web {
+            return Err(unauthorized());
+        }
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(given, &csrf_token(&token)) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "The X-CSRF-Token header is missing or wrong.",
+                ));
+            }
+        }
+        Ok(Self { tenant, caller })
     }
 }
 

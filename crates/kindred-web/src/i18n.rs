@@ -42,6 +42,11 @@ pub fn text(language: Language, key: &str, args: &[(&str, FluentValue<'static>)]
     LOCALES.lookup_with_args(identifier(language), key, &args)
 }
 
+/// The text of `key` in `language`, or `None` if there is no such message.
+pub fn try_text(language: Language, key: &str) -> Option<String> {
+    LOCALES.try_lookup(identifier(language), key)
+}
+
 fn offered(association: Option<&Association>) -> &[Language] {
     match association {
         Some(a) => &a.settings.languages,
@@ -85,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 2] = [
+    const FILES: [[&str; 3]; 3] = [
         [
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/de/main.ftl"),
@@ -95,6 +100,11 @@ mod tests {
             include_str!("../locales/en/accounts.ftl"),
             include_str!("../locales/de/accounts.ftl"),
             include_str!("../locales/nl/accounts.ftl"),
+        ],
+        [
+            include_str!("../locales/en/passkeys.ftl"),
+            include_str!("../locales/de/passkeys.ftl"),
+            include_str!("../locales/nl/passkeys.ftl"),
         ],
     ];
 
@@ -118,10 +128,7 @@ mod tests {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(language);
             let count = std::fs::read_dir(&dir)
                 .map(|entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .filter(|e| e.path().extension().is_some_and(|x| x == "ftl"))
-                        .count()
+                    entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "ftl")).count()
                 })
                 .unwrap_or(0);
             assert_eq!(count, FILES.len(), "{language}: every .ftl file must be listed in FILES");

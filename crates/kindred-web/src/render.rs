@@ -13,13 +13,39 @@ pub struct Templates {
 }
 
 /// Every template, embedded at build time.
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 26] = [
     ("base.html", include_str!("../templates/base.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("privacy.html", include_str!("../templates/privacy.html")),
     ("accessibility.html", include_str!("../templates/accessibility.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("forms.html", include_str!("../templates/forms.html")),
+    ("account/message.html", include_str!("../templates/account/message.html")),
+    ("account/register.html", include_str!("../templates/account/register.html")),
+    ("account/confirm_email.html", include_str!("../templates/account/confirm_email.html")),
+    ("account/sign_in.html", include_str!("../templates/account/sign_in.html")),
+    ("account/second_factor.html", include_str!("../templates/account/second_factor.html")),
+    ("account/forgot.html", include_str!("../templates/account/forgot.html")),
+    ("account/reset.html", include_str!("../templates/account/reset.html")),
+    ("account/account.html", include_str!("../templates/account/account.html")),
+    ("account/sessions.html", include_str!("../templates/account/sessions.html")),
+    ("account/password.html", include_str!("../templates/account/password.html")),
+    ("account/two_factor.html", include_str!("../templates/account/two_factor.html")),
+    ("account/recovery_codes.html", include_str!("../templates/account/recovery_codes.html")),
+    ("staff/index.html", include_str!("../templates/staff/index.html")),
+    ("staff/verifications.html", include_str!("../templates/staff/verifications.html")),
+    ("staff/member_list.html", include_str!("../templates/staff/member_list.html")),
+    ("staff/letters.html", include_str!("../templates/staff/letters.html")),
+    ("staff/invitations.html", include_str!("../templates/staff/invitations.html")),
+    ("staff/roles.html", include_str!("../templates/staff/roles.html")),
+    ("staff/audit_log.html", include_str!("../templates/staff/audit_log.html")),
+];
+
+/// The passkey pages' templates (`pages::passkeys`).
+const PASSKEY_TEMPLATES: [(&str, &str); 2] = [
+    ("account/passkeys.html", include_str!("../templates/account/passkeys.html")),
+    ("account/passkey_sign_in.html", include_str!("../templates/account/passkey_sign_in.html")),
 ];
 
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
@@ -45,6 +71,9 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         for (name, source) in TEMPLATES {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in PASSKEY_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);

@@ -188,7 +188,8 @@ pub struct LoginRequest {
     email: String,
     password: String,
     /// The current code of the authenticator app, or a recovery code, when
-    /// the account has a second factor.
+    /// the account has a second factor. An account with passkeys only signs
+    /// in to the API with a recovery code (passkeys work on the pages).
     #[serde(default)]
     totp_code: Option<String>,
 }
@@ -225,7 +226,10 @@ pub(crate) fn login_error(error: LoginError) -> ApiError {
 
 /// Signs in and returns a bearer token. Unknown e-mail addresses and wrong
 /// passwords get the same answer; failed attempts are throttled per
-/// account and per client address.
+/// account and per client address. An account with a second factor also
+/// needs `totp_code`: a code of the authenticator app or a recovery code.
+/// Passkeys are for the pages; an account with passkeys only gives a
+/// recovery code here.
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -534,7 +538,8 @@ pub struct PasswordConfirmRequest {
     password: String,
 }
 
-/// Removes the authenticator app and recovery codes; needs the password.
+/// Removes the authenticator app, and the recovery codes unless a passkey
+/// remains; needs the password.
 #[utoipa::path(
     post,
     path = "/me/two-factor/totp/remove",
@@ -569,8 +574,12 @@ pub struct MeResponse {
     /// A professional's badge, e.g. "Neurologist".
     #[serde(skip_serializing_if = "Option::is_none")]
     badge: Option<String>,
-    /// Whether an authenticator app is set up.
+    /// Whether a second factor is set up: an authenticator app or a passkey.
     second_factor: bool,
+    /// Whether an authenticator app is set up.
+    totp: bool,
+    /// Whether at least one passkey is registered (see /me/passkeys).
+    passkey: bool,
     /// The member's own profile fields by code: text, year, code or list of codes.
     profile: BTreeMap<String, serde_json::Value>,
     /// Per field: a level 1..4 or "private".
@@ -619,7 +628,9 @@ pub async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Js
         status: member.status.as_str(),
         role: member.role.as_str(),
         badge: member.badge,
-        second_factor: member.has_totp,
+        second_factor: member.has_totp || member.has_passkey,
+        totp: member.has_totp,
+        passkey: member.has_passkey,
         profile,
         visibility,
         discoverable: member.discoverable,

@@ -4,6 +4,7 @@
 mod admission;
 mod auth;
 mod catalog;
+mod passkeys;
 mod staff;
 
 use crate::state::AppState;
@@ -75,6 +76,12 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::totp_start))
         .routes(routes!(auth::totp_confirm))
         .routes(routes!(auth::totp_remove))
+        .routes(routes!(passkeys::register_start))
+        .routes(routes!(passkeys::register_finish))
+        .routes(routes!(passkeys::list))
+        .routes(routes!(passkeys::remove))
+        .routes(routes!(passkeys::sign_in_start))
+        .routes(routes!(passkeys::sign_in_finish))
         .routes(routes!(admission::overview))
         .routes(routes!(admission::member_number))
         .routes(routes!(admission::letter))

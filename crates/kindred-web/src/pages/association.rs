@@ -2,6 +2,8 @@
 //! and its branding (logo, colours).
 
 use super::layout::{render, Layout, Section};
+use super::session::{same_origin, PageSession};
+use crate::auth;
 use crate::errors::PageError;
 use crate::i18n;
 use crate::state::AppState;
@@ -11,14 +13,20 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use kindred_domain::{Language, Level};
+use kindred_service::sessions::Client;
 use serde::Serialize;
 
 /// What every association page starts from: the association, the page's
-/// language, and an explicit language choice to keep in links.
+/// language, an explicit language choice to keep in links, and who is
+/// signed in.
 pub struct AssociationPage {
-    tenant: Tenant,
-    language: Language,
-    explicit: Option<Language>,
+    pub(super) tenant: Tenant,
+    pub(super) language: Language,
+    pub(super) explicit: Option<Language>,
+    pub(super) session: PageSession,
+    pub(super) client: Client,
+    /// Whether the request may be a form post from our own pages ([`same_origin`]).
+    pub(super) same_origin: bool,
 }
 
 impl FromRequestParts<AppState> for AssociationPage {
@@ -26,17 +34,31 @@ impl FromRequestParts<AppState> for AssociationPage {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let PageTenant(tenant) = PageTenant::from_request_parts(parts, state).await?;
+        let session = PageSession::load(parts, state, &tenant).await?;
         let query = parts.uri.query();
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-        let language = i18n::choose(Some(&tenant.association), query, accept);
         let explicit = i18n::explicit(Some(&tenant.association), query);
-        Ok(Self { tenant, language, explicit })
+        // A signed-in member's own choice comes after an explicit ?lang=.
+        let own = session
+            .caller()
+            .and_then(|c| c.member.language.as_deref())
+            .and_then(Language::parse)
+            .filter(|l| tenant.association.settings.languages.contains(l));
+        let language = match (explicit, own) {
+            (None, Some(own)) => own,
+            _ => i18n::choose(Some(&tenant.association), query, accept),
+        };
+        let client = auth::client(parts);
+        let authority = parts.uri.authority().map(|a| a.as_str());
+        let same_origin = same_origin(&parts.headers, authority, &state.kindred.public_url);
+        Ok(Self { tenant, language, explicit, session, client, same_origin })
     }
 }
 
 impl AssociationPage {
-    fn layout(&self, path: &str, section: Section) -> Layout {
+    pub(super) fn layout(&self, path: &str, section: Section) -> Layout {
         Layout::new(Some(&self.tenant.association), &self.tenant.base, self.language, path, section)
+            .with_session(&self.session)
             .keeping(self.explicit)
     }
 }

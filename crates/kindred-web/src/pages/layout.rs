@@ -1,5 +1,6 @@
 //! What every page shares: the layout's context, and rendering.
 
+use super::session::PageSession;
 use crate::i18n;
 use crate::state::AppState;
 use axum::http::{header, StatusCode};
@@ -38,14 +39,33 @@ pub struct Layout {
     /// `?lang=xx` when the visitor chose a language explicitly, so that
     /// the choice survives navigation without a cookie; else empty.
     keep: String,
+    /// The signed-in member, for the header's sign-out button.
+    account: Option<AccountNav>,
+    #[serde(skip)]
+    language: Language,
+    #[serde(skip)]
+    section: Section,
+}
+
+/// The header's view of a signed-in member.
+#[derive(Serialize)]
+struct AccountNav {
+    pseudonym: String,
+    /// The CSRF token of the session, for the sign-out form.
+    csrf: String,
 }
 
 /// Which entry of the main navigation a page is.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub enum Section {
     Home,
     Privacy,
     Accessibility,
+    SignIn,
+    Register,
+    Account,
+    Staff,
+    #[default]
     None,
 }
 
@@ -96,7 +116,40 @@ impl Layout {
             languages,
             nav,
             keep: String::new(),
+            account: None,
+            language,
+            section,
         }
+    }
+
+    /// Adds the account entries to the navigation: sign in and register
+    /// when signed out; the account, staff work (for staff) and a sign-out
+    /// button when signed in. Call before [`Layout::keeping`].
+    pub fn with_session(mut self, session: &PageSession) -> Self {
+        if !self.has_brand {
+            return self;
+        }
+        let entries: Vec<(Section, &str, &str)> = match session.caller() {
+            Some(caller) => {
+                self.account = Some(AccountNav { pseudonym: caller.member.pseudonym.clone(), csrf: session.csrf() });
+                let mut entries = vec![(Section::Account, "/account", "nav-account")];
+                if caller.member.is_staff() {
+                    entries.push((Section::Staff, "/staff", "nav-staff"));
+                }
+                entries
+            }
+            None => {
+                vec![(Section::SignIn, "/sign-in", "nav-sign-in"), (Section::Register, "/register", "nav-register")]
+            }
+        };
+        for (section, path, key) in entries {
+            self.nav.push(NavItem {
+                href: format!("{}{path}", self.base),
+                label: i18n::text(self.language, key, &[]),
+                current: section == self.section,
+            });
+        }
+        self
     }
 
     /// Keeps an explicit `?lang=` choice in the site's own links.
@@ -124,6 +177,15 @@ pub fn render(state: &AppState, template: &str, layout: Layout, page: Value) -> 
     }
 }
 
+/// [`render`] with another status than 200 (a failed render stays a 500).
+pub fn render_status(state: &AppState, status: StatusCode, template: &str, layout: Layout, page: Value) -> Response {
+    let mut response = render(state, template, layout, page);
+    if response.status().is_success() {
+        *response.status_mut() = status;
+    }
+    response
+}
+
 const FALLBACK_500: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>\
 <body><main><h1>Something went wrong</h1><p>Please try again later.</p></main></body></html>";
 
@@ -136,6 +198,7 @@ pub fn error_page(
     status: StatusCode,
 ) -> Response {
     let kind = match status.as_u16() {
+        403 => "forbidden",
         404 => "not-found",
         405 => "method-not-allowed",
         408 => "timeout",

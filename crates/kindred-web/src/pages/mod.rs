@@ -1,14 +1,19 @@
 //! The server-rendered pages. Each page builds its view from service calls
 //! and renders one template inside `base.html`.
 
+mod account;
 mod association;
 mod layout;
+mod passkeys;
 mod root;
+mod session;
+mod staff;
 
 pub use layout::error_page;
+pub use session::PageSession;
 
 use crate::state::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
@@ -20,4 +25,44 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/accessibility", get(association::accessibility))
         .route("/a/{slug}/logo", get(association::logo))
         .route("/a/{slug}/brand.css", get(association::brand_css))
+        // Accounts: register, confirm, sign in and out, passwords.
+        .route("/a/{slug}/register", get(account::register_form).post(account::register))
+        .route("/a/{slug}/register/sent", get(account::register_sent))
+        .route("/a/{slug}/confirm-email", get(account::confirm_email_form).post(account::confirm_email))
+        .route("/a/{slug}/confirm-email/done", get(account::email_confirmed))
+        .route("/a/{slug}/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route("/a/{slug}/sign-in/second-factor", get(account::second_factor_form).post(account::second_factor))
+        .route("/a/{slug}/sign-out", post(account::sign_out))
+        .route("/a/{slug}/forgot-password", get(account::forgot_form).post(account::forgot))
+        .route("/a/{slug}/forgot-password/sent", get(account::forgot_sent))
+        .route("/a/{slug}/reset-password", get(account::reset_form).post(account::reset))
+        // The member's own account and admission step 2.
+        .route("/a/{slug}/account", get(account::account))
+        .route("/a/{slug}/account/resend-confirmation", post(account::resend_confirmation))
+        .route("/a/{slug}/account/verify/member-number", post(account::verify_member_number))
+        .route("/a/{slug}/account/verify/letter", post(account::verify_letter))
+        .route("/a/{slug}/account/verify/letter-code", post(account::verify_letter_code))
+        .route("/a/{slug}/account/verify/invitation", post(account::verify_invitation))
+        .route("/a/{slug}/account/verify/manual", post(account::verify_manual))
+        .route("/a/{slug}/account/sessions", get(account::sessions))
+        .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
+        .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
+        .route("/a/{slug}/account/two-factor", get(account::two_factor))
+        .route("/a/{slug}/account/two-factor/start", post(account::two_factor_start))
+        .route("/a/{slug}/account/two-factor/confirm", post(account::two_factor_confirm))
+        .route("/a/{slug}/account/two-factor/remove", post(account::two_factor_remove))
+        // Passkeys (pages::passkeys).
+        .route("/a/{slug}/account/passkeys", get(passkeys::passkeys))
+        .route("/a/{slug}/account/passkeys/{id}/remove", post(passkeys::remove))
+        // The association's staff.
+        .route("/a/{slug}/staff", get(staff::index))
+        .route("/a/{slug}/staff/verifications", get(staff::verifications))
+        .route("/a/{slug}/staff/members/{id}/approve", post(staff::approve))
+        .route("/a/{slug}/staff/members/{id}/role", post(staff::set_role))
+        .route("/a/{slug}/staff/member-list", get(staff::member_list_form).post(staff::member_list))
+        .route("/a/{slug}/staff/letters", get(staff::letters))
+        .route("/a/{slug}/staff/letters.pdf", get(staff::letters_pdf))
+        .route("/a/{slug}/staff/invitations", get(staff::invitations_form).post(staff::invitations))
+        .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
+        .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
 }

@@ -78,6 +78,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(db: Db) -> TestServer {
+        Self::start_with(db, FileConfig::default()).await
+    }
+
+    /// [`TestServer::start`] with settings of a deployment configuration
+    /// file, e.g. `server.public_url`.
+    pub async fn start_with(db: Db, file: FileConfig) -> TestServer {
         let dir = temp_dir();
         let (url, pg_name) = fresh_database(db, &dir).await;
         let overrides = Overrides {
@@ -86,7 +92,7 @@ impl TestServer {
             bind: Some("127.0.0.1:0".into()),
             master_key: None,
         };
-        let settings = Settings::resolve(overrides, FileConfig::default()).expect("settings");
+        let settings = Settings::resolve(overrides, file).expect("settings");
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("time")));
         let kindred = server::open_with_clock(&settings, clock.clone()).await.expect("open");
         let running = server::spawn(kindred.clone(), settings.limits.clone(), settings.bind).await.expect("spawn");

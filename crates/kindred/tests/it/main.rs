@@ -14,6 +14,8 @@ mod cli;
 mod harness;
 mod http_baseline;
 mod pages;
+mod passkeys;
 mod profiles;
 mod storage;
 mod tenants;
+mod web_sessions;

@@ -1,0 +1,367 @@
+# Accounts, admission and staff pages. Plain, warm words: many readers live
+# with a chronic illness, or care for someone who does.
+
+nav-sign-in = Sign in
+nav-register = Register
+nav-account = My account
+nav-staff = Staff
+nav-sign-out = Sign out
+
+error-forbidden-title = Not allowed
+error-forbidden-text = You may not open this page.
+
+## Forms
+
+form-problems-title = Please check the following
+form-error-prefix = Error:
+form-error-title-prefix = Error:
+form-all-needed = Please fill in every field.
+
+field-email = E-mail address
+field-pseudonym = Pseudonym
+field-password = Password
+field-new-password = New password
+field-current-password = Current password
+field-code = Code
+field-app-code = Code from the app
+field-member-number = Membership number
+field-postcode = Postcode
+field-birth-date = Date of birth
+field-full-name = Full name
+field-street = Street and house number
+field-city = Town or city
+field-letter-code = Code from the letter
+field-invitation-code = Invitation code
+
+password-rules = At least 10 characters. There are no other rules: a sentence you can easily remember is a good choice.
+birth-date-hint = For example 17.03.1968 or 1968-03-17.
+
+problem-email-invalid = Please enter an e-mail address like name@example.org.
+problem-password-too-short = The password needs at least 10 characters.
+problem-password-too-long = The password can have at most 1024 characters.
+problem-password-common = This password is one of the most common ones and easy to guess. Please choose another one.
+problem-pseudonym-length = The pseudonym needs 3 to 40 characters.
+problem-pseudonym-characters = The pseudonym may only contain letters, digits, spaces and the signs . _ -
+problem-pseudonym-taken = Someone here already uses this pseudonym. Please choose another one.
+problem-terms-not-accepted = Please agree to the terms of use and the privacy notice. Without your agreement we cannot create an account.
+problem-password-wrong = This is not your current password.
+problem-code-wrong = This code is not right, or it was already used. Please check it and try again.
+
+refused-title = This form could not be sent
+refused-text = For your safety, we only accept forms that come from this site and from the session in which they were shown.
+refused-hint = Perhaps the page was open for a long time, or you signed out in another window. Please go back, reload the page and try again.
+
+wait-title = Please wait a little
+wait-text = There were too many attempts in a short time. To protect your account, we have paused this for now.
+wait-minutes = Please try again in { $minutes ->
+        [one] one minute
+       *[other] { $minutes } minutes
+    }.
+wait-hours = Please try again in { $hours } hours.
+
+## Registration and e-mail
+
+check-mail-title = Please check your mail
+check-mail-spam = If nothing arrives, please also look in your spam folder.
+register-sent-text = If this address can be used for a new account, you will get a mail with a link within a few minutes.
+register-sent-next = Open the link to confirm your address. After that you can sign in and choose how the association verifies you.
+
+register-title = Create an account
+register-intro = Step 1 of 2: create your account. After that, the association checks that you may take part (step 2).
+register-email-hint = We send you a link to confirm it. Other members never see your address.
+register-pseudonym-hint = The name others see here. Choose one that does not give away who you are. 3 to 40 characters: letters, digits, spaces and . _ -
+register-terms-legend = Terms of use and privacy
+register-terms-hint = Version { $version } of the terms of use and the privacy notice applies.
+register-privacy-link = Read how your privacy works
+register-terms-label = I agree to the association's terms of use and privacy notice.
+register-submit = Create account
+register-have-account = Do you already have an account?
+
+bad-link-title = This link does not work
+bad-link-text = The link is incomplete, has expired or was already used.
+bad-link-confirm-next = You can ask for a new link: sign in, and on your account page press "Send the link again".
+bad-link-reset-next = Please ask for a new link to choose your password. It works for one hour.
+bad-link-sign-in = Sign in
+bad-link-new-reset = Ask for a new link
+
+confirm-title = Confirm your e-mail address
+confirm-intro = Please press the button to confirm that this e-mail address is yours.
+confirm-submit = Confirm my e-mail address
+confirm-why = We ask you to press a button so that programs which check links in mails cannot confirm the address in your name.
+confirmed-title = Thank you, your address is confirmed
+confirmed-text = Your e-mail address is confirmed.
+confirmed-next = Next step: sign in and choose how the association can verify you.
+confirmed-sign-in = Sign in
+confirmed-to-account = Go to your account
+
+## Signing in
+
+sign-in-title = Sign in
+sign-in-submit = Sign in
+sign-in-forgot = Forgot your password?
+sign-in-new = New here?
+sign-in-wrong = The e-mail address or the password is wrong.
+sign-in-suspended = This account is suspended. If you think this is a mistake, please contact the association.
+
+second-factor-title = One more step: your code
+second-factor-intro = Your account is protected with a second step. Please enter the code your authenticator app shows, or one of your recovery codes, or use a passkey.
+second-factor-hint = 6 digits from the app. If you do not have your phone at hand, enter one of your recovery codes instead.
+second-factor-submit = Continue
+second-factor-cancel = Cancel and sign out
+
+forgot-title = Forgot your password?
+forgot-intro = Enter the e-mail address of your account. We will send you a link to choose a new password.
+forgot-submit = Send link
+forgot-back = Back to signing in
+forgot-sent-text = If there is an account with this address, you will get a mail with a link within a few minutes.
+forgot-sent-next = The link works for one hour.
+
+reset-title = Choose a new password
+reset-intro = After saving, you are signed out everywhere. Then you can sign in with your new password.
+reset-submit = Save new password
+
+## Notices after an action
+
+notice-signed-out = You are signed out. See you soon!
+notice-password-reset = Your new password is set. Please sign in with it.
+notice-confirmation-sent = We sent you a new link. Please check your mail.
+notice-verified = Welcome! Your account is verified.
+notice-letter-requested = Thank you. The association will send you a letter with a code. This can take a few days.
+notice-manual-requested = Thank you. Someone from the association will look at your request.
+notice-password-changed = Your password is changed. Your other sessions have ended.
+notice-session-ended = The session has ended.
+notice-two-factor-removed = The authenticator app is removed. Signing in now needs only your password.
+notice-approved = The member is verified now and gets a mail.
+notice-already-done = This was already done in the meantime. Here is how things stand now.
+notice-role-changed = The role is changed.
+notice-imported = The member list is imported: { $count ->
+        [one] one entry
+       *[other] { $count } entries
+    }.
+
+## The account page
+
+account-title = Your account
+account-signed-in-as = You are signed in as { $pseudonym }.
+account-standing-title = Where you stand
+account-step = Step { $step } of 2:
+account-unconfirmed = Please confirm your e-mail address. We sent a link to { $email }.
+account-unconfirmed-help = The link works for 48 hours. If you cannot find the mail, we can send it again.
+account-resend = Send the link again
+account-unverified = Your e-mail address is confirmed. Now the association checks that you may take part. Until then, you cannot see the community yet.
+account-waiting-manual = On { $since } you asked the association to check your account. Someone will look at it, and you will get a mail.
+account-waiting-letter = On { $since } you asked for a letter with a code. When it arrives, please enter the code below.
+account-choose-way = You can use any of these ways:
+account-active = Your account is verified. Welcome to the community!
+account-to-home = Go to the start page
+account-needs-second-factor = The association asks you to protect your account with two-step sign-in before you use the community or the staff pages.
+account-two-factor-link = Two-step sign-in
+account-settings-title = Your settings
+account-email-is = Your e-mail address: { $email }
+account-sessions-link = Where you are signed in
+account-password-link = Change your password
+account-staff-link = Staff work
+back-to-account = Back to your account
+
+admission-title-member-number = With your membership number
+admission-title-letter = With a letter by post
+admission-title-invitation = With an invitation code
+admission-title-manual = Checked by a person
+
+verify-member-number-intro = If you are a member of the association, enter your details as the association knows them. Your account is then verified at once.
+verify-member-number-hint = As on your membership card or in letters from the association.
+verify-member-number-submit = Verify me
+verify-member-number-no-match = These details do not match the association's member list. Please check them and try again, or choose another way.
+verify-letter-intro = We send you a letter with a code. Your address is used only for this letter and is deleted once you have entered the code.
+verify-letter-submit = Send me a letter
+verify-letter-again-title = Letter not arrived? Ask for a new one
+verify-letter-code-hint = 8 letters and digits, like ABCD-EFGH. Capitals and hyphens do not matter.
+verify-letter-code-submit = Confirm code
+verify-letter-problem-full_name = Please enter your name, on one line.
+verify-letter-problem-street = Please enter your street and house number, on one line.
+verify-letter-problem-postcode = Please enter your postcode (at most 12 characters).
+verify-letter-problem-city = Please enter your town or city, on one line.
+verify-no-letter = No letter with a code is waiting for you, or its code has expired. Please ask for a new letter.
+verify-letter-code-used-up = This code no longer works after five wrong attempts. Please ask for a new letter below.
+verify-code-wrong = This code is not right, has expired or was already used. Please check it and try again.
+verify-invitation-intro = Did the association give you an invitation code? Enter it here.
+verify-invitation-hint = 12 letters and digits, like ABCD-EFGH-JKMN. Capitals and hyphens do not matter.
+verify-invitation-submit = Use code
+verify-manual-intro = A person from the association checks your request and verifies you by hand. This can take a few days.
+verify-manual-submit = Ask the association to check my account
+verify-manual-waiting = Your request is with the association. You will get a mail when it is done.
+
+## Sessions, password, two-step sign-in
+
+sessions-title = Where you are signed in
+sessions-intro = These are the browsers and apps that are signed in to your account. If you do not recognise one, end it and change your password.
+sessions-caption = Your sessions, most recently used first
+sessions-program = Program
+sessions-kind = Kind
+sessions-created = Signed in
+sessions-last-used = Last used
+sessions-action = Action
+sessions-this = this session
+sessions-end = End session
+sessions-kind-web = Web page
+sessions-kind-api = App
+sessions-client-unknown = Unknown program
+
+password-title = Change your password
+password-intro = Enter your current password and a new one. Your other sessions end; here you stay signed in.
+password-submit = Change password
+
+two-factor-title = Two-step sign-in
+two-factor-intro = With two-step sign-in you need your password and a code from an app on your phone (an authenticator app). Then a password alone is not enough to get into your account.
+two-factor-required = The association asks you to use it.
+two-factor-active = Two-step sign-in is switched on. You have { $count ->
+        [one] one unused recovery code
+       *[other] { $count } unused recovery codes
+    }.
+two-factor-remove-title = Remove the authenticator app
+two-factor-remove-intro = After that, signing in needs only your password, unless you also have a passkey.
+two-factor-remove-required = Your association asks you to use two-step sign-in; without it, you cannot use the community.
+two-factor-remove-password-hint = To be safe, please enter your password.
+two-factor-remove-submit = Remove authenticator app
+two-factor-start = Set up an authenticator app
+two-factor-step1-title = Step 1: add your account to the app
+two-factor-step1-text = Open your authenticator app and add a new account. Then scan the QR code.
+two-factor-qr-alt = QR code for your authenticator app. The same key is shown below as text.
+two-factor-qr-caption = Scan this code with your authenticator app.
+two-factor-secret-label = Cannot scan? Type this key into the app instead:
+two-factor-step2-title = Step 2: enter the code from the app
+two-factor-code-hint = The app now shows a code of 6 digits. It changes every 30 seconds.
+two-factor-confirm-submit = Switch on two-step sign-in
+
+recovery-title = Your recovery codes
+recovery-intro = Two-step sign-in is switched on. If you ever lose your phone, you can sign in with one of these codes instead of a code from the app. Each code works once.
+recovery-keep = Please keep them somewhere safe now, for example printed or written down. We show them only this once.
+
+role-admin = Admin
+role-moderator = Moderator
+role-professional = Professional
+role-member = Member
+
+## Staff
+
+procedure-member-number = Membership number
+procedure-letter = Letter by post
+procedure-invitation = Invitation code
+procedure-manual = Check by a person
+procedure-none = Not chosen yet
+
+staff-title = Staff work
+staff-intro = Here you handle the admission of new members.
+staff-admission-title = Admission
+staff-administration-title = Administration
+staff-verifications-title = Waiting for verification
+staff-verifications-about = People who confirmed their e-mail address and are waiting for the association.
+staff-member-list-title = Member list
+staff-member-list-about = Upload the list against which membership numbers are checked.
+staff-letters-title = Letters to send
+staff-letters-about = Addresses and codes for letters by post, and a PDF to print.
+staff-invitations-title = Invitation codes
+staff-invitations-about = Create codes that verify an account at once.
+staff-roles-title = Roles
+staff-roles-about = Who is admin, moderator or professional.
+staff-audit-title = Audit log
+staff-audit-about = Every staff action and every look at personal data.
+staff-audited = Every look at personal data on these pages is recorded in the audit log.
+staff-back = Back to staff work
+staff-denied-title = Only for the association's staff
+staff-denied-text = This page is for the association's staff.
+staff-denied-second-factor = The staff pages need two-step sign-in. Please set up an authenticator app first.
+staff-verifications-intro = These people have confirmed their e-mail address and are waiting to be verified. Approve someone only when you are sure they may take part.
+staff-verifications-caption = { $count ->
+        [one] One person is waiting
+       *[other] { $count } people are waiting
+    }
+staff-verifications-none = Nobody is waiting right now.
+staff-pseudonym = Pseudonym
+staff-procedure = Way chosen
+staff-since = Waiting since
+staff-approve = Approve
+staff-note = Note (optional)
+staff-approve-submit = Approve
+staff-note-too-long = The note is too long. Please keep it under 2000 characters.
+
+member-list-intro = Paste the association's member list here, as CSV. The new list replaces the previous one.
+member-list-privacy = The list is not stored as it is: only keyed fingerprints of each line are kept, enough to check an entry but not to read it.
+member-list-label = Member list (CSV)
+member-list-hint = First line: member_number,postcode,birth_date. Then one member per line, for example 10023,50667,17.03.1968. A semicolon works as separator too.
+member-list-submit = Import list
+member-list-empty = Line { $line }: the list is empty. The first line must be member_number,postcode,birth_date.
+member-list-header = Line { $line }: the first line must be member_number,postcode,birth_date.
+member-list-columns = Line { $line }: 3 columns are needed (membership number, postcode, date of birth), but there are { $found }.
+member-list-quotes = Line { $line }: a quotation mark is not closed, or is in the middle of a value.
+member-list-entry-member-number = Line { $line }: the membership number is not valid.
+member-list-entry-postcode = Line { $line }: the postcode is not valid.
+member-list-entry-birth-date = Line { $line }: the date of birth is not valid. Use for example 17.03.1968 or 1968-03-17.
+member-list-too-many = Line { $line }: the list is too long. Please split it.
+member-list-no-entries = The list has a first line but no members. An empty list would delete the stored one, so nothing was changed.
+
+letters-intro = People who asked for a letter with a code. Print the letters and send them; with the code, people verify themselves. Addresses are deleted once the code is entered.
+letters-pdf = Download { $count ->
+        [one] the letter
+       *[other] all { $count } letters
+    } as a PDF for printing
+letters-caption = Letters waiting to be sent
+letters-code = Code
+letters-none = No letters are waiting.
+
+invitations-intro = Each code verifies one account at once, for example for the leaders of local groups. A code works once and for 90 days.
+invitations-new-title = { $count ->
+        [one] Your new code
+       *[other] Your { $count } new codes
+    }
+invitations-once = Copy them now: they are shown only this once.
+invitations-count = How many codes?
+invitations-count-hint = From 1 to { $max }.
+invitations-count-problem = Please enter a number from 1 to { $max }.
+invitations-submit = Create codes
+
+roles-intro = Admins look after the association's settings and staff; moderators handle admission and moderation; professionals answer with a badge next to their pseudonym.
+roles-of = Role of { $pseudonym }
+roles-current = Current role: { $role }.
+roles-role = Role
+roles-badge = Badge (optional)
+roles-badge-hint = Only for professionals, for example "Neurologist". Shown next to the pseudonym.
+roles-submit = Save role
+roles-find-title = Find a member
+roles-find-hint = The pseudonym as the member uses it.
+roles-find-submit = Find
+roles-not-found = No member has this pseudonym. Please check the spelling.
+roles-list-title = Staff and professionals
+roles-list-caption = Everyone with a role other than member
+roles-list-none = Nobody has a special role yet.
+roles-change = Change role
+roles-role-problem = Please choose a role.
+roles-badge-problem = The badge can be one line of at most 60 characters.
+roles-own-admin = You cannot take away your own admin role. Another admin can do that.
+
+audit-intro = Every action of the staff and every look at personal data, newest first. The log cannot be changed.
+audit-caption = Audit log entries, newest first
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-whom = Concerning
+audit-detail = Details
+audit-none = The log is empty.
+audit-pages = Pages of the audit log
+audit-older = Older entries
+audit-newest = Newest entries
+audit-unknown-member = (deleted account)
+audit-action-verifications-viewed = Looked at the verification queue
+audit-action-member-approved = Verified a member
+audit-action-member-suspended = Suspended a member
+audit-action-member-reinstated = Ended a suspension
+audit-action-member-role-changed = Changed a role
+audit-action-roles-viewed = Looked at the roles
+audit-action-member-viewed = Looked up a member
+audit-action-member-list-imported = Imported the member list
+audit-action-letter-viewed = Looked at a letter address
+audit-action-invitations-created = Created invitation codes
+audit-action-audit-log-viewed = Looked at the audit log
+two-factor-passkeys-title = Passkeys
+two-factor-passkeys-text = A passkey lets you confirm your sign-in with your fingerprint, face or device PIN instead of a code.
+two-factor-passkeys-link = Manage passkeys

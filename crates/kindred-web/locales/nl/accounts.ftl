@@ -1,0 +1,368 @@
+# Accounts, toelating en de pagina's voor het team. Eenvoudige, vriendelijke
+# woorden: veel lezers leven met een chronische ziekte, of zorgen voor iemand
+# die dat doet.
+
+nav-sign-in = Inloggen
+nav-register = Registreren
+nav-account = Mijn account
+nav-staff = Beheer
+nav-sign-out = Uitloggen
+
+error-forbidden-title = Niet toegestaan
+error-forbidden-text = U kunt deze pagina niet openen.
+
+## Formulieren
+
+form-problems-title = Controleer het volgende
+form-error-prefix = Fout:
+form-error-title-prefix = Fout:
+form-all-needed = Vul alstublieft alle velden in.
+
+field-email = E-mailadres
+field-pseudonym = Schuilnaam
+field-password = Wachtwoord
+field-new-password = Nieuw wachtwoord
+field-current-password = Huidig wachtwoord
+field-code = Code
+field-app-code = Code uit de app
+field-member-number = Lidnummer
+field-postcode = Postcode
+field-birth-date = Geboortedatum
+field-full-name = Voor- en achternaam
+field-street = Straat en huisnummer
+field-city = Woonplaats
+field-letter-code = Code uit de brief
+field-invitation-code = Uitnodigingscode
+
+password-rules = Minstens 10 tekens. Er zijn geen andere regels: een zin die u goed kunt onthouden is een goede keuze.
+birth-date-hint = Bijvoorbeeld 17-03-1968.
+
+problem-email-invalid = Vul een e-mailadres in zoals naam@voorbeeld.nl.
+problem-password-too-short = Het wachtwoord moet minstens 10 tekens hebben.
+problem-password-too-long = Het wachtwoord mag hoogstens 1024 tekens hebben.
+problem-password-common = Dit wachtwoord is een van de meest gebruikte en makkelijk te raden. Kies alstublieft een ander.
+problem-pseudonym-length = De schuilnaam moet 3 tot 40 tekens hebben.
+problem-pseudonym-characters = De schuilnaam mag alleen letters, cijfers, spaties en de tekens . _ - bevatten.
+problem-pseudonym-taken = Iemand hier gebruikt deze schuilnaam al. Kies alstublieft een andere.
+problem-terms-not-accepted = Ga alstublieft akkoord met de gebruiksvoorwaarden en de privacyverklaring. Zonder uw akkoord kunnen we geen account maken.
+problem-password-wrong = Dit is niet uw huidige wachtwoord.
+problem-code-wrong = Deze code klopt niet of is al gebruikt. Controleer hem en probeer het opnieuw.
+
+refused-title = Het formulier kon niet worden verstuurd
+refused-text = Voor uw veiligheid nemen we alleen formulieren aan die van deze website komen, en uit de sessie waarin ze getoond werden.
+refused-hint = Misschien stond de pagina lang open, of bent u in een ander venster uitgelogd. Ga terug, laad de pagina opnieuw en probeer het nog eens.
+
+wait-title = Een ogenblik geduld
+wait-text = Er waren te veel pogingen in korte tijd. Om uw account te beschermen hebben we dit even stilgezet.
+wait-minutes = Probeer het over { $minutes ->
+        [one] een minuut
+       *[other] { $minutes } minuten
+    } opnieuw.
+wait-hours = Probeer het over { $hours } uur opnieuw.
+
+## Aanmelden en e-mail
+
+check-mail-title = Kijk in uw mailbox
+check-mail-spam = Komt er niets aan? Kijk dan ook in uw map met ongewenste e-mail.
+register-sent-text = Als met dit adres een nieuw account kan worden gemaakt, krijgt u binnen enkele minuten een e-mail met een link.
+register-sent-next = Open de link om uw adres te bevestigen. Daarna kunt u inloggen en kiezen hoe de vereniging u bevestigt.
+
+register-title = Account maken
+register-intro = Stap 1 van 2: u maakt uw account. Daarna controleert de vereniging of u mag meedoen (stap 2).
+register-email-hint = We sturen u een link om het te bevestigen. Andere leden zien uw adres nooit.
+register-pseudonym-hint = De naam die anderen hier zien. Kies er een die niet verraadt wie u bent. 3 tot 40 tekens: letters, cijfers, spaties en . _ -
+register-terms-legend = Gebruiksvoorwaarden en privacy
+register-terms-hint = Versie { $version } van de gebruiksvoorwaarden en de privacyverklaring is van toepassing.
+register-privacy-link = Lees hoe wij uw privacy beschermen
+register-terms-label = Ik ga akkoord met de gebruiksvoorwaarden en de privacyverklaring van de vereniging.
+register-submit = Account maken
+register-have-account = Hebt u al een account?
+
+bad-link-title = Deze link werkt niet
+bad-link-text = De link is onvolledig, verlopen of al gebruikt.
+bad-link-confirm-next = U kunt een nieuwe link aanvragen: log in en klik op uw accountpagina op ‘Link opnieuw sturen’.
+bad-link-reset-next = Vraag alstublieft een nieuwe link aan om uw wachtwoord te kiezen. Die werkt een uur lang.
+bad-link-sign-in = Inloggen
+bad-link-new-reset = Nieuwe link aanvragen
+
+confirm-title = Bevestig uw e-mailadres
+confirm-intro = Klik op de knop om te bevestigen dat dit e-mailadres van u is.
+confirm-submit = Mijn e-mailadres bevestigen
+confirm-why = We vragen u op een knop te klikken, zodat programma’s die links in e-mails controleren het adres niet namens u bevestigen.
+confirmed-title = Dank u, uw adres is bevestigd
+confirmed-text = Uw e-mailadres is bevestigd.
+confirmed-next = Volgende stap: log in en kies hoe de vereniging u kan bevestigen.
+confirmed-sign-in = Inloggen
+confirmed-to-account = Naar uw account
+
+## Inloggen
+
+sign-in-title = Inloggen
+sign-in-submit = Inloggen
+sign-in-forgot = Wachtwoord vergeten?
+sign-in-new = Nieuw hier?
+sign-in-wrong = Het e-mailadres of het wachtwoord klopt niet.
+sign-in-suspended = Dit account is geblokkeerd. Denkt u dat dit een vergissing is? Neem dan contact op met de vereniging.
+
+second-factor-title = Nog één stap: uw code
+second-factor-intro = Uw account is beveiligd met een tweede stap. Vul de code uit uw authenticator-app of een van uw herstelcodes in, of gebruik een passkey.
+second-factor-hint = 6 cijfers uit de app. Hebt u uw telefoon niet bij de hand? Vul dan een van uw herstelcodes in.
+second-factor-submit = Verder
+second-factor-cancel = Annuleren en uitloggen
+
+forgot-title = Wachtwoord vergeten?
+forgot-intro = Vul het e-mailadres van uw account in. We sturen u een link waarmee u een nieuw wachtwoord kiest.
+forgot-submit = Link sturen
+forgot-back = Terug naar inloggen
+forgot-sent-text = Als er een account met dit adres is, krijgt u binnen enkele minuten een e-mail met een link.
+forgot-sent-next = De link werkt een uur lang.
+
+reset-title = Kies een nieuw wachtwoord
+reset-intro = Na het opslaan bent u overal uitgelogd. Daarna kunt u inloggen met uw nieuwe wachtwoord.
+reset-submit = Nieuw wachtwoord opslaan
+
+## Meldingen na een actie
+
+notice-signed-out = U bent uitgelogd. Tot ziens!
+notice-password-reset = Uw nieuwe wachtwoord is opgeslagen. Log er alstublieft mee in.
+notice-confirmation-sent = We hebben u een nieuwe link gestuurd. Kijk in uw mailbox.
+notice-verified = Welkom! Uw account is bevestigd.
+notice-letter-requested = Dank u. De vereniging stuurt u een brief met een code. Dat kan een paar dagen duren.
+notice-manual-requested = Dank u. Iemand van de vereniging bekijkt uw verzoek.
+notice-password-changed = Uw wachtwoord is gewijzigd. Uw andere sessies zijn beëindigd.
+notice-session-ended = De sessie is beëindigd.
+notice-two-factor-removed = De authenticator-app is verwijderd. Voor inloggen is nu alleen uw wachtwoord nodig.
+notice-approved = Het lid is nu bevestigd en krijgt een e-mail.
+notice-already-done = Dit was intussen al gebeurd. Zo staat het er nu voor.
+notice-role-changed = De rol is gewijzigd.
+notice-imported = De ledenlijst is ingelezen: { $count ->
+        [one] één regel
+       *[other] { $count } regels
+    }.
+
+## De accountpagina
+
+account-title = Uw account
+account-signed-in-as = U bent ingelogd als { $pseudonym }.
+account-standing-title = Waar u staat
+account-step = Stap { $step } van 2:
+account-unconfirmed = Bevestig alstublieft uw e-mailadres. We hebben een link gestuurd naar { $email }.
+account-unconfirmed-help = De link werkt 48 uur. Kunt u de e-mail niet vinden? Dan sturen we hem opnieuw.
+account-resend = Link opnieuw sturen
+account-unverified = Uw e-mailadres is bevestigd. Nu controleert de vereniging of u mag meedoen. Tot die tijd ziet u de gemeenschap nog niet.
+account-waiting-manual = Op { $since } hebt u de vereniging gevraagd uw account te controleren. Iemand bekijkt het, en u krijgt een e-mail.
+account-waiting-letter = Op { $since } hebt u een brief met een code aangevraagd. Vul de code hieronder in zodra de brief er is.
+account-choose-way = U kunt elk van deze manieren gebruiken:
+account-active = Uw account is bevestigd. Welkom in de gemeenschap!
+account-to-home = Naar de startpagina
+account-needs-second-factor = De vereniging vraagt u uw account te beveiligen met inloggen in twee stappen voordat u de gemeenschap of het beheer gebruikt.
+account-two-factor-link = Inloggen in twee stappen
+account-settings-title = Uw instellingen
+account-email-is = Uw e-mailadres: { $email }
+account-sessions-link = Waar u bent ingelogd
+account-password-link = Wachtwoord wijzigen
+account-staff-link = Beheer
+back-to-account = Terug naar uw account
+
+admission-title-member-number = Met uw lidnummer
+admission-title-letter = Met een brief per post
+admission-title-invitation = Met een uitnodigingscode
+admission-title-manual = Controle door een mens
+
+verify-member-number-intro = Bent u lid van de vereniging? Vul dan uw gegevens in zoals de vereniging ze kent. Uw account is dan meteen bevestigd.
+verify-member-number-hint = Zoals op uw ledenpas of in brieven van de vereniging.
+verify-member-number-submit = Bevestigen
+verify-member-number-no-match = Deze gegevens passen niet bij de ledenlijst van de vereniging. Controleer ze en probeer het opnieuw, of kies een andere manier.
+verify-letter-intro = We sturen u een brief met een code. Uw adres wordt alleen voor deze brief gebruikt en gewist zodra u de code hebt ingevuld.
+verify-letter-submit = Brief aanvragen
+verify-letter-again-title = Brief niet aangekomen? Vraag een nieuwe aan
+verify-letter-code-hint = 8 letters en cijfers, zoals ABCD-EFGH. Hoofdletters en streepjes maken niet uit.
+verify-letter-code-submit = Code bevestigen
+verify-letter-problem-full_name = Vul uw naam in, op één regel.
+verify-letter-problem-street = Vul uw straat en huisnummer in, op één regel.
+verify-letter-problem-postcode = Vul uw postcode in (hoogstens 12 tekens).
+verify-letter-problem-city = Vul uw woonplaats in, op één regel.
+verify-no-letter = Er wacht geen brief met een code op u, of de code is verlopen. Vraag alstublieft een nieuwe brief aan.
+verify-letter-code-used-up = Na vijf foute pogingen werkt deze code niet meer. Vraag hieronder een nieuwe brief aan.
+verify-code-wrong = Deze code klopt niet, is verlopen of is al gebruikt. Controleer hem en probeer het opnieuw.
+verify-invitation-intro = Hebt u van de vereniging een uitnodigingscode gekregen? Vul die hier in.
+verify-invitation-hint = 12 letters en cijfers, zoals ABCD-EFGH-JKMN. Hoofdletters en streepjes maken niet uit.
+verify-invitation-submit = Code gebruiken
+verify-manual-intro = Iemand van de vereniging bekijkt uw verzoek en bevestigt u met de hand. Dat kan een paar dagen duren.
+verify-manual-submit = Vraag de vereniging mijn account te controleren
+verify-manual-waiting = Uw verzoek ligt bij de vereniging. U krijgt een e-mail zodra het klaar is.
+
+## Sessies, wachtwoord, inloggen in twee stappen
+
+sessions-title = Waar u bent ingelogd
+sessions-intro = Deze browsers en apps zijn ingelogd op uw account. Herkent u er een niet? Beëindig die dan en wijzig uw wachtwoord.
+sessions-caption = Uw sessies, laatst gebruikte eerst
+sessions-program = Programma
+sessions-kind = Soort
+sessions-created = Ingelogd op
+sessions-last-used = Laatst gebruikt
+sessions-action = Actie
+sessions-this = deze sessie
+sessions-end = Sessie beëindigen
+sessions-kind-web = Webpagina
+sessions-kind-api = App
+sessions-client-unknown = Onbekend programma
+
+password-title = Wachtwoord wijzigen
+password-intro = Vul uw huidige en een nieuw wachtwoord in. Uw andere sessies worden beëindigd; hier blijft u ingelogd.
+password-submit = Wachtwoord wijzigen
+
+two-factor-title = Inloggen in twee stappen
+two-factor-intro = Bij inloggen in twee stappen hebt u uw wachtwoord nodig én een code uit een app op uw telefoon (een authenticator-app). Dan is een wachtwoord alleen niet genoeg om in uw account te komen.
+two-factor-required = De vereniging vraagt u dit te gebruiken.
+two-factor-active = Inloggen in twee stappen staat aan. U hebt { $count ->
+        [one] één ongebruikte herstelcode
+       *[other] { $count } ongebruikte herstelcodes
+    }.
+two-factor-remove-title = Authenticator-app verwijderen
+two-factor-remove-intro = Daarna is voor inloggen alleen uw wachtwoord nodig, tenzij u ook een passkey hebt.
+two-factor-remove-required = De vereniging vraagt u inloggen in twee stappen te gebruiken; zonder kunt u de gemeenschap niet gebruiken.
+two-factor-remove-password-hint = Vul voor de zekerheid uw wachtwoord in.
+two-factor-remove-submit = Authenticator-app verwijderen
+two-factor-start = Authenticator-app instellen
+two-factor-step1-title = Stap 1: voeg uw account toe aan de app
+two-factor-step1-text = Open uw authenticator-app en voeg een nieuw account toe. Scan dan de QR-code.
+two-factor-qr-alt = QR-code voor uw authenticator-app. Dezelfde sleutel staat hieronder als tekst.
+two-factor-qr-caption = Scan deze code met uw authenticator-app.
+two-factor-secret-label = Lukt scannen niet? Typ dan deze sleutel in de app:
+two-factor-step2-title = Stap 2: vul de code uit de app in
+two-factor-code-hint = De app toont nu een code van 6 cijfers. Die verandert elke 30 seconden.
+two-factor-confirm-submit = Inloggen in twee stappen aanzetten
+
+recovery-title = Uw herstelcodes
+recovery-intro = Inloggen in twee stappen staat aan. Raakt u ooit uw telefoon kwijt, dan kunt u inloggen met een van deze codes in plaats van een code uit de app. Elke code werkt één keer.
+recovery-keep = Bewaar ze nu op een veilige plek, bijvoorbeeld afgedrukt of opgeschreven. We tonen ze alleen deze ene keer.
+
+role-admin = Beheerder
+role-moderator = Moderator
+role-professional = Professional
+role-member = Lid
+
+## Beheer
+
+procedure-member-number = Lidnummer
+procedure-letter = Brief per post
+procedure-invitation = Uitnodigingscode
+procedure-manual = Controle door een mens
+procedure-none = Nog niet gekozen
+
+staff-title = Beheer
+staff-intro = Hier regelt u de toelating van nieuwe leden.
+staff-admission-title = Toelating
+staff-administration-title = Administratie
+staff-verifications-title = Wachten op bevestiging
+staff-verifications-about = Mensen die hun e-mailadres hebben bevestigd en op de vereniging wachten.
+staff-member-list-title = Ledenlijst
+staff-member-list-about = De lijst uploaden waarmee lidnummers worden gecontroleerd.
+staff-letters-title = Te versturen brieven
+staff-letters-about = Adressen en codes voor brieven per post, en een pdf om af te drukken.
+staff-invitations-title = Uitnodigingscodes
+staff-invitations-about = Codes maken die een account meteen bevestigen.
+staff-roles-title = Rollen
+staff-roles-about = Wie beheerder, moderator of professional is.
+staff-audit-title = Logboek
+staff-audit-about = Elke handeling van het beheer en elke blik op persoonlijke gegevens.
+staff-audited = Elke blik op persoonlijke gegevens op deze pagina’s wordt vastgelegd in het logboek.
+staff-back = Terug naar het beheer
+staff-denied-title = Alleen voor het team van de vereniging
+staff-denied-text = Deze pagina is voor het team van de vereniging.
+staff-denied-second-factor = Voor het beheer is inloggen in twee stappen nodig. Stel eerst een authenticator-app in.
+staff-verifications-intro = Deze mensen hebben hun e-mailadres bevestigd en wachten op bevestiging door de vereniging. Bevestig iemand alleen als u zeker weet dat die persoon mag meedoen.
+staff-verifications-caption = { $count ->
+        [one] Eén persoon wacht
+       *[other] { $count } personen wachten
+    }
+staff-verifications-none = Er wacht op dit moment niemand.
+staff-pseudonym = Schuilnaam
+staff-procedure = Gekozen manier
+staff-since = Wacht sinds
+staff-approve = Bevestigen
+staff-note = Notitie (niet verplicht)
+staff-approve-submit = Bevestigen
+staff-note-too-long = De notitie is te lang. Blijf alstublieft onder 2000 tekens.
+
+member-list-intro = Plak hier de ledenlijst van de vereniging, als CSV. De nieuwe lijst vervangt de vorige.
+member-list-privacy = De lijst wordt niet bewaard zoals hij is: van elke regel blijft alleen een versleutelde vingerafdruk. Daarmee kan een regel worden gecontroleerd, maar niet gelezen.
+member-list-label = Ledenlijst (CSV)
+member-list-hint = Eerste regel: member_number,postcode,birth_date. Daarna één lid per regel, bijvoorbeeld 10023,1234AB,17-03-1968. Een puntkomma als scheidingsteken werkt ook.
+member-list-submit = Lijst inlezen
+member-list-empty = Regel { $line }: de lijst is leeg. De eerste regel moet member_number,postcode,birth_date zijn.
+member-list-header = Regel { $line }: de eerste regel moet member_number,postcode,birth_date zijn.
+member-list-columns = Regel { $line }: er zijn 3 kolommen nodig (lidnummer, postcode, geboortedatum), maar het zijn er { $found }.
+member-list-quotes = Regel { $line }: een aanhalingsteken is niet gesloten, of staat midden in een waarde.
+member-list-entry-member-number = Regel { $line }: het lidnummer is niet geldig.
+member-list-entry-postcode = Regel { $line }: de postcode is niet geldig.
+member-list-entry-birth-date = Regel { $line }: de geboortedatum is niet geldig. Schrijf bijvoorbeeld 17-03-1968 of 1968-03-17.
+member-list-too-many = Regel { $line }: de lijst is te lang. Verdeel hem alstublieft.
+member-list-no-entries = De lijst heeft een eerste regel maar geen leden. Een lege lijst zou de bewaarde lijst wissen, daarom is er niets gewijzigd.
+
+letters-intro = Mensen die een brief met een code hebben aangevraagd. Druk de brieven af en verstuur ze; met de code bevestigen de mensen zichzelf. De adressen worden gewist zodra de code is ingevuld.
+letters-pdf = { $count ->
+        [one] De brief
+       *[other] Alle { $count } brieven
+    } downloaden als pdf om af te drukken
+letters-caption = Brieven die nog verstuurd moeten worden
+letters-code = Code
+letters-none = Er wachten geen brieven.
+
+invitations-intro = Elke code bevestigt meteen één account, bijvoorbeeld voor de leiding van lokale groepen. Een code werkt één keer en 90 dagen lang.
+invitations-new-title = { $count ->
+        [one] Uw nieuwe code
+       *[other] Uw { $count } nieuwe codes
+    }
+invitations-once = Kopieer ze nu: ze worden alleen deze ene keer getoond.
+invitations-count = Hoeveel codes?
+invitations-count-hint = Van 1 tot { $max }.
+invitations-count-problem = Vul een getal in van 1 tot { $max }.
+invitations-submit = Codes maken
+
+roles-intro = Beheerders zorgen voor de instellingen en het team van de vereniging; moderators voor toelating en moderatie; professionals antwoorden met een badge naast hun schuilnaam.
+roles-of = Rol van { $pseudonym }
+roles-current = Huidige rol: { $role }.
+roles-role = Rol
+roles-badge = Badge (niet verplicht)
+roles-badge-hint = Alleen voor professionals, bijvoorbeeld ‘Neuroloog’. Staat naast de schuilnaam.
+roles-submit = Rol opslaan
+roles-find-title = Een lid zoeken
+roles-find-hint = De schuilnaam zoals het lid die gebruikt.
+roles-find-submit = Zoeken
+roles-not-found = Geen lid heeft deze schuilnaam. Controleer de spelling.
+roles-list-title = Team en professionals
+roles-list-caption = Iedereen met een andere rol dan lid
+roles-list-none = Nog niemand heeft een bijzondere rol.
+roles-change = Rol wijzigen
+roles-role-problem = Kies alstublieft een rol.
+roles-badge-problem = De badge mag één regel van hoogstens 60 tekens zijn.
+roles-own-admin = U kunt uw eigen beheerdersrol niet zelf intrekken. Een andere beheerder kan dat doen.
+
+audit-intro = Elke handeling van het beheer en elke blik op persoonlijke gegevens, nieuwste eerst. Het logboek kan niet worden gewijzigd.
+audit-caption = Regels in het logboek, nieuwste eerst
+audit-when = Wanneer
+audit-who = Wie
+audit-what = Wat
+audit-whom = Betreft
+audit-detail = Details
+audit-none = Het logboek is leeg.
+audit-pages = Pagina’s van het logboek
+audit-older = Oudere regels
+audit-newest = Nieuwste regels
+audit-unknown-member = (verwijderd account)
+audit-action-verifications-viewed = Wachtrij bekeken
+audit-action-member-approved = Lid bevestigd
+audit-action-member-suspended = Lid geblokkeerd
+audit-action-member-reinstated = Blokkade opgeheven
+audit-action-member-role-changed = Rol gewijzigd
+audit-action-roles-viewed = Rollen bekeken
+audit-action-member-viewed = Lid opgezocht
+audit-action-member-list-imported = Ledenlijst ingelezen
+audit-action-letter-viewed = Briefadres bekeken
+audit-action-invitations-created = Uitnodigingscodes gemaakt
+audit-action-audit-log-viewed = Logboek bekeken
+two-factor-passkeys-title = Passkeys
+two-factor-passkeys-text = Met een passkey bevestigt u het inloggen met uw vingerafdruk, gezicht of de pincode van uw apparaat in plaats van met een code.
+two-factor-passkeys-link = Passkeys beheren

@@ -1,0 +1,1201 @@
+//! Accounts and admission on the pages: register, confirm the e-mail
+//! address, sign in (with a second factor) and out, reset and change the
+//! password, and the member's own account page ("where you stand", the
+//! verification forms, sessions, two-factor).
+//!
+//! Every form works without JavaScript. A form with errors is shown again
+//! (422, or 401 for a failed sign-in) with the values kept — never a
+//! password — an error summary at the top and a message at each field.
+//! After a successful post the browser is sent on with 303; a short notice
+//! on the next page comes from `?done=…` (a fixed list of keys, see
+//! [`notice`]).
+
+use super::association::AssociationPage;
+use super::layout::{render_status, Section};
+use crate::auth::{clear_cookie, session_cookie};
+use crate::i18n;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::{DateTime, Utc};
+use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::settings::AdmissionProcedure;
+use kindred_domain::{AccountStatus, Language};
+use kindred_service::accounts::{AccountError, FieldProblem, Registration};
+use kindred_service::admission::VerifyError;
+use kindred_service::second_factor::{SecondFactorError, TotpSetup};
+use kindred_service::sessions::{Caller, Login, LoginError, SessionKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+// ------------------------------------------------------------------ shared
+
+/// A link to `path` below the association, keeping an explicit language
+/// choice; `query` pairs are added (values percent-encoded).
+pub(super) fn link(page: &AssociationPage, path: &str, query: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    if let Some(language) = page.explicit {
+        pairs.push(format!("lang={}", language.code()));
+    }
+    let base = &page.tenant.base;
+    if pairs.is_empty() {
+        format!("{base}{path}")
+    } else {
+        format!("{base}{path}?{}", pairs.join("&"))
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// 303 See Other: after a post, the browser loads `location` with GET.
+pub(super) fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Logs the cause; the error page says only that something went wrong.
+pub(super) fn internal(cause: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %cause, "page failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// The text of a message key in the page's language.
+pub(super) fn tr(page: &AssociationPage, key: &str) -> String {
+    i18n::text(page.language, key, &[])
+}
+
+pub(super) fn tr_args(page: &AssociationPage, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+    i18n::text(page.language, key, args)
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkView {
+    pub href: String,
+    pub label: String,
+}
+
+/// A page that says one thing: a title, some paragraphs and where to go next.
+pub(super) fn message(
+    state: &AppState,
+    page: &AssociationPage,
+    status: StatusCode,
+    path: &str,
+    title: String,
+    paragraphs: Vec<String>,
+    links: Vec<LinkView>,
+) -> Response {
+    let values = minijinja::context! { title => title, paragraphs => paragraphs, links => links };
+    render_status(state, status, "account/message.html", page.layout(path, Section::None), values)
+}
+
+/// 403 for a form whose CSRF token is missing or wrong, or a post from another site.
+pub(super) fn refused(state: &AppState, page: &AssociationPage) -> Response {
+    let back = LinkView { href: link(page, "/", &[]), label: tr(page, "error-home-link") };
+    message(
+        state,
+        page,
+        StatusCode::FORBIDDEN,
+        "/",
+        tr(page, "refused-title"),
+        vec![tr(page, "refused-text"), tr(page, "refused-hint")],
+        vec![back],
+    )
+}
+
+/// 429 with `Retry-After` and the wait in words.
+pub(super) fn wait(state: &AppState, page: &AssociationPage, retry_after: i64) -> Response {
+    let minutes = ((retry_after.max(1) + 59) / 60).max(1);
+    let text = if retry_after >= 2 * 3600 {
+        tr_args(page, "wait-hours", &[("hours", FluentValue::from((retry_after + 3599) / 3600))])
+    } else {
+        tr_args(page, "wait-minutes", &[("minutes", FluentValue::from(minutes))])
+    };
+    let mut response = message(
+        state,
+        page,
+        StatusCode::TOO_MANY_REQUESTS,
+        "/",
+        tr(page, "wait-title"),
+        vec![tr(page, "wait-text"), text],
+        vec![LinkView { href: link(page, "/", &[]), label: tr(page, "error-home-link") }],
+    );
+    if let Ok(value) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Not signed in: to the sign-in page (or on to the second factor).
+pub(super) fn to_sign_in(page: &AssociationPage) -> Response {
+    if page.session.pending().is_some() {
+        see_other(&link(page, "/sign-in/second-factor", &[]))
+    } else {
+        see_other(&link(page, "/sign-in", &[]))
+    }
+}
+
+/// The problems of a form: a summary (in field order) and a message per field id.
+#[derive(Serialize, Default)]
+pub(super) struct Problems {
+    list: Vec<ProblemView>,
+    fields: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct ProblemView {
+    id: String,
+    message: String,
+}
+
+impl Problems {
+    /// A problem shown at the field `id` and linked from the summary.
+    pub(super) fn add(&mut self, id: &str, message: String) {
+        if !self.fields.contains_key(id) {
+            self.list.push(ProblemView { id: id.to_owned(), message: message.clone() });
+            self.fields.insert(id.to_owned(), message);
+        }
+    }
+
+    /// A problem of a whole form: in the summary, linked to `id` (the form's
+    /// first field), but not marked at that field.
+    pub(super) fn add_general(&mut self, id: &str, message: String) {
+        self.list.push(ProblemView { id: id.to_owned(), message });
+    }
+
+    pub(super) fn one(id: &str, message: String) -> Self {
+        let mut problems = Self::default();
+        problems.add(id, message);
+        problems
+    }
+
+    pub(super) fn general(id: &str, message: String) -> Self {
+        let mut problems = Self::default();
+        problems.add_general(id, message);
+        problems
+    }
+}
+
+/// `?done=…` and `?count=…` after a redirect.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: Option<String>,
+    count: Option<u32>,
+}
+
+/// Notices that a page may show after a redirect.
+const NOTICES: [&str; 13] = [
+    "signed-out",
+    "password-reset",
+    "confirmation-sent",
+    "verified",
+    "letter-requested",
+    "manual-requested",
+    "password-changed",
+    "session-ended",
+    "two-factor-removed",
+    "approved",
+    "already-done",
+    "role-changed",
+    "imported",
+];
+
+pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {
+    let key = query.done.as_deref().filter(|d| NOTICES.contains(d))?;
+    let count = i64::from(query.count.unwrap_or(0));
+    Some(tr_args(page, &format!("notice-{key}"), &[("count", FluentValue::from(count))]))
+}
+
+#[derive(Serialize)]
+pub(super) struct When {
+    iso: String,
+    text: String,
+}
+
+/// A moment as the page shows it, in UTC.
+pub(super) fn when(language: Language, at: DateTime<Utc>) -> When {
+    let format = match language {
+        Language::De => "%d.%m.%Y, %H:%M UTC",
+        Language::Nl => "%d-%m-%Y, %H:%M UTC",
+        Language::En => "%Y-%m-%d, %H:%M UTC",
+    };
+    When { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), text: at.format(format).to_string() }
+}
+
+fn field_problem(page: &AssociationPage, problem: FieldProblem) -> String {
+    tr(page, &format!("problem-{}", problem.key()))
+}
+
+/// The signed-in member, or the response that sends them to sign in.
+pub(super) fn signed_in(page: &AssociationPage) -> Result<&Caller, Box<Response>> {
+    page.session.caller().ok_or_else(|| Box::new(to_sign_in(page)))
+}
+
+/// [`signed_in`] for a post: also the form's CSRF token, else the 403 page.
+pub(super) fn signed_in_post<'a>(
+    state: &AppState,
+    page: &'a AssociationPage,
+    csrf: &str,
+) -> Result<&'a Caller, Box<Response>> {
+    let caller = signed_in(page)?;
+    if !page.session.check_csrf(csrf) {
+        return Err(Box::new(refused(state, page)));
+    }
+    Ok(caller)
+}
+
+// ------------------------------------------------------------------ register
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegisterForm {
+    email: String,
+    pseudonym: String,
+    password: String,
+    accept_terms: Option<String>,
+}
+
+fn render_register(
+    state: &AppState,
+    page: &AssociationPage,
+    form: &RegisterForm,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let settings = &page.tenant.association.settings;
+    let values = minijinja::context! {
+        email => form.email,
+        pseudonym => form.pseudonym,
+        accept_terms => form.accept_terms.is_some(),
+        terms_version => settings.admission.terms_version,
+        privacy_href => link(page, "/privacy", &[]),
+        sign_in_href => link(page, "/sign-in", &[]),
+        problems => problems,
+    };
+    render_status(state, status, "account/register.html", page.layout("/register", Section::Register), values)
+}
+
+pub async fn register_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    if page.session.caller().is_some() {
+        return see_other(&link(&page, "/account", &[]));
+    }
+    render_register(&state, &page, &RegisterForm::default(), Problems::default(), StatusCode::OK)
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    if !page.same_origin {
+        return refused(&state, &page);
+    }
+    let registration = Registration {
+        email: &form.email,
+        password: &form.password,
+        pseudonym: &form.pseudonym,
+        accept_terms: form.accept_terms.is_some(),
+        language: page.language,
+        client: &page.client,
+    };
+    match state.kindred.register(&page.tenant.association, registration).await {
+        Ok(_) => see_other(&link(&page, "/register/sent", &[])),
+        Err(AccountError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            // In the order of the form.
+            for field in ["email", "pseudonym", "password", "accept_terms"] {
+                for (_, problem) in found.iter().filter(|(f, _)| *f == field) {
+                    problems.add(field, field_problem(&page, *problem));
+                }
+            }
+            render_register(&state, &page, &form, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn register_sent(State(state): State<AppState>, page: AssociationPage) -> Response {
+    message(
+        &state,
+        &page,
+        StatusCode::OK,
+        "/register/sent",
+        tr(&page, "check-mail-title"),
+        vec![tr(&page, "register-sent-text"), tr(&page, "register-sent-next"), tr(&page, "check-mail-spam")],
+        vec![LinkView { href: link(&page, "/", &[]), label: tr(&page, "error-home-link") }],
+    )
+}
+
+// ------------------------------------------------------------------ confirm e-mail
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    token: String,
+}
+
+fn bad_link(state: &AppState, page: &AssociationPage, status: StatusCode, kind: &str) -> Response {
+    let (path, links) = match kind {
+        "reset" => (
+            "/reset-password",
+            vec![LinkView { href: link(page, "/forgot-password", &[]), label: tr(page, "bad-link-new-reset") }],
+        ),
+        _ => (
+            "/confirm-email",
+            vec![LinkView { href: link(page, "/sign-in", &[]), label: tr(page, "bad-link-sign-in") }],
+        ),
+    };
+    message(
+        state,
+        page,
+        status,
+        path,
+        tr(page, "bad-link-title"),
+        vec![tr(page, "bad-link-text"), tr(page, &format!("bad-link-{kind}-next"))],
+        links,
+    )
+}
+
+/// Shows a button: mail scanners follow links, so only a post uses the token.
+pub async fn confirm_email_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<TokenForm>,
+) -> Response {
+    if query.token.trim().is_empty() {
+        return bad_link(&state, &page, StatusCode::BAD_REQUEST, "confirm");
+    }
+    let values = minijinja::context! { token => query.token.trim(), problems => Problems::default() };
+    render_status(
+        &state,
+        StatusCode::OK,
+        "account/confirm_email.html",
+        page.layout("/confirm-email", Section::None),
+        values,
+    )
+}
+
+pub async fn confirm_email(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    if !page.same_origin {
+        return refused(&state, &page);
+    }
+    match state.kindred.confirm_email(&page.tenant.association, &form.token).await {
+        Ok(_) => see_other(&link(&page, "/confirm-email/done", &[])),
+        Err(AccountError::InvalidToken) => bad_link(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, "confirm"),
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn email_confirmed(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let next = if page.session.caller().is_some() {
+        LinkView { href: link(&page, "/account", &[]), label: tr(&page, "confirmed-to-account") }
+    } else {
+        LinkView { href: link(&page, "/sign-in", &[]), label: tr(&page, "confirmed-sign-in") }
+    };
+    message(
+        &state,
+        &page,
+        StatusCode::OK,
+        "/confirm-email/done",
+        tr(&page, "confirmed-title"),
+        vec![tr(&page, "confirmed-text"), tr(&page, "confirmed-next")],
+        vec![next],
+    )
+}
+
+// ------------------------------------------------------------------ sign in and out
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+}
+
+fn render_sign_in(
+    state: &AppState,
+    page: &AssociationPage,
+    email: &str,
+    problems: Problems,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let values = minijinja::context! {
+        email => email,
+        problems => problems,
+        notice => notice,
+        forgot_href => link(page, "/forgot-password", &[]),
+        register_href => link(page, "/register", &[]),
+    };
+    render_status(state, status, "account/sign_in.html", page.layout("/sign-in", Section::SignIn), values)
+}
+
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    if page.session.caller().is_some() {
+        return see_other(&link(&page, "/account", &[]));
+    }
+    let notice = notice(&page, &query);
+    render_sign_in(&state, &page, "", Problems::default(), notice, StatusCode::OK)
+}
+
+pub async fn sign_in(State(state): State<AppState>, page: AssociationPage, Form(form): Form<SignInForm>) -> Response {
+    if !page.same_origin {
+        return refused(&state, &page);
+    }
+    let association = &page.tenant.association;
+    let login = Login {
+        email: &form.email,
+        password: &form.password,
+        second_factor: None,
+        kind: SessionKind::Web,
+        client: &page.client,
+    };
+    match state.kindred.login(association, login).await {
+        Ok(session) => {
+            // A new session every time; the one the browser held ends.
+            if let Some(old) = page.session.token() {
+                if let Err(error) = state.kindred.logout(association, old).await {
+                    tracing::error!(%error, "ending the previous session failed");
+                }
+            }
+            let next = if session.second_factor_pending { "/sign-in/second-factor" } else { "/account" };
+            let mut response = see_other(&link(&page, next, &[]));
+            response.headers_mut().insert(header::SET_COOKIE, session_cookie(&page.tenant, &session.token));
+            response
+        }
+        Err(LoginError::InvalidCredentials | LoginError::InvalidSecondFactor | LoginError::SecondFactorRequired) => {
+            let problems = Problems::one("email", tr(&page, "sign-in-wrong"));
+            render_sign_in(&state, &page, &form.email, problems, None, StatusCode::UNAUTHORIZED)
+        }
+        Err(LoginError::Suspended) => {
+            let problems = Problems::general("email", tr(&page, "sign-in-suspended"));
+            render_sign_in(&state, &page, &form.email, problems, None, StatusCode::FORBIDDEN)
+        }
+        Err(LoginError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+fn render_second_factor(state: &AppState, page: &AssociationPage, problems: Problems, status: StatusCode) -> Response {
+    let values = minijinja::context! {
+        csrf => page.session.csrf(),
+        problems => problems,
+        passkey => super::passkeys::sign_in_offer(state, page),
+    };
+    render_status(
+        state,
+        status,
+        "account/second_factor.html",
+        page.layout("/sign-in/second-factor", Section::SignIn),
+        values,
+    )
+}
+
+pub async fn second_factor_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    if page.session.caller().is_some() {
+        return see_other(&link(&page, "/account", &[]));
+    }
+    if page.session.pending().is_none() {
+        return see_other(&link(&page, "/sign-in", &[]));
+    }
+    render_second_factor(&state, &page, Problems::default(), StatusCode::OK)
+}
+
+pub async fn second_factor(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    if page.session.caller().is_some() {
+        return see_other(&link(&page, "/account", &[]));
+    }
+    let Some(caller) = page.session.pending() else { return see_other(&link(&page, "/sign-in", &[])) };
+    if !page.session.check_csrf(&form.csrf) {
+        return refused(&state, &page);
+    }
+    match state.kindred.complete_second_factor(&page.tenant.association, caller, form.code.trim()).await {
+        Ok(()) => see_other(&link(&page, "/account", &[])),
+        Err(SecondFactorError::InvalidCode | SecondFactorError::NotStarted) => {
+            let problems = Problems::one("code", tr(&page, "problem-code-wrong"));
+            render_second_factor(&state, &page, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(SecondFactorError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn sign_out(State(state): State<AppState>, page: AssociationPage, Form(form): Form<CsrfForm>) -> Response {
+    let signed_in = page.session.caller().is_some() || page.session.pending().is_some();
+    if signed_in && !page.session.check_csrf(&form.csrf) {
+        return refused(&state, &page);
+    }
+    if let (true, Some(token)) = (signed_in, page.session.token()) {
+        if let Err(error) = state.kindred.logout(&page.tenant.association, token).await {
+            return internal(error);
+        }
+    }
+    let mut response = see_other(&link(&page, "/sign-in", &[("done", "signed-out")]));
+    response.headers_mut().insert(header::SET_COOKIE, clear_cookie(&page.tenant));
+    response
+}
+
+// ------------------------------------------------------------------ forgotten password
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+}
+
+pub async fn forgot_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let values = minijinja::context! { problems => Problems::default(), sign_in_href => link(&page, "/sign-in", &[]) };
+    render_status(&state, StatusCode::OK, "account/forgot.html", page.layout("/forgot-password", Section::None), values)
+}
+
+pub async fn forgot(State(state): State<AppState>, page: AssociationPage, Form(form): Form<EmailForm>) -> Response {
+    if !page.same_origin {
+        return refused(&state, &page);
+    }
+    match state.kindred.request_password_reset(&page.tenant.association, &form.email, &page.client).await {
+        Ok(()) => see_other(&link(&page, "/forgot-password/sent", &[])),
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn forgot_sent(State(state): State<AppState>, page: AssociationPage) -> Response {
+    message(
+        &state,
+        &page,
+        StatusCode::OK,
+        "/forgot-password/sent",
+        tr(&page, "check-mail-title"),
+        vec![tr(&page, "forgot-sent-text"), tr(&page, "forgot-sent-next"), tr(&page, "check-mail-spam")],
+        vec![LinkView { href: link(&page, "/sign-in", &[]), label: tr(&page, "nav-sign-in") }],
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    token: String,
+    password: String,
+}
+
+fn render_reset(
+    state: &AppState,
+    page: &AssociationPage,
+    token: &str,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let values = minijinja::context! { token => token, problems => problems };
+    render_status(state, status, "account/reset.html", page.layout("/reset-password", Section::None), values)
+}
+
+pub async fn reset_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<TokenForm>,
+) -> Response {
+    if query.token.trim().is_empty() {
+        return bad_link(&state, &page, StatusCode::BAD_REQUEST, "reset");
+    }
+    render_reset(&state, &page, query.token.trim(), Problems::default(), StatusCode::OK)
+}
+
+pub async fn reset(State(state): State<AppState>, page: AssociationPage, Form(form): Form<ResetForm>) -> Response {
+    if !page.same_origin {
+        return refused(&state, &page);
+    }
+    match state.kindred.reset_password(&page.tenant.association, &form.token, &form.password).await {
+        Ok(_) => {
+            // Every session of the account has ended, this browser's too.
+            let mut response = see_other(&link(&page, "/sign-in", &[("done", "password-reset")]));
+            if page.session.token().is_some() {
+                response.headers_mut().insert(header::SET_COOKIE, clear_cookie(&page.tenant));
+            }
+            response
+        }
+        Err(AccountError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for (_, problem) in &found {
+                problems.add("password", field_problem(&page, *problem));
+            }
+            render_reset(&state, &page, form.token.trim(), problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(AccountError::InvalidToken) => bad_link(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, "reset"),
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+// ------------------------------------------------------------------ the account page
+
+/// Values of the verification forms, kept when one is shown again.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct VerifyForm {
+    #[serde(skip_serializing)]
+    csrf: String,
+    member_number: String,
+    postcode: String,
+    birth_date: String,
+    full_name: String,
+    street: String,
+    city: String,
+    code: String,
+}
+
+/// Which verification form a post came from (the ids of its fields start with it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum VerifyKind {
+    MemberNumber,
+    Letter,
+    LetterCode,
+    Invitation,
+    Manual,
+}
+
+impl VerifyKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::MemberNumber => "mn",
+            Self::Letter => "letter",
+            Self::LetterCode => "lettercode",
+            Self::Invitation => "invitation",
+            Self::Manual => "manual",
+        }
+    }
+}
+
+#[derive(Serialize, Default)]
+struct AccountValues {
+    /// The post's form (e.g. "mn") and its values; other forms stay empty.
+    form: &'static str,
+    values: VerifyForm,
+}
+
+#[derive(Serialize)]
+struct ProcedureView {
+    code: &'static str,
+    name: String,
+}
+
+async fn render_account(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    notice: Option<String>,
+    kept: AccountValues,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let association = &page.tenant.association;
+    let member = &caller.member;
+    let procedures: Vec<ProcedureView> = association
+        .settings
+        .admission
+        .procedures
+        .iter()
+        .map(|p| ProcedureView {
+            code: p.as_str(),
+            name: tr(page, &format!("admission-{}", p.as_str().replace('_', "-"))),
+        })
+        .collect();
+    let request = if member.status == AccountStatus::Unverified {
+        match state.kindred.verification_request(association, member).await {
+            Ok(request) => request,
+            Err(error) => return internal(error),
+        }
+    } else {
+        None
+    };
+    let waiting_for = request.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
+    let since = request.map(|(_, at)| when(page.language, at));
+    let offered = |p: AdmissionProcedure| association.settings.admission.procedures.contains(&p);
+    let values = minijinja::context! {
+        pseudonym => member.pseudonym,
+        email => member.email,
+        status => member.status.as_str(),
+        role => tr(page, &format!("role-{}", member.role.as_str())),
+        is_staff => member.is_staff(),
+        procedures => procedures,
+        offers_member_number => offered(AdmissionProcedure::MemberNumber),
+        offers_letter => offered(AdmissionProcedure::Letter),
+        offers_invitation => offered(AdmissionProcedure::Invitation),
+        offers_manual => offered(AdmissionProcedure::Manual),
+        waiting_for => waiting_for,
+        since => since,
+        needs_second_factor => state.kindred.second_factor_required(association, caller) && !member.has_second_factor(),
+        has_totp => member.has_totp,
+        csrf => page.session.csrf(),
+        kept => kept,
+        problems => problems,
+        notice => notice,
+    };
+    render_status(state, status, "account/account.html", page.layout("/account", Section::Account), values)
+}
+
+pub async fn account(State(state): State<AppState>, page: AssociationPage, Query(query): Query<DoneQuery>) -> Response {
+    let caller = match signed_in(&page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let notice = notice(&page, &query);
+    render_account(&state, &page, caller, notice, AccountValues::default(), Problems::default(), StatusCode::OK).await
+}
+
+pub async fn resend_confirmation(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.resend_confirmation(&page.tenant.association, &caller.member).await {
+        Ok(()) => see_other(&link(&page, "/account", &[("done", "confirmation-sent")])),
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+async fn verify(state: AppState, page: AssociationPage, kind: VerifyKind, form: VerifyForm) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    let member = &caller.member;
+    let kindred = &state.kindred;
+    let result = match kind {
+        VerifyKind::MemberNumber => kindred
+            .verify_member_number(association, member, &form.member_number, &form.postcode, &form.birth_date)
+            .await
+            .map(|_| "verified"),
+        VerifyKind::Letter => kindred
+            .request_letter(association, member, &form.full_name, &form.street, &form.postcode, &form.city)
+            .await
+            .map(|()| "letter-requested"),
+        VerifyKind::LetterCode => kindred.confirm_letter(association, member, &form.code).await.map(|_| "verified"),
+        VerifyKind::Invitation => kindred.verify_invitation(association, member, &form.code).await.map(|_| "verified"),
+        VerifyKind::Manual => kindred.request_manual(association, member).await.map(|()| "manual-requested"),
+    };
+    let prefix = kind.prefix();
+    let first_field = match kind {
+        VerifyKind::MemberNumber => "mn-member_number",
+        VerifyKind::Letter => "letter-full_name",
+        VerifyKind::LetterCode => "lettercode-code",
+        VerifyKind::Invitation => "invitation-code",
+        VerifyKind::Manual => "manual-button",
+    };
+    let (problems, status) = match result {
+        Ok(done) => return see_other(&link(&page, "/account", &[("done", done)])),
+        // The state changed meanwhile (verified in another window, say): show where it stands.
+        Err(VerifyError::NotWaiting) => return see_other(&link(&page, "/account", &[("done", "already-done")])),
+        Err(VerifyError::NotOffered) => return StatusCode::NOT_FOUND.into_response(),
+        Err(VerifyError::NoMatch) => {
+            let key = match kind {
+                VerifyKind::MemberNumber => "verify-member-number-no-match",
+                _ => "verify-code-wrong",
+            };
+            let problems = match kind {
+                // A mismatch does not say which entry was wrong.
+                VerifyKind::MemberNumber => Problems::general(first_field, tr(&page, key)),
+                _ => Problems::one(first_field, tr(&page, key)),
+            };
+            (problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(VerifyError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for field in ["full_name", "street", "postcode", "city"] {
+                if found.iter().any(|(f, _)| *f == field) {
+                    problems.add(&format!("{prefix}-{field}"), tr(&page, &format!("verify-letter-problem-{field}")));
+                }
+            }
+            (problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(VerifyError::NoLetter) => {
+            (Problems::one(first_field, tr(&page, "verify-no-letter")), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(VerifyError::Throttled(_)) if kind == VerifyKind::LetterCode => {
+            (Problems::one(first_field, tr(&page, "verify-letter-code-used-up")), StatusCode::TOO_MANY_REQUESTS)
+        }
+        Err(VerifyError::Throttled(t)) => return wait(&state, &page, t.retry_after),
+        Err(other) => return internal(other),
+    };
+    let kept = AccountValues { form: prefix, values: VerifyForm { csrf: String::new(), ..form } };
+    render_account(&state, &page, caller, None, kept, problems, status).await
+}
+
+pub async fn verify_member_number(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    verify(state, page, VerifyKind::MemberNumber, form).await
+}
+
+pub async fn verify_letter(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    verify(state, page, VerifyKind::Letter, form).await
+}
+
+pub async fn verify_letter_code(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    verify(state, page, VerifyKind::LetterCode, form).await
+}
+
+pub async fn verify_invitation(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    verify(state, page, VerifyKind::Invitation, form).await
+}
+
+pub async fn verify_manual(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    verify(state, page, VerifyKind::Manual, form).await
+}
+
+// ------------------------------------------------------------------ sessions
+
+#[derive(Serialize)]
+struct SessionRow {
+    id: String,
+    client: String,
+    kind: String,
+    created: When,
+    last_used: When,
+    current: bool,
+}
+
+pub async fn sessions(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    let caller = match signed_in(&page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let list = match state.kindred.sessions(&page.tenant.association, &caller.member.id).await {
+        Ok(list) => list,
+        Err(error) => return internal(error),
+    };
+    let rows: Vec<SessionRow> = list
+        .into_iter()
+        .map(|s| SessionRow {
+            current: s.id == caller.session_id,
+            kind: tr(&page, if s.kind == "web" { "sessions-kind-web" } else { "sessions-kind-api" }),
+            client: if s.client.is_empty() || s.client == "Other" {
+                tr(&page, "sessions-client-unknown")
+            } else {
+                s.client
+            },
+            created: when(page.language, s.created_at),
+            last_used: when(page.language, s.last_used_at),
+            id: s.id,
+        })
+        .collect();
+    let values = minijinja::context! {
+        sessions => rows,
+        csrf => page.session.csrf(),
+        notice => notice(&page, &query),
+        problems => Problems::default(),
+    };
+    render_status(
+        &state,
+        StatusCode::OK,
+        "account/sessions.html",
+        page.layout("/account/sessions", Section::Account),
+        values,
+    )
+}
+
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.revoke_session(&page.tenant.association, &caller.member.id, &id).await {
+        Ok(true) if id == caller.session_id => {
+            let mut response = see_other(&link(&page, "/sign-in", &[("done", "signed-out")]));
+            response.headers_mut().insert(header::SET_COOKIE, clear_cookie(&page.tenant));
+            response
+        }
+        Ok(true) => see_other(&link(&page, "/account/sessions", &[("done", "session-ended")])),
+        Ok(false) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => internal(error),
+    }
+}
+
+// ------------------------------------------------------------------ password
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+fn render_password(state: &AppState, page: &AssociationPage, problems: Problems, status: StatusCode) -> Response {
+    let email = page.session.caller().map(|c| c.member.email.clone()).unwrap_or_default();
+    let values = minijinja::context! { csrf => page.session.csrf(), email => email, problems => problems };
+    render_status(state, status, "account/password.html", page.layout("/account/password", Section::Account), values)
+}
+
+pub async fn password_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    if let Err(response) = signed_in(&page) {
+        return *response;
+    }
+    render_password(&state, &page, Problems::default(), StatusCode::OK)
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    match state.kindred.change_password(association, caller, &form.current_password, &form.new_password).await {
+        Ok(()) => see_other(&link(&page, "/account", &[("done", "password-changed")])),
+        Err(AccountError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for field in ["current_password", "new_password"] {
+                for (_, problem) in found.iter().filter(|(f, _)| *f == field) {
+                    problems.add(field, field_problem(&page, *problem));
+                }
+            }
+            render_password(&state, &page, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+// ------------------------------------------------------------------ two-factor
+
+#[derive(Serialize)]
+struct SetupView {
+    secret: String,
+    qr_svg: String,
+}
+
+/// The QR code as inline SVG, named for assistive technology. (The
+/// renderer writes only attributes, no `style`, so the CSP is satisfied.)
+fn setup_view(page: &AssociationPage, setup: TotpSetup) -> SetupView {
+    let label = tr(page, "two-factor-qr-alt").replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    let qr_svg =
+        setup.qr_svg.replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{label}\" focusable=\"false\""), 1);
+    SetupView { secret: setup.secret, qr_svg }
+}
+
+async fn render_two_factor(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    notice: Option<String>,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let association = &page.tenant.association;
+    let member = &caller.member;
+    let (unused, setup) = if member.has_totp {
+        match state.kindred.unused_recovery_codes(association, &member.id).await {
+            Ok(n) => (n, None),
+            Err(error) => return internal(error),
+        }
+    } else {
+        match state.kindred.pending_totp(association, member).await {
+            Ok(setup) => (0, setup.map(|s| setup_view(page, s))),
+            Err(error) => return internal(error),
+        }
+    };
+    let values = minijinja::context! {
+        has_totp => member.has_totp,
+        required => state.kindred.second_factor_required(association, caller),
+        unused => unused,
+        setup => setup,
+        csrf => page.session.csrf(),
+        notice => notice,
+        problems => problems,
+    };
+    render_status(
+        state,
+        status,
+        "account/two_factor.html",
+        page.layout("/account/two-factor", Section::Account),
+        values,
+    )
+}
+
+pub async fn two_factor(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    let caller = match signed_in(&page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let notice = notice(&page, &query);
+    render_two_factor(&state, &page, caller, notice, Problems::default(), StatusCode::OK).await
+}
+
+pub async fn two_factor_start(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    if !caller.member.has_totp {
+        if let Err(error) = state.kindred.start_totp(&page.tenant.association, &caller.member).await {
+            return internal(error);
+        }
+    }
+    see_other(&link(&page, "/account/two-factor", &[]))
+}
+
+pub async fn two_factor_confirm(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.confirm_totp(&page.tenant.association, &caller.member.id, form.code.trim()).await {
+        // Shown once, so not behind a redirect.
+        Ok(codes) => {
+            let values = minijinja::context! { codes => codes, account_href => link(&page, "/account", &[]) };
+            render_status(
+                &state,
+                StatusCode::OK,
+                "account/recovery_codes.html",
+                page.layout("/account/two-factor", Section::Account),
+                values,
+            )
+        }
+        Err(SecondFactorError::InvalidCode) => {
+            let problems = Problems::one("code", tr(&page, "problem-code-wrong"));
+            render_two_factor(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(SecondFactorError::NotStarted) => see_other(&link(&page, "/account/two-factor", &[])),
+        Err(SecondFactorError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmPasswordForm {
+    csrf: String,
+    password: String,
+}
+
+pub async fn two_factor_remove(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<ConfirmPasswordForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    match state.kindred.check_password(association, caller, &form.password).await {
+        Ok(()) => {}
+        Err(AccountError::Invalid(_)) => {
+            let problems = Problems::one("password", tr(&page, "problem-password-wrong"));
+            return render_two_factor(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        Err(AccountError::Throttled(t)) => return wait(&state, &page, t.retry_after),
+        Err(other) => return internal(other),
+    }
+    match state.kindred.remove_totp(association, &caller.member.id).await {
+        Ok(()) => see_other(&link(&page, "/account/two-factor", &[("done", "two-factor-removed")])),
+        Err(error) => internal(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(encode("a b&c=d~"), "a%20b%26c%3Dd~");
+        assert_eq!(encode("1700000000~ABC"), "1700000000~ABC");
+    }
+
+    #[test]
+    fn formats_moments_per_language() {
+        let at = DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
+        assert_eq!(when(Language::En, at).text, "2026-01-01, 00:00 UTC");
+        assert_eq!(when(Language::De, at).text, "01.01.2026, 00:00 UTC");
+        assert_eq!(when(Language::Nl, at).iso, "2026-01-01T00:00:00Z");
+    }
+}

@@ -1,0 +1,595 @@
+//! The staff's pages: the verification queue with approval, the member
+//! list, letters to print, invitation codes, roles and the audit log.
+//! Admins and moderators handle admission; the rest is for admins. Every
+//! view of personal data is written to the audit log by the service.
+
+use super::account::{
+    internal, link, message, notice, see_other, signed_in, signed_in_post, tr, tr_args, when, DoneQuery, LinkView,
+    Problems, When,
+};
+use super::association::AssociationPage;
+use super::layout::{render_status, Section};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::{DateTime, Utc};
+use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::{AccountRole, ListProblem, MemberListError};
+use kindred_service::admission::{Denied, StaffPower};
+use kindred_service::sessions::{Caller, Member};
+use kindred_service::staff::{StaffError, MAX_INVITATIONS};
+use serde::{Deserialize, Serialize};
+
+/// The caller if they may do this kind of staff work; else the sign-in
+/// redirect or a 403 page that says why.
+fn staff<'a>(state: &AppState, page: &'a AssociationPage, power: StaffPower) -> Result<&'a Caller, Box<Response>> {
+    let caller = signed_in(page)?;
+    match state.kindred.staff_access(&page.tenant.association, caller, power) {
+        Ok(()) => Ok(caller),
+        Err(denied) => Err(Box::new(denied_page(state, page, denied))),
+    }
+}
+
+/// [`staff`] for a post, with the CSRF token checked first.
+fn staff_post<'a>(
+    state: &AppState,
+    page: &'a AssociationPage,
+    power: StaffPower,
+    csrf: &str,
+) -> Result<&'a Caller, Box<Response>> {
+    signed_in_post(state, page, csrf)?;
+    staff(state, page, power)
+}
+
+fn denied_page(state: &AppState, page: &AssociationPage, denied: Denied) -> Response {
+    let (text, links) = match denied {
+        Denied::SecondFactorRequired => (
+            "staff-denied-second-factor",
+            vec![LinkView { href: link(page, "/account/two-factor", &[]), label: tr(page, "account-two-factor-link") }],
+        ),
+        _ => {
+            ("staff-denied-text", vec![LinkView { href: link(page, "/account", &[]), label: tr(page, "nav-account") }])
+        }
+    };
+    message(state, page, StatusCode::FORBIDDEN, "/staff", tr(page, "staff-denied-title"), vec![tr(page, text)], links)
+}
+
+fn render(
+    state: &AppState,
+    page: &AssociationPage,
+    path: &str,
+    template: &str,
+    status: StatusCode,
+    values: minijinja::Value,
+) -> Response {
+    render_status(state, status, template, page.layout(path, Section::Staff), values)
+}
+
+fn role_name(page: &AssociationPage, role: AccountRole) -> String {
+    tr(page, &format!("role-{}", role.as_str()))
+}
+
+// ------------------------------------------------------------------ index
+
+pub async fn index(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Admission) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let admin = state.kindred.staff_access(&page.tenant.association, caller, StaffPower::Administration).is_ok();
+    let values = minijinja::context! { admin => admin };
+    render(&state, &page, "/staff", "staff/index.html", StatusCode::OK, values)
+}
+
+// ------------------------------------------------------------------ verifications
+
+#[derive(Serialize)]
+struct PendingRow {
+    id: String,
+    pseudonym: String,
+    procedure: String,
+    since: When,
+}
+
+async fn render_verifications(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    notice: Option<String>,
+    problems: Problems,
+    note: (&str, &str),
+    status: StatusCode,
+) -> Response {
+    let pending = match state.kindred.pending_verifications(&page.tenant.association, caller).await {
+        Ok(pending) => pending,
+        Err(error) => return internal(error),
+    };
+    let rows: Vec<PendingRow> = pending
+        .into_iter()
+        .map(|p| PendingRow {
+            procedure: tr(page, &format!("procedure-{}", p.procedure.replace('_', "-"))),
+            since: when(page.language, p.requested_at),
+            pseudonym: p.pseudonym,
+            id: p.member_id,
+        })
+        .collect();
+    let values = minijinja::context! {
+        pending => rows,
+        csrf => page.session.csrf(),
+        notice => notice,
+        problems => problems,
+        note_for => note.0,
+        note => note.1,
+    };
+    render(state, page, "/staff/verifications", "staff/verifications.html", status, values)
+}
+
+pub async fn verifications(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Admission) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let notice = notice(&page, &query);
+    render_verifications(&state, &page, caller, notice, Problems::default(), ("", ""), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    csrf: String,
+    note: String,
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let caller = match staff_post(&state, &page, StaffPower::Admission, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let note = Some(form.note.as_str()).filter(|n| !n.trim().is_empty());
+    match state.kindred.approve(&page.tenant.association, caller, &id, note).await {
+        Ok(_) => see_other(&link(&page, "/staff/verifications", &[("done", "approved")])),
+        Err(StaffError::NoSuchMember) => StatusCode::NOT_FOUND.into_response(),
+        Err(StaffError::WrongState) => see_other(&link(&page, "/staff/verifications", &[("done", "already-done")])),
+        Err(StaffError::Invalid(_)) => {
+            let problems = Problems::one(&format!("note-{id}"), tr(&page, "staff-note-too-long"));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_verifications(&state, &page, caller, None, problems, (&id, &form.note), status).await
+        }
+        Err(other) => internal(other),
+    }
+}
+
+// ------------------------------------------------------------------ member list
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsvForm {
+    csrf: String,
+    csv: String,
+}
+
+fn render_member_list(
+    state: &AppState,
+    page: &AssociationPage,
+    notice: Option<String>,
+    csv: &str,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let values =
+        minijinja::context! { csrf => page.session.csrf(), notice => notice, csv => csv, problems => problems };
+    render(state, page, "/staff/member-list", "staff/member_list.html", status, values)
+}
+
+pub async fn member_list_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
+        return *response;
+    }
+    let notice = notice(&page, &query);
+    render_member_list(&state, &page, notice, "", Problems::default(), StatusCode::OK)
+}
+
+fn list_problem(page: &AssociationPage, error: &MemberListError) -> String {
+    let line = ("line", FluentValue::from(i64::try_from(error.line()).unwrap_or(i64::MAX)));
+    match error.problem() {
+        ListProblem::Empty => tr_args(page, "member-list-empty", &[line]),
+        ListProblem::Header => tr_args(page, "member-list-header", &[line]),
+        ListProblem::Columns { found } => tr_args(
+            page,
+            "member-list-columns",
+            &[line, ("found", FluentValue::from(i64::try_from(found).unwrap_or(i64::MAX)))],
+        ),
+        ListProblem::Quotes => tr_args(page, "member-list-quotes", &[line]),
+        ListProblem::Entry(entry) => {
+            let key = format!("member-list-entry-{}", entry.column().replace('_', "-"));
+            tr_args(page, &key, &[line])
+        }
+        ListProblem::TooManyRows => tr_args(page, "member-list-too-many", &[line]),
+    }
+}
+
+pub async fn member_list(State(state): State<AppState>, page: AssociationPage, Form(form): Form<CsvForm>) -> Response {
+    let caller = match staff_post(&state, &page, StaffPower::Administration, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.import_member_list(&page.tenant.association, caller, &form.csv).await {
+        Ok(count) => {
+            let count = count.to_string();
+            see_other(&link(&page, "/staff/member-list", &[("done", "imported"), ("count", &count)]))
+        }
+        Err(StaffError::MemberList(error)) => {
+            let problems = Problems::one("csv", list_problem(&page, &error));
+            render_member_list(&state, &page, None, &form.csv, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(StaffError::Invalid(_)) => {
+            let problems = Problems::one("csv", tr(&page, "member-list-no-entries"));
+            render_member_list(&state, &page, None, &form.csv, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => internal(other),
+    }
+}
+
+// ------------------------------------------------------------------ letters
+
+#[derive(Serialize)]
+struct LetterRow {
+    full_name: String,
+    street: String,
+    postcode: String,
+    city: String,
+    code: String,
+}
+
+pub async fn letters(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Administration) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let letters = match state.kindred.letters(&page.tenant.association, caller).await {
+        Ok(letters) => letters,
+        Err(error) => return internal(error),
+    };
+    let rows: Vec<LetterRow> = letters
+        .into_iter()
+        .map(|l| LetterRow {
+            full_name: l.address.full_name,
+            street: l.address.street,
+            postcode: l.address.postcode,
+            city: l.address.city,
+            code: l.address.code,
+        })
+        .collect();
+    let values = minijinja::context! { letters => rows, pdf_href => link(&page, "/staff/letters.pdf", &[]) };
+    render(&state, &page, "/staff/letters", "staff/letters.html", StatusCode::OK, values)
+}
+
+/// The same PDF as the API's `/admin/letters.pdf`, for a browser signed in with the session cookie.
+pub async fn letters_pdf(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Administration) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.letters_pdf(&page.tenant.association, caller).await {
+        Ok(pdf) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"letters.pdf\""),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Err(error) => internal(error),
+    }
+}
+
+// ------------------------------------------------------------------ invitations
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CountForm {
+    csrf: String,
+    count: String,
+}
+
+fn render_invitations(
+    state: &AppState,
+    page: &AssociationPage,
+    count: &str,
+    codes: Vec<String>,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let values = minijinja::context! {
+        csrf => page.session.csrf(),
+        count => count,
+        max => MAX_INVITATIONS,
+        codes => codes,
+        problems => problems,
+    };
+    render(state, page, "/staff/invitations", "staff/invitations.html", status, values)
+}
+
+pub async fn invitations_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
+        return *response;
+    }
+    render_invitations(&state, &page, "10", Vec::new(), Problems::default(), StatusCode::OK)
+}
+
+pub async fn invitations(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CountForm>,
+) -> Response {
+    let caller = match staff_post(&state, &page, StaffPower::Administration, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let bad_count = || {
+        let message = tr_args(&page, "invitations-count-problem", &[("max", FluentValue::from(MAX_INVITATIONS))]);
+        render_invitations(
+            &state,
+            &page,
+            &form.count,
+            Vec::new(),
+            Problems::one("count", message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let Some(count) = form.count.trim().parse::<u32>().ok().filter(|c| (1..=MAX_INVITATIONS).contains(c)) else {
+        return bad_count();
+    };
+    match state.kindred.create_invitations(&page.tenant.association, caller, count).await {
+        // Shown once, so not behind a redirect.
+        Ok(codes) => render_invitations(&state, &page, &form.count, codes, Problems::default(), StatusCode::OK),
+        Err(StaffError::Invalid(_)) => bad_count(),
+        Err(other) => internal(other),
+    }
+}
+
+// ------------------------------------------------------------------ roles
+
+#[derive(Serialize)]
+struct MemberRow {
+    id: String,
+    pseudonym: String,
+    role: &'static str,
+    role_name: String,
+    badge: String,
+}
+
+fn member_row(page: &AssociationPage, member: Member) -> MemberRow {
+    MemberRow {
+        role: member.role.as_str(),
+        role_name: role_name(page, member.role),
+        badge: member.badge.unwrap_or_default(),
+        pseudonym: member.pseudonym,
+        id: member.id.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct RoleOption {
+    value: &'static str,
+    label: String,
+}
+
+struct RolesView {
+    notice: Option<String>,
+    search: String,
+    found: Option<Member>,
+    problems: Problems,
+    status: StatusCode,
+}
+
+async fn render_roles(state: &AppState, page: &AssociationPage, caller: &Caller, view: RolesView) -> Response {
+    let staff = match state.kindred.staff_members(&page.tenant.association, caller).await {
+        Ok(staff) => staff,
+        Err(error) => return internal(error),
+    };
+    let staff: Vec<MemberRow> = staff.into_iter().map(|m| member_row(page, m)).collect();
+    let roles: Vec<RoleOption> =
+        [AccountRole::Member, AccountRole::Professional, AccountRole::Moderator, AccountRole::Admin]
+            .into_iter()
+            .map(|r| RoleOption { value: r.as_str(), label: role_name(page, r) })
+            .collect();
+    let values = minijinja::context! {
+        csrf => page.session.csrf(),
+        staff => staff,
+        roles => roles,
+        search => view.search,
+        found => view.found.map(|m| member_row(page, m)),
+        notice => view.notice,
+        problems => view.problems,
+    };
+    render(state, page, "/staff/roles", "staff/roles.html", view.status, values)
+}
+
+pub async fn roles(State(state): State<AppState>, page: AssociationPage, Query(query): Query<DoneQuery>) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Administration) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let view = RolesView {
+        notice: notice(&page, &query),
+        search: String::new(),
+        found: None,
+        problems: Problems::default(),
+        status: StatusCode::OK,
+    };
+    render_roles(&state, &page, caller, view).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FindForm {
+    csrf: String,
+    pseudonym: String,
+}
+
+/// Finds a member by pseudonym (a post, so that pseudonyms stay out of addresses and history).
+pub async fn find_member(State(state): State<AppState>, page: AssociationPage, Form(form): Form<FindForm>) -> Response {
+    let caller = match staff_post(&state, &page, StaffPower::Administration, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let found = match state.kindred.find_member_for_staff(&page.tenant.association, caller, &form.pseudonym).await {
+        Ok(found) => found,
+        Err(error) => return internal(error),
+    };
+    let (problems, status) = match found {
+        Some(_) => (Problems::default(), StatusCode::OK),
+        None => (Problems::one("pseudonym", tr(&page, "roles-not-found")), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let view = RolesView { notice: None, search: form.pseudonym.trim().to_owned(), found, problems, status };
+    render_roles(&state, &page, caller, view).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    csrf: String,
+    role: String,
+    badge: String,
+}
+
+pub async fn set_role(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    let caller = match staff_post(&state, &page, StaffPower::Administration, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    let problem = match AccountRole::parse(&form.role) {
+        None => ("role", tr(&page, "roles-role-problem")),
+        Some(role) => match state.kindred.set_role(association, caller, &id, role, Some(form.badge.as_str())).await {
+            Ok(_) => return see_other(&link(&page, "/staff/roles", &[("done", "role-changed")])),
+            Err(StaffError::NoSuchMember) => return StatusCode::NOT_FOUND.into_response(),
+            Err(StaffError::Invalid(message)) if message.starts_with("badge") => {
+                ("badge", tr(&page, "roles-badge-problem"))
+            }
+            Err(StaffError::Invalid(_)) => ("role", tr(&page, "roles-own-admin")),
+            Err(other) => return internal(other),
+        },
+    };
+    let found = match state.kindred.member(association, &id).await {
+        Ok(Some(member)) => member,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => return internal(error),
+    };
+    let view = RolesView {
+        notice: None,
+        search: found.pseudonym.clone(),
+        found: Some(found),
+        problems: Problems::one(problem.0, problem.1),
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render_roles(&state, &page, caller, view).await
+}
+
+// ------------------------------------------------------------------ audit log
+
+/// Entries per page of the audit log.
+const AUDIT_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    before: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuditRow {
+    at: When,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+fn parse_cursor(cursor: &str) -> Option<(DateTime<Utc>, String)> {
+    let (micros, id) = cursor.split_once('~')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric())).then(|| (at, id.to_owned()))
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<AuditQuery>,
+) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Administration) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let before = match query.before.as_deref() {
+        Some(cursor) => match parse_cursor(cursor) {
+            Some(before) => Some(before),
+            None => return StatusCode::BAD_REQUEST.into_response(),
+        },
+        None => None,
+    };
+    let association = &page.tenant.association;
+    let before_ref = before.as_ref().map(|(at, id)| (*at, id.as_str()));
+    let entries = match state.kindred.audit_log(association, caller, before_ref, AUDIT_PAGE).await {
+        Ok(entries) => entries,
+        Err(error) => return internal(error),
+    };
+    let older = (entries.len() as i64 == AUDIT_PAGE)
+        .then(|| entries.last().map(|e| format!("{}~{}", e.at.timestamp_micros(), e.id)))
+        .flatten()
+        .map(|cursor| link(&page, "/staff/audit-log", &[("before", &cursor)]));
+    let unknown = tr(&page, "audit-unknown-member");
+    let rows: Vec<AuditRow> = entries
+        .into_iter()
+        .map(|e| {
+            let key = format!("audit-action-{}", e.action.replace(['.', '_'], "-"));
+            AuditRow {
+                at: when(page.language, e.at),
+                actor: e.actor_pseudonym.or(e.actor_id.map(|_| unknown.clone())).unwrap_or_default(),
+                action: crate::i18n::try_text(page.language, &key).unwrap_or(e.action),
+                target: e.target_pseudonym.or(e.target_id.map(|_| unknown.clone())).unwrap_or_default(),
+                detail: e.detail.unwrap_or_default(),
+            }
+        })
+        .collect();
+    let values = minijinja::context! {
+        entries => rows,
+        older_href => older,
+        newest_href => before.is_some().then(|| link(&page, "/staff/audit-log", &[])),
+    };
+    render(&state, &page, "/staff/audit-log", "staff/audit_log.html", StatusCode::OK, values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors() {
+        assert!(parse_cursor("1700000000000000~ABC123").is_some());
+        assert!(parse_cursor("x~ABC").is_none());
+        assert!(parse_cursor("1700000000000000~").is_none());
+        assert!(parse_cursor("1700000000000000~a b").is_none());
+    }
+}
