@@ -311,7 +311,7 @@ fn printed_letter(site: &str, url: &str, language: Language, today: DateTime<Utc
             vec![
                 format!("Guten Tag {},", a.full_name),
                 format!("Sie haben sich bei {site} registriert und um die Bestätigung per Brief gebeten. Mit dem Code unten schalten Sie Ihr Konto frei."),
-                format!("So geht es: Melden Sie sich auf {url} an, öffnen Sie „Konto bestätigen“ und geben Sie den Code unter „Code aus dem Brief“ ein. Der Code gilt 30 Tage und nur einmal; nach fünf falschen Versuchen verfällt er."),
+                format!("So geht es: Melden Sie sich auf {url} an, öffnen Sie „Mein Konto“ und geben Sie den Code unter „Code aus dem Brief“ ein. Der Code gilt 30 Tage und nur einmal; nach fünf falschen Versuchen verfällt er."),
                 "Nach der Bestätigung löschen wir Ihre Postanschrift wieder.".to_owned(),
             ],
             "Ihr Code:".to_owned(),
@@ -322,7 +322,7 @@ fn printed_letter(site: &str, url: &str, language: Language, today: DateTime<Utc
             vec![
                 format!("Beste {},", a.full_name),
                 format!("U hebt zich aangemeld bij {site} en gevraagd om bevestiging per brief. Met de code hieronder activeert u uw account."),
-                format!("Zo werkt het: log in op {url}, open ‘Account bevestigen’ en vul de code in bij ‘Code uit de brief’. De code is 30 dagen en één keer geldig; na vijf foute pogingen vervalt hij."),
+                format!("Zo werkt het: log in op {url}, open ‘Mijn account’ en vul de code in bij ‘Code uit de brief’. De code is 30 dagen en één keer geldig; na vijf foute pogingen vervalt hij."),
                 "Na de bevestiging verwijderen wij uw postadres weer.".to_owned(),
             ],
             "Uw code:".to_owned(),
@@ -333,7 +333,7 @@ fn printed_letter(site: &str, url: &str, language: Language, today: DateTime<Utc
             vec![
                 format!("Dear {},", a.full_name),
                 format!("You registered with {site} and asked to be verified by letter. The code below activates your account."),
-                format!("How to use it: sign in at {url}, open \"Verify your account\" and enter the code under \"Code from the letter\". The code is valid for 30 days, once; after five wrong attempts it expires."),
+                format!("How to use it: sign in at {url}, open \"My account\" and enter the code under \"Code from the letter\". The code is valid for 30 days, once; after five wrong attempts it expires."),
                 "Once you are verified, we delete your postal address.".to_owned(),
             ],
             "Your code:".to_owned(),

@@ -25,6 +25,31 @@ where
     }
 }
 
+/// Like [`ApiJson`] for bodies whose fields are all optional (a note, say):
+/// a request without any body counts as `{}`, a body present is parsed
+/// just as strictly.
+pub struct OptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.")
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+        ApiJson::<T>::from_request(request, state).await.map(|ApiJson(value)| Self(value))
+    }
+}
+
 fn map_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(

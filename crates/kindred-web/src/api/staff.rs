@@ -4,7 +4,7 @@
 
 use crate::auth::{Admin, AdmissionStaff};
 use crate::errors::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -121,7 +121,7 @@ pub async fn approve(
     State(state): State<AppState>,
     AdmissionStaff(auth): AdmissionStaff,
     Path(path): Path<(String, String)>,
-    ApiJson(body): ApiJson<NoteRequest>,
+    OptionalJson(body): OptionalJson<NoteRequest>,
 ) -> Result<Json<MemberStatusResponse>, ApiError> {
     let (_, id) = path;
     let status = state
@@ -151,7 +151,7 @@ pub async fn suspend(
     State(state): State<AppState>,
     AdmissionStaff(auth): AdmissionStaff,
     Path(path): Path<(String, String)>,
-    ApiJson(body): ApiJson<NoteRequest>,
+    OptionalJson(body): OptionalJson<NoteRequest>,
 ) -> Result<Json<MemberStatusResponse>, ApiError> {
     let (_, id) = path;
     let status = state
@@ -181,7 +181,7 @@ pub async fn reinstate(
     State(state): State<AppState>,
     AdmissionStaff(auth): AdmissionStaff,
     Path(path): Path<(String, String)>,
-    ApiJson(body): ApiJson<NoteRequest>,
+    OptionalJson(body): OptionalJson<NoteRequest>,
 ) -> Result<Json<MemberStatusResponse>, ApiError> {
     let (_, id) = path;
     let status = state

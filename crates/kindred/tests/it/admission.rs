@@ -417,3 +417,32 @@ async fn staff_may_be_required_to_use_a_second_factor() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn staff_notes_are_optional() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let small = s.association("small", "Small", "").await;
+        s.user(&small, "admin@example.org", "Admin", "admin").await;
+        let admin = s.login_staff(&small, "admin@example.org").await;
+        unverified(&s, "small", "a@example.org", "Annika").await;
+        unverified(&s, "small", "b@example.org", "Bertram").await;
+        let queue = s.get_as(&admin, "/a/small/api/v1/admin/verifications").await;
+        let ids: Vec<String> =
+            queue["pending"].as_array().unwrap().iter().map(|p| p["member_id"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(ids.len(), 2);
+        let bare = s
+            .client
+            .post(s.url(&format!("/a/small/api/v1/admin/members/{}/approve", ids[0])))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bare.status(), 200, "no body at all");
+        let extra =
+            post_as(&s, &admin, &format!("/a/small/api/v1/admin/members/{}/approve", ids[1]), json!({"role": "admin"}))
+                .await;
+        assert_eq!(api_error(extra).await.0, 422, "a body present is parsed strictly");
+        s.stop().await;
+    }
+}
