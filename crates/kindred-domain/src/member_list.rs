@@ -151,7 +151,8 @@ impl MemberListEntry {
             b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'-' | b'/' | b'.')
         })
         .ok_or(EntryError::MemberNumber)?;
-        let postcode = normalise(postcode, 3..=10, |b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        // Hyphens as in Polish or Portuguese postcodes ("00-950") are kept.
+        let postcode = normalise(postcode, 3..=10, |b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
             .ok_or(EntryError::Postcode)?;
         let birth_date = BirthDate::parse(birth_date).ok_or(EntryError::BirthDate)?;
         Ok(Self { member_number, postcode, birth_date })
@@ -490,7 +491,8 @@ mod tests {
             assert_eq!(MemberListEntry::parse(number, ok.1, ok.2), Err(EntryError::MemberNumber), "{number}");
         }
         assert!(MemberListEntry::parse(&"1".repeat(32), ok.1, ok.2).is_ok());
-        for postcode in ["", "12", "12345678901", "00-950", "5066ä", "50667!"] {
+        assert!(MemberListEntry::parse("1", "00-950", "1970-01-01").is_ok());
+        for postcode in ["", "12", "12345678901", "5066ä", "50667!"] {
             assert_eq!(MemberListEntry::parse(ok.0, postcode, ok.2), Err(EntryError::Postcode), "{postcode}");
         }
         assert!(MemberListEntry::parse(ok.0, "123", ok.2).is_ok());

@@ -307,7 +307,7 @@ pub struct ImportResponse {
     responses(
         (status = 200, description = "Imported", body = ImportResponse),
         (status = 403, description = "Not an admin", body = super::ErrorResponse),
-        (status = 415, description = "Not text/csv", body = super::ErrorResponse),
+        (status = 415, description = "Sent as JSON or a form instead of CSV text", body = super::ErrorResponse),
         (status = 422, description = "The CSV cannot be read (the line is named)", body = super::ErrorResponse),
     )
 )]
@@ -319,7 +319,11 @@ pub async fn member_list(
 ) -> Result<Json<ImportResponse>, ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !matches!(essence.as_str(), "text/csv" | "text/plain" | "application/csv") {
+    // CSV comes labelled in many ways (or not at all); refuse only what is clearly something else.
+    if essence.starts_with("multipart/")
+        || essence == "application/json"
+        || essence == "application/x-www-form-urlencoded"
+    {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",

@@ -192,6 +192,18 @@ async fn member_number_verification() {
         assert_eq!(r.json::<Value>().await.unwrap()["imported"], 2);
         let r = upload(admin.clone(), "number;zip\n1;2\n").await.unwrap();
         assert_eq!(api_error(r).await, (422, "invalid_csv".to_owned()));
+        let unlabelled =
+            s.client.post(s.url("/a/ms/api/v1/admin/member-list")).bearer_auth(&admin).body(csv).send().await.unwrap();
+        assert_eq!(unlabelled.status(), 200, "CSV without a content type is still CSV");
+        let json = s
+            .client
+            .post(s.url("/a/ms/api/v1/admin/member-list"))
+            .bearer_auth(&admin)
+            .json(&json!({"a": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api_error(json).await.0, 415);
 
         let member = unverified(&s, "ms", "mo@example.org", "Moritz").await;
         let r = upload(member.clone(), csv).await.unwrap();
