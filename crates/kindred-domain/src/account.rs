@@ -113,7 +113,7 @@ pub struct Pseudonym(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PseudonymError {
-    #[error("must be 3 to 32 characters long")]
+    #[error("must be 3 to 60 characters long")]
     Length,
     #[error("may hold letters, digits, spaces and . _ - only, and must start with a letter or digit")]
     Characters,
@@ -123,7 +123,7 @@ impl Pseudonym {
     pub fn parse(raw: &str) -> Result<Self, PseudonymError> {
         let s = raw.trim();
         let count = s.chars().count();
-        if !(3..=32).contains(&count) {
+        if !(3..=60).contains(&count) {
             return Err(PseudonymError::Length);
         }
         let chars_ok = s.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '.' || c == '_' || c == '-');

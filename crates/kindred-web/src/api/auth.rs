@@ -26,7 +26,7 @@ pub(crate) fn problem_message(problem: FieldProblem) -> &'static str {
         FieldProblem::PasswordTooShort => "must be at least 10 characters long",
         FieldProblem::PasswordTooLong => "must be at most 1024 characters long",
         FieldProblem::PasswordCommon => "is one of the most common passwords; please choose another",
-        FieldProblem::PseudonymLength => "must be 3 to 40 characters long",
+        FieldProblem::PseudonymLength => "must be 3 to 60 characters long",
         FieldProblem::PseudonymCharacters => "may contain letters, digits, spaces and . _ - only",
         FieldProblem::PseudonymTaken => "is already taken in this association; please choose another",
         FieldProblem::TermsNotAccepted => "the terms and privacy notice must be accepted",
