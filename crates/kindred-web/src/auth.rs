@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use kindred_service::admission::{Denied, StaffPower};
 use kindred_service::sessions::{constant_time_eq, csrf_token, Caller, Client, SessionKind};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// The session cookie of an association: one per association, so that one
 /// can be signed in to several on the same host. `__Host-`: only over
@@ -49,11 +49,31 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-/// The client as throttling and the session list see it.
-pub fn client(parts: &Parts) -> Client {
-    let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+/// The client as throttling and the session list see it. Behind trusted
+/// reverse proxies, the client is the last address in `X-Forwarded-For`
+/// that is not itself one of them (earlier entries can be forged).
+pub fn client(parts: &Parts, trusted_proxies: &[IpAddr]) -> Client {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let address = match peer {
+        Some(peer) if trusted_proxies.contains(&peer) => {
+            Some(forwarded_client(&parts.headers, trusted_proxies).unwrap_or(peer))
+        }
+        other => other,
+    };
     let agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     Client { address, label: describe_agent(agent) }
+}
+
+fn forwarded_client(headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let chain: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|entry| entry.trim().parse::<IpAddr>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    chain.into_iter().rev().find(|ip| !trusted_proxies.contains(ip))
 }
 
 /// "Firefox on Linux" from a user agent string; enough to recognise a
@@ -213,11 +233,11 @@ impl FromRequestParts<AppState> for CookieSession {
 /// The client of any request, for endpoints that need no sign-in.
 pub struct ClientInfo(pub Client);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+impl FromRequestParts<AppState> for ClientInfo {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(client(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(client(parts, &state.trusted_proxies)))
     }
 }
 
@@ -232,6 +252,17 @@ mod tests {
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
         assert_eq!(describe_agent(chrome), "Chrome on Windows");
         assert_eq!(describe_agent(""), "Other");
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = [10, 0, 0, 1].into();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.1"));
+        // The client forged the first entry; the proxy appended the real one.
+        assert_eq!(forwarded_client(&headers, &[proxy]), Some([203, 0, 113, 9].into()));
+        headers.insert("x-forwarded-for", HeaderValue::from_static("nonsense"));
+        assert_eq!(forwarded_client(&headers, &[proxy]), None);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct AppState {
     pub(crate) templates: Arc<Templates>,
     pub(crate) metrics: Option<PrometheusHandle>,
     pub(crate) associations: Arc<AssociationCache>,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client.
+    pub(crate) trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -35,7 +37,15 @@ impl AppState {
             templates: Arc::new(Templates::load()?),
             metrics,
             associations: Arc::new(AssociationCache::default()),
+            trusted_proxies: Arc::new(Vec::new()),
         })
+    }
+
+    /// Believe `X-Forwarded-For` from these addresses (the deployment's
+    /// reverse proxies), so that throttling sees the real clients.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }
 

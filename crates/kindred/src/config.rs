@@ -35,6 +35,7 @@ struct FileServer {
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
     public_url: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -106,6 +107,8 @@ pub struct Settings {
     pub mail_from: String,
     /// Where members reach this server, for links in mails; `server.public_url`.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed; `server.trusted_proxies`.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn wrong(setting: &str, problem: impl std::fmt::Display) -> CliError {
@@ -280,8 +283,17 @@ impl Settings {
         let master_key = overrides.master_key.or(file.master_key.map(Secret)).filter(|k| !k.0.is_empty());
         let (mail, mail_from) = resolve_mail(file.mail, &data_dir, env_smtp_password)?;
         let public_url = file.server.public_url.map(|raw| parse_public_url(&raw)).transpose()?;
+        let mut trusted_proxies = Vec::new();
+        for (i, raw) in file.server.trusted_proxies.unwrap_or_default().iter().enumerate() {
+            let ip = raw
+                .trim()
+                .parse()
+                .map_err(|_| wrong(&format!("server.trusted_proxies[{i}]"), format!("{raw:?} is not an IP address")))?;
+            trusted_proxies.push(ip);
+        }
         Ok(Settings {
             public_url,
+            trusted_proxies,
             master_key,
             mail,
             mail_from,
@@ -373,6 +385,15 @@ mod tests {
     }
 
     #[test]
+    fn proxies_and_public_url() {
+        let f = file("[server]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\npublic_url = \"https://k.example.org/\"");
+        let s = Settings::resolve(Overrides::default(), f);
+        assert!(matches!(&s, Ok(s) if s.trusted_proxies.len() == 2 && s.public_url() == "https://k.example.org"));
+        let s = Settings::resolve(Overrides::default(), FileConfig::default());
+        assert!(matches!(&s, Ok(s) if s.trusted_proxies.is_empty() && s.public_url() == "http://127.0.0.1:8080"));
+    }
+
+    #[test]
     fn the_file_wins_over_defaults() {
         let f = file("data_dir = \"/srv/k\"\n[server]\nrequest_timeout_seconds = 5\n[log]\nformat = \"json\"");
         let s = Settings::resolve(Overrides::default(), f);
@@ -389,6 +410,8 @@ mod tests {
         assert!(bad("[server]\nrequest_timeout_seconds = 0").contains("server.request_timeout_seconds:"));
         assert!(bad("database_url = \"mysql://x\"").contains("database_url ("));
         assert!(bad("[log]\nformat = \"xml\"").contains("log.format:"));
+        assert!(bad("[server]\ntrusted_proxies = [\"::1\", \"proxy\"]").contains("server.trusted_proxies[1]:"));
+        assert!(bad("[server]\npublic_url = \"kindred.example.org\"").contains("server.public_url:"));
         let o = Overrides { bind: Some("8080".into()), ..Overrides::default() };
         assert!(message(Settings::resolve(o, FileConfig::default())).contains("--bind (KINDRED_BIND):"));
     }

@@ -98,7 +98,9 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
         Some(addr) => (None, Some((addr, metrics))),
         None => (metrics, None),
     };
-    let state = AppState::new(kindred.clone(), settings.limits.clone(), main_metrics).map_err(CliError::Serve)?;
+    let state = AppState::new(kindred.clone(), settings.limits.clone(), main_metrics)
+        .map_err(CliError::Serve)?
+        .with_trusted_proxies(settings.trusted_proxies.clone());
     let listener = listen(settings.bind).await?;
     if let Some((addr, metrics)) = separate {
         let metrics_state = AppState::new(kindred, settings.limits.clone(), metrics).map_err(CliError::Serve)?;

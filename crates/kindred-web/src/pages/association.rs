@@ -48,7 +48,7 @@ impl FromRequestParts<AppState> for AssociationPage {
             (None, Some(own)) => own,
             _ => i18n::choose(Some(&tenant.association), query, accept),
         };
-        let client = auth::client(parts);
+        let client = auth::client(parts, &state.trusted_proxies);
         let authority = parts.uri.authority().map(|a| a.as_str());
         let same_origin = same_origin(&parts.headers, authority, &state.kindred.public_url);
         Ok(Self { tenant, language, explicit, session, client, same_origin })
