@@ -13,7 +13,7 @@ pub struct Templates {
 }
 
 /// Every template, embedded at build time.
-const TEMPLATES: [(&str, &str); 26] = [
+const TEMPLATES: [(&str, &str); 27] = [
     ("base.html", include_str!("../templates/base.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -39,6 +39,7 @@ const TEMPLATES: [(&str, &str); 26] = [
     ("staff/letters.html", include_str!("../templates/staff/letters.html")),
     ("staff/invitations.html", include_str!("../templates/staff/invitations.html")),
     ("staff/roles.html", include_str!("../templates/staff/roles.html")),
+    ("staff/members.html", include_str!("../templates/staff/members.html")),
     ("staff/audit_log.html", include_str!("../templates/staff/audit_log.html")),
 ];
 

@@ -439,6 +439,7 @@ test('signed in as the demo admin: account and staff pages pass axe-core', async
     '/staff/letters',
     '/staff/invitations',
     '/staff/roles',
+    '/staff/members',
     '/staff/audit-log',
     '/', // the existing pages show the signed-in state too
     '/privacy',
@@ -472,6 +473,11 @@ test('signed in as the demo admin: account and staff pages pass axe-core', async
   assert.equal(await page.locator('input[name="role"][value="member"]').isChecked(), true);
   await page.locator('#pseudonym').fill('Nobody by this name');
   await check('no member found', 422, await submit(page, page.locator('form[action$="/staff/roles"] button').first()));
+
+  await visit(page, url('/a/demo/staff/members'));
+  await page.locator('#pseudonym').fill('Tom aus Köln');
+  await check('a member found for suspension', 200, await submit(page, page.locator('form[action$="/staff/members"] button').first()));
+  assert.equal(await page.locator('form[action*="/suspend"]').count(), 1, 'a suspend form for an active member');
 
   // Approve one waiting member, with a note.
   await visit(page, url('/a/demo/staff/verifications'));

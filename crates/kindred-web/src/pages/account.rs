@@ -197,7 +197,7 @@ pub struct DoneQuery {
 }
 
 /// Notices that a page may show after a redirect.
-const NOTICES: [&str; 13] = [
+const NOTICES: [&str; 15] = [
     "signed-out",
     "password-reset",
     "confirmation-sent",
@@ -211,6 +211,8 @@ const NOTICES: [&str; 13] = [
     "already-done",
     "role-changed",
     "imported",
+    "member-suspended",
+    "member-reinstated",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {

@@ -507,6 +507,140 @@ pub async fn set_role(
     render_roles(&state, &page, caller, view).await
 }
 
+// ------------------------------------------------------------------ suspension
+
+#[derive(Serialize)]
+struct StatusRow {
+    id: String,
+    pseudonym: String,
+    status: &'static str,
+    status_name: String,
+}
+
+struct MembersView {
+    notice: Option<String>,
+    search: String,
+    found: Option<Member>,
+    problems: Problems,
+    status: StatusCode,
+}
+
+fn render_members(state: &AppState, page: &AssociationPage, view: MembersView) -> Response {
+    let found = view.found.map(|m| StatusRow {
+        id: m.id.to_string(),
+        status: m.status.as_str(),
+        status_name: tr(page, &format!("member-status-{}", m.status.as_str().replace('_', "-"))),
+        pseudonym: m.pseudonym,
+    });
+    let values = minijinja::context! {
+        csrf => page.session.csrf(),
+        search => view.search,
+        found => found,
+        notice => view.notice,
+        problems => view.problems,
+    };
+    render(state, page, "/staff/members", "staff/members.html", view.status, values)
+}
+
+/// Suspension and reinstatement: find a member first.
+pub async fn members(State(state): State<AppState>, page: AssociationPage, Query(query): Query<DoneQuery>) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Admission) {
+        return *response;
+    }
+    let view = MembersView {
+        notice: notice(&page, &query),
+        search: String::new(),
+        found: None,
+        problems: Problems::default(),
+        status: StatusCode::OK,
+    };
+    render_members(&state, &page, view)
+}
+
+/// Finds a member by pseudonym for suspension (a post: pseudonyms stay out of addresses).
+pub async fn find_for_suspension(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<FindForm>,
+) -> Response {
+    let caller = match staff_post(&state, &page, StaffPower::Admission, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let found = match state.kindred.find_member_for_staff(&page.tenant.association, caller, &form.pseudonym).await {
+        Ok(found) => found,
+        Err(error) => return internal(error),
+    };
+    let (problems, status) = match found {
+        Some(_) => (Problems::default(), StatusCode::OK),
+        None => (Problems::one("pseudonym", tr(&page, "roles-not-found")), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let view = MembersView { notice: None, search: form.pseudonym.trim().to_owned(), found, problems, status };
+    render_members(&state, &page, view)
+}
+
+/// Suspends (`suspend` true) or reinstates a member, with a note for the audit log.
+async fn change_suspension(
+    state: &AppState,
+    page: &AssociationPage,
+    id: &str,
+    form: &NoteForm,
+    suspend: bool,
+) -> Response {
+    let caller = match staff_post(state, page, StaffPower::Admission, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    let note = Some(form.note.as_str());
+    let result = if suspend {
+        state.kindred.suspend(association, caller, id, note).await
+    } else {
+        state.kindred.reinstate(association, caller, id, note).await
+    };
+    let problem = match result {
+        Ok(_) => {
+            let done = if suspend { "member-suspended" } else { "member-reinstated" };
+            return see_other(&link(page, "/staff/members", &[("done", done)]));
+        }
+        Err(StaffError::NoSuchMember) => return StatusCode::NOT_FOUND.into_response(),
+        Err(StaffError::Invalid(_)) => ("note", tr(page, "members-note-problem")),
+        Err(StaffError::WrongState) => ("note", tr(page, "members-wrong-state")),
+        Err(other) => return internal(other),
+    };
+    let found = match state.kindred.member(association, id).await {
+        Ok(Some(member)) => member,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => return internal(error),
+    };
+    let view = MembersView {
+        notice: None,
+        search: found.pseudonym.clone(),
+        found: Some(found),
+        problems: Problems::one(problem.0, problem.1),
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render_members(state, page, view)
+}
+
+pub async fn suspend(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    change_suspension(&state, &page, &id, &form, true).await
+}
+
+pub async fn reinstate(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    change_suspension(&state, &page, &id, &form, false).await
+}
+
 // ------------------------------------------------------------------ audit log
 
 /// Entries per page of the audit log.

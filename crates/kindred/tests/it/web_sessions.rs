@@ -186,3 +186,58 @@ async fn web_sessions_end_after_two_weeks_however_used() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_moderator_suspends_and_reinstates_from_the_staff_pages() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let small = s.association("small", "Small", "").await;
+        s.user(&small, "mod@example.org", "Moderatorin", "moderator").await;
+        let troll = s.member(&small, "troll@example.org", "Troll", PASSWORD).await;
+        let troll_token = s.login("small", "troll@example.org", PASSWORD).await;
+        let response = s
+            .client
+            .post(s.url("/a/small/sign-in"))
+            .form(&[("email", "mod@example.org"), ("password", crate::harness::STAFF_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let header = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let token = header.split(';').next().unwrap().split_once('=').unwrap().1.to_owned();
+        let jar = cookie("small", &token);
+        let csrf = csrf_token(&token);
+
+        let found = s
+            .client
+            .post(s.url("/a/small/staff/members"))
+            .header("cookie", &jar)
+            .form(&[("csrf", csrf.as_str()), ("pseudonym", "troll")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(found.status(), 200);
+        assert!(found.text().await.unwrap().contains(&format!("/staff/members/{troll}/suspend")));
+
+        let path = format!("/a/small/staff/members/{troll}/suspend");
+        let forged = s.client.post(s.url(&path)).header("cookie", &jar).form(&[("note", "spam")]).send().await.unwrap();
+        assert_eq!(forged.status(), 403, "no CSRF token, no suspension");
+        let done = s
+            .client
+            .post(s.url(&path))
+            .header("cookie", &jar)
+            .form(&[("csrf", csrf.as_str()), ("note", "spam in three groups")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), 303);
+        let r = s.client.get(s.url("/a/small/api/v1/me")).bearer_auth(&troll_token).send().await.unwrap();
+        assert_eq!(api_error(r).await.0, 401, "signed out at once");
+
+        let path = format!("/a/small/staff/members/{troll}/reinstate");
+        let back =
+            s.client.post(s.url(&path)).header("cookie", &jar).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(back.status(), 303);
+        s.login("small", "troll@example.org", PASSWORD).await;
+        s.stop().await;
+    }
+}
