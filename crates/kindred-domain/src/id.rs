@@ -64,6 +64,8 @@ macro_rules! id_type {
 
 id_type!(AssociationId, "an association");
 id_type!(MemberId, "a member account");
+id_type!(RequestId, "a contact request or a request for a higher level");
+id_type!(FlagId, "a flag raised to staff");
 
 /// A random secret token (sessions, links), 256 bits, base32.
 pub fn random_token() -> String {

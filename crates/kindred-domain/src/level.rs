@@ -49,6 +49,17 @@ impl Visibility {
     }
 }
 
+impl Visibility {
+    /// The number stored for search: 1..4, and 5 for private, so that
+    /// "visible at level L" is `rank <= L`.
+    pub fn rank(self) -> i32 {
+        match self {
+            Self::Level(level) => i32::from(level.number()),
+            Self::Private => 5,
+        }
+    }
+}
+
 impl fmt::Display for Visibility {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

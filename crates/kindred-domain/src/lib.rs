@@ -7,12 +7,14 @@
 pub mod account;
 pub mod codes;
 pub mod color;
+pub mod disclosure;
 pub mod host;
 pub mod id;
 pub mod language;
 pub mod level;
 pub mod member_list;
 pub mod profile;
+pub mod search;
 pub mod settings;
 pub mod slug;
 pub mod tenant;
@@ -21,7 +23,7 @@ pub use account::{AccountRole, AccountStatus, EmailAddress, Password, Pseudonym}
 pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
-pub use id::{AssociationId, MemberId};
+pub use id::{AssociationId, FlagId, MemberId, RequestId};
 pub use language::Language;
 pub use level::{Level, Visibility};
 pub use member_list::{parse_member_list, BirthDate, EntryError, ListProblem, MemberListEntry, MemberListError};

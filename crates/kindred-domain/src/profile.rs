@@ -1,6 +1,7 @@
 //! Profile field values and their stored text form.
 
-use crate::settings::{Code, FieldKind};
+use crate::settings::{Catalog, CatalogEntry, Code, FieldKind, ProfileField};
+use crate::EmailAddress;
 
 /// One value of a profile field; which variant depends on the field's kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +46,130 @@ impl FieldValue {
             }
         }
     }
+}
+
+/// A value as a client sent it, before it is checked against the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawValue {
+    Text(String),
+    Number(i64),
+    List(Vec<String>),
+}
+
+/// Longest text of a one-line field, and of a long text, in characters.
+pub const MAX_TEXT: usize = 200;
+pub const MAX_LONG_TEXT: usize = 5000;
+/// Most codes in a list field.
+pub const MAX_CODES: usize = 30;
+/// The earliest year a year field accepts.
+pub const MIN_YEAR: i32 = 1900;
+
+/// Checks a value against its field: the kind, the length, the catalogue.
+/// `Ok(None)` means "remove the value" (an empty text or list). `condition`
+/// is the member's condition, which a condition form must belong to.
+pub fn parse_value(
+    field: &ProfileField,
+    raw: RawValue,
+    catalog: &Catalog,
+    condition: Option<&Code>,
+    current_year: i32,
+) -> Result<Option<FieldValue>, &'static str> {
+    let in_list = |entries: &[CatalogEntry], code: &str| -> Result<Code, &'static str> {
+        let code = Code::parse(code).map_err(|_| "is not in the association's catalogue")?;
+        entries.iter().any(|e| e.code == code).then_some(code).ok_or("is not in the association's catalogue")
+    };
+    match (field.kind, raw) {
+        (FieldKind::Photo, _) => Err("is set by uploading a photo to /me/photo"),
+        (FieldKind::Text | FieldKind::LongText | FieldKind::Email | FieldKind::Phone, RawValue::Text(text)) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let long = field.kind == FieldKind::LongText;
+            let max = if long { MAX_LONG_TEXT } else { MAX_TEXT };
+            if text.chars().count() > max {
+                return Err(if long { "is too long (at most 5000 characters)" } else { "is too long (at most 200 characters)" });
+            }
+            if text.chars().any(|c| c.is_control() && !(long && (c == '\n' || c == '\t'))) {
+                return Err("contains control characters");
+            }
+            match field.kind {
+                FieldKind::Email => EmailAddress::parse(text)
+                    .map(|e| Some(FieldValue::Text(e.as_str().to_owned())))
+                    .map_err(|_| "is not a valid e-mail address"),
+                FieldKind::Phone => {
+                    let ok = text.chars().count() <= 40
+                        && text.chars().filter(char::is_ascii_digit).count() >= 3
+                        && text.chars().all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
+                    ok.then(|| Some(FieldValue::Text(text.to_owned())))
+                        .ok_or("may contain digits, spaces and + - ( ) / . only")
+                }
+                _ => Ok(Some(FieldValue::Text(text.to_owned()))),
+            }
+        }
+        (FieldKind::Year, raw) => {
+            let year = match raw {
+                RawValue::Number(n) => i32::try_from(n).ok(),
+                RawValue::Text(t) if t.trim().is_empty() => return Ok(None),
+                RawValue::Text(t) => t.trim().parse().ok(),
+                RawValue::List(_) => None,
+            };
+            match year {
+                Some(y) if (MIN_YEAR..=current_year).contains(&y) => Ok(Some(FieldValue::Year(y))),
+                _ => Err("must be a year from 1900 to this year"),
+            }
+        }
+        (FieldKind::Region, RawValue::Text(t)) => empty_or(&t, |c| in_list(&catalog.regions, c)),
+        (FieldKind::Role, RawValue::Text(t)) => empty_or(&t, |c| in_list(&catalog.roles, c)),
+        (FieldKind::Condition, RawValue::Text(t)) => empty_or(&t, |c| {
+            let code = Code::parse(c).map_err(|_| "is not in the association's catalogue")?;
+            catalog
+                .conditions
+                .iter()
+                .any(|k| k.code == code)
+                .then_some(code)
+                .ok_or("is not in the association's catalogue")
+        }),
+        (FieldKind::ConditionForm, RawValue::Text(t)) => empty_or(&t, |c| {
+            let code = Code::parse(c).map_err(|_| "is not a form of your condition")?;
+            let fits = catalog
+                .conditions
+                .iter()
+                .filter(|k| condition.is_none_or(|mine| &k.code == mine))
+                .any(|k| k.forms.iter().any(|f| f.code == code));
+            fits.then_some(code).ok_or("is not a form of your condition")
+        }),
+        (FieldKind::Therapies | FieldKind::Medications, RawValue::List(items)) => {
+            let entries = if field.kind == FieldKind::Therapies { &catalog.therapies } else { &catalog.medications };
+            if items.len() > MAX_CODES {
+                return Err("has too many entries (at most 30)");
+            }
+            let mut codes: Vec<Code> = Vec::new();
+            for item in items {
+                let code = in_list(entries, item.trim())?;
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+            Ok((!codes.is_empty()).then_some(FieldValue::Codes(codes)))
+        }
+        (FieldKind::Therapies | FieldKind::Medications, _) => Err("must be a list of catalogue codes"),
+        (FieldKind::Region | FieldKind::Role | FieldKind::Condition | FieldKind::ConditionForm, _) => {
+            Err("must be a catalogue code")
+        }
+        (FieldKind::Text | FieldKind::LongText | FieldKind::Email | FieldKind::Phone, _) => Err("must be text"),
+    }
+}
+
+fn empty_or(
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<Code, &'static str>,
+) -> Result<Option<FieldValue>, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse(text).map(|code| Some(FieldValue::Code(code)))
 }
 
 #[cfg(test)]

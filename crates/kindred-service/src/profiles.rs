@@ -1,18 +1,23 @@
-//! service::profiles — storing and reading a member's profile. Health
-//! fields are sealed with the association's key, bound to the member and the
-//! field, before they reach the database; nothing else ever sees them in
-//! clear.
-//!
-//! Who may see which field of whom is decided by the disclosure rules (with
-//! the profiles-and-levels work); this module only stores and returns a
-//! member's own values.
+//! service::profiles — a member's own profile: storing it (health fields
+//! sealed with the association's key, bound to member and field; search
+//! terms as keyed hashes), reading it back, the consent to health data, and
+//! showing a profile to another member through `kindred_domain::disclosure`.
 
-use crate::crypto::CryptoError;
+use crate::crypto::{AssociationKey, CryptoError};
+use crate::sessions::Caller;
 use crate::{Association, Kindred};
-use kindred_domain::profile::FieldValue;
-use kindred_domain::settings::{Code, ProfileField};
+use chrono::Datelike;
+use kindred_domain::disclosure::{effective_visibility, Sight};
+use kindred_domain::profile::{parse_value, FieldValue, RawValue};
+use kindred_domain::search::words;
+use kindred_domain::settings::{Code, FieldKind, ProfileField};
 use kindred_domain::{MemberId, Visibility};
-use kindred_store::{NewProfileValue, StoreError, StoredValue};
+use kindred_store::{NewProfileValue, ProfileValueRecord, StoreError, StoredValue};
+use std::collections::BTreeMap;
+
+/// The consent that storing health data needs.
+pub const HEALTH_CONSENT: &str = "health_data";
+const HEALTH_CONSENT_VERSION: &str = "1";
 
 /// One field of a profile: its value and from which level on it is visible.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,20 +27,71 @@ pub struct ProfileEntry {
     pub visibility: Visibility,
 }
 
+/// A change to one's own profile. Fields not named stay as they are.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileUpdate {
+    /// Field code → new value, or `None` to remove it.
+    pub fields: Vec<(String, Option<RawValue>)>,
+    /// Field code → visibility.
+    pub visibility: Vec<(String, Visibility)>,
+    pub discoverable: Option<bool>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     #[error("the association has no profile field {0}")]
     UnknownField(String),
     #[error("{field} cannot be {visibility}: the association allows {min} at the most open")]
     TooOpen { field: String, visibility: Visibility, min: Visibility },
+    /// Problems by key (`fields.x`, `visibility.x`), all at once.
+    #[error("some fields are invalid")]
+    Invalid(Vec<(String, String)>),
+    #[error("storing health data needs the member's consent first")]
+    ConsentRequired,
+    #[error("unknown consent kind")]
+    UnknownConsent,
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-fn field<'a>(association: &'a Association, code: &str) -> Option<&'a ProfileField> {
+pub(crate) fn field<'a>(association: &'a Association, code: &str) -> Option<&'a ProfileField> {
     association.settings.profile_fields.iter().find(|f| f.code.as_str() == code)
+}
+
+/// The keyed hashes a value can be found by: the code(s) or year under the
+/// field's own purpose, the words of a text under "word".
+fn terms(key: &AssociationKey, field: &ProfileField, value: &FieldValue) -> Vec<String> {
+    let purpose = field.code.as_str();
+    match (field.kind, value) {
+        (FieldKind::Text | FieldKind::LongText, FieldValue::Text(text)) => {
+            words(text).iter().map(|w| key.search_token("word", w)).collect()
+        }
+        (FieldKind::Year, FieldValue::Year(year)) => vec![key.search_token(purpose, &year.to_string())],
+        (_, FieldValue::Code(code)) => vec![key.search_token(purpose, code.as_str())],
+        (_, FieldValue::Codes(codes)) => codes.iter().map(|c| key.search_token(purpose, c.as_str())).collect(),
+        // E-mail, phone and photo are not searchable.
+        _ => Vec::new(),
+    }
+}
+
+/// Opens a stored value of a member's field.
+fn open_value(
+    key: &AssociationKey,
+    member: &MemberId,
+    spec: &ProfileField,
+    record: &ProfileValueRecord,
+) -> Result<Option<FieldValue>, ProfileError> {
+    let damaged = || StoreError::Corrupt(format!("profile value {}", record.field));
+    let text = match &record.value {
+        None => return Ok(None),
+        Some(StoredValue::Clear(text)) => text.clone(),
+        Some(StoredValue::Sealed(bytes)) => {
+            String::from_utf8(key.open(member, &record.field, bytes)?).map_err(|_| damaged())?
+        }
+    };
+    Ok(Some(FieldValue::decode(spec.kind, &text).ok_or_else(damaged)?))
 }
 
 impl Kindred {
@@ -50,7 +106,8 @@ impl Kindred {
         Ok(())
     }
 
-    /// Turns entries into rows: health fields sealed, the rest in clear.
+    /// Turns entries into rows: health fields sealed, the rest in clear,
+    /// each with its search terms.
     pub fn seal_profile(
         &self,
         association: &Association,
@@ -58,7 +115,6 @@ impl Kindred {
         entries: &[ProfileEntry],
     ) -> Result<Vec<NewProfileValue>, ProfileError> {
         let key = self.keys.association(&association.id)?;
-        let now = self.clock.now();
         entries
             .iter()
             .map(|entry| {
@@ -71,22 +127,42 @@ impl Kindred {
                         min: spec.min_visibility,
                     });
                 }
-                let text = entry.value.encode();
-                let value = if spec.health {
-                    StoredValue::Sealed(key.seal(member, entry.field.as_str(), text.as_bytes())?)
-                } else {
-                    StoredValue::Clear(text)
-                };
-                Ok(NewProfileValue {
-                    association_id: association.id.clone(),
-                    member_id: member.clone(),
-                    field: entry.field.to_string(),
-                    visibility: entry.visibility.to_string(),
-                    value,
-                    updated_at: now,
-                })
+                self.sealed_row(&key, association, member, spec, Some(&entry.value), entry.visibility)
             })
             .collect()
+    }
+
+    fn sealed_row(
+        &self,
+        key: &AssociationKey,
+        association: &Association,
+        member: &MemberId,
+        spec: &ProfileField,
+        value: Option<&FieldValue>,
+        visibility: Visibility,
+    ) -> Result<NewProfileValue, ProfileError> {
+        let stored = match value {
+            None => None,
+            Some(value) => {
+                let text = value.encode();
+                Some(if spec.health {
+                    StoredValue::Sealed(key.seal(member, spec.code.as_str(), text.as_bytes())?)
+                } else {
+                    StoredValue::Clear(text)
+                })
+            }
+        };
+        Ok(NewProfileValue {
+            association_id: association.id.clone(),
+            member_id: member.clone(),
+            field: spec.code.to_string(),
+            visibility: visibility.to_string(),
+            value: stored,
+            keep_value: false,
+            terms: value.map(|v| terms(key, spec, v)).unwrap_or_default(),
+            terms_visibility: effective_visibility(spec, visibility).rank(),
+            updated_at: self.clock.now(),
+        })
     }
 
     /// A member's own profile, health fields opened. Values of fields the
@@ -100,19 +176,200 @@ impl Kindred {
         let mut entries = Vec::new();
         for record in self.store.profile_values(&association.id, member).await? {
             let Some(spec) = field(association, &record.field) else { continue };
-            let text = match record.value {
-                StoredValue::Clear(text) => text,
-                StoredValue::Sealed(bytes) => {
-                    let opened = key.open(member, &record.field, &bytes)?;
-                    String::from_utf8(opened)
-                        .map_err(|_| StoreError::Corrupt(format!("profile value {}", record.field)))?
-                }
-            };
-            let damaged = || StoreError::Corrupt(format!("profile value {}", record.field));
-            let value = FieldValue::decode(spec.kind, &text).ok_or_else(damaged)?;
-            let visibility = Visibility::parse(&record.visibility).ok_or_else(damaged)?;
+            let Some(value) = open_value(&key, member, spec, &record)? else { continue };
+            let visibility = Visibility::parse(&record.visibility)
+                .ok_or_else(|| StoreError::Corrupt(format!("profile visibility {}", record.field)))?;
             entries.push(ProfileEntry { field: spec.code.clone(), value, visibility });
         }
         Ok(entries)
+    }
+
+    /// The visibility of every field of the association for this member:
+    /// their choice, else the association's default.
+    pub async fn own_visibility(
+        &self,
+        association: &Association,
+        member: &MemberId,
+    ) -> Result<Vec<(ProfileField, Visibility)>, ProfileError> {
+        let chosen: BTreeMap<String, String> = self
+            .store
+            .profile_values(&association.id, member)
+            .await?
+            .into_iter()
+            .map(|r| (r.field, r.visibility))
+            .collect();
+        Ok(association
+            .settings
+            .profile_fields
+            .iter()
+            .map(|spec| {
+                let visibility = chosen
+                    .get(spec.code.as_str())
+                    .and_then(|v| Visibility::parse(v))
+                    .unwrap_or(spec.default_visibility);
+                (spec.clone(), effective_visibility(spec, visibility))
+            })
+            .collect())
+    }
+
+    /// Whether the member consented to storing health data.
+    pub async fn has_health_consent(&self, association: &Association, member: &MemberId) -> Result<bool, StoreError> {
+        Ok(self.store.consents(&association.id, member).await?.iter().any(|c| c.kind == HEALTH_CONSENT))
+    }
+
+    /// Records an explicit consent; only `health_data` can be given here.
+    pub async fn give_consent(&self, association: &Association, caller: &Caller, kind: &str) -> Result<(), ProfileError> {
+        if kind != HEALTH_CONSENT {
+            return Err(ProfileError::UnknownConsent);
+        }
+        let now = self.clock.now();
+        self.store.add_consent(&association.id, &caller.member.id, kind, HEALTH_CONSENT_VERSION, now).await?;
+        Ok(())
+    }
+
+    /// Withdraws the consent to health data, erasing every health field's
+    /// value (the visibility choices stay). False when none was given.
+    pub async fn withdraw_consent(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        kind: &str,
+    ) -> Result<bool, ProfileError> {
+        if kind != HEALTH_CONSENT {
+            return Err(ProfileError::UnknownConsent);
+        }
+        let health: Vec<&str> =
+            association.settings.profile_fields.iter().filter(|f| f.health).map(|f| f.code.as_str()).collect();
+        self.store.clear_profile_values(&association.id, &caller.member.id, &health).await?;
+        Ok(self.store.remove_consent(&association.id, &caller.member.id, kind).await?)
+    }
+
+    /// Changes one's own profile: every value and visibility is checked
+    /// first, and all is written in one transaction, or nothing.
+    pub async fn update_profile(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        update: ProfileUpdate,
+    ) -> Result<(), ProfileError> {
+        let member = &caller.member.id;
+        let settings = &association.settings;
+        let key = self.keys.association(&association.id)?;
+        let stored = self.store.profile_values(&association.id, member).await?;
+        let current_year = self.clock.now().year();
+        let mut problems: Vec<(String, String)> = Vec::new();
+
+        let mut visibility: BTreeMap<&str, Visibility> = BTreeMap::new();
+        for (code, chosen) in &update.visibility {
+            match field(association, code) {
+                None => problems.push((format!("visibility.{code}"), "is not a field of this association".into())),
+                Some(spec) if *chosen < spec.min_visibility => problems.push((
+                    format!("visibility.{code}"),
+                    format!("may not be more open than {} for this association", spec.min_visibility),
+                )),
+                Some(spec) => {
+                    visibility.insert(spec.code.as_str(), *chosen);
+                }
+            }
+        }
+
+        // The condition a form must belong to: the new one, else the stored one.
+        let new_condition = update.fields.iter().find(|(code, _)| code == "condition").map(|(_, raw)| raw);
+        let condition: Option<Code> = match new_condition {
+            Some(Some(RawValue::Text(text))) => Code::parse(text.trim()).ok(),
+            Some(_) => None,
+            None => match (field(association, "condition"), stored.iter().find(|r| r.field == "condition")) {
+                (Some(spec), Some(record)) => match open_value(&key, member, spec, record)? {
+                    Some(FieldValue::Code(code)) => Some(code),
+                    _ => None,
+                },
+                _ => None,
+            },
+        };
+
+        let mut values: BTreeMap<&str, (&ProfileField, Option<FieldValue>)> = BTreeMap::new();
+        for (code, raw) in &update.fields {
+            let Some(spec) = field(association, code) else {
+                problems.push((format!("fields.{code}"), "is not a field of this association".into()));
+                continue;
+            };
+            let parsed = match raw {
+                None => Ok(None),
+                Some(raw) => parse_value(spec, raw.clone(), &settings.catalog, condition.as_ref(), current_year),
+            };
+            match parsed {
+                Ok(value) => {
+                    values.insert(spec.code.as_str(), (spec, value));
+                }
+                Err(problem) => problems.push((format!("fields.{code}"), problem.to_owned())),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ProfileError::Invalid(problems));
+        }
+        let stores_health = values.values().any(|(spec, value)| spec.health && value.is_some());
+        if stores_health && !self.has_health_consent(association, member).await? {
+            return Err(ProfileError::ConsentRequired);
+        }
+
+        let chosen_before = |code: &str| {
+            stored.iter().find(|r| r.field == code).and_then(|r| Visibility::parse(&r.visibility))
+        };
+        let mut rows = Vec::new();
+        for (code, (spec, value)) in &values {
+            let visibility = visibility
+                .get(code)
+                .copied()
+                .or_else(|| chosen_before(code))
+                .unwrap_or(spec.default_visibility);
+            rows.push(self.sealed_row(&key, association, member, spec, value.as_ref(), visibility)?);
+        }
+        for (code, chosen) in &visibility {
+            if values.contains_key(code) {
+                continue;
+            }
+            let Some(spec) = field(association, code) else { continue };
+            rows.push(NewProfileValue {
+                association_id: association.id.clone(),
+                member_id: member.clone(),
+                field: spec.code.to_string(),
+                visibility: chosen.to_string(),
+                value: None,
+                keep_value: true,
+                terms: Vec::new(),
+                terms_visibility: effective_visibility(spec, *chosen).rank(),
+                updated_at: self.clock.now(),
+            });
+        }
+        let discoverable = update.discoverable.map(|d| (&association.id, member, d));
+        self.store.write_profile(&rows, discoverable).await?;
+        Ok(())
+    }
+
+    /// The fields of `member` that `sight` lets the viewer see, in the
+    /// association's order. Hidden fields are not even decrypted.
+    pub(crate) fn disclose(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        sight: Sight,
+        records: &[ProfileValueRecord],
+    ) -> Result<Vec<(ProfileField, FieldValue)>, ProfileError> {
+        if !sight.exists() {
+            return Ok(Vec::new());
+        }
+        let key = self.keys.association(&association.id)?;
+        let mut shown = Vec::new();
+        for spec in &association.settings.profile_fields {
+            let Some(record) = records.iter().find(|r| r.field == spec.code.as_str()) else { continue };
+            let Some(chosen) = Visibility::parse(&record.visibility) else { continue };
+            if !sight.sees(spec, chosen) {
+                continue;
+            }
+            if let Some(value) = open_value(&key, member, spec, record)? {
+                shown.push((spec.clone(), value));
+            }
+        }
+        Ok(shown)
     }
 }

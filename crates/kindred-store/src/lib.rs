@@ -12,10 +12,13 @@ mod associations;
 mod attempts;
 mod audit;
 mod connect;
+mod contacts;
 mod error;
 mod members;
 mod passkeys;
+mod photos;
 mod profiles;
+mod search;
 mod sessions;
 
 pub use accounts::{ConsentRecord, TotpState};
@@ -24,10 +27,15 @@ pub use associations::{AssociationRecord, NewAssociation};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use connect::Backend;
+pub use contacts::{
+    BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
+};
 pub use error::{Conflict, StoreError};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
+pub use photos::{FlagRecord, PhotoRecord};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
+pub use search::{FoundMember, MemberSearch};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
 
 use sqlx::{PgPool, SqlitePool};

@@ -163,6 +163,21 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+/// A verified member of the request's association who may use the
+/// community (`community_access`): every profile, contact and search
+/// endpoint takes this, so a handler cannot forget the gate.
+pub struct Community(pub Authenticated);
+
+impl FromRequestParts<AppState> for Community {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        state.kindred.community_access(&auth.tenant.association, &auth.caller).map_err(denied)?;
+        Ok(Self(auth))
+    }
+}
+
 /// Staff who handle admission: admins and moderators.
 pub struct AdmissionStaff(pub Authenticated);
 

@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kindred_domain::profile::FieldValue;
 use kindred_domain::{Language, Visibility};
 use kindred_service::accounts::{AccountError, FieldProblem, Registration};
 use kindred_service::second_factor::SecondFactorError;
@@ -582,7 +581,8 @@ pub struct MeResponse {
     passkey: bool,
     /// The member's own profile fields by code: text, year, code or list of codes.
     profile: BTreeMap<String, serde_json::Value>,
-    /// Per field: a level 1..4 or "private".
+    /// Per field of the association: a level 1..4 or "private" (the
+    /// association's default where the member has not chosen).
     visibility: BTreeMap<String, serde_json::Value>,
     /// Whether other members may find this member in search.
     discoverable: bool,
@@ -601,27 +601,35 @@ pub struct MeResponse {
     )
 )]
 pub async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<MeResponse>, ApiError> {
-    let member = auth.caller.member;
-    let entries = state.kindred.own_profile(&auth.tenant.association, &member.id).await.map_err(ApiError::internal)?;
+    Ok(Json(me_body(&state, &auth.tenant, auth.caller).await?))
+}
+
+/// The body of `/me` (also the answer to `PUT /me/profile`).
+pub(crate) async fn me_body(
+    state: &AppState,
+    tenant: &crate::tenant::Tenant,
+    caller: kindred_service::sessions::Caller,
+) -> Result<MeResponse, ApiError> {
+    let association = &tenant.association;
+    let member = caller.member;
+    let entries = state.kindred.own_profile(association, &member.id).await.map_err(ApiError::internal)?;
+    let choices = state.kindred.own_visibility(association, &member.id).await.map_err(ApiError::internal)?;
     let mut profile = BTreeMap::new();
-    let mut visibility = BTreeMap::new();
     for entry in entries {
-        let value = match entry.value {
-            FieldValue::Text(text) => serde_json::Value::from(text),
-            FieldValue::Year(year) => serde_json::Value::from(year),
-            FieldValue::Code(code) => serde_json::Value::from(code.to_string()),
-            FieldValue::Codes(codes) => {
-                serde_json::Value::from(codes.iter().map(|c| c.to_string()).collect::<Vec<_>>())
-            }
-        };
-        let level = match entry.visibility {
-            Visibility::Level(level) => serde_json::Value::from(level.number()),
-            Visibility::Private => serde_json::Value::from("private"),
-        };
-        profile.insert(entry.field.to_string(), value);
-        visibility.insert(entry.field.to_string(), level);
+        let Some(spec) = association.settings.profile_fields.iter().find(|f| f.code == entry.field) else { continue };
+        profile.insert(entry.field.to_string(), super::members::field_json(&tenant.base, &member.id, spec, &entry.value));
     }
-    Ok(Json(MeResponse {
+    let visibility = choices
+        .into_iter()
+        .map(|(spec, v)| {
+            let level = match v {
+                Visibility::Level(level) => serde_json::Value::from(level.number()),
+                Visibility::Private => serde_json::Value::from("private"),
+            };
+            (spec.code.to_string(), level)
+        })
+        .collect();
+    Ok(MeResponse {
         member_id: member.id.to_string(),
         pseudonym: member.pseudonym,
         email: member.email,
@@ -634,5 +642,5 @@ pub async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Js
         profile,
         visibility,
         discoverable: member.discoverable,
-    }))
+    })
 }

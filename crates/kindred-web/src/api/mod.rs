@@ -4,7 +4,10 @@
 mod admission;
 mod auth;
 mod catalog;
+mod contacts;
+mod members;
 mod passkeys;
+mod profiles;
 mod staff;
 
 use crate::state::AppState;
@@ -99,6 +102,26 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::letters_pdf))
         .routes(routes!(staff::invitations))
         .routes(routes!(staff::audit_log))
+        .routes(routes!(staff::flags))
+        .routes(routes!(profiles::consents, profiles::give_consent))
+        .routes(routes!(profiles::withdraw_consent))
+        .routes(routes!(profiles::update_profile))
+        .routes(routes!(profiles::get_photo, profiles::put_photo, profiles::delete_photo))
+        .routes(routes!(members::search))
+        .routes(routes!(members::member))
+        .routes(routes!(members::photo))
+        .routes(routes!(contacts::requests, contacts::request))
+        .routes(routes!(contacts::accept))
+        .routes(routes!(contacts::decline))
+        .routes(routes!(contacts::withdraw))
+        .routes(routes!(contacts::contacts))
+        .routes(routes!(contacts::set_level, contacts::remove))
+        .routes(routes!(contacts::ask_for_level))
+        .routes(routes!(contacts::disclosure_requests))
+        .routes(routes!(contacts::accept_disclosure))
+        .routes(routes!(contacts::decline_disclosure))
+        .routes(routes!(contacts::blocks, contacts::block))
+        .routes(routes!(contacts::unblock))
         .split_for_parts()
 }
 

@@ -539,3 +539,51 @@ fn parse_cursor(cursor: &str) -> Option<(DateTime<Utc>, String)> {
     let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
     (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric())).then(|| (at, id.to_owned()))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct FlagEntry {
+    flag_id: String,
+    member_id: String,
+    pseudonym: String,
+    /// Why, e.g. "profile-views: more than 300 in 15 minutes".
+    reason: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FlagsResponse {
+    flags: Vec<FlagEntry>,
+}
+
+/// Members flagged to staff, e.g. for viewing profiles or paging through
+/// search faster than a person reads. Newest first; the view is audited.
+#[utoipa::path(
+    get,
+    path = "/admin/flags",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Flags", body = FlagsResponse),
+        (status = 403, description = "Not staff", body = super::ErrorResponse),
+    )
+)]
+pub async fn flags(
+    State(state): State<AppState>,
+    AdmissionStaff(auth): AdmissionStaff,
+) -> Result<Json<FlagsResponse>, ApiError> {
+    let flags = state
+        .kindred
+        .staff_flags(&auth.tenant.association, &auth.caller)
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|f| FlagEntry {
+            flag_id: f.id,
+            member_id: f.member_id,
+            pseudonym: f.pseudonym,
+            reason: f.reason,
+            created_at: f.created_at,
+        })
+        .collect();
+    Ok(Json(FlagsResponse { flags }))
+}

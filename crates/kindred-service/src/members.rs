@@ -1,0 +1,276 @@
+//! service::members — looking at other members: a profile, a search, a
+//! photo. Every answer is cut to what `kindred_domain::disclosure` lets the
+//! viewer see; anything the viewer may not know exists is `NotFound`.
+//!
+//! Viewing profiles and paging through search are throttled per member to
+//! a human pace; a member who goes beyond it is flagged to staff once per
+//! window (a scraper would do it, a person rarely does).
+
+use crate::crypto::CryptoError;
+use crate::profiles::{field, ProfileError};
+use crate::sessions::Caller;
+use crate::throttle::{Rule, Throttled};
+use crate::{Association, Kindred};
+use chrono::{Datelike, Duration};
+use kindred_domain::disclosure::{self, Party, Relation, Sight};
+use kindred_domain::profile::FieldValue;
+use kindred_domain::search::{contains_pattern, Cursor, MemberQuery, QueryProblem, RawMemberQuery};
+use kindred_domain::settings::ProfileField;
+use kindred_domain::{AccountRole, AccountStatus, Level, MemberId};
+use kindred_store::{MemberRecord, MemberSearch, StoreError};
+
+/// Profiles of others a member may open per window.
+pub const PROFILE_VIEWS: Rule = Rule { bucket: "profile-views", limit: 300, window: Duration::minutes(15) };
+/// Searches (each page counts) a member may run per window.
+pub const SEARCHES: Rule = Rule { bucket: "member-searches", limit: 200, window: Duration::minutes(15) };
+/// Results per page of a member search.
+pub const PAGE_SIZE: usize = 20;
+
+/// Another member as the viewer may see them.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    pub id: MemberId,
+    pub pseudonym: String,
+    /// A professional's badge, shown to every member who sees them.
+    pub badge: Option<String>,
+    /// Only the visible fields, in the association's order.
+    pub fields: Vec<(ProfileField, FieldValue)>,
+    /// The level the member placed the viewer on (`Community` without a contact).
+    pub level_granted_to_me: Level,
+    /// The level the viewer placed the member on (`Community` without a contact).
+    pub level_i_grant: Level,
+    /// Whether the two are contacts.
+    pub contact: bool,
+    /// The viewer looks at themself.
+    pub own: bool,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub results: Vec<MemberView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MemberError {
+    /// Unknown, or not to be known by this viewer.
+    #[error("no such member")]
+    NotFound,
+    #[error("invalid search")]
+    Invalid(Vec<(&'static str, QueryProblem)>),
+    #[error(transparent)]
+    Throttled(#[from] Throttled),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A member as the disclosure rules see them, from stored role and status.
+pub(crate) fn party<'a>(id: &'a MemberId, role: &str, status: &str) -> Party<'a> {
+    Party {
+        id,
+        role: AccountRole::parse(role).unwrap_or(AccountRole::Member),
+        // Anything unreadable counts as not active: shown to nobody.
+        status: AccountStatus::parse(status).unwrap_or(AccountStatus::Suspended),
+    }
+}
+
+pub(crate) fn caller_party(caller: &Caller) -> Party<'_> {
+    Party { id: &caller.member.id, role: caller.member.role, status: caller.member.status }
+}
+
+fn level(n: Option<i32>) -> Level {
+    n.and_then(|n| Level::from_number(i64::from(n))).unwrap_or(Level::Community)
+}
+
+impl Kindred {
+    /// Counts one use of a throttled action; past the limit, flags the
+    /// member to staff (once per window) and refuses.
+    pub(crate) async fn pace(&self, association: &Association, caller: &Caller, rule: Rule) -> Result<(), MemberError> {
+        let now = self.clock.now();
+        let subject = caller.member.id.as_str();
+        let count = self.store.add_attempt(&association.id, rule.bucket, subject, now, now - rule.window).await?;
+        if count.count <= rule.limit {
+            return Ok(());
+        }
+        if count.count == rule.limit + 1 {
+            let reason = format!("{}: more than {} in {} minutes", rule.bucket, rule.limit, rule.window.num_minutes());
+            let id = kindred_domain::FlagId::random();
+            self.store.add_flag(&association.id, id.as_str(), &caller.member.id, &reason, now).await?;
+            tracing::warn!(bucket = rule.bucket, "a member exceeded a human pace and was flagged to staff");
+        }
+        Err(MemberError::Throttled(Throttled {
+            retry_after: ((count.window_start + rule.window) - now).num_seconds().max(1),
+        }))
+    }
+
+    /// How much of the member with this id the caller sees, with the
+    /// member's record; `NotFound` for anything the caller may not know of.
+    pub(crate) async fn sight_of(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(MemberId, MemberRecord, Sight, kindred_store::RelationRecord), MemberError> {
+        let id = MemberId::parse(raw_id).ok_or(MemberError::NotFound)?;
+        let record = self.store.member(&association.id, id.as_str()).await?.ok_or(MemberError::NotFound)?;
+        let relation = self.store.relation(&association.id, &caller.member.id, &id).await?;
+        let sight = disclosure::sight(
+            &caller_party(caller),
+            &party(&id, &record.role, &record.status),
+            Relation { granted_to_viewer: relation.granted_to_viewer.map(|l| level(Some(l))), blocked: relation.blocked },
+        );
+        if !sight.exists() {
+            return Err(MemberError::NotFound);
+        }
+        Ok((id, record, sight, relation))
+    }
+
+    /// One member's profile as the caller may see it.
+    pub async fn view_member(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<MemberView, MemberError> {
+        if raw_id != caller.member.id.as_str() {
+            self.pace(association, caller, PROFILE_VIEWS).await?;
+        }
+        let (id, record, sight, relation) = self.sight_of(association, caller, raw_id).await?;
+        let records = self.store.profile_values(&association.id, &id).await?;
+        let fields = self.disclose(association, &id, sight, &records)?;
+        let own = sight == Sight::Own;
+        Ok(MemberView {
+            pseudonym: record.pseudonym,
+            badge: record.badge,
+            fields,
+            level_granted_to_me: if own { Level::Personal } else { level(relation.granted_to_viewer) },
+            level_i_grant: if own { Level::Personal } else { level(relation.granted_by_viewer) },
+            contact: relation.granted_by_viewer.is_some() || relation.granted_to_viewer.is_some(),
+            own,
+            id,
+        })
+    }
+
+    /// How the caller's own profile looks to someone on `level`: the
+    /// "how others see me" preview.
+    pub async fn preview_own(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        at: Level,
+    ) -> Result<Vec<(ProfileField, FieldValue)>, MemberError> {
+        let records = self.store.profile_values(&association.id, &caller.member.id).await?;
+        Ok(self.disclose(association, &caller.member.id, Sight::At(at), &records)?)
+    }
+
+    /// Searches members; see `store::search` for how hidden fields stay out.
+    pub async fn search_members(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw: &RawMemberQuery,
+    ) -> Result<SearchPage, MemberError> {
+        self.pace(association, caller, SEARCHES).await?;
+        let query = MemberQuery::parse(raw, &association.settings.catalog, self.clock.now().year())
+            .map_err(MemberError::Invalid)?;
+        let key = self.keys.association(&association.id)?;
+        let token = |purpose: &str, value: &str| key.search_token(purpose, value);
+        let mut criteria = Vec::new();
+        let codes = [
+            ("condition", &query.condition),
+            ("condition_form", &query.condition_form),
+            ("therapies", &query.therapy),
+            ("medications", &query.medication),
+            ("region", &query.region),
+            ("role", &query.role),
+        ];
+        for (purpose, code) in codes {
+            if let Some(code) = code {
+                criteria.push(vec![token(purpose, code.as_str())]);
+            }
+        }
+        if let Some((from, to)) = query.birth_years {
+            criteria.push((from..=to).map(|y| token("birth_year", &y.to_string())).collect());
+        }
+        let words = query.words.iter().map(|w| (contains_pattern(w), token("word", w))).collect();
+        let after = query.cursor.as_ref().map(|c| c.0.clone());
+        let search = MemberSearch {
+            association: &association.id,
+            viewer: &caller.member.id,
+            criteria,
+            words,
+            after,
+            limit: i64::try_from(PAGE_SIZE + 1).unwrap_or(21),
+        };
+        let mut found = self.store.search_members(&search).await?;
+        let more = found.len() > PAGE_SIZE;
+        found.truncate(PAGE_SIZE);
+        let next_cursor = if more { found.last().map(|m| Cursor(m.pseudonym_key.clone()).encode()) } else { None };
+
+        let ids: Vec<MemberId> = found.iter().map(|m| MemberId::from_trusted(m.id.clone())).collect();
+        let granted = self.store.levels_granted_to(&association.id, &caller.member.id, &ids).await?;
+        let records = self.store.profile_values_of(&association.id, &ids).await?;
+        let mut results = Vec::with_capacity(found.len());
+        for (id, member) in ids.into_iter().zip(found) {
+            let granted_to_viewer = granted.iter().find(|(owner, _)| owner == id.as_str()).map(|(_, l)| *l);
+            let subject = party(&id, &member.role, &member.status);
+            let relation = Relation { granted_to_viewer: granted_to_viewer.map(|l| level(Some(l))), blocked: false };
+            let sight = disclosure::sight(&caller_party(caller), &subject, relation);
+            let theirs: Vec<_> = records.iter().filter(|r| r.member_id == id.as_str()).cloned().collect();
+            let fields = self.disclose(association, &id, sight, &theirs)?;
+            results.push(MemberView {
+                pseudonym: member.pseudonym,
+                badge: member.badge,
+                fields,
+                level_granted_to_me: level(granted_to_viewer),
+                level_i_grant: Level::Community,
+                contact: granted_to_viewer.is_some(),
+                own: false,
+                id,
+            });
+        }
+        Ok(SearchPage { results, next_cursor })
+    }
+
+    /// A member's photo, when the caller may see it: (image, content type).
+    pub async fn member_photo(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(Vec<u8>, String), MemberError> {
+        let (id, _record, sight, _) = self.sight_of(association, caller, raw_id).await?;
+        let Some(spec) = field(association, "photo") else { return Err(MemberError::NotFound) };
+        let records = self.store.profile_values(&association.id, &id).await?;
+        let visible = records
+            .iter()
+            .find(|r| r.field == "photo" && r.value.is_some())
+            .and_then(|r| kindred_domain::Visibility::parse(&r.visibility))
+            .is_some_and(|chosen| sight.sees(spec, chosen));
+        if !visible {
+            return Err(MemberError::NotFound);
+        }
+        let photo = self.store.photo(&association.id, &id).await?.ok_or(MemberError::NotFound)?;
+        let key = self.keys.association(&association.id)?;
+        let image = key.open(&id, crate::photos::PHOTO_FIELD, &photo.sealed_image)?;
+        Ok((image, photo.content_type))
+    }
+}
+
+impl Kindred {
+    /// Members flagged to staff (e.g. viewing profiles at a scraper's
+    /// pace), newest first. The view is audited.
+    pub async fn staff_flags(
+        &self,
+        association: &Association,
+        staff: &Caller,
+    ) -> Result<Vec<kindred_store::FlagRecord>, StoreError> {
+        self.audit(association, &staff.member.id, "flags.viewed", None, None).await?;
+        self.store.flags(&association.id).await
+    }
+}
