@@ -117,12 +117,8 @@ mod tests {
 
     const ROLES: [AccountRole; 4] =
         [AccountRole::Admin, AccountRole::Moderator, AccountRole::Professional, AccountRole::Member];
-    const STATUSES: [AccountStatus; 4] = [
-        AccountStatus::EmailUnconfirmed,
-        AccountStatus::Unverified,
-        AccountStatus::Active,
-        AccountStatus::Suspended,
-    ];
+    const STATUSES: [AccountStatus; 4] =
+        [AccountStatus::EmailUnconfirmed, AccountStatus::Unverified, AccountStatus::Active, AccountStatus::Suspended];
 
     fn visibilities() -> Vec<Visibility> {
         let mut all: Vec<Visibility> = Level::ALL.iter().map(|l| Visibility::Level(*l)).collect();

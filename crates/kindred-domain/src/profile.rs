@@ -88,7 +88,11 @@ pub fn parse_value(
             let long = field.kind == FieldKind::LongText;
             let max = if long { MAX_LONG_TEXT } else { MAX_TEXT };
             if text.chars().count() > max {
-                return Err(if long { "is too long (at most 5000 characters)" } else { "is too long (at most 200 characters)" });
+                return Err(if long {
+                    "is too long (at most 5000 characters)"
+                } else {
+                    "is too long (at most 200 characters)"
+                });
             }
             if text.chars().any(|c| c.is_control() && !(long && (c == '\n' || c == '\t'))) {
                 return Err("contains control characters");

@@ -108,10 +108,7 @@ fn blank(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn code_in<'a>(
-    raw: &Option<String>,
-    mut known: impl Iterator<Item = &'a Code>,
-) -> Result<Option<Code>, QueryProblem> {
+fn code_in<'a>(raw: &Option<String>, mut known: impl Iterator<Item = &'a Code>) -> Result<Option<Code>, QueryProblem> {
     let Some(raw) = blank(raw) else { return Ok(None) };
     let code = Code::parse(raw).map_err(|_| QueryProblem::UnknownCode)?;
     if known.any(|k| *k == code) {
@@ -227,7 +224,11 @@ mod tests {
         let entry = |c: &str| CatalogEntry { code: code(c), name: LocalizedText::uniform(c) };
         Catalog {
             roles: vec![entry("patient"), entry("relative")],
-            conditions: vec![Condition { code: code("ms"), name: LocalizedText::uniform("MS"), forms: vec![entry("rrms")] }],
+            conditions: vec![Condition {
+                code: code("ms"),
+                name: LocalizedText::uniform("MS"),
+                forms: vec![entry("rrms")],
+            }],
             therapies: vec![entry("physiotherapy")],
             medications: vec![entry("ocrelizumab")],
             symptoms: vec![],

@@ -152,7 +152,12 @@ fn clean_message(raw: Option<&str>) -> Result<Option<String>, ContactError> {
 
 impl Kindred {
     /// The other member of a request or contact, if the caller may still see them.
-    async fn still_visible(&self, association: &Association, caller: &Caller, other: &str) -> Result<bool, ContactError> {
+    async fn still_visible(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        other: &str,
+    ) -> Result<bool, ContactError> {
         match self.sight_of(association, caller, other).await {
             Ok(_) => Ok(true),
             Err(MemberError::NotFound) => Ok(false),
@@ -185,7 +190,7 @@ impl Kindred {
         if self.store.pending_request(RequestKind::Contact, &association.id, &to, me).await? {
             return Err(ContactError::IncomingRequestPending);
         }
-        self.pace(association, caller, REQUESTS).await?;
+        self.keep_pace(association, caller, REQUESTS).await?;
         let id = RequestId::random();
         let sealed_message = match &message {
             Some(text) => {
@@ -330,7 +335,12 @@ impl Kindred {
         accepted.then_some(()).ok_or(ContactError::RequestClosed)
     }
 
-    pub async fn decline_contact(&self, association: &Association, caller: &Caller, id: &str) -> Result<(), ContactError> {
+    pub async fn decline_contact(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<(), ContactError> {
         self.close_my_request(RequestKind::Contact, association, caller, id).await
     }
 
@@ -352,8 +362,10 @@ impl Kindred {
     ) -> Result<(), ContactError> {
         let record = self.open_request_to_me(kind, association, caller, id).await?;
         let now = self.clock.now();
-        let closed =
-            self.store.close_request(kind, &association.id, &record.id, &caller.member.id, Direction::Incoming, now).await?;
+        let closed = self
+            .store
+            .close_request(kind, &association.id, &record.id, &caller.member.id, Direction::Incoming, now)
+            .await?;
         closed.then_some(()).ok_or(ContactError::RequestClosed)
     }
 
@@ -368,7 +380,14 @@ impl Kindred {
         let now = self.clock.now();
         let closed = self
             .store
-            .close_request(RequestKind::Contact, &association.id, id.as_str(), &caller.member.id, Direction::Outgoing, now)
+            .close_request(
+                RequestKind::Contact,
+                &association.id,
+                id.as_str(),
+                &caller.member.id,
+                Direction::Outgoing,
+                now,
+            )
             .await?;
         closed.then_some(()).ok_or(ContactError::NotFound)
     }
@@ -416,7 +435,12 @@ impl Kindred {
     }
 
     /// Ends a contact, both directions.
-    pub async fn remove_contact(&self, association: &Association, caller: &Caller, member: &str) -> Result<(), ContactError> {
+    pub async fn remove_contact(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        member: &str,
+    ) -> Result<(), ContactError> {
         let (member, ..) = self.sight_of(association, caller, member).await?;
         let removed = self.store.remove_contact(&association.id, &caller.member.id, &member, self.clock.now()).await?;
         removed.then_some(()).ok_or(ContactError::NotAContact)
@@ -442,7 +466,7 @@ impl Kindred {
         if self.store.pending_request(RequestKind::Disclosure, &association.id, me, &member).await? {
             return Err(ContactError::RequestPending);
         }
-        self.pace(association, caller, REQUESTS).await?;
+        self.keep_pace(association, caller, REQUESTS).await?;
         let id = RequestId::random();
         let now = self.clock.now();
         self.store

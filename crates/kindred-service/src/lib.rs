@@ -40,6 +40,8 @@ pub struct Kindred {
     pub keys: Arc<crypto::KeyRing>,
     pub mailer: mail::Mailer,
     pub public_url: Arc<str>,
+    /// How fast a member may look at profiles and search.
+    pub pace: members::Pace,
 }
 
 impl Kindred {
@@ -51,7 +53,14 @@ impl Kindred {
             keys: Arc::new(keys),
             mailer,
             public_url: Arc::from("http://localhost:8080"),
+            pace: members::Pace::default(),
         }
+    }
+
+    /// Limits on how fast a member may look at profiles and search.
+    pub fn with_pace(mut self, pace: members::Pace) -> Self {
+        self.pace = pace;
+        self
     }
 
     /// Where the server is reached from outside, e.g. `https://kindred.example.org`.

@@ -19,10 +19,32 @@ use kindred_domain::settings::ProfileField;
 use kindred_domain::{AccountRole, AccountStatus, Level, MemberId};
 use kindred_store::{MemberRecord, MemberSearch, StoreError};
 
-/// Profiles of others a member may open per window.
-pub const PROFILE_VIEWS: Rule = Rule { bucket: "profile-views", limit: 300, window: Duration::minutes(15) };
-/// Searches (each page counts) a member may run per window.
-pub const SEARCHES: Rule = Rule { bucket: "member-searches", limit: 200, window: Duration::minutes(15) };
+/// How many profiles of others a member may open, and how many searches
+/// (each page counts) they may run, per 15 minutes. A person reading
+/// profiles stays far below; a scraper does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    pub profile_views: i64,
+    pub searches: i64,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Pace { profile_views: 300, searches: 200 }
+    }
+}
+
+const PACE_WINDOW: Duration = Duration::minutes(15);
+
+impl Pace {
+    fn profile_views(self) -> Rule {
+        Rule { bucket: "profile-views", limit: self.profile_views, window: PACE_WINDOW }
+    }
+
+    fn searches(self) -> Rule {
+        Rule { bucket: "member-searches", limit: self.searches, window: PACE_WINDOW }
+    }
+}
 /// Results per page of a member search.
 pub const PAGE_SIZE: usize = 20;
 
@@ -90,7 +112,12 @@ fn level(n: Option<i32>) -> Level {
 impl Kindred {
     /// Counts one use of a throttled action; past the limit, flags the
     /// member to staff (once per window) and refuses.
-    pub(crate) async fn pace(&self, association: &Association, caller: &Caller, rule: Rule) -> Result<(), MemberError> {
+    pub(crate) async fn keep_pace(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        rule: Rule,
+    ) -> Result<(), MemberError> {
         let now = self.clock.now();
         let subject = caller.member.id.as_str();
         let count = self.store.add_attempt(&association.id, rule.bucket, subject, now, now - rule.window).await?;
@@ -122,7 +149,10 @@ impl Kindred {
         let sight = disclosure::sight(
             &caller_party(caller),
             &party(&id, &record.role, &record.status),
-            Relation { granted_to_viewer: relation.granted_to_viewer.map(|l| level(Some(l))), blocked: relation.blocked },
+            Relation {
+                granted_to_viewer: relation.granted_to_viewer.map(|l| level(Some(l))),
+                blocked: relation.blocked,
+            },
         );
         if !sight.exists() {
             return Err(MemberError::NotFound);
@@ -138,7 +168,7 @@ impl Kindred {
         raw_id: &str,
     ) -> Result<MemberView, MemberError> {
         if raw_id != caller.member.id.as_str() {
-            self.pace(association, caller, PROFILE_VIEWS).await?;
+            self.keep_pace(association, caller, self.pace.profile_views()).await?;
         }
         let (id, record, sight, relation) = self.sight_of(association, caller, raw_id).await?;
         let records = self.store.profile_values(&association.id, &id).await?;
@@ -175,7 +205,7 @@ impl Kindred {
         caller: &Caller,
         raw: &RawMemberQuery,
     ) -> Result<SearchPage, MemberError> {
-        self.pace(association, caller, SEARCHES).await?;
+        self.keep_pace(association, caller, self.pace.searches()).await?;
         let query = MemberQuery::parse(raw, &association.settings.catalog, self.clock.now().year())
             .map_err(MemberError::Invalid)?;
         let key = self.keys.association(&association.id)?;

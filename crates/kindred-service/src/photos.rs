@@ -50,8 +50,11 @@ pub fn normalise_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     let decoded = reader.decode().map_err(|_| PhotoError::NotAnImage)?;
-    let shrunk: DynamicImage =
-        if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE { decoded.thumbnail(MAX_SIDE, MAX_SIDE) } else { decoded };
+    let shrunk: DynamicImage = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE {
+        decoded.thumbnail(MAX_SIDE, MAX_SIDE)
+    } else {
+        decoded
+    };
     let rgb = DynamicImage::ImageRgb8(shrunk.to_rgb8());
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
@@ -62,7 +65,12 @@ pub fn normalise_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
 impl Kindred {
     /// Stores a new photo for the caller. The `photo` field keeps its
     /// visibility (the association's default for a first photo).
-    pub async fn set_photo(&self, association: &Association, caller: &Caller, upload: Vec<u8>) -> Result<(), PhotoError> {
+    pub async fn set_photo(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        upload: Vec<u8>,
+    ) -> Result<(), PhotoError> {
         let spec = field(association, "photo").ok_or(PhotoError::NoPhotoField)?.clone();
         let jpeg = tokio::task::spawn_blocking(move || normalise_photo(&upload))
             .await

@@ -218,7 +218,12 @@ impl Kindred {
     }
 
     /// Records an explicit consent; only `health_data` can be given here.
-    pub async fn give_consent(&self, association: &Association, caller: &Caller, kind: &str) -> Result<(), ProfileError> {
+    pub async fn give_consent(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        kind: &str,
+    ) -> Result<(), ProfileError> {
         if kind != HEALTH_CONSENT {
             return Err(ProfileError::UnknownConsent);
         }
@@ -312,16 +317,12 @@ impl Kindred {
             return Err(ProfileError::ConsentRequired);
         }
 
-        let chosen_before = |code: &str| {
-            stored.iter().find(|r| r.field == code).and_then(|r| Visibility::parse(&r.visibility))
-        };
+        let chosen_before =
+            |code: &str| stored.iter().find(|r| r.field == code).and_then(|r| Visibility::parse(&r.visibility));
         let mut rows = Vec::new();
         for (code, (spec, value)) in &values {
-            let visibility = visibility
-                .get(code)
-                .copied()
-                .or_else(|| chosen_before(code))
-                .unwrap_or(spec.default_visibility);
+            let visibility =
+                visibility.get(code).copied().or_else(|| chosen_before(code)).unwrap_or(spec.default_visibility);
             rows.push(self.sealed_row(&key, association, member, spec, value.as_ref(), visibility)?);
         }
         for (code, chosen) in &visibility {

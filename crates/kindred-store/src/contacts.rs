@@ -118,7 +118,11 @@ impl Store {
     }
 
     /// The viewer's contacts, by pseudonym.
-    pub async fn contacts(&self, association: &AssociationId, owner: &MemberId) -> Result<Vec<ContactRecord>, StoreError> {
+    pub async fn contacts(
+        &self,
+        association: &AssociationId,
+        owner: &MemberId,
+    ) -> Result<Vec<ContactRecord>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT m.id AS member_id, m.pseudonym, m.role, m.status, mine.level AS level_i_grant, \
@@ -156,7 +160,9 @@ impl Store {
             .bind(contact.as_str())
             .bind(level)
             .bind(at)
-            .execute(pool).await.map(|r| r.rows_affected())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(done > 0)
     }
@@ -337,7 +343,8 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
-            for (owner, contact, level) in [(accepter, requester, accepter_grants), (requester, accepter, requester_grants)]
+            for (owner, contact, level) in
+                [(accepter, requester, accepter_grants), (requester, accepter, requester_grants)]
             {
                 sqlx::query(
                     "INSERT INTO contacts (association_id, owner_id, contact_id, level, created_at, updated_at) \
@@ -435,7 +442,14 @@ impl Store {
             kind.table()
         );
         let done = write!(self, |pool| {
-            sqlx::query(&sql).bind(association.as_str()).bind(id).bind(by.as_str()).bind(at).execute(pool).await.map(|r| r.rows_affected())
+            sqlx::query(&sql)
+                .bind(association.as_str())
+                .bind(id)
+                .bind(by.as_str())
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(done > 0)
     }
@@ -499,13 +513,19 @@ impl Store {
                 .bind(association.as_str())
                 .bind(blocker.as_str())
                 .bind(blocked.as_str())
-                .execute(pool).await.map(|r| r.rows_affected())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(done > 0)
     }
 
     /// The members `blocker` blocked, newest first.
-    pub async fn blocks(&self, association: &AssociationId, blocker: &MemberId) -> Result<Vec<BlockRecord>, StoreError> {
+    pub async fn blocks(
+        &self,
+        association: &AssociationId,
+        blocker: &MemberId,
+    ) -> Result<Vec<BlockRecord>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT m.id AS member_id, m.pseudonym, b.created_at FROM blocks b \

@@ -47,7 +47,11 @@ impl Store {
         })
     }
 
-    pub async fn photo(&self, association: &AssociationId, member: &MemberId) -> Result<Option<PhotoRecord>, StoreError> {
+    pub async fn photo(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<Option<PhotoRecord>, StoreError> {
         let row = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT sealed_image, content_type, updated_at FROM photos WHERE association_id = $1 AND member_id = $2",
@@ -65,7 +69,9 @@ impl Store {
             sqlx::query("DELETE FROM photos WHERE association_id = $1 AND member_id = $2")
                 .bind(association.as_str())
                 .bind(member.as_str())
-                .execute(pool).await.map(|r| r.rows_affected())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(done > 0)
     }
@@ -107,7 +113,9 @@ impl Store {
                 .bind(association.as_str())
                 .bind(member.as_str())
                 .bind(kind)
-                .execute(pool).await.map(|r| r.rows_affected())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(done > 0)
     }

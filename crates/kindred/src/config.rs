@@ -25,6 +25,16 @@ pub struct FileConfig {
     log: FileLog,
     #[serde(default)]
     mail: FileMail,
+    #[serde(default)]
+    privacy: FilePrivacy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePrivacy {
+    /// Wide, so that a wrong number gets our message rather than serde's.
+    profile_views_per_15_minutes: Option<i64>,
+    searches_per_15_minutes: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +119,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed; `server.trusted_proxies`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many profiles and searches a member may open per 15 minutes; `[privacy]`.
+    pub pace: kindred_service::members::Pace,
 }
 
 fn wrong(setting: &str, problem: impl std::fmt::Display) -> CliError {
@@ -291,7 +303,26 @@ impl Settings {
                 .map_err(|_| wrong(&format!("server.trusted_proxies[{i}]"), format!("{raw:?} is not an IP address")))?;
             trusted_proxies.push(ip);
         }
+        let default_pace = kindred_service::members::Pace::default();
+        let pace_limit = |raw: Option<i64>, setting: &str, default: i64| match raw {
+            None => Ok(default),
+            Some(n) if (10..=1_000_000_000).contains(&n) => Ok(n),
+            Some(_) => Err(wrong(setting, "must be between 10 and 1000000000")),
+        };
+        let pace = kindred_service::members::Pace {
+            profile_views: pace_limit(
+                file.privacy.profile_views_per_15_minutes,
+                "privacy.profile_views_per_15_minutes",
+                default_pace.profile_views,
+            )?,
+            searches: pace_limit(
+                file.privacy.searches_per_15_minutes,
+                "privacy.searches_per_15_minutes",
+                default_pace.searches,
+            )?,
+        };
         Ok(Settings {
+            pace,
             public_url,
             trusted_proxies,
             master_key,

@@ -33,7 +33,7 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     store.migrate().await?;
     let mailer = Mailer::new(settings.mail.clone(), &settings.mail_from).map_err(|e| CliError::Mail(e.to_string()))?;
     tracing::info!(mail = %mailer.describe(), "mail configured");
-    Ok(Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()))
+    Ok(Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()).with_pace(settings.pace))
 }
 
 async fn listen(addr: SocketAddr) -> Result<TcpListener, CliError> {

@@ -617,7 +617,8 @@ pub(crate) async fn me_body(
     let mut profile = BTreeMap::new();
     for entry in entries {
         let Some(spec) = association.settings.profile_fields.iter().find(|f| f.code == entry.field) else { continue };
-        profile.insert(entry.field.to_string(), super::members::field_json(&tenant.base, &member.id, spec, &entry.value));
+        profile
+            .insert(entry.field.to_string(), super::members::field_json(&tenant.base, &member.id, spec, &entry.value));
     }
     let visibility = choices
         .into_iter()

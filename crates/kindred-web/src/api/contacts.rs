@@ -248,11 +248,7 @@ pub async fn withdraw(
     Community(auth): Community,
     Path((_slug, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    state
-        .kindred
-        .withdraw_contact_request(&auth.tenant.association, &auth.caller, &id)
-        .await
-        .map_err(contact_error)?;
+    state.kindred.withdraw_contact_request(&auth.tenant.association, &auth.caller, &id).await.map_err(contact_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -429,11 +425,7 @@ pub async fn accept_disclosure(
     ApiJson(body): ApiJson<LevelBody>,
 ) -> Result<Json<StatusResponse>, ApiError> {
     let level = level(body.level, "level")?;
-    state
-        .kindred
-        .accept_disclosure(&auth.tenant.association, &auth.caller, &id, level)
-        .await
-        .map_err(contact_error)?;
+    state.kindred.accept_disclosure(&auth.tenant.association, &auth.caller, &id, level).await.map_err(contact_error)?;
     Ok(Json(StatusResponse { status: "accepted" }))
 }
 
@@ -508,7 +500,10 @@ pub struct BlocksResponse {
     security(("bearer" = [])),
     responses((status = 200, description = "Blocked members", body = BlocksResponse))
 )]
-pub async fn blocks(State(state): State<AppState>, Community(auth): Community) -> Result<Json<BlocksResponse>, ApiError> {
+pub async fn blocks(
+    State(state): State<AppState>,
+    Community(auth): Community,
+) -> Result<Json<BlocksResponse>, ApiError> {
     let blocks = state
         .kindred
         .blocks(&auth.tenant.association, &auth.caller)

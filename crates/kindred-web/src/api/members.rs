@@ -208,11 +208,7 @@ pub(crate) fn raw_query(pairs: Vec<(String, String)>) -> RawMemberQuery {
 }
 
 pub(crate) fn jpeg(image: Vec<u8>) -> Response {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")],
-        image,
-    )
+    (StatusCode::OK, [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], image)
         .into_response()
 }
 

@@ -102,7 +102,10 @@ async fn consents_body(state: &AppState, auth: &crate::auth::Authenticated) -> R
     security(("bearer" = [])),
     responses((status = 200, description = "The consents", body = ConsentsResponse))
 )]
-pub async fn consents(State(state): State<AppState>, Community(auth): Community) -> Result<Json<ConsentsResponse>, ApiError> {
+pub async fn consents(
+    State(state): State<AppState>,
+    Community(auth): Community,
+) -> Result<Json<ConsentsResponse>, ApiError> {
     Ok(Json(consents_body(&state, &auth).await?))
 }
 
@@ -124,11 +127,8 @@ pub async fn withdraw_consent(
     Community(auth): Community,
     Path((_slug, kind)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let withdrawn = state
-        .kindred
-        .withdraw_consent(&auth.tenant.association, &auth.caller, &kind)
-        .await
-        .map_err(|e| match e {
+    let withdrawn =
+        state.kindred.withdraw_consent(&auth.tenant.association, &auth.caller, &kind).await.map_err(|e| match e {
             ProfileError::UnknownConsent => ApiError::not_found(),
             other => profile_error(other),
         })?;

@@ -1,0 +1,519 @@
+//! Profiles, levels, contacts and search over HTTP, on both databases: what
+//! one member may see of another, and that nothing else leaks.
+
+use crate::harness::{api_error, Db, TestServer, BOTH};
+use kindred_service::Association;
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-in member: id and bearer token.
+pub struct Someone {
+    pub id: String,
+    pub token: String,
+}
+
+pub async fn someone(s: &TestServer, association: &Association, name: &str) -> Someone {
+    let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+    let id = s.member(association, &email, name, PASSWORD).await;
+    let token = s.login(association.slug.as_str(), &email, PASSWORD).await;
+    Someone { id, token }
+}
+
+/// Any method, JSON in and out; (status, body or Null).
+pub async fn call(s: &TestServer, token: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = s.client.request(method, s.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+pub async fn ok(s: &TestServer, token: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    let (status, value) = call(s, token, method, path, body).await;
+    assert!((200..300).contains(&status), "{method} {path}: {status} {value}");
+    value
+}
+
+pub async fn consent(s: &TestServer, who: &Someone) {
+    ok(s, &who.token, "POST", "/a/ms/api/v1/me/consents", Some(json!({"kind": "health_data"}))).await;
+}
+
+pub async fn profile(s: &TestServer, who: &Someone, body: Value) -> Value {
+    ok(s, &who.token, "PUT", "/a/ms/api/v1/me/profile", Some(body)).await
+}
+
+/// Makes `a` and `b` contacts: `a` asks, `b` accepts; each places the other on the given level.
+pub async fn befriend(s: &TestServer, a: &Someone, a_grants: u8, b: &Someone, b_grants: u8) {
+    let request = ok(
+        s,
+        &a.token,
+        "POST",
+        "/a/ms/api/v1/contacts/requests",
+        Some(json!({"to": b.id, "message": "Hallo!", "level": a_grants})),
+    )
+    .await;
+    let id = request["request_id"].as_str().expect("request id");
+    ok(s, &b.token, "POST", &format!("/a/ms/api/v1/contacts/requests/{id}/accept"), Some(json!({"level": b_grants})))
+        .await;
+}
+
+async fn fields_seen(s: &TestServer, viewer: &Someone, member: &Someone) -> Value {
+    ok(s, &viewer.token, "GET", &format!("/a/ms/api/v1/members/{}", member.id), None).await["fields"].clone()
+}
+
+fn keys(value: &Value) -> Vec<String> {
+    value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+}
+
+const ABOUT: &str = "Seit der Diagnose male ich Aquarelle";
+
+#[tokio::test]
+async fn levels_decide_what_a_contact_sees_and_changes_count_at_once() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+
+        // Health data needs consent first; nothing is written without it.
+        let (status, body) = call(
+            &s,
+            &anna.token,
+            "PUT",
+            "/a/ms/api/v1/me/profile",
+            Some(json!({"fields": {"condition": "ms", "city": "Kiel"}})),
+        )
+        .await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("consent_required")), "{db:?}");
+        let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert_eq!(me["profile"], json!({}), "{db:?}: nothing half-written");
+
+        consent(&s, &anna).await;
+        let consents = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me/consents", None).await;
+        assert!(consents["consents"].as_array().expect("list").iter().any(|c| c["kind"] == "health_data"));
+        let me = profile(
+            &s,
+            &anna,
+            json!({
+                "fields": {"condition": "ms", "condition_form": "rrms", "diagnosis_year": 2015, "about": ABOUT,
+                           "city": "Kiel", "medications": ["ocrelizumab", "fampridine"], "region": "sh"},
+                "visibility": {"condition": 1, "condition_form": 2, "about": 3, "city": "private",
+                               "medications": 4, "region": 1, "diagnosis_year": "private"},
+                "discoverable": true
+            }),
+        )
+        .await;
+        assert_eq!(me["profile"]["medications"], json!(["ocrelizumab", "fampridine"]));
+        assert_eq!(me["visibility"]["about"], 3);
+        assert_eq!(me["visibility"]["real_name"], "private", "the default default is the most private choice");
+        assert_eq!(me["discoverable"], true);
+
+        // No contact: level 1 only. Hidden fields are absent, not null.
+        let seen = fields_seen(&s, &ben, &anna).await;
+        assert_eq!(keys(&seen), vec!["condition", "region"], "{db:?}: {seen}");
+        let view = ok(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
+        assert_eq!((view["level_granted_to_me"].as_u64(), view["level_i_grant"].as_u64()), (Some(1), Some(1)));
+        assert!(!view.to_string().contains("null"), "{db:?}: {view}");
+
+        // Contacts: Anna places Ben on 3, Ben places Anna on 1.
+        befriend(&s, &ben, 1, &anna, 3).await;
+        let seen = fields_seen(&s, &ben, &anna).await;
+        assert_eq!(keys(&seen), vec!["about", "condition", "condition_form", "region"], "{db:?}");
+        assert_eq!(seen["about"], ABOUT);
+        let contacts = ok(&s, &ben.token, "GET", "/a/ms/api/v1/contacts", None).await;
+        assert_eq!(contacts["contacts"][0]["level_granted_to_me"], 3);
+        assert_eq!(contacts["contacts"][0]["level_i_grant"], 1);
+
+        // Lowering counts on the very next request, search included.
+        ok(&s, &anna.token, "PUT", &format!("/a/ms/api/v1/contacts/{}", ben.id), Some(json!({"level": 2}))).await;
+        let seen = fields_seen(&s, &ben, &anna).await;
+        assert_eq!(keys(&seen), vec!["condition", "condition_form", "region"], "{db:?}");
+        let found = ok(&s, &ben.token, "GET", "/a/ms/api/v1/members?q=aquarelle", None).await;
+        assert_eq!(found["results"], json!([]), "{db:?}: about is hidden again, so it does not match");
+
+        // Step-by-step disclosure: Ben asks for 4; Anna grants 4; Ben learns the outcome.
+        let asked = ok(
+            &s,
+            &ben.token,
+            "POST",
+            &format!("/a/ms/api/v1/contacts/{}/disclosure-requests", anna.id),
+            Some(json!({"level": 4})),
+        )
+        .await;
+        let id = asked["request_id"].as_str().expect("id").to_owned();
+        let (status, _) = call(
+            &s,
+            &ben.token,
+            "POST",
+            &format!("/a/ms/api/v1/contacts/{}/disclosure-requests", anna.id),
+            Some(json!({"level": 3})),
+        )
+        .await;
+        assert_eq!(status, 409, "{db:?}: one open request at a time");
+        let incoming = ok(&s, &anna.token, "GET", "/a/ms/api/v1/disclosure-requests", None).await;
+        assert_eq!(incoming["incoming"][0]["request_id"], id.as_str());
+        assert_eq!(incoming["incoming"][0]["level"], 4);
+        let (status, _) = call(
+            &s,
+            &ben.token,
+            "POST",
+            &format!("/a/ms/api/v1/disclosure-requests/{id}/accept"),
+            Some(json!({"level": 4})),
+        )
+        .await;
+        assert_eq!(status, 404, "{db:?}: only the asked member answers");
+        ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("/a/ms/api/v1/disclosure-requests/{id}/accept"),
+            Some(json!({"level": 4})),
+        )
+        .await;
+        let outgoing = ok(&s, &ben.token, "GET", "/a/ms/api/v1/disclosure-requests", None).await;
+        assert_eq!(outgoing["outgoing"][0]["status"], "accepted");
+        let seen = fields_seen(&s, &ben, &anna).await;
+        assert_eq!(seen["medications"], json!(["ocrelizumab", "fampridine"]), "{db:?}");
+        assert!(seen.get("city").is_none() && seen.get("diagnosis_year").is_none(), "{db:?}: private stays private");
+
+        // Removing the contact takes everyone back to level 1.
+        let (status, _) = call(&s, &anna.token, "DELETE", &format!("/a/ms/api/v1/contacts/{}", ben.id), None).await;
+        assert_eq!(status, 204);
+        assert_eq!(keys(&fields_seen(&s, &ben, &anna).await), vec!["condition", "region"], "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn requests_can_be_declined_and_a_block_makes_the_blocker_disappear() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        profile(&s, &anna, json!({"fields": {"region": "sh"}, "visibility": {"region": 1}, "discoverable": true})).await;
+        profile(&s, &ben, json!({"discoverable": true})).await;
+
+        let sent =
+            ok(&s, &ben.token, "POST", "/a/ms/api/v1/contacts/requests", Some(json!({"to": anna.id, "message": "Hi"})))
+                .await;
+        let id = sent["request_id"].as_str().expect("id").to_owned();
+        let (status, body) = call(
+            &s,
+            &ben.token,
+            "POST",
+            "/a/ms/api/v1/contacts/requests",
+            Some(json!({"to": anna.id, "message": "?"})),
+        )
+        .await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("request_pending")), "{db:?}");
+        let (status, body) =
+            call(&s, &anna.token, "POST", "/a/ms/api/v1/contacts/requests", Some(json!({"to": ben.id}))).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("incoming_request_pending")), "{db:?}");
+        let requests = ok(&s, &anna.token, "GET", "/a/ms/api/v1/contacts/requests", None).await;
+        assert_eq!(requests["incoming"][0]["message"], "Hi");
+        assert_eq!(requests["incoming"][0]["pseudonym"], "Ben");
+        ok(&s, &anna.token, "POST", &format!("/a/ms/api/v1/contacts/requests/{id}/decline"), None).await;
+        let (status, _) = call(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("/a/ms/api/v1/contacts/requests/{id}/accept"),
+            Some(json!({"level": 2})),
+        )
+        .await;
+        assert_eq!(status, 409, "{db:?}: answered already");
+        let mine = ok(&s, &ben.token, "GET", "/a/ms/api/v1/contacts/requests", None).await;
+        assert_eq!(mine["outgoing"][0]["status"], "declined");
+
+        // Anna blocks Ben: Ben no longer sees, finds or reaches her.
+        befriend(&s, &anna, 2, &ben, 2).await;
+        let (status, _) =
+            call(&s, &anna.token, "POST", "/a/ms/api/v1/blocks", Some(json!({"member_id": ben.id}))).await;
+        assert_eq!(status, 201);
+        let (status, body) = call(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")), "{db:?}");
+        let unknown = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let (status_unknown, body_unknown) =
+            call(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{unknown}"), None).await;
+        assert_eq!((status, &body), (status_unknown, &body_unknown), "{db:?}: a blocker looks like nobody");
+        let found = ok(&s, &ben.token, "GET", "/a/ms/api/v1/members?q=anna", None).await;
+        assert_eq!(found["results"], json!([]), "{db:?}");
+        let found = ok(&s, &anna.token, "GET", "/a/ms/api/v1/members?q=ben", None).await;
+        assert_eq!(found["results"], json!([]), "{db:?}: blocked pairs never see each other");
+        let (status, _) =
+            call(&s, &ben.token, "POST", "/a/ms/api/v1/contacts/requests", Some(json!({"to": anna.id}))).await;
+        assert_eq!(status, 404, "{db:?}");
+        assert_eq!(ok(&s, &ben.token, "GET", "/a/ms/api/v1/contacts", None).await["contacts"], json!([]));
+        assert_eq!(ok(&s, &anna.token, "GET", "/a/ms/api/v1/contacts", None).await["contacts"], json!([]));
+        let blocks = ok(&s, &anna.token, "GET", "/a/ms/api/v1/blocks", None).await;
+        assert_eq!(blocks["blocks"][0]["member_id"], ben.id.as_str());
+
+        let (status, _) = call(&s, &anna.token, "DELETE", &format!("/a/ms/api/v1/blocks/{}", ben.id), None).await;
+        assert_eq!(status, 204);
+        let seen = fields_seen(&s, &ben, &anna).await;
+        assert_eq!(seen["region"], "sh", "{db:?}: visible again after unblocking");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_and_mass_assignment_are_refused_without_partial_writes() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let ms = s.ms_association("ms").await;
+    let anna = someone(&s, &ms, "Anna").await;
+    let ben = someone(&s, &ms, "Ben").await;
+    consent(&s, &anna).await;
+    let path = "/a/ms/api/v1/me/profile";
+    let cases = [
+        json!({"role": "admin"}),
+        json!({"status": "active"}),
+        json!({"association_id": "x", "fields": {}}),
+        json!({"fields": {"city": "Kiel"}, "member_id": ben.id}),
+        json!({"fields": {"role": "admin"}}),
+        json!({"fields": {"condition": "flu", "city": "Kiel"}}),
+        json!({"fields": {"city": "Kiel", "shoe_size": "42"}}),
+        json!({"fields": {"city": "Kiel"}, "visibility": {"real_name": 1}}),
+        json!({"fields": {"city": "Kiel"}, "visibility": {"city": 5}}),
+        json!({"fields": {"city": "Kiel", "diagnosis_year": 1850}}),
+        json!({"fields": {"city": "Kiel", "medications": ["aspirin"]}}),
+        json!({"fields": {"city": "Kiel", "condition_form": "rrms", "condition": "nmosd"}}),
+        json!({"fields": {"city": "x\u{0007}"}}),
+        json!({"fields": {"city": {"nested": true}}}),
+        json!({"fields": {"photo": "http://evil.example/x.jpg"}}),
+        json!({"discoverable": "yes"}),
+    ];
+    for body in cases {
+        let response = s.client.put(s.url(path)).bearer_auth(&anna.token).json(&body).send().await.expect("put");
+        let (status, _) = api_error(response).await;
+        assert_eq!(status, 422, "{body}");
+    }
+    let response = s
+        .client
+        .put(s.url(path))
+        .bearer_auth(&anna.token)
+        .header("content-type", "application/json")
+        .body("{\"fields\": ")
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(api_error(response).await.0, 400);
+    let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+    assert_eq!(me["profile"], json!({}), "nothing of a refused request was written");
+    assert_eq!(me["role"], "member");
+
+    // Levels and bodies of the contact endpoints.
+    for body in
+        [json!({"to": ben.id, "level": 5}), json!({"to": ben.id, "level": 0}), json!({"to": ben.id, "role": "x"})]
+    {
+        let (status, _) = call(&s, &anna.token, "POST", "/a/ms/api/v1/contacts/requests", Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}");
+    }
+    let (status, _) =
+        call(&s, &anna.token, "POST", "/a/ms/api/v1/contacts/requests", Some(json!({"to": anna.id}))).await;
+    assert_eq!(status, 422, "not to oneself");
+    let long = "x".repeat(501);
+    let (status, _) =
+        call(&s, &anna.token, "POST", "/a/ms/api/v1/contacts/requests", Some(json!({"to": ben.id, "message": long})))
+            .await;
+    assert_eq!(status, 422);
+    for query in ["condition=flu", "min_age=abc", "min_age=50&max_age=40", "cursor=%21%21", "max_age=500"] {
+        let response = s
+            .client
+            .get(s.url(&format!("/a/ms/api/v1/members?{query}")))
+            .bearer_auth(&anna.token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(api_error(response).await.0, 422, "{query}");
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn ids_of_another_association_and_unverified_members_answer_404() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let other = s.ms_association("other").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let stranger = s.member(&other, "x@example.org", "Stranger", PASSWORD).await;
+        let stranger_token = s.login("other", "x@example.org", PASSWORD).await;
+        for (method, path, body) in [
+            ("GET", format!("/a/ms/api/v1/members/{stranger}"), None),
+            ("GET", format!("/a/ms/api/v1/members/{stranger}/photo"), None),
+            ("POST", "/a/ms/api/v1/contacts/requests".to_owned(), Some(json!({"to": stranger}))),
+            ("POST", "/a/ms/api/v1/blocks".to_owned(), Some(json!({"member_id": stranger}))),
+            ("PUT", format!("/a/ms/api/v1/contacts/{stranger}"), Some(json!({"level": 2}))),
+            ("POST", format!("/a/ms/api/v1/contacts/{stranger}/disclosure-requests"), Some(json!({"level": 2}))),
+            ("GET", "/a/ms/api/v1/members/not-an-id".to_owned(), None),
+        ] {
+            let (status, _) = call(&s, &anna.token, method, &path, body).await;
+            assert_eq!(status, 404, "{db:?}: {method} {path}");
+        }
+        // A token of one association is nobody in another.
+        let (status, _) = call(&s, &stranger_token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
+        assert_eq!(status, 401, "{db:?}");
+
+        // Someone still waiting for verification sees nothing and is seen by nobody.
+        let response = s
+            .post_json(
+                "/a/ms/api/v1/auth/register",
+                json!({"email": "new@example.org", "password": PASSWORD, "pseudonym": "Newbie", "accept_terms": true}),
+            )
+            .await;
+        let newbie = response.json::<Value>().await.expect("json")["member_id"].as_str().expect("id").to_owned();
+        let (status, _) = call(&s, &anna.token, "GET", &format!("/a/ms/api/v1/members/{newbie}"), None).await;
+        assert_eq!(status, 404, "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn unverified_accounts_get_403_on_every_community_endpoint() {
+    let s = TestServer::start(Db::Sqlite).await;
+    s.ms_association("ms").await;
+    let response = s
+        .post_json(
+            "/a/ms/api/v1/auth/register",
+            json!({"email": "new@example.org", "password": PASSWORD, "pseudonym": "Newbie", "accept_terms": true}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let mail = s.mails_to("new@example.org", 1).await;
+    let token = crate::harness::token_in(&mail[0]);
+    assert_eq!(s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": token})).await.status(), 200);
+    let token = s.login("ms", "new@example.org", PASSWORD).await;
+    for (method, path) in [
+        ("GET", "/a/ms/api/v1/members"),
+        ("GET", "/a/ms/api/v1/contacts"),
+        ("GET", "/a/ms/api/v1/contacts/requests"),
+        ("PUT", "/a/ms/api/v1/me/profile"),
+        ("POST", "/a/ms/api/v1/me/consents"),
+        ("GET", "/a/ms/api/v1/blocks"),
+    ] {
+        let body = (method != "GET").then(|| json!({}));
+        let (status, value) = call(&s, &token, method, path, body).await;
+        assert_eq!((status, value["error"]["code"].as_str()), (403, Some("not_verified")), "{method} {path}");
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn search_pages_with_a_stable_cursor_and_skips_those_who_opted_out() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let viewer = someone(&s, &ms, "Viewer").await;
+        let mut ids = Vec::new();
+        for n in 0..25 {
+            let name = format!("Walker{n:02}");
+            let who = someone(&s, &ms, &name).await;
+            let discoverable = n != 7;
+            profile(
+                &s,
+                &who,
+                json!({"fields": {"region": "sh"}, "visibility": {"region": 1}, "discoverable": discoverable}),
+            )
+            .await;
+            if discoverable {
+                ids.push(who.id);
+            }
+        }
+        let first = ok(&s, &viewer.token, "GET", "/a/ms/api/v1/members?q=walk&region=sh", None).await;
+        let page1 = first["results"].as_array().expect("results").clone();
+        assert_eq!(page1.len(), 20, "{db:?}");
+        let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
+        let second =
+            ok(&s, &viewer.token, "GET", &format!("/a/ms/api/v1/members?q=walk&region=sh&cursor={cursor}"), None).await;
+        let page2 = second["results"].as_array().expect("results").clone();
+        assert!(second.get("next_cursor").is_none(), "{db:?}: last page, and no null");
+        let names: Vec<&str> = page1.iter().chain(&page2).map(|r| r["pseudonym"].as_str().expect("name")).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "{db:?}: pseudonym order");
+        assert_eq!(names.len(), 24, "{db:?}: everyone once, except the one who opted out");
+        assert!(!names.contains(&"Walker07"), "{db:?}");
+        let again =
+            ok(&s, &viewer.token, "GET", &format!("/a/ms/api/v1/members?q=walk&region=sh&cursor={cursor}"), None).await;
+        assert_eq!(again, second, "{db:?}: the cursor is stable");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn looking_at_profiles_too_fast_is_throttled_and_flagged_to_staff() {
+    let file = kindred::config::parse_file("[privacy]\nprofile_views_per_15_minutes = 10\n", "test").expect("config");
+    let s = TestServer::start_with(Db::Sqlite, file).await;
+    let ms = s.ms_association("ms").await;
+    let anna = someone(&s, &ms, "Anna").await;
+    let ben = someone(&s, &ms, "Ben").await;
+    s.user(&ms, "admin@example.org", "Admin", "admin").await;
+    for _ in 0..10 {
+        ok(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
+    }
+    let response = s
+        .client
+        .get(s.url(&format!("/a/ms/api/v1/members/{}", anna.id)))
+        .bearer_auth(&ben.token)
+        .send()
+        .await
+        .expect("get");
+    assert!(response.headers().get("retry-after").is_some());
+    assert_eq!(api_error(response).await, (429, "rate_limited".to_owned()));
+    // Looking at oneself is never counted.
+    ok(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", ben.id), None).await;
+    let admin = s.login_staff(&ms, "admin@example.org").await;
+    let flags = ok(&s, &admin, "GET", "/a/ms/api/v1/admin/flags", None).await;
+    let flags = flags["flags"].as_array().expect("flags");
+    assert_eq!(flags.len(), 1, "flagged once per window");
+    assert_eq!(flags[0]["member_id"], ben.id.as_str());
+    let (status, _) = call(&s, &anna.token, "GET", "/a/ms/api/v1/admin/flags", None).await;
+    assert_eq!(status, 403, "members do not see flags");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_database_dump_holds_no_health_data_or_request_message_in_clear() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        consent(&s, &anna).await;
+        profile(
+            &s,
+            &anna,
+            json!({"fields": {"about": "Quokkafreundin mit Schubangst", "condition": "nmosd", "diagnosis_year": 2011,
+                              "city": "Flensburg"}, "discoverable": true}),
+        )
+        .await;
+        let sent = ok(
+            &s,
+            &ben.token,
+            "POST",
+            "/a/ms/api/v1/contacts/requests",
+            Some(json!({"to": anna.id, "message": "Zebrafinkentreffen am Dienstag"})),
+        )
+        .await;
+        let dump = s.dump().await;
+        assert!(dump.contains("Flensburg"), "{db:?}: the dump sees clear fields, so it would see the others");
+        for secret in ["Quokkafreundin", "quokkafreundin", "Schubangst", "schubangst", "Zebrafinken"] {
+            assert!(!dump.contains(secret), "{db:?}: {secret} in clear in the database");
+        }
+        // The words are still found through keyed hashes, by whoever may see them.
+        let found = ok(&s, &ben.token, "GET", "/a/ms/api/v1/members?q=quokkafreundin", None).await;
+        assert_eq!(found["results"], json!([]), "{db:?}: about is on level 2 by default, Ben is on 1");
+        let id = sent["request_id"].as_str().expect("id");
+        ok(&s, &anna.token, "POST", &format!("/a/ms/api/v1/contacts/requests/{id}/accept"), Some(json!({"level": 2})))
+            .await;
+        let found = ok(&s, &ben.token, "GET", "/a/ms/api/v1/members?q=quokkafreundin", None).await;
+        assert_eq!(found["results"][0]["member_id"], anna.id.as_str(), "{db:?}");
+        s.stop().await;
+    }
+}
