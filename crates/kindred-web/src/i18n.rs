@@ -90,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 3] = [
+    const FILES: [[&str; 3]; 4] = [
         [
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/de/main.ftl"),
@@ -105,6 +105,11 @@ mod tests {
             include_str!("../locales/en/passkeys.ftl"),
             include_str!("../locales/de/passkeys.ftl"),
             include_str!("../locales/nl/passkeys.ftl"),
+        ],
+        [
+            include_str!("../locales/en/community.ftl"),
+            include_str!("../locales/de/community.ftl"),
+            include_str!("../locales/nl/community.ftl"),
         ],
     ];
 

@@ -49,6 +49,15 @@ const PASSKEY_TEMPLATES: [(&str, &str); 2] = [
     ("account/passkey_sign_in.html", include_str!("../templates/account/passkey_sign_in.html")),
 ];
 
+/// The community pages' templates (`pages::profile`, `pages::members`, `pages::contacts`).
+const COMMUNITY_TEMPLATES: [(&str, &str); 5] = [
+    ("community/profile.html", include_str!("../templates/community/profile.html")),
+    ("community/preview.html", include_str!("../templates/community/preview.html")),
+    ("community/search.html", include_str!("../templates/community/search.html")),
+    ("community/member.html", include_str!("../templates/community/member.html")),
+    ("community/contacts.html", include_str!("../templates/community/contacts.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -74,7 +83,7 @@ impl Templates {
         for (name, source) in TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
-        for (name, source) in PASSKEY_TEMPLATES {
+        for (name, source) in PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES) {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);

@@ -175,6 +175,10 @@ impl Problems {
         self.list.push(ProblemView { id: id.to_owned(), message });
     }
 
+    pub(super) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     pub(super) fn one(id: &str, message: String) -> Self {
         let mut problems = Self::default();
         problems.add(id, message);

@@ -64,6 +64,9 @@ pub enum Section {
     SignIn,
     Register,
     Account,
+    Profile,
+    Members,
+    Contacts,
     Staff,
     #[default]
     None,
@@ -132,7 +135,14 @@ impl Layout {
         let entries: Vec<(Section, &str, &str)> = match session.caller() {
             Some(caller) => {
                 self.account = Some(AccountNav { pseudonym: caller.member.pseudonym.clone(), csrf: session.csrf() });
-                let mut entries = vec![(Section::Account, "/account", "nav-account")];
+                let mut entries = Vec::new();
+                // The community's pages, for members the association has verified.
+                if caller.member.status == kindred_domain::AccountStatus::Active {
+                    entries.push((Section::Profile, "/profile", "nav-profile"));
+                    entries.push((Section::Members, "/members", "nav-members"));
+                    entries.push((Section::Contacts, "/contacts", "nav-contacts"));
+                }
+                entries.push((Section::Account, "/account", "nav-account"));
                 if caller.member.is_staff() {
                     entries.push((Section::Staff, "/staff", "nav-staff"));
                 }

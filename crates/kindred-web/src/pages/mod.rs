@@ -3,8 +3,12 @@
 
 mod account;
 mod association;
+mod community;
+mod contacts;
 mod layout;
+mod members;
 mod passkeys;
+mod profile;
 mod root;
 mod session;
 mod staff;
@@ -54,6 +58,28 @@ pub fn router() -> Router<AppState> {
         // Passkeys (pages::passkeys).
         .route("/a/{slug}/account/passkeys", get(passkeys::passkeys))
         .route("/a/{slug}/account/passkeys/{id}/remove", post(passkeys::remove))
+        // The community: my profile, other members, contacts (pages::profile, members, contacts).
+        .route("/a/{slug}/profile", get(profile::profile).post(profile::save_profile))
+        .route("/a/{slug}/profile/consent", post(profile::give_consent))
+        .route("/a/{slug}/profile/consent/withdraw", post(profile::withdraw_consent))
+        .route("/a/{slug}/profile/photo", get(profile::own_photo).post(profile::upload_photo))
+        .route("/a/{slug}/profile/photo/remove", post(profile::remove_photo))
+        .route("/a/{slug}/profile/preview", get(profile::preview))
+        .route("/a/{slug}/members", get(members::search))
+        .route("/a/{slug}/members/{id}", get(members::member_page))
+        .route("/a/{slug}/members/{id}/photo", get(members::photo))
+        .route("/a/{slug}/members/{id}/contact-request", post(members::request_contact))
+        .route("/a/{slug}/members/{id}/level", post(members::set_level))
+        .route("/a/{slug}/members/{id}/remove-contact", post(members::remove_contact))
+        .route("/a/{slug}/members/{id}/ask-level", post(members::ask_level))
+        .route("/a/{slug}/members/{id}/block", post(members::block))
+        .route("/a/{slug}/members/{id}/unblock", post(contacts::unblock))
+        .route("/a/{slug}/contacts", get(contacts::contacts))
+        .route("/a/{slug}/contacts/requests/{id}/accept", post(contacts::accept_contact))
+        .route("/a/{slug}/contacts/requests/{id}/decline", post(contacts::decline_contact))
+        .route("/a/{slug}/contacts/requests/{id}/withdraw", post(contacts::withdraw_request))
+        .route("/a/{slug}/contacts/disclosures/{id}/accept", post(contacts::accept_disclosure))
+        .route("/a/{slug}/contacts/disclosures/{id}/decline", post(contacts::decline_disclosure))
         // The association's staff.
         .route("/a/{slug}/staff", get(staff::index))
         .route("/a/{slug}/staff/verifications", get(staff::verifications))
