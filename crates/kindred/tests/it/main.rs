@@ -11,6 +11,7 @@ mod accounts;
 mod admission;
 mod auth;
 mod cli;
+mod community_pages;
 mod harness;
 mod http_baseline;
 mod members;
