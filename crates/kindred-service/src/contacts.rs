@@ -15,7 +15,7 @@ use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::{Level, MemberId, RequestId};
-use kindred_store::{Direction, NewContactRequest, RequestKind, RequestRecord, StoreError};
+use kindred_store::{Acceptance, Direction, NewContactRequest, RequestKind, RequestRecord, StoreError};
 
 /// Contact requests and requests for a higher level a member may send per day.
 pub const REQUESTS: Rule = Rule { bucket: "contact-requests", limit: 50, window: Duration::hours(24) };
@@ -322,15 +322,15 @@ impl Kindred {
         let requester = MemberId::from_trusted(record.from_id.clone());
         let accepted = self
             .store
-            .accept_contact_request(
-                &association.id,
-                &record.id,
-                &caller.member.id,
-                &requester,
-                i32::from(level.number()),
-                record.level,
-                self.clock.now(),
-            )
+            .accept_contact_request(&Acceptance {
+                association: &association.id,
+                id: &record.id,
+                accepter: &caller.member.id,
+                requester: &requester,
+                accepter_grants: i32::from(level.number()),
+                requester_grants: record.level,
+                at: self.clock.now(),
+            })
             .await?;
         accepted.then_some(()).ok_or(ContactError::RequestClosed)
     }

@@ -54,6 +54,18 @@ pub struct NewContactRequest<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A contact request being accepted: each side's level for the other.
+#[derive(Clone, Copy)]
+pub struct Acceptance<'a> {
+    pub association: &'a AssociationId,
+    pub id: &'a str,
+    pub accepter: &'a MemberId,
+    pub requester: &'a MemberId,
+    pub accepter_grants: i32,
+    pub requester_grants: i32,
+    pub at: DateTime<Utc>,
+}
+
 /// Which kind of request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestKind {
@@ -318,16 +330,8 @@ impl Store {
 
     /// Accepts an open contact request: marks it accepted and places each on
     /// the chosen level, atomically. False when it was no longer open.
-    pub async fn accept_contact_request(
-        &self,
-        association: &AssociationId,
-        id: &str,
-        accepter: &MemberId,
-        requester: &MemberId,
-        accepter_grants: i32,
-        requester_grants: i32,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    pub async fn accept_contact_request(&self, accepted: &Acceptance<'_>) -> Result<bool, StoreError> {
+        let Acceptance { association, id, accepter, requester, accepter_grants, requester_grants, at } = *accepted;
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(

@@ -28,7 +28,7 @@ pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use connect::Backend;
 pub use contacts::{
-    BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
+    Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
 };
 pub use error::{Conflict, StoreError};
 pub use members::{Credentials, MemberRecord, NewMember};
