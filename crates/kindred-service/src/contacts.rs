@@ -95,6 +95,8 @@ impl RequestStatus {
 #[derive(Debug, Clone)]
 pub struct RequestView {
     pub id: String,
+    pub from: MemberId,
+    pub to: MemberId,
     pub member_id: MemberId,
     pub pseudonym: String,
     /// The message of a contact request, shown to the receiver and the sender.
@@ -255,11 +257,13 @@ impl Kindred {
             None => None,
         };
         let other = match direction {
-            Direction::Incoming => record.from_id,
-            Direction::Outgoing => record.to_id,
+            Direction::Incoming => record.from_id.clone(),
+            Direction::Outgoing => record.to_id.clone(),
         };
         Ok(RequestView {
             id: record.id,
+            from: MemberId::from_trusted(record.from_id),
+            to: MemberId::from_trusted(record.to_id),
             member_id: MemberId::from_trusted(other),
             pseudonym: record.other_pseudonym,
             message,
@@ -476,7 +480,7 @@ impl Kindred {
     }
 
     /// Accepts a request for a higher level, placing the asker on `level`
-    /// (which must be higher than where they stand).
+    /// (the member's choice: usually the level asked for, perhaps less).
     pub async fn accept_disclosure(
         &self,
         association: &Association,
@@ -486,11 +490,6 @@ impl Kindred {
     ) -> Result<(), ContactError> {
         let record = self.open_request_to_me(RequestKind::Disclosure, association, caller, id).await?;
         let asker = MemberId::from_trusted(record.from_id.clone());
-        let relation = self.store.relation(&association.id, &caller.member.id, &asker).await?;
-        let Some(current) = relation.granted_by_viewer else { return Err(ContactError::NotAContact) };
-        if i32::from(level.number()) <= current {
-            return Err(ContactError::LevelNotHigher);
-        }
         let accepted = self
             .store
             .accept_disclosure_request(

@@ -110,7 +110,11 @@ pub async fn request(
 #[derive(Serialize, ToSchema)]
 pub struct RequestEntry {
     request_id: String,
-    /// The other member.
+    /// Who asked.
+    from: String,
+    /// Who was asked.
+    to: String,
+    /// The other member (the one that is not you).
     member_id: String,
     pseudonym: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -134,6 +138,8 @@ pub struct RequestsResponse {
 fn entry(view: RequestView) -> RequestEntry {
     RequestEntry {
         request_id: view.id,
+        from: view.from.to_string(),
+        to: view.to.to_string(),
         member_id: view.member_id.to_string(),
         pseudonym: view.pseudonym,
         message: view.message,
@@ -412,10 +418,10 @@ pub async fn disclosure_requests(
     params(("id" = String, Path, description = "The request")),
     request_body = LevelBody,
     responses(
-        (status = 200, description = "Placed higher", body = StatusResponse),
+        (status = 200, description = "Placed on the chosen level", body = StatusResponse),
         (status = 404, description = "No such request to you", body = super::ErrorResponse),
         (status = 409, description = "Already answered", body = super::ErrorResponse),
-        (status = 422, description = "Not higher than now", body = super::ErrorResponse),
+        (status = 422, description = "Not a level", body = super::ErrorResponse),
     )
 )]
 pub async fn accept_disclosure(

@@ -142,8 +142,7 @@ pub struct FoundMember {
 #[derive(Serialize, ToSchema)]
 pub struct SearchResponse {
     results: Vec<FoundMember>,
-    /// Present when there are more results.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Pass as `cursor` for the next page; null on the last page.
     next_cursor: Option<String>,
 }
 
