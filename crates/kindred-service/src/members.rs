@@ -244,10 +244,12 @@ impl Kindred {
 
         let ids: Vec<MemberId> = found.iter().map(|m| MemberId::from_trusted(m.id.clone())).collect();
         let granted = self.store.levels_granted_to(&association.id, &caller.member.id, &ids).await?;
+        let mine = self.store.levels_granted_by(&association.id, &caller.member.id, &ids).await?;
         let records = self.store.profile_values_of(&association.id, &ids).await?;
         let mut results = Vec::with_capacity(found.len());
         for (id, member) in ids.into_iter().zip(found) {
             let granted_to_viewer = granted.iter().find(|(owner, _)| owner == id.as_str()).map(|(_, l)| *l);
+            let granted_by_viewer = mine.iter().find(|(contact, _)| contact == id.as_str()).map(|(_, l)| *l);
             let subject = party(&id, &member.role, &member.status);
             let relation = Relation { granted_to_viewer: granted_to_viewer.map(|l| level(Some(l))), blocked: false };
             let sight = disclosure::sight(&caller_party(caller), &subject, relation);
@@ -258,8 +260,8 @@ impl Kindred {
                 badge: member.badge,
                 fields,
                 level_granted_to_me: level(granted_to_viewer),
-                level_i_grant: Level::Community,
-                contact: granted_to_viewer.is_some(),
+                level_i_grant: level(granted_by_viewer),
+                contact: granted_to_viewer.is_some() || granted_by_viewer.is_some(),
                 own: false,
                 id,
             });

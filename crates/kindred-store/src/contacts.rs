@@ -554,13 +554,34 @@ impl Store {
         viewer: &MemberId,
         members: &[MemberId],
     ) -> Result<Vec<(String, i32)>, StoreError> {
+        self.levels_between(association, viewer, members, "owner_id", "contact_id").await
+    }
+
+    /// The levels `viewer` placed each of `members` on, for their contacts.
+    pub async fn levels_granted_by(
+        &self,
+        association: &AssociationId,
+        viewer: &MemberId,
+        members: &[MemberId],
+    ) -> Result<Vec<(String, i32)>, StoreError> {
+        self.levels_between(association, viewer, members, "contact_id", "owner_id").await
+    }
+
+    async fn levels_between(
+        &self,
+        association: &AssociationId,
+        viewer: &MemberId,
+        members: &[MemberId],
+        member_column: &str,
+        viewer_column: &str,
+    ) -> Result<Vec<(String, i32)>, StoreError> {
         if members.is_empty() {
             return Ok(Vec::new());
         }
         let placeholders: Vec<String> = (0..members.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
-            "SELECT owner_id, level FROM contacts WHERE association_id = $1 AND contact_id = $2 \
-             AND owner_id IN ({})",
+            "SELECT {member_column}, level FROM contacts WHERE association_id = $1 AND {viewer_column} = $2 \
+             AND {member_column} IN ({})",
             placeholders.join(", ")
         );
         let rows = read!(self, |pool| {
