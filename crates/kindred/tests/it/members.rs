@@ -196,7 +196,8 @@ async fn requests_can_be_declined_and_a_block_makes_the_blocker_disappear() {
         let ms = s.ms_association("ms").await;
         let anna = someone(&s, &ms, "Anna").await;
         let ben = someone(&s, &ms, "Ben").await;
-        profile(&s, &anna, json!({"fields": {"region": "sh"}, "visibility": {"region": 1}, "discoverable": true})).await;
+        profile(&s, &anna, json!({"fields": {"region": "sh"}, "visibility": {"region": 1}, "discoverable": true}))
+            .await;
         profile(&s, &ben, json!({"discoverable": true})).await;
 
         let sent =
