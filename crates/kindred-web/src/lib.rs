@@ -27,7 +27,6 @@ use std::convert::Infallible;
 use tower::util::BoxCloneSyncService;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 /// The application as one service. Outermost first: security headers,
@@ -53,14 +52,15 @@ pub fn app(state: AppState) -> Result<App, String> {
         .merge(pages::router())
         .fallback(errors::fallback)
         .layer(axum::middleware::from_fn(observability::record))
-        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        // The real limit is `middleware::body_limit`, per path; extractors may read up to the largest.
+        .layer(DefaultBodyLimit::max(middleware::largest_body(&limits)))
         .with_state(state.clone());
     let service = ServiceBuilder::new()
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), tenant::map_host))
         .layer(axum::middleware::from_fn_with_state(state, errors::normalise))
         .layer(CatchPanicLayer::custom(errors::panic_response))
-        .layer(RequestBodyLimitLayer::new(limits.body_bytes))
+        .layer(axum::middleware::from_fn_with_state(limits.clone(), middleware::body_limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .service(router);
     Ok(BoxCloneSyncService::new(service))

@@ -1,9 +1,39 @@
-//! Security headers on every response.
+//! Security headers on every response, and the request body limit.
 
-use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue};
+use crate::state::Limits;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+
+/// What a profile photo upload may take: the service accepts 8 MB of image,
+/// plus room for a multipart envelope. Phone cameras make photos of 2–5 MB.
+pub const PHOTO_BODY_BYTES: usize = 8 * 1024 * 1024 + 64 * 1024;
+
+/// Photo uploads: `PUT …/api/v1/me/photo` and the page form `POST …/profile/photo`.
+fn is_photo_upload(path: &str) -> bool {
+    path.starts_with("/a/") && (path.ends_with("/api/v1/me/photo") || path.ends_with("/profile/photo"))
+}
+
+/// The most any request may send.
+pub fn largest_body(limits: &Limits) -> usize {
+    limits.body_bytes.max(PHOTO_BODY_BYTES)
+}
+
+/// Limits the request body: `server.max_body_bytes`, or more for a photo
+/// upload. A declared length above the limit is refused at once; a body
+/// without one is cut off at the limit (the extractor then answers 413).
+pub async fn body_limit(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    let limit = if is_photo_upload(request.uri().path()) { largest_body(&limits) } else { limits.body_bytes };
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, limited)).await
+}
 
 /// Nothing loads from another host; no inline script or style; no framing.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; \

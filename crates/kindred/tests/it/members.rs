@@ -518,3 +518,93 @@ async fn a_database_dump_holds_no_health_data_or_request_message_in_clear() {
         s.stop().await;
     }
 }
+
+/// A PNG of noise (so it does not compress) of about `width * height * 3` bytes.
+fn noisy_png(width: u32, height: u32) -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(width, height, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("png");
+    png
+}
+
+#[tokio::test]
+async fn a_photo_straight_from_a_camera_is_stored_small_and_shown_only_where_allowed() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let upload = noisy_png(1100, 700);
+        assert!(upload.len() > 2 * 1024 * 1024, "bigger than the ordinary body limit");
+        let response = s
+            .client
+            .put(s.url("/a/ms/api/v1/me/photo"))
+            .bearer_auth(&anna.token)
+            .header("content-type", "image/png")
+            .body(upload)
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(response.status(), 204, "{db:?}");
+        let own = s.client.get(s.url("/a/ms/api/v1/me/photo")).bearer_auth(&anna.token).send().await.expect("get");
+        assert_eq!(own.headers()["content-type"], "image/jpeg");
+        let jpeg = own.bytes().await.expect("bytes");
+        let stored = image::load_from_memory(&jpeg).expect("a JPEG");
+        assert_eq!((stored.width(), stored.height()), (512, 326), "{db:?}");
+
+        // Private by default in the MS example: Ben sees neither the field nor the image.
+        let photo_path = format!("/a/ms/api/v1/members/{}/photo", anna.id);
+        assert!(fields_seen(&s, &ben, &anna).await.get("photo").is_none(), "{db:?}");
+        assert_eq!(call(&s, &ben.token, "GET", &photo_path, None).await.0, 404, "{db:?}");
+        profile(&s, &anna, json!({"visibility": {"photo": 2}})).await;
+        befriend(&s, &ben, 1, &anna, 2).await;
+        let url = fields_seen(&s, &ben, &anna).await["photo"].as_str().expect("photo address").to_owned();
+        assert!(url.starts_with(&photo_path), "{db:?}: {url}");
+        let response = s.client.get(s.url(&url)).bearer_auth(&ben.token).send().await.expect("get");
+        assert_eq!(response.status(), 200, "{db:?}");
+
+        // Not an image, and too big even for a photo.
+        let response = s
+            .client
+            .put(s.url("/a/ms/api/v1/me/photo"))
+            .bearer_auth(&anna.token)
+            .body("<svg onload=alert(1)>")
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(api_error(response).await.0, 422);
+        let response = s
+            .client
+            .put(s.url("/a/ms/api/v1/me/photo"))
+            .bearer_auth(&anna.token)
+            .body(vec![0u8; 9 * 1024 * 1024])
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(api_error(response).await.0, 413);
+        // Other endpoints keep the ordinary limit.
+        let response = s
+            .client
+            .put(s.url("/a/ms/api/v1/me/profile"))
+            .bearer_auth(&anna.token)
+            .header("content-type", "application/json")
+            .body(vec![b' '; 2 * 1024 * 1024])
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(api_error(response).await.0, 413);
+        let (status, _) = call(&s, &anna.token, "DELETE", "/a/ms/api/v1/me/photo", None).await;
+        assert_eq!(status, 204);
+        assert_eq!(call(&s, &ben.token, "GET", &photo_path, None).await.0, 404, "{db:?}");
+        s.stop().await;
+    }
+}
