@@ -11,6 +11,7 @@ mod admission;
 mod associations;
 mod attempts;
 mod audit;
+mod bulk;
 mod connect;
 mod contacts;
 mod error;
@@ -26,6 +27,7 @@ pub use admission::{LetterState, LetterToPrint, PendingVerification};
 pub use associations::{AssociationRecord, NewAssociation};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
+pub use bulk::NewContact;
 pub use connect::Backend;
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,

@@ -14,9 +14,10 @@ use kindred_service::association_config::{self, ConfigError};
 use kindred_service::profiles::ProfileEntry;
 use kindred_service::sessions::{Caller, SessionKind};
 use kindred_service::{Association, Kindred};
-use kindred_store::NewMember;
+use kindred_store::{NewContact, NewMember};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
 use std::net::SocketAddr;
 
 const MS_EXAMPLE: &str = include_str!("../../../examples/ms-society.toml");
@@ -29,14 +30,38 @@ pub const DEMO_SLUG: &str = "demo";
 /// How many ordinary members the demo association gets.
 pub const DEMO_MEMBERS: usize = 240;
 
+const ADMIN: &str = "admin@demo.kindred.invalid";
+const MODERATOR: &str = "moderator@demo.kindred.invalid";
+const DOCTOR: &str = "neurologin@demo.kindred.invalid";
+const MIRA: &str = "mira@demo.kindred.invalid";
+const TOM: &str = "tom@demo.kindred.invalid";
+
 /// Staff and sample accounts whose logins `kindred demo` prints.
 const DEMO_LOGINS: [(&str, &str, &str); 5] = [
-    ("admin@demo.kindred.invalid", "Vorstand Petra", "admin"),
-    ("moderator@demo.kindred.invalid", "Gruppenleiter Jonas", "moderator"),
-    ("neurologin@demo.kindred.invalid", "Dr. Lena Berg", "professional"),
-    ("mira@demo.kindred.invalid", "Mira am Meer", "member"),
-    ("tom@demo.kindred.invalid", "Tom aus Köln", "member"),
+    (ADMIN, "Vorstand Petra", "admin"),
+    (MODERATOR, "Gruppenleiter Jonas", "moderator"),
+    (DOCTOR, "Dr. Lena Berg", "professional"),
+    (MIRA, "Mira am Meer", "member"),
+    (TOM, "Tom aus Köln", "member"),
 ];
+
+/// Contacts among the sample accounts, one direction each: the first placed
+/// the second on a level. Mira's profile therefore looks different to the
+/// moderator (level 4), the neurologist (level 2) and Tom (no contact; Mira
+/// and Tom are left for trying contact requests, as the browser tests do).
+const DEMO_CONTACTS: [(&str, &str, i32); 8] = [
+    (MIRA, MODERATOR, 4),
+    (MODERATOR, MIRA, 3),
+    (MIRA, DOCTOR, 2),
+    (DOCTOR, MIRA, 2),
+    (TOM, DOCTOR, 3),
+    (DOCTOR, TOM, 2),
+    (ADMIN, MODERATOR, 3),
+    (MODERATOR, ADMIN, 3),
+];
+
+/// Ordinary members each sample account has as contacts.
+const DEMO_CONTACTS_EACH: usize = 4;
 
 /// People who registered and wait for the association: pseudonym, language,
 /// how they asked to be verified.
@@ -73,17 +98,97 @@ pub async fn ensure_demo(kindred: &Kindred) -> Result<(), CliError> {
     let association = create_from_example(kindred, DEMO_SLUG, "MS-Selbsthilfe Weggefährten (Demo)").await?;
     let mut rng = StdRng::seed_from_u64(7);
     let current_year = kindred.clock.now().year();
+    let failed = |e: &dyn std::fmt::Display| CliError::Input(format!("demo profile: {e}"));
+    let mut logins = Vec::with_capacity(DEMO_LOGINS.len());
     for (email, pseudonym, role) in DEMO_LOGINS {
         let id = kindred.add_user(&association, AddUser { email, pseudonym, password: DEMO_PASSWORD, role }).await?;
-        let entries = demo_profile(&mut rng, &association.settings, current_year);
-        kindred
-            .store_profile(&association, &id, &entries)
-            .await
-            .map_err(|e| CliError::Input(format!("demo profile: {e}")))?;
+        let entries = if email == MIRA {
+            mira_profile().map_err(|e| failed(&e))?
+        } else {
+            demo_profile(&mut rng, &association.settings, current_year)
+        };
+        let rows = kindred.seal_profile(&association, &id, &entries).map_err(|e| failed(&e))?;
+        // The sample accounts can be found, so that search can be tried with them.
+        kindred.store.write_profile(&rows, Some((&association.id, &id, true))).await?;
+        logins.push((email, id));
     }
-    add_members(kindred, &association, DEMO_MEMBERS, "demo", 2026).await?;
+    let members = add_members(kindred, &association, DEMO_MEMBERS, "demo", 2026).await?;
+    add_demo_contacts(kindred, &association, &logins, &members).await?;
     add_staff_details(kindred, &association).await?;
     add_waiting(kindred, &association).await?;
+    Ok(())
+}
+
+/// Mira's profile: fields on every level, so that each contact level shows
+/// a little more of her (Community: role, condition, region; level 2: type
+/// of MS, diagnosis, therapies, about; level 3: medication, town, birth
+/// year; level 4: her real name).
+fn mira_profile() -> Result<Vec<ProfileEntry>, kindred_domain::settings::CodeError> {
+    let code = Code::parse;
+    let on = |n: i64| Level::from_number(n).map_or(Visibility::Private, Visibility::Level);
+    let text = |t: &str| FieldValue::Text(t.to_owned());
+    Ok(vec![
+        ProfileEntry { field: code("role")?, value: FieldValue::Code(code("patient")?), visibility: on(1) },
+        ProfileEntry { field: code("condition")?, value: FieldValue::Code(code("ms")?), visibility: on(1) },
+        ProfileEntry { field: code("region")?, value: FieldValue::Code(code("sh")?), visibility: on(1) },
+        ProfileEntry { field: code("condition_form")?, value: FieldValue::Code(code("rrms")?), visibility: on(2) },
+        ProfileEntry { field: code("diagnosis_year")?, value: FieldValue::Year(2019), visibility: on(2) },
+        ProfileEntry {
+            field: code("therapies")?,
+            value: FieldValue::Codes(vec![code("disease_modifying")?, code("physiotherapy")?]),
+            visibility: on(2),
+        },
+        ProfileEntry {
+            field: code("about")?,
+            value: text(
+                "Ich wohne an der Ostsee und gehe fast jeden Morgen am Strand spazieren. Fragt mich gern nach Reha.",
+            ),
+            visibility: on(2),
+        },
+        ProfileEntry {
+            field: code("medications")?,
+            value: FieldValue::Codes(vec![code("ocrelizumab")?]),
+            visibility: on(3),
+        },
+        ProfileEntry { field: code("city")?, value: text("Kiel"), visibility: on(3) },
+        ProfileEntry { field: code("birth_year")?, value: FieldValue::Year(1988), visibility: on(3) },
+        ProfileEntry { field: code("real_name")?, value: text("Mira Jensen"), visibility: on(4) },
+    ])
+}
+
+/// Contacts among the sample accounts (`DEMO_CONTACTS`), and with a few
+/// ordinary members each, at varied levels in both directions.
+async fn add_demo_contacts(
+    kindred: &Kindred,
+    association: &Association,
+    logins: &[(&str, MemberId)],
+    members: &[Generated],
+) -> Result<(), CliError> {
+    let now = kindred.clock.now();
+    let id_of = |email: &str| logins.iter().find(|(e, _)| *e == email).map(|(_, id)| id.clone());
+    let contact = |owner: MemberId, contact: MemberId, level: i32, days: i64| NewContact {
+        association_id: association.id.clone(),
+        owner_id: owner,
+        contact_id: contact,
+        level,
+        created_at: now - Duration::days(days),
+    };
+    let mut contacts = Vec::new();
+    for (i, (owner, other, level)) in DEMO_CONTACTS.into_iter().enumerate() {
+        if let (Some(owner), Some(other)) = (id_of(owner), id_of(other)) {
+            contacts.push(contact(owner, other, level, 30 + i as i64));
+        }
+    }
+    let mut ordinary = members.iter().filter(|m| m.active);
+    for (n, (_, login)) in logins.iter().enumerate() {
+        for k in 0..DEMO_CONTACTS_EACH {
+            let Some(member) = ordinary.next() else { break };
+            let days = 5 + 11 * k as i64;
+            contacts.push(contact(login.clone(), member.id.clone(), 1 + ((n + k) % 4) as i32, days));
+            contacts.push(contact(member.id.clone(), login.clone(), 1 + ((n + 2 * k + 1) % 4) as i32, days));
+        }
+    }
+    kindred.store.insert_contacts_fresh(&contacts).await?;
     Ok(())
 }
 
@@ -162,6 +267,8 @@ pub fn print_logins(bind: SocketAddr) {
         "Waiting for verification (same password): waiting1@ … waiting{}@demo.kindred.invalid",
         DEMO_WAITING.len()
     );
+    println!("Contacts: Mira am Meer placed moderator@ on level 4, neurologin@ on level 2, tom@ on none;");
+    println!("  sign in as each and compare her profile: http://{bind}/a/{DEMO_SLUG}/members?q=mira");
     println!("Member list entries to verify with (number, postcode, birth date):");
     for (number, postcode, birth) in DEMO_MEMBER_LIST {
         println!("  {number}  {postcode}  {birth}");
@@ -239,6 +346,25 @@ fn some_codes(rng: &mut StdRng, entries: &[CatalogEntry], max: usize) -> Vec<Cod
     let mut codes: Vec<Code> = Vec::new();
     for _ in 0..rng.gen_range(0..=max) {
         if let Some(entry) = pick(rng, entries) {
+            if !codes.contains(&entry.code) {
+                codes.push(entry.code.clone());
+            }
+        }
+    }
+    codes
+}
+
+/// Like `some_codes`, but earlier entries are much more common than later
+/// ones (the smaller of two draws): of 24 medications the first is drawn
+/// 47 times as often as the last, as with rarely prescribed drugs.
+fn skewed_codes(rng: &mut StdRng, entries: &[CatalogEntry], max: usize) -> Vec<Code> {
+    let mut codes: Vec<Code> = Vec::new();
+    if entries.is_empty() {
+        return codes;
+    }
+    for _ in 0..rng.gen_range(0..=max) {
+        let index = rng.gen_range(0..entries.len()).min(rng.gen_range(0..entries.len()));
+        if let Some(entry) = entries.get(index) {
             if !codes.contains(&entry.code) {
                 codes.push(entry.code.clone());
             }
@@ -332,7 +458,7 @@ fn demo_profile(rng: &mut StdRng, settings: &AssociationSettings, current_year: 
             }),
             "therapies" => condition.map(|_| FieldValue::Codes(some_codes(rng, &catalog.therapies, 3))),
             "medications" => {
-                condition.filter(|_| is_patient).map(|_| FieldValue::Codes(some_codes(rng, &catalog.medications, 2)))
+                condition.filter(|_| is_patient).map(|_| FieldValue::Codes(skewed_codes(rng, &catalog.medications, 2)))
             }
             "about" => rng
                 .gen_bool(0.4)
@@ -350,25 +476,44 @@ fn demo_profile(rng: &mut StdRng, settings: &AssociationSettings, current_year: 
     entries
 }
 
+/// A generated member, as contacts need it.
+struct Generated {
+    id: MemberId,
+    active: bool,
+}
+
+/// Members per transaction when loading many.
+const MEMBER_BATCH: usize = 2000;
+/// Contact rows (one direction each) per transaction.
+const CONTACT_BATCH: usize = 20_000;
+
 /// Adds `count` ordinary members with varied pseudonyms, roles, profiles,
-/// visibility choices and join dates. One password hash is shared: hashing
-/// thousands of demo passwords would only burn time.
+/// visibility choices and join dates, in batches of multi-row inserts. One
+/// password hash is shared: hashing thousands of demo passwords would only
+/// burn time.
 async fn add_members(
     kindred: &Kindred,
     association: &Association,
     count: usize,
     email_tag: &str,
     seed: u64,
-) -> Result<(), CliError> {
+) -> Result<Vec<Generated>, CliError> {
     let password = Password::parse(DEMO_PASSWORD).map_err(|e| CliError::Input(e.to_string()))?;
     let hash = kindred.passwords.hash(&password).await.map_err(|e| CliError::Input(e.to_string()))?;
     let mut rng = StdRng::seed_from_u64(seed);
     let now = kindred.clock.now();
     let current_year = now.year();
     let invalid = |what: String| CliError::Config(ConfigError { setting: "demo data".into(), problem: what });
-    let mut members = Vec::with_capacity(1000);
+    // Random ids, handed out in ascending order: rows then arrive in the
+    // order of the primary keys (member, then field), which keeps a large
+    // load from rewriting pages all over the database. The order says
+    // nothing about the members.
+    let mut ids: Vec<MemberId> = (0..count).map(|_| MemberId::random()).collect();
+    ids.sort();
+    let mut generated = Vec::with_capacity(count);
+    let mut members = Vec::with_capacity(MEMBER_BATCH.min(count));
     let mut profiles = Vec::new();
-    for n in 0..count {
+    for (n, id) in ids.into_iter().enumerate() {
         let pseudonym = format!(
             "{}{}{}",
             FIRST[rng.gen_range(0..FIRST.len())],
@@ -386,9 +531,9 @@ async fn add_members(
             4 => AccountStatus::Suspended,
             _ => AccountStatus::Active,
         };
-        let id = MemberId::random();
         let entries = demo_profile(&mut rng, &association.settings, current_year);
         profiles.extend(kindred.seal_profile(association, &id, &entries).map_err(|e| invalid(e.to_string()))?);
+        generated.push(Generated { id: id.clone(), active: status == AccountStatus::Active });
         members.push(NewMember {
             id,
             association_id: association.id.clone(),
@@ -401,18 +546,75 @@ async fn add_members(
             discoverable: rng.gen_bool(0.8),
             created_at: now - Duration::minutes(rng.gen_range(0..3 * 365 * 24 * 60)),
         });
-        if members.len() == 1000 {
-            kindred.store.insert_members(&members).await?;
-            kindred.store.put_profile_values(&profiles).await?;
+        if members.len() == MEMBER_BATCH || n + 1 == count {
+            kindred.store.insert_members_fresh(&members).await?;
+            kindred.store.insert_fresh_profiles(&profiles).await?;
             members.clear();
             profiles.clear();
         }
     }
-    if !members.is_empty() {
-        kindred.store.insert_members(&members).await?;
-        kindred.store.put_profile_values(&profiles).await?;
+    Ok(generated)
+}
+
+/// Contact levels as members choose them: mostly acquaintances and trusted.
+fn contact_level(rng: &mut StdRng) -> i32 {
+    match rng.gen_range(0..100) {
+        0..=14 => 1,
+        15..=54 => 2,
+        55..=84 => 3,
+        _ => 4,
     }
-    Ok(())
+}
+
+/// A contact network: every member asks up to five others (chosen at
+/// random) and each pair places the other on a level of its own, so a
+/// member ends with about 0–12 contacts, on varied levels in both
+/// directions. Returns how many pairs there are. `members` must be in
+/// ascending id order (as `add_members` returns them): the contacts are
+/// written in the order of their primary key.
+async fn add_contacts(
+    kindred: &Kindred,
+    association: &Association,
+    members: &[Generated],
+    seed: u64,
+) -> Result<usize, CliError> {
+    let count = members.len();
+    if count < 2 {
+        return Ok(0);
+    }
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let now = kindred.clock.now();
+    let mut pairs: HashSet<(usize, usize)> = HashSet::with_capacity(count * 3);
+    // (owner, contact, level, minutes ago), by index into `members`.
+    let mut directions: Vec<(usize, usize, i32, i64)> = Vec::with_capacity(count * 5);
+    for a in 0..count {
+        for _ in 0..rng.gen_range(0..=5) {
+            let b = rng.gen_range(0..count);
+            if a == b || !pairs.insert((a.min(b), a.max(b))) {
+                continue;
+            }
+            let ago = rng.gen_range(0..2 * 365 * 24 * 60);
+            directions.push((a, b, contact_level(&mut rng), ago));
+            directions.push((b, a, contact_level(&mut rng), ago));
+        }
+    }
+    directions.sort_unstable();
+    for chunk in directions.chunks(CONTACT_BATCH) {
+        let contacts: Vec<NewContact> = chunk
+            .iter()
+            .filter_map(|&(owner, contact, level, ago)| {
+                Some(NewContact {
+                    association_id: association.id.clone(),
+                    owner_id: members.get(owner)?.id.clone(),
+                    contact_id: members.get(contact)?.id.clone(),
+                    level,
+                    created_at: now - Duration::minutes(ago),
+                })
+            })
+            .collect();
+        kindred.store.insert_contacts_fresh(&contacts).await?;
+    }
+    Ok(pairs.len())
 }
 
 /// Benchmark data: associations `bench-1` … `bench-N`, each with `members` members.
@@ -423,9 +625,16 @@ pub async fn generate(kindred: &Kindred, associations: u32, members: u32) -> Res
             println!("{slug} exists; skipped");
             continue;
         }
+        let started = std::time::Instant::now();
         let association = create_from_example(kindred, &slug, &format!("Benchmark association {i}")).await?;
-        add_members(kindred, &association, members as usize, &slug, u64::from(i)).await?;
-        println!("{slug}: {members} members");
+        let generated = add_members(kindred, &association, members as usize, &slug, u64::from(i)).await?;
+        let with_members = started.elapsed();
+        let pairs = add_contacts(kindred, &association, &generated, u64::from(i)).await?;
+        println!(
+            "{slug}: {members} members in {:.1} s, {pairs} contact pairs in {:.1} s",
+            with_members.as_secs_f64(),
+            (started.elapsed() - with_members).as_secs_f64()
+        );
     }
     Ok(())
 }

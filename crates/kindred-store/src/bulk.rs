@@ -1,0 +1,109 @@
+//! store::bulk — loading many fresh rows at once, for demo and benchmark
+//! data: multi-row INSERTs in one transaction, the same SQL on both
+//! databases. Never for members' own actions, which go through the
+//! ordinary, checked paths.
+
+use crate::members::NewMember;
+use crate::{write, Store, StoreError};
+use chrono::{DateTime, Utc};
+use kindred_domain::{AssociationId, MemberId};
+
+/// One direction of a contact: `owner` placed `contact` on `level` (1..4).
+pub struct NewContact {
+    pub association_id: AssociationId,
+    pub owner_id: MemberId,
+    pub contact_id: MemberId,
+    pub level: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Rows per statement, about 300 parameters each. More would pay off on
+/// PostgreSQL, but sqlx looks up every `$N` of a SQLite statement by name,
+/// which SQLite does by a linear search: binding n parameters costs n².
+const MEMBER_ROWS: usize = 25;
+const CONTACT_ROWS: usize = 50;
+
+/// `INSERT … VALUES ($1, …), ($n, …)` for `rows` rows of `columns` columns.
+fn values(head: &str, columns: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * columns * 6);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", row * columns + column + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+impl Store {
+    /// Inserts members that do not exist yet, in one transaction.
+    pub async fn insert_members_fresh(&self, members: &[NewMember]) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in members.chunks(MEMBER_ROWS) {
+                let sql = values(
+                    "INSERT INTO members (id, association_id, email, email_key, pseudonym, pseudonym_key, \
+                     password_hash, role, status, discoverable, created_at)",
+                    11,
+                    chunk.len(),
+                );
+                let mut query = sqlx::query(&sql);
+                for m in chunk {
+                    query = query
+                        .bind(m.id.as_str())
+                        .bind(m.association_id.as_str())
+                        .bind(m.email.as_str())
+                        .bind(m.email.key())
+                        .bind(m.pseudonym.as_str())
+                        .bind(m.pseudonym.key())
+                        .bind(m.password_hash.as_str())
+                        .bind(m.role.as_str())
+                        .bind(m.status.as_str())
+                        .bind(m.discoverable)
+                        .bind(m.created_at);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Inserts contacts between existing members, in one transaction. A
+    /// direction that exists already keeps its level.
+    pub async fn insert_contacts_fresh(&self, contacts: &[NewContact]) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in contacts.chunks(CONTACT_ROWS) {
+                let mut sql = values(
+                    "INSERT INTO contacts (association_id, owner_id, contact_id, level, created_at, updated_at)",
+                    6,
+                    chunk.len(),
+                );
+                sql.push_str(" ON CONFLICT DO NOTHING");
+                let mut query = sqlx::query(&sql);
+                for c in chunk {
+                    query = query
+                        .bind(c.association_id.as_str())
+                        .bind(c.owner_id.as_str())
+                        .bind(c.contact_id.as_str())
+                        .bind(c.level)
+                        .bind(c.created_at)
+                        .bind(c.created_at);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
