@@ -381,19 +381,21 @@ impl Kindred {
         id: &str,
     ) -> Result<(), ContactError> {
         let id = RequestId::parse(id).ok_or(ContactError::NotFound)?;
+        let me = &caller.member.id;
+        let record = self
+            .store
+            .request_of(RequestKind::Contact, &association.id, id.as_str(), me, Direction::Outgoing)
+            .await?
+            .ok_or(ContactError::NotFound)?;
+        if !self.still_visible(association, caller, &record.to_id).await? {
+            return Err(ContactError::NotFound);
+        }
         let now = self.clock.now();
         let closed = self
             .store
-            .close_request(
-                RequestKind::Contact,
-                &association.id,
-                id.as_str(),
-                &caller.member.id,
-                Direction::Outgoing,
-                now,
-            )
+            .close_request(RequestKind::Contact, &association.id, id.as_str(), me, Direction::Outgoing, now)
             .await?;
-        closed.then_some(()).ok_or(ContactError::NotFound)
+        closed.then_some(()).ok_or(ContactError::RequestClosed)
     }
 
     /// The caller's contacts whom they still see, by pseudonym.

@@ -314,16 +314,33 @@ impl Store {
         id: &str,
         to: &MemberId,
     ) -> Result<Option<RequestRecord>, StoreError> {
+        self.request_of(kind, association, id, to, Direction::Incoming).await
+    }
+
+    /// One request of `member`'s, received (`Incoming`) or sent (`Outgoing`),
+    /// whatever its state; `other_*` describe the other side.
+    pub async fn request_of(
+        &self,
+        kind: RequestKind,
+        association: &AssociationId,
+        id: &str,
+        member: &MemberId,
+        direction: Direction,
+    ) -> Result<Option<RequestRecord>, StoreError> {
+        let (mine, other) = match direction {
+            Direction::Incoming => ("to_id", "from_id"),
+            Direction::Outgoing => ("from_id", "to_id"),
+        };
         let sql = format!(
             "SELECT r.id, r.from_id, r.to_id, m.pseudonym AS other_pseudonym, m.role AS other_role, \
              m.status AS other_status, r.level, r.status, {message} AS sealed_message, r.created_at, r.decided_at \
-             FROM {table} r JOIN members m ON m.association_id = r.association_id AND m.id = r.from_id \
-             WHERE r.association_id = $1 AND r.id = $2 AND r.to_id = $3",
+             FROM {table} r JOIN members m ON m.association_id = r.association_id AND m.id = r.{other} \
+             WHERE r.association_id = $1 AND r.id = $2 AND r.{mine} = $3",
             message = kind.message_column(),
             table = kind.table(),
         );
         let row = read!(self, |pool| {
-            sqlx::query_as(&sql).bind(association.as_str()).bind(id).bind(to.as_str()).fetch_optional(pool).await
+            sqlx::query_as(&sql).bind(association.as_str()).bind(id).bind(member.as_str()).fetch_optional(pool).await
         })?;
         Ok(row)
     }

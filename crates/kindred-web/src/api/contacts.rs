@@ -246,7 +246,8 @@ pub async fn decline(
     params(("id" = String, Path, description = "The request")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 404, description = "No such waiting request of yours", body = super::ErrorResponse),
+        (status = 404, description = "No such request of yours", body = super::ErrorResponse),
+        (status = 409, description = "Already answered", body = super::ErrorResponse),
     )
 )]
 pub async fn withdraw(

@@ -231,6 +231,11 @@ async fn requests_can_be_declined_and_a_block_makes_the_blocker_disappear() {
         assert_eq!(status, 409, "{db:?}: answered already");
         let mine = ok(&s, &ben.token, "GET", "/a/ms/api/v1/contacts/requests", None).await;
         assert_eq!(mine["outgoing"][0]["status"], "declined");
+        let (status, body) =
+            call(&s, &ben.token, "DELETE", &format!("/a/ms/api/v1/contacts/requests/{id}"), None).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("request_closed")), "{db:?}");
+        let (status, _) = call(&s, &anna.token, "DELETE", &format!("/a/ms/api/v1/contacts/requests/{id}"), None).await;
+        assert_eq!(status, 404, "{db:?}: only the sender withdraws");
 
         // Anna blocks Ben: Ben no longer sees, finds or reaches her.
         befriend(&s, &anna, 2, &ben, 2).await;
