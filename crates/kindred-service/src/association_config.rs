@@ -311,7 +311,15 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
     };
 
     let levels = build_levels(raw.levels.as_deref(), &text)?;
-    let catalog = build_catalog(raw.catalog.unwrap_or_default(), &text)?;
+    // No `[catalog]` at all: the built-in general one. The stored form always
+    // holds a catalogue, so an existing association never changes.
+    let catalog = match raw.catalog {
+        Some(raw_catalog) => build_catalog(raw_catalog, &text)?,
+        None => {
+            let roles = build_catalog(RawCatalog::default(), &text)?.roles;
+            crate::default_catalog::default_catalog(roles).map_err(|e| wrong("built-in catalogue", e))?
+        }
+    };
     let profile_fields = build_fields(raw.profile_fields.as_deref(), &text)?;
     let admission = build_admission(raw.admission.unwrap_or_default())?;
     let policies = build_policies(raw.policies.unwrap_or_default())?;
@@ -722,6 +730,10 @@ mod tests {
         assert_eq!(s.profile_fields.len(), STANDARD_FIELDS.len());
         assert!(s.profile_fields.iter().all(|f| f.default_visibility == Visibility::Private));
         assert_eq!(s.catalog.roles.len(), 4);
+        assert_eq!(s.catalog.conditions[0].code.as_str(), "ms", "the built-in catalogue");
+        let explicit = parse("[catalog]\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(explicit.catalog.conditions.is_empty(), "an explicit empty catalogue stays empty");
+        assert_eq!(from_stored(&to_stored(&s)), Ok(s.clone()), "stored with the catalogue");
         assert_eq!(s.policies.count_threshold, 5);
         assert_eq!(s.level_name(Level::Trusted, Language::De), "Vertraute");
     }

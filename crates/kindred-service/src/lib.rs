@@ -8,6 +8,7 @@ pub mod associations;
 pub mod clock;
 pub mod contacts;
 pub mod crypto;
+pub mod default_catalog;
 pub mod letter_pdf;
 pub mod mail;
 pub mod members;
