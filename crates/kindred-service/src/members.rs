@@ -30,7 +30,7 @@ pub struct Pace {
 
 impl Default for Pace {
     fn default() -> Self {
-        Pace { profile_views: 300, searches: 200 }
+        Pace { profile_views: 300, searches: 300 }
     }
 }
 
