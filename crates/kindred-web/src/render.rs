@@ -13,7 +13,7 @@ pub struct Templates {
 }
 
 /// Every template, embedded at build time.
-const TEMPLATES: [(&str, &str); 27] = [
+const TEMPLATES: [(&str, &str); 28] = [
     ("base.html", include_str!("../templates/base.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -41,6 +41,7 @@ const TEMPLATES: [(&str, &str); 27] = [
     ("staff/roles.html", include_str!("../templates/staff/roles.html")),
     ("staff/members.html", include_str!("../templates/staff/members.html")),
     ("staff/audit_log.html", include_str!("../templates/staff/audit_log.html")),
+    ("staff/flags.html", include_str!("../templates/staff/flags.html")),
 ];
 
 /// The passkey pages' templates (`pages::passkeys`).

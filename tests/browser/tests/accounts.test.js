@@ -440,6 +440,7 @@ test('signed in as the demo admin: account and staff pages pass axe-core', async
     '/staff/invitations',
     '/staff/roles',
     '/staff/members',
+    '/staff/flags',
     '/staff/audit-log',
     '/', // the existing pages show the signed-in state too
     '/privacy',

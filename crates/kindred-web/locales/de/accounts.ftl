@@ -383,3 +383,21 @@ member-status-active = aktiv
 member-status-suspended = gesperrt
 notice-member-suspended = Das Konto ist gesperrt und überall abgemeldet.
 notice-member-reinstated = Das Konto ist wieder aktiv.
+
+## Gemeldete Mitglieder
+
+staff-flags-title = Gemeldete Mitglieder
+staff-flags-about = Mitglieder, die Profile schneller geöffnet oder gesucht haben, als ein Mensch lesen kann.
+flags-intro = Diese Mitglieder haben Profile anderer Mitglieder geöffnet oder gesucht, viel schneller, als ein Mensch lesen kann. Das kann heißen, dass jemand das Mitgliederverzeichnis abschreibt. Sie wurden für eine Weile gestoppt. Sehen Sie sich an, was geschehen ist, und sperren Sie das Konto, wenn es missbraucht wird.
+flags-caption = { $count ->
+        [one] Eine Meldung, die neueste zuerst
+       *[other] { $count } Meldungen, die neuesten zuerst
+    }
+flags-when = Wann
+flags-reason = Warum
+flags-action = Sperren oder freigeben
+flags-open = Sperren oder freigeben …
+flags-none = Niemand wurde gemeldet.
+flags-reason-profile-views = Hat mehr als { $limit } andere Profile in { $minutes } Minuten geöffnet
+flags-reason-member-searches = Hat mehr als { $limit } Mal in { $minutes } Minuten nach Mitgliedern gesucht
+audit-action-flags-viewed = Gemeldete Mitglieder angesehen

@@ -382,3 +382,21 @@ member-status-active = active
 member-status-suspended = suspended
 notice-member-suspended = The account is suspended and signed out everywhere.
 notice-member-reinstated = The account is active again.
+
+## Members flagged to staff
+
+staff-flags-title = Flagged members
+staff-flags-about = Members who opened profiles or searched faster than a person reads.
+flags-intro = These members opened other members' profiles or ran searches much faster than a person reads, which can mean someone is copying the member directory. They were stopped for a while. Look at what they did and suspend the account if it is misused.
+flags-caption = { $count ->
+        [one] One flag, newest first
+       *[other] { $count } flags, newest first
+    }
+flags-when = When
+flags-reason = Why
+flags-action = Suspend or reinstate
+flags-open = Suspend or reinstate…
+flags-none = No one has been flagged.
+flags-reason-profile-views = Opened more than { $limit } other profiles within { $minutes } minutes
+flags-reason-member-searches = Ran more than { $limit } member searches within { $minutes } minutes
+audit-action-flags-viewed = Looked at the flagged members

@@ -383,3 +383,21 @@ member-status-active = actief
 member-status-suspended = geblokkeerd
 notice-member-suspended = Het account is geblokkeerd en overal uitgelogd.
 notice-member-reinstated = Het account is weer actief.
+
+## Gemelde leden
+
+staff-flags-title = Gemelde leden
+staff-flags-about = Leden die profielen sneller openden of zochten dan een mens kan lezen.
+flags-intro = Deze leden hebben profielen van andere leden geopend of gezocht, veel sneller dan een mens kan lezen. Dat kan betekenen dat iemand de ledenlijst overneemt. Ze zijn een tijdje tegengehouden. Bekijk wat er is gebeurd en blokkeer het account als het wordt misbruikt.
+flags-caption = { $count ->
+        [one] Eén melding, nieuwste eerst
+       *[other] { $count } meldingen, nieuwste eerst
+    }
+flags-when = Wanneer
+flags-reason = Waarom
+flags-action = Blokkeren of vrijgeven
+flags-open = Blokkeren of vrijgeven…
+flags-none = Niemand is gemeld.
+flags-reason-profile-views = Heeft meer dan { $limit } andere profielen binnen { $minutes } minuten geopend
+flags-reason-member-searches = Heeft meer dan { $limit } keer binnen { $minutes } minuten naar leden gezocht
+audit-action-flags-viewed = Gemelde leden bekeken

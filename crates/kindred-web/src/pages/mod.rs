@@ -94,4 +94,5 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/invitations", get(staff::invitations_form).post(staff::invitations))
         .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
         .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
+        .route("/a/{slug}/staff/flags", get(staff::flags))
 }

@@ -1,5 +1,6 @@
 //! The staff's pages: the verification queue with approval, the member
-//! list, letters to print, invitation codes, roles and the audit log.
+//! list, letters to print, invitation codes, roles, members flagged for a
+//! scraper's pace and the audit log.
 //! Admins and moderators handle admission; the rest is for admins. Every
 //! view of personal data is written to the audit log by the service.
 
@@ -641,6 +642,60 @@ pub async fn reinstate(
     change_suspension(&state, &page, &id, &form, false).await
 }
 
+// ------------------------------------------------------------------ flags
+
+#[derive(Serialize)]
+struct FlagRow {
+    pseudonym: String,
+    at: When,
+    reason: String,
+}
+
+/// The message key and its numbers for a stored reason such as
+/// `profile-views: more than 300 in 15 minutes`; `None` for any other text.
+fn parse_flag_reason(reason: &str) -> Option<(&'static str, i64, i64)> {
+    let (bucket, rest) = reason.split_once(": ")?;
+    let key = match bucket {
+        "profile-views" => "flags-reason-profile-views",
+        "member-searches" => "flags-reason-member-searches",
+        _ => return None,
+    };
+    let (limit, minutes) = rest.strip_prefix("more than ")?.strip_suffix(" minutes")?.split_once(" in ")?;
+    Some((key, limit.parse().ok()?, minutes.parse().ok()?))
+}
+
+/// A flag's reason as a sentence in the page's language; anything unknown as stored.
+fn flag_reason(page: &AssociationPage, reason: &str) -> String {
+    match parse_flag_reason(reason) {
+        Some((key, limit, minutes)) => {
+            tr_args(page, key, &[("limit", FluentValue::from(limit)), ("minutes", FluentValue::from(minutes))])
+        }
+        None => reason.to_owned(),
+    }
+}
+
+/// Members flagged to staff for a scraper's pace, newest first (the view is audited).
+pub async fn flags(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Admission) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let flags = match state.kindred.staff_flags(&page.tenant.association, caller).await {
+        Ok(flags) => flags,
+        Err(error) => return internal(error),
+    };
+    let rows: Vec<FlagRow> = flags
+        .into_iter()
+        .map(|f| FlagRow {
+            at: when(page.language, f.created_at),
+            reason: flag_reason(&page, &f.reason),
+            pseudonym: f.pseudonym,
+        })
+        .collect();
+    let values = minijinja::context! { flags => rows, csrf => page.session.csrf() };
+    render(&state, &page, "/staff/flags", "staff/flags.html", StatusCode::OK, values)
+}
+
 // ------------------------------------------------------------------ audit log
 
 /// Entries per page of the audit log.
@@ -725,5 +780,16 @@ mod tests {
         assert!(parse_cursor("x~ABC").is_none());
         assert!(parse_cursor("1700000000000000~").is_none());
         assert!(parse_cursor("1700000000000000~a b").is_none());
+    }
+
+    #[test]
+    fn flag_reasons() {
+        let views = parse_flag_reason("profile-views: more than 300 in 15 minutes");
+        assert_eq!(views, Some(("flags-reason-profile-views", 300, 15)));
+        let searches = parse_flag_reason("member-searches: more than 10 in 15 minutes");
+        assert_eq!(searches, Some(("flags-reason-member-searches", 10, 15)));
+        assert_eq!(parse_flag_reason("contact-requests: more than 50 in 1440 minutes"), None);
+        assert_eq!(parse_flag_reason("profile-views: too many"), None);
+        assert_eq!(parse_flag_reason("profile-views"), None);
     }
 }

@@ -19,6 +19,7 @@ mod pages;
 mod passkeys;
 mod privacy;
 mod profiles;
+mod staff_flags;
 mod storage;
 mod tenants;
 mod web_sessions;
