@@ -93,7 +93,14 @@ impl Store {
     /// Applies pending migrations; running it again changes nothing.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pools {
-            Pools::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
+            Pools::Sqlite { writer, .. } => {
+                sqlx::migrate!("./migrations/sqlite").run(writer).await?;
+                // SQLite plans from statistics it gathers only when asked:
+                // without them a search may walk every member. Cheap with a
+                // limit, and it re-analyses only what changed a lot.
+                sqlx::query("PRAGMA analysis_limit = 1000").execute(writer).await?;
+                sqlx::query("PRAGMA optimize = 0x10002").execute(writer).await?;
+            }
             Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
