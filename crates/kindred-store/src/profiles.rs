@@ -78,8 +78,10 @@ const SET_TERMS_VISIBILITY: &str =
 
 const DELETE_TERMS: &str = "DELETE FROM search_terms WHERE association_id = $1 AND member_id = $2 AND field = $3";
 
-/// Rows per multi-row INSERT when loading many profiles at once.
-const BATCH: usize = 200;
+/// Rows per multi-row INSERT when loading many profiles at once. Small:
+/// sqlx looks up SQLite parameters by name, so a statement with n of them
+/// costs n² to bind.
+const BATCH: usize = 50;
 
 fn split(value: &Option<StoredValue>) -> (Option<&str>, Option<&[u8]>) {
     match value {
