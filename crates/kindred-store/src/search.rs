@@ -158,9 +158,11 @@ impl Store {
             consider(set, &mut best);
         }
         for (pattern, token) in &search.words {
-            let mut set = self.pseudonym_matches(search.association, search.viewer, pattern).await?;
+            // Token holders first (an index range); only when they are few
+            // is it worth scanning pseudonyms for the word.
+            let mut set = self.visible_holders(search.association, search.viewer, std::slice::from_ref(token)).await?;
             if set.len() <= DRIVE_CAP {
-                set.extend(self.visible_holders(search.association, search.viewer, std::slice::from_ref(token)).await?);
+                set.extend(self.pseudonym_matches(search.association, search.viewer, pattern).await?);
             }
             consider(set, &mut best);
         }
