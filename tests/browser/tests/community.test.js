@@ -9,7 +9,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_MEMBER, DEMO_MEMBER_2, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
+import {
+  DEMO_MEMBER,
+  DEMO_MEMBER_2,
+  LANGUAGES,
+  guardedContext,
+  launch,
+  pageProblems,
+  short,
+  signIn,
+  structureProblems,
+  url,
+  visit,
+} from '../lib.js';
 
 let browser;
 const foreign = [];
@@ -63,7 +75,7 @@ async function checkAll(t, page, paths) {
   return failures;
 }
 
-test('community pages pass axe-core and the structural checks in every language', async (t) => {
+test('community pages pass axe-core and the structural checks in every language', { timeout: 300_000 }, async (t) => {
   const other = await discoverable(DEMO_MEMBER_2);
   const { context, page } = await signedIn(DEMO_MEMBER);
 
@@ -107,7 +119,7 @@ test('community pages pass axe-core and the structural checks in every language'
   await context.close();
 });
 
-test('without JavaScript: ask to become contacts, accept with a level, change it', async () => {
+test('without JavaScript: ask to become contacts, accept with a level, change it', { timeout: 180_000 }, async () => {
   const other = await discoverable(DEMO_MEMBER_2);
   const me = await signedIn(DEMO_MEMBER, { javaScriptEnabled: false });
   await visit(me.page, url(`/a/demo/members?q=${encodeURIComponent(other.split(' ')[0])}&lang=en`));
@@ -120,7 +132,9 @@ test('without JavaScript: ask to become contacts, accept with a level, change it
     const sent = await submit(me.page, requestForm.locator('button[type="submit"]'));
     assert.equal(sent.status(), 200);
     assert.match(me.page.url(), /done=request-sent/);
-    assert.deepEqual(await pageProblems(me.page), [], 'member page after the request');
+    // axe-core cannot run where JavaScript is off (it would wait forever);
+    // these pages were checked with axe in the test above.
+    assert.deepEqual(await structureProblems(me.page, null), [], 'member page after the request');
 
     const them = await signedIn(DEMO_MEMBER_2, { javaScriptEnabled: false });
     await visit(them.page, url('/a/demo/contacts?lang=en'));
@@ -129,7 +143,7 @@ test('without JavaScript: ask to become contacts, accept with a level, change it
     const accepted = await submit(them.page, accept.locator('button[type="submit"]'));
     assert.equal(accepted.status(), 200);
     assert.match(them.page.url(), /done=request-accepted/);
-    assert.deepEqual(await pageProblems(them.page), [], 'contacts page with a contact');
+    assert.deepEqual(await structureProblems(them.page, null), [], 'contacts page with a contact');
     await them.context.close();
   }
   // Now contacts (from this run or an earlier one): change the level.
