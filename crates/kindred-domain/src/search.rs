@@ -50,6 +50,31 @@ pub struct RawMemberQuery {
     pub cursor: Option<String>,
 }
 
+impl RawMemberQuery {
+    /// From query-string pairs: the last of a repeated parameter counts,
+    /// unknown ones are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> RawMemberQuery {
+        let mut raw = RawMemberQuery::default();
+        for (name, value) in pairs {
+            let slot = match name {
+                "q" => &mut raw.q,
+                "condition" => &mut raw.condition,
+                "condition_form" => &mut raw.condition_form,
+                "therapy" => &mut raw.therapy,
+                "medication" => &mut raw.medication,
+                "region" => &mut raw.region,
+                "role" => &mut raw.role,
+                "min_age" => &mut raw.min_age,
+                "max_age" => &mut raw.max_age,
+                "cursor" => &mut raw.cursor,
+                _ => continue,
+            };
+            *slot = Some(value.to_owned());
+        }
+        raw
+    }
+}
+
 /// A checked member search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberQuery {
@@ -268,6 +293,14 @@ mod tests {
         assert_eq!(names, vec!["condition", "therapy", "min_age", "max_age", "cursor"]);
         let empty = RawMemberQuery { min_age: Some("50".into()), max_age: Some("40".into()), ..Default::default() };
         assert!(MemberQuery::parse(&empty, &catalog(), 2026).is_err());
+    }
+
+    #[test]
+    fn query_strings_keep_the_last_of_a_repeated_parameter_and_ignore_others() {
+        let raw = RawMemberQuery::from_pairs([("q", "a"), ("q", "b"), ("limit", "5"), ("region", "by")]);
+        assert_eq!(raw.q.as_deref(), Some("b"));
+        assert_eq!(raw.region.as_deref(), Some("by"));
+        assert_eq!(raw.condition, None);
     }
 
     #[test]

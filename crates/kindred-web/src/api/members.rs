@@ -106,7 +106,7 @@ pub async fn member(
 }
 
 /// The parameters, for the OpenAPI document only: the handler reads the
-/// query string itself (`raw_query`), so that a repeated parameter is not an error.
+/// query string itself (`RawMemberQuery::from_pairs`), so that a repeated parameter is not an error.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -167,7 +167,7 @@ pub async fn search(
     Community(auth): Community,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let raw = raw_query(pairs);
+    let raw = RawMemberQuery::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     let page =
         state.kindred.search_members(&auth.tenant.association, &auth.caller, &raw).await.map_err(member_error)?;
     let results = page
@@ -181,29 +181,6 @@ pub async fn search(
         })
         .collect();
     Ok(Json(SearchResponse { results, next_cursor: page.next_cursor }))
-}
-
-/// The search parameters from the query string; the last of a repeated
-/// parameter counts, unknown ones are ignored.
-pub(crate) fn raw_query(pairs: Vec<(String, String)>) -> RawMemberQuery {
-    let mut raw = RawMemberQuery::default();
-    for (name, value) in pairs {
-        let slot = match name.as_str() {
-            "q" => &mut raw.q,
-            "condition" => &mut raw.condition,
-            "condition_form" => &mut raw.condition_form,
-            "therapy" => &mut raw.therapy,
-            "medication" => &mut raw.medication,
-            "region" => &mut raw.region,
-            "role" => &mut raw.role,
-            "min_age" => &mut raw.min_age,
-            "max_age" => &mut raw.max_age,
-            "cursor" => &mut raw.cursor,
-            _ => continue,
-        };
-        *slot = Some(value);
-    }
-    raw
 }
 
 pub(crate) fn jpeg(image: Vec<u8>) -> Response {

@@ -32,24 +32,7 @@ const PARAMS: [&str; 9] =
     ["q", "condition", "condition_form", "therapy", "medication", "region", "role", "min_age", "max_age"];
 
 fn raw_query(pairs: &[(String, String)]) -> RawMemberQuery {
-    let mut raw = RawMemberQuery::default();
-    for (name, value) in pairs {
-        let slot = match name.as_str() {
-            "q" => &mut raw.q,
-            "condition" => &mut raw.condition,
-            "condition_form" => &mut raw.condition_form,
-            "therapy" => &mut raw.therapy,
-            "medication" => &mut raw.medication,
-            "region" => &mut raw.region,
-            "role" => &mut raw.role,
-            "min_age" => &mut raw.min_age,
-            "max_age" => &mut raw.max_age,
-            "cursor" => &mut raw.cursor,
-            _ => continue,
-        };
-        *slot = Some(value.clone());
-    }
-    raw
+    RawMemberQuery::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
 }
 
 #[derive(Serialize)]
