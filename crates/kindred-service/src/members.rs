@@ -172,7 +172,8 @@ impl Kindred {
         }
         let (id, record, sight, relation) = self.sight_of(association, caller, raw_id).await?;
         let records = self.store.profile_values(&association.id, &id).await?;
-        let fields = self.disclose(association, &id, sight, &records)?;
+        let key = self.keys.association(&association.id)?;
+        let fields = self.disclose(association, &key, &id, sight, &records)?;
         let own = sight == Sight::Own;
         Ok(MemberView {
             pseudonym: record.pseudonym,
@@ -195,7 +196,8 @@ impl Kindred {
         at: Level,
     ) -> Result<Vec<(ProfileField, FieldValue)>, MemberError> {
         let records = self.store.profile_values(&association.id, &caller.member.id).await?;
-        Ok(self.disclose(association, &caller.member.id, Sight::At(at), &records)?)
+        let key = self.keys.association(&association.id)?;
+        Ok(self.disclose(association, &key, &caller.member.id, Sight::At(at), &records)?)
     }
 
     /// Searches members; see `store::search` for how hidden fields stay out.
@@ -243,18 +245,21 @@ impl Kindred {
         let next_cursor = if more { found.last().map(|m| Cursor(m.pseudonym_key.clone()).encode()) } else { None };
 
         let ids: Vec<MemberId> = found.iter().map(|m| MemberId::from_trusted(m.id.clone())).collect();
-        let granted = self.store.levels_granted_to(&association.id, &caller.member.id, &ids).await?;
-        let mine = self.store.levels_granted_by(&association.id, &caller.member.id, &ids).await?;
+        let levels = self.store.levels_with(&association.id, &caller.member.id, &ids).await?;
+        let me = caller.member.id.as_str();
         let records = self.store.profile_values_of(&association.id, &ids).await?;
         let mut results = Vec::with_capacity(found.len());
         for (id, member) in ids.into_iter().zip(found) {
-            let granted_to_viewer = granted.iter().find(|(owner, _)| owner == id.as_str()).map(|(_, l)| *l);
-            let granted_by_viewer = mine.iter().find(|(contact, _)| contact == id.as_str()).map(|(_, l)| *l);
+            let level_from = |owner: &str, contact: &str| {
+                levels.iter().find(|(o, c, _)| o == owner && c == contact).map(|(_, _, l)| *l)
+            };
+            let granted_to_viewer = level_from(id.as_str(), me);
+            let granted_by_viewer = level_from(me, id.as_str());
             let subject = party(&id, &member.role, &member.status);
             let relation = Relation { granted_to_viewer: granted_to_viewer.map(|l| level(Some(l))), blocked: false };
             let sight = disclosure::sight(&caller_party(caller), &subject, relation);
             let theirs: Vec<_> = records.iter().filter(|r| r.member_id == id.as_str()).cloned().collect();
-            let fields = self.disclose(association, &id, sight, &theirs)?;
+            let fields = self.disclose(association, &key, &id, sight, &theirs)?;
             results.push(MemberView {
                 pseudonym: member.pseudonym,
                 badge: member.badge,

@@ -349,9 +349,12 @@ impl Kindred {
 
     /// The fields of `member` that `sight` lets the viewer see, in the
     /// association's order. Hidden fields are not even decrypted.
+    /// `key` is the association's, derived once by the caller (a page of
+    /// search results discloses twenty members with it).
     pub(crate) fn disclose(
         &self,
         association: &Association,
+        key: &AssociationKey,
         member: &MemberId,
         sight: Sight,
         records: &[ProfileValueRecord],
@@ -359,7 +362,6 @@ impl Kindred {
         if !sight.exists() {
             return Ok(Vec::new());
         }
-        let key = self.keys.association(&association.id)?;
         let mut shown = Vec::new();
         for spec in &association.settings.profile_fields {
             let Some(record) = records.iter().find(|r| r.field == spec.code.as_str()) else { continue };
@@ -367,7 +369,7 @@ impl Kindred {
             if !sight.sees(spec, chosen) {
                 continue;
             }
-            if let Some(value) = open_value(&key, member, spec, record)? {
+            if let Some(value) = open_value(key, member, spec, record)? {
                 shown.push((spec.clone(), value));
             }
         }

@@ -563,43 +563,23 @@ impl Store {
 }
 
 impl Store {
-    /// The levels that each of `members` placed `viewer` on, for those
-    /// who have the viewer as a contact.
-    pub async fn levels_granted_to(
+    /// The levels between `viewer` and each of `members`, both directions,
+    /// in one query: `(owner_id, contact_id, level)` rows in which one side is
+    /// the viewer (a page of search results).
+    pub async fn levels_with(
         &self,
         association: &AssociationId,
         viewer: &MemberId,
         members: &[MemberId],
-    ) -> Result<Vec<(String, i32)>, StoreError> {
-        self.levels_between(association, viewer, members, "owner_id", "contact_id").await
-    }
-
-    /// The levels `viewer` placed each of `members` on, for their contacts.
-    pub async fn levels_granted_by(
-        &self,
-        association: &AssociationId,
-        viewer: &MemberId,
-        members: &[MemberId],
-    ) -> Result<Vec<(String, i32)>, StoreError> {
-        self.levels_between(association, viewer, members, "contact_id", "owner_id").await
-    }
-
-    async fn levels_between(
-        &self,
-        association: &AssociationId,
-        viewer: &MemberId,
-        members: &[MemberId],
-        member_column: &str,
-        viewer_column: &str,
-    ) -> Result<Vec<(String, i32)>, StoreError> {
+    ) -> Result<Vec<(String, String, i32)>, StoreError> {
         if members.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (0..members.len()).map(|i| format!("${}", i + 3)).collect();
+        let list: Vec<String> = (0..members.len()).map(|i| format!("${}", i + 3)).collect();
+        let list = list.join(", ");
         let sql = format!(
-            "SELECT {member_column}, level FROM contacts WHERE association_id = $1 AND {viewer_column} = $2 \
-             AND {member_column} IN ({})",
-            placeholders.join(", ")
+            "SELECT owner_id, contact_id, level FROM contacts WHERE association_id = $1 \
+             AND ((contact_id = $2 AND owner_id IN ({list})) OR (owner_id = $2 AND contact_id IN ({list})))"
         );
         let rows = read!(self, |pool| {
             let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(viewer.as_str());
