@@ -66,6 +66,12 @@ id_type!(AssociationId, "an association");
 id_type!(MemberId, "a member account");
 id_type!(RequestId, "a contact request or a request for a higher level");
 id_type!(FlagId, "a flag raised to staff");
+id_type!(GroupId, "a group");
+id_type!(CategoryId, "a forum category");
+id_type!(TopicId, "a forum topic");
+id_type!(PostId, "a forum post");
+id_type!(ReportId, "a report to moderators");
+id_type!(NotificationId, "an in-app notification");
 
 /// A random secret token (sessions, links), 256 bits, base32.
 pub fn random_token() -> String {

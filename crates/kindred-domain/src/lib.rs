@@ -8,6 +8,7 @@ pub mod account;
 pub mod codes;
 pub mod color;
 pub mod disclosure;
+pub mod groups;
 pub mod host;
 pub mod id;
 pub mod language;
@@ -23,7 +24,9 @@ pub use account::{AccountRole, AccountStatus, EmailAddress, Password, Pseudonym}
 pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
-pub use id::{AssociationId, FlagId, MemberId, RequestId};
+pub use id::{
+    AssociationId, CategoryId, FlagId, GroupId, MemberId, NotificationId, PostId, ReportId, RequestId, TopicId,
+};
 pub use language::Language;
 pub use level::{Level, Visibility};
 pub use member_list::{parse_member_list, BirthDate, EntryError, ListProblem, MemberListEntry, MemberListError};

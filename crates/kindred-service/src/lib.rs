@@ -9,6 +9,8 @@ pub mod clock;
 pub mod contacts;
 pub mod crypto;
 pub mod default_catalog;
+pub mod forum;
+pub mod groups;
 pub mod letter_pdf;
 pub mod mail;
 pub mod members;

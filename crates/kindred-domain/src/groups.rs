@@ -1,0 +1,322 @@
+//! Who may see, read, join and moderate a group — the one place that
+//! decides it, like `disclosure` does for profiles. Pure: the facts come in,
+//! the decision goes out.
+//!
+//! The rule that matters most: a secret group does not exist for anyone who
+//! is not in it (a member, a group moderator, or invited), association staff
+//! included. Whoever gets `GroupSight::Nothing` must be answered exactly as
+//! for an id that was never used.
+
+use crate::AccountRole;
+
+/// Who may find and join a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupVisibility {
+    /// Anyone may join.
+    Open,
+    /// Visible to all; joining needs a group moderator's approval; the forum
+    /// is for members.
+    Closed,
+    /// Invitation only, and invisible to everyone else.
+    Secret,
+}
+
+impl GroupVisibility {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            "secret" => Some(Self::Secret),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Secret => "secret",
+        }
+    }
+}
+
+/// Who sees a group's member list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberListVisibility {
+    /// Every member of the association who sees the group.
+    Members,
+    /// The group's own members.
+    Group,
+    /// The group's moderators only.
+    Moderators,
+}
+
+impl MemberListVisibility {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "members" => Some(Self::Members),
+            "group" => Some(Self::Group),
+            "moderators" => Some(Self::Moderators),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Members => "members",
+            Self::Group => "group",
+            Self::Moderators => "moderators",
+        }
+    }
+}
+
+/// Whether a group meets online or in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupMode {
+    Online,
+    Local,
+}
+
+impl GroupMode {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "online" => Some(Self::Online),
+            "local" => Some(Self::Local),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Local => "local",
+        }
+    }
+}
+
+/// Where the viewer stands with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Membership {
+    /// Not in it (never, or left).
+    Outside,
+    /// Asked to join a closed group; waits for a group moderator.
+    Requested,
+    /// Invited; waits for the viewer's answer.
+    Invited,
+    Member,
+    /// A member who moderates the group.
+    Moderator,
+}
+
+impl Membership {
+    /// From the stored status and role (`None` when there is no row).
+    pub fn from_stored(status: Option<&str>, role: Option<&str>) -> Self {
+        match (status, role) {
+            (Some("member"), Some("moderator")) => Self::Moderator,
+            (Some("member"), _) => Self::Member,
+            (Some("requested"), _) => Self::Requested,
+            (Some("invited"), _) => Self::Invited,
+            _ => Self::Outside,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Outside => "none",
+            Self::Requested => "requested",
+            Self::Invited => "invited",
+            Self::Member => "member",
+            Self::Moderator => "moderator",
+        }
+    }
+
+    pub fn is_member(self) -> bool {
+        matches!(self, Self::Member | Self::Moderator)
+    }
+}
+
+/// What decides a viewer's access to a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupFacts {
+    pub visibility: GroupVisibility,
+    pub member_list: MemberListVisibility,
+    /// The group is for holders of one profile role only (e.g. relatives):
+    /// `Some(true)` when the viewer holds it, `Some(false)` when not.
+    pub role_fits: Option<bool>,
+}
+
+/// How the viewer may join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joining {
+    /// At once (open group).
+    Direct,
+    /// By asking a group moderator (closed group).
+    OnRequest,
+    /// By accepting the invitation they hold.
+    AcceptInvitation,
+    /// Not at all: already in, already asked, or the group is for another role.
+    No,
+}
+
+/// What a viewer may do with a group they can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupAccess {
+    pub membership: Membership,
+    pub join: Joining,
+    /// May read the group's forum (topics and posts).
+    pub read: bool,
+    /// May write in the group's forum.
+    pub write: bool,
+    /// May hide, lock, pin, move and warn in the group, approve requests, invite.
+    pub moderate: bool,
+    /// May invite members (group moderators; any member of an open group).
+    pub invite: bool,
+    pub see_members: bool,
+}
+
+/// What the viewer gets of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupSight {
+    /// The group does not exist for the viewer.
+    Nothing,
+    Visible(GroupAccess),
+}
+
+/// Association staff (moderators, admins) look after open and closed groups
+/// too — they read them and act on reports — but never secret ones.
+fn is_staff(role: AccountRole) -> bool {
+    matches!(role, AccountRole::Moderator | AccountRole::Admin)
+}
+
+/// The decision. `viewer_role` is the viewer's account role.
+pub fn group_sight(group: &GroupFacts, viewer_role: AccountRole, membership: Membership) -> GroupSight {
+    let member = membership.is_member();
+    let group_moderator = membership == Membership::Moderator;
+    let staff = is_staff(viewer_role) && group.visibility != GroupVisibility::Secret;
+    if group.visibility == GroupVisibility::Secret && !member && membership != Membership::Invited {
+        return GroupSight::Nothing;
+    }
+    let role_ok = group.role_fits != Some(false);
+    let join = match (membership, group.visibility) {
+        (Membership::Invited, _) if role_ok => Joining::AcceptInvitation,
+        (Membership::Outside, GroupVisibility::Open) if role_ok => Joining::Direct,
+        (Membership::Outside, GroupVisibility::Closed) if role_ok => Joining::OnRequest,
+        _ => Joining::No,
+    };
+    let read = member || staff || group.visibility == GroupVisibility::Open;
+    let moderate = group_moderator || staff;
+    let see_members = match group.member_list {
+        MemberListVisibility::Members => member || staff || group.visibility != GroupVisibility::Secret,
+        MemberListVisibility::Group => member,
+        MemberListVisibility::Moderators => group_moderator,
+    };
+    GroupSight::Visible(GroupAccess {
+        membership,
+        join,
+        read,
+        write: member,
+        moderate,
+        invite: group_moderator || (member && group.visibility == GroupVisibility::Open),
+        see_members,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLES: [AccountRole; 4] =
+        [AccountRole::Member, AccountRole::Professional, AccountRole::Moderator, AccountRole::Admin];
+    const MEMBERSHIPS: [Membership; 5] =
+        [Membership::Outside, Membership::Requested, Membership::Invited, Membership::Member, Membership::Moderator];
+    const VISIBILITIES: [GroupVisibility; 3] =
+        [GroupVisibility::Open, GroupVisibility::Closed, GroupVisibility::Secret];
+    const LISTS: [MemberListVisibility; 3] =
+        [MemberListVisibility::Members, MemberListVisibility::Group, MemberListVisibility::Moderators];
+    const FITS: [Option<bool>; 3] = [None, Some(true), Some(false)];
+
+    fn every_case() -> impl Iterator<Item = (GroupFacts, AccountRole, Membership, GroupSight)> {
+        VISIBILITIES.into_iter().flat_map(|visibility| {
+            LISTS.into_iter().flat_map(move |member_list| {
+                FITS.into_iter().flat_map(move |role_fits| {
+                    ROLES.into_iter().flat_map(move |role| {
+                        MEMBERSHIPS.into_iter().map(move |membership| {
+                            let facts = GroupFacts { visibility, member_list, role_fits };
+                            (facts, role, membership, group_sight(&facts, role, membership))
+                        })
+                    })
+                })
+            })
+        })
+    }
+
+    #[test]
+    fn a_secret_group_does_not_exist_for_outsiders_staff_included() {
+        for (facts, role, membership, sight) in every_case() {
+            let inside = membership.is_member() || membership == Membership::Invited;
+            if facts.visibility == GroupVisibility::Secret && !inside {
+                assert_eq!(sight, GroupSight::Nothing, "{facts:?} {role:?} {membership:?}");
+            } else {
+                assert_ne!(sight, GroupSight::Nothing, "{facts:?} {role:?} {membership:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_members_write_and_only_members_or_invitees_see_secret_groups() {
+        for (facts, role, membership, sight) in every_case() {
+            let GroupSight::Visible(access) = sight else { continue };
+            assert_eq!(access.write, membership.is_member(), "{facts:?} {role:?} {membership:?}");
+            if facts.visibility == GroupVisibility::Secret {
+                assert_eq!(access.read, membership.is_member());
+                assert_eq!(access.moderate, membership == Membership::Moderator, "staff never moderate secret groups");
+            }
+            if facts.visibility == GroupVisibility::Closed && !membership.is_member() {
+                assert_eq!(access.read, matches!(role, AccountRole::Moderator | AccountRole::Admin));
+            }
+        }
+    }
+
+    #[test]
+    fn the_member_list_follows_the_group_setting() {
+        for (facts, role, membership, sight) in every_case() {
+            let GroupSight::Visible(access) = sight else { continue };
+            match facts.member_list {
+                MemberListVisibility::Moderators => assert_eq!(access.see_members, membership == Membership::Moderator),
+                MemberListVisibility::Group => assert_eq!(access.see_members, membership.is_member()),
+                MemberListVisibility::Members if facts.visibility != GroupVisibility::Secret => {
+                    assert!(access.see_members, "{role:?}")
+                }
+                MemberListVisibility::Members => assert_eq!(access.see_members, membership.is_member()),
+            }
+        }
+    }
+
+    #[test]
+    fn joining_depends_on_the_kind_the_role_and_where_one_stands() {
+        for (facts, _, membership, sight) in every_case() {
+            let GroupSight::Visible(access) = sight else { continue };
+            let expected = if facts.role_fits == Some(false) {
+                Joining::No
+            } else {
+                match (membership, facts.visibility) {
+                    (Membership::Invited, _) => Joining::AcceptInvitation,
+                    (Membership::Outside, GroupVisibility::Open) => Joining::Direct,
+                    (Membership::Outside, GroupVisibility::Closed) => Joining::OnRequest,
+                    _ => Joining::No,
+                }
+            };
+            assert_eq!(access.join, expected, "{facts:?} {membership:?}");
+        }
+    }
+
+    #[test]
+    fn stored_membership_reads_back() {
+        assert_eq!(Membership::from_stored(Some("member"), Some("moderator")), Membership::Moderator);
+        assert_eq!(Membership::from_stored(Some("member"), Some("member")), Membership::Member);
+        assert_eq!(Membership::from_stored(Some("left"), Some("moderator")), Membership::Outside);
+        assert_eq!(Membership::from_stored(None, None), Membership::Outside);
+        assert_eq!(GroupVisibility::parse("secret"), Some(GroupVisibility::Secret));
+        assert_eq!(GroupVisibility::parse("Secret"), None);
+    }
+}
