@@ -8,7 +8,7 @@ use crate::{Association, Kindred};
 use kindred_domain::groups::{
     group_sight, GroupAccess, GroupFacts, GroupSight, GroupVisibility, MemberListVisibility, Membership,
 };
-use kindred_domain::GroupId;
+use kindred_domain::{AccountRole, GroupId};
 use kindred_store::{GroupRecord, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -70,5 +70,18 @@ impl Kindred {
                 Ok(SeenGroup { id, record, access, my_alias })
             }
         }
+    }
+
+    /// The ids of the groups whose forum the caller may read (a member of
+    /// it; any open group; closed groups for association staff) — the
+    /// `read` of `group_sight`, for listing and searching topics across
+    /// groups without asking `group_access` once per group.
+    pub async fn readable_group_ids(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<Vec<String>, GroupError> {
+        let staff = matches!(caller.member.role, AccountRole::Moderator | AccountRole::Admin);
+        Ok(self.store.readable_group_ids(&association.id, &caller.member.id, staff).await?)
     }
 }

@@ -82,3 +82,53 @@ struct GroupWithMembership {
     #[sqlx(flatten)]
     membership: MembershipRecord,
 }
+
+impl Store {
+    /// The ids of the groups whose forum `member` may read: those they are
+    /// a member of, every open group, and — for association staff — every
+    /// closed group. Secret groups only through membership. The same rule as
+    /// `kindred_domain::groups::group_sight` (`read`), inside SQL.
+    pub async fn readable_group_ids(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        staff: bool,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT g.id FROM community_groups g WHERE g.association_id = $1 AND (g.visibility = 'open' \
+                 OR (g.visibility = 'closed' AND $3) \
+                 OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.association_id = $1 AND gm.group_id = g.id \
+                   AND gm.member_id = $2 AND gm.status = 'member')) \
+                 ORDER BY g.id",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(staff)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// A member's alias in an alias group, also after they left (an alias
+    /// stays with its posts). `None` outside alias groups or without a row.
+    pub async fn alias_of(
+        &self,
+        association: &AssociationId,
+        group: &str,
+        member: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let alias: Option<Option<String>> = read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT alias FROM group_members WHERE association_id = $1 AND group_id = $2 AND member_id = $3",
+            )
+            .bind(association.as_str())
+            .bind(group)
+            .bind(member)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(alias.flatten())
+    }
+}
