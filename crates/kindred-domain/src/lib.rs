@@ -13,6 +13,7 @@ pub mod host;
 pub mod id;
 pub mod language;
 pub mod level;
+pub mod markdown;
 pub mod member_list;
 pub mod profile;
 pub mod search;
