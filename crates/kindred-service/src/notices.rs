@@ -25,6 +25,10 @@ pub(crate) enum Notice<'a> {
     Verified {
         sign_in: &'a str,
     },
+    /// A report says someone may be in crisis; the link leads to the queue (no content in the mail).
+    CrisisReport {
+        queue: &'a str,
+    },
 }
 
 fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String) {
@@ -89,6 +93,18 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
         (Notice::Verified { sign_in }, En) => (
             format!("Welcome – your account is active – {site}"),
             format!("Hello,\n\n{site} has verified your account. You can now sign in and join the community:\n\n{sign_in}\n"),
+        ),
+        (Notice::CrisisReport { queue }, De) => (
+            format!("Dringend: Meldung „Jemand ist vielleicht in einer Krise“ – {site}"),
+            format!("Guten Tag,\n\nbei {site} wurde gemeldet, dass jemand vielleicht in einer Krise ist. Bitte sehen Sie sich die Meldung so bald wie möglich in der Moderation an:\n\n{queue}\n"),
+        ),
+        (Notice::CrisisReport { queue }, Nl) => (
+            format!("Dringend: melding „Iemand is misschien in crisis” – {site}"),
+            format!("Goedendag,\n\nBij {site} is gemeld dat iemand misschien in crisis is. Bekijk de melding zo snel mogelijk in de moderatie:\n\n{queue}\n"),
+        ),
+        (Notice::CrisisReport { queue }, En) => (
+            format!("Urgent: report \"someone may be in crisis\" – {site}"),
+            format!("Hello,\n\nAt {site} someone reported that a person may be in crisis. Please look at the report in the moderation queue as soon as you can:\n\n{queue}\n"),
         ),
     }
 }

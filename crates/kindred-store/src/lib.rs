@@ -38,6 +38,10 @@ pub use error::{Conflict, StoreError};
 pub use forum::TopicRecord;
 pub use groups::{GroupRecord, MembershipRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
+pub use moderation::{
+    ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport, Recipient,
+    ReportRecord,
+};
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
