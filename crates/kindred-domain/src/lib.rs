@@ -5,6 +5,7 @@
 //! can then trust it.
 
 pub mod account;
+pub mod alias;
 pub mod codes;
 pub mod color;
 pub mod disclosure;

@@ -36,7 +36,7 @@ pub use contacts::{
 };
 pub use error::{Conflict, StoreError};
 pub use forum::TopicRecord;
-pub use groups::{GroupRecord, MembershipRecord};
+pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport, Recipient,
