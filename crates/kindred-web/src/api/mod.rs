@@ -6,6 +6,7 @@ mod auth;
 mod catalog;
 mod contacts;
 mod members;
+mod moderation;
 mod passkeys;
 mod profiles;
 mod staff;
@@ -122,6 +123,20 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(contacts::decline_disclosure))
         .routes(routes!(contacts::blocks, contacts::block))
         .routes(routes!(contacts::unblock))
+        .routes(routes!(moderation::report))
+        .routes(routes!(moderation::queue))
+        .routes(routes!(moderation::resolve))
+        .routes(routes!(moderation::history))
+        .routes(routes!(moderation::hide_post))
+        .routes(routes!(moderation::restore_post))
+        .routes(routes!(moderation::warn_post))
+        .routes(routes!(moderation::hide_topic))
+        .routes(routes!(moderation::restore_topic))
+        .routes(routes!(moderation::lock_topic))
+        .routes(routes!(moderation::unlock_topic))
+        .routes(routes!(moderation::pin_topic))
+        .routes(routes!(moderation::unpin_topic))
+        .routes(routes!(moderation::move_topic))
         .split_for_parts()
 }
 
