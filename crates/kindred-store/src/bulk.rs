@@ -24,7 +24,7 @@ const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
 
 /// `INSERT … VALUES ($1, …), ($n, …)` for `rows` rows of `columns` columns.
-fn values(head: &str, columns: usize, rows: usize) -> String {
+pub(crate) fn values(head: &str, columns: usize, rows: usize) -> String {
     let mut sql = String::with_capacity(head.len() + rows * columns * 6);
     sql.push_str(head);
     sql.push_str(" VALUES ");

@@ -16,6 +16,7 @@ mod connect;
 mod contacts;
 mod error;
 mod forum;
+mod forum_bulk;
 mod groups;
 mod members;
 mod passkeys;
@@ -36,6 +37,7 @@ pub use contacts::{
 };
 pub use error::{Conflict, StoreError};
 pub use forum::TopicRecord;
+pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use moderation::{

@@ -73,6 +73,9 @@ pub enum Command {
         associations: u32,
         #[arg(long, default_value_t = 1000)]
         members: u32,
+        /// Also fill bench-1 with a forum of this many posts (one topic with 200 replies)
+        #[arg(long, default_value_t = 0)]
+        posts: u64,
         #[command(flatten)]
         deployment: DeploymentConfig,
     },
@@ -200,9 +203,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Added {} as {role} to {association} (member id {id}).", pseudonym.trim());
             Ok(())
         }
-        Command::Generate { associations, members, .. } => {
+        Command::Generate { associations, members, posts, .. } => {
             let kindred = server::open(&settings).await?;
             demo::generate(&kindred, associations, members).await?;
+            if posts > 0 {
+                if let Some(first) = kindred.association("bench-1").await? {
+                    crate::forum_bench::generate(&kindred, &first, posts).await?;
+                }
+            }
             kindred.store.close().await;
             Ok(())
         }

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod forum_bench;
 pub mod server;
 
 pub use config::Settings;
