@@ -35,6 +35,26 @@ pub fn words(text: &str) -> Vec<String> {
     seen
 }
 
+/// What a member is found by through their pseudonym: the prefixes of its
+/// normalised words (see [`words`]), from 2 characters up to the whole
+/// word, each once. A word of a query matches a pseudonym when it is one of
+/// these, i.e. when it begins a word of the pseudonym ("wald" finds
+/// "Anna Waldläuferin", "läuferin" does not). Pseudonyms have at most 60
+/// characters, so at most 58 prefixes.
+pub fn pseudonym_prefixes(pseudonym: &str) -> Vec<String> {
+    let mut prefixes: Vec<String> = Vec::new();
+    for word in words(pseudonym) {
+        let mut prefix = String::with_capacity(word.len());
+        for (n, c) in word.chars().enumerate() {
+            prefix.push(c);
+            if n + 1 >= MIN_WORD && !prefixes.contains(&prefix) {
+                prefixes.push(prefix.clone());
+            }
+        }
+    }
+    prefixes
+}
+
 /// The query parameters as they came, all optional text.
 #[derive(Debug, Default, Clone)]
 pub struct RawMemberQuery {
@@ -223,19 +243,6 @@ impl MemberQuery {
     }
 }
 
-/// A LIKE pattern matching `word` anywhere, with `\` as the escape.
-pub fn contains_pattern(word: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,7 +319,29 @@ mod tests {
     }
 
     #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(contains_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
+    fn pseudonyms_are_found_by_the_beginnings_of_their_words() {
+        assert_eq!(
+            pseudonym_prefixes("Anna Wald-Läuferin_7 A"),
+            vec![
+                "an",
+                "ann",
+                "anna",
+                "wa",
+                "wal",
+                "wald",
+                "lä",
+                "läu",
+                "läuf",
+                "läufe",
+                "läufer",
+                "läuferi",
+                "läuferin"
+            ]
+        );
+        // Each once; one-letter words find nothing.
+        assert_eq!(pseudonym_prefixes("Ole Ole x"), vec!["ol", "ole"]);
+        assert!(pseudonym_prefixes("a b c").is_empty());
+        // The longest pseudonym stays bounded.
+        assert!(pseudonym_prefixes(&"x".repeat(40)).len() == 39);
     }
 }

@@ -32,6 +32,8 @@ pub enum AddUserError {
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
     Store(StoreError),
 }
 
@@ -63,6 +65,7 @@ impl Kindred {
         let role = AccountRole::parse(input.role).ok_or(AddUserError::Role)?;
         let password_hash = self.passwords.hash(&password).await?;
         let id = MemberId::random();
+        let pseudonym_terms = self.pseudonym_terms(&association.id, &pseudonym)?;
         self.store
             .insert_member(&NewMember {
                 id: id.clone(),
@@ -75,6 +78,7 @@ impl Kindred {
                 // Not findable until the member says so: the most private choice.
                 discoverable: false,
                 created_at: self.clock.now(),
+                pseudonym_terms,
             })
             .await?;
         Ok(id)
@@ -201,6 +205,7 @@ impl Kindred {
         let password_hash = self.passwords.hash(&password).await?;
         let now = self.clock.now();
         let answer = Registered { member_id: MemberId::random(), status: AccountStatus::EmailUnconfirmed };
+        let pseudonym_terms = self.pseudonym_terms(&association.id, &pseudonym)?;
         if let Some(existing) = self.store.member_by_email(&association.id, &email.key()).await? {
             self.tell_already_registered(association, &existing.email, existing.language.as_deref());
             return Ok(answer);
@@ -218,6 +223,7 @@ impl Kindred {
                     status: AccountStatus::EmailUnconfirmed,
                     discoverable: false,
                     created_at: now,
+                    pseudonym_terms,
                 },
                 input.language.code(),
                 CONSENT_TERMS,

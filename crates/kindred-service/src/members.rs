@@ -14,9 +14,9 @@ use crate::{Association, Kindred};
 use chrono::{Datelike, Duration};
 use kindred_domain::disclosure::{self, Party, Relation, Sight};
 use kindred_domain::profile::FieldValue;
-use kindred_domain::search::{contains_pattern, Cursor, MemberQuery, QueryProblem, RawMemberQuery};
+use kindred_domain::search::{pseudonym_prefixes, Cursor, MemberQuery, QueryProblem, RawMemberQuery};
 use kindred_domain::settings::ProfileField;
-use kindred_domain::{AccountRole, AccountStatus, Level, MemberId};
+use kindred_domain::{AccountRole, AccountStatus, AssociationId, Level, MemberId, Pseudonym};
 use kindred_store::{MemberRecord, MemberSearch, StoreError};
 
 /// How many profiles of others a member may open, and how many searches
@@ -47,6 +47,14 @@ impl Pace {
 }
 /// Results per page of a member search.
 pub const PAGE_SIZE: usize = 20;
+
+/// The search-token purpose of pseudonym prefixes: apart from "word", so
+/// that the terms of pseudonyms, whose clear text the database holds, tell
+/// nothing about the word tokens of texts. Not a possible field code.
+const PSEUDONYM_PURPOSE: &str = "@pseudonym";
+
+/// Members per transaction when terms of old pseudonyms are filled in.
+const BACKFILL_BATCH: i64 = 2000;
 
 /// Another member as the viewer may see them.
 #[derive(Debug, Clone)]
@@ -110,6 +118,52 @@ fn level(n: Option<i32>) -> Level {
 }
 
 impl Kindred {
+    /// The search terms of a pseudonym: keyed hashes of the prefixes of its
+    /// words, by which `q` finds the member. Every path that creates a
+    /// member writes them with the member (`NewMember::pseudonym_terms`).
+    pub fn pseudonym_terms(
+        &self,
+        association: &AssociationId,
+        pseudonym: &Pseudonym,
+    ) -> Result<Vec<String>, CryptoError> {
+        let key = self.keys.association(association)?;
+        Ok(pseudonym_prefixes(pseudonym.as_str()).iter().map(|p| key.search_token(PSEUDONYM_PURPOSE, p)).collect())
+    }
+
+    /// Writes the pseudonym terms of members that have none (accounts made
+    /// before pseudonyms were searched by terms), in batches; run at every
+    /// start, after migrating. Returns how many members got terms.
+    pub async fn backfill_pseudonym_terms(&self) -> Result<usize, MemberError> {
+        let mut after = String::new();
+        let mut keys: std::collections::HashMap<String, crate::crypto::AssociationKey> = Default::default();
+        let mut filled = 0;
+        loop {
+            let batch = self.store.members_without_pseudonym_terms(&after, BACKFILL_BATCH).await?;
+            let Some((last, _, _)) = batch.last() else { break };
+            after = last.clone();
+            let mut tokens = Vec::with_capacity(batch.len());
+            for (id, association, pseudonym) in &batch {
+                if !keys.contains_key(association) {
+                    let key = self.keys.association(&AssociationId::from_trusted(association.clone()))?;
+                    keys.insert(association.clone(), key);
+                }
+                let key = &keys[association];
+                for prefix in pseudonym_prefixes(pseudonym) {
+                    tokens.push((association.as_str(), id.as_str(), key.search_token(PSEUDONYM_PURPOSE, &prefix)));
+                }
+            }
+            let rows: Vec<(&str, &str, &str)> = tokens.iter().map(|(a, m, t)| (*a, *m, t.as_str())).collect();
+            self.store.add_pseudonym_terms(&rows).await?;
+            let mut members: Vec<&str> = rows.iter().map(|(_, m, _)| *m).collect();
+            members.dedup();
+            filled += members.len();
+        }
+        if filled > 0 {
+            self.store.refresh_search_statistics().await?;
+        }
+        Ok(filled)
+    }
+
     /// Counts one use of a throttled action; past the limit, flags the
     /// member to staff (once per window) and refuses.
     pub(crate) async fn keep_pace(
@@ -229,13 +283,16 @@ impl Kindred {
         if let Some((from, to)) = query.birth_years {
             criteria.push((from..=to).map(|y| token("birth_year", &y.to_string())).collect());
         }
-        let words = query.words.iter().map(|w| (contains_pattern(w), token("word", w))).collect();
+        // A word matches a word of a visible text, or the beginning of a
+        // word of the pseudonym (terms everyone may see).
+        for word in &query.words {
+            criteria.push(vec![token("word", word), token(PSEUDONYM_PURPOSE, word)]);
+        }
         let after = query.cursor.as_ref().map(|c| c.0.clone());
         let search = MemberSearch {
             association: &association.id,
             viewer: &caller.member.id,
             criteria,
-            words,
             after,
             limit: i64::try_from(PAGE_SIZE + 1).unwrap_or(21),
         };

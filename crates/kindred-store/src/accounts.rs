@@ -1,7 +1,7 @@
 //! store::accounts — registration, e-mail links, status, roles, passwords
 //! and second factors of member accounts.
 
-use crate::members::{bind_member, MemberRecord, NewMember, INSERT_MEMBER, MEMBER_COLUMNS};
+use crate::members::{insert_member_in, MemberRecord, NewMember, MEMBER_COLUMNS};
 use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AccountRole, AccountStatus, AssociationId, MemberId};
@@ -33,7 +33,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            bind_member(sqlx::query(INSERT_MEMBER), new).execute(&mut *tx).await?;
+            insert_member_in!(tx, new);
             sqlx::query("UPDATE members SET language = $3 WHERE association_id = $1 AND id = $2")
                 .bind(new.association_id.as_str())
                 .bind(new.id.as_str())

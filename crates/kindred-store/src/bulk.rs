@@ -3,7 +3,7 @@
 //! databases. Never for members' own actions, which go through the
 //! ordinary, checked paths.
 
-use crate::members::NewMember;
+use crate::members::{NewMember, PSEUDONYM_FIELD};
 use crate::{write, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AssociationId, MemberId};
@@ -22,6 +22,31 @@ pub struct NewContact {
 /// which SQLite does by a linear search: binding n parameters costs n².
 const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
+const TERM_ROWS: usize = 100;
+
+/// Inserts pseudonym terms, (association, member, token) each, in
+/// multi-row statements within the transaction `$tx`.
+macro_rules! insert_pseudonym_terms {
+    ($tx:expr, $rows:expr) => {{
+        let rows: &[(&str, &str, &str)] = $rows;
+        for chunk in rows.chunks(TERM_ROWS) {
+            let mut sql =
+                String::from("INSERT INTO search_terms (association_id, member_id, field, token, visibility) VALUES ");
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, '{PSEUDONYM_FIELD}', ${}, 1)", 3 * i + 1, 3 * i + 2, 3 * i + 3));
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            let mut query = sqlx::query(&sql);
+            for (association, member, token) in chunk {
+                query = query.bind(*association).bind(*member).bind(*token);
+            }
+            query.execute(&mut *$tx).await?;
+        }
+    }};
+}
 
 /// `INSERT … VALUES ($1, …), ($n, …)` for `rows` rows of `columns` columns.
 pub(crate) fn values(head: &str, columns: usize, rows: usize) -> String {
@@ -73,9 +98,44 @@ impl Store {
                 }
                 query.execute(&mut *tx).await?;
             }
+            let terms: Vec<(&str, &str, &str)> = members
+                .iter()
+                .flat_map(|m| {
+                    m.pseudonym_terms.iter().map(move |t| (m.association_id.as_str(), m.id.as_str(), t.as_str()))
+                })
+                .collect();
+            insert_pseudonym_terms!(tx, &terms);
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// Adds search terms of pseudonyms, (association, member, token) each,
+    /// in one transaction; terms that exist already stay. For members
+    /// created before pseudonyms were searched by terms.
+    pub async fn add_pseudonym_terms(&self, terms: &[(&str, &str, &str)]) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            insert_pseudonym_terms!(tx, terms);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// After adding many search terms to a running database: statistics
+    /// anew (SQLite re-analyses what changed a lot, as after migrating;
+    /// PostgreSQL samples the table), so that search keeps its plans.
+    pub async fn refresh_search_statistics(&self) -> Result<(), StoreError> {
+        match &self.pools {
+            crate::Pools::Sqlite { writer, .. } => {
+                sqlx::query("PRAGMA analysis_limit = 1000").execute(writer).await?;
+                sqlx::query("PRAGMA optimize = 0x10002").execute(writer).await?;
+            }
+            crate::Pools::Postgres(pool) => {
+                sqlx::query("ANALYZE search_terms").execute(pool).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Inserts contacts between existing members, in one transaction. A

@@ -14,6 +14,9 @@ pub struct NewMember {
     pub status: AccountStatus,
     pub discoverable: bool,
     pub created_at: DateTime<Utc>,
+    /// Keyed hashes of the prefixes of the pseudonym's words, written with
+    /// the member as search terms visible to everyone (the pseudonym is).
+    pub pseudonym_terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -56,10 +59,46 @@ pub(crate) const INSERT_MEMBER: &str = "INSERT INTO members \
      (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, discoverable, \
      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
+/// The `search_terms.field` of a pseudonym's terms: not a possible profile
+/// field code (those are `[a-z0-9_-]`), so no profile write touches them.
+pub(crate) const PSEUDONYM_FIELD: &str = "@pseudonym";
+
+/// Inserts the pseudonym terms of one member ($1 association, $2 member,
+/// then one token each), or `None` when there are none.
+pub(crate) fn insert_pseudonym_terms_sql(tokens: usize) -> Option<String> {
+    if tokens == 0 {
+        return None;
+    }
+    let rows: Vec<String> = (0..tokens).map(|i| format!("($1, $2, '{PSEUDONYM_FIELD}', ${}, 1)", i + 3)).collect();
+    Some(format!(
+        "INSERT INTO search_terms (association_id, member_id, field, token, visibility) VALUES {} \
+         ON CONFLICT DO NOTHING",
+        rows.join(", ")
+    ))
+}
+
+/// A new member's row and the terms of their pseudonym, in the caller's transaction.
+macro_rules! insert_member_in {
+    ($tx:expr, $new:expr) => {{
+        let new: &$crate::members::NewMember = $new;
+        $crate::members::bind_member(sqlx::query($crate::members::INSERT_MEMBER), new).execute(&mut *$tx).await?;
+        if let Some(sql) = $crate::members::insert_pseudonym_terms_sql(new.pseudonym_terms.len()) {
+            let mut query = sqlx::query(&sql).bind(new.association_id.as_str()).bind(new.id.as_str());
+            for token in &new.pseudonym_terms {
+                query = query.bind(token.as_str());
+            }
+            query.execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use insert_member_in;
+
 impl Store {
     pub async fn insert_member(&self, new: &NewMember) -> Result<(), StoreError> {
         write!(self, |pool| {
-            bind_member(sqlx::query(INSERT_MEMBER), new).execute(pool).await?;
+            let mut tx = pool.begin().await?;
+            insert_member_in!(tx, new);
+            tx.commit().await?;
             Ok(())
         })
     }
@@ -69,11 +108,34 @@ impl Store {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             for new in members {
-                bind_member(sqlx::query(INSERT_MEMBER), new).execute(&mut *tx).await?;
+                insert_member_in!(tx, new);
             }
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// Members, of any association, whose pseudonym has no search terms yet
+    /// (created before pseudonyms were searched by terms), in id order after
+    /// `after`: (id, association id, pseudonym). Members whose pseudonym has
+    /// no word of two letters come back too; the caller pages past them.
+    pub async fn members_without_pseudonym_terms(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(&format!(
+                "SELECT m.id, m.association_id, m.pseudonym FROM members m WHERE m.id > $1 \
+                 AND NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.association_id = m.association_id \
+                 AND t.member_id = m.id AND t.field = '{PSEUDONYM_FIELD}') ORDER BY m.id LIMIT $2"
+            ))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
     }
 
     pub async fn count_members(&self, association: &AssociationId) -> Result<i64, StoreError> {

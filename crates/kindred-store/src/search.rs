@@ -10,7 +10,10 @@
 //!    are fetched, up to [`DRIVE_CAP`] + 1: the level-1 holders from the
 //!    token index, and the holders among the members who placed the viewer
 //!    on a level (the viewer's side of `contacts`, a handful of rows). A
-//!    free-text word adds the members whose pseudonym contains it.
+//!    free-text word is a criterion like any other: its tokens are the
+//!    word's (held by text fields) and the pseudonym prefix's (held, at
+//!    visibility 1, by every member whose pseudonym has a word beginning
+//!    with it), so it is an index range too.
 //! 2. If some criterion has at most `DRIVE_CAP` visible holders, the
 //!    smallest such set drives: those members are looked up by id, checked
 //!    against the other criteria and sorted. Otherwise every criterion is
@@ -34,9 +37,6 @@ pub struct MemberSearch<'a> {
     /// Each criterion is a set of tokens of which any one matches; all
     /// criteria must match.
     pub criteria: Vec<Vec<String>>,
-    /// Words of free text: each must match the pseudonym (a LIKE pattern
-    /// over the lowercase pseudonym) or a visible word token.
-    pub words: Vec<(String, String)>,
     /// Only members whose lowercase pseudonym sorts after this (the cursor).
     pub after: Option<String>,
     pub limit: i64,
@@ -127,23 +127,6 @@ impl Store {
         Ok(holders)
     }
 
-    /// Findable members whose lowercase pseudonym matches `pattern`, at most `DRIVE_CAP + 1`.
-    async fn pseudonym_matches(
-        &self,
-        association: &AssociationId,
-        viewer: &MemberId,
-        pattern: &str,
-    ) -> Result<BTreeSet<String>, StoreError> {
-        let sql = format!(
-            "SELECT m.id FROM members m WHERE {MEMBER_FILTER} AND m.pseudonym_key LIKE $3 ESCAPE '\\' LIMIT {}",
-            DRIVE_CAP + 1
-        );
-        let rows: Vec<(String,)> = read!(self, |pool| {
-            sqlx::query_as(&sql).bind(association.as_str()).bind(viewer.as_str()).bind(pattern).fetch_all(pool).await
-        })?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
-    }
-
     /// The smallest visible set of holders among the criteria, when one is
     /// small enough to drive the search.
     async fn driving_set(&self, search: &MemberSearch<'_>) -> Result<Option<BTreeSet<String>>, StoreError> {
@@ -155,15 +138,6 @@ impl Store {
         };
         for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
             let set = self.visible_holders(search.association, search.viewer, tokens).await?;
-            consider(set, &mut best);
-        }
-        for (pattern, token) in &search.words {
-            // Token holders first (an index range); only when they are few
-            // is it worth scanning pseudonyms for the word.
-            let mut set = self.visible_holders(search.association, search.viewer, std::slice::from_ref(token)).await?;
-            if set.len() <= DRIVE_CAP {
-                set.extend(self.pseudonym_matches(search.association, search.viewer, pattern).await?);
-            }
             consider(set, &mut best);
         }
         Ok(best)
@@ -188,11 +162,6 @@ impl Store {
         }
         for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
             sql.push_str(&format!(" AND {}", visibly_holds(tokens, &mut binds)));
-        }
-        for (pattern, token) in &search.words {
-            let p = binds.push(pattern);
-            let holds = visibly_holds(std::slice::from_ref(token), &mut binds);
-            sql.push_str(&format!(" AND (m.pseudonym_key LIKE {p} ESCAPE '\\' OR {holds})"));
         }
         // A number of our own, not input: written into the query.
         sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {}", search.limit.clamp(1, 101)));

@@ -223,11 +223,13 @@ async fn add_waiting(kindred: &Kindred, association: &Association) -> Result<(),
         let id = MemberId::random();
         let at = kindred.clock.now() - Duration::hours(60 - 9 * i as i64);
         let email = EmailAddress::parse(&format!("waiting{}@demo.kindred.invalid", i + 1)).map_err(|e| failed(&e))?;
+        let pseudonym = Pseudonym::parse(pseudonym).map_err(|e| failed(&e))?;
         let new = NewMember {
             id: id.clone(),
             association_id: association.id.clone(),
             email,
-            pseudonym: Pseudonym::parse(pseudonym).map_err(|e| failed(&e))?,
+            pseudonym_terms: kindred.pseudonym_terms(&association.id, &pseudonym).map_err(|e| failed(&e))?,
+            pseudonym,
             password_hash: hash.clone(),
             role: AccountRole::Member,
             status: AccountStatus::EmailUnconfirmed,
@@ -534,12 +536,16 @@ async fn add_members(
         let entries = demo_profile(&mut rng, &association.settings, current_year);
         profiles.extend(kindred.seal_profile(association, &id, &entries).map_err(|e| invalid(e.to_string()))?);
         generated.push(Generated { id: id.clone(), active: status == AccountStatus::Active });
+        let pseudonym = Pseudonym::parse(&pseudonym).map_err(|e| invalid(format!("{pseudonym}: {e}")))?;
         members.push(NewMember {
             id,
             association_id: association.id.clone(),
             email: EmailAddress::parse(&format!("member{n}@{email_tag}.kindred.invalid"))
                 .map_err(|e| invalid(e.to_string()))?,
-            pseudonym: Pseudonym::parse(&pseudonym).map_err(|e| invalid(format!("{pseudonym}: {e}")))?,
+            pseudonym_terms: kindred
+                .pseudonym_terms(&association.id, &pseudonym)
+                .map_err(|e| invalid(e.to_string()))?,
+            pseudonym,
             password_hash: hash.clone(),
             role,
             status,

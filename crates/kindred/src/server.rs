@@ -33,7 +33,20 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     store.migrate().await?;
     let mailer = Mailer::new(settings.mail.clone(), &settings.mail_from).map_err(|e| CliError::Mail(e.to_string()))?;
     tracing::info!(mail = %mailer.describe(), "mail configured");
-    Ok(Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()).with_pace(settings.pace))
+    let kindred =
+        Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()).with_pace(settings.pace);
+    // Like a migration, but it needs the keys: search terms for the
+    // pseudonyms of members created before pseudonyms were searched by
+    // terms. Once done, one query finds nothing to do.
+    let started = std::time::Instant::now();
+    let filled = kindred.backfill_pseudonym_terms().await.map_err(|e| match e {
+        kindred_service::members::MemberError::Store(e) => CliError::Database(e),
+        other => CliError::Keys(other.to_string()),
+    })?;
+    if filled > 0 {
+        tracing::info!(members = filled, seconds = started.elapsed().as_secs_f64(), "pseudonym search terms filled in");
+    }
+    Ok(kindred)
 }
 
 async fn listen(addr: SocketAddr) -> Result<TcpListener, CliError> {

@@ -484,6 +484,73 @@ async fn looking_at_profiles_too_fast_is_throttled_and_flagged_to_staff() {
     s.stop().await;
 }
 
+/// The pseudonyms of the members a search by `q` finds, in order.
+async fn found_by(s: &TestServer, viewer: &Someone, q: &str) -> Vec<String> {
+    let page = ok(s, &viewer.token, "GET", &format!("/a/ms/api/v1/members?q={q}"), None).await;
+    let results = page["results"].as_array().expect("results");
+    results.iter().map(|r| r["pseudonym"].as_str().expect("pseudonym").to_owned()).collect()
+}
+
+/// Runs one SQL statement on the test database, outside Kindred.
+async fn raw_sql(s: &TestServer, sql: &str) -> u64 {
+    use sqlx::Connection;
+    if s.database_url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(&s.database_url).await.expect("connect");
+        sqlx::query(sql).execute(&mut conn).await.expect("sql").rows_affected()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&s.database_url).await.expect("connect");
+        sqlx::query(sql).execute(&mut conn).await.expect("sql").rows_affected()
+    }
+}
+
+#[tokio::test]
+async fn free_text_finds_the_beginning_of_any_word_of_a_pseudonym_and_never_a_hidden_field() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let viewer = someone(&s, &ms, "Seeker").await;
+        let mira = someone(&s, &ms, "Mira Sonnenblume").await;
+        let quiet = someone(&s, &ms, "Quiet Harbour").await;
+        profile(&s, &mira, json!({"discoverable": true})).await;
+        // Quiet's city holds the very words searched for, hidden from the viewer.
+        profile(
+            &s,
+            &quiet,
+            json!({"fields": {"city": "Sonnen Sonnenblume Kiel"}, "visibility": {"city": 2}, "discoverable": true}),
+        )
+        .await;
+        let mira_only = vec!["Mira Sonnenblume".to_owned()];
+        for q in ["sonnen", "Sonnenblume", "so", "mi", "MIRA", "sonnen%20mira", "mira-sonn"] {
+            assert_eq!(found_by(&s, &viewer, q).await, mira_only, "{db:?}: q={q}");
+        }
+        // Inside a word is not the beginning of one; all words must match.
+        for q in ["blume", "onnen", "ira", "sonnenblumen", "sonnen%20kiel", "kiel", "harb%20sonnen"] {
+            assert_eq!(found_by(&s, &viewer, q).await, Vec::<String>::new(), "{db:?}: q={q}");
+        }
+        // A word of one letter is no word: the search is a plain list.
+        let all = found_by(&s, &viewer, "").await;
+        assert_eq!(found_by(&s, &viewer, "m").await, all, "{db:?}");
+        assert_eq!(all, vec!["Mira Sonnenblume".to_owned(), "Quiet Harbour".to_owned()], "{db:?}");
+
+        // Members from before pseudonym terms are filled in at start-up.
+        let removed = raw_sql(&s, "DELETE FROM search_terms WHERE field = '@pseudonym'").await;
+        assert!(removed > 0, "{db:?}");
+        assert_eq!(found_by(&s, &viewer, "sonnen").await, Vec::<String>::new(), "{db:?}");
+        let filled = s.kindred.backfill_pseudonym_terms().await.expect("backfill");
+        assert_eq!(filled, 3, "{db:?}");
+        assert_eq!(found_by(&s, &viewer, "sonnen").await, mira_only, "{db:?}");
+        assert_eq!(s.kindred.backfill_pseudonym_terms().await.expect("backfill"), 0, "{db:?}: nothing left to do");
+
+        // The control: on a level that sees the city, its words match (whole words only).
+        befriend(&s, &viewer, 1, &quiet, 2).await;
+        let both = vec!["Mira Sonnenblume".to_owned(), "Quiet Harbour".to_owned()];
+        assert_eq!(found_by(&s, &viewer, "sonnen").await, both, "{db:?}");
+        assert_eq!(found_by(&s, &viewer, "kiel").await, vec!["Quiet Harbour".to_owned()], "{db:?}");
+        assert_eq!(found_by(&s, &viewer, "ki").await, Vec::<String>::new(), "{db:?}: only pseudonyms by prefix");
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn a_database_dump_holds_no_health_data_or_request_message_in_clear() {
     for db in BOTH {

@@ -82,6 +82,10 @@ async fn battery(s: &TestServer, viewer: &Someone, subject: &Someone, others: &[
         "q=kiel",
         "q=fatigue",
         "q=subject",
+        "q=subj",
+        "q=ubject",
+        "q=aqua",
+        "q=subject%20aquarelle",
         "condition=ms&region=sh",
     ];
     for query in queries {
