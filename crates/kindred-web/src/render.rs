@@ -59,6 +59,14 @@ const COMMUNITY_TEMPLATES: [(&str, &str); 5] = [
     ("community/contacts.html", include_str!("../templates/community/contacts.html")),
 ];
 
+/// The group pages' templates (`pages::groups`).
+const GROUP_TEMPLATES: [(&str, &str); 4] = [
+    ("groups/search.html", include_str!("../templates/groups/search.html")),
+    ("groups/new.html", include_str!("../templates/groups/new.html")),
+    ("groups/group.html", include_str!("../templates/groups/group.html")),
+    ("groups/members.html", include_str!("../templates/groups/members.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -85,6 +93,9 @@ impl Templates {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES) {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in GROUP_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);

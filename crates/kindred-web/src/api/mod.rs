@@ -5,6 +5,7 @@ mod admission;
 mod auth;
 mod catalog;
 mod contacts;
+mod groups;
 mod members;
 mod moderation;
 mod passkeys;
@@ -123,6 +124,16 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(contacts::decline_disclosure))
         .routes(routes!(contacts::blocks, contacts::block))
         .routes(routes!(contacts::unblock))
+        .routes(routes!(groups::search, groups::create))
+        .routes(routes!(groups::group))
+        .routes(routes!(groups::members))
+        .routes(routes!(groups::join))
+        .routes(routes!(groups::leave))
+        .routes(routes!(groups::invite))
+        .routes(routes!(groups::decline_invitation))
+        .routes(routes!(groups::approve))
+        .routes(routes!(groups::decline))
+        .routes(routes!(groups::add_moderator))
         .routes(routes!(moderation::report))
         .routes(routes!(moderation::queue))
         .routes(routes!(moderation::resolve))

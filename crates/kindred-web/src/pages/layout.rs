@@ -67,6 +67,7 @@ pub enum Section {
     Profile,
     Members,
     Contacts,
+    Groups,
     Staff,
     #[default]
     None,
@@ -141,6 +142,7 @@ impl Layout {
                     entries.push((Section::Profile, "/profile", "nav-profile"));
                     entries.push((Section::Members, "/members", "nav-members"));
                     entries.push((Section::Contacts, "/contacts", "nav-contacts"));
+                    entries.push((Section::Groups, "/groups", "nav-groups"));
                 }
                 entries.push((Section::Account, "/account", "nav-account"));
                 if caller.member.is_staff() {

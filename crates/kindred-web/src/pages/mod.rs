@@ -5,6 +5,7 @@ mod account;
 mod association;
 mod community;
 mod contacts;
+mod groups;
 mod layout;
 mod members;
 mod passkeys;
@@ -80,6 +81,18 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/contacts/requests/{id}/withdraw", post(contacts::withdraw_request))
         .route("/a/{slug}/contacts/disclosures/{id}/accept", post(contacts::accept_disclosure))
         .route("/a/{slug}/contacts/disclosures/{id}/decline", post(contacts::decline_disclosure))
+        // Groups (pages::groups).
+        .route("/a/{slug}/groups", get(groups::search))
+        .route("/a/{slug}/groups/new", get(groups::new_form).post(groups::create))
+        .route("/a/{slug}/groups/{id}", get(groups::group_page))
+        .route("/a/{slug}/groups/{id}/join", post(groups::join))
+        .route("/a/{slug}/groups/{id}/leave", post(groups::leave))
+        .route("/a/{slug}/groups/{id}/members", get(groups::members))
+        .route("/a/{slug}/groups/{id}/invitations", post(groups::invite))
+        .route("/a/{slug}/groups/{id}/invitations/decline", post(groups::decline_invitation))
+        .route("/a/{slug}/groups/{id}/requests/{member}/approve", post(groups::approve))
+        .route("/a/{slug}/groups/{id}/requests/{member}/decline", post(groups::decline))
+        .route("/a/{slug}/groups/{id}/moderators", post(groups::add_moderator))
         // The association's staff.
         .route("/a/{slug}/staff", get(staff::index))
         .route("/a/{slug}/staff/verifications", get(staff::verifications))
