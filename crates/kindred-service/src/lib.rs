@@ -14,6 +14,7 @@ pub mod groups;
 pub mod letter_pdf;
 pub mod mail;
 pub mod members;
+mod notifications;
 pub mod moderation;
 mod notices;
 pub mod passkeys;

@@ -19,6 +19,7 @@ mod forum;
 mod forum_bulk;
 mod groups;
 mod members;
+mod notifications;
 mod passkeys;
 mod photos;
 mod profiles;
@@ -36,7 +37,10 @@ pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
 };
 pub use error::{Conflict, StoreError};
-pub use forum::TopicRecord;
+pub use forum::{
+    CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostEditRecord, PostRecord, PostToWrite,
+    ReactionCount, TopicCursor, TopicListRecord, TopicPlace, TopicRecord, TopicToWrite,
+};
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use members::{Credentials, MemberRecord, NewMember};
@@ -44,6 +48,7 @@ pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport, Recipient,
     ReportRecord,
 };
+pub use notifications::PostNotification;
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};

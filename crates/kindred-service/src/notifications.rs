@@ -1,0 +1,110 @@
+//! service::notifications — who gets a notification when something is
+//! written in the forum. (Listing and reading them: `notification_list`.)
+//!
+//! A post notifies the topic's subscribers (a reply) and the members it
+//! mentions (a mention), never its writer, nobody on the other side of a
+//! block, and nobody who could not open the topic — each recipient passes
+//! the same gate, `topic_access`, as if they asked themselves. The label of
+//! who wrote is fixed when written and is what the recipient may see: the
+//! alias in an alias group, nothing for an anonymous post, else the
+//! pseudonym.
+
+use crate::forum::SeenTopic;
+use crate::sessions::{Caller, Member, SessionKind};
+use crate::{Association, Kindred};
+use kindred_domain::{AccountStatus, MemberId, NotificationId};
+use kindred_store::{PostNotification, StoreError};
+
+impl Kindred {
+    /// Notifies about a new post. Failures are logged, never returned: the
+    /// post is written, and a missing notification must not make its
+    /// writer post it again.
+    pub(crate) async fn notify_post(
+        &self,
+        association: &Association,
+        writer: &Caller,
+        topic: &SeenTopic,
+        post: &str,
+        anonymous: bool,
+        mentioned: &[String],
+    ) {
+        if let Err(error) = self.try_notify_post(association, writer, topic, post, anonymous, mentioned).await {
+            tracing::error!(%error, "notifications for a post failed");
+        }
+    }
+
+    async fn try_notify_post(
+        &self,
+        association: &Association,
+        writer: &Caller,
+        topic: &SeenTopic,
+        post: &str,
+        anonymous: bool,
+        mentioned: &[String],
+    ) -> Result<(), StoreError> {
+        let subscribers = self.store.subscribers(&association.id, topic.id.as_str()).await?;
+        let mut recipients: Vec<(String, &'static str)> = mentioned.iter().map(|m| (m.clone(), "mention")).collect();
+        for s in subscribers {
+            if !recipients.iter().any(|(m, _)| *m == s) {
+                recipients.push((s, "reply"));
+            }
+        }
+        let me = writer.member.id.as_str();
+        recipients.retain(|(m, _)| m != me);
+        let actor_label = if anonymous {
+            None
+        } else if let Some(group) = topic.group.as_ref().filter(|g| g.record.alias_mode) {
+            group.my_alias.clone()
+        } else {
+            Some(writer.member.pseudonym.clone())
+        };
+        let at = self.clock.now();
+        let mut rows = Vec::new();
+        for (member, kind) in recipients {
+            if !self.may_be_notified(association, writer, topic, &member).await? {
+                continue;
+            }
+            rows.push(PostNotification {
+                id: NotificationId::random().to_string(),
+                member_id: member,
+                kind,
+                topic_id: Some(topic.id.to_string()),
+                post_id: Some(post.to_owned()),
+                actor_label: actor_label.clone(),
+                detail: None,
+                at,
+            });
+        }
+        self.store.insert_notifications(&association.id, &rows).await
+    }
+
+    /// Active, no block between them, and able to open the topic.
+    async fn may_be_notified(
+        &self,
+        association: &Association,
+        writer: &Caller,
+        topic: &SeenTopic,
+        member: &str,
+    ) -> Result<bool, StoreError> {
+        let Some(id) = MemberId::parse(member) else { return Ok(false) };
+        let Some(record) = self.store.member(&association.id, id.as_str()).await? else { return Ok(false) };
+        let recipient = Member::from_record(record)?;
+        if recipient.status != AccountStatus::Active {
+            return Ok(false);
+        }
+        if self.store.relation(&association.id, &writer.member.id, &id).await?.blocked {
+            return Ok(false);
+        }
+        let as_recipient = Caller {
+            member: recipient,
+            session_id: String::new(),
+            kind: SessionKind::Api,
+            second_factor_pending: false,
+        };
+        match self.topic_access(association, &as_recipient, topic.id.as_str()).await {
+            Ok(_) => Ok(true),
+            Err(crate::forum::ForumError::Store(e)) => Err(e),
+            Err(_) => Ok(false),
+        }
+    }
+}
