@@ -5,6 +5,7 @@ mod admission;
 mod auth;
 mod catalog;
 mod contacts;
+mod forum;
 mod groups;
 mod members;
 mod moderation;
@@ -148,6 +149,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(moderation::pin_topic))
         .routes(routes!(moderation::unpin_topic))
         .routes(routes!(moderation::move_topic))
+        .routes(routes!(forum::categories, forum::create_category))
+        .routes(routes!(forum::update_category, forum::delete_category))
+        .routes(routes!(forum::category_topics))
+        .routes(routes!(forum::group_topics))
+        .routes(routes!(forum::create_topic))
+        .routes(routes!(forum::topic))
+        .routes(routes!(forum::reply))
+        .routes(routes!(forum::edit_post, forum::delete_post))
+        .routes(routes!(forum::history))
+        .routes(routes!(forum::react, forum::unreact))
+        .routes(routes!(forum::subscribe, forum::unsubscribe))
         .split_for_parts()
 }
 
