@@ -1,0 +1,522 @@
+//! Groups over HTTP, on both databases: a secret group does not exist for
+//! anyone outside it (every endpoint, the search, the page — byte for byte
+//! like an id never used), alias groups show aliases only, closed groups
+//! and their requests, role restrictions, validation, tenancy.
+
+use crate::harness::{TestServer, BOTH};
+use crate::members::{call, ok, someone, Someone, PASSWORD};
+use kindred_service::sessions::csrf_token;
+use kindred_service::Association;
+use serde_json::{json, Value};
+
+const API: &str = "/a/ms/api/v1";
+
+/// Any method, the raw answer: (status, body text).
+async fn raw(s: &TestServer, token: &str, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = s.client.request(method, s.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    (response.status().as_u16(), response.text().await.expect("body"))
+}
+
+async fn create(s: &TestServer, who: &Someone, body: Value) -> String {
+    let created = ok(s, &who.token, "POST", &format!("{API}/groups"), Some(body)).await;
+    created["group_id"].as_str().expect("group id").to_owned()
+}
+
+fn group(name: &str, visibility: &str) -> Value {
+    json!({"name": name, "description": "Austausch über den Alltag", "visibility": visibility,
+           "member_list": "group", "alias_mode": false, "conditions": ["ms"], "therapies": ["physiotherapy"],
+           "region": "by"})
+}
+
+/// A member signed in with the page cookie.
+struct Browser<'a> {
+    s: &'a TestServer,
+    cookie: String,
+    csrf: String,
+}
+
+impl Browser<'_> {
+    async fn sign_in<'a>(s: &'a TestServer, email: &str, password: &str) -> Browser<'a> {
+        let response = s
+            .client
+            .post(s.url("/a/ms/sign-in"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "sign-in as {email}");
+        let token = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("__Host-kindred-ms="))
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        Browser { s, cookie: format!("__Host-kindred-ms={token}"), csrf: csrf_token(&token) }
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.s.client.get(self.s.url(path)).header("cookie", &self.cookie).send().await.unwrap();
+        // Attribute values come with `/` escaped.
+        (response.status().as_u16(), response.text().await.unwrap().replace("&#x2f;", "/"))
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        let response =
+            self.s.client.post(self.s.url(path)).header("cookie", &self.cookie).form(&form).send().await.unwrap();
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        (response.status().as_u16(), location)
+    }
+}
+
+fn email(name: &str) -> String {
+    format!("{}@example.org", name.to_lowercase().replace(' ', "."))
+}
+
+/// Every group endpoint for one group id, as one viewer gets it.
+async fn every_answer(s: &TestServer, token: &str, id: &str, other: &str) -> Vec<(String, u16, String)> {
+    let calls: Vec<(&str, String, Option<Value>)> = vec![
+        ("GET", format!("{API}/groups/{id}"), None),
+        ("GET", format!("{API}/groups/{id}/members"), None),
+        ("POST", format!("{API}/groups/{id}/join"), None),
+        ("POST", format!("{API}/groups/{id}/leave"), None),
+        ("POST", format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": other}))),
+        ("POST", format!("{API}/groups/{id}/invitations/decline"), None),
+        ("POST", format!("{API}/groups/{id}/requests/{other}/approve"), None),
+        ("POST", format!("{API}/groups/{id}/requests/{other}/decline"), None),
+        ("POST", format!("{API}/groups/{id}/moderators"), Some(json!({"member_id": other}))),
+    ];
+    let mut answers = Vec::new();
+    for (method, path, body) in calls {
+        let (status, text) = raw(s, token, method, &path, body).await;
+        answers.push((format!("{method} {}", path.replace(id, "{id}")), status, text));
+    }
+    answers
+}
+
+async fn search_pages(s: &TestServer, token: &str, query: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            None => format!("{API}/groups?{query}"),
+            Some(c) => format!("{API}/groups?{query}&cursor={c}"),
+        };
+        let (status, text) = raw(s, token, "GET", &path, None).await;
+        assert_eq!(status, 200, "GET {path}: {text}");
+        let value: Value = serde_json::from_str(&text).unwrap();
+        pages.push(text);
+        match value["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return pages,
+        }
+    }
+}
+
+const QUERIES: [&str; 6] = ["", "q=kreis", "condition=ms", "therapy=physiotherapy", "region=by", "q=geheimer+kreis"];
+
+#[tokio::test]
+async fn a_secret_group_does_not_exist_for_anyone_outside_it() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let carl = someone(&s, &ms, "Carl").await;
+        s.user(&ms, "admin@example.org", "Admin Ada", "admin").await;
+        let admin = Someone { id: String::new(), token: s.login_staff(&ms, "admin@example.org").await };
+
+        // Enough open groups for two pages, named around the secret one.
+        for n in 0..24 {
+            create(&s, &carl, group(&format!("Kreis {n:02}"), "open")).await;
+        }
+        let before_ben: Vec<Vec<String>> = {
+            let mut all = Vec::new();
+            for q in QUERIES {
+                all.push(search_pages(&s, &ben.token, q).await);
+            }
+            all
+        };
+        let before_admin = search_pages(&s, &admin.token, "condition=ms").await;
+        assert_eq!(before_ben[0].len(), 2, "{db:?}: 24 groups are two pages");
+
+        let secret = create(&s, &anna, group("Geheimer Kreis", "secret")).await;
+        let never = kindred_domain::GroupId::random().to_string();
+
+        // Every endpoint: the same status and the same bytes as for an id never used.
+        for viewer in [&ben, &admin] {
+            let seen = every_answer(&s, &viewer.token, &secret, &anna.id).await;
+            let unknown = every_answer(&s, &viewer.token, &never, &anna.id).await;
+            assert_eq!(seen, unknown, "{db:?}");
+            assert!(seen.iter().all(|(_, status, _)| *status == 404), "{db:?}: {seen:?}");
+        }
+        // Search: never found, and every page as in a world without it.
+        for (q, before) in QUERIES.iter().zip(&before_ben) {
+            assert_eq!(&search_pages(&s, &ben.token, q).await, before, "{db:?}: {q}");
+        }
+        assert_eq!(search_pages(&s, &admin.token, "condition=ms").await, before_admin, "{db:?}: staff too");
+
+        // The page: the same 404 as for an id never used.
+        let browser = Browser::sign_in(&s, &email("Ben"), PASSWORD).await;
+        let secret_page = browser.get(&format!("/a/ms/groups/{secret}")).await;
+        let unknown_page = browser.get(&format!("/a/ms/groups/{never}")).await;
+        assert_eq!(secret_page.0, 404, "{db:?}");
+        assert_eq!(secret_page, unknown_page, "{db:?}");
+        let members_page = browser.get(&format!("/a/ms/groups/{secret}/members")).await;
+        assert_eq!(members_page, browser.get(&format!("/a/ms/groups/{never}/members")).await, "{db:?}");
+        let (_, list) = browser.get("/a/ms/groups?q=geheimer").await;
+        assert!(!list.contains("Geheimer"), "{db:?}");
+
+        // A member sees it, in search too.
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{secret}"), None).await;
+        assert_eq!((view["name"].as_str(), view["membership"].as_str()), (Some("Geheimer Kreis"), Some("moderator")));
+        let found = ok(&s, &anna.token, "GET", &format!("{API}/groups?q=geheimer"), None).await;
+        assert_eq!(found["results"].as_array().unwrap().len(), 1, "{db:?}");
+        let (status, html) =
+            Browser::sign_in(&s, &email("Anna"), PASSWORD).await.get(&format!("/a/ms/groups/{secret}")).await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains("Geheimer Kreis"));
+
+        // Invited: the group shows, to accept or decline; declined, it is gone again.
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{secret}/invitations"), Some(json!({"member_id": ben.id})))
+            .await;
+        let invited = ok(&s, &ben.token, "GET", &format!("{API}/groups/{secret}"), None).await;
+        assert_eq!(invited["membership"], "invited", "{db:?}");
+        assert_eq!(invited["join"], "accept");
+        let (status, _) =
+            raw(&s, &ben.token, "POST", &format!("{API}/groups/{secret}/invitations/decline"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        assert_eq!(
+            raw(&s, &ben.token, "GET", &format!("{API}/groups/{secret}"), None).await,
+            raw(&s, &ben.token, "GET", &format!("{API}/groups/{never}"), None).await,
+            "{db:?}"
+        );
+        // Invited again and accepted: a member.
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{secret}/invitations"), Some(json!({"member_id": ben.id})))
+            .await;
+        let joined = ok(&s, &ben.token, "POST", &format!("{API}/groups/{secret}/join"), None).await;
+        assert_eq!(joined["status"], "member", "{db:?}");
+        let members = ok(&s, &ben.token, "GET", &format!("{API}/groups/{secret}/members"), None).await;
+        assert_eq!(members["members"].as_array().unwrap().len(), 2, "{db:?}: {members}");
+        s.stop().await;
+    }
+}
+
+fn entries(list: &Value, key: &str) -> Vec<Value> {
+    list[key].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn alias_groups_show_aliases_only_unique_and_stable() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Aliasgruenderin").await;
+        let ben = someone(&s, &ms, "Ben Beitretender").await;
+        let carl = someone(&s, &ms, "Carl Dritter").await;
+        let mut body = group("Leise Runde", "open");
+        body["alias_mode"] = json!(true);
+        body["member_list"] = json!("members");
+        let id = create(&s, &anna, body).await;
+        for who in [&ben, &carl] {
+            let joined = ok(&s, &who.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+            assert_eq!(joined["status"], "member", "{db:?}");
+        }
+        let secrets: Vec<String> = [
+            "Anna Aliasgruenderin",
+            "Ben Beitretender",
+            "Carl Dritter",
+            anna.id.as_str(),
+            ben.id.as_str(),
+            carl.id.as_str(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+
+        let (status, text) = raw(&s, &ben.token, "GET", &format!("{API}/groups/{id}/members"), None).await;
+        assert_eq!(status, 200, "{db:?}");
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{db:?}: {secret} in {text}");
+        }
+        let list: Value = serde_json::from_str(&text).unwrap();
+        let members = entries(&list, "members");
+        assert_eq!(members.len(), 3, "{db:?}");
+        let mut aliases: Vec<String> = Vec::new();
+        for m in &members {
+            let keys: Vec<&String> = m.as_object().unwrap().keys().collect();
+            assert_eq!(keys, vec!["alias", "role"], "{db:?}: {m}");
+            aliases.push(m["alias"].as_str().unwrap().to_lowercase());
+        }
+        aliases.sort();
+        aliases.dedup();
+        assert_eq!(aliases.len(), 3, "{db:?}: aliases unique");
+
+        // The group itself and a non-member's view of it: no member named.
+        let (_, mine) = raw(&s, &ben.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        let outsider = someone(&s, &ms, "Dora Draussen").await;
+        let (_, theirs) = raw(&s, &outsider.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        let (_, outside_list) = raw(&s, &outsider.token, "GET", &format!("{API}/groups/{id}/members"), None).await;
+        for text in [&mine, &theirs, &outside_list] {
+            for secret in &secrets {
+                assert!(!text.contains(secret.as_str()), "{db:?}: {secret} in {text}");
+            }
+        }
+        let my_alias = serde_json::from_str::<Value>(&mine).unwrap()["my_alias"].as_str().unwrap().to_owned();
+        assert!(aliases.contains(&my_alias.to_lowercase()), "{db:?}");
+        assert!(!theirs.contains("my_alias"), "{db:?}: absent for a non-member, not null");
+
+        // The pages: no other member's pseudonym or id.
+        let browser = Browser::sign_in(&s, &email("Ben Beitretender"), PASSWORD).await;
+        for path in [format!("/a/ms/groups/{id}"), format!("/a/ms/groups/{id}/members")] {
+            let (status, html) = browser.get(&path).await;
+            assert_eq!(status, 200, "{db:?}: {path}");
+            for secret in ["Anna Aliasgruenderin", "Carl Dritter", anna.id.as_str(), ben.id.as_str(), carl.id.as_str()]
+            {
+                assert!(!html.contains(secret), "{db:?}: {secret} on {path}");
+            }
+            assert!(html.contains(&my_alias), "{db:?}: own alias on {path}");
+        }
+
+        // Leaving and coming back: the same alias.
+        let (status, _) = raw(&s, &ben.token, "POST", &format!("{API}/groups/{id}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        let after_leave = ok(&s, &ben.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert!(after_leave.get("my_alias").is_none(), "{db:?}");
+        assert_eq!(after_leave["group_id"], json!(id));
+        ok(&s, &ben.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        let back = ok(&s, &ben.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert_eq!(back["my_alias"].as_str(), Some(my_alias.as_str()), "{db:?}: alias stable");
+
+        // An invitation of someone already in it answers like any other.
+        let (first, _) =
+            raw(&s, &carl.token, "POST", &format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": ben.id})))
+                .await;
+        let (second, _) = raw(
+            &s,
+            &carl.token,
+            "POST",
+            &format!("{API}/groups/{id}/invitations"),
+            Some(json!({"member_id": outsider.id})),
+        )
+        .await;
+        assert_eq!((first, second), (201, 201), "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn closed_groups_requests_roles_and_validation() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let carl = someone(&s, &ms, "Carl").await;
+        let closed = create(&s, &anna, group("Geschlossene Runde", "closed")).await;
+
+        // Ask, ask again, approve — only a group moderator may.
+        let asked = ok(&s, &ben.token, "POST", &format!("{API}/groups/{closed}/join"), None).await;
+        assert_eq!(asked["status"], "requested", "{db:?}");
+        let (status, again) = call(&s, &ben.token, "POST", &format!("{API}/groups/{closed}/join"), None).await;
+        assert_eq!((status, again["error"]["code"].as_str()), (409, Some("already_requested")), "{db:?}");
+        let (status, denied) =
+            call(&s, &carl.token, "POST", &format!("{API}/groups/{closed}/requests/{}/approve", ben.id), None).await;
+        assert_eq!((status, denied["error"]["code"].as_str()), (403, Some("forbidden")), "{db:?}");
+        let (status, _) = call(&s, &carl.token, "GET", &format!("{API}/groups/{closed}/members"), None).await;
+        assert_eq!(status, 403, "{db:?}: the list is for the group");
+        let list = ok(&s, &anna.token, "GET", &format!("{API}/groups/{closed}/members"), None).await;
+        assert_eq!(list["requests"][0]["member_id"], json!(ben.id), "{db:?}: {list}");
+        assert_eq!(list["requests"][0]["pseudonym"], "Ben");
+        let approved =
+            ok(&s, &anna.token, "POST", &format!("{API}/groups/{closed}/requests/{}/approve", ben.id), None).await;
+        assert_eq!(approved["status"], "member", "{db:?}");
+        let view = ok(&s, &ben.token, "GET", &format!("{API}/groups/{closed}"), None).await;
+        assert_eq!((view["membership"].as_str(), view["member_count"].as_i64()), (Some("member"), Some(2)), "{db:?}");
+        let list = ok(&s, &ben.token, "GET", &format!("{API}/groups/{closed}/members"), None).await;
+        assert!(list.get("requests").is_none(), "{db:?}: requests are for moderators");
+        let roles: Vec<(String, String)> = entries(&list, "members")
+            .iter()
+            .map(|m| (m["pseudonym"].as_str().unwrap().to_owned(), m["role"].as_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(roles, vec![("Anna".into(), "moderator".into()), ("Ben".into(), "member".into())], "{db:?}");
+        // Counts below the threshold stay hidden from those who do not see the list.
+        let outside = ok(&s, &carl.token, "GET", &format!("{API}/groups/{closed}"), None).await;
+        assert!(outside.get("member_count").is_none(), "{db:?}: {outside}");
+
+        // The last moderator stays while others remain.
+        let (status, last) = call(&s, &anna.token, "POST", &format!("{API}/groups/{closed}/leave"), None).await;
+        assert_eq!((status, last["error"]["code"].as_str()), (409, Some("last_moderator")), "{db:?}");
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{closed}/moderators"), Some(json!({"member_id": ben.id})))
+            .await;
+        let (status, _) = call(&s, &anna.token, "POST", &format!("{API}/groups/{closed}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+
+        // Relatives only: a patient may not join, a relative may.
+        let mut body = group("Angehörige unter sich", "open");
+        body["role_restriction"] = json!("relative");
+        let relatives = create(&s, &ben, body).await;
+        ok(&s, &carl.token, "PUT", &format!("{API}/me/profile"), Some(json!({"fields": {"role": "patient"}}))).await;
+        let (status, refused) = call(&s, &carl.token, "POST", &format!("{API}/groups/{relatives}/join"), None).await;
+        assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("role_restricted")), "{db:?}");
+        ok(&s, &anna.token, "PUT", &format!("{API}/me/profile"), Some(json!({"fields": {"role": "relative"}}))).await;
+        let joined = ok(&s, &anna.token, "POST", &format!("{API}/groups/{relatives}/join"), None).await;
+        assert_eq!(joined["status"], "member", "{db:?}");
+        let (status, twice) = call(&s, &anna.token, "POST", &format!("{API}/groups/{relatives}/join"), None).await;
+        assert_eq!((status, twice["error"]["code"].as_str()), (409, Some("already_member")), "{db:?}");
+
+        // Unknown codes and bad bodies: 422, nothing written.
+        let count = |v: &Value| v["results"].as_array().map(Vec::len).unwrap_or(0);
+        let before = count(&ok(&s, &carl.token, "GET", &format!("{API}/groups"), None).await);
+        let bad_bodies = [
+            json!({"name": "Gute Gruppe", "visibility": "open", "conditions": ["no_such_condition"]}),
+            json!({"name": "Gute Gruppe", "visibility": "open", "therapies": ["ms"]}),
+            json!({"name": "Gute Gruppe", "visibility": "open", "region": "atlantis"}),
+            json!({"name": "Gute Gruppe", "visibility": "open", "role_restriction": "king"}),
+            json!({"name": "x", "visibility": "open"}),
+            json!({"name": "Gute Gruppe", "visibility": "hidden"}),
+            json!({"name": "Gute Gruppe", "visibility": "open", "member_list": "everyone"}),
+            json!({"name": "Gute Gruppe", "visibility": "open", "association_id": "x"}),
+            json!({"name": "Gute Gruppe", "visibility": "open", "alias_mode": "yes"}),
+            json!({"visibility": "open"}),
+        ];
+        for body in bad_bodies {
+            let (status, answer) = call(&s, &carl.token, "POST", &format!("{API}/groups"), Some(body.clone())).await;
+            assert_eq!(status, 422, "{db:?}: {body} → {answer}");
+            assert!(answer["error"]["fields"].is_object(), "{db:?}: {answer}");
+        }
+        let (status, answer) = call(
+            &s,
+            &carl.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(json!({"name": "x", "visibility": "no", "conditions": ["zz"]})),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}");
+        let fields = answer["error"]["fields"].as_object().unwrap();
+        assert!(["name", "visibility", "conditions"].iter().all(|f| fields.contains_key(*f)), "{db:?}: all at once");
+        assert_eq!(count(&ok(&s, &carl.token, "GET", &format!("{API}/groups"), None).await), before, "{db:?}");
+        for query in ["condition=nope", "therapy=ms", "region=atlantis", "cursor=!!"] {
+            let (status, answer) = call(&s, &carl.token, "GET", &format!("{API}/groups?{query}"), None).await;
+            assert_eq!(status, 422, "{db:?}: {query} → {answer}");
+        }
+        // A parent the caller cannot see is unknown; one they do not moderate is forbidden.
+        let mut sub = group("Untergruppe", "open");
+        sub["parent_id"] = json!(kindred_domain::GroupId::random().to_string());
+        assert_eq!(call(&s, &carl.token, "POST", &format!("{API}/groups"), Some(sub.clone())).await.0, 404);
+        sub["parent_id"] = json!(relatives);
+        assert_eq!(call(&s, &carl.token, "POST", &format!("{API}/groups"), Some(sub.clone())).await.0, 403);
+        let child = create(&s, &ben, sub).await;
+        let parent = ok(&s, &carl.token, "GET", &format!("{API}/groups/{relatives}"), None).await;
+        assert_eq!(parent["subgroups"][0]["group_id"], json!(child), "{db:?}");
+        let kid = ok(&s, &carl.token, "GET", &format!("{API}/groups/{child}"), None).await;
+        assert_eq!(kid["parent_id"], json!(relatives), "{db:?}");
+
+        // Cross-association ids: another association's group is unknown here.
+        let other = s.ms_association("other").await;
+        let olga = someone_in(&s, &other, "Olga").await;
+        let theirs = ok(
+            &s,
+            &olga.token,
+            "POST",
+            "/a/other/api/v1/groups",
+            Some(json!({"name": "Anderswo", "visibility": "open"})),
+        )
+        .await["group_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let never = kindred_domain::GroupId::random().to_string();
+        assert_eq!(
+            raw(&s, &carl.token, "GET", &format!("{API}/groups/{theirs}"), None).await,
+            raw(&s, &carl.token, "GET", &format!("{API}/groups/{never}"), None).await,
+            "{db:?}"
+        );
+        assert_eq!(call(&s, &carl.token, "POST", &format!("{API}/groups/{theirs}/join"), None).await.0, 404);
+        let (status, _) = call(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{API}/groups/{relatives}/invitations"),
+            Some(json!({"member_id": olga.id})),
+        )
+        .await;
+        assert_eq!(status, 404, "{db:?}: a member of another association is unknown");
+        s.stop().await;
+    }
+}
+
+async fn someone_in(s: &TestServer, association: &Association, name: &str) -> Someone {
+    let email = format!("{}@other.example.org", name.to_lowercase());
+    let id = s.member(association, &email, name, PASSWORD).await;
+    let token = s.login(association.slug.as_str(), &email, PASSWORD).await;
+    Someone { id, token }
+}
+
+#[tokio::test]
+async fn group_pages_work_without_javascript() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let _anna = someone(&s, &ms, "Anna").await;
+        let _ben = someone(&s, &ms, "Ben").await;
+        let anna = Browser::sign_in(&s, &email("Anna"), PASSWORD).await;
+        let (status, html) = anna.get("/a/ms/groups").await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains("/a/ms/groups/new"), "{db:?}: a way to create a group");
+        let (status, _) = anna.get("/a/ms/groups/new").await;
+        assert_eq!(status, 200, "{db:?}");
+        // A bad form: 422 with the summary, nothing created.
+        let (status, _) = anna.post("/a/ms/groups/new", &[("name", "x"), ("visibility", "open")]).await;
+        assert_eq!(status, 422, "{db:?}");
+        let (status, location) = anna
+            .post(
+                "/a/ms/groups/new",
+                &[
+                    ("name", "Waldspaziergang"),
+                    ("description", "Wir gehen langsam."),
+                    ("visibility", "closed"),
+                    ("member_list", "members"),
+                    ("mode", "local"),
+                    ("conditions", "ms"),
+                    ("conditions", "nmosd"),
+                    ("region", "by"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{db:?}");
+        assert!(location.contains("done=created"), "{db:?}: {location}");
+        let path = location.split('?').next().unwrap().to_owned();
+        let (status, html) = anna.get(&path).await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains("Waldspaziergang") && html.contains("/forum"), "{db:?}");
+
+        let ben = Browser::sign_in(&s, &email("Ben"), PASSWORD).await;
+        let (status, location) = ben.post(&format!("{path}/join"), &[]).await;
+        assert_eq!((status, location.contains("done=requested")), (303, true), "{db:?}: {location}");
+        let (_, members) = anna.get(&format!("{path}/members")).await;
+        assert!(members.contains("Ben") && members.contains("/approve"), "{db:?}");
+        let approve = members
+            .split("action=\"")
+            .filter_map(|p| p.split('"').next())
+            .find(|a| a.ends_with("/approve"))
+            .unwrap()
+            .to_owned();
+        let approve_path = approve.trim_start_matches(&s.base);
+        let (status, location) = anna.post(approve_path, &[]).await;
+        assert_eq!((status, location.contains("done=approved")), (303, true), "{db:?}: {location}");
+        let (_, html) = ben.get(&path).await;
+        assert!(html.contains("/leave"), "{db:?}: a member can leave");
+        s.stop().await;
+    }
+}
