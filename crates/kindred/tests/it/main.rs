@@ -16,6 +16,7 @@ mod groups;
 mod harness;
 mod http_baseline;
 mod members;
+mod moderation;
 mod pages;
 mod passkeys;
 mod privacy;

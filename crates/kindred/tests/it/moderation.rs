@@ -1,0 +1,513 @@
+//! Moderation over HTTP, on both databases: reports and how they are
+//! routed (crisis to the staff on duty with the crisis contacts for the
+//! reporter, medical advice to professionals), the queue, and the actions
+//! of moderators with their reasons — refused to everyone else, and never
+//! reaching into a secret group from outside.
+
+use crate::harness::{api_error, Db, TestServer, BOTH};
+use crate::members::{call, ok, someone, Someone};
+use kindred_service::Association;
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+const API: &str = "/a/ms/api/v1";
+
+fn api(path: &str) -> String {
+    format!("{API}{path}")
+}
+
+/// A staff account of a role, signed in.
+async fn staff(s: &TestServer, ms: &Association, name: &str, role: &str) -> Someone {
+    let email = format!("{}@example.org", name.to_lowercase());
+    let id = s.user(ms, &email, name, role).await;
+    let token = s.login_staff(ms, &email).await;
+    Someone { id, token }
+}
+
+/// The notifications a member holds, read from the database: (kind, detail, actor label).
+async fn notifications(s: &TestServer, db: Db, member: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    let sql = "SELECT kind, detail, actor_label FROM notifications WHERE member_id = $1 ORDER BY created_at, id";
+    match db {
+        Db::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&s.database_url).await.expect("sqlite");
+            sqlx::query_as(sql).bind(member).fetch_all(&mut conn).await.expect("notifications")
+        }
+        Db::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&s.database_url).await.expect("postgres");
+            sqlx::query_as(sql).bind(member).fetch_all(&mut conn).await.expect("notifications")
+        }
+    }
+}
+
+async fn count_rows(s: &TestServer, db: Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    match db {
+        Db::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&s.database_url).await.expect("sqlite");
+            sqlx::query_scalar(&sql).fetch_one(&mut conn).await.expect("count")
+        }
+        Db::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&s.database_url).await.expect("postgres");
+            sqlx::query_scalar(&sql).fetch_one(&mut conn).await.expect("count")
+        }
+    }
+}
+
+fn kinds(list: &[(String, Option<String>, Option<String>)]) -> Vec<&str> {
+    list.iter().map(|n| n.0.as_str()).collect()
+}
+
+async fn category(s: &TestServer, admin: &Someone, name: &str) -> String {
+    let made = ok(s, &admin.token, "POST", &api("/forum/categories"), Some(json!({"name": name}))).await;
+    made["category_id"].as_str().expect("category id").to_owned()
+}
+
+async fn topic(s: &TestServer, who: &Someone, place: Value, title: &str, body: &str) -> String {
+    let mut request = place;
+    request["title"] = json!(title);
+    request["body"] = json!(body);
+    let made = ok(s, &who.token, "POST", &api("/forum/topics"), Some(request)).await;
+    made["topic_id"].as_str().expect("topic id").to_owned()
+}
+
+async fn reply(s: &TestServer, who: &Someone, topic: &str, body: &str) -> String {
+    let made =
+        ok(s, &who.token, "POST", &api(&format!("/forum/topics/{topic}/posts")), Some(json!({"body": body}))).await;
+    made["post_id"].as_str().expect("post id").to_owned()
+}
+
+async fn topic_page(s: &TestServer, who: &Someone, topic: &str) -> Value {
+    ok(s, &who.token, "GET", &api(&format!("/forum/topics/{topic}")), None).await
+}
+
+fn post<'a>(page: &'a Value, id: &str) -> &'a Value {
+    page["posts"].as_array().expect("posts").iter().find(|p| p["post_id"] == id).expect("the post")
+}
+
+/// Every action on a post or topic, with its path.
+fn actions(post: &str, topic: &str, category: &str) -> Vec<(String, Value)> {
+    let reason = json!({"reason": "Bitte freundlich bleiben"});
+    let mut list: Vec<(String, Value)> =
+        ["hide", "restore", "warn"].iter().map(|a| (format!("/forum/posts/{post}/{a}"), reason.clone())).collect();
+    for a in ["hide", "restore", "lock", "unlock", "pin", "unpin"] {
+        list.push((format!("/forum/topics/{topic}/{a}"), reason.clone()));
+    }
+    list.push((
+        format!("/forum/topics/{topic}/move"),
+        json!({"reason": "Passt besser dorthin", "category_id": category}),
+    ));
+    list
+}
+
+#[tokio::test]
+async fn moderation_actions_are_for_moderators_and_keep_their_reasons() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let moderator = staff(&s, &ms, "Moritz", "moderator").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let daily = category(&s, &admin, "Alltag").await;
+        let therapy = category(&s, &admin, "Therapie").await;
+        let topic_id =
+            topic(&s, &anna, json!({"category_id": daily}), "Müdigkeit am Nachmittag", "Wie geht ihr damit um?").await;
+        let post_id = reply(&s, &ben, &topic_id, "Ihr stellt euch alle nur an.").await;
+        let before = topic_page(&s, &anna, &topic_id).await;
+
+        // A plain member may see both, but moderate neither: 403, nothing changes.
+        for (path, body) in actions(&post_id, &topic_id, &therapy) {
+            let response = s.client.post(s.url(&api(&path))).bearer_auth(&anna.token).json(&body).send().await.unwrap();
+            assert_eq!(api_error(response).await, (403, "forbidden".to_owned()), "{db:?} {path}");
+        }
+        let history =
+            call(&s, &anna.token, "GET", &api(&format!("/moderation/actions?target_id={post_id}")), None).await;
+        assert_eq!(history.0, 403, "{db:?}");
+        assert_eq!(topic_page(&s, &anna, &topic_id).await, before, "{db:?}: nothing changed");
+        assert_eq!(count_rows(&s, db, "moderation_actions").await, 0, "{db:?}");
+
+        // Unknown targets are 404, as for anything invisible.
+        let unknown = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        for path in [format!("/forum/posts/{unknown}/hide"), format!("/forum/topics/{unknown}/lock")] {
+            let (status, _) = call(&s, &moderator.token, "POST", &api(&path), Some(json!({"reason": "x"}))).await;
+            assert_eq!(status, 404, "{db:?} {path}");
+        }
+
+        // A reason is required (1 to 500 characters); without one nothing is written.
+        for body in
+            [json!({}), json!({"reason": "  "}), json!({"reason": "x".repeat(501)}), json!({"reason": "x", "extra": 1})]
+        {
+            let (status, answer) =
+                call(&s, &moderator.token, "POST", &api(&format!("/forum/posts/{post_id}/hide")), Some(body.clone()))
+                    .await;
+            assert_eq!((status, answer["error"]["code"].as_str()), (422, Some("invalid_fields")), "{db:?} {body}");
+        }
+        let (status, _) = call(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/topics/{topic_id}/move")),
+            Some(json!({"reason": "x"})),
+        )
+        .await;
+        assert_eq!(status, 422, "{db:?}: a move needs a destination");
+        assert_eq!(count_rows(&s, db, "moderation_actions").await, 0, "{db:?}");
+        assert!(!post(&topic_page(&s, &anna, &topic_id).await, &post_id)["hidden"].as_bool().unwrap_or(true));
+
+        // The moderator hides Ben's reply: others see no content, Ben sees that and why.
+        ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/posts/{post_id}/hide")),
+            Some(json!({"reason": "Beleidigend"})),
+        )
+        .await;
+        let seen_by_anna = topic_page(&s, &anna, &topic_id).await;
+        let hidden = post(&seen_by_anna, &post_id);
+        assert_eq!(hidden["hidden"], true, "{db:?}");
+        assert!(hidden.get("html").is_none() && hidden.get("body").is_none(), "{db:?}: {hidden}");
+        assert!(hidden.get("hidden_reason").is_none(), "{db:?}: {hidden}");
+        assert!(!seen_by_anna.to_string().contains("anstellen") && !seen_by_anna.to_string().contains("stellt euch"));
+        let seen_by_ben = topic_page(&s, &ben, &topic_id).await;
+        assert_eq!(post(&seen_by_ben, &post_id)["hidden_reason"], "Beleidigend", "{db:?}");
+        let told = notifications(&s, db, &ben.id).await;
+        assert_eq!(told, vec![("moderation".to_owned(), Some("Beleidigend".to_owned()), None)], "{db:?}");
+
+        // Warn, lock, pin, move: each with its reason.
+        s.clock.advance(chrono::Duration::seconds(60));
+        ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/posts/{post_id}/warn")),
+            Some(json!({"reason": "Letzte Warnung"})),
+        )
+        .await;
+        assert_eq!(kinds(&notifications(&s, db, &ben.id).await), vec!["moderation", "warning"], "{db:?}");
+        for a in ["lock", "pin"] {
+            ok(
+                &s,
+                &moderator.token,
+                "POST",
+                &api(&format!("/forum/topics/{topic_id}/{a}")),
+                Some(json!({"reason": "Zu hitzig"})),
+            )
+            .await;
+        }
+        let page = topic_page(&s, &anna, &topic_id).await;
+        assert_eq!((page["topic"]["locked"].as_bool(), page["topic"]["pinned"].as_bool()), (Some(true), Some(true)));
+        let (status, _) = call(
+            &s,
+            &anna.token,
+            "POST",
+            &api(&format!("/forum/topics/{topic_id}/posts")),
+            Some(json!({"body": "Hallo?"})),
+        )
+        .await;
+        assert_eq!(status, 403, "{db:?}: locked");
+        ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/topics/{topic_id}/move")),
+            Some(json!({"reason": "Gehört zur Therapie", "category_id": therapy})),
+        )
+        .await;
+        assert_eq!(topic_page(&s, &anna, &topic_id).await["topic"]["category_id"], json!(therapy), "{db:?}");
+        let categories = ok(&s, &anna.token, "GET", &api("/forum/categories"), None).await;
+        let count = |id: &str| {
+            categories["categories"].as_array().expect("categories").iter().find(|c| c["category_id"] == id).expect("c")
+                ["topic_count"]
+                .as_i64()
+        };
+        assert_eq!((count(&daily), count(&therapy)), (Some(0), Some(1)), "{db:?}: counters follow the topic");
+
+        // The history, with reasons, for moderators.
+        let history =
+            ok(&s, &moderator.token, "GET", &api(&format!("/moderation/actions?target_id={post_id}")), None).await;
+        let entries: Vec<(&str, &str)> = history["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .map(|a| (a["action"].as_str().unwrap(), a["reason"].as_str().unwrap()))
+            .collect();
+        assert_eq!(entries, vec![("post.hidden", "Beleidigend"), ("post.warned", "Letzte Warnung")], "{db:?}");
+
+        // And in the audit log, with the moderator as actor and the target.
+        let audit = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        let logged = |action: &str, target: &str| {
+            audit["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .any(|e| e["action"] == action && e["target_id"] == target && e["actor_id"] == json!(moderator.id))
+        };
+        for (action, target) in [
+            ("post.hidden", &post_id),
+            ("post.warned", &post_id),
+            ("topic.locked", &topic_id),
+            ("topic.pinned", &topic_id),
+            ("topic.moved", &topic_id),
+        ] {
+            assert!(logged(action, target), "{db:?}: {action} in {audit}");
+        }
+
+        // Restored, the post is back for everyone.
+        ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/posts/{post_id}/restore")),
+            Some(json!({"reason": "Geklärt"})),
+        )
+        .await;
+        let page = topic_page(&s, &anna, &topic_id).await;
+        assert_eq!(post(&page, &post_id)["hidden"], false, "{db:?}");
+        assert!(post(&page, &post_id)["html"].as_str().is_some_and(|h| h.contains("stellt euch")), "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn reports_are_routed_by_kind_and_the_reporter_gets_crisis_contacts() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let moderator = staff(&s, &ms, "Moritz", "moderator").await;
+        let doctor = staff(&s, &ms, "Weiss", "professional").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let daily = category(&s, &admin, "Alltag").await;
+        let topic_id =
+            topic(&s, &anna, json!({"category_id": daily}), "Ich kann nicht mehr", "Alles ist zu viel.").await;
+        let post_id = reply(&s, &anna, &topic_id, "Nehmt einfach doppelt so viel Cortison, das hilft immer.").await;
+
+        // Bad bodies: 422, nothing written.
+        for body in [
+            json!({"target_type": "member", "target_id": post_id, "reason": "spam"}),
+            json!({"target_type": "post", "target_id": post_id, "kind": "rude"}),
+            json!({"target_type": "post", "target_id": post_id, "reason": "x".repeat(1001)}),
+            json!({"target_type": "post", "target_id": post_id, "reason": "spam", "reporter_id": admin.id}),
+            json!({"target_id": post_id, "reason": "spam"}),
+        ] {
+            let (status, answer) = call(&s, &ben.token, "POST", &api("/reports"), Some(body.clone())).await;
+            assert_eq!((status, answer["error"]["code"].as_str()), (422, Some("invalid_fields")), "{db:?} {body}");
+        }
+        assert_eq!(count_rows(&s, db, "reports").await, 0, "{db:?}");
+
+        // A crisis: the reporter sees whom to call, staff on duty hear at once.
+        let filed = ok(
+            &s,
+            &ben.token,
+            "POST",
+            &api("/reports"),
+            Some(json!({"target_type": "topic", "target_id": topic_id, "reason": "crisis"})),
+        )
+        .await;
+        assert_eq!(filed["kind"], "crisis", "{db:?}");
+        let contacts = filed["crisis_contacts"].as_array().expect("crisis contacts");
+        assert_eq!(contacts.len(), 3, "{db:?}");
+        assert_eq!(contacts[2]["phone"], "112", "{db:?}");
+        assert!(contacts[0]["name"].as_str().is_some_and(|n| n.contains("TelefonSeelsorge")), "{db:?}");
+        for who in [&admin, &moderator] {
+            let told = notifications(&s, db, &who.id).await;
+            assert_eq!(told.len(), 1, "{db:?}");
+            assert_eq!(told[0].0, "crisis_report", "{db:?}");
+            assert_eq!(told[0].2, None, "{db:?}: no word of who reported");
+        }
+        assert!(notifications(&s, db, &doctor.id).await.is_empty(), "{db:?}");
+        assert!(notifications(&s, db, &anna.id).await.is_empty(), "{db:?}: the author is not told");
+        for email in ["admina@example.org", "moritz@example.org"] {
+            let mails = s.mails_to(email, 1).await;
+            assert!(mails[0].contains("/a/ms/moderation"), "{db:?}: a link to the queue");
+            assert!(!mails[0].contains("Alles ist zu viel") && !mails[0].contains("Ben"), "{db:?}: no content");
+        }
+
+        s.clock.advance(chrono::Duration::seconds(60));
+        // Questionable medical advice: for professionals too.
+        let medical = ok(
+            &s,
+            &ben.token,
+            "POST",
+            &api("/reports"),
+            Some(json!({"target_type": "post", "target_id": post_id, "kind": "medical_advice", "reason": "Gefährliche Dosis"})),
+        )
+        .await;
+        assert!(medical.get("crisis_contacts").is_none(), "{db:?}: absent, not null");
+        assert_eq!(kinds(&notifications(&s, db, &doctor.id).await), vec!["medical_report"], "{db:?}");
+        s.clock.advance(chrono::Duration::seconds(60));
+        let spam = ok(
+            &s,
+            &ben.token,
+            "POST",
+            &api("/reports"),
+            Some(json!({"target_type": "post", "target_id": post_id, "reason": "spam"})),
+        )
+        .await;
+        assert_eq!(spam["kind"], "spam");
+
+        // The queue: crisis first, then oldest first; professionals see medical advice only, read-only.
+        let queue = ok(&s, &moderator.token, "GET", &api("/moderation/reports?status=open"), None).await;
+        let listed: Vec<&str> =
+            queue["reports"].as_array().expect("reports").iter().map(|r| r["kind"].as_str().unwrap()).collect();
+        assert_eq!(listed, vec!["crisis", "medical_advice", "spam"], "{db:?}");
+        let first = &queue["reports"][1];
+        assert_eq!(first["reason"], "Gefährliche Dosis", "{db:?}");
+        assert_eq!(first["target"]["type"], "post");
+        assert_eq!(first["target"]["topic_id"], json!(topic_id));
+        assert_eq!(first["target"]["author"], "Anna", "{db:?}");
+        assert!(first["target"]["excerpt"].as_str().is_some_and(|e| e.contains("Cortison")), "{db:?}");
+        assert!(!queue.to_string().contains(&ben.id), "{db:?}: the reporter stays unnamed");
+        let theirs = ok(&s, &doctor.token, "GET", &api("/moderation/reports"), None).await;
+        let listed: Vec<(&str, bool)> = theirs["reports"]
+            .as_array()
+            .expect("reports")
+            .iter()
+            .map(|r| (r["kind"].as_str().unwrap(), r["target"]["moderate"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(listed, vec![("medical_advice", false)], "{db:?}");
+        let response = s.client.get(s.url(&api("/moderation/reports"))).bearer_auth(&ben.token).send().await.unwrap();
+        assert_eq!(api_error(response).await, (403, "forbidden".to_owned()), "{db:?}");
+        let (status, _) = call(&s, &moderator.token, "GET", &api("/moderation/reports?status=whatever"), None).await;
+        assert_eq!(status, 422);
+
+        // Closing reports: moderators only; once.
+        let spam_id = spam["report_id"].as_str().unwrap();
+        let resolve = api(&format!("/moderation/reports/{spam_id}/resolve"));
+        let (status, _) = call(&s, &ben.token, "POST", &resolve, Some(json!({"resolution": "dismissed"}))).await;
+        assert_eq!(status, 403, "{db:?}");
+        let (status, _) = call(&s, &doctor.token, "POST", &resolve, Some(json!({"resolution": "dismissed"}))).await;
+        assert_eq!(status, 403, "{db:?}");
+        let (status, _) = call(&s, &moderator.token, "POST", &resolve, Some(json!({"resolution": "gone"}))).await;
+        assert_eq!(status, 422, "{db:?}");
+        ok(&s, &moderator.token, "POST", &resolve, Some(json!({"resolution": "dismissed", "note": "Kein Spam"}))).await;
+        let (status, answer) =
+            call(&s, &moderator.token, "POST", &resolve, Some(json!({"resolution": "resolved"}))).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("report_closed")), "{db:?}");
+        let queue = ok(&s, &moderator.token, "GET", &api("/moderation/reports"), None).await;
+        assert_eq!(queue["reports"].as_array().map(Vec::len), Some(2), "{db:?}");
+        let closed = ok(&s, &moderator.token, "GET", &api("/moderation/reports?status=dismissed"), None).await;
+        assert_eq!(closed["reports"][0]["report_id"], json!(spam_id), "{db:?}");
+
+        // An anonymous post's author cannot be warned: nobody knows who it is.
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn reports_on_secret_group_content_stay_in_the_group() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let moderator = staff(&s, &ms, "Moritz", "moderator").await;
+        let carla = someone(&s, &ms, "Carla").await;
+        let dora = someone(&s, &ms, "Dora").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let group = ok(
+            &s,
+            &carla.token,
+            "POST",
+            &api("/groups"),
+            Some(json!({"name": "Nachtgedanken", "visibility": "secret", "anonymous_allowed": true})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group id")
+            .to_owned();
+        ok(
+            &s,
+            &carla.token,
+            "POST",
+            &api(&format!("/groups/{group}/invitations")),
+            Some(json!({"member_id": dora.id})),
+        )
+        .await;
+        ok(&s, &dora.token, "POST", &api(&format!("/groups/{group}/join")), None).await;
+        let topic_id = topic(&s, &dora, json!({"group_id": group}), "Schlaflos", "Seit Wochen schlafe ich kaum.").await;
+        let anonymous = ok(
+            &s,
+            &dora.token,
+            "POST",
+            &api(&format!("/forum/topics/{topic_id}/posts")),
+            Some(json!({"body": "Mir geht es genauso.", "anonymous": true})),
+        )
+        .await["post_id"]
+            .as_str()
+            .expect("post id")
+            .to_owned();
+
+        // From outside, reporting it is exactly like reporting nothing.
+        let unknown = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let mut answers = Vec::new();
+        for (who, target) in
+            [(&ben, &topic_id), (&ben, &unknown.to_owned()), (&moderator, &topic_id), (&admin, &topic_id)]
+        {
+            let response = s
+                .client
+                .post(s.url(&api("/reports")))
+                .bearer_auth(&who.token)
+                .json(&json!({"target_type": "topic", "target_id": target, "reason": "crisis"}))
+                .send()
+                .await
+                .unwrap();
+            answers.push((response.status().as_u16(), response.text().await.unwrap()));
+        }
+        assert!(answers.iter().all(|a| a == &answers[1] && a.0 == 404), "{db:?}: {answers:?}");
+        for path in [format!("/forum/topics/{topic_id}/hide"), format!("/forum/posts/{anonymous}/hide")] {
+            let (status, _) = call(&s, &moderator.token, "POST", &api(&path), Some(json!({"reason": "x"}))).await;
+            assert_eq!(status, 404, "{db:?}: staff do not see secret groups");
+        }
+        assert_eq!(count_rows(&s, db, "reports").await, 0, "{db:?}");
+
+        // A member reports a crisis: the group's moderator hears of it, not the staff who cannot see it.
+        let filed = ok(
+            &s,
+            &dora.token,
+            "POST",
+            &api("/reports"),
+            Some(json!({"target_type": "post", "target_id": anonymous, "kind": "crisis", "details": "Sorge um jemanden"})),
+        )
+        .await;
+        assert!(filed["crisis_contacts"].as_array().is_some_and(|c| !c.is_empty()), "{db:?}");
+        assert_eq!(kinds(&notifications(&s, db, &carla.id).await), vec!["crisis_report"], "{db:?}");
+        assert!(notifications(&s, db, &admin.id).await.is_empty(), "{db:?}");
+        assert!(notifications(&s, db, &moderator.id).await.is_empty(), "{db:?}");
+        s.mails_to("carla@example.org", 1).await;
+        for who in [&admin, &moderator] {
+            let queue = ok(&s, &who.token, "GET", &api("/moderation/reports"), None).await;
+            assert_eq!(queue["reports"], json!([]), "{db:?}");
+        }
+        let queue = ok(&s, &carla.token, "GET", &api("/moderation/reports"), None).await;
+        assert_eq!(queue["reports"].as_array().map(Vec::len), Some(1), "{db:?}");
+        let target = &queue["reports"][0]["target"];
+        assert!(target.get("author").is_none(), "{db:?}: an anonymous post has no author, for moderators too");
+        assert!(!queue.to_string().contains(&dora.id) && !queue.to_string().contains("Dora"), "{db:?}: {queue}");
+
+        // The group's moderator acts; an anonymous author cannot be warned.
+        let warn = api(&format!("/forum/posts/{anonymous}/warn"));
+        let response =
+            s.client.post(s.url(&warn)).bearer_auth(&carla.token).json(&json!({"reason": "x"})).send().await.unwrap();
+        assert_eq!(api_error(response).await, (409, "author_unknown".to_owned()), "{db:?}");
+        ok(
+            &s,
+            &carla.token,
+            "POST",
+            &api(&format!("/forum/posts/{anonymous}/hide")),
+            Some(json!({"reason": "Zum Schutz"})),
+        )
+        .await;
+        let (status, _) = call(
+            &s,
+            &carla.token,
+            "POST",
+            &api(&format!("/forum/topics/{topic_id}/move")),
+            Some(json!({"reason": "raus", "group_id": group})),
+        )
+        .await;
+        assert_eq!(status, 200, "{db:?}: within the same group is fine");
+        s.stop().await;
+    }
+}
