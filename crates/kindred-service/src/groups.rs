@@ -875,3 +875,32 @@ impl Kindred {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let id = GroupId::random();
+        let cursor = encode_cursor("kreis über 7", id.as_str());
+        assert_eq!(decode_cursor(&cursor), Some(("kreis über 7".to_owned(), id.to_string())));
+        assert_eq!(decode_cursor("!!"), None);
+        assert_eq!(decode_cursor(&BASE64URL_NOPAD.encode(b"no separator")), None);
+        assert_eq!(decode_cursor(&BASE64URL_NOPAD.encode(b"key\0not-an-id")), None);
+    }
+
+    #[test]
+    fn names_and_descriptions_refuse_control_characters() {
+        assert!(printable("Angehörige unter sich", false));
+        assert!(!printable("a\nb", false));
+        assert!(printable("Zeile 1\nZeile 2\ttab", true));
+        assert!(!printable("bell\u{7}", true));
+    }
+
+    #[test]
+    fn group_search_reads_the_last_of_a_repeated_parameter() {
+        let raw = RawGroupQuery::from_pairs([("q", "a"), ("q", "b"), ("role", "x"), ("region", "by")]);
+        assert_eq!((raw.q.as_deref(), raw.region.as_deref(), raw.condition), (Some("b"), Some("by"), None));
+    }
+}
