@@ -1069,6 +1069,27 @@ impl Kindred {
         Ok(QuoteSource { post_id: seen.record.id, author: view.author, body: seen.record.body })
     }
 
+    /// The topic of a post the caller may read.
+    pub async fn post_topic(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        post: &str,
+    ) -> Result<String, ForumActionError> {
+        Ok(self.seen_post(association, caller, post).await?.topic.id.to_string())
+    }
+
+    /// Whether the caller wrote this post (also an anonymous one) and it still stands.
+    pub async fn own_post(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        post: &str,
+    ) -> Result<bool, ForumActionError> {
+        let seen = self.seen_post(association, caller, post).await?;
+        Ok(seen.own && !seen.record.deleted)
+    }
+
     // ------------------------------------------------------------------ own posts
 
     /// Changes one's own post (anonymous ones too); the earlier version

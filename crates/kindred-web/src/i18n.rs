@@ -90,7 +90,12 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 4] = [
+    const FILES: [[&str; 3]; 5] = [
+        [
+            include_str!("../locales/en/forum.ftl"),
+            include_str!("../locales/de/forum.ftl"),
+            include_str!("../locales/nl/forum.ftl"),
+        ],
         [
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/de/main.ftl"),

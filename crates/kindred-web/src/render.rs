@@ -67,6 +67,17 @@ const GROUP_TEMPLATES: [(&str, &str); 4] = [
     ("groups/members.html", include_str!("../templates/groups/members.html")),
 ];
 
+/// The forum pages' templates (`pages::forum`).
+const FORUM_TEMPLATES: [(&str, &str); 7] = [
+    ("forum/index.html", include_str!("../templates/forum/index.html")),
+    ("forum/topics.html", include_str!("../templates/forum/topics.html")),
+    ("forum/topic.html", include_str!("../templates/forum/topic.html")),
+    ("forum/new.html", include_str!("../templates/forum/new.html")),
+    ("forum/edit.html", include_str!("../templates/forum/edit.html")),
+    ("forum/history.html", include_str!("../templates/forum/history.html")),
+    ("forum/staff.html", include_str!("../templates/forum/staff.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -96,6 +107,9 @@ impl Templates {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in GROUP_TEMPLATES {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in FORUM_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);

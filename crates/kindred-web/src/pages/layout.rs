@@ -68,6 +68,7 @@ pub enum Section {
     Members,
     Contacts,
     Groups,
+    Forum,
     Staff,
     #[default]
     None,
@@ -143,6 +144,7 @@ impl Layout {
                     entries.push((Section::Members, "/members", "nav-members"));
                     entries.push((Section::Contacts, "/contacts", "nav-contacts"));
                     entries.push((Section::Groups, "/groups", "nav-groups"));
+                    entries.push((Section::Forum, "/forum", "nav-forum"));
                 }
                 entries.push((Section::Account, "/account", "nav-account"));
                 if caller.member.is_staff() {

@@ -5,6 +5,7 @@ mod account;
 mod association;
 mod community;
 mod contacts;
+mod forum;
 mod groups;
 mod layout;
 mod members;
@@ -93,6 +94,21 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/groups/{id}/requests/{member}/approve", post(groups::approve))
         .route("/a/{slug}/groups/{id}/requests/{member}/decline", post(groups::decline))
         .route("/a/{slug}/groups/{id}/moderators", post(groups::add_moderator))
+        // The forum (pages::forum).
+        .route("/a/{slug}/forum", get(forum::index))
+        .route("/a/{slug}/forum/categories/{id}", get(forum::category))
+        .route("/a/{slug}/groups/{id}/forum", get(forum::group_forum))
+        .route("/a/{slug}/forum/new", get(forum::new_form).post(forum::create))
+        .route("/a/{slug}/forum/topics/{id}", get(forum::topic))
+        .route("/a/{slug}/forum/topics/{id}/reply", post(forum::reply))
+        .route("/a/{slug}/forum/topics/{id}/subscription", post(forum::subscription))
+        .route("/a/{slug}/forum/posts/{id}/edit", get(forum::edit_form).post(forum::edit))
+        .route("/a/{slug}/forum/posts/{id}/delete", post(forum::delete_post))
+        .route("/a/{slug}/forum/posts/{id}/react", post(forum::react))
+        .route("/a/{slug}/forum/posts/{id}/history", get(forum::history))
+        .route("/a/{slug}/staff/forum", get(forum::staff).post(forum::staff_create))
+        .route("/a/{slug}/staff/forum/{id}", post(forum::staff_update))
+        .route("/a/{slug}/staff/forum/{id}/delete", post(forum::staff_delete))
         // The association's staff.
         .route("/a/{slug}/staff", get(staff::index))
         .route("/a/{slug}/staff/verifications", get(staff::verifications))

@@ -12,6 +12,7 @@ mod admission;
 mod auth;
 mod cli;
 mod community_pages;
+mod forum;
 mod groups;
 mod harness;
 mod http_baseline;

@@ -1,0 +1,958 @@
+//! The forum pages: the categories, a category's or a group's topics, a
+//! topic with its posts and the reply composer, the new-topic composer,
+//! editing and the edit history of one's posts, and the admins' category
+//! settings (`/staff/forum`). Every read and write goes through
+//! `service::forum`; nothing here decides who may see what. Work without
+//! JavaScript: reactions, subscriptions, quoting and deleting are forms
+//! and links.
+
+use super::account::{internal, link, see_other, signed_in_post, tr, when, Problems, When};
+use super::association::AssociationPage;
+use super::community::member;
+use super::layout::{render_status, Section};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::{PostId, TopicId};
+use kindred_service::admission::StaffPower;
+use kindred_service::forum::{
+    Author, CategoryInput, CategoryView, ForumActionError, PostView, QuoteSource, ReplyInput, TopicInput, TopicList,
+    REACTIONS,
+};
+use kindred_service::sessions::Caller;
+use serde::{Deserialize, Serialize};
+
+/// Not found, not allowed and failures as the error pages say them.
+fn failed(error: ForumActionError) -> Response {
+    match error {
+        ForumActionError::NotFound => StatusCode::NOT_FOUND.into_response(),
+        ForumActionError::Forbidden | ForumActionError::Locked => StatusCode::FORBIDDEN.into_response(),
+        ForumActionError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        other => internal(other),
+    }
+}
+
+fn args(page: &AssociationPage, key: &str, values: &[(&str, FluentValue<'static>)]) -> String {
+    super::account::tr_args(page, key, values)
+}
+
+/// A problem of a forum form, in the page's words.
+fn problems_of(page: &AssociationPage, error: &ForumActionError) -> Problems {
+    let mut problems = Problems::default();
+    if let ForumActionError::Invalid(list) = error {
+        for (field, _) in list {
+            let (id, key) = match *field {
+                "title" => ("title", "forum-problem-title"),
+                "anonymous" => ("anonymous", "forum-problem-anonymous"),
+                "quote_of" => ("body", "forum-problem-quote"),
+                "name" => ("name", "forum-problem-name"),
+                "description" => ("description", "forum-problem-description"),
+                "position" => ("position", "forum-problem-position"),
+                "category_id" | "group_id" => ("title", "forum-problem-place"),
+                _ => ("body", "forum-problem-body"),
+            };
+            problems.add(id, tr(page, key));
+        }
+    }
+    problems
+}
+
+#[derive(Serialize)]
+struct AuthorView {
+    /// member, alias or anonymous.
+    kind: &'static str,
+    label: String,
+    href: Option<String>,
+    badge: Option<String>,
+}
+
+fn author_view(page: &AssociationPage, author: &Author) -> AuthorView {
+    match author {
+        Author::Member { id, pseudonym, badge } => AuthorView {
+            kind: "member",
+            label: pseudonym.clone(),
+            href: Some(link(page, &format!("/members/{id}"), &[])),
+            badge: badge.clone(),
+        },
+        Author::Alias(alias) => AuthorView { kind: "alias", label: alias.clone(), href: None, badge: None },
+        Author::Hidden => AuthorView { kind: "anonymous", label: tr(page, "forum-anonymous"), href: None, badge: None },
+    }
+}
+
+/// The signed-in member who may use the community, or the response.
+fn member_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Response> {
+    member(state, page).map_err(|r| *r)
+}
+
+fn member_post_of<'a>(state: &AppState, page: &'a AssociationPage, csrf: &str) -> Result<&'a Caller, Response> {
+    signed_in_post(state, page, csrf).map_err(|r| *r)?;
+    member_of(state, page)
+}
+
+// ------------------------------------------------------------------ categories
+
+#[derive(Serialize)]
+struct CategoryRow {
+    href: String,
+    name: String,
+    description: String,
+    topics: String,
+    posts: String,
+    last: Option<When>,
+    anonymous_allowed: bool,
+    ask_professional: bool,
+}
+
+fn category_row(page: &AssociationPage, c: &CategoryView) -> CategoryRow {
+    CategoryRow {
+        href: link(page, &format!("/forum/categories/{}", c.id), &[]),
+        name: c.name.clone(),
+        description: c.description.clone(),
+        topics: args(page, "forum-topic-count", &[("count", FluentValue::from(i64::from(c.topic_count)))]),
+        posts: args(page, "forum-post-count", &[("count", FluentValue::from(i64::from(c.post_count)))]),
+        last: c.last_post_at.map(|at| when(page.language, at)),
+        anonymous_allowed: c.anonymous_allowed,
+        ask_professional: c.ask_professional,
+    }
+}
+
+pub async fn index(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let categories = match state.kindred.forum_categories(&page.tenant.association, caller).await {
+        Ok(list) => list,
+        Err(error) => return failed(error),
+    };
+    let rows: Vec<CategoryRow> = categories.iter().map(|c| category_row(&page, c)).collect();
+    let values = minijinja::context! { categories => rows };
+    render_status(&state, StatusCode::OK, "forum/index.html", page.layout("/forum", Section::Forum), values)
+}
+
+// ------------------------------------------------------------------ topic lists
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TopicRow {
+    href: String,
+    title: String,
+    pinned: bool,
+    locked: bool,
+    hidden: bool,
+    unread: bool,
+    replies: String,
+    last: When,
+    author: AuthorView,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_topics(
+    state: &AppState,
+    page: &AssociationPage,
+    path: &str,
+    title: &str,
+    description: &str,
+    back: (String, String),
+    new_href: String,
+    list: TopicList,
+) -> Response {
+    let rows: Vec<TopicRow> = list
+        .topics
+        .iter()
+        .map(|t| TopicRow {
+            href: link(page, &format!("/forum/topics/{}", t.id), &[]),
+            title: t.title.clone(),
+            pinned: t.pinned,
+            locked: t.locked,
+            hidden: t.hidden,
+            unread: t.unread,
+            replies: args(page, "forum-post-count", &[("count", FluentValue::from(i64::from(t.post_count)))]),
+            last: when(page.language, t.last_post_at),
+            author: author_view(page, &t.author),
+        })
+        .collect();
+    let next_href = list.next_cursor.as_deref().map(|c| link(page, path, &[("cursor", c)]));
+    let values = minijinja::context! {
+        title => title,
+        description => description,
+        back_href => back.0,
+        back_label => back.1,
+        new_href => if list.can_post { Some(new_href) } else { None },
+        topics => rows,
+        next_href => next_href,
+    };
+    render_status(state, StatusCode::OK, "forum/topics.html", page.layout(path, Section::Forum), values)
+}
+
+pub async fn category(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let result = state.kindred.category_topics(&page.tenant.association, caller, &id, query.cursor.as_deref()).await;
+    let (category, list) = match result {
+        Ok(found) => found,
+        Err(error) => return failed(error),
+    };
+    let path = format!("/forum/categories/{}", category.id);
+    let back = (link(&page, "/forum", &[]), tr(&page, "forum-title"));
+    let new_href = link(&page, "/forum/new", &[("category", &category.id)]);
+    render_topics(&state, &page, &path, &category.name, &category.description, back, new_href, list)
+}
+
+pub async fn group_forum(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let result = state.kindred.group_topics(&page.tenant.association, caller, &id, query.cursor.as_deref()).await;
+    let (group, list) = match result {
+        Ok(found) => found,
+        Err(error) => return failed(error),
+    };
+    let path = format!("/groups/{}/forum", group.id);
+    let title = args(&page, "forum-group-title", &[("group", FluentValue::from(group.record.name.clone()))]);
+    let back = (link(&page, &format!("/groups/{}", group.id), &[]), group.record.name.clone());
+    let new_href = link(&page, "/forum/new", &[("group", group.id.as_str())]);
+    render_topics(&state, &page, &path, &title, "", back, new_href, list)
+}
+
+// ------------------------------------------------------------------ a topic
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TopicQuery {
+    after: Option<String>,
+    quote: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReactionButton {
+    kind: &'static str,
+    label: String,
+    count: i64,
+    mine: bool,
+}
+
+#[derive(Serialize)]
+struct PostRow {
+    id: String,
+    number: i32,
+    author: Option<AuthorView>,
+    professional: bool,
+    html: Option<String>,
+    written: Option<When>,
+    edited: Option<When>,
+    hidden: bool,
+    hidden_reason: Option<String>,
+    deleted: bool,
+    own: bool,
+    quote_href: Option<String>,
+    edit_href: Option<String>,
+    history_href: Option<String>,
+    reactions: Vec<ReactionButton>,
+}
+
+fn post_row(page: &AssociationPage, topic: &str, post: &PostView, can_reply: bool) -> PostRow {
+    let content = post.html.is_some();
+    let reactions = if content {
+        REACTIONS
+            .iter()
+            .map(|kind| {
+                let found = post.reactions.iter().find(|r| r.kind == *kind);
+                ReactionButton {
+                    kind,
+                    label: tr(page, &format!("forum-reaction-{kind}")),
+                    count: found.map_or(0, |r| r.count),
+                    mine: found.is_some_and(|r| r.mine),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    PostRow {
+        id: post.id.clone(),
+        number: post.number,
+        author: (content && !post.deleted).then(|| author_view(page, &post.author)),
+        professional: post.professional,
+        html: post.html.clone(),
+        written: post.created_at.map(|at| when(page.language, at)),
+        edited: post.edited_at.map(|at| when(page.language, at)),
+        hidden: post.hidden,
+        hidden_reason: post.hidden_reason.clone(),
+        deleted: post.deleted,
+        own: post.own,
+        quote_href: (content && can_reply)
+            .then(|| format!("{}#reply", link(page, &format!("/forum/topics/{topic}"), &[("quote", &post.id)]))),
+        edit_href: (content && post.own).then(|| link(page, &format!("/forum/posts/{}/edit", post.id), &[])),
+        history_href: (content && post.edited_at.is_some())
+            .then(|| link(page, &format!("/forum/posts/{}/history", post.id), &[])),
+        reactions,
+    }
+}
+
+/// The text a reply quoting `source` starts with: the attribution, then
+/// the quoted lines.
+fn quote_text(page: &AssociationPage, source: &QuoteSource) -> String {
+    let who = author_view(page, &source.author).label;
+    let mut text = format!("> {}\n", args(page, "forum-quote-wrote", &[("author", FluentValue::from(who))]));
+    for line in source.body.lines() {
+        text.push_str("> ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push('\n');
+    text
+}
+
+const TOPIC_NOTICES: [&str; 6] = ["posted", "edited", "deleted", "subscribed", "unsubscribed", "reacted"];
+
+#[allow(clippy::too_many_arguments)]
+async fn render_topic(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    topic: &str,
+    after: Option<i32>,
+    draft: (&str, bool, Option<String>),
+    problems: Problems,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let association = &page.tenant.association;
+    let view = match state.kindred.topic_page(association, caller, topic, after).await {
+        Ok(view) => view,
+        Err(error) => return failed(error),
+    };
+    let t = &view.topic;
+    let path = format!("/forum/topics/{}", t.id);
+    let posts: Vec<PostRow> = view.posts.iter().map(|p| post_row(page, &t.id, p, t.can_reply)).collect();
+    let back = match (&t.category_id, &t.group_id) {
+        (Some(c), _) => link(page, &format!("/forum/categories/{c}"), &[]),
+        (_, Some(g)) => link(page, &format!("/groups/{g}/forum"), &[]),
+        _ => link(page, "/forum", &[]),
+    };
+    let next_href = view.next_after.map(|n| link(page, &path, &[("after", &n.to_string())]));
+    let first_href = after.filter(|a| *a > 0).map(|_| link(page, &path, &[]));
+    let values = minijinja::context! {
+        topic_id => t.id.clone(),
+        title => t.title.clone(),
+        place => t.place_name.clone(),
+        back_href => back,
+        pinned => t.pinned,
+        locked => t.locked,
+        hidden => t.hidden,
+        alias_mode => t.alias_mode,
+        subscribed => t.subscribed,
+        can_reply => t.can_reply,
+        anonymous_allowed => t.anonymous_allowed,
+        posts => posts,
+        next_href => next_href,
+        first_href => first_href,
+        csrf => page.session.csrf(),
+        body => draft.0,
+        anonymous => draft.1,
+        quote_of => draft.2,
+        problems => problems,
+        notice => notice.filter(|n| TOPIC_NOTICES.contains(n)).map(|n| tr(page, &format!("forum-done-{n}"))),
+    };
+    render_status(state, status, "forum/topic.html", page.layout(&path, Section::Forum), values)
+}
+
+pub async fn topic(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(query): Query<TopicQuery>,
+) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let after = query.after.as_deref().and_then(|a| a.trim().parse::<i32>().ok());
+    let (body, quote_of) = match query.quote.as_deref().filter(|q| !q.trim().is_empty()) {
+        None => (String::new(), None),
+        Some(post) => match state.kindred.quote_source(&page.tenant.association, caller, post.trim()).await {
+            Ok(source) => (quote_text(&page, &source), Some(source.post_id)),
+            Err(ForumActionError::NotFound) => (String::new(), None),
+            Err(error) => return failed(error),
+        },
+    };
+    render_topic(
+        &state,
+        &page,
+        caller,
+        &id,
+        after,
+        (&body, false, quote_of),
+        Problems::default(),
+        query.done.as_deref(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyForm {
+    csrf: String,
+    body: String,
+    anonymous: Option<String>,
+    quote_of: String,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ReplyForm>,
+) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let quote_of = Some(form.quote_of.trim().to_owned()).filter(|q| !q.is_empty());
+    let input = ReplyInput { body: form.body.clone(), anonymous: form.anonymous.is_some(), quote_of: quote_of.clone() };
+    match state.kindred.reply(&page.tenant.association, caller, &id, &input).await {
+        Ok(post) => see_other(&format!(
+            "{}#post-{post}",
+            link(
+                &page,
+                &format!("/forum/topics/{id}"),
+                &[("done", "posted"), ("after", &last_page_after(&state, &page, caller, &id).await)]
+            )
+        )),
+        Err(error @ ForumActionError::Invalid(_)) => {
+            let problems = problems_of(&page, &error);
+            let draft = (form.body.as_str(), input.anonymous, quote_of);
+            render_topic(&state, &page, caller, &id, None, draft, problems, None, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err(error) => failed(error),
+    }
+}
+
+/// Where the last page of a topic starts, so that a new post is in view.
+async fn last_page_after(state: &AppState, page: &AssociationPage, caller: &Caller, topic: &str) -> String {
+    let count = match state.kindred.topic_access(&page.tenant.association, caller, topic).await {
+        Ok(seen) => seen.record.post_count,
+        Err(_) => 0,
+    };
+    let per_page = i32::try_from(kindred_service::forum::POSTS_PER_PAGE).unwrap_or(50);
+    (((count - 1).max(0) / per_page) * per_page).to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ToggleForm {
+    csrf: String,
+    /// "1" to switch on, anything else to switch off.
+    on: String,
+    /// For reactions: the kind.
+    kind: String,
+    /// The topic to go back to.
+    topic: String,
+}
+
+fn back_to_topic(page: &AssociationPage, topic: &str, done: &str, anchor: &str) -> Response {
+    match TopicId::parse(topic.trim()) {
+        Some(id) => see_other(&format!("{}{anchor}", link(page, &format!("/forum/topics/{id}"), &[("done", done)]))),
+        None => see_other(&link(page, "/forum", &[])),
+    }
+}
+
+pub async fn subscription(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ToggleForm>,
+) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let on = form.on == "1";
+    match state.kindred.set_subscription(&page.tenant.association, caller, &id, on).await {
+        Ok(()) => back_to_topic(&page, &id, if on { "subscribed" } else { "unsubscribed" }, ""),
+        Err(error) => failed(error),
+    }
+}
+
+pub async fn react(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ToggleForm>,
+) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    match state.kindred.react(&page.tenant.association, caller, &id, &form.kind, form.on == "1").await {
+        Ok(()) => back_to_topic(
+            &page,
+            &form.topic,
+            "reacted",
+            &format!("#post-{}", PostId::parse(&id).map(|p| p.to_string()).unwrap_or_default()),
+        ),
+        Err(error) => failed(error),
+    }
+}
+
+pub async fn delete_post(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ToggleForm>,
+) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    match state.kindred.delete_post(&page.tenant.association, caller, &id).await {
+        Ok(()) => back_to_topic(&page, &form.topic, "deleted", ""),
+        Err(error) => failed(error),
+    }
+}
+
+// ------------------------------------------------------------------ editing and history
+
+async fn render_edit(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    post: &str,
+    body: Option<&str>,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let source = match state.kindred.quote_source(&page.tenant.association, caller, post).await {
+        Ok(source) => source,
+        Err(error) => return failed(error),
+    };
+    let topic = match state.kindred.post_topic(&page.tenant.association, caller, post).await {
+        Ok(topic) => topic,
+        Err(error) => return failed(error),
+    };
+    let path = format!("/forum/posts/{}/edit", source.post_id);
+    let values = minijinja::context! {
+        post_id => source.post_id.clone(),
+        topic_id => topic.clone(),
+        back_href => link(page, &format!("/forum/topics/{topic}"), &[]),
+        body => body.map(str::to_owned).unwrap_or(source.body),
+        csrf => page.session.csrf(),
+        problems => problems,
+    };
+    render_status(state, status, "forum/edit.html", page.layout(&path, Section::Forum), values)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    match state.kindred.own_post(&page.tenant.association, caller, &id).await {
+        Ok(true) => render_edit(&state, &page, caller, &id, None, Problems::default(), StatusCode::OK).await,
+        Ok(false) => StatusCode::FORBIDDEN.into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditForm {
+    csrf: String,
+    body: String,
+    topic: String,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<EditForm>,
+) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    match state.kindred.edit_post(&page.tenant.association, caller, &id, &form.body).await {
+        Ok(()) => back_to_topic(
+            &page,
+            &form.topic,
+            "edited",
+            &format!("#post-{}", PostId::parse(&id).map(|p| p.to_string()).unwrap_or_default()),
+        ),
+        Err(error @ ForumActionError::Invalid(_)) => {
+            let problems = problems_of(&page, &error);
+            render_edit(&state, &page, caller, &id, Some(&form.body), problems, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => failed(error),
+    }
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    html: String,
+    written: When,
+    replaced: When,
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let association = &page.tenant.association;
+    let versions = match state.kindred.post_history(association, caller, &id).await {
+        Ok(versions) => versions,
+        Err(error) => return failed(error),
+    };
+    let topic = match state.kindred.post_topic(association, caller, &id).await {
+        Ok(topic) => topic,
+        Err(error) => return failed(error),
+    };
+    let rows: Vec<VersionRow> = versions
+        .into_iter()
+        .rev()
+        .map(|v| VersionRow {
+            html: v.html,
+            written: when(page.language, v.written_at),
+            replaced: when(page.language, v.replaced_at),
+        })
+        .collect();
+    let path = format!("/forum/posts/{id}/history");
+    let values = minijinja::context! {
+        versions => rows,
+        back_href => link(&page, &format!("/forum/topics/{topic}"), &[]),
+    };
+    render_status(&state, StatusCode::OK, "forum/history.html", page.layout(&path, Section::Forum), values)
+}
+
+// ------------------------------------------------------------------ a new topic
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    category: Option<String>,
+    group: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewTopicForm {
+    csrf: String,
+    category: String,
+    group: String,
+    title: String,
+    body: String,
+    anonymous: Option<String>,
+}
+
+/// Where a new topic goes, as the caller may see it: (name, anonymous allowed).
+async fn place_of(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    category: Option<&str>,
+    group: Option<&str>,
+) -> Result<(String, bool, String), ForumActionError> {
+    let association = &page.tenant.association;
+    match (category, group) {
+        (Some(c), None) => {
+            let category = state.kindred.forum_category(association, caller, c).await?;
+            let back = link(page, &format!("/forum/categories/{}", category.id), &[]);
+            Ok((category.name, category.anonymous_allowed, back))
+        }
+        (None, Some(g)) => {
+            let (group, list) = state.kindred.group_topics(association, caller, g, None).await?;
+            if !list.can_post {
+                return Err(ForumActionError::Forbidden);
+            }
+            let back = link(page, &format!("/groups/{}/forum", group.id), &[]);
+            Ok((group.record.name, list.anonymous_allowed, back))
+        }
+        _ => Err(ForumActionError::NotFound),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_new(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    category: Option<&str>,
+    group: Option<&str>,
+    form: (&str, &str, bool),
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let (place, anonymous_allowed, back) = match place_of(state, page, caller, category, group).await {
+        Ok(place) => place,
+        Err(error) => return failed(error),
+    };
+    let values = minijinja::context! {
+        place => place,
+        category => category.unwrap_or(""),
+        group => group.unwrap_or(""),
+        anonymous_allowed => anonymous_allowed,
+        back_href => back,
+        title => form.0,
+        body => form.1,
+        anonymous => form.2,
+        csrf => page.session.csrf(),
+        problems => problems,
+    };
+    render_status(state, status, "forum/new.html", page.layout("/forum/new", Section::Forum), values)
+}
+
+fn present(value: &str) -> Option<&str> {
+    Some(value.trim()).filter(|v| !v.is_empty())
+}
+
+pub async fn new_form(State(state): State<AppState>, page: AssociationPage, Query(query): Query<NewQuery>) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let category = query.category.as_deref().and_then(present);
+    let group = query.group.as_deref().and_then(present);
+    render_new(&state, &page, caller, category, group, ("", "", false), Problems::default(), StatusCode::OK).await
+}
+
+pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(form): Form<NewTopicForm>) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let category = present(&form.category);
+    let group = present(&form.group);
+    let input = TopicInput {
+        category_id: category.map(str::to_owned),
+        group_id: group.map(str::to_owned),
+        title: form.title.clone(),
+        body: form.body.clone(),
+        anonymous: form.anonymous.is_some(),
+    };
+    match state.kindred.create_topic(&page.tenant.association, caller, &input).await {
+        Ok(topic) => see_other(&link(&page, &format!("/forum/topics/{topic}"), &[])),
+        Err(error @ ForumActionError::Invalid(_)) => {
+            let problems = problems_of(&page, &error);
+            let values = (form.title.as_str(), form.body.as_str(), input.anonymous);
+            render_new(&state, &page, caller, category, group, values, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => failed(error),
+    }
+}
+
+// ------------------------------------------------------------------ admins: categories
+
+fn admin_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Response> {
+    let caller = super::account::signed_in(page).map_err(|r| *r)?;
+    match state.kindred.staff_access(&page.tenant.association, caller, StaffPower::Administration) {
+        Ok(()) => Ok(caller),
+        Err(_) => Err(StatusCode::FORBIDDEN.into_response()),
+    }
+}
+
+#[derive(Serialize)]
+struct CategoryForm {
+    id: String,
+    name: String,
+    description: String,
+    position: i32,
+    anonymous_allowed: bool,
+    ask_professional: bool,
+    topics: String,
+}
+
+async fn render_staff(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    problems: Problems,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let categories = match state.kindred.forum_categories(&page.tenant.association, caller).await {
+        Ok(list) => list,
+        Err(error) => return failed(error),
+    };
+    let rows: Vec<CategoryForm> = categories
+        .into_iter()
+        .map(|c| CategoryForm {
+            topics: args(page, "forum-topic-count", &[("count", FluentValue::from(i64::from(c.topic_count)))]),
+            id: c.id,
+            name: c.name,
+            description: c.description,
+            position: c.position,
+            anonymous_allowed: c.anonymous_allowed,
+            ask_professional: c.ask_professional,
+        })
+        .collect();
+    let notice = notice
+        .filter(|n| ["created", "saved", "deleted", "not-empty"].contains(n))
+        .map(|n| tr(page, &format!("forum-staff-done-{n}")));
+    let values = minijinja::context! {
+        categories => rows,
+        csrf => page.session.csrf(),
+        problems => problems,
+        notice => notice,
+    };
+    render_status(state, status, "forum/staff.html", page.layout("/staff/forum", Section::Staff), values)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StaffQuery {
+    done: Option<String>,
+}
+
+pub async fn staff(State(state): State<AppState>, page: AssociationPage, Query(query): Query<StaffQuery>) -> Response {
+    let caller = match admin_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    render_staff(&state, &page, caller, Problems::default(), query.done.as_deref(), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CategoryFormInput {
+    csrf: String,
+    name: String,
+    description: String,
+    position: String,
+    anonymous_allowed: Option<String>,
+    ask_professional: Option<String>,
+}
+
+impl CategoryFormInput {
+    fn input(&self) -> Result<CategoryInput, ForumActionError> {
+        let position = match present(&self.position) {
+            None => None,
+            Some(raw) => Some(
+                raw.parse::<i32>().map_err(|_| ForumActionError::Invalid(vec![("position", "must be a number")]))?,
+            ),
+        };
+        Ok(CategoryInput {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            position,
+            anonymous_allowed: self.anonymous_allowed.is_some(),
+            ask_professional: self.ask_professional.is_some(),
+        })
+    }
+}
+
+fn staff_outcome(
+    state: &AppState,
+    page: &AssociationPage,
+    done: &str,
+    result: Result<(), ForumActionError>,
+) -> Result<Response, ForumActionError> {
+    let _ = state;
+    result.map(|()| see_other(&link(page, "/staff/forum", &[("done", done)])))
+}
+
+async fn staff_write(
+    state: AppState,
+    page: AssociationPage,
+    id: Option<String>,
+    form: CategoryFormInput,
+    delete: bool,
+) -> Response {
+    if let Err(response) = signed_in_post(&state, &page, &form.csrf) {
+        return *response;
+    }
+    let caller = match admin_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let association = &page.tenant.association;
+    let kindred = &state.kindred;
+    let outcome = match (id, delete) {
+        (Some(id), true) => match kindred.delete_category(association, caller, &id).await {
+            Err(ForumActionError::NotEmpty) => Ok(see_other(&link(&page, "/staff/forum", &[("done", "not-empty")]))),
+            other => staff_outcome(&state, &page, "deleted", other),
+        },
+        (Some(id), false) => match form.input() {
+            Ok(input) => {
+                staff_outcome(&state, &page, "saved", kindred.update_category(association, caller, &id, &input).await)
+            }
+            Err(error) => Err(error),
+        },
+        (None, _) => match form.input() {
+            Ok(input) => staff_outcome(
+                &state,
+                &page,
+                "created",
+                kindred.create_category(association, caller, &input).await.map(|_| ()),
+            ),
+            Err(error) => Err(error),
+        },
+    };
+    match outcome {
+        Ok(response) => response,
+        Err(error @ ForumActionError::Invalid(_)) => {
+            let problems = problems_of(&page, &error);
+            render_staff(&state, &page, caller, problems, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => failed(error),
+    }
+}
+
+pub async fn staff_create(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CategoryFormInput>,
+) -> Response {
+    staff_write(state, page, None, form, false).await
+}
+
+pub async fn staff_update(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<CategoryFormInput>,
+) -> Response {
+    staff_write(state, page, Some(id), form, false).await
+}
+
+pub async fn staff_delete(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<CategoryFormInput>,
+) -> Response {
+    staff_write(state, page, Some(id), form, true).await
+}
