@@ -52,6 +52,15 @@ pub const PAGE_SIZE: usize = 20;
 /// that the terms of pseudonyms, whose clear text the database holds, tell
 /// nothing about the word tokens of texts. Not a possible field code.
 const PSEUDONYM_PURPOSE: &str = "@pseudonym";
+/// Hex digits kept of a pseudonym term: 128 bits tell a hundred thousand
+/// pseudonyms' prefixes apart as well as 256, in half the index.
+const PSEUDONYM_TOKEN_LEN: usize = 32;
+
+fn pseudonym_token(key: &crate::crypto::AssociationKey, prefix: &str) -> String {
+    let mut token = key.search_token(PSEUDONYM_PURPOSE, prefix);
+    token.truncate(PSEUDONYM_TOKEN_LEN);
+    token
+}
 
 /// Members per transaction when terms of old pseudonyms are filled in.
 const BACKFILL_BATCH: i64 = 2000;
@@ -127,21 +136,22 @@ impl Kindred {
         pseudonym: &Pseudonym,
     ) -> Result<Vec<String>, CryptoError> {
         let key = self.keys.association(association)?;
-        Ok(pseudonym_prefixes(pseudonym.as_str()).iter().map(|p| key.search_token(PSEUDONYM_PURPOSE, p)).collect())
+        Ok(pseudonym_prefixes(pseudonym.as_str()).iter().map(|p| pseudonym_token(&key, p)).collect())
     }
 
     /// Writes the pseudonym terms of members that have none (accounts made
-    /// before pseudonyms were searched by terms), in batches; run at every
-    /// start, after migrating. Returns how many members got terms.
+    /// before pseudonyms were searched by terms), in batches of a
+    /// transaction each; run at every start, after migrating. Returns how
+    /// many members it did.
     pub async fn backfill_pseudonym_terms(&self) -> Result<usize, MemberError> {
         let mut after = String::new();
         let mut keys: std::collections::HashMap<String, crate::crypto::AssociationKey> = Default::default();
-        let mut filled = 0;
+        let mut done = 0;
         loop {
-            let batch = self.store.members_without_pseudonym_terms(&after, BACKFILL_BATCH).await?;
+            let batch = self.store.members_with_unindexed_pseudonyms(&after, BACKFILL_BATCH).await?;
             let Some((last, _, _)) = batch.last() else { break };
             after = last.clone();
-            let mut tokens = Vec::with_capacity(batch.len());
+            let mut tokens = Vec::with_capacity(batch.len() * 16);
             for (id, association, pseudonym) in &batch {
                 if !keys.contains_key(association) {
                     let key = self.keys.association(&AssociationId::from_trusted(association.clone()))?;
@@ -149,19 +159,18 @@ impl Kindred {
                 }
                 let key = &keys[association];
                 for prefix in pseudonym_prefixes(pseudonym) {
-                    tokens.push((association.as_str(), id.as_str(), key.search_token(PSEUDONYM_PURPOSE, &prefix)));
+                    tokens.push((association.as_str(), pseudonym_token(key, &prefix), id.as_str()));
                 }
             }
-            let rows: Vec<(&str, &str, &str)> = tokens.iter().map(|(a, m, t)| (*a, *m, t.as_str())).collect();
-            self.store.add_pseudonym_terms(&rows).await?;
-            let mut members: Vec<&str> = rows.iter().map(|(_, m, _)| *m).collect();
-            members.dedup();
-            filled += members.len();
+            let terms: Vec<(&str, &str, &str)> = tokens.iter().map(|(a, t, m)| (*a, t.as_str(), *m)).collect();
+            let members: Vec<(&str, &str)> = batch.iter().map(|(id, a, _)| (a.as_str(), id.as_str())).collect();
+            self.store.add_pseudonym_terms(&members, &terms).await?;
+            done += batch.len();
         }
-        if filled > 0 {
-            self.store.refresh_search_statistics().await?;
+        if done > 0 {
+            self.store.refresh_pseudonym_statistics().await?;
         }
-        Ok(filled)
+        Ok(done)
     }
 
     /// Counts one use of a throttled action; past the limit, flags the
@@ -284,15 +293,14 @@ impl Kindred {
             criteria.push((from..=to).map(|y| token("birth_year", &y.to_string())).collect());
         }
         // A word matches a word of a visible text, or the beginning of a
-        // word of the pseudonym (terms everyone may see).
-        for word in &query.words {
-            criteria.push(vec![token("word", word), token(PSEUDONYM_PURPOSE, word)]);
-        }
+        // word of the pseudonym (which everyone may see).
+        let words = query.words.iter().map(|w| (token("word", w), pseudonym_token(&key, w))).collect();
         let after = query.cursor.as_ref().map(|c| c.0.clone());
         let search = MemberSearch {
             association: &association.id,
             viewer: &caller.member.id,
             criteria,
+            words,
             after,
             limit: i64::try_from(PAGE_SIZE + 1).unwrap_or(21),
         };

@@ -3,7 +3,7 @@
 //! databases. Never for members' own actions, which go through the
 //! ordinary, checked paths.
 
-use crate::members::{NewMember, PSEUDONYM_FIELD};
+use crate::members::NewMember;
 use crate::{write, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AssociationId, MemberId};
@@ -24,24 +24,19 @@ const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
 const TERM_ROWS: usize = 100;
 
-/// Inserts pseudonym terms, (association, member, token) each, in
-/// multi-row statements within the transaction `$tx`.
+/// Inserts pseudonym terms, (association, token, member) each, in
+/// multi-row statements within the transaction `$tx`, in the order of the
+/// primary key (so that a large load fills the B-tree page by page).
 macro_rules! insert_pseudonym_terms {
     ($tx:expr, $rows:expr) => {{
-        let rows: &[(&str, &str, &str)] = $rows;
+        let mut rows: Vec<(&str, &str, &str)> = $rows;
+        rows.sort_unstable();
         for chunk in rows.chunks(TERM_ROWS) {
-            let mut sql =
-                String::from("INSERT INTO search_terms (association_id, member_id, field, token, visibility) VALUES ");
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${}, '{PSEUDONYM_FIELD}', ${}, 1)", 3 * i + 1, 3 * i + 2, 3 * i + 3));
-            }
-            sql.push_str(" ON CONFLICT DO NOTHING");
+            let sql = values("INSERT INTO pseudonym_terms (association_id, token, member_id)", 3, chunk.len())
+                + " ON CONFLICT DO NOTHING";
             let mut query = sqlx::query(&sql);
-            for (association, member, token) in chunk {
-                query = query.bind(*association).bind(*member).bind(*token);
+            for (association, token, member) in chunk {
+                query = query.bind(*association).bind(*token).bind(*member);
             }
             query.execute(&mut *$tx).await?;
         }
@@ -77,8 +72,8 @@ impl Store {
             for chunk in members.chunks(MEMBER_ROWS) {
                 let sql = values(
                     "INSERT INTO members (id, association_id, email, email_key, pseudonym, pseudonym_key, \
-                     password_hash, role, status, discoverable, created_at)",
-                    11,
+                     password_hash, role, status, discoverable, created_at, pseudonym_indexed)",
+                    12,
                     chunk.len(),
                 );
                 let mut query = sqlx::query(&sql);
@@ -94,45 +89,67 @@ impl Store {
                         .bind(m.role.as_str())
                         .bind(m.status.as_str())
                         .bind(m.discoverable)
-                        .bind(m.created_at);
+                        .bind(m.created_at)
+                        .bind(true);
                 }
                 query.execute(&mut *tx).await?;
             }
-            let terms: Vec<(&str, &str, &str)> = members
+            let terms = members
                 .iter()
                 .flat_map(|m| {
-                    m.pseudonym_terms.iter().map(move |t| (m.association_id.as_str(), m.id.as_str(), t.as_str()))
+                    m.pseudonym_terms.iter().map(move |t| (m.association_id.as_str(), t.as_str(), m.id.as_str()))
                 })
                 .collect();
-            insert_pseudonym_terms!(tx, &terms);
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    /// Adds search terms of pseudonyms, (association, member, token) each,
-    /// in one transaction; terms that exist already stay. For members
-    /// created before pseudonyms were searched by terms.
-    pub async fn add_pseudonym_terms(&self, terms: &[(&str, &str, &str)]) -> Result<(), StoreError> {
-        write!(self, |pool| {
-            let mut tx = pool.begin().await?;
             insert_pseudonym_terms!(tx, terms);
             tx.commit().await?;
             Ok(())
         })
     }
 
-    /// After adding many search terms to a running database: statistics
-    /// anew (SQLite re-analyses what changed a lot, as after migrating;
+    /// Writes the pseudonym terms of members created before pseudonyms
+    /// were searched by terms, and marks those members (association,
+    /// member) as done, in one transaction. `terms` are (association,
+    /// token, member); a member may have none.
+    pub async fn add_pseudonym_terms(
+        &self,
+        members: &[(&str, &str)],
+        terms: &[(&str, &str, &str)],
+    ) -> Result<(), StoreError> {
+        let mut members = members.to_vec();
+        members.sort_unstable();
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            insert_pseudonym_terms!(tx, terms.to_vec());
+            for same in members.chunk_by(|a, b| a.0 == b.0) {
+                for chunk in same.chunks(TERM_ROWS) {
+                    let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                    let sql = format!(
+                        "UPDATE members SET pseudonym_indexed = TRUE WHERE association_id = $1 AND id IN ({})",
+                        list.join(", ")
+                    );
+                    let mut query = sqlx::query(&sql).bind(chunk[0].0);
+                    for (_, member) in chunk {
+                        query = query.bind(*member);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// After a large load into a running database: statistics anew
+    /// (SQLite re-analyses what changed a lot, as after migrating;
     /// PostgreSQL samples the table), so that search keeps its plans.
-    pub async fn refresh_search_statistics(&self) -> Result<(), StoreError> {
+    pub async fn refresh_pseudonym_statistics(&self) -> Result<(), StoreError> {
         match &self.pools {
             crate::Pools::Sqlite { writer, .. } => {
                 sqlx::query("PRAGMA analysis_limit = 1000").execute(writer).await?;
                 sqlx::query("PRAGMA optimize = 0x10002").execute(writer).await?;
             }
             crate::Pools::Postgres(pool) => {
-                sqlx::query("ANALYZE search_terms").execute(pool).await?;
+                sqlx::query("ANALYZE pseudonym_terms").execute(pool).await?;
             }
         }
         Ok(())

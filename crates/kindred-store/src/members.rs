@@ -55,13 +55,11 @@ pub struct Credentials {
     pub has_passkey: bool,
 }
 
+/// A new member's pseudonym terms are written with it, hence
+/// `pseudonym_indexed`.
 pub(crate) const INSERT_MEMBER: &str = "INSERT INTO members \
      (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, discoverable, \
-     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-
-/// The `search_terms.field` of a pseudonym's terms: not a possible profile
-/// field code (those are `[a-z0-9_-]`), so no profile write touches them.
-pub(crate) const PSEUDONYM_FIELD: &str = "@pseudonym";
+     created_at, pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)";
 
 /// Inserts the pseudonym terms of one member ($1 association, $2 member,
 /// then one token each), or `None` when there are none.
@@ -69,10 +67,9 @@ pub(crate) fn insert_pseudonym_terms_sql(tokens: usize) -> Option<String> {
     if tokens == 0 {
         return None;
     }
-    let rows: Vec<String> = (0..tokens).map(|i| format!("($1, $2, '{PSEUDONYM_FIELD}', ${}, 1)", i + 3)).collect();
+    let rows: Vec<String> = (0..tokens).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
     Some(format!(
-        "INSERT INTO search_terms (association_id, member_id, field, token, visibility) VALUES {} \
-         ON CONFLICT DO NOTHING",
+        "INSERT INTO pseudonym_terms (association_id, token, member_id) VALUES {} ON CONFLICT DO NOTHING",
         rows.join(", ")
     ))
 }
@@ -115,21 +112,20 @@ impl Store {
         })
     }
 
-    /// Members, of any association, whose pseudonym has no search terms yet
-    /// (created before pseudonyms were searched by terms), in id order after
-    /// `after`: (id, association id, pseudonym). Members whose pseudonym has
-    /// no word of two letters come back too; the caller pages past them.
-    pub async fn members_without_pseudonym_terms(
+    /// Members, of any association, whose pseudonym terms are not written
+    /// (created before pseudonyms were searched by terms), in id order
+    /// after `after`: (id, association id, pseudonym).
+    pub async fn members_with_unindexed_pseudonyms(
         &self,
         after: &str,
         limit: i64,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
         let rows = read!(self, |pool| {
-            sqlx::query_as(&format!(
-                "SELECT m.id, m.association_id, m.pseudonym FROM members m WHERE m.id > $1 \
-                 AND NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.association_id = m.association_id \
-                 AND t.member_id = m.id AND t.field = '{PSEUDONYM_FIELD}') ORDER BY m.id LIMIT $2"
-            ))
+            // The condition is the partial index's, word for word.
+            sqlx::query_as(
+                "SELECT id, association_id, pseudonym FROM members WHERE NOT pseudonym_indexed AND id > $1 \
+                 ORDER BY id LIMIT $2",
+            )
             .bind(after)
             .bind(limit)
             .fetch_all(pool)

@@ -10,10 +10,9 @@
 //!    are fetched, up to [`DRIVE_CAP`] + 1: the level-1 holders from the
 //!    token index, and the holders among the members who placed the viewer
 //!    on a level (the viewer's side of `contacts`, a handful of rows). A
-//!    free-text word is a criterion like any other: its tokens are the
-//!    word's (held by text fields) and the pseudonym prefix's (held, at
-//!    visibility 1, by every member whose pseudonym has a word beginning
-//!    with it), so it is an index range too.
+//!    free-text word adds the members with a word of their pseudonym
+//!    beginning with it (`pseudonym_terms`, public like the pseudonym): an
+//!    index range too.
 //! 2. If some criterion has at most `DRIVE_CAP` visible holders, the
 //!    smallest such set drives: those members are looked up by id, checked
 //!    against the other criteria and sorted. Otherwise every criterion is
@@ -37,6 +36,10 @@ pub struct MemberSearch<'a> {
     /// Each criterion is a set of tokens of which any one matches; all
     /// criteria must match.
     pub criteria: Vec<Vec<String>>,
+    /// Words of free text, each a criterion too: (the word's token, the
+    /// pseudonym-prefix token); a member matches through a visible text
+    /// holding the word or a word of the pseudonym beginning with it.
+    pub words: Vec<(String, String)>,
     /// Only members whose lowercase pseudonym sorts after this (the cursor).
     pub after: Option<String>,
     pub limit: i64,
@@ -70,6 +73,14 @@ impl Binds {
     fn list(&mut self, values: &[String]) -> String {
         values.iter().map(|v| self.push(v)).collect::<Vec<_>>().join(", ")
     }
+}
+
+/// Whether a word of member `m`'s pseudonym begins with the word of `token`.
+fn pseudonym_holds(token: &str, binds: &mut Binds) -> String {
+    let p = binds.push(token);
+    format!(
+        "EXISTS (SELECT 1 FROM pseudonym_terms p WHERE p.association_id = $1 AND p.token = {p} AND p.member_id = m.id)"
+    )
 }
 
 /// Whether member `m` holds any of `tokens` in a field the viewer may see.
@@ -127,6 +138,25 @@ impl Store {
         Ok(holders)
     }
 
+    /// Findable members with a word of their pseudonym beginning with the
+    /// word of `token`, at most `DRIVE_CAP + 1`.
+    async fn pseudonym_holders(
+        &self,
+        association: &AssociationId,
+        viewer: &MemberId,
+        token: &str,
+    ) -> Result<BTreeSet<String>, StoreError> {
+        let sql = format!(
+            "SELECT p.member_id FROM pseudonym_terms p CROSS JOIN members m \
+             WHERE p.association_id = $1 AND p.token = $3 AND m.id = p.member_id AND {MEMBER_FILTER} LIMIT {}",
+            DRIVE_CAP + 1
+        );
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(viewer.as_str()).bind(token).fetch_all(pool).await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// The smallest visible set of holders among the criteria, when one is
     /// small enough to drive the search.
     async fn driving_set(&self, search: &MemberSearch<'_>) -> Result<Option<BTreeSet<String>>, StoreError> {
@@ -138,6 +168,15 @@ impl Store {
         };
         for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
             let set = self.visible_holders(search.association, search.viewer, tokens).await?;
+            consider(set, &mut best);
+        }
+        for (word, pseudonym) in &search.words {
+            // Two index ranges; when the first is over the cap already,
+            // the union is too.
+            let mut set = self.pseudonym_holders(search.association, search.viewer, pseudonym).await?;
+            if set.len() <= DRIVE_CAP {
+                set.extend(self.visible_holders(search.association, search.viewer, std::slice::from_ref(word)).await?);
+            }
             consider(set, &mut best);
         }
         Ok(best)
@@ -162,6 +201,11 @@ impl Store {
         }
         for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
             sql.push_str(&format!(" AND {}", visibly_holds(tokens, &mut binds)));
+        }
+        for (word, pseudonym) in &search.words {
+            let by_pseudonym = pseudonym_holds(pseudonym, &mut binds);
+            let by_text = visibly_holds(std::slice::from_ref(word), &mut binds);
+            sql.push_str(&format!(" AND ({by_pseudonym} OR {by_text})"));
         }
         // A number of our own, not input: written into the query.
         sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {}", search.limit.clamp(1, 101)));

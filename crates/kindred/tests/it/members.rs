@@ -533,8 +533,8 @@ async fn free_text_finds_the_beginning_of_any_word_of_a_pseudonym_and_never_a_hi
         assert_eq!(all, vec!["Mira Sonnenblume".to_owned(), "Quiet Harbour".to_owned()], "{db:?}");
 
         // Members from before pseudonym terms are filled in at start-up.
-        let removed = raw_sql(&s, "DELETE FROM search_terms WHERE field = '@pseudonym'").await;
-        assert!(removed > 0, "{db:?}");
+        assert!(raw_sql(&s, "DELETE FROM pseudonym_terms").await > 0, "{db:?}");
+        assert_eq!(raw_sql(&s, "UPDATE members SET pseudonym_indexed = FALSE").await, 3, "{db:?}");
         assert_eq!(found_by(&s, &viewer, "sonnen").await, Vec::<String>::new(), "{db:?}");
         let filled = s.kindred.backfill_pseudonym_terms().await.expect("backfill");
         assert_eq!(filled, 3, "{db:?}");
