@@ -116,6 +116,17 @@ pub async fn ensure_demo(kindred: &Kindred) -> Result<(), CliError> {
     add_demo_contacts(kindred, &association, &logins, &members).await?;
     add_staff_details(kindred, &association).await?;
     add_waiting(kindred, &association).await?;
+    let id_of = |email: &str| {
+        logins.iter().find(|(e, _)| *e == email).map(|(_, id)| id).ok_or_else(|| failed(&"a sample account"))
+    };
+    let cast = crate::demo_forum::Cast {
+        admin: id_of(ADMIN)?,
+        moderator: id_of(MODERATOR)?,
+        doctor: id_of(DOCTOR)?,
+        mira: id_of(MIRA)?,
+        tom: id_of(TOM)?,
+    };
+    crate::demo_forum::add_forum(kindred, &association, &cast).await?;
     Ok(())
 }
 

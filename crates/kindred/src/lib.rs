@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+mod demo_forum;
 pub mod error;
 pub mod forum_bench;
 pub mod server;

@@ -1,0 +1,391 @@
+//! The demo association's community: forum categories, groups of every
+//! kind (open, closed for relatives only, a secret alias group, a local
+//! group with a subgroup), discussions in German and English, and a few
+//! reports waiting in the moderation queue. Everything goes through the
+//! same use cases as the pages and the API.
+
+use crate::error::CliError;
+use kindred_domain::MemberId;
+use kindred_service::forum::{CategoryInput, ReplyInput, TopicInput};
+use kindred_service::groups::GroupInput;
+use kindred_service::moderation::ReportInput;
+use kindred_service::sessions::{Caller, SessionKind};
+use kindred_service::{Association, Kindred};
+
+/// The sample accounts, by the names used below.
+pub struct Cast<'a> {
+    pub admin: &'a MemberId,
+    pub moderator: &'a MemberId,
+    pub doctor: &'a MemberId,
+    pub mira: &'a MemberId,
+    pub tom: &'a MemberId,
+}
+
+fn failed(what: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::Input(format!("demo forum, {what}: {e}"))
+}
+
+async fn caller(kindred: &Kindred, association: &Association, id: &MemberId) -> Result<Caller, CliError> {
+    let member = kindred
+        .member(association, id.as_str())
+        .await?
+        .ok_or_else(|| failed("accounts", "a sample account is missing"))?;
+    Ok(Caller { member, session_id: String::new(), kind: SessionKind::Api, second_factor_pending: false })
+}
+
+struct People {
+    admin: Caller,
+    moderator: Caller,
+    doctor: Caller,
+    mira: Caller,
+    tom: Caller,
+}
+
+pub async fn add_forum(kindred: &Kindred, association: &Association, cast: &Cast<'_>) -> Result<(), CliError> {
+    let p = People {
+        admin: caller(kindred, association, cast.admin).await?,
+        moderator: caller(kindred, association, cast.moderator).await?,
+        doctor: caller(kindred, association, cast.doctor).await?,
+        mira: caller(kindred, association, cast.mira).await?,
+        tom: caller(kindred, association, cast.tom).await?,
+    };
+    let category = |name: &str, description: &str, anonymous_allowed: bool, ask_professional: bool| CategoryInput {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        position: None,
+        anonymous_allowed,
+        ask_professional,
+    };
+    let mut categories = Vec::new();
+    for input in [
+        category(
+            "Erste Schritte nach der Diagnose",
+            "Frisch diagnostiziert? Hier fragen, was euch auf dem Herzen liegt.",
+            false,
+            false,
+        ),
+        category("Therapien und Medikamente", "Erfahrungen mit Therapien, Nebenwirkungen und Reha.", false, false),
+        category(
+            "Fragen an Fachleute",
+            "Unsere Neurologin und andere geprüfte Fachleute antworten; ihre Antworten sind gekennzeichnet.",
+            false,
+            true,
+        ),
+        category(
+            "Seelische Gesundheit",
+            "Über schwere Tage reden. Hier darf auch anonym geschrieben werden.",
+            true,
+            false,
+        ),
+        category("Angehörige und Freunde", "Für alle, die jemanden mit MS begleiten.", false, false),
+        category("English corner", "For members who prefer to write in English.", false, false),
+    ] {
+        let id = kindred.create_category(association, &p.admin, &input).await.map_err(|e| failed("category", e))?;
+        categories.push(id.to_string());
+    }
+
+    let topic = |category: &str, title: &str, body: &str, anonymous: bool| TopicInput {
+        category_id: Some(category.to_owned()),
+        group_id: None,
+        title: title.to_owned(),
+        body: body.to_owned(),
+        anonymous,
+    };
+    let reply = |body: &str| ReplyInput { body: body.to_owned(), anonymous: false, quote_of: None };
+
+    // Erste Schritte.
+    let first = kindred
+        .create_topic(
+            association,
+            &p.mira,
+            &topic(
+                &categories[0],
+                "Gerade die Diagnose bekommen – wie habt ihr die ersten Wochen geschafft?",
+                "Hallo zusammen,\n\nich habe letzte Woche die Diagnose **schubförmige MS** bekommen und bin noch \
+                 völlig durcheinander. Wie habt ihr die ersten Wochen erlebt? Was hat euch geholfen?\n\nLiebe \
+                 Grüße, Mira",
+                false,
+            ),
+        )
+        .await
+        .map_err(|e| failed("topic", e))?;
+    for (who, body) in [
+        (
+            &p.tom,
+            "Liebe Mira, willkommen hier. Bei mir ist es sechs Jahre her. Was mir geholfen hat:\n\n- nicht alles \
+             auf einmal googeln\n- Fragen für den nächsten Termin aufschreiben\n- mit Menschen reden, die es kennen",
+        ),
+        (
+            &p.moderator,
+            "Hallo @[Mira am Meer], schön, dass du zu uns gefunden hast. In Kiel gibt es eine Gruppe, die sich \
+             jeden ersten Dienstag trifft – schau gern in die Gruppen.",
+        ),
+        (&p.mira, "Danke euch beiden, das tut gut. Die Liste hänge ich mir an den Kühlschrank."),
+    ] {
+        kindred.reply(association, who, first.as_str(), &reply(body)).await.map_err(|e| failed("reply", e))?;
+    }
+
+    // Therapien.
+    let fatigue = kindred
+        .create_topic(
+            association,
+            &p.tom,
+            &topic(
+                &categories[1],
+                "Fatigue trotz Therapie – was hilft euch im Alltag?",
+                "Meine Schübe sind seit der Umstellung weg, aber die *Fatigue* bleibt. Ab mittags geht kaum noch \
+                 etwas. Kühlweste, Mittagsschlaf, Sport – was funktioniert bei euch?",
+                false,
+            ),
+        )
+        .await
+        .map_err(|e| failed("topic", e))?;
+    let spam = kindred
+        .reply(
+            association,
+            &p.mira,
+            fatigue.as_str(),
+            &reply("Mir helfen feste Pausen und zweimal die Woche Schwimmen. Im Sommer ist die Kühlweste Gold wert."),
+        )
+        .await
+        .map_err(|e| failed("reply", e))?;
+    let advice = kindred
+        .reply(
+            association,
+            &p.tom,
+            fatigue.as_str(),
+            &reply("Ein Bekannter meint, man solle die Basistherapie einfach absetzen und nur noch Vitamin D nehmen."),
+        )
+        .await
+        .map_err(|e| failed("reply", e))?;
+
+    // Fragen an Fachleute: the neurologist's answer is marked.
+    let question = kindred
+        .create_topic(
+            association,
+            &p.mira,
+            &topic(
+                &categories[2],
+                "Darf ich mit MS Sport treiben, auch Ausdauersport?",
+                "Ich würde gern wieder laufen gehen. Gibt es etwas, worauf ich achten sollte?",
+                false,
+            ),
+        )
+        .await
+        .map_err(|e| failed("topic", e))?;
+    kindred
+        .reply(
+            association,
+            &p.doctor,
+            question.as_str(),
+            &reply(
+                "Ja, unbedingt: Ausdauersport ist ausdrücklich empfohlen. Steigern Sie langsam, trinken Sie genug \
+                 und planen Sie bei Wärme kühlere Tageszeiten ein. Eine vorübergehende Verschlechterung bei \
+                 Überwärmung (Uhthoff-Phänomen) ist harmlos und vergeht beim Abkühlen.",
+            ),
+        )
+        .await
+        .map_err(|e| failed("reply", e))?;
+
+    // Seelische Gesundheit: an anonymous topic.
+    let dark = kindred
+        .create_topic(
+            association,
+            &p.tom,
+            &topic(
+                &categories[3],
+                "Manchmal ist alles zu viel",
+                "Ich schreibe das anonym, weil ich mich schäme. Seit Wochen komme ich morgens kaum aus dem Bett \
+                 und ziehe mich von allen zurück. Kennt ihr das?",
+                true,
+            ),
+        )
+        .await
+        .map_err(|e| failed("topic", e))?;
+    kindred
+        .reply(
+            association,
+            &p.moderator,
+            dark.as_str(),
+            &reply(
+                "Danke, dass du das teilst – dafür musst du dich nicht schämen. Depressive Phasen sind bei MS \
+                 häufig und gut behandelbar. Sprich bitte mit deiner Ärztin darüber. Wenn es akut wird: \
+                 TelefonSeelsorge 0800 111 0 111, rund um die Uhr.",
+            ),
+        )
+        .await
+        .map_err(|e| failed("reply", e))?;
+
+    // English corner.
+    let english = kindred
+        .create_topic(
+            association,
+            &p.doctor,
+            &topic(
+                &categories[5],
+                "Tips for travelling with MS",
+                "Summer is coming. What are your best tips for long journeys – trains, planes, heat?",
+                false,
+            ),
+        )
+        .await
+        .map_err(|e| failed("topic", e))?;
+    for (who, body) in [
+        (&p.mira, "Book seats near the toilets, carry a cooling towel, and plan a rest day after arriving."),
+        (&p.tom, "> plan a rest day after arriving\n\nThis! I always underestimated how tired I would be."),
+    ] {
+        kindred.reply(association, who, english.as_str(), &reply(body)).await.map_err(|e| failed("reply", e))?;
+    }
+
+    // Groups of every kind.
+    let group = |name: &str, description: &str, visibility: &str| GroupInput {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        visibility: visibility.to_owned(),
+        conditions: vec!["ms".to_owned()],
+        ..GroupInput::default()
+    };
+    let young = kindred
+        .create_group(
+            association,
+            &p.mira,
+            &GroupInput {
+                therapies: vec!["physiotherapy".to_owned()],
+                ..group(
+                    "Junge Erwachsene mit MS",
+                    "Studium, Ausbildung, erster Job, Familienplanung – für alle zwischen 18 und 35.",
+                    "open",
+                )
+            },
+        )
+        .await
+        .map_err(|e| failed("group", e))?;
+    kindred.join_group(association, &p.tom, young.as_str()).await.map_err(|e| failed("join", e))?;
+    let kiel = kindred
+        .create_group(
+            association,
+            &p.moderator,
+            &GroupInput {
+                region: Some("sh".to_owned()),
+                mode: Some("local".to_owned()),
+                ..group(
+                    "Selbsthilfegruppe Kiel",
+                    "Wir treffen uns jeden ersten Dienstag im Monat um 18 Uhr im Nachbarschaftszentrum.",
+                    "open",
+                )
+            },
+        )
+        .await
+        .map_err(|e| failed("group", e))?;
+    kindred.join_group(association, &p.mira, kiel.as_str()).await.map_err(|e| failed("join", e))?;
+    kindred
+        .create_group(
+            association,
+            &p.moderator,
+            &GroupInput {
+                parent_id: Some(kiel.to_string()),
+                region: Some("sh".to_owned()),
+                mode: Some("local".to_owned()),
+                ..group("Walking-Treff Kiel", "Samstags 10 Uhr an der Kiellinie, gemütliches Tempo.", "open")
+            },
+        )
+        .await
+        .map_err(|e| failed("subgroup", e))?;
+    kindred
+        .create_group(
+            association,
+            &p.moderator,
+            &GroupInput {
+                member_list: "group".to_owned(),
+                role_restriction: Some("relative".to_owned()),
+                conditions: Vec::new(),
+                ..group(
+                    "Angehörigen-Treff",
+                    "Nur für Angehörige: Partnerinnen, Partner, Eltern, Kinder. Beitritt auf Anfrage.",
+                    "closed",
+                )
+            },
+        )
+        .await
+        .map_err(|e| failed("group", e))?;
+    let secret = kindred
+        .create_group(
+            association,
+            &p.moderator,
+            &GroupInput {
+                member_list: "moderators".to_owned(),
+                alias_mode: true,
+                anonymous_allowed: true,
+                ..group(
+                    "Offene Worte",
+                    "Ein geschützter Raum für Themen wie Sexualität, Inkontinenz und Depression. Alle erscheinen \
+                     hier unter einem Alias.",
+                    "secret",
+                )
+            },
+        )
+        .await
+        .map_err(|e| failed("group", e))?;
+    kindred
+        .invite_to_group(association, &p.moderator, secret.as_str(), p.mira.member.id.as_str())
+        .await
+        .map_err(|e| failed("invitation", e))?;
+    kindred.join_group(association, &p.mira, secret.as_str()).await.map_err(|e| failed("join", e))?;
+    let inner = kindred
+        .create_topic(
+            association,
+            &p.mira,
+            &TopicInput {
+                category_id: None,
+                group_id: Some(secret.to_string()),
+                title: "Blase und Beziehung".to_owned(),
+                body: "Seit einem Jahr habe ich Probleme mit der Blase und traue mich kaum noch zu Verabredungen. \
+                       Wie sprecht ihr das in einer Beziehung an?"
+                    .to_owned(),
+                anonymous: false,
+            },
+        )
+        .await
+        .map_err(|e| failed("group topic", e))?;
+    kindred
+        .reply(
+            association,
+            &p.moderator,
+            inner.as_str(),
+            &reply("Beckenbodentraining hat mir viel gebracht – und ein offenes Gespräch früh, nicht erst später."),
+        )
+        .await
+        .map_err(|e| failed("group reply", e))?;
+    kindred
+        .create_topic(
+            association,
+            &p.tom,
+            &TopicInput {
+                category_id: None,
+                group_id: Some(young.to_string()),
+                title: "Studium und Nachteilsausgleich".to_owned(),
+                body: "Hat jemand schon einen Nachteilsausgleich für Prüfungen beantragt? Wie lief das?".to_owned(),
+                anonymous: false,
+            },
+        )
+        .await
+        .map_err(|e| failed("group topic", e))?;
+
+    // A few reports in the queue.
+    for (who, target, kind, details) in [
+        (&p.mira, advice.to_string(), "medical_advice", "Das Absetzen der Therapie ist gefährlich."),
+        (&p.tom, spam.to_string(), "spam", "Sieht nach Werbung für Kühlwesten aus."),
+        (&p.mira, dark.to_string(), "crisis", "Ich mache mir Sorgen um die Person."),
+    ] {
+        let target_type = if target == dark.to_string() { "topic" } else { "post" };
+        kindred
+            .file_report(
+                association,
+                who,
+                ReportInput { target_type, target_id: &target, reason: Some(details), kind: Some(kind), details: None },
+            )
+            .await
+            .map_err(|e| failed("report", e))?;
+    }
+    Ok(())
+}
