@@ -83,12 +83,12 @@ fn author_view(page: &AssociationPage, author: &Author) -> AuthorView {
 }
 
 /// The signed-in member who may use the community, or the response.
-fn member_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Response> {
-    member(state, page).map_err(|r| *r)
+fn member_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Box<Response>> {
+    member(state, page)
 }
 
-fn member_post_of<'a>(state: &AppState, page: &'a AssociationPage, csrf: &str) -> Result<&'a Caller, Response> {
-    signed_in_post(state, page, csrf).map_err(|r| *r)?;
+fn member_post_of<'a>(state: &AppState, page: &'a AssociationPage, csrf: &str) -> Result<&'a Caller, Box<Response>> {
+    signed_in_post(state, page, csrf)?;
     member_of(state, page)
 }
 
@@ -122,7 +122,7 @@ fn category_row(page: &AssociationPage, c: &CategoryView) -> CategoryRow {
 pub async fn index(State(state): State<AppState>, page: AssociationPage) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let categories = match state.kindred.forum_categories(&page.tenant.association, caller).await {
         Ok(list) => list,
@@ -201,7 +201,7 @@ pub async fn category(
 ) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let result = state.kindred.category_topics(&page.tenant.association, caller, &id, query.cursor.as_deref()).await;
     let (category, list) = match result {
@@ -222,7 +222,7 @@ pub async fn group_forum(
 ) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let result = state.kindred.group_topics(&page.tenant.association, caller, &id, query.cursor.as_deref()).await;
     let (group, list) = match result {
@@ -388,7 +388,7 @@ pub async fn topic(
 ) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let after = query.after.as_deref().and_then(|a| a.trim().parse::<i32>().ok());
     let (body, quote_of) = match query.quote.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -430,7 +430,7 @@ pub async fn reply(
 ) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let quote_of = Some(form.quote_of.trim().to_owned()).filter(|q| !q.is_empty());
     let input = ReplyInput { body: form.body.clone(), anonymous: form.anonymous.is_some(), quote_of: quote_of.clone() };
@@ -490,7 +490,7 @@ pub async fn subscription(
 ) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let on = form.on == "1";
     match state.kindred.set_subscription(&page.tenant.association, caller, &id, on).await {
@@ -507,7 +507,7 @@ pub async fn react(
 ) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.kindred.react(&page.tenant.association, caller, &id, &form.kind, form.on == "1").await {
         Ok(()) => back_to_topic(
@@ -528,7 +528,7 @@ pub async fn delete_post(
 ) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.kindred.delete_post(&page.tenant.association, caller, &id).await {
         Ok(()) => back_to_topic(&page, &form.topic, "deleted", ""),
@@ -574,7 +574,7 @@ pub async fn edit_form(
 ) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.kindred.own_post(&page.tenant.association, caller, &id).await {
         Ok(true) => render_edit(&state, &page, caller, &id, None, Problems::default(), StatusCode::OK).await,
@@ -599,7 +599,7 @@ pub async fn edit(
 ) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state.kindred.edit_post(&page.tenant.association, caller, &id, &form.body).await {
         Ok(()) => back_to_topic(
@@ -630,7 +630,7 @@ pub async fn history(
 ) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let association = &page.tenant.association;
     let versions = match state.kindred.post_history(association, caller, &id).await {
@@ -742,7 +742,7 @@ fn present(value: &str) -> Option<&str> {
 pub async fn new_form(State(state): State<AppState>, page: AssociationPage, Query(query): Query<NewQuery>) -> Response {
     let caller = match member_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let category = query.category.as_deref().and_then(present);
     let group = query.group.as_deref().and_then(present);
@@ -752,7 +752,7 @@ pub async fn new_form(State(state): State<AppState>, page: AssociationPage, Quer
 pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(form): Form<NewTopicForm>) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let category = present(&form.category);
     let group = present(&form.group);
@@ -776,11 +776,11 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
 
 // ------------------------------------------------------------------ admins: categories
 
-fn admin_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Response> {
-    let caller = super::account::signed_in(page).map_err(|r| *r)?;
+fn admin_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Box<Response>> {
+    let caller = super::account::signed_in(page)?;
     match state.kindred.staff_access(&page.tenant.association, caller, StaffPower::Administration) {
         Ok(()) => Ok(caller),
-        Err(_) => Err(StatusCode::FORBIDDEN.into_response()),
+        Err(_) => Err(Box::new(StatusCode::FORBIDDEN.into_response())),
     }
 }
 
@@ -840,7 +840,7 @@ pub struct StaffQuery {
 pub async fn staff(State(state): State<AppState>, page: AssociationPage, Query(query): Query<StaffQuery>) -> Response {
     let caller = match admin_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     render_staff(&state, &page, caller, Problems::default(), query.done.as_deref(), StatusCode::OK).await
 }
@@ -896,7 +896,7 @@ async fn staff_write(
     }
     let caller = match admin_of(&state, &page) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let association = &page.tenant.association;
     let kindred = &state.kindred;
