@@ -1,0 +1,156 @@
+// (i) Groups, forum and moderation, signed in as demo accounts:
+//     1. the forum, a category, a topic page, the new-topic composer, the
+//        groups, a group, search and notifications pass axe-core and the
+//        structural checks in de/en/nl;
+//     2. keyboard only: on a topic page, Tab reaches the reply composer,
+//        typing and Enter on the submit button publish the reply, and the
+//        new post is on the page;
+//     3. the moderation queue passes axe-core, and a moderator hides a
+//        reported post with the keyboard only, giving a reason.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DEMO_MEMBER,
+  LANGUAGES,
+  describeFocus,
+  guardedContext,
+  launch,
+  pageProblems,
+  short,
+  signIn,
+  tabTo,
+  url,
+  visit,
+} from '../lib.js';
+
+const MODERATOR = 'moderator@demo.kindred.invalid';
+let browser;
+const foreign = [];
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`);
+});
+
+async function signedIn(email) {
+  const { context } = await guardedContext(browser, { viewport: { width: 1280, height: 900 } }, foreign);
+  const page = await context.newPage();
+  const response = await signIn(page, email);
+  assert.equal(response.status(), 200, `sign-in as ${email}`);
+  return { context, page };
+}
+
+/** The path of the first link on the current page whose href matches `pattern`. */
+async function firstLink(page, pattern) {
+  const hrefs = await page.locator('main a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  const found = hrefs.find((h) => pattern.test(h));
+  assert.ok(found, `no link matching ${pattern} on ${short(page.url())}`);
+  return new URL(found, page.url()).pathname;
+}
+
+test('forum, groups, search and notifications pass axe-core in every language', { timeout: 300_000 }, async (t) => {
+  const { context, page } = await signedIn(DEMO_MEMBER);
+  await visit(page, url('/a/demo/forum?lang=en'));
+  const category = await firstLink(page, /\/forum\/categories\/[a-z2-7]{26}/);
+  await visit(page, url(`${category}?lang=en`));
+  const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
+  const categoryId = category.split('/').pop();
+  await visit(page, url('/a/demo/groups?lang=en'));
+  const closedGroup = await firstLink(page, /\/groups\/[a-z2-7]{26}(\?|$)/);
+  // Mira belongs to the local group of Kiel, so she reads its forum.
+  await visit(page, url('/a/demo/groups?q=Kiel&lang=en'));
+  const group = await firstLink(page, /\/groups\/[a-z2-7]{26}(\?|$)/);
+  const paths = [
+    '/a/demo/forum',
+    category,
+    topic,
+    `/a/demo/forum/new?category=${categoryId}`,
+    '/a/demo/groups',
+    closedGroup,
+    group,
+    `${group}/members`,
+    `${group}/forum`,
+    '/a/demo/groups/new',
+    '/a/demo/search?q=fatigue',
+    '/a/demo/notifications',
+  ];
+  const failures = [];
+  for (const lang of LANGUAGES) {
+    for (const path of paths) {
+      const response = await visit(page, url(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`));
+      const problems = await pageProblems(page, null);
+      if (response.status() !== 200) problems.unshift(`status ${response.status()}`);
+      if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+      else t.diagnostic(`ok ${path} (${lang})`);
+    }
+  }
+  await context.close();
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('a reply can be written and sent with the keyboard only', { timeout: 120_000 }, async () => {
+  const { context, page } = await signedIn(DEMO_MEMBER);
+  await visit(page, url('/a/demo/forum?lang=en'));
+  const category = await firstLink(page, /\/forum\/categories\/[a-z2-7]{26}/);
+  await visit(page, url(`${category}?lang=en`));
+  const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
+  await visit(page, url(`${topic}?lang=en`));
+  assert.ok(await tabTo(page, 'textarea#body', 200), `Tab never reached the reply field (at ${await describeFocus(page)})`);
+  const text = `Sent by keyboard ${Date.now()}`;
+  await page.keyboard.type(text);
+  assert.ok(
+    await tabTo(page, '#reply button[type="submit"], #reply input[type="submit"]', 10),
+    `Tab never reached the send button (at ${await describeFocus(page)})`,
+  );
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  assert.ok(response.status() < 400, `sending answered ${response.status()}`);
+  // The reply is on the topic's last page.
+  let found = (await page.locator('main').textContent()).includes(text);
+  for (let hops = 0; !found && hops < 10; hops += 1) {
+    const next = page.locator('main nav a').last();
+    if ((await next.count()) === 0) break;
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), next.click()]);
+    found = (await page.locator('main').textContent()).includes(text);
+  }
+  assert.ok(found, 'the reply is not on the topic page');
+  const problems = await pageProblems(page, null);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await context.close();
+});
+
+test('the moderation queue passes axe-core and a post is hidden with the keyboard only', { timeout: 180_000 }, async (t) => {
+  const { context, page } = await signedIn(MODERATOR);
+  const failures = [];
+  for (const lang of LANGUAGES) {
+    const response = await visit(page, url(`/a/demo/moderation?lang=${lang}`));
+    const problems = await pageProblems(page, null);
+    if (response.status() !== 200) problems.unshift(`status ${response.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+    else t.diagnostic(`ok /a/demo/moderation (${lang})`);
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+
+  await visit(page, url('/a/demo/moderation?lang=en'));
+  const before = await page.locator('main form[action*="/moderation/act"]').count();
+  assert.ok(before > 0, 'the demo queue holds no report to act on');
+  // The first report's first action is chosen; the reason field comes next.
+  assert.ok(
+    await tabTo(page, 'main form[action*="/moderation/act"] textarea, main form[action*="/moderation/act"] input[type="text"]', 200),
+    `Tab never reached a reason field (at ${await describeFocus(page)})`,
+  );
+  await page.keyboard.type('Keyboard check: hidden for the test');
+  assert.ok(
+    await tabTo(page, 'main form[action*="/moderation/act"] button[type="submit"]', 20),
+    `Tab never reached the action button (at ${await describeFocus(page)})`,
+  );
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  assert.ok(response.status() < 400, `acting answered ${response.status()}`);
+  const problems = await pageProblems(page, null);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await context.close();
+});
