@@ -90,7 +90,12 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 5] = [
+    const FILES: [[&str; 3]; 6] = [
+        [
+            include_str!("../locales/en/groups.ftl"),
+            include_str!("../locales/de/groups.ftl"),
+            include_str!("../locales/nl/groups.ftl"),
+        ],
         [
             include_str!("../locales/en/forum.ftl"),
             include_str!("../locales/de/forum.ftl"),
