@@ -978,10 +978,11 @@ impl Kindred {
                 post_view(record, alias_mode, own, seen.moderate, kinds)
             })
             .collect();
-        if let Some(number) = last_number {
+        // Written only when the marker moves: reading a page again writes nothing.
+        let (last_read, subscribed) = self.store.topic_state(&association.id, seen.id.as_str(), me).await?;
+        if let Some(number) = last_number.filter(|n| last_read.is_none_or(|r| r < *n)) {
             self.store.mark_read(&association.id, seen.id.as_str(), me, number).await?;
         }
-        let subscribed = self.store.subscribed(&association.id, seen.id.as_str(), me).await?;
         let place_name = match (&seen.category, &seen.group) {
             (Some(c), _) => c.name.clone(),
             (_, Some(g)) => g.record.name.clone(),

@@ -795,6 +795,29 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// A member's read marker of a topic and whether they are subscribed, in one read.
+    pub async fn topic_state(
+        &self,
+        association: &AssociationId,
+        topic: &str,
+        member: &MemberId,
+    ) -> Result<(Option<i32>, bool), StoreError> {
+        let row: (Option<i32>, bool) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT last_read FROM topic_reads WHERE association_id = $1 AND member_id = $3 \
+                   AND topic_id = $2), \
+                 EXISTS (SELECT 1 FROM topic_subscriptions WHERE association_id = $1 AND topic_id = $2 \
+                   AND member_id = $3)",
+            )
+            .bind(association.as_str())
+            .bind(topic)
+            .bind(member.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+
     /// Who is subscribed to a topic.
     pub async fn subscribers(&self, association: &AssociationId, topic: &str) -> Result<Vec<String>, StoreError> {
         let rows = read!(self, |pool| {

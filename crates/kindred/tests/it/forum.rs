@@ -651,10 +651,76 @@ async fn forum_pages_work_without_javascript() {
             .unwrap();
         assert_eq!(response.status(), 403);
         assert!(!anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await.contains("ohne Token"));
+        // Quoting, reacting, subscriptions, editing with history, deleting.
+        let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
+        let posts = post_ids(&html);
+        assert_eq!(posts.len(), 2, "{db:?}");
+        assert!(html.contains(&format!("quote={}", posts[0])), "a quote link");
+        let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?quote={}", posts[0])).await;
+        assert!(html.contains("&gt; Hallo *zusammen*"), "{db:?}: the composer starts with the quote");
+        let react = format!("/a/ms/forum/posts/{}/react", posts[0]);
+        let (status, _) = anna.post(&react, &[("kind", "hug"), ("on", "1"), ("topic", topic_id.as_str())]).await;
+        assert_eq!(status, 303);
+        let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
+        assert!(html.contains("aria-pressed=\"true\""), "{db:?}: the reaction is mine");
+        let subscription = format!("/a/ms/forum/topics/{topic_id}/subscription");
+        assert_eq!(anna.post(&subscription, &[("on", "0")]).await.0, 303);
+        assert!(anna.page(&format!("/a/ms/forum/topics/{topic_id}?lang=en")).await.contains("Notify me of replies"));
+        let edit = format!("/a/ms/forum/posts/{}/edit", posts[1]);
+        assert!(anna.page(&edit).await.contains("Noch etwas."));
+        let (status, _) = anna.post(&edit, &[("body", "Noch etwas, verbessert."), ("topic", topic_id.as_str())]).await;
+        assert_eq!(status, 303, "{db:?}");
+        let html = anna.page(&format!("/a/ms/forum/posts/{}/history", posts[1])).await;
+        assert!(html.contains("Noch etwas.") && !html.contains("verbessert"), "{db:?}");
+        let delete = format!("/a/ms/forum/posts/{}/delete", posts[1]);
+        assert_eq!(anna.post(&delete, &[("topic", topic_id.as_str())]).await.0, 303);
+        let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?lang=en")).await;
+        assert!(html.contains("Deleted by the author.") && !html.contains("verbessert"), "{db:?}");
+
+        // Admins set up categories on /staff/forum; members may not.
+        assert_eq!(anna.get("/a/ms/staff/forum").await.0, 403);
         let staff = Browser::sign_in_staff(&s, &ms, "admin@example.org").await;
         staff.page("/a/ms/staff/forum").await;
+        let (status, _) =
+            staff.post("/a/ms/staff/forum", &[("name", "Anonym reden"), ("anonymous_allowed", "1")]).await;
+        assert_eq!(status, 303, "{db:?}");
+        let (status, _) = staff.post("/a/ms/staff/forum", &[("name", "")]).await;
+        assert_eq!(status, 422, "{db:?}");
+        let html = anna.page("/a/ms/forum?lang=en").await;
+        assert!(html.contains("Anonym reden") && html.contains("Anonymous posts allowed"), "{db:?}");
+        let quiet = ok(&s, &boss.token, "GET", &api("/forum/categories"), None).await["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Anonym reden")
+            .unwrap()["category_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(anna.page(&format!("/a/ms/forum/new?category={quiet}")).await.contains("name=\"anonymous\""));
+        assert!(!anna.page(&format!("/a/ms/forum/new?category={talk}")).await.contains("name=\"anonymous\""));
+        let (status, _) = staff.post(&format!("/a/ms/staff/forum/{quiet}"), &[("name", "Anonym")]).await;
+        assert_eq!(status, 303);
+        let (status, _) = staff.post(&format!("/a/ms/staff/forum/{quiet}/delete"), &[]).await;
+        assert_eq!(status, 303);
+        let (status, location) = staff.post(&format!("/a/ms/staff/forum/{talk}/delete"), &[]).await;
+        assert!(status == 303 && location.contains("not-empty"), "{db:?}: {location}");
+        assert_eq!(
+            ok(&s, &boss.token, "GET", &api("/forum/categories"), None).await["categories"].as_array().unwrap().len(),
+            1
+        );
         s.stop().await;
     }
+}
+
+/// The ids of the posts on a topic page, in order.
+fn post_ids(html: &str) -> Vec<String> {
+    html.split("id=\"post-")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| !id.ends_with("-head"))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A member signed in with the page cookie.
