@@ -19,9 +19,12 @@ mod forum;
 mod forum_bulk;
 mod groups;
 mod members;
+mod moderation;
+mod notification_list;
 mod notifications;
 mod passkeys;
 mod photos;
+mod post_search;
 mod profiles;
 mod search;
 mod sessions;
@@ -48,9 +51,11 @@ pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport, Recipient,
     ReportRecord,
 };
+pub use notification_list::NotificationRecord;
 pub use notifications::PostNotification;
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};
+pub use post_search::{FoundPost, PostSearch};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
 pub use search::{FoundMember, MemberSearch};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};

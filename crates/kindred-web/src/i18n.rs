@@ -90,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 6] = [
+    const FILES: [[&str; 3]; 8] = [
         [
             include_str!("../locales/en/groups.ftl"),
             include_str!("../locales/de/groups.ftl"),
@@ -120,6 +120,16 @@ mod tests {
             include_str!("../locales/en/community.ftl"),
             include_str!("../locales/de/community.ftl"),
             include_str!("../locales/nl/community.ftl"),
+        ],
+        [
+            include_str!("../locales/en/search.ftl"),
+            include_str!("../locales/de/search.ftl"),
+            include_str!("../locales/nl/search.ftl"),
+        ],
+        [
+            include_str!("../locales/en/notifications.ftl"),
+            include_str!("../locales/de/notifications.ftl"),
+            include_str!("../locales/nl/notifications.ftl"),
         ],
     ];
 

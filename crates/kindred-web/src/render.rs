@@ -78,6 +78,12 @@ const FORUM_TEMPLATES: [(&str, &str); 7] = [
     ("forum/staff.html", include_str!("../templates/forum/staff.html")),
 ];
 
+/// The forum search and notification pages' templates (`pages::search`, `pages::notifications`).
+const SEARCH_TEMPLATES: [(&str, &str); 2] = [
+    ("search/search.html", include_str!("../templates/search/search.html")),
+    ("notifications/list.html", include_str!("../templates/notifications/list.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -103,7 +109,7 @@ impl Templates {
         for (name, source) in TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
-        for (name, source) in PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES) {
+        for (name, source) in PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES).chain(SEARCH_TEMPLATES) {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in GROUP_TEMPLATES {

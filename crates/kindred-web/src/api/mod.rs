@@ -9,8 +9,10 @@ mod forum;
 mod groups;
 mod members;
 mod moderation;
+mod notifications;
 mod passkeys;
 mod profiles;
+mod search;
 mod staff;
 
 use crate::state::AppState;
@@ -125,6 +127,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(contacts::decline_disclosure))
         .routes(routes!(contacts::blocks, contacts::block))
         .routes(routes!(contacts::unblock))
+        .routes(routes!(search::search))
+        .routes(routes!(notifications::notifications))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
         .routes(routes!(groups::search, groups::create))
         .routes(routes!(groups::group))
         .routes(routes!(groups::members))

@@ -27,6 +27,8 @@ pub struct AssociationPage {
     pub(super) client: Client,
     /// Whether the request may be a form post from our own pages ([`same_origin`]).
     pub(super) same_origin: bool,
+    /// Unread notifications of a member who may use the community.
+    pub(super) unread: Option<i64>,
 }
 
 impl FromRequestParts<AppState> for AssociationPage {
@@ -51,13 +53,20 @@ impl FromRequestParts<AppState> for AssociationPage {
         let client = auth::client(parts, &state.trusted_proxies);
         let authority = parts.uri.authority().map(|a| a.as_str());
         let same_origin = same_origin(&parts.headers, authority, &state.kindred.public_url);
-        Ok(Self { tenant, language, explicit, session, client, same_origin })
+        let unread = match session.caller() {
+            Some(caller) if state.kindred.community_access(&tenant.association, caller).is_ok() => {
+                state.kindred.unread_notifications(&tenant.association, caller).await.ok()
+            }
+            _ => None,
+        };
+        Ok(Self { tenant, language, explicit, session, client, same_origin, unread })
     }
 }
 
 impl AssociationPage {
     pub(super) fn layout(&self, path: &str, section: Section) -> Layout {
         Layout::new(Some(&self.tenant.association), &self.tenant.base, self.language, path, section)
+            .with_unread(self.unread)
             .with_session(&self.session)
             .keeping(self.explicit)
     }

@@ -41,6 +41,9 @@ pub struct Layout {
     keep: String,
     /// The signed-in member, for the header's sign-out button.
     account: Option<AccountNav>,
+    /// Unread notifications of the signed-in member, for the navigation.
+    #[serde(skip)]
+    unread: Option<i64>,
     #[serde(skip)]
     language: Language,
     #[serde(skip)]
@@ -69,6 +72,8 @@ pub enum Section {
     Contacts,
     Groups,
     Forum,
+    Search,
+    Notifications,
     Staff,
     #[default]
     None,
@@ -122,6 +127,7 @@ impl Layout {
             nav,
             keep: String::new(),
             account: None,
+            unread: None,
             language,
             section,
         }
@@ -145,6 +151,8 @@ impl Layout {
                     entries.push((Section::Contacts, "/contacts", "nav-contacts"));
                     entries.push((Section::Groups, "/groups", "nav-groups"));
                     entries.push((Section::Forum, "/forum", "nav-forum"));
+                    entries.push((Section::Search, "/search", "nav-search"));
+                    entries.push((Section::Notifications, "/notifications", "nav-notifications"));
                 }
                 entries.push((Section::Account, "/account", "nav-account"));
                 if caller.member.is_staff() {
@@ -157,12 +165,23 @@ impl Layout {
             }
         };
         for (section, path, key) in entries {
-            self.nav.push(NavItem {
-                href: format!("{}{path}", self.base),
-                label: i18n::text(self.language, key, &[]),
-                current: section == self.section,
-            });
+            let label = match self.unread {
+                Some(count) if count > 0 && section == Section::Notifications => i18n::text(
+                    self.language,
+                    "nav-notifications-unread",
+                    &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
+                ),
+                _ => i18n::text(self.language, key, &[]),
+            };
+            self.nav.push(NavItem { href: format!("{}{path}", self.base), label, current: section == self.section });
         }
+        self
+    }
+
+    /// The member's unread notifications, shown at their navigation entry.
+    /// Call before [`Layout::with_session`].
+    pub fn with_unread(mut self, unread: Option<i64>) -> Self {
+        self.unread = unread;
         self
     }
 

@@ -9,9 +9,11 @@ mod forum;
 mod groups;
 mod layout;
 mod members;
+mod notifications;
 mod passkeys;
 mod profile;
 mod root;
+mod search;
 mod session;
 mod staff;
 
@@ -82,6 +84,11 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/contacts/requests/{id}/withdraw", post(contacts::withdraw_request))
         .route("/a/{slug}/contacts/disclosures/{id}/accept", post(contacts::accept_disclosure))
         .route("/a/{slug}/contacts/disclosures/{id}/decline", post(contacts::decline_disclosure))
+        // Forum search and notifications (pages::search, pages::notifications).
+        .route("/a/{slug}/search", get(search::search))
+        .route("/a/{slug}/notifications", get(notifications::notifications))
+        .route("/a/{slug}/notifications/read-all", post(notifications::mark_all_read))
+        .route("/a/{slug}/notifications/{id}/read", post(notifications::mark_read))
         // Groups (pages::groups).
         .route("/a/{slug}/groups", get(groups::search))
         .route("/a/{slug}/groups/new", get(groups::new_form).post(groups::create))

@@ -1,0 +1,165 @@
+//! service::notification_list — a member's in-app notifications: the list
+//! with the unread count, and marking them read. They are written by
+//! `service::notifications` (replies, mentions, moderation).
+//!
+//! A notification about a topic the member can no longer read (they left
+//! a secret group, the topic was hidden) is not shown and not counted:
+//! the store filters by the readable groups, and every listed topic passes
+//! `topic_access` too, so nothing leaks through an old notification. Who
+//! caused it is shown as it was fixed when written (`actor_label`: a
+//! pseudonym, an alias in an alias group, or nothing for anonymous posts).
+
+use crate::forum::ForumError;
+use crate::groups::GroupError;
+use crate::post_search::{decode_cursor, encode_cursor};
+use crate::sessions::Caller;
+use crate::{Association, Kindred};
+use chrono::{DateTime, Utc};
+use kindred_domain::NotificationId;
+use kindred_store::StoreError;
+use std::collections::HashMap;
+
+/// Notifications per page.
+pub const PAGE_SIZE: usize = 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotificationError {
+    /// No such notification of the caller's.
+    #[error("not found")]
+    NotFound,
+    /// The cursor is not one this server gave out.
+    #[error("invalid cursor")]
+    BadCursor,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<GroupError> for NotificationError {
+    fn from(error: GroupError) -> Self {
+        match error {
+            GroupError::Store(e) => NotificationError::Store(e),
+            other => NotificationError::Store(StoreError::Corrupt(other.to_string())),
+        }
+    }
+}
+
+/// A notification as the member sees it.
+#[derive(Debug, Clone)]
+pub struct NotificationView {
+    pub id: NotificationId,
+    /// reply, mention, moderation, warning, crisis_report, …
+    pub kind: String,
+    pub topic_id: Option<String>,
+    /// The topic's title (as the caller reads it now).
+    pub topic_title: Option<String>,
+    pub post_id: Option<String>,
+    /// The post's number in its topic, for a link to it.
+    pub post_number: Option<i32>,
+    /// Who caused it, as fixed when it was written; `None` when nobody may know.
+    pub actor: Option<String>,
+    pub detail: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NotificationPage {
+    pub notifications: Vec<NotificationView>,
+    pub unread_count: i64,
+    pub next_cursor: Option<String>,
+}
+
+impl Kindred {
+    /// The caller's notifications, newest first, with how many are unread.
+    pub async fn notifications(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        cursor: Option<&str>,
+    ) -> Result<NotificationPage, NotificationError> {
+        let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(raw) => Some(decode_cursor(raw).ok_or(NotificationError::BadCursor)?),
+        };
+        let groups = self.readable_group_ids(association, caller).await?;
+        let me = &caller.member.id;
+        let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(31);
+        let mut rows = self.store.notification_page(&association.id, me, &groups, before, limit).await?;
+        let more = rows.len() > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE);
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.created_at, &r.id)) } else { None };
+        let unread_count = self.store.unread_notification_count(&association.id, me, &groups).await?;
+
+        // The gate, once per topic: what it refuses is dropped.
+        let mut titles: HashMap<String, Option<String>> = HashMap::new();
+        let mut notifications = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut topic_title = None;
+            if let Some(topic) = &row.topic_id {
+                let title = match titles.get(topic) {
+                    Some(title) => title.clone(),
+                    None => {
+                        let title = match self.topic_access(association, caller, topic).await {
+                            Ok(seen) => Some(seen.record.title),
+                            Err(ForumError::Store(e)) => return Err(e.into()),
+                            Err(_) => None,
+                        };
+                        titles.insert(topic.clone(), title.clone());
+                        title
+                    }
+                };
+                let Some(title) = title else { continue };
+                topic_title = Some(title);
+            }
+            notifications.push(NotificationView {
+                id: NotificationId::from_trusted(row.id),
+                kind: row.kind,
+                topic_id: row.topic_id,
+                topic_title,
+                post_id: row.post_id,
+                post_number: row.post_number,
+                actor: row.actor_label.filter(|a| !a.is_empty()),
+                detail: row.detail,
+                created_at: row.created_at,
+                read: row.read_at.is_some(),
+            });
+        }
+        Ok(NotificationPage { notifications, unread_count, next_cursor })
+    }
+
+    /// How many of the caller's notifications are unread (for the badge).
+    pub async fn unread_notifications(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<i64, NotificationError> {
+        let groups = self.readable_group_ids(association, caller).await?;
+        Ok(self.store.unread_notification_count(&association.id, &caller.member.id, &groups).await?)
+    }
+
+    /// Marks one of the caller's notifications read.
+    pub async fn mark_notification_read(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<(), NotificationError> {
+        let id = NotificationId::parse(id).ok_or(NotificationError::NotFound)?;
+        let now = self.clock.now();
+        if self.store.mark_notification_read(&association.id, &caller.member.id, id.as_str(), now).await? {
+            Ok(())
+        } else {
+            Err(NotificationError::NotFound)
+        }
+    }
+
+    /// Marks all of the caller's notifications read.
+    pub async fn mark_all_notifications_read(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<(), NotificationError> {
+        self.store.mark_all_notifications_read(&association.id, &caller.member.id, self.clock.now()).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+//! store::notification_list — reading a member's notifications and
+//! marking them read (they are written by `store::notifications`).
+//!
+//! A notification about a topic counts only while the member may still
+//! read that topic: in a category, or in one of the groups the service
+//! says they read, and not hidden unless they wrote it. The list and the
+//! unread count apply the same rule, so the badge never counts what the
+//! list does not show.
+
+use crate::{read, write, Store, StoreError};
+use chrono::{DateTime, Utc};
+use kindred_domain::{AssociationId, MemberId};
+
+/// A notification as stored, with the number of its post (for the link).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificationRecord {
+    pub id: String,
+    pub kind: String,
+    pub topic_id: Option<String>,
+    pub post_id: Option<String>,
+    pub post_number: Option<i32>,
+    pub actor_label: Option<String>,
+    pub detail: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Whether notification `n` is about nothing or about a topic member `$2`
+/// still reads; `groups` are the placeholders of the readable groups.
+fn still_readable(groups: &str) -> String {
+    let in_groups = if groups.is_empty() { String::new() } else { format!(" OR t.group_id IN ({groups})") };
+    format!(
+        "(n.topic_id IS NULL OR EXISTS (SELECT 1 FROM topics t WHERE t.association_id = $1 AND t.id = n.topic_id \
+         AND (NOT t.hidden OR t.author_id = $2) AND (t.category_id IS NOT NULL{in_groups})))"
+    )
+}
+
+fn placeholders(from: usize, count: usize) -> String {
+    (0..count).map(|i| format!("${}", from + i)).collect::<Vec<_>>().join(", ")
+}
+
+impl Store {
+    /// A member's notifications, newest first, before `(time, id)` when given.
+    pub async fn notification_page(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        groups: &[String],
+        before: Option<(DateTime<Utc>, String)>,
+        limit: i64,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let (cursor, first_group) = match before {
+            Some(_) => (" AND (n.created_at < $3 OR (n.created_at = $3 AND n.id < $4))", 5),
+            None => ("", 3),
+        };
+        let filter = still_readable(&placeholders(first_group, groups.len()));
+        let sql = format!(
+            "SELECT n.id, n.kind, n.topic_id, n.post_id, p.number AS post_number, n.actor_label, n.detail, \
+             n.created_at, n.read_at FROM notifications n \
+             LEFT JOIN posts p ON p.association_id = $1 AND p.id = n.post_id \
+             WHERE n.association_id = $1 AND n.member_id = $2 AND {filter}{cursor} \
+             ORDER BY n.created_at DESC, n.id DESC LIMIT {}",
+            limit.clamp(1, 200)
+        );
+        let rows = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str());
+            if let Some((at, id)) = &before {
+                query = query.bind(*at).bind(id.as_str());
+            }
+            for group in groups {
+                query = query.bind(group.as_str());
+            }
+            query.fetch_all(pool).await
+        })?;
+        Ok(rows)
+    }
+
+    /// How many of a member's notifications are unread (under the same rule).
+    pub async fn unread_notification_count(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        groups: &[String],
+    ) -> Result<i64, StoreError> {
+        let filter = still_readable(&placeholders(3, groups.len()));
+        let sql = format!(
+            "SELECT COUNT(*) FROM notifications n \
+             WHERE n.association_id = $1 AND n.member_id = $2 AND n.read_at IS NULL AND {filter}"
+        );
+        let (count,): (i64,) = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str());
+            for group in groups {
+                query = query.bind(group.as_str());
+            }
+            query.fetch_one(pool).await
+        })?;
+        Ok(count)
+    }
+
+    /// Marks one of the member's notifications read (kept when it already
+    /// was); `false` when the member has no notification with this id.
+    pub async fn mark_notification_read(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let row: Option<(String,)> = write!(self, |pool| {
+            sqlx::query_as(
+                "UPDATE notifications SET read_at = COALESCE(read_at, $4) \
+                 WHERE association_id = $1 AND member_id = $2 AND id = $3 RETURNING id",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(id)
+            .bind(at)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.is_some())
+    }
+
+    /// Marks all of the member's notifications read.
+    pub async fn mark_all_notifications_read(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $3 \
+                 WHERE association_id = $1 AND member_id = $2 AND read_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        Ok(done)
+    }
+}

@@ -1,0 +1,29 @@
+# Benachrichtigungen in der App (pages::notifications).
+nav-notifications = Benachrichtigungen
+nav-notifications-unread = Benachrichtigungen ({ $count } neu)
+notifications-title = Benachrichtigungen
+notifications-unread = { $count ->
+    [one] Sie haben 1 ungelesene Benachrichtigung.
+   *[other] Sie haben { $count } ungelesene Benachrichtigungen.
+}
+notifications-all-read = Sie haben keine ungelesenen Benachrichtigungen.
+notifications-none = Noch keine Benachrichtigungen. Sie bekommen eine, wenn jemand auf ein Thema antwortet, dem Sie folgen, oder Sie erwähnt.
+notifications-new = Neu
+notifications-in-topic = Im Thema
+notifications-mark-read = Als gelesen markieren
+notifications-mark-all = Alle als gelesen markieren
+notifications-pages = Seiten der Benachrichtigungen
+notifications-first-page = Neueste
+notifications-next-page = Ältere
+notifications-kind-reply = { $actor } hat geantwortet
+notifications-kind-reply-nobody = Eine neue Antwort (anonym geschrieben)
+notifications-kind-mention = { $actor } hat Sie erwähnt
+notifications-kind-mention-nobody = Sie wurden in einem anonymen Beitrag erwähnt
+notifications-kind-moderation = { $actor } hat Ihren Beitrag moderiert
+notifications-kind-moderation-nobody = Die Moderation hat Ihren Beitrag bearbeitet
+notifications-kind-warning = { $actor } hat Ihnen eine Verwarnung geschickt
+notifications-kind-warning-nobody = Die Moderation hat Ihnen eine Verwarnung geschickt
+notifications-kind-crisis-report = { $actor }: Jemand ist vielleicht in einer Krise – bitte sehen Sie sich die Meldung jetzt an
+notifications-kind-crisis-report-nobody = Jemand ist vielleicht in einer Krise – bitte sehen Sie sich die Meldung jetzt an
+notifications-kind-other = { $actor }: eine neue Benachrichtigung
+notifications-kind-other-nobody = Eine neue Benachrichtigung

@@ -1,0 +1,20 @@
+# Die Suche im Forum (pages::search).
+nav-search = Forum durchsuchen
+forum-search-title = Forum durchsuchen
+forum-search-intro = Findet Themen und Antworten, die alle eingegebenen Wörter enthalten – nur in den Kategorien und Gruppen, die Sie lesen können.
+forum-search-form-title = Suche
+forum-search-q = Gesuchte Wörter
+forum-search-q-hint = Mindestens 2 Zeichen. Jedes Wort muss vorkommen; Wortanfänge zählen („müde“ findet auch „Müdigkeit“).
+forum-search-submit = Suchen
+forum-search-results-title = Ergebnisse
+forum-search-none = Nichts gefunden. Versuchen Sie weniger oder kürzere Wörter.
+forum-search-kind-topic = Thema
+forum-search-kind-post = Antwort
+forum-search-by = von { $author }
+forum-search-pages = Seiten der Ergebnisse
+forum-search-first-page = Erste Seite
+forum-search-next-page = Nächste Seite
+forum-search-problem-short = Geben Sie mindestens 2 Zeichen ein.
+forum-search-problem-long = Geben Sie höchstens 200 Zeichen ein.
+forum-search-problem-words = Geben Sie mindestens ein Wort aus 2 Buchstaben oder Ziffern ein.
+forum-search-problem-cursor = Diese Ergebnisseite ist abgelaufen; bitte suchen Sie erneut.

@@ -1,0 +1,29 @@
+# In-app notifications (pages::notifications).
+nav-notifications = Notifications
+nav-notifications-unread = Notifications ({ $count } new)
+notifications-title = Notifications
+notifications-unread = { $count ->
+    [one] You have 1 unread notification.
+   *[other] You have { $count } unread notifications.
+}
+notifications-all-read = You have no unread notifications.
+notifications-none = No notifications yet. You get one when someone replies to a topic you follow or mentions you.
+notifications-new = New
+notifications-in-topic = In the topic
+notifications-mark-read = Mark as read
+notifications-mark-all = Mark all as read
+notifications-pages = Pages of notifications
+notifications-first-page = Newest
+notifications-next-page = Older
+notifications-kind-reply = { $actor } replied
+notifications-kind-reply-nobody = A new reply (posted anonymously)
+notifications-kind-mention = { $actor } mentioned you
+notifications-kind-mention-nobody = You were mentioned in an anonymous post
+notifications-kind-moderation = { $actor } moderated your post
+notifications-kind-moderation-nobody = The moderators acted on your post
+notifications-kind-warning = { $actor } sent you a warning
+notifications-kind-warning-nobody = The moderators sent you a warning
+notifications-kind-crisis-report = { $actor }: someone may be in crisis — please look at the report now
+notifications-kind-crisis-report-nobody = Someone may be in crisis — please look at the report now
+notifications-kind-other = { $actor }: a new notification
+notifications-kind-other-nobody = A new notification

@@ -1,0 +1,20 @@
+# The forum search (pages::search).
+nav-search = Search the forum
+forum-search-title = Search the forum
+forum-search-intro = Finds topics and replies that contain all the words you enter — only in the categories and groups you can read.
+forum-search-form-title = Search
+forum-search-q = Words to search for
+forum-search-q-hint = At least 2 characters. Every word must occur; word beginnings count ("tired" also finds "tiredness").
+forum-search-submit = Search
+forum-search-results-title = Results
+forum-search-none = Nothing found. Try fewer or shorter words.
+forum-search-kind-topic = Topic
+forum-search-kind-post = Reply
+forum-search-by = by { $author }
+forum-search-pages = Pages of results
+forum-search-first-page = First page
+forum-search-next-page = Next page
+forum-search-problem-short = Enter at least 2 characters to search for.
+forum-search-problem-long = Enter at most 200 characters.
+forum-search-problem-words = Enter at least one word of 2 letters or digits.
+forum-search-problem-cursor = This page of results has expired; please search again.

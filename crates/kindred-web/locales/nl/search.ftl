@@ -1,0 +1,20 @@
+# Zoeken in het forum (pages::search).
+nav-search = Zoeken in het forum
+forum-search-title = Zoeken in het forum
+forum-search-intro = Vindt onderwerpen en reacties met alle woorden die u invult – alleen in de categorieën en groepen die u kunt lezen.
+forum-search-form-title = Zoeken
+forum-search-q = Woorden om te zoeken
+forum-search-q-hint = Minstens 2 tekens. Elk woord moet voorkomen; het begin van een woord telt („moe” vindt ook „moeheid”).
+forum-search-submit = Zoeken
+forum-search-results-title = Resultaten
+forum-search-none = Niets gevonden. Probeer minder of kortere woorden.
+forum-search-kind-topic = Onderwerp
+forum-search-kind-post = Reactie
+forum-search-by = door { $author }
+forum-search-pages = Pagina's met resultaten
+forum-search-first-page = Eerste pagina
+forum-search-next-page = Volgende pagina
+forum-search-problem-short = Vul minstens 2 tekens in.
+forum-search-problem-long = Vul hoogstens 200 tekens in.
+forum-search-problem-words = Vul minstens één woord van 2 letters of cijfers in.
+forum-search-problem-cursor = Deze pagina met resultaten is verlopen; zoek opnieuw.

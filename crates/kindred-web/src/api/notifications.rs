@@ -1,0 +1,160 @@
+//! api::notifications — the caller's in-app notifications (replies to
+//! subscribed topics, mentions, moderation) and marking them read. Those
+//! about a topic the caller can no longer read are left out
+//! (`service::notification_list`).
+
+use crate::auth::Community;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use kindred_service::notification_list::{NotificationError, NotificationView};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+pub(crate) fn notification_error(error: NotificationError) -> ApiError {
+    match error {
+        NotificationError::NotFound => ApiError::not_found(),
+        NotificationError::BadCursor => ApiError::invalid(
+            "invalid_query",
+            "Some parameters are invalid.",
+            BTreeMap::from([("cursor".to_owned(), "is not a cursor this server gave out".to_owned())]),
+        ),
+        other => ApiError::internal(other),
+    }
+}
+
+/// For the OpenAPI document only (the handler reads the query string itself).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationEntry {
+    notification_id: String,
+    /// reply, mention, moderation, warning, crisis_report, …
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic_id: Option<String>,
+    /// The topic's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    post_id: Option<String>,
+    /// The post's number in its topic: `/forum/topics/{topic_id}#post-{post_number}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    post_number: Option<i32>,
+    /// Who caused it, as you may see them (a pseudonym, or an alias in an
+    /// alias group); absent for anonymous posts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    created_at: DateTime<Utc>,
+    read: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationsResponse {
+    /// Newest first.
+    notifications: Vec<NotificationEntry>,
+    /// Unread notifications in all (not only on this page).
+    unread_count: i64,
+    /// Pass as `cursor` for the next page; null on the last page.
+    next_cursor: Option<String>,
+}
+
+fn entry(view: NotificationView) -> NotificationEntry {
+    NotificationEntry {
+        notification_id: view.id.to_string(),
+        kind: view.kind,
+        topic_id: view.topic_id,
+        topic_title: view.topic_title,
+        post_id: view.post_id,
+        post_number: view.post_number,
+        actor: view.actor,
+        detail: view.detail,
+        created_at: view.created_at,
+        read: view.read,
+    }
+}
+
+/// Your notifications, newest first, 30 at a time, with the unread count.
+#[utoipa::path(
+    get,
+    path = "/notifications",
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of notifications", body = NotificationsResponse),
+        (status = 403, description = "Not verified yet", body = super::ErrorResponse),
+        (status = 422, description = "The cursor is invalid", body = super::ErrorResponse),
+    )
+)]
+pub async fn notifications(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<NotificationsResponse>, ApiError> {
+    let cursor = super::search::param(&pairs, "cursor");
+    let page = state
+        .kindred
+        .notifications(&auth.tenant.association, &auth.caller, cursor)
+        .await
+        .map_err(notification_error)?;
+    Ok(Json(NotificationsResponse {
+        notifications: page.notifications.into_iter().map(entry).collect(),
+        unread_count: page.unread_count,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Marks one of your notifications read.
+#[utoipa::path(
+    post,
+    path = "/notifications/{id}/read",
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The notification")),
+    responses(
+        (status = 204, description = "Read"),
+        (status = 404, description = "No such notification of yours", body = super::ErrorResponse),
+    )
+)]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .kindred
+        .mark_notification_read(&auth.tenant.association, &auth.caller, &id)
+        .await
+        .map_err(notification_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Marks all your notifications read.
+#[utoipa::path(
+    post,
+    path = "/notifications/read-all",
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses((status = 204, description = "All read"))
+)]
+pub async fn mark_all_read(State(state): State<AppState>, Community(auth): Community) -> Result<StatusCode, ApiError> {
+    state
+        .kindred
+        .mark_all_notifications_read(&auth.tenant.association, &auth.caller)
+        .await
+        .map_err(notification_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}

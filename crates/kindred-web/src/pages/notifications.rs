@@ -1,0 +1,126 @@
+//! The notifications page: the member's notifications, newest first, each
+//! with a link to its topic and a button to mark it read, and one to mark
+//! all read. What is listed is what `service::notification_list` returns.
+
+use super::account::{internal, link, see_other, tr, tr_args, when, When};
+use super::association::AssociationPage;
+use super::community::{member, member_post};
+use super::layout::{render_status, Section};
+use super::search::post_href;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use fluent_templates::fluent_bundle::FluentValue;
+use kindred_service::notification_list::{NotificationError, NotificationView};
+use serde::{Deserialize, Serialize};
+
+/// Kinds with a text of their own; any other is shown in general words.
+const KINDS: [&str; 5] = ["reply", "mention", "moderation", "warning", "crisis_report"];
+
+#[derive(Serialize)]
+struct Entry {
+    id: String,
+    text: String,
+    detail: Option<String>,
+    href: Option<String>,
+    topic_title: Option<String>,
+    when: When,
+    read: bool,
+}
+
+fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
+    let kind = if KINDS.contains(&view.kind.as_str()) { view.kind.replace('_', "-") } else { "other".to_owned() };
+    let text = match &view.actor {
+        Some(actor) => {
+            tr_args(page, &format!("notifications-kind-{kind}"), &[("actor", FluentValue::from(actor.clone()))])
+        }
+        None => tr(page, &format!("notifications-kind-{kind}-nobody")),
+    };
+    Entry {
+        href: view.topic_id.as_deref().map(|topic| post_href(page, topic, view.post_number)),
+        id: view.id.to_string(),
+        text,
+        detail: view.detail,
+        topic_title: view.topic_title,
+        when: when(page.language, view.created_at),
+        read: view.read,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    cursor: Option<String>,
+}
+
+pub async fn notifications(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let cursor = query.cursor.as_deref().filter(|c| !c.is_empty());
+    let list = match state.kindred.notifications(&page.tenant.association, caller, cursor).await {
+        Ok(list) => list,
+        // A cursor from nowhere: start at the beginning.
+        Err(NotificationError::BadCursor) => return see_other(&link(&page, "/notifications", &[])),
+        Err(other) => return internal(other),
+    };
+    let values = minijinja::context! {
+        notifications => list.notifications.into_iter().map(|n| entry(&page, n)).collect::<Vec<_>>(),
+        unread => list.unread_count,
+        next_href => list.next_cursor.map(|c| link(&page, "/notifications", &[("cursor", &c)])),
+        first_href => cursor.map(|_| link(&page, "/notifications", &[])),
+        csrf => page.session.csrf(),
+    };
+    render_status(
+        &state,
+        StatusCode::OK,
+        "notifications/list.html",
+        page.layout("/notifications", Section::Notifications),
+        values,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.mark_notification_read(&page.tenant.association, caller, &id).await {
+        Ok(()) => see_other(&link(&page, "/notifications", &[])),
+        Err(NotificationError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn mark_all_read(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.mark_all_notifications_read(&page.tenant.association, caller).await {
+        Ok(()) => see_other(&link(&page, "/notifications", &[])),
+        Err(other) => internal(other),
+    }
+}

@@ -1,0 +1,192 @@
+//! Reading notifications, on both databases: a reply to a subscribed topic
+//! and a mention each bring one; in an alias group the alias shows, never
+//! the pseudonym; an anonymous writer shows as nobody; marking read one or
+//! all; a notification about a topic of a group the member left is gone,
+//! from the list and from the count; the page and the badge.
+
+use crate::forum_search::Browser;
+use crate::harness::{api_error, TestServer, BOTH};
+use crate::members::{call, ok, someone, Someone};
+use kindred_service::Association;
+use serde_json::{json, Value};
+
+const API: &str = "/a/ms/api/v1";
+
+fn api(path: &str) -> String {
+    format!("{API}{path}")
+}
+
+async fn admin(s: &TestServer, ms: &Association) -> Someone {
+    let id = s.user(ms, "admin@example.org", "Admina", "admin").await;
+    let token = s.login_staff(ms, "admin@example.org").await;
+    Someone { id, token }
+}
+
+async fn topic(s: &TestServer, who: &Someone, place: (&str, &str), title: &str, body: &str) -> String {
+    let mut request = json!({"title": title, "body": body});
+    request[place.0] = json!(place.1);
+    let value = ok(s, &who.token, "POST", &api("/forum/topics"), Some(request)).await;
+    value["topic_id"].as_str().expect("topic id").to_owned()
+}
+
+async fn reply(s: &TestServer, who: &Someone, topic: &str, body: Value) -> String {
+    s.clock.advance(chrono::Duration::seconds(1));
+    let value = ok(s, &who.token, "POST", &api(&format!("/forum/topics/{topic}/posts")), Some(body)).await;
+    value["post_id"].as_str().expect("post id").to_owned()
+}
+
+async fn list(s: &TestServer, who: &Someone) -> Value {
+    ok(s, &who.token, "GET", &api("/notifications"), None).await
+}
+
+async fn alias_in(s: &TestServer, who: &Someone, group: &str) -> String {
+    ok(s, &who.token, "GET", &api(&format!("/groups/{group}")), None).await["my_alias"]
+        .as_str()
+        .expect("an alias")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn replies_and_mentions_notify_and_nothing_leaks() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = admin(&s, &ms).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let cleo = someone(&s, &ms, "Cleo").await;
+
+        let body =
+            json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
+        let alltag = ok(&s, &boss.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
+            .as_str()
+            .expect("category")
+            .to_owned();
+
+        // Nothing yet.
+        let empty = list(&s, &anna).await;
+        assert_eq!(empty, json!({"notifications": [], "unread_count": 0, "next_cursor": null}), "{db:?}");
+
+        // A reply to Anna's topic (she follows what she writes); a mention of Cleo.
+        let talk = topic(&s, &anna, ("category_id", &alltag), "Kühlwesten", "Wer hat Erfahrung?").await;
+        let answer = reply(&s, &ben, &talk, json!({"body": "Ich, frag auch @Cleo"})).await;
+        let mine = list(&s, &anna).await;
+        assert_eq!(mine["unread_count"], 1, "{db:?}: {mine}");
+        let first = &mine["notifications"][0];
+        assert_eq!(first["kind"], "reply", "{db:?}");
+        assert_eq!(first["actor"], "Ben", "{db:?}");
+        assert_eq!(first["topic_id"], talk.as_str(), "{db:?}");
+        assert_eq!(first["topic_title"], "Kühlwesten", "{db:?}");
+        assert_eq!(first["post_id"], answer.as_str(), "{db:?}");
+        assert_eq!(first["post_number"], 2, "{db:?}");
+        assert_eq!(first["read"], false, "{db:?}");
+        assert!(first.get("detail").is_none(), "{db:?}: absent, not null");
+        let cleos = list(&s, &cleo).await;
+        assert_eq!(cleos["notifications"][0]["kind"], "mention", "{db:?}: {cleos}");
+        assert_eq!(cleos["notifications"][0]["actor"], "Ben", "{db:?}");
+        assert!(list(&s, &ben).await["notifications"].as_array().expect("list").is_empty(), "{db:?}: not to oneself");
+
+        // An anonymous reply: nobody shows.
+        reply(&s, &cleo, &talk, json!({"body": "Ich auch", "anonymous": true})).await;
+        let mine = list(&s, &anna).await;
+        assert_eq!(mine["unread_count"], 2, "{db:?}");
+        let newest = &mine["notifications"][0];
+        assert!(newest.get("actor").is_none(), "{db:?}: {newest}");
+        assert!(!newest.to_string().contains("Cleo") && !newest.to_string().contains(&cleo.id), "{db:?}");
+
+        // Marking read: one, then all; someone else's or an unknown id is 404.
+        let id = mine["notifications"][1]["notification_id"].as_str().expect("id").to_owned();
+        let (status, _) = call(&s, &anna.token, "POST", &api(&format!("/notifications/{id}/read")), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        let mine = list(&s, &anna).await;
+        assert_eq!(mine["unread_count"], 1, "{db:?}");
+        assert_eq!(mine["notifications"][1]["read"], true, "{db:?}");
+        for who in [&ben, &cleo] {
+            let response = s
+                .client
+                .post(s.url(&api(&format!("/notifications/{id}/read"))))
+                .bearer_auth(&who.token)
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(api_error(response).await, (404, "not_found".into()), "{db:?}");
+        }
+        let response = s
+            .client
+            .post(s.url(&api("/notifications/nothing-like-an-id/read")))
+            .bearer_auth(&anna.token)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(api_error(response).await, (404, "not_found".into()), "{db:?}");
+        let (status, _) = call(&s, &anna.token, "POST", &api("/notifications/read-all"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        assert_eq!(list(&s, &anna).await["unread_count"], 0, "{db:?}");
+        assert_eq!(list(&s, &cleo).await["unread_count"], 1, "{db:?}: only one's own");
+        let response = s
+            .client
+            .get(s.url(&api("/notifications?cursor=nonsense")))
+            .bearer_auth(&anna.token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(api_error(response).await, (422, "invalid_query".into()), "{db:?}");
+
+        // An alias group: the alias shows, never the pseudonym.
+        let group = json!({"name": "Maskenball", "description": "x", "visibility": "secret", "alias_mode": true});
+        let masked = ok(&s, &anna.token, "POST", &api("/groups"), Some(group)).await["group_id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        ok(
+            &s,
+            &anna.token,
+            "POST",
+            &api(&format!("/groups/{masked}/invitations")),
+            Some(json!({"member_id": cleo.id})),
+        )
+        .await;
+        ok(&s, &cleo.token, "POST", &api(&format!("/groups/{masked}/join")), None).await;
+        let anna_alias = alias_in(&s, &anna, &masked).await;
+        let cleo_alias = alias_in(&s, &cleo, &masked).await;
+        let inside = topic(&s, &cleo, ("group_id", &masked), "Unter uns", "Hallo").await;
+        reply(&s, &anna, &inside, json!({"body": format!("Hallo @[{cleo_alias}]")})).await;
+        let cleos = list(&s, &cleo).await;
+        let about = cleos["notifications"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|n| n["topic_id"] == inside.as_str())
+            .cloned()
+            .expect("a notification from the alias group");
+        assert_eq!(about["actor"], anna_alias.as_str(), "{db:?}: {about}");
+        assert!(!about.to_string().contains("Anna") && !about.to_string().contains(&anna.id), "{db:?}: {about}");
+        assert_eq!(cleos["unread_count"], 2, "{db:?}");
+
+        // Cleo leaves the secret group: its notification is gone, from the list and the count.
+        ok(&s, &cleo.token, "POST", &api(&format!("/groups/{masked}/leave")), None).await;
+        let cleos = list(&s, &cleo).await;
+        assert_eq!(cleos["unread_count"], 1, "{db:?}: {cleos}");
+        let text = cleos.to_string();
+        assert!(!text.contains(&inside) && !text.contains(&anna_alias) && !text.contains(&masked), "{db:?}: {text}");
+
+        // The page and the badge, without JavaScript.
+        let browser = Browser::sign_in(&s, "cleo@example.org").await;
+        let (status, html) = browser.get("/a/ms/notifications?lang=en").await;
+        assert_eq!(status, 200, "{db:?}: {html}");
+        assert_eq!(html.matches("<h1").count(), 1, "{db:?}");
+        assert!(html.contains("Notifications (1 new)"), "{db:?}: the badge in the navigation");
+        assert!(html.contains("Ben mentioned you"), "{db:?}: {html}");
+        assert!(html.contains(&format!("/a/ms/forum/topics/{talk}?lang=en#post-2")), "{db:?}: {html}");
+        assert!(!html.contains(&inside), "{db:?}");
+        let id = list(&s, &cleo).await["notifications"][0]["notification_id"].as_str().expect("id").to_owned();
+        let (status, location) = browser.post(&format!("/a/ms/notifications/{id}/read"), &[]).await;
+        assert_eq!((status, location.as_str()), (303, "/a/ms/notifications"), "{db:?}");
+        let (_, html) = browser.get("/a/ms/notifications?lang=en").await;
+        assert!(!html.contains("Notifications (1 new)") && html.contains("no unread notifications"), "{db:?}");
+        let (status, _) = browser.post("/a/ms/notifications/read-all", &[]).await;
+        assert_eq!(status, 303, "{db:?}");
+
+        s.stop().await;
+    }
+}
