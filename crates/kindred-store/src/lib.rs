@@ -48,8 +48,8 @@ pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use moderation::{
-    ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport, Recipient,
-    ReportRecord,
+    ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,
+    Recipient, ReportRecord,
 };
 pub use notification_list::NotificationRecord;
 pub use notifications::PostNotification;
