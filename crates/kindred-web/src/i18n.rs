@@ -90,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 8] = [
+    const FILES: [[&str; 3]; 9] = [
         [
             include_str!("../locales/en/groups.ftl"),
             include_str!("../locales/de/groups.ftl"),
@@ -130,6 +130,11 @@ mod tests {
             include_str!("../locales/en/notifications.ftl"),
             include_str!("../locales/de/notifications.ftl"),
             include_str!("../locales/nl/notifications.ftl"),
+        ],
+        [
+            include_str!("../locales/en/moderation.ftl"),
+            include_str!("../locales/de/moderation.ftl"),
+            include_str!("../locales/nl/moderation.ftl"),
         ],
     ];
 

@@ -84,6 +84,13 @@ const SEARCH_TEMPLATES: [(&str, &str); 2] = [
     ("notifications/list.html", include_str!("../templates/notifications/list.html")),
 ];
 
+/// The moderation pages' templates (`pages::moderation`).
+const MODERATION_TEMPLATES: [(&str, &str); 3] = [
+    ("moderation/queue.html", include_str!("../templates/moderation/queue.html")),
+    ("moderation/report.html", include_str!("../templates/moderation/report.html")),
+    ("moderation/sent.html", include_str!("../templates/moderation/sent.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -116,6 +123,9 @@ impl Templates {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in FORUM_TEMPLATES {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in MODERATION_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);

@@ -75,6 +75,7 @@ pub enum Section {
     Search,
     Notifications,
     Staff,
+    Moderation,
     #[default]
     None,
 }
@@ -157,6 +158,9 @@ impl Layout {
                 entries.push((Section::Account, "/account", "nav-account"));
                 if caller.member.is_staff() {
                     entries.push((Section::Staff, "/staff", "nav-staff"));
+                }
+                if caller.member.is_staff() || caller.member.role == kindred_domain::AccountRole::Professional {
+                    entries.push((Section::Moderation, "/moderation", "nav-moderation"));
                 }
                 entries
             }

@@ -9,6 +9,7 @@ mod forum;
 mod groups;
 mod layout;
 mod members;
+mod moderation;
 mod notifications;
 mod passkeys;
 mod profile;
@@ -116,6 +117,11 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/forum", get(forum::staff).post(forum::staff_create))
         .route("/a/{slug}/staff/forum/{id}", post(forum::staff_update))
         .route("/a/{slug}/staff/forum/{id}/delete", post(forum::staff_delete))
+        // Moderation: the queue and reporting (pages::moderation).
+        .route("/a/{slug}/moderation", get(moderation::queue))
+        .route("/a/{slug}/moderation/act", post(moderation::act))
+        .route("/a/{slug}/report", get(moderation::report_form).post(moderation::report))
+        .route("/a/{slug}/report/sent", get(moderation::report_sent))
         // The association's staff.
         .route("/a/{slug}/staff", get(staff::index))
         .route("/a/{slug}/staff/verifications", get(staff::verifications))

@@ -511,3 +511,119 @@ async fn reports_on_secret_group_content_stay_in_the_group() {
         s.stop().await;
     }
 }
+
+/// A page session: the cookie and the CSRF token of its forms.
+async fn page_session(s: &TestServer, email: &str) -> (String, String) {
+    let response = s
+        .client
+        .post(s.url("/a/ms/sign-in"))
+        .form(&[("email", email), ("password", crate::members::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "sign-in as {email}");
+    let token = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("__Host-kindred-ms="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    (format!("__Host-kindred-ms={token}"), kindred_service::sessions::csrf_token(&token))
+}
+
+async fn page_get(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
+    let response = s.client.get(s.url(path)).header("cookie", cookie).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn page_post(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+    let response = s.client.post(s.url(path)).header("cookie", cookie).form(form).send().await.unwrap();
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (response.status().as_u16(), location, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_report_form_and_the_queue_work_without_javascript() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let carla = someone(&s, &ms, "Carla").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        someone(&s, &ms, "Anna").await;
+        let group =
+            ok(&s, &carla.token, "POST", &api("/groups"), Some(json!({"name": "Radtour", "visibility": "open"}))).await
+                ["group_id"]
+                .as_str()
+                .expect("group id")
+                .to_owned();
+        ok(&s, &ben.token, "POST", &api(&format!("/groups/{group}/join")), None).await;
+        let topic_id = topic(&s, &ben, json!({"group_id": group}), "Sonntag", "Ich sehe keinen Sinn mehr.").await;
+
+        // Anna reports a crisis with the form; the crisis contacts come at once.
+        let (anna, anna_csrf) = page_session(&s, "anna@example.org").await;
+        let form_path = format!("/a/ms/report?target_type=topic&target_id={topic_id}");
+        let (status, html) = page_get(&s, &anna, &form_path).await;
+        assert_eq!(status, 200, "{db:?}: {html}");
+        assert_eq!(html.matches("<h1").count(), 1);
+        assert!(html.contains("type=\"radio\" name=\"kind\" value=\"crisis\" id=\"kind\""), "{db:?}");
+        let (status, _) =
+            page_get(&s, &anna, "/a/ms/report?target_type=topic&target_id=aaaaaaaaaaaaaaaaaaaaaaaaaa").await;
+        assert_eq!(status, 404, "{db:?}");
+        let target = [("target_type", "topic"), ("target_id", topic_id.as_str())];
+        let mut form = vec![("csrf", anna_csrf.as_str()), ("kind", "")];
+        form.extend(target);
+        let (status, _, html) = page_post(&s, &anna, "/a/ms/report", &form).await;
+        assert_eq!(status, 422, "{db:?}: no kind chosen");
+        assert!(html.contains("error-summary") && html.contains("href=\"#kind\""), "{db:?}");
+        let mut form = vec![("csrf", anna_csrf.as_str()), ("kind", "crisis"), ("details", "Bitte schaut nach Ben")];
+        form.extend(target);
+        let (status, location, _) = page_post(&s, &anna, "/a/ms/report", &form).await;
+        assert_eq!((status, location.as_str()), (303, "/a/ms/report/sent?kind=crisis"), "{db:?}");
+        let (status, html) = page_get(&s, &anna, &location).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("href=\"tel:112\"") && html.contains("TelefonSeelsorge"), "{db:?}");
+        let (status, _) = page_get(&s, &anna, "/a/ms/moderation").await;
+        assert_eq!(status, 403, "{db:?}: Anna moderates nothing");
+
+        // Carla moderates the group: the queue, a reason required, then the topic is locked.
+        let (carla_cookie, carla_csrf) = page_session(&s, "carla@example.org").await;
+        let (status, html) = page_get(&s, &carla_cookie, "/a/ms/moderation").await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains("Bitte schaut nach Ben") && html.contains("Ich sehe keinen Sinn mehr."), "{db:?}");
+        assert!(!html.contains("Anna"), "{db:?}: the reporter is not named");
+        let report_id = {
+            let start = html.find("name=\"report_id\" value=\"").expect("a form") + "name=\"report_id\" value=\"".len();
+            html[start..].split('"').next().unwrap().to_owned()
+        };
+        let act = |action: &'static str, reason: &'static str| {
+            vec![
+                ("csrf", carla_csrf.clone()),
+                ("report_id", report_id.clone()),
+                ("target_type", "topic".to_owned()),
+                ("target_id", topic_id.clone()),
+                ("action", action.to_owned()),
+                ("reason", reason.to_owned()),
+            ]
+        };
+        let form = act("lock", " ");
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, html) = page_post(&s, &carla_cookie, "/a/ms/moderation/act", &fields).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains(&format!("href=\"#reason-{report_id}\"")), "{db:?}");
+        assert!(!topic_page(&s, &ben, &topic_id).await["topic"]["locked"].as_bool().unwrap());
+        let mut form = act("lock", "Zur Ruhe kommen lassen");
+        form.push(("close", "yes".to_owned()));
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, location, _) = page_post(&s, &carla_cookie, "/a/ms/moderation/act", &fields).await;
+        assert_eq!((status, location.as_str()), (303, "/a/ms/moderation?done=lock"), "{db:?}");
+        assert!(topic_page(&s, &ben, &topic_id).await["topic"]["locked"].as_bool().unwrap(), "{db:?}");
+        let (_, html) = page_get(&s, &carla_cookie, "/a/ms/moderation").await;
+        assert!(!html.contains("Bitte schaut nach Ben"), "{db:?}: the report is closed");
+        let (_, html) = page_get(&s, &carla_cookie, "/a/ms/moderation?status=resolved").await;
+        assert!(html.contains("Bitte schaut nach Ben"), "{db:?}");
+        s.stop().await;
+    }
+}
