@@ -84,6 +84,7 @@ forum-done-subscribed = Sie werden bei Antworten benachrichtigt.
 forum-done-unsubscribed = Sie werden nicht mehr bei Antworten benachrichtigt.
 forum-done-reacted = Ihre Reaktion ist gespeichert.
 forum-staff-title = Forumskategorien
+forum-staff-about = Die Kategorien des Forums einrichten: Namen, Reihenfolge, anonyme Beiträge, „Fragen an Fachleute“.
 forum-staff-categories = Kategorien
 forum-staff-new = Neue Kategorie
 forum-staff-name = Name

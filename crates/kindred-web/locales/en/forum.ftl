@@ -84,6 +84,7 @@ forum-done-subscribed = You will be notified of replies.
 forum-done-unsubscribed = You will no longer be notified of replies.
 forum-done-reacted = Your reaction is saved.
 forum-staff-title = Forum categories
+forum-staff-about = Set up the categories of the forum: names, order, anonymous posts, "ask a professional".
 forum-staff-categories = Categories
 forum-staff-new = New category
 forum-staff-name = Name

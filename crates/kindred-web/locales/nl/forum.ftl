@@ -84,6 +84,7 @@ forum-done-subscribed = U krijgt een melding bij antwoorden.
 forum-done-unsubscribed = U krijgt geen melding meer bij antwoorden.
 forum-done-reacted = Uw reactie is opgeslagen.
 forum-staff-title = Forumcategorieën
+forum-staff-about = De categorieën van het forum instellen: namen, volgorde, anonieme berichten, "vraag het een professional".
 forum-staff-categories = Categorieën
 forum-staff-new = Nieuwe categorie
 forum-staff-name = Naam
