@@ -627,3 +627,74 @@ async fn the_report_form_and_the_queue_work_without_javascript() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn in_an_alias_group_moderation_shows_and_tells_aliases_only() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let carla = someone(&s, &ms, "Carla").await;
+        let ben = someone(&s, &ms, "Benedikt").await;
+        let group = ok(
+            &s,
+            &carla.token,
+            "POST",
+            &api("/groups"),
+            Some(json!({"name": "Ohne Namen", "visibility": "open", "alias_mode": true})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group id")
+            .to_owned();
+        ok(&s, &ben.token, "POST", &api(&format!("/groups/{group}/join")), None).await;
+        let topic_id = topic(&s, &ben, json!({"group_id": group}), "Rückfall", "Es geht wieder los.").await;
+        let post_id = reply(&s, &ben, &topic_id, "Und keiner versteht es.").await;
+        let page = topic_page(&s, &carla, &topic_id).await;
+        let alias = post(&page, &post_id)["author"]["alias"].as_str().expect("an alias").to_owned();
+
+        ok(
+            &s,
+            &carla.token,
+            "POST",
+            &api("/reports"),
+            Some(json!({"target_type": "post", "target_id": post_id, "reason": "abuse"})),
+        )
+        .await;
+        for who in [&carla, &admin] {
+            let queue = ok(&s, &who.token, "GET", &api("/moderation/reports"), None).await;
+            let text = queue.to_string();
+            assert!(!text.contains("Benedikt") && !text.contains(&ben.id), "{db:?}: {text}");
+            assert_eq!(queue["reports"].as_array().map(Vec::len), Some(1), "{db:?}");
+            assert_eq!(queue["reports"][0]["target"]["author"], json!(alias), "{db:?}");
+        }
+
+        // The group moderator warns: the author hears of it, the answer says nothing of who it is.
+        let warned = ok(
+            &s,
+            &carla.token,
+            "POST",
+            &api(&format!("/forum/posts/{post_id}/warn")),
+            Some(json!({"reason": "Bitte sachlich bleiben"})),
+        )
+        .await;
+        assert_eq!(warned, json!({"status": "warned"}), "{db:?}");
+        assert_eq!(
+            notifications(&s, db, &ben.id).await,
+            vec![("warning".to_owned(), Some("Bitte sachlich bleiben".to_owned()), None)],
+            "{db:?}"
+        );
+        // The audit log does not name the group's moderator by account (her alias would be tied to it).
+        let audit = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        let entry = audit["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["action"] == "post.warned")
+            .expect("the warning is logged")
+            .clone();
+        assert!(entry.get("actor_id").is_none_or(|a| a.is_null()), "{db:?}: {entry}");
+        assert!(!audit.to_string().contains(&carla.id) && !audit.to_string().contains(&ben.id), "{db:?}");
+        s.stop().await;
+    }
+}
