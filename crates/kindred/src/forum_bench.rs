@@ -172,7 +172,7 @@ pub async fn generate(kindred: &Kindred, association: &Association, posts: u64) 
                 store.insert_posts_fresh(&association.id, &batch).await?;
                 written += batch.len() as u64;
                 batch.clear();
-                if written % 200_000 == 0 {
+                if written.is_multiple_of(200_000) {
                     println!("  {written} posts ({:.0} s)", started.elapsed().as_secs_f64());
                 }
             }
