@@ -489,10 +489,9 @@ impl Kindred {
         let (recipients, notice_kind) = self.report_recipients(association, topic, kind).await?;
         let recipients: Vec<Recipient> = recipients.into_iter().filter(|r| r.id != caller.member.id.as_str()).collect();
         let notifications: Vec<NewNotification> = match notice_kind {
-            Some(notice_kind) => recipients
-                .iter()
-                .map(|r| notification(&r.id, notice_kind, topic.id.as_str(), post, Some(kind.as_str())))
-                .collect(),
+            Some(notice_kind) => {
+                recipients.iter().map(|r| notification(&r.id, notice_kind, topic.id.as_str(), post, None)).collect()
+            }
             None => Vec::new(),
         };
         self.store
