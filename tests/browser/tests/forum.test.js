@@ -60,6 +60,11 @@ test('forum, groups, search and notifications pass axe-core in every language', 
   await visit(page, url(`${category}?lang=en`));
   const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
   const categoryId = category.split('/').pop();
+  await visit(page, url(`${topic}?lang=en`));
+  const reportHref = await page.locator('main a[href*="/report"]').first().getAttribute('href');
+  assert.ok(reportHref, 'a topic page offers no way to report a post');
+  const report = new URL(reportHref, page.url());
+  report.searchParams.delete('lang');
   await visit(page, url('/a/demo/groups?lang=en'));
   const closedGroup = await firstLink(page, /\/groups\/[a-z2-7]{26}(\?|$)/);
   // Mira belongs to the local group of Kiel, so she reads its forum.
@@ -77,6 +82,7 @@ test('forum, groups, search and notifications pass axe-core in every language', 
     `${group}/forum`,
     '/a/demo/groups/new',
     '/a/demo/search?q=fatigue',
+    `${report.pathname}${report.search}`,
     '/a/demo/notifications',
   ];
   const failures = [];

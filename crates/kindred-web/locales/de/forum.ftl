@@ -44,6 +44,7 @@ forum-reaction-thanks = Danke
 forum-reaction-helpful = Hilfreich
 forum-quote = Zitieren
 forum-quote-wrote = { $author } schrieb:
+forum-report = Melden
 forum-edit = Bearbeiten
 forum-delete = Löschen
 forum-reply-title = Ihre Antwort

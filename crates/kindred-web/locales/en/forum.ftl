@@ -44,6 +44,7 @@ forum-reaction-thanks = Thanks
 forum-reaction-helpful = Helpful
 forum-quote = Quote
 forum-quote-wrote = { $author } wrote:
+forum-report = Report
 forum-edit = Edit
 forum-delete = Delete
 forum-reply-title = Your reply

@@ -44,6 +44,7 @@ forum-reaction-thanks = Bedankt
 forum-reaction-helpful = Nuttig
 forum-quote = Citeren
 forum-quote-wrote = { $author } schreef:
+forum-report = Melden
 forum-edit = Bewerken
 forum-delete = Verwijderen
 forum-reply-title = Uw antwoord
