@@ -63,7 +63,7 @@ fn pseudonym_token(key: &crate::crypto::AssociationKey, prefix: &str) -> String 
 }
 
 /// Members per transaction when terms of old pseudonyms are filled in.
-const BACKFILL_BATCH: i64 = 2000;
+const BACKFILL_BATCH: i64 = 10_000;
 
 /// Another member as the viewer may see them.
 #[derive(Debug, Clone)]
@@ -149,21 +149,22 @@ impl Kindred {
         let mut done = 0;
         loop {
             let batch = self.store.members_with_unindexed_pseudonyms(&after, BACKFILL_BATCH).await?;
-            let Some((last, _, _)) = batch.last() else { break };
+            let Some((last, ..)) = batch.last() else { break };
             after = last.clone();
             let mut tokens = Vec::with_capacity(batch.len() * 16);
-            for (id, association, pseudonym) in &batch {
+            for (id, association, pseudonym, key) in &batch {
                 if !keys.contains_key(association) {
                     let key = self.keys.association(&AssociationId::from_trusted(association.clone()))?;
                     keys.insert(association.clone(), key);
                 }
-                let key = &keys[association];
+                let search = &keys[association];
                 for prefix in pseudonym_prefixes(pseudonym) {
-                    tokens.push((association.as_str(), pseudonym_token(key, &prefix), id.as_str()));
+                    tokens.push((association.as_str(), pseudonym_token(search, &prefix), key.as_str(), id.as_str()));
                 }
             }
-            let terms: Vec<(&str, &str, &str)> = tokens.iter().map(|(a, t, m)| (*a, t.as_str(), *m)).collect();
-            let members: Vec<(&str, &str)> = batch.iter().map(|(id, a, _)| (a.as_str(), id.as_str())).collect();
+            let terms: Vec<(&str, &str, &str, &str)> =
+                tokens.iter().map(|(a, t, k, m)| (*a, t.as_str(), *k, *m)).collect();
+            let members: Vec<(&str, &str)> = batch.iter().map(|(id, a, ..)| (a.as_str(), id.as_str())).collect();
             self.store.add_pseudonym_terms(&members, &terms).await?;
             done += batch.len();
         }
@@ -270,6 +271,20 @@ impl Kindred {
         caller: &Caller,
         raw: &RawMemberQuery,
     ) -> Result<SearchPage, MemberError> {
+        self.search_members_planned(association, caller, raw, None).await
+    }
+
+    /// [`Kindred::search_members`] with another limit for a criterion to
+    /// drive the search (`store::search`): for tests that check every plan
+    /// finds the same.
+    #[doc(hidden)]
+    pub async fn search_members_planned(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw: &RawMemberQuery,
+        drive_cap: Option<usize>,
+    ) -> Result<SearchPage, MemberError> {
         self.keep_pace(association, caller, self.pace.searches()).await?;
         let query = MemberQuery::parse(raw, &association.settings.catalog, self.clock.now().year())
             .map_err(MemberError::Invalid)?;
@@ -303,6 +318,7 @@ impl Kindred {
             words,
             after,
             limit: i64::try_from(PAGE_SIZE + 1).unwrap_or(21),
+            drive_cap,
         };
         let mut found = self.store.search_members(&search).await?;
         let more = found.len() > PAGE_SIZE;

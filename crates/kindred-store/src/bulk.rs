@@ -22,21 +22,23 @@ pub struct NewContact {
 /// which SQLite does by a linear search: binding n parameters costs n².
 const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
-const TERM_ROWS: usize = 100;
+const TERM_ROWS: usize = 75;
 
-/// Inserts pseudonym terms, (association, token, member) each, in
-/// multi-row statements within the transaction `$tx`, in the order of the
-/// primary key (so that a large load fills the B-tree page by page).
+/// Inserts pseudonym terms, (association, token, pseudonym key, member)
+/// each, in multi-row statements within the transaction `$tx`, in the
+/// order of the primary key (so that a large load fills the B-tree page by
+/// page).
 macro_rules! insert_pseudonym_terms {
     ($tx:expr, $rows:expr) => {{
-        let mut rows: Vec<(&str, &str, &str)> = $rows;
+        let mut rows: Vec<(&str, &str, &str, &str)> = $rows;
         rows.sort_unstable();
         for chunk in rows.chunks(TERM_ROWS) {
-            let sql = values("INSERT INTO pseudonym_terms (association_id, token, member_id)", 3, chunk.len())
-                + " ON CONFLICT DO NOTHING";
+            let sql =
+                values("INSERT INTO pseudonym_terms (association_id, token, pseudonym_key, member_id)", 4, chunk.len())
+                    + " ON CONFLICT DO NOTHING";
             let mut query = sqlx::query(&sql);
-            for (association, token, member) in chunk {
-                query = query.bind(*association).bind(*token).bind(*member);
+            for (association, token, key, member) in chunk {
+                query = query.bind(*association).bind(*token).bind(*key).bind(*member);
             }
             query.execute(&mut *$tx).await?;
         }
@@ -94,10 +96,14 @@ impl Store {
                 }
                 query.execute(&mut *tx).await?;
             }
+            let keys: Vec<String> = members.iter().map(|m| m.pseudonym.key()).collect();
             let terms = members
                 .iter()
-                .flat_map(|m| {
-                    m.pseudonym_terms.iter().map(move |t| (m.association_id.as_str(), t.as_str(), m.id.as_str()))
+                .zip(&keys)
+                .flat_map(|(m, key)| {
+                    m.pseudonym_terms
+                        .iter()
+                        .map(move |t| (m.association_id.as_str(), t.as_str(), key.as_str(), m.id.as_str()))
                 })
                 .collect();
             insert_pseudonym_terms!(tx, terms);
@@ -109,11 +115,11 @@ impl Store {
     /// Writes the pseudonym terms of members created before pseudonyms
     /// were searched by terms, and marks those members (association,
     /// member) as done, in one transaction. `terms` are (association,
-    /// token, member); a member may have none.
+    /// token, pseudonym key, member); a member may have none.
     pub async fn add_pseudonym_terms(
         &self,
         members: &[(&str, &str)],
-        terms: &[(&str, &str, &str)],
+        terms: &[(&str, &str, &str, &str)],
     ) -> Result<(), StoreError> {
         let mut members = members.to_vec();
         members.sort_unstable();

@@ -62,14 +62,15 @@ pub(crate) const INSERT_MEMBER: &str = "INSERT INTO members \
      created_at, pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)";
 
 /// Inserts the pseudonym terms of one member ($1 association, $2 member,
-/// then one token each), or `None` when there are none.
+/// $3 pseudonym key, then one token each), or `None` when there are none.
 pub(crate) fn insert_pseudonym_terms_sql(tokens: usize) -> Option<String> {
     if tokens == 0 {
         return None;
     }
-    let rows: Vec<String> = (0..tokens).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
+    let rows: Vec<String> = (0..tokens).map(|i| format!("($1, ${}, $3, $2)", i + 4)).collect();
     Some(format!(
-        "INSERT INTO pseudonym_terms (association_id, token, member_id) VALUES {} ON CONFLICT DO NOTHING",
+        "INSERT INTO pseudonym_terms (association_id, token, pseudonym_key, member_id) VALUES {} \
+         ON CONFLICT DO NOTHING",
         rows.join(", ")
     ))
 }
@@ -80,7 +81,8 @@ macro_rules! insert_member_in {
         let new: &$crate::members::NewMember = $new;
         $crate::members::bind_member(sqlx::query($crate::members::INSERT_MEMBER), new).execute(&mut *$tx).await?;
         if let Some(sql) = $crate::members::insert_pseudonym_terms_sql(new.pseudonym_terms.len()) {
-            let mut query = sqlx::query(&sql).bind(new.association_id.as_str()).bind(new.id.as_str());
+            let mut query =
+                sqlx::query(&sql).bind(new.association_id.as_str()).bind(new.id.as_str()).bind(new.pseudonym.key());
             for token in &new.pseudonym_terms {
                 query = query.bind(token.as_str());
             }
@@ -112,19 +114,20 @@ impl Store {
         })
     }
 
-    /// Members, of any association, whose pseudonym terms are not written
-    /// (created before pseudonyms were searched by terms), in id order
-    /// after `after`: (id, association id, pseudonym).
+    /// Members, of any association (a task of the whole deployment),
+    /// whose pseudonym terms are not written (created before pseudonyms were
+    /// searched by terms), in id order after `after`: (id, association id,
+    /// pseudonym, pseudonym key).
     pub async fn members_with_unindexed_pseudonyms(
         &self,
         after: &str,
         limit: i64,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
+    ) -> Result<Vec<(String, String, String, String)>, StoreError> {
         let rows = read!(self, |pool| {
             // The condition is the partial index's, word for word.
             sqlx::query_as(
-                "SELECT id, association_id, pseudonym FROM members WHERE NOT pseudonym_indexed AND id > $1 \
-                 ORDER BY id LIMIT $2",
+                "SELECT id, association_id, pseudonym, pseudonym_key FROM members \
+                 WHERE NOT pseudonym_indexed AND id > $1 ORDER BY id LIMIT $2",
             )
             .bind(after)
             .bind(limit)

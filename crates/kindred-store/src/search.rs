@@ -10,14 +10,21 @@
 //!    are fetched, up to [`DRIVE_CAP`] + 1: the level-1 holders from the
 //!    token index, and the holders among the members who placed the viewer
 //!    on a level (the viewer's side of `contacts`, a handful of rows). A
-//!    free-text word adds the members with a word of their pseudonym
-//!    beginning with it (`pseudonym_terms`, public like the pseudonym): an
-//!    index range too.
-//! 2. If some criterion has at most `DRIVE_CAP` visible holders, the
-//!    smallest such set drives: those members are looked up by id, checked
-//!    against the other criteria and sorted. Otherwise every criterion is
-//!    common, and members are walked in pseudonym order, each checked with
-//!    correlated look-ups, until a page is full.
+//!    free-text word also matches members with a word of their pseudonym
+//!    beginning with it (`pseudonym_terms`, public like the pseudonym,
+//!    ordered by pseudonym within a token); those are fetched apart.
+//! 2. The plan, from these sets only:
+//!    - *drive*: the smallest criterion with at most `DRIVE_CAP` holders;
+//!      those members are looked up by id, checked against the other
+//!      criteria and sorted;
+//!    - else *stream*: a word with few text holders but many pseudonyms
+//!      beginning with it; its pseudonym terms are read in pseudonym order
+//!      from the cursor (one index range), each member checked against the
+//!      other criteria until a page is full, and merged with its text
+//!      holders, looked up as when driving;
+//!    - else *walk*: every criterion is common, and members are walked in
+//!      pseudonym order, each checked with correlated look-ups, until a
+//!      page is full.
 //!
 //! Every set and every choice is made from what the viewer may see, so the
 //! results, their order and the work done never depend on a hidden field.
@@ -27,7 +34,11 @@ use kindred_domain::{AssociationId, MemberId};
 use std::collections::BTreeSet;
 
 /// A criterion with at most this many visible holders drives the search.
-pub const DRIVE_CAP: usize = 500;
+/// Looking up and sorting the holders costs about as much per member as
+/// checking one while walking; at a hundred thousand members the worst
+/// walk (a criterion just over the cap: 21 of every cap + 1 members match)
+/// and the worst drive cost about the same with a thousand.
+pub const DRIVE_CAP: usize = 1000;
 
 /// A member search, already turned into tokens by the service.
 pub struct MemberSearch<'a> {
@@ -43,6 +54,8 @@ pub struct MemberSearch<'a> {
     /// Only members whose lowercase pseudonym sorts after this (the cursor).
     pub after: Option<String>,
     pub limit: i64,
+    /// Another [`DRIVE_CAP`], for tests that compare plans; `None` normally.
+    pub drive_cap: Option<usize>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -79,7 +92,8 @@ impl Binds {
 fn pseudonym_holds(token: &str, binds: &mut Binds) -> String {
     let p = binds.push(token);
     format!(
-        "EXISTS (SELECT 1 FROM pseudonym_terms p WHERE p.association_id = $1 AND p.token = {p} AND p.member_id = m.id)"
+        "EXISTS (SELECT 1 FROM pseudonym_terms pt WHERE pt.association_id = $1 AND pt.token = {p} \
+         AND pt.pseudonym_key = m.pseudonym_key)"
     )
 }
 
@@ -93,18 +107,29 @@ fn visibly_holds(tokens: &[String], binds: &mut Binds) -> String {
     )
 }
 
+const COLUMNS: &str = "m.id, m.pseudonym, m.pseudonym_key, m.role, m.status, m.badge";
+
+/// How the page is found; see the module.
+enum Plan {
+    Drive(BTreeSet<String>),
+    /// A word's pseudonym token, and its (few) text holders.
+    Stream(String, BTreeSet<String>),
+    Walk,
+}
+
 const MEMBER_FILTER: &str = "m.association_id = $1 AND m.status = 'active' AND m.discoverable AND m.id <> $2 \
      AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.association_id = $1 AND b.blocker_id = $2 AND b.blocked_id = m.id) \
      AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.association_id = $1 AND b.blocker_id = m.id AND b.blocked_id = $2)";
 
 impl Store {
     /// Findable members holding any of `tokens` visibly for `viewer`; at
-    /// most `DRIVE_CAP + 1` of the level-1 holders (more means "common").
+    /// most `cap + 1` of the level-1 holders (more means "common").
     async fn visible_holders(
         &self,
         association: &AssociationId,
         viewer: &MemberId,
         tokens: &[String],
+        cap: usize,
     ) -> Result<BTreeSet<String>, StoreError> {
         let mut binds = Binds::new();
         let list = binds.list(tokens);
@@ -112,7 +137,7 @@ impl Store {
             "SELECT t.member_id FROM search_terms t CROSS JOIN members m \
              WHERE t.association_id = $1 AND t.token IN ({list}) AND t.visibility = 1 \
              AND m.id = t.member_id AND {MEMBER_FILTER} LIMIT {}",
-            DRIVE_CAP + 1
+            cap + 1
         );
         // From the viewer's side of `contacts`: CROSS JOIN keeps SQLite's
         // join order (PostgreSQL plans it from statistics).
@@ -139,17 +164,18 @@ impl Store {
     }
 
     /// Findable members with a word of their pseudonym beginning with the
-    /// word of `token`, at most `DRIVE_CAP + 1`.
+    /// word of `token`, at most `cap + 1`.
     async fn pseudonym_holders(
         &self,
         association: &AssociationId,
         viewer: &MemberId,
         token: &str,
+        cap: usize,
     ) -> Result<BTreeSet<String>, StoreError> {
         let sql = format!(
             "SELECT p.member_id FROM pseudonym_terms p CROSS JOIN members m \
              WHERE p.association_id = $1 AND p.token = $3 AND m.id = p.member_id AND {MEMBER_FILTER} LIMIT {}",
-            DRIVE_CAP + 1
+            cap + 1
         );
         let rows: Vec<(String,)> = read!(self, |pool| {
             sqlx::query_as(&sql).bind(association.as_str()).bind(viewer.as_str()).bind(token).fetch_all(pool).await
@@ -157,65 +183,142 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// The smallest visible set of holders among the criteria, when one is
-    /// small enough to drive the search.
-    async fn driving_set(&self, search: &MemberSearch<'_>) -> Result<Option<BTreeSet<String>>, StoreError> {
-        let mut best: Option<BTreeSet<String>> = None;
-        let consider = |set: BTreeSet<String>, best: &mut Option<BTreeSet<String>>| {
-            if set.len() <= DRIVE_CAP && best.as_ref().is_none_or(|b| set.len() < b.len()) {
-                *best = Some(set);
-            }
+    /// The plan, chosen from what the viewer may see (see the module).
+    async fn plan(&self, search: &MemberSearch<'_>) -> Result<Plan, StoreError> {
+        let (association, viewer) = (search.association, search.viewer);
+        let mut drive: Option<BTreeSet<String>> = None;
+        let mut stream: Option<(String, BTreeSet<String>)> = None;
+        // Only a set smaller than the smallest so far can drive: fetch no
+        // more than that.
+        let limit = |drive: &Option<BTreeSet<String>>| {
+            let cap = search.drive_cap.unwrap_or(DRIVE_CAP);
+            drive.as_ref().map_or(cap, |d| d.len().saturating_sub(1).min(cap))
         };
         for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
-            let set = self.visible_holders(search.association, search.viewer, tokens).await?;
-            consider(set, &mut best);
+            if drive.as_ref().is_some_and(BTreeSet::is_empty) {
+                break;
+            }
+            let cap = limit(&drive);
+            let set = self.visible_holders(association, viewer, tokens, cap).await?;
+            if set.len() <= cap {
+                drive = Some(set);
+            }
         }
         for (word, pseudonym) in &search.words {
-            // Two index ranges; when the first is over the cap already,
-            // the union is too.
-            let mut set = self.pseudonym_holders(search.association, search.viewer, pseudonym).await?;
-            if set.len() <= DRIVE_CAP {
-                set.extend(self.visible_holders(search.association, search.viewer, std::slice::from_ref(word)).await?);
+            if drive.as_ref().is_some_and(BTreeSet::is_empty) {
+                break;
             }
-            consider(set, &mut best);
+            let cap = limit(&drive);
+            let by_text = self.visible_holders(association, viewer, std::slice::from_ref(word), cap).await?;
+            if by_text.len() > cap {
+                continue;
+            }
+            let mut holders = self.pseudonym_holders(association, viewer, pseudonym, cap).await?;
+            holders.extend(by_text.iter().cloned());
+            if holders.len() <= cap {
+                drive = Some(holders);
+            } else if drive.is_none() && stream.as_ref().is_none_or(|(_, t)| by_text.len() < t.len()) {
+                stream = Some((pseudonym.clone(), by_text));
+            }
         }
-        Ok(best)
+        Ok(match (drive, stream) {
+            (Some(ids), _) => Plan::Drive(ids),
+            (None, Some((token, ids))) => Plan::Stream(token, ids),
+            (None, None) => Plan::Walk,
+        })
     }
 
-    pub async fn search_members(&self, search: &MemberSearch<'_>) -> Result<Vec<FoundMember>, StoreError> {
-        let driving = self.driving_set(search).await?;
-        if driving.as_ref().is_some_and(BTreeSet::is_empty) {
-            return Ok(Vec::new());
-        }
-        let mut binds = Binds::new();
-        let mut sql = format!(
-            "SELECT m.id, m.pseudonym, m.pseudonym_key, m.role, m.status, m.badge FROM members m WHERE {MEMBER_FILTER}"
-        );
-        if let Some(ids) = &driving {
-            let ids: Vec<String> = ids.iter().cloned().collect();
-            sql.push_str(&format!(" AND m.id IN ({})", binds.list(&ids)));
-        }
-        if let Some(after) = &search.after {
-            let p = binds.push(after);
-            sql.push_str(&format!(" AND m.pseudonym_key > {p}"));
-        }
+    /// `AND`-ed conditions for every criterion, on member `m`.
+    fn all_criteria(search: &MemberSearch<'_>, binds: &mut Binds) -> String {
+        let mut sql = String::new();
         for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
-            sql.push_str(&format!(" AND {}", visibly_holds(tokens, &mut binds)));
+            sql.push_str(&format!(" AND {}", visibly_holds(tokens, binds)));
         }
         for (word, pseudonym) in &search.words {
-            let by_pseudonym = pseudonym_holds(pseudonym, &mut binds);
-            let by_text = visibly_holds(std::slice::from_ref(word), &mut binds);
+            let by_pseudonym = pseudonym_holds(pseudonym, binds);
+            let by_text = visibly_holds(std::slice::from_ref(word), binds);
             sql.push_str(&format!(" AND ({by_pseudonym} OR {by_text})"));
         }
-        // A number of our own, not input: written into the query.
-        sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {}", search.limit.clamp(1, 101)));
+        sql
+    }
+
+    async fn found(&self, search: &MemberSearch<'_>, sql: &str, binds: &Binds) -> Result<Vec<FoundMember>, StoreError> {
         let rows = read!(self, |pool| {
-            let mut query = sqlx::query_as(&sql).bind(search.association.as_str()).bind(search.viewer.as_str());
+            let mut query = sqlx::query_as(sql).bind(search.association.as_str()).bind(search.viewer.as_str());
             for value in &binds.values {
                 query = query.bind(value.as_str());
             }
             query.fetch_all(pool).await
         })?;
         Ok(rows)
+    }
+
+    /// Members of `ids` that match, looked up by id, sorted, a page.
+    async fn look_up(
+        &self,
+        search: &MemberSearch<'_>,
+        ids: &BTreeSet<String>,
+        limit: i64,
+    ) -> Result<Vec<FoundMember>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut binds = Binds::new();
+        // The list comes first: CROSS JOIN keeps SQLite from walking every
+        // member in pseudonym order to spare the sort, which it prefers
+        // for a list of more than a few dozen, badly when the matches sort
+        // late (a pseudonym's beginning: they all sort together).
+        let list: Vec<String> = ids.iter().map(|id| binds.push(id)).collect();
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM members d CROSS JOIN members m WHERE d.id IN ({}) AND m.id = d.id \
+             AND {MEMBER_FILTER}",
+            list.join(", ")
+        );
+        if let Some(after) = &search.after {
+            sql.push_str(&format!(" AND m.pseudonym_key > {}", binds.push(after)));
+        }
+        sql.push_str(&Self::all_criteria(search, &mut binds));
+        sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {limit}"));
+        self.found(search, &sql, &binds).await
+    }
+
+    pub async fn search_members(&self, search: &MemberSearch<'_>) -> Result<Vec<FoundMember>, StoreError> {
+        // A number of our own, not input: written into the queries.
+        let limit = search.limit.clamp(1, 101);
+        match self.plan(search).await? {
+            Plan::Drive(ids) => self.look_up(search, &ids, limit).await,
+            Plan::Stream(token, ids) => {
+                // The word's pseudonym terms in pseudonym order from the
+                // cursor (the primary key's order), and its text holders;
+                // a page of each, merged.
+                let mut binds = Binds::new();
+                let t = binds.push(&token);
+                let mut sql = format!(
+                    "SELECT {COLUMNS} FROM pseudonym_terms p CROSS JOIN members m \
+                     WHERE p.association_id = $1 AND p.token = {t} AND m.id = p.member_id AND {MEMBER_FILTER}"
+                );
+                if let Some(after) = &search.after {
+                    sql.push_str(&format!(" AND p.pseudonym_key > {}", binds.push(after)));
+                }
+                sql.push_str(&Self::all_criteria(search, &mut binds));
+                sql.push_str(&format!(" ORDER BY p.pseudonym_key LIMIT {limit}"));
+                let mut found = self.found(search, &sql, &binds).await?;
+                found.extend(self.look_up(search, &ids, limit).await?);
+                found.sort_by(|a, b| a.pseudonym_key.cmp(&b.pseudonym_key));
+                found.dedup_by(|a, b| a.id == b.id);
+                found.truncate(usize::try_from(limit).unwrap_or(21));
+                Ok(found)
+            }
+            Plan::Walk => {
+                let mut binds = Binds::new();
+                let mut sql = format!("SELECT {COLUMNS} FROM members m WHERE {MEMBER_FILTER}");
+                if let Some(after) = &search.after {
+                    sql.push_str(&format!(" AND m.pseudonym_key > {}", binds.push(after)));
+                }
+                sql.push_str(&Self::all_criteria(search, &mut binds));
+                sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {limit}"));
+                self.found(search, &sql, &binds).await
+            }
+        }
     }
 }

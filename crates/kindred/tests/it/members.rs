@@ -551,6 +551,88 @@ async fn free_text_finds_the_beginning_of_any_word_of_a_pseudonym_and_never_a_hi
     }
 }
 
+/// Every page of a search, by member id, with the cursors between them.
+async fn all_pages(
+    s: &TestServer,
+    ms: &Association,
+    caller: &kindred_service::sessions::Caller,
+    pairs: &[(&str, &str)],
+    drive_cap: Option<usize>,
+) -> Vec<(Vec<String>, Option<String>)> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut query: Vec<(&str, &str)> = pairs.to_vec();
+        if let Some(c) = &cursor {
+            query.push(("cursor", c.as_str()));
+        }
+        let raw = kindred_domain::search::RawMemberQuery::from_pairs(query);
+        let page = s.kindred.search_members_planned(ms, caller, &raw, drive_cap).await.expect("search");
+        let ids = page.results.iter().map(|r| r.id.to_string()).collect();
+        cursor = page.next_cursor.clone();
+        pages.push((ids, page.next_cursor));
+        if cursor.is_none() {
+            return pages;
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_search_plan_finds_the_same_pages() {
+    for db in BOTH {
+        let file =
+            kindred::config::parse_file("[privacy]\nsearches_per_15_minutes = 100000\n", "test").expect("config");
+        let s = TestServer::start_with(db, file).await;
+        let ms = s.ms_association("ms").await;
+        let viewer = someone(&s, &ms, "Viewer").await;
+        let caller = s.kindred.authenticate(&ms, &viewer.token).await.expect("session").expect("caller");
+        // Many pseudonyms beginning with "river" (first or second word), a
+        // few with "river" in a visible text, one in a hidden text.
+        let mut names: Vec<String> = (0..22).map(|n| format!("River{n:02}")).collect();
+        names.extend(["Ole Riverton", "Rita Bank", "Anna Ri", "Zora", "Quiet Harbour"].map(String::from));
+        for (n, name) in names.iter().enumerate() {
+            let who = someone(&s, &ms, name).await;
+            consent(&s, &who).await;
+            let about = match (name.as_str(), n % 5) {
+                ("Rita Bank" | "Zora", _) | (_, 0) => json!("Am river wohnen"),
+                (_, 1) => json!("Aquarelle"),
+                _ => json!(""),
+            };
+            let visibility = if name.as_str() == "Zora" { json!("private") } else { json!(1) };
+            profile(
+                &s,
+                &who,
+                json!({"fields": {"about": about, "region": if n % 2 == 0 { "sh" } else { "by" }},
+                       "visibility": {"about": visibility, "region": 1}, "discoverable": n != 3}),
+            )
+            .await;
+        }
+        let queries: [&[(&str, &str)]; 9] = [
+            &[("q", "ri")],
+            &[("q", "river")],
+            &[("q", "river"), ("region", "sh")],
+            &[("q", "aquarelle")],
+            &[("q", "ri aquarelle")],
+            &[("q", "wohnen")],
+            &[("region", "by")],
+            &[("q", "rita")],
+            &[("q", "zz")],
+        ];
+        for pairs in queries {
+            let expected = all_pages(&s, &ms, &caller, pairs, None).await;
+            for cap in [0, 1, 4, 12] {
+                let got = all_pages(&s, &ms, &caller, pairs, Some(cap)).await;
+                assert_eq!(got, expected, "{db:?}: {pairs:?} with a drive cap of {cap}");
+            }
+        }
+        // 22 Rivers and Riverton less the one who is not findable, and Rita
+        // by her text (Zora's is hidden).
+        let river = all_pages(&s, &ms, &caller, &[("q", "river")], None).await;
+        assert_eq!(river.iter().map(|(ids, _)| ids.len()).collect::<Vec<_>>(), vec![20, 3], "{db:?}");
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn a_database_dump_holds_no_health_data_or_request_message_in_clear() {
     for db in BOTH {
