@@ -290,22 +290,25 @@ impl Kindred {
             .map_err(MemberError::Invalid)?;
         let key = self.keys.association(&association.id)?;
         let token = |purpose: &str, value: &str| key.search_token(purpose, value);
+        // Criteria that are usually rare first: once one is small, the
+        // store fetches no more holders of the others than that (the order
+        // is fixed, so it says nothing about anybody).
         let mut criteria = Vec::new();
+        if let Some((from, to)) = query.birth_years {
+            criteria.push((from..=to).map(|y| token("birth_year", &y.to_string())).collect());
+        }
         let codes = [
-            ("condition", &query.condition),
-            ("condition_form", &query.condition_form),
-            ("therapies", &query.therapy),
             ("medications", &query.medication),
+            ("therapies", &query.therapy),
+            ("condition_form", &query.condition_form),
             ("region", &query.region),
+            ("condition", &query.condition),
             ("role", &query.role),
         ];
         for (purpose, code) in codes {
             if let Some(code) = code {
                 criteria.push(vec![token(purpose, code.as_str())]);
             }
-        }
-        if let Some((from, to)) = query.birth_years {
-            criteria.push((from..=to).map(|y| token("birth_year", &y.to_string())).collect());
         }
         // A word matches a word of a visible text, or the beginning of a
         // word of the pseudonym (which everyone may see).
@@ -328,7 +331,9 @@ impl Kindred {
         let ids: Vec<MemberId> = found.iter().map(|m| MemberId::from_trusted(m.id.clone())).collect();
         let levels = self.store.levels_with(&association.id, &caller.member.id, &ids).await?;
         let me = caller.member.id.as_str();
-        let records = self.store.profile_values_of(&association.id, &ids).await?;
+        let mut records = self.store.profile_values_of(&association.id, &ids).await?;
+        // By member (already so, from the store), to hand each their own slice.
+        records.sort_by(|a, b| a.member_id.cmp(&b.member_id));
         let mut results = Vec::with_capacity(found.len());
         for (id, member) in ids.into_iter().zip(found) {
             let level_from = |owner: &str, contact: &str| {
@@ -339,8 +344,9 @@ impl Kindred {
             let subject = party(&id, &member.role, &member.status);
             let relation = Relation { granted_to_viewer: granted_to_viewer.map(|l| level(Some(l))), blocked: false };
             let sight = disclosure::sight(&caller_party(caller), &subject, relation);
-            let theirs: Vec<_> = records.iter().filter(|r| r.member_id == id.as_str()).cloned().collect();
-            let fields = self.disclose(association, &key, &id, sight, &theirs)?;
+            let start = records.partition_point(|r| r.member_id.as_str() < id.as_str());
+            let count = records[start..].partition_point(|r| r.member_id == id.as_str());
+            let fields = self.disclose(association, &key, &id, sight, &records[start..start + count])?;
             results.push(MemberView {
                 pseudonym: member.pseudonym,
                 badge: member.badge,
