@@ -1,7 +1,7 @@
 //! store::forum — categories, topics, posts, edits, reactions,
 //! subscriptions, read markers, and the full-text index of posts.
 
-use crate::{read, write, Store, StoreError};
+use crate::{read, write, Backend, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AssociationId, MemberId};
 
@@ -315,6 +315,7 @@ impl Store {
     /// subscription and read marker, all in one transaction.
     pub async fn create_topic(&self, topic: &TopicToWrite<'_>, post: &PostToWrite<'_>) -> Result<(), StoreError> {
         let association = post.association.as_str();
+        let backend = self.backend();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
@@ -360,7 +361,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query(INSERT_SEARCH)
+            sqlx::query(insert_search(backend))
                 .bind(association)
                 .bind(post.id)
                 .bind(topic.title)
@@ -396,6 +397,7 @@ impl Store {
     /// is gone.
     pub async fn add_post(&self, post: &PostToWrite<'_>, category: Option<&str>) -> Result<Option<i32>, StoreError> {
         let association = post.association.as_str();
+        let backend = self.backend();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             let number: Option<i32> = sqlx::query_scalar(
@@ -461,7 +463,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query(INSERT_SEARCH)
+            sqlx::query(insert_search(backend))
                 .bind(association)
                 .bind(post.id)
                 .bind("")
@@ -609,6 +611,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let association = association.as_str();
+        let backend = self.backend();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             let kept = sqlx::query(
@@ -637,8 +640,14 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(DELETE_SEARCH).bind(association).bind(post).execute(&mut *tx).await?;
-            sqlx::query(INSERT_SEARCH).bind(association).bind(post).bind(title).bind(text).execute(&mut *tx).await?;
+            sqlx::query(delete_search(backend)).bind(association).bind(post).execute(&mut *tx).await?;
+            sqlx::query(insert_search(backend))
+                .bind(association)
+                .bind(post)
+                .bind(title)
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(true)
         })
@@ -648,6 +657,7 @@ impl Store {
     /// earlier versions, reactions and search entry.
     pub async fn delete_post(&self, association: &AssociationId, post: &str) -> Result<bool, StoreError> {
         let association = association.as_str();
+        let backend = self.backend();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
@@ -672,7 +682,7 @@ impl Store {
                 .bind(post)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(DELETE_SEARCH).bind(association).bind(post).execute(&mut *tx).await?;
+            sqlx::query(delete_search(backend)).bind(association).bind(post).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(true)
         })
@@ -832,22 +842,39 @@ impl Store {
         Ok(rows)
     }
 
-    /// Moves a member's read marker of a topic forward to `number` (never back).
+    /// Moves a member's read marker of a topic forward to `number` (never
+    /// back), and marks read their notifications about the posts up to it:
+    /// who has read the reply need not be told about it again.
     pub async fn mark_read(
         &self,
         association: &AssociationId,
         topic: &str,
         member: &MemberId,
         number: i32,
+        at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
+            let mut tx = pool.begin().await?;
             sqlx::query(MARK_READ)
                 .bind(association.as_str())
                 .bind(topic)
                 .bind(member.as_str())
                 .bind(number)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            sqlx::query(
+                "UPDATE notifications SET read_at = $5 WHERE association_id = $1 AND member_id = $3 \
+                 AND topic_id = $2 AND read_at IS NULL AND post_id IN \
+                 (SELECT id FROM posts WHERE association_id = $1 AND topic_id = $2 AND number <= $4)",
+            )
+            .bind(association.as_str())
+            .bind(topic)
+            .bind(member.as_str())
+            .bind(number)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
             Ok(())
         })
     }
@@ -898,9 +925,29 @@ const INSERT_POST: &str =
      professional, quote_of, body, html, text, created_at, edited_at, deleted, hidden, hidden_reason, hidden_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, false, false, NULL, NULL)";
 
-/// The same text for SQLite's FTS5 table and PostgreSQL's plain table.
-const INSERT_SEARCH: &str = "INSERT INTO post_search (association_id, post_id, title, body) VALUES ($1, $2, $3, $4)";
-const DELETE_SEARCH: &str = "DELETE FROM post_search WHERE association_id = $1 AND post_id = $2";
+/// Adds a post's search entry ($1 association, $2 post, $3 title, $4 text),
+/// after the post itself. On SQLite the FTS5 row takes the post's rowid:
+/// FTS5 cannot index `post_id`, so replacing or removing an entry found by
+/// it would read every entry of the forum; by rowid it is one lookup.
+fn insert_search(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "INSERT INTO post_search (rowid, association_id, post_id, title, body) \
+             SELECT rowid, $1, $2, $3, $4 FROM posts WHERE association_id = $1 AND id = $2"
+        }
+        Backend::Postgres => "INSERT INTO post_search (association_id, post_id, title, body) VALUES ($1, $2, $3, $4)",
+    }
+}
+
+/// Removes a post's search entry ($1 association, $2 post); see `insert_search`.
+fn delete_search(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "DELETE FROM post_search WHERE rowid = (SELECT rowid FROM posts WHERE association_id = $1 AND id = $2)"
+        }
+        Backend::Postgres => "DELETE FROM post_search WHERE association_id = $1 AND post_id = $2",
+    }
+}
 
 const SUBSCRIBE: &str = "INSERT INTO topic_subscriptions (association_id, topic_id, member_id, created_at) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (association_id, topic_id, member_id) DO NOTHING";

@@ -4,7 +4,7 @@
 //! `store::forum` with its checks.
 
 use crate::bulk::values;
-use crate::{write, Store, StoreError};
+use crate::{write, Backend, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::AssociationId;
 
@@ -118,6 +118,7 @@ impl Store {
 
     /// Posts and their full-text rows, in one transaction.
     pub async fn insert_posts_fresh(&self, association: &AssociationId, posts: &[NewPost]) -> Result<(), StoreError> {
+        let backend = self.backend();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in posts.chunks(ROWS) {
@@ -151,10 +152,24 @@ impl Store {
                         .bind(None::<DateTime<Utc>>);
                 }
                 query.execute(&mut *tx).await?;
-                let sql = values("INSERT INTO post_search (association_id, post_id, title, body)", 4, chunk.len());
+                // As `forum::insert_search`: on SQLite the entry takes the post's rowid.
+                let sql = match backend {
+                    Backend::Sqlite => format!(
+                        "INSERT INTO post_search (rowid, association_id, post_id, title, body) \
+                         SELECT p.rowid, p.association_id, p.id, v.column3, p.text FROM ({}) v \
+                         JOIN posts p ON p.association_id = v.column1 AND p.id = v.column2",
+                        values("", 3, chunk.len()).trim_start()
+                    ),
+                    Backend::Postgres => {
+                        values("INSERT INTO post_search (association_id, post_id, title, body)", 4, chunk.len())
+                    }
+                };
                 let mut query = sqlx::query(&sql);
                 for p in chunk {
-                    query = query.bind(association.as_str()).bind(&p.id).bind(&p.title).bind(&p.text);
+                    query = match backend {
+                        Backend::Sqlite => query.bind(association.as_str()).bind(&p.id).bind(&p.title),
+                        Backend::Postgres => query.bind(association.as_str()).bind(&p.id).bind(&p.title).bind(&p.text),
+                    };
                 }
                 query.execute(&mut *tx).await?;
             }

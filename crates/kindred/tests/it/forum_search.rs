@@ -365,3 +365,65 @@ async fn german_dutch_and_english_words_are_found_and_paged() {
         s.stop().await;
     }
 }
+
+/// Editing a post replaces its entry and deleting removes it, and only its
+/// own: other posts with the same words, before and after it, stay found.
+#[tokio::test]
+async fn edited_and_deleted_posts_are_found_by_what_they_now_say() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = staff(&s, &ms, "admin@example.org", "Admina", "admin").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let alltag = category(&s, "ms", &boss, "Alltag").await;
+        let opening = topic(&s, "ms", &anna, ("category_id", &alltag), "Kühlwesten", "Wer kennt Kühlwesten?").await;
+        let before = reply(&s, &anna, &opening, "Kühlwesten helfen mir").await;
+        let edited = reply(&s, &anna, &opening, "Kühlwesten sind teuer").await;
+        let deleted = reply(&s, &anna, &opening, "Kühlwesten und Ventilatoren").await;
+        let after = reply(&s, &anna, &opening, "Kühlwesten gibt es gebraucht").await;
+        let post_ids = |results: &[Value]| -> Vec<String> {
+            let mut ids: Vec<String> =
+                results.iter().filter_map(|r| r["post_id"].as_str().map(str::to_owned)).collect();
+            ids.sort();
+            ids
+        };
+        let mut all = vec![before.clone(), edited.clone(), deleted.clone(), after.clone()];
+        all.sort();
+        assert_eq!(post_ids(&search(&s, &ben, "Kühlwesten").await), all, "{db:?}");
+
+        ok(
+            &s,
+            &anna.token,
+            "PUT",
+            &api("ms", &format!("/forum/posts/{edited}")),
+            Some(json!({"body": "Eisbeutel sind billiger"})),
+        )
+        .await;
+        ok(&s, &anna.token, "DELETE", &api("ms", &format!("/forum/posts/{deleted}")), None).await;
+        let mut left = vec![before.clone(), after.clone()];
+        left.sort();
+        assert_eq!(post_ids(&search(&s, &ben, "Kühlwesten").await), left, "{db:?}: the old words are gone");
+        assert_eq!(post_ids(&search(&s, &ben, "Eisbeutel").await), vec![edited.clone()], "{db:?}: the new words");
+        assert!(search(&s, &ben, "Ventilatoren").await.is_empty(), "{db:?}: nothing of the deleted post");
+        // The opening post's entry keeps its title through an edit of its text.
+        let first = ok(&s, &ben.token, "GET", &api("ms", &format!("/forum/topics/{opening}")), None).await;
+        let first_post = first["posts"][0]["post_id"].as_str().expect("first post").to_owned();
+        ok(
+            &s,
+            &anna.token,
+            "PUT",
+            &api("ms", &format!("/forum/posts/{first_post}")),
+            Some(json!({"body": "Wer kennt Eisbeutel?"})),
+        )
+        .await;
+        let found = search(&s, &ben, "Kühlwesten").await;
+        assert!(
+            found.iter().any(|r| r["type"] == "topic" && r["topic_id"] == opening.as_str()),
+            "{db:?}: by its title"
+        );
+        assert_eq!(post_ids(&search(&s, &ben, "Eisbeutel").await), vec![edited.clone()], "{db:?}");
+        assert_eq!(search(&s, &ben, "Eisbeutel").await.len(), 2, "{db:?}: the edited reply and the opening post");
+        s.stop().await;
+    }
+}

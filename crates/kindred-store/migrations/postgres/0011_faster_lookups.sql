@@ -1,0 +1,8 @@
+-- SQLite's 0011 gives each full-text entry its post's rowid; PostgreSQL's
+-- post_search already finds an entry by its primary key (association_id,
+-- post_id): nothing to change there.
+
+-- A member search's holders of a criterion come with their sort key from
+-- the index alone: the page is picked before any member row is read.
+DROP INDEX IF EXISTS members_by_id_findable;
+CREATE INDEX members_by_id_findable ON members (id, association_id, status, discoverable, pseudonym_key);
