@@ -2,8 +2,9 @@
 //! written in the forum. (Listing and reading them: `notification_list`.)
 //!
 //! A post notifies the topic's subscribers (a reply) and the members it
-//! mentions (a mention), never its writer, nobody on the other side of a
-//! block, and nobody who could not open the topic — each recipient passes
+//! mentions (a mention), an edit only the members it newly mentions; never
+//! its writer, nobody on the other side of a block, and nobody who could
+//! not open the topic — each recipient passes
 //! the same gate, `topic_access`, as if they asked themselves. The label of
 //! who wrote is fixed when written and is what the recipient may see: the
 //! alias in an alias group, nothing for an anonymous post, else the
@@ -14,6 +15,22 @@ use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
 use kindred_domain::{AccountStatus, MemberId, NotificationId};
 use kindred_store::{PostNotification, StoreError};
+
+/// Why a post notifies: a new post tells subscribers and the mentioned,
+/// an edit only those it newly mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Occasion {
+    Written,
+    Edited,
+}
+
+/// The post a notification is about, and who it names.
+struct About<'a> {
+    post: &'a str,
+    anonymous: bool,
+    mentioned: &'a [String],
+    occasion: Occasion,
+}
 
 impl Kindred {
     /// Notifies about a new post. Failures are logged, never returned: the
@@ -28,8 +45,29 @@ impl Kindred {
         anonymous: bool,
         mentioned: &[String],
     ) {
-        if let Err(error) = self.try_notify_post(association, writer, topic, post, anonymous, mentioned).await {
+        let about = About { post, anonymous, mentioned, occasion: Occasion::Written };
+        if let Err(error) = self.try_notify_post(association, writer, topic, about).await {
             tracing::error!(%error, "notifications for a post failed");
+        }
+    }
+
+    /// Notifies the members an edit newly mentions (those the post named
+    /// before were told already); subscribers are not told of an edit.
+    pub(crate) async fn notify_new_mentions(
+        &self,
+        association: &Association,
+        writer: &Caller,
+        topic: &SeenTopic,
+        post: &str,
+        anonymous: bool,
+        mentioned: &[String],
+    ) {
+        if mentioned.is_empty() {
+            return;
+        }
+        let about = About { post, anonymous, mentioned, occasion: Occasion::Edited };
+        if let Err(error) = self.try_notify_post(association, writer, topic, about).await {
+            tracing::error!(%error, "notifications for an edited post failed");
         }
     }
 
@@ -38,15 +76,15 @@ impl Kindred {
         association: &Association,
         writer: &Caller,
         topic: &SeenTopic,
-        post: &str,
-        anonymous: bool,
-        mentioned: &[String],
+        about: About<'_>,
     ) -> Result<(), StoreError> {
-        let subscribers = self.store.subscribers(&association.id, topic.id.as_str()).await?;
+        let About { post, anonymous, mentioned, occasion } = about;
         let mut recipients: Vec<(String, &'static str)> = mentioned.iter().map(|m| (m.clone(), "mention")).collect();
-        for s in subscribers {
-            if !recipients.iter().any(|(m, _)| *m == s) {
-                recipients.push((s, "reply"));
+        if occasion == Occasion::Written {
+            for s in self.store.subscribers(&association.id, topic.id.as_str()).await? {
+                if !recipients.iter().any(|(m, _)| *m == s) {
+                    recipients.push((s, "reply"));
+                }
             }
         }
         let me = writer.member.id.as_str();

@@ -190,3 +190,56 @@ async fn replies_and_mentions_notify_and_nothing_leaks() {
         s.stop().await;
     }
 }
+
+/// An edit tells only the members it newly mentions (once, not again on the
+/// next edit, and subscribers not at all); reading a topic marks read the
+/// notifications about the posts shown, and only those.
+#[tokio::test]
+async fn edits_mention_anew_and_reading_the_topic_marks_read() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = admin(&s, &ms).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let cleo = someone(&s, &ms, "Cleo").await;
+        let body =
+            json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
+        let alltag = ok(&s, &boss.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
+            .as_str()
+            .expect("category")
+            .to_owned();
+        let talk = topic(&s, &anna, ("category_id", &alltag), "Kühlwesten", "Wer hat Erfahrung?").await;
+        let answer = reply(&s, &ben, &talk, json!({"body": "Ich, frag auch @Cleo"})).await;
+        assert_eq!(list(&s, &anna).await["unread_count"], 1, "{db:?}: the reply");
+        assert_eq!(list(&s, &cleo).await["unread_count"], 1, "{db:?}: the mention");
+
+        // Ben adds a mention of Anna: she hears of it, Cleo is not told twice.
+        let edit = |text: &str| json!({"body": text});
+        let path = api(&format!("/forum/posts/{answer}"));
+        s.clock.advance(chrono::Duration::seconds(1));
+        ok(&s, &ben.token, "PUT", &path, Some(edit("Ich, frag auch @Cleo und @Anna"))).await;
+        let annas = list(&s, &anna).await;
+        assert_eq!(annas["unread_count"], 2, "{db:?}: {annas}");
+        assert_eq!(annas["notifications"][0]["kind"], "mention", "{db:?}");
+        assert_eq!(annas["notifications"][0]["post_id"], answer.as_str(), "{db:?}");
+        assert_eq!(list(&s, &cleo).await["unread_count"], 1, "{db:?}: already told");
+        ok(&s, &ben.token, "PUT", &path, Some(edit("Ich, frag auch @Cleo und @Anna!"))).await;
+        assert_eq!(list(&s, &anna).await["unread_count"], 2, "{db:?}: no new mention, no new notification");
+
+        // A later reply in a second page's place: reading the first page
+        // marks read what it showed.
+        for n in 0..50 {
+            reply(&s, &cleo, &talk, json!({"body": format!("Antwort {n}")})).await;
+        }
+        let before = list(&s, &anna).await["unread_count"].as_i64().expect("count");
+        assert_eq!(before, 52, "{db:?}: a reply notification for each");
+        ok(&s, &anna.token, "GET", &api(&format!("/forum/topics/{talk}")), None).await;
+        let after = list(&s, &anna).await;
+        assert_eq!(after["unread_count"], 2, "{db:?}: posts 51 and 52 were not shown yet: {after}");
+        ok(&s, &anna.token, "GET", &api(&format!("/forum/topics/{talk}?after=50")), None).await;
+        assert_eq!(list(&s, &anna).await["unread_count"], 0, "{db:?}");
+        assert_eq!(list(&s, &cleo).await["unread_count"], 1, "{db:?}: only the reader's own");
+        s.stop().await;
+    }
+}
