@@ -86,7 +86,19 @@ impl Kindred {
             Some(category) => Some(self.store.category(&association.id, category).await?.ok_or(ForumError::NotFound)?),
             None => None,
         };
-        let own = record.author_id.as_deref() == Some(caller.member.id.as_str());
+        let mut own = record.author_id.as_deref() == Some(caller.member.id.as_str());
+        if record.hidden && !moderate && !own && record.anonymous {
+            // The anonymous author of a hidden topic still opens it, to see
+            // that and why; their seal says it is them (checked only here,
+            // where it decides something: it costs a key derivation).
+            let key = self.keys.association(&association.id).map_err(|error| {
+                tracing::error!(%error, "the association key is missing: an anonymous author cannot be recognised");
+                ForumError::NotFound
+            })?;
+            own = record.author_seal.as_deref().is_some_and(|stored| {
+                constant_time_eq(stored, &seal(&key, TOPIC_SEAL, id.as_str(), &caller.member.id))
+            });
+        }
         if record.hidden && !moderate && !own {
             return Err(ForumError::NotFound);
         }
@@ -281,6 +293,8 @@ pub struct TopicView {
     pub pinned: bool,
     pub locked: bool,
     pub hidden: bool,
+    /// Why a moderator hid the topic: for its author and moderators only.
+    pub hidden_reason: Option<String>,
     pub post_count: i32,
     pub created_at: DateTime<Utc>,
     pub last_post_at: DateTime<Utc>,
@@ -981,12 +995,18 @@ impl Kindred {
         // Written only when the marker moves: reading a page again writes nothing.
         let (last_read, subscribed) = self.store.topic_state(&association.id, seen.id.as_str(), me).await?;
         if let Some(number) = last_number.filter(|n| last_read.is_none_or(|r| r < *n)) {
-            self.store.mark_read(&association.id, seen.id.as_str(), me, number).await?;
+            self.store.mark_read(&association.id, seen.id.as_str(), me, number, self.clock.now()).await?;
         }
         let place_name = match (&seen.category, &seen.group) {
             (Some(c), _) => c.name.clone(),
             (_, Some(g)) => g.record.name.clone(),
             _ => String::new(),
+        };
+        // Whoever opens a hidden topic is its author or a moderator (the gate).
+        let hidden_reason = if seen.record.hidden {
+            self.store.topic_hidden_reason(&association.id, seen.id.as_str()).await?
+        } else {
+            None
         };
         let topic = TopicView {
             id: seen.id.to_string(),
@@ -1000,6 +1020,7 @@ impl Kindred {
             pinned: seen.record.pinned,
             locked: seen.record.locked,
             hidden: seen.record.hidden,
+            hidden_reason,
             post_count: seen.record.post_count,
             created_at: seen.record.created_at,
             last_post_at: seen.record.last_post_at,
@@ -1110,7 +1131,9 @@ impl Kindred {
             return Err(ForumActionError::Forbidden);
         }
         let body = clean_body(body).map_err(|p| ForumActionError::Invalid(vec![("body", p)]))?;
-        let (rendered, _) = self.render_post(association, seen.topic.group.as_ref(), &body).await?;
+        let group = seen.topic.group.as_ref();
+        let (_, mentioned_before) = self.render_post(association, group, &seen.record.body).await?;
+        let (rendered, mentioned) = self.render_post(association, group, &body).await?;
         let title = if seen.record.number == 1 { seen.topic.record.title.as_str() } else { "" };
         let edit_id = PostId::random();
         let done = self
@@ -1129,6 +1152,9 @@ impl Kindred {
         if !done {
             return Err(ForumActionError::NotFound);
         }
+        let newly: Vec<String> = mentioned.into_iter().filter(|m| !mentioned_before.contains(m)).collect();
+        let anonymous = seen.record.anonymous;
+        self.notify_new_mentions(association, caller, &seen.topic, &seen.record.id, anonymous, &newly).await;
         Ok(())
     }
 

@@ -560,8 +560,9 @@ impl Kindred {
         Ok((found, notice))
     }
 
-    /// Whether the caller has a queue at all: staff, professionals, group moderators.
-    async fn has_queue(&self, association: &Association, caller: &Caller) -> Result<bool, StoreError> {
+    /// Whether the caller has a queue at all: staff, professionals, group
+    /// moderators (the pages show them the way to it).
+    pub async fn has_queue(&self, association: &Association, caller: &Caller) -> Result<bool, StoreError> {
         if matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator | AccountRole::Professional) {
             return Ok(true);
         }

@@ -479,6 +479,25 @@ impl Store {
         })
     }
 
+    /// The reason of the latest hiding of a topic.
+    pub async fn topic_hidden_reason(
+        &self,
+        association: &AssociationId,
+        topic: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let reason = read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT reason FROM moderation_actions WHERE association_id = $1 AND target_id = $2 \
+                 AND action = 'topic.hidden' ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(association.as_str())
+            .bind(topic)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(reason)
+    }
+
     /// The actions on one post or topic, oldest first.
     pub async fn moderation_actions(
         &self,

@@ -30,6 +30,7 @@ forum-deleted-text = Von der Verfasserin oder dem Verfasser gelöscht.
 forum-hidden-post = Ausgeblendet
 forum-hidden-text = Von der Moderation ausgeblendet.
 forum-hidden-because = Die Moderation hat diesen Beitrag ausgeblendet. Grund: { $reason }
+forum-topic-hidden-because = Die Moderation hat dieses Thema ausgeblendet; nur wer es begonnen hat und die Moderation sehen es. Grund: { $reason }
 forum-professional-answer = Antwort einer Fachperson
 forum-edited = bearbeitet
 forum-history-link = frühere Fassungen

@@ -30,6 +30,7 @@ forum-deleted-text = Deleted by the author.
 forum-hidden-post = Hidden
 forum-hidden-text = Hidden by a moderator.
 forum-hidden-because = A moderator hid this post. Reason: { $reason }
+forum-topic-hidden-because = A moderator hid this topic; only its author and the moderators see it. Reason: { $reason }
 forum-professional-answer = Answer by a professional
 forum-edited = edited
 forum-history-link = earlier versions

@@ -30,6 +30,7 @@ forum-deleted-text = Verwijderd door de schrijver.
 forum-hidden-post = Verborgen
 forum-hidden-text = Verborgen door de moderatie.
 forum-hidden-because = De moderatie heeft dit bericht verborgen. Reden: { $reason }
+forum-topic-hidden-because = De moderatie heeft dit onderwerp verborgen; alleen wie het begon en de moderatie zien het. Reden: { $reason }
 forum-professional-answer = Antwoord van een professional
 forum-edited = bewerkt
 forum-history-link = eerdere versies

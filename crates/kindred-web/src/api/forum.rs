@@ -488,6 +488,9 @@ pub struct TopicEntryFull {
     pinned: bool,
     locked: bool,
     hidden: bool,
+    /// Why a moderator hid the topic; only for its author and moderators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hidden_reason: Option<String>,
     post_count: i32,
     created_at: DateTime<Utc>,
     last_post_at: DateTime<Utc>,
@@ -551,6 +554,7 @@ pub async fn topic(
             pinned: t.pinned,
             locked: t.locked,
             hidden: t.hidden,
+            hidden_reason: t.hidden_reason,
             post_count: t.post_count,
             created_at: t.created_at,
             last_post_at: t.last_post_at,

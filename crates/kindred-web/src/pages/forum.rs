@@ -363,6 +363,7 @@ async fn render_topic(
         pinned => t.pinned,
         locked => t.locked,
         hidden => t.hidden,
+        hidden_reason => t.hidden_reason.clone(),
         alias_mode => t.alias_mode,
         subscribed => t.subscribed,
         can_reply => t.can_reply,

@@ -45,6 +45,8 @@ pub struct Layout {
     #[serde(skip)]
     unread: Option<i64>,
     #[serde(skip)]
+    has_queue: bool,
+    #[serde(skip)]
     language: Language,
     #[serde(skip)]
     section: Section,
@@ -129,6 +131,7 @@ impl Layout {
             keep: String::new(),
             account: None,
             unread: None,
+            has_queue: false,
             language,
             section,
         }
@@ -159,7 +162,8 @@ impl Layout {
                 if caller.member.is_staff() {
                     entries.push((Section::Staff, "/staff", "nav-staff"));
                 }
-                if caller.member.is_staff() || caller.member.role == kindred_domain::AccountRole::Professional {
+                let professional = caller.member.role == kindred_domain::AccountRole::Professional;
+                if caller.member.is_staff() || professional || self.has_queue {
                     entries.push((Section::Moderation, "/moderation", "nav-moderation"));
                 }
                 entries
@@ -186,6 +190,13 @@ impl Layout {
     /// Call before [`Layout::with_session`].
     pub fn with_unread(mut self, unread: Option<i64>) -> Self {
         self.unread = unread;
+        self
+    }
+
+    /// Whether the member has a moderation queue (a group moderator has one
+    /// without a staff role). Call before [`Layout::with_session`].
+    pub fn with_queue(mut self, has_queue: bool) -> Self {
+        self.has_queue = has_queue;
         self
     }
 

@@ -12,6 +12,9 @@ use sqlx::Connection;
 
 const API: &str = "/a/ms/api/v1";
 
+/// The navigation's link to the moderation queue (the templates escape `/`).
+const MODERATION_LINK: &str = "href=\"&#x2f;a&#x2f;ms&#x2f;moderation\"";
+
 fn api(path: &str) -> String {
     format!("{API}{path}")
 }
@@ -587,9 +590,14 @@ async fn the_report_form_and_the_queue_work_without_javascript() {
         assert!(html.contains("href=\"tel:112\"") && html.contains("TelefonSeelsorge"), "{db:?}");
         let (status, _) = page_get(&s, &anna, "/a/ms/moderation").await;
         assert_eq!(status, 403, "{db:?}: Anna moderates nothing");
+        let (_, html) = page_get(&s, &anna, "/a/ms/forum").await;
+        assert!(!html.contains(MODERATION_LINK), "{db:?}: and has no way there");
 
-        // Carla moderates the group: the queue, a reason required, then the topic is locked.
+        // Carla moderates the group: the navigation leads her to the queue,
+        // a reason is required, then the topic is locked.
         let (carla_cookie, carla_csrf) = page_session(&s, "carla@example.org").await;
+        let (_, html) = page_get(&s, &carla_cookie, "/a/ms/forum").await;
+        assert!(html.contains(MODERATION_LINK), "{db:?}: a plain member who moderates a group");
         let (status, html) = page_get(&s, &carla_cookie, "/a/ms/moderation").await;
         assert_eq!(status, 200, "{db:?}");
         assert!(html.contains("Bitte schaut nach Ben") && html.contains("Ich sehe keinen Sinn mehr."), "{db:?}");
@@ -695,6 +703,68 @@ async fn in_an_alias_group_moderation_shows_and_tells_aliases_only() {
             .clone();
         assert!(entry.get("actor_id").is_none_or(|a| a.is_null()), "{db:?}: {entry}");
         assert!(!audit.to_string().contains(&carla.id) && !audit.to_string().contains(&ben.id), "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// A hidden topic: its author — also an anonymous one, recognised by the
+/// seal only — still opens it and reads why; everyone else gets the 404 of
+/// a topic that never was, and nobody learns who wrote the anonymous one.
+#[tokio::test]
+async fn the_author_of_a_hidden_topic_sees_that_and_why() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let moderator = staff(&s, &ms, "Moritz", "moderator").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let body = json!({"name": "Offen", "anonymous_allowed": true});
+        let open = ok(&s, &admin.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
+            .as_str()
+            .expect("category id")
+            .to_owned();
+        let named = topic(&s, &anna, json!({"category_id": open}), "Wunderheilung", "Kauft meine Tropfen").await;
+        let masked =
+            topic(&s, &anna, json!({"category_id": open, "anonymous": true}), "Ohne Namen", "Kauft Tropfen").await;
+        for (id, reason) in [(&named, "Werbung"), (&masked, "Werbung ohne Namen")] {
+            ok(
+                &s,
+                &moderator.token,
+                "POST",
+                &api(&format!("/forum/topics/{id}/hide")),
+                Some(json!({"reason": reason})),
+            )
+            .await;
+        }
+        for (id, reason) in [(&named, "Werbung"), (&masked, "Werbung ohne Namen")] {
+            let page = topic_page(&s, &anna, id).await;
+            assert_eq!(page["topic"]["hidden"], true, "{db:?}: {page}");
+            assert_eq!(page["topic"]["hidden_reason"], reason, "{db:?}: {page}");
+            let page = topic_page(&s, &moderator, id).await;
+            assert_eq!(page["topic"]["hidden_reason"], reason, "{db:?}");
+            let response = s
+                .client
+                .get(s.url(&api(&format!("/forum/topics/{id}"))))
+                .bearer_auth(&ben.token)
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(api_error(response).await, (404, "not_found".into()), "{db:?}");
+        }
+        let page = topic_page(&s, &moderator, &masked).await;
+        assert!(!page.to_string().contains("Anna") && !page.to_string().contains(&anna.id), "{db:?}: {page}");
+        // Restored, the reason goes with the hiding.
+        let restore = api(&format!("/forum/topics/{masked}/restore"));
+        ok(&s, &moderator.token, "POST", &restore, Some(json!({"reason": "Geklärt"}))).await;
+        let page = topic_page(&s, &ben, &masked).await;
+        assert!(page["topic"].get("hidden_reason").is_none(), "{db:?}: {page}");
+
+        // The page says it too, without JavaScript.
+        let browser = crate::forum_search::Browser::sign_in(&s, "anna@example.org").await;
+        let (status, html) = browser.get(&format!("/a/ms/forum/topics/{named}?lang=en")).await;
+        assert_eq!(status, 200, "{db:?}: {html}");
+        assert!(html.contains("A moderator hid this topic") && html.contains("Werbung"), "{db:?}: {html}");
         s.stop().await;
     }
 }
