@@ -16,7 +16,9 @@
 //! 2. The plan, from these sets only:
 //!    - *drive*: the smallest criterion with at most `DRIVE_CAP` holders;
 //!      those members are looked up by id, checked against the other
-//!      criteria and sorted;
+//!      criteria and sorted (with no other criterion, the page is picked
+//!      by the pseudonym keys fetched with them, from the covering index
+//!      `members_by_id_findable`, and only its members are read);
 //!    - else *stream*: a word with few text holders but many pseudonyms
 //!      beginning with it; its pseudonym terms are read in pseudonym order
 //!      from the cursor (one index range), each member checked against the
@@ -31,7 +33,7 @@
 
 use crate::{read, Store, StoreError};
 use kindred_domain::{AssociationId, MemberId};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// A criterion with at most this many visible holders drives the search.
 /// Looking up and sorting the holders costs about as much per member as
@@ -109,11 +111,24 @@ fn visibly_holds(tokens: &[String], binds: &mut Binds) -> String {
 
 const COLUMNS: &str = "m.id, m.pseudonym, m.pseudonym_key, m.role, m.status, m.badge";
 
-/// How the page is found; see the module.
+/// The findable members holding a criterion visibly for the viewer: id →
+/// pseudonym key (the order of results), both read from indexes.
+type Holders = BTreeMap<String, String>;
+
+/// One criterion of a search: a place in `criteria` or in `words`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Criterion {
+    Codes(usize),
+    Word(usize),
+}
+
+/// How the page is found; see the module. A set of holders comes with the
+/// criterion it was fetched for: its members hold it, so it is not checked
+/// again.
 enum Plan {
-    Drive(BTreeSet<String>),
+    Drive(Holders, Criterion),
     /// A word's pseudonym token, and its (few) text holders.
-    Stream(String, BTreeSet<String>),
+    Stream(String, Holders, Criterion),
     Walk,
 }
 
@@ -130,11 +145,11 @@ impl Store {
         viewer: &MemberId,
         tokens: &[String],
         cap: usize,
-    ) -> Result<BTreeSet<String>, StoreError> {
+    ) -> Result<Holders, StoreError> {
         let mut binds = Binds::new();
         let list = binds.list(tokens);
         let open = format!(
-            "SELECT t.member_id FROM search_terms t CROSS JOIN members m \
+            "SELECT t.member_id, m.pseudonym_key FROM search_terms t CROSS JOIN members m \
              WHERE t.association_id = $1 AND t.token IN ({list}) AND t.visibility = 1 \
              AND m.id = t.member_id AND {MEMBER_FILTER} LIMIT {}",
             cap + 1
@@ -144,21 +159,21 @@ impl Store {
         let mut contact_binds = Binds::new();
         let list = contact_binds.list(tokens);
         let through_contacts = format!(
-            "SELECT t.member_id FROM contacts c CROSS JOIN search_terms t CROSS JOIN members m \
+            "SELECT t.member_id, m.pseudonym_key FROM contacts c CROSS JOIN search_terms t CROSS JOIN members m \
              WHERE c.association_id = $1 AND c.contact_id = $2 AND t.association_id = $1 \
              AND t.member_id = c.owner_id AND t.token IN ({list}) AND t.visibility <= c.level \
              AND m.id = t.member_id AND {MEMBER_FILTER}"
         );
-        let mut holders = BTreeSet::new();
+        let mut holders = Holders::new();
         for (sql, values) in [(open, binds.values), (through_contacts, contact_binds.values)] {
-            let rows: Vec<(String,)> = read!(self, |pool| {
+            let rows: Vec<(String, String)> = read!(self, |pool| {
                 let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(viewer.as_str());
                 for value in &values {
                     query = query.bind(value.as_str());
                 }
                 query.fetch_all(pool).await
             })?;
-            holders.extend(rows.into_iter().map(|(id,)| id));
+            holders.extend(rows);
         }
         Ok(holders)
     }
@@ -171,41 +186,42 @@ impl Store {
         viewer: &MemberId,
         token: &str,
         cap: usize,
-    ) -> Result<BTreeSet<String>, StoreError> {
+    ) -> Result<Holders, StoreError> {
         let sql = format!(
-            "SELECT p.member_id FROM pseudonym_terms p CROSS JOIN members m \
+            "SELECT p.member_id, p.pseudonym_key FROM pseudonym_terms p CROSS JOIN members m \
              WHERE p.association_id = $1 AND p.token = $3 AND m.id = p.member_id AND {MEMBER_FILTER} LIMIT {}",
             cap + 1
         );
-        let rows: Vec<(String,)> = read!(self, |pool| {
+        let rows: Vec<(String, String)> = read!(self, |pool| {
             sqlx::query_as(&sql).bind(association.as_str()).bind(viewer.as_str()).bind(token).fetch_all(pool).await
         })?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+        Ok(rows.into_iter().collect())
     }
 
     /// The plan, chosen from what the viewer may see (see the module).
     async fn plan(&self, search: &MemberSearch<'_>) -> Result<Plan, StoreError> {
         let (association, viewer) = (search.association, search.viewer);
-        let mut drive: Option<BTreeSet<String>> = None;
-        let mut stream: Option<(String, BTreeSet<String>)> = None;
+        let mut drive: Option<(Holders, Criterion)> = None;
+        let mut stream: Option<(String, Holders, Criterion)> = None;
         // Only a set smaller than the smallest so far can drive: fetch no
         // more than that.
-        let limit = |drive: &Option<BTreeSet<String>>| {
+        let limit = |drive: &Option<(Holders, Criterion)>| {
             let cap = search.drive_cap.unwrap_or(DRIVE_CAP);
-            drive.as_ref().map_or(cap, |d| d.len().saturating_sub(1).min(cap))
+            drive.as_ref().map_or(cap, |(d, _)| d.len().saturating_sub(1).min(cap))
         };
-        for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
-            if drive.as_ref().is_some_and(BTreeSet::is_empty) {
+        let nobody = |drive: &Option<(Holders, Criterion)>| drive.as_ref().is_some_and(|(d, _)| d.is_empty());
+        for (i, tokens) in search.criteria.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            if nobody(&drive) {
                 break;
             }
             let cap = limit(&drive);
             let set = self.visible_holders(association, viewer, tokens, cap).await?;
             if set.len() <= cap {
-                drive = Some(set);
+                drive = Some((set, Criterion::Codes(i)));
             }
         }
-        for (word, pseudonym) in &search.words {
-            if drive.as_ref().is_some_and(BTreeSet::is_empty) {
+        for (i, (word, pseudonym)) in search.words.iter().enumerate() {
+            if nobody(&drive) {
                 break;
             }
             let cap = limit(&drive);
@@ -214,27 +230,34 @@ impl Store {
                 continue;
             }
             let mut holders = self.pseudonym_holders(association, viewer, pseudonym, cap).await?;
-            holders.extend(by_text.iter().cloned());
+            holders.extend(by_text.iter().map(|(id, key)| (id.clone(), key.clone())));
             if holders.len() <= cap {
-                drive = Some(holders);
-            } else if drive.is_none() && stream.as_ref().is_none_or(|(_, t)| by_text.len() < t.len()) {
-                stream = Some((pseudonym.clone(), by_text));
+                drive = Some((holders, Criterion::Word(i)));
+            } else if drive.is_none() && stream.as_ref().is_none_or(|(_, t, _)| by_text.len() < t.len()) {
+                stream = Some((pseudonym.clone(), by_text, Criterion::Word(i)));
             }
         }
         Ok(match (drive, stream) {
-            (Some(ids), _) => Plan::Drive(ids),
-            (None, Some((token, ids))) => Plan::Stream(token, ids),
+            (Some((ids, by)), _) => Plan::Drive(ids, by),
+            (None, Some((token, ids, by))) => Plan::Stream(token, ids, by),
             (None, None) => Plan::Walk,
         })
     }
 
-    /// `AND`-ed conditions for every criterion, on member `m`.
-    fn all_criteria(search: &MemberSearch<'_>, binds: &mut Binds) -> String {
+    /// `AND`-ed conditions for every criterion but `held` (which the
+    /// members at hand are known to hold), on member `m`.
+    fn all_criteria(search: &MemberSearch<'_>, binds: &mut Binds, held: Option<Criterion>) -> String {
         let mut sql = String::new();
-        for tokens in search.criteria.iter().filter(|t| !t.is_empty()) {
+        for (i, tokens) in search.criteria.iter().enumerate() {
+            if tokens.is_empty() || held == Some(Criterion::Codes(i)) {
+                continue;
+            }
             sql.push_str(&format!(" AND {}", visibly_holds(tokens, binds)));
         }
-        for (word, pseudonym) in &search.words {
+        for (i, (word, pseudonym)) in search.words.iter().enumerate() {
+            if held == Some(Criterion::Word(i)) {
+                continue;
+            }
             let by_pseudonym = pseudonym_holds(pseudonym, binds);
             let by_text = visibly_holds(std::slice::from_ref(word), binds);
             sql.push_str(&format!(" AND ({by_pseudonym} OR {by_text})"));
@@ -253,22 +276,37 @@ impl Store {
         Ok(rows)
     }
 
-    /// Members of `ids` that match, looked up by id, sorted, a page.
+    /// Holders of criterion `held` that match the others, looked up by id,
+    /// sorted, a page. When there are no others, the page is picked by the
+    /// keys at hand and only its members are read.
     async fn look_up(
         &self,
         search: &MemberSearch<'_>,
-        ids: &BTreeSet<String>,
+        holders: &Holders,
+        held: Criterion,
         limit: i64,
     ) -> Result<Vec<FoundMember>, StoreError> {
+        let mut ids: Vec<(&String, &String)> = holders
+            .iter()
+            .filter(|(_, key)| search.after.as_ref().is_none_or(|after| *key > after))
+            .map(|(id, key)| (key, id))
+            .collect();
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let others = search.criteria.iter().enumerate().any(|(i, t)| !t.is_empty() && held != Criterion::Codes(i))
+            || (0..search.words.len()).any(|i| held != Criterion::Word(i));
+        if !others {
+            ids.sort_unstable();
+            ids.truncate(usize::try_from(limit).unwrap_or(21));
+        }
+        let ids: Vec<&String> = ids.into_iter().map(|(_, id)| id).collect();
         let mut binds = Binds::new();
         // The list comes first: CROSS JOIN keeps SQLite from walking every
         // member in pseudonym order to spare the sort, which it prefers
         // for a list of more than a few dozen, badly when the matches sort
         // late (a pseudonym's beginning: they all sort together).
-        let list: Vec<String> = ids.iter().map(|id| binds.push(id)).collect();
+        let list: Vec<String> = ids.into_iter().map(|id| binds.push(id)).collect();
         let mut sql = format!(
             "SELECT {COLUMNS} FROM members d CROSS JOIN members m WHERE d.id IN ({}) AND m.id = d.id \
              AND {MEMBER_FILTER}",
@@ -277,7 +315,7 @@ impl Store {
         if let Some(after) = &search.after {
             sql.push_str(&format!(" AND m.pseudonym_key > {}", binds.push(after)));
         }
-        sql.push_str(&Self::all_criteria(search, &mut binds));
+        sql.push_str(&Self::all_criteria(search, &mut binds, Some(held)));
         sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {limit}"));
         self.found(search, &sql, &binds).await
     }
@@ -286,8 +324,8 @@ impl Store {
         // A number of our own, not input: written into the queries.
         let limit = search.limit.clamp(1, 101);
         match self.plan(search).await? {
-            Plan::Drive(ids) => self.look_up(search, &ids, limit).await,
-            Plan::Stream(token, ids) => {
+            Plan::Drive(ids, held) => self.look_up(search, &ids, held, limit).await,
+            Plan::Stream(token, ids, held) => {
                 // The word's pseudonym terms in pseudonym order from the
                 // cursor (the primary key's order), and its text holders;
                 // a page of each, merged.
@@ -300,10 +338,10 @@ impl Store {
                 if let Some(after) = &search.after {
                     sql.push_str(&format!(" AND p.pseudonym_key > {}", binds.push(after)));
                 }
-                sql.push_str(&Self::all_criteria(search, &mut binds));
+                sql.push_str(&Self::all_criteria(search, &mut binds, Some(held)));
                 sql.push_str(&format!(" ORDER BY p.pseudonym_key LIMIT {limit}"));
                 let mut found = self.found(search, &sql, &binds).await?;
-                found.extend(self.look_up(search, &ids, limit).await?);
+                found.extend(self.look_up(search, &ids, held, limit).await?);
                 found.sort_by(|a, b| a.pseudonym_key.cmp(&b.pseudonym_key));
                 found.dedup_by(|a, b| a.id == b.id);
                 found.truncate(usize::try_from(limit).unwrap_or(21));
@@ -315,7 +353,7 @@ impl Store {
                 if let Some(after) = &search.after {
                     sql.push_str(&format!(" AND m.pseudonym_key > {}", binds.push(after)));
                 }
-                sql.push_str(&Self::all_criteria(search, &mut binds));
+                sql.push_str(&Self::all_criteria(search, &mut binds, None));
                 sql.push_str(&format!(" ORDER BY m.pseudonym_key LIMIT {limit}"));
                 self.found(search, &sql, &binds).await
             }
