@@ -1,7 +1,18 @@
 //! store::attempts — fixed-window counters for throttling, shared by all
-//! server nodes through the database.
+//! server nodes through the database. On SQLite they live in a file of
+//! their own (`connect::connect_counters` says why).
 
-use crate::{read, write, Store, StoreError};
+use crate::{Pools, Store, StoreError};
+
+/// Runs `$body` with `$pool` bound to the pool that holds the counters.
+macro_rules! counters {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pools {
+            Pools::Sqlite { counters: $pool, .. } => $body,
+            Pools::Postgres($pool) => $body,
+        }
+    };
+}
 use chrono::{DateTime, Utc};
 use kindred_domain::AssociationId;
 
@@ -23,7 +34,7 @@ impl Store {
         now: DateTime<Utc>,
         window_cutoff: DateTime<Utc>,
     ) -> Result<AttemptCount, StoreError> {
-        let row = write!(self, |pool| {
+        let row = counters!(self, |pool| {
             sqlx::query_as(
                 "INSERT INTO attempts (association_id, bucket, subject, count, window_start) VALUES ($1, $2, $3, 1, $4) \
                  ON CONFLICT (association_id, bucket, subject) DO UPDATE SET \
@@ -50,7 +61,7 @@ impl Store {
         subject: &str,
         window_cutoff: DateTime<Utc>,
     ) -> Result<Option<AttemptCount>, StoreError> {
-        let row = read!(self, |pool| {
+        let row = counters!(self, |pool| {
             sqlx::query_as(
                 "SELECT count, window_start FROM attempts WHERE association_id = $1 AND bucket = $2 AND subject = $3 \
                  AND window_start >= $4",
@@ -71,7 +82,7 @@ impl Store {
         bucket: &str,
         subject: &str,
     ) -> Result<(), StoreError> {
-        write!(self, |pool| {
+        counters!(self, |pool| {
             sqlx::query("DELETE FROM attempts WHERE association_id = $1 AND bucket = $2 AND subject = $3")
                 .bind(association.as_str())
                 .bind(bucket)

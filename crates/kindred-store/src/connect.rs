@@ -1,6 +1,6 @@
 use crate::{Pools, Store, StoreError};
 use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -90,11 +90,53 @@ async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
     let reader = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(30))
-        .connect_with(options.read_only(false))
+        .connect_with(options.clone().read_only(false))
         .await
         .map_err(|e| failed(e.to_string()))?;
     check_sqlite(&writer).await?;
-    Ok(Store { pools: Pools::Sqlite { reader, writer } })
+    let counters = connect_counters(&options).await.map_err(|e| failed(format!("the counters file: {e}")))?;
+    Ok(Store { pools: Pools::Sqlite { reader, writer, counters } })
+}
+
+/// The throttling counters' own SQLite file beside the database
+/// (`kindred.db` → `kindred-counters.db`). A counter is written with
+/// nearly every request; in the main file each such write would make
+/// every reader drop its page cache (SQLite resets a connection's cache
+/// when the WAL changed), so searches would read their index pages anew
+/// each time. The counters are expendable: losing the file only restarts
+/// the throttling windows.
+async fn connect_counters(main: &SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
+    let path = main.get_filename();
+    let name = match path.file_stem().and_then(|s| s.to_str()) {
+        Some(stem) if !stem.is_empty() && stem != ":memory:" => format!("{stem}-counters.db"),
+        _ => "kindred-counters.db".to_owned(),
+    };
+    let options = SqliteConnectOptions::new()
+        .filename(path.with_file_name(name))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await?;
+    // The columns of the `attempts` table that PostgreSQL keeps in its one
+    // database (migration 0004); SQLite moved it here in 0011.
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS attempts (
+            association_id  TEXT NOT NULL,
+            bucket          TEXT NOT NULL,
+            subject         TEXT NOT NULL,
+            count           BIGINT NOT NULL,
+            window_start    TEXT NOT NULL,
+            PRIMARY KEY (association_id, bucket, subject)
+        )",
+    )
+    .execute(&pool)
+    .await?;
+    Ok(pool)
 }
 
 /// Refuses to run on a SQLite connection without WAL or foreign keys:

@@ -72,10 +72,13 @@ pub struct Store {
 enum Pools {
     /// SQLite allows one writer at a time; a dedicated one-connection pool
     /// for writes avoids `SQLITE_BUSY` on lock upgrades, while readers run
-    /// in parallel under WAL.
+    /// in parallel under WAL. Throttling counters live in a file of their
+    /// own (`counters`, see `connect`): a write to the main file makes every
+    /// reader drop its page cache, and a counter is written per request.
     Sqlite {
         reader: SqlitePool,
         writer: SqlitePool,
+        counters: SqlitePool,
     },
     Postgres(PgPool),
 }
@@ -132,20 +135,21 @@ impl Store {
         Ok(())
     }
 
-    /// Tables and their columns, for the migration parity test. The
-    /// shadow tables behind an SQLite full-text table are its own business.
+    /// Tables and their columns, for the migration parity test (on SQLite
+    /// with the counters file's table). The shadow tables behind an SQLite
+    /// full-text table are its own business.
     pub async fn schema(&self) -> Result<Vec<(String, String)>, StoreError> {
         let rows: Vec<(String, String)> = match &self.pools {
-            Pools::Sqlite { reader, .. } => {
-                sqlx::query_as(
-                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+            Pools::Sqlite { reader, counters, .. } => {
+                let sql = "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
                      AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table' \
                        AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '\\_%' ESCAPE '\\') \
-                     ORDER BY m.name, p.name",
-                )
-                .fetch_all(reader)
-                .await?
+                     ORDER BY m.name, p.name";
+                let mut rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(reader).await?;
+                rows.extend(sqlx::query_as(sql).fetch_all(counters).await?);
+                rows.sort();
+                rows
             }
             Pools::Postgres(pool) => {
                 sqlx::query_as(
@@ -162,9 +166,10 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { reader, writer } => {
+            Pools::Sqlite { reader, writer, counters } => {
                 writer.close().await;
                 reader.close().await;
+                counters.close().await;
             }
             Pools::Postgres(pool) => pool.close().await,
         }

@@ -13,3 +13,9 @@ WHERE NOT p.deleted;
 -- the index alone: the page is picked before any member row is read.
 DROP INDEX IF EXISTS members_by_id_findable;
 CREATE INDEX members_by_id_findable ON members (id, association_id, status, discoverable, pseudonym_key);
+
+-- Throttling counters move to their own file (kindred-counters.db, made
+-- by the server at connect): written with nearly every request, in this
+-- file they made every reader drop its page cache. The counts are
+-- expendable; the windows start again.
+DROP TABLE IF EXISTS attempts;

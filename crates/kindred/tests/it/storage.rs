@@ -34,3 +34,35 @@ async fn both_databases_have_the_same_schema() {
         }
     }
 }
+
+/// Throttling counters outlive the connections that wrote them; on SQLite
+/// they are kept in `kindred-counters.db` beside the database, never in the
+/// main file, whose writes would empty every reader's page cache.
+#[tokio::test]
+async fn throttling_counters_are_kept_apart_and_survive_reconnecting() {
+    for db in crate::harness::BOTH {
+        let s = crate::harness::TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let now = chrono::Utc::now();
+        let cutoff = now - chrono::Duration::minutes(15);
+        for expected in 1..=3 {
+            let count = s.kindred.store.add_attempt(&ms.id, "test", "someone", now, cutoff).await.expect("count");
+            assert_eq!(count.count, expected, "{db:?}");
+        }
+        let other = Store::connect(&s.database_url).await.expect("connect again");
+        let seen = other.attempts(&ms.id, "test", "someone", cutoff).await.expect("read").expect("a count");
+        assert_eq!(seen.count, 3, "{db:?}");
+        other.close().await;
+        if let Some(path) = s.database_url.strip_prefix("sqlite://") {
+            let path = std::path::Path::new(path);
+            assert!(path.with_file_name("kindred-counters.db").exists(), "{db:?}");
+            let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&s.database_url).await.expect("open");
+            let in_main: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE name = 'attempts'")
+                .fetch_optional(&mut conn)
+                .await
+                .expect("query");
+            assert_eq!(in_main, None, "no counters in the main file");
+        }
+        s.stop().await;
+    }
+}
