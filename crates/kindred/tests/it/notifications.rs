@@ -22,6 +22,15 @@ async fn admin(s: &TestServer, ms: &Association) -> Someone {
     Someone { id, token }
 }
 
+/// A category "Alltag" that allows anonymous posts.
+async fn category(s: &TestServer, admin: &Someone) -> String {
+    let body = json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
+    ok(s, &admin.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
+        .as_str()
+        .expect("category")
+        .to_owned()
+}
+
 async fn topic(s: &TestServer, who: &Someone, place: (&str, &str), title: &str, body: &str) -> String {
     let mut request = json!({"title": title, "body": body});
     request[place.0] = json!(place.1);
@@ -56,12 +65,7 @@ async fn replies_and_mentions_notify_and_nothing_leaks() {
         let ben = someone(&s, &ms, "Ben").await;
         let cleo = someone(&s, &ms, "Cleo").await;
 
-        let body =
-            json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
-        let alltag = ok(&s, &boss.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
-            .as_str()
-            .expect("category")
-            .to_owned();
+        let alltag = category(&s, &boss).await;
 
         // Nothing yet.
         let empty = list(&s, &anna).await;
@@ -203,12 +207,7 @@ async fn edits_mention_anew_and_reading_the_topic_marks_read() {
         let anna = someone(&s, &ms, "Anna").await;
         let ben = someone(&s, &ms, "Ben").await;
         let cleo = someone(&s, &ms, "Cleo").await;
-        let body =
-            json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
-        let alltag = ok(&s, &boss.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
-            .as_str()
-            .expect("category")
-            .to_owned();
+        let alltag = category(&s, &boss).await;
         let talk = topic(&s, &anna, ("category_id", &alltag), "Kühlwesten", "Wer hat Erfahrung?").await;
         let answer = reply(&s, &ben, &talk, json!({"body": "Ich, frag auch @Cleo"})).await;
         assert_eq!(list(&s, &anna).await["unread_count"], 1, "{db:?}: the reply");
