@@ -11,256 +11,26 @@
 //! [`notice`]).
 
 use super::association::AssociationPage;
+use super::forms::{signed_in, signed_in_post, Problems};
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, message, refused, see_other, wait, LinkView};
+use super::text::{notice, tr, when, DoneQuery, When};
 use crate::auth::{clear_cookie, session_cookie};
-use crate::i18n;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use chrono::{DateTime, Utc};
-use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::settings::AdmissionProcedure;
-use kindred_domain::{AccountStatus, Language};
+use kindred_domain::AccountStatus;
 use kindred_service::accounts::{AccountError, FieldProblem, Registration};
 use kindred_service::admission::VerifyError;
 use kindred_service::second_factor::{SecondFactorError, TotpSetup};
 use kindred_service::sessions::{Caller, Login, LoginError, SessionKind};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-// ------------------------------------------------------------------ shared
-
-/// A link to `path` below the association, keeping an explicit language
-/// choice; `query` pairs are added (values percent-encoded).
-pub(super) fn link(page: &AssociationPage, path: &str, query: &[(&str, &str)]) -> String {
-    let mut pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-    if let Some(language) = page.explicit {
-        pairs.push(format!("lang={}", language.code()));
-    }
-    let base = &page.tenant.base;
-    if pairs.is_empty() {
-        format!("{base}{path}")
-    } else {
-        format!("{base}{path}?{}", pairs.join("&"))
-    }
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// 303 See Other: after a post, the browser loads `location` with GET.
-pub(super) fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
-
-/// Logs the cause; the error page says only that something went wrong.
-pub(super) fn internal(cause: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %cause, "page failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
-}
-
-/// The text of a message key in the page's language.
-pub(super) fn tr(page: &AssociationPage, key: &str) -> String {
-    i18n::text(page.language, key, &[])
-}
-
-pub(super) fn tr_args(page: &AssociationPage, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
-    i18n::text(page.language, key, args)
-}
-
-#[derive(Serialize)]
-pub(super) struct LinkView {
-    pub href: String,
-    pub label: String,
-}
-
-/// A page that says one thing: a title, some paragraphs and where to go next.
-pub(super) fn message(
-    state: &AppState,
-    page: &AssociationPage,
-    status: StatusCode,
-    path: &str,
-    title: String,
-    paragraphs: Vec<String>,
-    links: Vec<LinkView>,
-) -> Response {
-    let values = minijinja::context! { title => title, paragraphs => paragraphs, links => links };
-    render_status(state, status, "account/message.html", page.layout(path, Section::None), values)
-}
-
-/// 403 for a form whose CSRF token is missing or wrong, or a post from another site.
-pub(super) fn refused(state: &AppState, page: &AssociationPage) -> Response {
-    let back = LinkView { href: link(page, "/", &[]), label: tr(page, "error-home-link") };
-    message(
-        state,
-        page,
-        StatusCode::FORBIDDEN,
-        "/",
-        tr(page, "refused-title"),
-        vec![tr(page, "refused-text"), tr(page, "refused-hint")],
-        vec![back],
-    )
-}
-
-/// 429 with `Retry-After` and the wait in words.
-pub(super) fn wait(state: &AppState, page: &AssociationPage, retry_after: i64) -> Response {
-    let minutes = ((retry_after.max(1) + 59) / 60).max(1);
-    let text = if retry_after >= 2 * 3600 {
-        tr_args(page, "wait-hours", &[("hours", FluentValue::from((retry_after + 3599) / 3600))])
-    } else {
-        tr_args(page, "wait-minutes", &[("minutes", FluentValue::from(minutes))])
-    };
-    let mut response = message(
-        state,
-        page,
-        StatusCode::TOO_MANY_REQUESTS,
-        "/",
-        tr(page, "wait-title"),
-        vec![tr(page, "wait-text"), text],
-        vec![LinkView { href: link(page, "/", &[]), label: tr(page, "error-home-link") }],
-    );
-    if let Ok(value) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
-
-/// Not signed in: to the sign-in page (or on to the second factor).
-pub(super) fn to_sign_in(page: &AssociationPage) -> Response {
-    if page.session.pending().is_some() {
-        see_other(&link(page, "/sign-in/second-factor", &[]))
-    } else {
-        see_other(&link(page, "/sign-in", &[]))
-    }
-}
-
-/// The problems of a form: a summary (in field order) and a message per field id.
-#[derive(Serialize, Default)]
-pub(super) struct Problems {
-    list: Vec<ProblemView>,
-    fields: BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-struct ProblemView {
-    id: String,
-    message: String,
-}
-
-impl Problems {
-    /// A problem shown at the field `id` and linked from the summary.
-    pub(super) fn add(&mut self, id: &str, message: String) {
-        if !self.fields.contains_key(id) {
-            self.list.push(ProblemView { id: id.to_owned(), message: message.clone() });
-            self.fields.insert(id.to_owned(), message);
-        }
-    }
-
-    /// A problem of a whole form: in the summary, linked to `id` (the form's
-    /// first field), but not marked at that field.
-    pub(super) fn add_general(&mut self, id: &str, message: String) {
-        self.list.push(ProblemView { id: id.to_owned(), message });
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    pub(super) fn one(id: &str, message: String) -> Self {
-        let mut problems = Self::default();
-        problems.add(id, message);
-        problems
-    }
-
-    pub(super) fn general(id: &str, message: String) -> Self {
-        let mut problems = Self::default();
-        problems.add_general(id, message);
-        problems
-    }
-}
-
-/// `?done=…` and `?count=…` after a redirect.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: Option<String>,
-    count: Option<u32>,
-}
-
-/// Notices that a page may show after a redirect.
-const NOTICES: [&str; 15] = [
-    "signed-out",
-    "password-reset",
-    "confirmation-sent",
-    "verified",
-    "letter-requested",
-    "manual-requested",
-    "password-changed",
-    "session-ended",
-    "two-factor-removed",
-    "approved",
-    "already-done",
-    "role-changed",
-    "imported",
-    "member-suspended",
-    "member-reinstated",
-];
-
-pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {
-    let key = query.done.as_deref().filter(|d| NOTICES.contains(d))?;
-    let count = i64::from(query.count.unwrap_or(0));
-    Some(tr_args(page, &format!("notice-{key}"), &[("count", FluentValue::from(count))]))
-}
-
-#[derive(Serialize)]
-pub(super) struct When {
-    iso: String,
-    text: String,
-}
-
-/// A moment as the page shows it, in UTC.
-pub(super) fn when(language: Language, at: DateTime<Utc>) -> When {
-    let format = match language {
-        Language::De => "%d.%m.%Y, %H:%M UTC",
-        Language::Nl => "%d-%m-%Y, %H:%M UTC",
-        Language::En => "%Y-%m-%d, %H:%M UTC",
-    };
-    When { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), text: at.format(format).to_string() }
-}
 
 fn field_problem(page: &AssociationPage, problem: FieldProblem) -> String {
     tr(page, &format!("problem-{}", problem.key()))
-}
-
-/// The signed-in member, or the response that sends them to sign in.
-pub(super) fn signed_in(page: &AssociationPage) -> Result<&Caller, Box<Response>> {
-    page.session.caller().ok_or_else(|| Box::new(to_sign_in(page)))
-}
-
-/// [`signed_in`] for a post: also the form's CSRF token, else the 403 page.
-pub(super) fn signed_in_post<'a>(
-    state: &AppState,
-    page: &'a AssociationPage,
-    csrf: &str,
-) -> Result<&'a Caller, Box<Response>> {
-    let caller = signed_in(page)?;
-    if !page.session.check_csrf(csrf) {
-        return Err(Box::new(refused(state, page)));
-    }
-    Ok(caller)
 }
 
 // ------------------------------------------------------------------ register
@@ -1184,24 +954,5 @@ pub async fn two_factor_remove(
     match state.kindred.remove_totp(association, &caller.member.id).await {
         Ok(()) => see_other(&link(&page, "/account/two-factor", &[("done", "two-factor-removed")])),
         Err(error) => internal(error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encodes_query_values() {
-        assert_eq!(encode("a b&c=d~"), "a%20b%26c%3Dd~");
-        assert_eq!(encode("1700000000~ABC"), "1700000000~ABC");
-    }
-
-    #[test]
-    fn formats_moments_per_language() {
-        let at = DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
-        assert_eq!(when(Language::En, at).text, "2026-01-01, 00:00 UTC");
-        assert_eq!(when(Language::De, at).text, "01.01.2026, 00:00 UTC");
-        assert_eq!(when(Language::Nl, at).iso, "2026-01-01T00:00:00Z");
     }
 }

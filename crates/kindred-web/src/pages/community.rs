@@ -3,10 +3,10 @@
 //! calls), level choices in the association's words, profile values shown
 //! by their catalogue names, and the short messages after a redirect.
 
-use super::account::{
-    internal, link, message, see_other, signed_in, signed_in_post, to_sign_in, tr, tr_args, LinkView,
-};
 use super::association::AssociationPage;
+use super::forms::{signed_in, signed_in_post};
+use super::respond::{internal, link, message, see_other, to_sign_in, LinkView};
+use super::text::{tr, tr_args};
 use crate::state::AppState;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

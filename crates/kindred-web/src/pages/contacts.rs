@@ -2,13 +2,14 @@
 //! requests both ways, requests for a higher level both ways, and the
 //! members I blocked. Every change goes through `service::contacts`.
 
-use super::account::{internal, tr, when, When};
 use super::association::AssociationPage;
 use super::community::{
     back, contact_outcome, level_choices, level_label, member, member_href, member_post, parse_level, Choice, Flash,
 };
 use super::layout::{render_status, Section};
 use super::members::ActionForm;
+use super::respond::internal;
+use super::text::{tr, when, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -127,7 +128,7 @@ pub async fn contacts(State(state): State<AppState>, page: AssociationPage, Quer
         blocked => blocked,
         csrf => page.session.csrf(),
         flash => flash.view(&page),
-        search_href => super::account::link(&page, "/members", &[]),
+        search_href => super::respond::link(&page, "/members", &[]),
     };
     render_status(
         &state,

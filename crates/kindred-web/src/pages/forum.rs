@@ -6,10 +6,12 @@
 //! JavaScript: reactions, subscriptions, quoting and deleting are forms
 //! and links.
 
-use super::account::{internal, link, see_other, signed_in_post, tr, when, Problems, When};
 use super::association::AssociationPage;
 use super::community::member;
+use super::forms::{signed_in_post, Problems};
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, see_other};
+use super::text::{tr, when, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -36,7 +38,7 @@ fn failed(error: ForumActionError) -> Response {
 }
 
 fn args(page: &AssociationPage, key: &str, values: &[(&str, FluentValue<'static>)]) -> String {
-    super::account::tr_args(page, key, values)
+    super::text::tr_args(page, key, values)
 }
 
 /// A problem of a forum form, in the page's words.
@@ -778,7 +780,7 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
 // ------------------------------------------------------------------ admins: categories
 
 fn admin_of<'a>(state: &AppState, page: &'a AssociationPage) -> Result<&'a Caller, Box<Response>> {
-    let caller = super::account::signed_in(page)?;
+    let caller = super::forms::signed_in(page)?;
     match state.kindred.staff_access(&page.tenant.association, caller, StaffPower::Administration) {
         Ok(()) => Ok(caller),
         Err(_) => Err(Box::new(StatusCode::FORBIDDEN.into_response())),

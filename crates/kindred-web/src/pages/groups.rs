@@ -6,10 +6,12 @@
 //! is, for anyone not in it, the same 404 page as an id never used, and an
 //! alias group shows aliases only.
 
-use super::account::{internal, link, see_other, tr, tr_args, when, Problems, When};
 use super::association::AssociationPage;
 use super::community::{catalogue, code_name, member, member_href, member_post, Choice};
+use super::forms::Problems;
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, see_other};
+use super::text::{tr, tr_args, when, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

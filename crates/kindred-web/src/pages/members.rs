@@ -3,14 +3,15 @@
 //! for a higher level, blocking), and their photo. What is shown is what
 //! `service::members` returns: never more.
 
-use super::account::{internal, link, see_other, tr, tr_args, when, Problems, When};
 use super::association::AssociationPage;
 use super::community::{
     back, catalogue, contact_outcome, level_choices, level_label, member, member_href, member_post, parse_level,
     shown_field, slow_down, Choice, Flash, ShownField,
 };
+use super::forms::Problems;
 use super::layout::{render_status, Section};
-use super::profile::jpeg;
+use super::respond::{internal, jpeg, link, see_other};
+use super::text::{tr, tr_args, when, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -5,10 +5,12 @@
 //! Everything is decided in `service::moderation`; these pages work
 //! without JavaScript.
 
-use super::account::{internal, link, message, see_other, tr, wait, when, LinkView, Problems, When};
 use super::association::AssociationPage;
 use super::community::{member, member_post};
+use super::forms::Problems;
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, message, see_other, wait, LinkView};
+use super::text::{tr, when, When};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

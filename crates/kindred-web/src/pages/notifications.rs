@@ -2,11 +2,11 @@
 //! with a link to its topic and a button to mark it read, and one to mark
 //! all read. What is listed is what `service::notification_list` returns.
 
-use super::account::{internal, link, see_other, tr, tr_args, when, When};
 use super::association::AssociationPage;
 use super::community::{member, member_post};
 use super::layout::{render_status, Section};
-use super::search::post_href;
+use super::respond::{internal, link, post_href, see_other};
+use super::text::{tr, tr_args, when, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

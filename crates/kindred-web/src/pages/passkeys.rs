@@ -9,9 +9,10 @@
 //! association with its own host name opened under `/a/{slug}`) a passkey
 //! could not be made or used.
 
-use super::account::{internal, link, refused, see_other, to_sign_in, when, When};
 use super::association::AssociationPage;
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, refused, see_other, to_sign_in};
+use super::text::{when, When};
 use crate::i18n;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};

@@ -3,13 +3,15 @@
 //! the photo, and "how others see me" at each level. Every decision is the
 //! service's (`update_profile`, `give_consent`, `set_photo`, `preview_own`).
 
-use super::account::{internal, link, see_other, tr, tr_args, Problems};
 use super::association::AssociationPage;
 use super::community::{
     back, catalogue, level_label, member, member_post, parse_level, shown_field, visibility_choices, Choice, Flash,
     ShownField,
 };
+use super::forms::Problems;
 use super::layout::{render_status, Section};
+use super::respond::{internal, jpeg, link, see_other};
+use super::text::{tr, tr_args};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -470,10 +472,6 @@ pub async fn own_photo(State(state): State<AppState>, page: AssociationPage) -> 
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => internal(error),
     }
-}
-
-pub(super) fn jpeg(image: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], image).into_response()
 }
 
 // ------------------------------------------------------------------ preview

@@ -2,10 +2,12 @@
 //! snippet each, linking to the post in its topic. What is found is what
 //! `service::post_search` returns: only what the member may read.
 
-use super::account::{internal, link, tr, when, Problems, When};
 use super::association::AssociationPage;
 use super::community::{member, slow_down};
+use super::forms::Problems;
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, post_href};
+use super::text::{tr, when, When};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -37,15 +39,6 @@ fn problem_text(page: &AssociationPage, problem: SearchProblem) -> String {
 /// The last value of a query parameter.
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// A link to a post in its topic.
-pub(super) fn post_href(page: &AssociationPage, topic: &str, number: Option<i32>) -> String {
-    let topic = link(page, &format!("/forum/topics/{topic}"), &[]);
-    match number {
-        Some(n) => format!("{topic}#post-{n}"),
-        None => topic,
-    }
 }
 
 pub async fn search(

@@ -4,12 +4,11 @@
 //! Admins and moderators handle admission; the rest is for admins. Every
 //! view of personal data is written to the audit log by the service.
 
-use super::account::{
-    internal, link, message, notice, see_other, signed_in, signed_in_post, tr, tr_args, when, DoneQuery, LinkView,
-    Problems, When,
-};
 use super::association::AssociationPage;
+use super::forms::{signed_in, signed_in_post, Problems};
 use super::layout::{render_status, Section};
+use super::respond::{internal, link, message, see_other, LinkView};
+use super::text::{notice, tr, tr_args, when, DoneQuery, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
