@@ -105,7 +105,14 @@ impl Kindred {
         if (record.locked || record.hidden) && !moderate {
             write = false;
         }
-        Ok(SeenTopic { id, record, group, write, moderate, category, own })
+        let hidden_for_moderator = record.hidden && !own;
+        let seen = SeenTopic { id, record, group, write, moderate, category, own };
+        if hidden_for_moderator {
+            // Only a moderator gets here: their sight of a hidden topic is
+            // logged before anything of it is shown or changed.
+            self.audit_moderation(association, caller, &seen, "topic.hidden_viewed", seen.id.as_str(), None).await?;
+        }
+        Ok(seen)
     }
 }
 
@@ -642,6 +649,22 @@ impl Kindred {
 
     // ------------------------------------------------------------------ topic lists
 
+    /// A moderator's topic list shows the titles of hidden topics, which
+    /// members do not see: each is logged before the list is shown.
+    async fn audit_hidden_titles(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        masked: bool,
+        topics: &[TopicSummary],
+    ) -> Result<(), StoreError> {
+        for topic in topics.iter().filter(|t| t.hidden) {
+            self.append_moderation_audit(association, caller, masked, "topic.hidden_listed", Some(&topic.id), None)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn topic_list(
         &self,
         association: &Association,
@@ -712,6 +735,9 @@ impl Kindred {
         let (topics, next_cursor) = self
             .topic_list(association, caller, TopicPlace::Category(&category.id), false, staff_moderates(caller), cursor)
             .await?;
+        if staff_moderates(caller) {
+            self.audit_hidden_titles(association, caller, false, &topics).await?;
+        }
         let list = TopicList { topics, next_cursor, can_post: true, anonymous_allowed: category.anonymous_allowed };
         Ok((category, list))
     }
@@ -739,6 +765,11 @@ impl Kindred {
                 cursor,
             )
             .await?;
+        if group.access.moderate {
+            // In an alias group its moderator is not named (see `audit_moderation`).
+            let masked = group.record.alias_mode && group.my_alias.is_some();
+            self.audit_hidden_titles(association, caller, masked, &topics).await?;
+        }
         let list = TopicList {
             topics,
             next_cursor,
@@ -980,6 +1011,12 @@ impl Kindred {
             }
         }
         let key = if rows.iter().any(|p| p.anonymous) { Some(self.keys.association(&association.id)?) } else { None };
+        if seen.moderate {
+            // Hidden posts of others are shown to moderators only; each is logged first.
+            for record in rows.iter().filter(|r| r.hidden && !r.deleted && !wrote(key.as_ref(), r, me)) {
+                self.audit_hidden_post(association, caller, &seen, &record.id).await?;
+            }
+        }
         let next_after = if more { rows.last().map(|r| r.number) } else { None };
         let last_number = rows.last().map(|r| r.number);
         let alias_mode = seen.alias_mode();
@@ -1053,6 +1090,9 @@ impl Kindred {
         let own = wrote(key.as_ref(), &record, &caller.member.id);
         if record.hidden && !own && !topic.moderate {
             return Err(ForumActionError::NotFound);
+        }
+        if record.hidden && !record.deleted && !own {
+            self.audit_hidden_post(association, caller, &topic, &record.id).await?;
         }
         Ok(SeenPost { topic, record, own })
     }

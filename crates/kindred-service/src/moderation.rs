@@ -399,6 +399,9 @@ impl Kindred {
                 if post.hidden && !topic.moderate && !own {
                     return Err(ModerationError::NotFound);
                 }
+                if post.hidden && !own {
+                    self.audit_hidden_post(association, caller, &topic, &post.id).await?;
+                }
                 Ok(Resolved { target_type, id: post.id.clone(), topic, post: Some(post) })
             }
         }
@@ -588,6 +591,14 @@ impl Kindred {
         if !self.has_queue(association, caller).await? {
             return Err(ModerationError::Forbidden);
         }
+        // Logged before any report is read. A member who has the queue only
+        // as a moderator of an alias group is not named: the entry would
+        // tie their account to what they do there under their alias.
+        let staff_role =
+            matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator | AccountRole::Professional);
+        let masked = !staff_role && self.store.moderates_an_alias_group(&association.id, &caller.member.id).await?;
+        self.append_moderation_audit(association, caller, masked, "reports.viewed", None, Some(status.as_str()))
+            .await?;
         let professional = caller.member.role == AccountRole::Professional;
         let reports = self.store.reports(&association.id, status.as_str(), QUEUE_LIMIT).await?;
         let mut topics: HashMap<String, Option<SeenTopic>> = HashMap::new();
@@ -651,6 +662,9 @@ impl Kindred {
             if post.hidden && !topic.moderate && !own {
                 return Ok(None);
             }
+            if post.hidden && !own {
+                self.audit_hidden_post(association, caller, topic, &post.id).await?;
+            }
         }
         Ok(Some(Resolved { target_type, id: report.target_id.clone(), topic: topic.clone(), post }))
     }
@@ -658,16 +672,29 @@ impl Kindred {
     /// Appends to the audit log; in an alias group a member of the group
     /// acts without their account being named (that would tie the alias
     /// of a group moderator to a pseudonym).
-    async fn audit_moderation(
+    pub(crate) async fn audit_moderation(
         &self,
         association: &Association,
         caller: &Caller,
         topic: &SeenTopic,
         action: &str,
         target: &str,
-        detail: &str,
+        detail: Option<&str>,
     ) -> Result<(), StoreError> {
         let masked = is_alias(topic) && topic.group.as_ref().is_some_and(|g| g.my_alias.is_some());
+        self.append_moderation_audit(association, caller, masked, action, Some(target), detail).await
+    }
+
+    /// Appends to the audit log, naming the caller unless `masked`.
+    pub(crate) async fn append_moderation_audit(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        masked: bool,
+        action: &str,
+        target: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
         let id = random_token();
         self.store
             .append_audit(&NewAuditEntry {
@@ -676,10 +703,22 @@ impl Kindred {
                 at: self.clock.now(),
                 actor_id: if masked { None } else { Some(caller.member.id.as_str()) },
                 action,
-                target_id: Some(target),
-                detail: Some(detail),
+                target_id: target,
+                detail,
             })
             .await
+    }
+
+    /// A moderator reads a post hidden from everyone else (not their own):
+    /// logged before it is shown.
+    pub(crate) async fn audit_hidden_post(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        topic: &SeenTopic,
+        post: &str,
+    ) -> Result<(), StoreError> {
+        self.audit_moderation(association, caller, topic, "post.hidden_viewed", post, None).await
     }
 
     /// Closes a report as resolved or dismissed, with an optional note.
@@ -707,11 +746,14 @@ impl Kindred {
         if !resolved.topic.moderate {
             return Err(ModerationError::Forbidden);
         }
+        let action = format!("report.{}", status.as_str());
         if report.status != "open" {
+            // Nothing changes, but the moderator reached the report: logged all the same.
+            let detail = format!("already {}", report.status);
+            self.audit_moderation(association, caller, &resolved.topic, &action, id.as_str(), Some(&detail)).await?;
             return Err(ModerationError::ReportClosed);
         }
-        let action = format!("report.{}", status.as_str());
-        self.audit_moderation(association, caller, &resolved.topic, &action, id.as_str(), note).await?;
+        self.audit_moderation(association, caller, &resolved.topic, &action, id.as_str(), Some(note)).await?;
         let record_id = random_token();
         let record = NewModerationAction {
             association: &association.id,
@@ -791,7 +833,7 @@ impl Kindred {
                 (self.move_change(association, caller, topic, category_id, group_id).await?, Vec::new())
             }
         };
-        self.audit_moderation(association, caller, topic, action.name(), &resolved.id, &reason).await?;
+        self.audit_moderation(association, caller, topic, action.name(), &resolved.id, Some(&reason)).await?;
         let record_id = random_token();
         let record = NewModerationAction {
             association: &association.id,
@@ -882,6 +924,8 @@ impl Kindred {
         if !resolved.topic.moderate {
             return Err(ModerationError::Forbidden);
         }
+        self.audit_moderation(association, caller, &resolved.topic, "moderation_history.viewed", &resolved.id, None)
+            .await?;
         let rows = self.store.moderation_actions(&association.id, &resolved.id).await?;
         Ok(rows
             .into_iter()

@@ -49,6 +49,15 @@ fn note(raw: Option<&str>) -> Result<Option<String>, StaffError> {
     }
 }
 
+/// The audit detail of a request that changed nothing: the state the
+/// account was in, and the note if staff wrote one.
+fn unchanged(state: &str, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{state}: {note}"),
+        None => state.to_owned(),
+    }
+}
+
 impl Kindred {
     /// Appends to the audit log.
     pub async fn audit(
@@ -86,6 +95,41 @@ impl Kindred {
         self.member(association, id).await?.ok_or(StaffError::NoSuchMember)
     }
 
+    /// A staff request about a member that is refused (the answer tells
+    /// staff something of the account: its state or role), logged before
+    /// the refusal is shown. Gives the error to return: `WrongState`, or
+    /// the store's if the entry could not be written.
+    async fn refuse(
+        &self,
+        association: &Association,
+        staff: &Caller,
+        target: &Member,
+        what: &str,
+        why: &str,
+    ) -> StaffError {
+        let detail = format!("{what}: {why}");
+        match self.audit(association, &staff.member.id, "member.refused", Some(target.id.as_str()), Some(&detail)).await
+        {
+            Ok(()) => StaffError::WrongState,
+            Err(error) => StaffError::Store(error),
+        }
+    }
+
+    /// A member by id for a staff page (shown again after a refused
+    /// request, say); the view is logged.
+    pub async fn member_for_staff(
+        &self,
+        association: &Association,
+        staff: &Caller,
+        member_id: &str,
+    ) -> Result<Option<Member>, StoreError> {
+        let found = self.member(association, member_id).await?;
+        if let Some(member) = &found {
+            self.audit(association, &staff.member.id, "member.viewed", Some(member.id.as_str()), None).await?;
+        }
+        Ok(found)
+    }
+
     /// Manual approval, with a note for the audit log.
     pub async fn approve(
         &self,
@@ -96,11 +140,16 @@ impl Kindred {
     ) -> Result<AccountStatus, StaffError> {
         let note = note(raw_note)?;
         let target = self.target(association, member_id).await?;
-        if target.status == AccountStatus::Active {
-            return Ok(AccountStatus::Active);
-        }
-        if target.status != AccountStatus::Unverified {
-            return Err(StaffError::WrongState);
+        match target.status {
+            AccountStatus::Unverified => {}
+            AccountStatus::Active => {
+                // Nothing changes, but staff looked the account up: logged all the same.
+                let detail = unchanged("already active", note.as_deref());
+                self.audit(association, &staff.member.id, "member.approved", Some(target.id.as_str()), Some(&detail))
+                    .await?;
+                return Ok(AccountStatus::Active);
+            }
+            other => return Err(self.refuse(association, staff, &target, "approve", other.as_str()).await),
         }
         self.audit(association, &staff.member.id, "member.approved", Some(target.id.as_str()), note.as_deref()).await?;
         if !self
@@ -125,12 +174,16 @@ impl Kindred {
     ) -> Result<AccountStatus, StaffError> {
         let note = note(raw_note)?;
         let target = self.target(association, member_id).await?;
-        if target.id == staff.member.id
-            || (target.role == AccountRole::Admin && staff.member.role != AccountRole::Admin)
-        {
-            return Err(StaffError::WrongState);
+        if target.id == staff.member.id {
+            return Err(self.refuse(association, staff, &target, "suspend", "own account").await);
+        }
+        if target.role == AccountRole::Admin && staff.member.role != AccountRole::Admin {
+            return Err(self.refuse(association, staff, &target, "suspend", "an admin").await);
         }
         if target.status == AccountStatus::Suspended {
+            let detail = unchanged("already suspended", note.as_deref());
+            self.audit(association, &staff.member.id, "member.suspended", Some(target.id.as_str()), Some(&detail))
+                .await?;
             return Ok(AccountStatus::Suspended);
         }
         self.audit(association, &staff.member.id, "member.suspended", Some(target.id.as_str()), note.as_deref())
@@ -151,7 +204,7 @@ impl Kindred {
         let note = note(raw_note)?;
         let target = self.target(association, member_id).await?;
         if target.status != AccountStatus::Suspended {
-            return Err(StaffError::WrongState);
+            return Err(self.refuse(association, staff, &target, "reinstate", target.status.as_str()).await);
         }
         self.audit(association, &staff.member.id, "member.reinstated", Some(target.id.as_str()), note.as_deref())
             .await?;
@@ -178,7 +231,12 @@ impl Kindred {
         let target = self.target(association, member_id).await?;
         if target.id == staff.member.id && role != AccountRole::Admin {
             // An association must not lose its last admin by accident.
-            return Err(StaffError::Invalid("role: admins cannot withdraw their own admin role".into()));
+            return Err(match self.refuse(association, staff, &target, "role", "own admin role").await {
+                StaffError::WrongState => {
+                    StaffError::Invalid("role: admins cannot withdraw their own admin role".into())
+                }
+                other => other,
+            });
         }
         let detail = format!(
             "{} -> {}{}",
@@ -239,6 +297,8 @@ impl Kindred {
     /// The letters waiting to be printed, with addresses and codes. Each
     /// address shown is logged.
     pub async fn letters(&self, association: &Association, staff: &Caller) -> Result<Vec<Letter>, StaffError> {
+        // The look at the queue itself, even when it is empty.
+        self.audit(association, &staff.member.id, "letters.viewed", None, None).await?;
         let rows = self.store.letters_to_print(&association.id, self.clock.now()).await?;
         let mut letters = Vec::with_capacity(rows.len());
         for row in rows {

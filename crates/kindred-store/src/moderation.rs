@@ -243,6 +243,28 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// Whether the member moderates at least one alias group (where their
+    /// account must not be named beside what they do as moderator).
+    pub async fn moderates_an_alias_group(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i32> = read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT 1 FROM group_members m JOIN community_groups g \
+                 ON g.association_id = m.association_id AND g.id = m.group_id \
+                 WHERE m.association_id = $1 AND m.member_id = $2 AND m.status = 'member' \
+                 AND m.role = 'moderator' AND g.alias_mode LIMIT 1",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(found.is_some())
+    }
+
     /// Active members with one of the account roles given.
     pub async fn active_with_roles(
         &self,

@@ -492,7 +492,7 @@ pub async fn set_role(
             Err(other) => return internal(other),
         },
     };
-    let found = match state.kindred.member(association, &id).await {
+    let found = match state.kindred.member_for_staff(association, caller, &id).await {
         Ok(Some(member)) => member,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return internal(error),
@@ -608,7 +608,7 @@ async fn change_suspension(
         Err(StaffError::WrongState) => ("note", tr(page, "members-wrong-state")),
         Err(other) => return internal(other),
     };
-    let found = match state.kindred.member(association, id).await {
+    let found = match state.kindred.member_for_staff(association, caller, id).await {
         Ok(Some(member)) => member,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return internal(error),

@@ -458,3 +458,65 @@ async fn staff_notes_are_optional() {
         s.stop().await;
     }
 }
+
+/// Staff requests that change nothing or are refused still looked at a
+/// member's account (their answer tells its state): each is in the audit
+/// log, written before the answer. So is a look at an empty letter queue.
+#[tokio::test]
+async fn staff_requests_that_change_nothing_are_audited() {
+    use crate::members::{call, ok, someone};
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admin", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let moderator_id = s.user(&ms, "mod@example.org", "Moritz", "moderator").await;
+        let moderator = s.login_staff(&ms, "mod@example.org").await;
+        let admin_id = s.get_as(&admin, "/a/ms/api/v1/me").await["member_id"].as_str().expect("id").to_owned();
+        let anna = someone(&s, &ms, "Anna").await;
+        let entries = |log: &Value, action: &str, target: &str| -> Vec<Value> {
+            log["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .filter(|e| e["action"] == action && e["target_id"] == target)
+                .cloned()
+                .collect()
+        };
+
+        // Approving a member who is active already: 200 as before, and logged.
+        let approve = format!("/a/ms/api/v1/admin/members/{}/approve", anna.id);
+        let answer = ok(&s, &moderator, "POST", &approve, Some(json!({"note": "twice"}))).await;
+        assert_eq!(answer["status"], "active", "{db:?}");
+        // Suspending twice: the second changes nothing, and is logged too.
+        let suspend = format!("/a/ms/api/v1/admin/members/{}/suspend", anna.id);
+        ok(&s, &moderator, "POST", &suspend, None).await;
+        ok(&s, &moderator, "POST", &suspend, None).await;
+        // Refused: a moderator suspending an admin, reinstating an active member.
+        let (status, _) =
+            call(&s, &moderator, "POST", &format!("/a/ms/api/v1/admin/members/{admin_id}/suspend"), None).await;
+        assert_eq!(status, 409, "{db:?}");
+        let reinstate = format!("/a/ms/api/v1/admin/members/{moderator_id}/reinstate");
+        let (status, _) = call(&s, &admin, "POST", &reinstate, None).await;
+        assert_eq!(status, 409, "{db:?}");
+        // The letters to print, none waiting.
+        let letters = ok(&s, &admin, "GET", "/a/ms/api/v1/admin/letters", None).await;
+        assert_eq!(letters["letters"], json!([]), "{db:?}");
+
+        let log = s.get_as(&admin, "/a/ms/api/v1/admin/audit-log").await;
+        let approved = entries(&log, "member.approved", &anna.id);
+        assert_eq!(approved.len(), 1, "{db:?}: {log}");
+        assert_eq!(approved[0]["actor_id"], moderator_id.as_str());
+        assert_eq!(approved[0]["detail"], "already active: twice");
+        let suspended = entries(&log, "member.suspended", &anna.id);
+        assert_eq!(suspended.len(), 2, "{db:?}: {log}");
+        let details: Vec<&Value> = suspended.iter().map(|e| &e["detail"]).collect();
+        assert!(details.contains(&&json!("already suspended")) && details.contains(&&Value::Null), "{details:?}");
+        let refused = entries(&log, "member.refused", &admin_id);
+        assert_eq!(refused.len(), 1, "{db:?}: {log}");
+        assert_eq!(refused[0]["detail"], "suspend: an admin");
+        assert_eq!(entries(&log, "member.refused", &moderator_id)[0]["detail"], "reinstate: active");
+        assert!(log["entries"].as_array().expect("entries").iter().any(|e| e["action"] == "letters.viewed"));
+        s.stop().await;
+    }
+}

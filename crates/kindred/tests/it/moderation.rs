@@ -703,6 +703,9 @@ async fn in_an_alias_group_moderation_shows_and_tells_aliases_only() {
             .clone();
         assert!(entry.get("actor_id").is_none_or(|a| a.is_null()), "{db:?}: {entry}");
         assert!(!audit.to_string().contains(&carla.id) && !audit.to_string().contains(&ben.id), "{db:?}");
+        // Her looks at the queue are logged too, without her name; the admin's with his.
+        let views = audited(&audit, "reports.viewed");
+        assert!(views.iter().any(|v| v.0.is_null()) && views.contains(&(json!(admin.id), Value::Null, json!("open"))));
         s.stop().await;
     }
 }
@@ -765,6 +768,86 @@ async fn the_author_of_a_hidden_topic_sees_that_and_why() {
         let (status, html) = browser.get(&format!("/a/ms/forum/topics/{named}?lang=en")).await;
         assert_eq!(status, 200, "{db:?}: {html}");
         assert!(html.contains("A moderator hid this topic") && html.contains("Werbung"), "{db:?}: {html}");
+        s.stop().await;
+    }
+}
+
+/// The audit entries of one action, as (actor_id, target_id, detail).
+fn audited(log: &Value, action: &str) -> Vec<(Value, Value, Value)> {
+    log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == action)
+        .map(|e| (e["actor_id"].clone(), e["target_id"].clone(), e["detail"].clone()))
+        .collect()
+}
+
+/// Every look of a moderator at what members cannot see is in the audit
+/// log, written before it is shown: the queue, a hidden post or topic, a
+/// moderation history, a report closed already. Authors reading their own
+/// hidden content are not staff looking and write nothing.
+#[tokio::test]
+async fn moderators_looking_at_reports_and_hidden_content_are_audited() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let moderator = staff(&s, &ms, "Moritz", "moderator").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let daily = category(&s, &admin, "Alltag").await;
+        let topic_id = topic(&s, &anna, json!({"category_id": daily}), "Schlaf", "Wer schläft schlecht?").await;
+        let post_id = reply(&s, &ben, &topic_id, "Ihr stellt euch alle nur an.").await;
+        let report = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &api("/reports"),
+            Some(json!({"target_type": "post", "target_id": post_id, "reason": "abuse"})),
+        )
+        .await["report_id"]
+            .as_str()
+            .expect("report id")
+            .to_owned();
+        let me = json!(moderator.id);
+
+        // The queue: one entry per look, naming the moderator.
+        ok(&s, &moderator.token, "GET", &api("/moderation/reports"), None).await;
+        let log = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        assert_eq!(audited(&log, "reports.viewed"), vec![(me.clone(), Value::Null, json!("open"))], "{db:?}");
+
+        // A hidden post, read by a moderator on the topic page: logged; by its author: not.
+        let body = json!({"reason": "Bitte freundlich bleiben"});
+        ok(&s, &moderator.token, "POST", &api(&format!("/forum/posts/{post_id}/hide")), Some(body.clone())).await;
+        topic_page(&s, &moderator, &topic_id).await;
+        topic_page(&s, &ben, &topic_id).await;
+        let log = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        let views = audited(&log, "post.hidden_viewed");
+        assert!(views.contains(&(me.clone(), json!(post_id), Value::Null)), "{db:?}: {log}");
+        assert!(views.iter().all(|v| v.0 == me), "{db:?}: the author's own look is not staff's: {views:?}");
+
+        // Its moderation history.
+        ok(&s, &moderator.token, "GET", &api(&format!("/moderation/actions?target_id={post_id}")), None).await;
+        let log = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        assert!(audited(&log, "moderation_history.viewed").contains(&(me.clone(), json!(post_id), Value::Null)));
+
+        // A hidden topic opened by a moderator; its author opens it too, unlogged.
+        ok(&s, &moderator.token, "POST", &api(&format!("/forum/topics/{topic_id}/hide")), Some(body)).await;
+        let before = audited(&ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await, "topic.hidden_viewed");
+        topic_page(&s, &moderator, &topic_id).await;
+        topic_page(&s, &anna, &topic_id).await;
+        let after = audited(&ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await, "topic.hidden_viewed");
+        assert_eq!(after.len(), before.len() + 1, "{db:?}: {after:?}");
+        assert!(after.iter().all(|v| v.0 == me && v.1 == json!(topic_id)), "{db:?}: {after:?}");
+
+        // A report closed twice: the second answers 409 and is logged all the same.
+        let path = api(&format!("/moderation/reports/{report}/resolve"));
+        ok(&s, &moderator.token, "POST", &path, Some(json!({"resolution": "resolved"}))).await;
+        let (status, _) = call(&s, &moderator.token, "POST", &path, Some(json!({"resolution": "dismissed"}))).await;
+        assert_eq!(status, 409, "{db:?}");
+        let log = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        assert!(audited(&log, "report.dismissed").contains(&(me.clone(), json!(report), json!("already resolved"))));
         s.stop().await;
     }
 }
