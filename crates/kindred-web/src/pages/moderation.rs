@@ -1,7 +1,10 @@
 //! The moderation pages: the queue of reports (`/moderation`) with one
 //! form per report to act on the content or close the report, each with a
 //! reason; and the form to report a post or topic (`/report`), after which
-//! a crisis report shows the association's crisis contacts at once.
+//! a crisis report shows the association's crisis contacts at once. In the
+//! queue a crisis report has no action chosen beforehand (hiding a cry for
+//! help would tell its author) and its card guides the moderator: reach
+//! out, the crisis contacts, when to call emergency services.
 //! Everything is decided in `service::moderation`; these pages work
 //! without JavaScript.
 
@@ -158,6 +161,8 @@ async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller,
         Err(error) => return internal(error),
     };
     let rows: Vec<ReportRow> = entries.iter().map(|e| report_row(page, e)).collect();
+    // A crisis report's card guides the moderator: whom the member can call.
+    let contacts = if rows.iter().any(|r| r.crisis) { crisis_contacts(page) } else { Vec::new() };
     let statuses: Vec<StatusLink> = [ReportStatus::Open, ReportStatus::Resolved, ReportStatus::Dismissed]
         .into_iter()
         .map(|s| StatusLink {
@@ -168,6 +173,7 @@ async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller,
         .collect();
     let values = minijinja::context! {
         reports => rows,
+        crisis_contacts => contacts,
         statuses => statuses,
         status => view.status.as_str(),
         csrf => page.session.csrf(),
@@ -414,6 +420,26 @@ struct CrisisContactView {
     url: Option<String>,
 }
 
+/// The association's crisis contacts in the page's language: the same for
+/// the reporter (after a crisis report) and the moderator (in the queue).
+fn crisis_contacts(page: &AssociationPage) -> Vec<CrisisContactView> {
+    page.tenant
+        .association
+        .settings
+        .crisis_contacts
+        .iter()
+        .map(|c| CrisisContactView {
+            name: c.name.get(page.language).to_owned(),
+            phone: c.phone.clone(),
+            phone_href: c
+                .phone
+                .as_ref()
+                .map(|p| format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())),
+            url: c.url.clone(),
+        })
+        .collect()
+}
+
 /// Thanks for the report; after a crisis report the crisis contacts first.
 pub async fn report_sent(
     State(state): State<AppState>,
@@ -424,24 +450,7 @@ pub async fn report_sent(
         return *response;
     }
     let crisis = query.kind == "crisis";
-    let contacts: Vec<CrisisContactView> = if crisis {
-        page.tenant
-            .association
-            .settings
-            .crisis_contacts
-            .iter()
-            .map(|c| CrisisContactView {
-                name: c.name.get(page.language).to_owned(),
-                phone: c.phone.clone(),
-                phone_href: c.phone.as_ref().map(|p| {
-                    format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())
-                }),
-                url: c.url.clone(),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let contacts = if crisis { crisis_contacts(&page) } else { Vec::new() };
     let values = minijinja::context! { crisis => crisis, contacts => contacts, home => link(&page, "/", &[]) };
     render_status(&state, StatusCode::OK, "moderation/sent.html", page.layout("/report/sent", Section::None), values)
 }

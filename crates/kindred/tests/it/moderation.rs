@@ -851,3 +851,68 @@ async fn moderators_looking_at_reports_and_hidden_content_are_audited() {
         s.stop().await;
     }
 }
+
+/// A crisis report in the queue: nothing is chosen beforehand (one hasty
+/// click must not hide a cry for help), the card guides the moderator with
+/// the crisis contacts and the emergency number, and a form sent without
+/// an action is refused and changes nothing. Other reports keep their
+/// first action chosen.
+#[tokio::test]
+async fn a_crisis_report_in_the_queue_preselects_nothing_and_guides() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let carla = someone(&s, &ms, "Carla").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let group =
+            ok(&s, &carla.token, "POST", &api("/groups"), Some(json!({"name": "Radtour", "visibility": "open"}))).await
+                ["group_id"]
+                .as_str()
+                .expect("group id")
+                .to_owned();
+        ok(&s, &ben.token, "POST", &api(&format!("/groups/{group}/join")), None).await;
+        let topic_id = topic(&s, &ben, json!({"group_id": group}), "Sonntag", "Ich sehe keinen Sinn mehr.").await;
+        let post_id = reply(&s, &ben, &topic_id, "Ihr seid alle Idioten.").await;
+        let report = |target_type: &str, id: &str, kind: &str| json!({"target_type": target_type, "target_id": id, "reason": kind});
+        let crisis = ok(&s, &anna.token, "POST", &api("/reports"), Some(report("topic", &topic_id, "crisis"))).await
+            ["report_id"]
+            .as_str()
+            .expect("report id")
+            .to_owned();
+        ok(&s, &anna.token, "POST", &api("/reports"), Some(report("post", &post_id, "abuse"))).await;
+
+        let (cookie, csrf) = page_session(&s, "carla@example.org").await;
+        let (status, html) = page_get(&s, &cookie, "/a/ms/moderation?lang=en").await;
+        assert_eq!(status, 200, "{db:?}");
+        let cards: Vec<&str> = html.split("<li class=\"panel").skip(1).collect();
+        assert_eq!(cards.len(), 2, "{db:?}: {html}");
+        let (crisis_card, other_card) = (cards[0], cards[1]);
+        assert!(crisis_card.starts_with(" crisis\"") && crisis_card.contains(&crisis), "{db:?}: crisis first");
+        assert!(!crisis_card.contains(" checked"), "{db:?}: nothing preselected: {crisis_card}");
+        assert!(other_card.contains(" checked"), "{db:?}: other reports keep their default");
+        for expected in ["TelefonSeelsorge", "href=\"tel:08001110111\"", "emergency number 112", "Reply in the topic"] {
+            assert!(crisis_card.contains(expected), "{db:?}: {expected} in {crisis_card}");
+        }
+        assert!(!other_card.contains("TelefonSeelsorge"), "{db:?}: guidance only for a crisis");
+
+        // Sent without an action (the reason typed, "close" ticked): refused, nothing changes.
+        let before = topic_page(&s, &ben, &topic_id).await;
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("report_id", crisis.as_str()),
+            ("target_type", "topic"),
+            ("target_id", topic_id.as_str()),
+            ("reason", "Schnell weg damit"),
+            ("close", "yes"),
+        ];
+        let (status, _, html) = page_post(&s, &cookie, "/a/ms/moderation/act?lang=en", &form).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains("Choose what to do."), "{db:?}");
+        assert_eq!(topic_page(&s, &ben, &topic_id).await, before, "{db:?}: the topic is as it was");
+        assert_eq!(count_rows(&s, db, "moderation_actions").await, 0, "{db:?}");
+        let queue = ok(&s, &carla.token, "GET", &api("/moderation/reports"), None).await;
+        assert_eq!(queue["reports"].as_array().map(Vec::len), Some(2), "{db:?}: both still open");
+        s.stop().await;
+    }
+}
