@@ -43,11 +43,11 @@ privacy-search-title = Suche
 privacy-search = Andere können Sie über eine Angabe nur finden, wenn sie diese Angabe sehen dürfen. Sie können auch wählen, gar nicht gefunden zu werden.
 privacy-counts = Wo Zahlen gezeigt werden, werden Zahlen unter { $threshold } nie gezeigt, damit niemand herausgegriffen werden kann.
 privacy-staff-title = Was die Mitarbeitenden der Vereinigung sehen
-privacy-staff = Mitarbeitende sehen nur, was sie für ihre Arbeit brauchen, und jeder Blick auf persönliche Daten wird aufgezeichnet. Niemand kann Ihre privaten Nachrichten lesen oder herausfinden, wer einen anonymen Beitrag geschrieben hat.
+privacy-staff = Mitarbeitende sehen nur, was sie für ihre Arbeit brauchen, und jeder Blick auf persönliche Daten, auf Meldungen oder auf vor Mitgliedern verborgene Inhalte wird aufgezeichnet. Niemand, auch nicht die Mitarbeitenden, kann herausfinden, wer einen anonymen Beitrag geschrieben hat.
 privacy-third-parties-title = Keine Dritten
 privacy-third-parties = Diese Seiten laden nichts von anderen Websites: keine Werbung, kein Tracking, keine Schriften oder Videos von anderswo. Wir setzen nur ein Cookie, wenn Sie sich anmelden.
 privacy-data-title = Ihre Daten gehören Ihnen
-privacy-data = Sie können alle Ihre Daten herunterladen und Ihr Konto löschen. Gesundheitsangaben und Nachrichten werden verschlüsselt gespeichert.
+privacy-data = Gesundheitsangaben, Ihr Foto und die Nachricht zu einer Kontaktanfrage werden verschlüsselt gespeichert. Jede Angabe in Ihrem Profil können Sie selbst ändern oder entfernen, und Ihre Einwilligung zu Gesundheitsdaten können Sie jederzeit widerrufen: Ihre Gesundheitsangaben werden dann sofort gelöscht.
 
 accessibility-title = Barrierefreiheit
 accessibility-intro = Alle sollen diese Website nutzen können, auch Menschen, die einen Screenreader, nur eine Tastatur oder große Schrift verwenden.

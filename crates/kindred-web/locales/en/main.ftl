@@ -43,11 +43,11 @@ privacy-search-title = Search
 privacy-search = Others can find you by a detail only if they are allowed to see that detail. You can also choose not to be found at all.
 privacy-counts = Where numbers are shown, numbers below { $threshold } are never shown, so that nobody can be singled out.
 privacy-staff-title = What the association's staff see
-privacy-staff = Staff see only what they need for their work, and every time they look at personal data it is recorded. Nobody can read your private messages or find out who wrote an anonymous post.
+privacy-staff = Staff see only what they need for their work, and every time they look at personal data, at reports or at content hidden from members, it is recorded. Nobody, staff included, can find out who wrote an anonymous post.
 privacy-third-parties-title = No third parties
 privacy-third-parties = These pages load nothing from other websites: no advertising, no tracking, no fonts or videos from elsewhere. We set only one cookie, when you sign in.
 privacy-data-title = Your data is yours
-privacy-data = You can download all your data and delete your account. Health details and messages are stored encrypted.
+privacy-data = Health details, your photo and the message you send with a contact request are stored encrypted. You can change or remove every detail of your profile yourself, and withdraw your consent to health data at any time: your health details are then deleted at once.
 
 accessibility-title = Accessibility
 accessibility-intro = We want everyone to be able to use this site, including people who use a screen reader, a keyboard only, or large text.

@@ -43,11 +43,11 @@ privacy-search-title = Zoeken
 privacy-search = Anderen kunnen u alleen via een gegeven vinden als ze dat gegeven mogen zien. U kunt er ook voor kiezen helemaal niet gevonden te worden.
 privacy-counts = Waar aantallen worden getoond, worden aantallen onder { $threshold } nooit getoond, zodat niemand eruit gepikt kan worden.
 privacy-staff-title = Wat medewerkers van de vereniging zien
-privacy-staff = Medewerkers zien alleen wat ze voor hun werk nodig hebben, en elke keer dat ze persoonlijke gegevens bekijken, wordt vastgelegd. Niemand kan uw privéberichten lezen of uitzoeken wie een anoniem bericht schreef.
+privacy-staff = Medewerkers zien alleen wat ze voor hun werk nodig hebben, en elke keer dat ze persoonlijke gegevens, meldingen of voor leden verborgen inhoud bekijken, wordt vastgelegd. Niemand, ook de medewerkers niet, kan uitzoeken wie een anoniem bericht schreef.
 privacy-third-parties-title = Geen derden
 privacy-third-parties = Deze pagina's laden niets van andere websites: geen reclame, geen tracking, geen lettertypen of video's van elders. We plaatsen alleen één cookie, als u inlogt.
 privacy-data-title = Uw gegevens zijn van u
-privacy-data = U kunt al uw gegevens downloaden en uw account verwijderen. Gezondheidsgegevens en berichten worden versleuteld opgeslagen.
+privacy-data = Gezondheidsgegevens, uw foto en het bericht bij een contactverzoek worden versleuteld opgeslagen. Elk gegeven in uw profiel kunt u zelf wijzigen of verwijderen, en uw toestemming voor gezondheidsgegevens kunt u altijd intrekken: uw gezondheidsgegevens worden dan meteen gewist.
 
 accessibility-title = Toegankelijkheid
 accessibility-intro = Iedereen moet deze website kunnen gebruiken, ook mensen met een schermlezer, alleen een toetsenbord of grote letters.

@@ -278,3 +278,87 @@ async fn community_pages_work_without_javascript_and_show_only_what_levels_allow
         s.stop().await;
     }
 }
+
+/// The pages promise only what is true. Lowering a contact's level sends
+/// them no message, but they see less from then on and their page about
+/// the member names the level they are on now: the form says exactly that
+/// (and not that they are "not told"), in all three languages. The privacy
+/// page promises no data export, no account deletion and no private
+/// messages, which do not exist.
+#[tokio::test]
+async fn the_level_form_and_the_privacy_page_say_what_happens() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna_id = s.member(&ms, "anna@example.org", "Anna Nordlicht", PASSWORD).await;
+        let ben_id = s.member(&ms, "ben@example.org", "Ben Bergauf", PASSWORD).await;
+        let anna = Browser::sign_in(&s, "anna@example.org").await;
+        let ben = Browser::sign_in(&s, "ben@example.org").await;
+        // Isolation marks around Fluent arguments are not text.
+        let text = |html: String| html.replace(['\u{2068}', '\u{2069}'], "");
+
+        // They become contacts; Anna places Ben on level 3, then lowers him to 1 with the form.
+        let anna_token = s.login("ms", "anna@example.org", PASSWORD).await;
+        let ben_token = s.login("ms", "ben@example.org", PASSWORD).await;
+        let request = crate::members::ok(
+            &s,
+            &anna_token,
+            "POST",
+            "/a/ms/api/v1/contacts/requests",
+            Some(serde_json::json!({"to": ben_id, "message": "Hallo!", "level": 3})),
+        )
+        .await;
+        let request = request["request_id"].as_str().expect("request id").to_owned();
+        let accept = format!("/a/ms/api/v1/contacts/requests/{request}/accept");
+        crate::members::ok(&s, &ben_token, "POST", &accept, Some(serde_json::json!({"level": 1}))).await;
+        let expected = [
+            (
+                "en",
+                "gets no message, but from then on sees only what the lower level shows",
+                "is not told when you lower it",
+            ),
+            (
+                "de",
+                "bekommt das andere Mitglied keine Nachricht, sieht aber von da an nur noch",
+                "erfährt das andere Mitglied es nicht",
+            ),
+            (
+                "nl",
+                "krijgt het andere lid geen bericht, maar ziet het vanaf dan alleen nog",
+                "hoort het andere lid dat niet",
+            ),
+        ];
+        for (lang, says, never) in expected {
+            let html = text(anna.page(&format!("/a/ms/members/{ben_id}?lang={lang}")).await);
+            assert!(html.contains(says) && !html.contains(never), "{db:?} {lang}: {html}");
+        }
+        anna.post_ok(
+            &format!("/a/ms/members/{ben_id}/level"),
+            &[("level", "1"), ("back_to", &ben_id)],
+            "level-changed",
+        )
+        .await;
+        // Ben's page about Anna: exactly what he sees now.
+        let level_one =
+            ms.settings.level_name(kindred_domain::Level::Community, kindred_domain::Language::En).to_owned();
+        let html = text(ben.page(&format!("/a/ms/members/{anna_id}?lang=en")).await);
+        let now = format!("Anna Nordlicht shows you what members on Level 1: {level_one} see.");
+        assert!(html.contains(&now), "{db:?}: {now} in {html}");
+
+        // The privacy page, signed out, in every language.
+        let promises = [
+            ("en", ["download", "delete your account", "private messages"]),
+            ("de", ["herunterladen", "Konto löschen", "privaten Nachrichten"]),
+            ("nl", ["downloaden", "account verwijderen", "privéberichten"]),
+        ];
+        for (lang, never) in promises {
+            let response = s.get(&format!("/a/ms/privacy?lang={lang}")).await;
+            assert_eq!(response.status(), 200, "{db:?} {lang}");
+            let html = text(response.text().await.unwrap());
+            for promise in never {
+                assert!(!html.contains(promise), "{db:?} {lang}: {promise} is promised in {html}");
+            }
+        }
+        s.stop().await;
+    }
+}
