@@ -840,6 +840,11 @@ async fn moderators_looking_at_reports_and_hidden_content_are_audited() {
         let after = audited(&ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await, "topic.hidden_viewed");
         assert_eq!(after.len(), before.len() + 1, "{db:?}: {after:?}");
         assert!(after.iter().all(|v| v.0 == me && v.1 == json!(topic_id)), "{db:?}: {after:?}");
+        // Its title in the moderator's topic list, which members do not see, is logged too.
+        let list = api(&format!("/forum/categories/{daily}/topics"));
+        ok(&s, &moderator.token, "GET", &list, None).await;
+        let log = ok(&s, &admin.token, "GET", &api("/admin/audit-log"), None).await;
+        assert_eq!(audited(&log, "topic.hidden_listed"), vec![(me.clone(), json!(topic_id), Value::Null)], "{db:?}");
 
         // A report closed twice: the second answers 409 and is logged all the same.
         let path = api(&format!("/moderation/reports/{report}/resolve"));
