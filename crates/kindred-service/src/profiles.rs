@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 /// The consent that storing health data needs.
 pub const HEALTH_CONSENT: &str = "health_data";
-const HEALTH_CONSENT_VERSION: &str = "1";
+pub const HEALTH_CONSENT_VERSION: &str = "1";
 
 /// One field of a profile: its value and from which level on it is visible.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +53,19 @@ pub enum ProfileError {
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ProfileError {
+    /// The database's own refusal of a health value without consent (it
+    /// holds even when a consent is withdrawn in the same moment) is the
+    /// same answer as the check before writing.
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ConsentMissing => ProfileError::ConsentRequired,
+            other => ProfileError::Store(other),
+        }
+    }
 }
 
 pub(crate) fn field<'a>(association: &'a Association, code: &str) -> Option<&'a ProfileField> {
@@ -227,9 +239,16 @@ impl Kindred {
         if kind != HEALTH_CONSENT {
             return Err(ProfileError::UnknownConsent);
         }
-        let now = self.clock.now();
-        self.store.add_consent(&association.id, &caller.member.id, kind, HEALTH_CONSENT_VERSION, now).await?;
+        self.record_health_consent(association, &caller.member.id).await?;
         Ok(())
+    }
+
+    /// Records a member's consent to health data (the demo records it for
+    /// the fictional members it gives health values; the database refuses
+    /// those values otherwise).
+    pub async fn record_health_consent(&self, association: &Association, member: &MemberId) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        self.store.add_consent(&association.id, member, HEALTH_CONSENT, HEALTH_CONSENT_VERSION, now).await
     }
 
     /// Withdraws the consent to health data, erasing every health field's

@@ -34,7 +34,7 @@ pub use admission::{LetterState, LetterToPrint, PendingVerification};
 pub use associations::{AssociationRecord, NewAssociation};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
-pub use bulk::NewContact;
+pub use bulk::{NewConsent, NewContact};
 pub use connect::Backend;
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
