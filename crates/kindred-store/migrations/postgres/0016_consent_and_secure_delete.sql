@@ -40,3 +40,7 @@ $$;
 
 CREATE TRIGGER profile_values_health_needs_consent BEFORE INSERT OR UPDATE OF sealed_value ON profile_values
     FOR EACH ROW EXECUTE FUNCTION profile_values_health_needs_consent();
+
+-- (SQLite's 0016 also makes its full-text index forget deleted posts at
+-- once; PostgreSQL's `post_search` rows are deleted with the post, and
+-- VACUUM reclaims the old row versions, see the README.)
