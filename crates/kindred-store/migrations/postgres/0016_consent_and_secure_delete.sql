@@ -44,3 +44,15 @@ CREATE TRIGGER profile_values_health_needs_consent BEFORE INSERT OR UPDATE OF se
 -- (SQLite's 0016 also makes its full-text index forget deleted posts at
 -- once; PostgreSQL's `post_search` rows are deleted with the post, and
 -- VACUUM reclaims the old row versions, see the README.)
+
+-- Search terms of a field that gives another away (a form of a condition,
+-- a year of diagnosis: kindred_domain::disclosure::IMPLIES) count no more
+-- open than the condition's terms; without those, private until the
+-- member next saves the profile, when the service writes them anew.
+UPDATE search_terms SET visibility = GREATEST(visibility, COALESCE((
+    SELECT MAX(c.visibility) FROM search_terms c
+    WHERE c.association_id = search_terms.association_id
+      AND c.member_id = search_terms.member_id
+      AND c.field = 'condition'
+), 5))
+WHERE field IN ('condition_form', 'diagnosis_year');

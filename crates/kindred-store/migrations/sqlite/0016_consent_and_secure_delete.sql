@@ -51,3 +51,15 @@ END;
 -- `PRAGMA secure_delete` (connect options) the freed bytes are zeroed.
 INSERT INTO post_search (post_search, rank) VALUES ('secure-delete', 1);
 INSERT INTO post_search (post_search) VALUES ('optimize');
+
+-- Search terms of a field that gives another away (a form of a condition,
+-- a year of diagnosis: kindred_domain::disclosure::IMPLIES) count no more
+-- open than the condition's terms; without those, private until the
+-- member next saves the profile, when the service writes them anew.
+UPDATE search_terms SET visibility = MAX(visibility, COALESCE((
+    SELECT MAX(c.visibility) FROM search_terms c
+    WHERE c.association_id = search_terms.association_id
+      AND c.member_id = search_terms.member_id
+      AND c.field = 'condition'
+), 5))
+WHERE field IN ('condition_form', 'diagnosis_year');
