@@ -18,6 +18,10 @@
 //! 5. Roles give no extra sight: admins, moderators and professionals see
 //!    profiles exactly as any member on the same level does. Staff work
 //!    (admission, moderation) has its own, audited paths.
+//! 4a. A field whose value gives another away (a form of a condition names
+//!    the condition; a year of diagnosis says there is one) is never more
+//!    open than the field it implies (`IMPLIES`): it takes the stricter of
+//!    its own and that field's visibility, in profiles and in search terms.
 //! 6. Being found in search additionally needs the member's consent
 //!    (`discoverable`); a member is never found by themself.
 //!
@@ -77,15 +81,60 @@ pub fn effective_visibility(field: &ProfileField, chosen: Visibility) -> Visibil
     chosen.max(field.min_visibility)
 }
 
+/// Fields whose value gives another field away: (dependent, implied). A
+/// form belongs to one condition; a year of diagnosis tells that there is
+/// a condition. Associations' own fields are plain text, years, e-mail
+/// addresses and phone numbers, which imply nothing. (Therapies and
+/// medications are not tied to a condition in the catalogue, so they are
+/// not listed: which medication names which condition is not data here.)
+pub const IMPLIES: [(&str, &str); 2] = [("condition_form", "condition"), ("diagnosis_year", "condition")];
+
+/// The field that `code`'s value gives away, if any.
+pub fn implied_field(code: &str) -> Option<&'static str> {
+    IMPLIES.iter().find(|(dependent, _)| *dependent == code).map(|(_, implied)| *implied)
+}
+
+/// The visibility that counts for `field` in one member's profile:
+/// its effective visibility, but never more open than that of the field
+/// it implies (and of what that implies in turn). `chosen` gives the
+/// member's choice for a field code, `None` for the field's default;
+/// `fields` are the association's. An implied field the association does
+/// not have caps nothing.
+pub fn visibility_in_profile(
+    fields: &[ProfileField],
+    field: &ProfileField,
+    chosen: &dyn Fn(&str) -> Option<Visibility>,
+) -> Visibility {
+    let own =
+        |spec: &ProfileField| effective_visibility(spec, chosen(spec.code.as_str()).unwrap_or(spec.default_visibility));
+    let mut visibility = own(field);
+    let mut code = field.code.as_str();
+    // The table has no cycles; the bound only keeps a mistake in it finite.
+    for _ in 0..IMPLIES.len() {
+        let Some(implied) = implied_field(code).and_then(|c| fields.iter().find(|f| f.code.as_str() == c)) else {
+            break;
+        };
+        visibility = visibility.max(own(implied));
+        code = implied.code.as_str();
+    }
+    visibility
+}
+
 impl Sight {
     /// Whether the member exists for the viewer at all.
     pub fn exists(self) -> bool {
         self != Sight::Nothing
     }
 
-    /// Whether the viewer sees a field the member set to `chosen`.
+    /// Whether the viewer sees a field the member set to `chosen` (a field
+    /// that implies no other; see [`Sight::sees_at`] for the others).
     pub fn sees(self, field: &ProfileField, chosen: Visibility) -> bool {
-        let visibility = effective_visibility(field, chosen);
+        self.sees_at(effective_visibility(field, chosen))
+    }
+
+    /// Whether the viewer sees a field whose visibility, all rules applied
+    /// ([`visibility_in_profile`]), is `visibility`.
+    pub fn sees_at(self, visibility: Visibility) -> bool {
         match self {
             Sight::Nothing => false,
             Sight::Own => true,
@@ -179,6 +228,77 @@ mod tests {
             }
         }
         assert_eq!(checked, 4 * 4 * 4 * 4 * 5 * 2 * 5 * 5);
+    }
+
+    fn named(code: &str, kind: FieldKind, min: Visibility) -> ProfileField {
+        ProfileField {
+            code: Code::parse(code).unwrap_or_else(|e| panic!("{e}")),
+            name: LocalizedText::uniform(code),
+            kind,
+            health: true,
+            default_visibility: Visibility::Private,
+            min_visibility: min,
+        }
+    }
+
+    /// A form of a condition and a year of diagnosis are never seen where
+    /// the condition is not: every level, every minimum and choice of the
+    /// dependent field and of the condition, and a condition never chosen
+    /// (its default).
+    #[test]
+    fn a_dependent_field_is_never_more_open_than_the_field_it_implies() {
+        let rank = |v: Visibility| v.rank();
+        let mut checked = 0;
+        for dependent in ["condition_form", "diagnosis_year"] {
+            for dependent_min in visibilities() {
+                for condition_min in visibilities() {
+                    let fields = vec![
+                        named("condition", FieldKind::Condition, condition_min),
+                        named(dependent, FieldKind::Year, dependent_min),
+                        named("about", FieldKind::LongText, Visibility::Level(Level::Community)),
+                    ];
+                    for dependent_chosen in visibilities() {
+                        let mut condition_choices: Vec<Option<Visibility>> =
+                            visibilities().into_iter().map(Some).collect();
+                        condition_choices.push(None);
+                        for condition_chosen in condition_choices {
+                            let chosen = |code: &str| match code {
+                                "condition" => condition_chosen,
+                                _ => Some(dependent_chosen),
+                            };
+                            let v = visibility_in_profile(&fields, &fields[1], &chosen);
+                            let condition = condition_chosen.unwrap_or(Visibility::Private);
+                            let strictest = [dependent_chosen, dependent_min, condition, condition_min]
+                                .into_iter()
+                                .map(rank)
+                                .max()
+                                .unwrap_or(5);
+                            assert_eq!(rank(v), strictest, "{dependent} {dependent_chosen}/{dependent_min}, condition {condition_chosen:?}/{condition_min}");
+                            let condition_seen = visibility_in_profile(&fields, &fields[0], &chosen);
+                            for level in Level::ALL {
+                                let s = Sight::At(level);
+                                assert_eq!(s.sees_at(v), strictest <= i32::from(level.number()));
+                                assert!(
+                                    !s.sees_at(v) || s.sees_at(condition_seen),
+                                    "never the form without the condition"
+                                );
+                            }
+                            assert!(Sight::Own.sees_at(v));
+                            assert!(!Sight::Nothing.sees_at(v));
+                            // A field that implies nothing keeps its own visibility.
+                            let about = visibility_in_profile(&fields, &fields[2], &chosen);
+                            assert_eq!(about, effective_visibility(&fields[2], dependent_chosen));
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 2 * 5 * 5 * 5 * 6);
+        // Without the implied field in the association, nothing caps.
+        let alone = [named("condition_form", FieldKind::ConditionForm, Visibility::Level(Level::Community))];
+        let v = visibility_in_profile(&alone, &alone[0], &|_| Some(Visibility::Level(Level::Community)));
+        assert_eq!(v, Visibility::Level(Level::Community));
     }
 
     #[test]

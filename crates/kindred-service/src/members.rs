@@ -368,6 +368,12 @@ impl Kindred {
         caller: &Caller,
         raw_id: &str,
     ) -> Result<(Vec<u8>, String), MemberError> {
+        // A photo is part of a profile: reading photos one after another
+        // is harvesting just as reading profiles is, so it counts against
+        // the same pace (a profile page with its photo counts twice).
+        if raw_id != caller.member.id.as_str() {
+            self.keep_pace(association, caller, self.pace.profile_views()).await?;
+        }
         let (id, _record, sight, _) = self.sight_of(association, caller, raw_id).await?;
         let Some(spec) = field(association, "photo") else { return Err(MemberError::NotFound) };
         let records = self.store.profile_values(&association.id, &id).await?;

@@ -13,6 +13,8 @@ use image::{DynamicImage, ImageReader, Limits};
 use kindred_domain::profile::FieldValue;
 use kindred_domain::Visibility;
 use std::io::Cursor;
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
 
 /// What the sealed image is bound to.
 pub(crate) const PHOTO_FIELD: &str = "photo-image";
@@ -20,7 +22,22 @@ pub(crate) const PHOTO_FIELD: &str = "photo-image";
 pub const MAX_UPLOAD: usize = 8 * 1024 * 1024;
 /// Longest side of a stored photo, in pixels.
 pub const MAX_SIDE: u32 = 512;
+/// Longest side of an upload, in pixels.
 const MAX_DECODED_SIDE: u32 = 10_000;
+/// Most pixels an upload may have: 40 megapixels (7,746 × 5,164 at 3:2) —
+/// every ordinary phone and most cameras, not the 48–200 MP full-resolution
+/// modes of some phones, whose owners are asked to send a smaller copy.
+/// Checked in the file's header, before anything is decoded: a file of a
+/// few hundred bytes can declare 10,000 × 10,000 pixels (400 MB decoded).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// What the decoder may allocate for one image: 40 MP at four bytes each,
+/// and room for the decoder's own buffers. 16-bit images of that size go
+/// beyond it and are refused like too many pixels.
+const MAX_DECODE_BYTES: u64 = 192 * 1024 * 1024;
+/// Decodes running at once, across the process: with [`MAX_DECODE_BYTES`]
+/// each, uploads can never take more than about 400 MB together, however
+/// many arrive at once; the others wait their turn.
+const CONCURRENT_DECODES: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PhotoError {
@@ -30,6 +47,8 @@ pub enum PhotoError {
     TooLarge,
     #[error("the file is not a JPEG, PNG or WebP image, or it is damaged")]
     NotAnImage,
+    #[error("the image has {width} × {height} pixels; at most 40 megapixels are accepted")]
+    TooManyPixels { width: u32, height: u32 },
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
@@ -38,18 +57,44 @@ pub enum PhotoError {
     Store(#[from] kindred_store::StoreError),
 }
 
+/// A reader of an upload, its format guessed from the bytes. The header
+/// is read for the dimensions first, without limits (some decoders refuse
+/// a header whose image would not fit them, and we want to say why), then
+/// the image is decoded by a second reader with the decoder's limits set.
+fn reader(bytes: &[u8], limits: Limits) -> Result<ImageReader<Cursor<&[u8]>>, PhotoError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| PhotoError::NotAnImage)?;
+    reader.limits(limits);
+    Ok(reader)
+}
+
+/// What the decoder may take for one image.
+fn decode_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DECODED_SIDE);
+    limits.max_image_height = Some(MAX_DECODED_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits
+}
+
+/// The permits for [`CONCURRENT_DECODES`].
+fn decodes() -> &'static Semaphore {
+    static DECODES: OnceLock<Semaphore> = OnceLock::new();
+    DECODES.get_or_init(|| Semaphore::new(CONCURRENT_DECODES))
+}
+
 /// Decodes an upload and encodes it anew as a JPEG of at most 512 × 512.
 pub fn normalise_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(PhotoError::TooLarge);
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| PhotoError::NotAnImage)?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DECODED_SIDE);
-    limits.max_image_height = Some(MAX_DECODED_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let decoded = reader.decode().map_err(|_| PhotoError::NotAnImage)?;
+    let (width, height) = reader(bytes, Limits::no_limits())?.into_dimensions().map_err(|_| PhotoError::NotAnImage)?;
+    if width > MAX_DECODED_SIDE || height > MAX_DECODED_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels { width, height });
+    }
+    let decoded = reader(bytes, decode_limits())?.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels { width, height },
+        _ => PhotoError::NotAnImage,
+    })?;
     let shrunk: DynamicImage = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE {
         decoded.thumbnail(MAX_SIDE, MAX_SIDE)
     } else {
@@ -72,9 +117,12 @@ impl Kindred {
         upload: Vec<u8>,
     ) -> Result<(), PhotoError> {
         let spec = field(association, "photo").ok_or(PhotoError::NoPhotoField)?.clone();
-        let jpeg = tokio::task::spawn_blocking(move || normalise_photo(&upload))
-            .await
-            .map_err(|_| PhotoError::NotAnImage)??;
+        let jpeg = {
+            let _permit = decodes().acquire().await.map_err(|_| PhotoError::NotAnImage)?;
+            tokio::task::spawn_blocking(move || normalise_photo(&upload))
+                .await
+                .map_err(|_| PhotoError::NotAnImage)??
+        };
         let member = &caller.member.id;
         let key = self.keys.association(&association.id)?;
         let sealed = key.seal(member, PHOTO_FIELD, &jpeg)?;
@@ -143,6 +191,52 @@ mod tests {
         let again = image::load_from_memory(&jpeg).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((again.width(), again.height()), (512, 341));
         assert!(!jpeg.windows(3).any(|w| w == b"GPS"));
+    }
+
+    /// A PNG that is only a signature and a header declaring `width` ×
+    /// `height` RGBA pixels (with a correct checksum), and an empty end.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        fn crc(bytes: &[u8]) -> u32 {
+            let mut crc = 0xFFFF_FFFFu32;
+            for byte in bytes {
+                crc ^= u32::from(*byte);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                }
+            }
+            !crc
+        }
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        png.extend_from_slice(&crc(&ihdr).to_be_bytes());
+        // An empty IDAT: decoders read the header up to the first one.
+        png.extend_from_slice(&0u32.to_be_bytes());
+        png.extend_from_slice(b"IDAT");
+        png.extend_from_slice(&crc(b"IDAT").to_be_bytes());
+        png.extend_from_slice(&0u32.to_be_bytes());
+        png.extend_from_slice(b"IEND");
+        png.extend_from_slice(&crc(b"IEND").to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_from_its_header() {
+        let bomb = png_header(10_000, 10_000);
+        assert!(bomb.len() < 100);
+        let (width, height) = reader(&bomb, Limits::no_limits())
+            .and_then(|r| r.into_dimensions().map_err(|_| PhotoError::NotAnImage))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((width, height), (10_000, 10_000), "the header reads");
+        assert!(matches!(normalise_photo(&bomb), Err(PhotoError::TooManyPixels { width: 10_000, height: 10_000 })));
+        assert!(matches!(normalise_photo(&png_header(8_000, 5_001)), Err(PhotoError::TooManyPixels { .. })));
+        assert!(matches!(normalise_photo(&png_header(20_000, 10)), Err(PhotoError::TooManyPixels { .. })));
+        // Within the limits, a header without pixel data is just a damaged file.
+        assert!(matches!(normalise_photo(&png_header(800, 600)), Err(PhotoError::NotAnImage)));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::crypto::{AssociationKey, CryptoError};
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::Datelike;
-use kindred_domain::disclosure::{effective_visibility, Sight};
+use kindred_domain::disclosure::{implied_field, visibility_in_profile, Sight};
 use kindred_domain::profile::{parse_value, FieldValue, RawValue};
 use kindred_domain::search::words;
 use kindred_domain::settings::{Code, FieldKind, ProfileField};
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 /// The consent that storing health data needs.
 pub const HEALTH_CONSENT: &str = "health_data";
-const HEALTH_CONSENT_VERSION: &str = "1";
+pub const HEALTH_CONSENT_VERSION: &str = "1";
 
 /// One field of a profile: its value and from which level on it is visible.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +53,19 @@ pub enum ProfileError {
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ProfileError {
+    /// The database's own refusal of a health value without consent (it
+    /// holds even when a consent is withdrawn in the same moment) is the
+    /// same answer as the check before writing.
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ConsentMissing => ProfileError::ConsentRequired,
+            other => ProfileError::Store(other),
+        }
+    }
 }
 
 pub(crate) fn field<'a>(association: &'a Association, code: &str) -> Option<&'a ProfileField> {
@@ -115,6 +127,10 @@ impl Kindred {
         entries: &[ProfileEntry],
     ) -> Result<Vec<NewProfileValue>, ProfileError> {
         let key = self.keys.association(&association.id)?;
+        // The entries are the member's whole profile (demo, benchmark
+        // data, a first photo): a field they do not name has its default.
+        let chosen: BTreeMap<&str, Visibility> = entries.iter().map(|e| (e.field.as_str(), e.visibility)).collect();
+        let fields = &association.settings.profile_fields;
         entries
             .iter()
             .map(|entry| {
@@ -127,11 +143,15 @@ impl Kindred {
                         min: spec.min_visibility,
                     });
                 }
-                self.sealed_row(&key, association, member, spec, Some(&entry.value), entry.visibility)
+                let counted = visibility_in_profile(fields, spec, &|code| chosen.get(code).copied());
+                self.sealed_row(&key, association, member, spec, Some(&entry.value), entry.visibility, counted)
             })
             .collect()
     }
 
+    /// A row for one field: `visibility` is the member's choice, `counted`
+    /// the visibility that counts in search (`visibility_in_profile`).
+    #[allow(clippy::too_many_arguments)]
     fn sealed_row(
         &self,
         key: &AssociationKey,
@@ -140,6 +160,7 @@ impl Kindred {
         spec: &ProfileField,
         value: Option<&FieldValue>,
         visibility: Visibility,
+        counted: Visibility,
     ) -> Result<NewProfileValue, ProfileError> {
         let stored = match value {
             None => None,
@@ -160,7 +181,7 @@ impl Kindred {
             value: stored,
             keep_value: false,
             terms: value.map(|v| terms(key, spec, v)).unwrap_or_default(),
-            terms_visibility: effective_visibility(spec, visibility).rank(),
+            terms_visibility: counted.rank(),
             updated_at: self.clock.now(),
         })
     }
@@ -185,7 +206,9 @@ impl Kindred {
     }
 
     /// The visibility of every field of the association for this member:
-    /// their choice, else the association's default.
+    /// their choice, else the association's default, as it counts (never
+    /// more open than the association's minimum, nor than a field it
+    /// implies).
     pub async fn own_visibility(
         &self,
         association: &Association,
@@ -198,18 +221,9 @@ impl Kindred {
             .into_iter()
             .map(|r| (r.field, r.visibility))
             .collect();
-        Ok(association
-            .settings
-            .profile_fields
-            .iter()
-            .map(|spec| {
-                let visibility = chosen
-                    .get(spec.code.as_str())
-                    .and_then(|v| Visibility::parse(v))
-                    .unwrap_or(spec.default_visibility);
-                (spec.clone(), effective_visibility(spec, visibility))
-            })
-            .collect())
+        let fields = &association.settings.profile_fields;
+        let chosen_of = |code: &str| chosen.get(code).and_then(|v| Visibility::parse(v));
+        Ok(fields.iter().map(|spec| (spec.clone(), visibility_in_profile(fields, spec, &chosen_of))).collect())
     }
 
     /// Whether the member consented to storing health data.
@@ -227,9 +241,16 @@ impl Kindred {
         if kind != HEALTH_CONSENT {
             return Err(ProfileError::UnknownConsent);
         }
-        let now = self.clock.now();
-        self.store.add_consent(&association.id, &caller.member.id, kind, HEALTH_CONSENT_VERSION, now).await?;
+        self.record_health_consent(association, &caller.member.id).await?;
         Ok(())
+    }
+
+    /// Records a member's consent to health data (the demo records it for
+    /// the fictional members it gives health values; the database refuses
+    /// those values otherwise).
+    pub async fn record_health_consent(&self, association: &Association, member: &MemberId) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        self.store.add_consent(&association.id, member, HEALTH_CONSENT, HEALTH_CONSENT_VERSION, now).await
     }
 
     /// Withdraws the consent to health data, erasing every health field's
@@ -319,11 +340,15 @@ impl Kindred {
 
         let chosen_before =
             |code: &str| stored.iter().find(|r| r.field == code).and_then(|r| Visibility::parse(&r.visibility));
+        // Every choice as it will be, so that a field that gives another
+        // away is counted no more open than that one (`visibility_in_profile`).
+        let chosen_after = |code: &str| visibility.get(code).copied().or_else(|| chosen_before(code));
+        let counted = |spec: &ProfileField| visibility_in_profile(&settings.profile_fields, spec, &chosen_after);
         let mut rows = Vec::new();
         for (code, (spec, value)) in &values {
             let visibility =
                 visibility.get(code).copied().or_else(|| chosen_before(code)).unwrap_or(spec.default_visibility);
-            rows.push(self.sealed_row(&key, association, member, spec, value.as_ref(), visibility)?);
+            rows.push(self.sealed_row(&key, association, member, spec, value.as_ref(), visibility, counted(spec))?);
         }
         for (code, chosen) in &visibility {
             if values.contains_key(code) {
@@ -338,7 +363,28 @@ impl Kindred {
                 value: None,
                 keep_value: true,
                 terms: Vec::new(),
-                terms_visibility: effective_visibility(spec, *chosen).rank(),
+                terms_visibility: counted(spec).rank(),
+                updated_at: self.clock.now(),
+            });
+        }
+        // Stored values of fields that imply another keep their choice, but
+        // their search terms follow a change of the field they imply.
+        for record in &stored {
+            let untouched =
+                !values.contains_key(record.field.as_str()) && !visibility.contains_key(record.field.as_str());
+            if !untouched || record.value.is_none() || implied_field(&record.field).is_none() {
+                continue;
+            }
+            let Some(spec) = field(association, &record.field) else { continue };
+            rows.push(NewProfileValue {
+                association_id: association.id.clone(),
+                member_id: member.clone(),
+                field: spec.code.to_string(),
+                visibility: record.visibility.clone(),
+                value: None,
+                keep_value: true,
+                terms: Vec::new(),
+                terms_visibility: counted(spec).rank(),
                 updated_at: self.clock.now(),
             });
         }
@@ -362,11 +408,17 @@ impl Kindred {
         if !sight.exists() {
             return Ok(Vec::new());
         }
+        let fields = &association.settings.profile_fields;
+        let chosen_of =
+            |code: &str| records.iter().find(|r| r.field == code).and_then(|r| Visibility::parse(&r.visibility));
         let mut shown = Vec::new();
-        for spec in &association.settings.profile_fields {
+        for spec in fields {
             let Some(record) = records.iter().find(|r| r.field == spec.code.as_str()) else { continue };
-            let Some(chosen) = Visibility::parse(&record.visibility) else { continue };
-            if !sight.sees(spec, chosen) {
+            if Visibility::parse(&record.visibility).is_none() {
+                continue;
+            }
+            // A form is never shown where its condition is not (`IMPLIES`).
+            if !sight.sees_at(visibility_in_profile(fields, spec, &chosen_of)) {
                 continue;
             }
             if let Some(value) = open_value(key, member, spec, record)? {

@@ -17,11 +17,21 @@ pub struct NewContact {
     pub created_at: DateTime<Utc>,
 }
 
+/// A consent recorded with a bulk load: `member` gave `kind` in `version`.
+pub struct NewConsent {
+    pub association_id: AssociationId,
+    pub member_id: MemberId,
+    pub kind: String,
+    pub version: String,
+    pub given_at: DateTime<Utc>,
+}
+
 /// Rows per statement, about 300 parameters each. More would pay off on
 /// PostgreSQL, but sqlx looks up every `$N` of a SQLite statement by name,
 /// which SQLite does by a linear search: binding n parameters costs n².
 const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
+const CONSENT_ROWS: usize = 50;
 const TERM_ROWS: usize = 75;
 
 /// Inserts pseudonym terms, (association, token, pseudonym key, member)
@@ -107,6 +117,32 @@ impl Store {
                 })
                 .collect();
             insert_pseudonym_terms!(tx, terms);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records consents of members loaded with [`Store::insert_members_fresh`],
+    /// in one transaction. Health values of a bulk load need them first:
+    /// the database refuses a sealed value without the `health_data` consent.
+    pub async fn insert_consents_fresh(&self, consents: &[NewConsent]) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in consents.chunks(CONSENT_ROWS) {
+                let sql =
+                    values("INSERT INTO consents (association_id, member_id, kind, version, given_at)", 5, chunk.len())
+                        + " ON CONFLICT DO NOTHING";
+                let mut query = sqlx::query(&sql);
+                for c in chunk {
+                    query = query
+                        .bind(c.association_id.as_str())
+                        .bind(c.member_id.as_str())
+                        .bind(c.kind.as_str())
+                        .bind(c.version.as_str())
+                        .bind(c.given_at);
+                }
+                query.execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(())
         })

@@ -10,6 +10,10 @@ pub enum Conflict {
     Other,
 }
 
+/// What the triggers of migration 0016 say when a health value comes
+/// without the member's consent.
+const HEALTH_WITHOUT_CONSENT: &str = "health value without health_data consent";
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the {backend} database at {url}: {reason}")]
@@ -20,6 +24,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("already taken ({0:?})")]
     Conflict(Conflict),
+    /// A health value was to be stored for a member without the recorded
+    /// consent to health data; the database refuses it (migration 0016).
+    #[error("a health value needs the member's consent to health data")]
+    ConsentMissing,
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -45,6 +53,9 @@ impl From<sqlx::Error> for StoreError {
                     Conflict::Other
                 };
                 return StoreError::Conflict(conflict);
+            }
+            if db.message().contains(HEALTH_WITHOUT_CONSENT) {
+                return StoreError::ConsentMissing;
             }
         }
         StoreError::Database(error)

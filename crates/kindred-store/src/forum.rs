@@ -654,11 +654,12 @@ impl Store {
     }
 
     /// Deletes a post's content (the post stays, marked deleted), its
-    /// earlier versions, reactions and search entry.
+    /// earlier versions, reactions and search entry; on SQLite the WAL,
+    /// which still holds the pages as they were, is then emptied.
     pub async fn delete_post(&self, association: &AssociationId, post: &str) -> Result<bool, StoreError> {
         let association = association.as_str();
         let backend = self.backend();
-        write!(self, |pool| {
+        let deleted = write!(self, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE posts SET deleted = true, body = '', html = '', text = '' \
@@ -684,8 +685,12 @@ impl Store {
                 .await?;
             sqlx::query(delete_search(backend)).bind(association).bind(post).execute(&mut *tx).await?;
             tx.commit().await?;
-            Ok(true)
-        })
+            Ok::<_, StoreError>(true)
+        })?;
+        if deleted {
+            self.scrub_wal().await?;
+        }
+        Ok(deleted)
     }
 
     /// Earlier versions of a post, oldest first.

@@ -34,7 +34,7 @@ pub use admission::{LetterState, LetterToPrint, PendingVerification};
 pub use associations::{AssociationRecord, NewAssociation};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
-pub use bulk::NewContact;
+pub use bulk::{NewConsent, NewContact};
 pub use connect::Backend;
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
@@ -125,6 +125,26 @@ impl Store {
                 sqlx::query("PRAGMA optimize = 0x10002").execute(writer).await?;
             }
             Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// SQLite keeps every changed page, as it was written, in the WAL
+    /// until a checkpoint copies it into the database and the log is
+    /// reused: an erased text would stay readable there meanwhile. A
+    /// TRUNCATE checkpoint writes all back and empties the file. It waits
+    /// (`busy_timeout`) for readers of older snapshots; if one is still
+    /// reading then, the log is left for the next erasure or SQLite's own
+    /// checkpoints, which overwrite it from the start. Called after
+    /// erasures only (they are rare): a checkpoint holds up other writes.
+    /// PostgreSQL: nothing to do here (see the README on VACUUM).
+    pub async fn scrub_wal(&self) -> Result<(), StoreError> {
+        if let Pools::Sqlite { writer, .. } = &self.pools {
+            let (busy, log, done): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(writer).await?;
+            if busy != 0 {
+                tracing::warn!(log, done, "WAL not emptied after an erasure: a reader was busy");
+            }
         }
         Ok(())
     }

@@ -44,7 +44,7 @@ pub fn app(state: AppState) -> Result<App, String> {
     let router = Router::new()
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
-        .route("/metrics", get(observability::metrics))
+        .route("/metrics", get(observability::metrics_on_main))
         .route("/static/{file}", get(assets::serve))
         .route("/api/v1/openapi.json", get(openapi_json.clone()))
         .route("/a/{slug}/api/v1/openapi.json", get(openapi_json))
@@ -56,7 +56,10 @@ pub fn app(state: AppState) -> Result<App, String> {
         .layer(DefaultBodyLimit::max(middleware::largest_body(&limits)))
         .with_state(state.clone());
     let service = ServiceBuilder::new()
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            middleware::Hsts::for_public_url(&state.kindred.public_url),
+            middleware::security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), tenant::map_host))
         .layer(axum::middleware::from_fn_with_state(state, errors::normalise))
         .layer(CatchPanicLayer::custom(errors::panic_response))

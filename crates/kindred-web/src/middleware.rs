@@ -39,7 +39,20 @@ pub async fn body_limit(State(limits): State<Limits>, request: Request, next: Ne
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; \
 connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Whether responses carry `Strict-Transport-Security`: only when members
+/// reach the deployment over https (`server.public_url`). Sent over plain
+/// http it would be ignored by browsers anyway, and a development server
+/// on http must not pin `localhost` to https.
+#[derive(Clone, Copy, Debug)]
+pub struct Hsts(bool);
+
+impl Hsts {
+    pub fn for_public_url(public_url: &str) -> Self {
+        Self(public_url.trim().get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://")))
+    }
+}
+
+pub async fn security_headers(State(hsts): State<Hsts>, request: Request, next: Next) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -51,7 +64,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         set(headers, header::CONTENT_SECURITY_POLICY, CSP);
     }
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::REFERRER_POLICY, "no-referrer");
+    // Not `no-referrer`: with it, browsers send `Origin: null` with every
+    // form post, and the pages could not tell their own posts from a
+    // sandboxed attacker's. `same-origin` still gives other hosts nothing.
+    set(headers, header::REFERRER_POLICY, "same-origin");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     set(headers, HeaderName::from_static("cross-origin-resource-policy"), "same-origin");
@@ -60,9 +76,25 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     );
+    if hsts.0 {
+        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+    }
     // Everything but the embedded assets may be personal: never stored.
     if !is_static || !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, "no-store");
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hsts;
+
+    #[test]
+    fn hsts_only_for_an_https_public_url() {
+        assert!(Hsts::for_public_url("https://kindred.example.org").0);
+        assert!(Hsts::for_public_url("HTTPS://kindred.example.org").0);
+        assert!(!Hsts::for_public_url("http://127.0.0.1:8080").0);
+        assert!(!Hsts::for_public_url("").0);
+    }
 }

@@ -6,13 +6,14 @@
 
 use crate::errors::ApiError;
 use crate::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
+use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -49,6 +50,26 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `/metrics` on the main address: only for a client on this machine that
+/// came straight in (not through a reverse proxy, which would make every
+/// visitor look local). Anyone else gets the 404 of an unknown path; an
+/// operator who wants metrics elsewhere sets `server.metrics_bind`.
+pub async fn metrics_on_main(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    if !is_local_request(peer, request.headers()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    metrics(State(state)).await
+}
+
+/// A direct connection from a loopback address, without forwarding headers.
+fn is_local_request(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"].iter().any(|name| headers.contains_key(*name));
+    peer.is_some_and(|peer| peer.ip().is_loopback()) && !forwarded
+}
+
+/// The metrics themselves: on the main address through [`metrics_on_main`],
+/// on `server.metrics_bind` to anyone who reaches that address.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => {
@@ -83,4 +104,25 @@ pub async fn record(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn metrics_only_for_direct_local_clients() {
+        let none = HeaderMap::new();
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap_or_else(|e| panic!("{e}"));
+        let local6: SocketAddr = "[::1]:5000".parse().unwrap_or_else(|e| panic!("{e}"));
+        let remote: SocketAddr = "203.0.113.9:5000".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!(is_local_request(Some(local), &none));
+        assert!(is_local_request(Some(local6), &none));
+        assert!(!is_local_request(Some(remote), &none));
+        assert!(!is_local_request(None, &none));
+        let mut proxied = HeaderMap::new();
+        proxied.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.9"));
+        assert!(!is_local_request(Some(local), &proxied));
+    }
 }

@@ -12,9 +12,10 @@ use kindred_domain::{
 use kindred_service::accounts::{AddUser, CONSENT_TERMS};
 use kindred_service::association_config::{self, ConfigError};
 use kindred_service::profiles::ProfileEntry;
+use kindred_service::profiles::{HEALTH_CONSENT, HEALTH_CONSENT_VERSION};
 use kindred_service::sessions::{Caller, SessionKind};
 use kindred_service::{Association, Kindred};
-use kindred_store::{NewContact, NewMember};
+use kindred_store::{NewConsent, NewContact, NewMember, NewProfileValue, StoredValue};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
@@ -108,6 +109,10 @@ pub async fn ensure_demo(kindred: &Kindred) -> Result<(), CliError> {
             demo_profile(&mut rng, &association.settings, current_year)
         };
         let rows = kindred.seal_profile(&association, &id, &entries).map_err(|e| failed(&e))?;
+        // Health values need the consent a real member gives on her profile page.
+        if holds_health_data(&rows) {
+            kindred.record_health_consent(&association, &id).await?;
+        }
         // The sample accounts can be found, so that search can be tried with them.
         kindred.store.write_profile(&rows, Some((&association.id, &id, true))).await?;
         logins.push((email, id));
@@ -128,6 +133,12 @@ pub async fn ensure_demo(kindred: &Kindred) -> Result<(), CliError> {
     };
     crate::demo_forum::add_forum(kindred, &association, &cast).await?;
     Ok(())
+}
+
+/// Whether profile rows hold a health value (those are the sealed ones),
+/// which needs the member's recorded consent.
+fn holds_health_data(rows: &[NewProfileValue]) -> bool {
+    rows.iter().any(|row| matches!(row.value, Some(StoredValue::Sealed(_))))
 }
 
 /// Mira's profile: fields on every level, so that each contact level shows
@@ -526,6 +537,7 @@ async fn add_members(
     let mut generated = Vec::with_capacity(count);
     let mut members = Vec::with_capacity(MEMBER_BATCH.min(count));
     let mut profiles = Vec::new();
+    let mut consents = Vec::new();
     for (n, id) in ids.into_iter().enumerate() {
         let pseudonym = format!(
             "{}{}{}",
@@ -545,7 +557,17 @@ async fn add_members(
             _ => AccountStatus::Active,
         };
         let entries = demo_profile(&mut rng, &association.settings, current_year);
-        profiles.extend(kindred.seal_profile(association, &id, &entries).map_err(|e| invalid(e.to_string()))?);
+        let rows = kindred.seal_profile(association, &id, &entries).map_err(|e| invalid(e.to_string()))?;
+        if holds_health_data(&rows) {
+            consents.push(NewConsent {
+                association_id: association.id.clone(),
+                member_id: id.clone(),
+                kind: HEALTH_CONSENT.to_owned(),
+                version: HEALTH_CONSENT_VERSION.to_owned(),
+                given_at: now,
+            });
+        }
+        profiles.extend(rows);
         generated.push(Generated { id: id.clone(), active: status == AccountStatus::Active });
         let pseudonym = Pseudonym::parse(&pseudonym).map_err(|e| invalid(format!("{pseudonym}: {e}")))?;
         members.push(NewMember {
@@ -565,8 +587,10 @@ async fn add_members(
         });
         if members.len() == MEMBER_BATCH || n + 1 == count {
             kindred.store.insert_members_fresh(&members).await?;
+            kindred.store.insert_consents_fresh(&consents).await?;
             kindred.store.insert_fresh_profiles(&profiles).await?;
             members.clear();
+            consents.clear();
             profiles.clear();
         }
     }

@@ -82,6 +82,7 @@ profile-photo-remove = Foto entfernen
 profile-photo-problem-empty = Bitte wählen Sie zuerst ein Foto aus.
 profile-photo-problem-too-large = Das Foto ist zu groß. Bitte wählen Sie ein kleineres.
 profile-photo-problem-not-an-image = Diese Datei ist kein Bild als JPEG, PNG oder WebP, oder sie ist beschädigt.
+profile-photo-problem-too-many-pixels = Das Foto hat zu viele Bildpunkte (höchstens 40 Megapixel). Bitte wählen Sie eine verkleinerte Fassung.
 
 profile-problem-too-long = Das ist zu lang: bitte höchstens 200 Zeichen.
 profile-problem-too-long-text = Das ist zu lang: bitte höchstens 5000 Zeichen.

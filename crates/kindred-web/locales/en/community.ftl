@@ -82,6 +82,7 @@ profile-photo-remove = Remove photo
 profile-photo-problem-empty = Please choose a photo first.
 profile-photo-problem-too-large = The photo is too large. Please choose a smaller one.
 profile-photo-problem-not-an-image = This file is not a JPEG, PNG or WebP image, or it is damaged.
+profile-photo-problem-too-many-pixels = The photo has too many pixels (40 megapixels at most). Please choose a smaller copy.
 
 profile-problem-too-long = This is too long: at most 200 characters, please.
 profile-problem-too-long-text = This is too long: at most 5000 characters, please.

@@ -82,6 +82,7 @@ profile-photo-remove = Foto verwijderen
 profile-photo-problem-empty = Kies eerst een foto.
 profile-photo-problem-too-large = De foto is te groot. Kies een kleinere.
 profile-photo-problem-not-an-image = Dit bestand is geen afbeelding als JPEG, PNG of WebP, of het is beschadigd.
+profile-photo-problem-too-many-pixels = De foto heeft te veel pixels (hoogstens 40 megapixel). Kies een verkleinde versie.
 
 profile-problem-too-long = Dit is te lang: maximaal 200 tekens.
 profile-problem-too-long-text = Dit is te lang: maximaal 5000 tekens.

@@ -198,6 +198,7 @@ pub(crate) fn jpeg(image: Vec<u8>) -> Response {
     responses(
         (status = 200, description = "The photo", content_type = "image/jpeg"),
         (status = 404, description = "No photo, or not for this caller", body = super::ErrorResponse),
+        (status = 429, description = "rate_limited: photos count against the pace of profile views", body = super::ErrorResponse),
     )
 )]
 pub async fn photo(

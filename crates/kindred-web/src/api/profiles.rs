@@ -243,6 +243,11 @@ fn photo_error(error: PhotoError) -> ApiError {
             "The file is not a JPEG, PNG or WebP image, or it is damaged.",
             BTreeMap::from([("body".to_owned(), "must be a JPEG, PNG or WebP image".to_owned())]),
         ),
+        PhotoError::TooManyPixels { width, height } => ApiError::invalid(
+            "image_too_large",
+            format!("The image has {width} × {height} pixels; at most 40 megapixels are accepted."),
+            BTreeMap::from([("body".to_owned(), "may have at most 40 megapixels".to_owned())]),
+        ),
         other => ApiError::internal(other),
     }
 }
@@ -259,7 +264,7 @@ fn photo_error(error: PhotoError) -> ApiError {
     responses(
         (status = 204, description = "Stored"),
         (status = 413, description = "Too large", body = super::ErrorResponse),
-        (status = 422, description = "Not an image", body = super::ErrorResponse),
+        (status = 422, description = "invalid_image: not an image; image_too_large: more than 40 megapixels", body = super::ErrorResponse),
     )
 )]
 pub async fn put_photo(

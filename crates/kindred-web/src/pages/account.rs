@@ -316,7 +316,7 @@ pub async fn second_factor(
         return see_other(&link(&page, "/account", &[]));
     }
     let Some(caller) = page.session.pending() else { return see_other(&link(&page, "/sign-in", &[])) };
-    if !page.session.check_csrf(&form.csrf) {
+    if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
     match state.kindred.complete_second_factor(&page.tenant.association, caller, form.code.trim()).await {
@@ -338,7 +338,7 @@ pub struct CsrfForm {
 
 pub async fn sign_out(State(state): State<AppState>, page: AssociationPage, Form(form): Form<CsrfForm>) -> Response {
     let signed_in = page.session.caller().is_some() || page.session.pending().is_some();
-    if signed_in && !page.session.check_csrf(&form.csrf) {
+    if signed_in && (!page.same_origin || !page.session.check_csrf(&form.csrf)) {
         return refused(&state, &page);
     }
     if let (true, Some(token)) = (signed_in, page.session.token()) {

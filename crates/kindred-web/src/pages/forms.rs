@@ -59,14 +59,15 @@ pub(super) fn signed_in(page: &AssociationPage) -> Result<&Caller, Box<Response>
     page.session.caller().ok_or_else(|| Box::new(to_sign_in(page)))
 }
 
-/// [`signed_in`] for a post: also the form's CSRF token, else the 403 page.
+/// [`signed_in`] for a post: also the form's CSRF token and a same-origin
+/// request (`Origin: null` or another site is refused), else the 403 page.
 pub(super) fn signed_in_post<'a>(
     state: &AppState,
     page: &'a AssociationPage,
     csrf: &str,
 ) -> Result<&'a Caller, Box<Response>> {
     let caller = signed_in(page)?;
-    if !page.session.check_csrf(csrf) {
+    if !page.same_origin || !page.session.check_csrf(csrf) {
         return Err(Box::new(refused(state, page)));
     }
     Ok(caller)

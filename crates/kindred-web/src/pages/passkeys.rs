@@ -125,7 +125,7 @@ pub async fn remove(
     Form(form): Form<RemoveForm>,
 ) -> Response {
     let Some(caller) = page.session.caller() else { return to_sign_in(&page) };
-    if !page.session.check_csrf(&form.csrf) {
+    if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
     match state.kindred.remove_passkey(&page.tenant.association, &caller.member.id, &id).await {

@@ -433,6 +433,7 @@ pub async fn upload_photo(
             Ok(()) => return back(&page, "/profile", "done", "photo-saved"),
             Err(PhotoError::TooLarge) => "profile-photo-problem-too-large",
             Err(PhotoError::NotAnImage) => "profile-photo-problem-not-an-image",
+            Err(PhotoError::TooManyPixels { .. }) => "profile-photo-problem-too-many-pixels",
             Err(PhotoError::NoPhotoField) => return StatusCode::NOT_FOUND.into_response(),
             Err(other) => return internal(other),
         }

@@ -98,9 +98,10 @@ impl FromRequestParts<AppState> for PageSession {
 /// naming the request's own host (the `Host` header, else the URI's
 /// authority) or the deployment's public URL.
 ///
-/// `Origin: null` is not a mismatch: browsers send it for every form post
-/// from a page with `Referrer-Policy: no-referrer` (ours), so there the
-/// decision rests on `Sec-Fetch-Site`, which every current browser sends.
+/// `Origin: null` is refused: it is what a sandboxed frame, a `data:` page
+/// or a redirect chain from another site sends, so it says nothing about
+/// where a post came from. Our pages use `Referrer-Policy: same-origin`,
+/// under which browsers name the real origin on their own form posts.
 pub fn same_origin(headers: &HeaderMap, authority: Option<&str>, public_url: &str) -> bool {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).unwrap_or("");
     if fetch_site.eq_ignore_ascii_case("cross-site") || fetch_site.eq_ignore_ascii_case("same-site") {
@@ -109,8 +110,8 @@ pub fn same_origin(headers: &HeaderMap, authority: Option<&str>, public_url: &st
     let Some(origin) = headers.get(header::ORIGIN) else { return true };
     let Ok(origin) = origin.to_str() else { return false };
     let origin = origin.trim().trim_end_matches('/');
-    if origin == "null" {
-        return true;
+    if origin.eq_ignore_ascii_case("null") {
+        return false;
     }
     let public = public_url.trim().trim_end_matches('/');
     if !public.is_empty() && origin.eq_ignore_ascii_case(public) {
@@ -144,7 +145,8 @@ mod tests {
         assert!(same(&[]));
         assert!(same(&[("host", "example.org"), ("sec-fetch-site", "same-origin")]));
         assert!(same(&[("host", "example.org:8080"), ("origin", "https://example.org:8080")]));
-        assert!(same(&[("host", "example.org"), ("origin", "null"), ("sec-fetch-site", "none")]));
+        assert!(!same(&[("host", "example.org"), ("origin", "null"), ("sec-fetch-site", "none")]));
+        assert!(!same(&[("host", "example.org"), ("origin", "null")]));
         assert!(!same(&[("host", "example.org"), ("sec-fetch-site", "cross-site")]));
         assert!(!same(&[("host", "example.org"), ("origin", "null"), ("sec-fetch-site", "same-site")]));
         assert!(!same(&[("host", "example.org"), ("origin", "https://evil.example")]));

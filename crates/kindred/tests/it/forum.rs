@@ -20,7 +20,7 @@ fn api(path: &str) -> String {
 
 /// Runs SQL straight on the test database (to set up groups, or to do what
 /// the moderators' endpoints do), returning the text columns of its rows.
-async fn sql(s: &TestServer, query: &str) -> Vec<Vec<Option<String>>> {
+pub(crate) async fn sql(s: &TestServer, query: &str) -> Vec<Vec<Option<String>>> {
     use sqlx::Row;
     let url = &s.database_url;
     if url.starts_with("sqlite://") {

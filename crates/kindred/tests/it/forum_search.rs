@@ -368,6 +368,37 @@ async fn german_dutch_and_english_words_are_found_and_paged() {
 
 /// Editing a post replaces its entry and deleting removes it, and only its
 /// own: other posts with the same words, before and after it, stay found.
+/// A deleted post's words are gone from the database files, not only from
+/// the answers: its row, its earlier versions, its full-text entry, and on
+/// SQLite the free space of the file and the WAL (`secure_delete`, FTS5
+/// `secure-delete`, a checkpoint).
+#[tokio::test]
+async fn a_deleted_post_leaves_no_text_in_the_database() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = staff(&s, &ms, "admin@example.org", "Admina", "admin").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let alltag = category(&s, "ms", &boss, "Alltag").await;
+        let opening = topic(&s, "ms", &anna, ("category_id", &alltag), "Sommer", "Wie geht ihr mit Hitze um?").await;
+        let (first, second) = ("Quokkaflugvertraulich", "Zwiebelturmgeheimnis");
+        let post = reply(&s, &anna, &opening, &format!("Mein {first} Bericht")).await;
+        let path = api("ms", &format!("/forum/posts/{post}"));
+        ok(&s, &anna.token, "PUT", &path, Some(json!({"body": format!("Nun {second} allein")}))).await;
+        let before = s.dump().await.to_lowercase();
+        for word in [first, second] {
+            assert!(before.contains(&word.to_lowercase()), "{db:?}: the dump would see {word}");
+        }
+        ok(&s, &anna.token, "DELETE", &path, None).await;
+        let after = s.dump().await.to_lowercase();
+        for word in [first, second] {
+            assert!(!after.contains(&word.to_lowercase()), "{db:?}: {word} is still in the database files");
+        }
+        assert!(after.contains("wie geht ihr mit hitze um"), "{db:?}: the rest of the topic stays");
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn edited_and_deleted_posts_are_found_by_what_they_now_say() {
     for db in BOTH {

@@ -1,6 +1,7 @@
 //! Error format, security headers, limits, health, metrics, OpenAPI.
 
 use crate::harness::{api_error, TestServer, BOTH};
+use kindred::config::parse_file;
 
 #[tokio::test]
 async fn api_errors_have_the_documented_shape() {
@@ -48,7 +49,8 @@ async fn security_headers_on_pages_and_api() {
             assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
             assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
             assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
-            assert_eq!(h.get("referrer-policy").map(|v| v.as_bytes()), Some(&b"no-referrer"[..]), "{path}");
+            assert_eq!(h.get("referrer-policy").map(|v| v.as_bytes()), Some(&b"same-origin"[..]), "{path}");
+            assert!(h.get("strict-transport-security").is_none(), "no HSTS for an http public URL: {path}");
             assert_eq!(h.get("x-content-type-options").map(|v| v.as_bytes()), Some(&b"nosniff"[..]), "{path}");
             assert_eq!(h.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]), "{path}");
         }
@@ -75,6 +77,35 @@ async fn health_readiness_and_metrics() {
         assert!(!metrics.contains(association.id.as_str()), "no ids in labels");
         assert!(!metrics.contains("secret"), "no query strings in labels");
         assert!(!metrics.contains("route=\"/a/ms/"), "no concrete paths in labels");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn hsts_where_the_public_url_is_https() {
+    for db in BOTH {
+        let file = parse_file("[server]\npublic_url = \"https://kindred.example.org\"\n", "test.toml").expect("config");
+        let s = TestServer::start_with(db, file).await;
+        s.ms_association("ms").await;
+        for path in ["/a/ms/", "/a/ms/api/v1/catalog", "/a/ms/missing", "/static/kindred.css"] {
+            let response = s.get(path).await;
+            let hsts = response.headers().get("strict-transport-security").map(|v| v.as_bytes().to_vec());
+            assert_eq!(hsts.as_deref(), Some(&b"max-age=31536000; includeSubDomains"[..]), "{path}");
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn metrics_on_the_main_address_only_for_direct_local_clients() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        assert_eq!(s.get("/metrics").await.status(), 200, "the test client is on loopback");
+        for (name, value) in [("x-forwarded-for", "203.0.113.9"), ("forwarded", "for=203.0.113.9")] {
+            let proxied = s.client.get(s.url("/metrics")).header(name, value).send().await.expect("get");
+            assert_eq!(proxied.status(), 404, "through a proxy every visitor would look local: {name}");
+            assert!(!proxied.text().await.expect("text").contains("kindred_http_requests_total"));
+        }
         s.stop().await;
     }
 }

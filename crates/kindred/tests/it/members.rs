@@ -484,6 +484,94 @@ async fn looking_at_profiles_too_fast_is_throttled_and_flagged_to_staff() {
     s.stop().await;
 }
 
+/// Photos are part of profiles: reading them counts against the same pace,
+/// on the API and the pages, and one's own photo is never counted.
+#[tokio::test]
+async fn reading_photos_too_fast_is_throttled_like_profiles() {
+    for db in BOTH {
+        let file =
+            kindred::config::parse_file("[privacy]\nprofile_views_per_15_minutes = 10\n", "test").expect("config");
+        let s = TestServer::start_with(db, file).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let upload = noisy_png(300, 200);
+        let put = s.client.put(s.url("/a/ms/api/v1/me/photo")).bearer_auth(&anna.token).body(upload);
+        assert_eq!(put.send().await.expect("put").status(), 204, "{db:?}");
+        profile(&s, &anna, json!({"visibility": {"photo": 2}})).await;
+        befriend(&s, &ben, 1, &anna, 2).await;
+        let photo_path = format!("/a/ms/api/v1/members/{}/photo", anna.id);
+        // One profile view, then photos up to the limit of ten.
+        ok(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
+        for _ in 0..9 {
+            let response = s.client.get(s.url(&photo_path)).bearer_auth(&ben.token).send().await.expect("get");
+            assert_eq!(response.status(), 200, "{db:?}");
+        }
+        let response = s.client.get(s.url(&photo_path)).bearer_auth(&ben.token).send().await.expect("get");
+        assert!(response.headers().get("retry-after").is_some(), "{db:?}");
+        assert_eq!(api_error(response).await, (429, "rate_limited".to_owned()), "{db:?}");
+        let (status, _) = call(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
+        assert_eq!(status, 429, "{db:?}: the same pace as profiles");
+        // Anna's own photo, by the member address too, is never counted.
+        for _ in 0..12 {
+            let own = s.client.get(s.url(&photo_path)).bearer_auth(&anna.token).send().await.expect("get");
+            assert_eq!(own.status(), 200, "{db:?}");
+        }
+        s.stop().await;
+    }
+}
+
+/// A PNG of a few bytes declaring 10,000 × 10,000 pixels (400 MB once
+/// decoded) is refused from its header with a clear 422, never decoded;
+/// a real photo is stored as before.
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_before_decoding() {
+    fn crc(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+        out
+    };
+    let mut ihdr = 10_000u32.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&10_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut bomb = b"\x89PNG\r\n\x1a\n".to_vec();
+    bomb.extend(chunk(b"IHDR", &ihdr));
+    // The start of a zlib stream of zero rows: a decoder would begin to inflate it.
+    bomb.extend(chunk(b"IDAT", &[0x78, 0x9c, 0xed, 0xc1, 0x01, 0x0d, 0x00, 0x00, 0x00, 0xc2, 0xa0]));
+    bomb.extend(chunk(b"IEND", &[]));
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let response =
+            s.client.put(s.url("/a/ms/api/v1/me/photo")).bearer_auth(&anna.token).body(bomb.clone()).send().await;
+        let response = response.expect("put");
+        assert_eq!(response.status(), 422, "{db:?}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "image_too_large", "{db:?}: {body}");
+        assert!(body["error"]["fields"]["body"].is_string(), "{db:?}: {body}");
+        let own = s.client.get(s.url("/a/ms/api/v1/me/photo")).bearer_auth(&anna.token).send().await.expect("get");
+        assert_eq!(own.status(), 404, "{db:?}: nothing stored");
+        let upload = noisy_png(640, 480);
+        let put = s.client.put(s.url("/a/ms/api/v1/me/photo")).bearer_auth(&anna.token).body(upload);
+        assert_eq!(put.send().await.expect("put").status(), 204, "{db:?}: an ordinary photo still works");
+        s.stop().await;
+    }
+}
+
 /// The pseudonyms of the members a search by `q` finds, in order.
 async fn found_by(s: &TestServer, viewer: &Someone, q: &str) -> Vec<String> {
     let page = ok(s, &viewer.token, "GET", &format!("/a/ms/api/v1/members?q={q}"), None).await;

@@ -178,9 +178,15 @@ async fn run(db: Db, cases: usize) {
         for (a, b) in world_a.iter().zip(&world_b) {
             assert_eq!(a, b, "{db:?}: {case:?} ({}) leaks", case.field);
         }
-        // And the control: made visible, the field does change an answer.
+        // And the control: made visible, the field does change an answer
+        // (with the field it gives away, which it is never more open than).
         let control = min_level(v.field);
-        set(&s, &subject, v.field, &v.a, &json!(control)).await;
+        let implied = kindred_domain::disclosure::implied_field(v.field);
+        let mut visibility = json!({v.field: control});
+        if let Some(implied) = implied {
+            visibility[implied] = json!(1);
+        }
+        profile(&s, &subject, json!({"fields": {v.field: v.a}, "visibility": visibility})).await;
         if control <= case.granted.max(1) {
             let seen = ok(&s, &viewer.token, "GET", &format!("/a/ms/api/v1/members/{}", subject.id), None).await;
             let shown = seen["fields"].get(v.field).is_some();
@@ -189,6 +195,76 @@ async fn run(db: Db, cases: usize) {
         }
         // Back to hidden, so that the next case starts in a hidden world.
         set(&s, &subject, v.field, &Value::Null, &json!("private")).await;
+        if let Some(implied) = implied {
+            profile(&s, &subject, json!({"visibility": {implied: "private"}})).await;
+        }
     }
     s.stop().await;
+}
+
+/// A field that gives another away is never more open than that field: a
+/// member whose condition is hidden but whose form of it and year of
+/// diagnosis were chosen open answers the viewer exactly like a member
+/// with none of the three — every search, every profile. Opened, the
+/// condition brings the form along (its search terms are written anew),
+/// and the member's own view of her visibilities says how they count.
+#[tokio::test]
+async fn a_form_or_diagnosis_year_never_reveals_a_hidden_condition() {
+    for db in BOTH {
+        let file = kindred::config::parse_file(
+            "[privacy]\nprofile_views_per_15_minutes = 1000000\nsearches_per_15_minutes = 1000000\n",
+            "test",
+        )
+        .expect("config");
+        let s = TestServer::start_with(db, file).await;
+        let ms = s.ms_association("ms").await;
+        let viewer = someone(&s, &ms, "Viewer").await;
+        let subject = someone(&s, &ms, "Subject").await;
+        let other = someone(&s, &ms, "Other Subjectlike").await;
+        for who in [&subject, &other] {
+            consent(&s, who).await;
+        }
+        profile(
+            &s,
+            &other,
+            json!({"fields": {"condition": "ms", "condition_form": "rrms", "diagnosis_year": 2015},
+                   "visibility": {"condition": 1, "condition_form": 1, "diagnosis_year": 1}, "discoverable": true}),
+        )
+        .await;
+        let open = json!({"condition": "private", "condition_form": 1, "diagnosis_year": 1});
+        profile(&s, &subject, json!({"visibility": open, "discoverable": true})).await;
+        let others = [other];
+        let without = battery(&s, &viewer, &subject, &others).await;
+        profile(
+            &s,
+            &subject,
+            json!({"fields": {"condition": "ms", "condition_form": "rrms", "diagnosis_year": 2015}, "visibility": open}),
+        )
+        .await;
+        let with = battery(&s, &viewer, &subject, &others).await;
+        assert_eq!(without.len(), with.len(), "{db:?}");
+        for (a, b) in without.iter().zip(&with) {
+            assert_eq!(a, b, "{db:?}: a form or year of diagnosis leaks a hidden condition");
+        }
+        let me = ok(&s, &subject.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert_eq!(me["visibility"]["condition_form"], "private", "{db:?}: {}", me["visibility"]);
+        assert_eq!(me["visibility"]["diagnosis_year"], "private", "{db:?}");
+
+        // Opening only the condition opens what was chosen open with it.
+        profile(&s, &subject, json!({"visibility": {"condition": 1}})).await;
+        let seen = ok(&s, &viewer.token, "GET", &format!("/a/ms/api/v1/members/{}", subject.id), None).await;
+        assert_eq!(seen["fields"]["condition_form"], "rrms", "{db:?}: {seen}");
+        assert_eq!(seen["fields"]["diagnosis_year"], 2015, "{db:?}: {seen}");
+        let found = ok(&s, &viewer.token, "GET", "/a/ms/api/v1/members?condition_form=rrms", None).await;
+        let ids: Vec<&str> =
+            found["results"].as_array().expect("results").iter().filter_map(|r| r["member_id"].as_str()).collect();
+        assert!(ids.contains(&subject.id.as_str()), "{db:?}: the form's terms follow the condition: {found}");
+        // And hiding it again hides them in search too.
+        profile(&s, &subject, json!({"visibility": {"condition": 3}})).await;
+        let found = ok(&s, &viewer.token, "GET", "/a/ms/api/v1/members?condition_form=rrms", None).await;
+        let ids: Vec<&str> =
+            found["results"].as_array().expect("results").iter().filter_map(|r| r["member_id"].as_str()).collect();
+        assert!(!ids.contains(&subject.id.as_str()), "{db:?}: {found}");
+        s.stop().await;
+    }
 }

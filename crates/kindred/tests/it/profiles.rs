@@ -4,7 +4,7 @@ use crate::harness::{Db, TestServer, BOTH};
 use kindred_domain::profile::FieldValue;
 use kindred_domain::settings::Code;
 use kindred_domain::{Level, MemberId, Visibility};
-use kindred_service::profiles::ProfileEntry;
+use kindred_service::profiles::{ProfileEntry, ProfileError};
 use serde_json::json;
 
 const SECRET_ABOUT: &str = "Zwischen-den-Zeilen-Geheimnis about my relapse";
@@ -36,6 +36,7 @@ async fn health_fields_are_sealed_at_rest_and_read_back_by_their_owner() {
         let ms = s.ms_association("ms").await;
         let id = s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
         let member = MemberId::parse(&id).expect("id");
+        s.kindred.record_health_consent(&ms, &member).await.expect("consent");
         s.kindred.store_profile(&ms, &member, &entries()).await.expect("store");
 
         let text = s.dump().await;
@@ -65,6 +66,56 @@ async fn health_fields_are_sealed_at_rest_and_read_back_by_their_owner() {
         assert_eq!(me["profile"]["about"], SECRET_ABOUT);
         assert_eq!(me["visibility"]["medications"], 3);
         assert_eq!(me["visibility"]["city"], "private");
+        s.stop().await;
+    }
+}
+
+/// No path stores a health value without the member's consent: not the
+/// service's own writer, not the store's, not a bulk load; the database
+/// refuses it, and nothing of the write stays.
+#[tokio::test]
+async fn health_values_are_refused_without_consent_on_every_path() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let id = s.member(&ms, "anna@example.org", "Anna", "correct horse battery").await;
+        let member = MemberId::parse(&id).expect("id");
+        let refused = s.kindred.store_profile(&ms, &member, &entries()).await;
+        assert!(matches!(refused, Err(ProfileError::ConsentRequired)), "{db:?}: {refused:?}");
+        let rows = s.kindred.seal_profile(&ms, &member, &entries()).expect("seal");
+        let direct = s.kindred.store.write_profile(&rows, None).await;
+        assert!(matches!(direct, Err(kindred_store::StoreError::ConsentMissing)), "{db:?}: {direct:?}");
+        let bulk = s.kindred.store.insert_fresh_profiles(&rows).await;
+        assert!(matches!(bulk, Err(kindred_store::StoreError::ConsentMissing)), "{db:?}: {bulk:?}");
+        assert!(s.kindred.own_profile(&ms, &member).await.expect("profile").is_empty(), "{db:?}: nothing half-written");
+        s.stop().await;
+    }
+}
+
+/// The demo and `kindred generate` give their members health values only
+/// with a recorded consent: over all their data, every member with a
+/// health value has the `health_data` consent.
+#[tokio::test]
+async fn demo_and_generated_members_with_health_data_have_consented() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        kindred::demo::ensure_demo(&s.kindred).await.expect("demo");
+        kindred::demo::generate(&s.kindred, 1, 50).await.expect("generate");
+        let with_health = crate::forum::sql(
+            &s,
+            "SELECT COUNT(DISTINCT member_id) || '' FROM profile_values WHERE sealed_value IS NOT NULL",
+        )
+        .await;
+        let with_health: i64 = with_health[0][0].as_deref().unwrap_or("0").parse().expect("count");
+        assert!(with_health > 100, "{db:?}: the demo gives health values ({with_health})");
+        let without = crate::forum::sql(
+            &s,
+            "SELECT DISTINCT p.member_id FROM profile_values p WHERE p.sealed_value IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM consents c WHERE c.association_id = p.association_id \
+              AND c.member_id = p.member_id AND c.kind = 'health_data')",
+        )
+        .await;
+        assert!(without.is_empty(), "{db:?}: health values without consent: {without:?}");
         s.stop().await;
     }
 }

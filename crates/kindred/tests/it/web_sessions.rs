@@ -145,6 +145,54 @@ async fn forms_refuse_cross_site_posts() {
     }
 }
 
+/// `Origin: null` comes from sandboxed frames and `data:` pages of any
+/// site: refused like another site's origin, for sign-in and for posts
+/// of a signed-in member that carry a valid CSRF token.
+#[tokio::test]
+async fn forms_refuse_origin_null() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.member(&ms, "anna@example.org", "Anna", PASSWORD).await;
+        for origin in ["null", "NULL"] {
+            let r = s
+                .client
+                .post(s.url("/a/ms/sign-in"))
+                .header("origin", origin)
+                .form(&[("email", "anna@example.org"), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 403, "sign-in with Origin: {origin}");
+            assert!(r.headers().get("set-cookie").is_none());
+        }
+        let (token, _) = sign_in(&s, "ms", "anna@example.org", None).await;
+        let jar = cookie("ms", &token);
+        let r = s
+            .client
+            .post(s.url("/a/ms/sign-out"))
+            .header("cookie", &jar)
+            .header("origin", "null")
+            .form(&[("csrf", csrf_token(&token))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "a valid CSRF token does not make Origin: null acceptable");
+        let me = s.client.get(s.url("/a/ms/api/v1/me")).header("cookie", &jar).send().await.unwrap();
+        assert_eq!(me.status(), 200, "the session is still there");
+        let r = s
+            .client
+            .post(s.url("/a/ms/sign-in"))
+            .header("origin", s.base.as_str())
+            .form(&[("email", "anna@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "our own origin is fine");
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn web_sessions_end_when_idle() {
     for db in BOTH {
