@@ -14,14 +14,14 @@
 //!    when its visibility is at or below that level; `Private` never is.
 //! 4. A field's visibility is the member's choice, but never more open than
 //!    the association's minimum for that field, even if the association
-//!    raised the minimum after the choice was made.
+//!    raised the minimum after the choice was made. And a field whose value
+//!    gives another away (a form of a condition names the condition; a
+//!    year of diagnosis says there is one) is never more open than the
+//!    field it implies (`IMPLIES`): it takes the stricter of its own and
+//!    that field's visibility, in profiles and in search terms.
 //! 5. Roles give no extra sight: admins, moderators and professionals see
 //!    profiles exactly as any member on the same level does. Staff work
 //!    (admission, moderation) has its own, audited paths.
-//! 4a. A field whose value gives another away (a form of a condition names
-//!    the condition; a year of diagnosis says there is one) is never more
-//!    open than the field it implies (`IMPLIES`): it takes the stricter of
-//!    its own and that field's visibility, in profiles and in search terms.
 //! 6. Being found in search additionally needs the member's consent
 //!    (`discoverable`); a member is never found by themself.
 //!
