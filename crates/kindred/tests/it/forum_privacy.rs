@@ -1,12 +1,13 @@
-//! Blocks, anonymous and alias authors and mentions in the forum, on
+//! Blocks, anonymous and alias authors, mentions and moves in the forum, on
 //! both databases: a block is consulted only for posts shown under a
 //! pseudonym (an anonymous or alias post notifies and lists the same
 //! whoever wrote it), a block leaves out the named posts and topics of the
-//! other side everywhere, and a mention resolves only whom the writer
-//! could find or has seen write in the topic.
+//! other side everywhere, a mention resolves only whom the writer could
+//! find or has seen write in the topic, and a move never shows authors to
+//! members who could not see them.
 
 use crate::forum_search::Browser;
-use crate::harness::{TestServer, BOTH};
+use crate::harness::{api_error, TestServer, BOTH};
 use crate::members::{call, ok, profile, someone, Someone};
 use kindred_service::Association;
 use serde_json::{json, Value};
@@ -261,6 +262,55 @@ async fn a_block_leaves_out_the_named_posts_of_the_other_side() {
         let (status, html) = browser.get(&format!("/a/ms/forum/topics/{bens}?lang=en")).await;
         assert_eq!(status, 200, "{db:?}");
         assert!(!html.contains("Anna") && html.contains("Jemand meint"), "{db:?}: {html}");
+        s.stop().await;
+    }
+}
+
+/// A topic leaves a group only when that does not show its authors to
+/// members who could not see them: not out of a closed group whose member
+/// list is for its members or moderators, but out of one whose list is public.
+#[tokio::test]
+async fn a_move_never_widens_who_sees_an_author() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = admin(&s, &ms).await;
+        let alltag = category(&s, &boss).await;
+        let new_group = |list: &str, visibility: &str| {
+            json!({"name": format!("Gruppe {list} {visibility}"), "description": "x", "visibility": visibility,
+                "member_list": list, "alias_mode": false})
+        };
+        let mut groups = Vec::new();
+        for (list, visibility) in
+            [("group", "closed"), ("moderators", "closed"), ("members", "closed"), ("group", "open")]
+        {
+            let made = ok(&s, &boss.token, "POST", &api("/groups"), Some(new_group(list, visibility))).await;
+            groups.push(made["group_id"].as_str().expect("id").to_owned());
+        }
+        let open = groups[3].clone();
+        let move_to = |topic: &str, to: Value| {
+            let mut body = to;
+            body["reason"] = json!("Gehört woanders hin");
+            (api(&format!("/forum/topics/{topic}/move")), body)
+        };
+        for (i, group) in groups.iter().take(2).enumerate() {
+            let hidden = topic(&s, &boss, ("group_id", group), "Unter uns", "Nur für die Gruppe").await;
+            for to in [json!({"category_id": alltag}), json!({"group_id": open})] {
+                let (path, body) = move_to(&hidden, to);
+                let response =
+                    s.client.post(s.url(&path)).bearer_auth(&boss.token).json(&body).send().await.expect("post");
+                assert_eq!(api_error(response).await, (409, "move_not_allowed".to_owned()), "{db:?}: group {i}");
+            }
+            let (path, body) = move_to(&hidden, json!({"group_id": group}));
+            let (status, value) = call(&s, &boss.token, "POST", &path, Some(body)).await;
+            assert_eq!(status, 200, "{db:?}: within the group: {value}");
+        }
+        for from in [&groups[2], &open] {
+            let public = topic(&s, &boss, ("group_id", from), "Offen", "Die Liste ist öffentlich").await;
+            let (path, body) = move_to(&public, json!({"category_id": alltag}));
+            let (status, value) = call(&s, &boss.token, "POST", &path, Some(body)).await;
+            assert_eq!(status, 200, "{db:?}: {value}");
+        }
         s.stop().await;
     }
 }
