@@ -221,7 +221,8 @@ pub enum Author {
 /// relation (a block, a contact level): for an alias or anonymous post
 /// every notification, list, search, count, error and answer must be the
 /// same whoever wrote it, or consulting a relation would unmask the
-/// author. (`store::forum::NAMED_POST` and `NAMED_TOPIC` say the same in SQL.)
+/// author. (`store::forum::NAMED_POST` says the same in SQL; topic lists
+/// ask it of the topic's opener where the place names authors.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Observed<'a> {
     /// Shown under the member's pseudonym.
