@@ -221,6 +221,51 @@ pub fn group_sight(group: &GroupFacts, viewer_role: AccountRole, membership: Mem
     })
 }
 
+/// Where a forum topic is, for deciding whether it may move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForumPlace<'a> {
+    /// An association-wide category: every member reads it.
+    Category,
+    Group {
+        id: &'a str,
+        facts: GroupFacts,
+        alias_mode: bool,
+    },
+}
+
+/// Whether every member who may read the association's forum can already
+/// tell who writes in this group's forum: an open group's forum is read by
+/// all, a closed group's member list may be public; a secret group, or a
+/// closed one whose list only members or moderators see, keeps its authors
+/// (and so its membership) among its readers.
+fn authors_public(facts: &GroupFacts) -> bool {
+    match facts.visibility {
+        GroupVisibility::Open => true,
+        GroupVisibility::Closed => facts.member_list == MemberListVisibility::Members,
+        GroupVisibility::Secret => false,
+    }
+}
+
+/// Whether moving a topic from `from` to `to` keeps who sees its authors
+/// within who saw them: a move may narrow the readers, never widen them.
+/// So a topic never moves into or out of an alias group (aliases would be
+/// tied to pseudonyms, or pseudonyms shown where only aliases are), and
+/// never out of a group whose authors only its own readers could tell.
+pub fn move_keeps_authors(from: &ForumPlace<'_>, to: &ForumPlace<'_>) -> bool {
+    let same = matches!((from, to), (ForumPlace::Group { id: a, .. }, ForumPlace::Group { id: b, .. }) if a == b);
+    if same {
+        return true;
+    }
+    let alias = |place: &ForumPlace<'_>| matches!(place, ForumPlace::Group { alias_mode: true, .. });
+    if alias(from) || alias(to) {
+        return false;
+    }
+    match from {
+        ForumPlace::Category => true,
+        ForumPlace::Group { facts, .. } => authors_public(facts),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,5 +363,27 @@ mod tests {
         assert_eq!(Membership::from_stored(None, None), Membership::Outside);
         assert_eq!(GroupVisibility::parse("secret"), Some(GroupVisibility::Secret));
         assert_eq!(GroupVisibility::parse("Secret"), None);
+    }
+
+    #[test]
+    fn a_move_never_widens_who_sees_an_author() {
+        let category = ForumPlace::Category;
+        for visibility in VISIBILITIES {
+            for member_list in LISTS {
+                for alias_mode in [false, true] {
+                    let facts = GroupFacts { visibility, member_list, role_fits: None };
+                    let here = ForumPlace::Group { id: "g1", facts, alias_mode };
+                    let open = GroupFacts { visibility: GroupVisibility::Open, member_list, role_fits: None };
+                    let elsewhere = ForumPlace::Group { id: "g2", facts: open, alias_mode: false };
+                    assert!(move_keeps_authors(&here, &here), "within one group");
+                    assert_eq!(move_keeps_authors(&category, &here), !alias_mode, "into {facts:?} {alias_mode}");
+                    let public = !alias_mode
+                        && (visibility == GroupVisibility::Open
+                            || (visibility == GroupVisibility::Closed && member_list == MemberListVisibility::Members));
+                    assert_eq!(move_keeps_authors(&here, &category), public, "out of {facts:?} {alias_mode}");
+                    assert_eq!(move_keeps_authors(&here, &elsewhere), public, "out of {facts:?} {alias_mode}");
+                }
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ use kindred_store::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostRecord, PostToWrite, StoreError, TopicCursor,
     TopicPlace, TopicRecord, TopicToWrite,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ForumError {
@@ -116,6 +116,39 @@ impl Kindred {
     }
 }
 
+impl Kindred {
+    /// The members in a block with the caller, either way, for leaving out
+    /// what they wrote under their pseudonym. Not asked in an alias group,
+    /// where no author is named.
+    async fn blocked_with(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        alias_mode: bool,
+    ) -> Result<HashSet<String>, StoreError> {
+        if alias_mode {
+            return Ok(HashSet::new());
+        }
+        Ok(self.store.blocked_either_way(&association.id, &caller.member.id).await?.into_iter().collect())
+    }
+
+    /// Whether a block between the viewer and the author, either way,
+    /// leaves this out for the viewer: only ever for a `Named` author.
+    async fn block_hides(
+        &self,
+        association: &Association,
+        viewer: &Caller,
+        author: Observed<'_>,
+    ) -> Result<bool, StoreError> {
+        let Observed::Named(author) = author else { return Ok(false) };
+        if author == viewer.member.id.as_str() {
+            return Ok(false);
+        }
+        let author = MemberId::from_trusted(author.to_owned());
+        Ok(self.store.relation(&association.id, &viewer.member.id, &author).await?.blocked)
+    }
+}
+
 // ====================================================================== use cases
 
 /// Topics per page of a topic list.
@@ -190,6 +223,41 @@ pub enum Author {
     Hidden,
 }
 
+/// Who wrote a post or topic as anyone but its author observes it — the
+/// one place that decides it. Only a `Named` author may be looked up in a
+/// relation (a block, a contact level): for an alias or anonymous post
+/// every notification, list, search, count, error and answer must be the
+/// same whoever wrote it, or consulting a relation would unmask the
+/// author. (`store::forum::NAMED_POST` says the same in SQL; topic lists
+/// ask it of the topic's opener where the place names authors.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Observed<'a> {
+    /// Shown under the member's pseudonym.
+    Named(&'a str),
+    /// In an alias group: shown under the alias only.
+    Alias,
+    /// Anonymous, or an author no longer known.
+    Anonymous,
+}
+
+/// The author as others observe them; see `Observed`.
+pub(crate) fn observed_author(alias_mode: bool, anonymous: bool, author_id: Option<&str>) -> Observed<'_> {
+    match (anonymous, alias_mode, author_id) {
+        (true, _, _) | (false, false, None) => Observed::Anonymous,
+        (false, true, _) => Observed::Alias,
+        (false, false, Some(id)) => Observed::Named(id),
+    }
+}
+
+impl Observed<'_> {
+    /// Whether others see this author in a block with `blocked` (the
+    /// members in a block with the viewer, either way): only a named
+    /// author can be.
+    pub(crate) fn blocked_for(self, blocked: &HashSet<String>) -> bool {
+        matches!(self, Observed::Named(id) if blocked.contains(id))
+    }
+}
+
 fn author_of(
     alias_mode: bool,
     anonymous: bool,
@@ -198,19 +266,17 @@ fn author_of(
     badge: Option<&str>,
     alias: Option<&str>,
 ) -> Author {
-    if anonymous {
-        return Author::Hidden;
-    }
-    if alias_mode {
-        return alias.map(|a| Author::Alias(a.to_owned())).unwrap_or(Author::Hidden);
-    }
-    match (author_id, pseudonym) {
-        (Some(id), Some(pseudonym)) => Author::Member {
-            id: MemberId::from_trusted(id.to_owned()),
-            pseudonym: pseudonym.to_owned(),
-            badge: badge.map(str::to_owned),
+    match observed_author(alias_mode, anonymous, author_id) {
+        Observed::Anonymous => Author::Hidden,
+        Observed::Alias => alias.map(|a| Author::Alias(a.to_owned())).unwrap_or(Author::Hidden),
+        Observed::Named(id) => match pseudonym {
+            Some(pseudonym) => Author::Member {
+                id: MemberId::from_trusted(id.to_owned()),
+                pseudonym: pseudonym.to_owned(),
+                badge: badge.map(str::to_owned),
+            },
+            None => Author::Hidden,
         },
-        _ => Author::Hidden,
     }
 }
 
@@ -352,6 +418,10 @@ pub struct PostVersion {
 #[derive(Debug, Clone)]
 pub struct QuoteSource {
     pub post_id: String,
+    /// The quoted post's number: a quote is attributed by it, never by a
+    /// name frozen into someone else's text (a block made later could not
+    /// take that name out again for the blocked member).
+    pub number: i32,
     pub author: Author,
     pub body: String,
 }
@@ -530,7 +600,7 @@ struct SeenPost {
 }
 
 impl SeenTopic {
-    fn alias_mode(&self) -> bool {
+    pub(crate) fn alias_mode(&self) -> bool {
         self.group.as_ref().is_some_and(|g| g.record.alias_mode)
     }
 
@@ -679,8 +749,10 @@ impl Kindred {
             None => None,
         };
         let limit = i64::try_from(TOPICS_PER_PAGE + 1).unwrap_or(31);
-        let mut rows =
-            self.store.topics(&association.id, place, &caller.member.id, moderator, after.as_ref(), limit).await?;
+        let mut rows = self
+            .store
+            .topics(&association.id, place, &caller.member.id, moderator, !alias_mode, after.as_ref(), limit)
+            .await?;
         let more = rows.len() > TOPICS_PER_PAGE;
         rows.truncate(TOPICS_PER_PAGE);
         let next_cursor = if more {
@@ -782,11 +854,19 @@ impl Kindred {
     // ------------------------------------------------------------------ writing
 
     /// Finds the members a post mentions, in its place: by alias in an alias
-    /// group, else by pseudonym.
+    /// group (any current member's alias, whatever the relations), else by
+    /// pseudonym, and then only a member the writer could find in a search
+    /// or who wrote, under their pseudonym, a post of `topic` the writer
+    /// can see. Anything else renders exactly like an unknown name and
+    /// notifies nobody, so a mention tells nothing of a block, an opt-out
+    /// or a suspension. `writer` is `None` for an anonymous post: no
+    /// relation of its writer may count (`Observed`).
     async fn resolve_mentions(
         &self,
         association: &Association,
         group: Option<&SeenGroup>,
+        writer: Option<&MemberId>,
+        topic: Option<&str>,
         body: &str,
     ) -> Result<Mentions, StoreError> {
         let mut found = Mentions::new();
@@ -795,7 +875,10 @@ impl Kindred {
                 Some(g) if g.record.alias_mode => {
                     self.store.mention_by_alias(&association.id, g.id.as_str(), &alias_key(&name)).await?
                 }
-                _ => self.store.mention_by_pseudonym(&association.id, &name.trim().to_lowercase()).await?,
+                _ => {
+                    let key = name.trim().to_lowercase();
+                    self.store.mention_by_pseudonym(&association.id, &key, writer, topic).await?
+                }
             };
             if let Some(target) = target {
                 found.insert(name.to_lowercase(), target);
@@ -804,13 +887,16 @@ impl Kindred {
         Ok(found)
     }
 
+    /// Renders a post with its mentions resolved (see `resolve_mentions`).
     async fn render_post(
         &self,
         association: &Association,
         group: Option<&SeenGroup>,
+        writer: Option<&MemberId>,
+        topic: Option<&str>,
         body: &str,
     ) -> Result<(markdown::Rendered, Vec<String>), StoreError> {
-        let mentions = self.resolve_mentions(association, group, body).await?;
+        let mentions = self.resolve_mentions(association, group, writer, topic, body).await?;
         let resolve =
             |name: &str| mentions.get(&name.to_lowercase()).map(|t| Mention { label: t.label.clone(), href: None });
         let rendered = markdown::render(body, &resolve);
@@ -869,10 +955,11 @@ impl Kindred {
         if input.anonymous && !anonymous_allowed {
             return Err(ForumActionError::Invalid(vec![("anonymous", "is not allowed here")]));
         }
-        let (rendered, mentioned) = self.render_post(association, group.as_ref(), &body).await?;
+        let me = &caller.member.id;
+        let writer = (!input.anonymous).then_some(me);
+        let (rendered, mentioned) = self.render_post(association, group.as_ref(), writer, None, &body).await?;
         let topic_id = TopicId::random();
         let post_id = PostId::random();
-        let me = &caller.member.id;
         let key = self.keys.association(&association.id)?;
         let (author_id, post_seal, topic_seal) = if input.anonymous {
             (
@@ -944,14 +1031,18 @@ impl Kindred {
                 let id = PostId::parse(raw).ok_or_else(bad)?;
                 let quoted =
                     self.store.post(&association.id, seen.id.as_str(), group_id, id.as_str()).await?.ok_or_else(bad)?;
-                let readable = !quoted.deleted && (!quoted.hidden || seen.moderate || wrote(Some(&key), &quoted, me));
-                if !readable {
+                let mine = wrote(Some(&key), &quoted, me);
+                let readable = !quoted.deleted && (!quoted.hidden || seen.moderate || mine);
+                let author = observed_author(seen.alias_mode(), quoted.anonymous, quoted.author_id.as_deref());
+                if !readable || (!mine && self.block_hides(association, caller, author).await?) {
                     return Err(bad());
                 }
                 Some(id)
             }
         };
-        let (rendered, mentioned) = self.render_post(association, seen.group.as_ref(), &body).await?;
+        let writer = (!input.anonymous).then_some(me);
+        let place = (seen.group.as_ref(), writer, Some(seen.id.as_str()));
+        let (rendered, mentioned) = self.render_post(association, place.0, place.1, place.2, &body).await?;
         let post_id = PostId::random();
         let post_seal = input.anonymous.then(|| seal(&key, POST_SEAL, post_id.as_str(), me));
         let professional =
@@ -1020,6 +1111,11 @@ impl Kindred {
         let next_after = if more { rows.last().map(|r| r.number) } else { None };
         let last_number = rows.last().map(|r| r.number);
         let alias_mode = seen.alias_mode();
+        // Posts shown under the pseudonym of a member in a block with the
+        // caller are left out (numbers and paging stay those of the topic);
+        // anonymous and alias posts never are.
+        let blocked = self.blocked_with(association, caller, alias_mode).await?;
+        rows.retain(|r| !observed_author(alias_mode, r.anonymous, r.author_id.as_deref()).blocked_for(&blocked));
         let posts = rows
             .into_iter()
             .map(|record| {
@@ -1091,6 +1187,10 @@ impl Kindred {
         if record.hidden && !own && !topic.moderate {
             return Err(ForumActionError::NotFound);
         }
+        let author = observed_author(topic.alias_mode(), record.anonymous, record.author_id.as_deref());
+        if !own && self.block_hides(association, caller, author).await? {
+            return Err(ForumActionError::NotFound);
+        }
         if record.hidden && !record.deleted && !own {
             self.audit_hidden_post(association, caller, &topic, &record.id).await?;
         }
@@ -1128,7 +1228,12 @@ impl Kindred {
         }
         let alias_mode = seen.topic.alias_mode();
         let view = post_view(seen.record.clone(), alias_mode, seen.own, seen.topic.moderate, Vec::new());
-        Ok(QuoteSource { post_id: seen.record.id, author: view.author, body: seen.record.body })
+        Ok(QuoteSource {
+            post_id: seen.record.id,
+            number: seen.record.number,
+            author: view.author,
+            body: seen.record.body,
+        })
     }
 
     /// The topic of a post the caller may read.
@@ -1172,8 +1277,10 @@ impl Kindred {
         }
         let body = clean_body(body).map_err(|p| ForumActionError::Invalid(vec![("body", p)]))?;
         let group = seen.topic.group.as_ref();
-        let (_, mentioned_before) = self.render_post(association, group, &seen.record.body).await?;
-        let (rendered, mentioned) = self.render_post(association, group, &body).await?;
+        let writer = (!seen.record.anonymous).then_some(&caller.member.id);
+        let topic = Some(seen.topic.id.as_str());
+        let (_, mentioned_before) = self.render_post(association, group, writer, topic, &seen.record.body).await?;
+        let (rendered, mentioned) = self.render_post(association, group, writer, topic, &body).await?;
         let title = if seen.record.number == 1 { seen.topic.record.title.as_str() } else { "" };
         let edit_id = PostId::random();
         let done = self

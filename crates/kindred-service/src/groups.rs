@@ -21,8 +21,8 @@ use chrono::{DateTime, Datelike, Utc};
 use data_encoding::BASE64URL_NOPAD;
 use kindred_domain::disclosure::{self, Relation, Sight};
 use kindred_domain::groups::{
-    group_sight, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining, MemberListVisibility,
-    Membership,
+    group_sight, ForumPlace, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining,
+    MemberListVisibility, Membership,
 };
 use kindred_domain::search::{MemberQuery, QueryProblem, RawMemberQuery};
 use kindred_domain::settings::{Code, Creators};
@@ -49,6 +49,15 @@ pub struct SeenGroup {
     pub access: GroupAccess,
     /// The caller's alias in an alias group (members only).
     pub my_alias: Option<String>,
+    /// What `group_sight` decided from.
+    pub facts: GroupFacts,
+}
+
+impl SeenGroup {
+    /// The group as a place of the forum, for `move_keeps_authors`.
+    pub fn forum_place(&self) -> ForumPlace<'_> {
+        ForumPlace::Group { id: self.id.as_str(), facts: self.facts, alias_mode: self.record.alias_mode }
+    }
 }
 
 impl Kindred {
@@ -110,7 +119,7 @@ fn seen_group(
         GroupSight::Nothing => None,
         GroupSight::Visible(access) => {
             let my_alias = if membership.is_member() { membership_row.alias } else { None };
-            Some(SeenGroup { id, record, access, my_alias })
+            Some(SeenGroup { id, record, access, my_alias, facts })
         }
     })
 }

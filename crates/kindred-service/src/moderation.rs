@@ -18,11 +18,13 @@
 //! alias group authors appear by their alias only.
 
 use crate::forum::{staff_moderates, ForumError, SeenTopic};
+use crate::groups::SeenGroup;
 use crate::notices::Notice;
 use crate::sessions::Caller;
 use crate::throttle::{Rule, Throttled};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
+use kindred_domain::groups::{move_keeps_authors, ForumPlace};
 use kindred_domain::id::random_token;
 use kindred_domain::settings::CrisisContact;
 use kindred_domain::{AccountRole, CategoryId, NotificationId, PostId, ReportId};
@@ -850,9 +852,10 @@ impl Kindred {
     }
 
     /// Where a topic may move: a category (staff only) or a group the
-    /// caller moderates; never into or out of an alias group, nor out of
-    /// a secret group (either would tie posts to pseudonyms or reveal who
-    /// is in the group).
+    /// caller moderates, and only where it does not widen who sees its
+    /// authors (`kindred_domain::groups::move_keeps_authors`: never into or
+    /// out of an alias group, nor out of a secret group or a closed one
+    /// whose member list is not public).
     async fn move_change(
         &self,
         association: &Association,
@@ -883,16 +886,19 @@ impl Kindred {
                 if !seen.access.moderate {
                     return Err(ModerationError::Forbidden);
                 }
-                if seen.record.alias_mode && topic.record.group_id.as_deref() != Some(seen.id.as_str()) {
+                let from = topic.group.as_ref().map_or(ForumPlace::Category, SeenGroup::forum_place);
+                if !move_keeps_authors(&from, &seen.forum_place()) {
                     return Err(ModerationError::MoveNotAllowed);
                 }
                 (None, Some(seen.id.as_str().to_owned()))
             }
             _ => return Err(invalid("category_id", "give either category_id or group_id")),
         };
-        let leaves_group = topic.record.group_id.is_some() && topic.record.group_id != to_group;
-        if leaves_group && (is_alias(topic) || is_secret(topic)) {
-            return Err(ModerationError::MoveNotAllowed);
+        if to_category.is_some() {
+            let from = topic.group.as_ref().map_or(ForumPlace::Category, SeenGroup::forum_place);
+            if !move_keeps_authors(&from, &ForumPlace::Category) {
+                return Err(ModerationError::MoveNotAllowed);
+            }
         }
         Ok(ModerationChange::MoveTopic {
             topic: topic.id.as_str().to_owned(),

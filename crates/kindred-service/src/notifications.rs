@@ -3,14 +3,16 @@
 //!
 //! A post notifies the topic's subscribers (a reply) and the members it
 //! mentions (a mention), an edit only the members it newly mentions; never
-//! its writer, nobody on the other side of a block, and nobody who could
-//! not open the topic — each recipient passes
+//! its writer, nobody who could not open the topic, and nobody on the
+//! other side of a block from a writer shown by pseudonym. A block is never
+//! consulted for an anonymous or alias post (`forum::Observed`): a missing
+//! notification would tell the blocker who wrote it. Each recipient passes
 //! the same gate, `topic_access`, as if they asked themselves. The label of
 //! who wrote is fixed when written and is what the recipient may see: the
 //! alias in an alias group, nothing for an anonymous post, else the
 //! pseudonym.
 
-use crate::forum::SeenTopic;
+use crate::forum::{observed_author, Observed, SeenTopic};
 use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
 use kindred_domain::{AccountStatus, MemberId, NotificationId};
@@ -89,17 +91,16 @@ impl Kindred {
         }
         let me = writer.member.id.as_str();
         recipients.retain(|(m, _)| m != me);
-        let actor_label = if anonymous {
-            None
-        } else if let Some(group) = topic.group.as_ref().filter(|g| g.record.alias_mode) {
-            group.my_alias.clone()
-        } else {
-            Some(writer.member.pseudonym.clone())
+        let observed = observed_author(topic.alias_mode(), anonymous, Some(me));
+        let actor_label = match observed {
+            Observed::Anonymous => None,
+            Observed::Alias => topic.group.as_ref().and_then(|g| g.my_alias.clone()),
+            Observed::Named(_) => Some(writer.member.pseudonym.clone()),
         };
         let at = self.clock.now();
         let mut rows = Vec::new();
         for (member, kind) in recipients {
-            if !self.may_be_notified(association, writer, topic, &member).await? {
+            if !self.may_be_notified(association, observed, topic, &member).await? {
                 continue;
             }
             rows.push(PostNotification {
@@ -116,11 +117,12 @@ impl Kindred {
         self.store.insert_notifications(&association.id, &rows).await
     }
 
-    /// Active, no block between them, and able to open the topic.
+    /// Active, able to open the topic, and — only when the writer shows
+    /// under their pseudonym — no block between them.
     async fn may_be_notified(
         &self,
         association: &Association,
-        writer: &Caller,
+        writer: Observed<'_>,
         topic: &SeenTopic,
         member: &str,
     ) -> Result<bool, StoreError> {
@@ -130,8 +132,11 @@ impl Kindred {
         if recipient.status != AccountStatus::Active {
             return Ok(false);
         }
-        if self.store.relation(&association.id, &writer.member.id, &id).await?.blocked {
-            return Ok(false);
+        if let Observed::Named(writer) = writer {
+            let writer = MemberId::from_trusted(writer.to_owned());
+            if self.store.relation(&association.id, &writer, &id).await?.blocked {
+                return Ok(false);
+            }
         }
         let as_recipient = Caller {
             member: recipient,

@@ -276,6 +276,7 @@ impl Kindred {
         })?;
         let search = PostSearch {
             association: &association.id,
+            searcher: &caller.member.id,
             words: &found_words,
             groups: &groups,
             before,

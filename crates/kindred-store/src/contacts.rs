@@ -541,6 +541,26 @@ impl Store {
         Ok(done > 0)
     }
 
+    /// The members in a block with `member`, either way (who blocked whom
+    /// is not said): those the forum leaves out for them, and them for.
+    pub async fn blocked_either_way(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT blocked_id FROM blocks WHERE association_id = $1 AND blocker_id = $2 \
+                 UNION SELECT blocker_id FROM blocks WHERE association_id = $1 AND blocked_id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// The members `blocker` blocked, newest first.
     pub async fn blocks(
         &self,

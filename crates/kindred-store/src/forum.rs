@@ -477,18 +477,28 @@ impl Store {
 
     /// A page of a forum's topics: pinned first, then by last activity.
     /// Hidden topics only when `moderator`, or to their named author.
+    /// Where `named_authors` (not an alias group), a topic opened under the
+    /// pseudonym of a member in a block with the viewer, either way, is
+    /// left out; an anonymous one never is (that would tell who wrote it).
+    #[allow(clippy::too_many_arguments)]
     pub async fn topics(
         &self,
         association: &AssociationId,
         place: TopicPlace<'_>,
         viewer: &MemberId,
         moderator: bool,
+        named_authors: bool,
         after: Option<&TopicCursor>,
         limit: i64,
     ) -> Result<Vec<TopicListRecord>, StoreError> {
         let (column, place_id) = match place {
             TopicPlace::Category(id) => ("t.category_id", id),
             TopicPlace::Group(id) => ("t.group_id", id),
+        };
+        let blocked = if named_authors {
+            format!("AND (t.anonymous OR t.author_id IS NULL OR NOT {})", block_between("$3", "t.author_id"))
+        } else {
+            String::new()
         };
         let keyset = if after.is_some() {
             "AND (t.pinned < $6 OR (t.pinned = $6 AND (t.last_post_at < $7 OR (t.last_post_at = $7 AND t.id < $8))))"
@@ -502,7 +512,7 @@ impl Store {
                AND gm.member_id = t.author_id \
              LEFT JOIN topic_reads tr ON tr.association_id = t.association_id AND tr.topic_id = t.id \
                AND tr.member_id = $3 \
-             WHERE t.association_id = $1 AND {column} = $2 AND (NOT t.hidden OR $4 OR t.author_id = $3) {keyset} \
+             WHERE t.association_id = $1 AND {column} = $2 AND (NOT t.hidden OR $4 OR t.author_id = $3) {blocked} {keyset} \
              ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $5"
         );
         let rows = read!(self, |pool| {
@@ -885,20 +895,48 @@ impl Store {
     }
 
     /// An active member by pseudonym (case does not count), for mentions.
+    /// A member a post may mention by pseudonym: active, and either
+    /// findable by the writer (discoverable, no block either way) or the
+    /// author of a post in `topic` that the writer can see (shown under
+    /// their pseudonym, neither deleted nor hidden, no block either way).
+    /// `writer` is `None` for an anonymous post: it must resolve the same
+    /// whoever wrote it, so no relation of the writer counts.
     pub async fn mention_by_pseudonym(
         &self,
         association: &AssociationId,
         pseudonym_key: &str,
+        writer: Option<&MemberId>,
+        topic: Option<&str>,
     ) -> Result<Option<MentionTarget>, StoreError> {
+        let mut next = 3;
+        let no_block = match writer {
+            Some(_) => {
+                next += 1;
+                format!(" AND NOT {}", block_between("$3", "m.id"))
+            }
+            None => String::new(),
+        };
+        let wrote_here = match topic {
+            Some(_) => format!(
+                " OR EXISTS (SELECT 1 FROM posts p WHERE p.association_id = $1 AND p.topic_id = ${next} \
+                 AND p.author_id = m.id AND NOT p.anonymous AND NOT p.deleted AND NOT p.hidden)"
+            ),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT m.id AS member_id, m.pseudonym AS label FROM members m \
+             WHERE m.association_id = $1 AND m.pseudonym_key = $2 AND m.status = 'active'{no_block} \
+             AND (m.discoverable{wrote_here})"
+        );
         let row = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id AS member_id, pseudonym AS label FROM members \
-                 WHERE association_id = $1 AND pseudonym_key = $2 AND status = 'active'",
-            )
-            .bind(association.as_str())
-            .bind(pseudonym_key)
-            .fetch_optional(pool)
-            .await
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(pseudonym_key);
+            if let Some(writer) = writer {
+                query = query.bind(writer.as_str());
+            }
+            if let Some(topic) = topic {
+                query = query.bind(topic);
+            }
+            query.fetch_optional(pool).await
         })?;
         Ok(row)
     }
@@ -924,6 +962,23 @@ impl Store {
         Ok(row.and_then(|(member_id, alias)| alias.map(|label| MentionTarget { member_id, label })))
     }
 }
+
+/// A block between member `viewer` and member `author`, either way, as
+/// SQL (both are SQL expressions; `$1` is the association). Only ever
+/// asked about an author shown by pseudonym: see `NAMED_POST`.
+pub(crate) fn block_between(viewer: &str, author: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM blocks bk WHERE bk.association_id = $1 AND \
+         ((bk.blocker_id = {viewer} AND bk.blocked_id = {author}) OR (bk.blocker_id = {author} AND bk.blocked_id = {viewer})))"
+    )
+}
+
+/// A post `p` in the topic `t` of group `g` (LEFT JOINed) shown under its
+/// author's pseudonym: not anonymous, not in an alias group. SQL of
+/// `service::forum::observed_author` being `Named`: only for such a post
+/// may a relation of its author be consulted.
+pub(crate) const NAMED_POST: &str =
+    "(NOT p.anonymous AND p.author_id IS NOT NULL AND NOT COALESCE(g.alias_mode, false))";
 
 const INSERT_POST: &str =
     "INSERT INTO posts (association_id, id, topic_id, number, author_id, author_seal, anonymous, \

@@ -7,6 +7,7 @@
 //! unread count apply the same rule, so the badge never counts what the
 //! list does not show.
 
+use crate::forum::{block_between, NAMED_POST};
 use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AssociationId, MemberId};
@@ -26,12 +27,21 @@ pub struct NotificationRecord {
 }
 
 /// Whether notification `n` is about nothing or about a topic member `$2`
-/// still reads; `groups` are the placeholders of the readable groups.
+/// still reads; `groups` are the placeholders of the readable groups. A
+/// reply or mention written under the pseudonym of a member now in a block
+/// with `$2`, either way, is left out too (a block hides its members from
+/// each other in every list); one written anonymously or under an alias
+/// never is (`NAMED_POST`).
 fn still_readable(groups: &str) -> String {
     let in_groups = if groups.is_empty() { String::new() } else { format!(" OR t.group_id IN ({groups})") };
     format!(
         "(n.topic_id IS NULL OR EXISTS (SELECT 1 FROM topics t WHERE t.association_id = $1 AND t.id = n.topic_id \
-         AND (NOT t.hidden OR t.author_id = $2) AND (t.category_id IS NOT NULL{in_groups})))"
+         AND (NOT t.hidden OR t.author_id = $2) AND (t.category_id IS NOT NULL{in_groups}))) \
+         AND NOT (n.kind IN ('reply', 'mention') AND EXISTS (SELECT 1 FROM posts p \
+           JOIN topics t ON t.association_id = $1 AND t.id = p.topic_id \
+           LEFT JOIN community_groups g ON g.association_id = $1 AND g.id = t.group_id \
+           WHERE p.association_id = $1 AND p.id = n.post_id AND {NAMED_POST} AND {}))",
+        block_between("$2", "p.author_id")
     )
 }
 

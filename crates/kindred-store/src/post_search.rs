@@ -11,13 +11,17 @@
 //! posts the searcher may not read. So nothing of unreadable content
 //! changes the results, their order or the paging.
 
+use crate::forum::{block_between, NAMED_POST};
 use crate::{Pools, Store, StoreError};
 use chrono::{DateTime, Utc};
-use kindred_domain::AssociationId;
+use kindred_domain::{AssociationId, MemberId};
 
 /// A search, already parsed by the service.
 pub struct PostSearch<'a> {
     pub association: &'a AssociationId,
+    /// Who searches: posts shown under the pseudonym of a member in a
+    /// block with them, either way, are left out.
+    pub searcher: &'a MemberId,
     /// Normalised words (`kindred_domain::search::words`), all must match.
     pub words: &'a [String],
     /// The groups whose forum the searcher reads (`readable_group_ids`).
@@ -81,10 +85,17 @@ fn joins(post_id: &str) -> String {
     )
 }
 
-/// What the searcher may read; `groups` are the placeholders of the readable groups.
+/// What the searcher (`$3`) may read; `groups` are the placeholders of the
+/// readable groups. A block is consulted only for a post shown under its
+/// author's pseudonym (`NAMED_POST`): leaving out an anonymous or alias
+/// post would tell who wrote it.
 fn readable(groups: &str) -> String {
     let in_groups = if groups.is_empty() { String::new() } else { format!(" OR t.group_id IN ({groups})") };
-    format!("NOT p.deleted AND NOT p.hidden AND NOT t.hidden AND (t.category_id IS NOT NULL{in_groups})")
+    format!(
+        "NOT p.deleted AND NOT p.hidden AND NOT t.hidden AND (t.category_id IS NOT NULL{in_groups}) \
+         AND NOT ({NAMED_POST} AND {})",
+        block_between("$3", "p.author_id")
+    )
 }
 
 impl Store {
@@ -93,8 +104,8 @@ impl Store {
         if search.words.is_empty() {
             return Ok(Vec::new());
         }
-        // $1 association, $2 the words, then the cursor, then the groups.
-        let mut next = 3;
+        // $1 association, $2 the words, $3 the searcher, then the cursor, then the groups.
+        let mut next = 4;
         let before = match &search.before {
             Some(_) => {
                 let sql =
@@ -127,7 +138,10 @@ impl Store {
             Pools::Postgres(_) => search.words.join(" "),
         };
         let rows = crate::read!(self, |pool| {
-            let mut query = sqlx::query_as(&sql).bind(search.association.as_str()).bind(terms.as_str());
+            let mut query = sqlx::query_as(&sql)
+                .bind(search.association.as_str())
+                .bind(terms.as_str())
+                .bind(search.searcher.as_str());
             if let Some((at, id)) = &search.before {
                 query = query.bind(*at).bind(id.as_str());
             }

@@ -36,7 +36,8 @@ pub(crate) fn moderation_error(error: ModerationError) -> ApiError {
         ModerationError::MoveNotAllowed => ApiError::new(
             StatusCode::CONFLICT,
             "move_not_allowed",
-            "Topics cannot move into or out of an alias group, nor out of a secret group.",
+            "This move would show the topic's authors to members who could not see them: topics never move into or \
+             out of an alias group, nor out of a secret group or a closed group whose member list is not public.",
         ),
         ModerationError::ReportClosed => {
             ApiError::new(StatusCode::CONFLICT, "report_closed", "This report is closed already.")

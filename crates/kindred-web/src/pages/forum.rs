@@ -315,10 +315,13 @@ fn post_row(page: &AssociationPage, topic: &str, post: &PostView, can_reply: boo
 }
 
 /// The text a reply quoting `source` starts with: the attribution, then
-/// the quoted lines.
+/// the quoted lines. Attributed by the post's number, not its author: the
+/// text becomes the replier's, shown to everyone who reads the reply, also
+/// to members the quoted author is in a block with (the number leads to
+/// the post, which the forum leaves out for them).
 fn quote_text(page: &AssociationPage, source: &QuoteSource) -> String {
-    let who = author_view(page, &source.author).label;
-    let mut text = format!("> {}\n", args(page, "forum-quote-wrote", &[("author", FluentValue::from(who))]));
+    let number = FluentValue::from(i64::from(source.number));
+    let mut text = format!("> {}\n", args(page, "forum-quote-from", &[("number", number)]));
     for line in source.body.lines() {
         text.push_str("> ");
         text.push_str(line);

@@ -317,6 +317,9 @@ async fn categories_topics_replies_edits_reactions_and_notifications() {
         ok(&s, &carla.token, "POST", &api("/blocks"), Some(json!({"member_id": ben.id}))).await;
         reply(&s, &ben, &first, json!({"body": "@Carla?"})).await;
         assert_eq!(notifications(&s).await.len(), 4, "{db:?}: nothing across a block");
+        // Lifted again: a block also leaves out each side's posts for the
+        // other (tests/it/forum_privacy.rs), and Ben reads Carla's below.
+        ok(&s, &carla.token, "DELETE", &api(&format!("/blocks/{}", ben.id)), None).await;
         ok(&s, &anna.token, "PUT", &api(&format!("/forum/topics/{first}/subscription")), None).await;
 
         // Deleting one's own post: the content goes, a mark stays.

@@ -13,6 +13,7 @@ mod auth;
 mod cli;
 mod community_pages;
 mod forum;
+mod forum_privacy;
 mod forum_search;
 mod groups;
 mod harness;

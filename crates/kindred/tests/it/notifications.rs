@@ -6,7 +6,7 @@
 
 use crate::forum_search::Browser;
 use crate::harness::{api_error, TestServer, BOTH};
-use crate::members::{call, ok, someone, Someone};
+use crate::members::{call, ok, profile, someone, Someone};
 use kindred_service::Association;
 use serde_json::{json, Value};
 
@@ -64,6 +64,8 @@ async fn replies_and_mentions_notify_and_nothing_leaks() {
         let anna = someone(&s, &ms, "Anna").await;
         let ben = someone(&s, &ms, "Ben").await;
         let cleo = someone(&s, &ms, "Cleo").await;
+        // Findable, so that Ben's mention of her resolves.
+        profile(&s, &cleo, json!({"discoverable": true})).await;
 
         let alltag = category(&s, &boss).await;
 
@@ -207,6 +209,8 @@ async fn edits_mention_anew_and_reading_the_topic_marks_read() {
         let anna = someone(&s, &ms, "Anna").await;
         let ben = someone(&s, &ms, "Ben").await;
         let cleo = someone(&s, &ms, "Cleo").await;
+        // Findable, so that Ben's mention of her resolves.
+        profile(&s, &cleo, json!({"discoverable": true})).await;
         let alltag = category(&s, &boss).await;
         let talk = topic(&s, &anna, ("category_id", &alltag), "Kühlwesten", "Wer hat Erfahrung?").await;
         let answer = reply(&s, &ben, &talk, json!({"body": "Ich, frag auch @Cleo"})).await;
