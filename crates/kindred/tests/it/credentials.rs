@@ -176,3 +176,68 @@ async fn failed_sign_ins_elsewhere_do_not_lock_the_owner_out() {
         s.stop().await;
     }
 }
+
+/// Signs in on the pages (no second factor yet); returns the session cookie's value.
+async fn page_sign_in(s: &TestServer, email: &str) -> String {
+    let r = s.client.post(s.url("/a/ms/sign-in")).form(&[("email", email), ("password", PASSWORD)]).send().await;
+    let r = r.unwrap();
+    assert_eq!(r.status(), 303, "signed in");
+    let header = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-kindred-ms="))
+        .expect("a session cookie")
+        .to_owned();
+    header.split(';').next().and_then(|pair| pair.split_once('=')).expect("cookie").1.to_owned()
+}
+
+#[tokio::test]
+async fn the_two_factor_page_asks_for_the_password_too() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.member(&ms, "anna@example.org", "Anna", PASSWORD).await;
+        let cookie = page_sign_in(&s, "anna@example.org").await;
+        let csrf = kindred_service::sessions::csrf_token(&cookie);
+        let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+            s.client.post(s.url(path)).header("cookie", format!("__Host-kindred-ms={cookie}")).form(&form).send()
+        };
+        let r = post("/a/ms/account/two-factor/start", vec![("csrf", csrf.clone())]).await.unwrap();
+        assert_eq!(r.status(), 303);
+        let html = s
+            .client
+            .get(s.url("/a/ms/account/two-factor?lang=en"))
+            .header("cookie", format!("__Host-kindred-ms={cookie}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let start =
+            html.find("<code class=\"secret\">").expect("the secret is shown") + "<code class=\"secret\">".len();
+        let secret: String = html[start..].chars().take_while(|c| *c != '<').filter(|c| !c.is_whitespace()).collect();
+        let bytes = data_encoding::BASE32_NOPAD.decode(secret.as_bytes()).unwrap();
+        s.secrets.lock().unwrap().insert("anna@example.org".into(), bytes);
+        let code = current_code(&s, "anna@example.org");
+        let confirm = "/a/ms/account/two-factor/confirm?lang=en";
+        let r = post(confirm, vec![("csrf", csrf.clone()), ("code", code.clone())]).await.unwrap();
+        assert_eq!(r.status(), 422, "{db:?}: not without the password");
+        assert!(r.text().await.unwrap().contains("Please enter your password to confirm this change."));
+        let r =
+            post(confirm, vec![("csrf", csrf.clone()), ("code", code.clone()), ("password", "wrong password!".into())]);
+        let r = r.await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("This is not your current password."));
+        let caller = s.kindred.authenticate(&ms, &cookie).await.unwrap().unwrap();
+        assert!(!caller.member.has_totp, "nothing was switched on");
+        let r = post(confirm, vec![("csrf", csrf), ("code", code), ("password", PASSWORD.into())]).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.text().await.unwrap().matches("<li><code>").count(), 10, "the recovery codes");
+        let notices = sign_in_notices(&s, "anna@example.org", 1).await;
+        assert!(notices[0].contains("eine Authenticator-App wurde eingerichtet"), "{}", notices[0]);
+        s.stop().await;
+    }
+}
