@@ -5,6 +5,7 @@
 use crate::crypto::CryptoError;
 use crate::notices::Notice;
 use crate::passwords::HashError;
+use crate::reauth::{Proof, ReauthError};
 use crate::sessions::{token_hash, Caller, Client, Member};
 use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
@@ -382,26 +383,27 @@ impl Kindred {
     }
 
     /// Changes the password of a signed-in member, who gives the current
-    /// one; ends their other sessions.
+    /// one (checked by [`Kindred::reauthenticate`], throttled like
+    /// sign-in); ends their other sessions.
     pub async fn change_password(
         &self,
         association: &Association,
         caller: &Caller,
+        client: &Client,
         current: &str,
         new_password: &str,
     ) -> Result<(), AccountError> {
         let member = &caller.member;
-        let subject = self.email_subject(association, &member.email)?;
-        self.check_throttle(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
-        let stored = self
-            .store
-            .password_hash(&association.id, &member.id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", member.id)))?;
         let mut problems = FieldProblems::new();
-        if !self.passwords.verify(current, &stored).await? {
-            self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
-            problems.push(("current_password", FieldProblem::PasswordWrong));
+        match self.reauthenticate(association, caller, client, Proof::password(current)).await {
+            Ok(()) => {}
+            Err(ReauthError::Required | ReauthError::WrongPassword | ReauthError::WrongCode) => {
+                problems.push(("current_password", FieldProblem::PasswordWrong));
+            }
+            Err(ReauthError::Throttled(t)) => return Err(AccountError::Throttled(t)),
+            Err(ReauthError::Hash(e)) => return Err(AccountError::Hash(e)),
+            Err(ReauthError::Crypto(e)) => return Err(AccountError::Crypto(e)),
+            Err(ReauthError::Store(e)) => return Err(AccountError::Store(e)),
         }
         let password = Password::parse(new_password).map_err(|e| problems.push(("new_password", e.into()))).ok();
         let (Some(password), true) = (password, problems.is_empty()) else {
@@ -412,30 +414,6 @@ impl Kindred {
         self.store.delete_sessions_except(&association.id, &member.id, Some(&caller.session_id)).await?;
         self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordChanged);
         Ok(())
-    }
-
-    /// Checks the signed-in member's password before a sensitive change
-    /// (counted like a failed sign-in when wrong).
-    pub async fn check_password(
-        &self,
-        association: &Association,
-        caller: &Caller,
-        password: &str,
-    ) -> Result<(), AccountError> {
-        let member = &caller.member;
-        let subject = self.email_subject(association, &member.email)?;
-        self.check_throttle(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
-        let stored = self
-            .store
-            .password_hash(&association.id, &member.id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", member.id)))?;
-        if self.passwords.verify(password, &stored).await? {
-            Ok(())
-        } else {
-            self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &subject).await??;
-            Err(AccountError::Invalid(vec![("password", FieldProblem::PasswordWrong)]))
-        }
     }
 
     /// The consents a member gave.

@@ -23,6 +23,7 @@ pub mod passwords;
 pub mod photos;
 pub mod post_search;
 pub mod profiles;
+pub mod reauth;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;

@@ -4,6 +4,7 @@
 //! than the recipient already knows.
 
 use crate::mail::Mail;
+use crate::sessions::Member;
 use crate::{Association, Kindred};
 use kindred_domain::{EmailAddress, Language};
 
@@ -21,6 +22,11 @@ pub(crate) enum Notice<'a> {
         link: &'a str,
     },
     PasswordChanged,
+    /// A second factor was set up, replaced or removed. Says what, not how
+    /// or from where: the mail goes to the owner, who knows the rest.
+    SignInChanged {
+        change: SignInChange,
+    },
     /// The association verified the account.
     Verified {
         sign_in: &'a str,
@@ -29,6 +35,39 @@ pub(crate) enum Notice<'a> {
     CrisisReport {
         queue: &'a str,
     },
+}
+
+/// A change of how a member signs in, announced by mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignInChange {
+    AppAdded,
+    AppReplaced,
+    AppRemoved,
+    PasskeyAdded,
+    PasskeyRemoved,
+}
+
+/// The change in a sentence's words, e.g. "a passkey was added".
+fn change_text(change: SignInChange, language: Language) -> &'static str {
+    use Language::{De, En, Nl};
+    use SignInChange::*;
+    match (change, language) {
+        (AppAdded, De) => "eine Authenticator-App wurde eingerichtet",
+        (AppAdded, Nl) => "er is een authenticator-app ingesteld",
+        (AppAdded, En) => "an authenticator app was set up",
+        (AppReplaced, De) => "die Authenticator-App wurde durch eine neue ersetzt, die Wiederherstellungscodes ebenso",
+        (AppReplaced, Nl) => "de authenticator-app is door een nieuwe vervangen, de herstelcodes ook",
+        (AppReplaced, En) => "the authenticator app was replaced by a new one, and so were the recovery codes",
+        (AppRemoved, De) => "die Authenticator-App wurde entfernt",
+        (AppRemoved, Nl) => "de authenticator-app is verwijderd",
+        (AppRemoved, En) => "the authenticator app was removed",
+        (PasskeyAdded, De) => "ein Passkey wurde hinzugefügt",
+        (PasskeyAdded, Nl) => "er is een passkey toegevoegd",
+        (PasskeyAdded, En) => "a passkey was added",
+        (PasskeyRemoved, De) => "ein Passkey wurde entfernt",
+        (PasskeyRemoved, Nl) => "er is een passkey verwijderd",
+        (PasskeyRemoved, En) => "a passkey was removed",
+    }
 }
 
 fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String) {
@@ -82,6 +121,18 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
             format!("Your password was changed – {site}"),
             format!("Hello,\n\nThe password of your account at {site} was just changed. If this was not you, please set a new password at once with \"Forgot password\" and contact your association.\n"),
         ),
+        (Notice::SignInChanged { change }, De) => (
+            format!("Ihre Anmeldeeinstellungen wurden geändert – {site}"),
+            format!("Guten Tag,\n\ndie Anmeldung an Ihrem Konto bei {site} wurde soeben geändert: {}.\n\nWenn Sie das nicht waren, setzen Sie bitte sofort ein neues Passwort über „Passwort vergessen“ (damit werden alle Geräte abgemeldet) und wenden Sie sich an Ihren Verein.\n", change_text(*change, De)),
+        ),
+        (Notice::SignInChanged { change }, Nl) => (
+            format!("Uw inloginstellingen zijn gewijzigd – {site}"),
+            format!("Goedendag,\n\nBij uw account bij {site} is zojuist het inloggen gewijzigd: {}.\n\nWas u dat niet? Stel dan meteen een nieuw wachtwoord in via ‘Wachtwoord vergeten’ (daarmee wordt u op alle apparaten uitgelogd) en neem contact op met uw vereniging.\n", change_text(*change, Nl)),
+        ),
+        (Notice::SignInChanged { change }, En) => (
+            format!("Your sign-in settings changed – {site}"),
+            format!("Hello,\n\nThe way you sign in to your account at {site} was just changed: {}.\n\nIf this was not you, please set a new password at once with \"Forgot password\" (this signs out every device) and contact your association.\n", change_text(*change, En)),
+        ),
         (Notice::Verified { sign_in }, De) => (
             format!("Willkommen – Ihr Konto ist freigeschaltet – {site}"),
             format!("Guten Tag,\n\n{site} hat Ihr Konto bestätigt. Sie können sich jetzt anmelden und die Gemeinschaft nutzen:\n\n{sign_in}\n"),
@@ -117,6 +168,11 @@ impl Kindred {
             Some(host) => format!("https://{host}"),
             None => format!("{}/a/{}", self.public_url.trim_end_matches('/'), association.slug),
         }
+    }
+
+    /// Tells the member by mail that how they sign in changed.
+    pub(crate) fn announce_sign_in_change(&self, association: &Association, member: &Member, change: SignInChange) {
+        self.notify(association, &member.email, member.language.as_deref(), Notice::SignInChanged { change });
     }
 
     /// Sends a notice in the background: the answer to the request does

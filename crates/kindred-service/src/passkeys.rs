@@ -14,7 +14,9 @@
 //! use, belongs to one member, and expires after five minutes.
 
 use crate::crypto::CryptoError;
-use crate::sessions::{Caller, Member};
+use crate::notices::SignInChange;
+use crate::reauth::{Proof, ReauthError};
+use crate::sessions::{Caller, Client, Member};
 use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
@@ -57,6 +59,8 @@ pub enum PasskeyError {
     NoPasskeys,
     #[error(transparent)]
     Throttled(#[from] Throttled),
+    #[error(transparent)]
+    Reauth(#[from] ReauthError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
@@ -215,13 +219,19 @@ impl Kindred {
             .ok_or(PasskeyError::UnknownChallenge)
     }
 
-    /// Begins registering a passkey for a signed-in member.
+    /// Begins registering a passkey for a signed-in member, who proves
+    /// again who they are ([`Kindred::reauthenticate`]): the ceremony, and
+    /// so the only way to finish a registration, exists only after that.
     pub async fn start_passkey_registration(
         &self,
         association: &Association,
-        member: &Member,
+        caller: &Caller,
+        client: &Client,
+        proof: Proof<'_>,
     ) -> Result<PasskeyChallenge, PasskeyError> {
+        let member = &caller.member;
         let webauthn = self.webauthn(association)?;
+        self.reauthenticate(association, caller, client, proof).await?;
         let existing = self.store.passkeys_of(&association.id, &member.id).await?;
         if existing.len() >= MAX_PASSKEYS {
             return Err(PasskeyError::TooMany);
@@ -281,6 +291,7 @@ impl Kindred {
                 StoreError::Conflict(Conflict::Other) => PasskeyError::AlreadyRegistered,
                 other => PasskeyError::Store(other),
             })?;
+        self.announce_sign_in_change(association, member, SignInChange::PasskeyAdded);
         Ok(RegisteredPasskey {
             passkey: PasskeySummary { id, name, created_at: now, last_used_at: None },
             recovery_codes: given.then_some(codes),
@@ -296,17 +307,25 @@ impl Kindred {
         Ok(self.store.passkeys_of(&association.id, member).await?.into_iter().map(PasskeySummary::from).collect())
     }
 
-    /// Removes one of the member's passkeys; false if there is no such passkey of theirs.
+    /// Removes one of the member's passkeys, after the member proved again
+    /// who they are; false if there is no such passkey of theirs.
     pub async fn remove_passkey(
         &self,
         association: &Association,
-        member: &MemberId,
+        caller: &Caller,
+        client: &Client,
+        proof: Proof<'_>,
         id: &str,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<bool, PasskeyError> {
+        self.reauthenticate(association, caller, client, proof).await?;
         if id.is_empty() || id.len() > 64 {
             return Ok(false);
         }
-        self.store.delete_passkey(&association.id, member, id).await
+        let removed = self.store.delete_passkey(&association.id, &caller.member.id, id).await?;
+        if removed {
+            self.announce_sign_in_change(association, &caller.member, SignInChange::PasskeyRemoved);
+        }
+        Ok(removed)
     }
 
     /// Begins the second step of a sign-in with one of the member's passkeys.
@@ -335,11 +354,13 @@ impl Kindred {
         &self,
         association: &Association,
         caller: &Caller,
+        client: &Client,
         challenge_id: &str,
         credential: &serde_json::Value,
     ) -> Result<(), PasskeyError> {
         let member = &caller.member.id;
-        self.check_throttle(association, throttle::SECOND_FACTOR, member.as_str()).await??;
+        let address = client.address_key();
+        self.admit(association, throttle::SECOND_FACTOR, member.as_str(), &address).await??;
         let webauthn = self.webauthn(association)?;
         let state = self.take_challenge(association, member, challenge_id, AUTHENTICATE).await?;
         let state: PasskeyAuthentication = serde_json::from_str(&state).map_err(|_| damaged("authentication state"))?;
@@ -354,7 +375,7 @@ impl Kindred {
                 }
             });
         let Some(result) = verified else {
-            self.count_attempt(association, throttle::SECOND_FACTOR, member.as_str()).await??;
+            self.count_failure(association, throttle::SECOND_FACTOR, member.as_str(), &address).await?;
             return Err(PasskeyError::Invalid);
         };
         let credential_id = BASE64URL_NOPAD.encode(result.cred_id().as_ref());
@@ -370,7 +391,7 @@ impl Kindred {
         };
         self.store.use_passkey(&association.id, member, &record.id, updated.as_deref(), self.clock.now()).await?;
         self.store.complete_session(&association.id, &caller.session_id).await?;
-        let _ = self.clear_throttle(association, throttle::SECOND_FACTOR, member.as_str()).await;
+        let _ = self.clear_failures(association, throttle::SECOND_FACTOR, member.as_str(), &address).await;
         Ok(())
     }
 }

@@ -4,7 +4,9 @@
 //! codes stand in for either.
 
 use crate::crypto::CryptoError;
-use crate::sessions::Caller;
+use crate::notices::SignInChange;
+use crate::reauth::{Proof, ReauthError};
+use crate::sessions::{Caller, Client};
 use crate::throttle::{self, Throttled};
 use crate::totp::{qr_svg, TotpSecret};
 use crate::{Association, Kindred};
@@ -40,6 +42,8 @@ pub enum SecondFactorError {
     #[error(transparent)]
     Throttled(#[from] Throttled),
     #[error(transparent)]
+    Reauth(#[from] ReauthError),
+    #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -59,28 +63,30 @@ impl Kindred {
         Ok(self.keys.association(&association.id)?.search_token("recovery-code", code.as_str()))
     }
 
-    /// Checks a TOTP code or a recovery code, each usable once.
+    /// Checks a TOTP code or a recovery code, each usable once. Failures
+    /// are counted per member and client (`throttle::SECOND_FACTOR`), so
+    /// that wrong codes elsewhere do not shut out the member's own client.
     pub(crate) async fn check_second_factor(
         &self,
         association: &Association,
         member: &MemberId,
+        client: &Client,
         code: &str,
     ) -> Result<SecondFactorCheck, CryptoError> {
-        let subject = member.as_str();
-        let counted = self.count_attempt(association, throttle::SECOND_FACTOR, subject).await;
-        match counted {
-            Ok(Err(t)) => return Ok(SecondFactorCheck::Throttled(t)),
-            Ok(Ok(())) => {}
-            Err(e) => return Err(CryptoError::Failed(e.to_string())),
+        let failed = |e: StoreError| CryptoError::Failed(e.to_string());
+        let (subject, address) = (member.as_str(), client.address_key());
+        if let Err(t) = self.admit(association, throttle::SECOND_FACTOR, subject, &address).await.map_err(failed)? {
+            return Ok(SecondFactorCheck::Throttled(t));
         }
         let accepted = self.second_factor_matches(association, member, code).await.map_err(|e| match e {
             SecondFactorError::Crypto(c) => c,
             other => CryptoError::Failed(other.to_string()),
         })?;
         if accepted {
-            let _ = self.clear_throttle(association, throttle::SECOND_FACTOR, subject).await;
+            let _ = self.clear_failures(association, throttle::SECOND_FACTOR, subject, &address).await;
             Ok(SecondFactorCheck::Accepted)
         } else {
+            self.count_failure(association, throttle::SECOND_FACTOR, subject, &address).await.map_err(failed)?;
             Ok(SecondFactorCheck::Rejected)
         }
     }
@@ -114,9 +120,10 @@ impl Kindred {
         &self,
         association: &Association,
         caller: &Caller,
+        client: &Client,
         code: &str,
     ) -> Result<(), SecondFactorError> {
-        match self.check_second_factor(association, &caller.member.id, code).await? {
+        match self.check_second_factor(association, &caller.member.id, client, code).await? {
             SecondFactorCheck::Accepted => {
                 self.store.complete_session(&association.id, &caller.session_id).await?;
                 Ok(())
@@ -157,25 +164,38 @@ impl Kindred {
         Ok(Some(TotpSetup { secret: secret.base32_grouped(), qr_svg: qr_svg(&uri), uri }))
     }
 
-    /// Confirms enrolment with a first code; returns the recovery codes,
-    /// shown once.
+    /// Confirms enrolment with a first code of the new app; returns the
+    /// recovery codes, shown once. This is what sets up or replaces the
+    /// second factor (and replaces the recovery codes), so the member
+    /// proves again who they are first ([`Kindred::reauthenticate`]), and
+    /// is told by mail.
     pub async fn confirm_totp(
         &self,
         association: &Association,
-        member: &MemberId,
+        caller: &Caller,
+        client: &Client,
+        proof: Proof<'_>,
         code: &str,
     ) -> Result<Vec<String>, SecondFactorError> {
-        self.count_attempt(association, throttle::SECOND_FACTOR, member.as_str()).await??;
+        let member = &caller.member.id;
         let state = self.store.totp_state(&association.id, member).await?;
         let sealed = state.totp_pending.ok_or(SecondFactorError::NotStarted)?;
+        self.reauthenticate(association, caller, client, proof).await?;
+        let (subject, address) = (member.as_str(), client.address_key());
+        self.admit(association, throttle::SECOND_FACTOR, subject, &address).await??;
         let key = self.keys.association(&association.id)?;
         let bytes = key.open(member, TOTP_FIELD, &sealed)?;
         let secret = TotpSecret::from_bytes(&bytes).ok_or(CryptoError::Damaged("totp secret length"))?;
-        let step = secret.verify(code, self.clock.now().timestamp(), None).ok_or(SecondFactorError::InvalidCode)?;
+        let Some(step) = secret.verify(code, self.clock.now().timestamp(), None) else {
+            self.count_failure(association, throttle::SECOND_FACTOR, subject, &address).await?;
+            return Err(SecondFactorError::InvalidCode);
+        };
         let (codes, hashes) = self.new_recovery_codes(association)?;
         // The secret is re-sealed unchanged: pending and active share field binding.
         self.store.activate_totp(&association.id, member, &sealed, step, &hashes).await?;
-        let _ = self.clear_throttle(association, throttle::SECOND_FACTOR, member.as_str()).await;
+        let _ = self.clear_failures(association, throttle::SECOND_FACTOR, subject, &address).await;
+        let change = if state.totp_secret.is_some() { SignInChange::AppReplaced } else { SignInChange::AppAdded };
+        self.announce_sign_in_change(association, &caller.member, change);
         Ok(codes)
     }
 
@@ -189,8 +209,21 @@ impl Kindred {
         Ok((codes.iter().map(OneTimeCode::display).collect(), hashes))
     }
 
-    pub async fn remove_totp(&self, association: &Association, member: &MemberId) -> Result<(), StoreError> {
-        self.store.remove_totp(&association.id, member).await
+    /// Removes the authenticator app (and the recovery codes unless a
+    /// passkey remains), after the member proved again who they are.
+    pub async fn remove_totp(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        client: &Client,
+        proof: Proof<'_>,
+    ) -> Result<(), SecondFactorError> {
+        self.reauthenticate(association, caller, client, proof).await?;
+        self.store.remove_totp(&association.id, &caller.member.id).await?;
+        if caller.member.has_totp {
+            self.announce_sign_in_change(association, &caller.member, SignInChange::AppRemoved);
+        }
+        Ok(())
     }
 
     pub async fn unused_recovery_codes(&self, association: &Association, member: &MemberId) -> Result<i64, StoreError> {

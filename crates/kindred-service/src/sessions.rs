@@ -6,8 +6,10 @@
 //! anyone sign in. An unknown e-mail address and a wrong password get the
 //! same answer after the same work (a password check against a dummy hash),
 //! so that sign-in does not tell whether someone is a member of the
-//! association. Failed attempts are throttled per account and per client
-//! address, in the database.
+//! association. Failed attempts are throttled per account and client
+//! address, with a higher limit per account that holds back only clients
+//! that failed themselves (`throttle::Limits`), and per client address; in
+//! the database.
 
 use crate::crypto::CryptoError;
 use crate::passwords::HashError;
@@ -211,7 +213,7 @@ impl Kindred {
     pub async fn login(&self, association: &Association, login: Login<'_>) -> Result<Session, LoginError> {
         let account_subject = self.email_subject(association, login.email)?;
         let address_subject = login.client.address_key();
-        self.check_throttle(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await??;
+        self.admit(association, throttle::LOGIN, &account_subject, &address_subject).await??;
         self.check_throttle(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await??;
 
         let key = EmailAddress::parse(login.email).map(|e| e.key()).unwrap_or_default();
@@ -226,7 +228,7 @@ impl Kindred {
             }
         };
         let Some(credentials) = credentials.filter(|_| verified) else {
-            self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await??;
+            self.count_failure(association, throttle::LOGIN, &account_subject, &address_subject).await?;
             self.count_attempt(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await??;
             return Err(LoginError::InvalidCredentials);
         };
@@ -242,11 +244,11 @@ impl Kindred {
         // so an account with passkeys only signs in to the API with a recovery code.
         if credentials.has_totp || credentials.has_passkey {
             match login.second_factor.map(str::trim).filter(|c| !c.is_empty()) {
-                Some(code) => match self.check_second_factor(association, &member_id, code).await? {
+                Some(code) => match self.check_second_factor(association, &member_id, login.client, code).await? {
                     SecondFactorCheck::Accepted => {}
                     SecondFactorCheck::Throttled(t) => return Err(LoginError::Throttled(t)),
                     SecondFactorCheck::Rejected => {
-                        self.count_attempt(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await??;
+                        self.count_failure(association, throttle::LOGIN, &account_subject, &address_subject).await?;
                         return Err(LoginError::InvalidSecondFactor);
                     }
                 },
@@ -254,7 +256,7 @@ impl Kindred {
                 None => second_factor_pending = true,
             }
         }
-        self.clear_throttle(association, throttle::LOGIN_PER_ACCOUNT, &account_subject).await?;
+        self.clear_failures(association, throttle::LOGIN, &account_subject, &address_subject).await?;
         let token = self.open_session(association, &member_id, login.kind, second_factor_pending, login.client).await?;
         Ok(Session { token, member_id, status, second_factor_pending })
     }

@@ -13,8 +13,15 @@ pub struct Rule {
     pub window: Duration,
 }
 
-/// Failed sign-ins per account (by e-mail key, whether or not it exists).
-pub const LOGIN_PER_ACCOUNT: Rule = Rule { bucket: "login-account", limit: 10, window: Duration::minutes(15) };
+/// Failed sign-ins per account (by e-mail key, whether or not it exists)
+/// from one client address: that client waits; others are not affected.
+pub const LOGIN_PER_CLIENT: Rule = Rule { bucket: "login-account-client", limit: 10, window: Duration::minutes(15) };
+/// Failed sign-ins per account from anywhere. Beyond it the account is
+/// under attack: a client that failed itself waits, one that did not is
+/// still heard (see [`Limits`]).
+pub const LOGIN_PER_ACCOUNT: Rule = Rule { bucket: "login-account", limit: 50, window: Duration::minutes(15) };
+/// Password checks: at sign-in and whenever a member confirms a sensitive change.
+pub const LOGIN: Limits = Limits { per_client: LOGIN_PER_CLIENT, per_account: LOGIN_PER_ACCOUNT };
 /// Failed sign-ins per client address. Generous: a self-help group may sit
 /// together behind one venue's Wi-Fi.
 pub const LOGIN_PER_ADDRESS: Rule = Rule { bucket: "login-address", limit: 100, window: Duration::minutes(15) };
@@ -30,10 +37,34 @@ pub const MEMBER_NUMBER: Rule = Rule { bucket: "member-number", limit: 5, window
 pub const INVITATION: Rule = Rule { bucket: "invitation", limit: 10, window: Duration::hours(24) };
 /// Letter requests per member (each costs the association postage).
 pub const LETTER_REQUEST: Rule = Rule { bucket: "letter-request", limit: 3, window: Duration::days(30) };
-/// Second-factor attempts per member.
-pub const SECOND_FACTOR: Rule = Rule { bucket: "second-factor", limit: 10, window: Duration::minutes(15) };
+/// Second-factor attempts per member from one client address.
+pub const SECOND_FACTOR_PER_CLIENT: Rule =
+    Rule { bucket: "second-factor-client", limit: 10, window: Duration::minutes(15) };
+/// Second-factor attempts per member from anywhere (see [`Limits`]).
+pub const SECOND_FACTOR_PER_MEMBER: Rule = Rule { bucket: "second-factor", limit: 30, window: Duration::minutes(15) };
+/// Codes of the second factor: at sign-in and when confirming a change.
+pub const SECOND_FACTOR: Limits =
+    Limits { per_client: SECOND_FACTOR_PER_CLIENT, per_account: SECOND_FACTOR_PER_MEMBER };
 /// Confirmation mails re-sent per member.
 pub const CONFIRM_RESEND: Rule = Rule { bucket: "confirm-resend", limit: 5, window: Duration::hours(24) };
+
+/// Limits on guessing a secret of one account (a password, a code), kept
+/// so that failures elsewhere never lock its owner out: a client waits once
+/// it failed `per_client` times; when the account failed `per_account`
+/// times from anywhere, every client that failed at all waits, and only a
+/// client without failures of its own is still heard — the owner with the
+/// right password gets in, and each further address buys an attacker one
+/// guess, not ten. Waiting ends with the client's own window (Retry-After).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub per_client: Rule,
+    pub per_account: Rule,
+}
+
+/// The subject of a per-client counter: the account's subject and the client's address key.
+fn pair(account: &str, client: &str) -> String {
+    format!("{account}|{client}")
+}
 
 /// Too many attempts; try again after this many seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -74,6 +105,57 @@ impl Kindred {
         } else {
             Ok(())
         })
+    }
+
+    /// Whether `client` may try a secret of `account` now (counts nothing).
+    pub async fn admit(
+        &self,
+        association: &Association,
+        limits: Limits,
+        account: &str,
+        client: &str,
+    ) -> Result<Result<(), Throttled>, StoreError> {
+        let now = self.clock.now();
+        let rule = limits.per_client;
+        let own = self.store.attempts(&association.id, rule.bucket, &pair(account, client), now - rule.window).await?;
+        let Some(own) = own.filter(|c| c.count > 0) else { return Ok(Ok(())) };
+        let wait = Throttled { retry_after: ((own.window_start + rule.window) - now).num_seconds().max(1) };
+        if own.count >= rule.limit {
+            return Ok(Err(wait));
+        }
+        let all = limits.per_account;
+        let total = self.store.attempts(&association.id, all.bucket, account, now - all.window).await?;
+        Ok(match total {
+            Some(t) if t.count >= all.limit => Err(wait),
+            _ => Ok(()),
+        })
+    }
+
+    /// Counts a failed try of `client` at a secret of `account`.
+    pub async fn count_failure(
+        &self,
+        association: &Association,
+        limits: Limits,
+        account: &str,
+        client: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let (mine, all) = (limits.per_client, limits.per_account);
+        self.store.add_attempt(&association.id, mine.bucket, &pair(account, client), now, now - mine.window).await?;
+        self.store.add_attempt(&association.id, all.bucket, account, now, now - all.window).await?;
+        Ok(())
+    }
+
+    /// Forgets the failures of `client` after it proved the secret. The
+    /// account's count stays: an attack elsewhere goes on.
+    pub async fn clear_failures(
+        &self,
+        association: &Association,
+        limits: Limits,
+        account: &str,
+        client: &str,
+    ) -> Result<(), StoreError> {
+        self.store.clear_attempts(&association.id, limits.per_client.bucket, &pair(account, client)).await
     }
 
     pub async fn clear_throttle(&self, association: &Association, rule: Rule, subject: &str) -> Result<(), StoreError> {

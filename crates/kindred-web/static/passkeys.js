@@ -139,9 +139,17 @@
     if (name === "NotAllowedError" || name === "AbortError") { key = "cancelled"; }
     else if (name === "InvalidStateError") { key = "already"; }
     else if (answer && answer.status === 429) { key = "wait"; }
+    else if (wantsPassword(answer)) { key = "password"; }
     else if (code === "invalid_fields") { key = "name"; }
     else if (code === "passkey_exists") { key = "already"; }
     return box.getAttribute("data-msg-" + key) || box.getAttribute("data-msg-failed") || "";
+  }
+
+  // Whether the answer asks for the password again (missing or wrong).
+  function wantsPassword(answer) {
+    var error = answer && answer.body && answer.body.error;
+    if (!error) { return false; }
+    return error.code === "reauthentication_required" || !!(error.fields && error.fields.password);
   }
 
   function say(box, text) {
@@ -174,10 +182,14 @@
   function register(box, button) {
     var input = document.getElementById("passkey-name");
     var name = input ? input.value.trim() : "";
+    var passwordInput = document.getElementById("passkey-password");
+    var password = passwordInput ? passwordInput.value : "";
+    if (passwordInput) { passwordInput.removeAttribute("aria-invalid"); }
     button.disabled = true;
     say(box, box.getAttribute("data-msg-working"));
     var challenge = null;
-    post(box, "/me/passkeys/register/start")
+    // The password first: without it the server opens no ceremony.
+    post(box, "/me/passkeys/register/start", { password: password })
       .then(expect(200))
       .then(function (started) {
         challenge = started.challenge_id;
@@ -200,7 +212,10 @@
       .catch(function (error) {
         button.disabled = false;
         say(box, problem(box, error));
-        if (input && error && error.answer && error.answer.body && error.answer.body.error &&
+        if (passwordInput && error && wantsPassword(error.answer)) {
+          passwordInput.setAttribute("aria-invalid", "true");
+          passwordInput.focus();
+        } else if (input && error && error.answer && error.answer.body && error.answer.body.error &&
             error.answer.body.error.code === "invalid_fields") {
           input.setAttribute("aria-invalid", "true");
           input.focus();

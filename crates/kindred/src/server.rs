@@ -79,7 +79,20 @@ impl Running {
 
 /// Binds `addr` (port 0 picks a free one) and serves in the background.
 pub async fn spawn(kindred: Kindred, limits: Limits, addr: SocketAddr) -> Result<Running, CliError> {
-    let state = AppState::new(kindred, limits, kindred_web::init_metrics()).map_err(CliError::Serve)?;
+    spawn_behind(kindred, limits, addr, Vec::new()).await
+}
+
+/// [`spawn`] behind reverse proxies whose `X-Forwarded-For` is believed
+/// (`server.trusted_proxies`).
+pub async fn spawn_behind(
+    kindred: Kindred,
+    limits: Limits,
+    addr: SocketAddr,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<Running, CliError> {
+    let state = AppState::new(kindred, limits, kindred_web::init_metrics())
+        .map_err(CliError::Serve)?
+        .with_trusted_proxies(trusted_proxies);
     let listener = listen(addr).await?;
     let addr = listener.local_addr().map_err(|e| CliError::Serve(e.to_string()))?;
     let (stop, stopped) = oneshot::channel::<()>();

@@ -335,11 +335,13 @@ test('two-step sign-in: set up, sign in with a recovery code, remove', async () 
     assert.ok(secret.replace(/\s/g, '').length >= 16, `no secret shown: "${secret}"`);
 
     await page.locator('#code').fill('000000');
+    await page.locator('#password').fill(DEMO_PASSWORD);
     const wrong = await submit(page, page.locator('form[action*="/two-factor/confirm"] button'));
     assert.equal(wrong.status(), 422);
     await check('two-factor setup with a wrong code');
 
     await page.locator('#code').fill(await totp(secret));
+    await page.locator('#password').fill(DEMO_PASSWORD);
     const confirmed = await submit(page, page.locator('form[action*="/two-factor/confirm"] button'));
     assert.equal(confirmed.status(), 200);
     active = true;

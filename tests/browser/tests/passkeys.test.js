@@ -85,6 +85,8 @@ test('a passkey is added on the passkeys page and then completes a sign-in', asy
   assert.deepEqual(violations, [], violations.join('\n'));
 
   await page.fill('#passkey-name', NAME);
+  // Adding a second factor needs the password again.
+  await page.fill('#passkey-password', PASSWORD);
   await page.click('[data-passkey-add]');
   // Her first second factor: recovery codes, shown once, focused.
   await page.waitForSelector('[data-passkey-codes]:not([hidden])');
@@ -113,6 +115,7 @@ test('a passkey is added on the passkeys page and then completes a sign-in', asy
   await visit(page, at('/a/demo/account/passkeys?lang=en'));
   const table = await page.textContent('main table');
   assert.ok(!/Not used yet/.test(table), `last use shown: ${table}`);
+  await page.fill('main table form input[type="password"]', PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('main table form button[type="submit"]')]);
   assert.match(await page.textContent('main'), /The passkey was removed\./);
   assert.equal(await page.$('main table'), null, 'no passkeys left');

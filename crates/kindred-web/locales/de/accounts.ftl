@@ -46,6 +46,7 @@ problem-pseudonym-characters = Das Pseudonym darf nur Buchstaben, Ziffern, Leerz
 problem-pseudonym-taken = Dieses Pseudonym wird hier schon verwendet. Bitte wählen Sie ein anderes.
 problem-terms-not-accepted = Bitte stimmen Sie den Nutzungsbedingungen und der Datenschutzerklärung zu. Ohne Ihre Zustimmung können wir kein Konto anlegen.
 problem-password-wrong = Das ist nicht Ihr bisheriges Passwort.
+problem-password-confirm = Bitte geben Sie Ihr Passwort ein, um diese Änderung zu bestätigen.
 problem-code-wrong = Dieser Code stimmt nicht oder wurde schon verwendet. Bitte prüfen Sie ihn und versuchen Sie es noch einmal.
 
 refused-title = Das Formular konnte nicht gesendet werden
@@ -232,6 +233,7 @@ two-factor-qr-caption = Scannen Sie diesen Code mit Ihrer Authenticator-App.
 two-factor-secret-label = Scannen geht nicht? Tippen Sie stattdessen diesen Schlüssel in die App ein:
 two-factor-step2-title = Schritt 2: Code aus der App eingeben
 two-factor-code-hint = Die App zeigt jetzt einen Code aus 6 Ziffern. Er wechselt alle 30 Sekunden.
+two-factor-confirm-password-hint = Zur Sicherheit geben Sie bitte auch Ihr Passwort ein. Wir teilen Ihnen per E-Mail mit, dass die Anmeldung in zwei Schritten eingeschaltet wurde.
 two-factor-confirm-submit = Anmeldung in zwei Schritten einschalten
 
 recovery-title = Ihre Wiederherstellungscodes

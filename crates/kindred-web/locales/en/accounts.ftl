@@ -45,6 +45,7 @@ problem-pseudonym-characters = The pseudonym may only contain letters, digits, s
 problem-pseudonym-taken = Someone here already uses this pseudonym. Please choose another one.
 problem-terms-not-accepted = Please agree to the terms of use and the privacy notice. Without your agreement we cannot create an account.
 problem-password-wrong = This is not your current password.
+problem-password-confirm = Please enter your password to confirm this change.
 problem-code-wrong = This code is not right, or it was already used. Please check it and try again.
 
 refused-title = This form could not be sent
@@ -231,6 +232,7 @@ two-factor-qr-caption = Scan this code with your authenticator app.
 two-factor-secret-label = Cannot scan? Type this key into the app instead:
 two-factor-step2-title = Step 2: enter the code from the app
 two-factor-code-hint = The app now shows a code of 6 digits. It changes every 30 seconds.
+two-factor-confirm-password-hint = To be safe, please also enter your password. We will tell you by e-mail that two-step sign-in was switched on.
 two-factor-confirm-submit = Switch on two-step sign-in
 
 recovery-title = Your recovery codes

@@ -46,6 +46,7 @@ problem-pseudonym-characters = De schuilnaam mag alleen letters, cijfers, spatie
 problem-pseudonym-taken = Iemand hier gebruikt deze schuilnaam al. Kies alstublieft een andere.
 problem-terms-not-accepted = Ga alstublieft akkoord met de gebruiksvoorwaarden en de privacyverklaring. Zonder uw akkoord kunnen we geen account maken.
 problem-password-wrong = Dit is niet uw huidige wachtwoord.
+problem-password-confirm = Vul uw wachtwoord in om deze wijziging te bevestigen.
 problem-code-wrong = Deze code klopt niet of is al gebruikt. Controleer hem en probeer het opnieuw.
 
 refused-title = Het formulier kon niet worden verstuurd
@@ -232,6 +233,7 @@ two-factor-qr-caption = Scan deze code met uw authenticator-app.
 two-factor-secret-label = Lukt scannen niet? Typ dan deze sleutel in de app:
 two-factor-step2-title = Stap 2: vul de code uit de app in
 two-factor-code-hint = De app toont nu een code van 6 cijfers. Die verandert elke 30 seconden.
+two-factor-confirm-password-hint = Vul voor de zekerheid ook uw wachtwoord in. We laten u per e-mail weten dat inloggen in twee stappen is ingeschakeld.
 two-factor-confirm-submit = Inloggen in twee stappen aanzetten
 
 recovery-title = Uw herstelcodes

@@ -3,7 +3,7 @@
 
 use crate::auth::{Authenticated, ClientInfo};
 use crate::errors::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
 use crate::tenant::ApiTenant;
 use axum::extract::{Path, State};
@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kindred_domain::{Language, Visibility};
 use kindred_service::accounts::{AccountError, FieldProblem, Registration};
+use kindred_service::reauth::{Proof, ReauthError};
 use kindred_service::second_factor::SecondFactorError;
 use kindred_service::sessions::{Login, LoginError, SessionKind};
 use serde::{Deserialize, Serialize};
@@ -362,11 +363,12 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     State(state): State<AppState>,
     auth: Authenticated,
+    ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> Result<Response, ApiError> {
     state
         .kindred
-        .change_password(&auth.tenant.association, &auth.caller, &body.current_password, &body.new_password)
+        .change_password(&auth.tenant.association, &auth.caller, &client, &body.current_password, &body.new_password)
         .await
         .map_err(account_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -458,7 +460,9 @@ pub struct TotpSetupResponse {
     uri: String,
 }
 
-/// Starts setting up an authenticator app; confirm with a first code.
+/// Starts setting up (or replacing) an authenticator app: a new secret,
+/// pending; nothing changes until `/confirm` with a first code and the
+/// password (or a current code of the second factor).
 #[utoipa::path(
     post,
     path = "/me/two-factor/totp",
@@ -480,8 +484,62 @@ pub async fn totp_start(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CodeRequest {
+pub struct TotpConfirmRequest {
+    /// A code of the new authenticator app.
     code: String,
+    /// The account's password, to confirm the change.
+    #[serde(default)]
+    password: Option<String>,
+    /// Instead of the password: a current code of the second factor (the
+    /// app being replaced, or a recovery code, which is then used up).
+    #[serde(default)]
+    current_code: Option<String>,
+}
+
+/// Confirms a change of how one signs in: the password, or a current code
+/// of the second factor. Either is enough; the password counts when both
+/// are given.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReauthRequest {
+    /// The account's password.
+    #[serde(default)]
+    password: Option<String>,
+    /// Instead of the password: a current code of the authenticator app or
+    /// a recovery code (which is then used up).
+    #[serde(default)]
+    current_code: Option<String>,
+}
+
+impl ReauthRequest {
+    pub(crate) fn proof(&self) -> Proof<'_> {
+        Proof { password: self.password.as_deref(), code: self.current_code.as_deref() }
+    }
+}
+
+/// Maps a failed re-authentication to the documented answers: 403
+/// `reauthentication_required` without a proof, 422 `invalid_fields` on
+/// the field of a wrong one, 429 when throttled like sign-in.
+pub(crate) fn reauth_error(error: ReauthError) -> ApiError {
+    match error {
+        ReauthError::Required => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "reauthentication_required",
+            "Confirm this change with your password (password) or a current code of your second factor (current_code).",
+        ),
+        ReauthError::WrongPassword => ApiError::invalid(
+            "invalid_fields",
+            "Some fields are invalid.",
+            BTreeMap::from([("password".to_owned(), problem_message(FieldProblem::PasswordWrong).to_owned())]),
+        ),
+        ReauthError::WrongCode => ApiError::invalid(
+            "invalid_fields",
+            "Some fields are invalid.",
+            BTreeMap::from([("current_code".to_owned(), "is wrong or was already used".to_owned())]),
+        ),
+        ReauthError::Throttled(t) => ApiError::throttled(t.retry_after),
+        other => ApiError::internal(other),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -501,63 +559,68 @@ pub(crate) fn second_factor_error(error: SecondFactorError) -> ApiError {
             BTreeMap::from([("code".to_owned(), "is wrong or was already used".to_owned())]),
         ),
         SecondFactorError::Throttled(t) => ApiError::throttled(t.retry_after),
+        SecondFactorError::Reauth(e) => reauth_error(e),
         other => ApiError::internal(other),
     }
 }
 
-/// Confirms the authenticator app with a first code; returns recovery codes.
+/// Confirms the authenticator app with a first code of it; returns new
+/// recovery codes. This sets up (or replaces) the second factor, so it
+/// also needs the password or a current code of the second factor; the
+/// member is told by mail.
 #[utoipa::path(
     post,
     path = "/me/two-factor/totp/confirm",
     tag = "accounts",
     security(("bearer" = [])),
-    request_body = CodeRequest,
+    request_body = TotpConfirmRequest,
     responses(
         (status = 200, description = "Second factor active", body = RecoveryCodesResponse),
+        (status = 403, description = "reauthentication_required: neither password nor current_code given", body = super::ErrorResponse),
         (status = 409, description = "No setup started", body = super::ErrorResponse),
-        (status = 422, description = "Wrong code", body = super::ErrorResponse),
+        (status = 422, description = "invalid_fields: wrong password or current_code; invalid_code: wrong code of the new app", body = super::ErrorResponse),
+        (status = 429, description = "Too many wrong attempts; see Retry-After", body = super::ErrorResponse),
     )
 )]
 pub async fn totp_confirm(
     State(state): State<AppState>,
     auth: Authenticated,
-    ApiJson(body): ApiJson<CodeRequest>,
+    ClientInfo(client): ClientInfo,
+    ApiJson(body): ApiJson<TotpConfirmRequest>,
 ) -> Result<Json<RecoveryCodesResponse>, ApiError> {
+    let proof = Proof { password: body.password.as_deref(), code: body.current_code.as_deref() };
     let codes = state
         .kindred
-        .confirm_totp(&auth.tenant.association, &auth.caller.member.id, &body.code)
+        .confirm_totp(&auth.tenant.association, &auth.caller, &client, proof, &body.code)
         .await
         .map_err(second_factor_error)?;
     Ok(Json(RecoveryCodesResponse { recovery_codes: codes }))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordConfirmRequest {
-    password: String,
-}
-
 /// Removes the authenticator app, and the recovery codes unless a passkey
-/// remains; needs the password.
+/// remains; needs the password or a current code of the second factor.
+/// The member is told by mail.
 #[utoipa::path(
     post,
     path = "/me/two-factor/totp/remove",
     tag = "accounts",
     security(("bearer" = [])),
-    request_body = PasswordConfirmRequest,
+    request_body = ReauthRequest,
     responses(
         (status = 204, description = "Removed"),
-        (status = 422, description = "Wrong password", body = super::ErrorResponse),
+        (status = 403, description = "reauthentication_required: neither password nor current_code given", body = super::ErrorResponse),
+        (status = 422, description = "invalid_fields: wrong password or current_code", body = super::ErrorResponse),
+        (status = 429, description = "Too many wrong attempts; see Retry-After", body = super::ErrorResponse),
     )
 )]
 pub async fn totp_remove(
     State(state): State<AppState>,
     auth: Authenticated,
-    ApiJson(body): ApiJson<PasswordConfirmRequest>,
+    ClientInfo(client): ClientInfo,
+    OptionalJson(body): OptionalJson<ReauthRequest>,
 ) -> Result<Response, ApiError> {
     let association = &auth.tenant.association;
-    state.kindred.check_password(association, &auth.caller, &body.password).await.map_err(account_error)?;
-    state.kindred.remove_totp(association, &auth.caller.member.id).await.map_err(ApiError::internal)?;
+    state.kindred.remove_totp(association, &auth.caller, &client, body.proof()).await.map_err(second_factor_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

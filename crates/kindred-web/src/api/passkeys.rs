@@ -8,9 +8,10 @@
 //! is single use, belongs to the member who began it and expires after five
 //! minutes.
 
-use crate::auth::{Authenticated, CookieSession};
+use super::auth::{reauth_error, ReauthRequest};
+use crate::auth::{Authenticated, ClientInfo, CookieSession};
 use crate::errors::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -56,6 +57,7 @@ pub(crate) fn passkey_error(error: PasskeyError) -> ApiError {
             ApiError::new(StatusCode::CONFLICT, "no_passkeys", "This account has no passkey; use a code instead.")
         }
         PasskeyError::Throttled(t) => ApiError::throttled(t.retry_after),
+        PasskeyError::Reauth(e) => reauth_error(e),
         other => ApiError::internal(other),
     }
 }
@@ -77,26 +79,34 @@ impl From<PasskeyChallenge> for ChallengeResponse {
 }
 
 /// Begins registering a passkey for the signed-in member (as an additional
-/// second factor). With a session cookie, send `X-CSRF-Token`.
+/// second factor); needs the password or a current code of the second
+/// factor (the ceremony exists only after that). With a session cookie,
+/// send `X-CSRF-Token`. The member is told by mail when it is finished.
 #[utoipa::path(
     post,
     path = "/me/passkeys/register/start",
     tag = "passkeys",
     security(("bearer" = [])),
+    request_body = ReauthRequest,
     responses(
         (status = 200, description = "Options for navigator.credentials.create()", body = ChallengeResponse),
         (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 403, description = "reauthentication_required: neither password nor current_code given", body = super::ErrorResponse),
         (status = 409, description = "passkeys_unavailable: the server has no host name to bind passkeys to; \
                                       too_many_passkeys", body = super::ErrorResponse),
+        (status = 422, description = "invalid_fields: wrong password or current_code", body = super::ErrorResponse),
+        (status = 429, description = "Too many wrong attempts; see Retry-After", body = super::ErrorResponse),
     )
 )]
 pub async fn register_start(
     State(state): State<AppState>,
     auth: Authenticated,
+    ClientInfo(client): ClientInfo,
+    OptionalJson(body): OptionalJson<ReauthRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
     let challenge = state
         .kindred
-        .start_passkey_registration(&auth.tenant.association, &auth.caller.member)
+        .start_passkey_registration(&auth.tenant.association, &auth.caller, &client, body.proof())
         .await
         .map_err(passkey_error)?;
     Ok(Json(challenge.into()))
@@ -209,31 +219,38 @@ pub async fn list(State(state): State<AppState>, auth: Authenticated) -> Result<
     Ok(Json(PasskeysResponse { passkeys: passkeys.into_iter().map(PasskeyView::from).collect() }))
 }
 
-/// Removes one of the member's passkeys. Removing the last second factor
-/// also removes the recovery codes.
+/// Removes one of the member's passkeys; needs the password or a current
+/// code of the second factor in the body. Removing the last second factor
+/// also removes the recovery codes. The member is told by mail.
 #[utoipa::path(
     delete,
     path = "/me/passkeys/{id}",
     tag = "passkeys",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The passkey's id from the list")),
+    request_body = ReauthRequest,
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 403, description = "reauthentication_required: neither password nor current_code given", body = super::ErrorResponse),
         (status = 404, description = "No such passkey of yours", body = super::ErrorResponse),
+        (status = 422, description = "invalid_fields: wrong password or current_code", body = super::ErrorResponse),
+        (status = 429, description = "Too many wrong attempts; see Retry-After", body = super::ErrorResponse),
     )
 )]
 pub async fn remove(
     State(state): State<AppState>,
     auth: Authenticated,
+    ClientInfo(client): ClientInfo,
     Path(path): Path<(String, String)>,
+    OptionalJson(body): OptionalJson<ReauthRequest>,
 ) -> Result<Response, ApiError> {
     let (_, id) = path;
     let removed = state
         .kindred
-        .remove_passkey(&auth.tenant.association, &auth.caller.member.id, &id)
+        .remove_passkey(&auth.tenant.association, &auth.caller, &client, body.proof(), &id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(passkey_error)?;
     if removed {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -299,6 +316,7 @@ pub struct SignInFinishRequest {
 pub async fn sign_in_finish(
     State(state): State<AppState>,
     session: CookieSession,
+    ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<SignInFinishRequest>,
 ) -> Result<Response, ApiError> {
     state
@@ -306,6 +324,7 @@ pub async fn sign_in_finish(
         .finish_passkey_authentication(
             &session.tenant.association,
             &session.caller,
+            &client,
             &body.challenge_id,
             &body.credential,
         )

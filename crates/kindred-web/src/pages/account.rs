@@ -11,7 +11,7 @@
 //! [`notice`]).
 
 use super::association::AssociationPage;
-use super::forms::{signed_in, signed_in_post, Problems};
+use super::forms::{reauth_problems, signed_in, signed_in_post, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, message, refused, see_other, wait, LinkView};
 use super::text::{notice, tr, when, DoneQuery, When};
@@ -25,6 +25,7 @@ use kindred_domain::settings::AdmissionProcedure;
 use kindred_domain::AccountStatus;
 use kindred_service::accounts::{AccountError, FieldProblem, Registration};
 use kindred_service::admission::VerifyError;
+use kindred_service::reauth::Proof;
 use kindred_service::second_factor::{SecondFactorError, TotpSetup};
 use kindred_service::sessions::{Caller, Login, LoginError, SessionKind};
 use serde::{Deserialize, Serialize};
@@ -319,7 +320,7 @@ pub async fn second_factor(
     if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
-    match state.kindred.complete_second_factor(&page.tenant.association, caller, form.code.trim()).await {
+    match state.kindred.complete_second_factor(&page.tenant.association, caller, &page.client, form.code.trim()).await {
         Ok(()) => see_other(&link(&page, "/account", &[])),
         Err(SecondFactorError::InvalidCode | SecondFactorError::NotStarted) => {
             let problems = Problems::one("code", tr(&page, "problem-code-wrong"));
@@ -792,7 +793,11 @@ pub async fn change_password(
         Err(response) => return *response,
     };
     let association = &page.tenant.association;
-    match state.kindred.change_password(association, caller, &form.current_password, &form.new_password).await {
+    match state
+        .kindred
+        .change_password(association, caller, &page.client, &form.current_password, &form.new_password)
+        .await
+    {
         Ok(()) => see_other(&link(&page, "/account", &[("done", "password-changed")])),
         Err(AccountError::Invalid(found)) => {
             let mut problems = Problems::default();
@@ -894,16 +899,26 @@ pub async fn two_factor_start(
     see_other(&link(&page, "/account/two-factor", &[]))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TotpConfirmForm {
+    csrf: String,
+    code: String,
+    password: String,
+}
+
 pub async fn two_factor_confirm(
     State(state): State<AppState>,
     page: AssociationPage,
-    Form(form): Form<CodeForm>,
+    Form(form): Form<TotpConfirmForm>,
 ) -> Response {
     let caller = match signed_in_post(&state, &page, &form.csrf) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    match state.kindred.confirm_totp(&page.tenant.association, &caller.member.id, form.code.trim()).await {
+    let association = &page.tenant.association;
+    let proof = Proof::password(&form.password);
+    match state.kindred.confirm_totp(association, caller, &page.client, proof, form.code.trim()).await {
         // Shown once, so not behind a redirect.
         Ok(codes) => {
             let values = minijinja::context! { codes => codes, account_href => link(&page, "/account", &[]) };
@@ -920,6 +935,12 @@ pub async fn two_factor_confirm(
             render_two_factor(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(SecondFactorError::NotStarted) => see_other(&link(&page, "/account/two-factor", &[])),
+        Err(SecondFactorError::Reauth(error)) => match reauth_problems(&state, &page, "password", error) {
+            Ok(problems) => {
+                render_two_factor(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(response) => *response,
+        },
         Err(SecondFactorError::Throttled(t)) => wait(&state, &page, t.retry_after),
         Err(other) => internal(other),
     }
@@ -942,17 +963,14 @@ pub async fn two_factor_remove(
         Err(response) => return *response,
     };
     let association = &page.tenant.association;
-    match state.kindred.check_password(association, caller, &form.password).await {
-        Ok(()) => {}
-        Err(AccountError::Invalid(_)) => {
-            let problems = Problems::one("password", tr(&page, "problem-password-wrong"));
-            return render_two_factor(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        Err(AccountError::Throttled(t)) => return wait(&state, &page, t.retry_after),
-        Err(other) => return internal(other),
-    }
-    match state.kindred.remove_totp(association, &caller.member.id).await {
+    match state.kindred.remove_totp(association, caller, &page.client, Proof::password(&form.password)).await {
         Ok(()) => see_other(&link(&page, "/account/two-factor", &[("done", "two-factor-removed")])),
+        Err(SecondFactorError::Reauth(error)) => match reauth_problems(&state, &page, "password", error) {
+            Ok(problems) => {
+                render_two_factor(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(response) => *response,
+        },
         Err(error) => internal(error),
     }
 }

@@ -2,9 +2,11 @@
 //! member with the form's CSRF token checked.
 
 use super::association::AssociationPage;
-use super::respond::{refused, to_sign_in};
+use super::respond::{internal, refused, to_sign_in, wait};
+use super::text::tr;
 use crate::state::AppState;
 use axum::response::Response;
+use kindred_service::reauth::ReauthError;
 use kindred_service::sessions::Caller;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -71,4 +73,23 @@ pub(super) fn signed_in_post<'a>(
         return Err(Box::new(refused(state, page)));
     }
     Ok(caller)
+}
+
+/// A change of how one signs in that was not confirmed: the problem at the
+/// form's password field `id`, or the page to answer with instead (too
+/// many attempts, a failure).
+pub(super) fn reauth_problems(
+    state: &AppState,
+    page: &AssociationPage,
+    id: &str,
+    error: ReauthError,
+) -> Result<Problems, Box<Response>> {
+    match error {
+        ReauthError::Required => Ok(Problems::one(id, tr(page, "problem-password-confirm"))),
+        ReauthError::WrongPassword | ReauthError::WrongCode => {
+            Ok(Problems::one(id, tr(page, "problem-password-wrong")))
+        }
+        ReauthError::Throttled(t) => Err(Box::new(wait(state, page, t.retry_after))),
+        other => Err(Box::new(internal(other))),
+    }
 }

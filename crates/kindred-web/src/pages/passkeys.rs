@@ -10,6 +10,7 @@
 //! could not be made or used.
 
 use super::association::AssociationPage;
+use super::forms::{reauth_problems, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, refused, see_other, to_sign_in};
 use super::text::{when, When};
@@ -20,6 +21,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_service::passkeys::PasskeyError;
+use kindred_service::reauth::Proof;
+use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
@@ -74,6 +78,22 @@ pub async fn passkeys(
     Query(query): Query<PasskeysQuery>,
 ) -> Response {
     let Some(caller) = page.session.caller() else { return to_sign_in(&page) };
+    let notice = match query.done.as_deref() {
+        Some("passkey-added") => Some(i18n::text(page.language, "passkeys-notice-added", &[])),
+        Some("passkey-removed") => Some(i18n::text(page.language, "passkeys-notice-removed", &[])),
+        _ => None,
+    };
+    render_passkeys(&state, &page, caller, notice, Problems::default(), StatusCode::OK).await
+}
+
+async fn render_passkeys(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    notice: Option<String>,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
     let association = &page.tenant.association;
     let list = match state.kindred.passkeys(association, &caller.member.id).await {
         Ok(list) => list,
@@ -88,34 +108,27 @@ pub async fn passkeys(
             last_used: p.last_used_at.map(|at| when(page.language, at)),
         })
         .collect();
-    let notice = match query.done.as_deref() {
-        Some("passkey-added") => Some(i18n::text(page.language, "passkeys-notice-added", &[])),
-        Some("passkey-removed") => Some(i18n::text(page.language, "passkeys-notice-removed", &[])),
-        _ => None,
-    };
     let required = state.kindred.second_factor_required(association, caller) && !caller.member.has_second_factor();
     let values = minijinja::context! {
         passkeys => rows,
-        offer => offer(&state, &page),
+        offer => offer(state, page),
         required => required,
         csrf => page.session.csrf(),
         notice => notice,
-        added_href => link(&page, "/account/passkeys", &[("done", "passkey-added")]),
-        account_href => link(&page, "/account", &[]),
+        problems => problems,
+        added_href => link(page, "/account/passkeys", &[("done", "passkey-added")]),
+        account_href => link(page, "/account", &[]),
     };
-    render_status(
-        &state,
-        StatusCode::OK,
-        "account/passkeys.html",
-        page.layout("/account/passkeys", Section::Account),
-        values,
-    )
+    render_status(state, status, "account/passkeys.html", page.layout("/account/passkeys", Section::Account), values)
 }
 
+/// Removing a passkey: each row's form has its own password field (so that
+/// Enter in it removes that passkey and no other).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RemoveForm {
     csrf: String,
+    password: String,
 }
 
 pub async fn remove(
@@ -128,9 +141,19 @@ pub async fn remove(
     if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
-    match state.kindred.remove_passkey(&page.tenant.association, &caller.member.id, &id).await {
+    let proof = Proof::password(&form.password);
+    match state.kindred.remove_passkey(&page.tenant.association, caller, &page.client, proof, &id).await {
         Ok(true) => see_other(&link(&page, "/account/passkeys", &[("done", "passkey-removed")])),
         Ok(false) => StatusCode::NOT_FOUND.into_response(),
+        Err(PasskeyError::Reauth(error)) => {
+            let field = format!("remove-password-{id}");
+            match reauth_problems(&state, &page, &field, error) {
+                Ok(problems) => {
+                    render_passkeys(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                Err(response) => *response,
+            }
+        }
         Err(error) => internal(error),
     }
 }

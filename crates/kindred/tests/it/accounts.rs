@@ -11,7 +11,9 @@ use sqlx::Connection;
 
 /// Sets up an authenticator app for the token's account, remembering the
 /// secret in the test server; returns the recovery codes.
-pub async fn enrol_totp(s: &TestServer, slug: &str, token: &str) -> Vec<String> {
+/// Sets up an authenticator app for the token's member, whose password is
+/// `password` (setting up a second factor needs it again).
+pub async fn enrol_totp(s: &TestServer, slug: &str, token: &str, password: &str) -> Vec<String> {
     let me = s.get_as(token, &format!("/a/{slug}/api/v1/me")).await;
     let email = me["email"].as_str().expect("email").to_owned();
     let r = post_as(s, token, &format!("/a/{slug}/api/v1/me/two-factor/totp"), json!({})).await;
@@ -22,7 +24,8 @@ pub async fn enrol_totp(s: &TestServer, slug: &str, token: &str) -> Vec<String> 
     let bytes = data_encoding::BASE32_NOPAD.decode(secret.as_bytes()).expect("base32 secret");
     s.secrets.lock().expect("lock").insert(email.clone(), bytes);
     let code = current_code(s, &email);
-    let r = post_as(s, token, &format!("/a/{slug}/api/v1/me/two-factor/totp/confirm"), json!({"code": code})).await;
+    let body = json!({"code": code, "password": password});
+    let r = post_as(s, token, &format!("/a/{slug}/api/v1/me/two-factor/totp/confirm"), body).await;
     assert_eq!(r.status(), 200, "confirm TOTP");
     let body: Value = r.json().await.expect("json");
     body["recovery_codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("code").to_owned()).collect()
@@ -244,7 +247,7 @@ async fn totp_and_recovery_codes() {
         let token = s.login("small", "anna@example.org", PASSWORD).await;
         let r = post_as(&s, &token, "/a/small/api/v1/me/two-factor/totp/confirm", json!({"code": "123456"})).await;
         assert_eq!(api_error(r).await.0, 409, "nothing to confirm yet");
-        let recovery = enrol_totp(&s, "small", &token).await;
+        let recovery = enrol_totp(&s, "small", &token, PASSWORD).await;
         assert_eq!(recovery.len(), 10);
 
         let login = |body: Value| s.post_json("/a/small/api/v1/auth/login", body);

@@ -422,7 +422,7 @@ async fn staff_may_be_required_to_use_a_second_factor() {
         let admin = s.login("strict", "admin@example.org", STAFF_PASSWORD).await;
         let r = s.client.get(s.url("/a/strict/api/v1/admin/verifications")).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(api_error(r).await, (403, "second_factor_required".to_owned()));
-        crate::accounts::enrol_totp(&s, "strict", &admin).await;
+        crate::accounts::enrol_totp(&s, "strict", &admin, STAFF_PASSWORD).await;
         let admin = s.login_with_totp(&strict, "admin@example.org").await;
         let r = s.client.get(s.url("/a/strict/api/v1/admin/verifications")).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(r.status(), 200);

@@ -12,6 +12,7 @@ mod admission;
 mod auth;
 mod cli;
 mod community_pages;
+mod credentials;
 mod forum;
 mod forum_privacy;
 mod forum_search;

@@ -30,7 +30,8 @@ fn origin(url: &str) -> Url {
 }
 
 async fn start_registration(s: &TestServer, slug: &str, token: &str) -> (String, Value) {
-    let r = post_as(s, token, &format!("/a/{slug}/api/v1/me/passkeys/register/start"), json!({})).await;
+    let body = json!({"password": PASSWORD});
+    let r = post_as(s, token, &format!("/a/{slug}/api/v1/me/passkeys/register/start"), body).await;
     assert_eq!(r.status(), 200, "start registration");
     let body: Value = r.json().await.expect("json");
     (body["challenge_id"].as_str().expect("challenge_id").to_owned(), body["options"].clone())
@@ -136,6 +137,7 @@ async fn the_relying_party_comes_from_the_configuration_and_a_passkey_registers(
             .post(s.url("/a/ms/api/v1/me/passkeys/register/start"))
             .bearer_auth(&anna)
             .header("host", "evil.example")
+            .json(&json!({"password": PASSWORD}))
             .send()
             .await
             .unwrap();
@@ -359,7 +361,8 @@ async fn removal_is_per_member_and_the_last_factor_takes_the_codes() {
         let id = list(&s, "ms", &anna).await[0]["id"].as_str().unwrap().to_owned();
 
         let delete = |token: String, id: String| {
-            s.client.delete(s.url(&format!("/a/ms/api/v1/me/passkeys/{id}"))).bearer_auth(token).send()
+            let url = s.url(&format!("/a/ms/api/v1/me/passkeys/{id}"));
+            s.client.delete(url).bearer_auth(token).json(&json!({"password": PASSWORD})).send()
         };
         let r = delete(ben.clone(), id.clone()).await.unwrap();
         assert_eq!(api_error(r).await, (404, "not_found".into()), "not Ben's");
@@ -376,6 +379,91 @@ async fn removal_is_per_member_and_the_last_factor_takes_the_codes() {
         assert_eq!(s.kindred.unused_recovery_codes(&ms, &member).await.unwrap(), 0, "codes went with the last factor");
         // Signing in needs the password only again.
         s.login("ms", "anna@example.org", PASSWORD).await;
+        s.stop().await;
+    }
+}
+
+/// The mails to `to` that announce a change of how they sign in (in
+/// German, the MS association's language).
+async fn sign_in_notices(s: &TestServer, to: &str, count: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let found: Vec<String> =
+            s.mails_to(to, 0).await.into_iter().filter(|m| m.contains("die Anmeldung an Ihrem Konto")).collect();
+        if found.len() >= count {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("expected {count} sign-in notice(s) to {to}");
+}
+
+#[tokio::test]
+async fn adding_or_removing_a_passkey_needs_the_password_and_is_announced() {
+    for db in BOTH {
+        let s = TestServer::start_with(db, config(PUBLIC_URL)).await;
+        let ms = s.ms_association("ms").await;
+        s.member(&ms, "anna@example.org", "Anna", PASSWORD).await;
+        let anna = s.login("ms", "anna@example.org", PASSWORD).await;
+        // A session alone opens no ceremony: no body, an empty or a wrong proof.
+        let start = "/a/ms/api/v1/me/passkeys/register/start";
+        let r = s.client.post(s.url(start)).bearer_auth(&anna).send().await.unwrap();
+        assert_eq!(api_error(r).await, (403, "reauthentication_required".into()), "{db:?}");
+        let r = post_as(&s, &anna, start, json!({})).await;
+        assert_eq!(api_error(r).await, (403, "reauthentication_required".into()));
+        let r = post_as(&s, &anna, start, json!({"password": "wrong password!"})).await;
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "invalid_fields");
+        assert!(body["error"]["fields"]["password"].is_string(), "{body}");
+        let r = post_as(&s, &anna, start, json!({"current_code": "ABCD-EFGH-JKMN"})).await;
+        assert_eq!(api_error(r).await.0, 422, "no second factor yet: no code proves anything");
+        assert!(list(&s, "ms", &anna).await.is_empty());
+
+        let mut key = authenticator();
+        let added = register(&s, "ms", &anna, &mut key, PUBLIC_URL).await;
+        let notices = sign_in_notices(&s, "anna@example.org", 1).await;
+        assert!(notices[0].contains("ein Passkey wurde hinzugefügt"), "{}", notices[0]);
+        let codes: Vec<String> =
+            added["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+        let id = added["id"].as_str().unwrap().to_owned();
+
+        // Removing: the API's DELETE takes the proof as its body.
+        let url = s.url(&format!("/a/ms/api/v1/me/passkeys/{id}"));
+        let r = s.client.delete(&url).bearer_auth(&anna).send().await.unwrap();
+        assert_eq!(api_error(r).await, (403, "reauthentication_required".into()));
+        let r = s.client.delete(&url).bearer_auth(&anna).json(&json!({"password": "wrong password!"})).send().await;
+        assert_eq!(api_error(r.unwrap()).await.0, 422);
+        // The page's form likewise.
+        let cookie = page_sign_in(&s, "ms", "anna@example.org").await;
+        let r = s
+            .client
+            .post(s.url("/a/ms/sign-in/second-factor"))
+            .header("cookie", format!("__Host-kindred-ms={cookie}"))
+            .form(&[("csrf", csrf_token(&cookie).as_str()), ("code", codes[1].as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "signed in on the page");
+        let r = s
+            .client
+            .post(s.url(&format!("/a/ms/account/passkeys/{id}/remove?lang=en")))
+            .header("cookie", format!("__Host-kindred-ms={cookie}"))
+            .form(&[("csrf", csrf_token(&cookie).as_str()), ("password", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Please enter your password to confirm this change."), "{html}");
+        assert!(html.contains(&format!("id=\"remove-password-{id}\"")), "the field of the message");
+        assert_eq!(list(&s, "ms", &anna).await.len(), 1, "nothing was removed");
+        assert_eq!(sign_in_notices(&s, "anna@example.org", 1).await.len(), 1, "no change, no notice");
+
+        // A recovery code is proof too (and is used up).
+        let r = s.client.delete(&url).bearer_auth(&anna).json(&json!({"current_code": codes[0]})).send().await;
+        assert_eq!(r.unwrap().status(), 204);
+        assert!(list(&s, "ms", &anna).await.is_empty());
+        let notices = sign_in_notices(&s, "anna@example.org", 2).await;
+        assert!(notices[1].contains("ein Passkey wurde entfernt"), "{}", notices[1]);
         s.stop().await;
     }
 }
@@ -492,7 +580,7 @@ async fn the_passkeys_page_lists_and_removes_without_javascript() {
             s.client
                 .post(s.url(&format!("/a/ms/account/passkeys/{id}/remove")))
                 .header("cookie", format!("__Host-kindred-ms={cookie}"))
-                .form(&[("csrf", csrf)])
+                .form(&[("csrf", csrf.as_str()), ("password", PASSWORD)])
                 .send()
         };
         let r = remove(anna_cookie.clone(), "wrong".into(), id.clone()).await.unwrap();
