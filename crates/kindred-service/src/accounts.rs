@@ -27,7 +27,7 @@ pub enum AddUserError {
     Role,
     #[error("an account with this e-mail address already exists in this association")]
     EmailTaken,
-    #[error("the pseudonym is already taken in this association (pseudonyms are compared without regard to case)")]
+    #[error("the pseudonym is already taken in this association, or looks like one that is (pseudonyms are compared by looks, without regard to case)")]
     PseudonymTaken,
     #[error(transparent)]
     Hash(#[from] HashError),
@@ -95,6 +95,10 @@ pub enum FieldProblem {
     PasswordCommon,
     PseudonymLength,
     PseudonymCharacters,
+    /// Invisible characters or special forms of letters (full-width, say).
+    PseudonymUnusual,
+    /// Letters of different scripts, mixed the way look-alikes are made.
+    PseudonymMixedScripts,
     PseudonymTaken,
     TermsNotAccepted,
     PasswordWrong,
@@ -110,6 +114,8 @@ impl FieldProblem {
             Self::PasswordCommon => "password-common",
             Self::PseudonymLength => "pseudonym-length",
             Self::PseudonymCharacters => "pseudonym-characters",
+            Self::PseudonymUnusual => "pseudonym-unusual",
+            Self::PseudonymMixedScripts => "pseudonym-mixed-scripts",
             Self::PseudonymTaken => "pseudonym-taken",
             Self::TermsNotAccepted => "terms-not-accepted",
             Self::PasswordWrong => "password-wrong",
@@ -123,6 +129,17 @@ impl From<PasswordError> for FieldProblem {
             PasswordError::TooShort => Self::PasswordTooShort,
             PasswordError::TooLong => Self::PasswordTooLong,
             PasswordError::Common => Self::PasswordCommon,
+        }
+    }
+}
+
+impl From<PseudonymError> for FieldProblem {
+    fn from(error: PseudonymError) -> Self {
+        match error {
+            PseudonymError::Length => Self::PseudonymLength,
+            PseudonymError::Characters => Self::PseudonymCharacters,
+            PseudonymError::Unusual => Self::PseudonymUnusual,
+            PseudonymError::MixedScripts => Self::PseudonymMixedScripts,
         }
     }
 }
@@ -178,17 +195,7 @@ impl Kindred {
         let mut problems = FieldProblems::new();
         let email =
             EmailAddress::parse(input.email).map_err(|_| problems.push(("email", FieldProblem::EmailInvalid))).ok();
-        let pseudonym = match Pseudonym::parse(input.pseudonym) {
-            Ok(p) => Some(p),
-            Err(PseudonymError::Length) => {
-                problems.push(("pseudonym", FieldProblem::PseudonymLength));
-                None
-            }
-            Err(_) => {
-                problems.push(("pseudonym", FieldProblem::PseudonymCharacters));
-                None
-            }
-        };
+        let pseudonym = Pseudonym::parse(input.pseudonym).map_err(|e| problems.push(("pseudonym", e.into()))).ok();
         let password = Password::parse(input.password).map_err(|e| problems.push(("password", e.into()))).ok();
         if !input.accept_terms {
             problems.push(("accept_terms", FieldProblem::TermsNotAccepted));

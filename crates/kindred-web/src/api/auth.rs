@@ -27,7 +27,13 @@ pub(crate) fn problem_message(problem: FieldProblem) -> &'static str {
         FieldProblem::PasswordCommon => "is one of the most common passwords; please choose another",
         FieldProblem::PseudonymLength => "must be 3 to 60 characters long",
         FieldProblem::PseudonymCharacters => "may contain letters, digits, spaces and . _ - only",
-        FieldProblem::PseudonymTaken => "is already taken in this association; please choose another",
+        FieldProblem::PseudonymUnusual => {
+            "may not contain invisible characters or special forms of letters (such as full-width letters)"
+        }
+        FieldProblem::PseudonymMixedScripts => "may not mix letters of different scripts (such as Latin and Cyrillic)",
+        FieldProblem::PseudonymTaken => {
+            "is already taken in this association, or looks like one that is; please choose another"
+        }
         FieldProblem::TermsNotAccepted => "the terms and privacy notice must be accepted",
         FieldProblem::PasswordWrong => "is not your current password",
     }

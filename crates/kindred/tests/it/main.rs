@@ -24,6 +24,7 @@ mod pages;
 mod passkeys;
 mod privacy;
 mod profiles;
+mod pseudonyms;
 mod staff_flags;
 mod storage;
 mod tenants;
