@@ -319,7 +319,9 @@ impl Kindred {
     }
 
     /// Mails a reset link if the address has an account; answers alike
-    /// either way, and quietly sends no more than a few per hour.
+    /// either way, and quietly sends no more than a few per hour. Whether
+    /// the address is known is looked up only after the answer (in the
+    /// background), so that the time of the answer cannot tell.
     pub async fn request_password_reset(
         &self,
         association: &Association,
@@ -328,6 +330,13 @@ impl Kindred {
     ) -> Result<(), AccountError> {
         self.count_attempt(association, throttle::RESET_PER_ADDRESS, &client.address_key()).await??;
         let Ok(email) = EmailAddress::parse(email) else { return Ok(()) };
+        let (kindred, association) = (self.clone(), association.clone());
+        self.in_background("password reset", async move { kindred.mail_reset_link(&association, &email).await });
+        Ok(())
+    }
+
+    /// The part of a reset request that differs for a known address.
+    async fn mail_reset_link(&self, association: &Association, email: &EmailAddress) -> Result<(), AccountError> {
         let Some(member) = self.store.member_by_email(&association.id, &email.key()).await? else { return Ok(()) };
         let subject = self.email_subject(association, email.as_str())?;
         if self.count_attempt(association, throttle::RESET_PER_ACCOUNT, &subject).await?.is_err() {

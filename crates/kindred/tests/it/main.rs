@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admission;
+mod answers_alike;
 mod auth;
 mod cli;
 mod community_pages;
