@@ -34,6 +34,9 @@ pub const LETTER_REQUEST: Rule = Rule { bucket: "letter-request", limit: 3, wind
 pub const SECOND_FACTOR: Rule = Rule { bucket: "second-factor", limit: 10, window: Duration::minutes(15) };
 /// Confirmation mails re-sent per member.
 pub const CONFIRM_RESEND: Rule = Rule { bucket: "confirm-resend", limit: 5, window: Duration::hours(24) };
+/// Pseudonyms a pending member may try per day: each try tells them
+/// whether a pseudonym is taken, so an account must not test many.
+pub const PSEUDONYM_CHOICE: Rule = Rule { bucket: "pseudonym-choice", limit: 10, window: Duration::hours(24) };
 
 /// Too many attempts; try again after this many seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -35,15 +35,19 @@ pub struct MemberRecord {
     /// At least one passkey is registered.
     pub has_passkey: bool,
     pub created_at: DateTime<Utc>,
+    /// The pseudonym is a wish, not yet claimed (or found taken): see migration 0014.
+    pub pseudonym_pending: bool,
 }
 
 /// The columns of a [`MemberRecord`] from `members` (unqualified, and as `m`).
 pub(crate) const MEMBER_COLUMNS: &str = "id, association_id, email, pseudonym, role, status, discoverable, badge, \
      language, (totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
-     WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at";
+     WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at, \
+     pseudonym_pending";
 pub(crate) const MEMBER_COLUMNS_M: &str = "m.id, m.association_id, m.email, m.pseudonym, m.role, m.status, \
      m.discoverable, m.badge, m.language, (m.totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
-     WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at";
+     WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at, \
+     m.pseudonym_pending";
 
 /// What sign-in needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -91,7 +95,6 @@ macro_rules! insert_member_in {
         }
     }};
 }
-pub(crate) use insert_member_in;
 
 impl Store {
     pub async fn insert_member(&self, new: &NewMember) -> Result<(), StoreError> {

@@ -65,6 +65,11 @@ pub(crate) fn account_error(error: AccountError) -> ApiError {
             BTreeMap::from([("token".to_owned(), "is unknown, expired or already used".to_owned())]),
         ),
         AccountError::Throttled(t) => ApiError::throttled(t.retry_after),
+        AccountError::PseudonymSettled => ApiError::new(
+            StatusCode::CONFLICT,
+            "pseudonym_settled",
+            "Your pseudonym is settled; ask your association's staff to change it.",
+        ),
         other => ApiError::internal(other),
     }
 }
@@ -149,14 +154,26 @@ pub struct StatusResponse {
     status: &'static str,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ConfirmedResponse {
+    /// email_unconfirmed, unverified, active or suspended.
+    status: &'static str,
+    /// The pseudonym chosen at registration is taken in this association
+    /// (or looks like one that is): choose another with `PUT /me/pseudonym`
+    /// before taking part. Told only here, to the holder of the mailed
+    /// link, and in `/me`: registration answers alike either way.
+    pseudonym_needed: bool,
+}
+
 /// Confirms the e-mail address with the token from the mail; single use.
+/// Claims the pseudonym chosen at registration, unless it is taken.
 #[utoipa::path(
     post,
     path = "/auth/confirm-email",
     tag = "accounts",
     request_body = TokenRequest,
     responses(
-        (status = 200, description = "Confirmed", body = StatusResponse),
+        (status = 200, description = "Confirmed; `pseudonym_needed` if the pseudonym was taken", body = ConfirmedResponse),
         (status = 422, description = "Unknown, expired or used token", body = super::ErrorResponse),
     )
 )]
@@ -164,9 +181,50 @@ pub async fn confirm_email(
     State(state): State<AppState>,
     ApiTenant(tenant): ApiTenant,
     ApiJson(body): ApiJson<TokenRequest>,
-) -> Result<Json<StatusResponse>, ApiError> {
-    let status = state.kindred.confirm_email(&tenant.association, &body.token).await.map_err(account_error)?;
-    Ok(Json(StatusResponse { status: status.as_str() }))
+) -> Result<Json<ConfirmedResponse>, ApiError> {
+    let confirmed = state.kindred.confirm_email(&tenant.association, &body.token).await.map_err(account_error)?;
+    Ok(Json(ConfirmedResponse { status: confirmed.status.as_str(), pseudonym_needed: confirmed.pseudonym_needed }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PseudonymRequest {
+    pseudonym: String,
+}
+
+/// Chooses a pseudonym while `pseudonym_needed` (the one chosen at
+/// registration was taken), or before the address is confirmed (it is
+/// then claimed at confirmation). 10 tries a day. A settled pseudonym is
+/// not changed here (409 `pseudonym_settled`).
+#[utoipa::path(
+    put,
+    path = "/me/pseudonym",
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = PseudonymRequest,
+    responses(
+        (status = 200, description = "Chosen; the account", body = MeResponse),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 409, description = "`pseudonym_taken` (with `fields.pseudonym`): taken or looks like one that is; `pseudonym_settled`: nothing to choose", body = super::ErrorResponse),
+        (status = 422, description = "Invalid pseudonym", body = super::ErrorResponse),
+        (status = 429, description = "Too many tries today", body = super::ErrorResponse),
+    )
+)]
+pub async fn choose_pseudonym(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<PseudonymRequest>,
+) -> Result<Json<MeResponse>, ApiError> {
+    let association = &auth.tenant.association;
+    state.kindred.choose_pseudonym(association, &auth.caller, &body.pseudonym).await.map_err(account_error)?;
+    let caller = state
+        .kindred
+        .member(association, auth.caller.member.id.as_str())
+        .await
+        .map_err(ApiError::internal)?
+        .map(|member| kindred_service::sessions::Caller { member, ..auth.caller })
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Please sign in."))?;
+    Ok(Json(me_body(&state, &auth.tenant, caller).await?))
 }
 
 /// Sends the confirmation link again (signed in, address unconfirmed).
@@ -592,6 +650,10 @@ pub struct MeResponse {
     visibility: BTreeMap<String, serde_json::Value>,
     /// Whether other members may find this member in search.
     discoverable: bool,
+    /// The pseudonym chosen at registration was taken: choose another
+    /// (`PUT /me/pseudonym`); until then community endpoints answer 403
+    /// `pseudonym_needed`. Never true before the address is confirmed.
+    pseudonym_needed: bool,
 }
 
 /// The signed-in member's own account. Answers for every status, so that a
@@ -636,6 +698,7 @@ pub(crate) async fn me_body(
             (spec.code.to_string(), level)
         })
         .collect();
+    let pseudonym_needed = member.pseudonym_needed();
     Ok(MeResponse {
         member_id: member.id.to_string(),
         pseudonym: member.pseudonym,
@@ -649,5 +712,6 @@ pub(crate) async fn me_body(
         profile,
         visibility,
         discoverable: member.discoverable,
+        pseudonym_needed,
     })
 }

@@ -4,6 +4,7 @@
 //! a known address (reset) or only a new one (registration) needs are made
 //! to fail, and the answers must not change — they were given before.
 
+use crate::admission::PASSWORD;
 use crate::harness::{TestServer, BOTH};
 use crate::members::raw_sql;
 use serde_json::json;
@@ -49,6 +50,30 @@ async fn a_password_reset_answers_before_the_known_address_is_looked_up() {
         assert_eq!(r.status(), 202, "{db:?}");
         let mail = s.mails_to("anna@example.org", 1).await.pop().expect("mail");
         assert!(mail.contains("/a/ms/reset-password?token="), "{db:?}: the work is done, after the answer");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn registration_answers_before_the_link_or_the_owners_mail_is_written() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "anna@example.org", "Anna", "member").await;
+        refuse_links(&s).await;
+        // Were the confirmation link written before the answer, the new address would fail.
+        for (email, pseudonym) in [("anna@example.org", "Anna Two"), ("new@example.org", "Newcomer")] {
+            let r = s
+                .post_json(
+                    "/a/ms/api/v1/auth/register",
+                    json!({"email": email, "password": PASSWORD, "pseudonym": pseudonym, "accept_terms": true}),
+                )
+                .await;
+            assert_eq!(r.status(), 201, "{db:?}: {email}");
+        }
+        allow_links(&s).await;
+        let mail = s.mails_to("anna@example.org", 1).await.pop().expect("mail");
+        assert!(mail.contains("/a/ms/forgot-password"), "{db:?}: the owner is told, after the answer");
         s.stop().await;
     }
 }

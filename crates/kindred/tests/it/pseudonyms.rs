@@ -116,3 +116,88 @@ async fn raw_sql_result(s: &TestServer, sql: &str) -> Result<u64, sqlx::Error> {
         Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
     }
 }
+
+/// Confirms the address of `email` from its latest mail; the answer.
+async fn confirm(s: &TestServer, email: &str, mails: usize) -> Value {
+    let mail = s.mails_to(email, mails).await.pop().expect("mail");
+    let r = s.post_json("/a/ms/api/v1/auth/confirm-email", json!({"token": crate::harness::token_in(&mail)})).await;
+    assert_eq!(r.status(), 200, "confirm {email}");
+    r.json().await.expect("json")
+}
+
+async fn put_pseudonym(s: &TestServer, token: &str, pseudonym: &str) -> (u16, Value) {
+    let r = s
+        .client
+        .put(s.url("/a/ms/api/v1/me/pseudonym"))
+        .bearer_auth(token)
+        .json(&json!({"pseudonym": pseudonym}))
+        .send()
+        .await
+        .expect("put");
+    (r.status().as_u16(), r.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn registration_answers_alike_for_a_taken_pseudonym_and_only_the_registrant_learns_it() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "bob@example.org", "Bob", "admin").await;
+        // A look-alike of a taken pseudonym, and a free one: the same answer.
+        let (status_taken, taken) = register_as(&s, "poser@example.org", "B0b").await;
+        let (status_free, free) = register_as(&s, "zed@example.org", "Zed").await;
+        assert_eq!((status_taken, status_free), (201, 201), "{db:?}: {taken} {free}");
+        assert_eq!(taken["status"], free["status"], "{db:?}");
+        let keys = |v: &Value| v.as_object().expect("object").keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&taken), keys(&free), "{db:?}");
+        // Signed in but unconfirmed: nothing told yet.
+        let poser = s.login("ms", "poser@example.org", PASSWORD).await;
+        assert_eq!(s.get_as(&poser, "/a/ms/api/v1/me").await["pseudonym_needed"], false, "{db:?}");
+
+        // The holder of the mailed link learns it, nobody before.
+        assert_eq!(confirm(&s, "zed@example.org", 1).await["pseudonym_needed"], false, "{db:?}");
+        let confirmed = confirm(&s, "poser@example.org", 1).await;
+        assert_eq!(confirmed["pseudonym_needed"], true, "{db:?}: {confirmed}");
+        assert_eq!(s.get_as(&poser, "/a/ms/api/v1/me").await["pseudonym_needed"], true, "{db:?}");
+
+        // Until another is chosen, the community stays closed (even once verified).
+        raw_sql(&s, "UPDATE members SET status = 'active' WHERE email = 'poser@example.org'").await;
+        let r = s.client.get(s.url("/a/ms/api/v1/members")).bearer_auth(&poser).send().await.expect("get");
+        assert_eq!(crate::harness::api_error(r).await, (403, "pseudonym_needed".to_owned()), "{db:?}");
+
+        let (status, body) = put_pseudonym(&s, &poser, "BOB").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("pseudonym_taken")), "{db:?}: {body}");
+        assert!(body["error"]["fields"]["pseudonym"].is_string(), "{db:?}: {body}");
+        let (status, body) = put_pseudonym(&s, &poser, "Zed").await;
+        assert_eq!(status, 409, "{db:?}: claimed at Zed's confirmation: {body}");
+        let (status, body) = put_pseudonym(&s, &poser, "Ad\u{430}m").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_fields")), "{db:?}: {body}");
+        let (status, me) = put_pseudonym(&s, &poser, "Robin").await;
+        assert_eq!(status, 200, "{db:?}: {me}");
+        assert_eq!((me["pseudonym"].as_str(), me["pseudonym_needed"].as_bool()), (Some("Robin"), Some(false)));
+        let r = s.client.get(s.url("/a/ms/api/v1/members")).bearer_auth(&poser).send().await.expect("get");
+        assert_eq!(r.status(), 200, "{db:?}");
+        let (status, body) = put_pseudonym(&s, &poser, "Robin Hood").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("pseudonym_settled")), "{db:?}: {body}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn of_two_registrations_with_one_pseudonym_the_first_confirmed_keeps_it() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        s.ms_association("ms").await;
+        // Neither registration claims anything: an unconfirmed one squats nothing.
+        register_as(&s, "first@example.org", "Twin").await;
+        register_as(&s, "second@example.org", "twin").await;
+        assert_eq!(confirm(&s, "second@example.org", 1).await["pseudonym_needed"], false, "{db:?}");
+        assert_eq!(confirm(&s, "first@example.org", 1).await["pseudonym_needed"], true, "{db:?}");
+        // The database holds one claim only.
+        let claims =
+            raw_sql(&s, "UPDATE members SET status = status WHERE lower(pseudonym) = 'twin' AND NOT pseudonym_pending")
+                .await;
+        assert_eq!(claims, 1, "{db:?}");
+        s.stop().await;
+    }
+}
