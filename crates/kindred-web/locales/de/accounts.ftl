@@ -96,6 +96,7 @@ confirmed-text = Ihre E-Mail-Adresse ist bestätigt.
 confirmed-next = Nächster Schritt: Melden Sie sich an und wählen Sie, wie der Verein Sie bestätigen kann.
 confirmed-sign-in = Anmelden
 confirmed-to-account = Zu Ihrem Konto
+confirmed-pseudonym-taken = Das gewählte Pseudonym wird hier schon verwendet, oder eines, das genauso aussieht. Bitte melden Sie sich an und wählen Sie ein anderes.
 
 ## Anmelden
 
@@ -213,6 +214,10 @@ sessions-client-unknown = Unbekanntes Programm
 password-title = Passwort ändern
 password-intro = Geben Sie Ihr bisheriges und ein neues Passwort ein. Ihre anderen Sitzungen werden beendet; hier bleiben Sie angemeldet.
 password-submit = Passwort ändern
+
+pseudonym-title = Neues Pseudonym wählen
+pseudonym-intro = Das Pseudonym, das Sie bei der Registrierung gewählt haben, wird hier schon verwendet, oder eines, das genauso aussieht. Bitte wählen Sie ein anderes; nur Sie haben davon erfahren.
+pseudonym-submit = Pseudonym speichern
 
 two-factor-title = Anmeldung in zwei Schritten
 two-factor-intro = Bei der Anmeldung in zwei Schritten brauchen Sie Ihr Passwort und einen Code aus einer App auf Ihrem Telefon (einer Authenticator-App). Dann reicht ein Passwort allein nicht, um in Ihr Konto zu kommen.

@@ -95,6 +95,7 @@ confirmed-text = Your e-mail address is confirmed.
 confirmed-next = Next step: sign in and choose how the association can verify you.
 confirmed-sign-in = Sign in
 confirmed-to-account = Go to your account
+confirmed-pseudonym-taken = The pseudonym you chose is already used here, or one that looks just like it. Please sign in and choose another one.
 
 ## Signing in
 
@@ -212,6 +213,10 @@ sessions-client-unknown = Unknown program
 password-title = Change your password
 password-intro = Enter your current password and a new one. Your other sessions end; here you stay signed in.
 password-submit = Change password
+
+pseudonym-title = Choose a new pseudonym
+pseudonym-intro = The pseudonym you chose at registration is already used here, or one that looks just like it. Please choose another one; only you were told.
+pseudonym-submit = Save pseudonym
 
 two-factor-title = Two-step sign-in
 two-factor-intro = With two-step sign-in you need your password and a code from an app on your phone (an authenticator app). Then a password alone is not enough to get into your account.

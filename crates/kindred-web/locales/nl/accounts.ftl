@@ -96,6 +96,7 @@ confirmed-text = Uw e-mailadres is bevestigd.
 confirmed-next = Volgende stap: log in en kies hoe de vereniging u kan bevestigen.
 confirmed-sign-in = Inloggen
 confirmed-to-account = Naar uw account
+confirmed-pseudonym-taken = De gekozen schuilnaam wordt hier al gebruikt, of een die er net zo uitziet. Log in en kies alstublieft een andere.
 
 ## Inloggen
 
@@ -213,6 +214,10 @@ sessions-client-unknown = Onbekend programma
 password-title = Wachtwoord wijzigen
 password-intro = Vul uw huidige en een nieuw wachtwoord in. Uw andere sessies worden beëindigd; hier blijft u ingelogd.
 password-submit = Wachtwoord wijzigen
+
+pseudonym-title = Kies een nieuwe schuilnaam
+pseudonym-intro = De schuilnaam die u bij de aanmelding koos, wordt hier al gebruikt, of een die er net zo uitziet. Kies alstublieft een andere; alleen u kreeg dit te horen.
+pseudonym-submit = Schuilnaam opslaan
 
 two-factor-title = Inloggen in twee stappen
 two-factor-intro = Bij inloggen in twee stappen hebt u uw wachtwoord nodig én een code uit een app op uw telefoon (een authenticator-app). Dan is een wachtwoord alleen niet genoeg om in uw account te komen.

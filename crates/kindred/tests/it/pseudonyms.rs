@@ -201,3 +201,56 @@ async fn of_two_registrations_with_one_pseudonym_the_first_confirmed_keeps_it() 
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_pages_tell_the_registrant_and_let_them_choose_another_pseudonym() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "bob@example.org", "Bob", "admin").await;
+        register_as(&s, "poser@example.org", "Bob").await;
+        let mail = s.mails_to("poser@example.org", 1).await.pop().expect("mail");
+        let token = crate::harness::token_in(&mail);
+        let confirmed = s.client.post(s.url("/a/ms/confirm-email")).form(&[("token", token.as_str())]).send().await;
+        let html = confirmed.expect("post").text().await.expect("html");
+        assert!(html.contains("&#x2f;account&#x2f;pseudonym\""), "{db:?}: a link to choose another: {html}");
+
+        let signed_in = s
+            .client
+            .post(s.url("/a/ms/sign-in"))
+            .form(&[("email", "poser@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        let session = signed_in
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("__Host-kindred-ms="))
+            .and_then(|v| v.split(';').next())
+            .expect("cookie")
+            .to_owned();
+        let jar = format!("__Host-kindred-ms={session}");
+        let csrf = kindred_service::sessions::csrf_token(&session);
+        let form = s.client.get(s.url("/a/ms/account/pseudonym")).header("cookie", &jar).send().await.expect("get");
+        assert_eq!(form.status(), 200, "{db:?}");
+        let html = form.text().await.expect("html");
+        assert_eq!(html.matches("<h1").count(), 1, "{db:?}");
+        assert!(html.contains("for=\"pseudonym\""), "{db:?}: the field has its label");
+        let post = |pseudonym: &'static str| {
+            s.client
+                .post(s.url("/a/ms/account/pseudonym"))
+                .header("cookie", &jar)
+                .form(&[("csrf", csrf.as_str()), ("pseudonym", pseudonym)])
+                .send()
+        };
+        assert_eq!(post("B0B").await.expect("post").status(), 422, "{db:?}");
+        let chosen = post("Robin").await.expect("post");
+        assert_eq!(chosen.status(), 303, "{db:?}");
+        let me = s.client.get(s.url("/a/ms/api/v1/me")).header("cookie", &jar).send().await.expect("me");
+        let me: Value = me.json().await.expect("json");
+        assert_eq!((me["pseudonym"].as_str(), me["pseudonym_needed"].as_bool()), (Some("Robin"), Some(false)));
+        s.stop().await;
+    }
+}
