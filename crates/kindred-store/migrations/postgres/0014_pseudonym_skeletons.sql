@@ -12,3 +12,8 @@ CREATE UNIQUE INDEX members_pseudonym_skeleton ON members (association_id, pseud
 -- its wish, `pseudonym_key` a placeholder of its own ('~' and the member
 -- id: no pseudonym starts with '~'), `pseudonym_skeleton` NULL.
 ALTER TABLE members ADD COLUMN pseudonym_pending BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- What `fill_pseudonym_skeletons` looks for at every start: once done, the
+-- index is empty (pending registrations are not in it) and the query reads nothing.
+CREATE INDEX members_skeleton_missing ON members (association_id, created_at, id)
+    WHERE pseudonym_skeleton IS NULL AND NOT pseudonym_pending;

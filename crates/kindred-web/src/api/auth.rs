@@ -96,16 +96,19 @@ pub struct RegisterResponse {
 
 /// Step 1 of admission: creates an account and mails a confirmation link.
 /// An address that already has an account gets the same answer (its owner
-/// gets a mail instead): the answer never tells who is a member.
+/// gets a mail instead), and so does a pseudonym that is taken (or looks
+/// like one that is): the answer never tells who is a member. The
+/// pseudonym is claimed when the address is confirmed; if it is taken,
+/// `POST /auth/confirm-email` says `pseudonym_needed` and the member
+/// chooses another with `PUT /me/pseudonym`.
 #[utoipa::path(
     post,
     path = "/auth/register",
     tag = "accounts",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered; confirmation mailed", body = RegisterResponse),
-        (status = 409, description = "The pseudonym is taken", body = super::ErrorResponse),
-        (status = 422, description = "Invalid fields", body = super::ErrorResponse),
+        (status = 201, description = "Registered; confirmation mailed (alike for a known address or a taken pseudonym)", body = RegisterResponse),
+        (status = 422, description = "Invalid fields; a pseudonym mixing scripts or holding invisible or full-width characters is invalid", body = super::ErrorResponse),
         (status = 429, description = "Too many registrations from this address", body = super::ErrorResponse),
     )
 )]
