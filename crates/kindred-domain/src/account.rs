@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::restriction_level::{RestrictionLevel, RestrictionLevelDetection};
+use unicode_security::{skeleton, GeneralSecurityProfile};
 
 /// What a member may do beyond taking part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -117,11 +120,24 @@ pub enum PseudonymError {
     Length,
     #[error("may hold letters, digits, spaces and . _ - only, and must start with a letter or digit")]
     Characters,
+    /// Invisible, full-width and other special forms of letters (UTS #39:
+    /// not allowed in identifiers): they make a name look like another.
+    #[error("may not hold invisible characters or special forms of letters (such as full-width letters)")]
+    Unusual,
+    /// Letters of scripts mixed the way look-alikes are made (Latin with
+    /// Cyrillic, say); UTS #39 "highly restrictive" is the most allowed.
+    #[error("may not mix letters of different scripts (such as Latin and Cyrillic)")]
+    MixedScripts,
 }
+
+/// The most a pseudonym may mix scripts: one script, or Latin with the
+/// scripts written together with it (Han, Hiragana, Katakana, Hangul).
+const MOST_MIXED: RestrictionLevel = RestrictionLevel::HighlyRestrictive;
 
 impl Pseudonym {
     pub fn parse(raw: &str) -> Result<Self, PseudonymError> {
-        let s = raw.trim();
+        // One form for what looks the same: "é" typed as e + accent is "é".
+        let s: String = raw.trim().nfc().collect();
         let count = s.chars().count();
         if !(3..=60).contains(&count) {
             return Err(PseudonymError::Length);
@@ -131,7 +147,14 @@ impl Pseudonym {
         if !chars_ok || !starts_ok || s.contains("  ") {
             return Err(PseudonymError::Characters);
         }
-        Ok(Self(s.to_owned()))
+        let letters: String = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        if !letters.chars().all(GeneralSecurityProfile::identifier_allowed) {
+            return Err(PseudonymError::Unusual);
+        }
+        if !letters.as_str().check_restriction_level(MOST_MIXED) {
+            return Err(PseudonymError::MixedScripts);
+        }
+        Ok(Self(s))
     }
 
     pub fn as_str(&self) -> &str {
@@ -142,6 +165,22 @@ impl Pseudonym {
     pub fn key(&self) -> String {
         self.0.to_lowercase()
     }
+
+    /// The form used for uniqueness by looks: two pseudonyms with the same
+    /// skeleton key would be taken for each other ("Anna" written with a
+    /// Cyrillic "А", "B0b" and "Bob", "Iris" and "lris"). The UTS #39
+    /// skeleton, lowercased (case does not tell names apart either), and
+    /// the skeleton of that (lowercase letters have look-alikes of their own).
+    pub fn skeleton_key(&self) -> String {
+        skeleton_key(&self.0)
+    }
+}
+
+/// [`Pseudonym::skeleton_key`] of a pseudonym as stored, which may be
+/// older than the rules [`Pseudonym::parse`] applies now.
+pub fn skeleton_key(pseudonym: &str) -> String {
+    let first: String = skeleton(pseudonym).collect();
+    skeleton(&first.to_lowercase()).collect()
 }
 
 /// A password a member chose; kept only until it is hashed.
@@ -236,6 +275,34 @@ mod tests {
         assert_eq!(Pseudonym::parse("ab"), Err(PseudonymError::Length));
         assert_eq!(Pseudonym::parse("<script>"), Err(PseudonymError::Characters));
         assert_eq!(Pseudonym::parse("_x_y"), Err(PseudonymError::Characters));
+        // Decomposed accents are composed: one form for one look.
+        assert_eq!(Pseudonym::parse("Jo\u{308}rg").map(|p| p.as_str().to_owned()), Ok("Jörg".to_owned()));
+        // Scripts of their own are fine, and Latin with Han or Hangul too.
+        for fine in ["Анна", "Ελένη", "さくら", "김민수", "Anna 李", "Mia_2", "Noël-Zoë"] {
+            assert!(Pseudonym::parse(fine).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn look_alike_pseudonyms_are_refused_or_collide() {
+        // Cyrillic А (U+0410) among Latin letters.
+        assert_eq!(Pseudonym::parse("\u{410}dmin Team"), Err(PseudonymError::MixedScripts));
+        assert_eq!(Pseudonym::parse("Ann\u{430}"), Err(PseudonymError::MixedScripts));
+        // Full-width letters, and a Hangul filler that shows as nothing.
+        assert_eq!(Pseudonym::parse("\u{FF21}\u{FF4E}\u{FF4E}\u{FF41}"), Err(PseudonymError::Unusual));
+        assert_eq!(Pseudonym::parse("Anna\u{3164}"), Err(PseudonymError::Unusual));
+        // Invisible joiners and direction marks are not letters at all.
+        for invisible in ["An\u{200D}na", "Anna\u{200B}", "\u{202E}Anna", "An\u{AD}na"] {
+            assert_eq!(Pseudonym::parse(invisible), Err(PseudonymError::Characters), "{invisible:?}");
+        }
+        let key = |s: &str| Pseudonym::parse(s).map(|p| p.skeleton_key()).unwrap();
+        assert_eq!(key("Bob"), key("B0b"));
+        assert_eq!(key("Iris"), key("lris"));
+        assert_eq!(key("Anna"), key("ANNA"));
+        assert_eq!(key("Modern"), key("Modem"));
+        // A whole word in another script that looks Latin: same skeleton.
+        assert_eq!(key("аре"), key("ape"));
+        assert_ne!(key("Anna"), key("Anne"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum AddUserError {
     Role,
     #[error("an account with this e-mail address already exists in this association")]
     EmailTaken,
-    #[error("the pseudonym is already taken in this association (pseudonyms are compared without regard to case)")]
+    #[error("the pseudonym is already taken in this association, or looks like one that is (pseudonyms are compared by looks, without regard to case)")]
     PseudonymTaken,
     #[error(transparent)]
     Hash(#[from] HashError),
@@ -96,6 +96,10 @@ pub enum FieldProblem {
     PasswordCommon,
     PseudonymLength,
     PseudonymCharacters,
+    /// Invisible characters or special forms of letters (full-width, say).
+    PseudonymUnusual,
+    /// Letters of different scripts, mixed the way look-alikes are made.
+    PseudonymMixedScripts,
     PseudonymTaken,
     TermsNotAccepted,
     PasswordWrong,
@@ -111,6 +115,8 @@ impl FieldProblem {
             Self::PasswordCommon => "password-common",
             Self::PseudonymLength => "pseudonym-length",
             Self::PseudonymCharacters => "pseudonym-characters",
+            Self::PseudonymUnusual => "pseudonym-unusual",
+            Self::PseudonymMixedScripts => "pseudonym-mixed-scripts",
             Self::PseudonymTaken => "pseudonym-taken",
             Self::TermsNotAccepted => "terms-not-accepted",
             Self::PasswordWrong => "password-wrong",
@@ -128,6 +134,17 @@ impl From<PasswordError> for FieldProblem {
     }
 }
 
+impl From<PseudonymError> for FieldProblem {
+    fn from(error: PseudonymError) -> Self {
+        match error {
+            PseudonymError::Length => Self::PseudonymLength,
+            PseudonymError::Characters => Self::PseudonymCharacters,
+            PseudonymError::Unusual => Self::PseudonymUnusual,
+            PseudonymError::MixedScripts => Self::PseudonymMixedScripts,
+        }
+    }
+}
+
 /// Fields that were not accepted, by field name.
 pub type FieldProblems = Vec<(&'static str, FieldProblem)>;
 
@@ -137,6 +154,8 @@ pub enum AccountError {
     Invalid(FieldProblems),
     #[error("the link is unknown, expired or already used")]
     InvalidToken,
+    #[error("the pseudonym is settled; it is changed with the association's staff")]
+    PseudonymSettled,
     #[error(transparent)]
     Throttled(#[from] Throttled),
     #[error(transparent)]
@@ -154,6 +173,13 @@ pub struct Registration<'a> {
     pub accept_terms: bool,
     pub language: Language,
     pub client: &'a Client,
+}
+
+/// What confirming an address answers.
+pub struct Confirmed {
+    pub status: AccountStatus,
+    /// The pseudonym chosen at registration is taken: choose another.
+    pub pseudonym_needed: bool,
 }
 
 /// What registration answers, the same whether or not the address was new.
@@ -179,17 +205,7 @@ impl Kindred {
         let mut problems = FieldProblems::new();
         let email =
             EmailAddress::parse(input.email).map_err(|_| problems.push(("email", FieldProblem::EmailInvalid))).ok();
-        let pseudonym = match Pseudonym::parse(input.pseudonym) {
-            Ok(p) => Some(p),
-            Err(PseudonymError::Length) => {
-                problems.push(("pseudonym", FieldProblem::PseudonymLength));
-                None
-            }
-            Err(_) => {
-                problems.push(("pseudonym", FieldProblem::PseudonymCharacters));
-                None
-            }
-        };
+        let pseudonym = Pseudonym::parse(input.pseudonym).map_err(|e| problems.push(("pseudonym", e.into()))).ok();
         let password = Password::parse(input.password).map_err(|e| problems.push(("password", e.into()))).ok();
         if !input.accept_terms {
             problems.push(("accept_terms", FieldProblem::TermsNotAccepted));
@@ -199,52 +215,47 @@ impl Kindred {
             return Err(AccountError::Invalid(problems));
         };
         self.count_attempt(association, throttle::REGISTER_PER_ADDRESS, &input.client.address_key()).await??;
-        if self.store.member_by_pseudonym(&association.id, &pseudonym).await?.is_some() {
-            return Err(AccountError::Invalid(vec![("pseudonym", FieldProblem::PseudonymTaken)]));
-        }
-        // Hash before looking at the address, so both paths take as long.
         let password_hash = self.passwords.hash(&password).await?;
-        let now = self.clock.now();
         let answer = Registered { member_id: MemberId::random(), status: AccountStatus::EmailUnconfirmed };
-        let pseudonym_terms = self.pseudonym_terms(&association.id, &pseudonym)?;
+        let new = NewMember {
+            id: answer.member_id.clone(),
+            association_id: association.id.clone(),
+            email,
+            pseudonym,
+            password_hash,
+            role: AccountRole::Member,
+            status: AccountStatus::EmailUnconfirmed,
+            discoverable: false,
+            created_at: self.clock.now(),
+            // Written when the pseudonym is claimed, not before.
+            pseudonym_terms: Vec::new(),
+        };
+        // The same statements whether or not the address is known; the
+        // pseudonym is not looked at (it is claimed at confirmation).
+        let language = input.language.code();
+        let created = self
+            .store
+            .register_member(&new, language, CONSENT_TERMS, &association.settings.admission.terms_version)
+            .await?;
+        // What differs for a known address happens after the answer.
+        let (kindred, association) = (self.clone(), association.clone());
+        self.in_background("registration", async move {
+            if created {
+                kindred.send_confirmation(&association, &new.id, new.email.as_str(), Some(language)).await
+            } else {
+                kindred.tell_owner_of(&association, &new.email).await
+            }
+        });
+        Ok(answer)
+    }
+
+    /// Someone registered with an address that has an account: its owner
+    /// is told, in their language.
+    async fn tell_owner_of(&self, association: &Association, email: &EmailAddress) -> Result<(), AccountError> {
         if let Some(existing) = self.store.member_by_email(&association.id, &email.key()).await? {
             self.tell_already_registered(association, &existing.email, existing.language.as_deref());
-            return Ok(answer);
         }
-        let stored = self
-            .store
-            .register_member(
-                &NewMember {
-                    id: answer.member_id.clone(),
-                    association_id: association.id.clone(),
-                    email: email.clone(),
-                    pseudonym,
-                    password_hash,
-                    role: AccountRole::Member,
-                    status: AccountStatus::EmailUnconfirmed,
-                    discoverable: false,
-                    created_at: now,
-                    pseudonym_terms,
-                },
-                input.language.code(),
-                CONSENT_TERMS,
-                &association.settings.admission.terms_version,
-            )
-            .await;
-        match stored {
-            Ok(()) => {}
-            // Registered at the same moment by someone else: answer alike.
-            Err(StoreError::Conflict(Conflict::Email)) => {
-                self.tell_already_registered(association, email.as_str(), Some(input.language.code()));
-                return Ok(answer);
-            }
-            Err(StoreError::Conflict(Conflict::Pseudonym)) => {
-                return Err(AccountError::Invalid(vec![("pseudonym", FieldProblem::PseudonymTaken)]));
-            }
-            Err(other) => return Err(other.into()),
-        }
-        self.send_confirmation(association, &answer.member_id, email.as_str(), Some(input.language.code())).await?;
-        Ok(answer)
+        Ok(())
     }
 
     fn tell_already_registered(&self, association: &Association, email: &str, language: Option<&str>) {
@@ -288,8 +299,10 @@ impl Kindred {
         self.send_confirmation(association, &member.id, &member.email, member.language.as_deref()).await
     }
 
-    /// Confirms an address with the token from the mail.
-    pub async fn confirm_email(&self, association: &Association, token: &str) -> Result<AccountStatus, AccountError> {
+    /// Confirms an address with the token from the mail, and claims the
+    /// pseudonym chosen at registration: whether it was taken is told
+    /// only here, to whoever holds the mailed link.
+    pub async fn confirm_email(&self, association: &Association, token: &str) -> Result<Confirmed, AccountError> {
         let token = token.trim();
         if token.is_empty() || token.len() > 128 {
             return Err(AccountError::InvalidToken);
@@ -305,15 +318,60 @@ impl Kindred {
         if open.contains(&AdmissionProcedure::Manual) {
             self.store.request_verification(&association.id, &member_id, "manual", now).await?;
         }
+        let pseudonym_needed = self.settle_pseudonym(association, &member_id).await?;
         let record = self.store.member(&association.id, member_id.as_str()).await?;
         let status = record
             .and_then(|r| AccountStatus::parse(&r.status))
             .ok_or_else(|| StoreError::Corrupt(format!("member {member_id}: status")))?;
-        Ok(status)
+        Ok(Confirmed { status, pseudonym_needed })
+    }
+
+    /// Claims a pending member's wished pseudonym; tells whether they must
+    /// still choose one (it was taken, or looked like one that was).
+    async fn settle_pseudonym(&self, association: &Association, member: &MemberId) -> Result<bool, AccountError> {
+        let Some(record) = self.store.member(&association.id, member.as_str()).await? else { return Ok(false) };
+        if !record.pseudonym_pending {
+            return Ok(false);
+        }
+        // A wish stored under older rules may not pass today's: choose anew.
+        let Ok(wish) = Pseudonym::parse(&record.pseudonym) else { return Ok(true) };
+        let terms = self.pseudonym_terms(&association.id, &wish)?;
+        Ok(!self.store.claim_pseudonym(&association.id, member, &wish, &terms).await?)
+    }
+
+    /// A pending member chooses a pseudonym (`PUT /me/pseudonym`): claimed
+    /// at once when their address is confirmed (422 `pseudonym_taken` to
+    /// them alone if it or a look-alike is taken), else kept as the wish
+    /// that confirming will claim. Paced per member, so that an account
+    /// cannot be used to test many pseudonyms.
+    pub async fn choose_pseudonym(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw: &str,
+    ) -> Result<(), AccountError> {
+        let member = &caller.member;
+        if !member.pseudonym_pending {
+            return Err(AccountError::PseudonymSettled);
+        }
+        let pseudonym = Pseudonym::parse(raw).map_err(|e| AccountError::Invalid(vec![("pseudonym", e.into())]))?;
+        self.count_attempt(association, throttle::PSEUDONYM_CHOICE, member.id.as_str()).await??;
+        if member.status == AccountStatus::EmailUnconfirmed {
+            self.store.set_pseudonym_wish(&association.id, &member.id, &pseudonym).await?;
+            return Ok(());
+        }
+        let terms = self.pseudonym_terms(&association.id, &pseudonym)?;
+        if self.store.claim_pseudonym(&association.id, &member.id, &pseudonym, &terms).await? {
+            Ok(())
+        } else {
+            Err(AccountError::Invalid(vec![("pseudonym", FieldProblem::PseudonymTaken)]))
+        }
     }
 
     /// Mails a reset link if the address has an account; answers alike
-    /// either way, and quietly sends no more than a few per hour.
+    /// either way, and quietly sends no more than a few per hour. Whether
+    /// the address is known is looked up only after the answer (in the
+    /// background), so that the time of the answer cannot tell.
     pub async fn request_password_reset(
         &self,
         association: &Association,
@@ -322,6 +380,13 @@ impl Kindred {
     ) -> Result<(), AccountError> {
         self.count_attempt(association, throttle::RESET_PER_ADDRESS, &client.address_key()).await??;
         let Ok(email) = EmailAddress::parse(email) else { return Ok(()) };
+        let (kindred, association) = (self.clone(), association.clone());
+        self.in_background("password reset", async move { kindred.mail_reset_link(&association, &email).await });
+        Ok(())
+    }
+
+    /// The part of a reset request that differs for a known address.
+    async fn mail_reset_link(&self, association: &Association, email: &EmailAddress) -> Result<(), AccountError> {
         let Some(member) = self.store.member_by_email(&association.id, &email.key()).await? else { return Ok(()) };
         let subject = self.email_subject(association, email.as_str())?;
         if self.count_attempt(association, throttle::RESET_PER_ACCOUNT, &subject).await?.is_err() {
@@ -368,8 +433,10 @@ impl Kindred {
             .ok_or(AccountError::InvalidToken)?;
         self.store.set_password_hash(&association.id, &member_id, &hash).await?;
         self.store.delete_sessions_except(&association.id, &member_id, None).await?;
-        // The link reached the mailbox: that confirms the address too.
+        // The link reached the mailbox: that confirms the address too, and
+        // settles a pending pseudonym (if taken, the member is asked).
         self.store.confirm_email(&association.id, &member_id, now).await?;
+        self.settle_pseudonym(association, &member_id).await?;
         let record = self
             .store
             .member(&association.id, member_id.as_str())

@@ -28,6 +28,10 @@ pub enum Denied {
     NotVerified,
     #[error("the association asks for a second factor; please set one up")]
     SecondFactorRequired,
+    /// The pseudonym chosen at registration was taken (or looked like one
+    /// that was): until the member chose another, they cannot take part.
+    #[error("your pseudonym is already taken; please choose another")]
+    PseudonymNeeded,
     #[error("this is for the association's staff")]
     Forbidden,
 }
@@ -94,6 +98,9 @@ impl Kindred {
         }
         if caller.member.status != AccountStatus::Active {
             return Err(Denied::NotVerified);
+        }
+        if caller.member.pseudonym_pending {
+            return Err(Denied::PseudonymNeeded);
         }
         if self.second_factor_required(association, caller) && !caller.member.has_second_factor() {
             return Err(Denied::SecondFactorRequired);

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admission;
 pub mod association_config;
 pub mod associations;
+mod background;
 pub mod clock;
 pub mod contacts;
 pub mod crypto;

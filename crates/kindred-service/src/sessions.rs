@@ -39,6 +39,9 @@ pub struct Member {
     pub has_totp: bool,
     /// At least one passkey is registered.
     pub has_passkey: bool,
+    /// The pseudonym is still a wish (registration claims it once the
+    /// address is confirmed), or was found taken: the member chooses one.
+    pub pseudonym_pending: bool,
 }
 
 impl Member {
@@ -55,7 +58,14 @@ impl Member {
             language: record.language,
             has_totp: record.has_totp,
             has_passkey: record.has_passkey,
+            pseudonym_pending: record.pseudonym_pending,
         })
+    }
+
+    /// The member must choose a new pseudonym: theirs was found taken.
+    /// Before the address is confirmed it is only a wish, not yet looked at.
+    pub fn pseudonym_needed(&self) -> bool {
+        self.pseudonym_pending && self.status != AccountStatus::EmailUnconfirmed
     }
 
     /// An authenticator app or a passkey: either completes a sign-in.

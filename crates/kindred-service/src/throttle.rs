@@ -47,6 +47,9 @@ pub const SECOND_FACTOR: Limits =
     Limits { per_client: SECOND_FACTOR_PER_CLIENT, per_account: SECOND_FACTOR_PER_MEMBER };
 /// Confirmation mails re-sent per member.
 pub const CONFIRM_RESEND: Rule = Rule { bucket: "confirm-resend", limit: 5, window: Duration::hours(24) };
+/// Pseudonyms a pending member may try per day: each try tells them
+/// whether a pseudonym is taken, so an account must not test many.
+pub const PSEUDONYM_CHOICE: Rule = Rule { bucket: "pseudonym-choice", limit: 10, window: Duration::hours(24) };
 
 /// Limits on guessing a secret of one account (a password, a code), kept
 /// so that failures elsewhere never lock its owner out: a client waits once

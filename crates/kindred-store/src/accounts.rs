@@ -1,10 +1,10 @@
 //! store::accounts — registration, e-mail links, status, roles, passwords
 //! and second factors of member accounts.
 
-use crate::members::{insert_member_in, MemberRecord, NewMember, MEMBER_COLUMNS};
-use crate::{read, write, Store, StoreError};
+use crate::members::{MemberRecord, NewMember, MEMBER_COLUMNS};
+use crate::{read, write, Conflict, Store, StoreError};
 use chrono::{DateTime, Utc};
-use kindred_domain::{AccountRole, AccountStatus, AssociationId, MemberId};
+use kindred_domain::{AccountRole, AccountStatus, AssociationId, MemberId, Pseudonym};
 
 /// A consent a member gave, e.g. to the terms in a version.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -23,25 +23,47 @@ pub struct TotpState {
 }
 
 impl Store {
-    /// Creates an account and records the consent it was created with, together.
+    /// Creates an account, unless the address has one, and records the
+    /// consent it was created with, together; tells whether it created one.
+    /// The same statements run either way, so that the time taken does not
+    /// tell whether the address was known. The pseudonym is only a wish
+    /// (pending, a placeholder key of its own, no skeleton, no search
+    /// terms) until [`Store::claim_pseudonym`]: registering claims nothing.
     pub async fn register_member(
         &self,
         new: &NewMember,
         language: &str,
         consent_kind: &str,
         consent_version: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            insert_member_in!(tx, new);
-            sqlx::query("UPDATE members SET language = $3 WHERE association_id = $1 AND id = $2")
-                .bind(new.association_id.as_str())
-                .bind(new.id.as_str())
-                .bind(language)
-                .execute(&mut *tx)
-                .await?;
+            let inserted = sqlx::query(
+                "INSERT INTO members (id, association_id, email, email_key, pseudonym, pseudonym_key, \
+                 password_hash, role, status, discoverable, created_at, language, pseudonym_pending, \
+                 pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, TRUE) \
+                 ON CONFLICT (association_id, email_key) DO NOTHING",
+            )
+            .bind(new.id.as_str())
+            .bind(new.association_id.as_str())
+            .bind(new.email.as_str())
+            .bind(new.email.key())
+            .bind(new.pseudonym.as_str())
+            .bind(pending_key(&new.id))
+            .bind(new.password_hash.as_str())
+            .bind(new.role.as_str())
+            .bind(new.status.as_str())
+            .bind(new.discoverable)
+            .bind(new.created_at)
+            .bind(language)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
             sqlx::query(
-                "INSERT INTO consents (association_id, member_id, kind, version, given_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO consents (association_id, member_id, kind, version, given_at) \
+                 SELECT $1, $2, $3, $4, $5 WHERE EXISTS \
+                 (SELECT 1 FROM members WHERE association_id = $1 AND id = $2)",
             )
             .bind(new.association_id.as_str())
             .bind(new.id.as_str())
@@ -51,6 +73,75 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
+            Ok(inserted)
+        })
+    }
+
+    /// Claims a pending member's pseudonym (their wish, or a new one) with
+    /// its search terms, unless it or a look-alike is another member's;
+    /// tells whether it did. Only ever called for the registrant, once
+    /// their address is confirmed: nobody else learns that it was taken.
+    pub async fn claim_pseudonym(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        pseudonym: &Pseudonym,
+        terms: &[String],
+    ) -> Result<bool, StoreError> {
+        let claimed = write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let key = pseudonym.key();
+            let skeleton = pseudonym.skeleton_key();
+            let claimed = sqlx::query(
+                "UPDATE members SET pseudonym = $3, pseudonym_key = $4, pseudonym_skeleton = $5, \
+                 pseudonym_pending = FALSE WHERE association_id = $1 AND id = $2 AND pseudonym_pending \
+                 AND NOT EXISTS (SELECT 1 FROM members o WHERE o.association_id = $1 AND o.id <> $2 \
+                 AND (o.pseudonym_key = $4 OR o.pseudonym_skeleton = $5))",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(pseudonym.as_str())
+            .bind(&key)
+            .bind(&skeleton)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if claimed {
+                if let Some(sql) = crate::members::insert_pseudonym_terms_sql(terms.len()) {
+                    let mut query = sqlx::query(&sql).bind(association.as_str()).bind(member.as_str()).bind(&key);
+                    for token in terms {
+                        query = query.bind(token.as_str());
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<bool, StoreError>(claimed)
+        });
+        match claimed {
+            // Claimed by another at the same moment: the unique indexes decide.
+            Err(StoreError::Conflict(Conflict::Pseudonym)) => Ok(false),
+            other => other,
+        }
+    }
+
+    /// Replaces a pending member's wish (before their address is confirmed).
+    pub async fn set_pseudonym_wish(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        pseudonym: &Pseudonym,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "UPDATE members SET pseudonym = $3 WHERE association_id = $1 AND id = $2 AND pseudonym_pending",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(pseudonym.as_str())
+            .execute(pool)
+            .await?;
             Ok(())
         })
     }
@@ -444,4 +535,10 @@ impl Store {
         })?;
         Ok(count)
     }
+}
+
+/// The `pseudonym_key` of a pending member: unique, and never a real
+/// pseudonym's key (a pseudonym starts with a letter or digit).
+fn pending_key(member: &MemberId) -> String {
+    format!("~{member}")
 }

@@ -84,8 +84,8 @@ impl Store {
             for chunk in members.chunks(MEMBER_ROWS) {
                 let sql = values(
                     "INSERT INTO members (id, association_id, email, email_key, pseudonym, pseudonym_key, \
-                     password_hash, role, status, discoverable, created_at, pseudonym_indexed)",
-                    12,
+                     password_hash, role, status, discoverable, created_at, pseudonym_skeleton, pseudonym_indexed)",
+                    13,
                     chunk.len(),
                 );
                 let mut query = sqlx::query(&sql);
@@ -102,6 +102,7 @@ impl Store {
                         .bind(m.status.as_str())
                         .bind(m.discoverable)
                         .bind(m.created_at)
+                        .bind(m.pseudonym.skeleton_key())
                         .bind(true);
                 }
                 query.execute(&mut *tx).await?;

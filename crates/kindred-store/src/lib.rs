@@ -126,6 +126,10 @@ impl Store {
             }
             Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        let pending = self.fill_pseudonym_skeletons().await?;
+        if pending > 0 {
+            tracing::warn!(members = pending, "pseudonyms that look like older ones: their members choose anew");
+        }
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 
 use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Utc};
+use kindred_domain::account::skeleton_key;
 use kindred_domain::{AccountRole, AccountStatus, AssociationId, EmailAddress, MemberId, Pseudonym};
 
 pub struct NewMember {
@@ -34,15 +35,19 @@ pub struct MemberRecord {
     /// At least one passkey is registered.
     pub has_passkey: bool,
     pub created_at: DateTime<Utc>,
+    /// The pseudonym is a wish, not yet claimed (or found taken): see migration 0014.
+    pub pseudonym_pending: bool,
 }
 
 /// The columns of a [`MemberRecord`] from `members` (unqualified, and as `m`).
 pub(crate) const MEMBER_COLUMNS: &str = "id, association_id, email, pseudonym, role, status, discoverable, badge, \
      language, (totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
-     WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at";
+     WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at, \
+     pseudonym_pending";
 pub(crate) const MEMBER_COLUMNS_M: &str = "m.id, m.association_id, m.email, m.pseudonym, m.role, m.status, \
      m.discoverable, m.badge, m.language, (m.totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
-     WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at";
+     WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at, \
+     m.pseudonym_pending";
 
 /// What sign-in needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -59,7 +64,7 @@ pub struct Credentials {
 /// `pseudonym_indexed`.
 pub(crate) const INSERT_MEMBER: &str = "INSERT INTO members \
      (id, association_id, email, email_key, pseudonym, pseudonym_key, password_hash, role, status, discoverable, \
-     created_at, pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE)";
+     created_at, pseudonym_skeleton, pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE)";
 
 /// Inserts the pseudonym terms of one member ($1 association, $2 member,
 /// $3 pseudonym key, then one token each), or `None` when there are none.
@@ -90,7 +95,6 @@ macro_rules! insert_member_in {
         }
     }};
 }
-pub(crate) use insert_member_in;
 
 impl Store {
     pub async fn insert_member(&self, new: &NewMember) -> Result<(), StoreError> {
@@ -135,6 +139,62 @@ impl Store {
             .await
         })?;
         Ok(rows)
+    }
+
+    /// Fills in the skeleton key of members from before it was stored
+    /// (migration 0014), oldest first in each association, so that the
+    /// one who had a look-alike pseudonym first keeps it; the younger of
+    /// two look-alikes is made to choose a new pseudonym (pending) rather
+    /// than the start failing. Runs with every migration; once done, one
+    /// query finds nothing to do. Returns how many it marked pending.
+    pub async fn fill_pseudonym_skeletons(&self) -> Result<usize, StoreError> {
+        let mut pending = 0;
+        loop {
+            let batch: Vec<(String, String, String)> = read!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT id, association_id, pseudonym FROM members \
+                     WHERE pseudonym_skeleton IS NULL AND NOT pseudonym_pending \
+                     ORDER BY association_id, created_at, id LIMIT 500",
+                )
+                .fetch_all(pool)
+                .await
+            })?;
+            if batch.is_empty() {
+                return Ok(pending);
+            }
+            let refused = write!(self, |pool| {
+                let mut tx = pool.begin().await?;
+                let mut refused = 0;
+                for (id, association, pseudonym) in &batch {
+                    // Claims the key unless another member holds it already;
+                    // never a unique violation, which would end the transaction.
+                    let claimed = sqlx::query(
+                        "UPDATE members SET pseudonym_skeleton = $3 WHERE association_id = $1 AND id = $2 \
+                         AND NOT EXISTS (SELECT 1 FROM members o WHERE o.association_id = $1 \
+                         AND o.pseudonym_skeleton = $3)",
+                    )
+                    .bind(association)
+                    .bind(id)
+                    .bind(skeleton_key(pseudonym))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if claimed == 0 {
+                        sqlx::query(
+                            "UPDATE members SET pseudonym_pending = TRUE WHERE association_id = $1 AND id = $2",
+                        )
+                        .bind(association)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        refused += 1;
+                    }
+                }
+                tx.commit().await?;
+                Ok::<usize, StoreError>(refused)
+            })?;
+            pending += refused;
+        }
     }
 
     pub async fn count_members(&self, association: &AssociationId) -> Result<i64, StoreError> {
@@ -209,4 +269,5 @@ where
         .bind(new.status.as_str())
         .bind(new.discoverable)
         .bind(new.created_at)
+        .bind(new.pseudonym.skeleton_key())
 }

@@ -118,6 +118,11 @@ pub fn denied(denied: Denied) -> ApiError {
             "second_factor_required",
             "Your association asks you to set up a second factor first.",
         ),
+        Denied::PseudonymNeeded => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "pseudonym_needed",
+            "Your pseudonym is already taken here; please choose another (PUT /me/pseudonym).",
+        ),
         Denied::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "This is for the association's staff."),
     }
 }

@@ -13,7 +13,7 @@ pub struct Templates {
 }
 
 /// Every template, embedded at build time.
-const TEMPLATES: [(&str, &str); 28] = [
+const TEMPLATES: [(&str, &str); 29] = [
     ("base.html", include_str!("../templates/base.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -31,6 +31,7 @@ const TEMPLATES: [(&str, &str); 28] = [
     ("account/account.html", include_str!("../templates/account/account.html")),
     ("account/sessions.html", include_str!("../templates/account/sessions.html")),
     ("account/password.html", include_str!("../templates/account/password.html")),
+    ("account/pseudonym.html", include_str!("../templates/account/pseudonym.html")),
     ("account/two_factor.html", include_str!("../templates/account/two_factor.html")),
     ("account/recovery_codes.html", include_str!("../templates/account/recovery_codes.html")),
     ("staff/index.html", include_str!("../templates/staff/index.html")),

@@ -43,7 +43,9 @@ problem-password-too-long = Das Passwort darf höchstens 1024 Zeichen lang sein.
 problem-password-common = Dieses Passwort gehört zu den häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.
 problem-pseudonym-length = Das Pseudonym braucht 3 bis 60 Zeichen.
 problem-pseudonym-characters = Das Pseudonym darf nur Buchstaben, Ziffern, Leerzeichen und die Zeichen . _ - enthalten.
-problem-pseudonym-taken = Dieses Pseudonym wird hier schon verwendet. Bitte wählen Sie ein anderes.
+problem-pseudonym-unusual = Das Pseudonym darf keine unsichtbaren Zeichen und keine Sonderformen von Buchstaben (etwa Vollbreite-Buchstaben) enthalten.
+problem-pseudonym-mixed-scripts = Das Pseudonym darf keine Buchstaben verschiedener Schriften mischen (etwa lateinische und kyrillische).
+problem-pseudonym-taken = Dieses Pseudonym wird hier schon verwendet, oder eines, das genauso aussieht. Bitte wählen Sie ein anderes.
 problem-terms-not-accepted = Bitte stimmen Sie den Nutzungsbedingungen und der Datenschutzerklärung zu. Ohne Ihre Zustimmung können wir kein Konto anlegen.
 problem-password-wrong = Das ist nicht Ihr bisheriges Passwort.
 problem-password-confirm = Bitte geben Sie Ihr Passwort ein, um diese Änderung zu bestätigen.
@@ -95,6 +97,7 @@ confirmed-text = Ihre E-Mail-Adresse ist bestätigt.
 confirmed-next = Nächster Schritt: Melden Sie sich an und wählen Sie, wie der Verein Sie bestätigen kann.
 confirmed-sign-in = Anmelden
 confirmed-to-account = Zu Ihrem Konto
+confirmed-pseudonym-taken = Das gewählte Pseudonym wird hier schon verwendet, oder eines, das genauso aussieht. Bitte melden Sie sich an und wählen Sie ein anderes.
 
 ## Anmelden
 
@@ -212,6 +215,10 @@ sessions-client-unknown = Unbekanntes Programm
 password-title = Passwort ändern
 password-intro = Geben Sie Ihr bisheriges und ein neues Passwort ein. Ihre anderen Sitzungen werden beendet; hier bleiben Sie angemeldet.
 password-submit = Passwort ändern
+
+pseudonym-title = Neues Pseudonym wählen
+pseudonym-intro = Das Pseudonym, das Sie bei der Registrierung gewählt haben, wird hier schon verwendet, oder eines, das genauso aussieht. Bitte wählen Sie ein anderes; nur Sie haben davon erfahren.
+pseudonym-submit = Pseudonym speichern
 
 two-factor-title = Anmeldung in zwei Schritten
 two-factor-intro = Bei der Anmeldung in zwei Schritten brauchen Sie Ihr Passwort und einen Code aus einer App auf Ihrem Telefon (einer Authenticator-App). Dann reicht ein Passwort allein nicht, um in Ihr Konto zu kommen.

@@ -8,6 +8,7 @@ nav-contacts = Kontakte
 community-denied-title = Noch nicht für Sie offen
 community-denied-not-verified = Die Mitgliederseiten sind offen, sobald der Verein Ihre Mitgliedschaft bestätigt hat. Auf Ihrer Kontoseite sehen Sie, wie weit Sie sind.
 community-denied-second-factor = Der Verein bittet Sie, zuerst einen zweiten Schritt für die Anmeldung einzurichten.
+community-denied-pseudonym = Ihr Pseudonym wird hier schon verwendet, oder eines, das genauso aussieht. Bitte wählen Sie ein anderes, bevor Sie die Mitgliederseiten nutzen.
 community-slow-title = Bitte etwas langsamer
 community-slow-text = Sie haben in kurzer Zeit viele Profile oder Suchen geöffnet. Zum Schutz aller machen wir hier eine Pause. Das ist keine Strafe.
 community-slow-wait = Bitte versuchen Sie es in etwa { $minutes } Minuten wieder.

@@ -42,7 +42,9 @@ problem-password-too-long = The password can have at most 1024 characters.
 problem-password-common = This password is one of the most common ones and easy to guess. Please choose another one.
 problem-pseudonym-length = The pseudonym needs 3 to 60 characters.
 problem-pseudonym-characters = The pseudonym may only contain letters, digits, spaces and the signs . _ -
-problem-pseudonym-taken = Someone here already uses this pseudonym. Please choose another one.
+problem-pseudonym-unusual = The pseudonym may not contain invisible characters or special forms of letters (such as full-width letters).
+problem-pseudonym-mixed-scripts = The pseudonym may not mix letters of different scripts (such as Latin and Cyrillic).
+problem-pseudonym-taken = Someone here already uses this pseudonym, or one that looks just like it. Please choose another one.
 problem-terms-not-accepted = Please agree to the terms of use and the privacy notice. Without your agreement we cannot create an account.
 problem-password-wrong = This is not your current password.
 problem-password-confirm = Please enter your password to confirm this change.
@@ -94,6 +96,7 @@ confirmed-text = Your e-mail address is confirmed.
 confirmed-next = Next step: sign in and choose how the association can verify you.
 confirmed-sign-in = Sign in
 confirmed-to-account = Go to your account
+confirmed-pseudonym-taken = The pseudonym you chose is already used here, or one that looks just like it. Please sign in and choose another one.
 
 ## Signing in
 
@@ -211,6 +214,10 @@ sessions-client-unknown = Unknown program
 password-title = Change your password
 password-intro = Enter your current password and a new one. Your other sessions end; here you stay signed in.
 password-submit = Change password
+
+pseudonym-title = Choose a new pseudonym
+pseudonym-intro = The pseudonym you chose at registration is already used here, or one that looks just like it. Please choose another one; only you were told.
+pseudonym-submit = Save pseudonym
 
 two-factor-title = Two-step sign-in
 two-factor-intro = With two-step sign-in you need your password and a code from an app on your phone (an authenticator app). Then a password alone is not enough to get into your account.

@@ -8,6 +8,7 @@ nav-contacts = Contacts
 community-denied-title = Not open to you yet
 community-denied-not-verified = The member pages are open once the association has confirmed your membership. Your account page shows where you stand.
 community-denied-second-factor = The association asks you to set up a second step for signing in before you use the member pages.
+community-denied-pseudonym = Your pseudonym is already used here, or one that looks just like it. Please choose another one before you use the member pages.
 community-slow-title = Please slow down a little
 community-slow-text = You have opened many profiles or searches in a short time. To protect everyone's privacy, we pause this for a while. This is not a punishment.
 community-slow-wait = Please try again in about { $minutes } minutes.

@@ -43,7 +43,9 @@ problem-password-too-long = Het wachtwoord mag hoogstens 1024 tekens hebben.
 problem-password-common = Dit wachtwoord is een van de meest gebruikte en makkelijk te raden. Kies alstublieft een ander.
 problem-pseudonym-length = De schuilnaam moet 3 tot 60 tekens hebben.
 problem-pseudonym-characters = De schuilnaam mag alleen letters, cijfers, spaties en de tekens . _ - bevatten.
-problem-pseudonym-taken = Iemand hier gebruikt deze schuilnaam al. Kies alstublieft een andere.
+problem-pseudonym-unusual = De schuilnaam mag geen onzichtbare tekens of bijzondere vormen van letters (zoals letters van volle breedte) bevatten.
+problem-pseudonym-mixed-scripts = De schuilnaam mag geen letters van verschillende schriften mengen (zoals Latijnse en Cyrillische).
+problem-pseudonym-taken = Iemand hier gebruikt deze schuilnaam al, of een die er net zo uitziet. Kies alstublieft een andere.
 problem-terms-not-accepted = Ga alstublieft akkoord met de gebruiksvoorwaarden en de privacyverklaring. Zonder uw akkoord kunnen we geen account maken.
 problem-password-wrong = Dit is niet uw huidige wachtwoord.
 problem-password-confirm = Vul uw wachtwoord in om deze wijziging te bevestigen.
@@ -95,6 +97,7 @@ confirmed-text = Uw e-mailadres is bevestigd.
 confirmed-next = Volgende stap: log in en kies hoe de vereniging u kan bevestigen.
 confirmed-sign-in = Inloggen
 confirmed-to-account = Naar uw account
+confirmed-pseudonym-taken = De gekozen schuilnaam wordt hier al gebruikt, of een die er net zo uitziet. Log in en kies alstublieft een andere.
 
 ## Inloggen
 
@@ -212,6 +215,10 @@ sessions-client-unknown = Onbekend programma
 password-title = Wachtwoord wijzigen
 password-intro = Vul uw huidige en een nieuw wachtwoord in. Uw andere sessies worden beëindigd; hier blijft u ingelogd.
 password-submit = Wachtwoord wijzigen
+
+pseudonym-title = Kies een nieuwe schuilnaam
+pseudonym-intro = De schuilnaam die u bij de aanmelding koos, wordt hier al gebruikt, of een die er net zo uitziet. Kies alstublieft een andere; alleen u kreeg dit te horen.
+pseudonym-submit = Schuilnaam opslaan
 
 two-factor-title = Inloggen in twee stappen
 two-factor-intro = Bij inloggen in twee stappen hebt u uw wachtwoord nodig én een code uit een app op uw telefoon (een authenticator-app). Dan is een wachtwoord alleen niet genoeg om in uw account te komen.

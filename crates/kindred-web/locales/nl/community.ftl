@@ -8,6 +8,7 @@ nav-contacts = Contacten
 community-denied-title = Nog niet voor u open
 community-denied-not-verified = De ledenpagina's gaan open zodra de vereniging uw lidmaatschap heeft bevestigd. Op uw accountpagina ziet u hoe ver u bent.
 community-denied-second-factor = De vereniging vraagt u eerst een tweede stap voor het inloggen in te stellen.
+community-denied-pseudonym = Uw schuilnaam wordt hier al gebruikt, of een die er net zo uitziet. Kies alstublieft een andere voordat u de ledenpagina’s gebruikt.
 community-slow-title = Graag wat rustiger
 community-slow-text = U hebt in korte tijd veel profielen of zoekopdrachten geopend. Om ieders privacy te beschermen, pauzeren we dit even. Dit is geen straf.
 community-slow-wait = Probeer het over ongeveer { $minutes } minuten opnieuw.

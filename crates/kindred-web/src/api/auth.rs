@@ -28,7 +28,13 @@ pub(crate) fn problem_message(problem: FieldProblem) -> &'static str {
         FieldProblem::PasswordCommon => "is one of the most common passwords; please choose another",
         FieldProblem::PseudonymLength => "must be 3 to 60 characters long",
         FieldProblem::PseudonymCharacters => "may contain letters, digits, spaces and . _ - only",
-        FieldProblem::PseudonymTaken => "is already taken in this association; please choose another",
+        FieldProblem::PseudonymUnusual => {
+            "may not contain invisible characters or special forms of letters (such as full-width letters)"
+        }
+        FieldProblem::PseudonymMixedScripts => "may not mix letters of different scripts (such as Latin and Cyrillic)",
+        FieldProblem::PseudonymTaken => {
+            "is already taken in this association, or looks like one that is; please choose another"
+        }
         FieldProblem::TermsNotAccepted => "the terms and privacy notice must be accepted",
         FieldProblem::PasswordWrong => "is not your current password",
     }
@@ -60,6 +66,11 @@ pub(crate) fn account_error(error: AccountError) -> ApiError {
             BTreeMap::from([("token".to_owned(), "is unknown, expired or already used".to_owned())]),
         ),
         AccountError::Throttled(t) => ApiError::throttled(t.retry_after),
+        AccountError::PseudonymSettled => ApiError::new(
+            StatusCode::CONFLICT,
+            "pseudonym_settled",
+            "Your pseudonym is settled; ask your association's staff to change it.",
+        ),
         other => ApiError::internal(other),
     }
 }
@@ -86,16 +97,19 @@ pub struct RegisterResponse {
 
 /// Step 1 of admission: creates an account and mails a confirmation link.
 /// An address that already has an account gets the same answer (its owner
-/// gets a mail instead): the answer never tells who is a member.
+/// gets a mail instead), and so does a pseudonym that is taken (or looks
+/// like one that is): the answer never tells who is a member. The
+/// pseudonym is claimed when the address is confirmed; if it is taken,
+/// `POST /auth/confirm-email` says `pseudonym_needed` and the member
+/// chooses another with `PUT /me/pseudonym`.
 #[utoipa::path(
     post,
     path = "/auth/register",
     tag = "accounts",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered; confirmation mailed", body = RegisterResponse),
-        (status = 409, description = "The pseudonym is taken", body = super::ErrorResponse),
-        (status = 422, description = "Invalid fields", body = super::ErrorResponse),
+        (status = 201, description = "Registered; confirmation mailed (alike for a known address or a taken pseudonym)", body = RegisterResponse),
+        (status = 422, description = "Invalid fields; a pseudonym mixing scripts or holding invisible or full-width characters is invalid", body = super::ErrorResponse),
         (status = 429, description = "Too many registrations from this address", body = super::ErrorResponse),
     )
 )]
@@ -144,14 +158,26 @@ pub struct StatusResponse {
     status: &'static str,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ConfirmedResponse {
+    /// email_unconfirmed, unverified, active or suspended.
+    status: &'static str,
+    /// The pseudonym chosen at registration is taken in this association
+    /// (or looks like one that is): choose another with `PUT /me/pseudonym`
+    /// before taking part. Told only here, to the holder of the mailed
+    /// link, and in `/me`: registration answers alike either way.
+    pseudonym_needed: bool,
+}
+
 /// Confirms the e-mail address with the token from the mail; single use.
+/// Claims the pseudonym chosen at registration, unless it is taken.
 #[utoipa::path(
     post,
     path = "/auth/confirm-email",
     tag = "accounts",
     request_body = TokenRequest,
     responses(
-        (status = 200, description = "Confirmed", body = StatusResponse),
+        (status = 200, description = "Confirmed; `pseudonym_needed` if the pseudonym was taken", body = ConfirmedResponse),
         (status = 422, description = "Unknown, expired or used token", body = super::ErrorResponse),
     )
 )]
@@ -159,9 +185,50 @@ pub async fn confirm_email(
     State(state): State<AppState>,
     ApiTenant(tenant): ApiTenant,
     ApiJson(body): ApiJson<TokenRequest>,
-) -> Result<Json<StatusResponse>, ApiError> {
-    let status = state.kindred.confirm_email(&tenant.association, &body.token).await.map_err(account_error)?;
-    Ok(Json(StatusResponse { status: status.as_str() }))
+) -> Result<Json<ConfirmedResponse>, ApiError> {
+    let confirmed = state.kindred.confirm_email(&tenant.association, &body.token).await.map_err(account_error)?;
+    Ok(Json(ConfirmedResponse { status: confirmed.status.as_str(), pseudonym_needed: confirmed.pseudonym_needed }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PseudonymRequest {
+    pseudonym: String,
+}
+
+/// Chooses a pseudonym while `pseudonym_needed` (the one chosen at
+/// registration was taken), or before the address is confirmed (it is
+/// then claimed at confirmation). 10 tries a day. A settled pseudonym is
+/// not changed here (409 `pseudonym_settled`).
+#[utoipa::path(
+    put,
+    path = "/me/pseudonym",
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = PseudonymRequest,
+    responses(
+        (status = 200, description = "Chosen; the account", body = MeResponse),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 409, description = "`pseudonym_taken` (with `fields.pseudonym`): taken or looks like one that is; `pseudonym_settled`: nothing to choose", body = super::ErrorResponse),
+        (status = 422, description = "Invalid pseudonym", body = super::ErrorResponse),
+        (status = 429, description = "Too many tries today", body = super::ErrorResponse),
+    )
+)]
+pub async fn choose_pseudonym(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<PseudonymRequest>,
+) -> Result<Json<MeResponse>, ApiError> {
+    let association = &auth.tenant.association;
+    state.kindred.choose_pseudonym(association, &auth.caller, &body.pseudonym).await.map_err(account_error)?;
+    let caller = state
+        .kindred
+        .member(association, auth.caller.member.id.as_str())
+        .await
+        .map_err(ApiError::internal)?
+        .map(|member| kindred_service::sessions::Caller { member, ..auth.caller })
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Please sign in."))?;
+    Ok(Json(me_body(&state, &auth.tenant, caller).await?))
 }
 
 /// Sends the confirmation link again (signed in, address unconfirmed).
@@ -649,6 +716,10 @@ pub struct MeResponse {
     visibility: BTreeMap<String, serde_json::Value>,
     /// Whether other members may find this member in search.
     discoverable: bool,
+    /// The pseudonym chosen at registration was taken: choose another
+    /// (`PUT /me/pseudonym`); until then community endpoints answer 403
+    /// `pseudonym_needed`. Never true before the address is confirmed.
+    pseudonym_needed: bool,
 }
 
 /// The signed-in member's own account. Answers for every status, so that a
@@ -693,6 +764,7 @@ pub(crate) async fn me_body(
             (spec.code.to_string(), level)
         })
         .collect();
+    let pseudonym_needed = member.pseudonym_needed();
     Ok(MeResponse {
         member_id: member.id.to_string(),
         pseudonym: member.pseudonym,
@@ -706,5 +778,6 @@ pub(crate) async fn me_body(
         profile,
         visibility,
         discoverable: member.discoverable,
+        pseudonym_needed,
     })
 }

@@ -78,6 +78,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::password_reset))
         .routes(routes!(auth::password_reset_confirm))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::choose_pseudonym))
         .routes(routes!(auth::change_password))
         .routes(routes!(auth::sessions))
         .routes(routes!(auth::revoke_session))

@@ -175,6 +175,16 @@ pub async fn confirm_email(
         return refused(&state, &page);
     }
     match state.kindred.confirm_email(&page.tenant.association, &form.token).await {
+        // Told only here, to the holder of the link: registration answered alike.
+        Ok(confirmed) if confirmed.pseudonym_needed => message(
+            &state,
+            &page,
+            StatusCode::OK,
+            "/confirm-email/done",
+            tr(&page, "confirmed-title"),
+            vec![tr(&page, "confirmed-text"), tr(&page, "confirmed-pseudonym-taken")],
+            vec![LinkView { href: link(&page, "/account/pseudonym", &[]), label: tr(&page, "pseudonym-title") }],
+        ),
         Ok(_) => see_other(&link(&page, "/confirm-email/done", &[])),
         Err(AccountError::InvalidToken) => bad_link(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, "confirm"),
         Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
@@ -807,6 +817,62 @@ pub async fn change_password(
                 }
             }
             render_password(&state, &page, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
+        Err(other) => internal(other),
+    }
+}
+
+// ------------------------------------------------------------------ pseudonym
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PseudonymForm {
+    csrf: String,
+    pseudonym: String,
+}
+
+fn render_pseudonym(
+    state: &AppState,
+    page: &AssociationPage,
+    pseudonym: &str,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let values = minijinja::context! { csrf => page.session.csrf(), pseudonym => pseudonym, problems => problems };
+    render_status(state, status, "account/pseudonym.html", page.layout("/account/pseudonym", Section::Account), values)
+}
+
+/// Where a member whose pseudonym was found taken chooses another
+/// (`service::accounts::choose_pseudonym`, like `PUT /me/pseudonym`).
+pub async fn pseudonym_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match signed_in(&page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    if !caller.member.pseudonym_pending {
+        return see_other(&link(&page, "/account", &[]));
+    }
+    render_pseudonym(&state, &page, "", Problems::default(), StatusCode::OK)
+}
+
+pub async fn choose_pseudonym(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<PseudonymForm>,
+) -> Response {
+    let caller = match signed_in_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.choose_pseudonym(&page.tenant.association, caller, &form.pseudonym).await {
+        Ok(()) | Err(AccountError::PseudonymSettled) => see_other(&link(&page, "/account", &[])),
+        Err(AccountError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for (_, problem) in found.iter().filter(|(f, _)| *f == "pseudonym") {
+                problems.add("pseudonym", field_problem(&page, *problem));
+            }
+            render_pseudonym(&state, &page, &form.pseudonym, problems, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AccountError::Throttled(t)) => wait(&state, &page, t.retry_after),
         Err(other) => internal(other),

@@ -59,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/sessions", get(account::sessions))
         .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
+        .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))
         .route("/a/{slug}/account/two-factor", get(account::two_factor))
         .route("/a/{slug}/account/two-factor/start", post(account::two_factor_start))
         .route("/a/{slug}/account/two-factor/confirm", post(account::two_factor_confirm))

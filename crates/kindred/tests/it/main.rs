@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admission;
+mod answers_alike;
 mod auth;
 mod cli;
 mod community_pages;
@@ -26,6 +27,7 @@ mod pages;
 mod passkeys;
 mod privacy;
 mod profiles;
+mod pseudonyms;
 mod staff_flags;
 mod storage;
 mod tenants;

@@ -580,7 +580,7 @@ async fn found_by(s: &TestServer, viewer: &Someone, q: &str) -> Vec<String> {
 }
 
 /// Runs one SQL statement on the test database, outside Kindred.
-async fn raw_sql(s: &TestServer, sql: &str) -> u64 {
+pub async fn raw_sql(s: &TestServer, sql: &str) -> u64 {
     use sqlx::Connection;
     if s.database_url.starts_with("sqlite:") {
         let mut conn = sqlx::SqliteConnection::connect(&s.database_url).await.expect("connect");
