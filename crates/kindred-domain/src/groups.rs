@@ -135,6 +135,24 @@ impl Membership {
     }
 }
 
+/// The one role a member cannot simply claim: professionals are verified by
+/// the association (account role), so the profile's self-declared role never
+/// admits to a group for professionals.
+pub const PROFESSIONAL: &str = "professional";
+
+/// Whether the viewer holds the role a group is restricted to. For
+/// professionals that is the verified account role; for the other roles
+/// (patient, relative, carer, an association's own) the role the member
+/// gives in their profile, which nobody checks — and which every member of
+/// such a group shows to the others by being in it.
+pub fn role_fits(required: &str, account_role: AccountRole, profile_role: Option<&str>) -> bool {
+    if required == PROFESSIONAL {
+        account_role == AccountRole::Professional
+    } else {
+        profile_role == Some(required)
+    }
+}
+
 /// What decides a viewer's access to a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupFacts {
@@ -352,6 +370,18 @@ mod tests {
                 }
             };
             assert_eq!(access.join, expected, "{facts:?} {membership:?}");
+        }
+    }
+
+    #[test]
+    fn professionals_are_the_verified_ones_other_roles_are_declared() {
+        for role in ROLES {
+            let verified = role == AccountRole::Professional;
+            assert_eq!(role_fits(PROFESSIONAL, role, Some(PROFESSIONAL)), verified, "{role:?}");
+            assert_eq!(role_fits(PROFESSIONAL, role, None), verified, "{role:?}");
+            assert!(role_fits("relative", role, Some("relative")), "{role:?}");
+            assert!(!role_fits("relative", role, Some("patient")), "{role:?}");
+            assert!(!role_fits("relative", role, None), "{role:?}");
         }
     }
 

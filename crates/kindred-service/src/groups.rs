@@ -21,7 +21,7 @@ use chrono::{DateTime, Datelike, Utc};
 use data_encoding::BASE64URL_NOPAD;
 use kindred_domain::disclosure::{self, Relation, Sight};
 use kindred_domain::groups::{
-    group_sight, ForumPlace, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining,
+    group_sight, role_fits, ForumPlace, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining,
     MemberListVisibility, Membership,
 };
 use kindred_domain::search::{MemberQuery, QueryProblem, RawMemberQuery};
@@ -49,7 +49,8 @@ pub struct SeenGroup {
     pub access: GroupAccess,
     /// The caller's alias in an alias group (members only).
     pub my_alias: Option<String>,
-    /// What `group_sight` decided from.
+    /// What `group_sight` decided from (`role_fits`: whether the caller
+    /// holds the role the group is restricted to).
     pub facts: GroupFacts,
 }
 
@@ -98,7 +99,8 @@ impl Kindred {
 
 /// The decision of `group_sight` for one stored group; `None` when the
 /// group does not exist for the caller. `held_role` is the caller's profile
-/// role (read only where a group is restricted to one).
+/// role (read only where a group is restricted to one); whether it counts is
+/// `groups::role_fits`'s to say (a professional is one by account role).
 fn seen_group(
     id: GroupId,
     record: GroupRecord,
@@ -107,7 +109,8 @@ fn seen_group(
     held_role: Option<&str>,
 ) -> Result<Option<SeenGroup>, StoreError> {
     let membership = Membership::from_stored(membership_row.status.as_deref(), membership_row.role.as_deref());
-    let role_fits = record.role_restriction.as_deref().map(|required| held_role == Some(required));
+    let role_fits =
+        record.role_restriction.as_deref().map(|required| role_fits(required, caller.member.role, held_role));
     let facts = GroupFacts {
         visibility: GroupVisibility::parse(&record.visibility)
             .ok_or_else(|| StoreError::Corrupt(format!("group visibility {}", record.visibility)))?,
@@ -588,12 +591,7 @@ impl Kindred {
             },
         };
         let subs = self.store.subgroups(&association.id, seen.id.as_str(), &caller.member.id).await?;
-        let role_restricted = match &seen.record.role_restriction {
-            None => false,
-            Some(required) => {
-                self.store.profile_role(&association.id, &caller.member.id).await?.as_deref() != Some(required)
-            }
-        };
+        let role_restricted = seen.facts.role_fits == Some(false);
         let subgroups = self
             .summaries(association, caller, subs)
             .await?

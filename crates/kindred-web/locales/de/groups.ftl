@@ -41,6 +41,8 @@ groups-membership-invited = Sie sind in diese Gruppe eingeladen.
 groups-membership-member = Sie sind Mitglied dieser Gruppe.
 groups-membership-moderator = Sie moderieren diese Gruppe.
 groups-membership-role-restricted = Diese Gruppe ist für Mitglieder einer anderen Rolle.
+groups-role-shown = Diese Gruppe ist nur für Mitglieder mit der Rolle „{ $role }“. Deshalb sehen ihre Mitglieder die Rolle jedes Mitglieds: Wenn Sie beitreten, zeigen Sie ihnen Ihre.
+groups-role-verified = Beitreten können nur Mitglieder, die der Verein als Fachleute bestätigt hat; die Angabe im Profil zählt nicht.
 groups-my-alias = In dieser Gruppe erscheinen Sie als „{ $alias }“. Niemand kann sehen, wer hinter diesem Alias steht.
 
 groups-join = Der Gruppe beitreten

@@ -41,6 +41,8 @@ groups-membership-invited = You are invited to this group.
 groups-membership-member = You are a member of this group.
 groups-membership-moderator = You are a moderator of this group.
 groups-membership-role-restricted = This group is for members of another role.
+groups-role-shown = This group is only for members whose role is “{ $role }”, so its members see each other's role: by joining, you show them yours.
+groups-role-verified = Only members the association has verified as professionals can join; what a profile says does not count.
 groups-my-alias = In this group you appear as “{ $alias }”. Nobody can see who is behind this alias.
 
 groups-join = Join the group

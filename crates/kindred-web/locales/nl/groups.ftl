@@ -41,6 +41,8 @@ groups-membership-invited = U bent uitgenodigd voor deze groep.
 groups-membership-member = U bent lid van deze groep.
 groups-membership-moderator = U bent moderator van deze groep.
 groups-membership-role-restricted = Deze groep is voor leden met een andere rol.
+groups-role-shown = Deze groep is alleen voor leden met de rol ‘{ $role }’. Daarom zien de leden elkaars rol: als u lid wordt, laat u hun de uwe zien.
+groups-role-verified = Alleen leden die de vereniging als professional heeft bevestigd, kunnen lid worden; wat een profiel zegt, telt niet.
 groups-my-alias = In deze groep verschijnt u als ‘{ $alias }’. Niemand kan zien wie achter deze alias zit.
 
 groups-join = Lid worden

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
-use kindred_domain::groups::{Joining, Membership};
+use kindred_domain::groups::{Joining, Membership, PROFESSIONAL};
 use kindred_domain::search::QueryProblem;
 use kindred_domain::settings::{Code, FieldKind};
 use kindred_service::groups::{GroupActionError, GroupInput, GroupSummary, RawGroupQuery, Who};
@@ -471,8 +471,18 @@ pub async fn group_page(
         Membership::Outside => tr(&page, "groups-membership-none"),
         other => tr(&page, &format!("groups-membership-{}", other.as_str())),
     };
+    // Said before joining: a group for one role shows each member's role to
+    // the others; for professionals, only the verified ones get in.
+    let role = seen.record.role_restriction.as_deref().and_then(|r| Code::parse(r).ok());
+    let role_notice = role.as_ref().map(|role| {
+        let name = code_name(&page, FieldKind::Role, role);
+        tr_args(&page, "groups-role-shown", &[("role", FluentValue::from(name))])
+    });
+    let role_verified = role.filter(|r| r.as_str() == PROFESSIONAL).map(|_| tr(&page, "groups-role-verified"));
     let values = minijinja::context! {
         name => seen.record.name.clone(),
+        role_notice => role_notice,
+        role_verified => role_verified,
         description => paragraphs(&seen.record.description),
         facts => facts(&page, &view.summary),
         my_alias => seen.my_alias.clone(),

@@ -520,3 +520,58 @@ async fn group_pages_work_without_javascript() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_group_for_professionals_admits_verified_professionals_and_role_groups_say_roles_show() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let claudia = someone(&s, &ms, "Claudia Behauptet").await;
+        let doc_id = s.user(&ms, "dr.berg@example.org", "Dr Berg", "professional").await;
+        let doc = Someone { id: doc_id, token: s.login_staff(&ms, "dr.berg@example.org").await };
+        s.user(&ms, "dr.zwei@example.org", "Dr Zwei", "professional").await;
+        let second = s.login_staff(&ms, "dr.zwei@example.org").await;
+        let mut body = group("Fachleute unter sich", "open");
+        body["role_restriction"] = json!("professional");
+        let pros = create(&s, &doc, body).await;
+
+        // Saying "professional" in one's profile does not make one.
+        ok(&s, &claudia.token, "PUT", &format!("{API}/me/profile"), Some(json!({"fields": {"role": "professional"}})))
+            .await;
+        let view = ok(&s, &claudia.token, "GET", &format!("{API}/groups/{pros}"), None).await;
+        assert_eq!(
+            (view["role_restricted"].as_bool(), view["can_join"].as_bool()),
+            (Some(true), Some(false)),
+            "{db:?}"
+        );
+        let (status, refused) = call(&s, &claudia.token, "POST", &format!("{API}/groups/{pros}/join"), None).await;
+        assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("role_restricted")), "{db:?}");
+        // A verified professional gets in, whatever their profile says (here: nothing).
+        let view = ok(&s, &second, "GET", &format!("{API}/groups/{pros}"), None).await;
+        assert_eq!((view["role_restricted"].as_bool(), view["join"].as_str()), (Some(false), Some("join")), "{db:?}");
+        let joined = ok(&s, &second, "POST", &format!("{API}/groups/{pros}/join"), None).await;
+        assert_eq!(joined["status"], "member", "{db:?}");
+
+        // Before joining, the page says that members see each other's role,
+        // next to the button; for professionals also that only verified ones get in.
+        let mut body = group("Angehörige im Gespräch", "open");
+        body["role_restriction"] = json!("relative");
+        let relatives = create(&s, &doc, body).await;
+        let plain = create(&s, &doc, group("Für alle offen", "open")).await;
+        ok(&s, &claudia.token, "PUT", &format!("{API}/me/profile"), Some(json!({"fields": {"role": "relative"}})))
+            .await;
+        let browser = Browser::sign_in(&s, &email("Claudia Behauptet"), PASSWORD).await;
+        let (_, html) = browser.get(&format!("/a/ms/groups/{relatives}?lang=en")).await;
+        assert!(
+            html.contains("so its members see each other") && html.contains("by joining, you show them yours"),
+            "{db:?}"
+        );
+        assert!(html.contains("aria-describedby=\"role-notice\""), "{db:?}: said at the join button");
+        assert!(!html.contains("verified as professionals"), "{db:?}");
+        let (_, html) = browser.get(&format!("/a/ms/groups/{pros}?lang=en")).await;
+        assert!(html.contains("so its members see each other") && html.contains("verified as professionals"), "{db:?}");
+        let (_, html) = browser.get(&format!("/a/ms/groups/{plain}?lang=en")).await;
+        assert!(!html.contains("role-notice"), "{db:?}: not for a group of every role");
+        s.stop().await;
+    }
+}
