@@ -7,6 +7,7 @@
 //! included. Whoever gets `GroupSight::Nothing` must be answered exactly as
 //! for an id that was never used.
 
+use crate::counts::CountSight;
 use crate::AccountRole;
 
 /// Who may find and join a group.
@@ -190,6 +191,9 @@ pub struct GroupAccess {
     /// May invite members (group moderators; any member of an open group).
     pub invite: bool,
     pub see_members: bool,
+    /// How the viewer sees the number of members: exactly for the group's
+    /// moderators, else only at or above the association's threshold.
+    pub member_count: CountSight,
 }
 
 /// What the viewer gets of a group.
@@ -236,6 +240,7 @@ pub fn group_sight(group: &GroupFacts, viewer_role: AccountRole, membership: Mem
         moderate,
         invite: group_moderator || (member && group.visibility == GroupVisibility::Open),
         see_members,
+        member_count: if group_moderator { CountSight::Exact } else { CountSight::AtThreshold },
     })
 }
 
@@ -352,6 +357,16 @@ mod tests {
                 }
                 MemberListVisibility::Members => assert_eq!(access.see_members, membership.is_member()),
             }
+        }
+    }
+
+    #[test]
+    fn exact_member_counts_only_for_the_group_s_moderators_staff_neither() {
+        for (facts, role, membership, sight) in every_case() {
+            let GroupSight::Visible(access) = sight else { continue };
+            let expected =
+                if membership == Membership::Moderator { CountSight::Exact } else { CountSight::AtThreshold };
+            assert_eq!(access.member_count, expected, "{facts:?} {role:?} {membership:?}");
         }
     }
 

@@ -19,6 +19,7 @@ use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Datelike, Utc};
 use data_encoding::BASE64URL_NOPAD;
+use kindred_domain::counts::{shown_count, ShownCount};
 use kindred_domain::disclosure::{self, Relation, Sight};
 use kindred_domain::groups::{
     group_sight, role_fits, ForumPlace, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining,
@@ -288,8 +289,8 @@ pub struct GroupSummary {
     pub conditions: Vec<String>,
     pub therapies: Vec<String>,
     pub medications: Vec<String>,
-    /// Only at or above the association's count threshold, or for those who see the member list.
-    pub member_count: Option<i32>,
+    /// As `counts::shown_count` lets the caller see it (exactly: the group's moderators).
+    pub member_count: ShownCount,
 }
 
 #[derive(Debug, Clone)]
@@ -344,6 +345,13 @@ pub struct GroupMembers {
     pub members: Vec<ListedMember>,
     /// Requests to join, for the group's moderators only.
     pub requests: Vec<ListedRequest>,
+}
+
+/// A group's number of members as the caller may see it: the one rule for
+/// counts (`counts::shown_count`) with the sight `group_sight` gave.
+fn member_count(association: &Association, seen: &SeenGroup) -> ShownCount {
+    let threshold = association.settings.policies.count_threshold;
+    shown_count(i64::from(seen.record.member_count), threshold, seen.access.member_count)
 }
 
 fn tags_of(tags: &[(String, String, String)], group: &str, kind: &str) -> Vec<String> {
@@ -555,18 +563,16 @@ impl Kindred {
         };
         let ids: Vec<&str> = found.iter().map(|(g, _)| g.id.as_str()).collect();
         let tags = self.store.group_tags_of(&association.id, &ids).await?;
-        let threshold = i32::try_from(association.settings.policies.count_threshold).unwrap_or(i32::MAX);
         let mut results = Vec::with_capacity(found.len());
         for (record, row) in found {
             let id = GroupId::from_trusted(record.id.clone());
             let Some(seen) = seen_group(id, record, row, caller, held.as_deref())? else { continue };
             let gid = seen.id.as_str();
-            let count = seen.record.member_count;
             results.push(GroupSummary {
                 conditions: tags_of(&tags, gid, "condition"),
                 therapies: tags_of(&tags, gid, "therapy"),
                 medications: tags_of(&tags, gid, "medication"),
-                member_count: (count >= threshold || seen.access.see_members).then_some(count),
+                member_count: member_count(association, &seen),
                 seen,
             });
         }
@@ -599,14 +605,12 @@ impl Kindred {
             .map(|s| GroupLink { id: s.seen.id.to_string(), name: s.seen.record.name })
             .collect();
         let tags = self.store.group_tags_of(&association.id, &[seen.id.as_str()]).await?;
-        let threshold = i32::try_from(association.settings.policies.count_threshold).unwrap_or(i32::MAX);
-        let count = seen.record.member_count;
         let gid = seen.id.to_string();
         let summary = GroupSummary {
             conditions: tags_of(&tags, &gid, "condition"),
             therapies: tags_of(&tags, &gid, "therapy"),
             medications: tags_of(&tags, &gid, "medication"),
-            member_count: (count >= threshold || seen.access.see_members).then_some(count),
+            member_count: member_count(association, &seen),
             seen,
         };
         Ok(GroupView { summary, parent, subgroups, role_restricted })

@@ -33,6 +33,7 @@ groups-fact-conditions = Erkrankungen
 groups-fact-therapies = Therapien
 groups-fact-medications = Medikamente
 groups-fact-members = Mitglieder
+groups-members-fewer-than = weniger als { $threshold }
 
 groups-membership-title = Ihre Mitgliedschaft
 groups-membership-none = Sie sind nicht Mitglied dieser Gruppe.

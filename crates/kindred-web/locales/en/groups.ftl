@@ -33,6 +33,7 @@ groups-fact-conditions = Conditions
 groups-fact-therapies = Therapies
 groups-fact-medications = Medications
 groups-fact-members = Members
+groups-members-fewer-than = fewer than { $threshold }
 
 groups-membership-title = Your membership
 groups-membership-none = You are not a member of this group.

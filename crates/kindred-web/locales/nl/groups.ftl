@@ -33,6 +33,7 @@ groups-fact-conditions = Aandoeningen
 groups-fact-therapies = Therapieën
 groups-fact-medications = Medicijnen
 groups-fact-members = Leden
+groups-members-fewer-than = minder dan { $threshold }
 
 groups-membership-title = Uw lidmaatschap
 groups-membership-none = U bent geen lid van deze groep.

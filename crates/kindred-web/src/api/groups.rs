@@ -159,9 +159,9 @@ pub struct GroupEntry {
     conditions: Vec<String>,
     therapies: Vec<String>,
     medications: Vec<String>,
-    /// Shown at or above the association's count threshold, or to those who see the member list.
+    /// Absent below the association's `count_threshold`, except for the group's own moderators.
     #[serde(skip_serializing_if = "Option::is_none")]
-    member_count: Option<i32>,
+    member_count: Option<u64>,
     /// none, requested, invited, member or moderator.
     membership: &'static str,
 }
@@ -184,7 +184,7 @@ fn entry(summary: &GroupSummary) -> GroupEntry {
         conditions: summary.conditions.clone(),
         therapies: summary.therapies.clone(),
         medications: summary.medications.clone(),
-        member_count: summary.member_count,
+        member_count: summary.member_count.exact(),
         membership: summary.seen.access.membership.as_str(),
     }
 }

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::counts::ShownCount;
 use kindred_domain::groups::{Joining, Membership, PROFESSIONAL};
 use kindred_domain::search::QueryProblem;
 use kindred_domain::settings::{Code, FieldKind};
@@ -148,8 +149,13 @@ fn facts(page: &AssociationPage, summary: &GroupSummary) -> Vec<Fact> {
     add("groups-fact-conditions", codes_text(page, FieldKind::Condition, &summary.conditions));
     add("groups-fact-therapies", codes_text(page, FieldKind::Therapies, &summary.therapies));
     add("groups-fact-medications", codes_text(page, FieldKind::Medications, &summary.medications));
-    if let Some(count) = summary.member_count {
-        add("groups-fact-members", count.to_string());
+    match summary.member_count {
+        ShownCount::Exact(count) => add("groups-fact-members", count.to_string()),
+        ShownCount::FewerThan(threshold) => add(
+            "groups-fact-members",
+            tr_args(page, "groups-members-fewer-than", &[("threshold", FluentValue::from(threshold))]),
+        ),
+        ShownCount::Hidden => {}
     }
     facts
 }

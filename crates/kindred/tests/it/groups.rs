@@ -341,7 +341,9 @@ async fn closed_groups_requests_roles_and_validation() {
             ok(&s, &anna.token, "POST", &format!("{API}/groups/{closed}/requests/{}/approve", ben.id), None).await;
         assert_eq!(approved["status"], "member", "{db:?}");
         let view = ok(&s, &ben.token, "GET", &format!("{API}/groups/{closed}"), None).await;
-        assert_eq!((view["membership"].as_str(), view["member_count"].as_i64()), (Some("member"), Some(2)), "{db:?}");
+        assert_eq!((view["membership"].as_str(), view.get("member_count")), (Some("member"), None), "{db:?}");
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{closed}"), None).await;
+        assert_eq!(view["member_count"].as_i64(), Some(2), "{db:?}: exact for the group's moderators");
         let list = ok(&s, &ben.token, "GET", &format!("{API}/groups/{closed}/members"), None).await;
         assert!(list.get("requests").is_none(), "{db:?}: requests are for moderators");
         let roles: Vec<(String, String)> = entries(&list, "members")
@@ -349,7 +351,7 @@ async fn closed_groups_requests_roles_and_validation() {
             .map(|m| (m["pseudonym"].as_str().unwrap().to_owned(), m["role"].as_str().unwrap().to_owned()))
             .collect();
         assert_eq!(roles, vec![("Anna".into(), "moderator".into()), ("Ben".into(), "member".into())], "{db:?}");
-        // Counts below the threshold stay hidden from those who do not see the list.
+        // Counts below the threshold stay hidden from all but the group's moderators.
         let outside = ok(&s, &carl.token, "GET", &format!("{API}/groups/{closed}"), None).await;
         assert!(outside.get("member_count").is_none(), "{db:?}: {outside}");
 
@@ -572,6 +574,61 @@ async fn a_group_for_professionals_admits_verified_professionals_and_role_groups
         assert!(html.contains("so its members see each other") && html.contains("verified as professionals"), "{db:?}");
         let (_, html) = browser.get(&format!("/a/ms/groups/{plain}?lang=en")).await;
         assert!(!html.contains("role-notice"), "{db:?}: not for a group of every role");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn counts_below_the_threshold_show_only_to_the_group_s_own_moderators() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Zaehlt").await;
+        let ben = someone(&s, &ms, "Ben Zaehlt").await;
+        let dora = someone(&s, &ms, "Dora Draussen").await;
+        let admin_id = s.user(&ms, "admin@example.org", "Adele Admin", "admin").await;
+        let admin = Someone { id: admin_id, token: s.login_staff(&ms, "admin@example.org").await };
+        let mut body = group("Kleiner Kreis", "open");
+        body["member_list"] = json!("members");
+        let id = create(&s, &anna, body).await;
+        ok(&s, &ben.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+
+        // Two members, threshold 5: absent for a member, an outsider who
+        // sees the member list, and association staff; exact for the group's moderator.
+        for who in [&ben, &dora, &admin] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            assert!(view.get("member_count").is_none(), "{db:?}: {view}");
+            let found = ok(&s, &who.token, "GET", &format!("{API}/groups?q=kleiner"), None).await;
+            assert!(found["results"][0].get("member_count").is_none(), "{db:?}: {found}");
+        }
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert_eq!(view["member_count"].as_i64(), Some(2), "{db:?}");
+        let found = ok(&s, &anna.token, "GET", &format!("{API}/groups?q=kleiner"), None).await;
+        assert_eq!(found["results"][0]["member_count"].as_i64(), Some(2), "{db:?}");
+
+        // The pages say "fewer than 5", never the number.
+        let outsider = Browser::sign_in(&s, &email("Dora Draussen"), PASSWORD).await;
+        for path in [format!("/a/ms/groups/{id}?lang=en"), "/a/ms/groups?q=kleiner&lang=en".to_owned()] {
+            let (status, html) = outsider.get(&path).await;
+            assert_eq!(status, 200, "{db:?}: {path}");
+            assert!(html.contains("fewer than"), "{db:?}: {path}");
+            assert!(!html.contains("<dd>2</dd>"), "{db:?}: {path}");
+        }
+        let moderator = Browser::sign_in(&s, &email("Anna Zaehlt"), PASSWORD).await;
+        let (_, html) = moderator.get(&format!("/a/ms/groups/{id}?lang=en")).await;
+        assert!(html.contains("<dd>2</dd>") && !html.contains("fewer than"), "{db:?}");
+
+        // At the threshold, everyone who sees the group sees the number.
+        for name in ["Carl Zaehlt", "Emil Zaehlt", "Fritz Zaehlt"] {
+            let more = someone(&s, &ms, name).await;
+            ok(&s, &more.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        }
+        for who in [&ben, &dora, &admin] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            assert_eq!(view["member_count"].as_i64(), Some(5), "{db:?}: {view}");
+        }
+        let (_, html) = outsider.get(&format!("/a/ms/groups/{id}?lang=en")).await;
+        assert!(html.contains("<dd>5</dd>") && !html.contains("fewer than"), "{db:?}");
         s.stop().await;
     }
 }
