@@ -632,3 +632,95 @@ async fn counts_below_the_threshold_show_only_to_the_group_s_own_moderators() {
         s.stop().await;
     }
 }
+
+/// Tells whether the database was written between two looks: on SQLite
+/// `PRAGMA data_version` of a connection of our own (it moves when another
+/// connection commits a change), on PostgreSQL the `xmin` of the row (a
+/// new one with every write of it).
+enum WriteProbe {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteProbe {
+    async fn open(s: &TestServer) -> WriteProbe {
+        use sqlx::Connection;
+        if s.database_url.starts_with("sqlite:") {
+            WriteProbe::Sqlite(sqlx::SqliteConnection::connect(&s.database_url).await.expect("sqlite"))
+        } else {
+            WriteProbe::Postgres(sqlx::PgConnection::connect(&s.database_url).await.expect("postgres"))
+        }
+    }
+
+    async fn look(&mut self, group: &str, member: &str) -> String {
+        match self {
+            WriteProbe::Sqlite(conn) => {
+                let version: i64 = sqlx::query_scalar("PRAGMA data_version").fetch_one(&mut *conn).await.unwrap();
+                version.to_string()
+            }
+            WriteProbe::Postgres(conn) => {
+                let xmin: Option<String> =
+                    sqlx::query_scalar("SELECT xmin::text FROM group_members WHERE group_id = $1 AND member_id = $2")
+                        .bind(group)
+                        .bind(member)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .unwrap();
+                xmin.unwrap_or_default()
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_does_the_same_work_whoever_is_invited() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Ladet").await;
+        let ben = someone(&s, &ms, "Ben Drinnen").await;
+        let carl = someone(&s, &ms, "Carl Draussen").await;
+        let dora = someone(&s, &ms, "Dora Gegangen").await;
+        let mut body = group("Stille Runde", "closed");
+        body["alias_mode"] = json!(true);
+        let id = create(&s, &anna, body).await;
+        for who in [&ben, &dora] {
+            ok(&s, &anna.token, "POST", &format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": who.id})))
+                .await;
+            ok(&s, &who.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        }
+        let (status, _) = raw(&s, &dora.token, "POST", &format!("{API}/groups/{id}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+
+        // A member, someone outside, someone invited already, someone who
+        // left: the same answer, and each invitation wrote to the database.
+        let mut probe = WriteProbe::open(&s).await;
+        for (who, case) in [(&ben, "member"), (&carl, "outside"), (&carl, "invited"), (&dora, "left")] {
+            let before = probe.look(&id, &who.id).await;
+            let (status, text) = raw(
+                &s,
+                &anna.token,
+                "POST",
+                &format!("{API}/groups/{id}/invitations"),
+                Some(json!({"member_id": who.id})),
+            )
+            .await;
+            assert_eq!((status, text.as_str()), (201, r#"{"status":"invited"}"#), "{db:?}: {case}");
+            assert_ne!(probe.look(&id, &who.id).await, before, "{db:?}: {case}: the invitation wrote nothing");
+        }
+        // What each row says is right: the member stays one, the others are invited.
+        let view = ok(&s, &ben.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert_eq!(view["membership"], "member", "{db:?}");
+        for who in [&carl, &dora] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            assert_eq!(
+                (view["membership"].as_str(), view["join"].as_str()),
+                (Some("invited"), Some("accept")),
+                "{db:?}"
+            );
+        }
+        let back = ok(&s, &dora.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        assert_eq!(back["status"], "member", "{db:?}");
+        s.stop().await;
+    }
+}
