@@ -162,6 +162,8 @@ pub struct GroupFacts {
     /// The group is for holders of one profile role only (e.g. relatives):
     /// `Some(true)` when the viewer holds it, `Some(false)` when not.
     pub role_fits: Option<bool>,
+    /// Members appear under an alias of this group only.
+    pub alias_mode: bool,
 }
 
 /// How the viewer may join.
@@ -192,7 +194,9 @@ pub struct GroupAccess {
     pub invite: bool,
     pub see_members: bool,
     /// How the viewer sees the number of members: exactly for the group's
-    /// moderators, else only at or above the association's threshold.
+    /// moderators, else only at or above the association's threshold; in
+    /// alias groups not at all (a count that moves right after an
+    /// invitation tells the inviter it was accepted).
     pub member_count: CountSight,
 }
 
@@ -240,7 +244,13 @@ pub fn group_sight(group: &GroupFacts, viewer_role: AccountRole, membership: Mem
         moderate,
         invite: group_moderator || (member && group.visibility == GroupVisibility::Open),
         see_members,
-        member_count: if group_moderator { CountSight::Exact } else { CountSight::AtThreshold },
+        member_count: if group.alias_mode {
+            CountSight::Hidden
+        } else if group_moderator {
+            CountSight::Exact
+        } else {
+            CountSight::AtThreshold
+        },
     })
 }
 
@@ -307,10 +317,12 @@ mod tests {
         VISIBILITIES.into_iter().flat_map(|visibility| {
             LISTS.into_iter().flat_map(move |member_list| {
                 FITS.into_iter().flat_map(move |role_fits| {
-                    ROLES.into_iter().flat_map(move |role| {
-                        MEMBERSHIPS.into_iter().map(move |membership| {
-                            let facts = GroupFacts { visibility, member_list, role_fits };
-                            (facts, role, membership, group_sight(&facts, role, membership))
+                    [false, true].into_iter().flat_map(move |alias_mode| {
+                        ROLES.into_iter().flat_map(move |role| {
+                            MEMBERSHIPS.into_iter().map(move |membership| {
+                                let facts = GroupFacts { visibility, member_list, role_fits, alias_mode };
+                                (facts, role, membership, group_sight(&facts, role, membership))
+                            })
                         })
                     })
                 })
@@ -361,11 +373,16 @@ mod tests {
     }
 
     #[test]
-    fn exact_member_counts_only_for_the_group_s_moderators_staff_neither() {
+    fn exact_member_counts_only_for_the_group_s_moderators_staff_neither_none_in_alias_groups() {
         for (facts, role, membership, sight) in every_case() {
             let GroupSight::Visible(access) = sight else { continue };
-            let expected =
-                if membership == Membership::Moderator { CountSight::Exact } else { CountSight::AtThreshold };
+            let expected = if facts.alias_mode {
+                CountSight::Hidden
+            } else if membership == Membership::Moderator {
+                CountSight::Exact
+            } else {
+                CountSight::AtThreshold
+            };
             assert_eq!(access.member_count, expected, "{facts:?} {role:?} {membership:?}");
         }
     }
@@ -416,9 +433,14 @@ mod tests {
         for visibility in VISIBILITIES {
             for member_list in LISTS {
                 for alias_mode in [false, true] {
-                    let facts = GroupFacts { visibility, member_list, role_fits: None };
+                    let facts = GroupFacts { visibility, member_list, role_fits: None, alias_mode };
                     let here = ForumPlace::Group { id: "g1", facts, alias_mode };
-                    let open = GroupFacts { visibility: GroupVisibility::Open, member_list, role_fits: None };
+                    let open = GroupFacts {
+                        visibility: GroupVisibility::Open,
+                        member_list,
+                        role_fits: None,
+                        alias_mode: false,
+                    };
                     let elsewhere = ForumPlace::Group { id: "g2", facts: open, alias_mode: false };
                     assert!(move_keeps_authors(&here, &here), "within one group");
                     assert_eq!(move_keeps_authors(&category, &here), !alias_mode, "into {facts:?} {alias_mode}");

@@ -12,7 +12,9 @@
 //! they leave, and is all that any list, answer or error inside the group
 //! shows of them — to everyone, staff included. Where an answer could
 //! tell whether a given member is in an alias group (an invitation to
-//! someone already in it), it is the same as for anyone else.
+//! someone already in it), it is the same as for anyone else. Nothing
+//! shows an arrival: the member list names only the moderators, and no
+//! member count is shown (the threat model: docs/alias-groups.md).
 
 use crate::members::{caller_party, party, MemberError};
 use crate::sessions::Caller;
@@ -118,6 +120,7 @@ fn seen_group(
         member_list: MemberListVisibility::parse(&record.member_list)
             .ok_or_else(|| StoreError::Corrupt(format!("group member list {}", record.member_list)))?,
         role_fits,
+        alias_mode: record.alias_mode,
     };
     Ok(match group_sight(&facts, caller.member.role, membership) {
         GroupSight::Nothing => None,
@@ -617,8 +620,9 @@ impl Kindred {
     }
 
     /// The member list, for those the group's setting allows (403 for the
-    /// others who see the group). In alias groups only aliases; elsewhere
-    /// members the caller may not see (blocks, inactive) are left out.
+    /// others who see the group). In alias groups only the moderators'
+    /// aliases; elsewhere members the caller may not see (blocks, inactive)
+    /// are left out.
     /// The group's moderators also get the requests to join.
     pub async fn group_members(
         &self,
@@ -635,14 +639,17 @@ impl Kindred {
         let mut members = Vec::new();
         let mut requests = Vec::new();
         if seen.record.alias_mode {
-            // Every alias, in alias order: leaving anyone out (a block, a
-            // suspension) would tell who they are.
+            // Only the group's moderators, by alias, in alias order — to
+            // everyone, moderators too: a list of every alias would show a
+            // new one right after an invitation was accepted, and so whose
+            // it is to the inviter (docs/alias-groups.md). Nobody is left
+            // out for a block or a suspension: that would tell who they are.
             rows.sort_by(|a, b| a.alias_key.cmp(&b.alias_key));
             for row in rows {
                 let Some(alias) = row.alias else { continue };
                 match row.status.as_str() {
-                    "member" => {
-                        members.push(ListedMember { who: Who::Alias(alias), moderator: row.group_role == "moderator" })
+                    "member" if row.group_role == "moderator" => {
+                        members.push(ListedMember { who: Who::Alias(alias), moderator: true })
                     }
                     "requested" if moderator => {
                         requests.push(ListedRequest { who: Who::Alias(alias), requested_at: None })

@@ -487,6 +487,7 @@ pub async fn group_page(
     let role_verified = role.filter(|r| r.as_str() == PROFESSIONAL).map(|_| tr(&page, "groups-role-verified"));
     let values = minijinja::context! {
         name => seen.record.name.clone(),
+        alias_mode => seen.record.alias_mode,
         role_notice => role_notice,
         role_verified => role_verified,
         description => paragraphs(&seen.record.description),
@@ -659,6 +660,8 @@ pub async fn members(
         members => rows,
         promote_action => link(&page, &format!("{base}/moderators"), &[]),
         moderator => moderator,
+        // The list names only moderators in alias groups: others are named by the alias on their posts.
+        promote_by_alias => moderator && list.group.record.alias_mode,
         requests => requests,
         invite_action => list.group.access.invite.then(|| link(&page, &format!("{base}/invitations"), &[])),
         group_href => link(&page, &base, &[]),
