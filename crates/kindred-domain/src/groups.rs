@@ -7,6 +7,7 @@
 //! included. Whoever gets `GroupSight::Nothing` must be answered exactly as
 //! for an id that was never used.
 
+use crate::counts::CountSight;
 use crate::AccountRole;
 
 /// Who may find and join a group.
@@ -135,6 +136,24 @@ impl Membership {
     }
 }
 
+/// The one role a member cannot simply claim: professionals are verified by
+/// the association (account role), so the profile's self-declared role never
+/// admits to a group for professionals.
+pub const PROFESSIONAL: &str = "professional";
+
+/// Whether the viewer holds the role a group is restricted to. For
+/// professionals that is the verified account role; for the other roles
+/// (patient, relative, carer, an association's own) the role the member
+/// gives in their profile, which nobody checks — and which every member of
+/// such a group shows to the others by being in it.
+pub fn role_fits(required: &str, account_role: AccountRole, profile_role: Option<&str>) -> bool {
+    if required == PROFESSIONAL {
+        account_role == AccountRole::Professional
+    } else {
+        profile_role == Some(required)
+    }
+}
+
 /// What decides a viewer's access to a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupFacts {
@@ -143,6 +162,8 @@ pub struct GroupFacts {
     /// The group is for holders of one profile role only (e.g. relatives):
     /// `Some(true)` when the viewer holds it, `Some(false)` when not.
     pub role_fits: Option<bool>,
+    /// Members appear under an alias of this group only.
+    pub alias_mode: bool,
 }
 
 /// How the viewer may join.
@@ -172,6 +193,11 @@ pub struct GroupAccess {
     /// May invite members (group moderators; any member of an open group).
     pub invite: bool,
     pub see_members: bool,
+    /// How the viewer sees the number of members: exactly for the group's
+    /// moderators, else only at or above the association's threshold; in
+    /// alias groups not at all (a count that moves right after an
+    /// invitation tells the inviter it was accepted).
+    pub member_count: CountSight,
 }
 
 /// What the viewer gets of a group.
@@ -218,6 +244,13 @@ pub fn group_sight(group: &GroupFacts, viewer_role: AccountRole, membership: Mem
         moderate,
         invite: group_moderator || (member && group.visibility == GroupVisibility::Open),
         see_members,
+        member_count: if group.alias_mode {
+            CountSight::Hidden
+        } else if group_moderator {
+            CountSight::Exact
+        } else {
+            CountSight::AtThreshold
+        },
     })
 }
 
@@ -284,10 +317,12 @@ mod tests {
         VISIBILITIES.into_iter().flat_map(|visibility| {
             LISTS.into_iter().flat_map(move |member_list| {
                 FITS.into_iter().flat_map(move |role_fits| {
-                    ROLES.into_iter().flat_map(move |role| {
-                        MEMBERSHIPS.into_iter().map(move |membership| {
-                            let facts = GroupFacts { visibility, member_list, role_fits };
-                            (facts, role, membership, group_sight(&facts, role, membership))
+                    [false, true].into_iter().flat_map(move |alias_mode| {
+                        ROLES.into_iter().flat_map(move |role| {
+                            MEMBERSHIPS.into_iter().map(move |membership| {
+                                let facts = GroupFacts { visibility, member_list, role_fits, alias_mode };
+                                (facts, role, membership, group_sight(&facts, role, membership))
+                            })
                         })
                     })
                 })
@@ -338,6 +373,21 @@ mod tests {
     }
 
     #[test]
+    fn exact_member_counts_only_for_the_group_s_moderators_staff_neither_none_in_alias_groups() {
+        for (facts, role, membership, sight) in every_case() {
+            let GroupSight::Visible(access) = sight else { continue };
+            let expected = if facts.alias_mode {
+                CountSight::Hidden
+            } else if membership == Membership::Moderator {
+                CountSight::Exact
+            } else {
+                CountSight::AtThreshold
+            };
+            assert_eq!(access.member_count, expected, "{facts:?} {role:?} {membership:?}");
+        }
+    }
+
+    #[test]
     fn joining_depends_on_the_kind_the_role_and_where_one_stands() {
         for (facts, _, membership, sight) in every_case() {
             let GroupSight::Visible(access) = sight else { continue };
@@ -352,6 +402,18 @@ mod tests {
                 }
             };
             assert_eq!(access.join, expected, "{facts:?} {membership:?}");
+        }
+    }
+
+    #[test]
+    fn professionals_are_the_verified_ones_other_roles_are_declared() {
+        for role in ROLES {
+            let verified = role == AccountRole::Professional;
+            assert_eq!(role_fits(PROFESSIONAL, role, Some(PROFESSIONAL)), verified, "{role:?}");
+            assert_eq!(role_fits(PROFESSIONAL, role, None), verified, "{role:?}");
+            assert!(role_fits("relative", role, Some("relative")), "{role:?}");
+            assert!(!role_fits("relative", role, Some("patient")), "{role:?}");
+            assert!(!role_fits("relative", role, None), "{role:?}");
         }
     }
 
@@ -371,9 +433,14 @@ mod tests {
         for visibility in VISIBILITIES {
             for member_list in LISTS {
                 for alias_mode in [false, true] {
-                    let facts = GroupFacts { visibility, member_list, role_fits: None };
+                    let facts = GroupFacts { visibility, member_list, role_fits: None, alias_mode };
                     let here = ForumPlace::Group { id: "g1", facts, alias_mode };
-                    let open = GroupFacts { visibility: GroupVisibility::Open, member_list, role_fits: None };
+                    let open = GroupFacts {
+                        visibility: GroupVisibility::Open,
+                        member_list,
+                        role_fits: None,
+                        alias_mode: false,
+                    };
                     let elsewhere = ForumPlace::Group { id: "g2", facts: open, alias_mode: false };
                     assert!(move_keeps_authors(&here, &here), "within one group");
                     assert_eq!(move_keeps_authors(&category, &here), !alias_mode, "into {facts:?} {alias_mode}");

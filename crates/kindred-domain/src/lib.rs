@@ -8,6 +8,7 @@ pub mod account;
 pub mod alias;
 pub mod codes;
 pub mod color;
+pub mod counts;
 pub mod disclosure;
 pub mod groups;
 pub mod host;

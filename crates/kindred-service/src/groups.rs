@@ -12,16 +12,19 @@
 //! they leave, and is all that any list, answer or error inside the group
 //! shows of them — to everyone, staff included. Where an answer could
 //! tell whether a given member is in an alias group (an invitation to
-//! someone already in it), it is the same as for anyone else.
+//! someone already in it), it is the same as for anyone else. Nothing
+//! shows an arrival: the member list names only the moderators, and no
+//! member count is shown (the threat model: docs/alias-groups.md).
 
 use crate::members::{caller_party, party, MemberError};
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Datelike, Utc};
 use data_encoding::BASE64URL_NOPAD;
+use kindred_domain::counts::{shown_count, ShownCount};
 use kindred_domain::disclosure::{self, Relation, Sight};
 use kindred_domain::groups::{
-    group_sight, ForumPlace, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining,
+    group_sight, role_fits, ForumPlace, GroupAccess, GroupFacts, GroupMode, GroupSight, GroupVisibility, Joining,
     MemberListVisibility, Membership,
 };
 use kindred_domain::search::{MemberQuery, QueryProblem, RawMemberQuery};
@@ -49,7 +52,8 @@ pub struct SeenGroup {
     pub access: GroupAccess,
     /// The caller's alias in an alias group (members only).
     pub my_alias: Option<String>,
-    /// What `group_sight` decided from.
+    /// What `group_sight` decided from (`role_fits`: whether the caller
+    /// holds the role the group is restricted to).
     pub facts: GroupFacts,
 }
 
@@ -98,7 +102,8 @@ impl Kindred {
 
 /// The decision of `group_sight` for one stored group; `None` when the
 /// group does not exist for the caller. `held_role` is the caller's profile
-/// role (read only where a group is restricted to one).
+/// role (read only where a group is restricted to one); whether it counts is
+/// `groups::role_fits`'s to say (a professional is one by account role).
 fn seen_group(
     id: GroupId,
     record: GroupRecord,
@@ -107,13 +112,15 @@ fn seen_group(
     held_role: Option<&str>,
 ) -> Result<Option<SeenGroup>, StoreError> {
     let membership = Membership::from_stored(membership_row.status.as_deref(), membership_row.role.as_deref());
-    let role_fits = record.role_restriction.as_deref().map(|required| held_role == Some(required));
+    let role_fits =
+        record.role_restriction.as_deref().map(|required| role_fits(required, caller.member.role, held_role));
     let facts = GroupFacts {
         visibility: GroupVisibility::parse(&record.visibility)
             .ok_or_else(|| StoreError::Corrupt(format!("group visibility {}", record.visibility)))?,
         member_list: MemberListVisibility::parse(&record.member_list)
             .ok_or_else(|| StoreError::Corrupt(format!("group member list {}", record.member_list)))?,
         role_fits,
+        alias_mode: record.alias_mode,
     };
     Ok(match group_sight(&facts, caller.member.role, membership) {
         GroupSight::Nothing => None,
@@ -285,8 +292,8 @@ pub struct GroupSummary {
     pub conditions: Vec<String>,
     pub therapies: Vec<String>,
     pub medications: Vec<String>,
-    /// Only at or above the association's count threshold, or for those who see the member list.
-    pub member_count: Option<i32>,
+    /// As `counts::shown_count` lets the caller see it (exactly: the group's moderators).
+    pub member_count: ShownCount,
 }
 
 #[derive(Debug, Clone)]
@@ -341,6 +348,13 @@ pub struct GroupMembers {
     pub members: Vec<ListedMember>,
     /// Requests to join, for the group's moderators only.
     pub requests: Vec<ListedRequest>,
+}
+
+/// A group's number of members as the caller may see it: the one rule for
+/// counts (`counts::shown_count`) with the sight `group_sight` gave.
+fn member_count(association: &Association, seen: &SeenGroup) -> ShownCount {
+    let threshold = association.settings.policies.count_threshold;
+    shown_count(i64::from(seen.record.member_count), threshold, seen.access.member_count)
 }
 
 fn tags_of(tags: &[(String, String, String)], group: &str, kind: &str) -> Vec<String> {
@@ -552,18 +566,16 @@ impl Kindred {
         };
         let ids: Vec<&str> = found.iter().map(|(g, _)| g.id.as_str()).collect();
         let tags = self.store.group_tags_of(&association.id, &ids).await?;
-        let threshold = i32::try_from(association.settings.policies.count_threshold).unwrap_or(i32::MAX);
         let mut results = Vec::with_capacity(found.len());
         for (record, row) in found {
             let id = GroupId::from_trusted(record.id.clone());
             let Some(seen) = seen_group(id, record, row, caller, held.as_deref())? else { continue };
             let gid = seen.id.as_str();
-            let count = seen.record.member_count;
             results.push(GroupSummary {
                 conditions: tags_of(&tags, gid, "condition"),
                 therapies: tags_of(&tags, gid, "therapy"),
                 medications: tags_of(&tags, gid, "medication"),
-                member_count: (count >= threshold || seen.access.see_members).then_some(count),
+                member_count: member_count(association, &seen),
                 seen,
             });
         }
@@ -588,12 +600,7 @@ impl Kindred {
             },
         };
         let subs = self.store.subgroups(&association.id, seen.id.as_str(), &caller.member.id).await?;
-        let role_restricted = match &seen.record.role_restriction {
-            None => false,
-            Some(required) => {
-                self.store.profile_role(&association.id, &caller.member.id).await?.as_deref() != Some(required)
-            }
-        };
+        let role_restricted = seen.facts.role_fits == Some(false);
         let subgroups = self
             .summaries(association, caller, subs)
             .await?
@@ -601,22 +608,21 @@ impl Kindred {
             .map(|s| GroupLink { id: s.seen.id.to_string(), name: s.seen.record.name })
             .collect();
         let tags = self.store.group_tags_of(&association.id, &[seen.id.as_str()]).await?;
-        let threshold = i32::try_from(association.settings.policies.count_threshold).unwrap_or(i32::MAX);
-        let count = seen.record.member_count;
         let gid = seen.id.to_string();
         let summary = GroupSummary {
             conditions: tags_of(&tags, &gid, "condition"),
             therapies: tags_of(&tags, &gid, "therapy"),
             medications: tags_of(&tags, &gid, "medication"),
-            member_count: (count >= threshold || seen.access.see_members).then_some(count),
+            member_count: member_count(association, &seen),
             seen,
         };
         Ok(GroupView { summary, parent, subgroups, role_restricted })
     }
 
     /// The member list, for those the group's setting allows (403 for the
-    /// others who see the group). In alias groups only aliases; elsewhere
-    /// members the caller may not see (blocks, inactive) are left out.
+    /// others who see the group). In alias groups only the moderators'
+    /// aliases; elsewhere members the caller may not see (blocks, inactive)
+    /// are left out.
     /// The group's moderators also get the requests to join.
     pub async fn group_members(
         &self,
@@ -633,14 +639,17 @@ impl Kindred {
         let mut members = Vec::new();
         let mut requests = Vec::new();
         if seen.record.alias_mode {
-            // Every alias, in alias order: leaving anyone out (a block, a
-            // suspension) would tell who they are.
+            // Only the group's moderators, by alias, in alias order — to
+            // everyone, moderators too: a list of every alias would show a
+            // new one right after an invitation was accepted, and so whose
+            // it is to the inviter (docs/alias-groups.md). Nobody is left
+            // out for a block or a suspension: that would tell who they are.
             rows.sort_by(|a, b| a.alias_key.cmp(&b.alias_key));
             for row in rows {
                 let Some(alias) = row.alias else { continue };
                 match row.status.as_str() {
-                    "member" => {
-                        members.push(ListedMember { who: Who::Alias(alias), moderator: row.group_role == "moderator" })
+                    "member" if row.group_role == "moderator" => {
+                        members.push(ListedMember { who: Who::Alias(alias), moderator: true })
                     }
                     "requested" if moderator => {
                         requests.push(ListedRequest { who: Who::Alias(alias), requested_at: None })
@@ -787,7 +796,9 @@ impl Kindred {
 
     /// Invites a member the caller may see (404 for anyone else). Only
     /// where the caller sees the member list, and not in alias groups, does
-    /// the answer tell that the member is in the group already.
+    /// the answer tell that the member is in the group already. The work is
+    /// the same whoever the invitee is: one read of their row and one write
+    /// (`store::invite_member`), so the time does not tell either.
     pub async fn invite_to_group(
         &self,
         association: &Association,
@@ -802,21 +813,17 @@ impl Kindred {
         let (invitee, _, _, _) = self.sight_of(association, caller, member).await?;
         let may_tell = seen.access.see_members && !seen.record.alias_mode;
         let row = self.store.membership_of(&association.id, seen.id.as_str(), invitee.as_str()).await?;
-        let status = row.and_then(|r| r.status);
-        let conflict = match status.as_deref() {
+        self.store.invite_member(&association.id, seen.id.as_str(), invitee.as_str(), self.clock.now()).await?;
+        let conflict = match row.and_then(|r| r.status).as_deref() {
             Some("member") => Some(GroupConflict::AlreadyMember),
             Some("invited") => Some(GroupConflict::AlreadyInvited),
             Some("requested") => Some(GroupConflict::RequestPending),
             _ => None,
         };
-        if let Some(conflict) = conflict {
-            return if may_tell { Err(GroupActionError::Conflict(conflict)) } else { Ok(()) };
+        match conflict {
+            Some(conflict) if may_tell => Err(GroupActionError::Conflict(conflict)),
+            _ => Ok(()),
         }
-        let moved = self.move_member(association, &seen, invitee.as_str(), status.as_deref(), "invited", false).await?;
-        if !moved && may_tell {
-            return Err(GroupActionError::Conflict(GroupConflict::AlreadyInvited));
-        }
-        Ok(())
     }
 
     /// The member meant by `who` in a group: an alias in alias groups, a

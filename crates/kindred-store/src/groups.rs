@@ -372,6 +372,41 @@ impl Store {
         })
     }
 
+    /// Invites a member: a new row, or a row of someone who left, becomes
+    /// `invited`; any other row stays as it is. One statement that writes a
+    /// row in every case — an insert, or an update that may set the values
+    /// it finds — and commits, so that inviting a member, a non-member or
+    /// someone invited already costs the same work, and the time of the
+    /// answer does not tell which (ARCHITECTURE: "the same work either way").
+    /// The member count is untouched: an invitation never makes a member.
+    pub async fn invite_member(
+        &self,
+        association: &AssociationId,
+        group: &str,
+        member: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO group_members (association_id, group_id, member_id, status, role, alias, alias_key, \
+                 created_at, updated_at) VALUES ($1, $2, $3, 'invited', 'member', NULL, NULL, $4, $4) \
+                 ON CONFLICT (association_id, group_id, member_id) DO UPDATE SET \
+                 role = CASE WHEN group_members.status = 'left' THEN 'member' ELSE group_members.role END, \
+                 updated_at = CASE WHEN group_members.status = 'left' THEN excluded.updated_at \
+                   ELSE group_members.updated_at END, \
+                 status = CASE WHEN group_members.status = 'left' THEN 'invited' ELSE group_members.status END",
+            )
+            .bind(association.as_str())
+            .bind(group)
+            .bind(member)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
     /// Makes a member of the group a moderator (or back). False when they are not a member.
     pub async fn set_group_role(
         &self,

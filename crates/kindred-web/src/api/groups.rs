@@ -2,7 +2,7 @@
 //! requests, group moderators and member lists. Every handler goes through
 //! `service::groups` (and so through `group_access`): a secret group is, for
 //! anyone not in it, answered exactly like an id that was never used. In
-//! alias groups members appear only as `{alias, role}`.
+//! alias groups only moderators are listed, as `{alias, role}`.
 
 use crate::auth::Community;
 use crate::errors::ApiError;
@@ -159,9 +159,10 @@ pub struct GroupEntry {
     conditions: Vec<String>,
     therapies: Vec<String>,
     medications: Vec<String>,
-    /// Shown at or above the association's count threshold, or to those who see the member list.
+    /// Absent below the association's `count_threshold`, except for the group's own moderators;
+    /// absent in alias groups (it would show arrivals).
     #[serde(skip_serializing_if = "Option::is_none")]
-    member_count: Option<i32>,
+    member_count: Option<u64>,
     /// none, requested, invited, member or moderator.
     membership: &'static str,
 }
@@ -184,7 +185,7 @@ fn entry(summary: &GroupSummary) -> GroupEntry {
         conditions: summary.conditions.clone(),
         therapies: summary.therapies.clone(),
         medications: summary.medications.clone(),
-        member_count: summary.member_count,
+        member_count: summary.member_count.exact(),
         membership: summary.seen.access.membership.as_str(),
     }
 }
@@ -374,7 +375,7 @@ fn members_body(list: GroupMembers) -> MembersResponse {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The group")),
     responses(
-        (status = 200, description = "Members (aliases in alias groups)", body = MembersResponse),
+        (status = 200, description = "Members (in alias groups the moderators' aliases only)", body = MembersResponse),
         (status = 403, description = "The list is not for the caller", body = super::ErrorResponse),
         (status = 404, description = "No such group (for the caller)", body = super::ErrorResponse),
     )

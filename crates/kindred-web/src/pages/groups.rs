@@ -18,7 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
-use kindred_domain::groups::{Joining, Membership};
+use kindred_domain::counts::ShownCount;
+use kindred_domain::groups::{Joining, Membership, PROFESSIONAL};
 use kindred_domain::search::QueryProblem;
 use kindred_domain::settings::{Code, FieldKind};
 use kindred_service::groups::{GroupActionError, GroupInput, GroupSummary, RawGroupQuery, Who};
@@ -148,8 +149,13 @@ fn facts(page: &AssociationPage, summary: &GroupSummary) -> Vec<Fact> {
     add("groups-fact-conditions", codes_text(page, FieldKind::Condition, &summary.conditions));
     add("groups-fact-therapies", codes_text(page, FieldKind::Therapies, &summary.therapies));
     add("groups-fact-medications", codes_text(page, FieldKind::Medications, &summary.medications));
-    if let Some(count) = summary.member_count {
-        add("groups-fact-members", count.to_string());
+    match summary.member_count {
+        ShownCount::Exact(count) => add("groups-fact-members", count.to_string()),
+        ShownCount::FewerThan(threshold) => add(
+            "groups-fact-members",
+            tr_args(page, "groups-members-fewer-than", &[("threshold", FluentValue::from(threshold))]),
+        ),
+        ShownCount::Hidden => {}
     }
     facts
 }
@@ -471,8 +477,19 @@ pub async fn group_page(
         Membership::Outside => tr(&page, "groups-membership-none"),
         other => tr(&page, &format!("groups-membership-{}", other.as_str())),
     };
+    // Said before joining: a group for one role shows each member's role to
+    // the others; for professionals, only the verified ones get in.
+    let role = seen.record.role_restriction.as_deref().and_then(|r| Code::parse(r).ok());
+    let role_notice = role.as_ref().map(|role| {
+        let name = code_name(&page, FieldKind::Role, role);
+        tr_args(&page, "groups-role-shown", &[("role", FluentValue::from(name))])
+    });
+    let role_verified = role.filter(|r| r.as_str() == PROFESSIONAL).map(|_| tr(&page, "groups-role-verified"));
     let values = minijinja::context! {
         name => seen.record.name.clone(),
+        alias_mode => seen.record.alias_mode,
+        role_notice => role_notice,
+        role_verified => role_verified,
         description => paragraphs(&seen.record.description),
         facts => facts(&page, &view.summary),
         my_alias => seen.my_alias.clone(),
@@ -643,6 +660,8 @@ pub async fn members(
         members => rows,
         promote_action => link(&page, &format!("{base}/moderators"), &[]),
         moderator => moderator,
+        // The list names only moderators in alias groups: others are named by the alias on their posts.
+        promote_by_alias => moderator && list.group.record.alias_mode,
         requests => requests,
         invite_action => list.group.access.invite.then(|| link(&page, &format!("{base}/invitations"), &[])),
         group_href => link(&page, &base, &[]),

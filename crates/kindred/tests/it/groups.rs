@@ -248,15 +248,18 @@ async fn alias_groups_show_aliases_only_unique_and_stable() {
         for secret in &secrets {
             assert!(!text.contains(secret.as_str()), "{db:?}: {secret} in {text}");
         }
+        // Only the moderator is listed (a list of every alias would show arrivals).
         let list: Value = serde_json::from_str(&text).unwrap();
         let members = entries(&list, "members");
-        assert_eq!(members.len(), 3, "{db:?}");
+        assert_eq!(members.len(), 1, "{db:?}: {list}");
+        let keys: Vec<&str> = members[0].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!((keys, members[0]["role"].as_str()), (vec!["alias", "role"], Some("moderator")), "{db:?}");
         let mut aliases: Vec<String> = Vec::new();
-        for m in &members {
-            let keys: Vec<&String> = m.as_object().unwrap().keys().collect();
-            assert_eq!(keys, vec!["alias", "role"], "{db:?}: {m}");
-            aliases.push(m["alias"].as_str().unwrap().to_lowercase());
+        for who in [&anna, &ben, &carl] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            aliases.push(view["my_alias"].as_str().unwrap().to_lowercase());
         }
+        assert_eq!(members[0]["alias"].as_str().map(str::to_lowercase).as_ref(), Some(&aliases[0]), "{db:?}");
         aliases.sort();
         aliases.dedup();
         assert_eq!(aliases.len(), 3, "{db:?}: aliases unique");
@@ -284,7 +287,9 @@ async fn alias_groups_show_aliases_only_unique_and_stable() {
             {
                 assert!(!html.contains(secret), "{db:?}: {secret} on {path}");
             }
-            assert!(html.contains(&my_alias), "{db:?}: own alias on {path}");
+            if !path.ends_with("/members") {
+                assert!(html.contains(&my_alias), "{db:?}: own alias on {path}");
+            }
         }
 
         // Leaving and coming back: the same alias.
@@ -341,7 +346,9 @@ async fn closed_groups_requests_roles_and_validation() {
             ok(&s, &anna.token, "POST", &format!("{API}/groups/{closed}/requests/{}/approve", ben.id), None).await;
         assert_eq!(approved["status"], "member", "{db:?}");
         let view = ok(&s, &ben.token, "GET", &format!("{API}/groups/{closed}"), None).await;
-        assert_eq!((view["membership"].as_str(), view["member_count"].as_i64()), (Some("member"), Some(2)), "{db:?}");
+        assert_eq!((view["membership"].as_str(), view.get("member_count")), (Some("member"), None), "{db:?}");
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{closed}"), None).await;
+        assert_eq!(view["member_count"].as_i64(), Some(2), "{db:?}: exact for the group's moderators");
         let list = ok(&s, &ben.token, "GET", &format!("{API}/groups/{closed}/members"), None).await;
         assert!(list.get("requests").is_none(), "{db:?}: requests are for moderators");
         let roles: Vec<(String, String)> = entries(&list, "members")
@@ -349,7 +356,7 @@ async fn closed_groups_requests_roles_and_validation() {
             .map(|m| (m["pseudonym"].as_str().unwrap().to_owned(), m["role"].as_str().unwrap().to_owned()))
             .collect();
         assert_eq!(roles, vec![("Anna".into(), "moderator".into()), ("Ben".into(), "member".into())], "{db:?}");
-        // Counts below the threshold stay hidden from those who do not see the list.
+        // Counts below the threshold stay hidden from all but the group's moderators.
         let outside = ok(&s, &carl.token, "GET", &format!("{API}/groups/{closed}"), None).await;
         assert!(outside.get("member_count").is_none(), "{db:?}: {outside}");
 
@@ -517,6 +524,271 @@ async fn group_pages_work_without_javascript() {
         assert_eq!((status, location.contains("done=approved")), (303, true), "{db:?}: {location}");
         let (_, html) = ben.get(&path).await;
         assert!(html.contains("/leave"), "{db:?}: a member can leave");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_group_for_professionals_admits_verified_professionals_and_role_groups_say_roles_show() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let claudia = someone(&s, &ms, "Claudia Behauptet").await;
+        let doc_id = s.user(&ms, "dr.berg@example.org", "Dr Berg", "professional").await;
+        let doc = Someone { id: doc_id, token: s.login_staff(&ms, "dr.berg@example.org").await };
+        s.user(&ms, "dr.zwei@example.org", "Dr Zwei", "professional").await;
+        let second = s.login_staff(&ms, "dr.zwei@example.org").await;
+        let mut body = group("Fachleute unter sich", "open");
+        body["role_restriction"] = json!("professional");
+        let pros = create(&s, &doc, body).await;
+
+        // Saying "professional" in one's profile does not make one.
+        ok(&s, &claudia.token, "PUT", &format!("{API}/me/profile"), Some(json!({"fields": {"role": "professional"}})))
+            .await;
+        let view = ok(&s, &claudia.token, "GET", &format!("{API}/groups/{pros}"), None).await;
+        assert_eq!(
+            (view["role_restricted"].as_bool(), view["can_join"].as_bool()),
+            (Some(true), Some(false)),
+            "{db:?}"
+        );
+        let (status, refused) = call(&s, &claudia.token, "POST", &format!("{API}/groups/{pros}/join"), None).await;
+        assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("role_restricted")), "{db:?}");
+        // A verified professional gets in, whatever their profile says (here: nothing).
+        let view = ok(&s, &second, "GET", &format!("{API}/groups/{pros}"), None).await;
+        assert_eq!((view["role_restricted"].as_bool(), view["join"].as_str()), (Some(false), Some("join")), "{db:?}");
+        let joined = ok(&s, &second, "POST", &format!("{API}/groups/{pros}/join"), None).await;
+        assert_eq!(joined["status"], "member", "{db:?}");
+
+        // Before joining, the page says that members see each other's role,
+        // next to the button; for professionals also that only verified ones get in.
+        let mut body = group("Angehörige im Gespräch", "open");
+        body["role_restriction"] = json!("relative");
+        let relatives = create(&s, &doc, body).await;
+        let plain = create(&s, &doc, group("Für alle offen", "open")).await;
+        ok(&s, &claudia.token, "PUT", &format!("{API}/me/profile"), Some(json!({"fields": {"role": "relative"}})))
+            .await;
+        let browser = Browser::sign_in(&s, &email("Claudia Behauptet"), PASSWORD).await;
+        let (_, html) = browser.get(&format!("/a/ms/groups/{relatives}?lang=en")).await;
+        assert!(
+            html.contains("so its members see each other") && html.contains("by joining, you show them yours"),
+            "{db:?}"
+        );
+        assert!(html.contains("aria-describedby=\"role-notice\""), "{db:?}: said at the join button");
+        assert!(!html.contains("verified as professionals"), "{db:?}");
+        let (_, html) = browser.get(&format!("/a/ms/groups/{pros}?lang=en")).await;
+        assert!(html.contains("so its members see each other") && html.contains("verified as professionals"), "{db:?}");
+        let (_, html) = browser.get(&format!("/a/ms/groups/{plain}?lang=en")).await;
+        assert!(!html.contains("role-notice"), "{db:?}: not for a group of every role");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn counts_below_the_threshold_show_only_to_the_group_s_own_moderators() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Zaehlt").await;
+        let ben = someone(&s, &ms, "Ben Zaehlt").await;
+        let dora = someone(&s, &ms, "Dora Draussen").await;
+        let admin_id = s.user(&ms, "admin@example.org", "Adele Admin", "admin").await;
+        let admin = Someone { id: admin_id, token: s.login_staff(&ms, "admin@example.org").await };
+        let mut body = group("Kleiner Kreis", "open");
+        body["member_list"] = json!("members");
+        let id = create(&s, &anna, body).await;
+        ok(&s, &ben.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+
+        // Two members, threshold 5: absent for a member, an outsider who
+        // sees the member list, and association staff; exact for the group's moderator.
+        for who in [&ben, &dora, &admin] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            assert!(view.get("member_count").is_none(), "{db:?}: {view}");
+            let found = ok(&s, &who.token, "GET", &format!("{API}/groups?q=kleiner"), None).await;
+            assert!(found["results"][0].get("member_count").is_none(), "{db:?}: {found}");
+        }
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert_eq!(view["member_count"].as_i64(), Some(2), "{db:?}");
+        let found = ok(&s, &anna.token, "GET", &format!("{API}/groups?q=kleiner"), None).await;
+        assert_eq!(found["results"][0]["member_count"].as_i64(), Some(2), "{db:?}");
+
+        // The pages say "fewer than 5", never the number.
+        let outsider = Browser::sign_in(&s, &email("Dora Draussen"), PASSWORD).await;
+        for path in [format!("/a/ms/groups/{id}?lang=en"), "/a/ms/groups?q=kleiner&lang=en".to_owned()] {
+            let (status, html) = outsider.get(&path).await;
+            assert_eq!(status, 200, "{db:?}: {path}");
+            assert!(html.contains("fewer than"), "{db:?}: {path}");
+            assert!(!html.contains("<dd>2</dd>"), "{db:?}: {path}");
+        }
+        let moderator = Browser::sign_in(&s, &email("Anna Zaehlt"), PASSWORD).await;
+        let (_, html) = moderator.get(&format!("/a/ms/groups/{id}?lang=en")).await;
+        assert!(html.contains("<dd>2</dd>") && !html.contains("fewer than"), "{db:?}");
+
+        // At the threshold, everyone who sees the group sees the number.
+        for name in ["Carl Zaehlt", "Emil Zaehlt", "Fritz Zaehlt"] {
+            let more = someone(&s, &ms, name).await;
+            ok(&s, &more.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        }
+        for who in [&ben, &dora, &admin] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            assert_eq!(view["member_count"].as_i64(), Some(5), "{db:?}: {view}");
+        }
+        let (_, html) = outsider.get(&format!("/a/ms/groups/{id}?lang=en")).await;
+        assert!(html.contains("<dd>5</dd>") && !html.contains("fewer than"), "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// Tells whether the database was written between two looks: on SQLite
+/// `PRAGMA data_version` of a connection of our own (it moves when another
+/// connection commits a change), on PostgreSQL the `xmin` of the row (a
+/// new one with every write of it).
+enum WriteProbe {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteProbe {
+    async fn open(s: &TestServer) -> WriteProbe {
+        use sqlx::Connection;
+        if s.database_url.starts_with("sqlite:") {
+            WriteProbe::Sqlite(sqlx::SqliteConnection::connect(&s.database_url).await.expect("sqlite"))
+        } else {
+            WriteProbe::Postgres(sqlx::PgConnection::connect(&s.database_url).await.expect("postgres"))
+        }
+    }
+
+    async fn look(&mut self, group: &str, member: &str) -> String {
+        match self {
+            WriteProbe::Sqlite(conn) => {
+                let version: i64 = sqlx::query_scalar("PRAGMA data_version").fetch_one(&mut *conn).await.unwrap();
+                version.to_string()
+            }
+            WriteProbe::Postgres(conn) => {
+                let xmin: Option<String> =
+                    sqlx::query_scalar("SELECT xmin::text FROM group_members WHERE group_id = $1 AND member_id = $2")
+                        .bind(group)
+                        .bind(member)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .unwrap();
+                xmin.unwrap_or_default()
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_does_the_same_work_whoever_is_invited() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Ladet").await;
+        let ben = someone(&s, &ms, "Ben Drinnen").await;
+        let carl = someone(&s, &ms, "Carl Draussen").await;
+        let dora = someone(&s, &ms, "Dora Gegangen").await;
+        let mut body = group("Stille Runde", "closed");
+        body["alias_mode"] = json!(true);
+        let id = create(&s, &anna, body).await;
+        for who in [&ben, &dora] {
+            ok(&s, &anna.token, "POST", &format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": who.id})))
+                .await;
+            ok(&s, &who.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        }
+        let (status, _) = raw(&s, &dora.token, "POST", &format!("{API}/groups/{id}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+
+        // A member, someone outside, someone invited already, someone who
+        // left: the same answer, and each invitation wrote to the database.
+        let mut probe = WriteProbe::open(&s).await;
+        for (who, case) in [(&ben, "member"), (&carl, "outside"), (&carl, "invited"), (&dora, "left")] {
+            let before = probe.look(&id, &who.id).await;
+            let (status, text) = raw(
+                &s,
+                &anna.token,
+                "POST",
+                &format!("{API}/groups/{id}/invitations"),
+                Some(json!({"member_id": who.id})),
+            )
+            .await;
+            assert_eq!((status, text.as_str()), (201, r#"{"status":"invited"}"#), "{db:?}: {case}");
+            assert_ne!(probe.look(&id, &who.id).await, before, "{db:?}: {case}: the invitation wrote nothing");
+        }
+        // What each row says is right: the member stays one, the others are invited.
+        let view = ok(&s, &ben.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert_eq!(view["membership"], "member", "{db:?}");
+        for who in [&carl, &dora] {
+            let view = ok(&s, &who.token, "GET", &format!("{API}/groups/{id}"), None).await;
+            assert_eq!(
+                (view["membership"].as_str(), view["join"].as_str()),
+                (Some("invited"), Some("accept")),
+                "{db:?}"
+            );
+        }
+        let back = ok(&s, &dora.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        assert_eq!(back["status"], "member", "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// Everything a member sees of a group, in the API and on the pages.
+async fn all_of_a_group(s: &TestServer, token: &str, browser: &Browser<'_>, id: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    for path in [format!("{API}/groups/{id}"), format!("{API}/groups/{id}/members"), format!("{API}/groups")] {
+        seen.push(raw(s, token, "GET", &path, None).await.1);
+    }
+    for path in [format!("/a/ms/groups/{id}"), format!("/a/ms/groups/{id}/members"), "/a/ms/groups".to_owned()] {
+        seen.push(browser.get(&path).await.1);
+    }
+    seen
+}
+
+#[tokio::test]
+async fn in_an_alias_group_the_inviter_cannot_tell_an_invitation_was_accepted() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Laedt").await;
+        let ben = someone(&s, &ms, "Ben Drin").await;
+        let carl = someone(&s, &ms, "Carl Kommt").await;
+        let mut body = group("Maskierte Runde", "secret");
+        body["alias_mode"] = json!(true);
+        body["member_list"] = json!("group");
+        let id = create(&s, &anna, body).await;
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": ben.id})))
+            .await;
+        ok(&s, &ben.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        let inviter = Browser::sign_in(&s, &email("Anna Laedt"), PASSWORD).await;
+        let fellow = Browser::sign_in(&s, &email("Ben Drin"), PASSWORD).await;
+
+        // The moderator invites Carl; neither she nor another member sees a
+        // difference, byte for byte, when Carl accepts.
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": carl.id})))
+            .await;
+        let before =
+            (all_of_a_group(&s, &anna.token, &inviter, &id).await, all_of_a_group(&s, &ben.token, &fellow, &id).await);
+        let accepted = ok(&s, &carl.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        assert_eq!(accepted["status"], "member", "{db:?}");
+        let carl_alias = ok(&s, &carl.token, "GET", &format!("{API}/groups/{id}"), None).await["my_alias"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let after =
+            (all_of_a_group(&s, &anna.token, &inviter, &id).await, all_of_a_group(&s, &ben.token, &fellow, &id).await);
+        assert_eq!(before, after, "{db:?}");
+        assert!(!after.0.iter().chain(&after.1).any(|text| text.contains(&carl_alias)), "{db:?}");
+
+        // The moderator still names a moderator by the alias on their posts,
+        // and the page says what an alias does and does not protect against.
+        let (status, location) =
+            inviter.post(&format!("/a/ms/groups/{id}/moderators"), &[("member_id", &carl_alias)]).await;
+        assert_eq!((status, location.contains("done=moderator")), (303, true), "{db:?}: {location}");
+        let list = ok(&s, &ben.token, "GET", &format!("{API}/groups/{id}/members"), None).await;
+        assert_eq!(entries(&list, "members").len(), 2, "{db:?}: moderators are listed");
+        let (_, html) = fellow.get(&format!("/a/ms/groups/{id}?lang=en")).await;
+        assert!(
+            html.contains("What an alias protects, and what not") && html.contains("access to the server"),
+            "{db:?}"
+        );
         s.stop().await;
     }
 }
