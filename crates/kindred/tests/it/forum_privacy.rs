@@ -9,46 +9,8 @@
 use crate::forum_search::Browser;
 use crate::harness::{api_error, TestServer, BOTH};
 use crate::members::{call, ok, profile, someone, Someone};
-use kindred_service::Association;
+use crate::notifications::{admin, api, category, list as notifications, reply, topic};
 use serde_json::{json, Value};
-
-const API: &str = "/a/ms/api/v1";
-
-fn api(path: &str) -> String {
-    format!("{API}{path}")
-}
-
-async fn admin(s: &TestServer, ms: &Association) -> Someone {
-    let id = s.user(ms, "admin@example.org", "Admina", "admin").await;
-    let token = s.login_staff(ms, "admin@example.org").await;
-    Someone { id, token }
-}
-
-/// A category "Alltag" that allows anonymous posts.
-async fn category(s: &TestServer, admin: &Someone) -> String {
-    let body = json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
-    ok(s, &admin.token, "POST", &api("/forum/categories"), Some(body)).await["category_id"]
-        .as_str()
-        .expect("category")
-        .to_owned()
-}
-
-async fn topic(s: &TestServer, who: &Someone, place: (&str, &str), title: &str, body: &str) -> String {
-    let mut request = json!({"title": title, "body": body});
-    request[place.0] = json!(place.1);
-    let value = ok(s, &who.token, "POST", &api("/forum/topics"), Some(request)).await;
-    value["topic_id"].as_str().expect("topic id").to_owned()
-}
-
-async fn reply(s: &TestServer, who: &Someone, topic: &str, body: Value) -> String {
-    s.clock.advance(chrono::Duration::seconds(1));
-    let value = ok(s, &who.token, "POST", &api(&format!("/forum/topics/{topic}/posts")), Some(body)).await;
-    value["post_id"].as_str().expect("post id").to_owned()
-}
-
-async fn notifications(s: &TestServer, who: &Someone) -> Value {
-    ok(s, &who.token, "GET", &api("/notifications"), None).await
-}
 
 async fn block(s: &TestServer, blocker: &Someone, blocked: &Someone) {
     ok(s, &blocker.token, "POST", &api("/blocks"), Some(json!({"member_id": blocked.id}))).await;
