@@ -168,9 +168,13 @@ impl Pseudonym {
 
     /// The form used for uniqueness by looks: two pseudonyms with the same
     /// skeleton key would be taken for each other ("Anna" written with a
-    /// Cyrillic "А", "B0b" and "Bob", "Iris" and "lris"). The UTS #39
-    /// skeleton, lowercased (case does not tell names apart either), and
-    /// the skeleton of that (lowercase letters have look-alikes of their own).
+    /// Cyrillic "А", "B0b" and "Bob", "Iris" and "lris", "Admin" and
+    /// "ADMlN"). The UTS #39 skeleton of the upper-case form (so that a
+    /// capital "I" meets a small "l" whatever case the other name uses),
+    /// lowercased (case does not tell names apart either), and the skeleton
+    /// of that (lowercase letters have look-alikes of their own: "rn", "m").
+    /// This merges a little more than the eye would ("Ali" and "All"); a
+    /// pseudonym refused too often is cheaper than one that poses as staff.
     pub fn skeleton_key(&self) -> String {
         skeleton_key(&self.0)
     }
@@ -179,7 +183,7 @@ impl Pseudonym {
 /// [`Pseudonym::skeleton_key`] of a pseudonym as stored, which may be
 /// older than the rules [`Pseudonym::parse`] applies now.
 pub fn skeleton_key(pseudonym: &str) -> String {
-    let first: String = skeleton(pseudonym).collect();
+    let first: String = skeleton(&pseudonym.to_uppercase()).collect();
     skeleton(&first.to_lowercase()).collect()
 }
 
@@ -300,6 +304,9 @@ mod tests {
         assert_eq!(key("Iris"), key("lris"));
         assert_eq!(key("Anna"), key("ANNA"));
         assert_eq!(key("Modern"), key("Modem"));
+        // A small "l" for a capital "I", whatever case the other name uses.
+        assert_eq!(key("Admin"), key("ADMlN"));
+        assert_eq!(key("admin"), key("AdmIn"));
         // A whole word in another script that looks Latin: same skeleton.
         assert_eq!(key("аре"), key("ape"));
         assert_ne!(key("Anna"), key("Anne"));
