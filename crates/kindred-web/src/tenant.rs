@@ -2,6 +2,7 @@
 
 use crate::errors::{ApiError, PageError};
 use crate::state::AppState;
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, Uri};
@@ -75,7 +76,15 @@ pub struct Tenant {
 }
 
 async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Tenant>, String> {
-    let params = RawPathParams::from_request_parts(parts, state).await.map_err(|e| e.to_string())?;
+    let params = match RawPathParams::from_request_parts(parts, state).await {
+        Ok(params) => params,
+        // A path parameter that is not UTF-8 once percent-decoded (`%ff`)
+        // names nothing that can exist: an association, member, group or
+        // topic is never called that. Answer as for any unknown name, not
+        // as a fault of ours.
+        Err(RawPathParamsRejection::InvalidUtf8InPathParam(_)) => return Ok(None),
+        Err(error) => return Err(error.to_string()),
+    };
     let Some(slug) = params.iter().find(|(name, _)| *name == "slug").map(|(_, v)| v.to_owned()) else {
         return Ok(None);
     };

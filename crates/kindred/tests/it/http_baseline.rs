@@ -37,6 +37,28 @@ async fn api_errors_have_the_documented_shape() {
     }
 }
 
+/// A path parameter that is not UTF-8 once decoded names nothing: it is
+/// answered like an unknown name, in the documented shape, never as a 500
+/// (found by a fuzzer; the issue on the API under a fuzzer has the rest).
+#[tokio::test]
+async fn path_parameters_that_are_not_utf8_name_nothing() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let member = crate::members::someone(&s, &ms, "Mona").await;
+        for path in ["/a/ms/api/v1/members/%ff", "/a/ms/api/v1/groups/%C3%28", "/a/%ff/api/v1/catalog"] {
+            let response = s.client.get(s.url(path)).bearer_auth(&member.token).send().await.expect("request");
+            let (status, code) = api_error(response).await;
+            assert_eq!((status, code.as_str()), (404, "not_found"), "{path} on {db:?}");
+        }
+        for path in ["/a/ms/members/%ff", "/a/%C3%28/"] {
+            let status = s.get(path).await.status().as_u16();
+            assert_eq!(status, 404, "{path} on {db:?}");
+        }
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn security_headers_on_pages_and_api() {
     for db in BOTH {
