@@ -18,6 +18,7 @@ mod error;
 mod forum;
 mod forum_bulk;
 mod groups;
+mod jobs;
 mod members;
 mod moderation;
 mod notification_list;
@@ -46,6 +47,7 @@ pub use forum::{
 };
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
+pub use jobs::{JobRecord, Swept};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,
