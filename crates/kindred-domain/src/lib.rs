@@ -18,6 +18,7 @@ pub mod level;
 pub mod markdown;
 pub mod member_list;
 pub mod profile;
+pub mod return_to;
 pub mod search;
 pub mod settings;
 pub mod slug;

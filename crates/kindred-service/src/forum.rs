@@ -310,6 +310,38 @@ pub struct TopicSummary {
     pub author: Author,
 }
 
+/// Which part of a topic list to read: a page after a cursor, or the
+/// first `size` topics.
+#[derive(Debug, Clone, Copy)]
+struct Listing<'a> {
+    cursor: Option<&'a str>,
+    size: usize,
+}
+
+impl<'a> Listing<'a> {
+    fn page(cursor: Option<&'a str>) -> Self {
+        Self { cursor, size: TOPICS_PER_PAGE }
+    }
+
+    fn first(size: usize) -> Self {
+        Self { cursor: None, size }
+    }
+}
+
+/// Where a topic of [`Kindred::latest_topics`] lives.
+#[derive(Debug, Clone)]
+pub enum TopicHome {
+    Category { id: String, name: String },
+    Group { id: String, name: String },
+}
+
+/// A topic with its place, for lists that gather several places.
+#[derive(Debug, Clone)]
+pub struct PlacedTopic {
+    pub place: TopicHome,
+    pub topic: TopicSummary,
+}
+
 /// A page of topics.
 #[derive(Debug, Clone)]
 pub struct TopicList {
@@ -742,19 +774,20 @@ impl Kindred {
         place: TopicPlace<'_>,
         alias_mode: bool,
         moderator: bool,
-        cursor: Option<&str>,
+        listing: Listing<'_>,
     ) -> Result<(Vec<TopicSummary>, Option<String>), ForumActionError> {
-        let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        let per_page = listing.size;
+        let after = match listing.cursor.map(str::trim).filter(|c| !c.is_empty()) {
             Some(raw) => Some(decode_cursor(raw).ok_or(ForumActionError::Invalid(vec![("cursor", "is not valid")]))?),
             None => None,
         };
-        let limit = i64::try_from(TOPICS_PER_PAGE + 1).unwrap_or(31);
+        let limit = i64::try_from(per_page + 1).unwrap_or(31);
         let mut rows = self
             .store
             .topics(&association.id, place, &caller.member.id, moderator, !alias_mode, after.as_ref(), limit)
             .await?;
-        let more = rows.len() > TOPICS_PER_PAGE;
-        rows.truncate(TOPICS_PER_PAGE);
+        let more = rows.len() > per_page;
+        rows.truncate(per_page);
         let next_cursor = if more {
             rows.last().map(|r| {
                 encode_cursor(&TopicCursor {
@@ -805,7 +838,14 @@ impl Kindred {
     ) -> Result<(CategoryView, TopicList), ForumActionError> {
         let category = self.forum_category(association, caller, category).await?;
         let (topics, next_cursor) = self
-            .topic_list(association, caller, TopicPlace::Category(&category.id), false, staff_moderates(caller), cursor)
+            .topic_list(
+                association,
+                caller,
+                TopicPlace::Category(&category.id),
+                false,
+                staff_moderates(caller),
+                Listing::page(cursor),
+            )
             .await?;
         if staff_moderates(caller) {
             self.audit_hidden_titles(association, caller, false, &topics).await?;
@@ -834,7 +874,7 @@ impl Kindred {
                 TopicPlace::Group(group.id.as_str()),
                 group.record.alias_mode,
                 group.access.moderate,
-                cursor,
+                Listing::page(cursor),
             )
             .await?;
         if group.access.moderate {
@@ -849,6 +889,54 @@ impl Kindred {
             anonymous_allowed: group.record.anonymous_allowed,
         };
         Ok((group, list))
+    }
+
+    /// The most recently active topics of every category and of the
+    /// caller's groups, newest first, at most `limit`, each with where it
+    /// is. Built from each place's own first page (the same query, gates
+    /// and author rules as the place's topic list); hidden topics are left
+    /// out even for moderators, whose home page is not a moderation view.
+    pub async fn latest_topics(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        groups: &[crate::groups::GroupSummary],
+        limit: usize,
+    ) -> Result<Vec<PlacedTopic>, ForumActionError> {
+        let mut found = Vec::new();
+        for category in self.forum_categories(association, caller).await? {
+            let (topics, _) = self
+                .topic_list(
+                    association,
+                    caller,
+                    TopicPlace::Category(&category.id),
+                    false,
+                    false,
+                    Listing::first(limit),
+                )
+                .await?;
+            let place = TopicHome::Category { id: category.id.clone(), name: category.name.clone() };
+            found.extend(topics.into_iter().map(|topic| PlacedTopic { place: place.clone(), topic }));
+        }
+        for group in groups.iter().filter(|g| g.seen.access.read) {
+            let seen = &group.seen;
+            let (topics, _) = self
+                .topic_list(
+                    association,
+                    caller,
+                    TopicPlace::Group(seen.id.as_str()),
+                    seen.record.alias_mode,
+                    false,
+                    Listing::first(limit),
+                )
+                .await?;
+            let place = TopicHome::Group { id: seen.id.as_str().to_owned(), name: seen.record.name.clone() };
+            found.extend(topics.into_iter().map(|topic| PlacedTopic { place: place.clone(), topic }));
+        }
+        found.retain(|t| !t.topic.hidden);
+        found.sort_by(|a, b| b.topic.last_post_at.cmp(&a.topic.last_post_at).then_with(|| a.topic.id.cmp(&b.topic.id)));
+        found.truncate(limit);
+        Ok(found)
     }
 
     // ------------------------------------------------------------------ writing

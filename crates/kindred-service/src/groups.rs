@@ -100,6 +100,9 @@ impl Kindred {
     }
 }
 
+/// How many of their groups a member's home page lists.
+const MY_GROUPS_SHOWN: i64 = 50;
+
 /// The decision of `group_sight` for one stored group; `None` when the
 /// group does not exist for the caller. `held_role` is the caller's profile
 /// role (read only where a group is restricted to one); whether it counts is
@@ -550,6 +553,16 @@ impl Kindred {
             if more { found.last().map(|(g, _)| encode_cursor(&g.name.to_lowercase(), &g.id)) } else { None };
         let results = self.summaries(association, caller, found).await?;
         Ok(GroupPage { results, next_cursor })
+    }
+
+    /// The groups the caller belongs to, in name order (for their home page).
+    pub async fn my_groups(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<Vec<GroupSummary>, GroupActionError> {
+        let found = self.store.member_groups(&association.id, &caller.member.id, MY_GROUPS_SHOWN).await?;
+        self.summaries(association, caller, found).await
     }
 
     /// Stored groups cut to what the caller may see, with their tags.

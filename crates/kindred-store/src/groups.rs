@@ -56,6 +56,28 @@ impl Store {
         Ok(row.map(|r| (r.group, r.membership)))
     }
 
+    /// The groups `member` belongs to (status member), in name order, at
+    /// most `limit`.
+    pub async fn member_groups(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        limit: i64,
+    ) -> Result<Vec<(GroupRecord, MembershipRecord)>, StoreError> {
+        // A number of our own, not input.
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS}, gm.status, gm.role, gm.alias FROM community_groups g \
+             JOIN group_members gm ON gm.association_id = g.association_id AND gm.group_id = g.id \
+               AND gm.member_id = $2 AND gm.status = 'member' \
+             WHERE g.association_id = $1 ORDER BY g.name_key, g.id LIMIT {}",
+            limit.clamp(1, 200)
+        );
+        let rows: Vec<GroupWithMembership> = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str()).fetch_all(pool).await
+        })?;
+        Ok(rows.into_iter().map(|r| (r.group, r.membership)).collect())
+    }
+
     /// The member's profile role (patient, relative, carer, professional), if given.
     pub async fn profile_role(
         &self,

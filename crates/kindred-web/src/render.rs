@@ -13,10 +13,12 @@ pub struct Templates {
 }
 
 /// Every template, embedded at build time.
-const TEMPLATES: [(&str, &str); 29] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("root.html", include_str!("../templates/root.html")),
     ("home.html", include_str!("../templates/home.html")),
+    ("home/member.html", include_str!("../templates/home/member.html")),
+    ("home/topic_row.html", include_str!("../templates/home/topic_row.html")),
     ("privacy.html", include_str!("../templates/privacy.html")),
     ("accessibility.html", include_str!("../templates/accessibility.html")),
     ("error.html", include_str!("../templates/error.html")),

@@ -153,7 +153,7 @@ test('register with the keyboard only, then "check your mail"', async () => {
   await ctx.close();
 });
 
-test('sign in with the keyboard only and reach /account', async () => {
+test('sign in with the keyboard only, land on the member home, and come back to a page after signing in', async () => {
   const ctx = await context();
   const page = await ctx.newPage();
   await visit(page, url('/a/demo/sign-in'));
@@ -164,14 +164,37 @@ test('sign in with the keyboard only and reach /account', async () => {
   await page.keyboard.type(DEMO_PASSWORD);
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
   assert.equal(response.status(), 200);
-  assert.match(new URL(page.url()).pathname, /\/a\/demo\/account$/, `signed in, but at ${short(page.url())}`);
+  assert.match(new URL(page.url()).pathname, /\/a\/demo\/$/, `signed in, but at ${short(page.url())}`);
   assert.ok(await page.locator('header form[action*="/sign-out"] button').isVisible(), 'no sign-out button in the header');
+  // The member home: what is new, topics, groups; axe-clean and reachable by keyboard.
+  assert.deepEqual(await pageProblems(page), [], 'the member home page');
+  for (const id of ['news-title', 'unread-title', 'latest-title', 'groups-title']) {
+    assert.equal(await page.locator(`#${id}`).count(), 1, `the home page has no #${id}`);
+  }
+  assert.ok(await tabTo(page, '#latest-title ~ ul a'), 'Tab never reached a topic of the latest list');
 
   // Sign out with the keyboard as well.
   assert.ok(await tabTo(page, 'header form[action*="/sign-out"] button'), 'Tab never reached the sign-out button');
   const [out] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
   assert.equal(out.status(), 200);
   assert.match(new URL(page.url()).pathname, /\/sign-in$/);
+  await ctx.close();
+});
+
+test('a page for members asked for signed out comes back after signing in', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await visit(page, url('/a/demo/forum'));
+  assert.match(new URL(page.url()).pathname, /\/sign-in$/);
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/forum');
+  await page.locator('#email').fill(DEMO_MEMBER_2);
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button[type="submit"]').first().click(),
+  ]);
+  assert.equal(response.status(), 200);
+  assert.match(new URL(page.url()).pathname, /\/a\/demo\/forum$/, `back at ${short(page.url())}`);
   await ctx.close();
 });
 

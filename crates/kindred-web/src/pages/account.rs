@@ -13,7 +13,7 @@
 use super::association::AssociationPage;
 use super::forms::{reauth_problems, signed_in, signed_in_post, Problems};
 use super::layout::{render_status, Section};
-use super::respond::{internal, link, message, refused, see_other, wait, LinkView};
+use super::respond::{after_sign_in, internal, link, message, refused, see_other, wait, LinkView};
 use super::text::{notice, tr, when, DoneQuery, When};
 use crate::auth::{clear_cookie, session_cookie};
 use crate::state::AppState;
@@ -21,6 +21,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use kindred_domain::return_to::ReturnTo;
 use kindred_domain::settings::AdmissionProcedure;
 use kindred_domain::AccountStatus;
 use kindred_service::accounts::{AccountError, FieldProblem, Registration};
@@ -216,18 +217,35 @@ pub async fn email_confirmed(State(state): State<AppState>, page: AssociationPag
 pub struct SignInForm {
     email: String,
     password: String,
+    /// The page to return to (`ReturnTo`), carried from `?next=`.
+    next: String,
+}
+
+/// `?next=` on the sign-in pages: where to return afterwards.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+impl NextQuery {
+    fn parsed(&self) -> Option<ReturnTo> {
+        ReturnTo::parse(&self.next)
+    }
 }
 
 fn render_sign_in(
     state: &AppState,
     page: &AssociationPage,
     email: &str,
+    next: Option<&ReturnTo>,
     problems: Problems,
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
     let values = minijinja::context! {
         email => email,
+        next => next.map(ReturnTo::as_str),
         problems => problems,
         notice => notice,
         forgot_href => link(page, "/forgot-password", &[]),
@@ -240,12 +258,14 @@ pub async fn sign_in_form(
     State(state): State<AppState>,
     page: AssociationPage,
     Query(query): Query<DoneQuery>,
+    Query(next): Query<NextQuery>,
 ) -> Response {
+    let next = next.parsed();
     if page.session.caller().is_some() {
-        return see_other(&link(&page, "/account", &[]));
+        return see_other(&after_sign_in(&page, next.as_ref()));
     }
     let notice = notice(&page, &query);
-    render_sign_in(&state, &page, "", Problems::default(), notice, StatusCode::OK)
+    render_sign_in(&state, &page, "", next.as_ref(), Problems::default(), notice, StatusCode::OK)
 }
 
 pub async fn sign_in(State(state): State<AppState>, page: AssociationPage, Form(form): Form<SignInForm>) -> Response {
@@ -253,6 +273,7 @@ pub async fn sign_in(State(state): State<AppState>, page: AssociationPage, Form(
         return refused(&state, &page);
     }
     let association = &page.tenant.association;
+    let next = ReturnTo::parse(&form.next);
     let login = Login {
         email: &form.email,
         password: &form.password,
@@ -268,18 +289,23 @@ pub async fn sign_in(State(state): State<AppState>, page: AssociationPage, Form(
                     tracing::error!(%error, "ending the previous session failed");
                 }
             }
-            let next = if session.second_factor_pending { "/sign-in/second-factor" } else { "/account" };
-            let mut response = see_other(&link(&page, next, &[]));
+            let location = if session.second_factor_pending {
+                let query: Vec<(&str, &str)> = next.iter().map(|n| ("next", n.as_str())).collect();
+                link(&page, "/sign-in/second-factor", &query)
+            } else {
+                after_sign_in(&page, next.as_ref())
+            };
+            let mut response = see_other(&location);
             response.headers_mut().insert(header::SET_COOKIE, session_cookie(&page.tenant, &session.token));
             response
         }
         Err(LoginError::InvalidCredentials | LoginError::InvalidSecondFactor | LoginError::SecondFactorRequired) => {
             let problems = Problems::one("email", tr(&page, "sign-in-wrong"));
-            render_sign_in(&state, &page, &form.email, problems, None, StatusCode::UNAUTHORIZED)
+            render_sign_in(&state, &page, &form.email, next.as_ref(), problems, None, StatusCode::UNAUTHORIZED)
         }
         Err(LoginError::Suspended) => {
             let problems = Problems::general("email", tr(&page, "sign-in-suspended"));
-            render_sign_in(&state, &page, &form.email, problems, None, StatusCode::FORBIDDEN)
+            render_sign_in(&state, &page, &form.email, next.as_ref(), problems, None, StatusCode::FORBIDDEN)
         }
         Err(LoginError::Throttled(t)) => wait(&state, &page, t.retry_after),
         Err(other) => internal(other),
@@ -291,10 +317,19 @@ pub async fn sign_in(State(state): State<AppState>, page: AssociationPage, Form(
 pub struct CodeForm {
     csrf: String,
     code: String,
+    /// The page to return to (`ReturnTo`), carried from `?next=`.
+    next: String,
 }
 
-fn render_second_factor(state: &AppState, page: &AssociationPage, problems: Problems, status: StatusCode) -> Response {
+fn render_second_factor(
+    state: &AppState,
+    page: &AssociationPage,
+    next: Option<&ReturnTo>,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
     let values = minijinja::context! {
+        next => next.map(ReturnTo::as_str),
         csrf => page.session.csrf(),
         problems => problems,
         passkey => super::passkeys::sign_in_offer(state, page),
@@ -308,14 +343,19 @@ fn render_second_factor(state: &AppState, page: &AssociationPage, problems: Prob
     )
 }
 
-pub async fn second_factor_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+pub async fn second_factor_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(next): Query<NextQuery>,
+) -> Response {
+    let next = next.parsed();
     if page.session.caller().is_some() {
-        return see_other(&link(&page, "/account", &[]));
+        return see_other(&after_sign_in(&page, next.as_ref()));
     }
     if page.session.pending().is_none() {
         return see_other(&link(&page, "/sign-in", &[]));
     }
-    render_second_factor(&state, &page, Problems::default(), StatusCode::OK)
+    render_second_factor(&state, &page, next.as_ref(), Problems::default(), StatusCode::OK)
 }
 
 pub async fn second_factor(
@@ -323,18 +363,19 @@ pub async fn second_factor(
     page: AssociationPage,
     Form(form): Form<CodeForm>,
 ) -> Response {
+    let next = ReturnTo::parse(&form.next);
     if page.session.caller().is_some() {
-        return see_other(&link(&page, "/account", &[]));
+        return see_other(&after_sign_in(&page, next.as_ref()));
     }
     let Some(caller) = page.session.pending() else { return see_other(&link(&page, "/sign-in", &[])) };
     if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
     match state.kindred.complete_second_factor(&page.tenant.association, caller, &page.client, form.code.trim()).await {
-        Ok(()) => see_other(&link(&page, "/account", &[])),
+        Ok(()) => see_other(&after_sign_in(&page, next.as_ref())),
         Err(SecondFactorError::InvalidCode | SecondFactorError::NotStarted) => {
             let problems = Problems::one("code", tr(&page, "problem-code-wrong"));
-            render_second_factor(&state, &page, problems, StatusCode::UNPROCESSABLE_ENTITY)
+            render_second_factor(&state, &page, next.as_ref(), problems, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(SecondFactorError::Throttled(t)) => wait(&state, &page, t.retry_after),
         Err(other) => internal(other),

@@ -32,6 +32,9 @@ pub struct AssociationPage {
     /// Whether the member has a moderation queue (staff, professionals,
     /// group moderators): the navigation then leads to it.
     pub(super) has_queue: bool,
+    /// This page's address below the association (path and query) when it
+    /// was asked for with GET: where signing in leads back to.
+    pub(super) here: Option<String>,
 }
 
 impl FromRequestParts<AppState> for AssociationPage {
@@ -63,8 +66,21 @@ impl FromRequestParts<AppState> for AssociationPage {
             ),
             _ => (None, false),
         };
-        Ok(Self { tenant, language, explicit, session, client, same_origin, unread, has_queue })
+        let here = (parts.method == axum::http::Method::GET).then(|| here(parts, &tenant)).flatten();
+        Ok(Self { tenant, language, explicit, session, client, same_origin, unread, has_queue, here })
     }
+}
+
+/// The request's path and query below `/a/{slug}` (host-mapped requests
+/// are rewritten to that form before routing).
+fn here(parts: &Parts, tenant: &Tenant) -> Option<String> {
+    let prefix = format!("/a/{}", tenant.association.slug.as_str());
+    let path = parts.uri.path().strip_prefix(&prefix)?;
+    let path = if path.is_empty() { "/" } else { path };
+    Some(match parts.uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    })
 }
 
 impl AssociationPage {
@@ -108,6 +124,12 @@ pub async fn redirect_home(PageTenant(tenant): PageTenant) -> Redirect {
 }
 
 pub async fn home(State(state): State<AppState>, page: AssociationPage) -> Response {
+    // A member who may use the community gets their own start page.
+    if let Some(caller) = page.session.caller() {
+        if state.kindred.community_access(&page.tenant.association, caller).is_ok() {
+            return super::home::member_home(&state, &page, caller).await;
+        }
+    }
     let (tenant, language) = (&page.tenant, page.language);
     let settings = &tenant.association.settings;
     let welcome = match &settings.welcome {
@@ -139,6 +161,7 @@ pub async fn home(State(state): State<AppState>, page: AssociationPage) -> Respo
         levels => levels(tenant, language),
         procedures => procedures,
         crisis => crisis,
+        signed_in => page.session.caller().is_some(),
     };
     render(&state, "home.html", layout, values)
 }

@@ -8,6 +8,7 @@ mod contacts;
 mod forms;
 mod forum;
 mod groups;
+mod home;
 mod layout;
 mod members;
 mod moderation;

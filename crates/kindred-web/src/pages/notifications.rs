@@ -19,8 +19,10 @@ use serde::{Deserialize, Serialize};
 /// Kinds with a text of their own; any other is shown in general words.
 const KINDS: [&str; 5] = ["reply", "mention", "moderation", "warning", "crisis_report"];
 
+/// A notification as the list shows it; the member's home page shows the
+/// newest unread ones the same way.
 #[derive(Serialize)]
-struct Entry {
+pub(super) struct Entry {
     id: String,
     text: String,
     detail: Option<String>,
@@ -30,7 +32,7 @@ struct Entry {
     read: bool,
 }
 
-fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
+pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
     let kind = if KINDS.contains(&view.kind.as_str()) { view.kind.replace('_', "-") } else { "other".to_owned() };
     let text = match &view.actor {
         Some(actor) => {

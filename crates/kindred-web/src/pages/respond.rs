@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::return_to::ReturnTo;
 use serde::Serialize;
 
 /// A link to `path` below the association, keeping an explicit language
@@ -109,11 +110,20 @@ pub(super) fn wait(state: &AppState, page: &AssociationPage, retry_after: i64) -
 
 /// Not signed in: to the sign-in page (or on to the second factor).
 pub(super) fn to_sign_in(page: &AssociationPage) -> Response {
+    // Back to this page afterwards, if it is one to come back to.
+    let next = page.here.as_deref().and_then(ReturnTo::parse);
+    let query: Vec<(&str, &str)> = next.iter().map(|n| ("next", n.as_str())).collect();
     if page.session.pending().is_some() {
-        see_other(&link(page, "/sign-in/second-factor", &[]))
+        see_other(&link(page, "/sign-in/second-factor", &query))
     } else {
-        see_other(&link(page, "/sign-in", &[]))
+        see_other(&link(page, "/sign-in", &query))
     }
+}
+
+/// Where a member goes once signed in: back to `next` when it is a page of
+/// the association (`ReturnTo` decides), else to their home page.
+pub(super) fn after_sign_in(page: &AssociationPage, next: Option<&ReturnTo>) -> String {
+    link(page, next.map_or("/", ReturnTo::as_str), &[])
 }
 
 /// A link to a post in its topic.

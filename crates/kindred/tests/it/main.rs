@@ -19,6 +19,7 @@ mod forum_privacy;
 mod forum_search;
 mod groups;
 mod harness;
+mod home;
 mod http_baseline;
 mod jobs;
 mod members;
