@@ -5,14 +5,16 @@
 //! to lock the owner out. One check, called by the service functions of
 //! those changes, so pages and API cannot differ.
 //!
-//! The proof is the password (throttled exactly like sign-in, per account
-//! and client) or a current code of the second factor (an app code or a
-//! recovery code, throttled like the second step of sign-in). A wrong
-//! proof changes nothing but the counters.
+//! The proof is the password or a current code of the second factor (an
+//! app code or a recovery code, used up). Wrong proofs are counted in their
+//! own bucket per member (`throttle::REAUTH`), not in sign-in's: a member
+//! who mistypes here, or a thief with a stolen session, cannot lock the
+//! account's sign-in, and failed sign-ins elsewhere do not block this. A
+//! wrong proof changes nothing but that counter.
 
 use crate::crypto::CryptoError;
 use crate::passwords::HashError;
-use crate::second_factor::SecondFactorCheck;
+use crate::second_factor::SecondFactorError;
 use crate::sessions::{Caller, Client};
 use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
@@ -57,33 +59,37 @@ impl Kindred {
         &self,
         association: &Association,
         caller: &Caller,
-        client: &Client,
+        _client: &Client,
         proof: Proof<'_>,
     ) -> Result<(), ReauthError> {
         let member = &caller.member;
-        if let Some(password) = proof.password.filter(|p| !p.is_empty()) {
-            let account = self.email_subject(association, &member.email)?;
-            let address = client.address_key();
-            self.admit(association, throttle::LOGIN, &account, &address).await??;
+        let subject = member.id.as_str();
+        let password = proof.password.filter(|p| !p.is_empty());
+        let code = proof.code.map(str::trim).filter(|c| !c.is_empty());
+        if password.is_none() && code.is_none() {
+            return Err(ReauthError::Required);
+        }
+        self.check_throttle(association, throttle::REAUTH, subject).await??;
+        let right = if let Some(password) = password {
             let stored = self
                 .store
                 .password_hash(&association.id, &member.id)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", member.id)))?;
-            if self.passwords.verify(password, &stored).await? {
-                self.clear_failures(association, throttle::LOGIN, &account, &address).await?;
-                return Ok(());
-            }
-            self.count_failure(association, throttle::LOGIN, &account, &address).await?;
-            return Err(ReauthError::WrongPassword);
+            self.passwords.verify(password, &stored).await?
+        } else {
+            let code = code.unwrap_or_default();
+            self.second_factor_matches(association, &member.id, code).await.map_err(|e| match e {
+                SecondFactorError::Crypto(c) => ReauthError::Crypto(c),
+                SecondFactorError::Store(s) => ReauthError::Store(s),
+                other => ReauthError::Store(StoreError::Corrupt(other.to_string())),
+            })?
+        };
+        if right {
+            self.clear_throttle(association, throttle::REAUTH, subject).await?;
+            return Ok(());
         }
-        if let Some(code) = proof.code.map(str::trim).filter(|c| !c.is_empty()) {
-            return match self.check_second_factor(association, &member.id, client, code).await? {
-                SecondFactorCheck::Accepted => Ok(()),
-                SecondFactorCheck::Rejected => Err(ReauthError::WrongCode),
-                SecondFactorCheck::Throttled(t) => Err(ReauthError::Throttled(t)),
-            };
-        }
-        Err(ReauthError::Required)
+        self.count_attempt(association, throttle::REAUTH, subject).await?.map_err(ReauthError::Throttled)?;
+        Err(if password.is_some() { ReauthError::WrongPassword } else { ReauthError::WrongCode })
     }
 }

@@ -19,6 +19,7 @@ mod forum_privacy;
 mod forum_search;
 mod groups;
 mod harness;
+mod hostile_input;
 mod http_baseline;
 mod members;
 mod moderation;
