@@ -25,12 +25,14 @@ async fn staff(s: &TestServer, ms: &Association, name: &str, role: &str) -> Some
     Someone { id, token }
 }
 
-/// Asserts a 422 `invalid_fields` that names `field`, with a message that
-/// reads like a sentence (no Rust type names).
+/// Asserts a 422 (`invalid_fields`, or a search's `invalid_query`) that
+/// names `field`, with a message that reads like a sentence (no Rust type
+/// names).
 #[track_caller]
 fn assert_refused(what: &str, status: u16, answer: &Value, field: &str) {
     assert_eq!(status, 422, "{what}: {answer}");
-    assert_eq!(answer["error"]["code"], "invalid_fields", "{what}: {answer}");
+    let code = answer["error"]["code"].as_str().unwrap_or_default();
+    assert!(["invalid_fields", "invalid_query"].contains(&code), "{what}: {answer}");
     let message = answer["error"]["fields"][field].as_str().unwrap_or_else(|| panic!("{what}: no {field} in {answer}"));
     for rust in ["u8", "i64", "String", "struct", "Vec<", "Option<", "sequence"] {
         assert!(!message.contains(rust), "{what}: {message}");
