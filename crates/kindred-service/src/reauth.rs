@@ -7,7 +7,7 @@
 //!
 //! The proof is the password or a current code of the second factor (an
 //! app code or a recovery code, used up). Wrong proofs are counted in their
-//! own bucket per member (`throttle::REAUTH`), not in sign-in's: a member
+//! own buckets per member and session (`throttle::REAUTH`), not in sign-in's: a member
 //! who mistypes here, or a thief with a stolen session, cannot lock the
 //! account's sign-in, and failed sign-ins elsewhere do not block this. A
 //! wrong proof changes nothing but that counter.
@@ -52,6 +52,11 @@ pub enum ReauthError {
     Store(#[from] StoreError),
 }
 
+/// The "client" of a check inside a session: the session and the address.
+pub(crate) fn reauth_client(caller: &Caller, client: &Client) -> String {
+    format!("{}|{}", caller.session_id, client.address_key())
+}
+
 impl Kindred {
     /// Checks the proof of the caller; `Ok` only when it is right. The
     /// password is preferred when both are given.
@@ -59,17 +64,17 @@ impl Kindred {
         &self,
         association: &Association,
         caller: &Caller,
-        _client: &Client,
+        client: &Client,
         proof: Proof<'_>,
     ) -> Result<(), ReauthError> {
         let member = &caller.member;
-        let subject = member.id.as_str();
+        let (subject, session) = (member.id.as_str(), reauth_client(caller, client));
         let password = proof.password.filter(|p| !p.is_empty());
         let code = proof.code.map(str::trim).filter(|c| !c.is_empty());
         if password.is_none() && code.is_none() {
             return Err(ReauthError::Required);
         }
-        self.check_throttle(association, throttle::REAUTH, subject).await??;
+        self.admit(association, throttle::REAUTH, subject, &session).await??;
         let right = if let Some(password) = password {
             let stored = self
                 .store
@@ -86,10 +91,10 @@ impl Kindred {
             })?
         };
         if right {
-            self.clear_throttle(association, throttle::REAUTH, subject).await?;
+            self.clear_failures(association, throttle::REAUTH, subject, &session).await?;
             return Ok(());
         }
-        self.count_attempt(association, throttle::REAUTH, subject).await?.map_err(ReauthError::Throttled)?;
+        self.count_failure(association, throttle::REAUTH, subject, &session).await?;
         Err(if password.is_some() { ReauthError::WrongPassword } else { ReauthError::WrongCode })
     }
 }

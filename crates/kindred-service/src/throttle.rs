@@ -38,13 +38,21 @@ pub const LOGIN_PER_ADDRESS: Rule = Rule { bucket: "login-address", limit: 100, 
 /// at each success; `limit` is unused.
 pub const LOGIN_KNOWN_ADDRESS: Rule =
     Rule { bucket: "login-known-address", limit: i64::MAX, window: Duration::days(60) };
-/// Password and code checks inside a session (confirming a change of how
-/// one signs in: `service::reauth`, confirming a new authenticator app), per
-/// member. Their own bucket, not sign-in's: whoever holds a session (the
-/// member who mistypes, or a thief with a stolen cookie) must not be able to
-/// lock the account's sign-in, and sign-in failures elsewhere must not block
-/// the member's own confirmations. The rate is sign-in's per-client one.
-pub const REAUTH: Rule = Rule { bucket: "reauth-member", limit: 10, window: Duration::minutes(15) };
+/// Wrong proofs inside one session from one client address (the "client"
+/// of [`REAUTH`] is the session and the address).
+pub const REAUTH_PER_SESSION: Rule = Rule { bucket: "reauth-session", limit: 10, window: Duration::minutes(15) };
+/// Wrong proofs inside any session of a member (see [`Limits`]).
+pub const REAUTH_PER_MEMBER: Rule = Rule { bucket: "reauth-member", limit: 50, window: Duration::minutes(15) };
+/// Password and code checks inside a session: confirming a change of how
+/// one signs in (`service::reauth`) and the first code of a new
+/// authenticator app. Their own buckets, not sign-in's: whoever holds a
+/// session — the member who mistypes, or a thief with a stolen cookie —
+/// must not be able to lock the account's sign-in, and failed sign-ins
+/// elsewhere must not block the member's own confirmations. Counted per
+/// member and (session, address), with the same rule as sign-in that a
+/// client without failures of its own is still heard when the member's
+/// total is over: a thief's session does not block the owner's.
+pub const REAUTH: Limits = Limits { per_client: REAUTH_PER_SESSION, per_account: REAUTH_PER_MEMBER };
 /// Registrations per client address (again: a group registering together).
 pub const REGISTER_PER_ADDRESS: Rule = Rule { bucket: "register-address", limit: 100, window: Duration::hours(1) };
 /// Password-reset mails per account; more requests answer alike but send nothing.
