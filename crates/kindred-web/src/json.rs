@@ -327,7 +327,7 @@ mod tests {
     }
 
     fn problem(body: &str) -> (String, String) {
-        let error = parse::<Login>(body.as_bytes()).err().expect("refused");
+        let error = parse::<Login>(body.as_bytes()).expect_err("refused");
         let fields = error.fields.expect("fields");
         fields.into_iter().next().expect("one field")
     }
@@ -382,7 +382,7 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_400() {
-        let error = parse::<Login>(b"{\"email\": ").err().expect("refused");
+        let error = parse::<Login>(b"{\"email\": ").expect_err("refused");
         assert_eq!(error.status, StatusCode::BAD_REQUEST);
     }
 }

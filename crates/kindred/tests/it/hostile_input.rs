@@ -14,6 +14,9 @@ use serde_json::{json, Value};
 const API: &str = "/a/ms/api/v1";
 const PASSWORD: &str = "correct horse battery staple";
 
+/// Query parameters, encoded by the client.
+type Params<'a> = Vec<(&'a str, &'a str)>;
+
 fn api(path: &str) -> String {
     format!("{API}{path}")
 }
@@ -138,7 +141,7 @@ async fn nul_control_and_direction_override_characters_are_422_naming_the_field(
             assert_refused(&format!("{db:?} {what}"), status, &answer, field);
         }
 
-        let queries: Vec<(&str, String, Vec<(&str, &str)>, &str)> = vec![
+        let queries: Vec<(&str, String, Params, &str)> = vec![
             ("post search", api("/search"), vec![("q", "ab\u{0}cd")], "q"),
             ("member search", api("/members"), vec![("q", "\u{0}")], "q"),
             ("group search", api("/groups"), vec![("q", "Kreis \u{202E}")], "q"),
@@ -237,7 +240,7 @@ async fn every_cursor_the_server_did_not_give_out_is_422() {
         .await;
         let topic = topic["topic_id"].as_str().expect("topic").to_owned();
 
-        let lists: Vec<(CursorList, String, Vec<(&str, &str)>, &str)> = vec![
+        let lists: Vec<(CursorList, String, Params, &str)> = vec![
             (CursorList::Members, api("/members"), vec![], "cursor"),
             (CursorList::Groups, api("/groups"), vec![], "cursor"),
             (CursorList::Topics, api(&format!("/forum/categories/{category}/topics")), vec![], "cursor"),
