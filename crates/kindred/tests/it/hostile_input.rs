@@ -396,3 +396,53 @@ async fn confirming_a_change_has_its_own_limit_and_does_not_block_sign_in() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_page_form_shows_a_direction_override_in_its_error_summary() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let category = ok(&s, &admin.token, "POST", &api("/forum/categories"), Some(json!({"name": "Alltag"}))).await;
+        let category = category["category_id"].as_str().expect("category").to_owned();
+        s.member(&ms, "anna@example.org", "Anna", PASSWORD).await;
+        let signed_in = s
+            .client
+            .post(s.url("/a/ms/sign-in"))
+            .form(&[("email", "anna@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(signed_in.status(), 303, "{db:?}");
+        let token = signed_in
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("__Host-kindred-ms="))
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        let csrf = kindred_service::sessions::csrf_token(&token);
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("category", category.as_str()),
+            ("group", ""),
+            ("title", "Termin \u{202E}fdp.exe"),
+            ("body", "Text"),
+        ];
+        let response = s
+            .client
+            .post(s.url("/a/ms/forum/new"))
+            .header("cookie", format!("__Host-kindred-ms={token}"))
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 422, "{db:?}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains("class=\"error-summary\""), "{db:?}: {html}");
+        assert!(html.contains("href=\"#title\""), "{db:?}: the summary links the title");
+        s.stop().await;
+    }
+}
