@@ -23,6 +23,7 @@ pub mod search;
 pub mod settings;
 pub mod slug;
 pub mod tenant;
+pub mod text;
 
 pub use account::{AccountRole, AccountStatus, EmailAddress, Password, Pseudonym};
 pub use codes::OneTimeCode;

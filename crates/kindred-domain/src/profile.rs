@@ -94,9 +94,8 @@ pub fn parse_value(
                     "is too long (at most 200 characters)"
                 });
             }
-            if text.chars().any(|c| c.is_control() && !(long && (c == '\n' || c == '\t'))) {
-                return Err("contains control characters");
-            }
+            let lines = if long { crate::text::Lines::Many } else { crate::text::Lines::One };
+            crate::text::check(text, lines).map_err(crate::text::TextProblem::message)?;
             match field.kind {
                 FieldKind::Email => EmailAddress::parse(text)
                     .map(|e| Some(FieldValue::Text(e.as_str().to_owned())))

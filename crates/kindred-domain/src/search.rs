@@ -123,7 +123,8 @@ impl Cursor {
     pub fn decode(raw: &str) -> Option<Cursor> {
         let bytes = BASE64URL_NOPAD.decode(raw.as_bytes()).ok()?;
         let text = String::from_utf8(bytes).ok()?;
-        (!text.is_empty() && text.len() <= 240).then_some(Cursor(text))
+        let plain = !text.chars().any(crate::text::is_never_accepted);
+        (!text.is_empty() && text.len() <= 240 && plain).then_some(Cursor(text))
     }
 }
 
@@ -316,6 +317,7 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("%%%"), None);
         assert_eq!(Cursor::decode(""), None);
+        assert_eq!(Cursor::decode(&Cursor("a\0b".into()).encode()), None);
     }
 
     #[test]

@@ -86,7 +86,9 @@ const LETTER_FIELD: &str = "letter-address";
 
 fn clean_line(raw: &str, max: usize) -> Option<String> {
     let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let ok = !line.is_empty() && line.chars().count() <= max && !line.chars().any(char::is_control);
+    let ok = !line.is_empty()
+        && line.chars().count() <= max
+        && kindred_domain::text::problem(&line, kindred_domain::text::Lines::One).is_none();
     ok.then_some(line)
 }
 

@@ -146,10 +146,9 @@ fn clean_message(raw: Option<&str>) -> Result<Option<String>, ContactError> {
     if text.chars().count() > MAX_MESSAGE {
         return Err(ContactError::Invalid(vec![("message", "is too long (at most 500 characters)")]));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ContactError::Invalid(vec![("message", "contains control characters")]));
-    }
-    Ok(Some(text.replace("\r\n", "\n")))
+    let text = kindred_domain::text::clean(text, kindred_domain::text::Lines::Many)
+        .map_err(|problem| ContactError::Invalid(vec![("message", problem.message())]))?;
+    Ok(Some(text))
 }
 
 impl Kindred {

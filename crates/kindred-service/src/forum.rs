@@ -4,11 +4,13 @@
 //! moderate, is `NotFound`, like an id never used.
 
 use crate::crypto::{AssociationKey, CryptoError};
+use crate::cursor::CursorList;
 use crate::groups::{GroupError, SeenGroup};
 use crate::sessions::{constant_time_eq, Caller};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
 use kindred_domain::markdown::{self, Mention};
+use kindred_domain::text::{self, Lines, TextProblem};
 use kindred_domain::{AccountRole, CategoryId, MemberId, PostId, TopicId};
 use kindred_store::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostRecord, PostToWrite, StoreError, TopicCursor,
@@ -467,9 +469,7 @@ fn clean_title(raw: &str) -> Result<String, &'static str> {
     if title.chars().count() > MAX_TITLE {
         return Err("is too long (at most 200 characters)");
     }
-    if title.chars().any(char::is_control) {
-        return Err("must be one line without control characters");
-    }
+    text::check(title, Lines::One).map_err(TextProblem::message)?;
     Ok(title.to_owned())
 }
 
@@ -485,9 +485,7 @@ fn clean_body(raw: &str) -> Result<String, &'static str> {
     if body.chars().count() > MAX_BODY {
         return Err("is too long (at most 20,000 characters)");
     }
-    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("contains control characters");
-    }
+    text::check(body, Lines::Many).map_err(TextProblem::message)?;
     Ok(body.to_owned())
 }
 
@@ -496,14 +494,16 @@ fn clean_category(input: &CategoryInput, fallback_position: i32) -> Result<Categ
     let name = input.name.trim();
     if name.is_empty() {
         problems.push(("name", "must not be empty"));
-    } else if name.chars().count() > MAX_CATEGORY_NAME || name.chars().any(char::is_control) {
+    } else if name.chars().count() > MAX_CATEGORY_NAME {
         problems.push(("name", "must be one line of at most 100 characters"));
+    } else if let Some(problem) = text::problem(name, Lines::One) {
+        problems.push(("name", problem.message()));
     }
     let description = input.description.trim().replace("\r\n", "\n");
     if description.chars().count() > MAX_CATEGORY_DESCRIPTION {
         problems.push(("description", "is too long (at most 1000 characters)"));
-    } else if description.chars().any(|c| c.is_control() && c != '\n') {
-        problems.push(("description", "contains control characters"));
+    } else if let Some(problem) = text::problem(&description, Lines::Many) {
+        problems.push(("description", problem.message()));
     }
     let position = input.position.unwrap_or(fallback_position);
     if !(0..=10_000).contains(&position) {
@@ -534,7 +534,8 @@ fn decode_cursor(raw: &str) -> Option<TopicCursor> {
     };
     let micros: i64 = parts.next()?.parse().ok()?;
     let id = TopicId::parse(parts.next()?)?;
-    Some(TopicCursor { pinned, last_post_at: DateTime::from_timestamp_micros(micros)?, id: id.to_string() })
+    let last_post_at = DateTime::from_timestamp_micros(micros).filter(|at| crate::cursor::plausible_time(*at))?;
+    Some(TopicCursor { pinned, last_post_at, id: id.to_string() })
 }
 
 fn seal(key: &AssociationKey, purpose: &str, thing: &str, member: &MemberId) -> String {
@@ -778,7 +779,11 @@ impl Kindred {
     ) -> Result<(Vec<TopicSummary>, Option<String>), ForumActionError> {
         let per_page = listing.size;
         let after = match listing.cursor.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(raw) => Some(decode_cursor(raw).ok_or(ForumActionError::Invalid(vec![("cursor", "is not valid")]))?),
+            Some(raw) => Some(
+                self.open_cursor(association, CursorList::Topics, raw)
+                    .and_then(|payload| decode_cursor(&payload))
+                    .ok_or(ForumActionError::Invalid(vec![("cursor", crate::cursor::BAD_CURSOR)]))?,
+            ),
             None => None,
         };
         let limit = i64::try_from(per_page + 1).unwrap_or(31);
@@ -789,12 +794,13 @@ impl Kindred {
         let more = rows.len() > per_page;
         rows.truncate(per_page);
         let next_cursor = if more {
-            rows.last().map(|r| {
-                encode_cursor(&TopicCursor {
+            rows.last().and_then(|r| {
+                let payload = encode_cursor(&TopicCursor {
                     pinned: r.topic.pinned,
                     last_post_at: r.topic.last_post_at,
                     id: r.topic.id.clone(),
-                })
+                });
+                self.seal_cursor(association, CursorList::Topics, &payload)
             })
         } else {
             None

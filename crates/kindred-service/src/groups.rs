@@ -16,6 +16,7 @@
 //! shows an arrival: the member list names only the moderators, and no
 //! member count is shown (the threat model: docs/alias-groups.md).
 
+use crate::cursor::CursorList;
 use crate::members::{caller_party, party, MemberError};
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
@@ -29,6 +30,7 @@ use kindred_domain::groups::{
 };
 use kindred_domain::search::{MemberQuery, QueryProblem, RawMemberQuery};
 use kindred_domain::settings::{Code, Creators};
+use kindred_domain::text::{self, Lines};
 use kindred_domain::{alias, AccountRole, GroupId, MemberId};
 use kindred_store::{Conflict, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup, StoreError};
 
@@ -285,6 +287,9 @@ fn decode_cursor(raw: &str) -> Option<(String, String)> {
     let text = String::from_utf8(bytes).ok()?;
     let (key, id) = text.split_once('\u{0}')?;
     let id = GroupId::parse(id)?;
+    if key.chars().any(kindred_domain::text::is_never_accepted) {
+        return None;
+    }
     Some((key.to_owned(), id.to_string()))
 }
 
@@ -365,7 +370,8 @@ fn tags_of(tags: &[(String, String, String)], group: &str, kind: &str) -> Vec<St
 }
 
 fn printable(text: &str, multiline: bool) -> bool {
-    text.chars().all(|c| !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t')))
+    let lines = if multiline { Lines::Many } else { Lines::One };
+    text::problem(text, lines).is_none()
 }
 
 impl Kindred {
@@ -396,13 +402,13 @@ impl Kindred {
         if !NAME_CHARS.contains(&name.chars().count()) {
             problems.push(("name", "must be 3 to 80 characters"));
         } else if !printable(name, false) {
-            problems.push(("name", "must not contain control characters"));
+            problems.push(("name", "must be one line without control or text-direction override characters"));
         }
         let description = input.description.trim();
         if description.chars().count() > MAX_DESCRIPTION {
             problems.push(("description", "must be at most 4000 characters"));
         } else if !printable(description, true) {
-            problems.push(("description", "must not contain control characters"));
+            problems.push(("description", "must not contain control or text-direction override characters"));
         }
         let visibility = GroupVisibility::parse(input.visibility.trim());
         if visibility.is_none() {
@@ -526,7 +532,11 @@ impl Kindred {
         let parsed = MemberQuery::parse(&as_member_query, &association.settings.catalog, self.clock.now().year());
         let cursor = match raw.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => Ok(None),
-            Some(c) => decode_cursor(c).map(Some).ok_or(("cursor", QueryProblem::BadCursor)),
+            Some(c) => self
+                .open_cursor(association, CursorList::Groups, c)
+                .and_then(|payload| decode_cursor(&payload))
+                .map(Some)
+                .ok_or(("cursor", QueryProblem::BadCursor)),
         };
         let (query, after) = match (parsed, cursor) {
             (Ok(query), Ok(after)) => (query, after),
@@ -549,8 +559,13 @@ impl Kindred {
         let mut found = self.store.search_groups(&search).await?;
         let more = found.len() > PAGE_SIZE;
         found.truncate(PAGE_SIZE);
-        let next_cursor =
-            if more { found.last().map(|(g, _)| encode_cursor(&g.name.to_lowercase(), &g.id)) } else { None };
+        let next_cursor = if more {
+            found.last().and_then(|(g, _)| {
+                self.seal_cursor(association, CursorList::Groups, &encode_cursor(&g.name.to_lowercase(), &g.id))
+            })
+        } else {
+            None
+        };
         let results = self.summaries(association, caller, found).await?;
         Ok(GroupPage { results, next_cursor })
     }

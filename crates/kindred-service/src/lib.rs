@@ -9,6 +9,7 @@ mod background;
 pub mod clock;
 pub mod contacts;
 pub mod crypto;
+pub mod cursor;
 pub mod default_catalog;
 pub mod forum;
 pub mod groups;

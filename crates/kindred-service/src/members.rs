@@ -7,6 +7,7 @@
 //! window (a scraper would do it, a person rarely does).
 
 use crate::crypto::CryptoError;
+use crate::cursor::CursorList;
 use crate::profiles::{field, ProfileError};
 use crate::sessions::Caller;
 use crate::throttle::{Rule, Throttled};
@@ -286,8 +287,26 @@ impl Kindred {
         drive_cap: Option<usize>,
     ) -> Result<SearchPage, MemberError> {
         self.keep_pace(association, caller, self.pace.searches()).await?;
-        let query = MemberQuery::parse(raw, &association.settings.catalog, self.clock.now().year())
-            .map_err(MemberError::Invalid)?;
+        // The cursor is opened here (only this server makes them); the
+        // domain then reads the position inside.
+        let mut raw = raw.clone();
+        let mut bad_cursor = false;
+        if let Some(sealed) = raw.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            let opened = self.open_cursor(association, CursorList::Members, sealed);
+            bad_cursor = opened.is_none();
+            raw.cursor = opened;
+        }
+        let parsed = MemberQuery::parse(&raw, &association.settings.catalog, self.clock.now().year());
+        let query = match (parsed, bad_cursor) {
+            (Ok(query), false) => query,
+            (parsed, _) => {
+                let mut problems = parsed.err().unwrap_or_default();
+                if bad_cursor {
+                    problems.push(("cursor", QueryProblem::BadCursor));
+                }
+                return Err(MemberError::Invalid(problems));
+            }
+        };
         let key = self.keys.association(&association.id)?;
         let token = |purpose: &str, value: &str| key.search_token(purpose, value);
         // Criteria that are usually rare first: once one is small, the
@@ -326,7 +345,13 @@ impl Kindred {
         let mut found = self.store.search_members(&search).await?;
         let more = found.len() > PAGE_SIZE;
         found.truncate(PAGE_SIZE);
-        let next_cursor = if more { found.last().map(|m| Cursor(m.pseudonym_key.clone()).encode()) } else { None };
+        let next_cursor = if more {
+            found.last().and_then(|m| {
+                self.seal_cursor(association, CursorList::Members, &Cursor(m.pseudonym_key.clone()).encode())
+            })
+        } else {
+            None
+        };
 
         let ids: Vec<MemberId> = found.iter().map(|m| MemberId::from_trusted(m.id.clone())).collect();
         let levels = self.store.levels_with(&association.id, &caller.member.id, &ids).await?;

@@ -27,6 +27,7 @@ use chrono::{DateTime, Duration, Utc};
 use kindred_domain::groups::{move_keeps_authors, ForumPlace};
 use kindred_domain::id::random_token;
 use kindred_domain::settings::CrisisContact;
+use kindred_domain::text::{self, Lines};
 use kindred_domain::{AccountRole, CategoryId, NotificationId, PostId, ReportId};
 use kindred_store::{
     ModeratedPost, ModerationChange, NewAuditEntry, NewModerationAction, NewNotification, NewReport, Recipient,
@@ -209,15 +210,19 @@ pub fn parse_report(
     };
     if free.chars().count() > MAX_REPORT_REASON {
         problems.push(("reason", format!("at most {MAX_REPORT_REASON} characters")));
+    } else if let Some(problem) = text::problem(free, Lines::Many) {
+        problems.push(("reason", problem.message().to_owned()));
     }
     if details.chars().count() > MAX_REPORT_DETAILS {
         problems.push(("details", format!("at most {MAX_REPORT_DETAILS} characters")));
+    } else if let Some(problem) = text::problem(details, Lines::Many) {
+        problems.push(("details", problem.message().to_owned()));
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     let text = [free, details].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n\n");
-    Ok((kind, text))
+    Ok((kind, text.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
 /// The reason of a moderation action: 1 to 500 characters.
@@ -229,7 +234,7 @@ pub fn parse_reason(raw: &str) -> Result<String, ModerationError> {
     if reason.chars().count() > MAX_ACTION_REASON {
         return Err(invalid("reason", format!("at most {MAX_ACTION_REASON} characters")));
     }
-    Ok(reason.to_owned())
+    text::clean(reason, Lines::Many).map_err(|problem| invalid("reason", problem.message()))
 }
 
 /// Plain text cut to a short excerpt, whitespace folded.
@@ -740,6 +745,7 @@ impl Kindred {
         if note.chars().count() > MAX_ACTION_REASON {
             return Err(invalid("note", format!("at most {MAX_ACTION_REASON} characters")));
         }
+        let note = &text::clean(note, Lines::Many).map_err(|problem| invalid("note", problem.message()))?;
         let id = ReportId::parse(report_id.trim()).ok_or(ModerationError::NotFound)?;
         let report = self.store.report(&association.id, id.as_str()).await?.ok_or(ModerationError::NotFound)?;
         let target_type = TargetType::parse(&report.target_type)

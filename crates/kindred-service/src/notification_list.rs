@@ -9,6 +9,7 @@
 //! caused it is shown as it was fixed when written (`actor_label`: a
 //! pseudonym, an alias in an alias group, or nothing for anonymous posts).
 
+use crate::cursor::CursorList;
 use crate::forum::ForumError;
 use crate::groups::GroupError;
 use crate::post_search::{decode_cursor, encode_cursor};
@@ -79,7 +80,11 @@ impl Kindred {
     ) -> Result<NotificationPage, NotificationError> {
         let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
-            Some(raw) => Some(decode_cursor(raw).ok_or(NotificationError::BadCursor)?),
+            Some(raw) => Some(
+                self.open_cursor(association, CursorList::Notifications, raw)
+                    .and_then(|payload| decode_cursor(&payload))
+                    .ok_or(NotificationError::BadCursor)?,
+            ),
         };
         let groups = self.readable_group_ids(association, caller).await?;
         let me = &caller.member.id;
@@ -87,7 +92,13 @@ impl Kindred {
         let mut rows = self.store.notification_page(&association.id, me, &groups, before, limit).await?;
         let more = rows.len() > PAGE_SIZE;
         rows.truncate(PAGE_SIZE);
-        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.created_at, &r.id)) } else { None };
+        let next_cursor = if more {
+            rows.last().and_then(|r| {
+                self.seal_cursor(association, CursorList::Notifications, &encode_cursor(r.created_at, &r.id))
+            })
+        } else {
+            None
+        };
         let unread_count = self.store.unread_notification_count(&association.id, me, &groups).await?;
 
         // The gate, once per topic: what it refuses is dropped.

@@ -140,7 +140,9 @@ pub fn passkey_name(raw: Option<&str>) -> Result<String, PasskeyError> {
     if name.is_empty() {
         return Ok(DEFAULT_NAME.to_owned());
     }
-    if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
+    if name.chars().count() > NAME_MAX
+        || kindred_domain::text::problem(&name, kindred_domain::text::Lines::One).is_some()
+    {
         return Err(PasskeyError::InvalidName);
     }
     Ok(name)

@@ -9,6 +9,7 @@
 //! Searches are paced like member searches (each page counts, in the same
 //! budget): a search is a way to read much at once.
 
+use crate::cursor::CursorList;
 use crate::members::MemberError;
 use crate::sessions::Caller;
 use crate::throttle::{Rule, Throttled};
@@ -133,8 +134,13 @@ pub type Keyset = (DateTime<Utc>, String);
 /// What is wrong with a search, by parameter.
 pub type Problems = Vec<(&'static str, SearchProblem)>;
 
-/// Checks `q` and `cursor`; all problems at once.
-pub fn parse_query(q: Option<&str>, cursor: Option<&str>) -> Result<(Vec<String>, Option<Keyset>), Problems> {
+/// Checks `q` and `cursor`; all problems at once. `open` answers the
+/// payload of a cursor this server gave out (`service::cursor`).
+pub fn parse_query(
+    q: Option<&str>,
+    cursor: Option<&str>,
+    open: impl Fn(&str) -> Option<String>,
+) -> Result<(Vec<String>, Option<Keyset>), Problems> {
     let mut problems = Vec::new();
     let q = q.map(str::trim).unwrap_or_default();
     let length = q.chars().count();
@@ -149,7 +155,7 @@ pub fn parse_query(q: Option<&str>, cursor: Option<&str>) -> Result<(Vec<String>
     }
     let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
-        Some(raw) => match decode_cursor(raw) {
+        Some(raw) => match open(raw).and_then(|payload| decode_cursor(&payload)) {
             Some(before) => Some(before),
             None => {
                 problems.push(("cursor", SearchProblem::BadCursor));
@@ -173,6 +179,9 @@ pub(crate) fn decode_cursor(raw: &str) -> Option<Keyset> {
     let Cursor(text) = Cursor::decode(raw)?;
     let (at, id) = text.split_once('|')?;
     let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+    if !crate::cursor::plausible_time(at) {
+        return None;
+    }
     // Ids are the random ids of kindred_domain::id: base32, lowercase.
     let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric());
     id_ok.then(|| (at, id.to_owned()))
@@ -269,7 +278,8 @@ impl Kindred {
         cursor: Option<&str>,
     ) -> Result<PostSearchPage, PostSearchError> {
         self.keep_pace(association, caller, pace(self.pace.searches)).await?;
-        let (found_words, before) = parse_query(q, cursor).map_err(PostSearchError::Invalid)?;
+        let open = |raw: &str| self.open_cursor(association, CursorList::PostSearch, raw);
+        let (found_words, before) = parse_query(q, cursor, open).map_err(PostSearchError::Invalid)?;
         let groups = self.readable_group_ids(association, caller).await.map_err(|e| match e {
             crate::groups::GroupError::Store(e) => PostSearchError::Store(e),
             other => PostSearchError::Store(StoreError::Corrupt(other.to_string())),
@@ -285,7 +295,13 @@ impl Kindred {
         let mut rows = self.store.search_posts(&search).await?;
         let more = rows.len() > PAGE_SIZE;
         rows.truncate(PAGE_SIZE);
-        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.created_at, &r.post_id)) } else { None };
+        let next_cursor = if more {
+            rows.last().and_then(|r| {
+                self.seal_cursor(association, CursorList::PostSearch, &encode_cursor(r.created_at, &r.post_id))
+            })
+        } else {
+            None
+        };
         let results = rows
             .into_iter()
             .map(|row| PostHit {
@@ -316,16 +332,26 @@ mod tests {
 
     #[test]
     fn queries_are_checked() {
-        assert_eq!(parse_query(None, None).unwrap_err(), vec![("q", SearchProblem::TooShort)]);
-        assert_eq!(parse_query(Some(" a "), None).unwrap_err(), vec![("q", SearchProblem::TooShort)]);
-        assert_eq!(parse_query(Some("!!"), None).unwrap_err(), vec![("q", SearchProblem::NoWords)]);
-        let long = "x".repeat(201);
-        assert_eq!(parse_query(Some(&long), None).unwrap_err(), vec![("q", SearchProblem::TooLong)]);
+        assert_eq!(parse_query(None, None, |c| Some(c.to_owned())).unwrap_err(), vec![("q", SearchProblem::TooShort)]);
         assert_eq!(
-            parse_query(Some("fatigue"), Some("nonsense")).unwrap_err(),
+            parse_query(Some(" a "), None, |c| Some(c.to_owned())).unwrap_err(),
+            vec![("q", SearchProblem::TooShort)]
+        );
+        assert_eq!(
+            parse_query(Some("!!"), None, |c| Some(c.to_owned())).unwrap_err(),
+            vec![("q", SearchProblem::NoWords)]
+        );
+        let long = "x".repeat(201);
+        assert_eq!(
+            parse_query(Some(&long), None, |c| Some(c.to_owned())).unwrap_err(),
+            vec![("q", SearchProblem::TooLong)]
+        );
+        assert_eq!(
+            parse_query(Some("fatigue"), Some("nonsense"), |c| Some(c.to_owned())).unwrap_err(),
             vec![("cursor", SearchProblem::BadCursor)]
         );
-        let (found, before) = parse_query(Some("Müdigkeit AND \"x\" OR fatigue*"), None).unwrap();
+        let (found, before) =
+            parse_query(Some("Müdigkeit AND \"x\" OR fatigue*"), None, |c| Some(c.to_owned())).unwrap();
         assert_eq!(found, w(&["müdigkeit", "and", "or", "fatigue"]));
         assert!(before.is_none());
     }
@@ -337,6 +363,7 @@ mod tests {
         assert_eq!(decode_cursor(&raw), Some((at, "abc123".to_owned())));
         assert_eq!(decode_cursor(&Cursor("2026-11-22T09:00:00Z|a'b".into()).encode()), None);
         assert_eq!(decode_cursor(&Cursor("yesterday|abc".into()).encode()), None);
+        assert_eq!(decode_cursor(&Cursor("+199999-01-01T00:00:00Z|abc".into()).encode()), None);
     }
 
     #[test]

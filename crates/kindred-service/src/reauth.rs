@@ -5,14 +5,16 @@
 //! to lock the owner out. One check, called by the service functions of
 //! those changes, so pages and API cannot differ.
 //!
-//! The proof is the password (throttled exactly like sign-in, per account
-//! and client) or a current code of the second factor (an app code or a
-//! recovery code, throttled like the second step of sign-in). A wrong
-//! proof changes nothing but the counters.
+//! The proof is the password or a current code of the second factor (an
+//! app code or a recovery code, used up). Wrong proofs are counted in their
+//! own buckets per member and session (`throttle::REAUTH`), not in sign-in's: a member
+//! who mistypes here, or a thief with a stolen session, cannot lock the
+//! account's sign-in, and failed sign-ins elsewhere do not block this. A
+//! wrong proof changes nothing but that counter.
 
 use crate::crypto::CryptoError;
 use crate::passwords::HashError;
-use crate::second_factor::SecondFactorCheck;
+use crate::second_factor::SecondFactorError;
 use crate::sessions::{Caller, Client};
 use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
@@ -50,6 +52,11 @@ pub enum ReauthError {
     Store(#[from] StoreError),
 }
 
+/// The "client" of a check inside a session: the session and the address.
+pub(crate) fn reauth_client(caller: &Caller, client: &Client) -> String {
+    format!("{}|{}", caller.session_id, client.address_key())
+}
+
 impl Kindred {
     /// Checks the proof of the caller; `Ok` only when it is right. The
     /// password is preferred when both are given.
@@ -61,29 +68,33 @@ impl Kindred {
         proof: Proof<'_>,
     ) -> Result<(), ReauthError> {
         let member = &caller.member;
-        if let Some(password) = proof.password.filter(|p| !p.is_empty()) {
-            let account = self.email_subject(association, &member.email)?;
-            let address = client.address_key();
-            self.admit(association, throttle::LOGIN, &account, &address).await??;
+        let (subject, session) = (member.id.as_str(), reauth_client(caller, client));
+        let password = proof.password.filter(|p| !p.is_empty());
+        let code = proof.code.map(str::trim).filter(|c| !c.is_empty());
+        if password.is_none() && code.is_none() {
+            return Err(ReauthError::Required);
+        }
+        self.admit(association, throttle::REAUTH, subject, &session).await??;
+        let right = if let Some(password) = password {
             let stored = self
                 .store
                 .password_hash(&association.id, &member.id)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt(format!("member {} vanished", member.id)))?;
-            if self.passwords.verify(password, &stored).await? {
-                self.clear_failures(association, throttle::LOGIN, &account, &address).await?;
-                return Ok(());
-            }
-            self.count_failure(association, throttle::LOGIN, &account, &address).await?;
-            return Err(ReauthError::WrongPassword);
+            self.passwords.verify(password, &stored).await?
+        } else {
+            let code = code.unwrap_or_default();
+            self.second_factor_matches(association, &member.id, code).await.map_err(|e| match e {
+                SecondFactorError::Crypto(c) => ReauthError::Crypto(c),
+                SecondFactorError::Store(s) => ReauthError::Store(s),
+                other => ReauthError::Store(StoreError::Corrupt(other.to_string())),
+            })?
+        };
+        if right {
+            self.clear_failures(association, throttle::REAUTH, subject, &session).await?;
+            return Ok(());
         }
-        if let Some(code) = proof.code.map(str::trim).filter(|c| !c.is_empty()) {
-            return match self.check_second_factor(association, &member.id, client, code).await? {
-                SecondFactorCheck::Accepted => Ok(()),
-                SecondFactorCheck::Rejected => Err(ReauthError::WrongCode),
-                SecondFactorCheck::Throttled(t) => Err(ReauthError::Throttled(t)),
-            };
-        }
-        Err(ReauthError::Required)
+        self.count_failure(association, throttle::REAUTH, subject, &session).await?;
+        Err(if password.is_some() { ReauthError::WrongPassword } else { ReauthError::WrongCode })
     }
 }

@@ -91,7 +91,7 @@ impl Kindred {
         }
     }
 
-    async fn second_factor_matches(
+    pub(crate) async fn second_factor_matches(
         &self,
         association: &Association,
         member: &MemberId,
@@ -181,19 +181,21 @@ impl Kindred {
         let state = self.store.totp_state(&association.id, member).await?;
         let sealed = state.totp_pending.ok_or(SecondFactorError::NotStarted)?;
         self.reauthenticate(association, caller, client, proof).await?;
-        let (subject, address) = (member.as_str(), client.address_key());
-        self.admit(association, throttle::SECOND_FACTOR, subject, &address).await??;
+        // A code of the new app, checked inside the session: counted with
+        // the confirmations of `service::reauth`, not with sign-in.
+        let (subject, session) = (member.as_str(), crate::reauth::reauth_client(caller, client));
+        self.admit(association, throttle::REAUTH, subject, &session).await??;
         let key = self.keys.association(&association.id)?;
         let bytes = key.open(member, TOTP_FIELD, &sealed)?;
         let secret = TotpSecret::from_bytes(&bytes).ok_or(CryptoError::Damaged("totp secret length"))?;
         let Some(step) = secret.verify(code, self.clock.now().timestamp(), None) else {
-            self.count_failure(association, throttle::SECOND_FACTOR, subject, &address).await?;
+            self.count_failure(association, throttle::REAUTH, subject, &session).await?;
             return Err(SecondFactorError::InvalidCode);
         };
         let (codes, hashes) = self.new_recovery_codes(association)?;
         // The secret is re-sealed unchanged: pending and active share field binding.
         self.store.activate_totp(&association.id, member, &sealed, step, &hashes).await?;
-        let _ = self.clear_failures(association, throttle::SECOND_FACTOR, subject, &address).await;
+        let _ = self.clear_failures(association, throttle::REAUTH, subject, &session).await;
         let change = if state.totp_secret.is_some() { SignInChange::AppReplaced } else { SignInChange::AppAdded };
         self.announce_sign_in_change(association, &caller.member, change);
         Ok(codes)

@@ -224,7 +224,13 @@ impl Kindred {
         let account_subject = self.email_subject(association, login.email)?;
         let address_subject = login.client.address_key();
         self.admit(association, throttle::LOGIN, &account_subject, &address_subject).await??;
-        self.check_throttle(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await??;
+        // An address over its limit is still heard for the accounts that
+        // signed in from it before (see `throttle::LOGIN_PER_ADDRESS`).
+        if let Err(wait) = self.check_throttle(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await? {
+            if !self.is_marked(association, throttle::LOGIN_KNOWN_ADDRESS, &account_subject, &address_subject).await? {
+                return Err(LoginError::Throttled(wait));
+            }
+        }
 
         let key = EmailAddress::parse(login.email).map(|e| e.key()).unwrap_or_default();
         let credentials =
@@ -239,7 +245,10 @@ impl Kindred {
         };
         let Some(credentials) = credentials.filter(|_| verified) else {
             self.count_failure(association, throttle::LOGIN, &account_subject, &address_subject).await?;
-            self.count_attempt(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await??;
+            // Counted, but this failure is answered as such: the limit
+            // shows from the next attempt on, and only to the accounts
+            // that are not known at this address.
+            let _ = self.count_attempt(association, throttle::LOGIN_PER_ADDRESS, &address_subject).await?;
             return Err(LoginError::InvalidCredentials);
         };
         let status = AccountStatus::parse(&credentials.status)
@@ -267,6 +276,7 @@ impl Kindred {
             }
         }
         self.clear_failures(association, throttle::LOGIN, &account_subject, &address_subject).await?;
+        self.mark(association, throttle::LOGIN_KNOWN_ADDRESS, &account_subject, &address_subject).await?;
         let token = self.open_session(association, &member_id, login.kind, second_factor_pending, login.client).await?;
         Ok(Session { token, member_id, status, second_factor_pending })
     }

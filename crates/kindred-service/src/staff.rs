@@ -6,6 +6,7 @@
 
 use crate::admission::{Letter, INVITATION_CODE_LEN, INVITATION_VALID_DAYS};
 use crate::crypto::CryptoError;
+use crate::cursor::CursorList;
 use crate::letter_pdf::{letters_pdf, PrintedLetter};
 use crate::notices::Notice;
 use crate::sessions::{Caller, Member};
@@ -14,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use kindred_domain::codes::OneTimeCode;
 use kindred_domain::id::random_token;
 use kindred_domain::member_list::{parse_member_list, MemberListError};
+use kindred_domain::text::{self, Lines};
 use kindred_domain::{AccountRole, AccountStatus, Language, MemberId};
 use kindred_store::{AuditRecord, NewAuditEntry, PendingVerification, StoreError};
 
@@ -39,12 +41,12 @@ pub const MAX_INVITATIONS: u32 = 500;
 const MAX_NOTE: usize = 2000;
 
 fn note(raw: Option<&str>) -> Result<Option<String>, StaffError> {
-    let text = raw.map(str::trim).filter(|t| !t.is_empty());
-    match text {
+    let note = raw.map(str::trim).filter(|t| !t.is_empty());
+    match note {
         Some(t) if t.chars().count() > MAX_NOTE => {
             Err(StaffError::Invalid(format!("note: at most {MAX_NOTE} characters")))
         }
-        Some(t) => Ok(Some(t.to_owned())),
+        Some(t) => text::clean(t, Lines::Many).map(Some).map_err(|p| StaffError::Invalid(format!("note: {p}"))),
         None => Ok(None),
     }
 }
@@ -223,7 +225,7 @@ impl Kindred {
     ) -> Result<Member, StaffError> {
         let badge = badge.map(str::trim).filter(|b| !b.is_empty());
         if let Some(b) = badge {
-            if b.chars().count() > 60 || b.chars().any(char::is_control) {
+            if b.chars().count() > 60 || text::problem(b, Lines::One).is_some() {
                 return Err(StaffError::Invalid("badge: one line of at most 60 characters".into()));
             }
         }
@@ -359,6 +361,23 @@ impl Kindred {
     ) -> Result<Vec<AuditRecord>, StoreError> {
         self.audit(association, &staff.member.id, "audit_log.viewed", None, None).await?;
         self.store.audit_entries(&association.id, before, limit.clamp(1, 500)).await
+    }
+
+    /// The cursor to the entries older than `last` (`service::cursor`).
+    pub fn audit_cursor(&self, association: &Association, last: &AuditRecord) -> Option<String> {
+        let payload = format!("{}~{}", last.at.timestamp_micros(), last.id);
+        self.seal_cursor(association, CursorList::AuditLog, &payload)
+    }
+
+    /// Where an audit-log cursor this server gave out points; `None` for
+    /// anything else.
+    pub fn open_audit_cursor(&self, association: &Association, raw: &str) -> Option<(DateTime<Utc>, String)> {
+        let payload = self.open_cursor(association, CursorList::AuditLog, raw)?;
+        let (micros, id) = payload.split_once('~')?;
+        let at =
+            DateTime::from_timestamp_micros(micros.parse().ok()?).filter(|at| crate::cursor::plausible_time(*at))?;
+        let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric());
+        id_ok.then(|| (at, id.to_owned()))
     }
 }
 

@@ -27,9 +27,37 @@ pub const LOGIN_PER_CLIENT: Rule = Rule { bucket: "login-account-client", limit:
 pub const LOGIN_PER_ACCOUNT: Rule = Rule { bucket: "login-account", limit: 50, window: Duration::minutes(15) };
 /// Password checks: at sign-in and whenever a member confirms a sensitive change.
 pub const LOGIN: Limits = Limits { per_client: LOGIN_PER_CLIENT, per_account: LOGIN_PER_ACCOUNT };
-/// Failed sign-ins per client address. Generous: a self-help group may sit
-/// together behind one venue's Wi-Fi.
+/// Failed sign-ins per client address, whatever the account. Generous: a
+/// self-help group may sit together behind one venue's Wi-Fi, a clinic's
+/// patients behind one NAT. Beyond it the address is spraying guesses (or
+/// fuzzing): it may then only try accounts that it is known for
+/// ([`LOGIN_KNOWN_ADDRESS`]), so that the members who sign in there every
+/// week are not locked out by someone else at the same address. Everyone
+/// else at that address waits out the window.
 pub const LOGIN_PER_ADDRESS: Rule = Rule { bucket: "login-address", limit: 100, window: Duration::minutes(15) };
+/// Marks an account and client address that a sign-in succeeded from (the
+/// right password): such a pair is still heard while the address is over
+/// [`LOGIN_PER_ADDRESS`]. It still has its own limits (`LOGIN`: 10 failures
+/// of the pair, 50 of the account), so the mark buys an attacker at that
+/// address no more guesses at that account than anyone had before. Renewed
+/// at each success; `limit` is unused.
+pub const LOGIN_KNOWN_ADDRESS: Rule =
+    Rule { bucket: "login-known-address", limit: i64::MAX, window: Duration::days(60) };
+/// Wrong proofs inside one session from one client address (the "client"
+/// of [`REAUTH`] is the session and the address).
+pub const REAUTH_PER_SESSION: Rule = Rule { bucket: "reauth-session", limit: 10, window: Duration::minutes(15) };
+/// Wrong proofs inside any session of a member (see [`Limits`]).
+pub const REAUTH_PER_MEMBER: Rule = Rule { bucket: "reauth-member", limit: 50, window: Duration::minutes(15) };
+/// Password and code checks inside a session: confirming a change of how
+/// one signs in (`service::reauth`) and the first code of a new
+/// authenticator app. Their own buckets, not sign-in's: whoever holds a
+/// session — the member who mistypes, or a thief with a stolen cookie —
+/// must not be able to lock the account's sign-in, and failed sign-ins
+/// elsewhere must not block the member's own confirmations. Counted per
+/// member and (session, address), with the same rule as sign-in that a
+/// client without failures of its own is still heard when the member's
+/// total is over: a thief's session does not block the owner's.
+pub const REAUTH: Limits = Limits { per_client: REAUTH_PER_SESSION, per_account: REAUTH_PER_MEMBER };
 /// Registrations per client address (again: a group registering together).
 pub const REGISTER_PER_ADDRESS: Rule = Rule { bucket: "register-address", limit: 100, window: Duration::hours(1) };
 /// Password-reset mails per account; more requests answer alike but send nothing.
@@ -164,6 +192,36 @@ impl Kindred {
         client: &str,
     ) -> Result<(), StoreError> {
         self.store.clear_attempts(&association.id, limits.per_client.bucket, &pair(account, client)).await
+    }
+
+    /// Whether the pair (`account`, `client`) carries the mark `rule` (see
+    /// [`Kindred::mark`]).
+    pub async fn is_marked(
+        &self,
+        association: &Association,
+        rule: Rule,
+        account: &str,
+        client: &str,
+    ) -> Result<bool, StoreError> {
+        let now = self.clock.now();
+        let found =
+            self.store.attempts(&association.id, rule.bucket, &pair(account, client), now - rule.window).await?;
+        Ok(found.is_some_and(|c| c.count > 0))
+    }
+
+    /// Marks the pair (`account`, `client`) for `rule`'s window from now.
+    pub async fn mark(
+        &self,
+        association: &Association,
+        rule: Rule,
+        account: &str,
+        client: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let subject = pair(account, client);
+        // A cut-off of now starts a new window (count 1) at once.
+        self.store.add_attempt(&association.id, rule.bucket, &subject, now, now).await?;
+        Ok(())
     }
 
     pub async fn clear_throttle(&self, association: &Association, rule: Rule, subject: &str) -> Result<(), StoreError> {

@@ -90,8 +90,17 @@ impl ApiError {
     }
 }
 
+/// Most problems one answer lists: a body with thousands of wrong keys gets
+/// a short answer that says how many there were, not one line for each.
+pub const MAX_LISTED_PROBLEMS: usize = 20;
+
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        if let Some(fields) = self.fields.as_mut().filter(|f| f.len() > MAX_LISTED_PROBLEMS) {
+            let total = fields.len();
+            *fields = std::mem::take(fields).into_iter().take(MAX_LISTED_PROBLEMS).collect();
+            self.message = format!("{} ({MAX_LISTED_PROBLEMS} of {total} problems listed.)", self.message);
+        }
         let body =
             ErrorBody { error: ErrorContent { code: self.code, message: &self.message, fields: self.fields.as_ref() } };
         let mut response = (self.status, Json(body)).into_response();

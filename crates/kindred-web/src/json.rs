@@ -1,12 +1,30 @@
-//! JSON request bodies: parsed strictly (unknown keys are refused, so that
-//! nobody can slip `role` or `association_id` into a request), with every
-//! failure in the documented error format.
+//! JSON request bodies: parsed strictly, with every failure in the
+//! documented error format.
+//!
+//! Strict means:
+//! - unknown keys are refused (`deny_unknown_fields` on every body type), so
+//!   that nobody can slip `role` or `association_id` into a request;
+//! - an object is an object: serde's derived structs also accept a JSON
+//!   array of the field values in order (`["email", "password"]` would sign
+//!   in). The body is first read as a [`serde_json::Value`] and then handed
+//!   to the body type through [`Strict`], a deserializer that refuses an
+//!   array wherever a struct is expected, at any depth;
+//! - a problem is reported at the field that is wrong (`fields.level`, not
+//!   `body`), through `serde_path_to_error`, with a message written for
+//!   people: serde's own messages name Rust types (`u8`, `struct
+//!   LoginRequest`), which say nothing to a client and leak the code's shape.
+//!
+//! The texts in a body have already passed the safety net of
+//! [`crate::input_guard`] (no NUL, control or direction-override character
+//! anywhere).
 
 use crate::errors::ApiError;
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
-use serde::de::DeserializeOwned;
+use axum::http::{header, HeaderMap, StatusCode};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+use serde_json::{Number, Value};
+use std::collections::BTreeMap;
 
 pub struct ApiJson<T>(pub T);
 
@@ -18,10 +36,15 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(map_rejection(rejection)),
+        if !is_json(request.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "The request body must be JSON (Content-Type: application/json).",
+            ));
         }
+        let bytes = Bytes::from_request(request, state).await.map_err(|_| too_large())?;
+        parse(&bytes).map(Self)
     }
 }
 
@@ -39,9 +62,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.")
-        })?;
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| too_large())?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
@@ -50,35 +71,318 @@ where
     }
 }
 
-fn map_rejection(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "The request body must be JSON (Content-Type: application/json).",
-        ),
-        JsonRejection::JsonSyntaxError(_) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The request body is not valid JSON.")
+fn too_large() -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.")
+}
+
+/// `application/json` or a `+json` type, parameters aside.
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses a body strictly into `T`.
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The request body is not valid JSON."))?;
+    if !value.is_object() {
+        let fields = BTreeMap::from([("body".to_owned(), "must be a JSON object".to_owned())]);
+        return Err(ApiError::invalid("invalid_fields", "Some fields are invalid.", fields));
+    }
+    serde_path_to_error::deserialize(Strict(&value)).map_err(|error| {
+        let path = error.path().to_string();
+        let (field, message) = explain(&path, &error.inner().to_string());
+        ApiError::invalid("invalid_fields", "Some fields are invalid.", BTreeMap::from([(field, message)]))
+    })
+}
+
+/// The field a serde problem is about and a message for people.
+/// `path` is `serde_path_to_error`'s (`.` for the top), `detail` serde's text.
+fn explain(path: &str, detail: &str) -> (String, String) {
+    let at = |name: &str| match path {
+        "." | "" => name.to_owned(),
+        parent => format!("{parent}.{name}"),
+    };
+    let here = || if path == "." || path.is_empty() { "body".to_owned() } else { path.to_owned() };
+    let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
+    if let Some(rest) = detail.strip_prefix("missing field ") {
+        return (quoted(rest).map_or_else(here, |name| at(&name)), "is required".to_owned());
+    }
+    if let Some(rest) = detail.strip_prefix("unknown field ") {
+        // serde_path_to_error's path already ends with the unknown key.
+        let field = match quoted(rest) {
+            Some(name) if !path.ends_with(name.as_str()) => at(&name),
+            _ => here(),
+        };
+        return (field, "is not a known field".to_owned());
+    }
+    if let Some(rest) = detail.strip_prefix("duplicate field ") {
+        return (quoted(rest).map_or_else(here, |name| at(&name)), "is given more than once".to_owned());
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant ") {
+        let choices: Vec<&str> = rest.split('`').skip(3).step_by(2).collect();
+        let message = if choices.is_empty() {
+            "is not one of the allowed values".to_owned()
+        } else {
+            format!("must be one of: {}", choices.join(", "))
+        };
+        return (here(), message);
+    }
+    if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        let expected = rest.split_once(", expected ").map(|(_, e)| e).unwrap_or_default();
+        return (here(), format!("must be {}", expected_in_words(expected)));
+    }
+    if detail.starts_with("invalid value: ") {
+        return (here(), "is out of range or not allowed".to_owned());
+    }
+    if detail.starts_with("invalid length ") {
+        return (here(), "has the wrong number of items".to_owned());
+    }
+    // Our own types' messages ("level must be 1 to 4") are written for people.
+    (here(), detail.to_owned())
+}
+
+/// serde's "expected …" (Rust words) as JSON words.
+fn expected_in_words(expected: &str) -> &'static str {
+    let e = expected.to_ascii_lowercase();
+    let words: Vec<&str> = e.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    if has(&["u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "usize", "isize", "integer"]) {
+        "a whole number"
+    } else if has(&["f32", "f64", "float", "number"]) {
+        "a number"
+    } else if has(&["bool", "boolean"]) {
+        "true or false"
+    } else if has(&["sequence", "array", "list", "tuple", "vec"]) {
+        "a list"
+    } else if has(&["struct", "map", "object"]) {
+        "an object"
+    } else if has(&["string", "str", "char", "variant", "enum"]) {
+        "a string"
+    } else {
+        "of another type"
+    }
+}
+
+/// Deserializes from a [`Value`] like serde_json does, except that a struct
+/// is only ever read from an object.
+struct Strict<'a>(&'a Value);
+
+type Error = de::value::Error;
+
+impl<'de> de::Deserializer<'de> for Strict<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => visit_number(n, visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => visitor.visit_seq(Seq(items.iter())),
+            Value::Object(map) => visitor.visit_map(Entries { entries: map.iter(), value: None }),
         }
-        JsonRejection::JsonDataError(error) => {
-            // serde's message names the field and what was expected, never a value.
-            let detail = error.body_text();
-            let mut invalid =
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields are invalid.");
-            let field = detail
-                .split_once(": ")
-                .map(|(path, _)| {
-                    path.trim_start_matches("Failed to deserialize the JSON body into the target type").trim()
-                })
-                .filter(|p| !p.is_empty())
-                .unwrap_or("body")
-                .to_owned();
-            invalid.fields = Some([(field, detail)].into_iter().collect());
-            invalid
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
         }
-        JsonRejection::BytesRejection(_) => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.")
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Object(map) => visitor.visit_map(Entries { entries: map.iter(), value: None }),
+            other => Err(de::Error::invalid_type(unexpected(other), &visitor)),
         }
-        other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
+            Value::Object(map) if map.len() == 1 => {
+                visitor.visit_enum(de::value::MapAccessDeserializer::new(Entries { entries: map.iter(), value: None }))
+            }
+            other => Err(de::Error::invalid_type(unexpected(other), &visitor)),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier
+    }
+}
+
+fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Error> {
+    if let Some(u) = n.as_u64() {
+        visitor.visit_u64(u)
+    } else if let Some(i) = n.as_i64() {
+        visitor.visit_i64(i)
+    } else {
+        visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+fn unexpected(value: &Value) -> de::Unexpected<'_> {
+    match value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => n.as_f64().map_or(de::Unexpected::Other("number"), de::Unexpected::Float),
+        Value::String(_) => de::Unexpected::Other("string"),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+struct Seq<'a>(std::slice::Iter<'a, Value>);
+
+impl<'de> de::SeqAccess<'de> for Seq<'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+        self.0.next().map(|v| seed.deserialize(Strict(v))).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct Entries<'a> {
+    entries: serde_json::map::Iter<'a>,
+    value: Option<&'a Value>,
+}
+
+impl<'de> de::MapAccess<'de> for Entries<'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        match self.entries.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(Strict(value)),
+            None => Err(de::Error::custom("a value without a key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Login {
+        email: String,
+        password: String,
+        level: Option<u8>,
+        inner: Option<Inner>,
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        step_free: bool,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Abuse,
+        Spam,
+    }
+
+    fn problem(body: &str) -> (String, String) {
+        let error = parse::<Login>(body.as_bytes()).expect_err("refused");
+        let fields = error.fields.expect("fields");
+        fields.into_iter().next().expect("one field")
+    }
+
+    #[test]
+    fn objects_parse() {
+        let login: Login =
+            parse(br#"{"email":"a","password":"b","level":2,"inner":{"step_free":true},"kind":"spam"}"#).expect("ok");
+        assert_eq!(login.level, Some(2));
+        assert_eq!(login.inner, Some(Inner { step_free: true }));
+        assert_eq!(login.kind, Some(Kind::Spam));
+    }
+
+    #[test]
+    fn arrays_are_not_objects() {
+        assert_eq!(problem(r#"["a","b"]"#), ("body".to_owned(), "must be a JSON object".to_owned()));
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","inner":[true]}"#),
+            ("inner".to_owned(), "must be an object".to_owned())
+        );
+    }
+
+    #[test]
+    fn problems_name_the_field_without_rust_words() {
+        assert_eq!(problem(r#"{"email":"a"}"#), ("password".to_owned(), "is required".to_owned()));
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","level":"x"}"#),
+            ("level".to_owned(), "must be a whole number".to_owned())
+        );
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","level":300}"#),
+            ("level".to_owned(), "is out of range or not allowed".to_owned())
+        );
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","role":"admin"}"#),
+            ("role".to_owned(), "is not a known field".to_owned())
+        );
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","inner":{"step_free":1}}"#),
+            ("inner.step_free".to_owned(), "must be true or false".to_owned())
+        );
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","inner":{}}"#),
+            ("inner.step_free".to_owned(), "is required".to_owned())
+        );
+        assert_eq!(
+            problem(r#"{"email":"a","password":"b","kind":"x"}"#),
+            ("kind".to_owned(), "must be one of: abuse, spam".to_owned())
+        );
+        assert_eq!(problem(r#"{"email":1,"password":"b"}"#), ("email".to_owned(), "must be a string".to_owned()));
+    }
+
+    #[test]
+    fn malformed_json_is_a_400() {
+        let error = parse::<Login>(b"{\"email\": ").expect_err("refused");
+        assert_eq!(error.status, StatusCode::BAD_REQUEST);
     }
 }

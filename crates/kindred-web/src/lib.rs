@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod errors;
 mod i18n;
+mod input_guard;
 mod json;
 mod middleware;
 mod observability;
@@ -65,6 +66,7 @@ pub fn app(state: AppState) -> Result<App, String> {
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(axum::middleware::from_fn_with_state(limits.clone(), middleware::body_limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(axum::middleware::from_fn(input_guard::guard))
         .service(router);
     Ok(BoxCloneSyncService::new(service))
 }

@@ -494,8 +494,8 @@ pub struct AuditResponse {
     params(AuditQuery),
     responses(
         (status = 200, description = "Entries", body = AuditResponse),
-        (status = 400, description = "Bad cursor", body = super::ErrorResponse),
         (status = 403, description = "Not an admin", body = super::ErrorResponse),
+        (status = 422, description = "`before` is not a cursor this server gave out", body = super::ErrorResponse),
     )
 )]
 pub async fn audit_log(
@@ -504,9 +504,11 @@ pub async fn audit_log(
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditResponse>, ApiError> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    let before = match &query.before {
-        Some(cursor) => Some(parse_cursor(cursor).ok_or_else(|| {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad_cursor", "The cursor is not one this server gave out.")
+    let association = &auth.tenant.association;
+    let before = match query.before.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(cursor) => Some(state.kindred.open_audit_cursor(association, cursor).ok_or_else(|| {
+            let fields = BTreeMap::from([("before".to_owned(), kindred_service::cursor::BAD_CURSOR.to_owned())]);
+            ApiError::invalid("invalid_fields", "Some fields are invalid.", fields)
         })?),
         None => None,
     };
@@ -516,7 +518,7 @@ pub async fn audit_log(
         .await
         .map_err(ApiError::internal)?;
     let next = (entries.len() as i64 == limit)
-        .then(|| entries.last().map(|e| format!("{}~{}", e.at.timestamp_micros(), e.id)))
+        .then(|| entries.last().and_then(|e| state.kindred.audit_cursor(association, e)))
         .flatten();
     let entries = entries
         .into_iter()
@@ -532,12 +534,6 @@ pub async fn audit_log(
         })
         .collect();
     Ok(Json(AuditResponse { entries, next }))
-}
-
-fn parse_cursor(cursor: &str) -> Option<(DateTime<Utc>, String)> {
-    let (micros, id) = cursor.split_once('~')?;
-    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
-    (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric())).then(|| (at, id.to_owned()))
 }
 
 #[derive(Serialize, ToSchema)]

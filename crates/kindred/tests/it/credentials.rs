@@ -96,8 +96,9 @@ async fn a_session_alone_cannot_replace_or_remove_the_second_factor() {
         assert_eq!(s.get_as(&anna, "/a/ms/api/v1/me").await["totp"], true);
         assert_eq!(sign_in_notices(&s, "anna@example.org", 1).await.len(), 1, "no change, no notice");
 
-        // Wrong proofs count like failed sign-ins of that client; the
-        // owner elsewhere still signs in.
+        // Wrong proofs count for that session and client, in their own
+        // bucket (not sign-in's); the owner elsewhere still signs in and
+        // still confirms changes.
         let remove = "/a/ms/api/v1/me/two-factor/totp/remove";
         for _ in 0..10 {
             let r = post_from(&s, &anna, remove, json!({"password": "wrong password!"}), "203.0.113.9").await;

@@ -20,6 +20,7 @@ mod forum_search;
 mod groups;
 mod harness;
 mod home;
+mod hostile_input;
 mod http_baseline;
 mod jobs;
 mod members;
