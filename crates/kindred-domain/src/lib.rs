@@ -17,6 +17,7 @@ pub mod language;
 pub mod level;
 pub mod markdown;
 pub mod member_list;
+pub mod notification_kinds;
 pub mod profile;
 pub mod return_to;
 pub mod search;

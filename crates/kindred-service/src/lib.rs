@@ -20,6 +20,7 @@ pub mod members;
 pub mod moderation;
 mod notices;
 pub mod notification_list;
+pub mod notification_settings;
 mod notifications;
 pub mod passkeys;
 pub mod passwords;

@@ -22,6 +22,7 @@ mod jobs;
 mod members;
 mod moderation;
 mod notification_list;
+mod notification_settings;
 mod notifications;
 mod passkeys;
 mod photos;

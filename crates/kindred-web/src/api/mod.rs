@@ -132,6 +132,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::notifications))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::notification_settings, notifications::set_notification_settings))
         .routes(routes!(groups::search, groups::create))
         .routes(routes!(groups::group))
         .routes(routes!(groups::members))

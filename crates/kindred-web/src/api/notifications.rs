@@ -3,15 +3,18 @@
 //! about a topic the caller can no longer read are left out
 //! (`service::notification_list`).
 
-use crate::auth::Community;
+use crate::auth::{Authenticated, Community};
 use crate::errors::ApiError;
+use crate::json::ApiJson;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
+use kindred_domain::notification_kinds::EmailChoices;
 use kindred_service::notification_list::{NotificationError, NotificationView};
-use serde::Serialize;
+use kindred_service::notification_settings::NotificationSettingsError;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
@@ -157,4 +160,94 @@ pub async fn mark_all_read(State(state): State<AppState>, Community(auth): Commu
         .await
         .map_err(notification_error)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ------------------------------------------------------------------ e-mail settings
+
+/// How often to be mailed about one kind of notification.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationEmailChoice {
+    #[schema(value_type = String, example = "daily")]
+    /// immediately, daily, weekly or never.
+    email: String,
+}
+
+/// Every kind of notification with its e-mail choice.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettingsBody {
+    /// By kind: reply, mention, moderation, warning, crisis_report, …
+    settings: BTreeMap<String, NotificationEmailChoice>,
+}
+
+fn settings_body(choices: &EmailChoices) -> NotificationSettingsBody {
+    NotificationSettingsBody {
+        settings: choices
+            .iter()
+            .map(|(kind, frequency)| {
+                (kind.name.to_owned(), NotificationEmailChoice { email: frequency.as_str().to_owned() })
+            })
+            .collect(),
+    }
+}
+
+fn settings_error(error: NotificationSettingsError) -> ApiError {
+    match error {
+        NotificationSettingsError::Invalid(problems) => ApiError::invalid(
+            "invalid_settings",
+            "Some notification settings are invalid.",
+            problems.into_iter().map(|(path, problem)| (path, problem.to_owned())).collect(),
+        ),
+        NotificationSettingsError::Store(error) => ApiError::internal(error),
+    }
+}
+
+/// Your e-mail choice for every kind of notification (in the app every
+/// notification always shows).
+#[utoipa::path(
+    get,
+    path = "/me/notification-settings",
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every kind with its choice", body = NotificationSettingsBody),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+    )
+)]
+pub async fn notification_settings(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<NotificationSettingsBody>, ApiError> {
+    let choices =
+        state.kindred.notification_settings(&auth.tenant.association, &auth.caller).await.map_err(settings_error)?;
+    Ok(Json(settings_body(&choices)))
+}
+
+/// Sets your e-mail choices: the kinds named as given, every other kind
+/// back to its default. A crisis report is always mailed at once.
+#[utoipa::path(
+    put,
+    path = "/me/notification-settings",
+    tag = "notifications",
+    security(("bearer" = [])),
+    request_body = NotificationSettingsBody,
+    responses(
+        (status = 200, description = "The choices now", body = NotificationSettingsBody),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 422, description = "An unknown kind or frequency, named in error.fields", body = super::ErrorResponse),
+    )
+)]
+pub async fn set_notification_settings(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<NotificationSettingsBody>,
+) -> Result<Json<NotificationSettingsBody>, ApiError> {
+    let requested = body.settings.iter().map(|(kind, choice)| (kind.as_str(), choice.email.as_str()));
+    let choices = state
+        .kindred
+        .set_notification_settings(&auth.tenant.association, &auth.caller, requested)
+        .await
+        .map_err(settings_error)?;
+    Ok(Json(settings_body(&choices)))
 }

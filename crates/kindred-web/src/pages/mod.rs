@@ -12,6 +12,7 @@ mod home;
 mod layout;
 mod members;
 mod moderation;
+mod notification_settings;
 mod notifications;
 mod passkeys;
 mod profile;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/verify/invitation", post(account::verify_invitation))
         .route("/a/{slug}/account/verify/manual", post(account::verify_manual))
         .route("/a/{slug}/account/sessions", get(account::sessions))
+        .route("/a/{slug}/account/notifications", get(notification_settings::form).post(notification_settings::save))
         .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))

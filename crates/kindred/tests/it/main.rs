@@ -25,6 +25,7 @@ mod http_baseline;
 mod jobs;
 mod members;
 mod moderation;
+mod notification_settings;
 mod notifications;
 mod pages;
 mod passkeys;
