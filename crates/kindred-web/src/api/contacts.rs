@@ -181,6 +181,7 @@ pub struct LevelBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ContactStatusResponse)]
 pub struct StatusResponse {
     status: &'static str,
 }

@@ -681,6 +681,7 @@ pub struct VersionEntry {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = PostHistoryResponse)]
 pub struct HistoryResponse {
     /// Earlier versions, oldest first.
     versions: Vec<VersionEntry>,

@@ -29,6 +29,7 @@ mod privacy;
 mod profiles;
 mod pseudonyms;
 mod staff_flags;
+mod slow_clients;
 mod storage;
 mod tenants;
 mod web_sessions;
