@@ -74,12 +74,12 @@ impl Drop for Slot {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves; then stops
+/// Serves the application on `listener` until `shutdown` resolves; then stops
 /// accepting, lets every connection finish its running request, and waits
 /// for them all.
 pub async fn serve(
     listener: TcpListener,
-    app: axum::Router,
+    app: kindred_web::App,
     limits: ConnectionLimits,
     exempt: Vec<IpAddr>,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -126,7 +126,7 @@ pub async fn serve(
 async fn connection(
     stream: TcpStream,
     remote: SocketAddr,
-    app: axum::Router,
+    app: kindred_web::App,
     header_read_timeout: Duration,
     mut stop: watch::Receiver<bool>,
     _slot: Option<Slot>,
@@ -134,7 +134,7 @@ async fn connection(
     // The application reads the client address as axum's `ConnectInfo`.
     let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
         request.extensions_mut().insert(ConnectInfo(remote));
-        tower::ServiceExt::oneshot(app.clone(), request)
+        tower::ServiceExt::oneshot(app.clone(), request.map(axum::body::Body::new))
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
