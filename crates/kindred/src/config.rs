@@ -292,10 +292,8 @@ impl Settings {
             return Err(wrong("server.max_body_bytes", "must be between 1024 and 67108864"));
         }
         let default_connections = crate::connections::ConnectionLimits::default();
-        let header_read = file
-            .server
-            .header_read_timeout_seconds
-            .unwrap_or(default_connections.header_read_timeout.as_secs());
+        let header_read =
+            file.server.header_read_timeout_seconds.unwrap_or(default_connections.header_read_timeout.as_secs());
         if !(1..=600).contains(&header_read) {
             return Err(wrong("server.header_read_timeout_seconds", "must be between 1 and 600"));
         }
@@ -446,6 +444,17 @@ mod tests {
     }
 
     #[test]
+    fn connection_limits_default_and_come_from_the_file() {
+        let s = Settings::resolve(Overrides::default(), FileConfig::default());
+        assert!(matches!(&s, Ok(s) if s.connections.header_read_timeout == Duration::from_secs(15)
+            && s.connections.max_per_client == 256));
+        let f = file("[server]\nheader_read_timeout_seconds = 5\nmax_connections_per_client = 10");
+        let s = Settings::resolve(Overrides::default(), f);
+        assert!(matches!(&s, Ok(s) if s.connections.header_read_timeout == Duration::from_secs(5)
+            && s.connections.max_per_client == 10));
+    }
+
+    #[test]
     fn the_file_wins_over_defaults() {
         let f = file("data_dir = \"/srv/k\"\n[server]\nrequest_timeout_seconds = 5\n[log]\nformat = \"json\"");
         let s = Settings::resolve(Overrides::default(), f);
@@ -460,6 +469,8 @@ mod tests {
         assert!(bad("[server]\nbind = \"nowhere\"").contains("server.bind:"));
         assert!(bad("[server]\nmetrics_bind = \"1.2.3\"").contains("server.metrics_bind:"));
         assert!(bad("[server]\nrequest_timeout_seconds = 0").contains("server.request_timeout_seconds:"));
+        assert!(bad("[server]\nheader_read_timeout_seconds = 0").contains("server.header_read_timeout_seconds:"));
+        assert!(bad("[server]\nmax_connections_per_client = 0").contains("server.max_connections_per_client:"));
         assert!(bad("database_url = \"mysql://x\"").contains("database_url ("));
         assert!(bad("[log]\nformat = \"xml\"").contains("log.format:"));
         assert!(bad("[server]\ntrusted_proxies = [\"::1\", \"proxy\"]").contains("server.trusted_proxies[1]:"));

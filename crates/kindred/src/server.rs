@@ -153,14 +153,17 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
         let metrics_state = AppState::new(kindred, settings.limits.clone(), metrics).map_err(CliError::Serve)?;
         let metrics_listener = listen(addr).await?;
         tracing::info!(%addr, "metrics served separately");
-        tokio::spawn(async move {
-            let router = axum::Router::new()
-                .route("/metrics", axum::routing::get(kindred_web::metrics_handler))
-                .with_state(metrics_state);
-            if let Err(error) = axum::serve(metrics_listener, router).with_graceful_shutdown(shutdown_signal()).await {
-                tracing::error!(%error, "metrics server failed");
-            }
-        });
+        let router = axum::Router::new()
+            .route("/metrics", axum::routing::get(kindred_web::metrics_handler))
+            .with_state(metrics_state);
+        let limits = settings.connections.clone();
+        tokio::spawn(connections::serve(
+            metrics_listener,
+            tower::util::BoxCloneSyncService::new(router),
+            limits,
+            Vec::new(),
+            shutdown_signal(),
+        ));
     }
     tracing::info!(addr = %settings.bind, "serving");
     eprintln!("Kindred is listening on http://{}", settings.bind);

@@ -6,8 +6,8 @@
 //!   everywhere (an unknown association), 401 and 403 where a bearer token
 //!   is required (no or a stale token; not verified, no pseudonym yet, staff
 //!   only, a cookie without its CSRF header), 400/413/415/422 where there is
-//!   a request body (malformed JSON, too large, not JSON, fields wrong), 422
-//!   where there are query parameters; every 429 names its `Retry-After`
+//!   a request body (malformed JSON, too large, not JSON, fields wrong), 400
+//!   and 422 where there are query parameters; every 429 names its `Retry-After`
 //!   header. A handler's own description of a status wins.
 //! * enumerations and lengths of fields whose Rust type is a plain string
 //!   ([`CONSTRAINTS`]); a unit test proves each named property exists.
@@ -33,7 +33,9 @@ fn standard_answers(path: &str, operation: &Value) -> Vec<(&'static str, &'stati
     if path.contains('{') {
         answers[0] = ("404", "No such association, or no such thing (for you)");
     }
-    let secured = operation["security"].as_array().is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty())));
+    let secured = operation["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty())));
     if secured {
         answers.push(("401", "No valid bearer token (or session cookie)"));
         answers.push((
@@ -50,6 +52,7 @@ fn standard_answers(path: &str, operation: &Value) -> Vec<(&'static str, &'stati
     }
     let has_query = operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "query"));
     if has_query {
+        answers.push(("400", "The query string is malformed (e.g. a parameter given twice)"));
         answers.push(("422", "Some parameters are invalid (`error.fields` says which and why)"));
     }
     answers
@@ -213,8 +216,8 @@ mod tests {
     fn the_members_search_and_the_moderation_history_have_their_own_shapes() {
         let doc = document();
         let shape = |path: &str| {
-            let reference = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-                ["$ref"];
+            let reference =
+                &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
             let name = reference.as_str().unwrap().rsplit('/').next().unwrap().to_owned();
             doc["components"]["schemas"][&name]["properties"].as_object().unwrap().keys().cloned().collect::<Vec<_>>()
         };
