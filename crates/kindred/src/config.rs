@@ -44,6 +44,8 @@ struct FileServer {
     metrics_bind: Option<String>,
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
+    header_read_timeout_seconds: Option<u64>,
+    max_connections_per_client: Option<usize>,
     public_url: Option<String>,
     trusted_proxies: Option<Vec<String>>,
 }
@@ -107,6 +109,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub metrics_bind: Option<SocketAddr>,
     pub limits: Limits,
+    /// Header deadline and connections per client address; `[server]`.
+    pub connections: crate::connections::ConnectionLimits,
     pub log_format: LogFormat,
     /// 64 hex characters; else the key file in the data directory is used
     /// (created on first start). Several nodes sharing PostgreSQL need it set.
@@ -287,6 +291,20 @@ impl Settings {
         if !(1024..=64 * 1024 * 1024).contains(&body) {
             return Err(wrong("server.max_body_bytes", "must be between 1024 and 67108864"));
         }
+        let default_connections = crate::connections::ConnectionLimits::default();
+        let header_read =
+            file.server.header_read_timeout_seconds.unwrap_or(default_connections.header_read_timeout.as_secs());
+        if !(1..=600).contains(&header_read) {
+            return Err(wrong("server.header_read_timeout_seconds", "must be between 1 and 600"));
+        }
+        let per_client = file.server.max_connections_per_client.unwrap_or(default_connections.max_per_client);
+        if !(1..=100_000).contains(&per_client) {
+            return Err(wrong("server.max_connections_per_client", "must be between 1 and 100000"));
+        }
+        let connections = crate::connections::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(header_read),
+            max_per_client: per_client,
+        };
         let log_format = match file.log.format.as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -333,6 +351,7 @@ impl Settings {
             bind,
             metrics_bind,
             limits: Limits { body_bytes: body, request_timeout: Duration::from_secs(timeout) },
+            connections,
             log_format,
         })
     }
@@ -425,6 +444,17 @@ mod tests {
     }
 
     #[test]
+    fn connection_limits_default_and_come_from_the_file() {
+        let s = Settings::resolve(Overrides::default(), FileConfig::default());
+        assert!(matches!(&s, Ok(s) if s.connections.header_read_timeout == Duration::from_secs(15)
+            && s.connections.max_per_client == 256));
+        let f = file("[server]\nheader_read_timeout_seconds = 5\nmax_connections_per_client = 10");
+        let s = Settings::resolve(Overrides::default(), f);
+        assert!(matches!(&s, Ok(s) if s.connections.header_read_timeout == Duration::from_secs(5)
+            && s.connections.max_per_client == 10));
+    }
+
+    #[test]
     fn the_file_wins_over_defaults() {
         let f = file("data_dir = \"/srv/k\"\n[server]\nrequest_timeout_seconds = 5\n[log]\nformat = \"json\"");
         let s = Settings::resolve(Overrides::default(), f);
@@ -439,6 +469,8 @@ mod tests {
         assert!(bad("[server]\nbind = \"nowhere\"").contains("server.bind:"));
         assert!(bad("[server]\nmetrics_bind = \"1.2.3\"").contains("server.metrics_bind:"));
         assert!(bad("[server]\nrequest_timeout_seconds = 0").contains("server.request_timeout_seconds:"));
+        assert!(bad("[server]\nheader_read_timeout_seconds = 0").contains("server.header_read_timeout_seconds:"));
+        assert!(bad("[server]\nmax_connections_per_client = 0").contains("server.max_connections_per_client:"));
         assert!(bad("database_url = \"mysql://x\"").contains("database_url ("));
         assert!(bad("[log]\nformat = \"xml\"").contains("log.format:"));
         assert!(bad("[server]\ntrusted_proxies = [\"::1\", \"proxy\"]").contains("server.trusted_proxies[1]:"));

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod demo;
 mod demo_forum;
 pub mod error;

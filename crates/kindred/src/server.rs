@@ -1,6 +1,7 @@
 //! Opening the database and serving HTTP until told to stop.
 
 use crate::config::Settings;
+use crate::connections::{self, ConnectionLimits};
 use crate::error::CliError;
 use kindred_service::crypto::KeyRing;
 use kindred_service::mail::Mailer;
@@ -90,13 +91,36 @@ pub async fn spawn_behind(
     addr: SocketAddr,
     trusted_proxies: Vec<std::net::IpAddr>,
 ) -> Result<Running, CliError> {
+    spawn_limited(kindred, limits, ConnectionLimits::default(), addr, trusted_proxies).await
+}
+
+/// [`spawn`] with everything the deployment configuration says about
+/// serving: limits, connection limits, bind address, trusted proxies.
+pub async fn spawn_configured(kindred: Kindred, settings: &Settings) -> Result<Running, CliError> {
+    spawn_limited(
+        kindred,
+        settings.limits.clone(),
+        settings.connections.clone(),
+        settings.bind,
+        settings.trusted_proxies.clone(),
+    )
+    .await
+}
+
+async fn spawn_limited(
+    kindred: Kindred,
+    limits: Limits,
+    connections: ConnectionLimits,
+    addr: SocketAddr,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<Running, CliError> {
     let state = AppState::new(kindred, limits, kindred_web::init_metrics())
         .map_err(CliError::Serve)?
-        .with_trusted_proxies(trusted_proxies);
+        .with_trusted_proxies(trusted_proxies.clone());
     let listener = listen(addr).await?;
     let addr = listener.local_addr().map_err(|e| CliError::Serve(e.to_string()))?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve_on(listener, state, async move {
+    let task = tokio::spawn(serve_on(listener, state, connections, trusted_proxies, async move {
         let _ = stopped.await;
     }));
     Ok(Running { addr, stop: Some(stop), task })
@@ -105,16 +129,13 @@ pub async fn spawn_behind(
 async fn serve_on(
     listener: TcpListener,
     state: AppState,
+    limits: ConnectionLimits,
+    trusted_proxies: Vec<std::net::IpAddr>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), CliError> {
     let app = kindred_web::app(state).map_err(CliError::Serve)?;
-    axum::serve(
-        listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|e| CliError::Serve(e.to_string()))
+    connections::serve(listener, app, limits, trusted_proxies, shutdown).await;
+    Ok(())
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes running requests.
@@ -132,14 +153,17 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
         let metrics_state = AppState::new(kindred, settings.limits.clone(), metrics).map_err(CliError::Serve)?;
         let metrics_listener = listen(addr).await?;
         tracing::info!(%addr, "metrics served separately");
-        tokio::spawn(async move {
-            let router = axum::Router::new()
-                .route("/metrics", axum::routing::get(kindred_web::metrics_handler))
-                .with_state(metrics_state);
-            if let Err(error) = axum::serve(metrics_listener, router).with_graceful_shutdown(shutdown_signal()).await {
-                tracing::error!(%error, "metrics server failed");
-            }
-        });
+        let router = axum::Router::new()
+            .route("/metrics", axum::routing::get(kindred_web::metrics_handler))
+            .with_state(metrics_state);
+        let limits = settings.connections.clone();
+        tokio::spawn(connections::serve(
+            metrics_listener,
+            tower::util::BoxCloneSyncService::new(router),
+            limits,
+            Vec::new(),
+            shutdown_signal(),
+        ));
     }
     // The timed jobs (service::jobs) run beside the server; they end with
     // the process. Every node runs the scheduler: the lease in the database
@@ -147,7 +171,8 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
     let jobs = kindred_service::jobs::spawn(state.kindred.clone());
     tracing::info!(addr = %settings.bind, "serving");
     eprintln!("Kindred is listening on http://{}", settings.bind);
-    serve_on(listener, state, shutdown_signal()).await?;
+    serve_on(listener, state, settings.connections.clone(), settings.trusted_proxies.clone(), shutdown_signal())
+        .await?;
     for job in jobs {
         job.abort();
     }

@@ -153,6 +153,7 @@ pub struct TokenRequest {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = AccountStatusResponse)]
 pub struct StatusResponse {
     /// email_unconfirmed, unverified, active or suspended.
     status: &'static str,

@@ -91,6 +91,7 @@ pub struct RequestCreated {
         (status = 404, description = "No such member (for you)", body = super::ErrorResponse),
         (status = 409, description = "Contacts already, or a request is waiting", body = super::ErrorResponse),
         (status = 422, description = "Invalid message or level", body = super::ErrorResponse),
+        (status = 429, description = "Too many requests to others too fast", body = super::ErrorResponse),
     )
 )]
 pub async fn request(
@@ -181,6 +182,7 @@ pub struct LevelBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ContactStatusResponse)]
 pub struct StatusResponse {
     status: &'static str,
 }
@@ -376,6 +378,7 @@ pub async fn remove(
         (status = 404, description = "Not a contact", body = super::ErrorResponse),
         (status = 409, description = "A request is already waiting", body = super::ErrorResponse),
         (status = 422, description = "Not higher than now", body = super::ErrorResponse),
+        (status = 429, description = "Too many requests to others too fast", body = super::ErrorResponse),
     )
 )]
 pub async fn ask_for_level(

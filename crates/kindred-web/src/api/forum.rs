@@ -681,6 +681,7 @@ pub struct VersionEntry {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = PostHistoryResponse)]
 pub struct HistoryResponse {
     /// Earlier versions, oldest first.
     versions: Vec<VersionEntry>,
@@ -713,9 +714,9 @@ pub async fn history(
     }))
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct EmptyBody {}
+/// One type for "no fields", shared with the contacts' endpoints (a second
+/// type of the same name would replace it in the OpenAPI document).
+pub use super::contacts::EmptyBody;
 
 /// Reacts to a post (heart, hug, thanks, helpful).
 #[utoipa::path(

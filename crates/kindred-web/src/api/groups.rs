@@ -390,6 +390,7 @@ pub async fn members(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = GroupMembershipStatus)]
 pub struct StatusResponse {
     status: &'static str,
 }

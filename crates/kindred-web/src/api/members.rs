@@ -140,6 +140,7 @@ pub struct FoundMember {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = MemberSearchResponse)]
 pub struct SearchResponse {
     results: Vec<FoundMember>,
     /// Pass as `cursor` for the next page; null on the last page.

@@ -10,6 +10,7 @@ mod groups;
 mod members;
 mod moderation;
 mod notifications;
+mod openapi;
 mod passkeys;
 mod profiles;
 mod search;
@@ -172,6 +173,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The OpenAPI document as JSON, rendered once at start-up.
+/// Completed by [`openapi::complete`]: the answers every operation of a kind
+/// gives, enumerations and lengths.
 pub fn openapi_json(openapi: &utoipa::openapi::OpenApi) -> Result<String, String> {
-    openapi.to_json().map_err(|e| e.to_string())
+    let generated = serde_json::to_value(openapi).map_err(|e| e.to_string())?;
+    serde_json::to_string(&openapi::complete(generated)).map_err(|e| e.to_string())
 }

@@ -243,6 +243,7 @@ pub struct ResolveBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ModerationStatusResponse)]
 pub struct StatusResponse {
     status: &'static str,
 }
@@ -287,6 +288,7 @@ pub struct HistoryQuery {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ModerationActionEntry)]
 pub struct HistoryEntry {
     action_id: String,
     /// e.g. post.hidden, topic.locked, report.dismissed.
@@ -298,6 +300,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ModerationHistoryResponse)]
 pub struct HistoryResponse {
     actions: Vec<HistoryEntry>,
 }

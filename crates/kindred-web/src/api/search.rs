@@ -87,6 +87,7 @@ fn author_entry(author: HitAuthor) -> HitAuthorEntry {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = PostSearchResponse)]
 pub struct SearchResponse {
     /// Newest first.
     results: Vec<SearchHit>,

@@ -95,14 +95,7 @@ impl TestServer {
         let settings = Settings::resolve(overrides, file).expect("settings");
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("time")));
         let kindred = server::open_with_clock(&settings, clock.clone()).await.expect("open");
-        let running = server::spawn_behind(
-            kindred.clone(),
-            settings.limits.clone(),
-            settings.bind,
-            settings.trusted_proxies.clone(),
-        )
-        .await
-        .expect("spawn");
+        let running = server::spawn_configured(kindred.clone(), &settings).await.expect("spawn");
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestServer {
             base: format!("http://{}", running.addr),

@@ -32,6 +32,7 @@ mod passkeys;
 mod privacy;
 mod profiles;
 mod pseudonyms;
+mod slow_clients;
 mod staff_flags;
 mod storage;
 mod tenants;
