@@ -638,7 +638,45 @@ fn raw_visibility(v: Visibility) -> RawVisibility {
 
 /// The settings as stored in the database: JSON, every value explicit.
 pub fn to_stored(settings: &AssociationSettings) -> String {
-    let raw = RawConfig {
+    serde_json::to_string(&to_raw(settings)).unwrap_or_default()
+}
+
+/// The settings in the shape of the configuration file, every value
+/// explicit: the stored form, the answer of `GET /admin/settings`, and what
+/// `kindred association update` compares against. The one serialiser: a
+/// setting added to [`RawConfig`] shows up in all three by construction.
+pub fn to_json(settings: &AssociationSettings) -> serde_json::Value {
+    serde_json::to_value(to_raw(settings)).unwrap_or_default()
+}
+
+/// Parses settings given as JSON in the shape of the file (`PUT
+/// /admin/settings`): the same types and the same [`build`] as the file,
+/// so the same checks and messages; a wrong type or an unknown key is
+/// named by its path (`branding.primary_color`, `levels[0].name`).
+pub fn from_json(value: serde_json::Value) -> Result<AssociationSettings, ConfigError> {
+    let raw: RawConfig = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let problem = e.into_inner().to_string();
+        // An unknown key is reported at its table; name the key itself.
+        let unknown = problem.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`')).map(|(k, _)| k);
+        let setting = match (path.as_str(), unknown) {
+            ("" | ".", Some(key)) => key.to_owned(),
+            ("" | ".", None) => String::from("settings"),
+            (path, Some(key)) => format!("{path}.{key}"),
+            (path, None) => path.to_owned(),
+        };
+        wrong(setting, problem)
+    })?;
+    if raw.branding.as_ref().is_some_and(|b| b.logo.is_some()) {
+        // A path names a file next to a configuration file; over the API
+        // there is no such file.
+        return Err(wrong("branding.logo", "a logo is given as a file, not in the settings"));
+    }
+    build(raw, None)
+}
+
+fn to_raw(settings: &AssociationSettings) -> RawConfig {
+    RawConfig {
         name: Some(raw_text(&settings.name)),
         default_language: Some(settings.default_language.code().into()),
         languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),
@@ -704,8 +742,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
                 .map(|c| RawCrisisContact { name: raw_text(&c.name), phone: c.phone.clone(), url: c.url.clone() })
                 .collect(),
         ),
-    };
-    serde_json::to_string(&raw).unwrap_or_default()
+    }
 }
 
 /// Reads settings back from their stored form.

@@ -159,6 +159,7 @@ impl Kindred {
         {
             return Err(StaffError::WrongState);
         }
+        self.note_verification(association, &target.id, kindred_domain::settings::AdmissionProcedure::Manual).await;
         let sign_in = format!("{}/sign-in", self.association_url(association));
         self.notify(association, &target.email, target.language.as_deref(), Notice::Verified { sign_in: &sign_in });
         Ok(AccountStatus::Active)

@@ -28,10 +28,12 @@ mod post_search;
 mod profiles;
 mod search;
 mod sessions;
+mod statistics;
 
 pub use accounts::{ConsentRecord, TotpState};
 pub use admission::{LetterState, LetterToPrint, PendingVerification};
-pub use associations::{AssociationRecord, NewAssociation};
+pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
+pub use statistics::{WeekCounts, WeeklyRecords};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use bulk::{NewConsent, NewContact};
