@@ -66,7 +66,8 @@ impl Kindred {
         logo: Option<Logo>,
     ) -> Result<SettingsChange, SettingsError> {
         self.check_with_database(association, &settings).await?;
-        let changed = changed_paths(&association_config::to_json(&association.settings), &association_config::to_json(&settings));
+        let changed =
+            changed_paths(&association_config::to_json(&association.settings), &association_config::to_json(&settings));
         let term_caps = term_caps(&association.settings.profile_fields, &settings.profile_fields);
         let mut changed = changed;
         if logo.is_some() {
@@ -95,12 +96,10 @@ impl Kindred {
         };
         self.store.update_association_settings(&update).await.map_err(|e| match e {
             // Taken between the check and the write.
-            StoreError::Conflict(Conflict::Host) => {
-                SettingsError::Invalid(ConfigError {
-                    setting: "hosts".into(),
-                    problem: "a host name is already used by another association".into(),
-                })
-            }
+            StoreError::Conflict(Conflict::Host) => SettingsError::Invalid(ConfigError {
+                setting: "hosts".into(),
+                problem: "a host name is already used by another association".into(),
+            }),
             other => SettingsError::Store(other),
         })?;
         let association = Association { settings, has_logo, ..association.clone() };
@@ -206,7 +205,9 @@ fn diff(old: &serde_json::Value, new: &serde_json::Value, at: &str, paths: &mut 
 
 /// A localised text (a table of language codes) counts as one setting.
 fn is_text(value: &serde_json::Value) -> bool {
-    value.as_object().is_some_and(|o| !o.is_empty() && o.keys().all(|k| k.len() == 2) && o.values().all(|v| v.is_string()))
+    value
+        .as_object()
+        .is_some_and(|o| !o.is_empty() && o.keys().all(|k| k.len() == 2) && o.values().all(|v| v.is_string()))
 }
 
 #[cfg(test)]

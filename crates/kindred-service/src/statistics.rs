@@ -26,8 +26,12 @@ pub const DEFAULT_WEEKS: i64 = 12;
 /// The kinds of report, in the order shown.
 pub const REPORT_KINDS: [&str; 5] = ["abuse", "spam", "medical_advice", "crisis", "other"];
 /// The procedures, in the order shown.
-pub const PROCEDURES: [AdmissionProcedure; 4] =
-    [AdmissionProcedure::MemberNumber, AdmissionProcedure::Letter, AdmissionProcedure::Invitation, AdmissionProcedure::Manual];
+pub const PROCEDURES: [AdmissionProcedure; 4] = [
+    AdmissionProcedure::MemberNumber,
+    AdmissionProcedure::Letter,
+    AdmissionProcedure::Invitation,
+    AdmissionProcedure::Manual,
+];
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PeriodError {

@@ -169,8 +169,7 @@ pub async fn statistics(
     let period = Period::parse(query.from.as_deref(), query.to.as_deref(), state.kindred.today()).map_err(|e| {
         ApiError::invalid("invalid_period", e.to_string(), BTreeMap::from([(e.field().to_owned(), e.to_string())]))
     })?;
-    let statistics =
-        state.kindred.statistics(&auth.tenant.association, period).await.map_err(ApiError::internal)?;
+    let statistics = state.kindred.statistics(&auth.tenant.association, period).await.map_err(ApiError::internal)?;
     Ok(Json(StatisticsResponse {
         from: period.first,
         to: period.last_day(),

@@ -125,13 +125,37 @@ async fn a_wrong_setting_is_a_422_naming_its_path_with_the_files_message_and_cha
         let before = ok(&s, &token, "GET", SETTINGS, None).await;
 
         let cases: Vec<(Value, &str, Option<&str>)> = vec![
-            (json!({"branding": {"primary_color": "#ffff00"}}), "branding.primary_color", Some("[branding]\nprimary_color = \"#ffff00\"")),
-            (json!({"branding": {"accent_color": "blue"}}), "branding.accent_color", Some("[branding]\naccent_color = \"blue\"")),
-            (json!({"policies": {"count_threshold": 1}}), "policies.count_threshold", Some("[policies]\ncount_threshold = 1")),
+            (
+                json!({"branding": {"primary_color": "#ffff00"}}),
+                "branding.primary_color",
+                Some("[branding]\nprimary_color = \"#ffff00\""),
+            ),
+            (
+                json!({"branding": {"accent_color": "blue"}}),
+                "branding.accent_color",
+                Some("[branding]\naccent_color = \"blue\""),
+            ),
+            (
+                json!({"policies": {"count_threshold": 1}}),
+                "policies.count_threshold",
+                Some("[policies]\ncount_threshold = 1"),
+            ),
             (json!({"default_language": "fr"}), "default_language", Some("default_language = \"fr\"")),
-            (json!({"admission": {"procedures": ["sso"]}}), "admission.procedures[0]", Some("[admission]\nprocedures = [\"sso\"]")),
-            (json!({"levels": [{"level": 5, "name": "x"}]}), "levels[0].level", Some("[[levels]]\nlevel = 5\nname = \"x\"")),
-            (json!({"profile_fields": [{"code": "real_name", "default_level": 1, "min_level": 3}]}), "profile_fields[0].default_level", Some("[[profile_fields]]\ncode = \"real_name\"\ndefault_level = 1\nmin_level = 3")),
+            (
+                json!({"admission": {"procedures": ["sso"]}}),
+                "admission.procedures[0]",
+                Some("[admission]\nprocedures = [\"sso\"]"),
+            ),
+            (
+                json!({"levels": [{"level": 5, "name": "x"}]}),
+                "levels[0].level",
+                Some("[[levels]]\nlevel = 5\nname = \"x\""),
+            ),
+            (
+                json!({"profile_fields": [{"code": "real_name", "default_level": 1, "min_level": 3}]}),
+                "profile_fields[0].default_level",
+                Some("[[profile_fields]]\ncode = \"real_name\"\ndefault_level = 1\nmin_level = 3"),
+            ),
             (json!({"hosts": ["other.example"]}), "hosts[0]", None),
             (json!({"colour": "red"}), "colour", None),
             (json!({"policies": {"count_threshold": "five"}}), "policies.count_threshold", None),
@@ -202,9 +226,7 @@ async fn raising_a_minimum_level_hides_the_field_at_once_from_profiles_and_searc
         let ben = someone(&s, &ms, "Ben").await;
         profile(&s, &anna, json!({"fields": {"region": "sh"}, "visibility": {"region": 1}, "discoverable": true}))
             .await;
-        let found = |page: Value| {
-            page["results"].as_array().expect("results").iter().any(|r| r["pseudonym"] == "Anna")
-        };
+        let found = |page: Value| page["results"].as_array().expect("results").iter().any(|r| r["pseudonym"] == "Anna");
         let view = ok(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
         assert_eq!(view["fields"]["region"], "sh", "{db:?}: {view}");
         assert!(found(ok(&s, &ben.token, "GET", "/a/ms/api/v1/members?region=sh", None).await), "{db:?}");
@@ -243,8 +265,15 @@ async fn a_second_node_sees_a_change_within_the_cache_time() {
         .expect("second node");
     let base = format!("http://{}", second.addr);
     let level_name = || async {
-        let catalog: Value =
-            s.client.get(format!("{base}/a/ms/api/v1/catalog?lang=en")).send().await.expect("get").json().await.expect("json");
+        let catalog: Value = s
+            .client
+            .get(format!("{base}/a/ms/api/v1/catalog?lang=en"))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
         catalog["levels"][1]["name"].as_str().unwrap_or_default().to_owned()
     };
     let old = level_name().await; // the second node caches the association now
@@ -258,7 +287,11 @@ async fn a_second_node_sees_a_change_within_the_cache_time() {
         seen = level_name().await;
     }
     assert_eq!(seen, "Known elsewhere", "the second node shows the change");
-    assert!(started.elapsed() <= std::time::Duration::from_millis(5_600), "within the cache time: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() <= std::time::Duration::from_millis(5_600),
+        "within the cache time: {:?}",
+        started.elapsed()
+    );
     second.stop().await.expect("stop");
     s.stop().await;
 }
@@ -303,7 +336,8 @@ async fn statistics_count_by_week_and_hide_small_numbers() {
             assert_eq!(api_error(r).await.0, 422, "{db:?}: {query}");
         }
         let member = someone(&s, &ms, "Mona").await;
-        let r = s.client.get(s.url("/a/ms/api/v1/admin/statistics")).bearer_auth(&member.token).send().await.expect("get");
+        let r =
+            s.client.get(s.url("/a/ms/api/v1/admin/statistics")).bearer_auth(&member.token).send().await.expect("get");
         assert_eq!(api_error(r).await.0, 403);
         s.stop().await;
     }
