@@ -141,4 +141,6 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
         .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
         .route("/a/{slug}/staff/flags", get(staff::flags))
+        .route("/a/{slug}/staff/statistics", get(staff::statistics))
+        .route("/a/{slug}/staff/statistics.csv", get(staff::statistics_csv))
 }
