@@ -21,7 +21,8 @@ use utoipa::{IntoParams, ToSchema};
 /// default filled in. A localised text is a table of language codes.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct AdminSettingsDocument(#[schema(value_type = Object)] serde_json::Value);
+#[schema(value_type = Object)]
+pub struct AdminSettingsDocument(serde_json::Value);
 
 pub(crate) fn settings_error(error: SettingsError) -> ApiError {
     match error {
