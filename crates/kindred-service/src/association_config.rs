@@ -655,16 +655,10 @@ pub fn to_json(settings: &AssociationSettings) -> serde_json::Value {
 /// named by its path (`branding.primary_color`, `levels[0].name`).
 pub fn from_json(value: serde_json::Value) -> Result<AssociationSettings, ConfigError> {
     let raw: RawConfig = serde_path_to_error::deserialize(value).map_err(|e| {
+        // The path names the key, an unknown key included.
         let path = e.path().to_string();
+        let setting = if path.is_empty() || path == "." { String::from("settings") } else { path };
         let problem = e.into_inner().to_string();
-        // An unknown key is reported at its table; name the key itself.
-        let unknown = problem.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`')).map(|(k, _)| k);
-        let setting = match (path.as_str(), unknown) {
-            ("" | ".", Some(key)) => key.to_owned(),
-            ("" | ".", None) => String::from("settings"),
-            (path, Some(key)) => format!("{path}.{key}"),
-            (path, None) => path.to_owned(),
-        };
         wrong(setting, problem)
     })?;
     if raw.branding.as_ref().is_some_and(|b| b.logo.is_some()) {
