@@ -33,7 +33,6 @@ mod statistics;
 pub use accounts::{ConsentRecord, TotpState};
 pub use admission::{LetterState, LetterToPrint, PendingVerification};
 pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
-pub use statistics::{WeekCounts, WeeklyRecords};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use bulk::{NewConsent, NewContact};
@@ -61,6 +60,7 @@ pub use post_search::{FoundPost, PostSearch};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
 pub use search::{FoundMember, MemberSearch};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
+pub use statistics::{WeekCounts, WeeklyRecords};
 
 use sqlx::{PgPool, SqlitePool};
 

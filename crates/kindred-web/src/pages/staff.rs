@@ -837,7 +837,9 @@ fn statistics_chart(page: &AssociationPage, statistics: &kindred_service::statis
             HEIGHT - hp
         ));
     }
-    svg.push_str(&format!("<line class=\"chart-axis\" x1=\"0\" y1=\"{HEIGHT}\" x2=\"{WIDTH}\" y2=\"{HEIGHT}\"/></svg>"));
+    svg.push_str(&format!(
+        "<line class=\"chart-axis\" x1=\"0\" y1=\"{HEIGHT}\" x2=\"{WIDTH}\" y2=\"{HEIGHT}\"/></svg>"
+    ));
     svg
 }
 
@@ -857,11 +859,17 @@ pub async fn statistics(
             Ok(period) => (period, Problems::default()),
             Err(error) => {
                 let field = format!("statistics-{}", error.field());
-                let message = tr(&page, &format!("statistics-error-{}", match error {
-                    kindred_service::statistics::PeriodError::NotADate { .. } => "date",
-                    kindred_service::statistics::PeriodError::Reversed => "reversed",
-                    kindred_service::statistics::PeriodError::TooLong => "too-long",
-                }));
+                let message = tr(
+                    &page,
+                    &format!(
+                        "statistics-error-{}",
+                        match error {
+                            kindred_service::statistics::PeriodError::NotADate { .. } => "date",
+                            kindred_service::statistics::PeriodError::Reversed => "reversed",
+                            kindred_service::statistics::PeriodError::TooLong => "too-long",
+                        }
+                    ),
+                );
                 let fallback = kindred_service::statistics::Period::parse(None, None, today);
                 match fallback {
                     Ok(period) => (period, Problems::one(&field, message)),
@@ -912,12 +920,14 @@ pub async fn statistics_csv(
     if let Err(response) = staff(&state, &page, StaffPower::Administration) {
         return *response;
     }
-    let period =
-        match kindred_service::statistics::Period::parse(query.from.as_deref(), query.to.as_deref(), state.kindred.today())
-        {
-            Ok(period) => period,
-            Err(_) => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
-        };
+    let period = match kindred_service::statistics::Period::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        state.kindred.today(),
+    ) {
+        Ok(period) => period,
+        Err(_) => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+    };
     let statistics = match state.kindred.statistics(&page.tenant.association, period).await {
         Ok(statistics) => statistics,
         Err(error) => return internal(error),
