@@ -24,7 +24,11 @@ use serde::{Deserialize, Serialize};
 
 /// The caller if they may do this kind of staff work; else the sign-in
 /// redirect or a 403 page that says why.
-fn staff<'a>(state: &AppState, page: &'a AssociationPage, power: StaffPower) -> Result<&'a Caller, Box<Response>> {
+pub(super) fn staff<'a>(
+    state: &AppState,
+    page: &'a AssociationPage,
+    power: StaffPower,
+) -> Result<&'a Caller, Box<Response>> {
     let caller = signed_in(page)?;
     match state.kindred.staff_access(&page.tenant.association, caller, power) {
         Ok(()) => Ok(caller),
@@ -33,7 +37,7 @@ fn staff<'a>(state: &AppState, page: &'a AssociationPage, power: StaffPower) -> 
 }
 
 /// [`staff`] for a post, with the CSRF token checked first.
-fn staff_post<'a>(
+pub(super) fn staff_post<'a>(
     state: &AppState,
     page: &'a AssociationPage,
     power: StaffPower,
@@ -56,7 +60,7 @@ fn denied_page(state: &AppState, page: &AssociationPage, denied: Denied) -> Resp
     message(state, page, StatusCode::FORBIDDEN, "/staff", tr(page, "staff-denied-title"), vec![tr(page, text)], links)
 }
 
-fn render(
+pub(super) fn render(
     state: &AppState,
     page: &AssociationPage,
     path: &str,

@@ -26,7 +26,7 @@ pub struct DoneQuery {
 }
 
 /// Notices that a page may show after a redirect.
-const NOTICES: [&str; 15] = [
+const NOTICES: [&str; 16] = [
     "signed-out",
     "password-reset",
     "confirmation-sent",
@@ -42,6 +42,7 @@ const NOTICES: [&str; 15] = [
     "imported",
     "member-suspended",
     "member-reinstated",
+    "settings-saved",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {
