@@ -342,3 +342,270 @@ async fn statistics_count_by_week_and_hide_small_numbers() {
         s.stop().await;
     }
 }
+
+// ------------------------------------------------------------------ settings pages
+
+/// The controls of the page's (last) form as a browser would post them:
+/// text inputs, checked boxes, chosen options, text areas.
+fn form_of(html: &str) -> Vec<(String, String)> {
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = tag[start..].find('"')? + start;
+        Some(unescape(&tag[start..end]))
+    }
+    fn unescape(s: &str) -> String {
+        s.replace("&#x2f;", "/")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+    let mut pairs = Vec::new();
+    let mut select: Option<String> = None;
+    for chunk in html.split('<') {
+        let tag = chunk.split('>').next().unwrap_or_default();
+        if let Some(rest) = chunk.strip_prefix("input ") {
+            let (Some(name), kind) = (attr(tag, "name"), attr(tag, "type").unwrap_or_default()) else { continue };
+            let checkable = kind == "checkbox" || kind == "radio";
+            if (!checkable || rest.contains(" checked")) && kind != "submit" {
+                pairs.push((name, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if chunk.starts_with("select ") {
+            select = attr(tag, "name");
+        } else if chunk.starts_with("option ") && tag.contains(" selected") {
+            if let (Some(name), Some(value)) = (&select, attr(tag, "value")) {
+                pairs.push((name.clone(), value));
+            }
+        } else if chunk.starts_with("textarea ") {
+            if let Some(name) = attr(tag, "name") {
+                pairs.push((name, unescape(chunk.split_once('>').map_or("", |(_, text)| text))));
+            }
+        }
+    }
+    pairs
+}
+
+fn with(mut form: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    for (name, value) in changes {
+        match form.iter_mut().find(|(n, _)| n == name) {
+            Some(pair) => pair.1 = (*value).to_owned(),
+            None => form.push(((*name).to_owned(), (*value).to_owned())),
+        }
+    }
+    form
+}
+
+async fn post_form(s: &TestServer, cookie: &str, path: &str, form: &[(String, String)]) -> (u16, String, String) {
+    let response = s.client.post(s.url(path)).header("cookie", cookie).form(form).send().await.expect("post");
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (response.status().as_u16(), location, response.text().await.expect("body"))
+}
+
+/// Every class a page uses has a rule in the stylesheet.
+fn classes_are_styled(html: &str, path: &str) {
+    let css = include_str!("../../../kindred-web/static/kindred.css");
+    for chunk in html.split(" class=\"").skip(1) {
+        for class in chunk.split('"').next().unwrap_or_default().split_whitespace() {
+            assert!(css.contains(&format!(".{class}")), "class {class} on {path} has no rule");
+        }
+    }
+}
+
+const SECTIONS: [&str; 7] =
+    ["general", "appearance", "levels", "profile-fields", "admission", "policies", "crisis-contacts"];
+
+#[tokio::test]
+async fn settings_pages_change_settings_through_the_same_checks() {
+    use crate::harness::STAFF_PASSWORD;
+    use crate::staff_flags::{get, page, page_sign_in};
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let token = admin(&s, &ms).await;
+        let (cookie, csrf) = page_sign_in(&s, "admin@example.org", STAFF_PASSWORD).await;
+        let before = ok(&s, &token, "GET", SETTINGS, None).await;
+
+        let index = page(&s, &cookie, "/a/ms/staff?lang=en").await;
+        assert!(index.contains("/a/ms/staff/settings"), "{db:?}: the staff index links to the settings");
+        let settings = page(&s, &cookie, "/a/ms/staff/settings?lang=en").await;
+        for lang in ["en", "de", "nl"] {
+            let path = format!("/a/ms/staff/statistics?lang={lang}");
+            let html = page(&s, &cookie, &path).await;
+            classes_are_styled(&html, &path);
+        }
+        for section in SECTIONS {
+            assert!(settings.contains(&format!("/a/ms/staff/settings/{section}")), "{db:?}: {section}");
+            for lang in ["en", "de", "nl"] {
+                let path = format!("/a/ms/staff/settings/{section}?lang={lang}");
+                let html = page(&s, &cookie, &path).await;
+                classes_are_styled(&html, &path);
+                // Every control has a label (or is a box inside a labelled group).
+                for id in html
+                    .split(" id=\"s-")
+                    .skip(1)
+                    .map(|c| c.split('"').next().unwrap_or_default())
+                    .filter(|id| !id.ends_with("-hint") && !id.ends_with("-error"))
+                {
+                    assert!(
+                        html.contains(&format!("for=\"s-{id}\""))
+                            || html.contains(&format!("<fieldset class=\"field\" id=\"s-{id}\""))
+                            || html.contains(&format!("<fieldset class=\"field field-invalid\" id=\"s-{id}\"")),
+                        "{db:?}: a label for s-{id} on {path}"
+                    );
+                }
+            }
+        }
+        let (status, _) = get(&s, &cookie, "/a/ms/staff/settings/hosts").await;
+        assert_eq!(status, 404, "{db:?}: no such group");
+
+        // A colour that fails the contrast check: 422, the summary links to
+        // the field, nothing changes.
+        let appearance = "/a/ms/staff/settings/appearance?lang=en";
+        let form = form_of(&page(&s, &cookie, appearance).await);
+        assert!(form.iter().any(|(n, v)| n == "csrf" && *v == csrf), "{db:?}: {form:?}");
+        let bad = with(form.clone(), &[("branding.primary_color", "#ffff00"), ("action", "save")]);
+        let (status, _, html) = post_form(&s, &cookie, appearance, &bad).await;
+        assert_eq!(status, 422, "{db:?}: {html}");
+        assert!(html.contains("href=\"#s-branding-primary_color\""), "{db:?}: {html}");
+        assert!(html.contains("readable on white"), "{db:?}: translated");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await, before, "{db:?}: nothing changed");
+        // The sample shows chosen colours before they are saved.
+        let preview = with(form.clone(), &[("branding.primary_color", "#123456"), ("action", "preview")]);
+        let (status, _, html) = post_form(&s, &cookie, appearance, &preview).await;
+        assert_eq!(status, 200, "{db:?}");
+        let html = html.replace("&#x2f;", "/").replace("&amp;", "&");
+        let href = html
+            .split("<link rel=\"stylesheet\" href=\"")
+            .filter_map(|c| c.split('"').next())
+            .find(|h| h.contains("settings-preview.css"))
+            .expect("preview stylesheet")
+            .to_owned();
+        let css = s.client.get(s.url(&href)).send().await.expect("css").text().await.expect("css");
+        assert!(css.contains("--preview-brand:#123456"), "{db:?}: {css}");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await, before, "{db:?}: a preview saves nothing");
+        // Saved: the API shows it, the audit log names the path.
+        let good = with(form.clone(), &[("branding.primary_color", "#123456"), ("action", "save")]);
+        let (status, location, _) = post_form(&s, &cookie, appearance, &good).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (303, "/a/ms/staff/settings/appearance?done=settings-saved&lang=en"),
+            "{db:?}"
+        );
+        let after = ok(&s, &token, "GET", SETTINGS, None).await;
+        assert_eq!(after["branding"]["primary_color"], "#123456", "{db:?}");
+        let mut expected = before.clone();
+        expected["branding"]["primary_color"] = json!("#123456");
+        assert_eq!(after, expected, "{db:?}: only the colour changed");
+        let log = ok(&s, &token, "GET", "/a/ms/api/v1/admin/audit-log", None).await;
+        let entry = log["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["action"] == "settings.updated")
+            .cloned()
+            .expect("audited");
+        assert_eq!(entry["detail"], "branding.primary_color", "{db:?}");
+        // Without the form's token: refused.
+        let forged = with(good.clone(), &[("csrf", "forged"), ("branding.primary_color", "#654321")]);
+        let (status, _, _) = post_form(&s, &cookie, appearance, &forged).await;
+        assert_eq!(status, 403, "{db:?}");
+
+        // Policies: the threshold's bounds as in the file, then a change.
+        let policies = "/a/ms/staff/settings/policies?lang=de";
+        let form = form_of(&page(&s, &cookie, policies).await);
+        let (status, _, html) =
+            post_form(&s, &cookie, policies, &with(form.clone(), &[("policies.count_threshold", "1")])).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(
+            html.contains("href=\"#s-policies-count_threshold\"") && html.contains("von 2 bis 100"),
+            "{db:?}: {html}"
+        );
+        let (status, _, _) = post_form(
+            &s,
+            &cookie,
+            policies,
+            &with(form, &[("policies.count_threshold", "7"), ("policies.group_creation", "members")]),
+        )
+        .await;
+        assert_eq!(status, 303, "{db:?}");
+        let after = ok(&s, &token, "GET", SETTINGS, None).await;
+        assert_eq!(
+            (after["policies"]["count_threshold"].clone(), after["policies"]["group_creation"].clone()),
+            (json!(7), json!("members")),
+            "{db:?}"
+        );
+
+        // Levels, profile fields: names per language, a raised minimum.
+        let levels = "/a/ms/staff/settings/levels";
+        let form = form_of(&page(&s, &cookie, levels).await);
+        let (status, _, html) = post_form(&s, &cookie, levels, &with(form.clone(), &[("levels[1].name.de", "")])).await;
+        assert_eq!(status, 422, "{db:?}: the default language's name is needed");
+        assert!(html.contains("href=\"#s-levels-1-name"), "{db:?}: {html}");
+        let (status, _, _) = post_form(&s, &cookie, levels, &with(form, &[("levels[1].name.nl", "Kennissen")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await["levels"][1]["name"]["nl"], "Kennissen", "{db:?}");
+        let fields = "/a/ms/staff/settings/profile-fields";
+        let form = form_of(&page(&s, &cookie, fields).await);
+        let city = before["profile_fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .position(|f| f["code"] == "city")
+            .expect("city");
+        let min = format!("profile_fields[{city}].min_level");
+        let default = format!("profile_fields[{city}].default_level");
+        let (status, _, html) =
+            post_form(&s, &cookie, fields, &with(form.clone(), &[(&default, "1"), (&min, "3")])).await;
+        assert_eq!(status, 422, "{db:?}: a default more open than the minimum");
+        assert!(html.contains(&format!("href=\"#s-profile_fields-{city}-default_level\"")), "{db:?}: {html}");
+        let (status, _, _) = post_form(&s, &cookie, fields, &with(form, &[(&default, "private"), (&min, "3")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await["profile_fields"][city]["min_level"], 3, "{db:?}");
+
+        // Crisis contacts: one added (a phone or an address is needed), one removed.
+        let crisis = "/a/ms/staff/settings/crisis-contacts";
+        let count = before["crisis_contacts"].as_array().expect("contacts").len();
+        let form = form_of(&page(&s, &cookie, crisis).await);
+        let new_name = format!("crisis_contacts[{count}].name.de");
+        let (status, _, html) = post_form(&s, &cookie, crisis, &with(form.clone(), &[(&new_name, "Hilfe")])).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains(&format!("href=\"#s-crisis_contacts-{count}-name")), "{db:?}: {html}");
+        let url = format!("crisis_contacts[{count}].url");
+        let (status, _, _) =
+            post_form(&s, &cookie, crisis, &with(form, &[(&new_name, "Hilfe"), (&url, "https://hilfe.example")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        let after = ok(&s, &token, "GET", SETTINGS, None).await;
+        assert_eq!(after["crisis_contacts"][count]["url"], "https://hilfe.example", "{db:?}");
+        let form = form_of(&page(&s, &cookie, crisis).await);
+        let (status, _, _) = post_form(&s, &cookie, crisis, &with(form, &[("crisis_contacts[0].remove", "yes")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        let contacts = ok(&s, &token, "GET", SETTINGS, None).await["crisis_contacts"].clone();
+        assert_eq!(contacts.as_array().map(Vec::len), Some(count), "{db:?}: {contacts}");
+        assert_eq!(contacts[0], after["crisis_contacts"][1], "{db:?}");
+
+        // Admission and general: saving the form unchanged changes nothing.
+        for section in ["admission", "general"] {
+            let path = format!("/a/ms/staff/settings/{section}");
+            let settings_before = ok(&s, &token, "GET", SETTINGS, None).await;
+            let form = form_of(&page(&s, &cookie, &path).await);
+            let (status, _, html) = post_form(&s, &cookie, &path, &form).await;
+            assert_eq!(status, 303, "{db:?}: {section}: {html}");
+            assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await, settings_before, "{db:?}: {section}");
+        }
+        let path = "/a/ms/staff/settings/general?lang=en";
+        let form = form_of(&page(&s, &cookie, path).await);
+        let no_default: Vec<(String, String)> =
+            form.into_iter().filter(|(n, v)| !(n == "languages" && v == "de")).collect();
+        let (status, _, html) = post_form(&s, &cookie, path, &no_default).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains("href=\"#s-languages\""), "{db:?}: {html}");
+
+        // A member who is not an admin: refused.
+        someone(&s, &ms, "Anna").await;
+        let (anna, _) = page_sign_in(&s, "anna@example.org", crate::members::PASSWORD).await;
+        let (status, _) = get(&s, &anna, "/a/ms/staff/settings/general").await;
+        assert_eq!(status, 403, "{db:?}");
+        s.stop().await;
+    }
+}
