@@ -120,3 +120,6 @@ settings-problem-count-threshold = Geben Sie eine Zahl von 2 bis 100 an.
 settings-problem-crisis-contacts = Geben Sie eine Telefonnummer oder eine Webadresse an.
 settings-problem-phone = Geben Sie eine Telefonnummer an (Ziffern, Leerzeichen und + - ( ) /).
 settings-problem-url = Geben Sie eine Webadresse an, die mit https:// beginnt.
+
+# Administration: the last admin keeps the role (issue 19)
+roles-last-admin = Der Verein braucht mindestens einen aktiven Admin. Machen Sie zuerst ein anderes Mitglied zum Admin.

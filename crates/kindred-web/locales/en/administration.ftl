@@ -120,3 +120,6 @@ settings-problem-count-threshold = Enter a number from 2 to 100.
 settings-problem-crisis-contacts = Give a phone number or a web address.
 settings-problem-phone = Enter a phone number (digits, spaces and + - ( ) /).
 settings-problem-url = Enter a web address starting with https://
+
+# Administration: the last admin keeps the role (issue 19)
+roles-last-admin = The association needs at least one active admin. Make another member admin first.

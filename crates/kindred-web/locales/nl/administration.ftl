@@ -120,3 +120,6 @@ settings-problem-count-threshold = Geef een getal van 2 tot 100.
 settings-problem-crisis-contacts = Geef een telefoonnummer of een webadres.
 settings-problem-phone = Geef een telefoonnummer (cijfers, spaties en + - ( ) /).
 settings-problem-url = Geef een webadres dat begint met https://
+
+# Administration: the last admin keeps the role (issue 19)
+roles-last-admin = De vereniging heeft minstens één actieve beheerder nodig. Maak eerst een ander lid beheerder.

@@ -492,7 +492,8 @@ pub async fn set_role(
             Err(StaffError::Invalid(message)) if message.starts_with("badge") => {
                 ("badge", tr(&page, "roles-badge-problem"))
             }
-            Err(StaffError::Invalid(_)) => ("role", tr(&page, "roles-own-admin")),
+            Err(StaffError::LastAdmin) => ("role", tr(&page, "roles-last-admin")),
+            Err(StaffError::Invalid(_)) => ("role", tr(&page, "roles-role-problem")),
             Err(other) => return internal(other),
         },
     };

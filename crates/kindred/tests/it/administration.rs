@@ -609,3 +609,66 @@ async fn settings_pages_change_settings_through_the_same_checks() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_last_active_admin_keeps_the_role() {
+    use crate::harness::STAFF_PASSWORD;
+    use crate::staff_flags::page_sign_in;
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anne = s.user(&ms, "anne@example.org", "Anne", "admin").await;
+        let bert = s.user(&ms, "bert@example.org", "Bert", "admin").await;
+        let anne_token = s.login_staff(&ms, "anne@example.org").await;
+        let bert_token = s.login_staff(&ms, "bert@example.org").await;
+        let role = |id: &str| format!("/a/ms/api/v1/admin/members/{id}/role");
+
+        // With two admins, one may step down (even by themselves).
+        let answer = ok(&s, &anne_token, "PUT", &role(&bert), Some(json!({"role": "moderator"}))).await;
+        assert_eq!(answer["role"], "moderator", "{db:?}");
+        // Now Anne is the last: 409 last_admin, and nothing changes.
+        let response = s
+            .client
+            .put(s.url(&role(&anne)))
+            .bearer_auth(&anne_token)
+            .json(&json!({"role": "member"}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(api_error(response).await, (409, String::from("last_admin")), "{db:?}");
+        let staff = ok(&s, &anne_token, "GET", "/a/ms/api/v1/admin/staff", None).await;
+        let anne_now =
+            staff["staff"].as_array().expect("staff").iter().find(|m| m["member_id"] == anne.as_str()).cloned();
+        assert_eq!(anne_now.map(|m| m["role"].clone()), Some(json!("admin")), "{db:?}");
+        let log = ok(&s, &anne_token, "GET", "/a/ms/api/v1/admin/audit-log", None).await;
+        assert!(
+            log["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .any(|e| e["action"] == "member.refused" && e["detail"] == "role: last admin"),
+            "{db:?}: {log}"
+        );
+        // Bert admin again: Anne steps down herself; then Bert is the last.
+        ok(&s, &anne_token, "PUT", &role(&bert), Some(json!({"role": "admin"}))).await;
+        let answer = ok(&s, &anne_token, "PUT", &role(&anne), Some(json!({"role": "member"}))).await;
+        assert_eq!(answer["role"], "member", "{db:?}");
+        let (status, _) = call(&s, &bert_token, "PUT", &role(&bert), Some(json!({"role": "member"}))).await;
+        assert_eq!(status, 409, "{db:?}");
+
+        // The roles page says why.
+        let (cookie, csrf) = page_sign_in(&s, "bert@example.org", STAFF_PASSWORD).await;
+        let response = s
+            .client
+            .post(s.url(&format!("/a/ms/staff/members/{bert}/role?lang=en")))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str()), ("role", "member"), ("badge", "")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 422, "{db:?}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains("at least one active admin") && html.contains("href=\"#role\""), "{db:?}: {html}");
+        s.stop().await;
+    }
+}
