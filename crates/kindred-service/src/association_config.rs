@@ -106,6 +106,13 @@ struct RawCatalog {
 struct RawEntry {
     code: String,
     name: RawText,
+    /// A retired code stays readable in profiles but cannot be chosen anew.
+    #[serde(default, skip_serializing_if = "is_false")]
+    retired: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -115,6 +122,8 @@ struct RawCondition {
     name: RawText,
     #[serde(default)]
     forms: Vec<RawEntry>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    retired: bool,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -432,7 +441,7 @@ fn build_entries(raw: &[RawEntry], setting: &str, text: &TextFn) -> Result<Vec<C
         if entries.iter().any(|e| e.code == code) {
             return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
         }
-        entries.push(CatalogEntry { code, name: text(&entry.name, &format!("{at}.name"))? });
+        entries.push(CatalogEntry { code, name: text(&entry.name, &format!("{at}.name"))?, retired: entry.retired });
     }
     Ok(entries)
 }
@@ -459,6 +468,7 @@ fn build_catalog(raw: RawCatalog, text: &TextFn) -> Result<Catalog, ConfigError>
             code,
             name: text(&condition.name, &format!("{at}.name"))?,
             forms: build_entries(&condition.forms, &format!("{at}.forms"), text)?,
+            retired: condition.retired,
         });
     }
     Ok(Catalog {
@@ -478,7 +488,7 @@ fn builtin_code(code: &str) -> Result<Code, ConfigError> {
 }
 
 fn builtin_entry(code: &str, en: &str, de: &str, nl: &str) -> Result<CatalogEntry, ConfigError> {
-    Ok(CatalogEntry { code: builtin_code(code)?, name: LocalizedText::builtin(en, de, nl) })
+    Ok(CatalogEntry { code: builtin_code(code)?, name: LocalizedText::builtin(en, de, nl), retired: false })
 }
 
 fn parse_visibility(raw: &RawVisibility, setting: &str) -> Result<Visibility, ConfigError> {
@@ -626,7 +636,7 @@ fn raw_text(text: &LocalizedText) -> RawText {
 }
 
 fn raw_entries(entries: &[CatalogEntry]) -> Vec<RawEntry> {
-    entries.iter().map(|e| RawEntry { code: e.code.to_string(), name: raw_text(&e.name) }).collect()
+    entries.iter().map(|e| RawEntry { code: e.code.to_string(), name: raw_text(&e.name), retired: e.retired }).collect()
 }
 
 fn raw_visibility(v: Visibility) -> RawVisibility {
@@ -698,6 +708,7 @@ fn to_raw(settings: &AssociationSettings) -> RawConfig {
                     code: c.code.to_string(),
                     name: raw_text(&c.name),
                     forms: raw_entries(&c.forms),
+                    retired: c.retired,
                 })
                 .collect(),
             therapies: raw_entries(&settings.catalog.therapies),

@@ -672,3 +672,74 @@ async fn the_last_active_admin_keeps_the_role() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_retired_code_stays_readable_but_cannot_be_chosen_anew() {
+    use crate::members::consent;
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let token = admin(&s, &ms).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        consent(&s, &anna).await;
+        consent(&s, &ben).await;
+        let therapies = json!({"fields": {"therapies": ["disease_modifying", "relapse_cortisone"], "region": "bw"}});
+        profile(&s, &anna, therapies.clone()).await;
+
+        // The admin retires a therapy (and a region) over the API.
+        let mut settings = ok(&s, &token, "GET", SETTINGS, None).await;
+        let list = settings["catalog"]["therapies"].as_array_mut().expect("therapies");
+        let entry = list.iter_mut().find(|t| t["code"] == "disease_modifying").expect("therapy");
+        entry["retired"] = json!(true);
+        let regions = settings["catalog"]["regions"].as_array_mut().expect("regions");
+        if let Some(bw) = regions.iter_mut().find(|r| r["code"] == "bw") {
+            bw["retired"] = json!(true);
+        }
+        let after = ok(&s, &token, "PUT", SETTINGS, Some(settings.clone())).await;
+        assert_eq!(after, settings, "{db:?}: the flag round-trips");
+        let log = ok(&s, &token, "GET", "/a/ms/api/v1/admin/audit-log", None).await;
+        let detail = log["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["action"] == "settings.updated")
+            .map(|e| e["detail"].clone());
+        assert!(
+            detail.is_some_and(|d| d
+                .as_str()
+                .is_some_and(|d| d.contains("catalog.therapies[") && d.contains(".retired"))),
+            "{db:?}"
+        );
+
+        // The catalogue marks it; a code not retired carries no mark.
+        let catalog = ok(&s, &ben.token, "GET", "/a/ms/api/v1/catalog", None).await;
+        let therapies_list = catalog["therapies"].as_array().expect("therapies");
+        let retired = therapies_list.iter().find(|t| t["code"] == "disease_modifying").expect("still listed");
+        assert_eq!(retired["retired"], true, "{db:?}");
+        let open = therapies_list.iter().find(|t| t["code"] == "relapse_cortisone").expect("listed");
+        assert!(open.get("retired").is_none(), "{db:?}: {open}");
+
+        // Anna keeps it: readable, and saving the same list again is fine.
+        let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert_eq!(me["profile"]["therapies"], json!(["disease_modifying", "relapse_cortisone"]), "{db:?}: {me}");
+        profile(&s, &anna, therapies.clone()).await;
+        // Dropped, it cannot come back; Ben cannot choose it at all.
+        profile(&s, &anna, json!({"fields": {"therapies": ["relapse_cortisone"]}})).await;
+        let (status, body) = call(&s, &anna.token, "PUT", "/a/ms/api/v1/me/profile", Some(therapies.clone())).await;
+        assert_eq!(
+            (status, body["error"]["fields"]["fields.therapies"].clone()),
+            (422, json!("is retired and can no longer be chosen")),
+            "{db:?}: {body}"
+        );
+        let (status, body) =
+            call(&s, &ben.token, "PUT", "/a/ms/api/v1/me/profile", Some(json!({"fields": {"region": "bw"}}))).await;
+        assert_eq!(status, 422, "{db:?}: {body}");
+        assert_eq!(
+            ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await["profile"]["region"],
+            "bw",
+            "{db:?}: kept"
+        );
+        s.stop().await;
+    }
+}
