@@ -63,20 +63,40 @@ pub const MAX_LONG_TEXT: usize = 5000;
 pub const MAX_CODES: usize = 30;
 /// The earliest year a year field accepts.
 pub const MIN_YEAR: i32 = 1900;
+/// The problem of a retired catalogue code chosen anew.
+pub const RETIRED: &str = "is retired and can no longer be chosen";
 
 /// Checks a value against its field: the kind, the length, the catalogue.
 /// `Ok(None)` means "remove the value" (an empty text or list). `condition`
 /// is the member's condition, which a condition form must belong to.
+/// `current` is the member's value of the field as stored: a retired
+/// catalogue code is accepted only if it is already there (kept, never
+/// chosen anew).
 pub fn parse_value(
     field: &ProfileField,
     raw: RawValue,
     catalog: &Catalog,
     condition: Option<&Code>,
     current_year: i32,
+    current: Option<&FieldValue>,
 ) -> Result<Option<FieldValue>, &'static str> {
+    let kept = |code: &Code| match current {
+        Some(FieldValue::Code(c)) => c == code,
+        Some(FieldValue::Codes(codes)) => codes.contains(code),
+        _ => false,
+    };
+    // A retired code: only where the member has it already.
+    let open = |code: Code, retired: bool| -> Result<Code, &'static str> {
+        if retired && !kept(&code) {
+            Err(RETIRED)
+        } else {
+            Ok(code)
+        }
+    };
     let in_list = |entries: &[CatalogEntry], code: &str| -> Result<Code, &'static str> {
         let code = Code::parse(code).map_err(|_| "is not in the association's catalogue")?;
-        entries.iter().any(|e| e.code == code).then_some(code).ok_or("is not in the association's catalogue")
+        let entry = entries.iter().find(|e| e.code == code).ok_or("is not in the association's catalogue")?;
+        open(code, entry.retired)
     };
     match (field.kind, raw) {
         (FieldKind::Photo, _) => Err("is set by uploading a photo to /me/photo"),
@@ -126,21 +146,23 @@ pub fn parse_value(
         (FieldKind::Role, RawValue::Text(t)) => empty_or(&t, |c| in_list(&catalog.roles, c)),
         (FieldKind::Condition, RawValue::Text(t)) => empty_or(&t, |c| {
             let code = Code::parse(c).map_err(|_| "is not in the association's catalogue")?;
-            catalog
+            let retired = catalog
                 .conditions
                 .iter()
-                .any(|k| k.code == code)
-                .then_some(code)
-                .ok_or("is not in the association's catalogue")
+                .find(|k| k.code == code)
+                .map(|k| k.retired)
+                .ok_or("is not in the association's catalogue")?;
+            open(code, retired)
         }),
         (FieldKind::ConditionForm, RawValue::Text(t)) => empty_or(&t, |c| {
             let code = Code::parse(c).map_err(|_| "is not a form of your condition")?;
-            let fits = catalog
+            let form = catalog
                 .conditions
                 .iter()
                 .filter(|k| condition.is_none_or(|mine| &k.code == mine))
-                .any(|k| k.forms.iter().any(|f| f.code == code));
-            fits.then_some(code).ok_or("is not a form of your condition")
+                .find_map(|k| k.forms.iter().find(|f| f.code == code))
+                .ok_or("is not a form of your condition")?;
+            open(code, form.retired)
         }),
         (FieldKind::Therapies | FieldKind::Medications, RawValue::List(items)) => {
             let entries = if field.kind == FieldKind::Therapies { &catalog.therapies } else { &catalog.medications };

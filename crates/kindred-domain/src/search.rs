@@ -254,13 +254,14 @@ mod tests {
     }
 
     fn catalog() -> Catalog {
-        let entry = |c: &str| CatalogEntry { code: code(c), name: LocalizedText::uniform(c) };
+        let entry = |c: &str| CatalogEntry { code: code(c), name: LocalizedText::uniform(c), retired: false };
         Catalog {
             roles: vec![entry("patient"), entry("relative")],
             conditions: vec![Condition {
                 code: code("ms"),
                 name: LocalizedText::uniform("MS"),
                 forms: vec![entry("rrms")],
+                retired: false,
             }],
             therapies: vec![entry("physiotherapy")],
             medications: vec![entry("ocrelizumab")],

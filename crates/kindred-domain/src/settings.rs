@@ -86,6 +86,8 @@ impl fmt::Display for Code {
 pub struct CatalogEntry {
     pub code: Code,
     pub name: LocalizedText,
+    /// Retired: stays readable where members chose it, cannot be chosen anew.
+    pub retired: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +95,8 @@ pub struct Condition {
     pub code: Code,
     pub name: LocalizedText,
     pub forms: Vec<CatalogEntry>,
+    /// Retired: stays readable where members chose it, cannot be chosen anew.
+    pub retired: bool,
 }
 
 /// The association's health catalogue and its lists of roles and regions.
@@ -124,6 +128,19 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// Whether values are codes of the association's catalogue.
+    pub fn uses_catalogue(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Region
+                | FieldKind::Role
+                | FieldKind::Condition
+                | FieldKind::ConditionForm
+                | FieldKind::Therapies
+                | FieldKind::Medications
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Text => "text",

@@ -150,6 +150,7 @@ impl Kindred {
         let entry = MemberListEntry::parse(member_number, postcode, birth_date).map_err(|_| VerifyError::NoMatch)?;
         let hash = self.keys.association(&association.id)?.search_token("member-list", &entry.canonical());
         if self.store.verify_by_member_number(&association.id, &member.id, &hash).await? {
+            self.note_verification(association, &member.id, AdmissionProcedure::MemberNumber).await;
             self.clear_throttle(association, throttle::MEMBER_NUMBER, member.id.as_str()).await?;
             Ok(AccountStatus::Active)
         } else {
@@ -235,6 +236,7 @@ impl Kindred {
             .zip(state.code_hash)
             .is_some_and(|(given, stored)| crate::sessions::constant_time_eq(&given, &stored));
         if matches && self.store.confirm_letter(&association.id, &member.id, now).await? {
+            self.note_verification(association, &member.id, AdmissionProcedure::Letter).await;
             Ok(AccountStatus::Active)
         } else {
             Err(VerifyError::NoMatch)
@@ -253,6 +255,7 @@ impl Kindred {
         let Some(code) = OneTimeCode::parse(code, INVITATION_CODE_LEN) else { return Err(VerifyError::NoMatch) };
         let hash = self.keys.association(&association.id)?.search_token("invitation", code.as_str());
         if self.store.verify_by_invitation(&association.id, &member.id, &hash, self.clock.now()).await? {
+            self.note_verification(association, &member.id, AdmissionProcedure::Invitation).await;
             Ok(AccountStatus::Active)
         } else {
             Err(VerifyError::NoMatch)

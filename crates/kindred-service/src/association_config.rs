@@ -106,6 +106,13 @@ struct RawCatalog {
 struct RawEntry {
     code: String,
     name: RawText,
+    /// A retired code stays readable in profiles but cannot be chosen anew.
+    #[serde(default, skip_serializing_if = "is_false")]
+    retired: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -115,6 +122,8 @@ struct RawCondition {
     name: RawText,
     #[serde(default)]
     forms: Vec<RawEntry>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    retired: bool,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -432,7 +441,7 @@ fn build_entries(raw: &[RawEntry], setting: &str, text: &TextFn) -> Result<Vec<C
         if entries.iter().any(|e| e.code == code) {
             return Err(wrong(format!("{at}.code"), format!("{code} is used twice")));
         }
-        entries.push(CatalogEntry { code, name: text(&entry.name, &format!("{at}.name"))? });
+        entries.push(CatalogEntry { code, name: text(&entry.name, &format!("{at}.name"))?, retired: entry.retired });
     }
     Ok(entries)
 }
@@ -459,6 +468,7 @@ fn build_catalog(raw: RawCatalog, text: &TextFn) -> Result<Catalog, ConfigError>
             code,
             name: text(&condition.name, &format!("{at}.name"))?,
             forms: build_entries(&condition.forms, &format!("{at}.forms"), text)?,
+            retired: condition.retired,
         });
     }
     Ok(Catalog {
@@ -478,7 +488,7 @@ fn builtin_code(code: &str) -> Result<Code, ConfigError> {
 }
 
 fn builtin_entry(code: &str, en: &str, de: &str, nl: &str) -> Result<CatalogEntry, ConfigError> {
-    Ok(CatalogEntry { code: builtin_code(code)?, name: LocalizedText::builtin(en, de, nl) })
+    Ok(CatalogEntry { code: builtin_code(code)?, name: LocalizedText::builtin(en, de, nl), retired: false })
 }
 
 fn parse_visibility(raw: &RawVisibility, setting: &str) -> Result<Visibility, ConfigError> {
@@ -626,7 +636,7 @@ fn raw_text(text: &LocalizedText) -> RawText {
 }
 
 fn raw_entries(entries: &[CatalogEntry]) -> Vec<RawEntry> {
-    entries.iter().map(|e| RawEntry { code: e.code.to_string(), name: raw_text(&e.name) }).collect()
+    entries.iter().map(|e| RawEntry { code: e.code.to_string(), name: raw_text(&e.name), retired: e.retired }).collect()
 }
 
 fn raw_visibility(v: Visibility) -> RawVisibility {
@@ -638,7 +648,39 @@ fn raw_visibility(v: Visibility) -> RawVisibility {
 
 /// The settings as stored in the database: JSON, every value explicit.
 pub fn to_stored(settings: &AssociationSettings) -> String {
-    let raw = RawConfig {
+    serde_json::to_string(&to_raw(settings)).unwrap_or_default()
+}
+
+/// The settings in the shape of the configuration file, every value
+/// explicit: the stored form, the answer of `GET /admin/settings`, and what
+/// `kindred association update` compares against. The one serialiser: a
+/// setting added to [`RawConfig`] shows up in all three by construction.
+pub fn to_json(settings: &AssociationSettings) -> serde_json::Value {
+    serde_json::to_value(to_raw(settings)).unwrap_or_default()
+}
+
+/// Parses settings given as JSON in the shape of the file (`PUT
+/// /admin/settings`): the same types and the same [`build`] as the file,
+/// so the same checks and messages; a wrong type or an unknown key is
+/// named by its path (`branding.primary_color`, `levels[0].name`).
+pub fn from_json(value: serde_json::Value) -> Result<AssociationSettings, ConfigError> {
+    let raw: RawConfig = serde_path_to_error::deserialize(value).map_err(|e| {
+        // The path names the key, an unknown key included.
+        let path = e.path().to_string();
+        let setting = if path.is_empty() || path == "." { String::from("settings") } else { path };
+        let problem = e.into_inner().to_string();
+        wrong(setting, problem)
+    })?;
+    if raw.branding.as_ref().is_some_and(|b| b.logo.is_some()) {
+        // A path names a file next to a configuration file; over the API
+        // there is no such file.
+        return Err(wrong("branding.logo", "a logo is given as a file, not in the settings"));
+    }
+    build(raw, None)
+}
+
+fn to_raw(settings: &AssociationSettings) -> RawConfig {
+    RawConfig {
         name: Some(raw_text(&settings.name)),
         default_language: Some(settings.default_language.code().into()),
         languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),
@@ -666,6 +708,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
                     code: c.code.to_string(),
                     name: raw_text(&c.name),
                     forms: raw_entries(&c.forms),
+                    retired: c.retired,
                 })
                 .collect(),
             therapies: raw_entries(&settings.catalog.therapies),
@@ -704,8 +747,7 @@ pub fn to_stored(settings: &AssociationSettings) -> String {
                 .map(|c| RawCrisisContact { name: raw_text(&c.name), phone: c.phone.clone(), url: c.url.clone() })
                 .collect(),
         ),
-    };
-    serde_json::to_string(&raw).unwrap_or_default()
+    }
 }
 
 /// Reads settings back from their stored form.

@@ -87,7 +87,7 @@ const REGIONS: [Entry; 5] = [
 ];
 
 fn entry(&(code, en, de, nl): &Entry) -> Result<CatalogEntry, CodeError> {
-    Ok(CatalogEntry { code: Code::parse(code)?, name: LocalizedText::builtin(en, de, nl) })
+    Ok(CatalogEntry { code: Code::parse(code)?, name: LocalizedText::builtin(en, de, nl), retired: false })
 }
 
 fn entries(list: &[Entry]) -> Result<Vec<CatalogEntry>, CodeError> {
@@ -100,8 +100,8 @@ pub fn default_catalog(roles: Vec<CatalogEntry>) -> Result<Catalog, CodeError> {
     let conditions = CONDITIONS
         .iter()
         .map(|(condition, forms)| {
-            let CatalogEntry { code, name } = entry(condition)?;
-            Ok(Condition { code, name, forms: entries(forms)? })
+            let CatalogEntry { code, name, .. } = entry(condition)?;
+            Ok(Condition { code, name, forms: entries(forms)?, retired: false })
         })
         .collect::<Result<Vec<_>, CodeError>>()?;
     Ok(Catalog {

@@ -2,6 +2,7 @@
 //! web pages, the JSON API and the command line all call these.
 
 pub mod accounts;
+pub mod administration;
 pub mod admission;
 pub mod association_config;
 pub mod associations;
@@ -31,6 +32,7 @@ pub mod reauth;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;
+pub mod statistics;
 pub mod throttle;
 pub mod totp;
 

@@ -321,7 +321,22 @@ impl Kindred {
             };
             let parsed = match raw {
                 None => Ok(None),
-                Some(raw) => parse_value(spec, raw.clone(), &settings.catalog, condition.as_ref(), current_year),
+                Some(raw) => {
+                    // The value as it is: a retired catalogue code in it may stay.
+                    let current =
+                        match (spec.kind.uses_catalogue(), stored.iter().find(|r| r.field == spec.code.as_str())) {
+                            (true, Some(record)) => open_value(&key, member, spec, record)?,
+                            _ => None,
+                        };
+                    parse_value(
+                        spec,
+                        raw.clone(),
+                        &settings.catalog,
+                        condition.as_ref(),
+                        current_year,
+                        current.as_ref(),
+                    )
+                }
             };
             match parsed {
                 Ok(value) => {

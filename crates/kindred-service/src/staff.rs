@@ -25,6 +25,9 @@ pub enum StaffError {
     NoSuchMember,
     #[error("the member is not in a state where this applies")]
     WrongState,
+    /// The association's last active admin would lose the role.
+    #[error("the last active admin cannot give up the admin role")]
+    LastAdmin,
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -161,6 +164,7 @@ impl Kindred {
         {
             return Err(StaffError::WrongState);
         }
+        self.note_verification(association, &target.id, kindred_domain::settings::AdmissionProcedure::Manual).await;
         let sign_in = format!("{}/sign-in", self.association_url(association));
         self.notify(association, &target.email, target.language.as_deref(), Notice::Verified { sign_in: &sign_in });
         Ok(AccountStatus::Active)
@@ -231,14 +235,11 @@ impl Kindred {
         }
         let badge = if role == AccountRole::Professional { badge } else { None };
         let target = self.target(association, member_id).await?;
-        if target.id == staff.member.id && role != AccountRole::Admin {
-            // An association must not lose its last admin by accident.
-            return Err(match self.refuse(association, staff, &target, "role", "own admin role").await {
-                StaffError::WrongState => {
-                    StaffError::Invalid("role: admins cannot withdraw their own admin role".into())
-                }
-                other => other,
-            });
+        // An association must never be left without an active admin: the
+        // last one keeps the role (checked again in the write, for a race).
+        let demoted = target.role == AccountRole::Admin && role != AccountRole::Admin;
+        if demoted && self.store.other_active_admins(&association.id, &target.id).await? == 0 {
+            return Err(self.last_admin(association, staff, &target).await);
         }
         let detail = format!(
             "{} -> {}{}",
@@ -248,8 +249,17 @@ impl Kindred {
         );
         self.audit(association, &staff.member.id, "member.role_changed", Some(target.id.as_str()), Some(&detail))
             .await?;
-        self.store.set_role(&association.id, &target.id, role, badge).await?;
+        if !self.store.set_role(&association.id, &target.id, role, badge).await? {
+            return Err(self.last_admin(association, staff, &target).await);
+        }
         self.target(association, member_id).await
+    }
+
+    async fn last_admin(&self, association: &Association, staff: &Caller, target: &Member) -> StaffError {
+        match self.refuse(association, staff, target, "role", "last admin").await {
+            StaffError::WrongState => StaffError::LastAdmin,
+            other => other,
+        }
     }
 
     /// Members with a role other than member.

@@ -323,6 +323,8 @@ impl Store {
         Ok(affected > 0)
     }
 
+    /// Sets a member's role; false if there is no such member, or if the
+    /// member is the last active admin and `role` is not admin.
     pub async fn set_role(
         &self,
         association: &AssociationId,
@@ -331,16 +333,49 @@ impl Store {
         badge: Option<&str>,
     ) -> Result<bool, StoreError> {
         let affected = write!(self, |pool| {
-            sqlx::query("UPDATE members SET role = $3, badge = $4 WHERE association_id = $1 AND id = $2")
+            let mut tx = pool.begin().await?;
+            // Role changes of one association wait for each other (a row
+            // lock on PostgreSQL; SQLite writes one at a time anyway), so two
+            // admins demoting each other cannot both pass the check below.
+            sqlx::query("UPDATE associations SET slug = slug WHERE id = $1")
                 .bind(association.as_str())
-                .bind(member.as_str())
-                .bind(role.as_str())
-                .bind(badge)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
+                .execute(&mut *tx)
+                .await?;
+            // An admin keeps the role when no other active admin would remain.
+            let affected = sqlx::query(
+                "UPDATE members SET role = $3, badge = $4 WHERE association_id = $1 AND id = $2 \
+                 AND ($3 = 'admin' OR role <> 'admin' OR EXISTS (SELECT 1 FROM members other \
+                 WHERE other.association_id = $1 AND other.id <> $2 AND other.role = 'admin' \
+                 AND other.status = $5))",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(role.as_str())
+            .bind(badge)
+            .bind(AccountStatus::Active.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            affected
+        });
         Ok(affected > 0)
+    }
+
+    /// Active admins of the association other than `except`.
+    pub async fn other_active_admins(&self, association: &AssociationId, except: &MemberId) -> Result<i64, StoreError> {
+        let (count,): (i64,) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM members WHERE association_id = $1 AND id <> $2 AND role = 'admin' \
+                 AND status = $3",
+            )
+            .bind(association.as_str())
+            .bind(except.as_str())
+            .bind(AccountStatus::Active.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(count)
     }
 
     pub async fn password_hash(

@@ -98,3 +98,91 @@ impl Store {
         })
     }
 }
+
+/// A change of an association's settings, written all at once.
+pub struct SettingsUpdate<'a> {
+    pub association_id: &'a AssociationId,
+    /// The new settings, serialised by the service layer.
+    pub settings: &'a str,
+    /// The complete new list of host names.
+    pub hosts: &'a [HostName],
+    /// Fields whose search terms may be no more open than the visibility
+    /// given (1..4, 5 = private): a raised minimum level.
+    pub term_caps: &'a [(String, i32)],
+    /// A new logo and its media type; `None` keeps the logo.
+    pub logo: Option<(&'a [u8], &'a str)>,
+    /// The audit entry of the change.
+    pub audit: crate::NewAuditEntry<'a>,
+}
+
+impl Store {
+    /// Replaces an association's settings and host names, caps the search
+    /// terms of fields whose minimum level rose, and writes the audit entry:
+    /// one transaction, so a search never sees the new settings with the
+    /// old terms, and a refused change (a host name taken) leaves nothing.
+    pub async fn update_association_settings(&self, update: &SettingsUpdate<'_>) -> Result<(), StoreError> {
+        let id = update.association_id.as_str();
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE associations SET settings = $2 WHERE id = $1")
+                .bind(id)
+                .bind(update.settings)
+                .execute(&mut *tx)
+                .await?;
+            if let Some((bytes, kind)) = update.logo {
+                sqlx::query("UPDATE associations SET logo = $2, logo_type = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(bytes)
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM association_hosts WHERE association_id = $1").bind(id).execute(&mut *tx).await?;
+            for host in update.hosts {
+                sqlx::query("INSERT INTO association_hosts (host, association_id) VALUES ($1, $2)")
+                    .bind(host.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (field, cap) in update.term_caps {
+                sqlx::query(
+                    "UPDATE search_terms SET visibility = $3 \
+                     WHERE association_id = $1 AND field = $2 AND visibility < $3",
+                )
+                .bind(id)
+                .bind(field)
+                .bind(cap)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let audit = &update.audit;
+            sqlx::query(
+                "INSERT INTO audit_log (id, association_id, at, actor_id, action, target_id, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(audit.id)
+            .bind(audit.association_id.as_str())
+            .bind(audit.at)
+            .bind(audit.actor_id)
+            .bind(audit.action)
+            .bind(audit.target_id)
+            .bind(audit.detail)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The association a host name is mapped to, by id.
+    pub async fn host_owner(&self, host: &HostName) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT association_id FROM association_hosts WHERE host = $1")
+                .bind(host.as_str())
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|(id,)| id))
+    }
+}

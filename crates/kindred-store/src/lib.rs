@@ -30,10 +30,11 @@ mod post_search;
 mod profiles;
 mod search;
 mod sessions;
+mod statistics;
 
 pub use accounts::{ConsentRecord, TotpState};
 pub use admission::{LetterState, LetterToPrint, PendingVerification};
-pub use associations::{AssociationRecord, NewAssociation};
+pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use bulk::{NewConsent, NewContact};
@@ -62,6 +63,7 @@ pub use post_search::{FoundPost, PostSearch};
 pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
 pub use search::{FoundMember, MemberSearch};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
+pub use statistics::{WeekCounts, WeeklyRecords};
 
 use sqlx::{PgPool, SqlitePool};
 

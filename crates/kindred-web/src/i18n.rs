@@ -90,7 +90,12 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 9] = [
+    const FILES: [[&str; 3]; 10] = [
+        [
+            include_str!("../locales/en/administration.ftl"),
+            include_str!("../locales/de/administration.ftl"),
+            include_str!("../locales/nl/administration.ftl"),
+        ],
         [
             include_str!("../locales/en/groups.ftl"),
             include_str!("../locales/de/groups.ftl"),

@@ -95,6 +95,13 @@ const MODERATION_TEMPLATES: [(&str, &str); 3] = [
     ("moderation/sent.html", include_str!("../templates/moderation/sent.html")),
 ];
 
+/// The administration pages' templates (`pages::staff` statistics, `pages::settings`).
+const ADMINISTRATION_TEMPLATES: [(&str, &str); 3] = [
+    ("staff/statistics.html", include_str!("../templates/staff/statistics.html")),
+    ("staff/settings_index.html", include_str!("../templates/staff/settings_index.html")),
+    ("staff/settings.html", include_str!("../templates/staff/settings.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -127,6 +134,9 @@ impl Templates {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in FORUM_TEMPLATES {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in ADMINISTRATION_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in MODERATION_TEMPLATES {

@@ -93,6 +93,16 @@ pub enum AssociationCommand {
         #[arg(long = "config", value_name = "FILE")]
         association_config: Option<PathBuf>,
     },
+    /// List the associations of the deployment: slug, name, host names
+    List,
+    /// Replace an association's settings with a TOML file (the same format
+    /// and checks as `create`; the file is the whole configuration, with `name`)
+    Update {
+        #[arg(long)]
+        slug: String,
+        #[arg(long = "config", value_name = "FILE")]
+        association_config: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,6 +197,31 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let association = kindred.create_association(&slug, parsed, logo).await?;
             kindred.store.close().await;
             println!("Created the association {} (/a/{}/).", name.trim(), association.slug);
+            Ok(())
+        }
+        Command::Association(AssociationCommand::List) => {
+            let kindred = server::open(&settings).await?;
+            let associations = kindred.associations().await?;
+            kindred.store.close().await;
+            for a in associations {
+                let hosts: Vec<String> = a.settings.hosts.iter().map(ToString::to_string).collect();
+                let name = a.settings.name.get(a.settings.default_language);
+                println!("{}\t{}\t{}", a.slug, name, hosts.join(","));
+            }
+            Ok(())
+        }
+        Command::Association(AssociationCommand::Update { slug, association_config }) => {
+            let (parsed, logo) = association_config::load_file(&association_config, None)?;
+            let kindred = server::open(&settings).await?;
+            let found = kindred.association(&slug).await?.ok_or_else(|| CliError::UnknownAssociation(slug.clone()))?;
+            let change = kindred.update_settings(&found, None, parsed, logo).await;
+            kindred.store.close().await;
+            let change = change?;
+            if change.changed.is_empty() {
+                println!("Nothing changed in {slug}.");
+            } else {
+                println!("Updated {slug}: {}. Every node shows it within 5 seconds.", change.changed.join(", "));
+            }
             Ok(())
         }
         Command::User(UserCommand::Add { association, email, pseudonym, role, .. }) => {

@@ -17,6 +17,8 @@ pub enum CliError {
     Listen { addr: String, reason: String },
     #[error("cannot create the association: {0}")]
     CreateAssociation(#[from] CreateAssociationError),
+    #[error("cannot update the association: {0}")]
+    UpdateSettings(#[from] kindred_service::administration::SettingsError),
     #[error("cannot add the user: {0}")]
     AddUser(#[from] AddUserError),
     #[error("{0}")]

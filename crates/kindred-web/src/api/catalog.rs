@@ -15,6 +15,9 @@ use utoipa::ToSchema;
 pub struct Entry {
     code: String,
     name: String,
+    /// Present (true) for a retired code: shown where members chose it, not offered anew.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    retired: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -22,6 +25,9 @@ pub struct ConditionEntry {
     code: String,
     name: String,
     forms: Vec<Entry>,
+    /// Present (true) for a retired code: shown where members chose it, not offered anew.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    retired: bool,
 }
 
 /// A level 1..4, or `"private"`.
@@ -80,7 +86,7 @@ fn name(text: &LocalizedText, language: Language) -> String {
 }
 
 fn entries(list: &[CatalogEntry], language: Language) -> Vec<Entry> {
-    list.iter().map(|e| Entry { code: e.code.to_string(), name: name(&e.name, language) }).collect()
+    list.iter().map(|e| Entry { code: e.code.to_string(), name: name(&e.name, language), retired: e.retired }).collect()
 }
 
 /// The association's health catalogue, roles, regions, profile fields and
@@ -112,6 +118,7 @@ pub async fn catalog(ApiTenant(tenant): ApiTenant, RawQuery(query): RawQuery, he
                 code: c.code.to_string(),
                 name: name(&c.name, language),
                 forms: entries(&c.forms, language),
+                retired: c.retired,
             })
             .collect(),
         therapies: entries(&catalog.therapies, language),

@@ -1,6 +1,7 @@
 //! The JSON API below `/a/{slug}/api/v1`. Handlers are declared with
 //! `utoipa`, so the OpenAPI document is generated from this code.
 
+mod administration;
 mod admission;
 mod auth;
 mod catalog;
@@ -169,6 +170,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(forum::history))
         .routes(routes!(forum::react, forum::unreact))
         .routes(routes!(forum::subscribe, forum::unsubscribe))
+        .routes(routes!(administration::get_settings, administration::put_settings))
+        .routes(routes!(administration::statistics))
         .split_for_parts()
 }
 

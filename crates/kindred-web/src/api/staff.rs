@@ -25,6 +25,11 @@ fn staff_error(error: StaffError) -> ApiError {
             "wrong_state",
             "The member's account is not in a state where this applies.",
         ),
+        StaffError::LastAdmin => ApiError::new(
+            StatusCode::CONFLICT,
+            "last_admin",
+            "The association's last active admin cannot give up the admin role.",
+        ),
         StaffError::Invalid(message) => {
             let (field, problem) = message.split_once(": ").unwrap_or(("body", message.as_str()));
             ApiError::invalid(
@@ -223,6 +228,7 @@ pub struct RoleResponse {
         (status = 200, description = "Role set", body = RoleResponse),
         (status = 403, description = "Not an admin", body = super::ErrorResponse),
         (status = 404, description = "No such member", body = super::ErrorResponse),
+        (status = 409, description = "`last_admin`: the association's last active admin keeps the role", body = super::ErrorResponse),
         (status = 422, description = "Unknown role or bad badge", body = super::ErrorResponse),
     )
 )]

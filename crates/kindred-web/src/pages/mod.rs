@@ -20,6 +20,7 @@ mod respond;
 mod root;
 mod search;
 mod session;
+mod settings;
 mod staff;
 mod text;
 
@@ -144,4 +145,9 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
         .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
         .route("/a/{slug}/staff/flags", get(staff::flags))
+        .route("/a/{slug}/staff/statistics", get(staff::statistics))
+        .route("/a/{slug}/staff/statistics.csv", get(staff::statistics_csv))
+        .route("/a/{slug}/staff/settings", get(settings::index))
+        .route("/a/{slug}/staff/settings/{section}", get(settings::show).post(settings::save))
+        .route("/a/{slug}/staff/settings-preview.css", get(settings::preview_css))
 }

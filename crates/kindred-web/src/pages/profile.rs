@@ -71,6 +71,8 @@ fn field_row(page: &AssociationPage, spec: &ProfileField, kept: &Kept) -> FieldR
     let entries = |kind| {
         catalogue(settings, kind)
             .into_iter()
+            // A retired code is offered only to those who have it (to keep or drop).
+            .filter(|e| !e.retired || chosen(e.code.as_str()))
             .map(|e| Choice {
                 value: e.code.to_string(),
                 label: e.name.get(page.language).to_owned(),
@@ -88,6 +90,7 @@ fn field_row(page: &AssociationPage, spec: &ProfileField, kept: &Kept) -> FieldR
                 .catalog
                 .conditions
                 .iter()
+                .filter(|c| !c.retired || chosen(c.code.as_str()))
                 .map(|c| Choice {
                     value: c.code.to_string(),
                     label: c.name.get(page.language).to_owned(),
@@ -109,6 +112,7 @@ fn field_row(page: &AssociationPage, spec: &ProfileField, kept: &Kept) -> FieldR
                     options: c
                         .forms
                         .iter()
+                        .filter(|f| !f.retired || chosen(f.code.as_str()))
                         .map(|f| Choice {
                             value: f.code.to_string(),
                             label: f.name.get(page.language).to_owned(),

@@ -23,7 +23,11 @@ use serde::{Deserialize, Serialize};
 
 /// The caller if they may do this kind of staff work; else the sign-in
 /// redirect or a 403 page that says why.
-fn staff<'a>(state: &AppState, page: &'a AssociationPage, power: StaffPower) -> Result<&'a Caller, Box<Response>> {
+pub(super) fn staff<'a>(
+    state: &AppState,
+    page: &'a AssociationPage,
+    power: StaffPower,
+) -> Result<&'a Caller, Box<Response>> {
     let caller = signed_in(page)?;
     match state.kindred.staff_access(&page.tenant.association, caller, power) {
         Ok(()) => Ok(caller),
@@ -32,7 +36,7 @@ fn staff<'a>(state: &AppState, page: &'a AssociationPage, power: StaffPower) -> 
 }
 
 /// [`staff`] for a post, with the CSRF token checked first.
-fn staff_post<'a>(
+pub(super) fn staff_post<'a>(
     state: &AppState,
     page: &'a AssociationPage,
     power: StaffPower,
@@ -55,7 +59,7 @@ fn denied_page(state: &AppState, page: &AssociationPage, denied: Denied) -> Resp
     message(state, page, StatusCode::FORBIDDEN, "/staff", tr(page, "staff-denied-title"), vec![tr(page, text)], links)
 }
 
-fn render(
+pub(super) fn render(
     state: &AppState,
     page: &AssociationPage,
     path: &str,
@@ -487,7 +491,8 @@ pub async fn set_role(
             Err(StaffError::Invalid(message)) if message.starts_with("badge") => {
                 ("badge", tr(&page, "roles-badge-problem"))
             }
-            Err(StaffError::Invalid(_)) => ("role", tr(&page, "roles-own-admin")),
+            Err(StaffError::LastAdmin) => ("role", tr(&page, "roles-last-admin")),
+            Err(StaffError::Invalid(_)) => ("role", tr(&page, "roles-role-problem")),
             Err(other) => return internal(other),
         },
     };
@@ -760,6 +765,197 @@ pub async fn audit_log(
         newest_href => before.is_some().then(|| link(&page, "/staff/audit-log", &[])),
     };
     render(&state, &page, "/staff/audit-log", "staff/audit_log.html", StatusCode::OK, values)
+}
+
+// ------------------------------------------------------------------ statistics
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatisticsQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// A count as a cell: the number, or "fewer than N" below the threshold.
+fn count_cell(page: &AssociationPage, n: Option<u64>, threshold: u32) -> String {
+    match n {
+        Some(n) => n.to_string(),
+        None => tr_args(page, "statistics-fewer-than", &[("threshold", FluentValue::from(threshold))]),
+    }
+}
+
+#[derive(Serialize)]
+struct StatisticsRow {
+    week: String,
+    cells: Vec<String>,
+}
+
+/// The columns of the table and the CSV, in order: a key and the counts of a week.
+fn statistics_columns(week: &kindred_service::statistics::WeekStatistics) -> Vec<(String, Option<u64>)> {
+    let mut columns = vec![("registrations".to_owned(), week.registrations)];
+    for (procedure, n) in &week.verifications {
+        columns.push((format!("verifications-{}", procedure.replace('_', "-")), *n));
+    }
+    columns.push(("active-members".to_owned(), week.active_members));
+    columns.push(("posts".to_owned(), week.posts));
+    columns.push(("groups".to_owned(), week.groups));
+    columns.push(("reports".to_owned(), week.reports));
+    for (kind, n) in &week.reports_by_kind {
+        columns.push((format!("reports-{}", kind.replace('_', "-")), *n));
+    }
+    columns.push(("reports-handled".to_owned(), week.reports_handled));
+    columns
+}
+
+/// A bar chart of active members and posts per week, drawn here so that it
+/// needs no script; the table below it is its text alternative.
+fn statistics_chart(page: &AssociationPage, statistics: &kindred_service::statistics::Statistics) -> String {
+    const WIDTH: usize = 640;
+    const HEIGHT: usize = 200;
+    let series: Vec<(Option<u64>, Option<u64>)> =
+        statistics.weeks.iter().map(|w| (w.active_members, w.posts)).collect();
+    let max = series.iter().flat_map(|(a, p)| [a.unwrap_or(0), p.unwrap_or(0)]).max().unwrap_or(0).max(1);
+    let slot = WIDTH / series.len().max(1);
+    let bar = (slot / 3).max(1);
+    let height = |n: Option<u64>| (n.unwrap_or(0) as usize * (HEIGHT - 20)) / max as usize;
+    let escape = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"chart-title\" \
+         aria-describedby=\"statistics-caption\" focusable=\"false\"><title id=\"chart-title\">{}</title>",
+        escape(tr(page, "statistics-chart-title"))
+    );
+    for (i, (active, posts)) in series.iter().enumerate() {
+        let x = i * slot + slot / 6;
+        let (ha, hp) = (height(*active), height(*posts));
+        svg.push_str(&format!(
+            "<rect class=\"chart-active\" x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{ha}\"/>\
+             <rect class=\"chart-posts\" x=\"{}\" y=\"{}\" width=\"{bar}\" height=\"{hp}\"/>",
+            HEIGHT - ha,
+            x + bar,
+            HEIGHT - hp
+        ));
+    }
+    svg.push_str(&format!(
+        "<line class=\"chart-axis\" x1=\"0\" y1=\"{HEIGHT}\" x2=\"{WIDTH}\" y2=\"{HEIGHT}\"/></svg>"
+    ));
+    svg
+}
+
+/// The statistics of a period: a chart and a table by week, and a CSV download.
+pub async fn statistics(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<StatisticsQuery>,
+) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
+        return *response;
+    }
+    let association = &page.tenant.association;
+    let today = state.kindred.today();
+    let (period, problems) =
+        match kindred_service::statistics::Period::parse(query.from.as_deref(), query.to.as_deref(), today) {
+            Ok(period) => (period, Problems::default()),
+            Err(error) => {
+                let field = format!("statistics-{}", error.field());
+                let message = tr(
+                    &page,
+                    &format!(
+                        "statistics-error-{}",
+                        match error {
+                            kindred_service::statistics::PeriodError::NotADate { .. } => "date",
+                            kindred_service::statistics::PeriodError::Reversed => "reversed",
+                            kindred_service::statistics::PeriodError::TooLong => "too-long",
+                        }
+                    ),
+                );
+                let fallback = kindred_service::statistics::Period::parse(None, None, today);
+                match fallback {
+                    Ok(period) => (period, Problems::one(&field, message)),
+                    Err(error) => return internal(error),
+                }
+            }
+        };
+    let statistics = match state.kindred.statistics(association, period).await {
+        Ok(statistics) => statistics,
+        Err(error) => return internal(error),
+    };
+    let threshold = statistics.count_threshold;
+    let headers: Vec<String> = statistics
+        .weeks
+        .first()
+        .map(|w| statistics_columns(w).into_iter().map(|(key, _)| tr(&page, &format!("statistics-{key}"))).collect())
+        .unwrap_or_default();
+    let rows: Vec<StatisticsRow> = statistics
+        .weeks
+        .iter()
+        .map(|w| StatisticsRow {
+            week: w.week_start.to_string(),
+            cells: statistics_columns(w).into_iter().map(|(_, n)| count_cell(&page, n, threshold)).collect(),
+        })
+        .collect();
+    let from = period.first.to_string();
+    let to = period.last_day().to_string();
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let values = minijinja::context! {
+        problems => problems,
+        from => query.from.clone().unwrap_or_else(|| from.clone()),
+        to => query.to.clone().unwrap_or_else(|| to.clone()),
+        threshold => threshold,
+        headers => headers,
+        rows => rows,
+        chart => minijinja::Value::from_safe_string(statistics_chart(&page, &statistics)),
+        csv_href => link(&page, "/staff/statistics.csv", &[("from", &from), ("to", &to)]),
+    };
+    render(&state, &page, "/staff/statistics", "staff/statistics.html", status, values)
+}
+
+/// The same statistics as CSV: one line per week, an empty cell below the threshold.
+pub async fn statistics_csv(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<StatisticsQuery>,
+) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
+        return *response;
+    }
+    let period = match kindred_service::statistics::Period::parse(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        state.kindred.today(),
+    ) {
+        Ok(period) => period,
+        Err(_) => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+    };
+    let statistics = match state.kindred.statistics(&page.tenant.association, period).await {
+        Ok(statistics) => statistics,
+        Err(error) => return internal(error),
+    };
+    let mut csv = String::from("week_start");
+    if let Some(first) = statistics.weeks.first() {
+        for (key, _) in statistics_columns(first) {
+            csv.push(',');
+            csv.push_str(&key.replace('-', "_"));
+        }
+    }
+    csv.push_str("\r\n");
+    for week in &statistics.weeks {
+        csv.push_str(&week.week_start.to_string());
+        for (_, n) in statistics_columns(week) {
+            csv.push(',');
+            if let Some(n) = n {
+                csv.push_str(&n.to_string());
+            }
+        }
+        csv.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"statistics.csv\""),
+        ],
+        csv,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

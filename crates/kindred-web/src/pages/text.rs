@@ -43,6 +43,7 @@ const NOTICES: &[&str] = &[
     "member-suspended",
     "member-reinstated",
     "notification-settings-saved",
+    "settings-saved",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {

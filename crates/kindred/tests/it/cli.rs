@@ -356,3 +356,34 @@ fn a_new_data_directory_is_private() {
     assert_eq!(key, 0o600, "key file mode {key:o}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn association_list_and_update_from_a_file() {
+    let dir = temp_dir();
+    let out = kindred(&dir, &["association", "create", "--slug", "nord", "--name", "MS Nord"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = kindred(&dir, &["association", "list"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("nord\tMS Nord\t"), "{:?}", out.stdout);
+
+    let file = dir.join("nord.toml");
+    std::fs::write(&file, "name = \"MS Nord\"\nhosts = [\"nord.example\"]\n[policies]\ncount_threshold = 8\n")
+        .expect("write");
+    let file = file.to_string_lossy().into_owned();
+    let out = kindred(&dir, &["association", "update", "--slug", "nord", "--config", &file], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("policies.count_threshold") && said.contains("hosts"), "{said}");
+    let out = kindred(&dir, &["association", "list"], None);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nord.example"));
+
+    // The same checks as the file when creating; nothing changes.
+    std::fs::write(&file, "name = \"MS Nord\"\n[branding]\nprimary_color = \"#ffff00\"\n").expect("write");
+    let out = kindred(&dir, &["association", "update", "--slug", "nord", "--config", &file], None);
+    assert_fails_with(&out, "branding.primary_color");
+    let out = kindred(&dir, &["association", "update", "--slug", "nobody", "--config", &file], None);
+    assert_fails_with(&out, "branding.primary_color");
+    let out = kindred(&dir, &["association", "list"], None);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nord.example"), "unchanged");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod accounts;
+mod administration;
 mod admission;
 mod answers_alike;
 mod auth;

@@ -9,7 +9,7 @@ use kindred_service::sessions::csrf_token;
 
 /// Signs in through the page form (and the second-factor form, when the
 /// account has an authenticator app); returns the cookie and CSRF token.
-async fn page_sign_in(s: &TestServer, email: &str, password: &str) -> (String, String) {
+pub(crate) async fn page_sign_in(s: &TestServer, email: &str, password: &str) -> (String, String) {
     let response =
         s.client.post(s.url("/a/ms/sign-in")).form(&[("email", email), ("password", password)]).send().await.unwrap();
     assert_eq!(response.status(), 303, "sign-in as {email}");
@@ -43,13 +43,13 @@ async fn page_sign_in(s: &TestServer, email: &str, password: &str) -> (String, S
     (cookie, csrf)
 }
 
-async fn get(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
+pub(crate) async fn get(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
     let response = s.client.get(s.url(path)).header("cookie", cookie).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
 /// A page that must render: 200, one h1, the main landmark.
-async fn page(s: &TestServer, cookie: &str, path: &str) -> String {
+pub(crate) async fn page(s: &TestServer, cookie: &str, path: &str) -> String {
     let (status, html) = get(s, cookie, path).await;
     assert_eq!(status, 200, "GET {path}: {html}");
     assert_eq!(html.matches("<h1").count(), 1, "one h1 on {path}");
