@@ -10,6 +10,7 @@ pub mod clock;
 pub mod contacts;
 pub mod crypto;
 pub mod default_catalog;
+pub mod events;
 pub mod forum;
 pub mod groups;
 pub mod letter_pdf;
