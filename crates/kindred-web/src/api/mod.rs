@@ -5,6 +5,7 @@ mod admission;
 mod auth;
 mod catalog;
 mod contacts;
+pub(crate) mod events;
 mod forum;
 mod groups;
 mod members;
@@ -167,6 +168,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(forum::history))
         .routes(routes!(forum::react, forum::unreact))
         .routes(routes!(forum::subscribe, forum::unsubscribe))
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(events::event, events::update))
+        .routes(routes!(events::cancel))
+        .routes(routes!(events::cancel_occurrence))
+        .routes(routes!(events::register, events::unregister))
+        .routes(routes!(events::attendees))
+        .routes(routes!(events::feed, events::replace_feed))
+        .routes(routes!(events::feed_ics))
         .split_for_parts()
 }
 
