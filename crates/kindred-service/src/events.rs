@@ -485,7 +485,7 @@ impl Kindred {
             let group = seen.record.group_id.as_deref().unwrap_or_default();
             self.store.alias_of(&association.id, group, creator).await?.map(EventPerson::Alias)
         } else {
-            let blocked = self.store.blocked_either_way(&association.id, caller.member.id.as_str()).await?;
+            let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
             match self.store.member(&association.id, creator).await? {
                 Some(m) if m.status == "active" && !blocked.contains(&m.id) => {
                     Some(EventPerson::Member { id: m.id, pseudonym: m.pseudonym })
@@ -683,7 +683,7 @@ impl Kindred {
             return Err(EventError::Forbidden);
         }
         let rows = self.store.registrations(&association.id, &seen.record).await?;
-        let blocked = self.store.blocked_either_way(&association.id, caller.member.id.as_str()).await?;
+        let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
         let alias = seen.alias_group();
         let attendees = rows
             .into_iter()

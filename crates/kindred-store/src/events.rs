@@ -191,6 +191,7 @@ impl Store {
             .bind(at)
             .execute(pool)
             .await
+            .map(|_| ())
         })?;
         Ok(())
     }
@@ -241,7 +242,7 @@ impl Store {
         id: &str,
         f: &EventFields<'_>,
         notifications: &[EventNotification],
-        promoted_notice: &dyn Fn(&str) -> EventNotification,
+        promoted_notice: &(dyn Fn(&str) -> EventNotification + Sync),
         at: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {
         let association = association.as_str();
@@ -508,7 +509,7 @@ impl Store {
         association: &AssociationId,
         event: &str,
         member: &MemberId,
-        promoted_notice: &dyn Fn(&str) -> EventNotification,
+        promoted_notice: &(dyn Fn(&str) -> EventNotification + Sync),
         at: DateTime<Utc>,
     ) -> Result<Option<Option<String>>, StoreError> {
         let association = association.as_str();
@@ -797,6 +798,7 @@ impl Store {
             .bind(at)
             .execute(pool)
             .await
+            .map(|_| ())
         })?;
         Ok(())
     }
@@ -815,25 +817,6 @@ impl Store {
                 .await
         })?;
         Ok(row)
-    }
-
-    /// The members in a block with `member`, either way.
-    pub async fn blocked_either_way(
-        &self,
-        association: &AssociationId,
-        member: &str,
-    ) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT blocked_id FROM blocks WHERE association_id = $1 AND blocker_id = $2 \
-                 UNION SELECT blocker_id FROM blocks WHERE association_id = $1 AND blocked_id = $2",
-            )
-            .bind(association.as_str())
-            .bind(member)
-            .fetch_all(pool)
-            .await
-        })?;
-        Ok(rows.into_iter().map(|(m,)| m).collect())
     }
 
     /// The member of a feed token's hash, with the setting.
