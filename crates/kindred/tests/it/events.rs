@@ -46,6 +46,11 @@ async fn page_as(s: &TestServer, email: &str, path: &str) -> String {
     response.text().await.expect("html")
 }
 
+/// A URL the server gave out, on the test server's address (its public URL is a placeholder).
+fn here(s: &TestServer, url: &str) -> String {
+    s.url(&url[url.find("/a/ms/").expect("association path")..])
+}
+
 fn event(title: &str) -> Value {
     json!({"title": title, "description": "Wir treffen uns zum **Austausch**.",
            "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00", "mode": "hybrid",
@@ -187,7 +192,7 @@ async fn place_and_link_reach_only_registered_attendees_and_organisers() {
 
         // The feed: neutral titles and no place unless the member chose full titles.
         let feed = ok(&s, &guest.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
-        let url = feed["url"].as_str().expect("url").to_owned();
+        let url = here(&s, feed["url"].as_str().expect("url"));
         assert_eq!(feed["full_titles"], false);
         let text = s.client.get(&url).send().await.expect("feed").text().await.expect("text");
         assert!(text.contains("SUMMARY:Kindred event"), "{text}");
@@ -332,7 +337,7 @@ async fn the_feed_token_can_be_replaced_and_the_old_one_answers_404() {
         let first = ok(&s, &member.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
         let again = ok(&s, &member.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
         assert_eq!(first["url"], again["url"], "asking again shows the same feed");
-        let old = first["url"].as_str().expect("url").to_owned();
+        let old = here(&s, first["url"].as_str().expect("url"));
         let response = s.client.get(&old).send().await.expect("feed");
         assert_eq!(response.status(), 200);
         let text = response.text().await.expect("text");
@@ -340,7 +345,7 @@ async fn the_feed_token_can_be_replaced_and_the_old_one_answers_404() {
 
         let replaced = ok(&s, &member.token, "POST", &format!("{API}/me/calendar-feed"), Some(json!({"full_titles": true})))
             .await;
-        let new = replaced["url"].as_str().expect("url").to_owned();
+        let new = here(&s, replaced["url"].as_str().expect("url"));
         assert_ne!(new, old);
         assert_eq!(replaced["full_titles"], true);
         assert_eq!(s.client.get(&old).send().await.expect("old").status(), 404);
