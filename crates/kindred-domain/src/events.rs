@@ -40,8 +40,7 @@ pub fn is_hidden_format(c: char) -> bool {
 }
 
 fn printable(text: &str, multiline: bool) -> bool {
-    text.chars()
-        .all(|c| !is_hidden_format(c) && (!c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t'))))
+    text.chars().all(|c| !is_hidden_format(c) && (!c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t'))))
 }
 
 /// What is wrong with one field of an event, as a readable message.

@@ -206,8 +206,13 @@ fn write_zone(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>, out: &mut String) 
     fold_line("BEGIN:VTIMEZONE", out);
     fold_line(&format!("TZID:{}", tz.name()), out);
     let (first_offset, first_dst, first_name) = offset_at(tz, from);
-    let mut observances: Vec<(NaiveDateTime, i32, i32, bool, String)> =
-        vec![(from.naive_utc() + Duration::seconds(i64::from(first_offset)), first_offset, first_offset, first_dst, first_name)];
+    let mut observances: Vec<(NaiveDateTime, i32, i32, bool, String)> = vec![(
+        from.naive_utc() + Duration::seconds(i64::from(first_offset)),
+        first_offset,
+        first_offset,
+        first_dst,
+        first_name,
+    )];
     let mut at = from;
     let mut before = first_offset;
     while let Some(change) = next_change(tz, at, to) {
@@ -274,6 +279,8 @@ mod tests {
         assert!(text.contains("RRULE:FREQ=MONTHLY;COUNT=6\r\n"));
         // The spring change of 2027: 28 March, 02:00 local standard time.
         assert!(text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"), "{text}");
-        assert!(text.contains("BEGIN:STANDARD\r\nDTSTART:20271031T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"));
+        assert!(
+            text.contains("BEGIN:STANDARD\r\nDTSTART:20271031T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n")
+        );
     }
 }

@@ -6,12 +6,12 @@
 //! `Raw*` types mirror the file; [`build`] turns them into the domain's
 //! [`AssociationSettings`] or says which setting is wrong and why.
 
+use kindred_domain::events::TimeZoneName;
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
     Condition, Creators, CrisisContact, FieldKind, LocalizedText, MessagingPolicy, Policies, ProfileField,
     SecondFactorRule, STANDARD_FIELDS,
 };
-use kindred_domain::events::TimeZoneName;
 use kindred_domain::{Color, HostName, Language, Level, Visibility};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};

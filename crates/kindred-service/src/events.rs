@@ -337,7 +337,8 @@ impl Kindred {
                 None => staff,
             };
         let (status, position) = self.store.registration_of(&association.id, &record.id, me).await?;
-        let mode = EventMode::parse(&record.mode).ok_or_else(|| StoreError::Corrupt(format!("mode {}", record.mode)))?;
+        let mode =
+            EventMode::parse(&record.mode).ok_or_else(|| StoreError::Corrupt(format!("mode {}", record.mode)))?;
         let time_zone = zone_of(&record)?;
         Ok(SeenEvent {
             attendance: Attendance::from_stored(status.as_deref()),
@@ -451,7 +452,8 @@ impl Kindred {
             .event_page(&association.id, &groups, &filter, after.clone(), i64::try_from(limit).unwrap_or(51))
             .await?;
         let series = self.store.recurring_events(&association.id, &groups, &filter).await?;
-        let mut listed: Vec<EventListed> = singles.iter().map(|r| listed(r, r.starts_at, r.ends_at, r.cancelled_at.is_some())).collect();
+        let mut listed: Vec<EventListed> =
+            singles.iter().map(|r| listed(r, r.starts_at, r.ends_at, r.cancelled_at.is_some())).collect();
         for record in &series {
             let cancelled = self.store.cancelled_occurrences(&association.id, &record.id).await?;
             for o in occurrences_of(record, &cancelled) {
@@ -537,12 +539,21 @@ impl Kindred {
             || f.ends_at != r.ends_at
             || f.recurrence != r.recurrence.as_deref()
             || f.time_zone != r.time_zone;
-        let replaced = f.location != r.location.as_deref() || f.online_url != r.online_url.as_deref() || f.mode != r.mode;
+        let replaced =
+            f.location != r.location.as_deref() || f.online_url != r.online_url.as_deref() || f.mode != r.mode;
         let told = if moved || replaced { self.store.registrations(&association.id, r).await? } else { Vec::new() };
-        let notices: Vec<EventNotification> = told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
+        let notices: Vec<EventNotification> =
+            told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
         let promoted = self
             .store
-            .update_event(&association.id, &r.id, &f, &notices, &|m| event_notice(m, "event_promoted"), self.clock.now())
+            .update_event(
+                &association.id,
+                &r.id,
+                &f,
+                &notices,
+                &|m| event_notice(m, "event_promoted"),
+                self.clock.now(),
+            )
             .await?;
         for t in &told {
             self.event_mail(association, &t.email, t.language.as_deref(), &r.id, EventChange::Changed);
@@ -600,10 +611,8 @@ impl Kindred {
         let told = self.store.registrations(&association.id, &seen.record).await?;
         let notices: Vec<EventNotification> =
             told.iter().map(|t| event_notice(&t.member_id, "event_cancelled")).collect();
-        let done = self
-            .store
-            .cancel_occurrence(&association.id, &seen.record.id, start, &notices, self.clock.now())
-            .await?;
+        let done =
+            self.store.cancel_occurrence(&association.id, &seen.record.id, start, &notices, self.clock.now()).await?;
         if done {
             for t in &told {
                 self.event_mail(association, &t.email, t.language.as_deref(), &seen.record.id, EventChange::Cancelled);
@@ -660,7 +669,12 @@ impl Kindred {
         Ok(())
     }
 
-    async fn mail_promoted(&self, association: &Association, event: &str, members: &[String]) -> Result<(), EventError> {
+    async fn mail_promoted(
+        &self,
+        association: &Association,
+        event: &str,
+        members: &[String],
+    ) -> Result<(), EventError> {
         for member in members {
             if let Some(m) = self.store.member(&association.id, member).await? {
                 self.event_mail(association, &m.email, m.language.as_deref(), event, EventChange::Promoted);
@@ -722,7 +736,11 @@ impl Kindred {
         let summary = if full_title {
             r.title.clone()
         } else {
-            format!("{} – {}", neutral_title(association), association.settings.name.get(association.settings.default_language))
+            format!(
+                "{} – {}",
+                neutral_title(association),
+                association.settings.name.get(association.settings.default_language)
+            )
         };
         let zone = TimeZoneName::parse(&r.time_zone).map(|z| z.tz());
         CalendarEvent {
@@ -787,11 +805,8 @@ impl Kindred {
         if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(EventError::NotFound);
         }
-        let (member, full_titles) = self
-            .store
-            .calendar_feed_by_hash(&association.id, &token_hash(token))
-            .await?
-            .ok_or(EventError::NotFound)?;
+        let (member, full_titles) =
+            self.store.calendar_feed_by_hash(&association.id, &token_hash(token)).await?.ok_or(EventError::NotFound)?;
         let since = self.clock.now() - Duration::days(90);
         let records = self.store.events_of_member(&association.id, &member, since).await?;
         let member_id = MemberId::from_trusted(member.clone());
@@ -850,7 +865,14 @@ impl Kindred {
     /// A neutral mail about an event: what happened and a link, nothing
     /// else — no title, no place, no group (a title may say more than the
     /// member wants their mailbox to say).
-    fn event_mail(&self, association: &Association, to: &str, language: Option<&str>, event: &str, change: EventChange) {
+    fn event_mail(
+        &self,
+        association: &Association,
+        to: &str,
+        language: Option<&str>,
+        event: &str,
+        change: EventChange,
+    ) {
         let link = format!("{}/events/{event}", self.association_url(association));
         self.notify(association, to, language, Notice::Event { change, link: &link });
     }

@@ -460,7 +460,12 @@ async fn add_events(
             online_url: Some("https://meet.example.org/fatigue-workshop".to_owned()),
             capacity: Some(2),
             show_attendees: true,
-            accessibility: Accessibility { step_free: true, hearing_loop: true, quiet_room: true, ..Accessibility::default() },
+            accessibility: Accessibility {
+                step_free: true,
+                hearing_loop: true,
+                quiet_room: true,
+                ..Accessibility::default()
+            },
             ..event(
                 "Workshop: Mit Fatigue gut durch den Tag",
                 "Ein kleiner Workshop mit Übungen zum Energiemanagement. Nur wenige Plätze.",

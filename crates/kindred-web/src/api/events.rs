@@ -17,9 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use kindred_domain::events::{Accessibility, Attendance, RawEvent};
-use kindred_service::events::{
-    EventError, EventInput, EventListed, EventPatch, EventPerson, EventView, RawEventQuery,
-};
+use kindred_service::events::{EventError, EventInput, EventListed, EventPatch, EventPerson, EventView, RawEventQuery};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -717,7 +715,10 @@ pub struct CalendarFeedBody {
     security(("bearer" = [])),
     responses((status = 200, description = "The feed URL", body = CalendarFeedResponse))
 )]
-pub async fn feed(State(state): State<AppState>, Community(auth): Community) -> Result<Json<CalendarFeedResponse>, ApiError> {
+pub async fn feed(
+    State(state): State<AppState>,
+    Community(auth): Community,
+) -> Result<Json<CalendarFeedResponse>, ApiError> {
     let (url, full_titles) =
         state.kindred.calendar_feed(&auth.tenant.association, &auth.caller, None).await.map_err(event_error)?;
     Ok(Json(CalendarFeedResponse { url, full_titles }))

@@ -511,7 +511,13 @@ fn render_feed(state: &AppState, page: &AssociationPage, url: String, full_title
         action => link(page, "/account/calendar-feed", &[]),
         csrf => page.session.csrf(),
     };
-    render_status(state, StatusCode::OK, "events/feed.html", page.layout("/account/calendar-feed", Section::Account), values)
+    render_status(
+        state,
+        StatusCode::OK,
+        "events/feed.html",
+        page.layout("/account/calendar-feed", Section::Account),
+        values,
+    )
 }
 
 pub async fn feed_page(State(state): State<AppState>, page: AssociationPage) -> Response {
@@ -525,7 +531,11 @@ pub async fn feed_page(State(state): State<AppState>, page: AssociationPage) -> 
     }
 }
 
-pub async fn replace_feed(State(state): State<AppState>, page: AssociationPage, Form(form): Form<FeedForm>) -> Response {
+pub async fn replace_feed(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<FeedForm>,
+) -> Response {
     let caller = match member_post(&state, &page, &form.csrf) {
         Ok(caller) => caller,
         Err(response) => return *response,

@@ -109,8 +109,11 @@ async fn capacity_holds_under_concurrent_registrations_and_the_waiting_list_move
         assert!(moved.get("location").is_none() && moved.get("online_url").is_none(), "{moved}");
         let notes = ok(&s, &people[first].token, "GET", &format!("{API}/notifications"), None).await;
         assert!(
-            notes["notifications"].as_array().expect("list").iter().any(|n| n["kind"] == "event_promoted"
-                && n["event_id"] == id.as_str()),
+            notes["notifications"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .any(|n| n["kind"] == "event_promoted" && n["event_id"] == id.as_str()),
             "{notes}"
         );
         let mail = s.mails_to("teilnehmer.", 1).await;
@@ -199,14 +202,8 @@ async fn place_and_link_reach_only_registered_attendees_and_organisers() {
         assert!(!text.contains("Stammtisch") && !text.contains("LOCATION") && !text.contains("geheim-raum"), "{text}");
 
         // A change of place: told in the app and by a neutral mail.
-        let changed = ok(
-            &s,
-            &organiser.token,
-            "PATCH",
-            &path,
-            Some(json!({"location": "Neuer Ort, Bahnhofstraße 1"})),
-        )
-        .await;
+        let changed =
+            ok(&s, &organiser.token, "PATCH", &path, Some(json!({"location": "Neuer Ort, Bahnhofstraße 1"}))).await;
         assert_eq!(changed["location"], "Neuer Ort, Bahnhofstraße 1");
         let mails = s.mails_to("gast@example.org", 1).await;
         let mail = mails.last().expect("mail");
@@ -293,8 +290,12 @@ async fn recurrence_and_the_spring_gap_in_berlin() {
                           "mode": "online", "recurrence": "FREQ=WEEKLY;COUNT=3"});
         let series = create(&s, &organiser, body).await;
         let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{series}"), None).await;
-        let starts: Vec<&str> =
-            seen["occurrences"].as_array().expect("occurrences").iter().map(|o| o["starts_at"].as_str().unwrap()).collect();
+        let starts: Vec<&str> = seen["occurrences"]
+            .as_array()
+            .expect("occurrences")
+            .iter()
+            .map(|o| o["starts_at"].as_str().unwrap())
+            .collect();
         assert_eq!(starts, ["2027-03-21T01:30:00Z", "2027-03-28T01:30:00Z", "2027-04-04T00:30:00Z"]);
         assert_eq!(seen["recurrence"], "FREQ=WEEKLY;COUNT=3");
 
@@ -343,8 +344,8 @@ async fn the_feed_token_can_be_replaced_and_the_old_one_answers_404() {
         let text = response.text().await.expect("text");
         assert!(text.contains("BEGIN:VEVENT") && !text.contains("Fatigue"), "{text}");
 
-        let replaced = ok(&s, &member.token, "POST", &format!("{API}/me/calendar-feed"), Some(json!({"full_titles": true})))
-            .await;
+        let replaced =
+            ok(&s, &member.token, "POST", &format!("{API}/me/calendar-feed"), Some(json!({"full_titles": true}))).await;
         let new = here(&s, replaced["url"].as_str().expect("url"));
         assert_ne!(new, old);
         assert_eq!(replaced["full_titles"], true);
@@ -388,9 +389,14 @@ async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
 
         // A PATCH with bad input changes nothing either.
         let id = create(&s, &organiser, event("Richtig")).await;
-        let (status, _) =
-            call(&s, &organiser.token, "PATCH", &format!("{API}/events/{id}"), Some(json!({"title": "Neu", "capacity": 0})))
-                .await;
+        let (status, _) = call(
+            &s,
+            &organiser.token,
+            "PATCH",
+            &format!("{API}/events/{id}"),
+            Some(json!({"title": "Neu", "capacity": 0})),
+        )
+        .await;
         assert_eq!(status, 422);
         let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
         assert_eq!(seen["title"], "Richtig");
@@ -432,7 +438,8 @@ async fn the_policy_decides_who_creates_and_closed_or_cancelled_events_take_no_r
         let answer = ok(&s, &waiting.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
         assert_eq!((answer["status"].as_str(), answer["position"].as_i64()), (Some("waitlisted"), Some(1)));
         let cancelled =
-            ok(&s, &organiser.token, "POST", &format!("{API}/events/{id}/cancel"), Some(json!({"reason": "Krank"}))).await;
+            ok(&s, &organiser.token, "POST", &format!("{API}/events/{id}/cancel"), Some(json!({"reason": "Krank"})))
+                .await;
         assert_eq!(cancelled["cancelled"], true);
         for who in [&guest, &waiting] {
             let notes = ok(&s, &who.token, "GET", &format!("{API}/notifications"), None).await;
