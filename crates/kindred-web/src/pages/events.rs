@@ -164,6 +164,7 @@ pub async fn list(
         new_href => link(&page, "/events/new", &raw.group_id.as_deref().map(|g| vec![("group", g)]).unwrap_or_default()),
         feed_href => link(&page, "/account/calendar-feed", &[]),
         invalid => status != StatusCode::OK,
+        problems => Problems::default(),
     };
     render_status(&state, status, "events/list.html", page.layout("/events", Section::Events), values)
 }
@@ -430,6 +431,7 @@ pub async fn event_page(
         cancel_action => link(&page, &format!("{base}/cancel"), &[]),
         ics_href => link(&page, &format!("{base}.ics"), &[]),
         list_href => link(&page, "/events", &[]),
+        problems => Problems::default(),
         csrf => page.session.csrf(),
     };
     render_status(&state, StatusCode::OK, "events/event.html", page.layout(&base, Section::Events), values)
@@ -508,6 +510,7 @@ fn render_feed(state: &AppState, page: &AssociationPage, url: String, full_title
         url => url,
         full_titles => full_titles,
         replaced => replaced,
+        problems => Problems::default(),
         action => link(page, "/account/calendar-feed", &[]),
         csrf => page.session.csrf(),
     };

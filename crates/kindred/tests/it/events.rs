@@ -179,9 +179,16 @@ async fn place_and_link_reach_only_registered_attendees_and_organisers() {
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("SUMMARY:MS-Stammtisch\r\n"), "{ics}");
         assert!(!ics.contains("LOCATION") && !ics.contains("geheim-raum"), "{ics}");
 
-        // The page.
+        // The pages.
         let page = page_as(&s, "gast@example.org", &format!("/a/ms/events/{id}")).await;
         assert!(page.contains("MS-Stammtisch") && !page.contains("Lindenstra") && !page.contains("geheim-raum"));
+        let list = page_as(&s, "gast@example.org", "/a/ms/events?from=2027-01-01T00:00:00Z").await;
+        assert!(list.contains("MS-Stammtisch") && !list.contains("Lindenstra"));
+        for path in ["/a/ms/events/new", "/a/ms/account/calendar-feed"] {
+            page_as(&s, "gast@example.org", path).await;
+        }
+        let own = page_as(&s, "gastgeberin@example.org", &format!("/a/ms/events/{id}")).await;
+        assert!(own.contains("Lindenstra") && own.contains("geheim-raum"), "the organiser sees the place");
 
         // Registered: everything.
         let answer = ok(&s, &guest.token, "POST", &format!("{path}/registration"), None).await;
