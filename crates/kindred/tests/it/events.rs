@@ -329,6 +329,31 @@ async fn recurrence_and_the_spring_gap_in_berlin() {
         ];
         expected.sort_by(|x, y| (&x.1, &x.0).cmp(&(&y.1, &y.0)));
         assert_eq!(rows, expected, "{db:?}");
+
+        // The .ics carries the rule in the event's zone, with its VTIMEZONE.
+        let (_, _, ics) = raw(&s, &organiser.token, "GET", &format!("{API}/events/{series}.ics")).await;
+        assert!(ics.contains("DTSTART;TZID=Europe/Berlin:20270321T023000\r\n"), "{ics}");
+        assert!(ics.contains("RRULE:FREQ=WEEKLY;COUNT=3\r\n") && ics.contains("BEGIN:VTIMEZONE"), "{ics}");
+
+        // One occurrence cancelled on its own.
+        let path = format!("{API}/events/{series}/occurrences/2027-03-28T01:30:00Z/cancel");
+        let (status, _) = call(&s, &organiser.token, "POST", &path, None).await;
+        assert_eq!(status, 204);
+        let (status, _) = call(
+            &s,
+            &organiser.token,
+            "POST",
+            &format!("{API}/events/{series}/occurrences/2027-03-29T01:30:00Z/cancel"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404, "not an occurrence");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{series}"), None).await;
+        let cancelled: Vec<bool> =
+            seen["occurrences"].as_array().expect("occurrences").iter().map(|o| o["cancelled"] == true).collect();
+        assert_eq!(cancelled, [false, true, false]);
+        let (_, _, ics) = raw(&s, &organiser.token, "GET", &format!("{API}/events/{series}.ics")).await;
+        assert!(ics.contains("EXDATE;TZID=Europe/Berlin:20270328T033000\r\n"), "{ics}");
         s.stop().await;
     }
 }
