@@ -72,6 +72,7 @@ id_type!(TopicId, "a forum topic");
 id_type!(PostId, "a forum post");
 id_type!(ReportId, "a report to moderators");
 id_type!(NotificationId, "an in-app notification");
+id_type!(EventId, "an event");
 
 /// A random secret token (sessions, links), 256 bits, base32.
 pub fn random_token() -> String {

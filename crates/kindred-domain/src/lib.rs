@@ -10,8 +10,10 @@ pub mod codes;
 pub mod color;
 pub mod counts;
 pub mod disclosure;
+pub mod events;
 pub mod groups;
 pub mod host;
+pub mod ical;
 pub mod id;
 pub mod language;
 pub mod level;
@@ -31,7 +33,7 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    AssociationId, CategoryId, FlagId, GroupId, MemberId, NotificationId, PostId, ReportId, RequestId, TopicId,
+    AssociationId, CategoryId, EventId, FlagId, GroupId, MemberId, NotificationId, PostId, ReportId, RequestId, TopicId,
 };
 pub use language::Language;
 pub use level::{Level, Visibility};

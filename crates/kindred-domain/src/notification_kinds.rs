@@ -56,6 +56,10 @@ pub const KINDS: &[NotificationKind] = &[
     kind("moderation", EmailFrequency::Immediately),
     kind("warning", EmailFrequency::Immediately),
     NotificationKind { name: "crisis_report", default_email: EmailFrequency::Immediately, fixed: true },
+    kind("event_changed", EmailFrequency::Immediately),
+    kind("event_cancelled", EmailFrequency::Immediately),
+    kind("event_promoted", EmailFrequency::Immediately),
+    kind("event_reminder", EmailFrequency::Immediately),
 ];
 
 pub fn find(name: &str) -> Option<&'static NotificationKind> {

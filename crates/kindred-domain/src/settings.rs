@@ -405,6 +405,8 @@ pub struct AssociationSettings {
     /// Offered languages; holds `default_language`, in the order given.
     pub languages: Vec<Language>,
     pub hosts: Vec<HostName>,
+    /// The time zone of events that name none.
+    pub time_zone: crate::events::TimeZoneName,
     pub welcome: Option<LocalizedText>,
     pub branding: Branding,
     /// Names of levels 1 to 4, in order.

@@ -6,6 +6,7 @@
 //! `Raw*` types mirror the file; [`build`] turns them into the domain's
 //! [`AssociationSettings`] or says which setting is wrong and why.
 
+use kindred_domain::events::TimeZoneName;
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
     Condition, Creators, CrisisContact, FieldKind, LocalizedText, MessagingPolicy, Policies, ProfileField,
@@ -40,6 +41,9 @@ pub struct RawConfig {
     languages: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     hosts: Option<Vec<String>>,
+    /// The IANA time zone of the association's events by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     welcome: Option<RawText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +259,11 @@ fn has_event_handler(lower: &str) -> bool {
     })
 }
 
+/// The time zone of an association that names none.
+pub fn default_time_zone() -> TimeZoneName {
+    TimeZoneName::parse("Europe/Berlin").unwrap_or_else(TimeZoneName::utc)
+}
+
 /// Turns the raw file into checked settings. `name_override` (the command
 /// line's `--name`) wins over the file's `name`.
 pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationSettings, ConfigError> {
@@ -358,11 +367,18 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         });
     }
 
+    let time_zone = match raw.time_zone.as_deref() {
+        Some(name) => TimeZoneName::parse(name)
+            .ok_or_else(|| wrong("time_zone", "must be an IANA time zone such as Europe/Berlin"))?,
+        None => default_time_zone(),
+    };
+
     Ok(AssociationSettings {
         name,
         default_language,
         languages,
         hosts,
+        time_zone,
         welcome,
         branding,
         levels,
@@ -685,6 +701,7 @@ fn to_raw(settings: &AssociationSettings) -> RawConfig {
         default_language: Some(settings.default_language.code().into()),
         languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),
         hosts: Some(settings.hosts.iter().map(|h| h.to_string()).collect()),
+        time_zone: Some(settings.time_zone.name().to_owned()),
         welcome: settings.welcome.as_ref().map(raw_text),
         branding: Some(RawBranding {
             primary_color: Some(settings.branding.primary.to_string()),

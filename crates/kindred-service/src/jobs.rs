@@ -48,7 +48,19 @@ pub fn all() -> Vec<Job> {
         every: std::time::Duration::from_secs(15 * 60),
         lease: Duration::minutes(10),
         run: |kindred, now| Box::pin(housekeeping(kindred, now)),
+    }, Job {
+        name: "event-reminders",
+        every: std::time::Duration::from_secs(5 * 60),
+        lease: Duration::minutes(4),
+        run: |kindred, now| Box::pin(event_reminders(kindred, now)),
     }]
+}
+
+/// Reminders a day before an event (`Kindred::remind_due`: each reminder
+/// is recorded in the same transaction as its notification).
+async fn event_reminders(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
+    let sent = kindred.remind_due(now).await.map_err(|e| JobError::Failed(e.to_string()))?;
+    Ok(u64::try_from(sent).unwrap_or(u64::MAX))
 }
 
 /// What became of one attempt to run a job.

@@ -35,6 +35,12 @@ pub(crate) enum Notice<'a> {
     CrisisReport {
         queue: &'a str,
     },
+    /// Something happened to an event the member is registered for or
+    /// waiting for: neutral words and a link, no title, no place.
+    Event {
+        change: crate::events::EventChange,
+        link: &'a str,
+    },
 }
 
 /// A change of how a member signs in, announced by mail.
@@ -67,6 +73,26 @@ fn change_text(change: SignInChange, language: Language) -> &'static str {
         (PasskeyRemoved, De) => "ein Passkey wurde entfernt",
         (PasskeyRemoved, Nl) => "er is een passkey verwijderd",
         (PasskeyRemoved, En) => "a passkey was removed",
+    }
+}
+
+/// The neutral mail about an event: (subject, sentence).
+fn event_text(change: crate::events::EventChange, language: Language) -> (&'static str, &'static str) {
+    use crate::events::EventChange::*;
+    use Language::{De, En, Nl};
+    match (change, language) {
+        (Changed, De) => ("Eine Veranstaltung wurde geändert", "eine Veranstaltung, zu der Sie angemeldet sind oder auf deren Warteliste Sie stehen, hat eine neue Zeit oder einen neuen Ort."),
+        (Changed, Nl) => ("Een evenement is gewijzigd", "een evenement waarvoor u bent aangemeld of op de wachtlijst staat, heeft een nieuwe tijd of plaats."),
+        (Changed, En) => ("An event was changed", "an event you registered for or are waiting for has a new time or place."),
+        (Cancelled, De) => ("Eine Veranstaltung wurde abgesagt", "eine Veranstaltung, zu der Sie angemeldet sind oder auf deren Warteliste Sie stehen, wurde abgesagt."),
+        (Cancelled, Nl) => ("Een evenement is afgelast", "een evenement waarvoor u bent aangemeld of op de wachtlijst staat, is afgelast."),
+        (Cancelled, En) => ("An event was cancelled", "an event you registered for or are waiting for was cancelled."),
+        (Promoted, De) => ("Sie haben einen Platz bekommen", "ein Platz wurde frei: Sie sind jetzt zu der Veranstaltung angemeldet, auf deren Warteliste Sie standen."),
+        (Promoted, Nl) => ("U hebt een plaats gekregen", "er is een plaats vrijgekomen: u bent nu aangemeld voor het evenement waarvoor u op de wachtlijst stond."),
+        (Promoted, En) => ("You have a place", "a place came free: you are now registered for the event you were waiting for."),
+        (Reminder, De) => ("Erinnerung an eine Veranstaltung", "eine Veranstaltung, zu der Sie angemeldet sind, beginnt in weniger als einem Tag."),
+        (Reminder, Nl) => ("Herinnering aan een evenement", "een evenement waarvoor u bent aangemeld, begint binnen een dag."),
+        (Reminder, En) => ("Reminder of an event", "an event you registered for starts within a day."),
     }
 }
 
@@ -157,6 +183,15 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
             format!("Urgent: report \"someone may be in crisis\" – {site}"),
             format!("Hello,\n\nAt {site} someone reported that a person may be in crisis. Please look at the report in the moderation queue as soon as you can:\n\n{queue}\n"),
         ),
+        (Notice::Event { change, link }, language) => {
+            let (subject, sentence) = event_text(*change, language);
+            let (hello, see) = match language {
+                De => ("Guten Tag,", "Alles Weitere sehen Sie nach der Anmeldung hier:"),
+                Nl => ("Goedendag,", "Na het inloggen ziet u hier meer:"),
+                En => ("Hello,", "Sign in to see more:"),
+            };
+            (format!("{subject} – {site}"), format!("{hello}\n\n{sentence}\n\n{see}\n{link}\n"))
+        }
     }
 }
 

@@ -56,6 +56,8 @@ pub struct NotificationView {
     pub post_id: Option<String>,
     /// The post's number in its topic, for a link to it.
     pub post_number: Option<i32>,
+    /// The event it is about (event_* kinds).
+    pub event_id: Option<String>,
     /// Who caused it, as fixed when it was written; `None` when nobody may know.
     pub actor: Option<String>,
     pub detail: Option<String>,
@@ -129,6 +131,7 @@ impl Kindred {
                 topic_title,
                 post_id: row.post_id,
                 post_number: row.post_number,
+                event_id: row.event_id,
                 actor: row.actor_label.filter(|a| !a.is_empty()),
                 detail: row.detail,
                 created_at: row.created_at,

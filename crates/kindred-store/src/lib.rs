@@ -15,6 +15,7 @@ mod bulk;
 mod connect;
 mod contacts;
 mod error;
+mod events;
 mod forum;
 mod forum_bulk;
 mod groups;
@@ -43,6 +44,7 @@ pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
 };
 pub use error::{Conflict, StoreError};
+pub use events::{EventFields, EventFilter, EventNotification, EventRecord, Registered, RegistrationRecord};
 pub use forum::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostEditRecord, PostRecord, PostToWrite,
     ReactionCount, TopicCursor, TopicListRecord, TopicPlace, TopicRecord, TopicToWrite,

@@ -20,6 +20,8 @@ pub struct NotificationRecord {
     pub topic_id: Option<String>,
     pub post_id: Option<String>,
     pub post_number: Option<i32>,
+    /// The event it is about (event_changed, event_cancelled, event_promoted, event_reminder).
+    pub event_id: Option<String>,
     pub actor_label: Option<String>,
     pub detail: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -34,8 +36,11 @@ pub struct NotificationRecord {
 /// never is (`NAMED_POST`).
 fn still_readable(groups: &str) -> String {
     let in_groups = if groups.is_empty() { String::new() } else { format!(" OR t.group_id IN ({groups})") };
+    let event_groups = if groups.is_empty() { String::new() } else { format!(" OR e.group_id IN ({groups})") };
     format!(
-        "(n.topic_id IS NULL OR EXISTS (SELECT 1 FROM topics t WHERE t.association_id = $1 AND t.id = n.topic_id \
+        "(n.event_id IS NULL OR EXISTS (SELECT 1 FROM events e WHERE e.association_id = $1 AND e.id = n.event_id \
+         AND (e.group_id IS NULL{event_groups}))) AND \
+         (n.topic_id IS NULL OR EXISTS (SELECT 1 FROM topics t WHERE t.association_id = $1 AND t.id = n.topic_id \
          AND (NOT t.hidden OR t.author_id = $2) AND (t.category_id IS NOT NULL{in_groups}))) \
          AND NOT (n.kind IN ('reply', 'mention') AND EXISTS (SELECT 1 FROM posts p \
            JOIN topics t ON t.association_id = $1 AND t.id = p.topic_id \
@@ -65,7 +70,7 @@ impl Store {
         };
         let filter = still_readable(&placeholders(first_group, groups.len()));
         let sql = format!(
-            "SELECT n.id, n.kind, n.topic_id, n.post_id, p.number AS post_number, n.actor_label, n.detail, \
+            "SELECT n.id, n.kind, n.topic_id, n.post_id, p.number AS post_number, n.event_id, n.actor_label, n.detail, \
              n.created_at, n.read_at FROM notifications n \
              LEFT JOIN posts p ON p.association_id = $1 AND p.id = n.post_id \
              WHERE n.association_id = $1 AND n.member_id = $2 AND {filter}{cursor} \

@@ -90,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 10] = [
+    const FILES: [[&str; 3]; 11] = [
         [
             include_str!("../locales/en/administration.ftl"),
             include_str!("../locales/de/administration.ftl"),
@@ -140,6 +140,11 @@ mod tests {
             include_str!("../locales/en/moderation.ftl"),
             include_str!("../locales/de/moderation.ftl"),
             include_str!("../locales/nl/moderation.ftl"),
+        ],
+        [
+            include_str!("../locales/en/events.ftl"),
+            include_str!("../locales/de/events.ftl"),
+            include_str!("../locales/nl/events.ftl"),
         ],
     ];
 

@@ -71,6 +71,14 @@ const GROUP_TEMPLATES: [(&str, &str); 4] = [
     ("groups/members.html", include_str!("../templates/groups/members.html")),
 ];
 
+/// The event pages' templates (`pages::events`).
+const EVENT_TEMPLATES: [(&str, &str); 4] = [
+    ("events/list.html", include_str!("../templates/events/list.html")),
+    ("events/new.html", include_str!("../templates/events/new.html")),
+    ("events/event.html", include_str!("../templates/events/event.html")),
+    ("events/feed.html", include_str!("../templates/events/feed.html")),
+];
+
 /// The forum pages' templates (`pages::forum`).
 const FORUM_TEMPLATES: [(&str, &str); 7] = [
     ("forum/index.html", include_str!("../templates/forum/index.html")),
@@ -130,7 +138,7 @@ impl Templates {
         for (name, source) in PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES).chain(SEARCH_TEMPLATES) {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
-        for (name, source) in GROUP_TEMPLATES {
+        for (name, source) in GROUP_TEMPLATES.into_iter().chain(EVENT_TEMPLATES) {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in FORUM_TEMPLATES {

@@ -371,6 +371,8 @@ pub async fn add_forum(kindred: &Kindred, association: &Association, cast: &Cast
         .await
         .map_err(|e| failed("group topic", e))?;
 
+    add_events(kindred, association, &p, kiel.as_str(), secret.as_str()).await?;
+
     // A few reports in the queue.
     for (who, target, kind, details) in [
         (&p.mira, advice.to_string(), "medical_advice", "Das Absetzen der Therapie ist gefährlich."),
@@ -388,4 +390,121 @@ pub async fn add_forum(kindred: &Kindred, association: &Association, cast: &Cast
             .map_err(|e| failed("report", e))?;
     }
     Ok(())
+}
+
+/// Events: online and in person, of the association and of groups — a
+/// monthly meeting of the Kiel group, a full workshop with a waiting list,
+/// and one in the secret alias group.
+async fn add_events(
+    kindred: &Kindred,
+    association: &Association,
+    p: &People,
+    kiel: &str,
+    secret: &str,
+) -> Result<(), CliError> {
+    use kindred_domain::events::{Accessibility, RawEvent};
+    use kindred_service::events::EventInput;
+    let today = kindred.clock.now().date_naive();
+    let day = |days: i64, time: &str| format!("{}T{time}", today + chrono::Duration::days(days));
+    let event = |title: &str, description: &str, start: String, end: String, mode: &str| RawEvent {
+        title: title.to_owned(),
+        description: description.to_owned(),
+        starts_at: start,
+        ends_at: end,
+        time_zone: None,
+        mode: mode.to_owned(),
+        ..RawEvent::default()
+    };
+    let online = EventInput {
+        raw: RawEvent {
+            online_url: Some("https://meet.example.org/ms-sprechstunde".to_owned()),
+            ..event(
+                "Online-Sprechstunde mit Dr. Lena Berg",
+                "Fragen rund um **Therapie und Alltag**, live per Video. Bitte vorher anmelden.",
+                day(6, "18:00"),
+                day(6, "19:00"),
+                "online",
+            )
+        },
+        group_id: None,
+    };
+    kindred.create_event(association, &p.doctor, &online).await.map_err(|e| failed("event", e))?;
+
+    let monthly = EventInput {
+        raw: RawEvent {
+            location: Some("Nachbarschaftstreff Kiel-Gaarden, Elisabethstraße 1".to_owned()),
+            accessibility: Accessibility {
+                step_free: true,
+                accessible_toilet: true,
+                seating: true,
+                notes: "Eingang über den Hof, Aufzug vorhanden.".to_owned(),
+                ..Accessibility::default()
+            },
+            region: Some("sh".to_owned()),
+            recurrence: Some("FREQ=MONTHLY;BYDAY=1TU;COUNT=12".to_owned()),
+            ..event(
+                "Monatstreffen der Kieler Gruppe",
+                "Jeden ersten Dienstag im Monat: Austausch bei Kaffee und Kuchen.",
+                first_tuesday(today, "18:00"),
+                first_tuesday(today, "20:00"),
+                "in_person",
+            )
+        },
+        group_id: Some(kiel.to_owned()),
+    };
+    kindred.create_event(association, &p.moderator, &monthly).await.map_err(|e| failed("event", e))?;
+
+    let full = EventInput {
+        raw: RawEvent {
+            location: Some("Vereinshaus, Raum 2".to_owned()),
+            online_url: Some("https://meet.example.org/fatigue-workshop".to_owned()),
+            capacity: Some(2),
+            show_attendees: true,
+            accessibility: Accessibility {
+                step_free: true,
+                hearing_loop: true,
+                quiet_room: true,
+                ..Accessibility::default()
+            },
+            ..event(
+                "Workshop: Mit Fatigue gut durch den Tag",
+                "Ein kleiner Workshop mit Übungen zum Energiemanagement. Nur wenige Plätze.",
+                day(10, "10:00"),
+                day(10, "13:00"),
+                "hybrid",
+            )
+        },
+        group_id: None,
+    };
+    let workshop = kindred.create_event(association, &p.admin, &full).await.map_err(|e| failed("event", e))?;
+    for who in [&p.tom, &p.doctor, &p.moderator] {
+        kindred.register_for_event(association, who, workshop.as_str()).await.map_err(|e| failed("registration", e))?;
+    }
+
+    let hidden = EventInput {
+        raw: RawEvent {
+            online_url: Some("https://meet.example.org/stiller-kreis".to_owned()),
+            ..event(
+                "Abendrunde im geschützten Kreis",
+                "Nur für die Mitglieder dieser Gruppe.",
+                day(3, "19:30"),
+                day(3, "21:00"),
+                "online",
+            )
+        },
+        group_id: Some(secret.to_owned()),
+    };
+    let circle = kindred.create_event(association, &p.moderator, &hidden).await.map_err(|e| failed("event", e))?;
+    kindred.register_for_event(association, &p.mira, circle.as_str()).await.map_err(|e| failed("registration", e))?;
+    Ok(())
+}
+
+/// The next first Tuesday of a month (after today), at `time`.
+fn first_tuesday(today: chrono::NaiveDate, time: &str) -> String {
+    use chrono::Datelike;
+    let mut day = today + chrono::Duration::days(1);
+    while !(day.weekday() == chrono::Weekday::Tue && day.day() <= 7) {
+        day += chrono::Duration::days(1);
+    }
+    format!("{day}T{time}")
 }

@@ -45,3 +45,7 @@ notification-email-immediately = sofort
 notification-email-daily = einmal am Tag, gesammelt
 notification-email-weekly = einmal in der Woche, gesammelt
 notification-email-never = nie per E-Mail
+notification-kind-event-changed = Eine Veranstaltung, zu der Sie angemeldet sind, hat sich geändert
+notification-kind-event-cancelled = Eine Veranstaltung, zu der Sie angemeldet sind, fällt aus
+notification-kind-event-promoted = Bei einer Veranstaltung ist ein Platz für Sie frei geworden
+notification-kind-event-reminder = Erinnerung einen Tag vor Ihren Veranstaltungen

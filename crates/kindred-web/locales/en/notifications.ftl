@@ -45,3 +45,7 @@ notification-email-immediately = at once
 notification-email-daily = once a day, gathered
 notification-email-weekly = once a week, gathered
 notification-email-never = never by e-mail
+notification-kind-event-changed = An event you registered for changed
+notification-kind-event-cancelled = An event you registered for was cancelled
+notification-kind-event-promoted = A place became free for you at an event
+notification-kind-event-reminder = Reminder a day before your events

@@ -45,3 +45,7 @@ notification-email-immediately = meteen
 notification-email-daily = eens per dag, verzameld
 notification-email-weekly = eens per week, verzameld
 notification-email-never = nooit per e-mail
+notification-kind-event-changed = Een bijeenkomst waarvoor u bent aangemeld is gewijzigd
+notification-kind-event-cancelled = Een bijeenkomst waarvoor u bent aangemeld gaat niet door
+notification-kind-event-promoted = Bij een bijeenkomst is een plaats voor u vrijgekomen
+notification-kind-event-reminder = Herinnering een dag voor uw bijeenkomsten

@@ -6,6 +6,7 @@ mod admission;
 mod auth;
 mod catalog;
 mod contacts;
+pub(crate) mod events;
 mod forum;
 mod groups;
 mod members;
@@ -172,6 +173,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(forum::subscribe, forum::unsubscribe))
         .routes(routes!(administration::get_settings, administration::put_settings))
         .routes(routes!(administration::statistics))
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(events::event, events::update))
+        .routes(routes!(events::cancel))
+        .routes(routes!(events::cancel_occurrence))
+        .routes(routes!(events::register, events::unregister))
+        .routes(routes!(events::attendees))
+        .routes(routes!(events::feed, events::replace_feed))
+        .routes(routes!(events::feed_ics))
         .split_for_parts()
 }
 

@@ -54,6 +54,9 @@ pub struct NotificationEntry {
     /// The post's number in its topic: `/forum/topics/{topic_id}#post-{post_number}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     post_number: Option<i32>,
+    /// The event it is about (event_changed, event_cancelled, event_promoted, event_reminder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<String>,
     /// Who caused it, as you may see them (a pseudonym, or an alias in an
     /// alias group); absent for anonymous posts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +85,7 @@ fn entry(view: NotificationView) -> NotificationEntry {
         topic_title: view.topic_title,
         post_id: view.post_id,
         post_number: view.post_number,
+        event_id: view.event_id,
         actor: view.actor,
         detail: view.detail,
         created_at: view.created_at,

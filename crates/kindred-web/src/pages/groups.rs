@@ -460,6 +460,12 @@ pub async fn group_page(
         links
             .push(LinkItem { href: link(&page, &format!("{base}/forum"), &[]), label: tr(&page, "groups-forum-link") });
     }
+    if access.read {
+        links.push(LinkItem {
+            href: link(&page, "/events", &[("group_id", &gid)]),
+            label: tr(&page, "groups-events-link"),
+        });
+    }
     if access.see_members {
         links.push(LinkItem {
             href: link(&page, &format!("{base}/members"), &[]),

@@ -73,6 +73,7 @@ pub enum Section {
     Members,
     Contacts,
     Groups,
+    Events,
     Forum,
     Search,
     Notifications,
@@ -154,6 +155,7 @@ impl Layout {
                     entries.push((Section::Members, "/members", "nav-members"));
                     entries.push((Section::Contacts, "/contacts", "nav-contacts"));
                     entries.push((Section::Groups, "/groups", "nav-groups"));
+                    entries.push((Section::Events, "/events", "nav-events"));
                     entries.push((Section::Forum, "/forum", "nav-forum"));
                     entries.push((Section::Search, "/search", "nav-search"));
                     entries.push((Section::Notifications, "/notifications", "nav-notifications"));

@@ -5,6 +5,7 @@ mod account;
 mod association;
 mod community;
 mod contacts;
+mod events;
 mod forms;
 mod forum;
 mod groups;
@@ -98,6 +99,14 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/notifications", get(notifications::notifications))
         .route("/a/{slug}/notifications/read-all", post(notifications::mark_all_read))
         .route("/a/{slug}/notifications/{id}/read", post(notifications::mark_read))
+        // Events (pages::events): `{id}` is an id, or an id with `.ics`.
+        .route("/a/{slug}/events", get(events::list))
+        .route("/a/{slug}/events/new", get(events::new_form).post(events::create))
+        .route("/a/{slug}/events/{id}", get(events::event_page))
+        .route("/a/{slug}/events/{id}/registration", post(events::register))
+        .route("/a/{slug}/events/{id}/unregister", post(events::unregister))
+        .route("/a/{slug}/events/{id}/cancel", post(events::cancel))
+        .route("/a/{slug}/account/calendar-feed", get(events::feed_page).post(events::replace_feed))
         // Groups (pages::groups).
         .route("/a/{slug}/groups", get(groups::search))
         .route("/a/{slug}/groups/new", get(groups::new_form).post(groups::create))

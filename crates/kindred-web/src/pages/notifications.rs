@@ -17,7 +17,17 @@ use kindred_service::notification_list::{NotificationError, NotificationView};
 use serde::{Deserialize, Serialize};
 
 /// Kinds with a text of their own; any other is shown in general words.
-const KINDS: [&str; 5] = ["reply", "mention", "moderation", "warning", "crisis_report"];
+const KINDS: [&str; 9] = [
+    "reply",
+    "mention",
+    "moderation",
+    "warning",
+    "crisis_report",
+    "event_changed",
+    "event_cancelled",
+    "event_promoted",
+    "event_reminder",
+];
 
 /// A notification as the list shows it; the member's home page shows the
 /// newest unread ones the same way.
@@ -41,7 +51,11 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
         None => tr(page, &format!("notifications-kind-{kind}-nobody")),
     };
     Entry {
-        href: view.topic_id.as_deref().map(|topic| post_href(page, topic, view.post_number)),
+        href: view
+            .topic_id
+            .as_deref()
+            .map(|topic| post_href(page, topic, view.post_number))
+            .or_else(|| view.event_id.as_deref().map(|event| link(page, &format!("/events/{event}"), &[]))),
         id: view.id.to_string(),
         text,
         detail: view.detail,

@@ -15,6 +15,7 @@ mod auth;
 mod cli;
 mod community_pages;
 mod credentials;
+mod events;
 mod forum;
 mod forum_privacy;
 mod forum_search;

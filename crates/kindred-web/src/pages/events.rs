@@ -1,0 +1,551 @@
+//! Events on the pages: the list (upcoming, by month, filtered by mode,
+//! region and group), the form for a new event (date and time inputs with
+//! labels, a time zone), an event's page (details, accessibility, register
+//! or unregister, the waiting-list position, the `.ics` file, for
+//! organisers the attendees and cancelling) and the member's calendar feed.
+//! Everything comes from `service::events`: an event the caller may not
+//! see is the same 404 page as an id never used, and the place and link
+//! appear only for registered attendees and organisers.
+
+use super::association::AssociationPage;
+use super::community::{member, member_post};
+use super::forms::Problems;
+use super::layout::{render_status, Section};
+use super::respond::{internal, link, see_other};
+use super::text::tr;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::{DateTime, Utc};
+use kindred_domain::events::{Accessibility, Attendance, RawEvent, TimeZoneName};
+use kindred_domain::Language;
+use kindred_service::events::{EventError, EventInput, EventPerson, RawEventQuery};
+use serde::{Deserialize, Serialize};
+
+/// Time zones offered in the form besides the association's own.
+const ZONES: [&str; 8] = [
+    "Europe/Berlin",
+    "Europe/Amsterdam",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/Brussels",
+    "Europe/London",
+    "America/New_York",
+    "UTC",
+];
+
+fn event_path(id: &str) -> String {
+    format!("/events/{id}")
+}
+
+/// A moment in the event's own zone, e.g. "12.01.2027, 18:00 (Europe/Berlin)".
+fn local(language: Language, at: DateTime<Utc>, zone: &str) -> String {
+    let format = match language {
+        Language::De => "%d.%m.%Y, %H:%M",
+        Language::Nl => "%d-%m-%Y, %H:%M",
+        Language::En => "%Y-%m-%d, %H:%M",
+    };
+    match TimeZoneName::parse(zone) {
+        Some(z) => format!("{} ({})", at.with_timezone(&z.tz()).format(format), z.name()),
+        None => format!("{} (UTC)", at.format(format)),
+    }
+}
+
+fn month(at: DateTime<Utc>, zone: &str) -> String {
+    match TimeZoneName::parse(zone) {
+        Some(z) => at.with_timezone(&z.tz()).format("%m/%Y").to_string(),
+        None => at.format("%m/%Y").to_string(),
+    }
+}
+
+fn form_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct Listed {
+    href: String,
+    title: String,
+    when: String,
+    iso: String,
+    mode: String,
+    cancelled: bool,
+}
+
+#[derive(Serialize)]
+struct Month {
+    name: String,
+    events: Vec<Listed>,
+}
+
+fn mode_text(page: &AssociationPage, mode: &str) -> String {
+    tr(page, &format!("events-mode-{}", mode.replace('_', "-")))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    let raw = RawEventQuery::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let result = state.kindred.events(association, caller, &raw).await;
+    let (events, next, status) = match result {
+        Ok(p) => (p.results, p.next_cursor, StatusCode::OK),
+        Err(EventError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(EventError::Invalid(_) | EventError::BadCursor) => (Vec::new(), None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(other) => return internal(other),
+    };
+    let mut months: Vec<Month> = Vec::new();
+    for e in events {
+        let name = month(e.starts_at, &e.time_zone);
+        let item = Listed {
+            href: link(&page, &event_path(&e.event_id), &[]),
+            title: e.title,
+            when: local(page.language, e.starts_at, &e.time_zone),
+            iso: e.starts_at.to_rfc3339(),
+            mode: mode_text(&page, &e.mode),
+            cancelled: e.cancelled,
+        };
+        match months.last_mut() {
+            Some(m) if m.name == name => m.events.push(item),
+            _ => months.push(Month { name, events: vec![item] }),
+        }
+    }
+    let chosen_mode = raw.mode.clone().unwrap_or_default();
+    let chosen_region = raw.region.clone().unwrap_or_default();
+    let modes: Vec<Choice> = ["online", "in_person", "hybrid"]
+        .iter()
+        .map(|m| Choice { value: (*m).to_owned(), label: mode_text(&page, m), selected: chosen_mode == *m })
+        .collect();
+    let regions: Vec<Choice> = association
+        .settings
+        .catalog
+        .regions
+        .iter()
+        .map(|r| Choice {
+            value: r.code.as_str().to_owned(),
+            label: r.name.get(page.language).to_owned(),
+            selected: chosen_region == r.code.as_str(),
+        })
+        .collect();
+    let mut next_query: Vec<(&str, &str)> = Vec::new();
+    for (name, value) in [("mode", &raw.mode), ("region", &raw.region), ("group_id", &raw.group_id)] {
+        if let Some(value) = value {
+            next_query.push((name, value.as_str()));
+        }
+    }
+    let next_href = next.as_deref().map(|c| {
+        let mut q = next_query.clone();
+        q.push(("cursor", c));
+        link(&page, "/events", &q)
+    });
+    let values = minijinja::context! {
+        months => months,
+        modes => modes,
+        regions => regions,
+        group_id => raw.group_id.clone().unwrap_or_default(),
+        action => link(&page, "/events", &[]),
+        next_href => next_href,
+        may_create => state.kindred.may_create_events(association, caller),
+        new_href => link(&page, "/events/new", &raw.group_id.as_deref().map(|g| vec![("group", g)]).unwrap_or_default()),
+        feed_href => link(&page, "/account/calendar-feed", &[]),
+        invalid => status != StatusCode::OK,
+        problems => Problems::default(),
+    };
+    render_status(&state, status, "events/list.html", page.layout("/events", Section::Events), values)
+}
+
+fn render_new(
+    state: &AppState,
+    page: &AssociationPage,
+    pairs: &[(String, String)],
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let v = |name: &str| form_value(pairs, name);
+    let default_zone = page.tenant.association.settings.time_zone.name();
+    let zone = if v("time_zone").is_empty() { default_zone.to_owned() } else { v("time_zone") };
+    let mut zones: Vec<&str> = vec![default_zone];
+    zones.extend(ZONES.iter().filter(|z| **z != default_zone));
+    let zones: Vec<Choice> =
+        zones.iter().map(|z| Choice { value: (*z).to_owned(), label: (*z).to_owned(), selected: zone == *z }).collect();
+    let mode = if v("mode").is_empty() { "in_person".to_owned() } else { v("mode") };
+    let modes: Vec<Choice> = ["in_person", "online", "hybrid"]
+        .iter()
+        .map(|m| Choice { value: (*m).to_owned(), label: mode_text(page, m), selected: mode == *m })
+        .collect();
+    let checks: Vec<Choice> = ["step_free", "accessible_toilet", "hearing_loop", "seating", "quiet_room"]
+        .iter()
+        .map(|c| Choice {
+            value: (*c).to_owned(),
+            label: tr(page, &format!("events-access-{}", c.replace('_', "-"))),
+            selected: v(c) == "yes",
+        })
+        .collect();
+    let values = minijinja::context! {
+        title => v("title"),
+        description => v("description"),
+        date => v("date"),
+        start => v("start"),
+        end => v("end"),
+        zones => zones,
+        modes => modes,
+        location => v("location"),
+        online_url => v("online_url"),
+        checks => checks,
+        notes => v("notes"),
+        capacity => v("capacity"),
+        show_attendees => v("show_attendees") == "yes",
+        group_id => v("group_id"),
+        problems => problems,
+        csrf => page.session.csrf(),
+        action => link(page, "/events/new", &[]),
+    };
+    render_status(state, status, "events/new.html", page.layout("/events/new", Section::Events), values)
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Err(response) = member(&state, &page) {
+        return *response;
+    }
+    let prefilled = vec![("group_id".to_owned(), form_value(&pairs, "group"))];
+    render_new(&state, &page, &prefilled, Problems::default(), StatusCode::OK)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let v = |name: &str| form_value(&pairs, name);
+    let optional = |name: &str| Some(v(name)).filter(|x| !x.trim().is_empty());
+    let date = v("date");
+    let capacity_text = v("capacity");
+    let capacity = match capacity_text.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().unwrap_or(0)),
+    };
+    let raw = RawEvent {
+        title: v("title"),
+        description: v("description"),
+        starts_at: format!("{date}T{}", v("start")),
+        ends_at: format!("{date}T{}", v("end")),
+        time_zone: optional("time_zone"),
+        mode: v("mode"),
+        location: optional("location"),
+        online_url: optional("online_url"),
+        accessibility: Accessibility {
+            step_free: v("step_free") == "yes",
+            accessible_toilet: v("accessible_toilet") == "yes",
+            hearing_loop: v("hearing_loop") == "yes",
+            seating: v("seating") == "yes",
+            quiet_room: v("quiet_room") == "yes",
+            notes: v("notes"),
+        },
+        capacity,
+        registration_closes_at: None,
+        recurrence: None,
+        region: None,
+        show_attendees: v("show_attendees") == "yes",
+    };
+    let input = EventInput { raw, group_id: optional("group_id") };
+    match state.kindred.create_event(&page.tenant.association, caller, &input).await {
+        Ok(id) => see_other(&link(&page, &event_path(id.as_str()), &[])),
+        Err(EventError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for (field, _) in found {
+                let (id, key) = match field {
+                    "starts_at" => ("e-date", "starts-at"),
+                    "ends_at" => ("e-end", "ends-at"),
+                    "time_zone" => ("e-time_zone", "time-zone"),
+                    "mode" => ("e-mode-in_person", "mode"),
+                    "online_url" => ("e-online_url", "online-url"),
+                    "capacity" => ("e-capacity", "capacity"),
+                    "location" => ("e-location", "location"),
+                    "description" => ("e-description", "description"),
+                    "accessibility.notes" => ("e-notes", "notes"),
+                    _ => ("e-title", "title"),
+                };
+                problems.add(id, tr(&page, &format!("events-problem-{key}")));
+            }
+            render_new(&state, &page, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(EventError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(EventError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(other) => internal(other),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EventFlash {
+    done: Option<String>,
+    problem: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Person {
+    name: String,
+    status: String,
+}
+
+fn person_name(p: &EventPerson) -> String {
+    match p {
+        EventPerson::Alias(alias) => alias.clone(),
+        EventPerson::Member { pseudonym, .. } => pseudonym.clone(),
+    }
+}
+
+/// The event page, or (for `{id}.ics`) its iCalendar file.
+pub async fn event_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, file)): Path<(String, String)>,
+    Query(flash): Query<EventFlash>,
+) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    if let Some(id) = file.strip_suffix(".ics") {
+        return match state.kindred.event_ics(association, caller, id).await {
+            Ok(text) => (
+                [
+                    (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                    (header::CONTENT_DISPOSITION, "attachment; filename=\"event.ics\""),
+                    (header::CACHE_CONTROL, "private, no-store"),
+                ],
+                text,
+            )
+                .into_response(),
+            Err(EventError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+            Err(other) => internal(other),
+        };
+    }
+    let view = match state.kindred.event_view(association, caller, &file).await {
+        Ok(view) => view,
+        Err(EventError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(other) => return internal(other),
+    };
+    let seen = &view.seen;
+    let r = &seen.record;
+    let base = event_path(&r.id);
+    let attendees = if seen.sees_attendees() {
+        match state.kindred.event_attendees(association, caller, &r.id).await {
+            Ok((_, list)) => list
+                .iter()
+                .map(|a| Person {
+                    name: person_name(&a.who),
+                    status: tr(&page, &format!("events-status-{}", a.status.as_str())),
+                })
+                .collect(),
+            Err(other) => return internal(other),
+        }
+    } else {
+        Vec::new()
+    };
+    let access = seen.accessibility();
+    let mut features: Vec<String> = Vec::new();
+    for (has, key) in [
+        (access.step_free, "step-free"),
+        (access.accessible_toilet, "accessible-toilet"),
+        (access.hearing_loop, "hearing-loop"),
+        (access.seating, "seating"),
+        (access.quiet_room, "quiet-room"),
+    ] {
+        if has {
+            features.push(tr(&page, &format!("events-access-{key}")));
+        }
+    }
+    let rendered = kindred_domain::markdown::render(&r.description, &|_| None);
+    let place = seen.sees_place();
+    let status_text = match seen.attendance {
+        Attendance::None => None,
+        Attendance::Registered => Some(tr(&page, "events-you-registered")),
+        Attendance::Waitlisted => Some(format!("{} {}", tr(&page, "events-you-waiting"), seen.position.unwrap_or(0))),
+    };
+    let occurrences: Vec<String> = if r.recurrence.is_some() {
+        view.occurrences
+            .iter()
+            .map(|o| {
+                let text = local(page.language, o.starts_at, &r.time_zone);
+                if o.cancelled {
+                    format!("{text} – {}", tr(&page, "events-cancelled"))
+                } else {
+                    text
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let values = minijinja::context! {
+        title => r.title.clone(),
+        description_html => rendered.html,
+        when => local(page.language, r.starts_at, &r.time_zone),
+        until => local(page.language, r.ends_at, &r.time_zone),
+        mode => mode_text(&page, &r.mode),
+        group_name => view.group_name.clone(),
+        organisers => view.organisers.iter().map(person_name).collect::<Vec<_>>(),
+        cancelled => r.cancelled_at.is_some(),
+        cancel_reason => r.cancel_reason.clone(),
+        location => if place { r.location.clone() } else { None },
+        online_url => if place { r.online_url.clone() } else { None },
+        place_hidden => !place && (r.location.is_some() || r.online_url.is_some()),
+        features => features,
+        notes => access.notes.clone(),
+        capacity => r.capacity,
+        status_text => status_text,
+        registered => seen.attendance != Attendance::None,
+        organiser => seen.organiser,
+        occurrences => occurrences,
+        attendees => attendees,
+        sees_attendees => seen.sees_attendees(),
+        done => flash.done.filter(|d| ["registered", "unregistered", "cancelled"].contains(&d.as_str())).map(|d| tr(&page, &format!("events-done-{d}"))),
+        problem => flash.problem.filter(|p| ["closed", "cancelled", "forbidden"].contains(&p.as_str())).map(|p| tr(&page, &format!("events-problem-action-{p}"))),
+        register_action => link(&page, &format!("{base}/registration"), &[]),
+        unregister_action => link(&page, &format!("{base}/unregister"), &[]),
+        cancel_action => link(&page, &format!("{base}/cancel"), &[]),
+        ics_href => link(&page, &format!("{base}.ics"), &[]),
+        list_href => link(&page, "/events", &[]),
+        problems => Problems::default(),
+        csrf => page.session.csrf(),
+    };
+    render_status(&state, StatusCode::OK, "events/event.html", page.layout(&base, Section::Events), values)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    csrf: String,
+    reason: String,
+}
+
+fn after(page: &AssociationPage, id: &str, result: Result<(), EventError>, done: &str) -> Response {
+    let problem = match result {
+        Ok(()) => return see_other(&link(page, &event_path(id), &[("done", done)])),
+        Err(EventError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(EventError::RegistrationClosed) => "closed",
+        Err(EventError::Cancelled) => "cancelled",
+        Err(EventError::Forbidden | EventError::Invalid(_)) => "forbidden",
+        Err(other) => return internal(other),
+    };
+    see_other(&link(page, &event_path(id), &[("problem", problem)]))
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let result = state.kindred.register_for_event(&page.tenant.association, caller, &id).await.map(|_| ());
+    after(&page, &id, result, "registered")
+}
+
+pub async fn unregister(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let result = state.kindred.unregister_from_event(&page.tenant.association, caller, &id).await;
+    after(&page, &id, result, "unregistered")
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let result = state.kindred.cancel_event(&page.tenant.association, caller, &id, &form.reason).await;
+    after(&page, &id, result, "cancelled")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FeedForm {
+    csrf: String,
+    full_titles: String,
+}
+
+fn render_feed(state: &AppState, page: &AssociationPage, url: String, full_titles: bool, replaced: bool) -> Response {
+    let values = minijinja::context! {
+        url => url,
+        full_titles => full_titles,
+        replaced => replaced,
+        problems => Problems::default(),
+        action => link(page, "/account/calendar-feed", &[]),
+        csrf => page.session.csrf(),
+    };
+    render_status(
+        state,
+        StatusCode::OK,
+        "events/feed.html",
+        page.layout("/account/calendar-feed", Section::Account),
+        values,
+    )
+}
+
+pub async fn feed_page(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.calendar_feed(&page.tenant.association, caller, None).await {
+        Ok((url, full)) => render_feed(&state, &page, url, full, false),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn replace_feed(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<FeedForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let full = form.full_titles == "yes";
+    match state.kindred.calendar_feed(&page.tenant.association, caller, Some(full)).await {
+        Ok((url, full)) => render_feed(&state, &page, url, full, true),
+        Err(other) => internal(other),
+    }
+}

@@ -1,0 +1,516 @@
+//! Events over HTTP, on both databases: the capacity under concurrent
+//! registrations, the waiting list in order, the place and link hidden
+//! from whoever is not registered (JSON, page, .ics, feed, mail), a secret
+//! group's event indistinguishable from an unknown id, recurrence across
+//! the spring change of summer time, the feed token replaced, reminders
+//! once, and bad input refused without a write.
+
+use crate::harness::{TestServer, BOTH};
+use crate::members::{call, ok, someone, Someone};
+use serde_json::{json, Value};
+
+const API: &str = "/a/ms/api/v1";
+const PLACE: &str = "Selbsthilfetreff Lindenstraße 5";
+const LINK: &str = "https://meet.example.org/geheim-raum";
+
+async fn raw(s: &TestServer, token: &str, method: &str, path: &str) -> (u16, String, String) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let response = s.client.request(method, s.url(path)).bearer_auth(token).send().await.expect("request");
+    let status = response.status().as_u16();
+    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    (status, kind, response.text().await.expect("body"))
+}
+
+/// A page as a member signed in with the page cookie sees it.
+async fn page_as(s: &TestServer, email: &str, path: &str) -> String {
+    let response = s
+        .client
+        .post(s.url("/a/ms/sign-in"))
+        .form(&[("email", email), ("password", crate::members::PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), 303, "sign-in as {email}");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("__Host-kindred-ms="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let response =
+        s.client.get(s.url(path)).header("cookie", format!("__Host-kindred-ms={cookie}")).send().await.expect("page");
+    assert_eq!(response.status(), 200, "{path}");
+    // Attribute values come with `/` escaped.
+    response.text().await.expect("html").replace("&#x2f;", "/")
+}
+
+/// A URL the server gave out, on the test server's address (its public URL is a placeholder).
+fn here(s: &TestServer, url: &str) -> String {
+    s.url(&url[url.find("/a/ms/").expect("association path")..])
+}
+
+fn event(title: &str) -> Value {
+    json!({"title": title, "description": "Wir treffen uns zum **Austausch**.",
+           "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00", "mode": "hybrid",
+           "location": PLACE, "online_url": LINK,
+           "accessibility": {"step_free": true, "hearing_loop": true, "notes": "Aufzug am Hintereingang"}})
+}
+
+async fn create(s: &TestServer, who: &Someone, body: Value) -> String {
+    let created = ok(s, &who.token, "POST", &format!("{API}/events"), Some(body)).await;
+    created["event_id"].as_str().expect("event id").to_owned()
+}
+
+#[tokio::test]
+async fn capacity_holds_under_concurrent_registrations_and_the_waiting_list_moves_up_in_order() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Organisatorin").await;
+        let mut body = event("Kleine Runde");
+        body["capacity"] = json!(3);
+        let id = create(&s, &organiser, body).await;
+        let mut people = Vec::new();
+        for i in 0..20 {
+            people.push(someone(&s, &a, &format!("Teilnehmer {i}")).await);
+        }
+        let path = format!("{API}/events/{id}/registration");
+        let answers = futures_join(&s, &people, &path).await;
+        let registered = answers.iter().filter(|(_, v)| v["status"] == "registered").count();
+        let waiting: Vec<i64> = answers
+            .iter()
+            .filter(|(_, v)| v["status"] == "waitlisted")
+            .map(|(_, v)| v["position"].as_i64().expect("position"))
+            .collect();
+        assert_eq!(registered, 3, "{db:?}: {answers:?}");
+        let mut positions = waiting.clone();
+        positions.sort();
+        assert_eq!(positions, (1..=17).collect::<Vec<i64>>(), "{db:?}");
+
+        let list = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        let rows = list["attendees"].as_array().expect("attendees");
+        assert_eq!(rows.iter().filter(|r| r["status"] == "registered").count(), 3);
+        assert_eq!(rows.len(), 20);
+
+        // Who is first on the list, and second.
+        let first = answers.iter().position(|(_, v)| v["position"] == 1).expect("first waiting");
+        let second = answers.iter().position(|(_, v)| v["position"] == 2).expect("second waiting");
+        let holder = answers.iter().position(|(_, v)| v["status"] == "registered").expect("a holder");
+        let (status, _) = call(&s, &people[holder].token, "DELETE", &path, None).await;
+        assert_eq!(status, 204);
+        let promoted = ok(&s, &people[first].token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(promoted["my_status"], "registered", "{db:?}");
+        assert_eq!(promoted["location"], PLACE);
+        let moved = ok(&s, &people[second].token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(moved["my_status"], "waitlisted");
+        assert_eq!(moved["position"], 1);
+        assert!(moved.get("location").is_none() && moved.get("online_url").is_none(), "{moved}");
+        let notes = ok(&s, &people[first].token, "GET", &format!("{API}/notifications"), None).await;
+        assert!(
+            notes["notifications"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .any(|n| n["kind"] == "event_promoted" && n["event_id"] == id.as_str()),
+            "{notes}"
+        );
+        let mail = s.mails_to("teilnehmer.", 1).await;
+        let promoted_mail = mail.iter().find(|m| m.contains(&id)).expect("a mail with the link");
+        assert!(!promoted_mail.contains(PLACE) && !promoted_mail.contains("Kleine Runde"), "{promoted_mail}");
+
+        // Still never more than the capacity.
+        let list = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        let rows = list["attendees"].as_array().expect("attendees");
+        assert_eq!(rows.iter().filter(|r| r["status"] == "registered").count(), 3);
+        s.stop().await;
+    }
+}
+
+/// Registers everyone at once; (index, answer) in the order of `people`.
+async fn futures_join(s: &TestServer, people: &[Someone], path: &str) -> Vec<(usize, Value)> {
+    let mut tasks = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        let client = s.client.clone();
+        let url = s.url(path);
+        let token = p.token.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = client.post(url).bearer_auth(token).send().await.expect("request");
+            assert_eq!(response.status(), 200);
+            (i, response.json::<Value>().await.expect("json"))
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    answers
+}
+
+#[tokio::test]
+async fn place_and_link_reach_only_registered_attendees_and_organisers() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Gastgeberin").await;
+        let guest = someone(&s, &a, "Gast").await;
+        let id = create(&s, &organiser, event("MS-Stammtisch")).await;
+        let path = format!("{API}/events/{id}");
+
+        // JSON: absent, not null.
+        let seen = ok(&s, &guest.token, "GET", &path, None).await;
+        assert!(seen.get("location").is_none() && seen.get("online_url").is_none(), "{seen}");
+        assert_eq!(seen["my_status"], "none");
+        assert_eq!(seen["accessibility"]["hearing_loop"], true);
+        let own = ok(&s, &organiser.token, "GET", &path, None).await;
+        assert_eq!(own["location"], PLACE);
+        assert_eq!(own["online_url"], LINK);
+
+        // The list never shows them.
+        let list = ok(&s, &guest.token, "GET", &format!("{API}/events?from=2027-01-01T00:00:00Z"), None).await;
+        assert_eq!(list["results"][0]["event_id"], id.as_str());
+        assert!(!list.to_string().contains(PLACE) && !list.to_string().contains(LINK));
+
+        // .ics
+        let (status, kind, ics) = raw(&s, &guest.token, "GET", &format!("{path}.ics")).await;
+        assert_eq!(status, 200);
+        assert!(kind.starts_with("text/calendar"), "{kind}");
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("SUMMARY:MS-Stammtisch\r\n"), "{ics}");
+        assert!(!ics.contains("LOCATION") && !ics.contains("geheim-raum"), "{ics}");
+
+        // The pages.
+        let page = page_as(&s, "gast@example.org", &format!("/a/ms/events/{id}")).await;
+        assert!(page.contains("MS-Stammtisch") && !page.contains("Lindenstra") && !page.contains("geheim-raum"));
+        let list = page_as(&s, "gast@example.org", "/a/ms/events?from=2027-01-01T00:00:00Z").await;
+        assert!(list.contains("MS-Stammtisch") && !list.contains("Lindenstra"));
+        for path in ["/a/ms/events/new", "/a/ms/account/calendar-feed"] {
+            page_as(&s, "gast@example.org", path).await;
+        }
+        let own = page_as(&s, "gastgeberin@example.org", &format!("/a/ms/events/{id}")).await;
+        assert!(own.contains("Lindenstra") && own.contains("geheim-raum"), "the organiser sees the place");
+
+        // Registered: everything.
+        let answer = ok(&s, &guest.token, "POST", &format!("{path}/registration"), None).await;
+        assert_eq!(answer["status"], "registered");
+        assert!(answer.get("position").is_none());
+        let seen = ok(&s, &guest.token, "GET", &path, None).await;
+        assert_eq!(seen["location"], PLACE);
+        let (_, _, ics) = raw(&s, &guest.token, "GET", &format!("{path}.ics")).await;
+        assert!(ics.contains("LOCATION:Selbsthilfetreff Lindenstraße 5\r\n"), "{ics}");
+        assert!(ics.contains(&format!("URL:{LINK}\r\n")), "{ics}");
+
+        // The feed: neutral titles and no place unless the member chose full titles.
+        let feed = ok(&s, &guest.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
+        let url = here(&s, feed["url"].as_str().expect("url"));
+        assert_eq!(feed["full_titles"], false);
+        let text = s.client.get(&url).send().await.expect("feed").text().await.expect("text");
+        assert!(text.contains("SUMMARY:Kindred event"), "{text}");
+        assert!(!text.contains("Stammtisch") && !text.contains("LOCATION") && !text.contains("geheim-raum"), "{text}");
+
+        // A change of place: told in the app and by a neutral mail.
+        let changed =
+            ok(&s, &organiser.token, "PATCH", &path, Some(json!({"location": "Neuer Ort, Bahnhofstraße 1"}))).await;
+        assert_eq!(changed["location"], "Neuer Ort, Bahnhofstraße 1");
+        let mails = s.mails_to("gast@example.org", 1).await;
+        let mail = mails.last().expect("mail");
+        assert!(mail.contains(&id), "a link to the event: {mail}");
+        for secret in ["Bahnhof", "Lindenstra", "Stammtisch", "geheim"] {
+            assert!(!mail.contains(secret), "{secret} in {mail}");
+        }
+        let notes = ok(&s, &guest.token, "GET", &format!("{API}/notifications"), None).await;
+        assert_eq!(notes["notifications"][0]["kind"], "event_changed", "{notes}");
+        let list = page_as(&s, "gast@example.org", "/a/ms/notifications").await;
+        assert!(list.contains(&format!("/events/{id}")) && !list.contains("Bahnhof"), "a link to the event");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_secret_groups_event_does_not_exist_for_outsiders() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let moderator = someone(&s, &a, "Geheimrat").await;
+        let outsider = someone(&s, &a, "Draussen").await;
+        let group = ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(json!({"name": "Stiller Kreis", "description": "", "visibility": "secret", "alias_mode": true})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        let mut body = event("Treffen im stillen Kreis");
+        body["group_id"] = json!(group);
+        let id = create(&s, &moderator, body).await;
+        let unknown = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        for (method, suffix) in
+            [("GET", ""), ("GET", ".ics"), ("GET", "/attendees"), ("POST", "/registration"), ("POST", "/cancel")]
+        {
+            let real = raw(&s, &outsider.token, method, &format!("{API}/events/{id}{suffix}")).await;
+            let none = raw(&s, &outsider.token, method, &format!("{API}/events/{unknown}{suffix}")).await;
+            assert_eq!(real.0, 404, "{method} {suffix}");
+            assert_eq!(real, none, "{method} {suffix}");
+        }
+        let list = ok(&s, &outsider.token, "GET", &format!("{API}/events?from=2027-01-01T00:00:00Z"), None).await;
+        assert_eq!(list["results"], json!([]));
+        let by_group = raw(&s, &outsider.token, "GET", &format!("{API}/events?group_id={group}")).await;
+        let by_unknown = raw(&s, &outsider.token, "GET", &format!("{API}/events?group_id={unknown}")).await;
+        assert_eq!(by_group, by_unknown);
+        // An outsider cannot create events in it either, as if it did not exist.
+        let mut body = event("Eindringling");
+        body["group_id"] = json!(group);
+        let (status, _) = call(&s, &outsider.token, "POST", &format!("{API}/events"), Some(body)).await;
+        assert_eq!(status, 404);
+
+        // Inside, the organiser appears by alias only.
+        let seen = ok(&s, &moderator.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert!(seen["organisers"][0]["alias"].is_string(), "{seen}");
+        assert!(seen["organisers"][0].get("member_id").is_none() && seen["organisers"][0].get("pseudonym").is_none());
+        ok(&s, &moderator.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        let list = ok(&s, &moderator.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        let row = &list["attendees"][0];
+        assert!(row["alias"].is_string() && row.get("member_id").is_none() && row.get("pseudonym").is_none(), "{row}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn recurrence_and_the_spring_gap_in_berlin() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Planerin").await;
+        // 02:30 on the last Sunday of March does not exist in Berlin: read
+        // with the offset before the gap, it is 01:30 UTC (03:30 summer time).
+        let body = json!({"title": "Nachtcafé", "starts_at": "2027-03-28T02:30", "ends_at": "2027-03-28T04:00",
+                          "time_zone": "Europe/Berlin", "mode": "online"});
+        let id = create(&s, &organiser, body).await;
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["starts_at"], "2027-03-28T01:30:00Z", "{seen}");
+        assert_eq!(seen["time_zone"], "Europe/Berlin");
+
+        // Weekly at 02:30 across the gap: the same wall time before and after.
+        let body = json!({"title": "Frühgruppe", "starts_at": "2027-03-21T02:30", "ends_at": "2027-03-21T03:00",
+                          "mode": "online", "recurrence": "FREQ=WEEKLY;COUNT=3"});
+        let series = create(&s, &organiser, body).await;
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{series}"), None).await;
+        let starts: Vec<&str> = seen["occurrences"]
+            .as_array()
+            .expect("occurrences")
+            .iter()
+            .map(|o| o["starts_at"].as_str().unwrap())
+            .collect();
+        assert_eq!(starts, ["2027-03-21T01:30:00Z", "2027-03-28T01:30:00Z", "2027-04-04T00:30:00Z"]);
+        assert_eq!(seen["recurrence"], "FREQ=WEEKLY;COUNT=3");
+
+        // The list expands the series in the range asked for.
+        let list = ok(
+            &s,
+            &organiser.token,
+            "GET",
+            &format!("{API}/events?from=2027-03-27T00:00:00Z&to=2027-04-30T00:00:00Z"),
+            None,
+        )
+        .await;
+        let rows: Vec<(String, String)> = list["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| (r["event_id"].as_str().unwrap().to_owned(), r["starts_at"].as_str().unwrap().to_owned()))
+            .collect();
+        // Two start at the same instant: ties go by event id.
+        let mut expected = vec![
+            (id.clone(), "2027-03-28T01:30:00Z".to_owned()),
+            (series.clone(), "2027-03-28T01:30:00Z".to_owned()),
+            (series.clone(), "2027-04-04T00:30:00Z".to_owned()),
+        ];
+        expected.sort_by(|x, y| (&x.1, &x.0).cmp(&(&y.1, &y.0)));
+        assert_eq!(rows, expected, "{db:?}");
+
+        // The .ics carries the rule in the event's zone, with its VTIMEZONE.
+        let (_, _, ics) = raw(&s, &organiser.token, "GET", &format!("{API}/events/{series}.ics")).await;
+        assert!(ics.contains("DTSTART;TZID=Europe/Berlin:20270321T023000\r\n"), "{ics}");
+        assert!(ics.contains("RRULE:FREQ=WEEKLY;COUNT=3\r\n") && ics.contains("BEGIN:VTIMEZONE"), "{ics}");
+
+        // One occurrence cancelled on its own.
+        let path = format!("{API}/events/{series}/occurrences/2027-03-28T01:30:00Z/cancel");
+        let (status, _) = call(&s, &organiser.token, "POST", &path, None).await;
+        assert_eq!(status, 204);
+        let (status, _) = call(
+            &s,
+            &organiser.token,
+            "POST",
+            &format!("{API}/events/{series}/occurrences/2027-03-29T01:30:00Z/cancel"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404, "not an occurrence");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{series}"), None).await;
+        let cancelled: Vec<bool> =
+            seen["occurrences"].as_array().expect("occurrences").iter().map(|o| o["cancelled"] == true).collect();
+        assert_eq!(cancelled, [false, true, false]);
+        let (_, _, ics) = raw(&s, &organiser.token, "GET", &format!("{API}/events/{series}.ics")).await;
+        assert!(ics.contains("EXDATE;TZID=Europe/Berlin:20270328T033000\r\n"), "{ics}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_feed_token_can_be_replaced_and_the_old_one_answers_404() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Kalenderin").await;
+        let member = someone(&s, &a, "Abonnent").await;
+        let id = create(&s, &organiser, event("Gesprächskreis Fatigue")).await;
+        ok(&s, &member.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        let first = ok(&s, &member.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
+        let again = ok(&s, &member.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
+        assert_eq!(first["url"], again["url"], "asking again shows the same feed");
+        let old = here(&s, first["url"].as_str().expect("url"));
+        let response = s.client.get(&old).send().await.expect("feed");
+        assert_eq!(response.status(), 200);
+        let text = response.text().await.expect("text");
+        assert!(text.contains("BEGIN:VEVENT") && !text.contains("Fatigue"), "{text}");
+
+        let replaced =
+            ok(&s, &member.token, "POST", &format!("{API}/me/calendar-feed"), Some(json!({"full_titles": true}))).await;
+        let new = here(&s, replaced["url"].as_str().expect("url"));
+        assert_ne!(new, old);
+        assert_eq!(replaced["full_titles"], true);
+        assert_eq!(s.client.get(&old).send().await.expect("old").status(), 404);
+        let unknown = format!("{}{}", &old[..old.len() - 32], "0".repeat(32));
+        assert_eq!(s.client.get(&unknown).send().await.expect("unknown").status(), 404);
+        let text = s.client.get(&new).send().await.expect("new").text().await.expect("text");
+        assert!(text.contains("SUMMARY:Gesprächskreis Fatigue") && text.contains("LOCATION:"), "{text}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Prüferin").await;
+        let cases: [(&str, Value); 9] = [
+            ("ends_at", json!({"ends_at": "2027-01-12T17:00"})),
+            ("time_zone", json!({"time_zone": "Europe/Atlantis"})),
+            ("recurrence", json!({"recurrence": "FREQ=MONTHLY"})),
+            ("recurrence", json!({"recurrence": "FREQ=DAILY;COUNT=1000"})),
+            ("recurrence", json!({"recurrence": "FREQ=DAILY;UNTIL=20400101T000000Z"})),
+            ("capacity", json!({"capacity": 0})),
+            ("capacity", json!({"capacity": -3})),
+            ("online_url", json!({"online_url": "javascript:alert(1)"})),
+            ("registration_closes_at", json!({"registration_closes_at": "2027-01-13T10:00:00Z"})),
+        ];
+        for (field, change) in cases {
+            let mut body = event("Fehlerhaft");
+            for (k, v) in change.as_object().expect("object") {
+                body[k] = v.clone();
+            }
+            let (status, answer) = call(&s, &organiser.token, "POST", &format!("{API}/events"), Some(body)).await;
+            assert_eq!(status, 422, "{field}: {answer}");
+            assert!(answer["error"]["fields"][field].is_string(), "{field}: {answer}");
+        }
+        let list = ok(&s, &organiser.token, "GET", &format!("{API}/events"), None).await;
+        assert_eq!(list["results"], json!([]));
+
+        // A PATCH with bad input changes nothing either.
+        let id = create(&s, &organiser, event("Richtig")).await;
+        let (status, _) = call(
+            &s,
+            &organiser.token,
+            "PATCH",
+            &format!("{API}/events/{id}"),
+            Some(json!({"title": "Neu", "capacity": 0})),
+        )
+        .await;
+        assert_eq!(status, 422);
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["title"], "Richtig");
+
+        // Others may not change it.
+        let other = someone(&s, &a, "Fremde").await;
+        let (status, _) =
+            call(&s, &other.token, "PATCH", &format!("{API}/events/{id}"), Some(json!({"title": "Gekapert"}))).await;
+        assert_eq!(status, 403);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_policy_decides_who_creates_and_closed_or_cancelled_events_take_no_registrations() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let strict = s.association("strict", "Streng", "[policies]\nevent_creation = \"admins\"\n").await;
+        let member = someone(&s, &strict, "Einfaches Mitglied").await;
+        let (status, answer) = call(&s, &member.token, "POST", "/a/strict/api/v1/events", Some(event("Nein"))).await;
+        assert_eq!(status, 403, "{answer}");
+
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Leiterin").await;
+        let guest = someone(&s, &a, "Nachzügler").await;
+        let waiting = someone(&s, &a, "Wartende").await;
+        let mut body = event("Mit Frist");
+        body["registration_closes_at"] = json!("2026-11-23T12:00:00Z");
+        let closing = create(&s, &organiser, body).await;
+        s.clock.advance(chrono::Duration::days(2));
+        let (status, answer) =
+            call(&s, &guest.token, "POST", &format!("{API}/events/{closing}/registration"), None).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("registration_closed")));
+
+        let mut body = event("Wird abgesagt");
+        body["capacity"] = json!(1);
+        let id = create(&s, &organiser, body).await;
+        ok(&s, &guest.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        let answer = ok(&s, &waiting.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        assert_eq!((answer["status"].as_str(), answer["position"].as_i64()), (Some("waitlisted"), Some(1)));
+        let cancelled =
+            ok(&s, &organiser.token, "POST", &format!("{API}/events/{id}/cancel"), Some(json!({"reason": "Krank"})))
+                .await;
+        assert_eq!(cancelled["cancelled"], true);
+        for who in [&guest, &waiting] {
+            let notes = ok(&s, &who.token, "GET", &format!("{API}/notifications"), None).await;
+            assert_eq!(notes["notifications"][0]["kind"], "event_cancelled", "{notes}");
+        }
+        let other = someone(&s, &a, "Spät").await;
+        let (status, answer) = call(&s, &other.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("event_cancelled")));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn reminders_go_out_once_a_day_before() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Erinnerin").await;
+        let member = someone(&s, &a, "Vergesslich").await;
+        // The clock stands at 2026-11-22 09:00 UTC.
+        let body = json!({"title": "Morgen", "starts_at": "2026-11-23T08:00:00Z", "ends_at": "2026-11-23T09:00:00Z",
+                          "mode": "in_person", "location": PLACE, "recurrence": "FREQ=WEEKLY;COUNT=2"});
+        let id = create(&s, &organiser, body).await;
+        ok(&s, &member.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        let now = s.kindred.clock.now();
+        assert_eq!(s.kindred.remind_due(now).await.expect("reminders"), 1);
+        assert_eq!(s.kindred.remind_due(now).await.expect("reminders"), 0, "not twice");
+        let mails = s.mails_to("vergesslich@example.org", 1).await;
+        assert!(mails.iter().all(|m| !m.contains("Lindenstra") && !m.contains("Morgen")), "{mails:?}");
+        // The next week's occurrence, a week later.
+        let later = now + chrono::Duration::days(7);
+        assert_eq!(s.kindred.remind_due(later).await.expect("reminders"), 1);
+        let notes = ok(&s, &member.token, "GET", &format!("{API}/notifications"), None).await;
+        let kinds: Vec<&str> =
+            notes["notifications"].as_array().expect("list").iter().filter_map(|n| n["kind"].as_str()).collect();
+        assert_eq!(kinds, ["event_reminder", "event_reminder"]);
+        s.stop().await;
+    }
+}

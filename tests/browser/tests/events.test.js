@@ -1,0 +1,84 @@
+// (i) The event pages, signed in as a demo member: the list, the form for a
+//     new event (empty and with errors), an event's page and the calendar
+//     feed page pass axe-core and the structural checks in de/en/nl; a
+//     registration is done with the keyboard only (Tab to the button,
+//     Enter), and the place appears only afterwards.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
+
+let browser;
+const foreign = [];
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`);
+});
+
+async function signedIn(email, javaScriptEnabled = true) {
+  const { context } = await guardedContext(browser, { viewport: { width: 1280, height: 900 }, javaScriptEnabled }, foreign);
+  const page = await context.newPage();
+  const response = await signIn(page, email);
+  assert.equal(response.status(), 200, `sign-in as ${email}`);
+  return { context, page };
+}
+
+test('event pages pass axe-core; registering by keyboard only', { timeout: 300_000 }, async (t) => {
+  const failures = [];
+  const { context, page } = await signedIn(DEMO_MEMBER);
+
+  // The demo's online consultation, from the list.
+  await visit(page, url('/a/demo/events?lang=en'));
+  const link = page.locator('main a', { hasText: 'Online-Sprechstunde' }).first();
+  assert.ok(await link.count(), 'the demo event is listed');
+  const eventPath = new URL(await link.getAttribute('href'), url('/')).pathname;
+
+  // The form with errors: 422 and a summary.
+  await visit(page, url('/a/demo/events/new?lang=en'));
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button[type="submit"]').click(),
+  ]);
+  assert.equal(response.status(), 422, 'an empty form is refused');
+  assert.ok(await page.locator('.error-summary a[href="#e-title"]').count(), 'the summary links to the title');
+  let problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`new event with errors:\n    ${problems.join('\n    ')}`);
+
+  const paths = [];
+  for (const lang of LANGUAGES) {
+    paths.push(`/a/demo/events?lang=${lang}`);
+    paths.push(`/a/demo/events/new?lang=${lang}`);
+    paths.push(`${eventPath}?lang=${lang}`);
+    paths.push(`/a/demo/account/calendar-feed?lang=${lang}`);
+  }
+  for (const path of paths) {
+    const answer = await visit(page, url(path));
+    problems = await pageProblems(page, null);
+    if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+    else t.diagnostic(`ok ${path}`);
+  }
+
+  // Keyboard only: Tab to "Register", then Enter.
+  await visit(page, url(`${eventPath}?lang=en`));
+  assert.equal(await page.locator('main').getByText('meet.example.org').count(), 0, 'no link before registering');
+  let found = false;
+  for (let i = 0; i < 200 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Register');
+  }
+  assert.ok(found, 'the register button is reachable with Tab');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  assert.ok(await page.locator('main [role="status"]').count(), 'a confirmation is shown');
+  assert.ok(await page.locator('main').getByText('meet.example.org').count(), 'the link is shown once registered');
+  problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`after registering:\n    ${problems.join('\n    ')}`);
+
+  assert.deepEqual(failures, [], failures.join('\n'));
+  await context.close();
+});
