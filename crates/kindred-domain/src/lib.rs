@@ -17,6 +17,7 @@ pub mod language;
 pub mod level;
 pub mod markdown;
 pub mod member_list;
+pub mod messaging;
 pub mod profile;
 pub mod search;
 pub mod settings;
@@ -28,7 +29,8 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    AssociationId, CategoryId, FlagId, GroupId, MemberId, NotificationId, PostId, ReportId, RequestId, TopicId,
+    AssociationId, AttachmentId, CategoryId, ConversationId, FlagId, GroupId, MemberId, MessageId, NotificationId, PostId,
+    ReportId, RequestId, TopicId,
 };
 pub use language::Language;
 pub use level::{Level, Visibility};

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod letter_pdf;
 pub mod mail;
 pub mod members;
+pub mod messaging;
 pub mod moderation;
 mod notices;
 pub mod notification_list;

@@ -19,6 +19,7 @@ mod forum;
 mod forum_bulk;
 mod groups;
 mod members;
+mod messaging;
 mod moderation;
 mod notification_list;
 mod notifications;
@@ -47,6 +48,10 @@ pub use forum::{
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use members::{Credentials, MemberRecord, NewMember};
+pub use messaging::{
+    Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
+    MessageRecord, NewConversation, NewMessage,
+};
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,
     Recipient, ReportRecord,

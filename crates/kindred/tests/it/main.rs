@@ -21,6 +21,7 @@ mod groups;
 mod harness;
 mod http_baseline;
 mod members;
+mod messaging;
 mod moderation;
 mod notifications;
 mod pages;
