@@ -8,7 +8,7 @@
 
 use crate::harness::{TestServer, BOTH};
 use crate::members::{call, ok, someone, Someone, PASSWORD};
-use kindred_service::Association;
+use kindred_service::{Association, Clock};
 use serde_json::{json, Value};
 
 fn api(a: &Association) -> String {
