@@ -77,7 +77,7 @@ pub enum MessagingError {
     #[error("a group's chat is left by leaving the group")]
     GroupChat,
     #[error("some fields are invalid")]
-    Invalid(Vec<(&'static str, &'static str)>),
+    Invalid(Vec<(&'static str, String)>),
     #[error("the attachment is larger than 8 MB")]
     TooLarge,
     #[error("only JPEG, PNG, WebP images and PDF files can be attached")]
@@ -217,8 +217,8 @@ pub struct Started {
     pub status: ConversationStatus,
 }
 
-fn invalid(field: &'static str, problem: &'static str) -> MessagingError {
-    MessagingError::Invalid(vec![(field, problem)])
+fn invalid(field: &'static str, problem: &str) -> MessagingError {
+    MessagingError::Invalid(vec![(field, problem.to_owned())])
 }
 
 fn body_of(raw: &str, field: &'static str) -> Result<MessageBody, MessagingError> {
@@ -356,9 +356,9 @@ impl Kindred {
         message: &str,
     ) -> Result<Started, MessagingError> {
         let mut problems = Vec::new();
-        let body = MessageBody::parse(message).map_err(|p| problems.push(("message", p.message()))).ok();
+        let body = MessageBody::parse(message).map_err(|p| problems.push(("message", p.message().to_owned()))).ok();
         let others = other_members(caller.member.id.as_str(), members)
-            .map_err(|p| problems.push(("members", p.message())))
+            .map_err(|p| problems.push(("members", p.message().to_owned())))
             .ok();
         let (Some(body), Some(others)) = (body, others) else { return Err(MessagingError::Invalid(problems)) };
         // Every member must exist for the caller before anything else is said.
@@ -918,6 +918,141 @@ impl Kindred {
             self.store.scrub_wal().await?;
         }
         Ok(usize::try_from(erased).unwrap_or(usize::MAX))
+    }
+}
+
+/// Most messages a report may share.
+pub const MAX_SHARED: usize = 50;
+
+/// A shared message in a report, opened for a moderator.
+#[derive(Debug, Clone)]
+pub struct ReportedMessage {
+    pub message_id: String,
+    pub sender_id: String,
+    pub sender_pseudonym: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub body: String,
+}
+
+/// A report of messages as moderators see it: only what the reporter shared.
+#[derive(Debug, Clone)]
+pub struct MessageReport {
+    pub id: String,
+    pub kind: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    pub messages: Vec<ReportedMessage>,
+}
+
+fn report_field(message: &str) -> String {
+    format!("message-report:{message}")
+}
+
+impl Kindred {
+    /// A member of a conversation reports a message, sharing it and the
+    /// other messages of the conversation they choose (`shared`; the
+    /// reported one always): copies sealed under the association key are
+    /// all moderators will ever read of the conversation. The audit log
+    /// records the report and how many messages it shares, never text.
+    pub async fn report_messages(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        message: &str,
+        shared: &[String],
+        report: crate::moderation::ReportInput<'_>,
+    ) -> Result<crate::moderation::FiledReport, MessagingError> {
+        let (kind, reason) = crate::moderation::parse_report(report.kind, report.reason, report.details)
+            .map_err(MessagingError::Invalid)?;
+        if shared.len() > MAX_SHARED {
+            return Err(invalid("messages", "at most 50 messages per report"));
+        }
+        let conversation =
+            self.store.message_conversation(&association.id, message).await?.ok_or(MessagingError::NotFound)?;
+        let seen = self.conversation_access(association, caller, &conversation).await?;
+        let key = self.conversation_key(association, seen.id.as_str()).await?.ok_or(MessagingError::NotFound)?;
+        let mut ids: Vec<&str> = vec![message];
+        for id in shared {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        let id = kindred_domain::ReportId::random();
+        let association_key = self.keys.association(&association.id)?;
+        let mut items = Vec::with_capacity(ids.len());
+        for message_id in ids {
+            let row = self
+                .store
+                .message(&association.id, seen.id.as_str(), message_id)
+                .await?
+                .ok_or_else(|| invalid("messages", "names a message not in this conversation"))?;
+            let Some(sealed) = row.sealed_body.as_ref().filter(|_| row.kind == "text") else {
+                return Err(invalid("messages", "names a message without text"));
+            };
+            let text = key.open(&row.id, BODY, sealed)?;
+            let copy = association_key.seal_for(id.as_str(), &report_field(&row.id), &text)?;
+            items.push((row, copy));
+        }
+        let count = items.len();
+        self.audit(
+            association,
+            &caller.member.id,
+            "messages.reported",
+            Some(id.as_str()),
+            Some(&format!("the reporter shared {count} message(s) with the moderators")),
+        )
+        .await?;
+        let new_items: Vec<kindred_store::NewReportItem<'_>> = items
+            .iter()
+            .map(|(row, copy)| kindred_store::NewReportItem {
+                message_id: &row.id,
+                sender_id: &row.sender_id,
+                sent_at: row.sent_at,
+                sealed_body: copy.clone(),
+            })
+            .collect();
+        self.store
+            .add_message_report(&association.id, id.as_str(), &caller.member.id, kind.as_str(), &reason, self.clock.now(), &new_items)
+            .await?;
+        let crisis_contacts = if kind == crate::moderation::ReportKind::Crisis {
+            association.settings.crisis_contacts.clone()
+        } else {
+            Vec::new()
+        };
+        Ok(crate::moderation::FiledReport { id, kind, crisis_contacts })
+    }
+
+    /// Open reports of messages with what their reporters shared, for
+    /// association moderators and admins; the view is audited first.
+    pub async fn message_reports(&self, association: &Association, caller: &Caller) -> Result<Vec<MessageReport>, MessagingError> {
+        if !matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator) {
+            return Err(MessagingError::Forbidden);
+        }
+        self.audit(association, &caller.member.id, "message_reports.viewed", None, None).await?;
+        let (reports, items) = self.store.message_reports(&association.id, 100).await?;
+        let key = self.keys.association(&association.id)?;
+        let mut out = Vec::with_capacity(reports.len());
+        for report in reports {
+            let mut messages = Vec::new();
+            for item in items.iter().filter(|i| i.report_id == report.id) {
+                let text = key.open_for(&report.id, &report_field(&item.message_id), &item.sealed_body)?;
+                messages.push(ReportedMessage {
+                    message_id: item.message_id.clone(),
+                    sender_id: item.sender_id.clone(),
+                    sender_pseudonym: item.sender_pseudonym.clone(),
+                    sent_at: item.sent_at,
+                    body: String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?,
+                });
+            }
+            out.push(MessageReport {
+                id: report.id,
+                kind: report.kind,
+                reason: report.reason,
+                created_at: report.created_at,
+                messages,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -50,7 +50,7 @@ pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, 
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
-    MessageRecord, NewConversation, NewMessage,
+    MessageRecord, MessageReportItemRecord, MessageReportRecord, NewConversation, NewMessage, NewReportItem,
 };
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,

@@ -76,6 +76,33 @@ pub struct AttachmentRecord {
     pub sealed_bytes: Vec<u8>,
 }
 
+/// A reported message, as the reporter shared it (sealed for moderators).
+pub struct NewReportItem<'a> {
+    pub message_id: &'a str,
+    pub sender_id: &'a str,
+    pub sent_at: DateTime<Utc>,
+    pub sealed_body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageReportRecord {
+    pub id: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageReportItemRecord {
+    pub report_id: String,
+    pub message_id: String,
+    pub sender_id: String,
+    pub sender_pseudonym: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub sealed_body: Vec<u8>,
+}
+
 /// A new conversation, its sealed key and its members.
 pub struct NewConversation<'a> {
     pub association: &'a AssociationId,
@@ -776,6 +803,93 @@ impl Store {
                 .rows_affected();
             tx.commit().await?;
             Ok(erased)
+        })
+    }
+
+    /// A message by id alone (to find its conversation); the caller's
+    /// access is the service's to check.
+    pub async fn message_conversation(&self, association: &AssociationId, id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT conversation_id FROM messages WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Files a report of messages with the shared copies, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_message_report(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        reporter: &MemberId,
+        kind: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+        items: &[NewReportItem<'_>],
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO message_reports (association_id, id, reporter_id, kind, reason, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .bind(reporter.as_str())
+            .bind(kind)
+            .bind(reason)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            for item in items {
+                sqlx::query(
+                    "INSERT INTO message_report_items (association_id, report_id, message_id, sender_id, sent_at, \
+                     sealed_body) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(association.as_str())
+                .bind(id)
+                .bind(item.message_id)
+                .bind(item.sender_id)
+                .bind(item.sent_at)
+                .bind(&item.sealed_body)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Open reports of messages, newest first, with their shared messages.
+    pub async fn message_reports(
+        &self,
+        association: &AssociationId,
+        limit: i64,
+    ) -> Result<(Vec<MessageReportRecord>, Vec<MessageReportItemRecord>), StoreError> {
+        read!(self, |pool| {
+            let reports: Vec<MessageReportRecord> = sqlx::query_as(
+                "SELECT id, kind, reason, status, created_at FROM message_reports \
+                 WHERE association_id = $1 AND status = 'open' ORDER BY created_at DESC, id LIMIT $2",
+            )
+            .bind(association.as_str())
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            let items: Vec<MessageReportItemRecord> = sqlx::query_as(
+                "SELECT i.report_id, i.message_id, i.sender_id, m.pseudonym AS sender_pseudonym, i.sent_at, \
+                 i.sealed_body FROM message_report_items i JOIN message_reports r \
+                   ON r.association_id = i.association_id AND r.id = i.report_id AND r.status = 'open' \
+                 LEFT JOIN members m ON m.association_id = i.association_id AND m.id = i.sender_id \
+                 WHERE i.association_id = $1 ORDER BY i.sent_at, i.message_id",
+            )
+            .bind(association.as_str())
+            .fetch_all(pool)
+            .await?;
+            Ok((reports, items))
         })
     }
 }

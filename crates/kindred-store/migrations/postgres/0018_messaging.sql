@@ -92,3 +92,31 @@ CREATE INDEX message_attachments_unused ON message_attachments (created_at) WHER
 
 -- A message request is an in-app notification too.
 ALTER TABLE notifications ADD COLUMN conversation_id TEXT;
+
+-- A member's report of messages (service::messaging::report_messages):
+-- only the messages the reporter chose to share reach moderators, as
+-- copies sealed under the association key (field "message-report"),
+-- bound to the report and message. Nothing else of the conversation is
+-- readable to anyone outside it.
+CREATE TABLE message_reports (
+    association_id  TEXT NOT NULL REFERENCES associations (id) ON DELETE CASCADE,
+    id              TEXT NOT NULL,
+    reporter_id     TEXT REFERENCES members (id) ON DELETE SET NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('abuse', 'spam', 'medical_advice', 'crisis', 'other')),
+    reason          TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'dismissed')),
+    created_at      TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (association_id, id)
+);
+CREATE INDEX message_reports_open ON message_reports (association_id, status, created_at);
+
+CREATE TABLE message_report_items (
+    association_id  TEXT NOT NULL REFERENCES associations (id) ON DELETE CASCADE,
+    report_id       TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    sender_id       TEXT NOT NULL,
+    sent_at         TIMESTAMPTZ NOT NULL,
+    sealed_body     BYTEA NOT NULL,
+    PRIMARY KEY (association_id, report_id, message_id),
+    FOREIGN KEY (association_id, report_id) REFERENCES message_reports (association_id, id) ON DELETE CASCADE
+);

@@ -43,7 +43,7 @@ pub(crate) fn messaging_error(error: MessagingError) -> ApiError {
         MessagingError::Invalid(problems) => ApiError::invalid(
             "invalid_fields",
             "Some fields are invalid.",
-            problems.into_iter().map(|(f, p)| (f.to_owned(), p.to_owned())).collect(),
+            problems.into_iter().map(|(f, p)| (f.to_owned(), p)).collect(),
         ),
         MessagingError::TooLarge => {
             ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "An attachment may be at most 8 MB.")
@@ -662,4 +662,71 @@ pub async fn group_conversation(
         .await
         .map_err(messaging_error)?;
     Ok(Json(GroupConversation { conversation_id }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportedConversationMessage {
+    message_id: String,
+    sender_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender_pseudonym: Option<String>,
+    sent_at: DateTime<Utc>,
+    body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageReportEntry {
+    report_id: String,
+    kind: String,
+    reason: String,
+    created_at: DateTime<Utc>,
+    /// Only the messages the reporter chose to share.
+    messages: Vec<ReportedConversationMessage>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageReports {
+    reports: Vec<MessageReportEntry>,
+}
+
+/// Open reports of messages, with only what each reporter shared
+/// (association moderators and admins; the view is audited).
+#[utoipa::path(
+    get,
+    path = "/admin/message-reports",
+    tag = "moderation",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Open reports of messages", body = MessageReports),
+        (status = 403, description = "Not a moderator or admin", body = super::ErrorResponse),
+    )
+)]
+pub async fn message_reports(
+    State(state): State<AppState>,
+    Community(auth): Community,
+) -> Result<Json<MessageReports>, ApiError> {
+    let reports =
+        state.kindred.message_reports(&auth.tenant.association, &auth.caller).await.map_err(messaging_error)?;
+    Ok(Json(MessageReports {
+        reports: reports
+            .into_iter()
+            .map(|r| MessageReportEntry {
+                report_id: r.id,
+                kind: r.kind,
+                reason: r.reason,
+                created_at: r.created_at,
+                messages: r
+                    .messages
+                    .into_iter()
+                    .map(|m| ReportedConversationMessage {
+                        message_id: m.message_id,
+                        sender_id: m.sender_id,
+                        sender_pseudonym: m.sender_pseudonym,
+                        sent_at: m.sent_at,
+                        body: m.body,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
 }

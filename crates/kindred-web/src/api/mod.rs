@@ -154,6 +154,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messaging::upload))
         .routes(routes!(messaging::attachment))
         .routes(routes!(messaging::group_conversation))
+        .routes(routes!(messaging::message_reports))
         .routes(routes!(moderation::report))
         .routes(routes!(moderation::queue))
         .routes(routes!(moderation::resolve))

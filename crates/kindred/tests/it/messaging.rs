@@ -638,3 +638,47 @@ async fn a_groups_chat_is_for_its_members_and_alias_groups_show_aliases() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_report_shares_only_the_chosen_messages() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "rep", "contacts").await;
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let outsider = someone(&s, &a, "Outsider Otto").await;
+        let admin = staff(&s, &a, "Admin Ada", "admin").await;
+        befriend(&s, &a, &x, &y).await;
+        let (_, started) = start(&s, &a, &x, &[&y.id], "Privat Eins").await;
+        let id = started["conversation_id"].as_str().expect("id").to_owned();
+        let mut ids = Vec::new();
+        for text in ["Beleidigung Zwei", "Privat Drei"] {
+            let sent =
+                ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": text}))).await;
+            ids.push(sent["message_id"].as_str().expect("id").to_owned());
+        }
+        let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
+        let first = page["messages"][2]["message_id"].as_str().expect("first").to_owned();
+        let report = json!({"target_type": "message", "target_id": ids[0], "kind": "abuse", "reason": "Bitte ansehen",
+                            "messages": [first]});
+        let (status, _) = call(&s, &outsider.token, "POST", &format!("{base}/reports"), Some(report.clone())).await;
+        assert_eq!(status, 404, "only members of the conversation report its messages");
+        let bad = json!({"target_type": "message", "target_id": ids[0], "kind": "abuse", "messages": ["zzzzzzzzzzzzzzzzzzzzzzzzzz"]});
+        assert_eq!(call(&s, &y.token, "POST", &format!("{base}/reports"), Some(bad)).await.0, 422);
+        let (status, filed) = call(&s, &y.token, "POST", &format!("{base}/reports"), Some(report)).await;
+        assert_eq!(status, 201, "{filed}");
+        assert_eq!(filed["kind"], "abuse");
+        assert_eq!(call(&s, &x.token, "GET", &format!("{base}/admin/message-reports"), None).await.0, 403);
+        let reports = ok(&s, &admin.token, "GET", &format!("{base}/admin/message-reports"), None).await;
+        let text = reports.to_string();
+        assert!(text.contains("Privat Eins") && text.contains("Beleidigung Zwei"), "{text}");
+        assert!(!text.contains("Privat Drei"), "a message not shared stays out");
+        let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log"), None).await.to_string();
+        assert!(audit.contains("messages.reported") && audit.contains("message_reports.viewed"), "{audit}");
+        assert!(!audit.contains("Privat") && !audit.contains("Beleidigung"));
+        let dump = s.dump().await;
+        assert!(!dump.contains("Beleidigung Zwei"), "the shared copy is sealed too");
+        s.stop().await;
+    }
+}
