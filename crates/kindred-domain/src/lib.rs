@@ -29,8 +29,8 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    AssociationId, AttachmentId, CategoryId, ConversationId, FlagId, GroupId, MemberId, MessageId, NotificationId, PostId,
-    ReportId, RequestId, TopicId,
+    AssociationId, AttachmentId, CategoryId, ConversationId, FlagId, GroupId, MemberId, MessageId, NotificationId,
+    PostId, ReportId, RequestId, TopicId,
 };
 pub use language::Language;
 pub use level::{Level, Visibility};

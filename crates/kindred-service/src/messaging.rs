@@ -273,15 +273,20 @@ impl Kindred {
         raw_id: &str,
     ) -> Result<SeenConversation, MessagingError> {
         let id = ConversationId::parse(raw_id).ok_or(MessagingError::NotFound)?;
-        let record =
-            self.store.conversation(&association.id, id.as_str(), &caller.member.id).await?.ok_or(MessagingError::NotFound)?;
+        let record = self
+            .store
+            .conversation(&association.id, id.as_str(), &caller.member.id)
+            .await?
+            .ok_or(MessagingError::NotFound)?;
         if let Some(group) = record.group_id.clone() {
             let seen = self.group_access(association, caller, &group).await?;
             if !seen.access.membership.is_member() {
                 return Err(MessagingError::NotFound);
             }
             if record.my_status.is_none() {
-                self.store.ensure_conversation_member(&association.id, id.as_str(), &caller.member.id, self.clock.now()).await?;
+                self.store
+                    .ensure_conversation_member(&association.id, id.as_str(), &caller.member.id, self.clock.now())
+                    .await?;
             }
             return Ok(SeenConversation {
                 id,
@@ -314,7 +319,11 @@ impl Kindred {
 
     /// The key, for writing: a conversation whose key was deleted takes no
     /// more messages (they could never be read).
-    async fn writing_key(&self, association: &Association, conversation: &str) -> Result<ConversationKey, MessagingError> {
+    async fn writing_key(
+        &self,
+        association: &Association,
+        conversation: &str,
+    ) -> Result<ConversationKey, MessagingError> {
         self.conversation_key(association, conversation).await?.ok_or(MessagingError::Forbidden)
     }
 
@@ -471,9 +480,12 @@ impl Kindred {
             }
             if self.store.claim_message_mail(&association.id, conversation, &row.member_id).await? {
                 let link = format!("{}/messages/{conversation}", self.association_url(association));
-                self.notify(association, &row.email, row.language.as_deref(), crate::notices::Notice::NewMessage {
-                    link: &link,
-                });
+                self.notify(
+                    association,
+                    &row.email,
+                    row.language.as_deref(),
+                    crate::notices::Notice::NewMessage { link: &link },
+                );
             }
         }
         Ok(())
@@ -625,12 +637,18 @@ impl Kindred {
 
     /// In a one-to-one conversation, whether a block (either way) or the
     /// other's leaving the association stands between the two.
-    async fn writing_is_cut(&self, association: &Association, caller: &Caller, seen: &SeenConversation) -> Result<bool, MessagingError> {
+    async fn writing_is_cut(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+    ) -> Result<bool, MessagingError> {
         if seen.group_id.is_some() {
             return Ok(false);
         }
         let rows = self.store.conversation_members(&association.id, &[seen.id.to_string()]).await?;
-        let others: Vec<_> = rows.iter().filter(|r| r.member_id != caller.member.id.as_str() && r.status != "left").collect();
+        let others: Vec<_> =
+            rows.iter().filter(|r| r.member_id != caller.member.id.as_str() && r.status != "left").collect();
         if others.len() != 1 {
             return Ok(false);
         }
@@ -699,10 +717,18 @@ impl Kindred {
         let key = self.writing_key(association, seen.id.as_str()).await?;
         let sealed = key.seal(&message.id, BODY, body.as_str().as_bytes())?;
         let now = self.clock.now();
-        if !self.store.edit_message(&association.id, seen.id.as_str(), &message.id, &caller.member.id, &sealed, now).await? {
+        if !self
+            .store
+            .edit_message(&association.id, seen.id.as_str(), &message.id, &caller.member.id, &sealed, now)
+            .await?
+        {
             return Err(MessagingError::NotFound);
         }
-        let updated = self.store.message(&association.id, seen.id.as_str(), &message.id).await?.ok_or(MessagingError::NotFound)?;
+        let updated = self
+            .store
+            .message(&association.id, seen.id.as_str(), &message.id)
+            .await?
+            .ok_or(MessagingError::NotFound)?;
         message_view(updated, Some(&key), caller, seen.alias_mode, None, Vec::new())
     }
 
@@ -726,10 +752,18 @@ impl Kindred {
     }
 
     /// The recipient accepts a request: the conversation becomes active.
-    pub async fn accept_conversation(&self, association: &Association, caller: &Caller, raw_id: &str) -> Result<(), MessagingError> {
+    pub async fn accept_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(), MessagingError> {
         let seen = self.conversation_access(association, caller, raw_id).await?;
         if !seen.request_for_me
-            || !self.store.set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["request"], "active").await?
+            || !self
+                .store
+                .set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["request"], "active")
+                .await?
         {
             return Err(MessagingError::NoRequest);
         }
@@ -738,10 +772,18 @@ impl Kindred {
 
     /// The recipient declines a request: it is gone for them; the sender
     /// is not told (their view stays a request).
-    pub async fn decline_conversation(&self, association: &Association, caller: &Caller, raw_id: &str) -> Result<(), MessagingError> {
+    pub async fn decline_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(), MessagingError> {
         let seen = self.conversation_access(association, caller, raw_id).await?;
         if !seen.request_for_me
-            || !self.store.set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["request"], "declined").await?
+            || !self
+                .store
+                .set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["request"], "declined")
+                .await?
         {
             return Err(MessagingError::NoRequest);
         }
@@ -767,7 +809,12 @@ impl Kindred {
     }
 
     /// Reads up to the newest message (a page that shows it).
-    pub async fn mark_conversation_seen(&self, association: &Association, caller: &Caller, seen: &SeenConversation) -> Result<(), MessagingError> {
+    pub async fn mark_conversation_seen(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+    ) -> Result<(), MessagingError> {
         let last = seen.record.last_seq;
         self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, last).await?;
         Ok(())
@@ -795,13 +842,24 @@ impl Kindred {
 
     /// Leaves a conversation: nothing new reaches the leaver, and the
     /// conversation is `NotFound` for them from now on.
-    pub async fn leave_conversation(&self, association: &Association, caller: &Caller, raw_id: &str) -> Result<(), MessagingError> {
+    pub async fn leave_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(), MessagingError> {
         let seen = self.conversation_access(association, caller, raw_id).await?;
         if seen.group_id.is_some() {
             return Err(MessagingError::GroupChat);
         }
         self.store
-            .set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["active", "request"], "left")
+            .set_conversation_status(
+                &association.id,
+                seen.id.as_str(),
+                &caller.member.id,
+                &["active", "request"],
+                "left",
+            )
             .await?;
         Ok(())
     }
@@ -833,14 +891,17 @@ impl Kindred {
                 (bytes, "application/pdf")
             }
             Upload::Image => {
-                let _permit = crate::photos::decodes().acquire().await.map_err(|_| invalid("body", "could not be read"))?;
+                let _permit =
+                    crate::photos::decodes().acquire().await.map_err(|_| invalid("body", "could not be read"))?;
                 let jpeg = tokio::task::spawn_blocking(move || crate::photos::normalise_image(&bytes, ATTACHMENT_SIDE))
                     .await
                     .map_err(|_| invalid("body", "could not be read"))?;
                 match jpeg {
                     Ok(jpeg) => (jpeg, "image/jpeg"),
                     Err(PhotoError::TooLarge) => return Err(MessagingError::TooLarge),
-                    Err(PhotoError::TooManyPixels { .. }) => return Err(invalid("body", "may have at most 40 megapixels")),
+                    Err(PhotoError::TooManyPixels { .. }) => {
+                        return Err(invalid("body", "may have at most 40 megapixels"))
+                    }
                     Err(_) => return Err(invalid("body", "is not a JPEG, PNG or WebP image, or it is damaged")),
                 }
             }
@@ -850,7 +911,16 @@ impl Kindred {
         let sealed = key.seal(id.as_str(), FILE, &stored)?;
         let size = i64::try_from(stored.len()).unwrap_or(i64::MAX);
         self.store
-            .add_attachment(&association.id, id.as_str(), seen.id.as_str(), &caller.member.id, stored_type, size, &sealed, self.clock.now())
+            .add_attachment(
+                &association.id,
+                id.as_str(),
+                seen.id.as_str(),
+                &caller.member.id,
+                stored_type,
+                size,
+                &sealed,
+                self.clock.now(),
+            )
             .await?;
         Ok(id)
     }
@@ -866,8 +936,11 @@ impl Kindred {
     ) -> Result<(Vec<u8>, String), MessagingError> {
         let seen = self.conversation_access(association, caller, raw_id).await?;
         let id = AttachmentId::parse(raw_attachment).ok_or(MessagingError::NotFound)?;
-        let record =
-            self.store.attachment(&association.id, seen.id.as_str(), id.as_str()).await?.ok_or(MessagingError::NotFound)?;
+        let record = self
+            .store
+            .attachment(&association.id, seen.id.as_str(), id.as_str())
+            .await?
+            .ok_or(MessagingError::NotFound)?;
         if record.message_id.is_none() && record.uploader_id != caller.member.id.as_str() {
             return Err(MessagingError::NotFound);
         }
@@ -877,7 +950,12 @@ impl Kindred {
     }
 
     /// The chat of a group, for its members (made on first use).
-    pub async fn group_conversation(&self, association: &Association, caller: &Caller, group: &str) -> Result<String, MessagingError> {
+    pub async fn group_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        group: &str,
+    ) -> Result<String, MessagingError> {
         let seen = self.group_access(association, caller, group).await?;
         if !seen.access.membership.is_member() {
             return Err(MessagingError::NotFound);
@@ -1012,7 +1090,15 @@ impl Kindred {
             })
             .collect();
         self.store
-            .add_message_report(&association.id, id.as_str(), &caller.member.id, kind.as_str(), &reason, self.clock.now(), &new_items)
+            .add_message_report(
+                &association.id,
+                id.as_str(),
+                &caller.member.id,
+                kind.as_str(),
+                &reason,
+                self.clock.now(),
+                &new_items,
+            )
             .await?;
         let crisis_contacts = if kind == crate::moderation::ReportKind::Crisis {
             association.settings.crisis_contacts.clone()
@@ -1024,7 +1110,11 @@ impl Kindred {
 
     /// Open reports of messages with what their reporters shared, for
     /// association moderators and admins; the view is audited first.
-    pub async fn message_reports(&self, association: &Association, caller: &Caller) -> Result<Vec<MessageReport>, MessagingError> {
+    pub async fn message_reports(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<Vec<MessageReport>, MessagingError> {
         if !matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator) {
             return Err(MessagingError::Forbidden);
         }

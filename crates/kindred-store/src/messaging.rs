@@ -171,23 +171,24 @@ impl Store {
             let id = match inserted {
                 Some((id,)) => id,
                 None => {
-                    let existing: (String,) = sqlx::query_as(
-                        "SELECT id FROM conversations WHERE association_id = $1 AND group_id = $2",
-                    )
-                    .bind(new.association.as_str())
-                    .bind(new.group_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let existing: (String,) =
+                        sqlx::query_as("SELECT id FROM conversations WHERE association_id = $1 AND group_id = $2")
+                            .bind(new.association.as_str())
+                            .bind(new.group_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
                     tx.commit().await?;
                     return Ok(existing.0);
                 }
             };
-            sqlx::query("INSERT INTO conversation_keys (association_id, conversation_id, sealed_key) VALUES ($1, $2, $3)")
-                .bind(new.association.as_str())
-                .bind(&id)
-                .bind(new.sealed_key)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO conversation_keys (association_id, conversation_id, sealed_key) VALUES ($1, $2, $3)",
+            )
+            .bind(new.association.as_str())
+            .bind(&id)
+            .bind(new.sealed_key)
+            .execute(&mut *tx)
+            .await?;
             for (member, status) in &new.members {
                 sqlx::query(
                     "INSERT INTO conversation_members (association_id, conversation_id, member_id, status, joined_at, \
@@ -268,12 +269,7 @@ impl Store {
     ) -> Result<Option<ConversationRecord>, StoreError> {
         let sql = format!("{CONVERSATION_WITH_ME} AND c.id = $2");
         let row = read!(self, |pool| {
-            sqlx::query_as(&sql)
-                .bind(association.as_str())
-                .bind(id)
-                .bind(viewer.as_str())
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(&sql).bind(association.as_str()).bind(id).bind(viewer.as_str()).fetch_optional(pool).await
         })?;
         Ok(row)
     }
@@ -281,11 +277,13 @@ impl Store {
     /// The stored (sealed) key of a conversation; `None` once deleted.
     pub async fn conversation_key(&self, association: &AssociationId, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let row: Option<(Vec<u8>,)> = read!(self, |pool| {
-            sqlx::query_as("SELECT sealed_key FROM conversation_keys WHERE association_id = $1 AND conversation_id = $2")
-                .bind(association.as_str())
-                .bind(id)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(
+                "SELECT sealed_key FROM conversation_keys WHERE association_id = $1 AND conversation_id = $2",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await
         })?;
         Ok(row.map(|r| r.0))
     }
@@ -416,7 +414,12 @@ impl Store {
     }
 
     /// Whether the two are both members of one group.
-    pub async fn share_a_group(&self, association: &AssociationId, a: &MemberId, b: &MemberId) -> Result<bool, StoreError> {
+    pub async fn share_a_group(
+        &self,
+        association: &AssociationId,
+        a: &MemberId,
+        b: &MemberId,
+    ) -> Result<bool, StoreError> {
         let row: (bool,) = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT EXISTS (SELECT 1 FROM group_members x JOIN group_members y \
@@ -808,7 +811,11 @@ impl Store {
 
     /// A message by id alone (to find its conversation); the caller's
     /// access is the service's to check.
-    pub async fn message_conversation(&self, association: &AssociationId, id: &str) -> Result<Option<String>, StoreError> {
+    pub async fn message_conversation(
+        &self,
+        association: &AssociationId,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> = read!(self, |pool| {
             sqlx::query_as("SELECT conversation_id FROM messages WHERE association_id = $1 AND id = $2")
                 .bind(association.as_str())

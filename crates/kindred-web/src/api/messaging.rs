@@ -13,9 +13,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use kindred_service::messaging::{
-    ConversationSummary, MessageView, MessagingError, ShownMember, SystemEvent,
-};
+use kindred_service::messaging::{ConversationSummary, MessageView, MessagingError, ShownMember, SystemEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -134,7 +132,8 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Json<ConversationList>, ApiError> {
     let (association, caller) = (&auth.tenant.association, &auth.caller);
-    let page = state.kindred.conversations(association, caller, params.cursor.as_deref()).await.map_err(messaging_error)?;
+    let page =
+        state.kindred.conversations(association, caller, params.cursor.as_deref()).await.map_err(messaging_error)?;
     let unread_total = state.kindred.unread_messages(association, caller).await.map_err(messaging_error)?;
     Ok(Json(ConversationList {
         conversations: page.conversations.into_iter().map(entry).collect(),
@@ -656,11 +655,8 @@ pub async fn group_conversation(
     Community(auth): Community,
     Path((_slug, id)): Path<(String, String)>,
 ) -> Result<Json<GroupConversation>, ApiError> {
-    let conversation_id = state
-        .kindred
-        .group_conversation(&auth.tenant.association, &auth.caller, &id)
-        .await
-        .map_err(messaging_error)?;
+    let conversation_id =
+        state.kindred.group_conversation(&auth.tenant.association, &auth.caller, &id).await.map_err(messaging_error)?;
     Ok(Json(GroupConversation { conversation_id }))
 }
 

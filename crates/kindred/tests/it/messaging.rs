@@ -189,12 +189,30 @@ async fn requests_and_declines_tell_the_sender_nothing() {
                 vec![
                     raw(s, &token, "GET", &format!("{base}/conversations"), None).await,
                     raw(s, &token, "GET", &format!("{base}/conversations/{id}/messages"), None).await,
-                    raw(s, &token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "Und?"})))
-                        .await,
-                    raw(s, &token, "POST", &format!("{base}/conversations"), Some(json!({"members": [to], "message": "Hallo?"})))
-                        .await,
-                    raw(s, &token, "PUT", &format!("{base}/conversations/{id}/disappearing"), Some(json!({"seconds": 600})))
-                        .await,
+                    raw(
+                        s,
+                        &token,
+                        "POST",
+                        &format!("{base}/conversations/{id}/messages"),
+                        Some(json!({"body": "Und?"})),
+                    )
+                    .await,
+                    raw(
+                        s,
+                        &token,
+                        "POST",
+                        &format!("{base}/conversations"),
+                        Some(json!({"members": [to], "message": "Hallo?"})),
+                    )
+                    .await,
+                    raw(
+                        s,
+                        &token,
+                        "PUT",
+                        &format!("{base}/conversations/{id}/disappearing"),
+                        Some(json!({"seconds": 600})),
+                    )
+                    .await,
                 ]
             }
         };
@@ -206,7 +224,10 @@ async fn requests_and_declines_tell_the_sender_nothing() {
         let declined = observe(sender.token.clone()).await;
         assert_eq!(pending, declined, "the sender's answers are the same after a decline");
         // Gone for the recipient.
-        assert_eq!(call(&s, &recipient.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await.0, 404);
+        assert_eq!(
+            call(&s, &recipient.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await.0,
+            404
+        );
         let list = ok(&s, &recipient.token, "GET", &format!("{base}/conversations"), None).await;
         assert_eq!(list["conversations"], json!([]));
 
@@ -235,8 +256,9 @@ async fn outsiders_and_admins_get_404_on_every_endpoint() {
         befriend(&s, &a, &x, &y).await;
         let (_, started) = start(&s, &a, &x, &[&y.id], "Nur für uns").await;
         let id = started["conversation_id"].as_str().expect("id").to_owned();
-        let sent = ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "Zwei"})))
-            .await;
+        let sent =
+            ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "Zwei"})))
+                .await;
         let message = sent["message_id"].as_str().expect("message id").to_owned();
         let upload = s
             .client
@@ -266,7 +288,11 @@ async fn outsiders_and_admins_get_404_on_every_endpoint() {
             vec![
                 ("GET", format!("{base}/conversations/{conversation}/messages"), None),
                 ("POST", format!("{base}/conversations/{conversation}/messages"), Some(json!({"body": "Hallo"}))),
-                ("PATCH", format!("{base}/conversations/{conversation}/messages/{message}"), Some(json!({"body": "x"}))),
+                (
+                    "PATCH",
+                    format!("{base}/conversations/{conversation}/messages/{message}"),
+                    Some(json!({"body": "x"})),
+                ),
                 ("DELETE", format!("{base}/conversations/{conversation}/messages/{message}"), None),
                 ("POST", format!("{base}/conversations/{conversation}/accept"), None),
                 ("POST", format!("{base}/conversations/{conversation}/decline"), None),
@@ -277,7 +303,9 @@ async fn outsiders_and_admins_get_404_on_every_endpoint() {
             ]
         };
         for who in [&admin, &outsider] {
-            for ((method, path, body), (_, unknown_path, unknown_body)) in endpoints(&id).into_iter().zip(endpoints(unknown)) {
+            for ((method, path, body), (_, unknown_path, unknown_body)) in
+                endpoints(&id).into_iter().zip(endpoints(unknown))
+            {
                 let seen = raw(&s, &who.token, method, &path, body).await;
                 let never = raw(&s, &who.token, method, &unknown_path, unknown_body).await;
                 assert_eq!(seen.0, 404, "{method} {path}");
@@ -322,11 +350,19 @@ async fn a_member_who_left_gets_nothing_new() {
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
         assert_eq!(page["members"].as_array().map(Vec::len), Some(3));
         ok(&s, &z.token, "POST", &format!("{base}/conversations/{id}/leave"), None).await;
-        ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "Nach dem Gehen"})))
-            .await;
+        ok(
+            &s,
+            &x.token,
+            "POST",
+            &format!("{base}/conversations/{id}/messages"),
+            Some(json!({"body": "Nach dem Gehen"})),
+        )
+        .await;
         assert_eq!(call(&s, &z.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await.0, 404);
         assert_eq!(
-            call(&s, &z.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "?"}))).await.0,
+            call(&s, &z.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "?"})))
+                .await
+                .0,
             404
         );
         let list = ok(&s, &z.token, "GET", &format!("{base}/conversations"), None).await;
@@ -352,9 +388,14 @@ async fn messages_edit_delete_read_and_unread_counts() {
         let id = started["conversation_id"].as_str().expect("id").to_owned();
         let mut ids = Vec::new();
         for i in 0..3 {
-            let sent =
-                ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": format!("Nr. {i}")})))
-                    .await;
+            let sent = ok(
+                &s,
+                &x.token,
+                "POST",
+                &format!("{base}/conversations/{id}/messages"),
+                Some(json!({"body": format!("Nr. {i}")})),
+            )
+            .await;
             ids.push(sent["message_id"].as_str().expect("id").to_owned());
         }
         let list = ok(&s, &y.token, "GET", &format!("{base}/conversations"), None).await;
@@ -372,7 +413,8 @@ async fn messages_edit_delete_read_and_unread_counts() {
         assert_eq!(list["conversations"][0]["unread_count"], 1);
         // Newest first; Markdown rendered safely.
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
-        let bodies: Vec<&str> = page["messages"].as_array().expect("messages").iter().filter_map(|m| m["body"].as_str()).collect();
+        let bodies: Vec<&str> =
+            page["messages"].as_array().expect("messages").iter().filter_map(|m| m["body"].as_str()).collect();
         assert_eq!(bodies, ["Nr. 2", "Nr. 1", "Nr. 0", "Erste **Nachricht**"]);
         assert!(page["messages"][3]["body_html"].as_str().is_some_and(|h| h.contains("<strong>Nachricht</strong>")));
         assert_eq!(page["messages"][0]["sender_id"], x.id.as_str());
@@ -386,13 +428,20 @@ async fn messages_edit_delete_read_and_unread_counts() {
         let path = format!("{base}/conversations/{id}/messages/{}", ids[1]);
         assert_eq!(call(&s, &x.token, "DELETE", &path, None).await.0, 204);
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
-        let deleted = page["messages"].as_array().expect("messages").iter().find(|m| m["message_id"] == ids[1].as_str()).cloned();
+        let deleted =
+            page["messages"].as_array().expect("messages").iter().find(|m| m["message_id"] == ids[1].as_str()).cloned();
         assert_eq!(deleted.as_ref().map(|m| m["kind"].clone()), Some(json!("deleted")));
         assert!(deleted.is_some_and(|m| m.get("body").is_none()));
         // Paging back.
         for i in 0..50 {
-            ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": format!("Mehr {i}")})))
-                .await;
+            ok(
+                &s,
+                &x.token,
+                "POST",
+                &format!("{base}/conversations/{id}/messages"),
+                Some(json!({"body": format!("Mehr {i}")})),
+            )
+            .await;
         }
         let first = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
         assert_eq!(first["messages"].as_array().map(Vec::len), Some(50));
@@ -437,7 +486,8 @@ async fn disappearing_messages_leave_the_database() {
         assert_eq!(erased, 2, "the announcement and the message");
         assert_eq!(s.kindred.erase_due(s.clock.now()).await.expect("erase"), 0, "idempotent");
         let page = ok(&s, &x.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
-        let bodies: Vec<&str> = page["messages"].as_array().expect("messages").iter().filter_map(|m| m["body"].as_str()).collect();
+        let bodies: Vec<&str> =
+            page["messages"].as_array().expect("messages").iter().filter_map(|m| m["body"].as_str()).collect();
         assert_eq!(bodies, ["Bleibt"]);
         // The rows are gone: the database is smaller by them.
         let count = |dump: &str| dump.matches(id.as_str()).count();
@@ -485,8 +535,14 @@ async fn sealed_at_rest_and_unreadable_without_the_key() {
         )
         .await;
         let message = sent["message_id"].as_str().expect("id");
-        ok(&s, &x.token, "PATCH", &format!("{base}/conversations/{id}/messages/{message}"), Some(json!({"body": edited})))
-            .await;
+        ok(
+            &s,
+            &x.token,
+            "PATCH",
+            &format!("{base}/conversations/{id}/messages/{message}"),
+            Some(json!({"body": edited})),
+        )
+        .await;
         // The member downloads it, safely.
         let response = s
             .client
@@ -513,7 +569,8 @@ async fn sealed_at_rest_and_unreadable_without_the_key() {
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
         assert!(page["messages"].as_array().expect("messages").iter().all(|m| m.get("body").is_none()), "{page}");
         assert!(!page.to_string().contains("Okapi"));
-        let (status, _) = call(&s, &y.token, "GET", &format!("{base}/conversations/{id}/attachments/{file}"), None).await;
+        let (status, _) =
+            call(&s, &y.token, "GET", &format!("{base}/conversations/{id}/attachments/{file}"), None).await;
         assert_eq!(status, 404);
         s.stop().await;
     }
@@ -544,7 +601,8 @@ async fn bad_input_is_refused_and_changes_nothing() {
         assert!(status == 422 && field(&body, "members"), "{body}");
         assert_eq!(start(&s, &a, &x, &[&blocker.id], "Hallo").await.0, 404);
         assert_eq!(start(&s, &a, &x, &[&y.id, &blocker.id], "Hallo").await.0, 404);
-        let (status, _) = call(&s, &x.token, "POST", &format!("{base}/conversations"), Some(json!({"members": [y.id]}))).await;
+        let (status, _) =
+            call(&s, &x.token, "POST", &format!("{base}/conversations"), Some(json!({"members": [y.id]}))).await;
         assert_eq!(status, 422, "missing message");
         let list = ok(&s, &x.token, "GET", &format!("{base}/conversations"), None).await;
         assert_eq!(list["conversations"], json!([]), "nothing was made");
@@ -655,7 +713,8 @@ async fn a_report_shares_only_the_chosen_messages() {
         let mut ids = Vec::new();
         for text in ["Beleidigung Zwei", "Privat Drei"] {
             let sent =
-                ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": text}))).await;
+                ok(&s, &x.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": text})))
+                    .await;
             ids.push(sent["message_id"].as_str().expect("id").to_owned());
         }
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
