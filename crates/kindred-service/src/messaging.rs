@@ -354,6 +354,23 @@ impl Kindred {
         ))
     }
 
+    /// Whether the caller may start a conversation with this member (for
+    /// the "Message" button on a member's page): the same decision as
+    /// [`Kindred::start_conversation`] makes.
+    pub async fn may_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<Decision, MessagingError> {
+        if raw_id == caller.member.id.as_str() {
+            return Ok(Decision::Forbidden);
+        }
+        let (id, record, _sight, relation) = self.sight_of(association, caller, raw_id).await?;
+        let contact = relation.granted_by_viewer.is_some() || relation.granted_to_viewer.is_some();
+        self.decision_for(association, caller, &id, &record.role, contact).await
+    }
+
     /// Starts a conversation with `members` (ids; the caller is added) and
     /// its first message. With one other member who already has a
     /// one-to-one conversation with the caller, the message goes there.

@@ -90,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 9] = [
+    const FILES: [[&str; 3]; 10] = [
         [
             include_str!("../locales/en/groups.ftl"),
             include_str!("../locales/de/groups.ftl"),
@@ -135,6 +135,11 @@ mod tests {
             include_str!("../locales/en/moderation.ftl"),
             include_str!("../locales/de/moderation.ftl"),
             include_str!("../locales/nl/moderation.ftl"),
+        ],
+        [
+            include_str!("../locales/en/messages.ftl"),
+            include_str!("../locales/de/messages.ftl"),
+            include_str!("../locales/nl/messages.ftl"),
         ],
     ];
 

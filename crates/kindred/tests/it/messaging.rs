@@ -741,3 +741,120 @@ async fn a_report_shares_only_the_chosen_messages() {
         s.stop().await;
     }
 }
+
+/// Signs in on the pages; (cookie header, CSRF token).
+async fn page_session(s: &TestServer, a: &Association, email: &str) -> (String, String) {
+    let slug = a.slug.as_str();
+    let response = s
+        .client
+        .post(s.url(&format!("/a/{slug}/sign-in")))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), 303, "sign-in as {email}");
+    let prefix = format!("__Host-kindred-{slug}=");
+    let token = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(prefix.as_str()))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    (format!("{prefix}{token}"), kindred_service::sessions::csrf_token(&token))
+}
+
+#[tokio::test]
+async fn the_pages_list_show_send_and_answer_requests() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "pages", "anyone").await;
+        let slug = a.slug.as_str();
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let (cookie_x, csrf_x) = page_session(&s, &a, "xaver@example.org").await;
+        let (cookie_y, csrf_y) = page_session(&s, &a, "yvonne@example.org").await;
+        let get = |cookie: &str, path: String| {
+            let request = s.client.get(s.url(&path)).header("cookie", cookie);
+            async move {
+                let response = request.send().await.expect("get");
+                // Attribute values come with `/` escaped.
+                (response.status().as_u16(), response.text().await.expect("text").replace("&#x2f;", "/"))
+            }
+        };
+        let post = |cookie: &str, path: String, form: Vec<(&'static str, String)>| {
+            let request = s.client.post(s.url(&path)).header("cookie", cookie).form(&form);
+            async move {
+                let response = request.send().await.expect("post");
+                let location =
+                    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                (response.status().as_u16(), location, response.text().await.expect("text"))
+            }
+        };
+        // The member's page offers to write; a stranger's first message is a request.
+        let (status, html) = get(&cookie_x, format!("/a/{slug}/members/{}", y.id)).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("/messages/new?to="), "a Message button");
+        let (status, location, _) = post(
+            &cookie_x,
+            format!("/a/{slug}/messages/new"),
+            vec![("csrf", csrf_x.clone()), ("to", y.id.clone()), ("message", "Hallo über die Seite".into())],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let id = location.rsplit('/').next().expect("id").to_owned();
+        let (_, html) = get(&cookie_x, format!("/a/{slug}/messages/{id}")).await;
+        assert!(
+            html.contains("Hallo über die Seite") && !html.contains("id=\"body\""),
+            "no composer while waiting: {location} {html}"
+        );
+        let (_, html) = get(&cookie_y, format!("/a/{slug}/messages")).await;
+        assert!(html.contains("Xaver"), "the list names the sender");
+        let (status, html) = get(&cookie_y, format!("/a/{slug}/messages/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("/accept") && html.contains("/decline") && html.contains("/block"));
+        let (status, _, _) =
+            post(&cookie_y, format!("/a/{slug}/messages/{id}/accept"), vec![("csrf", csrf_y.clone())]).await;
+        assert_eq!(status, 303);
+        let (status, _, html) = post(
+            &cookie_y,
+            format!("/a/{slug}/messages/{id}/send"),
+            vec![("csrf", csrf_y.clone()), ("body", "  ".into())],
+        )
+        .await;
+        assert_eq!(status, 422, "an empty message");
+        assert!(html.contains("error-summary"));
+        let (status, _, _) = post(
+            &cookie_y,
+            format!("/a/{slug}/messages/{id}/send"),
+            vec![("csrf", csrf_y.clone()), ("body", "Gern, **hallo**!".into())],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&cookie_x, format!("/a/{slug}/messages")).await;
+        assert!(html.contains("Messages (1 new)") || html.contains("(1 "), "the unread count in the navigation");
+        let (_, html) = get(&cookie_x, format!("/a/{slug}/messages/{id}")).await;
+        assert!(html.contains("<strong>hallo</strong>"));
+        // A forged post without the CSRF token changes nothing.
+        let (status, _, _) =
+            post(&cookie_x, format!("/a/{slug}/messages/{id}/send"), vec![("body", "ohne Token".into())]).await;
+        assert_ne!(status, 303);
+        let (status, _, _) = post(
+            &cookie_x,
+            format!("/a/{slug}/messages/{id}/disappearing"),
+            vec![("csrf", csrf_x.clone()), ("seconds", "3600".into())],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&cookie_x, format!("/a/{slug}/messages/{id}")).await;
+        assert!(html.contains("1 hour") && !html.contains("ohne Token"));
+        let (status, _, _) =
+            post(&cookie_x, format!("/a/{slug}/messages/{id}/leave"), vec![("csrf", csrf_x.clone())]).await;
+        assert_eq!(status, 303);
+        assert_eq!(get(&cookie_x, format!("/a/{slug}/messages/{id}")).await.0, 404);
+        let _ = x;
+        s.stop().await;
+    }
+}
