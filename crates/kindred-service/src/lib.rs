@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod default_catalog;
 pub mod forum;
 pub mod groups;
+pub mod jobs;
 pub mod letter_pdf;
 pub mod mail;
 pub mod members;

@@ -34,7 +34,7 @@ impl Default for Pace {
     }
 }
 
-const PACE_WINDOW: Duration = Duration::minutes(15);
+pub(crate) const PACE_WINDOW: Duration = Duration::minutes(15);
 
 impl Pace {
     fn profile_views(self) -> Rule {

@@ -15,6 +15,11 @@ pub struct Rule {
 
 /// Failed sign-ins per account (by e-mail key, whether or not it exists)
 /// from one client address: that client waits; others are not affected.
+/// No rule's window is longer: counters older than this are over
+/// wherever they came from, and the housekeeping job deletes them.
+/// (A test below checks every rule against it.)
+pub const LONGEST_WINDOW: Duration = Duration::days(30);
+
 pub const LOGIN_PER_CLIENT: Rule = Rule { bucket: "login-account-client", limit: 10, window: Duration::minutes(15) };
 /// Failed sign-ins per account from anywhere. Beyond it the account is
 /// under attack: a client that failed itself waits, one that did not is
@@ -163,5 +168,37 @@ impl Kindred {
 
     pub async fn clear_throttle(&self, association: &Association, rule: Rule, subject: &str) -> Result<(), StoreError> {
         self.store.clear_attempts(&association.id, rule.bucket, subject).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The housekeeping job deletes counters older than `LONGEST_WINDOW`;
+    /// a rule with a longer window would be reset early by it.
+    #[test]
+    fn no_rule_outlasts_the_longest_window() {
+        let rules = [
+            LOGIN_PER_CLIENT,
+            LOGIN_PER_ACCOUNT,
+            LOGIN_PER_ADDRESS,
+            REGISTER_PER_ADDRESS,
+            RESET_PER_ACCOUNT,
+            RESET_PER_ADDRESS,
+            MEMBER_NUMBER,
+            INVITATION,
+            LETTER_REQUEST,
+            SECOND_FACTOR_PER_CLIENT,
+            SECOND_FACTOR_PER_MEMBER,
+            CONFIRM_RESEND,
+            PSEUDONYM_CHOICE,
+            crate::moderation::REPORTS,
+            crate::contacts::REQUESTS,
+        ];
+        for rule in rules {
+            assert!(rule.window <= LONGEST_WINDOW, "{} lasts longer than LONGEST_WINDOW", rule.bucket);
+        }
+        assert!(crate::members::PACE_WINDOW <= LONGEST_WINDOW);
     }
 }

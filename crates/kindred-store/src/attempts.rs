@@ -2,18 +2,19 @@
 //! server nodes through the database. On SQLite they live in a file of
 //! their own (`connect::connect_counters` says why).
 
-use crate::{Pools, Store, StoreError};
+use crate::{Store, StoreError};
 
 /// Runs `$body` with `$pool` bound to the pool that holds the counters.
 macro_rules! counters {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.pools {
-            Pools::Sqlite { counters: $pool, .. } => $body,
-            Pools::Postgres($pool) => $body,
+            $crate::Pools::Sqlite { counters: $pool, .. } => $body,
+            $crate::Pools::Postgres($pool) => $body,
         }
     };
 }
 use chrono::{DateTime, Utc};
+pub(crate) use counters;
 use kindred_domain::AssociationId;
 
 /// A counter's state: how many in the window that started when.

@@ -18,6 +18,7 @@ mod error;
 mod forum;
 mod forum_bulk;
 mod groups;
+mod jobs;
 mod members;
 mod messaging;
 mod moderation;
@@ -47,6 +48,7 @@ pub use forum::{
 };
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
+pub use jobs::{JobRecord, Swept};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,

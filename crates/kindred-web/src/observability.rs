@@ -73,9 +73,28 @@ fn is_local_request(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => {
+            record_jobs(&state).await;
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle.render()).into_response()
         }
         None => ApiError::new(StatusCode::NOT_FOUND, "not_found", "Metrics are not enabled.").into_response(),
+    }
+}
+
+/// The timed jobs' state as the database has it, so that whichever node
+/// is asked reports the runs of every node.
+async fn record_jobs(state: &AppState) {
+    match state.kindred.store.jobs().await {
+        Ok(jobs) => {
+            for job in jobs {
+                let labels = [("job", job.name.clone())];
+                metrics::gauge!("kindred_job_runs", &labels).set(job.runs as f64);
+                metrics::gauge!("kindred_job_failures", &labels).set(job.failures as f64);
+                if let Some(finished) = job.last_finished_at {
+                    metrics::gauge!("kindred_job_last_finished_seconds", &labels).set(finished.timestamp() as f64);
+                }
+            }
+        }
+        Err(error) => tracing::warn!(%error, "job state not readable for /metrics"),
     }
 }
 

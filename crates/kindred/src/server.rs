@@ -141,9 +141,16 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
             }
         });
     }
+    // The timed jobs (service::jobs) run beside the server; they end with
+    // the process. Every node runs the scheduler: the lease in the database
+    // decides which node does a job's work each time.
+    let jobs = kindred_service::jobs::spawn(state.kindred.clone());
     tracing::info!(addr = %settings.bind, "serving");
     eprintln!("Kindred is listening on http://{}", settings.bind);
     serve_on(listener, state, shutdown_signal()).await?;
+    for job in jobs {
+        job.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -117,6 +117,32 @@ impl TestServer {
         }
     }
 
+    /// A second node on the same database and data directory, with the
+    /// same clock: what another server process of the deployment would be.
+    pub async fn another_node(&self) -> Kindred {
+        let overrides = Overrides {
+            data_dir: Some(self.dir.clone()),
+            database_url: Some(self.database_url.clone()),
+            bind: Some("127.0.0.1:0".into()),
+            master_key: None,
+        };
+        let settings = Settings::resolve(overrides, FileConfig::default()).expect("settings");
+        server::open_with_clock(&settings, self.clock.clone()).await.expect("open a second node")
+    }
+
+    /// How many rows `table` has (a table name from the test itself).
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        if self.database_url.starts_with("sqlite://") {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url).await.expect("connect");
+            let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(&mut conn).await.expect("count");
+            return n;
+        }
+        let mut conn = sqlx::PgConnection::connect(&self.database_url).await.expect("connect");
+        let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(&mut conn).await.expect("count");
+        n
+    }
+
     /// Where mail goes in tests (no SMTP configured).
     pub fn outbox(&self) -> PathBuf {
         self.dir.join("outbox")

@@ -20,6 +20,7 @@ mod forum_search;
 mod groups;
 mod harness;
 mod http_baseline;
+mod jobs;
 mod members;
 mod messaging;
 mod moderation;

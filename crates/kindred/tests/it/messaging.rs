@@ -497,6 +497,33 @@ async fn disappearing_messages_leave_the_database() {
             .await;
         s.clock.advance(chrono::Duration::weeks(5));
         assert_eq!(s.kindred.erase_due(s.clock.now()).await.expect("erase"), 0, "turned off");
+        // Two nodes at once erase each message once; the scheduler's job does the same work.
+        // (Five weeks on, the sessions have run out: sign in again.)
+        let x = Someone { token: s.login(a.slug.as_str(), "xaver@example.org", PASSWORD).await, ..x };
+        let y = Someone { token: s.login(a.slug.as_str(), "yvonne@example.org", PASSWORD).await, ..y };
+        ok(&s, &x.token, "PUT", &path, Some(json!({"seconds": 300}))).await;
+        for i in 0..3 {
+            ok(
+                &s,
+                &y.token,
+                "POST",
+                &format!("{base}/conversations/{id}/messages"),
+                Some(json!({"body": format!("Kurz {i}")})),
+            )
+            .await;
+        }
+        s.clock.advance(chrono::Duration::seconds(301));
+        let (one, two) = tokio::join!(s.kindred.erase_due(s.clock.now()), s.kindred.erase_due(s.clock.now()));
+        assert_eq!(one.expect("erase") + two.expect("erase"), 4, "the announcement and three messages, once each");
+        ok(&s, &y.token, "POST", &format!("{base}/conversations/{id}/messages"), Some(json!({"body": "Zuletzt"})))
+            .await;
+        s.clock.advance(chrono::Duration::seconds(301));
+        let job = kindred_service::jobs::all()
+            .into_iter()
+            .find(|j| j.name == "disappearing-messages")
+            .expect("the disappearing-messages job");
+        let outcome = kindred_service::jobs::run_once(&s.kindred, &job, "node-a").await.expect("run");
+        assert!(matches!(outcome, kindred_service::jobs::Outcome::Ran(1)), "{outcome:?}");
         s.stop().await;
     }
 }

@@ -1,0 +1,142 @@
+//! jobs — the deployment's timed work, run by one scheduler inside the
+//! binary.
+//!
+//! Every job is a function that does all of its work that is due at `now`
+//! and is safe to run twice: each unit of work is claimed in the database
+//! in the same transaction as its effect, so a run killed halfway is picked
+//! up by the next run and nothing is done twice. On top of that, a lease
+//! row per job (`store::jobs`) lets one node at a time run it, so several
+//! nodes on one PostgreSQL database do not all do the same work. The lease
+//! is longer than a run should take; a node that died holding it blocks
+//! the job only until the lease runs out.
+//!
+//! A feature adds its timed work by adding a [`Job`] to [`all`].
+
+use crate::Kindred;
+use chrono::{DateTime, Duration, Utc};
+use kindred_store::StoreError;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What a job's function returns: how many units of work it did.
+pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<u64, JobError>> + Send + 'a>>;
+
+/// One kind of timed work.
+#[derive(Clone, Copy)]
+pub struct Job {
+    /// Names the job in the lease table, the log and `/metrics`.
+    pub name: &'static str,
+    /// How often it runs (on some node).
+    pub every: std::time::Duration,
+    /// How long a node may hold the job; longer than any run should take.
+    pub lease: Duration,
+    pub run: for<'a> fn(&'a Kindred, DateTime<Utc>) -> JobFuture<'a>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Every timed job of the product, in one place.
+pub fn all() -> Vec<Job> {
+    vec![
+        Job {
+            name: "housekeeping",
+            every: std::time::Duration::from_secs(15 * 60),
+            lease: Duration::minutes(10),
+            run: |kindred, now| Box::pin(housekeeping(kindred, now)),
+        },
+        Job {
+            name: "disappearing-messages",
+            every: std::time::Duration::from_secs(60),
+            lease: Duration::minutes(5),
+            run: |kindred, now| Box::pin(erase_messages(kindred, now)),
+        },
+    ]
+}
+
+/// What became of one attempt to run a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// This node ran it; it did this many units of work.
+    Ran(u64),
+    /// Another node holds the lease; this node did nothing.
+    Busy,
+}
+
+/// Runs `job` once on this node if it can take the lease, and records the
+/// outcome in the job's row. `holder` names this node (the scheduler uses a
+/// random name per process).
+pub async fn run_once(kindred: &Kindred, job: &Job, holder: &str) -> Result<Outcome, JobError> {
+    let now = kindred.clock.now();
+    if !kindred.store.take_job_lease(job.name, holder, now, now + job.lease).await? {
+        return Ok(Outcome::Busy);
+    }
+    let started = std::time::Instant::now();
+    let result = (job.run)(kindred, now).await;
+    let finished = kindred.clock.now();
+    let (outcome, failed) = match &result {
+        Ok(done) => (format!("ok: {done}"), false),
+        Err(error) => (format!("failed: {error}"), true),
+    };
+    kindred.store.finish_job(job.name, holder, finished, &outcome, failed).await?;
+    match result {
+        Ok(done) => {
+            tracing::info!(job = job.name, done, seconds = started.elapsed().as_secs_f64(), "job ran");
+            Ok(Outcome::Ran(done))
+        }
+        Err(error) => {
+            tracing::error!(job = job.name, %error, "job failed");
+            Err(error)
+        }
+    }
+}
+
+/// Starts the scheduler: every job in [`all`] is tried every `job.every`,
+/// the first time shortly after start. Runs until the process ends; a
+/// failed run is logged and tried again at the next tick.
+pub fn spawn(kindred: Kindred) -> Vec<tokio::task::JoinHandle<()>> {
+    let holder = format!("node-{}", &kindred_domain::id::random_token()[..12]);
+    all()
+        .into_iter()
+        .map(|job| {
+            let kindred = kindred.clone();
+            let holder = holder.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(job.every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    if let Err(error) = run_once(&kindred, &job, &holder).await {
+                        tracing::warn!(job = job.name, %error, "job will be tried again");
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+/// Deletes what has run out in every association: sessions, mailed links,
+/// passkey challenges, and throttling counters older than the longest
+/// throttling window. Expired rows are never read again; keeping them
+/// would only keep data about members.
+pub async fn housekeeping(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
+    let counters_before = now - crate::throttle::LONGEST_WINDOW;
+    let mut done = 0;
+    for association in kindred.store.list_associations().await? {
+        let id = kindred_domain::AssociationId::from_trusted(association.id);
+        done += kindred.store.sweep_expired(&id, now, counters_before).await?.total();
+    }
+    Ok(done)
+}
+
+/// Erases the messages whose disappearing time has come
+/// (`service::messaging`, `Kindred::erase_due`): deleting is its own claim.
+pub async fn erase_messages(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
+    let erased = kindred.erase_due(now).await.map_err(|e| JobError::Failed(e.to_string()))?;
+    Ok(u64::try_from(erased).unwrap_or(u64::MAX))
+}
