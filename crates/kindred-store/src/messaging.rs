@@ -190,6 +190,21 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             for (member, status) in &new.members {
+                if *status == "request" {
+                    // The recipient learns of a request in the app too; the
+                    // notification names nobody (the sender may be blocked later).
+                    sqlx::query(
+                        "INSERT INTO notifications (association_id, id, member_id, kind, created_at, conversation_id) \
+                         VALUES ($1, $2, $3, 'message_request', $4, $5)",
+                    )
+                    .bind(new.association.as_str())
+                    .bind(kindred_domain::NotificationId::random().as_str())
+                    .bind(*member)
+                    .bind(new.now)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO conversation_members (association_id, conversation_id, member_id, status, joined_at, \
                      read_seq, mailed) VALUES ($1, $2, $3, $4, $5, 0, FALSE)",

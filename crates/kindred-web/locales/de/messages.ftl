@@ -52,3 +52,6 @@ messages-problem-not-allowed = Die Regeln des Vereins erlauben Ihnen nicht, dies
 messages-new-title = Neue Nachricht
 messages-new-text = Ihre erste Nachricht kann als Anfrage ankommen, die das Mitglied annimmt oder ablehnt.
 member-message = Nachricht schreiben
+notifications-kind-message-request-nobody = Sie haben eine neue Gesprächsanfrage.
+notifications-kind-message-request = Sie haben eine neue Gesprächsanfrage.
+messages-open-request = Anfrage öffnen

@@ -52,3 +52,6 @@ messages-problem-not-allowed = The association's rules do not let you write to t
 messages-new-title = New message
 messages-new-text = Your first message may arrive as a request, which the member accepts or declines.
 member-message = Send a message
+notifications-kind-message-request-nobody = You have a new message request.
+notifications-kind-message-request = You have a new message request.
+messages-open-request = Open the request

@@ -52,3 +52,6 @@ messages-problem-not-allowed = De regels van de vereniging staan u niet toe dit 
 messages-new-title = Nieuw bericht
 messages-new-text = Uw eerste bericht kan aankomen als verzoek, dat het lid accepteert of weigert.
 member-message = Een bericht sturen
+notifications-kind-message-request-nobody = U hebt een nieuw gespreksverzoek.
+notifications-kind-message-request = U hebt een nieuw gespreksverzoek.
+messages-open-request = Het verzoek openen

@@ -59,6 +59,9 @@ pub struct NotificationEntry {
     detail: Option<String>,
     created_at: DateTime<Utc>,
     read: bool,
+    /// The conversation of a `message_request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -83,6 +86,7 @@ fn entry(view: NotificationView) -> NotificationEntry {
         detail: view.detail,
         created_at: view.created_at,
         read: view.read,
+        conversation_id: view.conversation_id,
     }
 }
 

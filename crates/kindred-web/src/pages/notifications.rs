@@ -17,7 +17,7 @@ use kindred_service::notification_list::{NotificationError, NotificationView};
 use serde::{Deserialize, Serialize};
 
 /// Kinds with a text of their own; any other is shown in general words.
-const KINDS: [&str; 5] = ["reply", "mention", "moderation", "warning", "crisis_report"];
+const KINDS: [&str; 6] = ["reply", "mention", "moderation", "warning", "crisis_report", "message_request"];
 
 #[derive(Serialize)]
 struct Entry {
@@ -39,7 +39,11 @@ fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
         None => tr(page, &format!("notifications-kind-{kind}-nobody")),
     };
     Entry {
-        href: view.topic_id.as_deref().map(|topic| post_href(page, topic, view.post_number)),
+        href: match (&view.topic_id, &view.conversation_id) {
+            (Some(topic), _) => Some(post_href(page, topic, view.post_number)),
+            (None, Some(conversation)) => Some(link(page, &format!("/messages/{conversation}"), &[])),
+            (None, None) => None,
+        },
         id: view.id.to_string(),
         text,
         detail: view.detail,

@@ -179,6 +179,14 @@ async fn requests_and_declines_tell_the_sender_nothing() {
         assert!(text.contains("Sender Sina"), "{text}");
         let page = ok(&s, &recipient.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
         assert_eq!(page["messages"][0]["body"], "Darf ich fragen?");
+        // And a notification that names nobody and leads to the request.
+        let notifications = ok(&s, &recipient.token, "GET", &format!("{base}/notifications"), None).await;
+        let request = &notifications["notifications"][0];
+        assert_eq!(
+            (request["kind"].as_str(), request["conversation_id"].as_str()),
+            (Some("message_request"), Some(id.as_str()))
+        );
+        assert!(request.get("actor").is_none());
 
         let observe = |token: String| {
             let s = &s;
