@@ -73,6 +73,9 @@ id_type!(PostId, "a forum post");
 id_type!(ReportId, "a report to moderators");
 id_type!(NotificationId, "an in-app notification");
 id_type!(EventId, "an event");
+id_type!(ConversationId, "a conversation");
+id_type!(MessageId, "a message in a conversation");
+id_type!(AttachmentId, "an attachment of a message");
 
 /// A random secret token (sessions, links), 256 bits, base32.
 pub fn random_token() -> String {

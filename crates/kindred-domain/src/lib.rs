@@ -20,6 +20,7 @@ pub mod level;
 pub mod markdown;
 pub mod member_list;
 pub mod notification_kinds;
+pub mod messaging;
 pub mod profile;
 pub mod return_to;
 pub mod search;
@@ -33,7 +34,8 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    AssociationId, CategoryId, EventId, FlagId, GroupId, MemberId, NotificationId, PostId, ReportId, RequestId, TopicId,
+    AssociationId, AttachmentId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId, MessageId,
+    NotificationId, PostId, ReportId, RequestId, TopicId,
 };
 pub use language::Language;
 pub use level::{Level, Visibility};

@@ -60,6 +60,7 @@ pub const KINDS: &[NotificationKind] = &[
     kind("event_cancelled", EmailFrequency::Immediately),
     kind("event_promoted", EmailFrequency::Immediately),
     kind("event_reminder", EmailFrequency::Immediately),
+    kind("message_request", EmailFrequency::Immediately),
 ];
 
 pub fn find(name: &str) -> Option<&'static NotificationKind> {

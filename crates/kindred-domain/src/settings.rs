@@ -378,6 +378,10 @@ impl Creators {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policies {
     pub messaging: MessagingPolicy,
+    /// Who may start a conversation with whom by account role; the first
+    /// match counts and only lowers what `messaging` allows
+    /// (`crate::messaging::may_start`).
+    pub messaging_rules: Vec<crate::messaging::RoleRule>,
     pub group_creation: Creators,
     pub event_creation: Creators,
     /// Counts below this are never shown.

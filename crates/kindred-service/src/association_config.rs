@@ -7,6 +7,7 @@
 //! [`AssociationSettings`] or says which setting is wrong and why.
 
 use kindred_domain::events::TimeZoneName;
+use kindred_domain::messaging::{Decision, RoleMatch, RoleRule};
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
     Condition, Creators, CrisisContact, FieldKind, LocalizedText, MessagingPolicy, Policies, ProfileField,
@@ -169,11 +170,22 @@ struct RawPolicies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     messaging: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    messaging_rules: Option<Vec<RawRoleRule>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     group_creation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     event_creation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     count_threshold: Option<i64>,
+}
+
+/// `{from = "member", to = "professional", allow = "request"}`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoleRule {
+    from: String,
+    to: String,
+    allow: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -637,8 +649,33 @@ fn build_policies(raw: RawPolicies) -> Result<Policies, ConfigError> {
     if !(2..=100).contains(&count_threshold) {
         return Err(wrong("policies.count_threshold", "must be between 2 and 100"));
     }
+    let messaging_rules = match raw.messaging_rules {
+        None => kindred_domain::messaging::default_role_rules(),
+        Some(rules) => {
+            if rules.len() > 50 {
+                return Err(wrong("policies.messaging_rules", "at most 50 rules"));
+            }
+            let mut parsed = Vec::with_capacity(rules.len());
+            for (i, rule) in rules.iter().enumerate() {
+                let at = format!("policies.messaging_rules[{i}]");
+                let side = |raw: &str, which: &str| {
+                    RoleMatch::parse(raw).ok_or_else(|| {
+                        wrong(format!("{at}.{which}"), "must be *, member, professional, moderator or admin")
+                    })
+                };
+                parsed.push(RoleRule {
+                    from: side(&rule.from, "from")?,
+                    to: side(&rule.to, "to")?,
+                    allow: Decision::parse(&rule.allow)
+                        .ok_or_else(|| wrong(format!("{at}.allow"), "must be direct, request or never"))?,
+                });
+            }
+            parsed
+        }
+    };
     Ok(Policies {
         messaging,
+        messaging_rules,
         group_creation: creators(raw.group_creation.as_deref(), "policies.group_creation")?,
         event_creation: creators(raw.event_creation.as_deref(), "policies.event_creation")?,
         count_threshold: count_threshold as u32,
@@ -753,6 +790,18 @@ fn to_raw(settings: &AssociationSettings) -> RawConfig {
         }),
         policies: Some(RawPolicies {
             messaging: Some(settings.policies.messaging.as_str().into()),
+            messaging_rules: Some(
+                settings
+                    .policies
+                    .messaging_rules
+                    .iter()
+                    .map(|r| RawRoleRule {
+                        from: r.from.as_str().into(),
+                        to: r.to.as_str().into(),
+                        allow: r.allow.as_str().into(),
+                    })
+                    .collect(),
+            ),
             group_creation: Some(settings.policies.group_creation.as_str().into()),
             event_creation: Some(settings.policies.event_creation.as_str().into()),
             count_threshold: Some(i64::from(settings.policies.count_threshold)),
@@ -837,6 +886,13 @@ mod tests {
         assert!(error_of("[[profile_fields]]\ncode = \"shoe_size\"").starts_with("profile_fields[0].kind:"));
         assert!(error_of("[[levels]]\nlevel = 5\nname = \"x\"").starts_with("levels[0].level:"));
         assert!(error_of("[policies]\ncount_threshold = 1").starts_with("policies.count_threshold:"));
+        assert!(error_of("[policies]\nmessaging_rules = [{from = \"member\", to = \"boss\", allow = \"never\"}]")
+            .starts_with("policies.messaging_rules[0].to:"));
+        assert!(error_of("[policies]\nmessaging_rules = [{from = \"*\", to = \"admin\", allow = \"maybe\"}]")
+            .starts_with("policies.messaging_rules[0].allow:"));
+        let open = parse("[policies]\nmessaging_rules = []").unwrap_or_else(|e| panic!("{e}"));
+        assert!(open.policies.messaging_rules.is_empty(), "an explicit empty list stays empty");
+        assert_eq!(parse("").map(|s| s.policies.messaging_rules.len()), Ok(3), "the defaults");
         assert!(error_of("hosts = [\"not a host\"]").starts_with("hosts[0]:"));
         assert!(error_of("default_language = \"de\"\nwelcome = { en = \"Hi\" }").starts_with("welcome:"));
         assert!(error_of("name = ").starts_with("test.toml, line 1:"));

@@ -174,37 +174,26 @@ impl AssociationKey {
     /// Returns a `Result` because the operating system's randomness and the
     /// cipher API are fallible; neither fails in practice.
     pub fn seal(&self, member: &MemberId, field: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        // 24-byte random nonces: collisions are negligible without any
-        // counter, so several nodes can seal under the same key.
-        let mut nonce = [0u8; NONCE_LEN];
-        OsRng.try_fill_bytes(&mut nonce).map_err(|e| CryptoError::Failed(format!("no randomness for a nonce: {e}")))?;
-        let aad = self.associated_data(member, field);
-        let ciphertext = self
-            .cipher()
-            .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &aad })
-            .map_err(|_| CryptoError::Failed("cipher refused the value".to_owned()))?;
-        let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
-        sealed.push(VERSION);
-        sealed.extend_from_slice(&nonce);
-        sealed.extend_from_slice(&ciphertext);
-        Ok(sealed)
+        self.seal_for(member.as_str(), field, plaintext)
+    }
+
+    /// [`seal`](Self::seal) for a value that belongs to something other
+    /// than a member (e.g. a conversation's key): `subject` takes the
+    /// member id's place in the associated data.
+    pub fn seal_for(&self, subject: &str, field: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let aad = self.associated_data(subject, field);
+        seal_with(&self.cipher(), &aad, plaintext)
     }
 
     /// Decrypts what [`seal`](Self::seal) produced for the same member and
     /// field under the same association key.
     pub fn open(&self, member: &MemberId, field: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let (&version, rest) = sealed.split_first().ok_or(CryptoError::Damaged("empty"))?;
-        if version != VERSION {
-            return Err(CryptoError::Damaged("unknown format version"));
-        }
-        if rest.len() < NONCE_LEN + TAG_LEN {
-            return Err(CryptoError::Damaged("too short"));
-        }
-        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-        let aad = self.associated_data(member, field);
-        self.cipher()
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: &aad })
-            .map_err(|_| CryptoError::Damaged("authentication failed"))
+        self.open_for(member.as_str(), field, sealed)
+    }
+
+    /// Opens what [`seal_for`](Self::seal_for) sealed for the same subject and field.
+    pub fn open_for(&self, subject: &str, field: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        open_with(&self.cipher(), &self.associated_data(subject, field), sealed)
     }
 
     /// A keyed hash for equality search without clear text in the database:
@@ -226,12 +215,115 @@ impl AssociationKey {
 
     /// What a sealed value is bound to. The version byte is included so the
     /// header is authenticated too.
-    fn associated_data(&self, member: &MemberId, field: &str) -> Vec<u8> {
+    fn associated_data(&self, subject: &str, field: &str) -> Vec<u8> {
+        let mut aad = vec![VERSION];
+        aad.extend(length_prefixed(&[self.association.as_str().as_bytes(), subject.as_bytes(), field.as_bytes()]));
+        aad
+    }
+}
+
+/// Seals under `cipher`: version byte || 24-byte random nonce ||
+/// ciphertext+tag, the associated data authenticated with it.
+fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    // 24-byte random nonces: collisions are negligible without any
+    // counter, so several nodes can seal under the same key.
+    let mut nonce = [0u8; NONCE_LEN];
+    OsRng.try_fill_bytes(&mut nonce).map_err(|e| CryptoError::Failed(format!("no randomness for a nonce: {e}")))?;
+    let ciphertext = cipher
+        .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad })
+        .map_err(|_| CryptoError::Failed("cipher refused the value".to_owned()))?;
+    let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
+    sealed.push(VERSION);
+    sealed.extend_from_slice(&nonce);
+    sealed.extend_from_slice(&ciphertext);
+    Ok(sealed)
+}
+
+fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let (&version, rest) = sealed.split_first().ok_or(CryptoError::Damaged("empty"))?;
+    if version != VERSION {
+        return Err(CryptoError::Damaged("unknown format version"));
+    }
+    if rest.len() < NONCE_LEN + TAG_LEN {
+        return Err(CryptoError::Damaged("too short"));
+    }
+    let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+    cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad })
+        .map_err(|_| CryptoError::Damaged("authentication failed"))
+}
+
+/// What a conversation's key is sealed as, under the association key.
+const CONVERSATION_KEY_FIELD: &str = "conversation-key";
+
+/// The key of one conversation (messaging): 256 random bits, stored only
+/// sealed under the association key ([`ConversationKey::wrap`]). Message
+/// bodies and attachments are sealed under it, each bound to association,
+/// conversation, item (message or attachment id) and purpose, so nothing
+/// sealed opens in another place. Deleting the stored key makes all of
+/// them unreadable for good.
+pub struct ConversationKey {
+    association: AssociationId,
+    conversation: String,
+    key: Zeroizing<[u8; KEY_LEN]>,
+}
+
+/// Names the conversation, never the key.
+impl fmt::Debug for ConversationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConversationKey").field("conversation", &self.conversation).finish_non_exhaustive()
+    }
+}
+
+impl ConversationKey {
+    /// A new random key for a new conversation.
+    pub fn random(association: &AssociationId, conversation: &str) -> Result<ConversationKey, CryptoError> {
+        let mut key = Zeroizing::new([0u8; KEY_LEN]);
+        OsRng.try_fill_bytes(key.as_mut_slice()).map_err(|e| CryptoError::Failed(format!("no randomness: {e}")))?;
+        Ok(ConversationKey { association: association.clone(), conversation: conversation.to_owned(), key })
+    }
+
+    /// The key sealed under the association key, to be stored.
+    pub fn wrap(&self, association_key: &AssociationKey) -> Result<Vec<u8>, CryptoError> {
+        association_key.seal_for(&self.conversation, CONVERSATION_KEY_FIELD, self.key.as_slice())
+    }
+
+    /// The key from its stored, sealed form.
+    pub fn unwrap(
+        association_key: &AssociationKey,
+        conversation: &str,
+        sealed: &[u8],
+    ) -> Result<ConversationKey, CryptoError> {
+        let bytes = Zeroizing::new(association_key.open_for(conversation, CONVERSATION_KEY_FIELD, sealed)?);
+        let key: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| CryptoError::Damaged("key length"))?;
+        Ok(ConversationKey {
+            association: association_key.association.clone(),
+            conversation: conversation.to_owned(),
+            key: Zeroizing::new(key),
+        })
+    }
+
+    /// Seals one item (a message body, an attachment) of the conversation.
+    pub fn seal(&self, item: &str, purpose: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        seal_with(&self.cipher(), &self.associated_data(item, purpose), plaintext)
+    }
+
+    pub fn open(&self, item: &str, purpose: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        open_with(&self.cipher(), &self.associated_data(item, purpose), sealed)
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(Key::from_slice(self.key.as_slice()))
+    }
+
+    fn associated_data(&self, item: &str, purpose: &str) -> Vec<u8> {
         let mut aad = vec![VERSION];
         aad.extend(length_prefixed(&[
+            b"conversation",
             self.association.as_str().as_bytes(),
-            member.as_str().as_bytes(),
-            field.as_bytes(),
+            self.conversation.as_bytes(),
+            item.as_bytes(),
+            purpose.as_bytes(),
         ]));
         aad
     }

@@ -43,17 +43,26 @@ pub enum JobError {
 
 /// Every timed job of the product, in one place.
 pub fn all() -> Vec<Job> {
-    vec![Job {
-        name: "housekeeping",
-        every: std::time::Duration::from_secs(15 * 60),
-        lease: Duration::minutes(10),
-        run: |kindred, now| Box::pin(housekeeping(kindred, now)),
-    }, Job {
-        name: "event-reminders",
-        every: std::time::Duration::from_secs(5 * 60),
-        lease: Duration::minutes(4),
-        run: |kindred, now| Box::pin(event_reminders(kindred, now)),
-    }]
+    vec![
+        Job {
+            name: "housekeeping",
+            every: std::time::Duration::from_secs(15 * 60),
+            lease: Duration::minutes(10),
+            run: |kindred, now| Box::pin(housekeeping(kindred, now)),
+        },
+        Job {
+            name: "disappearing-messages",
+            every: std::time::Duration::from_secs(60),
+            lease: Duration::minutes(5),
+            run: |kindred, now| Box::pin(erase_messages(kindred, now)),
+        },
+        Job {
+            name: "event-reminders",
+            every: std::time::Duration::from_secs(5 * 60),
+            lease: Duration::minutes(4),
+            run: |kindred, now| Box::pin(event_reminders(kindred, now)),
+        },
+    ]
 }
 
 /// Reminders a day before an event (`Kindred::remind_due`: each reminder
@@ -136,4 +145,11 @@ pub async fn housekeeping(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, 
         done += kindred.store.sweep_expired(&id, now, counters_before).await?.total();
     }
     Ok(done)
+}
+
+/// Erases the messages whose disappearing time has come
+/// (`service::messaging`, `Kindred::erase_due`): deleting is its own claim.
+pub async fn erase_messages(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
+    let erased = kindred.erase_due(now).await.map_err(|e| JobError::Failed(e.to_string()))?;
+    Ok(u64::try_from(erased).unwrap_or(u64::MAX))
 }

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod letter_pdf;
 pub mod mail;
 pub mod members;
+pub mod messaging;
 pub mod moderation;
 mod notices;
 pub mod notification_list;

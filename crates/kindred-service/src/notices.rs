@@ -41,6 +41,10 @@ pub(crate) enum Notice<'a> {
         change: crate::events::EventChange,
         link: &'a str,
     },
+    /// Someone wrote in a conversation; says nothing of who or what.
+    NewMessage {
+        link: &'a str,
+    },
 }
 
 /// A change of how a member signs in, announced by mail.
@@ -192,6 +196,20 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
             };
             (format!("{subject} – {site}"), format!("{hello}\n\n{sentence}\n\n{see}\n{link}\n"))
         }
+        link: &'a str,
+    },
+        (Notice::NewMessage { link }, De) => (
+            format!("Sie haben eine neue Nachricht – {site}"),
+            format!("Guten Tag,\n\nSie haben bei {site} eine neue Nachricht. Lesen können Sie sie nach dem Anmelden:\n\n{link}\n\nBis Sie sie gelesen haben, schicken wir zu diesem Gespräch keine weitere E-Mail.\n"),
+        ),
+        (Notice::NewMessage { link }, Nl) => (
+            format!("U hebt een nieuw bericht – {site}"),
+            format!("Goedendag,\n\nU hebt bij {site} een nieuw bericht. U kunt het lezen nadat u bent ingelogd:\n\n{link}\n\nTot u het gelezen hebt, sturen we over dit gesprek geen e-mail meer.\n"),
+        ),
+        (Notice::NewMessage { link }, En) => (
+            format!("You have a new message – {site}"),
+            format!("Hello,\n\nYou have a new message at {site}. You can read it after signing in:\n\n{link}\n\nWe will not mail you about this conversation again until you have read it.\n"),
+        ),
     }
 }
 

@@ -63,6 +63,8 @@ pub struct NotificationView {
     pub detail: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read: bool,
+    /// The conversation of a `message_request`.
+    pub conversation_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +138,7 @@ impl Kindred {
                 detail: row.detail,
                 created_at: row.created_at,
                 read: row.read_at.is_some(),
+                conversation_id: row.conversation_id,
             });
         }
         Ok(NotificationPage { notifications, unread_count, next_cursor })

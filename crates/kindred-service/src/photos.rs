@@ -77,13 +77,20 @@ fn decode_limits() -> Limits {
 }
 
 /// The permits for [`CONCURRENT_DECODES`].
-fn decodes() -> &'static Semaphore {
+pub(crate) fn decodes() -> &'static Semaphore {
     static DECODES: OnceLock<Semaphore> = OnceLock::new();
     DECODES.get_or_init(|| Semaphore::new(CONCURRENT_DECODES))
 }
 
 /// Decodes an upload and encodes it anew as a JPEG of at most 512 × 512.
 pub fn normalise_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
+    normalise_image(bytes, MAX_SIDE)
+}
+
+/// Decodes an image upload (within the same limits) and encodes it anew as
+/// a JPEG whose longer side is at most `max_side`: nothing of the file,
+/// metadata included, survives. For photos and message attachments.
+pub fn normalise_image(bytes: &[u8], max_side: u32) -> Result<Vec<u8>, PhotoError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(PhotoError::TooLarge);
     }
@@ -95,8 +102,8 @@ pub fn normalise_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
         image::ImageError::Limits(_) => PhotoError::TooManyPixels { width, height },
         _ => PhotoError::NotAnImage,
     })?;
-    let shrunk: DynamicImage = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE {
-        decoded.thumbnail(MAX_SIDE, MAX_SIDE)
+    let shrunk: DynamicImage = if decoded.width() > max_side || decoded.height() > max_side {
+        decoded.thumbnail(max_side, max_side)
     } else {
         decoded
     };

@@ -21,6 +21,7 @@ mod forum_bulk;
 mod groups;
 mod jobs;
 mod members;
+mod messaging;
 mod moderation;
 mod notification_list;
 mod notification_settings;
@@ -53,6 +54,10 @@ pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
 pub use members::{Credentials, MemberRecord, NewMember};
+pub use messaging::{
+    Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
+    MessageRecord, MessageReportItemRecord, MessageReportRecord, NewConversation, NewMessage, NewReportItem,
+};
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,
     Recipient, ReportRecord,

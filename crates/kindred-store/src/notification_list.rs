@@ -26,6 +26,8 @@ pub struct NotificationRecord {
     pub detail: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// The conversation of a `message_request`.
+    pub conversation_id: Option<String>,
 }
 
 /// Whether notification `n` is about nothing or about a topic member `$2`
@@ -71,7 +73,7 @@ impl Store {
         let filter = still_readable(&placeholders(first_group, groups.len()));
         let sql = format!(
             "SELECT n.id, n.kind, n.topic_id, n.post_id, p.number AS post_number, n.event_id, n.actor_label, n.detail, \
-             n.created_at, n.read_at FROM notifications n \
+             n.created_at, n.read_at, n.conversation_id FROM notifications n \
              LEFT JOIN posts p ON p.association_id = $1 AND p.id = n.post_id \
              WHERE n.association_id = $1 AND n.member_id = $2 AND {filter}{cursor} \
              ORDER BY n.created_at DESC, n.id DESC LIMIT {}",

@@ -90,7 +90,7 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 11] = [
+    const FILES: [[&str; 3]; 12] = [
         [
             include_str!("../locales/en/administration.ftl"),
             include_str!("../locales/de/administration.ftl"),
@@ -145,6 +145,9 @@ mod tests {
             include_str!("../locales/en/events.ftl"),
             include_str!("../locales/de/events.ftl"),
             include_str!("../locales/nl/events.ftl"),
+            include_str!("../locales/en/messages.ftl"),
+            include_str!("../locales/de/messages.ftl"),
+            include_str!("../locales/nl/messages.ftl"),
         ],
     ];
 

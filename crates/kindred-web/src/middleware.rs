@@ -10,9 +10,13 @@ use axum::response::{IntoResponse, Response};
 /// plus room for a multipart envelope. Phone cameras make photos of 2–5 MB.
 pub const PHOTO_BODY_BYTES: usize = 8 * 1024 * 1024 + 64 * 1024;
 
-/// Photo uploads: `PUT …/api/v1/me/photo` and the page form `POST …/profile/photo`.
+/// Photo uploads: `PUT …/api/v1/me/photo` and the page form `POST …/profile/photo`;
+/// message attachments (8 MB too): `POST …/api/v1/conversations/{id}/attachments`.
 fn is_photo_upload(path: &str) -> bool {
-    path.starts_with("/a/") && (path.ends_with("/api/v1/me/photo") || path.ends_with("/profile/photo"))
+    path.starts_with("/a/")
+        && (path.ends_with("/api/v1/me/photo")
+            || path.ends_with("/profile/photo")
+            || (path.contains("/api/v1/conversations/") && path.ends_with("/attachments")))
 }
 
 /// The most any request may send.

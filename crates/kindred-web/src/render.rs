@@ -96,6 +96,13 @@ const SEARCH_TEMPLATES: [(&str, &str); 2] = [
     ("notifications/list.html", include_str!("../templates/notifications/list.html")),
 ];
 
+/// The messaging pages' templates (`pages::messages`).
+const MESSAGE_TEMPLATES: [(&str, &str); 3] = [
+    ("messages/list.html", include_str!("../templates/messages/list.html")),
+    ("messages/conversation.html", include_str!("../templates/messages/conversation.html")),
+    ("messages/new.html", include_str!("../templates/messages/new.html")),
+];
+
 /// The moderation pages' templates (`pages::moderation`).
 const MODERATION_TEMPLATES: [(&str, &str); 3] = [
     ("moderation/queue.html", include_str!("../templates/moderation/queue.html")),
@@ -135,7 +142,9 @@ impl Templates {
         for (name, source) in TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
-        for (name, source) in PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES).chain(SEARCH_TEMPLATES) {
+        for (name, source) in
+            PASSKEY_TEMPLATES.into_iter().chain(COMMUNITY_TEMPLATES).chain(SEARCH_TEMPLATES).chain(MESSAGE_TEMPLATES)
+        {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in GROUP_TEMPLATES.into_iter().chain(EVENT_TEMPLATES) {

@@ -293,6 +293,10 @@ pub fn print_logins(bind: SocketAddr) {
     );
     println!("Contacts: Mira am Meer placed moderator@ on level 4, neurologin@ on level 2, tom@ on none;");
     println!("  sign in as each and compare her profile: http://{bind}/a/{DEMO_SLUG}/members?q=mira");
+    println!(
+        "Messages: Mira writes with moderator@, in the chats of the Kiel group and of \"Offene Worte\" (by alias),"
+    );
+    println!("  and has a request from tom@: http://{bind}/a/{DEMO_SLUG}/messages");
     println!("Member list entries to verify with (number, postcode, birth date):");
     for (number, postcode, birth) in DEMO_MEMBER_LIST {
         println!("  {number}  {postcode}  {birth}");

@@ -389,6 +389,67 @@ pub async fn add_forum(kindred: &Kindred, association: &Association, cast: &Cast
             .await
             .map_err(|e| failed("report", e))?;
     }
+    add_conversations(kindred, association, &p, kiel.as_str(), secret.as_str()).await?;
+    Ok(())
+}
+
+/// Conversations among the sample accounts: a one-to-one conversation, a
+/// group's chat, a pending request and an alias group's chat.
+async fn add_conversations(
+    kindred: &Kindred,
+    association: &Association,
+    p: &People,
+    kiel: &str,
+    secret: &str,
+) -> Result<(), CliError> {
+    let fail = |e: kindred_service::messaging::MessagingError| failed("conversation", e);
+    // One-to-one, between contacts: Mira and the group leader.
+    let started = kindred
+        .start_conversation(
+            association,
+            &p.mira,
+            std::slice::from_ref(&p.moderator.member.id.to_string()),
+            "Hallo Jonas, danke für den Tipp mit der Gruppe in Kiel! Kann ich beim nächsten Treffen einfach vorbeikommen?",
+        )
+        .await
+        .map_err(fail)?;
+    let id = started.conversation_id;
+    for (who, body) in [
+        (&p.moderator, "Hallo Mira, sehr gern – wir sind am ersten Dienstag ab 18 Uhr da. Einfach klingeln."),
+        (&p.mira, "Super, dann bis Dienstag. Soll ich etwas mitbringen?"),
+        (&p.moderator, "Nur dich selbst. Kaffee und Kekse gibt es immer. 🙂"),
+    ] {
+        kindred.send_message(association, who, &id, body, &[]).await.map_err(fail)?;
+    }
+    // The chat of the group in Kiel.
+    let chat = kindred.group_conversation(association, &p.moderator, kiel).await.map_err(fail)?;
+    for (who, body) in [
+        (
+            &p.moderator,
+            "Willkommen im Chat der Selbsthilfegruppe Kiel! Hier besprechen wir Termine und Fahrgemeinschaften.",
+        ),
+        (&p.mira, "Danke! Fährt jemand am Dienstag aus Richtung Holtenau?"),
+    ] {
+        kindred.send_message(association, who, &chat, body, &[]).await.map_err(fail)?;
+    }
+    // A pending request: Tom and Mira share a group but are not contacts.
+    kindred
+        .start_conversation(
+            association,
+            &p.tom,
+            std::slice::from_ref(&p.mira.member.id.to_string()),
+            "Hallo Mira, ich habe deinen Beitrag in „Erste Schritte“ gelesen. Magst du dich austauschen?",
+        )
+        .await
+        .map_err(fail)?;
+    // The alias group's chat: its members appear by alias only.
+    let hidden = kindred.group_conversation(association, &p.moderator, secret).await.map_err(fail)?;
+    for (who, body) in [
+        (&p.moderator, "Dies ist der Chat von „Offene Worte“. Hier erscheint ihr nur unter eurem Alias."),
+        (&p.mira, "Danke, das macht es leichter, hier zu schreiben."),
+    ] {
+        kindred.send_message(association, who, &hidden, body, &[]).await.map_err(fail)?;
+    }
     Ok(())
 }
 

@@ -49,3 +49,4 @@ notification-kind-event-changed = Eine Veranstaltung, zu der Sie angemeldet sind
 notification-kind-event-cancelled = Eine Veranstaltung, zu der Sie angemeldet sind, fällt aus
 notification-kind-event-promoted = Bei einer Veranstaltung ist ein Platz für Sie frei geworden
 notification-kind-event-reminder = Erinnerung einen Tag vor Ihren Veranstaltungen
+notification-kind-message-request = Jemand möchte Ihnen schreiben

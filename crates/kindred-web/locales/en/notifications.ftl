@@ -49,3 +49,4 @@ notification-kind-event-changed = An event you registered for changed
 notification-kind-event-cancelled = An event you registered for was cancelled
 notification-kind-event-promoted = A place became free for you at an event
 notification-kind-event-reminder = Reminder a day before your events
+notification-kind-message-request = Someone asks to write to you

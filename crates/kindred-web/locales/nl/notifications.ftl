@@ -49,3 +49,4 @@ notification-kind-event-changed = Een bijeenkomst waarvoor u bent aangemeld is g
 notification-kind-event-cancelled = Een bijeenkomst waarvoor u bent aangemeld gaat niet door
 notification-kind-event-promoted = Bij een bijeenkomst is een plaats voor u vrijgekomen
 notification-kind-event-reminder = Herinnering een dag voor uw bijeenkomsten
+notification-kind-message-request = Iemand wil u een bericht sturen

@@ -10,6 +10,7 @@ pub(crate) mod events;
 mod forum;
 mod groups;
 mod members;
+mod messaging;
 mod moderation;
 mod notifications;
 mod openapi;
@@ -146,6 +147,18 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::approve))
         .routes(routes!(groups::decline))
         .routes(routes!(groups::add_moderator))
+        .routes(routes!(messaging::list, messaging::start))
+        .routes(routes!(messaging::messages, messaging::send))
+        .routes(routes!(messaging::edit, messaging::delete))
+        .routes(routes!(messaging::accept))
+        .routes(routes!(messaging::decline))
+        .routes(routes!(messaging::read))
+        .routes(routes!(messaging::disappearing))
+        .routes(routes!(messaging::leave))
+        .routes(routes!(messaging::upload))
+        .routes(routes!(messaging::attachment))
+        .routes(routes!(messaging::group_conversation))
+        .routes(routes!(messaging::message_reports))
         .routes(routes!(moderation::report))
         .routes(routes!(moderation::queue))
         .routes(routes!(moderation::resolve))

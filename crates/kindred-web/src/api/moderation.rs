@@ -50,7 +50,7 @@ pub(crate) fn moderation_error(error: ModerationError) -> ApiError {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportBody {
-    /// `post` or `topic`.
+    /// `post`, `topic` or `message` (a message of a conversation the caller is in).
     target_type: String,
     target_id: String,
     /// Free text (at most 1000 characters), or a kind code when `kind` is absent.
@@ -64,6 +64,10 @@ pub struct ReportBody {
     /// More about it (at most 2000 characters).
     #[serde(default)]
     details: Option<String>,
+    /// For `message`: further messages of the same conversation the
+    /// reporter shares with the moderators (the reported one always is).
+    #[serde(default)]
+    messages: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -117,7 +121,15 @@ pub async fn report(
         kind: body.kind.as_deref(),
         details: body.details.as_deref(),
     };
-    let filed = state.kindred.file_report(association, &auth.caller, input).await.map_err(moderation_error)?;
+    let filed = if body.target_type.trim() == "message" {
+        state
+            .kindred
+            .report_messages(association, &auth.caller, body.target_id.trim(), &body.messages, input)
+            .await
+            .map_err(super::messaging::messaging_error)?
+    } else {
+        state.kindred.file_report(association, &auth.caller, input).await.map_err(moderation_error)?
+    };
     let language = language_of(association, &auth.caller);
     let contacts = (!filed.crisis_contacts.is_empty()).then(|| {
         filed

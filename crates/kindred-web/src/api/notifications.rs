@@ -65,6 +65,9 @@ pub struct NotificationEntry {
     detail: Option<String>,
     created_at: DateTime<Utc>,
     read: bool,
+    /// The conversation of a `message_request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -90,6 +93,7 @@ fn entry(view: NotificationView) -> NotificationEntry {
         detail: view.detail,
         created_at: view.created_at,
         read: view.read,
+        conversation_id: view.conversation_id,
     }
 }
 

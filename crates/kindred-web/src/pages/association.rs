@@ -29,6 +29,8 @@ pub struct AssociationPage {
     pub(super) same_origin: bool,
     /// Unread notifications of a member who may use the community.
     pub(super) unread: Option<i64>,
+    /// Unread messages of a member who may use the community.
+    pub(super) unread_messages: Option<i64>,
     /// Whether the member has a moderation queue (staff, professionals,
     /// group moderators): the navigation then leads to it.
     pub(super) has_queue: bool,
@@ -59,15 +61,16 @@ impl FromRequestParts<AppState> for AssociationPage {
         let client = auth::client(parts, &state.trusted_proxies);
         let authority = parts.uri.authority().map(|a| a.as_str());
         let same_origin = same_origin(&parts.headers, authority, &state.kindred.public_url);
-        let (unread, has_queue) = match session.caller() {
+        let (unread, unread_messages, has_queue) = match session.caller() {
             Some(caller) if state.kindred.community_access(&tenant.association, caller).is_ok() => (
                 state.kindred.unread_notifications(&tenant.association, caller).await.ok(),
+                state.kindred.unread_messages(&tenant.association, caller).await.ok(),
                 state.kindred.has_queue(&tenant.association, caller).await.unwrap_or(false),
             ),
-            _ => (None, false),
+            _ => (None, None, false),
         };
         let here = (parts.method == axum::http::Method::GET).then(|| here(parts, &tenant)).flatten();
-        Ok(Self { tenant, language, explicit, session, client, same_origin, unread, has_queue, here })
+        Ok(Self { tenant, language, explicit, session, client, same_origin, unread, unread_messages, has_queue, here })
     }
 }
 
@@ -87,6 +90,7 @@ impl AssociationPage {
     pub(super) fn layout(&self, path: &str, section: Section) -> Layout {
         Layout::new(Some(&self.tenant.association), &self.tenant.base, self.language, path, section)
             .with_unread(self.unread)
+            .with_unread_messages(self.unread_messages)
             .with_queue(self.has_queue)
             .with_session(&self.session)
             .keeping(self.explicit)

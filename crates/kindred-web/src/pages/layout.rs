@@ -44,6 +44,9 @@ pub struct Layout {
     /// Unread notifications of the signed-in member, for the navigation.
     #[serde(skip)]
     unread: Option<i64>,
+    /// Unread messages of the signed-in member, for the navigation.
+    #[serde(skip)]
+    unread_messages: Option<i64>,
     #[serde(skip)]
     has_queue: bool,
     #[serde(skip)]
@@ -77,6 +80,7 @@ pub enum Section {
     Forum,
     Search,
     Notifications,
+    Messages,
     Staff,
     Moderation,
     #[default]
@@ -132,6 +136,7 @@ impl Layout {
             keep: String::new(),
             account: None,
             unread: None,
+            unread_messages: None,
             has_queue: false,
             language,
             section,
@@ -158,6 +163,7 @@ impl Layout {
                     entries.push((Section::Events, "/events", "nav-events"));
                     entries.push((Section::Forum, "/forum", "nav-forum"));
                     entries.push((Section::Search, "/search", "nav-search"));
+                    entries.push((Section::Messages, "/messages", "nav-messages"));
                     entries.push((Section::Notifications, "/notifications", "nav-notifications"));
                 }
                 entries.push((Section::Account, "/account", "nav-account"));
@@ -181,6 +187,11 @@ impl Layout {
                     "nav-notifications-unread",
                     &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
                 ),
+                _ if section == Section::Messages && self.unread_messages.is_some_and(|c| c > 0) => i18n::text(
+                    self.language,
+                    "nav-messages-unread",
+                    &[("count", fluent_templates::fluent_bundle::FluentValue::from(self.unread_messages.unwrap_or(0)))],
+                ),
                 _ => i18n::text(self.language, key, &[]),
             };
             self.nav.push(NavItem { href: format!("{}{path}", self.base), label, current: section == self.section });
@@ -192,6 +203,13 @@ impl Layout {
     /// Call before [`Layout::with_session`].
     pub fn with_unread(mut self, unread: Option<i64>) -> Self {
         self.unread = unread;
+        self
+    }
+
+    /// The member's unread messages, shown at the navigation's Messages
+    /// entry. Call before [`Layout::with_session`].
+    pub fn with_unread_messages(mut self, unread: Option<i64>) -> Self {
+        self.unread_messages = unread;
         self
     }
 

@@ -295,6 +295,12 @@ async fn render_member(
         }
     };
     let id = view.id.to_string();
+    let may_message = !view.own
+        && state
+            .kindred
+            .may_message(&page.tenant.association, caller, &id)
+            .await
+            .is_ok_and(|d| d != kindred_domain::messaging::Decision::Forbidden);
     let photo_base = format!("/members/{id}/photo");
     let mut photo = None;
     let mut fields = Vec::new();
@@ -340,6 +346,7 @@ async fn render_member(
         profile_href => link(page, "/profile", &[]),
         preview_href => link(page, "/profile/preview", &[("level", "1")]),
         search_href => link(page, "/members", &[]),
+        message_href => may_message.then(|| link(page, "/messages/new", &[("to", &id)])),
         sees_me_text => tr_args(page, "member-sees-me", &[("pseudonym", p()), ("level", FluentValue::from(level_label(page, view.level_i_grant)))]),
         i_see_text => tr_args(page, "member-i-see", &[("pseudonym", p()), ("level", FluentValue::from(level_label(page, view.level_granted_to_me)))]),
     };

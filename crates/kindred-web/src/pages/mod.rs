@@ -12,6 +12,7 @@ mod groups;
 mod home;
 mod layout;
 mod members;
+mod messages;
 mod moderation;
 mod notification_settings;
 mod notifications;
@@ -96,6 +97,16 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/contacts/disclosures/{id}/decline", post(contacts::decline_disclosure))
         // Forum search and notifications (pages::search, pages::notifications).
         .route("/a/{slug}/search", get(search::search))
+        // Messaging (pages::messages).
+        .route("/a/{slug}/messages", get(messages::list))
+        .route("/a/{slug}/messages/new", get(messages::new).post(messages::start))
+        .route("/a/{slug}/messages/{id}", get(messages::conversation))
+        .route("/a/{slug}/messages/{id}/send", post(messages::send))
+        .route("/a/{slug}/messages/{id}/accept", post(messages::accept))
+        .route("/a/{slug}/messages/{id}/decline", post(messages::decline))
+        .route("/a/{slug}/messages/{id}/block", post(messages::block))
+        .route("/a/{slug}/messages/{id}/leave", post(messages::leave))
+        .route("/a/{slug}/messages/{id}/disappearing", post(messages::disappearing))
         .route("/a/{slug}/notifications", get(notifications::notifications))
         .route("/a/{slug}/notifications/read-all", post(notifications::mark_all_read))
         .route("/a/{slug}/notifications/{id}/read", post(notifications::mark_read))

@@ -17,7 +17,7 @@ use kindred_service::notification_list::{NotificationError, NotificationView};
 use serde::{Deserialize, Serialize};
 
 /// Kinds with a text of their own; any other is shown in general words.
-const KINDS: [&str; 9] = [
+const KINDS: &[&str] = &[
     "reply",
     "mention",
     "moderation",
@@ -27,6 +27,7 @@ const KINDS: [&str; 9] = [
     "event_cancelled",
     "event_promoted",
     "event_reminder",
+    "message_request",
 ];
 
 /// A notification as the list shows it; the member's home page shows the
@@ -51,11 +52,12 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
         None => tr(page, &format!("notifications-kind-{kind}-nobody")),
     };
     Entry {
-        href: view
-            .topic_id
-            .as_deref()
-            .map(|topic| post_href(page, topic, view.post_number))
-            .or_else(|| view.event_id.as_deref().map(|event| link(page, &format!("/events/{event}"), &[]))),
+        href: match (&view.topic_id, &view.event_id, &view.conversation_id) {
+            (Some(topic), _, _) => Some(post_href(page, topic, view.post_number)),
+            (None, Some(event), _) => Some(link(page, &format!("/events/{event}"), &[])),
+            (None, None, Some(conversation)) => Some(link(page, &format!("/messages/{conversation}"), &[])),
+            (None, None, None) => None,
+        },
         id: view.id.to_string(),
         text,
         detail: view.detail,

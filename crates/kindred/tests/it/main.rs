@@ -26,6 +26,7 @@ mod hostile_input;
 mod http_baseline;
 mod jobs;
 mod members;
+mod messaging;
 mod moderation;
 mod notification_settings;
 mod notifications;

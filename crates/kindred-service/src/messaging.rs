@@ -1,0 +1,1213 @@
+//! service::messaging — one-to-one and group conversations.
+//!
+//! **The gate**: `conversation_access` is the only way to a conversation
+//! by id. A conversation exists for a caller only while they are in it
+//! (active, or the recipient of a request); a group's chat only while they
+//! are a member of the group (`group_access`). Anyone else — staff and
+//! admins included — gets `NotFound`, exactly as for an id never used.
+//!
+//! **Who may start a conversation** is `kindred_domain::messaging::may_start`
+//! (the association's policy and role rules); a member the caller may not
+//! see (`disclosure::sight` is `Nothing`: blocked either way, not active,
+//! unknown) is `NotFound`. A request (one recipient, the first message
+//! only) waits for the recipient; the sender cannot write more until it is
+//! accepted, and a decline changes nothing the sender can observe: their
+//! view stays "request", further messages are refused with the same 409 as
+//! while it is pending. In a one-to-one conversation a block (either way)
+//! ends writing for both with 403 `messaging_not_allowed` (the word
+//! "blocked" is never said; a contact removed or the policy changed answer
+//! the same at the start of a conversation).
+//!
+//! **Sealed at rest**: every conversation has a random 256-bit key, stored
+//! sealed under the association key (`crypto::ConversationKey`); bodies and
+//! attachments are sealed under it, bound to association, conversation and
+//! item. The store never sees clear text; deleting the key row makes the
+//! conversation unreadable for good.
+//!
+//! **Leaving**: the leaver's row becomes `left`; the conversation is then
+//! `NotFound` for them (nothing new reaches them, old messages neither).
+//! A member who declined a request is treated the same.
+
+use crate::crypto::{ConversationKey, CryptoError};
+use crate::groups::GroupError;
+use crate::members::{caller_party, party, MemberError};
+use crate::photos::PhotoError;
+use crate::sessions::Caller;
+use crate::{Association, Kindred};
+use chrono::{DateTime, Utc};
+use data_encoding::BASE64URL_NOPAD;
+use kindred_domain::disclosure::{self, Relation};
+use kindred_domain::messaging::{may_start, other_members, Between, Decision, Disappearing, MessageBody};
+use kindred_domain::{markdown, AccountRole, AttachmentId, ConversationId, Level, MemberId, MessageId};
+use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewMessage, StoreError};
+
+/// Messages per page, newest first.
+pub const PAGE_SIZE: usize = 50;
+/// Conversations per page of the list.
+pub const LIST_SIZE: usize = 30;
+/// Most attachments one message may carry.
+pub const MAX_ATTACHMENTS: usize = 10;
+/// Largest attachment upload, in bytes (images and PDFs alike).
+pub const MAX_ATTACHMENT: usize = 8 * 1024 * 1024;
+/// Longest side of an image attachment after re-encoding.
+pub const ATTACHMENT_SIDE: u32 = 1600;
+
+/// What bodies and files are sealed as, under the conversation key.
+const BODY: &str = "message-body";
+const FILE: &str = "attachment";
+
+#[derive(Debug, thiserror::Error)]
+pub enum MessagingError {
+    /// No such conversation, message or member — or one the caller may not know of.
+    #[error("not found")]
+    NotFound,
+    /// The association's rules do not let the caller write to this member here.
+    #[error("messaging is not allowed here")]
+    NotAllowed,
+    /// Not the caller's own message, or not the caller's to do.
+    #[error("not allowed")]
+    Forbidden,
+    /// A request waits for its recipient (or was declined: the sender is not told).
+    #[error("the conversation is a request that has not been accepted")]
+    RequestPending,
+    /// Accept or decline without a request to answer.
+    #[error("there is no request to answer")]
+    NoRequest,
+    /// Leaving a group's chat: leave the group instead.
+    #[error("a group's chat is left by leaving the group")]
+    GroupChat,
+    #[error("some fields are invalid")]
+    Invalid(Vec<(&'static str, String)>),
+    #[error("the attachment is larger than 8 MB")]
+    TooLarge,
+    #[error("only JPEG, PNG, WebP images and PDF files can be attached")]
+    UnsupportedType,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<MemberError> for MessagingError {
+    fn from(error: MemberError) -> Self {
+        match error {
+            MemberError::Store(e) => Self::Store(e),
+            MemberError::Crypto(e) => Self::Crypto(e),
+            _ => Self::NotFound,
+        }
+    }
+}
+
+impl From<GroupError> for MessagingError {
+    fn from(error: GroupError) -> Self {
+        match error {
+            GroupError::Store(e) => Self::Store(e),
+            GroupError::NotFound | GroupError::Forbidden => Self::NotFound,
+        }
+    }
+}
+
+/// How a conversation stands for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationStatus {
+    Active,
+    /// A request: sent by the caller and not (visibly) answered, or
+    /// received by the caller and not yet accepted.
+    Request,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Request => "request",
+        }
+    }
+}
+
+/// A conversation the caller is in.
+#[derive(Debug, Clone)]
+pub struct SeenConversation {
+    pub id: ConversationId,
+    pub record: ConversationRecord,
+    /// The group whose chat this is.
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+    /// In an alias group's chat members appear by alias only.
+    pub alias_mode: bool,
+    pub status: ConversationStatus,
+    /// The caller received this request and has not answered it.
+    pub request_for_me: bool,
+}
+
+/// A member of a conversation as the caller may see them: the pseudonym
+/// only where `disclosure::sight` lets them see the member at all.
+#[derive(Debug, Clone)]
+pub struct ShownMember {
+    pub member_id: String,
+    pub pseudonym: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConversationSummary {
+    pub id: String,
+    pub members: Vec<ShownMember>,
+    pub status: ConversationStatus,
+    pub unread_count: i64,
+    pub last_message_at: DateTime<Utc>,
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConversationPage {
+    pub conversations: Vec<ConversationSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// What a system message says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemEvent {
+    /// The disappearing time was set (seconds) or turned off.
+    Disappearing(Option<i64>),
+}
+
+#[derive(Debug, Clone)]
+pub struct AttachmentView {
+    pub id: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// A message as the caller sees it.
+#[derive(Debug, Clone)]
+pub struct MessageView {
+    pub id: String,
+    /// The sender's id; absent in an alias group's chat.
+    pub sender_id: Option<String>,
+    /// The sender's alias in an alias group's chat.
+    pub sender_alias: Option<String>,
+    pub own: bool,
+    /// text, system or deleted.
+    pub kind: &'static str,
+    /// The text as written (Markdown); `None` when deleted, a system
+    /// message, or unreadable (the conversation's key is gone).
+    pub body: Option<String>,
+    /// The text rendered by the forum's safe Markdown.
+    pub body_html: Option<String>,
+    pub system: Option<SystemEvent>,
+    pub sent_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessagePage {
+    pub conversation: SeenConversation,
+    pub members: Vec<ShownMember>,
+    /// Newest first.
+    pub messages: Vec<MessageView>,
+    pub next_before: Option<String>,
+}
+
+/// A conversation just started.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub conversation_id: String,
+    pub status: ConversationStatus,
+}
+
+fn invalid(field: &'static str, problem: &str) -> MessagingError {
+    MessagingError::Invalid(vec![(field, problem.to_owned())])
+}
+
+fn body_of(raw: &str, field: &'static str) -> Result<MessageBody, MessagingError> {
+    MessageBody::parse(raw).map_err(|p| invalid(field, p.message()))
+}
+
+/// The text of a system message (sealed like any body).
+fn system_text(event: SystemEvent) -> String {
+    match event {
+        SystemEvent::Disappearing(Some(s)) => format!("disappearing:{s}"),
+        SystemEvent::Disappearing(None) => "disappearing:off".to_owned(),
+    }
+}
+
+fn parse_system(text: &str) -> Option<SystemEvent> {
+    let rest = text.strip_prefix("disappearing:")?;
+    if rest == "off" {
+        Some(SystemEvent::Disappearing(None))
+    } else {
+        rest.parse().ok().map(|s| SystemEvent::Disappearing(Some(s)))
+    }
+}
+
+fn render(body: &str) -> String {
+    // Mentions are not resolved in messages: a name stays text.
+    markdown::render(body, &|_| None).html
+}
+
+/// What a file is, from its declared type and its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upload {
+    Image,
+    Pdf,
+}
+
+fn classify(content_type: &str) -> Option<Upload> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "image/jpeg" | "image/png" | "image/webp" => Some(Upload::Image),
+        "application/pdf" => Some(Upload::Pdf),
+        _ => None,
+    }
+}
+
+impl Kindred {
+    /// The conversation as the caller may see it; `NotFound` for an
+    /// unknown id and for any conversation the caller is not in.
+    pub async fn conversation_access(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<SeenConversation, MessagingError> {
+        let id = ConversationId::parse(raw_id).ok_or(MessagingError::NotFound)?;
+        let record = self
+            .store
+            .conversation(&association.id, id.as_str(), &caller.member.id)
+            .await?
+            .ok_or(MessagingError::NotFound)?;
+        if let Some(group) = record.group_id.clone() {
+            let seen = self.group_access(association, caller, &group).await?;
+            if !seen.access.membership.is_member() {
+                return Err(MessagingError::NotFound);
+            }
+            if record.my_status.is_none() {
+                self.store
+                    .ensure_conversation_member(&association.id, id.as_str(), &caller.member.id, self.clock.now())
+                    .await?;
+            }
+            return Ok(SeenConversation {
+                id,
+                group_id: Some(group),
+                group_name: Some(seen.record.name.clone()),
+                alias_mode: seen.record.alias_mode,
+                status: ConversationStatus::Active,
+                request_for_me: false,
+                record,
+            });
+        }
+        let (status, request_for_me) = match (record.my_status.as_deref(), record.state.as_str()) {
+            (Some("request"), _) => (ConversationStatus::Request, true),
+            (Some("active"), "request") => (ConversationStatus::Request, false),
+            (Some("active"), _) => (ConversationStatus::Active, false),
+            _ => return Err(MessagingError::NotFound),
+        };
+        Ok(SeenConversation { id, group_id: None, group_name: None, alias_mode: false, status, request_for_me, record })
+    }
+
+    async fn conversation_key(
+        &self,
+        association: &Association,
+        conversation: &str,
+    ) -> Result<Option<ConversationKey>, MessagingError> {
+        let Some(sealed) = self.store.conversation_key(&association.id, conversation).await? else { return Ok(None) };
+        let key = self.keys.association(&association.id)?;
+        Ok(Some(ConversationKey::unwrap(&key, conversation, &sealed)?))
+    }
+
+    /// The key, for writing: a conversation whose key was deleted takes no
+    /// more messages (they could never be read).
+    async fn writing_key(
+        &self,
+        association: &Association,
+        conversation: &str,
+    ) -> Result<ConversationKey, MessagingError> {
+        self.conversation_key(association, conversation).await?.ok_or(MessagingError::Forbidden)
+    }
+
+    /// Whether a member may start a conversation with `other` (who the
+    /// caller sees): the association's policy, role rules and relation.
+    async fn decision_for(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        other: &MemberId,
+        other_role: &str,
+        contact: bool,
+    ) -> Result<Decision, MessagingError> {
+        let between = if contact {
+            Between::Contact
+        } else if self.store.share_a_group(&association.id, &caller.member.id, other).await? {
+            Between::SharedGroup
+        } else {
+            Between::Stranger
+        };
+        let policies = &association.settings.policies;
+        Ok(may_start(
+            policies.messaging,
+            &policies.messaging_rules,
+            caller.member.role,
+            AccountRole::parse(other_role).unwrap_or(AccountRole::Member),
+            between,
+        ))
+    }
+
+    /// Whether the caller may start a conversation with this member (for
+    /// the "Message" button on a member's page): the same decision as
+    /// [`Kindred::start_conversation`] makes.
+    pub async fn may_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<Decision, MessagingError> {
+        if raw_id == caller.member.id.as_str() {
+            return Ok(Decision::Forbidden);
+        }
+        let (id, record, _sight, relation) = self.sight_of(association, caller, raw_id).await?;
+        let contact = relation.granted_by_viewer.is_some() || relation.granted_to_viewer.is_some();
+        self.decision_for(association, caller, &id, &record.role, contact).await
+    }
+
+    /// Starts a conversation with `members` (ids; the caller is added) and
+    /// its first message. With one other member who already has a
+    /// one-to-one conversation with the caller, the message goes there.
+    pub async fn start_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        members: &[String],
+        message: &str,
+    ) -> Result<Started, MessagingError> {
+        let mut problems = Vec::new();
+        let body = MessageBody::parse(message).map_err(|p| problems.push(("message", p.message().to_owned()))).ok();
+        let others = other_members(caller.member.id.as_str(), members)
+            .map_err(|p| problems.push(("members", p.message().to_owned())))
+            .ok();
+        let (Some(body), Some(others)) = (body, others) else { return Err(MessagingError::Invalid(problems)) };
+        // Every member must exist for the caller before anything else is said.
+        let mut seen = Vec::with_capacity(others.len());
+        for raw in &others {
+            let (id, record, _sight, relation) = self.sight_of(association, caller, raw).await?;
+            let contact = relation.granted_by_viewer.is_some() || relation.granted_to_viewer.is_some();
+            seen.push((id, record.role, contact));
+        }
+        let mut decisions = Vec::with_capacity(seen.len());
+        for (id, role, contact) in &seen {
+            decisions.push(self.decision_for(association, caller, id, role, *contact).await?);
+        }
+        let decision = decisions.iter().copied().min().unwrap_or(Decision::Forbidden);
+        // A request goes to one person: a group conversation starts only
+        // with members the caller may write to directly.
+        let status = match (decision, seen.len()) {
+            (Decision::Direct, _) => ConversationStatus::Active,
+            (Decision::Request, 1) => ConversationStatus::Request,
+            _ => return Err(MessagingError::NotAllowed),
+        };
+        if let [(other, _, _)] = seen.as_slice() {
+            if let Some((existing, state)) = self.store.one_to_one(&association.id, &caller.member.id, other).await? {
+                if state == "request" {
+                    return Err(MessagingError::RequestPending);
+                }
+                self.send_message(association, caller, &existing, body.as_str(), &[]).await?;
+                return Ok(Started { conversation_id: existing, status: ConversationStatus::Active });
+            }
+        }
+        let id = ConversationId::random();
+        let key = ConversationKey::random(&association.id, id.as_str())?;
+        let sealed_key = key.wrap(&self.keys.association(&association.id)?)?;
+        let mut rows = vec![(caller.member.id.as_str(), "active")];
+        let recipient_status = if status == ConversationStatus::Request { "request" } else { "active" };
+        rows.extend(seen.iter().map(|(id, _, _)| (id.as_str(), recipient_status)));
+        let now = self.clock.now();
+        self.store
+            .create_conversation(&NewConversation {
+                association: &association.id,
+                id: id.as_str(),
+                group_id: None,
+                state: status.as_str(),
+                created_by: &caller.member.id,
+                sealed_key: &sealed_key,
+                members: rows,
+                now,
+            })
+            .await?;
+        self.add_sealed(association, caller, &id, &key, "text", body.as_str(), &[], None).await?;
+        Ok(Started { conversation_id: id.to_string(), status })
+    }
+
+    /// Seals and adds one message; mails the others (once until they read).
+    #[allow(clippy::too_many_arguments)]
+    async fn add_sealed(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        conversation: &ConversationId,
+        key: &ConversationKey,
+        kind: &str,
+        text: &str,
+        attachments: &[String],
+        set_disappearing: Option<Option<i64>>,
+    ) -> Result<MessageId, MessagingError> {
+        let id = MessageId::random();
+        let sealed = key.seal(id.as_str(), BODY, text.as_bytes())?;
+        let added = self
+            .store
+            .add_message(&NewMessage {
+                association: &association.id,
+                conversation: conversation.as_str(),
+                id: id.as_str(),
+                sender: &caller.member.id,
+                kind,
+                sealed_body: &sealed,
+                now: self.clock.now(),
+                attachments,
+                set_disappearing,
+            })
+            .await?;
+        match added {
+            Added::Done(_) => {}
+            Added::UnknownAttachment => return Err(invalid("attachments", "names a file you did not upload here")),
+            Added::NoConversation => return Err(MessagingError::NotFound),
+        }
+        if kind == "text" {
+            self.mail_new_message(association, caller, conversation.as_str()).await?;
+        }
+        Ok(id)
+    }
+
+    /// "You have a new message" to every other member, at most once per
+    /// conversation until they read it; nothing else is in the mail.
+    async fn mail_new_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        conversation: &str,
+    ) -> Result<(), MessagingError> {
+        let rows = self.store.conversation_members(&association.id, &[conversation.to_owned()]).await?;
+        for row in rows {
+            if row.member_id == caller.member.id.as_str()
+                || row.mailed
+                || !matches!(row.status.as_str(), "active" | "request")
+                || row.member_status != "active"
+            {
+                continue;
+            }
+            if self.store.claim_message_mail(&association.id, conversation, &row.member_id).await? {
+                let link = format!("{}/messages/{conversation}", self.association_url(association));
+                self.notify(
+                    association,
+                    &row.email,
+                    row.language.as_deref(),
+                    crate::notices::Notice::NewMessage { link: &link },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The members of a conversation as the caller may see them (a group's
+    /// chat lists nobody: the group's page does, by its own rules).
+    async fn shown_members(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        rows: &[kindred_store::ConversationMemberRecord],
+    ) -> Result<Vec<ShownMember>, MessagingError> {
+        let mut shown = Vec::new();
+        for row in rows {
+            // A declined request looks pending to everyone else.
+            if !matches!(row.status.as_str(), "active" | "request" | "declined") {
+                continue;
+            }
+            let id = MemberId::from_trusted(row.member_id.clone());
+            let relation = if id == caller.member.id {
+                Relation::default()
+            } else {
+                let r = self.store.relation(&association.id, &caller.member.id, &id).await?;
+                Relation {
+                    granted_to_viewer: r.granted_to_viewer.and_then(|l| Level::from_number(i64::from(l))),
+                    blocked: r.blocked,
+                }
+            };
+            let sight = disclosure::sight(&caller_party(caller), &party(&id, &row.role, &row.member_status), relation);
+            shown.push(ShownMember {
+                member_id: row.member_id.clone(),
+                pseudonym: sight.exists().then(|| row.pseudonym.clone()),
+            });
+        }
+        Ok(shown)
+    }
+
+    /// The caller's conversations, most recent first.
+    pub async fn conversations(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        cursor: Option<&str>,
+    ) -> Result<ConversationPage, MessagingError> {
+        let after = match cursor {
+            None => None,
+            Some(raw) => Some(decode_cursor(raw).ok_or_else(|| invalid("cursor", "is not a cursor of this list"))?),
+        };
+        let limit = i64::try_from(LIST_SIZE + 1).unwrap_or(31);
+        let mut rows = self.store.conversations_of(&association.id, &caller.member.id, after, limit).await?;
+        let more = rows.len() > LIST_SIZE;
+        rows.truncate(LIST_SIZE);
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.last_message_at, &r.id)) } else { None };
+        let direct: Vec<String> = rows.iter().filter(|r| r.group_id.is_none()).map(|r| r.id.clone()).collect();
+        let members = self.store.conversation_members(&association.id, &direct).await?;
+        let mut conversations = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mine: Vec<_> = members.iter().filter(|m| m.conversation_id == row.id).cloned().collect();
+            let status = if row.state == "request" || row.my_status == "request" {
+                ConversationStatus::Request
+            } else {
+                ConversationStatus::Active
+            };
+            let group_name = match &row.group_id {
+                Some(group) => self.store.group_name(&association.id, group).await?,
+                None => None,
+            };
+            conversations.push(ConversationSummary {
+                members: self.shown_members(association, caller, &mine).await?,
+                id: row.id,
+                status,
+                unread_count: row.unread_count,
+                last_message_at: row.last_message_at,
+                group_id: row.group_id,
+                group_name,
+            });
+        }
+        Ok(ConversationPage { conversations, next_cursor })
+    }
+
+    /// Unread messages in all the caller's conversations.
+    pub async fn unread_messages(&self, association: &Association, caller: &Caller) -> Result<i64, MessagingError> {
+        Ok(self.store.unread_messages(&association.id, &caller.member.id).await?)
+    }
+
+    /// A page of messages, newest first, before the message `before`.
+    pub async fn conversation_messages(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        before: Option<&str>,
+    ) -> Result<MessagePage, MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let conversation = seen.id.as_str();
+        let before_seq = match before {
+            None => None,
+            Some(raw) => Some(
+                self.store
+                    .message(&association.id, conversation, raw)
+                    .await?
+                    .ok_or_else(|| invalid("before", "is not a message of this conversation"))?
+                    .seq,
+            ),
+        };
+        let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(51);
+        let mut rows = self.store.messages_page(&association.id, conversation, before_seq, limit).await?;
+        let more = rows.len() > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE);
+        let next_before = if more { rows.last().map(|m| m.id.clone()) } else { None };
+        let key = self.conversation_key(association, conversation).await?;
+        let attachments = match (rows.last(), rows.first()) {
+            (Some(oldest), Some(newest)) => {
+                self.store.attachments_between(&association.id, conversation, oldest.seq, newest.seq).await?
+            }
+            _ => Vec::new(),
+        };
+        let mut aliases: Vec<(String, Option<String>)> = Vec::new();
+        let mut messages = Vec::with_capacity(rows.len());
+        for row in rows {
+            let sender_alias = match (&seen.group_id, seen.alias_mode) {
+                (Some(group), true) => {
+                    if let Some((_, alias)) = aliases.iter().find(|(id, _)| *id == row.sender_id) {
+                        alias.clone()
+                    } else {
+                        let alias = self.store.alias_of(&association.id, group, &row.sender_id).await?;
+                        aliases.push((row.sender_id.clone(), alias.clone()));
+                        alias
+                    }
+                }
+                _ => None,
+            };
+            let files = attachments
+                .iter()
+                .filter(|a| a.message_id == row.id)
+                .map(|a| AttachmentView { id: a.id.clone(), content_type: a.content_type.clone(), size: a.size })
+                .collect();
+            messages.push(message_view(row, key.as_ref(), caller, seen.alias_mode, sender_alias, files)?);
+        }
+        let members = if seen.group_id.is_some() {
+            Vec::new()
+        } else {
+            let rows = self.store.conversation_members(&association.id, &[conversation.to_owned()]).await?;
+            self.shown_members(association, caller, &rows).await?
+        };
+        Ok(MessagePage { conversation: seen, members, messages, next_before })
+    }
+
+    /// In a one-to-one conversation, whether a block (either way) or the
+    /// other's leaving the association stands between the two.
+    async fn writing_is_cut(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+    ) -> Result<bool, MessagingError> {
+        if seen.group_id.is_some() {
+            return Ok(false);
+        }
+        let rows = self.store.conversation_members(&association.id, &[seen.id.to_string()]).await?;
+        let others: Vec<_> =
+            rows.iter().filter(|r| r.member_id != caller.member.id.as_str() && r.status != "left").collect();
+        if others.len() != 1 {
+            return Ok(false);
+        }
+        let other = MemberId::from_trusted(others[0].member_id.clone());
+        Ok(self.store.relation(&association.id, &caller.member.id, &other).await?.blocked)
+    }
+
+    /// Sends a message with, optionally, files the caller uploaded here.
+    pub async fn send_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        body: &str,
+        attachments: &[String],
+    ) -> Result<MessageId, MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let body = body_of(body, "body")?;
+        if attachments.len() > MAX_ATTACHMENTS {
+            return Err(invalid("attachments", "at most 10 files per message"));
+        }
+        if attachments.iter().any(|a| AttachmentId::parse(a).is_none()) {
+            return Err(invalid("attachments", "names a file you did not upload here"));
+        }
+        if seen.status == ConversationStatus::Request {
+            return Err(MessagingError::RequestPending);
+        }
+        if self.writing_is_cut(association, caller, &seen).await? {
+            return Err(MessagingError::NotAllowed);
+        }
+        let key = self.writing_key(association, seen.id.as_str()).await?;
+        self.add_sealed(association, caller, &seen.id, &key, "text", body.as_str(), attachments, None).await
+    }
+
+    /// The caller's own message, for editing or deleting.
+    async fn own_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+        raw_message: &str,
+    ) -> Result<MessageRecord, MessagingError> {
+        let message = self
+            .store
+            .message(&association.id, seen.id.as_str(), raw_message)
+            .await?
+            .ok_or(MessagingError::NotFound)?;
+        if message.sender_id != caller.member.id.as_str() || message.kind != "text" {
+            return Err(MessagingError::Forbidden);
+        }
+        Ok(message)
+    }
+
+    /// Replaces the text of one of the caller's messages.
+    pub async fn edit_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        raw_message: &str,
+        body: &str,
+    ) -> Result<MessageView, MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let message = self.own_message(association, caller, &seen, raw_message).await?;
+        let body = body_of(body, "body")?;
+        let key = self.writing_key(association, seen.id.as_str()).await?;
+        let sealed = key.seal(&message.id, BODY, body.as_str().as_bytes())?;
+        let now = self.clock.now();
+        if !self
+            .store
+            .edit_message(&association.id, seen.id.as_str(), &message.id, &caller.member.id, &sealed, now)
+            .await?
+        {
+            return Err(MessagingError::NotFound);
+        }
+        let updated = self
+            .store
+            .message(&association.id, seen.id.as_str(), &message.id)
+            .await?
+            .ok_or(MessagingError::NotFound)?;
+        message_view(updated, Some(&key), caller, seen.alias_mode, None, Vec::new())
+    }
+
+    /// Deletes one of the caller's messages for everyone: its text and
+    /// files are erased, a tombstone says that a message was deleted.
+    pub async fn delete_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        raw_message: &str,
+    ) -> Result<(), MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let message = self.own_message(association, caller, &seen, raw_message).await?;
+        let now = self.clock.now();
+        if !self.store.delete_message(&association.id, seen.id.as_str(), &message.id, &caller.member.id, now).await? {
+            return Err(MessagingError::NotFound);
+        }
+        self.store.scrub_wal().await?;
+        Ok(())
+    }
+
+    /// The recipient accepts a request: the conversation becomes active.
+    pub async fn accept_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(), MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        if !seen.request_for_me
+            || !self
+                .store
+                .set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["request"], "active")
+                .await?
+        {
+            return Err(MessagingError::NoRequest);
+        }
+        Ok(())
+    }
+
+    /// The recipient declines a request: it is gone for them; the sender
+    /// is not told (their view stays a request).
+    pub async fn decline_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(), MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        if !seen.request_for_me
+            || !self
+                .store
+                .set_conversation_status(&association.id, seen.id.as_str(), &caller.member.id, &["request"], "declined")
+                .await?
+        {
+            return Err(MessagingError::NoRequest);
+        }
+        Ok(())
+    }
+
+    /// Reads up to a message (never back).
+    pub async fn mark_conversation_read(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        raw_message: &str,
+    ) -> Result<(), MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let message = self
+            .store
+            .message(&association.id, seen.id.as_str(), raw_message)
+            .await?
+            .ok_or_else(|| invalid("message_id", "is not a message of this conversation"))?;
+        self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, message.seq).await?;
+        Ok(())
+    }
+
+    /// Reads up to the newest message (a page that shows it).
+    pub async fn mark_conversation_seen(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+    ) -> Result<(), MessagingError> {
+        let last = seen.record.last_seq;
+        self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, last).await?;
+        Ok(())
+    }
+
+    /// Sets (or turns off) the disappearing time; announced in the
+    /// conversation by a system message. Returns the time set.
+    pub async fn set_disappearing(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        seconds: Option<i64>,
+    ) -> Result<Option<i64>, MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let time = Disappearing::parse(seconds).map_err(|p| invalid("seconds", p))?.map(Disappearing::seconds);
+        if seen.status == ConversationStatus::Request {
+            return Err(MessagingError::RequestPending);
+        }
+        let key = self.writing_key(association, seen.id.as_str()).await?;
+        let text = system_text(SystemEvent::Disappearing(time));
+        self.add_sealed(association, caller, &seen.id, &key, "system", &text, &[], Some(time)).await?;
+        Ok(time)
+    }
+
+    /// Leaves a conversation: nothing new reaches the leaver, and the
+    /// conversation is `NotFound` for them from now on.
+    pub async fn leave_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(), MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        if seen.group_id.is_some() {
+            return Err(MessagingError::GroupChat);
+        }
+        self.store
+            .set_conversation_status(
+                &association.id,
+                seen.id.as_str(),
+                &caller.member.id,
+                &["active", "request"],
+                "left",
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Stores an upload for a later message of the caller in this
+    /// conversation: images decoded, shrunk and encoded anew (no metadata
+    /// survives), PDFs checked by their first bytes; sealed either way.
+    pub async fn upload_attachment(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentId, MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        if bytes.len() > MAX_ATTACHMENT {
+            return Err(MessagingError::TooLarge);
+        }
+        let kind = classify(content_type).ok_or(MessagingError::UnsupportedType)?;
+        if seen.status == ConversationStatus::Request {
+            return Err(MessagingError::RequestPending);
+        }
+        let (stored, stored_type) = match kind {
+            Upload::Pdf => {
+                if !bytes.starts_with(b"%PDF-") {
+                    return Err(invalid("body", "is not a PDF file"));
+                }
+                (bytes, "application/pdf")
+            }
+            Upload::Image => {
+                let _permit =
+                    crate::photos::decodes().acquire().await.map_err(|_| invalid("body", "could not be read"))?;
+                let jpeg = tokio::task::spawn_blocking(move || crate::photos::normalise_image(&bytes, ATTACHMENT_SIDE))
+                    .await
+                    .map_err(|_| invalid("body", "could not be read"))?;
+                match jpeg {
+                    Ok(jpeg) => (jpeg, "image/jpeg"),
+                    Err(PhotoError::TooLarge) => return Err(MessagingError::TooLarge),
+                    Err(PhotoError::TooManyPixels { .. }) => {
+                        return Err(invalid("body", "may have at most 40 megapixels"))
+                    }
+                    Err(_) => return Err(invalid("body", "is not a JPEG, PNG or WebP image, or it is damaged")),
+                }
+            }
+        };
+        let key = self.writing_key(association, seen.id.as_str()).await?;
+        let id = AttachmentId::random();
+        let sealed = key.seal(id.as_str(), FILE, &stored)?;
+        let size = i64::try_from(stored.len()).unwrap_or(i64::MAX);
+        self.store
+            .add_attachment(
+                &association.id,
+                id.as_str(),
+                seen.id.as_str(),
+                &caller.member.id,
+                stored_type,
+                size,
+                &sealed,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(id)
+    }
+
+    /// An attachment's bytes and type: for the conversation's members once
+    /// a message carries it, before that for its uploader only.
+    pub async fn attachment(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        raw_attachment: &str,
+    ) -> Result<(Vec<u8>, String), MessagingError> {
+        let seen = self.conversation_access(association, caller, raw_id).await?;
+        let id = AttachmentId::parse(raw_attachment).ok_or(MessagingError::NotFound)?;
+        let record = self
+            .store
+            .attachment(&association.id, seen.id.as_str(), id.as_str())
+            .await?
+            .ok_or(MessagingError::NotFound)?;
+        if record.message_id.is_none() && record.uploader_id != caller.member.id.as_str() {
+            return Err(MessagingError::NotFound);
+        }
+        let key = self.conversation_key(association, seen.id.as_str()).await?.ok_or(MessagingError::NotFound)?;
+        let bytes = key.open(id.as_str(), FILE, &record.sealed_bytes)?;
+        Ok((bytes, record.content_type))
+    }
+
+    /// The chat of a group, for its members (made on first use).
+    pub async fn group_conversation(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        group: &str,
+    ) -> Result<String, MessagingError> {
+        let seen = self.group_access(association, caller, group).await?;
+        if !seen.access.membership.is_member() {
+            return Err(MessagingError::NotFound);
+        }
+        let id = match self.store.group_conversation(&association.id, seen.id.as_str()).await? {
+            Some(id) => id,
+            None => {
+                let id = ConversationId::random();
+                let key = ConversationKey::random(&association.id, id.as_str())?;
+                let sealed_key = key.wrap(&self.keys.association(&association.id)?)?;
+                self.store
+                    .create_conversation(&NewConversation {
+                        association: &association.id,
+                        id: id.as_str(),
+                        group_id: Some(seen.id.as_str()),
+                        state: "active",
+                        created_by: &caller.member.id,
+                        sealed_key: &sealed_key,
+                        members: vec![(caller.member.id.as_str(), "active")],
+                        now: self.clock.now(),
+                    })
+                    .await?
+            }
+        };
+        self.store.ensure_conversation_member(&association.id, &id, &caller.member.id, self.clock.now()).await?;
+        Ok(id)
+    }
+
+    /// Erases every message whose disappearing time has come, with its
+    /// attachments (rows gone from the database), in every association;
+    /// and uploads never sent within a day. Idempotent: deleting is the
+    /// claim, so two nodes never erase a row twice and a run cut short
+    /// leaves the rest for the next. Returns how many messages it erased.
+    /// Run every minute.
+    pub async fn erase_due(&self, now: DateTime<Utc>) -> Result<usize, MessagingError> {
+        let erased = self.store.erase_due_messages(now).await?;
+        if erased > 0 {
+            self.store.scrub_wal().await?;
+        }
+        Ok(usize::try_from(erased).unwrap_or(usize::MAX))
+    }
+}
+
+/// Most messages a report may share.
+pub const MAX_SHARED: usize = 50;
+
+/// A shared message in a report, opened for a moderator.
+#[derive(Debug, Clone)]
+pub struct ReportedMessage {
+    pub message_id: String,
+    pub sender_id: String,
+    pub sender_pseudonym: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub body: String,
+}
+
+/// A report of messages as moderators see it: only what the reporter shared.
+#[derive(Debug, Clone)]
+pub struct MessageReport {
+    pub id: String,
+    pub kind: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    pub messages: Vec<ReportedMessage>,
+}
+
+fn report_field(message: &str) -> String {
+    format!("message-report:{message}")
+}
+
+impl Kindred {
+    /// A member of a conversation reports a message, sharing it and the
+    /// other messages of the conversation they choose (`shared`; the
+    /// reported one always): copies sealed under the association key are
+    /// all moderators will ever read of the conversation. The audit log
+    /// records the report and how many messages it shares, never text.
+    pub async fn report_messages(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        message: &str,
+        shared: &[String],
+        report: crate::moderation::ReportInput<'_>,
+    ) -> Result<crate::moderation::FiledReport, MessagingError> {
+        let (kind, reason) = crate::moderation::parse_report(report.kind, report.reason, report.details)
+            .map_err(MessagingError::Invalid)?;
+        if shared.len() > MAX_SHARED {
+            return Err(invalid("messages", "at most 50 messages per report"));
+        }
+        let conversation =
+            self.store.message_conversation(&association.id, message).await?.ok_or(MessagingError::NotFound)?;
+        let seen = self.conversation_access(association, caller, &conversation).await?;
+        let key = self.conversation_key(association, seen.id.as_str()).await?.ok_or(MessagingError::NotFound)?;
+        let mut ids: Vec<&str> = vec![message];
+        for id in shared {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        let id = kindred_domain::ReportId::random();
+        let association_key = self.keys.association(&association.id)?;
+        let mut items = Vec::with_capacity(ids.len());
+        for message_id in ids {
+            let row = self
+                .store
+                .message(&association.id, seen.id.as_str(), message_id)
+                .await?
+                .ok_or_else(|| invalid("messages", "names a message not in this conversation"))?;
+            let Some(sealed) = row.sealed_body.as_ref().filter(|_| row.kind == "text") else {
+                return Err(invalid("messages", "names a message without text"));
+            };
+            let text = key.open(&row.id, BODY, sealed)?;
+            let copy = association_key.seal_for(id.as_str(), &report_field(&row.id), &text)?;
+            items.push((row, copy));
+        }
+        let count = items.len();
+        self.audit(
+            association,
+            &caller.member.id,
+            "messages.reported",
+            Some(id.as_str()),
+            Some(&format!("the reporter shared {count} message(s) with the moderators")),
+        )
+        .await?;
+        let new_items: Vec<kindred_store::NewReportItem<'_>> = items
+            .iter()
+            .map(|(row, copy)| kindred_store::NewReportItem {
+                message_id: &row.id,
+                sender_id: &row.sender_id,
+                sent_at: row.sent_at,
+                sealed_body: copy.clone(),
+            })
+            .collect();
+        self.store
+            .add_message_report(
+                &association.id,
+                id.as_str(),
+                &caller.member.id,
+                kind.as_str(),
+                &reason,
+                self.clock.now(),
+                &new_items,
+            )
+            .await?;
+        let crisis_contacts = if kind == crate::moderation::ReportKind::Crisis {
+            association.settings.crisis_contacts.clone()
+        } else {
+            Vec::new()
+        };
+        Ok(crate::moderation::FiledReport { id, kind, crisis_contacts })
+    }
+
+    /// Open reports of messages with what their reporters shared, for
+    /// association moderators and admins; the view is audited first.
+    pub async fn message_reports(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<Vec<MessageReport>, MessagingError> {
+        if !matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator) {
+            return Err(MessagingError::Forbidden);
+        }
+        self.audit(association, &caller.member.id, "message_reports.viewed", None, None).await?;
+        let (reports, items) = self.store.message_reports(&association.id, 100).await?;
+        let key = self.keys.association(&association.id)?;
+        let mut out = Vec::with_capacity(reports.len());
+        for report in reports {
+            let mut messages = Vec::new();
+            for item in items.iter().filter(|i| i.report_id == report.id) {
+                let text = key.open_for(&report.id, &report_field(&item.message_id), &item.sealed_body)?;
+                messages.push(ReportedMessage {
+                    message_id: item.message_id.clone(),
+                    sender_id: item.sender_id.clone(),
+                    sender_pseudonym: item.sender_pseudonym.clone(),
+                    sent_at: item.sent_at,
+                    body: String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?,
+                });
+            }
+            out.push(MessageReport {
+                id: report.id,
+                kind: report.kind,
+                reason: report.reason,
+                created_at: report.created_at,
+                messages,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// One stored message as the caller sees it.
+fn message_view(
+    row: MessageRecord,
+    key: Option<&ConversationKey>,
+    caller: &Caller,
+    alias_mode: bool,
+    sender_alias: Option<String>,
+    attachments: Vec<AttachmentView>,
+) -> Result<MessageView, MessagingError> {
+    let own = row.sender_id == caller.member.id.as_str();
+    let text = match (key, &row.sealed_body) {
+        (Some(key), Some(sealed)) => {
+            let bytes = key.open(&row.id, BODY, sealed)?;
+            Some(String::from_utf8(bytes).map_err(|_| StoreError::Corrupt("message body".into()))?)
+        }
+        _ => None,
+    };
+    let (kind, body, system) = match row.kind.as_str() {
+        "system" => ("system", None, text.as_deref().and_then(parse_system)),
+        "deleted" => ("deleted", None, None),
+        _ => ("text", text, None),
+    };
+    Ok(MessageView {
+        body_html: body.as_deref().map(render),
+        body,
+        id: row.id,
+        sender_id: (!alias_mode).then_some(row.sender_id),
+        sender_alias,
+        own,
+        kind,
+        system,
+        sent_at: row.sent_at,
+        edited_at: row.edited_at,
+        attachments,
+    })
+}
+
+fn encode_cursor(at: DateTime<Utc>, id: &str) -> String {
+    BASE64URL_NOPAD.encode(format!("{}|{id}", at.timestamp_micros()).as_bytes())
+}
+
+fn decode_cursor(raw: &str) -> Option<(DateTime<Utc>, String)> {
+    let bytes = BASE64URL_NOPAD.decode(raw.as_bytes()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (micros, id) = text.split_once('|')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    ConversationId::parse(id).map(|id| (at, id.to_string()))
+}

@@ -1,0 +1,917 @@
+//! store::messaging — conversations, their members and keys, sealed
+//! messages and attachments. Holds no clear text: bodies and files arrive
+//! sealed (service::messaging). Who may read what is the service's to
+//! decide; every query here is scoped to the association and, where it
+//! reads content, to one conversation.
+
+use crate::{read, write, Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+use kindred_domain::{AssociationId, MemberId};
+
+/// A conversation with the viewer's own membership (if any).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConversationRecord {
+    pub id: String,
+    pub group_id: Option<String>,
+    pub state: String,
+    pub created_by: String,
+    pub last_message_at: DateTime<Utc>,
+    pub last_seq: i64,
+    pub disappear_seconds: Option<i64>,
+    /// The viewer's status: active, request, declined, left; `None` without a row.
+    pub my_status: Option<String>,
+    pub my_read_seq: Option<i64>,
+}
+
+/// A line of the viewer's conversation list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConversationListRecord {
+    pub id: String,
+    pub group_id: Option<String>,
+    pub state: String,
+    pub my_status: String,
+    pub last_message_at: DateTime<Utc>,
+    pub unread_count: i64,
+}
+
+/// A member of a conversation, with what the disclosure rules need.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConversationMemberRecord {
+    pub conversation_id: String,
+    pub member_id: String,
+    pub status: String,
+    pub pseudonym: String,
+    pub role: String,
+    pub member_status: String,
+    pub email: String,
+    pub language: Option<String>,
+    pub mailed: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRecord {
+    pub id: String,
+    pub seq: i64,
+    pub sender_id: String,
+    pub kind: String,
+    pub sealed_body: Option<Vec<u8>>,
+    pub sent_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// An attachment as listed with its message (no content).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub message_id: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRecord {
+    pub uploader_id: String,
+    pub message_id: Option<String>,
+    pub content_type: String,
+    pub sealed_bytes: Vec<u8>,
+}
+
+/// A reported message, as the reporter shared it (sealed for moderators).
+pub struct NewReportItem<'a> {
+    pub message_id: &'a str,
+    pub sender_id: &'a str,
+    pub sent_at: DateTime<Utc>,
+    pub sealed_body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageReportRecord {
+    pub id: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageReportItemRecord {
+    pub report_id: String,
+    pub message_id: String,
+    pub sender_id: String,
+    pub sender_pseudonym: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub sealed_body: Vec<u8>,
+}
+
+/// A new conversation, its sealed key and its members.
+pub struct NewConversation<'a> {
+    pub association: &'a AssociationId,
+    pub id: &'a str,
+    pub group_id: Option<&'a str>,
+    pub state: &'a str,
+    pub created_by: &'a MemberId,
+    pub sealed_key: &'a [u8],
+    /// (member id, status), the creator included.
+    pub members: Vec<(&'a str, &'a str)>,
+    pub now: DateTime<Utc>,
+}
+
+/// A message to add. `sealed_body` was sealed for `id`.
+pub struct NewMessage<'a> {
+    pub association: &'a AssociationId,
+    pub conversation: &'a str,
+    pub id: &'a str,
+    pub sender: &'a MemberId,
+    pub kind: &'a str,
+    pub sealed_body: &'a [u8],
+    pub now: DateTime<Utc>,
+    /// Uploads of the sender in this conversation to attach.
+    pub attachments: &'a [String],
+    /// `Some(seconds)`: set the conversation's disappearing time first (a
+    /// system message announcing it).
+    pub set_disappearing: Option<Option<i64>>,
+}
+
+/// What adding a message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// Its number in the conversation.
+    Done(i64),
+    /// An attachment is not an unused upload of the sender here: nothing written.
+    UnknownAttachment,
+    /// The conversation is gone.
+    NoConversation,
+}
+
+const CONVERSATION_WITH_ME: &str = "SELECT c.id, c.group_id, c.state, c.created_by, c.last_message_at, c.last_seq, \
+     c.disappear_seconds, cm.status AS my_status, cm.read_seq AS my_read_seq \
+     FROM conversations c LEFT JOIN conversation_members cm ON cm.association_id = c.association_id \
+       AND cm.conversation_id = c.id AND cm.member_id = $3 \
+     WHERE c.association_id = $1";
+
+impl Store {
+    /// Writes a conversation with its key and members, in one transaction.
+    /// For a group's chat (`group_id`), a chat made meanwhile by someone
+    /// else wins; returns the id of the group's chat either way.
+    pub async fn create_conversation(&self, new: &NewConversation<'_>) -> Result<String, StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let inserted: Option<(String,)> = sqlx::query_as(
+                "INSERT INTO conversations (association_id, id, group_id, state, created_by, created_at, \
+                 last_message_at, last_seq) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(new.association.as_str())
+            .bind(new.id)
+            .bind(new.group_id)
+            .bind(new.state)
+            .bind(new.created_by.as_str())
+            .bind(new.now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = match inserted {
+                Some((id,)) => id,
+                None => {
+                    let existing: (String,) =
+                        sqlx::query_as("SELECT id FROM conversations WHERE association_id = $1 AND group_id = $2")
+                            .bind(new.association.as_str())
+                            .bind(new.group_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    tx.commit().await?;
+                    return Ok(existing.0);
+                }
+            };
+            sqlx::query(
+                "INSERT INTO conversation_keys (association_id, conversation_id, sealed_key) VALUES ($1, $2, $3)",
+            )
+            .bind(new.association.as_str())
+            .bind(&id)
+            .bind(new.sealed_key)
+            .execute(&mut *tx)
+            .await?;
+            for (member, status) in &new.members {
+                if *status == "request" {
+                    // The recipient learns of a request in the app too; the
+                    // notification names nobody (the sender may be blocked later).
+                    sqlx::query(
+                        "INSERT INTO notifications (association_id, id, member_id, kind, created_at, conversation_id) \
+                         VALUES ($1, $2, $3, 'message_request', $4, $5)",
+                    )
+                    .bind(new.association.as_str())
+                    .bind(kindred_domain::NotificationId::random().as_str())
+                    .bind(*member)
+                    .bind(new.now)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO conversation_members (association_id, conversation_id, member_id, status, joined_at, \
+                     read_seq, mailed) VALUES ($1, $2, $3, $4, $5, 0, FALSE)",
+                )
+                .bind(new.association.as_str())
+                .bind(&id)
+                .bind(*member)
+                .bind(*status)
+                .bind(new.now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Adds a member row if there is none (a group chat's member on first visit).
+    pub async fn ensure_conversation_member(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        member: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO conversation_members (association_id, conversation_id, member_id, status, joined_at, \
+                 read_seq, mailed) VALUES ($1, $2, $3, 'active', $4, \
+                 (SELECT last_seq FROM conversations WHERE association_id = $1 AND id = $2), FALSE) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(member.as_str())
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The conversation of a group, if it has one.
+    pub async fn group_conversation(
+        &self,
+        association: &AssociationId,
+        group: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT id FROM conversations WHERE association_id = $1 AND group_id = $2")
+                .bind(association.as_str())
+                .bind(group)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// A group's name (for the conversation list; the caller is a member).
+    pub async fn group_name(&self, association: &AssociationId, group: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT name FROM community_groups WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(group)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// A conversation with the viewer's membership in it.
+    pub async fn conversation(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        viewer: &MemberId,
+    ) -> Result<Option<ConversationRecord>, StoreError> {
+        let sql = format!("{CONVERSATION_WITH_ME} AND c.id = $2");
+        let row = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(id).bind(viewer.as_str()).fetch_optional(pool).await
+        })?;
+        Ok(row)
+    }
+
+    /// The stored (sealed) key of a conversation; `None` once deleted.
+    pub async fn conversation_key(&self, association: &AssociationId, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row: Option<(Vec<u8>,)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT sealed_key FROM conversation_keys WHERE association_id = $1 AND conversation_id = $2",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Deletes a conversation's key: its messages and files can never be
+    /// opened again. True when there was one.
+    pub async fn delete_conversation_key(&self, association: &AssociationId, id: &str) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query("DELETE FROM conversation_keys WHERE association_id = $1 AND conversation_id = $2")
+                .bind(association.as_str())
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(done > 0)
+    }
+
+    /// The member rows of some conversations, with each member's account.
+    pub async fn conversation_members(
+        &self,
+        association: &AssociationId,
+        conversations: &[String],
+    ) -> Result<Vec<ConversationMemberRecord>, StoreError> {
+        if conversations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..conversations.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT cm.conversation_id, cm.member_id, cm.status, m.pseudonym, m.role, m.status AS member_status, \
+             m.email, m.language, cm.mailed \
+             FROM conversation_members cm JOIN members m ON m.association_id = cm.association_id AND m.id = cm.member_id \
+             WHERE cm.association_id = $1 AND cm.conversation_id IN ({}) ORDER BY m.pseudonym_key",
+            placeholders.join(", ")
+        );
+        let rows = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str());
+            for id in conversations {
+                query = query.bind(id.as_str());
+            }
+            query.fetch_all(pool).await
+        })?;
+        Ok(rows)
+    }
+
+    /// The viewer's conversations, most recent first, after a cursor
+    /// (last message time, id): those they are active in or have a
+    /// request in; a group's chat only while they are in the group.
+    pub async fn conversations_of(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: i64,
+    ) -> Result<Vec<ConversationListRecord>, StoreError> {
+        let (at, id) = after.map_or((None, None), |(t, i)| (Some(t), Some(i)));
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.id, c.group_id, c.state, cm.status AS my_status, c.last_message_at, \
+                 (SELECT COUNT(*) FROM messages msg WHERE msg.association_id = c.association_id \
+                   AND msg.conversation_id = c.id AND msg.seq > cm.read_seq AND msg.sender_id <> $2) AS unread_count \
+                 FROM conversation_members cm JOIN conversations c ON c.association_id = cm.association_id \
+                   AND c.id = cm.conversation_id \
+                 WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.status IN ('active', 'request') \
+                 AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members g WHERE g.association_id = $1 \
+                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member')) \
+                 AND ($3 IS NULL OR c.last_message_at < $3 OR (c.last_message_at = $3 AND c.id > $4)) \
+                 ORDER BY c.last_message_at DESC, c.id LIMIT $5",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(at)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Unread messages across the member's conversations (the navigation badge).
+    pub async fn unread_messages(&self, association: &AssociationId, member: &MemberId) -> Result<i64, StoreError> {
+        let row: (i64,) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM conversation_members cm JOIN messages msg \
+                   ON msg.association_id = cm.association_id AND msg.conversation_id = cm.conversation_id \
+                   AND msg.seq > cm.read_seq AND msg.sender_id <> $2 \
+                 JOIN conversations c ON c.association_id = cm.association_id AND c.id = cm.conversation_id \
+                 WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.status IN ('active', 'request') \
+                 AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members g WHERE g.association_id = $1 \
+                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member'))",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(row.0)
+    }
+
+    /// A one-to-one conversation (no group, exactly these two member rows)
+    /// started between the two, with the caller still in it: (id, state).
+    pub async fn one_to_one(
+        &self,
+        association: &AssociationId,
+        me: &MemberId,
+        other: &MemberId,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.id, c.state FROM conversations c \
+                 JOIN conversation_members mine ON mine.association_id = c.association_id \
+                   AND mine.conversation_id = c.id AND mine.member_id = $2 AND mine.status = 'active' \
+                 JOIN conversation_members theirs ON theirs.association_id = c.association_id \
+                   AND theirs.conversation_id = c.id AND theirs.member_id = $3 AND theirs.status <> 'left' \
+                 WHERE c.association_id = $1 AND c.group_id IS NULL \
+                 AND (SELECT COUNT(*) FROM conversation_members a WHERE a.association_id = $1 \
+                   AND a.conversation_id = c.id) = 2 \
+                 ORDER BY c.created_at LIMIT 1",
+            )
+            .bind(association.as_str())
+            .bind(me.as_str())
+            .bind(other.as_str())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+
+    /// Whether the two are both members of one group.
+    pub async fn share_a_group(
+        &self,
+        association: &AssociationId,
+        a: &MemberId,
+        b: &MemberId,
+    ) -> Result<bool, StoreError> {
+        let row: (bool,) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM group_members x JOIN group_members y \
+                   ON y.association_id = x.association_id AND y.group_id = x.group_id \
+                   AND y.member_id = $3 AND y.status = 'member' \
+                 WHERE x.association_id = $1 AND x.member_id = $2 AND x.status = 'member')",
+            )
+            .bind(association.as_str())
+            .bind(a.as_str())
+            .bind(b.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(row.0)
+    }
+
+    /// Adds a message (numbered in the conversation, its erasure time from
+    /// the conversation's disappearing time), attaches the sender's
+    /// uploads and marks it read for the sender, in one transaction.
+    pub async fn add_message(&self, new: &NewMessage<'_>) -> Result<Added, StoreError> {
+        let association = new.association.as_str();
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            if let Some(seconds) = new.set_disappearing {
+                sqlx::query("UPDATE conversations SET disappear_seconds = $3 WHERE association_id = $1 AND id = $2")
+                    .bind(association)
+                    .bind(new.conversation)
+                    .bind(seconds)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let numbered: Option<(i64, Option<i64>)> = sqlx::query_as(
+                "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = $3 \
+                 WHERE association_id = $1 AND id = $2 RETURNING last_seq, disappear_seconds",
+            )
+            .bind(association)
+            .bind(new.conversation)
+            .bind(new.now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((seq, disappear)) = numbered else { return Ok(Added::NoConversation) };
+            let erase_at = disappear.map(|s| new.now + Duration::seconds(s));
+            sqlx::query(
+                "INSERT INTO messages (association_id, id, conversation_id, seq, sender_id, kind, sealed_body, \
+                 sent_at, erase_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(association)
+            .bind(new.id)
+            .bind(new.conversation)
+            .bind(seq)
+            .bind(new.sender.as_str())
+            .bind(new.kind)
+            .bind(new.sealed_body)
+            .bind(new.now)
+            .bind(erase_at)
+            .execute(&mut *tx)
+            .await?;
+            for attachment in new.attachments {
+                let done = sqlx::query(
+                    "UPDATE message_attachments SET message_id = $4 WHERE association_id = $1 AND id = $2 \
+                     AND conversation_id = $3 AND uploader_id = $5 AND message_id IS NULL",
+                )
+                .bind(association)
+                .bind(attachment.as_str())
+                .bind(new.conversation)
+                .bind(new.id)
+                .bind(new.sender.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if done != 1 {
+                    tx.rollback().await?;
+                    return Ok(Added::UnknownAttachment);
+                }
+            }
+            sqlx::query(
+                "UPDATE conversation_members SET read_seq = $4, mailed = FALSE \
+                 WHERE association_id = $1 AND conversation_id = $2 AND member_id = $3",
+            )
+            .bind(association)
+            .bind(new.conversation)
+            .bind(new.sender.as_str())
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Added::Done(seq))
+        })
+    }
+
+    /// A page of messages, newest first, before message number `before`.
+    pub async fn messages_page(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, seq, sender_id, kind, sealed_body, sent_at, edited_at FROM messages \
+                 WHERE association_id = $1 AND conversation_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// One message of a conversation.
+    pub async fn message(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, seq, sender_id, kind, sealed_body, sent_at, edited_at FROM messages \
+                 WHERE association_id = $1 AND conversation_id = $2 AND id = $3",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+
+    /// The attachments of the messages numbered `from..=to` of a conversation.
+    pub async fn attachments_between(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<AttachmentInfo>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.id, a.message_id, a.content_type, a.size FROM message_attachments a \
+                 JOIN messages m ON m.association_id = a.association_id AND m.id = a.message_id \
+                 WHERE a.association_id = $1 AND a.conversation_id = $2 AND m.seq BETWEEN $3 AND $4 \
+                 ORDER BY a.created_at, a.id",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Replaces the body of the sender's own text message.
+    pub async fn edit_message(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        id: &str,
+        sender: &MemberId,
+        sealed_body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE messages SET sealed_body = $5, edited_at = $6 WHERE association_id = $1 \
+                 AND conversation_id = $2 AND id = $3 AND sender_id = $4 AND kind = 'text'",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(id)
+            .bind(sender.as_str())
+            .bind(sealed_body)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    /// Deletes the sender's own message for everyone: a tombstone stays
+    /// (so numbering and read markers hold), body and attachments go.
+    pub async fn delete_message(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        id: &str,
+        sender: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE messages SET kind = 'deleted', sealed_body = NULL, edited_at = $5, erase_at = NULL \
+                 WHERE association_id = $1 AND conversation_id = $2 AND id = $3 AND sender_id = $4 AND kind = 'text'",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(id)
+            .bind(sender.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query("DELETE FROM message_attachments WHERE association_id = $1 AND message_id = $2")
+                .bind(association.as_str())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<u64, StoreError>(done)
+        })?;
+        Ok(done == 1)
+    }
+
+    /// Moves the member's row from one status to another; true when it
+    /// was in `from`. Accepting (`request` → `active`) also makes the
+    /// conversation active, in the same transaction.
+    pub async fn set_conversation_status(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        member: &MemberId,
+        from: &[&str],
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        let allowed: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 5)).collect();
+        let sql = format!(
+            "UPDATE conversation_members SET status = $4 WHERE association_id = $1 AND conversation_id = $2 \
+             AND member_id = $3 AND status IN ({})",
+            allowed.join(", ")
+        );
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut query =
+                sqlx::query(&sql).bind(association.as_str()).bind(conversation).bind(member.as_str()).bind(to);
+            for status in from {
+                query = query.bind(*status);
+            }
+            let done = query.execute(&mut *tx).await?.rows_affected() == 1;
+            if done && from.contains(&"request") && to == "active" {
+                sqlx::query("UPDATE conversations SET state = 'active' WHERE association_id = $1 AND id = $2")
+                    .bind(association.as_str())
+                    .bind(conversation)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+    }
+
+    /// Marks read up to message number `seq` (never back); a later message
+    /// may be mailed about again.
+    pub async fn mark_conversation_read(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        member: &MemberId,
+        seq: i64,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "UPDATE conversation_members SET read_seq = CASE WHEN read_seq < $4 THEN $4 ELSE read_seq END, \
+                 mailed = FALSE WHERE association_id = $1 AND conversation_id = $2 AND member_id = $3",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(member.as_str())
+            .bind(seq)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Claims the one "new message" mail to a member until they read the
+    /// conversation: true for the one caller that may send it.
+    pub async fn claim_message_mail(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        member: &str,
+    ) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE conversation_members SET mailed = TRUE WHERE association_id = $1 AND conversation_id = $2 \
+                 AND member_id = $3 AND mailed = FALSE AND status IN ('active', 'request')",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(member)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    /// Stores a sealed upload.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_attachment(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        conversation: &str,
+        uploader: &MemberId,
+        content_type: &str,
+        size: i64,
+        sealed_bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO message_attachments (association_id, id, conversation_id, uploader_id, message_id, \
+                 content_type, size, sealed_bytes, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .bind(conversation)
+            .bind(uploader.as_str())
+            .bind(content_type)
+            .bind(size)
+            .bind(sealed_bytes)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    pub async fn attachment(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        id: &str,
+    ) -> Result<Option<AttachmentRecord>, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT uploader_id, message_id, content_type, sealed_bytes FROM message_attachments \
+                 WHERE association_id = $1 AND conversation_id = $2 AND id = $3",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+
+    /// Erases, in every association, the messages whose time has come
+    /// (rows and their attachments), and uploads never attached to a
+    /// message within a day. Deleting is its own claim: two nodes running
+    /// this at once delete each row once, and a run cut short leaves the
+    /// rest for the next. Returns the number of messages erased.
+    pub async fn erase_due_messages(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let stale = now - Duration::days(1);
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "DELETE FROM message_attachments WHERE EXISTS (SELECT 1 FROM messages m \
+                 WHERE m.association_id = message_attachments.association_id \
+                 AND m.id = message_attachments.message_id AND m.erase_at IS NOT NULL AND m.erase_at <= $1)",
+            )
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM message_attachments WHERE message_id IS NULL AND created_at <= $1")
+                .bind(stale)
+                .execute(&mut *tx)
+                .await?;
+            let erased = sqlx::query("DELETE FROM messages WHERE erase_at IS NOT NULL AND erase_at <= $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(erased)
+        })
+    }
+
+    /// A message by id alone (to find its conversation); the caller's
+    /// access is the service's to check.
+    pub async fn message_conversation(
+        &self,
+        association: &AssociationId,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT conversation_id FROM messages WHERE association_id = $1 AND id = $2")
+                .bind(association.as_str())
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Files a report of messages with the shared copies, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_message_report(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        reporter: &MemberId,
+        kind: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+        items: &[NewReportItem<'_>],
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO message_reports (association_id, id, reporter_id, kind, reason, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .bind(reporter.as_str())
+            .bind(kind)
+            .bind(reason)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            for item in items {
+                sqlx::query(
+                    "INSERT INTO message_report_items (association_id, report_id, message_id, sender_id, sent_at, \
+                     sealed_body) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(association.as_str())
+                .bind(id)
+                .bind(item.message_id)
+                .bind(item.sender_id)
+                .bind(item.sent_at)
+                .bind(&item.sealed_body)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Open reports of messages, newest first, with their shared messages.
+    pub async fn message_reports(
+        &self,
+        association: &AssociationId,
+        limit: i64,
+    ) -> Result<(Vec<MessageReportRecord>, Vec<MessageReportItemRecord>), StoreError> {
+        read!(self, |pool| {
+            let reports: Vec<MessageReportRecord> = sqlx::query_as(
+                "SELECT id, kind, reason, status, created_at FROM message_reports \
+                 WHERE association_id = $1 AND status = 'open' ORDER BY created_at DESC, id LIMIT $2",
+            )
+            .bind(association.as_str())
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            let items: Vec<MessageReportItemRecord> = sqlx::query_as(
+                "SELECT i.report_id, i.message_id, i.sender_id, m.pseudonym AS sender_pseudonym, i.sent_at, \
+                 i.sealed_body FROM message_report_items i JOIN message_reports r \
+                   ON r.association_id = i.association_id AND r.id = i.report_id AND r.status = 'open' \
+                 LEFT JOIN members m ON m.association_id = i.association_id AND m.id = i.sender_id \
+                 WHERE i.association_id = $1 ORDER BY i.sent_at, i.message_id",
+            )
+            .bind(association.as_str())
+            .fetch_all(pool)
+            .await?;
+            Ok((reports, items))
+        })
+    }
+}

@@ -1,0 +1,86 @@
+// (m) The messaging pages, signed in as demo members: the conversation
+//     list, a conversation with its composer, a pending request and the
+//     form for a new message pass axe-core and the structural checks in
+//     de/en/nl; a message is written and sent with the keyboard only.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO_MEMBER, DEMO_MEMBER_2, LANGUAGES, describeFocus, guardedContext, launch, pageProblems, short, signIn, tabTo, url, visit } from '../lib.js';
+
+let browser;
+const foreign = [];
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`);
+});
+
+async function signedIn(email, javaScriptEnabled = true) {
+  const { context } = await guardedContext(browser, { viewport: { width: 1280, height: 900 }, javaScriptEnabled }, foreign);
+  const page = await context.newPage();
+  const response = await signIn(page, email);
+  assert.equal(response.status(), 200, `sign-in as ${email}`);
+  return { context, page };
+}
+
+/** The demo conversations of the list, as paths. */
+async function conversationPaths(page) {
+  await visit(page, url('/a/demo/messages?lang=en'));
+  const hrefs = await page.locator('main .entry-list a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  return hrefs.map((href) => new URL(href, page.url()).pathname);
+}
+
+test('messaging pages pass axe-core and the structural checks', { timeout: 300_000 }, async (t) => {
+  const failures = [];
+  const { context, page } = await signedIn(DEMO_MEMBER);
+  const conversations = await conversationPaths(page);
+  assert.ok(conversations.length >= 3, `Mira has the demo conversations (${conversations.join(', ')})`);
+  const paths = [];
+  for (const lang of LANGUAGES) {
+    paths.push(`/a/demo/messages?lang=${lang}`);
+    for (const path of conversations) paths.push(`${path}?lang=${lang}`);
+  }
+  for (const path of paths) {
+    const response = await visit(page, url(path));
+    const problems = await pageProblems(page, null);
+    if (response.status() !== 200) problems.unshift(`status ${response.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+    else t.diagnostic(`ok ${path}`);
+  }
+  await context.close();
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('a message is written and sent with the keyboard only, without JavaScript', { timeout: 120_000 }, async () => {
+  const { context, page } = await signedIn(DEMO_MEMBER, false);
+  const conversations = await conversationPaths(page);
+  // The first conversation with a composer.
+  let target = null;
+  for (const path of conversations) {
+    await visit(page, url(`${path}?lang=en`));
+    if (await page.locator('#body').count()) {
+      target = path;
+      break;
+    }
+  }
+  assert.ok(target, 'a conversation with a composer');
+  const text = `Keyboard message ${Date.now()}`;
+  assert.ok(await tabTo(page, '#body'), `Tab reaches the message field (focus on ${await describeFocus(page)})`);
+  await page.keyboard.type(text);
+  assert.ok(await tabTo(page, '#composer button[type="submit"]', 5), `Tab reaches Send (focus on ${await describeFocus(page)})`);
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  assert.equal(response.status(), 200);
+  assert.ok((await page.locator('main .posts').textContent()).includes(text), 'the message is shown at the bottom');
+  await context.close();
+});
+
+test('the other member sees the unread count in the navigation', { timeout: 60_000 }, async () => {
+  const { context, page } = await signedIn(DEMO_MEMBER_2, false);
+  await visit(page, url('/a/demo/messages?lang=en'));
+  assert.ok(await page.locator('nav a[href$="/messages"], nav a[href*="/messages?"]').count(), 'a Messages entry');
+  await context.close();
+});
