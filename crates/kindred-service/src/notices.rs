@@ -196,8 +196,6 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
             };
             (format!("{subject} – {site}"), format!("{hello}\n\n{sentence}\n\n{see}\n{link}\n"))
         }
-        link: &'a str,
-    },
         (Notice::NewMessage { link }, De) => (
             format!("Sie haben eine neue Nachricht – {site}"),
             format!("Guten Tag,\n\nSie haben bei {site} eine neue Nachricht. Lesen können Sie sie nach dem Anmelden:\n\n{link}\n\nBis Sie sie gelesen haben, schicken wir zu diesem Gespräch keine weitere E-Mail.\n"),

@@ -145,6 +145,8 @@ mod tests {
             include_str!("../locales/en/events.ftl"),
             include_str!("../locales/de/events.ftl"),
             include_str!("../locales/nl/events.ftl"),
+        ],
+        [
             include_str!("../locales/en/messages.ftl"),
             include_str!("../locales/de/messages.ftl"),
             include_str!("../locales/nl/messages.ftl"),
