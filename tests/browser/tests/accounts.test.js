@@ -168,7 +168,7 @@ test('sign in with the keyboard only, land on the member home, and come back to 
   assert.ok(await page.locator('header form[action*="/sign-out"] button').isVisible(), 'no sign-out button in the header');
   // The member home: what is new, topics, groups; axe-clean and reachable by keyboard.
   assert.deepEqual(await pageProblems(page), [], 'the member home page');
-  for (const id of ['news-title', 'unread-title', 'latest-title', 'groups-title']) {
+  for (const id of ['news-title', 'messages-title', 'events-title', 'unread-title', 'latest-title', 'groups-title']) {
     assert.equal(await page.locator(`#${id}`).count(), 1, `the home page has no #${id}`);
   }
   assert.ok(await tabTo(page, '#latest-title ~ ul a'), 'Tab never reached a topic of the latest list');

@@ -50,6 +50,17 @@ member-home-groups-none = Sie sind noch in keiner Gruppe.
 member-home-groups-link = Gruppen finden
 member-home-group-alias = hier heißen Sie { $alias }
 member-home-topic-in = In
+member-home-messages-title = Nachrichten
+member-home-messages-unread = { $count ->
+    [one] Eine ungelesene Nachricht
+   *[other] { $count } ungelesene Nachrichten
+}
+member-home-messages-none = Keine ungelesenen Nachrichten.
+member-home-messages-link = Ihre Gespräche
+member-home-events-title = Nächste Veranstaltungen
+member-home-events-none = Es sind keine Veranstaltungen geplant.
+member-home-events-link = Alle Veranstaltungen
+member-home-event-cancelled = fällt aus
 
 level-1-explained = alle geprüften Mitglieder der Vereinigung.
 level-2-explained = Kontakte, die Sie auf diese oder eine höhere Stufe gesetzt haben.

@@ -50,6 +50,17 @@ member-home-groups-none = You are not in a group yet.
 member-home-groups-link = Find groups
 member-home-group-alias = here you are { $alias }
 member-home-topic-in = In
+member-home-messages-title = Messages
+member-home-messages-unread = { $count ->
+    [one] One unread message
+   *[other] { $count } unread messages
+}
+member-home-messages-none = No unread messages.
+member-home-messages-link = Your conversations
+member-home-events-title = Upcoming events
+member-home-events-none = No events are planned.
+member-home-events-link = All events
+member-home-event-cancelled = cancelled
 
 level-1-explained = every verified member of the association.
 level-2-explained = contacts you have placed on this level or higher.

@@ -50,6 +50,17 @@ member-home-groups-none = U zit nog niet in een groep.
 member-home-groups-link = Groepen vinden
 member-home-group-alias = hier heet u { $alias }
 member-home-topic-in = In
+member-home-messages-title = Berichten
+member-home-messages-unread = { $count ->
+    [one] Eén ongelezen bericht
+   *[other] { $count } ongelezen berichten
+}
+member-home-messages-none = Geen ongelezen berichten.
+member-home-messages-link = Uw gesprekken
+member-home-events-title = Komende bijeenkomsten
+member-home-events-none = Er zijn geen bijeenkomsten gepland.
+member-home-events-link = Alle bijeenkomsten
+member-home-event-cancelled = gaat niet door
 
 level-1-explained = alle gecontroleerde leden van de vereniging.
 level-2-explained = contacten die u op dit niveau of hoger hebt geplaatst.

@@ -13,6 +13,7 @@ use super::text::{tr, when, When};
 use crate::state::AppState;
 use axum::http::StatusCode;
 use axum::response::Response;
+use kindred_service::events::RawEventQuery;
 use kindred_service::forum::{Author, PlacedTopic, TopicHome};
 use kindred_service::sessions::Caller;
 use serde::Serialize;
@@ -21,6 +22,16 @@ use serde::Serialize;
 const TOPICS_SHOWN: usize = 8;
 /// How many unread notifications are shown.
 const NOTIFICATIONS_SHOWN: usize = 5;
+/// How many upcoming events are shown.
+const EVENTS_SHOWN: usize = 5;
+
+#[derive(Serialize)]
+struct EventRow {
+    href: String,
+    title: String,
+    starts: When,
+    cancelled: bool,
+}
 
 #[derive(Serialize)]
 struct TopicRow {
@@ -77,6 +88,25 @@ pub(super) async fn member_home(state: &AppState, page: &AssociationPage, caller
         Ok(list) => list,
         Err(error) => return internal(error),
     };
+    // The soonest events the member may see (the same list as /events).
+    let events: Vec<EventRow> = match kindred.events(association, caller, &RawEventQuery::default()).await {
+        Ok(list) => list
+            .results
+            .into_iter()
+            .take(EVENTS_SHOWN)
+            .map(|e| EventRow {
+                href: link(page, &format!("/events/{}", e.event_id), &[]),
+                title: e.title,
+                starts: when(page.language, e.starts_at),
+                cancelled: e.cancelled,
+            })
+            .collect(),
+        Err(error) => return internal(error),
+    };
+    let unread_messages = match kindred.unread_messages(association, caller).await {
+        Ok(count) => count,
+        Err(error) => return internal(error),
+    };
     let unread_count = notifications.unread_count;
     let fresh: Vec<Entry> = notifications
         .notifications
@@ -105,6 +135,10 @@ pub(super) async fn member_home(state: &AppState, page: &AssociationPage, caller
         unread_topics => unread,
         latest_topics => latest,
         groups => group_rows,
+        events => events,
+        events_href => link(page, "/events", &[]),
+        unread_messages => unread_messages,
+        messages_href => link(page, "/messages", &[]),
         forum_href => link(page, "/forum", &[]),
         new_topic_href => link(page, "/forum/new", &[]),
         groups_href => link(page, "/groups", &[]),

@@ -76,6 +76,7 @@ async fn visitors_get_register_and_sign_in_and_members_their_own_home() {
         // No group yet: the first steps are offered.
         assert!(home.contains(r#"href="/a/ms/profile""#) && home.contains(r#"href="/a/ms/groups""#));
         assert!(home.contains("Morgens steif") && home.contains("Anonym gefragt"), "{db:?}: latest topics");
+        assert!(home.contains(r#"id="messages-title""#) && home.contains(r#"id="events-title""#), "{db:?}");
 
         // Ben replies in Anna's topic: it is news for her, and unread.
         reply(&s, &ben, &mine, json!({"body": "Bei mir auch, @Anna"})).await;
