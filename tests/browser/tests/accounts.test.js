@@ -271,7 +271,7 @@ test('without JavaScript, signing in and out works', async () => {
   const page = await ctx.newPage();
   const response = await signIn(page, DEMO_MEMBER);
   assert.equal(response.status(), 200);
-  assert.match(new URL(page.url()).pathname, /\/account$/, `signed in without JavaScript, but at ${short(page.url())}`);
+  assert.match(new URL(page.url()).pathname, /\/a\/demo\/$/, `signed in without JavaScript, but at ${short(page.url())}`);
   assert.ok(await page.locator('h1').isVisible());
   const cookies = await ctx.cookies();
   const session = cookies.find((c) => c.name === '__Host-kindred-demo');
@@ -292,7 +292,8 @@ test('signed-in forms refuse posts without the CSRF token; signed-out forms refu
   const ctx = await context();
   const page = await ctx.newPage();
   await signIn(page, DEMO_MEMBER);
-  assert.match(new URL(page.url()).pathname, /\/account$/);
+  assert.match(new URL(page.url()).pathname, /\/a\/demo\/$/, 'a verified member lands on the home page');
+  await visit(page, url('/a/demo/account'));
   const csrf = await page.locator('main input[name="csrf"]').first().getAttribute('value');
   assert.ok(csrf && csrf.length >= 20, 'the account page carries no CSRF token');
 
@@ -382,7 +383,7 @@ test('two-step sign-in: set up, sign in with a recovery code, remove', async () 
     await page.locator('#code').fill(codes[0]);
     const through = await submit(page, page.locator('main form[action*="/second-factor"] button[type="submit"]'));
     assert.equal(through.status(), 200);
-    assert.match(new URL(page.url()).pathname, /\/account$/);
+    assert.match(new URL(page.url()).pathname, /\/a\/demo\/$/, 'after the second step, the home page');
 
     await visit(page, url('/a/demo/account/two-factor?lang=en'));
     assert.match(await page.locator('main').innerText(), /9 unused recovery codes/);
@@ -450,12 +451,13 @@ test('signed in as the demo admin: account and staff pages pass axe-core', async
   const page = await ctx.newPage();
   const response = await signIn(page, DEMO_ADMIN);
   assert.equal(response.status(), 200);
-  assert.match(new URL(page.url()).pathname, /\/account$/, `the admin is at ${short(page.url())}`);
+  assert.match(new URL(page.url()).pathname, /\/a\/demo\/$/, `the admin is at ${short(page.url())}`);
   assert.ok(await page.locator('header nav a[href$="/staff"]').count(), 'no "Staff" entry in the navigation');
 
   const pages = [
     '/account',
     '/account/sessions',
+    '/account/notifications',
     '/account/password',
     '/account/two-factor',
     '/staff',

@@ -261,8 +261,8 @@ pub async fn sign_in_form(
     Query(next): Query<NextQuery>,
 ) -> Response {
     let next = next.parsed();
-    if page.session.caller().is_some() {
-        return see_other(&after_sign_in(&page, next.as_ref()));
+    if let Some(caller) = page.session.caller() {
+        return see_other(&after_sign_in(&page, next.as_ref(), caller.member.status));
     }
     let notice = notice(&page, &query);
     render_sign_in(&state, &page, "", next.as_ref(), Problems::default(), notice, StatusCode::OK)
@@ -293,7 +293,7 @@ pub async fn sign_in(State(state): State<AppState>, page: AssociationPage, Form(
                 let query: Vec<(&str, &str)> = next.iter().map(|n| ("next", n.as_str())).collect();
                 link(&page, "/sign-in/second-factor", &query)
             } else {
-                after_sign_in(&page, next.as_ref())
+                after_sign_in(&page, next.as_ref(), session.status)
             };
             let mut response = see_other(&location);
             response.headers_mut().insert(header::SET_COOKIE, session_cookie(&page.tenant, &session.token));
@@ -349,8 +349,8 @@ pub async fn second_factor_form(
     Query(next): Query<NextQuery>,
 ) -> Response {
     let next = next.parsed();
-    if page.session.caller().is_some() {
-        return see_other(&after_sign_in(&page, next.as_ref()));
+    if let Some(caller) = page.session.caller() {
+        return see_other(&after_sign_in(&page, next.as_ref(), caller.member.status));
     }
     if page.session.pending().is_none() {
         return see_other(&link(&page, "/sign-in", &[]));
@@ -364,15 +364,15 @@ pub async fn second_factor(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let next = ReturnTo::parse(&form.next);
-    if page.session.caller().is_some() {
-        return see_other(&after_sign_in(&page, next.as_ref()));
+    if let Some(caller) = page.session.caller() {
+        return see_other(&after_sign_in(&page, next.as_ref(), caller.member.status));
     }
     let Some(caller) = page.session.pending() else { return see_other(&link(&page, "/sign-in", &[])) };
     if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
     match state.kindred.complete_second_factor(&page.tenant.association, caller, &page.client, form.code.trim()).await {
-        Ok(()) => see_other(&after_sign_in(&page, next.as_ref())),
+        Ok(()) => see_other(&after_sign_in(&page, next.as_ref(), caller.member.status)),
         Err(SecondFactorError::InvalidCode | SecondFactorError::NotStarted) => {
             let problems = Problems::one("code", tr(&page, "problem-code-wrong"));
             render_second_factor(&state, &page, next.as_ref(), problems, StatusCode::UNPROCESSABLE_ENTITY)

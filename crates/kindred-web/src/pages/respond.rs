@@ -9,6 +9,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::return_to::ReturnTo;
+use kindred_domain::AccountStatus;
 use serde::Serialize;
 
 /// A link to `path` below the association, keeping an explicit language
@@ -121,9 +122,12 @@ pub(super) fn to_sign_in(page: &AssociationPage) -> Response {
 }
 
 /// Where a member goes once signed in: back to `next` when it is a page of
-/// the association (`ReturnTo` decides), else to their home page.
-pub(super) fn after_sign_in(page: &AssociationPage, next: Option<&ReturnTo>) -> String {
-    link(page, next.map_or("/", ReturnTo::as_str), &[])
+/// the association (`ReturnTo` decides), else to their home page — or,
+/// while the association has not verified them yet, to their account page,
+/// where the verification steps are.
+pub(super) fn after_sign_in(page: &AssociationPage, next: Option<&ReturnTo>, status: AccountStatus) -> String {
+    let default = if status == AccountStatus::Active { "/" } else { "/account" };
+    link(page, next.map_or(default, ReturnTo::as_str), &[])
 }
 
 /// A link to a post in its topic.
