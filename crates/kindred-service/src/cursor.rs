@@ -2,7 +2,7 @@
 //!
 //! Every list that pages with a cursor (member search, group search, the
 //! topics of a category or group, post search, notifications, the audit
-//! log) hands out `PAYLOAD.MAC`: the list's own position (a name key, a
+//! log, events, conversations) hands out `PAYLOAD.MAC`: the list's own position (a name key, a
 //! time and an id, …, in a URL-safe encoding without `.`) and a keyed hash
 //! of it under the association's search key (`crypto::AssociationKey::
 //! search_token`, purpose `cursor:LIST`), cut to 128 bits. A cursor that
@@ -28,6 +28,8 @@ pub enum CursorList {
     PostSearch,
     Notifications,
     AuditLog,
+    Events,
+    Conversations,
 }
 
 impl CursorList {
@@ -39,6 +41,8 @@ impl CursorList {
             Self::PostSearch => "cursor:post-search",
             Self::Notifications => "cursor:notifications",
             Self::AuditLog => "cursor:audit-log",
+            Self::Events => "cursor:events",
+            Self::Conversations => "cursor:conversations",
         }
     }
 }

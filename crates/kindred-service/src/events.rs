@@ -13,6 +13,7 @@
 //! chose full details. Organisers: the creator; for a group's event the
 //! group's moderators; for an association event the association's staff.
 
+use crate::cursor::CursorList;
 use crate::groups::{GroupError, SeenGroup};
 use crate::notices::Notice;
 use crate::sessions::Caller;
@@ -428,7 +429,11 @@ impl Kindred {
         }
         let after = match query.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
-            Some(raw) => Some(decode_cursor(raw).ok_or(EventError::BadCursor)?),
+            Some(raw) => Some(
+                self.open_cursor(association, CursorList::Events, raw)
+                    .and_then(|payload| decode_cursor(&payload))
+                    .ok_or(EventError::BadCursor)?,
+            ),
         };
         let groups = match query.group_id.as_deref().map(str::trim) {
             // One group: only if the caller reads it; else nothing, as for an unknown id.
@@ -468,7 +473,13 @@ impl Kindred {
         listed.sort_by(|a, b| (a.starts_at, &a.event_id).cmp(&(b.starts_at, &b.event_id)));
         let more = listed.len() > PAGE_SIZE;
         listed.truncate(PAGE_SIZE);
-        let next_cursor = if more { listed.last().map(|e| encode_cursor(e.starts_at, &e.event_id)) } else { None };
+        let next_cursor = if more {
+            listed.last().and_then(|e| {
+                self.seal_cursor(association, CursorList::Events, &encode_cursor(e.starts_at, &e.event_id))
+            })
+        } else {
+            None
+        };
         Ok(EventPage { results: listed, next_cursor })
     }
 

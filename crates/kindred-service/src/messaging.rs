@@ -29,6 +29,7 @@
 //! A member who declined a request is treated the same.
 
 use crate::crypto::{ConversationKey, CryptoError};
+use crate::cursor::CursorList;
 use crate::groups::GroupError;
 use crate::members::{caller_party, party, MemberError};
 use crate::photos::PhotoError;
@@ -550,13 +551,23 @@ impl Kindred {
     ) -> Result<ConversationPage, MessagingError> {
         let after = match cursor {
             None => None,
-            Some(raw) => Some(decode_cursor(raw).ok_or_else(|| invalid("cursor", "is not a cursor of this list"))?),
+            Some(raw) => Some(
+                self.open_cursor(association, CursorList::Conversations, raw)
+                    .and_then(|payload| decode_cursor(&payload))
+                    .ok_or_else(|| invalid("cursor", "is not a cursor of this list"))?,
+            ),
         };
         let limit = i64::try_from(LIST_SIZE + 1).unwrap_or(31);
         let mut rows = self.store.conversations_of(&association.id, &caller.member.id, after, limit).await?;
         let more = rows.len() > LIST_SIZE;
         rows.truncate(LIST_SIZE);
-        let next_cursor = if more { rows.last().map(|r| encode_cursor(r.last_message_at, &r.id)) } else { None };
+        let next_cursor = if more {
+            rows.last().and_then(|r| {
+                self.seal_cursor(association, CursorList::Conversations, &encode_cursor(r.last_message_at, &r.id))
+            })
+        } else {
+            None
+        };
         let direct: Vec<String> = rows.iter().filter(|r| r.group_id.is_none()).map(|r| r.id.clone()).collect();
         let members = self.store.conversation_members(&association.id, &direct).await?;
         let mut conversations = Vec::with_capacity(rows.len());

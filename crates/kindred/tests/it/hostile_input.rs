@@ -193,6 +193,15 @@ fn payloads(topic: &str, group: &str) -> Vec<(CursorList, String)> {
         (CursorList::PostSearch, BASE64URL_NOPAD.encode(b"2026-11-22T09:00:00.000000Z|abc123")),
         (CursorList::Notifications, BASE64URL_NOPAD.encode(b"2026-11-22T09:00:00.000000Z|abc123")),
         (CursorList::AuditLog, "1795338000000000~abc123".to_owned()),
+        (
+            CursorList::Events,
+            BASE64URL_NOPAD
+                .encode(format!("2026-11-22T09:00:00+00:00\u{0}{}", kindred_domain::EventId::random()).as_bytes()),
+        ),
+        (
+            CursorList::Conversations,
+            BASE64URL_NOPAD.encode(format!("1795338000000000|{}", kindred_domain::ConversationId::random()).as_bytes()),
+        ),
     ]
 }
 
@@ -210,6 +219,13 @@ fn impossible(list: CursorList, topic: &str) -> Vec<String> {
             ]
         }
         CursorList::AuditLog => vec!["-8000000000000000000~abc".to_owned(), "1~a b".to_owned()],
+        CursorList::Events => vec![
+            BASE64URL_NOPAD.encode(b"2026-13-01T00:00:00+00:00\0abc"),
+            BASE64URL_NOPAD.encode(b"2026-01-01T00:00:00+00:00\0not an id"),
+        ],
+        CursorList::Conversations => {
+            vec![BASE64URL_NOPAD.encode(b"-8000000000000000000|abc"), BASE64URL_NOPAD.encode(b"1|not an id")]
+        }
     }
 }
 
@@ -248,6 +264,8 @@ async fn every_cursor_the_server_did_not_give_out_is_422() {
             (CursorList::PostSearch, api("/search"), vec![("q", "willkommen")], "cursor"),
             (CursorList::Notifications, api("/notifications"), vec![], "cursor"),
             (CursorList::AuditLog, api("/admin/audit-log"), vec![], "before"),
+            (CursorList::Events, api("/events"), vec![], "cursor"),
+            (CursorList::Conversations, api("/conversations"), vec![], "cursor"),
         ];
         let valid = payloads(&topic, &group);
         for (list, path, base, param) in &lists {
