@@ -383,7 +383,7 @@ test('two-step sign-in: set up, sign in with a recovery code, remove', async () 
     await page.locator('#code').fill(codes[0]);
     const through = await submit(page, page.locator('main form[action*="/second-factor"] button[type="submit"]'));
     assert.equal(through.status(), 200);
-    assert.match(new URL(page.url()).pathname, /\/a\/demo\/$/, 'after the second step, the home page');
+    assert.match(new URL(page.url()).pathname, /\/a\/demo\/account$/, 'after the second step, back to the page asked for');
 
     await visit(page, url('/a/demo/account/two-factor?lang=en'));
     assert.match(await page.locator('main').innerText(), /9 unused recovery codes/);
