@@ -119,32 +119,19 @@ impl Store {
         counters_before: DateTime<Utc>,
     ) -> Result<Swept, StoreError> {
         let id = association.as_str();
-        let sessions = write!(self, |pool| {
-            sqlx::query(
+        let sessions = self
+            .delete_expired(
                 "DELETE FROM sessions WHERE association_id = $1 AND (expires_at <= $2 OR idle_expires_at <= $2)",
+                id,
+                now,
             )
-            .bind(id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-        let mailed_links = write!(self, |pool| {
-            sqlx::query("DELETE FROM email_tokens WHERE association_id = $1 AND expires_at <= $2")
-                .bind(id)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
-        let passkey_challenges = write!(self, |pool| {
-            sqlx::query("DELETE FROM webauthn_challenges WHERE association_id = $1 AND expires_at <= $2")
-                .bind(id)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
+            .await?;
+        let mailed_links = self
+            .delete_expired("DELETE FROM email_tokens WHERE association_id = $1 AND expires_at <= $2", id, now)
+            .await?;
+        let passkey_challenges = self
+            .delete_expired("DELETE FROM webauthn_challenges WHERE association_id = $1 AND expires_at <= $2", id, now)
+            .await?;
         let counters = counters!(self, |pool| {
             sqlx::query("DELETE FROM attempts WHERE association_id = $1 AND window_start < $2")
                 .bind(id)
@@ -154,5 +141,14 @@ impl Store {
                 .map(|r| r.rows_affected())
         })?;
         Ok(Swept { sessions, mailed_links, passkey_challenges, counters })
+    }
+
+    /// Runs one of the housekeeping deletes (`$1` the association, `$2`
+    /// the moment before which rows have run out); how many rows went.
+    async fn delete_expired(&self, sql: &'static str, association: &str, at: DateTime<Utc>) -> Result<u64, StoreError> {
+        let deleted = write!(self, |pool| {
+            sqlx::query(sql).bind(association).bind(at).execute(pool).await.map(|r| r.rows_affected())
+        })?;
+        Ok(deleted)
     }
 }
