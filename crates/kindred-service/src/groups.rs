@@ -428,12 +428,16 @@ impl Kindred {
         if mode.is_none() {
             problems.push(("mode", "must be online or local"));
         }
-        let names = |codes: &mut dyn Iterator<Item = &Code>| codes.map(|c| c.as_str().to_owned()).collect::<Vec<_>>();
-        let known_conditions = names(&mut catalog.conditions.iter().map(|c| &c.code));
-        let known_therapies = names(&mut catalog.therapies.iter().map(|c| &c.code));
-        let known_medications = names(&mut catalog.medications.iter().map(|c| &c.code));
-        let known_regions = names(&mut catalog.regions.iter().map(|c| &c.code));
-        let known_roles = names(&mut catalog.roles.iter().map(|c| &c.code));
+        // A new group is tagged only with codes that may be chosen anew: a
+        // retired code stays on what has it, as in profiles.
+        let names = |codes: &mut dyn Iterator<Item = (&Code, bool)>| {
+            codes.filter(|(_, retired)| !retired).map(|(c, _)| c.as_str().to_owned()).collect::<Vec<_>>()
+        };
+        let known_conditions = names(&mut catalog.conditions.iter().map(|c| (&c.code, c.retired)));
+        let known_therapies = names(&mut catalog.therapies.iter().map(|c| (&c.code, c.retired)));
+        let known_medications = names(&mut catalog.medications.iter().map(|c| (&c.code, c.retired)));
+        let known_regions = names(&mut catalog.regions.iter().map(|c| (&c.code, c.retired)));
+        let known_roles = names(&mut catalog.roles.iter().map(|c| (&c.code, c.retired)));
         let mut codes = |field: &'static str, raw: &[String], known: &[String]| {
             let mut out: Vec<String> = Vec::new();
             if raw.len() > MAX_TAGS {

@@ -6,9 +6,11 @@
 //! (the API's `null`), for admins as for anyone, since a small number in a
 //! week can point at a person. Nothing is computed from health fields.
 //!
-//! Events and messages add their counts here when they land: a field in
-//! [`WeekStatistics`], a query in `store::statistics`, a column on the
-//! page and in the CSV.
+//! Events (created, places taken) and messages sent are counted too; a
+//! message is counted when it is sent (`message_tallies`), so erasure and
+//! disappearing messages do not change the past weeks. A new statistic is
+//! a field in [`WeekStatistics`], a query in `store::statistics`, a column
+//! on the page and in the CSV.
 
 use crate::{Association, Kindred};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -117,6 +119,12 @@ pub struct WeekStatistics {
     pub reports: Option<u64>,
     /// By kind (`abuse`, `spam`, `medical_advice`, `crisis`, `other`).
     pub reports_by_kind: BTreeMap<&'static str, Option<u64>>,
+    /// Events created (not in secret groups).
+    pub events: Option<u64>,
+    /// Places taken at events, by the week members signed up (not in secret groups).
+    pub event_registrations: Option<u64>,
+    /// Messages sent in conversations (counts only).
+    pub messages: Option<u64>,
     /// Reports resolved or dismissed in the week.
     pub reports_handled: Option<u64>,
     /// The median time from report to handling, in hours, of the reports
@@ -171,6 +179,9 @@ impl Kindred {
         let posts = by_week(&records.posts);
         let groups = by_week(&records.groups);
         let reports = by_week(&records.reports);
+        let events = by_week(&records.events);
+        let event_registrations = by_week(&records.event_registrations);
+        let messages = by_week(&records.messages);
         let mut handled: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
         for (week, created, resolved) in &records.handled {
             let hours = (*resolved - *created).num_minutes() as f64 / 60.0;
@@ -198,6 +209,9 @@ impl Kindred {
                         .iter()
                         .map(|k| (*k, shown(reports.get(&(week, *k)).copied().unwrap_or(0))))
                         .collect(),
+                    events: shown(total(&events, week)),
+                    event_registrations: shown(total(&event_registrations, week)),
+                    messages: shown(total(&messages, week)),
                     reports_handled: handled_count,
                     median_hours_to_handle: handled_count.and_then(|_| median(handled_hours)),
                 }

@@ -492,6 +492,18 @@ impl Store {
             .bind(erase_at)
             .execute(&mut *tx)
             .await?;
+            if new.kind == "text" {
+                // The statistics' count, which outlives the message.
+                let day = new.now.date_naive().and_hms_opt(0, 0, 0).map(|d| d.and_utc()).unwrap_or(new.now);
+                sqlx::query(
+                    "INSERT INTO message_tallies (association_id, day, sent) VALUES ($1, $2, 1) \
+                     ON CONFLICT (association_id, day) DO UPDATE SET sent = message_tallies.sent + 1",
+                )
+                .bind(association)
+                .bind(day)
+                .execute(&mut *tx)
+                .await?;
+            }
             for attachment in new.attachments {
                 let done = sqlx::query(
                     "UPDATE message_attachments SET message_id = $4 WHERE association_id = $1 AND id = $2 \

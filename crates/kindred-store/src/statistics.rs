@@ -21,6 +21,13 @@ pub struct WeeklyRecords {
     pub posts: WeekCounts,
     pub groups: WeekCounts,
     pub reports: WeekCounts,
+    /// Events created (not in secret groups).
+    pub events: WeekCounts,
+    /// Places taken at events (registered, not waiting), by the week the
+    /// member signed up; not in secret groups.
+    pub event_registrations: WeekCounts,
+    /// Messages sent (a sum of `message_tallies`).
+    pub messages: WeekCounts,
     /// Reports handled: (week index of handling, created, handled).
     pub handled: Vec<(i64, DateTime<Utc>, DateTime<Utc>)>,
 }
@@ -122,6 +129,27 @@ impl Store {
                 week_of("r.created_at", weeks),
                 within("r.created_at")
             ),
+            format!(
+                "SELECT {} AS week, '' AS label, COUNT(*) AS n FROM events e {EVENT_GROUP} \
+                 WHERE e.association_id = $1 AND {} AND (g.visibility IS NULL OR g.visibility <> 'secret') \
+                 GROUP BY 1",
+                week_of("e.created_at", weeks),
+                within("e.created_at")
+            ),
+            format!(
+                "SELECT {} AS week, '' AS label, COUNT(*) AS n FROM event_registrations r \
+                 JOIN events e ON e.association_id = r.association_id AND e.id = r.event_id {EVENT_GROUP} \
+                 WHERE r.association_id = $1 AND r.status = 'registered' AND {} \
+                 AND (g.visibility IS NULL OR g.visibility <> 'secret') GROUP BY 1",
+                week_of("r.created_at", weeks),
+                within("r.created_at")
+            ),
+            format!(
+                "SELECT {} AS week, '' AS label, CAST(SUM(t.sent) AS BIGINT) AS n FROM message_tallies t \
+                 WHERE t.association_id = $1 AND {} GROUP BY 1",
+                week_of("t.day", weeks),
+                within("t.day")
+            ),
         ];
         let mut results = Vec::new();
         for sql in &queries {
@@ -157,6 +185,9 @@ impl Store {
             posts: next(),
             groups: next(),
             reports: next(),
+            events: next(),
+            event_registrations: next(),
+            messages: next(),
             handled,
         })
     }
@@ -167,3 +198,6 @@ const REPORT_GROUP: &str = "LEFT JOIN posts p ON r.target_type = 'post' AND p.as
      AND p.id = r.target_id \
      LEFT JOIN topics t ON t.association_id = r.association_id AND t.id = COALESCE(p.topic_id, r.target_id) \
      LEFT JOIN community_groups g ON g.association_id = t.association_id AND g.id = t.group_id";
+
+/// The group an event belongs to, if any.
+const EVENT_GROUP: &str = "LEFT JOIN community_groups g ON g.association_id = e.association_id AND g.id = e.group_id";

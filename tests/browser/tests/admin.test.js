@@ -45,7 +45,10 @@ async function submit(page, button) {
   return response;
 }
 
-const SECTIONS = ['general', 'appearance', 'levels', 'profile-fields', 'admission', 'policies', 'crisis-contacts'];
+const SECTIONS = [
+  'general', 'appearance', 'hosts', 'levels', 'profile-fields', 'admission', 'policies', 'crisis-contacts',
+  'catalog-roles', 'catalog-conditions', 'catalog-therapies', 'catalog-medications', 'catalog-symptoms', 'catalog-regions',
+];
 
 test('settings and statistics pages pass axe-core and the structural checks', async (t) => {
   const ctx = await context();
@@ -77,6 +80,17 @@ test('settings and statistics pages pass axe-core and the structural checks', as
   assert.equal(await link.getAttribute('href'), '#s-branding-primary_color');
   await link.click();
   assert.equal(await page.evaluate(() => document.activeElement?.id), 's-branding-primary_color', 'the link focuses the field');
+  // With the script, the sample follows a readable colour as it is typed, and says so.
+  await visit(page, url('/a/demo/staff/settings/appearance?lang=en'));
+  await page.locator('input[name="branding.primary_color"]').fill('#5a1d7a');
+  assert.equal(
+    await page.locator('.brand-preview-bar').evaluate((el) => getComputedStyle(el).backgroundColor),
+    'rgb(90, 29, 122)',
+    'the sample follows the typed colour',
+  );
+  assert.match(await page.locator('#preview-status').textContent(), /readable on white/);
+  await page.locator('input[name="branding.primary_color"]').fill('#ffff00');
+  assert.match(await page.locator('#preview-status').textContent(), /not yet a readable/);
   // The sample with chosen colours, nothing saved.
   await page.locator('input[name="branding.primary_color"]').fill('#1a4d2e');
   await check('the colour sample', 200, await submit(page, page.locator('button[value="preview"]')));

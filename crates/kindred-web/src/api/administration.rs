@@ -114,6 +114,12 @@ pub struct StatisticsWeek {
     reports: Option<u64>,
     /// Reports made, by kind: abuse, spam, medical_advice, crisis, other.
     reports_by_kind: BTreeMap<&'static str, Option<u64>>,
+    /// Events created (not counting secret groups).
+    events: Option<u64>,
+    /// Places taken at events, by the week members signed up (not counting secret groups).
+    event_registrations: Option<u64>,
+    /// Messages sent in conversations: how many, never who wrote to whom.
+    messages: Option<u64>,
     /// Reports resolved or dismissed.
     reports_handled: Option<u64>,
     /// Median hours from report to handling, of the reports handled in the week.
@@ -142,6 +148,9 @@ pub(crate) fn week_json(week: &WeekStatistics) -> StatisticsWeek {
         groups: week.groups,
         reports: week.reports,
         reports_by_kind: week.reports_by_kind.clone(),
+        events: week.events,
+        event_registrations: week.event_registrations,
+        messages: week.messages,
         reports_handled: week.reports_handled,
         median_hours_to_handle: week.median_hours_to_handle,
     }

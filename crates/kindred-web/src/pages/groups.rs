@@ -21,7 +21,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::counts::ShownCount;
 use kindred_domain::groups::{Joining, Membership, PROFESSIONAL};
 use kindred_domain::search::QueryProblem;
-use kindred_domain::settings::{Code, FieldKind};
+use kindred_domain::settings::{Code, FieldKind, LocalizedText};
 use kindred_service::groups::{GroupActionError, GroupInput, GroupSummary, RawGroupQuery, Who};
 use serde::{Deserialize, Serialize};
 
@@ -178,29 +178,29 @@ struct Found {
     membership: Option<String>,
 }
 
-fn choices(page: &AssociationPage, kind: FieldKind, chosen: &str) -> Vec<Choice> {
+/// Which catalogue codes a control offers: every code (to find groups
+/// tagged with a code retired since), or only those that may be chosen anew.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Offer {
+    All,
+    Current,
+}
+
+fn choices(page: &AssociationPage, kind: FieldKind, chosen: &str, offer: Offer) -> Vec<Choice> {
     let language = page.language;
-    if kind == FieldKind::Condition {
-        return page
-            .tenant
-            .association
-            .settings
-            .catalog
-            .conditions
-            .iter()
-            .map(|c| Choice {
-                value: c.code.to_string(),
-                label: c.name.get(language).to_owned(),
-                selected: c.code.as_str() == chosen,
-            })
-            .collect();
-    }
-    catalogue(&page.tenant.association.settings, kind)
+    let catalog = &page.tenant.association.settings.catalog;
+    let entries: Vec<(&Code, &LocalizedText, bool)> = if kind == FieldKind::Condition {
+        catalog.conditions.iter().map(|c| (&c.code, &c.name, c.retired)).collect()
+    } else {
+        catalogue(&page.tenant.association.settings, kind).into_iter().map(|e| (&e.code, &e.name, e.retired)).collect()
+    };
+    entries
         .into_iter()
-        .map(|e| Choice {
-            value: e.code.to_string(),
-            label: e.name.get(language).to_owned(),
-            selected: e.code.as_str() == chosen,
+        .filter(|(_, _, retired)| offer == Offer::All || !retired)
+        .map(|(code, name, _)| Choice {
+            value: code.to_string(),
+            label: name.get(language).to_owned(),
+            selected: code.as_str() == chosen,
         })
         .collect()
 }
@@ -269,9 +269,9 @@ pub async fn search(
     let paged = pairs.iter().any(|(k, _)| k == "cursor");
     let values = minijinja::context! {
         q => value("q"),
-        conditions => choices(&page, FieldKind::Condition, &value("condition")),
-        therapies => choices(&page, FieldKind::Therapies, &value("therapy")),
-        regions => choices(&page, FieldKind::Region, &value("region")),
+        conditions => choices(&page, FieldKind::Condition, &value("condition"), Offer::All),
+        therapies => choices(&page, FieldKind::Therapies, &value("therapy"), Offer::All),
+        regions => choices(&page, FieldKind::Region, &value("region"), Offer::All),
         ok => status == StatusCode::OK,
         results => results,
         next_href => next_href,
@@ -317,7 +317,7 @@ fn options(page: &AssociationPage, prefix: &str, values: &[&str], chosen: &str) 
 }
 
 fn checkboxes(page: &AssociationPage, kind: FieldKind, chosen: &[String]) -> Vec<Option_> {
-    choices(page, kind, "")
+    choices(page, kind, "", Offer::Current)
         .into_iter()
         .map(|c| Option_ { checked: chosen.contains(&c.value), value: c.value, label: c.label })
         .collect()
@@ -340,8 +340,8 @@ fn render_new(
         mode => options(page, "groups-mode", &["online", "local"], &or(v("mode"), "online")),
         alias_mode => v("alias_mode") == "yes",
         anonymous_allowed => v("anonymous_allowed") == "yes",
-        roles => choices(page, FieldKind::Role, &v("role_restriction")),
-        regions => choices(page, FieldKind::Region, &v("region")),
+        roles => choices(page, FieldKind::Role, &v("role_restriction"), Offer::Current),
+        regions => choices(page, FieldKind::Region, &v("region"), Offer::Current),
         conditions => checkboxes(page, FieldKind::Condition, &form_values(pairs, "conditions")),
         therapies => checkboxes(page, FieldKind::Therapies, &form_values(pairs, "therapies")),
         medications => checkboxes(page, FieldKind::Medications, &form_values(pairs, "medications")),

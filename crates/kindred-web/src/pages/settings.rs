@@ -28,8 +28,42 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// The groups of settings, each a page: its address and title key.
-const SECTIONS: [&str; 7] =
-    ["general", "appearance", "levels", "profile-fields", "admission", "policies", "crisis-contacts"];
+const SECTIONS: [&str; 14] = [
+    "general",
+    "appearance",
+    "hosts",
+    "levels",
+    "profile-fields",
+    "admission",
+    "policies",
+    "crisis-contacts",
+    "catalog-roles",
+    "catalog-conditions",
+    "catalog-therapies",
+    "catalog-medications",
+    "catalog-symptoms",
+    "catalog-regions",
+];
+
+/// A catalogue page's list in the settings document: `catalog-therapies` → `therapies`.
+fn catalog_list(section: &str) -> Option<&str> {
+    section.strip_prefix("catalog-")
+}
+
+/// How many entries of a catalogue list are saved: those after them in a
+/// refused form are new ones, shown again with their code to correct.
+fn saved_entries(page: &AssociationPage, list: &str) -> usize {
+    let catalog = &page.tenant.association.settings.catalog;
+    match list {
+        "roles" => catalog.roles.len(),
+        "conditions" => catalog.conditions.len(),
+        "therapies" => catalog.therapies.len(),
+        "medications" => catalog.medications.len(),
+        "symptoms" => catalog.symptoms.len(),
+        "regions" => catalog.regions.len(),
+        _ => 0,
+    }
+}
 
 #[derive(Serialize)]
 struct SectionLink {
@@ -250,6 +284,59 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                 text_at(doc, "branding.accent_color"),
             ),
         ]),
+        "hosts" => {
+            let hosts = strings(doc.pointer("/hosts"));
+            // One more, empty, to add a host name; a name emptied is removed.
+            let fields = (0..=hosts.len())
+                .map(|i| {
+                    let path = format!("hosts[{i}]");
+                    let label = if i < hosts.len() {
+                        format!("{} {}", t("settings-host"), i + 1)
+                    } else {
+                        t("settings-host-new")
+                    };
+                    field("text", &path, label, t("settings-host-hint"), text_at(doc, &path))
+                })
+                .collect();
+            one(fields)
+        }
+        section if catalog_list(section).is_some() => {
+            let list = catalog_list(section).unwrap_or_default();
+            let count = doc.pointer(&format!("/catalog/{list}")).and_then(Value::as_array).map_or(0, Vec::len);
+            let shown = page.language.code();
+            let saved = saved_entries(page, list);
+            let mut groups: Vec<GroupView> = (0..count.min(saved))
+                .map(|i| {
+                    let at = format!("catalog.{list}[{i}]");
+                    let code = text_at(doc, &format!("{at}.code"));
+                    let name = text_at(doc, &format!("{at}.name.{shown}"));
+                    let legend = if name.is_empty() { code.clone() } else { format!("{name} ({code})") };
+                    let mut fields = texts(page, doc, &format!("{at}.name"), "settings-catalog-name", "text");
+                    let retired = doc.pointer(&pointer(&format!("{at}.retired"))).and_then(Value::as_bool);
+                    fields.push(field(
+                        "flag",
+                        &format!("{at}.retired"),
+                        t("settings-catalog-retired"),
+                        t("settings-catalog-retired-hint"),
+                        if retired == Some(true) { "yes".into() } else { String::new() },
+                    ));
+                    GroupView { legend, fields }
+                })
+                .collect();
+            // One more, to add an entry: its code, then its names (the one
+            // just posted, when it was refused).
+            let at = format!("catalog.{list}[{saved}]");
+            let mut fields = vec![field(
+                "text",
+                &format!("{at}.code"),
+                t("settings-catalog-code"),
+                t("settings-catalog-code-hint"),
+                text_at(doc, &format!("{at}.code")),
+            )];
+            fields.extend(texts(page, doc, &format!("{at}.name"), "settings-catalog-name", "text"));
+            groups.push(GroupView { legend: t("settings-catalog-new"), fields });
+            groups
+        }
         "levels" => (0..Level::ALL.len())
             .map(|i| GroupView {
                 legend: format!("{} {}", t("settings-level"), text_at(doc, &format!("levels[{i}].level"))),
@@ -300,6 +387,13 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                 t("settings-second-factor-hint"),
                 text_at(doc, "admission.second_factor"),
                 keyed_options(page, "settings-second-factor", &["none", "staff", "everyone"]),
+            ),
+            field(
+                "text",
+                "admission.terms_version",
+                t("settings-terms-version"),
+                t("settings-terms-version-hint"),
+                text_at(doc, "admission.terms_version"),
             ),
         ]),
         "policies" => {
@@ -475,6 +569,34 @@ fn apply(section: &str, doc: &mut Value, posted: &Posted) {
             set(doc, "branding.primary_color", string(posted.get("branding.primary_color")));
             set(doc, "branding.accent_color", string(posted.get("branding.accent_color")));
         }
+        "hosts" => {
+            let count = strings(doc.pointer("/hosts")).len();
+            let hosts: Vec<String> = (0..=count)
+                .filter_map(|i| posted.get(&format!("hosts[{i}]")))
+                .filter(|h| !h.is_empty())
+                .map(str::to_owned)
+                .collect();
+            set(doc, "hosts", json!(hosts));
+        }
+        section if catalog_list(section).is_some() => {
+            let list = catalog_list(section).unwrap_or_default();
+            let count = doc.pointer(&format!("/catalog/{list}")).and_then(Value::as_array).map_or(0, Vec::len);
+            for i in 0..count {
+                let at = format!("catalog.{list}[{i}]");
+                // A code keeps its name: a name left empty in every language is
+                // the parser's to name, as in the file.
+                let name = posted_text(doc, posted, &format!("{at}.name"), &langs).unwrap_or_else(|| json!({}));
+                set(doc, &format!("{at}.name"), name);
+                set(doc, &format!("{at}.retired"), json!(posted.get(&format!("{at}.retired")) == Some("yes")));
+            }
+            let at = format!("catalog.{list}[{count}]");
+            let code = posted.get(&format!("{at}.code")).unwrap_or("");
+            let name = posted_text(doc, posted, &format!("{at}.name"), &langs);
+            if !code.is_empty() || name.is_some() {
+                set(doc, &format!("{at}.code"), json!(code));
+                set(doc, &format!("{at}.name"), name.unwrap_or_else(|| json!({})));
+            }
+        }
         "levels" => {
             for i in 0..Level::ALL.len() {
                 let path = format!("levels[{i}].name");
@@ -496,6 +618,7 @@ fn apply(section: &str, doc: &mut Value, posted: &Posted) {
         "admission" => {
             set(doc, "admission.procedures", json!(posted.all("admission.procedures")));
             set(doc, "admission.second_factor", string(posted.get("admission.second_factor")));
+            set(doc, "admission.terms_version", string(posted.get("admission.terms_version")));
         }
         "policies" => {
             for key in ["messaging", "group_creation", "event_creation"] {

@@ -799,6 +799,9 @@ fn statistics_columns(week: &kindred_service::statistics::WeekStatistics) -> Vec
     columns.push(("active-members".to_owned(), week.active_members));
     columns.push(("posts".to_owned(), week.posts));
     columns.push(("groups".to_owned(), week.groups));
+    columns.push(("events".to_owned(), week.events));
+    columns.push(("event-registrations".to_owned(), week.event_registrations));
+    columns.push(("messages".to_owned(), week.messages));
     columns.push(("reports".to_owned(), week.reports));
     for (kind, n) in &week.reports_by_kind {
         columns.push((format!("reports-{}", kind.replace('_', "-")), *n));

@@ -343,6 +343,91 @@ async fn statistics_count_by_week_and_hide_small_numbers() {
     }
 }
 
+#[tokio::test]
+async fn statistics_count_events_places_and_messages_but_nothing_of_secret_groups() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let token = admin(&s, &ms).await;
+        let mut settings = ok(&s, &token, "GET", SETTINGS, None).await;
+        settings["policies"]["count_threshold"] = json!(2);
+        ok(&s, &token, "PUT", SETTINGS, Some(settings)).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let event = |title: &str| json!({"title": title, "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00", "mode": "online"});
+        let mut ids = Vec::new();
+        for title in ["Stammtisch", "Sprechstunde"] {
+            let created = ok(&s, &anna.token, "POST", "/a/ms/api/v1/events", Some(event(title))).await;
+            ids.push(created["event_id"].as_str().expect("event id").to_owned());
+        }
+        // A secret group's event and its registrations are not counted.
+        let group = ok(
+            &s,
+            &anna.token,
+            "POST",
+            "/a/ms/api/v1/groups",
+            Some(json!({"name": "Verborgen", "description": "", "visibility": "secret"})),
+        )
+        .await;
+        let group_id = group["group_id"].as_str().expect("group id");
+        let mut secret = event("Geheim");
+        secret["group_id"] = json!(group_id);
+        let hidden = ok(&s, &anna.token, "POST", "/a/ms/api/v1/events", Some(secret)).await;
+        let hidden = hidden["event_id"].as_str().expect("event id").to_owned();
+        for id in &ids {
+            ok(&s, &ben.token, "POST", &format!("/a/ms/api/v1/events/{id}/registration"), None).await;
+        }
+        for id in [&ids[0], &hidden] {
+            ok(&s, &anna.token, "POST", &format!("/a/ms/api/v1/events/{id}/registration"), None).await;
+        }
+        // Two members who share no contact: a request, then messages once accepted.
+        let request =
+            ok(&s, &anna.token, "POST", "/a/ms/api/v1/contacts/requests", Some(json!({"to": ben.id, "level": 1})))
+                .await;
+        let request = request["request_id"].as_str().expect("request id");
+        ok(
+            &s,
+            &ben.token,
+            "POST",
+            &format!("/a/ms/api/v1/contacts/requests/{request}/accept"),
+            Some(json!({"level": 1})),
+        )
+        .await;
+        let started = ok(
+            &s,
+            &anna.token,
+            "POST",
+            "/a/ms/api/v1/conversations",
+            Some(json!({"members": [ben.id], "message": "Hallo Ben"})),
+        )
+        .await;
+        let conversation = started["conversation_id"].as_str().expect("conversation");
+        let path = format!("/a/ms/api/v1/conversations/{conversation}/messages");
+        for text in ["Wie geht es dir?", "Bis Dienstag"] {
+            ok(&s, &ben.token, "POST", &path, Some(json!({"body": text}))).await;
+        }
+
+        let stats = ok(&s, &token, "GET", "/a/ms/api/v1/admin/statistics?from=2026-11-18&to=2026-11-22", None).await;
+        let week = &stats["weeks"][0];
+        assert_eq!(week["events"], 2, "{db:?}: {week}");
+        assert_eq!(week["event_registrations"], 3, "{db:?}: {week}");
+        assert_eq!(week["messages"], 3, "{db:?}: {week}");
+        // A message deleted for everyone was still sent.
+        let messages = ok(&s, &ben.token, "GET", &path, None).await;
+        let first = messages["messages"][0]["message_id"].as_str().expect("message id").to_owned();
+        let (status, _) = call(&s, &ben.token, "DELETE", &format!("{path}/{first}"), None).await;
+        assert!(status == 200 || status == 204, "{db:?}: {status}");
+        let stats = ok(&s, &token, "GET", "/a/ms/api/v1/admin/statistics?from=2026-11-18&to=2026-11-22", None).await;
+        assert_eq!(stats["weeks"][0]["messages"], 3, "{db:?}");
+        // The page and the CSV have the columns.
+        let (cookie, _) =
+            crate::staff_flags::page_sign_in(&s, "admin@example.org", crate::harness::STAFF_PASSWORD).await;
+        let html = crate::staff_flags::page(&s, &cookie, "/a/ms/staff/statistics?lang=en").await;
+        assert!(html.contains("Messages sent") && html.contains("New events"), "{db:?}");
+        s.stop().await;
+    }
+}
+
 // ------------------------------------------------------------------ settings pages
 
 /// The controls of the page's (last) form as a browser would post them:
@@ -412,8 +497,22 @@ fn classes_are_styled(html: &str, path: &str) {
     }
 }
 
-const SECTIONS: [&str; 7] =
-    ["general", "appearance", "levels", "profile-fields", "admission", "policies", "crisis-contacts"];
+const SECTIONS: [&str; 14] = [
+    "general",
+    "appearance",
+    "hosts",
+    "levels",
+    "profile-fields",
+    "admission",
+    "policies",
+    "crisis-contacts",
+    "catalog-roles",
+    "catalog-conditions",
+    "catalog-therapies",
+    "catalog-medications",
+    "catalog-symptoms",
+    "catalog-regions",
+];
 
 #[tokio::test]
 async fn settings_pages_change_settings_through_the_same_checks() {
@@ -456,8 +555,10 @@ async fn settings_pages_change_settings_through_the_same_checks() {
                 }
             }
         }
-        let (status, _) = get(&s, &cookie, "/a/ms/staff/settings/hosts").await;
+        let (status, _) = get(&s, &cookie, "/a/ms/staff/settings/catalog-").await;
         assert_eq!(status, 404, "{db:?}: no such group");
+        let (status, _) = get(&s, &cookie, "/a/ms/staff/settings/catalog-nonsense").await;
+        assert_eq!(status, 404, "{db:?}: no such list");
 
         // A colour that fails the contrast check: 422, the summary links to
         // the field, nothing changes.
@@ -584,8 +685,8 @@ async fn settings_pages_change_settings_through_the_same_checks() {
         assert_eq!(contacts.as_array().map(Vec::len), Some(count), "{db:?}: {contacts}");
         assert_eq!(contacts[0], after["crisis_contacts"][1], "{db:?}");
 
-        // Admission and general: saving the form unchanged changes nothing.
-        for section in ["admission", "general"] {
+        // Every page: saving the form unchanged changes nothing.
+        for section in SECTIONS.iter().filter(|s| **s != "appearance") {
             let path = format!("/a/ms/staff/settings/{section}");
             let settings_before = ok(&s, &token, "GET", SETTINGS, None).await;
             let form = form_of(&page(&s, &cookie, &path).await);
@@ -600,6 +701,74 @@ async fn settings_pages_change_settings_through_the_same_checks() {
         let (status, _, html) = post_form(&s, &cookie, path, &no_default).await;
         assert_eq!(status, 422, "{db:?}");
         assert!(html.contains("href=\"#s-languages\""), "{db:?}: {html}");
+
+        // Host names: one added, a wrong one named by its field, one emptied away.
+        let hosts = "/a/ms/staff/settings/hosts?lang=en";
+        let count = before["hosts"].as_array().map_or(0, Vec::len);
+        let new_host = format!("hosts[{count}]");
+        let form = form_of(&page(&s, &cookie, hosts).await);
+        let (status, _, html) = post_form(&s, &cookie, hosts, &with(form.clone(), &[(&new_host, "not a host")])).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains(&format!("href=\"#s-hosts-{count}\"")), "{db:?}: {html}");
+        assert!(html.contains("no other association uses"), "{db:?}: translated");
+        let (status, _, _) =
+            post_form(&s, &cookie, hosts, &with(form, &[(&new_host, "gemeinschaft.example.org")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        let after = ok(&s, &token, "GET", SETTINGS, None).await;
+        assert_eq!(after["hosts"][count], "gemeinschaft.example.org", "{db:?}");
+        let form = form_of(&page(&s, &cookie, hosts).await);
+        let (status, _, _) = post_form(&s, &cookie, hosts, &with(form, &[(&new_host, "")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await["hosts"], before["hosts"], "{db:?}: removed");
+
+        // The catalogue: a therapy renamed and retired, one added, a bad code named.
+        let therapies = "/a/ms/staff/settings/catalog-therapies?lang=en";
+        let list = before["catalog"]["therapies"].as_array().expect("therapies").clone();
+        let n = list.len();
+        let form = form_of(&page(&s, &cookie, therapies).await);
+        let code = format!("catalog.therapies[{n}].code");
+        let name = format!("catalog.therapies[{n}].name.de");
+        let (status, _, html) =
+            post_form(&s, &cookie, therapies, &with(form.clone(), &[(&code, "Not A Code"), (&name, "Neu")])).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains(&format!("href=\"#s-catalog-therapies-{n}-code\"")), "{db:?}: {html}");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await["catalog"], before["catalog"], "{db:?}: unchanged");
+        let changes = [
+            (code.as_str(), "music_therapy"),
+            (name.as_str(), "Musiktherapie"),
+            ("catalog.therapies[0].name.de", "Umbenannt"),
+            ("catalog.therapies[0].retired", "yes"),
+        ];
+        let (status, _, html) = post_form(&s, &cookie, therapies, &with(form, &changes)).await;
+        assert_eq!(status, 303, "{db:?}: {html}");
+        let catalog = ok(&s, &token, "GET", SETTINGS, None).await["catalog"]["therapies"].clone();
+        assert_eq!(catalog[n]["code"], "music_therapy", "{db:?}: {catalog}");
+        assert_eq!(catalog[n]["name"]["de"], "Musiktherapie", "{db:?}");
+        assert_eq!(
+            (catalog[0]["name"]["de"].clone(), catalog[0]["retired"].clone()),
+            (json!("Umbenannt"), json!(true))
+        );
+        assert_eq!(catalog[0]["code"], list[0]["code"], "{db:?}: a code never changes");
+        // Unticked, the code is offered again.
+        let form: Vec<(String, String)> = form_of(&page(&s, &cookie, therapies).await)
+            .into_iter()
+            .filter(|(k, _)| k != "catalog.therapies[0].retired")
+            .collect();
+        let (status, _, _) = post_form(&s, &cookie, therapies, &form).await;
+        assert_eq!(status, 303, "{db:?}");
+        let catalog = ok(&s, &token, "GET", SETTINGS, None).await["catalog"]["therapies"].clone();
+        assert!(catalog[0].get("retired").is_none(), "{db:?}: {}", catalog[0]);
+
+        // The terms version, with the admission procedures.
+        let admission = "/a/ms/staff/settings/admission";
+        let form = form_of(&page(&s, &cookie, admission).await);
+        let (status, _, _) =
+            post_form(&s, &cookie, admission, &with(form.clone(), &[("admission.terms_version", "")])).await;
+        assert_eq!(status, 422, "{db:?}");
+        let (status, _, _) =
+            post_form(&s, &cookie, admission, &with(form, &[("admission.terms_version", "2027-01")])).await;
+        assert_eq!(status, 303, "{db:?}");
+        assert_eq!(ok(&s, &token, "GET", SETTINGS, None).await["admission"]["terms_version"], "2027-01");
 
         // A member who is not an admin: refused.
         someone(&s, &ms, "Anna").await;
@@ -740,6 +909,19 @@ async fn a_retired_code_stays_readable_but_cannot_be_chosen_anew() {
             "bw",
             "{db:?}: kept"
         );
+        // A new group cannot be tagged with it either, nor placed in the retired region.
+        for tags in [json!({"therapies": ["disease_modifying"]}), json!({"region": "bw"})] {
+            let mut body = json!({"name": "Neue Gruppe", "description": "", "visibility": "open"});
+            for (k, v) in tags.as_object().expect("tags") {
+                body[k] = v.clone();
+            }
+            let (status, body) = call(&s, &ben.token, "POST", "/a/ms/api/v1/groups", Some(body)).await;
+            assert_eq!(status, 422, "{db:?}: {body}");
+        }
+        let (cookie, _) = crate::staff_flags::page_sign_in(&s, "ben@example.org", crate::members::PASSWORD).await;
+        let form = crate::staff_flags::page(&s, &cookie, "/a/ms/groups/new").await;
+        assert!(!form.contains("value=\"disease_modifying\""), "{db:?}: not offered");
+        assert!(form.contains("value=\"relapse_cortisone\""), "{db:?}: others are");
         s.stop().await;
     }
 }
