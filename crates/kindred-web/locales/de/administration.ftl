@@ -123,3 +123,13 @@ settings-problem-url = Geben Sie eine Webadresse an, die mit https:// beginnt.
 
 # Administration: the last admin keeps the role (issue 19)
 roles-last-admin = Der Verein braucht mindestens einen aktiven Admin. Machen Sie zuerst ein anderes Mitglied zum Admin.
+
+## Settings: legal pages ([legal])
+settings-legal-title = Rechtliche Seiten
+settings-legal-about = Nutzungsbedingungen, Impressum und Kontakt: die Texte der Seiten, die unten auf jeder Seite verlinkt sind.
+settings-legal-intro = Die Texte sind Markdown. Eine Seite, die in allen Sprachen leer bleibt, zeigt einen eingebauten Text. Geben Sie den Nutzungsbedingungen eine neue Fassung, wenn sie sich ändern: Mitglieder stimmen bei der Registrierung einer Fassung zu.
+settings-legal-text = Text
+settings-terms-version = Fassung der Nutzungsbedingungen
+settings-terms-version-hint = 1 bis 40 Zeichen, z. B. 2026-01.
+settings-contact-email = E-Mail-Adresse für den Kontakt
+settings-contact-email-hint = Erscheint auf der Kontaktseite und in der Erklärung zur Barrierefreiheit als Stelle, an die Barrieren gemeldet werden.

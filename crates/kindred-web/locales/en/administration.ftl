@@ -123,3 +123,13 @@ settings-problem-url = Enter a web address starting with https://
 
 # Administration: the last admin keeps the role (issue 19)
 roles-last-admin = The association needs at least one active admin. Make another member admin first.
+
+## Settings: legal pages ([legal])
+settings-legal-title = Legal pages
+settings-legal-about = Terms of use, imprint and contact: the texts of the pages linked at the foot of every page.
+settings-legal-intro = Texts are Markdown. A page left empty in every language shows a built-in text. Give the terms a new version when they change: members consent to a version when they register.
+settings-legal-text = Text
+settings-terms-version = Version of the terms
+settings-terms-version-hint = 1 to 40 characters, e.g. 2026-01.
+settings-contact-email = E-mail address for contact
+settings-contact-email-hint = Shown on the contact page and in the accessibility statement as the place to report barriers.

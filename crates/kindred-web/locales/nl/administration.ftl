@@ -123,3 +123,13 @@ settings-problem-url = Geef een webadres dat begint met https://
 
 # Administration: the last admin keeps the role (issue 19)
 roles-last-admin = De vereniging heeft minstens één actieve beheerder nodig. Maak eerst een ander lid beheerder.
+
+## Settings: legal pages ([legal])
+settings-legal-title = Juridische pagina's
+settings-legal-about = Gebruiksvoorwaarden, colofon en contact: de teksten van de pagina's die onderaan elke pagina gelinkt zijn.
+settings-legal-intro = De teksten zijn Markdown. Een pagina die in alle talen leeg blijft, toont een ingebouwde tekst. Geef de gebruiksvoorwaarden een nieuwe versie als ze veranderen: leden gaan bij het aanmelden akkoord met een versie.
+settings-legal-text = Tekst
+settings-terms-version = Versie van de gebruiksvoorwaarden
+settings-terms-version-hint = 1 tot 40 tekens, bijv. 2026-01.
+settings-contact-email = E-mailadres voor contact
+settings-contact-email-hint = Staat op de contactpagina en in de toegankelijkheidsverklaring als plek om drempels te melden.

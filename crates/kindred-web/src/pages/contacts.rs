@@ -55,7 +55,7 @@ fn request_row(page: &AssociationPage, view: &RequestView, choices: Vec<Choice>)
         level: level_label(page, view.level),
         status: view.status.as_str(),
         status_text: status_text(page, view.status),
-        when: when(page.language, view.created_at),
+        when: when(page, view.created_at),
         choices,
     }
 }
@@ -116,7 +116,7 @@ pub async fn contacts(State(state): State<AppState>, page: AssociationPage, Quer
         .map(|b| BlockRow {
             id: b.member_id.to_string(),
             pseudonym: b.pseudonym,
-            since: when(page.language, b.created_at),
+            since: when(&page, b.created_at),
         })
         .collect();
     let values = minijinja::context! {
