@@ -148,8 +148,17 @@ impl TimeZoneName {
     /// `Area/City` zones, without the legacy aliases (`US/Eastern`,
     /// `Etc/GMT+1`, …) that only repeat them; UTC last.
     pub fn choosable() -> impl Iterator<Item = &'static str> {
-        const AREAS: [&str; 9] =
-            ["Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/"];
+        const AREAS: [&str; 9] = [
+            "Africa/",
+            "America/",
+            "Antarctica/",
+            "Asia/",
+            "Atlantic/",
+            "Australia/",
+            "Europe/",
+            "Indian/",
+            "Pacific/",
+        ];
         chrono_tz::TZ_VARIANTS
             .iter()
             .map(|tz| tz.name())

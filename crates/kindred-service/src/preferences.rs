@@ -35,10 +35,7 @@ pub enum PreferencesError {
 /// parses (a zone removed from the IANA data) falls back to the
 /// association's rather than failing every page.
 pub fn zone_of(association: &Association, member: Option<&Member>) -> TimeZoneName {
-    member
-        .and_then(|m| m.time_zone.as_deref())
-        .and_then(TimeZoneName::parse)
-        .unwrap_or(association.settings.time_zone)
+    member.and_then(|m| m.time_zone.as_deref()).and_then(TimeZoneName::parse).unwrap_or(association.settings.time_zone)
 }
 
 /// The member's preferences, defaults filled in.
@@ -76,10 +73,6 @@ impl Kindred {
         self.store
             .set_member_preferences(&association.id, &caller.member.id, language.code(), time_zone.map(|z| z.name()))
             .await?;
-        Ok(Preferences {
-            language,
-            time_zone,
-            effective_zone: time_zone.unwrap_or(association.settings.time_zone),
-        })
+        Ok(Preferences { language, time_zone, effective_zone: time_zone.unwrap_or(association.settings.time_zone) })
     }
 }

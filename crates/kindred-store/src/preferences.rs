@@ -14,7 +14,7 @@ impl Store {
         language: &str,
         time_zone: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let done = write!(self, |pool| {
+        let changed = write!(self, |pool| {
             sqlx::query("UPDATE members SET language = $3, time_zone = $4 WHERE association_id = $1 AND id = $2")
                 .bind(association.as_str())
                 .bind(member.as_str())
@@ -22,7 +22,8 @@ impl Store {
                 .bind(time_zone)
                 .execute(pool)
                 .await
+                .map(|done| done.rows_affected())
         })?;
-        Ok(done.rows_affected() == 1)
+        Ok(changed == 1)
     }
 }

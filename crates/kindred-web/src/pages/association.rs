@@ -13,8 +13,8 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use kindred_domain::events::TimeZoneName;
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::events::TimeZoneName;
 use kindred_domain::markdown;
 use kindred_domain::settings::LocalizedText;
 use kindred_domain::{Language, Level};
@@ -223,10 +223,9 @@ fn legal_text(
     args: &[(&str, FluentValue<'static>)],
 ) -> LegalText {
     match configured {
-        Some(text) => LegalText {
-            html: Some(markdown::render(text.get(page.language), &|_| None).html),
-            paragraphs: Vec::new(),
-        },
+        Some(text) => {
+            LegalText { html: Some(markdown::render(text.get(page.language), &|_| None).html), paragraphs: Vec::new() }
+        }
         None => LegalText {
             html: None,
             paragraphs: default_keys.iter().map(|key| i18n::text(page.language, key, args)).collect(),

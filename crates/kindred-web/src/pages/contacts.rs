@@ -113,11 +113,7 @@ pub async fn contacts(State(state): State<AppState>, page: AssociationPage, Quer
     let asked: Vec<RequestRow> = disclosures.outgoing.iter().map(|r| request_row(&page, r, Vec::new())).collect();
     let blocked: Vec<BlockRow> = blocks
         .into_iter()
-        .map(|b| BlockRow {
-            id: b.member_id.to_string(),
-            pseudonym: b.pseudonym,
-            since: when(&page, b.created_at),
-        })
+        .map(|b| BlockRow { id: b.member_id.to_string(), pseudonym: b.pseudonym, since: when(&page, b.created_at) })
         .collect();
     let values = minijinja::context! {
         contacts => contacts,

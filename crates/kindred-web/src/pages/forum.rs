@@ -650,11 +650,7 @@ pub async fn history(
     let rows: Vec<VersionRow> = versions
         .into_iter()
         .rev()
-        .map(|v| VersionRow {
-            html: v.html,
-            written: when(&page, v.written_at),
-            replaced: when(&page, v.replaced_at),
-        })
+        .map(|v| VersionRow { html: v.html, written: when(&page, v.written_at), replaced: when(&page, v.replaced_at) })
         .collect();
     let path = format!("/forum/posts/{id}/history");
     let values = minijinja::context! {

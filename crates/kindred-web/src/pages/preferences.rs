@@ -73,7 +73,13 @@ fn render(
         problems => problems,
         notice => notice,
     };
-    render_status(state, status, "account/preferences.html", page.layout("/account/preferences", Section::Account), values)
+    render_status(
+        state,
+        status,
+        "account/preferences.html",
+        page.layout("/account/preferences", Section::Account),
+        values,
+    )
 }
 
 pub async fn form(State(state): State<AppState>, page: AssociationPage, Query(query): Query<DoneQuery>) -> Response {

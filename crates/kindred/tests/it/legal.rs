@@ -51,7 +51,7 @@ async fn legal_pages_show_defaults_then_the_associations_texts() {
         let mut settings = ok(&s, &token, "GET", SETTINGS, None).await;
         assert!(settings.get("legal").is_some(), "{db:?}: the [legal] table round-trips: {settings}");
         settings["legal"] = json!({
-            "terms": {"de": "## Regeln\n\nSeid nett. <script>alert(1)</script>", "en": "## Rules\n\nBe kind."},
+            "terms": {"de": "# Regeln\n\nSeid nett. <script>alert(1)</script>", "en": "# Rules\n\nBe kind."},
             "imprint": "MS Test e. V., Musterstraße 1, 12345 Berlin. [Register](javascript:alert(1))",
             "contact": {"de": "Schreiben Sie uns."},
             "contact_email": "kontakt@ms.example",

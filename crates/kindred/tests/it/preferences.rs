@@ -33,7 +33,10 @@ async fn members_choose_language_and_time_zone_checked_and_stored() {
         let body = json!({"language": "nl", "time_zone": "America/New_York"});
         let (status, now) = call(&s, &anna.token, "PUT", PREFERENCES, Some(body)).await;
         assert_eq!(status, 200, "{db:?}: {now}");
-        assert_eq!(now, json!({"language": "nl", "time_zone": "America/New_York", "effective_time_zone": "America/New_York"}));
+        assert_eq!(
+            now,
+            json!({"language": "nl", "time_zone": "America/New_York", "effective_time_zone": "America/New_York"})
+        );
         let (_, read) = call(&s, &anna.token, "GET", PREFERENCES, None).await;
         assert_eq!(read, now, "{db:?}: stored");
 
@@ -47,8 +50,7 @@ async fn members_choose_language_and_time_zone_checked_and_stored() {
             (json!({"time_zone": "Europe/Berlin"}), None),
             (json!({"language": 7}), None),
         ] {
-            let response =
-                s.client.put(s.url(PREFERENCES)).bearer_auth(&anna.token).json(&body).send().await.unwrap();
+            let response = s.client.put(s.url(PREFERENCES)).bearer_auth(&anna.token).json(&body).send().await.unwrap();
             let status = response.status().as_u16();
             let value: serde_json::Value = response.json().await.unwrap();
             assert!(status == 422 || (field.is_none() && status == 400), "{db:?}: {body} → {status} {value}");
