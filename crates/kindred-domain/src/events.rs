@@ -143,6 +143,28 @@ impl TimeZoneName {
     pub fn name(self) -> &'static str {
         self.0.name()
     }
+
+    /// The zones a member may choose for themselves, by name: the
+    /// `Area/City` zones, without the legacy aliases (`US/Eastern`,
+    /// `Etc/GMT+1`, …) that only repeat them; UTC last.
+    pub fn choosable() -> impl Iterator<Item = &'static str> {
+        const AREAS: [&str; 9] = [
+            "Africa/",
+            "America/",
+            "Antarctica/",
+            "Asia/",
+            "Atlantic/",
+            "Australia/",
+            "Europe/",
+            "Indian/",
+            "Pacific/",
+        ];
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter(|name| AREAS.iter().any(|area| name.starts_with(area)))
+            .chain(std::iter::once("UTC"))
+    }
 }
 
 /// The instant of a wall-clock time in `tz` (see the module: a skipped

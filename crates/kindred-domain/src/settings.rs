@@ -395,6 +395,21 @@ pub struct CrisisContact {
     pub url: Option<String>,
 }
 
+/// The association's legal pages (issue 14): terms of use, imprint,
+/// contact. Each text is Markdown in the association's languages; a page
+/// whose text is unset shows built-in wording. The version of the terms a
+/// member consents to is `Admission::terms_version`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Legal {
+    pub terms: Option<LocalizedText>,
+    pub imprint: Option<LocalizedText>,
+    pub contact: Option<LocalizedText>,
+    /// Where to write to the association (the contact page, and where the
+    /// accessibility statement says to report barriers); checked to be an
+    /// e-mail address.
+    pub contact_email: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Branding {
     pub primary: Color,
@@ -420,6 +435,7 @@ pub struct AssociationSettings {
     pub admission: Admission,
     pub policies: Policies,
     pub crisis_contacts: Vec<CrisisContact>,
+    pub legal: Legal,
 }
 
 impl AssociationSettings {

@@ -10,7 +10,7 @@ use kindred_domain::events::TimeZoneName;
 use kindred_domain::messaging::{Decision, RoleMatch, RoleRule};
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
-    Condition, Creators, CrisisContact, FieldKind, LocalizedText, MessagingPolicy, Policies, ProfileField,
+    Condition, Creators, CrisisContact, FieldKind, Legal, LocalizedText, MessagingPolicy, Policies, ProfileField,
     SecondFactorRule, STANDARD_FIELDS,
 };
 use kindred_domain::{Color, HostName, Language, Level, Visibility};
@@ -61,6 +61,22 @@ pub struct RawConfig {
     policies: Option<RawPolicies>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     crisis_contacts: Option<Vec<RawCrisisContact>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    legal: Option<RawLegal>,
+}
+
+/// `[legal]`: the texts of the terms, imprint and contact pages (Markdown).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawLegal {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    terms: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    imprint: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact: Option<RawText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact_email: Option<String>,
 }
 
 /// One string for every language, or one per language code.
@@ -207,6 +223,8 @@ pub struct Logo {
 
 const MAX_LOGO_BYTES: usize = 256 * 1024;
 const MAX_TEXT_CHARS: usize = 4000;
+/// Terms of use and an imprint are longer than a welcome text.
+const MAX_LEGAL_CHARS: usize = 60_000;
 
 /// Parses a configuration file's text. `file` names it in error messages.
 pub fn parse_toml(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
@@ -379,6 +397,8 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         });
     }
 
+    let legal = build_legal(raw.legal.unwrap_or_default(), default_language, &languages)?;
+
     let time_zone = match raw.time_zone.as_deref() {
         Some(name) => TimeZoneName::parse(name)
             .ok_or_else(|| wrong("time_zone", "must be an IANA time zone such as Europe/Berlin"))?,
@@ -399,6 +419,28 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         admission,
         policies,
         crisis_contacts,
+        legal,
+    })
+}
+
+fn build_legal(raw: RawLegal, default_language: Language, languages: &[Language]) -> Result<Legal, ConfigError> {
+    let text = |raw: &Option<RawText>, setting: &str| {
+        raw.as_ref().map(|r| localized_up_to(r, setting, default_language, languages, MAX_LEGAL_CHARS)).transpose()
+    };
+    let contact_email = match raw.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(email) => Some(
+            kindred_domain::EmailAddress::parse(email)
+                .map_err(|e| wrong("legal.contact_email", e))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    Ok(Legal {
+        terms: text(&raw.terms, "legal.terms")?,
+        imprint: text(&raw.imprint, "legal.imprint")?,
+        contact: text(&raw.contact, "legal.contact")?,
+        contact_email,
     })
 }
 
@@ -408,12 +450,22 @@ fn localized(
     default_language: Language,
     languages: &[Language],
 ) -> Result<LocalizedText, ConfigError> {
+    localized_up_to(raw, setting, default_language, languages, MAX_TEXT_CHARS)
+}
+
+fn localized_up_to(
+    raw: &RawText,
+    setting: &str,
+    default_language: Language,
+    languages: &[Language],
+    max_chars: usize,
+) -> Result<LocalizedText, ConfigError> {
     let check = |s: &str, at: &str| {
         let s = s.trim();
         if s.is_empty() {
             Err(wrong(at, "must not be empty"))
-        } else if s.chars().count() > MAX_TEXT_CHARS {
-            Err(wrong(at, format!("is longer than {MAX_TEXT_CHARS} characters")))
+        } else if s.chars().count() > max_chars {
+            Err(wrong(at, format!("is longer than {max_chars} characters")))
         } else {
             Ok(s.to_owned())
         }
@@ -733,7 +785,14 @@ pub fn from_json(value: serde_json::Value) -> Result<AssociationSettings, Config
 }
 
 fn to_raw(settings: &AssociationSettings) -> RawConfig {
+    let legal = &settings.legal;
     RawConfig {
+        legal: Some(RawLegal {
+            terms: legal.terms.as_ref().map(raw_text),
+            imprint: legal.imprint.as_ref().map(raw_text),
+            contact: legal.contact.as_ref().map(raw_text),
+            contact_email: legal.contact_email.clone(),
+        }),
         name: Some(raw_text(&settings.name)),
         default_language: Some(settings.default_language.code().into()),
         languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),

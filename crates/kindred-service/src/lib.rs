@@ -29,6 +29,7 @@ pub mod passkeys;
 pub mod passwords;
 pub mod photos;
 pub mod post_search;
+pub mod preferences;
 pub mod profiles;
 pub mod reauth;
 pub mod second_factor;

@@ -211,6 +211,33 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
     }
 }
 
+/// Every link to the association's pages (mails put each on a line of its
+/// own) gets `lang=` of the mail's language, so that it opens in the
+/// member's language even in a browser that is not signed in or prefers
+/// another one. A link that already names a language keeps it.
+fn links_in_language(text: &str, base: &str, language: Language) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let is_link = body.starts_with(base) && !body.contains(char::is_whitespace);
+        let named = body.contains("?lang=") || body.contains("&lang=");
+        if is_link && !named {
+            let (address, fragment) = match body.find('#') {
+                Some(at) => body.split_at(at),
+                None => (body, ""),
+            };
+            let joiner = if address.contains('?') { '&' } else { '?' };
+            out.push_str(&format!("{address}{joiner}lang={}{fragment}{end}", language.code()));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 impl Kindred {
     /// Where the association's pages are, for links in mails: its first
     /// host name if it has one, else below the server's public address.
@@ -239,11 +266,28 @@ impl Kindred {
             .unwrap_or(association.settings.default_language);
         let site = association.settings.name.get(language);
         let (subject, text) = texts(&notice, language, site);
+        let text = links_in_language(&text, &self.association_url(association), language);
         let mailer = self.mailer.clone();
         tokio::spawn(async move {
             if let Err(error) = mailer.send(Mail { to, subject, text }).await {
                 tracing::error!(%error, "sending a mail failed");
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod language_link_tests {
+    use super::*;
+
+    #[test]
+    fn links_to_the_association_carry_the_language() {
+        let base = "https://example.org/a/demo";
+        let text = "Hello,\n\nhttps://example.org/a/demo/confirm-email?token=abc\nhttps://example.org/a/demo/groups/x#new\nhttps://example.org/a/demo/account?lang=en\nhttps://elsewhere.example/a\nSee https://example.org/a/demo in text\n";
+        let out = links_in_language(text, base, Language::De);
+        assert_eq!(
+            out,
+            "Hello,\n\nhttps://example.org/a/demo/confirm-email?token=abc&lang=de\nhttps://example.org/a/demo/groups/x?lang=de#new\nhttps://example.org/a/demo/account?lang=en\nhttps://elsewhere.example/a\nSee https://example.org/a/demo in text\n"
+        );
     }
 }

@@ -36,6 +36,8 @@ pub struct Member {
     /// Shown with a professional's pseudonym, e.g. "Neurologist".
     pub badge: Option<String>,
     pub language: Option<String>,
+    /// The member's own time zone (an IANA name); `None` follows the association's.
+    pub time_zone: Option<String>,
     pub has_totp: bool,
     /// At least one passkey is registered.
     pub has_passkey: bool,
@@ -56,6 +58,7 @@ impl Member {
             discoverable: record.discoverable,
             badge: record.badge,
             language: record.language,
+            time_zone: record.time_zone,
             has_totp: record.has_totp,
             has_passkey: record.has_passkey,
             pseudonym_pending: record.pseudonym_pending,

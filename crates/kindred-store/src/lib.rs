@@ -29,6 +29,7 @@ mod notifications;
 mod passkeys;
 mod photos;
 mod post_search;
+mod preferences;
 mod profiles;
 mod search;
 mod sessions;

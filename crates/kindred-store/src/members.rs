@@ -31,6 +31,8 @@ pub struct MemberRecord {
     pub discoverable: bool,
     pub badge: Option<String>,
     pub language: Option<String>,
+    /// The member's own IANA time zone; `None` follows the association's (migration 0029).
+    pub time_zone: Option<String>,
     pub has_totp: bool,
     /// At least one passkey is registered.
     pub has_passkey: bool,
@@ -41,11 +43,11 @@ pub struct MemberRecord {
 
 /// The columns of a [`MemberRecord`] from `members` (unqualified, and as `m`).
 pub(crate) const MEMBER_COLUMNS: &str = "id, association_id, email, pseudonym, role, status, discoverable, badge, \
-     language, (totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
+     language, time_zone, (totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
      WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at, \
      pseudonym_pending";
 pub(crate) const MEMBER_COLUMNS_M: &str = "m.id, m.association_id, m.email, m.pseudonym, m.role, m.status, \
-     m.discoverable, m.badge, m.language, (m.totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
+     m.discoverable, m.badge, m.language, m.time_zone, (m.totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
      WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at, \
      m.pseudonym_pending";
 

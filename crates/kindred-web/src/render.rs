@@ -117,6 +117,13 @@ const ADMINISTRATION_TEMPLATES: [(&str, &str); 3] = [
     ("staff/settings.html", include_str!("../templates/staff/settings.html")),
 ];
 
+/// The legal pages' and the member's preferences' templates
+/// (`pages::association` terms/imprint/contact, `pages::preferences`).
+const LEGAL_TEMPLATES: [(&str, &str); 2] = [
+    ("legal.html", include_str!("../templates/legal.html")),
+    ("account/preferences.html", include_str!("../templates/account/preferences.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -157,6 +164,9 @@ impl Templates {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in MODERATION_TEMPLATES {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in LEGAL_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         env.add_function("t", translate);

@@ -417,3 +417,18 @@ flags-none = Niemand wurde gemeldet.
 flags-reason-profile-views = Hat mehr als { $limit } andere Profile in { $minutes } Minuten geöffnet
 flags-reason-member-searches = Hat mehr als { $limit } Mal in { $minutes } Minuten nach Mitgliedern gesucht
 audit-action-flags-viewed = Gemeldete Mitglieder angesehen
+
+## Language and time zone (account/preferences)
+account-preferences-link = Sprache und Zeitzone
+preferences-title = Sprache und Zeitzone
+preferences-intro = Seiten und E-Mails erscheinen in der Sprache, die Sie hier wählen, auf jedem Gerät, und Links in E-Mails öffnen sich in ihr. Zeiten werden in Ihrer Zeitzone angezeigt.
+preferences-language = Sprache
+preferences-language-hint = Eine Sprache, die Sie auf einer Seite mit der Sprachauswahl wählen, gilt nur für diesen Besuch.
+preferences-time-zone = Zeitzone
+preferences-time-zone-hint = Wo Sie leben: Zeiten wie „vor 2 Stunden“ und die genaue Uhrzeit daneben richten sich danach.
+preferences-zone-association = Die Zeitzone des Vereins ({ $zone })
+preferences-save = Speichern
+preferences-invalid-language = Wählen Sie eine der angebotenen Sprachen.
+preferences-invalid-time-zone = Wählen Sie eine Zeitzone aus der Liste.
+notice-preferences-saved = Ihre Sprache und Zeitzone sind gespeichert.
+register-terms-link = Nutzungsbedingungen lesen

@@ -164,3 +164,11 @@ settings-catalog-code-hint = Kleinbuchstaben a–z, Ziffern, _ oder -; er kann s
 settings-problem-code = Geben Sie einen Code aus 1 bis 64 Kleinbuchstaben a–z, Ziffern, _ oder - ein, der in dieser Liste noch nicht vorkommt.
 settings-preview-readable = Beide Farben sind auf Weiß gut lesbar.
 settings-preview-unreadable = Eine Farbe ist noch keine lesbare Farbe als #rrggbb (Kontrast mindestens 4,5 zu 1); das Beispiel behält die letzte lesbare.
+
+## Settings: legal pages ([legal])
+settings-legal-title = Rechtliche Seiten
+settings-legal-about = Nutzungsbedingungen, Impressum und Kontakt: die Texte der Seiten, die unten auf jeder Seite verlinkt sind.
+settings-legal-intro = Die Texte sind Markdown. Eine Seite, die in allen Sprachen leer bleibt, zeigt einen eingebauten Text. Geben Sie den Nutzungsbedingungen eine neue Fassung, wenn sie sich ändern: Mitglieder stimmen bei der Registrierung einer Fassung zu.
+settings-legal-text = Text
+settings-contact-email = E-Mail-Adresse für den Kontakt
+settings-contact-email-hint = Erscheint auf der Kontaktseite und in der Erklärung zur Barrierefreiheit als Stelle, an die Barrieren gemeldet werden.

@@ -11,20 +11,20 @@ text-size-large = Groß
 text-size-larger = Größer
 
 root-title = Kindred
-root-intro = Kindred ist ein geschützter Treffpunkt für Selbsthilfevereinigungen. Jede Vereinigung betreibt hier ihre eigene Gemeinschaft.
-root-associations = Vereinigungen auf diesem Server
-root-none = Es wurde noch keine Vereinigung eingerichtet.
+root-intro = Kindred ist ein geschützter Treffpunkt für Selbsthilfevereine. Jeder Verein betreibt hier ihre eigene Gemeinschaft.
+root-associations = Vereine auf diesem Server
+root-none = Es wurde noch kein Verein eingerichtet.
 
 home-welcome-default = Willkommen. Dies ist ein geschützter Raum, in dem sich Menschen in der gleichen Lage treffen und offen sprechen.
 home-levels-title = Sie bestimmen, wer was sieht
 home-levels-intro = Alle nutzen hier ein Pseudonym. Für jede Angabe in Ihrem Profil wählen Sie, ab welcher Stufe andere sie sehen dürfen, und Sie ordnen jeden Kontakt einer Stufe zu:
 home-privacy-link = So schützen wir Ihre Privatsphäre
 home-join-title = So werden Sie Mitglied
-home-join-intro = Nur Menschen, die die Vereinigung geprüft hat, können teilnehmen. Nachdem Sie ein Konto angelegt haben, prüft die Vereinigung Sie auf einem dieser Wege:
+home-join-intro = Nur Menschen, die der Verein geprüft hat, können teilnehmen. Nachdem Sie ein Konto angelegt haben, prüft der Verein Sie auf einem dieser Wege:
 admission-member-number = mit Ihrer Mitgliedsnummer
 admission-letter = mit einem Code, den wir Ihnen per Post schicken
-admission-invitation = mit einem Einladungscode der Vereinigung
-admission-manual = durch eine Person der Vereinigung, die Ihre Anfrage prüft
+admission-invitation = mit einem Einladungscode des Vereins
+admission-manual = durch eine Person des Vereins, die Ihre Anfrage prüft
 home-crisis-title = Hilfe in einer Krise
 home-crisis-intro = Wenn Sie oder jemand anderes in Gefahr sind oder jetzt Hilfe brauchen, rufen Sie bitte an:
 home-to-account = Ihr Konto und Ihre Prüfung
@@ -62,7 +62,7 @@ member-home-events-none = Es sind keine Veranstaltungen geplant.
 member-home-events-link = Alle Veranstaltungen
 member-home-event-cancelled = fällt aus
 
-level-1-explained = alle geprüften Mitglieder der Vereinigung.
+level-1-explained = alle geprüften Mitglieder des Vereins.
 level-2-explained = Kontakte, die Sie auf diese oder eine höhere Stufe gesetzt haben.
 level-3-explained = Kontakte, denen Sie mehr vertrauen, auf dieser oder einer höheren Stufe.
 level-4-explained = Kontakte, die wissen dürfen, wer Sie sind.
@@ -76,7 +76,7 @@ privacy-contacts = Für jeden Kontakt wählen Sie, welche Stufe er von Ihnen sie
 privacy-search-title = Suche
 privacy-search = Andere können Sie über eine Angabe nur finden, wenn sie diese Angabe sehen dürfen. Sie können auch wählen, gar nicht gefunden zu werden.
 privacy-counts = Wo gezeigt wird, wie viele Mitglieder etwas hat (eine Gruppe, eine Statistik), wird eine Zahl unter { $threshold } nie gezeigt, damit niemand herausgegriffen werden kann; nur die Moderatoren einer Gruppe sehen, wie viele sie hat.
-privacy-staff-title = Was die Mitarbeitenden der Vereinigung sehen
+privacy-staff-title = Was die Mitarbeitenden des Vereins sehen
 privacy-staff = Mitarbeitende sehen nur, was sie für ihre Arbeit brauchen, und jeder Blick auf persönliche Daten, auf Meldungen oder auf vor Mitgliedern verborgene Inhalte wird aufgezeichnet. Niemand, auch nicht die Mitarbeitenden, kann herausfinden, wer einen anonymen Beitrag geschrieben hat.
 privacy-third-parties-title = Keine Dritten
 privacy-third-parties = Diese Seiten laden nichts von anderen Websites: keine Werbung, kein Tracking, keine Schriften oder Videos von anderswo. Wir setzen nur ein Cookie, wenn Sie sich anmelden.
@@ -94,7 +94,7 @@ accessibility-motion = Wenn Ihr Gerät auf weniger Bewegung oder hohen Kontrast 
 accessibility-js-title = Ohne JavaScript
 accessibility-js = Jede Seite funktioniert ohne JavaScript. Skripte fügen nur kleine Erleichterungen hinzu.
 accessibility-report-title = Melden Sie uns ein Problem
-accessibility-report = Wenn etwas schwer zu bedienen ist, sagen Sie es bitte der Vereinigung. Unser Ziel ist WCAG 2.2 Stufe AA.
+accessibility-report = Wenn etwas schwer zu bedienen ist, sagen Sie es bitte dem Verein. Unser Ziel ist WCAG 2.2 Stufe AA.
 
 error-not-found-title = Seite nicht gefunden
 error-not-found-text = Unter dieser Adresse gibt es nichts. Vielleicht ist der Link veraltet oder falsch geschrieben.
@@ -112,3 +112,48 @@ error-server-error-title = Etwas ist schiefgegangen
 error-server-error-text = Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal.
 error-status = Fehlercode: { $status }
 error-home-link = Zur Startseite
+
+## Times relative to now (pages::text::when); the exact time stands beside them.
+when-now = gerade eben
+when-minutes-ago = { $count ->
+    [one] vor 1 Minute
+   *[other] vor { $count } Minuten
+}
+when-minutes-ahead = { $count ->
+    [one] in 1 Minute
+   *[other] in { $count } Minuten
+}
+when-hours-ago = { $count ->
+    [one] vor 1 Stunde
+   *[other] vor { $count } Stunden
+}
+when-hours-ahead = { $count ->
+    [one] in 1 Stunde
+   *[other] in { $count } Stunden
+}
+when-days-ago = { $count ->
+    [one] vor 1 Tag
+   *[other] vor { $count } Tagen
+}
+when-days-ahead = { $count ->
+    [one] in 1 Tag
+   *[other] in { $count } Tagen
+}
+
+## Legal pages (terms of use, imprint, contact), set in the association's [legal] settings
+footer-legal-nav = Rechtliches
+legal-terms-title = Nutzungsbedingungen
+legal-terms-version = Fassung { $version }. Mit der Registrierung stimmen Sie dieser Fassung zu.
+legal-terms-default-1 = { $association } bietet diese Gemeinschaft Menschen an, die mit einer Erkrankung leben, und ihren Angehörigen. Gehen Sie freundlich miteinander um und respektieren Sie, dass jede und jeder selbst entscheidet, was sie oder er mit wem teilt.
+legal-terms-default-2 = Was Sie hier über andere erfahren, bleibt hier. Geben Sie nicht weiter, was andere mit Ihnen geteilt haben, und versuchen Sie nicht herauszufinden, wer hinter einem Pseudonym oder einem Alias steht.
+legal-terms-default-3 = Erfahrungen, die hier geteilt werden, sind kein ärztlicher Rat. Sprechen Sie mit Ihrer Ärztin oder Ihrem Arzt, bevor Sie eine Behandlung ändern. Im Notfall wählen Sie die 112.
+legal-terms-default-4 = Die Moderation kann Beiträge ausblenden und Konten sperren, die gegen diese Regeln verstoßen. Sie können Ihre Mitgliedschaft jederzeit beenden, Ihre Daten mitnehmen und löschen lassen.
+legal-terms-register = Beim Verein registrieren
+legal-imprint-title = Impressum
+legal-imprint-default-1 = Diese Gemeinschaft wird betrieben von { $association }.
+legal-imprint-default-2 = Der Verein hat die Angaben seines Impressums (Anschrift, Vertretung, Registereintrag) hier noch nicht veröffentlicht. Bitte nutzen Sie die Kontaktseite, um ihn zu erreichen.
+legal-contact-title = Kontakt
+legal-contact-default-1 = Mit Fragen, Anregungen oder einem Problem mit dieser Website erreichen Sie { $association }. Angemeldete Mitglieder können auch der Moderation schreiben.
+legal-contact-email = E-Mail:
+accessibility-report-email = Schreiben Sie an
+accessibility-report-contact = Weitere Wege zum Verein:

@@ -201,7 +201,7 @@ sessions-title = Where you are signed in
 sessions-intro = These are the browsers and apps that are signed in to your account. If you do not recognise one, end it and change your password.
 sessions-caption = Your sessions, most recently used first
 sessions-program = Program
-sessions-kind = Kind
+sessions-kind = Type
 sessions-created = Signed in
 sessions-last-used = Last used
 sessions-action = Action
@@ -416,3 +416,18 @@ flags-none = No one has been flagged.
 flags-reason-profile-views = Opened more than { $limit } other profiles within { $minutes } minutes
 flags-reason-member-searches = Ran more than { $limit } member searches within { $minutes } minutes
 audit-action-flags-viewed = Looked at the flagged members
+
+## Language and time zone (account/preferences)
+account-preferences-link = Language and time zone
+preferences-title = Language and time zone
+preferences-intro = Pages and e-mails come in the language you choose here, on every device, and links in e-mails open in it. Times are shown in your time zone.
+preferences-language = Language
+preferences-language-hint = A language chosen on a page with the language switch applies to that visit only.
+preferences-time-zone = Time zone
+preferences-time-zone-hint = Where you live: times such as "2 hours ago" and the exact time beside them follow it.
+preferences-zone-association = The association's time zone ({ $zone })
+preferences-save = Save
+preferences-invalid-language = Choose one of the offered languages.
+preferences-invalid-time-zone = Choose a time zone from the list.
+notice-preferences-saved = Your language and time zone are saved.
+register-terms-link = Read the terms of use

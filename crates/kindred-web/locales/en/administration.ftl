@@ -164,3 +164,11 @@ settings-catalog-code-hint = Lower-case letters a–z, digits, _ or -; it cannot
 settings-problem-code = Enter a code of 1 to 64 lower-case letters a–z, digits, _ or -, not used before in this list.
 settings-preview-readable = Both colours are readable on white.
 settings-preview-unreadable = A colour is not yet a readable #rrggbb colour (contrast at least 4.5 to 1); the sample keeps the last readable one.
+
+## Settings: legal pages ([legal])
+settings-legal-title = Legal pages
+settings-legal-about = Terms of use, imprint and contact: the texts of the pages linked at the foot of every page.
+settings-legal-intro = Texts are Markdown. A page left empty in every language shows a built-in text. Give the terms a new version when they change: members consent to a version when they register.
+settings-legal-text = Text
+settings-contact-email = E-mail address for contact
+settings-contact-email-hint = Shown on the contact page and in the accessibility statement as the place to report barriers.

@@ -26,7 +26,7 @@ groups-mode-online = meets online
 groups-mode-local = meets locally
 groups-alias-group = members appear under an alias
 
-groups-fact-kind = Kind
+groups-fact-kind = Type
 groups-fact-role = Only for
 groups-fact-region = Region
 groups-fact-conditions = Conditions

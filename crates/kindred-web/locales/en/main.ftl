@@ -112,3 +112,48 @@ error-server-error-title = Something went wrong
 error-server-error-text = An error happened on our side. Please try again later.
 error-status = Error code: { $status }
 error-home-link = Go to the start page
+
+## Times relative to now (pages::text::when); the exact time stands beside them.
+when-now = just now
+when-minutes-ago = { $count ->
+    [one] 1 minute ago
+   *[other] { $count } minutes ago
+}
+when-minutes-ahead = { $count ->
+    [one] in 1 minute
+   *[other] in { $count } minutes
+}
+when-hours-ago = { $count ->
+    [one] 1 hour ago
+   *[other] { $count } hours ago
+}
+when-hours-ahead = { $count ->
+    [one] in 1 hour
+   *[other] in { $count } hours
+}
+when-days-ago = { $count ->
+    [one] 1 day ago
+   *[other] { $count } days ago
+}
+when-days-ahead = { $count ->
+    [one] in 1 day
+   *[other] in { $count } days
+}
+
+## Legal pages (terms of use, imprint, contact), set in the association's [legal] settings
+footer-legal-nav = Legal information
+legal-terms-title = Terms of use
+legal-terms-version = Version { $version }. Registering means agreeing to this version.
+legal-terms-default-1 = { $association } offers this community to people who live with an illness and to those close to them. Be kind, and respect that everyone decides for themselves what they share and with whom.
+legal-terms-default-2 = What you learn about others here stays here. Do not pass on what others shared with you, and do not try to find out who is behind a pseudonym or an alias.
+legal-terms-default-3 = Experiences shared here are not medical advice. Talk to your doctor before you change a treatment. In an emergency, call the emergency number.
+legal-terms-default-4 = The moderators may hide posts and suspend accounts that break these rules. You may end your membership at any time, take your data with you and have it erased.
+legal-terms-register = Register with this association
+legal-imprint-title = Imprint
+legal-imprint-default-1 = This community is run by { $association }.
+legal-imprint-default-2 = The association has not yet published the details of its imprint (address, who represents it, register entry) here. Please use the contact page to reach it.
+legal-contact-title = Contact
+legal-contact-default-1 = You can reach { $association } with questions, suggestions or a problem with this site. Signed-in members can also write to the moderators.
+legal-contact-email = E-mail:
+accessibility-report-email = Write to
+accessibility-report-contact = Other ways to reach the association:

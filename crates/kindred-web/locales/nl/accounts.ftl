@@ -417,3 +417,18 @@ flags-none = Niemand is gemeld.
 flags-reason-profile-views = Heeft meer dan { $limit } andere profielen binnen { $minutes } minuten geopend
 flags-reason-member-searches = Heeft meer dan { $limit } keer binnen { $minutes } minuten naar leden gezocht
 audit-action-flags-viewed = Gemelde leden bekeken
+
+## Language and time zone (account/preferences)
+account-preferences-link = Taal en tijdzone
+preferences-title = Taal en tijdzone
+preferences-intro = Pagina's en e-mails verschijnen in de taal die u hier kiest, op elk apparaat, en links in e-mails openen in die taal. Tijden worden in uw tijdzone getoond.
+preferences-language = Taal
+preferences-language-hint = Een taal die u op een pagina met de taalkeuze kiest, geldt alleen voor dat bezoek.
+preferences-time-zone = Tijdzone
+preferences-time-zone-hint = Waar u woont: tijden zoals "2 uur geleden" en de precieze tijd ernaast volgen die.
+preferences-zone-association = De tijdzone van de vereniging ({ $zone })
+preferences-save = Opslaan
+preferences-invalid-language = Kies een van de aangeboden talen.
+preferences-invalid-time-zone = Kies een tijdzone uit de lijst.
+notice-preferences-saved = Uw taal en tijdzone zijn opgeslagen.
+register-terms-link = Lees de gebruiksvoorwaarden

@@ -164,3 +164,11 @@ settings-catalog-code-hint = Kleine letters a–z, cijfers, _ of -; de code kan 
 settings-problem-code = Vul een code in van 1 tot 64 kleine letters a–z, cijfers, _ of -, die nog niet in deze lijst voorkomt.
 settings-preview-readable = Beide kleuren zijn goed leesbaar op wit.
 settings-preview-unreadable = Een kleur is nog geen leesbare kleur als #rrggbb (contrast minstens 4,5 op 1); het voorbeeld houdt de laatste leesbare.
+
+## Settings: legal pages ([legal])
+settings-legal-title = Juridische pagina's
+settings-legal-about = Gebruiksvoorwaarden, colofon en contact: de teksten van de pagina's die onderaan elke pagina gelinkt zijn.
+settings-legal-intro = De teksten zijn Markdown. Een pagina die in alle talen leeg blijft, toont een ingebouwde tekst. Geef de gebruiksvoorwaarden een nieuwe versie als ze veranderen: leden gaan bij het aanmelden akkoord met een versie.
+settings-legal-text = Tekst
+settings-contact-email = E-mailadres voor contact
+settings-contact-email-hint = Staat op de contactpagina en in de toegankelijkheidsverklaring als plek om drempels te melden.

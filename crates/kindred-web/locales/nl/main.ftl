@@ -112,3 +112,48 @@ error-server-error-title = Er ging iets mis
 error-server-error-text = Er ging bij ons iets fout. Probeer het later nog eens.
 error-status = Foutcode: { $status }
 error-home-link = Naar de startpagina
+
+## Times relative to now (pages::text::when); the exact time stands beside them.
+when-now = zojuist
+when-minutes-ago = { $count ->
+    [one] 1 minuut geleden
+   *[other] { $count } minuten geleden
+}
+when-minutes-ahead = { $count ->
+    [one] over 1 minuut
+   *[other] over { $count } minuten
+}
+when-hours-ago = { $count ->
+    [one] 1 uur geleden
+   *[other] { $count } uur geleden
+}
+when-hours-ahead = { $count ->
+    [one] over 1 uur
+   *[other] over { $count } uur
+}
+when-days-ago = { $count ->
+    [one] 1 dag geleden
+   *[other] { $count } dagen geleden
+}
+when-days-ahead = { $count ->
+    [one] over 1 dag
+   *[other] over { $count } dagen
+}
+
+## Legal pages (terms of use, imprint, contact), set in the association's [legal] settings
+footer-legal-nav = Juridische informatie
+legal-terms-title = Gebruiksvoorwaarden
+legal-terms-version = Versie { $version }. Wie zich aanmeldt, gaat akkoord met deze versie.
+legal-terms-default-1 = { $association } biedt deze gemeenschap aan mensen die met een ziekte leven en aan hun naasten. Ga vriendelijk met elkaar om en respecteer dat ieder zelf beslist wat hij of zij met wie deelt.
+legal-terms-default-2 = Wat u hier over anderen te weten komt, blijft hier. Geef niet door wat anderen met u hebben gedeeld en probeer niet te achterhalen wie achter een pseudoniem of een alias zit.
+legal-terms-default-3 = Ervaringen die hier worden gedeeld, zijn geen medisch advies. Overleg met uw arts voordat u een behandeling verandert. Bel in een noodgeval het alarmnummer.
+legal-terms-default-4 = De moderatoren kunnen berichten verbergen en accounts blokkeren die deze regels overtreden. U kunt uw lidmaatschap altijd beëindigen, uw gegevens meenemen en laten wissen.
+legal-terms-register = Aanmelden bij deze vereniging
+legal-imprint-title = Colofon
+legal-imprint-default-1 = Deze gemeenschap wordt beheerd door { $association }.
+legal-imprint-default-2 = De vereniging heeft de gegevens van haar colofon (adres, wie haar vertegenwoordigt, inschrijving) hier nog niet gepubliceerd. Gebruik de contactpagina om haar te bereiken.
+legal-contact-title = Contact
+legal-contact-default-1 = Met vragen, suggesties of een probleem met deze website kunt u { $association } bereiken. Aangemelde leden kunnen ook de moderatoren schrijven.
+legal-contact-email = E-mail:
+accessibility-report-email = Schrijf naar
+accessibility-report-contact = Andere manieren om de vereniging te bereiken:

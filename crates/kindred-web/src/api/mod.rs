@@ -15,6 +15,7 @@ mod moderation;
 mod notifications;
 mod openapi;
 mod passkeys;
+mod preferences;
 mod profiles;
 mod search;
 mod staff;
@@ -137,6 +138,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
         .routes(routes!(notifications::notification_settings, notifications::set_notification_settings))
+        .routes(routes!(preferences::preferences, preferences::set_preferences))
         .routes(routes!(groups::search, groups::create))
         .routes(routes!(groups::group))
         .routes(routes!(groups::members))

@@ -60,6 +60,7 @@ fn render_register(
         accept_terms => form.accept_terms.is_some(),
         terms_version => settings.admission.terms_version,
         privacy_href => link(page, "/privacy", &[]),
+        terms_href => link(page, "/terms", &[]),
         sign_in_href => link(page, "/sign-in", &[]),
         problems => problems,
     };
@@ -576,7 +577,7 @@ async fn render_account(
         None
     };
     let waiting_for = request.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
-    let since = request.map(|(_, at)| when(page.language, at));
+    let since = request.map(|(_, at)| when(page, at));
     let offered = |p: AdmissionProcedure| association.settings.admission.procedures.contains(&p);
     let values = minijinja::context! {
         pseudonym => member.pseudonym,
@@ -769,8 +770,8 @@ pub async fn sessions(
             } else {
                 s.client
             },
-            created: when(page.language, s.created_at),
-            last_used: when(page.language, s.last_used_at),
+            created: when(&page, s.created_at),
+            last_used: when(&page, s.last_used_at),
             id: s.id,
         })
         .collect();

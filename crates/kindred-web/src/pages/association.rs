@@ -12,6 +12,11 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::events::TimeZoneName;
+use kindred_domain::markdown;
+use kindred_domain::settings::LocalizedText;
 use kindred_domain::{Language, Level};
 use kindred_service::sessions::Client;
 use serde::Serialize;
@@ -37,6 +42,11 @@ pub struct AssociationPage {
     /// This page's address below the association (path and query) when it
     /// was asked for with GET: where signing in leads back to.
     pub(super) here: Option<String>,
+    /// The zone the page shows times in: the member's choice, else the
+    /// association's (`service::preferences::zone_of`).
+    pub(super) zone: TimeZoneName,
+    /// The moment the page is made: relative times ("2 hours ago") count from it.
+    pub(super) now: DateTime<Utc>,
 }
 
 impl FromRequestParts<AppState> for AssociationPage {
@@ -70,7 +80,22 @@ impl FromRequestParts<AppState> for AssociationPage {
             _ => (None, None, false),
         };
         let here = (parts.method == axum::http::Method::GET).then(|| here(parts, &tenant)).flatten();
-        Ok(Self { tenant, language, explicit, session, client, same_origin, unread, unread_messages, has_queue, here })
+        let zone = kindred_service::preferences::zone_of(&tenant.association, session.caller().map(|c| &c.member));
+        let now = state.kindred.clock.now();
+        Ok(Self {
+            tenant,
+            language,
+            explicit,
+            session,
+            client,
+            same_origin,
+            unread,
+            unread_messages,
+            has_queue,
+            here,
+            zone,
+            now,
+        })
     }
 }
 
@@ -177,7 +202,85 @@ pub async fn privacy(State(state): State<AppState>, page: AssociationPage) -> Re
 }
 
 pub async fn accessibility(State(state): State<AppState>, page: AssociationPage) -> Response {
-    render(&state, "accessibility.html", page.layout("/accessibility", Section::Accessibility), minijinja::context! {})
+    let values = minijinja::context! {
+        contact_email => page.tenant.association.settings.legal.contact_email.clone(),
+    };
+    render(&state, "accessibility.html", page.layout("/accessibility", Section::Accessibility), values)
+}
+
+/// A legal page's text: the association's Markdown (rendered by the same
+/// safe writer as posts, nothing mentioned), else built-in paragraphs.
+#[derive(Serialize)]
+struct LegalText {
+    html: Option<String>,
+    paragraphs: Vec<String>,
+}
+
+fn legal_text(
+    page: &AssociationPage,
+    configured: Option<&LocalizedText>,
+    default_keys: &[&str],
+    args: &[(&str, FluentValue<'static>)],
+) -> LegalText {
+    match configured {
+        Some(text) => {
+            LegalText { html: Some(markdown::render(text.get(page.language), &|_| None).html), paragraphs: Vec::new() }
+        }
+        None => LegalText {
+            html: None,
+            paragraphs: default_keys.iter().map(|key| i18n::text(page.language, key, args)).collect(),
+        },
+    }
+}
+
+fn site_name(page: &AssociationPage) -> FluentValue<'static> {
+    FluentValue::from(page.tenant.association.settings.name.get(page.language).to_owned())
+}
+
+/// The terms of use in the version members consent to when registering;
+/// readable by anyone, before registering.
+pub async fn terms(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let settings = &page.tenant.association.settings;
+    let text = legal_text(
+        &page,
+        settings.legal.terms.as_ref(),
+        &["legal-terms-default-1", "legal-terms-default-2", "legal-terms-default-3", "legal-terms-default-4"],
+        &[("association", site_name(&page))],
+    );
+    let values = minijinja::context! {
+        kind => "terms",
+        text => text,
+        version => settings.admission.terms_version.clone(),
+    };
+    render(&state, "legal.html", page.layout("/terms", Section::None), values)
+}
+
+pub async fn imprint(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let settings = &page.tenant.association.settings;
+    let text = legal_text(
+        &page,
+        settings.legal.imprint.as_ref(),
+        &["legal-imprint-default-1", "legal-imprint-default-2"],
+        &[("association", site_name(&page))],
+    );
+    let values = minijinja::context! { kind => "imprint", text => text };
+    render(&state, "legal.html", page.layout("/imprint", Section::None), values)
+}
+
+pub async fn contact(State(state): State<AppState>, page: AssociationPage) -> Response {
+    let settings = &page.tenant.association.settings;
+    let text = legal_text(
+        &page,
+        settings.legal.contact.as_ref(),
+        &["legal-contact-default-1"],
+        &[("association", site_name(&page))],
+    );
+    let values = minijinja::context! {
+        kind => "contact",
+        text => text,
+        contact_email => settings.legal.contact_email.clone(),
+    };
+    render(&state, "legal.html", page.layout("/contact", Section::None), values)
 }
 
 /// The association's colours as CSS custom properties; a stylesheet

@@ -55,7 +55,7 @@ fn request_row(page: &AssociationPage, view: &RequestView, choices: Vec<Choice>)
         level: level_label(page, view.level),
         status: view.status.as_str(),
         status_text: status_text(page, view.status),
-        when: when(page.language, view.created_at),
+        when: when(page, view.created_at),
         choices,
     }
 }
@@ -113,11 +113,7 @@ pub async fn contacts(State(state): State<AppState>, page: AssociationPage, Quer
     let asked: Vec<RequestRow> = disclosures.outgoing.iter().map(|r| request_row(&page, r, Vec::new())).collect();
     let blocked: Vec<BlockRow> = blocks
         .into_iter()
-        .map(|b| BlockRow {
-            id: b.member_id.to_string(),
-            pseudonym: b.pseudonym,
-            since: when(page.language, b.created_at),
-        })
+        .map(|b| BlockRow { id: b.member_id.to_string(), pseudonym: b.pseudonym, since: when(&page, b.created_at) })
         .collect();
     let values = minijinja::context! {
         contacts => contacts,

@@ -115,7 +115,7 @@ fn category_row(page: &AssociationPage, c: &CategoryView) -> CategoryRow {
         description: c.description.clone(),
         topics: args(page, "forum-topic-count", &[("count", FluentValue::from(i64::from(c.topic_count)))]),
         posts: args(page, "forum-post-count", &[("count", FluentValue::from(i64::from(c.post_count)))]),
-        last: c.last_post_at.map(|at| when(page.language, at)),
+        last: c.last_post_at.map(|at| when(page, at)),
         anonymous_allowed: c.anonymous_allowed,
         ask_professional: c.ask_professional,
     }
@@ -178,7 +178,7 @@ fn render_topics(
             hidden: t.hidden,
             unread: t.unread,
             replies: args(page, "forum-post-count", &[("count", FluentValue::from(i64::from(t.post_count)))]),
-            last: when(page.language, t.last_post_at),
+            last: when(page, t.last_post_at),
             author: author_view(page, &t.author),
         })
         .collect();
@@ -299,8 +299,8 @@ fn post_row(page: &AssociationPage, topic: &str, post: &PostView, can_reply: boo
         author: (content && !post.deleted).then(|| author_view(page, &post.author)),
         professional: post.professional,
         html: post.html.clone(),
-        written: post.created_at.map(|at| when(page.language, at)),
-        edited: post.edited_at.map(|at| when(page.language, at)),
+        written: post.created_at.map(|at| when(page, at)),
+        edited: post.edited_at.map(|at| when(page, at)),
         hidden: post.hidden,
         hidden_reason: post.hidden_reason.clone(),
         deleted: post.deleted,
@@ -650,11 +650,7 @@ pub async fn history(
     let rows: Vec<VersionRow> = versions
         .into_iter()
         .rev()
-        .map(|v| VersionRow {
-            html: v.html,
-            written: when(page.language, v.written_at),
-            replaced: when(page.language, v.replaced_at),
-        })
+        .map(|v| VersionRow { html: v.html, written: when(&page, v.written_at), replaced: when(&page, v.replaced_at) })
         .collect();
     let path = format!("/forum/posts/{id}/history");
     let values = minijinja::context! {

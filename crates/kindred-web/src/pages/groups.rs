@@ -653,7 +653,7 @@ pub async fn members(
                 badge,
                 moderator: false,
                 promote_value: None,
-                when: r.requested_at.map(|at| when(page.language, at)),
+                when: r.requested_at.map(|at| when(&page, at)),
                 approve_action: Some(link(&page, &format!("{base}/requests/{k}/approve"), &[])),
                 decline_action: Some(link(&page, &format!("{base}/requests/{k}/decline"), &[])),
             }

@@ -68,7 +68,7 @@ fn topic_row(page: &AssociationPage, placed: PlacedTopic) -> TopicRow {
             Author::Hidden => tr(page, "forum-anonymous"),
         },
         unread: topic.unread,
-        last: when(page.language, topic.last_post_at),
+        last: when(page, topic.last_post_at),
     }
 }
 
@@ -97,7 +97,7 @@ pub(super) async fn member_home(state: &AppState, page: &AssociationPage, caller
             .map(|e| EventRow {
                 href: link(page, &format!("/events/{}", e.event_id), &[]),
                 title: e.title,
-                starts: when(page.language, e.starts_at),
+                starts: when(page, e.starts_at),
                 cancelled: e.cancelled,
             })
             .collect(),

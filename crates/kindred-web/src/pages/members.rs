@@ -223,7 +223,7 @@ fn pending_view(page: &AssociationPage, view: &kindred_service::contacts::Reques
         id: view.id.clone(),
         message: view.message.clone(),
         level: level_label(page, view.level),
-        when: when(page.language, view.created_at),
+        when: when(page, view.created_at),
     }
 }
 

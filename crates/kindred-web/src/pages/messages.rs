@@ -77,7 +77,7 @@ pub async fn list(State(state): State<AppState>, page: AssociationPage, Query(qu
                 title: title_of(&page, names, c.group_name),
                 request: c.status == kindred_service::messaging::ConversationStatus::Request,
                 unread: c.unread_count,
-                when: when(page.language, c.last_message_at),
+                when: when(&page, c.last_message_at),
             }
         })
         .collect();
@@ -160,7 +160,7 @@ fn conversation_values(
                 ("text", None) if m.body_html.is_none() => Some(tr(page, "messages-unreadable")),
                 _ => None,
             },
-            when: when(page.language, m.sent_at),
+            when: when(page, m.sent_at),
             edited: m.edited_at.is_some() && m.kind == "text",
             attachments: m
                 .attachments

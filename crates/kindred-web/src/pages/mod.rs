@@ -17,6 +17,7 @@ mod moderation;
 mod notification_settings;
 mod notifications;
 mod passkeys;
+mod preferences;
 mod profile;
 mod respond;
 mod root;
@@ -40,6 +41,9 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/", get(association::home))
         .route("/a/{slug}/privacy", get(association::privacy))
         .route("/a/{slug}/accessibility", get(association::accessibility))
+        .route("/a/{slug}/terms", get(association::terms))
+        .route("/a/{slug}/imprint", get(association::imprint))
+        .route("/a/{slug}/contact", get(association::contact))
         .route("/a/{slug}/logo", get(association::logo))
         .route("/a/{slug}/brand.css", get(association::brand_css))
         // Accounts: register, confirm, sign in and out, passwords.
@@ -63,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/verify/manual", post(account::verify_manual))
         .route("/a/{slug}/account/sessions", get(account::sessions))
         .route("/a/{slug}/account/notifications", get(notification_settings::form).post(notification_settings::save))
+        .route("/a/{slug}/account/preferences", get(preferences::form).post(preferences::save))
         .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))

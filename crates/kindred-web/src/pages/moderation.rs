@@ -108,7 +108,7 @@ fn report_row(page: &AssociationPage, entry: &QueueEntry) -> ReportRow {
         kind_label: kind_label(page, entry.kind),
         crisis: entry.kind == ReportKind::Crisis,
         reason: entry.reason.clone(),
-        when: when(page.language, entry.created_at),
+        when: when(page, entry.created_at),
         target: target_row(page, &entry.target),
         moderate: entry.target.moderate,
         open,

@@ -62,7 +62,7 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
         text,
         detail: view.detail,
         topic_title: view.topic_title,
-        when: when(page.language, view.created_at),
+        when: when(page, view.created_at),
         read: view.read,
     }
 }

@@ -104,8 +104,8 @@ async fn render_passkeys(
         .map(|p| PasskeyRow {
             id: p.id,
             name: p.name,
-            created: when(page.language, p.created_at),
-            last_used: p.last_used_at.map(|at| when(page.language, at)),
+            created: when(page, p.created_at),
+            last_used: p.last_used_at.map(|at| when(page, at)),
         })
         .collect();
     let required = state.kindred.second_factor_required(association, caller) && !caller.member.has_second_factor();

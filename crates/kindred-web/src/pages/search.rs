@@ -78,7 +78,7 @@ pub async fn search(
                             HitAuthor::Member { pseudonym, .. } => pseudonym,
                             HitAuthor::Alias(alias) => alias,
                         }),
-                        when: when(page.language, hit.created_at),
+                        when: when(&page, hit.created_at),
                     })
                     .collect();
                 if let Some(next) = found.next_cursor {

@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// The groups of settings, each a page: its address and title key.
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "general",
     "appearance",
     "hosts",
@@ -37,6 +37,7 @@ const SECTIONS: [&str; 14] = [
     "admission",
     "policies",
     "crisis-contacts",
+    "legal",
     "catalog-roles",
     "catalog-conditions",
     "catalog-therapies",
@@ -388,13 +389,6 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                 text_at(doc, "admission.second_factor"),
                 keyed_options(page, "settings-second-factor", &["none", "staff", "everyone"]),
             ),
-            field(
-                "text",
-                "admission.terms_version",
-                t("settings-terms-version"),
-                t("settings-terms-version-hint"),
-                text_at(doc, "admission.terms_version"),
-            ),
         ]),
         "policies" => {
             let creators = keyed_options(page, "settings-creators", &["members", "moderators", "admins"]);
@@ -469,6 +463,40 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                 })
                 .collect()
         }
+        "legal" => vec![
+            GroupView {
+                legend: t("legal-terms-title"),
+                fields: {
+                    let mut fields = vec![field(
+                        "text",
+                        "admission.terms_version",
+                        t("settings-terms-version"),
+                        t("settings-terms-version-hint"),
+                        text_at(doc, "admission.terms_version"),
+                    )];
+                    fields.extend(texts(page, doc, "legal.terms", "settings-legal-text", "textarea"));
+                    fields
+                },
+            },
+            GroupView {
+                legend: t("legal-imprint-title"),
+                fields: texts(page, doc, "legal.imprint", "settings-legal-text", "textarea"),
+            },
+            GroupView {
+                legend: t("legal-contact-title"),
+                fields: {
+                    let mut fields = texts(page, doc, "legal.contact", "settings-legal-text", "textarea");
+                    fields.push(field(
+                        "email",
+                        "legal.contact_email",
+                        t("settings-contact-email"),
+                        t("settings-contact-email-hint"),
+                        text_at(doc, "legal.contact_email"),
+                    ));
+                    fields
+                },
+            },
+        ],
         _ => Vec::new(),
     }
 }
@@ -618,7 +646,6 @@ fn apply(section: &str, doc: &mut Value, posted: &Posted) {
         "admission" => {
             set(doc, "admission.procedures", json!(posted.all("admission.procedures")));
             set(doc, "admission.second_factor", string(posted.get("admission.second_factor")));
-            set(doc, "admission.terms_version", string(posted.get("admission.terms_version")));
         }
         "policies" => {
             for key in ["messaging", "group_creation", "event_creation"] {
@@ -654,6 +681,17 @@ fn apply(section: &str, doc: &mut Value, posted: &Posted) {
                 contacts.push(contact);
             }
             set(doc, "crisis_contacts", Value::Array(contacts));
+        }
+        "legal" => {
+            set(doc, "admission.terms_version", string(posted.get("admission.terms_version")));
+            for key in ["terms", "imprint", "contact"] {
+                let path = format!("legal.{key}");
+                // All languages left empty: the built-in text again.
+                let text = posted_text(doc, posted, &path, &langs).unwrap_or(Value::Null);
+                set(doc, &path, text);
+            }
+            let email = posted.get("legal.contact_email").filter(|e| !e.is_empty());
+            set(doc, "legal.contact_email", email.map_or(Value::Null, |e| Value::String(e.to_owned())));
         }
         _ => {}
     }

@@ -113,7 +113,7 @@ async fn render_verifications(
         .into_iter()
         .map(|p| PendingRow {
             procedure: tr(page, &format!("procedure-{}", p.procedure.replace('_', "-"))),
-            since: when(page.language, p.requested_at),
+            since: when(page, p.requested_at),
             pseudonym: p.pseudonym,
             id: p.member_id,
         })
@@ -690,7 +690,7 @@ pub async fn flags(State(state): State<AppState>, page: AssociationPage) -> Resp
     let rows: Vec<FlagRow> = flags
         .into_iter()
         .map(|f| FlagRow {
-            at: when(page.language, f.created_at),
+            at: when(&page, f.created_at),
             reason: flag_reason(&page, &f.reason),
             pseudonym: f.pseudonym,
         })
@@ -751,7 +751,7 @@ pub async fn audit_log(
         .map(|e| {
             let key = format!("audit-action-{}", e.action.replace(['.', '_'], "-"));
             AuditRow {
-                at: when(page.language, e.at),
+                at: when(&page, e.at),
                 actor: e.actor_pseudonym.or(e.actor_id.map(|_| unknown.clone())).unwrap_or_default(),
                 action: crate::i18n::try_text(page.language, &key).unwrap_or(e.action),
                 target: e.target_pseudonym.or(e.target_id.map(|_| unknown.clone())).unwrap_or_default(),

@@ -5,6 +5,7 @@ use super::association::AssociationPage;
 use crate::i18n;
 use chrono::{DateTime, Utc};
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::events::TimeZoneName;
 use kindred_domain::Language;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,7 @@ const NOTICES: &[&str] = &[
     "member-suspended",
     "member-reinstated",
     "notification-settings-saved",
+    "preferences-saved",
     "settings-saved",
 ];
 
@@ -52,31 +54,96 @@ pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String
     Some(tr_args(page, &format!("notice-{key}"), &[("count", FluentValue::from(count))]))
 }
 
+/// A moment as a page shows it: relative to now ("2 hours ago"), with the
+/// exact time in the viewer's zone beside it. Templates write it as
+/// `<time datetime="{{ w.iso }}" title="{{ w.exact }}">{{ w.text }}<span
+/// class="visually-hidden"> ({{ w.exact }})</span></time>`: the title for a
+/// pointer, the hidden text for the accessible name (a tooltip alone is
+/// not accessible).
 #[derive(Serialize)]
 pub(super) struct When {
     iso: String,
     text: String,
+    exact: String,
 }
 
-/// A moment as the page shows it, in UTC.
-pub(super) fn when(language: Language, at: DateTime<Utc>) -> When {
-    let format = match language {
-        Language::De => "%d.%m.%Y, %H:%M UTC",
-        Language::Nl => "%d-%m-%Y, %H:%M UTC",
-        Language::En => "%Y-%m-%d, %H:%M UTC",
+/// A moment as the page shows it: in the viewer's zone
+/// ([`AssociationPage::zone`]), relative to the page's now. The one
+/// place where pages turn a time into words.
+pub(super) fn when(page: &AssociationPage, at: DateTime<Utc>) -> When {
+    moment(page.language, page.zone, page.now, at)
+}
+
+/// Up to this far from now a time reads relative ("3 days ago"); further
+/// away the date is clearer.
+const RELATIVE_DAYS: i64 = 7;
+
+fn moment(language: Language, zone: TimeZoneName, now: DateTime<Utc>, at: DateTime<Utc>) -> When {
+    let local = at.with_timezone(&zone.tz());
+    let (date, exact) = match language {
+        Language::De => ("%d.%m.%Y", "%d.%m.%Y, %H:%M %Z"),
+        Language::Nl => ("%d-%m-%Y", "%d-%m-%Y, %H:%M %Z"),
+        Language::En => ("%Y-%m-%d", "%Y-%m-%d, %H:%M %Z"),
     };
-    When { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), text: at.format(format).to_string() }
+    let exact = local.format(exact).to_string();
+    let text = relative(language, now, at).unwrap_or_else(|| local.format(date).to_string());
+    When { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), text, exact }
+}
+
+/// "just now", "5 minutes ago", "in 2 days" (Fluent plurals), or `None`
+/// beyond [`RELATIVE_DAYS`].
+fn relative(language: Language, now: DateTime<Utc>, at: DateTime<Utc>) -> Option<String> {
+    let seconds = (now - at).num_seconds();
+    let distance = seconds.unsigned_abs();
+    if seconds >= 0 && distance < 60 {
+        return Some(i18n::text(language, "when-now", &[]));
+    }
+    let (unit, count) = match distance {
+        0..=3_599 => ("minutes", (distance / 60).max(1)),
+        3_600..=86_399 => ("hours", distance / 3_600),
+        _ if distance < RELATIVE_DAYS.unsigned_abs() * 86_400 => ("days", distance / 86_400),
+        _ => return None,
+    };
+    let direction = if seconds < 0 { "ahead" } else { "ago" };
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    Some(i18n::text(language, &format!("when-{unit}-{direction}"), &[("count", FluentValue::from(count))]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+    }
+
     #[test]
-    fn formats_moments_per_language() {
-        let at = DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
-        assert_eq!(when(Language::En, at).text, "2026-01-01, 00:00 UTC");
-        assert_eq!(when(Language::De, at).text, "01.01.2026, 00:00 UTC");
-        assert_eq!(when(Language::Nl, at).iso, "2026-01-01T00:00:00Z");
+    fn exact_moments_are_in_the_viewers_zone() {
+        let berlin = TimeZoneName::parse("Europe/Berlin").unwrap();
+        let new_year = at(1_767_225_600); // 2026-01-01T00:00:00Z
+        let shown = moment(Language::De, berlin, new_year, new_year);
+        assert_eq!(shown.exact, "01.01.2026, 01:00 CET");
+        assert_eq!(shown.iso, "2026-01-01T00:00:00Z");
+        let shown = moment(Language::En, TimeZoneName::utc(), new_year, new_year);
+        assert_eq!(shown.exact, "2026-01-01, 00:00 UTC");
+        let summer = at(1_782_900_000); // 2026-07-01, summer time
+        assert!(moment(Language::Nl, berlin, summer, summer).exact.ends_with("CEST"));
+    }
+
+    #[test]
+    fn near_moments_read_relative_with_plurals() {
+        let now = at(1_767_225_600);
+        let ago = |s: i64, l: Language| moment(l, TimeZoneName::utc(), now, at(1_767_225_600 - s)).text;
+        assert_eq!(ago(10, Language::En), "just now");
+        assert_eq!(ago(60, Language::En), "1 minute ago");
+        assert_eq!(ago(120, Language::En), "2 minutes ago");
+        assert_eq!(ago(2 * 3600 + 5, Language::En), "2 hours ago");
+        assert_eq!(ago(3600, Language::De), "vor 1 Stunde");
+        assert_eq!(ago(3 * 86_400, Language::De), "vor 3 Tagen");
+        assert_eq!(ago(86_400, Language::Nl), "1 dag geleden");
+        assert_eq!(ago(-2 * 86_400, Language::En), "in 2 days");
+        assert_eq!(ago(-3 * 3600, Language::Nl), "over 3 uur");
+        // Beyond a week: the date, in the zone.
+        assert_eq!(ago(8 * 86_400, Language::De), "24.12.2025");
     }
 }

@@ -497,7 +497,7 @@ fn classes_are_styled(html: &str, path: &str) {
     }
 }
 
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "general",
     "appearance",
     "hosts",
@@ -506,6 +506,7 @@ const SECTIONS: [&str; 14] = [
     "admission",
     "policies",
     "crisis-contacts",
+    "legal",
     "catalog-roles",
     "catalog-conditions",
     "catalog-therapies",
@@ -759,8 +760,8 @@ async fn settings_pages_change_settings_through_the_same_checks() {
         let catalog = ok(&s, &token, "GET", SETTINGS, None).await["catalog"]["therapies"].clone();
         assert!(catalog[0].get("retired").is_none(), "{db:?}: {}", catalog[0]);
 
-        // The terms version, with the admission procedures.
-        let admission = "/a/ms/staff/settings/admission";
+        // The terms version, with the legal pages.
+        let admission = "/a/ms/staff/settings/legal";
         let form = form_of(&page(&s, &cookie, admission).await);
         let (status, _, _) =
             post_form(&s, &cookie, admission, &with(form.clone(), &[("admission.terms_version", "")])).await;
