@@ -44,6 +44,8 @@ const NOTICES: &[&str] = &[
     "member-reinstated",
     "notification-settings-saved",
     "settings-saved",
+    "declined",
+    "invitations-revoked",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {
