@@ -5,14 +5,14 @@
 //! search form folds into a summary of the criteria above the results.
 
 use crate::harness::{TestServer, BOTH};
-use crate::members::{noisy_png, ok, profile, someone, PASSWORD};
+use crate::members::{befriend, noisy_png, ok, profile, someone, PASSWORD};
 use crate::staff_flags::{page, page_sign_in};
 use serde_json::json;
 
 /// The face markup of the search result that links to `id`: what stands
 /// between the result's heading and its link.
 fn face_of(html: &str, id: &str) -> String {
-    let link = html.find(&format!("/a/ms/members/{id}\"")).unwrap_or_else(|| panic!("{id} listed: {html}"));
+    let link = html.find(&format!("/a/ms/members/{id}?lang=en\"")).unwrap_or_else(|| panic!("{id} listed: {html}"));
     let heading = html[..link].rfind("<h3 class=\"with-face\">").expect("the result's heading");
     let face = &html[heading..link];
     face[..face.rfind("<a ").expect("the link")].to_owned()
@@ -26,16 +26,20 @@ async fn the_placeholder_is_the_same_for_a_hidden_photo_and_for_none() {
         let hidden = someone(&s, &ms, "Hidda Photo").await;
         let none = someone(&s, &ms, "Nona Photo").await;
         let shown = someone(&s, &ms, "Showa Photo").await;
-        someone(&s, &ms, "Viewer").await;
+        let viewer = someone(&s, &ms, "Viewer").await;
         for who in [&hidden, &shown] {
             let put = s.client.put(s.url("/a/ms/api/v1/me/photo")).bearer_auth(&who.token).body(noisy_png(120, 120));
             assert_eq!(put.send().await.unwrap().status(), 204, "{db:?}");
         }
-        // Hidden: only for trusted contacts; shown: every member.
-        profile(&s, &hidden, json!({"visibility": {"photo": 3}})).await;
-        profile(&s, &shown, json!({"visibility": {"photo": 1}})).await;
+        // Hidden: only for trusted contacts; shown: for acquainted contacts,
+        // and the viewer is one (the association's lowest level for photos).
+        profile(&s, &hidden, json!({"visibility": {"photo": 3}, "discoverable": true})).await;
+        profile(&s, &shown, json!({"visibility": {"photo": 2}, "discoverable": true})).await;
+        profile(&s, &none, json!({"discoverable": true})).await;
+        befriend(&s, &viewer, 1, &shown, 2).await;
 
         let (viewer, _) = page_sign_in(&s, "viewer@example.org", PASSWORD).await;
+        // (From here on `viewer` is the page cookie.)
         let html = page(&s, &viewer, "/a/ms/members?q=photo&lang=en").await;
         let hidden_face = face_of(&html, &hidden.id);
         let none_face = face_of(&html, &none.id);
