@@ -62,6 +62,11 @@ profile-found-title = Gefunden werden
 profile-discoverable = Andere Mitglieder dürfen mich in der Mitgliedersuche finden
 profile-discoverable-hint = Ohne Haken findet Sie niemand in der Suche. Ihre Kontakte sehen Sie weiterhin.
 profile-save = Profil speichern
+profile-sections-nav = Teile Ihres Profils
+profile-contact-title = Kontaktdaten
+profile-save-about = „Über mich“ speichern
+profile-save-contact = Kontaktdaten speichern
+profile-save-health = „Meine Gesundheit“ speichern
 
 profile-consent-title = Gesundheitsangaben brauchen Ihre Einwilligung
 profile-consent-why = Bevor wir Angaben zur Gesundheit ({ $fields }) speichern, brauchen wir Ihre ausdrückliche Einwilligung.
@@ -103,6 +108,11 @@ preview-title = So sehen mich andere
 preview-lead = Wählen Sie eine Stufe. Dann sehen Sie Ihr Profil so, wie ein Mitglied auf dieser Stufe es sieht.
 preview-levels-nav = Stufen
 preview-intro = So sehen Mitglieder auf { $level } Sie
+preview-as-contact-title = Ansicht als einer meiner Kontakte
+preview-as-contact-label = Ansicht als einer meiner Kontakte
+preview-as-contact-hint = Ihr Profil genau so, wie dieser Kontakt es jetzt sieht; die Stufe, auf die Sie ihn gesetzt haben, steht in Klammern.
+preview-as-contact-submit = Zeigen
+preview-as-contact-intro = So sieht { $pseudonym } Sie (Stufe „{ $level }“)
 preview-nothing = Mitglieder auf dieser Stufe sehen nur Ihr Pseudonym.
 preview-back = Zurück zu meinem Profil
 

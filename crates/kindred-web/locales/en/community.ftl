@@ -62,6 +62,11 @@ profile-found-title = Being found
 profile-discoverable = Other members may find me in the member search
 profile-discoverable-hint = If you leave this unticked, nobody finds you in the search. Your contacts still see you.
 profile-save = Save profile
+profile-sections-nav = Parts of your profile
+profile-contact-title = Contact details
+profile-save-about = Save "About me"
+profile-save-contact = Save contact details
+profile-save-health = Save "My health"
 
 profile-consent-title = Health information needs your consent
 profile-consent-why = To store health information ({ $fields }), we need your clear consent first.
@@ -103,6 +108,11 @@ preview-title = How others see me
 preview-lead = Choose a level to see your profile as a member on that level sees it.
 preview-levels-nav = Levels
 preview-intro = As seen by members on { $level }
+preview-as-contact-title = View as one of my contacts
+preview-as-contact-label = View as one of my contacts
+preview-as-contact-hint = Your profile exactly as this contact sees it now: the level you placed them on is in brackets.
+preview-as-contact-submit = Show
+preview-as-contact-intro = How { $pseudonym } sees you (level "{ $level }")
 preview-nothing = Members on this level see only your pseudonym.
 preview-back = Back to my profile
 

@@ -62,6 +62,11 @@ profile-found-title = Gevonden worden
 profile-discoverable = Andere leden mogen mij vinden bij leden zoeken
 profile-discoverable-hint = Zonder vinkje vindt niemand u bij het zoeken. Uw contacten zien u nog steeds.
 profile-save = Profiel opslaan
+profile-sections-nav = Delen van uw profiel
+profile-contact-title = Contactgegevens
+profile-save-about = "Over mij" opslaan
+profile-save-contact = Contactgegevens opslaan
+profile-save-health = "Mijn gezondheid" opslaan
 
 profile-consent-title = Gezondheidsgegevens vragen om uw toestemming
 profile-consent-why = Voordat we gezondheidsgegevens ({ $fields }) opslaan, hebben we uw uitdrukkelijke toestemming nodig.
@@ -103,6 +108,11 @@ preview-title = Zo zien anderen mij
 preview-lead = Kies een niveau om uw profiel te zien zoals een lid op dat niveau het ziet.
 preview-levels-nav = Niveaus
 preview-intro = Zo zien leden op { $level } u
+preview-as-contact-title = Bekijken als een van mijn contacten
+preview-as-contact-label = Bekijken als een van mijn contacten
+preview-as-contact-hint = Uw profiel precies zoals dit contact het nu ziet; het niveau waarop u hem of haar plaatste staat tussen haakjes.
+preview-as-contact-submit = Tonen
+preview-as-contact-intro = Zo ziet { $pseudonym } u (niveau "{ $level }")
 preview-nothing = Leden op dit niveau zien alleen uw pseudoniem.
 preview-back = Terug naar mijn profiel
 
