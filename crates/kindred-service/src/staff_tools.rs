@@ -141,8 +141,7 @@ impl Kindred {
         if target.status != AccountStatus::Unverified {
             return Err(self.refuse_request(association, staff, &target, "decline").await);
         }
-        self.audit(association, &staff.member.id, "member.declined", Some(target.id.as_str()), Some(&message))
-            .await?;
+        self.audit(association, &staff.member.id, "member.declined", Some(target.id.as_str()), Some(&message)).await?;
         if !self.store.decline_verification(&association.id, &target.id, self.clock.now()).await? {
             return Err(StaffError::WrongState);
         }
@@ -156,7 +155,13 @@ impl Kindred {
         Ok(())
     }
 
-    async fn refuse_request(&self, association: &Association, staff: &Caller, target: &Member, what: &str) -> StaffError {
+    async fn refuse_request(
+        &self,
+        association: &Association,
+        staff: &Caller,
+        target: &Member,
+        what: &str,
+    ) -> StaffError {
         let detail = format!("{what}: {}", target.status.as_str());
         match self.audit(association, &staff.member.id, "member.refused", Some(target.id.as_str()), Some(&detail)).await
         {
@@ -237,7 +242,8 @@ impl Kindred {
         staff: &Caller,
         batch_id: &str,
     ) -> Result<u64, StaffError> {
-        let well_formed = !batch_id.is_empty() && batch_id.len() <= 64 && batch_id.chars().all(|c| c.is_ascii_alphanumeric());
+        let well_formed =
+            !batch_id.is_empty() && batch_id.len() <= 64 && batch_id.chars().all(|c| c.is_ascii_alphanumeric());
         if !well_formed {
             return Err(StaffError::NoSuchMember);
         }

@@ -261,7 +261,11 @@ impl Store {
 
     /// Stores a batch of invitation codes (as keyed hashes) under one
     /// batch id and the label staff gave it.
-    pub async fn insert_invitations(&self, association: &AssociationId, batch: &NewInvitations<'_>) -> Result<(), StoreError> {
+    pub async fn insert_invitations(
+        &self,
+        association: &AssociationId,
+        batch: &NewInvitations<'_>,
+    ) -> Result<(), StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             for hash in batch.code_hashes {
@@ -454,12 +458,13 @@ impl Store {
     ) -> Result<bool, StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let waiting: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM members WHERE association_id = $1 AND id = $2 AND status = 'unverified'")
-                    .bind(association.as_str())
-                    .bind(member.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let waiting: Option<(String,)> = sqlx::query_as(
+                "SELECT id FROM members WHERE association_id = $1 AND id = $2 AND status = 'unverified'",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
             if waiting.is_none() {
                 return Ok(false);
             }

@@ -408,7 +408,11 @@ pub async fn invitations(
         // Shown once, so not behind a redirect.
         Ok(codes) => again(Problems::default(), codes, StatusCode::OK),
         Err(StaffError::Invalid(message)) if message.starts_with("label") => {
-            let problem = tr_args(&page, "invitations-label-problem", &[("max", FluentValue::from(super::staff_tools::LABEL_MAX))]);
+            let problem = tr_args(
+                &page,
+                "invitations-label-problem",
+                &[("max", FluentValue::from(super::staff_tools::LABEL_MAX))],
+            );
             again(Problems::one("label", problem), Vec::new(), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(StaffError::Invalid(_)) => bad_count(),
@@ -644,7 +648,13 @@ pub async fn find_for_suspension(
             Err(error) => return internal(error),
         }
     };
-    let view = MembersView { notice: None, directory: form.clone(), found, problems: Problems::default(), status: StatusCode::OK };
+    let view = MembersView {
+        notice: None,
+        directory: form.clone(),
+        found,
+        problems: Problems::default(),
+        status: StatusCode::OK,
+    };
     render_members(&state, &page, caller, view).await
 }
 

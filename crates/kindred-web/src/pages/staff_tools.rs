@@ -137,7 +137,8 @@ pub struct DirectoryForm {
     pub(super) after: String,
 }
 
-const ROLES: [AccountRole; 4] = [AccountRole::Member, AccountRole::Professional, AccountRole::Moderator, AccountRole::Admin];
+const ROLES: [AccountRole; 4] =
+    [AccountRole::Member, AccountRole::Professional, AccountRole::Moderator, AccountRole::Admin];
 const STATUSES: [AccountStatus; 4] =
     [AccountStatus::Active, AccountStatus::Unverified, AccountStatus::EmailUnconfirmed, AccountStatus::Suspended];
 
@@ -190,30 +191,38 @@ pub(super) async fn directory_values(
     };
     let (rows, next) = match found {
         Some(found) => {
-            let rows: Vec<DirectoryRow> = found.members.into_iter().map(|(m, joined)| directory_row(page, m, joined)).collect();
+            let rows: Vec<DirectoryRow> =
+                found.members.into_iter().map(|(m, joined)| directory_row(page, m, joined)).collect();
             (rows, found.next)
         }
         None => (Vec::new(), None),
     };
     let roles: Vec<FilterOption> = ROLES
         .into_iter()
-        .map(|r| FilterOption { value: r.as_str(), label: tr(page, &format!("role-{}", r.as_str())), selected: role == Some(r) })
+        .map(|r| FilterOption {
+            value: r.as_str(),
+            label: tr(page, &format!("role-{}", r.as_str())),
+            selected: role == Some(r),
+        })
         .collect();
     let statuses: Vec<FilterOption> = STATUSES
         .into_iter()
         .map(|s| FilterOption { value: s.as_str(), label: status_name(page, s), selected: status == Some(s) })
         .collect();
     let shown = rows.len();
-    Ok((minijinja::context! {
-        rows => rows,
-        next => next,
-        paged => !form.after.is_empty(),
-        roles => roles,
-        statuses => statuses,
-        search => form.pseudonym.trim(),
-        role => role.map(AccountRole::as_str).unwrap_or(""),
-        status => status.map(AccountStatus::as_str).unwrap_or(""),
-    }, shown))
+    Ok((
+        minijinja::context! {
+            rows => rows,
+            next => next,
+            paged => !form.after.is_empty(),
+            roles => roles,
+            statuses => statuses,
+            search => form.pseudonym.trim(),
+            role => role.map(AccountRole::as_str).unwrap_or(""),
+            status => status.map(AccountStatus::as_str).unwrap_or(""),
+        },
+        shown,
+    ))
 }
 
 fn directory_row(page: &AssociationPage, member: Member, joined: chrono::DateTime<chrono::Utc>) -> DirectoryRow {

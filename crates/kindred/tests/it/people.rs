@@ -165,7 +165,10 @@ async fn each_part_of_the_profile_is_saved_on_its_own_and_previewed_as_a_contact
         for part in ["value=\"about\"", "value=\"health\""] {
             assert!(form.contains(&format!("name=\"section\" {part}")), "{db:?}: the {part} form: {form}");
         }
-        assert!(form.contains("type=\"radio\" id=\"v-about-2\" name=\"v-about\" value=\"2\" checked"), "{db:?}: {form}");
+        assert!(
+            form.contains("type=\"radio\" id=\"v-about-2\" name=\"v-about\" value=\"2\" checked"),
+            "{db:?}: {form}"
+        );
         assert!(form.contains("<legend>"), "who may see: a fieldset with a legend");
 
         // Saving "about me" leaves health alone, even though its fields are not sent.
@@ -173,17 +176,31 @@ async fn each_part_of_the_profile_is_saved_on_its_own_and_previewed_as_a_contact
             &s,
             &cookie,
             "/a/ms/profile?lang=en",
-            &[("csrf", &csrf), ("section", "about"), ("f-about", "Ich lese gern."), ("v-about", "2"), ("discoverable", "yes")],
+            &[
+                ("csrf", &csrf),
+                ("section", "about"),
+                ("f-about", "Ich lese gern."),
+                ("v-about", "2"),
+                ("discoverable", "yes"),
+            ],
         )
         .await;
         assert_eq!(status, 303, "{db:?}: {location}");
         let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
         assert_eq!(me["profile"]["about"], "Ich lese gern.", "{db:?}: {me}");
         assert_eq!(me["profile"]["condition"], "ms", "{db:?}: the health part is untouched");
-        assert_eq!(me["profile"]["real_name"], "Anna Schmidt", "{db:?}: a field of the part left out of the post stays");
+        assert_eq!(
+            me["profile"]["real_name"], "Anna Schmidt",
+            "{db:?}: a field of the part left out of the post stays"
+        );
         // Saving "health" (a cleared condition) leaves "about me" and being found alone.
-        let (status, _) =
-            post_page(&s, &cookie, "/a/ms/profile?lang=en", &[("csrf", &csrf), ("section", "health"), ("f-condition", "")]).await;
+        let (status, _) = post_page(
+            &s,
+            &cookie,
+            "/a/ms/profile?lang=en",
+            &[("csrf", &csrf), ("section", "health"), ("f-condition", "")],
+        )
+        .await;
         assert_eq!(status, 303, "{db:?}");
         let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
         assert!(me["profile"].get("condition").is_none_or(|c| c.is_null()), "{db:?}: condition cleared: {me}");

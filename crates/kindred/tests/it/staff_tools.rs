@@ -35,7 +35,8 @@ async fn staff_decline_a_request_with_a_message_that_is_mailed_and_audited() {
         let (admin, csrf) = page_sign_in(&s, "admin@example.org", STAFF_PASSWORD).await;
 
         let paula = unverified(&s, "ms", "paula@example.org", "Paula").await;
-        let address = json!({"full_name": "Paula Łukasiewicz", "street": "Große Straße 5", "postcode": "50667", "city": "Köln"});
+        let address =
+            json!({"full_name": "Paula Łukasiewicz", "street": "Große Straße 5", "postcode": "50667", "city": "Köln"});
         assert_eq!(post_as(&s, &paula, "/a/ms/api/v1/verification/letter", address).await.status(), 202);
         let paula_id = s.get_as(&paula, "/a/ms/api/v1/me").await["member_id"].as_str().unwrap().to_owned();
 
@@ -47,7 +48,8 @@ async fn staff_decline_a_request_with_a_message_that_is_mailed_and_audited() {
         let queue = page(&s, &admin, "/a/ms/staff/verifications?lang=en").await;
         assert!(queue.contains(&format!("/a/ms/staff/verifications/{paula_id}")), "{db:?}: {queue}");
         let applicant = page(&s, &admin, &format!("/a/ms/staff/verifications/{paula_id}?lang=en")).await;
-        for entered in ["Paula", "paula@example.org", "Paula Łukasiewicz", "Große Straße 5", "50667 Köln", "Letter by post"]
+        for entered in
+            ["Paula", "paula@example.org", "Paula Łukasiewicz", "Große Straße 5", "50667 Köln", "Letter by post"]
         {
             assert!(applicant.contains(entered), "{db:?}: {entered} on the applicant page: {applicant}");
         }
@@ -99,7 +101,14 @@ async fn staff_decline_a_request_with_a_message_that_is_mailed_and_audited() {
         // The applicant may ask again: back in the queue.
         let pending = s.get_as(&admin_token, "/a/ms/api/v1/admin/verifications").await;
         assert_eq!(pending["pending"].as_array().unwrap().len(), 0);
-        ok(&s, &paula, "POST", "/a/ms/api/v1/verification/letter", Some(json!({"full_name": "Paula L", "street": "Weg 1", "postcode": "50667", "city": "Köln"}))).await;
+        ok(
+            &s,
+            &paula,
+            "POST",
+            "/a/ms/api/v1/verification/letter",
+            Some(json!({"full_name": "Paula L", "street": "Weg 1", "postcode": "50667", "city": "Köln"})),
+        )
+        .await;
         let pending = s.get_as(&admin_token, "/a/ms/api/v1/admin/verifications").await;
         assert_eq!(pending["pending"][0]["member_id"], paula_id.as_str(), "{db:?}: asked again, waiting again");
 
@@ -150,7 +159,8 @@ async fn invitation_codes_in_labelled_batches_are_revoked_and_then_refused() {
         let (admin, csrf) = page_sign_in(&s, "admin@example.org", STAFF_PASSWORD).await;
         let create = "/a/ms/api/v1/admin/invitations";
         let fair = codes(post_as(&s, &admin_token, create, json!({"count": 2, "label": "Spring fair"})).await).await;
-        let leaders = codes(post_as(&s, &admin_token, create, json!({"count": 2, "label": "Group leaders"})).await).await;
+        let leaders =
+            codes(post_as(&s, &admin_token, create, json!({"count": 2, "label": "Group leaders"})).await).await;
         let long = "x".repeat(81);
         let r = post_as(&s, &admin_token, create, json!({"count": 1, "label": long})).await;
         assert_eq!(api_error(r).await.0, 422, "{db:?}: labels are short");
@@ -175,15 +185,22 @@ async fn invitation_codes_in_labelled_batches_are_revoked_and_then_refused() {
         // One code of the other batch is revoked by typing it in (any case, any separators).
         let typed = leaders[0].to_lowercase().replace('-', " ");
         let (status, location) =
-            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", &typed)]).await;
+            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", &typed)])
+                .await;
         assert_eq!(status, 303, "{db:?}: {location}");
         assert!(location.contains("count=1"), "{location}");
         let (status, html) =
-            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", &typed)]).await;
+            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", &typed)])
+                .await;
         assert_eq!(status, 422, "{db:?}: a revoked code cannot be revoked again");
         assert!(html.contains("There is no unused code like this."), "{html}");
-        let (status, _) =
-            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", "nonsense")]).await;
+        let (status, _) = post_form(
+            &s,
+            &admin,
+            "/a/ms/staff/invitations/revoke-code?lang=en",
+            &[("csrf", &csrf), ("code", "nonsense")],
+        )
+        .await;
         assert_eq!(status, 422);
 
         // Revoked codes are refused like used ones; the rest still work.
@@ -235,10 +252,17 @@ async fn the_staff_directory_finds_members_by_part_of_a_pseudonym_with_filters()
         let (status, html) = search("ANN", "", "").await;
         assert_eq!(status, 200, "{db:?}: {html}");
         for (name, listed) in [("Anna Berg", true), ("Johanna", true), ("Hannes Moderator", true), ("Bert", false)] {
-            assert_eq!(html.contains(&format!("<th scope=\"row\">{name}</th>")), listed, "{db:?}: ann → {name}: {html}");
+            assert_eq!(
+                html.contains(&format!("<th scope=\"row\">{name}</th>")),
+                listed,
+                "{db:?}: ann → {name}: {html}"
+            );
         }
         let (_, html) = search("ann", "moderator", "").await;
-        assert!(html.contains("<th scope=\"row\">Hannes Moderator</th>") && !html.contains("Johanna"), "{db:?}: {html}");
+        assert!(
+            html.contains("<th scope=\"row\">Hannes Moderator</th>") && !html.contains("Johanna"),
+            "{db:?}: {html}"
+        );
         // LIKE's own characters match themselves, not everyone.
         for wild in ["%", "_", "\\"] {
             let (status, html) = search(wild, "", "").await;
@@ -255,8 +279,13 @@ async fn the_staff_directory_finds_members_by_part_of_a_pseudonym_with_filters()
         let bert_form = html.find("/suspend?lang=en").expect("the suspend form of the chosen member");
         let start = html[..bert_form].rfind("/a/ms/staff/members/").unwrap() + "/a/ms/staff/members/".len();
         let bert = html[start..bert_form].to_owned();
-        let (status, _) =
-            post_form(&s, &admin, &format!("/a/ms/staff/members/{bert}/suspend?lang=en"), &[("csrf", &csrf), ("note", "spam")]).await;
+        let (status, _) = post_form(
+            &s,
+            &admin,
+            &format!("/a/ms/staff/members/{bert}/suspend?lang=en"),
+            &[("csrf", &csrf), ("note", "spam")],
+        )
+        .await;
         assert_eq!(status, 303);
         let (_, html) = search("", "", "suspended").await;
         assert!(html.contains("<th scope=\"row\">Bert</th>") && !html.contains("Johanna"), "{db:?}: {html}");
