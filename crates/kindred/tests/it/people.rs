@@ -156,8 +156,8 @@ async fn each_part_of_the_profile_is_saved_on_its_own_and_previewed_as_a_contact
         profile(
             &s,
             &anna,
-            json!({"fields": {"about": "Ich wandere gern.", "real_name": "Anna Schmidt", "condition": "ms"},
-                   "visibility": {"about": 2, "real_name": 4, "condition": 3}, "discoverable": true}),
+            json!({"fields": {"city": "Kiel", "real_name": "Anna Schmidt", "condition": "ms"},
+                   "visibility": {"city": 2, "real_name": 4, "condition": 3}, "discoverable": true}),
         )
         .await;
         let (cookie, csrf) = page_sign_in(&s, "anna@example.org", PASSWORD).await;
@@ -165,10 +165,7 @@ async fn each_part_of_the_profile_is_saved_on_its_own_and_previewed_as_a_contact
         for part in ["value=\"about\"", "value=\"health\""] {
             assert!(form.contains(&format!("name=\"section\" {part}")), "{db:?}: the {part} form: {form}");
         }
-        assert!(
-            form.contains("type=\"radio\" id=\"v-about-2\" name=\"v-about\" value=\"2\" checked"),
-            "{db:?}: {form}"
-        );
+        assert!(form.contains("type=\"radio\" id=\"v-city-2\" name=\"v-city\" value=\"2\" checked"), "{db:?}: {form}");
         assert!(form.contains("<legend>"), "who may see: a fieldset with a legend");
 
         // Saving "about me" leaves health alone, even though its fields are not sent.
@@ -176,24 +173,19 @@ async fn each_part_of_the_profile_is_saved_on_its_own_and_previewed_as_a_contact
             &s,
             &cookie,
             "/a/ms/profile?lang=en",
-            &[
-                ("csrf", &csrf),
-                ("section", "about"),
-                ("f-about", "Ich lese gern."),
-                ("v-about", "2"),
-                ("discoverable", "yes"),
-            ],
+            &[("csrf", &csrf), ("section", "about"), ("f-city", "Lübeck"), ("v-city", "2"), ("discoverable", "yes")],
         )
         .await;
         assert_eq!(status, 303, "{db:?}: {location}");
         let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
-        assert_eq!(me["profile"]["about"], "Ich lese gern.", "{db:?}: {me}");
+        assert_eq!(me["profile"]["city"], "Lübeck", "{db:?}: {me}");
         assert_eq!(me["profile"]["condition"], "ms", "{db:?}: the health part is untouched");
         assert_eq!(
             me["profile"]["real_name"], "Anna Schmidt",
             "{db:?}: a field of the part left out of the post stays"
         );
         // Saving "health" (a cleared condition) leaves "about me" and being found alone.
+        // ("About me", the free text, is a health field: it is saved with health.)
         let (status, _) = post_page(
             &s,
             &cookie,
@@ -204,36 +196,35 @@ async fn each_part_of_the_profile_is_saved_on_its_own_and_previewed_as_a_contact
         assert_eq!(status, 303, "{db:?}");
         let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
         assert!(me["profile"].get("condition").is_none_or(|c| c.is_null()), "{db:?}: condition cleared: {me}");
-        assert_eq!(me["profile"]["about"], "Ich lese gern.", "{db:?}");
+        assert_eq!(me["profile"]["city"], "Lübeck", "{db:?}");
         assert_eq!(me["discoverable"], true, "{db:?}: being found belongs to \"about me\"");
         // A part with a wrong value changes nothing of it; the other parts show as stored.
         let (status, _) = post_page(
             &s,
             &cookie,
             "/a/ms/profile?lang=en",
-            &[("csrf", &csrf), ("section", "about"), ("f-about", "Neu"), ("f-birth_year", "nineteen")],
+            &[("csrf", &csrf), ("section", "about"), ("f-city", "Neu"), ("f-birth_year", "nineteen")],
         )
         .await;
         assert_eq!(status, 422, "{db:?}");
         let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
-        assert_eq!(me["profile"]["about"], "Ich lese gern.", "{db:?}: all or nothing");
+        assert_eq!(me["profile"]["city"], "Lübeck", "{db:?}: all or nothing");
         let (status, _) =
             post_page(&s, &cookie, "/a/ms/profile?lang=en", &[("csrf", &csrf), ("section", "everything")]).await;
         assert_eq!(status, 303, "an unknown part is no change");
 
-        // "View as one of my contacts": Ben on level 2 sees "about me", not the real name.
+        // "View as one of my contacts": Ben on level 2 sees the city, not the real name.
         befriend(&s, &ben, 1, &anna, 2).await;
-        profile(&s, &anna, json!({"fields": {"about": "Ich lese gern."}, "visibility": {"about": 2}})).await;
         let preview = page(&s, &cookie, "/a/ms/profile/preview?level=1&lang=en").await;
         assert!(preview.contains(&format!("<option value=\"{}\"", ben.id)), "{db:?}: Ben is a choice: {preview}");
         assert!(!preview.contains(&carla.id), "{db:?}: only contacts are choices");
         let as_ben = page(&s, &cookie, &format!("/a/ms/profile/preview?contact={}&lang=en", ben.id)).await;
         assert!(as_ben.contains("How Ben sees you"), "{db:?}: {as_ben}");
-        assert!(as_ben.contains("Ich lese gern."), "{db:?}: level 2 shows about me");
+        assert!(as_ben.contains("Lübeck"), "{db:?}: level 2 shows the city");
         assert!(!as_ben.contains("Anna Schmidt"), "{db:?}: level 4 stays hidden from Ben");
         // The same as Ben's own look at Anna.
         let seen_by_ben = ok(&s, &ben.token, "GET", &format!("/a/ms/api/v1/members/{}", anna.id), None).await;
-        assert_eq!(seen_by_ben["fields"]["about"], "Ich lese gern.", "{db:?}: {seen_by_ben}");
+        assert_eq!(seen_by_ben["fields"]["city"], "Lübeck", "{db:?}: {seen_by_ben}");
         assert!(seen_by_ben["fields"].get("real_name").is_none(), "{db:?}: {seen_by_ben}");
         // Not a contact, or blocked: nothing to preview.
         for who in [&carla.id, &"not-an-id".to_owned()] {
