@@ -35,6 +35,7 @@ pub mod reauth;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;
+pub mod staff_tools;
 pub mod statistics;
 pub mod throttle;
 pub mod totp;

@@ -265,6 +265,42 @@ impl Kindred {
         Ok(self.disclose(association, &key, &caller.member.id, Sight::At(at), &records)?)
     }
 
+    /// "View as one of my contacts": the caller's own profile as the contact
+    /// `raw_id` sees it — the level the caller placed them on, through the
+    /// same `disclosure::sight` and `disclose` as the contact's own view
+    /// (a block either way, or a contact no longer active, shows nothing:
+    /// `NotFound`, as for someone who is not a contact). Gives the
+    /// contact's pseudonym, the level and the visible fields.
+    pub async fn preview_as_contact(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<(String, Level, Vec<(ProfileField, FieldValue)>), MemberError> {
+        let id = MemberId::parse(raw_id).ok_or(MemberError::NotFound)?;
+        if id == caller.member.id {
+            return Err(MemberError::NotFound);
+        }
+        let contact = self.store.member(&association.id, id.as_str()).await?.ok_or(MemberError::NotFound)?;
+        // The contact looks at the caller: the relation from their side.
+        let relation = self.store.relation(&association.id, &id, &caller.member.id).await?;
+        let Some(granted) = relation.granted_to_viewer.map(|l| level(Some(l))) else {
+            return Err(MemberError::NotFound);
+        };
+        let sight = disclosure::sight(
+            &party(&id, &contact.role, &contact.status),
+            &caller_party(caller),
+            Relation { granted_to_viewer: Some(granted), blocked: relation.blocked },
+        );
+        if !sight.exists() {
+            return Err(MemberError::NotFound);
+        }
+        let records = self.store.profile_values(&association.id, &caller.member.id).await?;
+        let key = self.keys.association(&association.id)?;
+        let shown = self.disclose(association, &key, &caller.member.id, sight, &records)?;
+        Ok((contact.pseudonym, granted, shown))
+    }
+
     /// Searches members; see `store::search` for how hidden fields stay out.
     pub async fn search_members(
         &self,

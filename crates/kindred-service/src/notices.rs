@@ -45,6 +45,12 @@ pub(crate) enum Notice<'a> {
     NewMessage {
         link: &'a str,
     },
+    /// Staff declined the request to verify the account, with their
+    /// message (their words, quoted; nothing of who wrote it).
+    Declined {
+        message: &'a str,
+        account: &'a str,
+    },
 }
 
 /// A change of how a member signs in, announced by mail.
@@ -207,6 +213,18 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
         (Notice::NewMessage { link }, En) => (
             format!("You have a new message – {site}"),
             format!("Hello,\n\nYou have a new message at {site}. You can read it after signing in:\n\n{link}\n\nWe will not mail you about this conversation again until you have read it.\n"),
+        ),
+        (Notice::Declined { message, account }, De) => (
+            format!("Ihre Anfrage zur Freischaltung – {site}"),
+            format!("Guten Tag,\n\n{site} konnte Ihr Konto noch nicht freischalten. Die Nachricht des Vereins dazu:\n\n{message}\n\nSie können die Freischaltung nach dem Anmelden auf einem anderen Weg erneut beantragen:\n{account}\n"),
+        ),
+        (Notice::Declined { message, account }, Nl) => (
+            format!("Uw verzoek om activering – {site}"),
+            format!("Goedendag,\n\n{site} kon uw account nog niet activeren. Het bericht van de vereniging hierover:\n\n{message}\n\nNa het inloggen kunt u de activering opnieuw aanvragen, ook op een andere manier:\n{account}\n"),
+        ),
+        (Notice::Declined { message, account }, En) => (
+            format!("Your request to be verified – {site}"),
+            format!("Hello,\n\n{site} could not verify your account yet. The association's message about it:\n\n{message}\n\nAfter signing in you can ask again, by another way too:\n{account}\n"),
         ),
     }
 }

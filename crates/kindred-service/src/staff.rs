@@ -17,7 +17,7 @@ use kindred_domain::id::random_token;
 use kindred_domain::member_list::{parse_member_list, MemberListError};
 use kindred_domain::text::{self, Lines};
 use kindred_domain::{AccountRole, AccountStatus, Language, MemberId};
-use kindred_store::{AuditRecord, NewAuditEntry, PendingVerification, StoreError};
+use kindred_store::{AuditRecord, NewAuditEntry, NewInvitations, PendingVerification, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
@@ -41,9 +41,9 @@ pub enum StaffError {
 /// Most invitation codes one request may create.
 pub const MAX_INVITATIONS: u32 = 500;
 /// Longest note on an approval or suspension.
-const MAX_NOTE: usize = 2000;
+pub(crate) const MAX_NOTE: usize = 2000;
 
-fn note(raw: Option<&str>) -> Result<Option<String>, StaffError> {
+pub(crate) fn note(raw: Option<&str>) -> Result<Option<String>, StaffError> {
     let note = raw.map(str::trim).filter(|t| !t.is_empty());
     match note {
         Some(t) if t.chars().count() > MAX_NOTE => {
@@ -333,31 +333,39 @@ impl Kindred {
         Ok(letters_pdf(&printed))
     }
 
-    /// New invitation codes, shown once.
+    /// New invitation codes, shown once, as one batch under a label staff
+    /// choose (so that the batch can be found and revoked later).
     pub async fn create_invitations(
         &self,
         association: &Association,
         staff: &Caller,
         count: u32,
+        raw_label: Option<&str>,
     ) -> Result<Vec<String>, StaffError> {
         if count == 0 || count > MAX_INVITATIONS {
             return Err(StaffError::Invalid(format!("count: between 1 and {MAX_INVITATIONS}")));
         }
+        let label = crate::staff_tools::invitation_label(raw_label)?;
         let key = self.keys.association(&association.id)?;
         let codes: Vec<OneTimeCode> = (0..count).map(|_| OneTimeCode::generate(INVITATION_CODE_LEN)).collect();
         let hashes: Vec<String> = codes.iter().map(|c| key.search_token("invitation", c.as_str())).collect();
-        let detail = format!("{count} codes");
+        let batch_id = random_token();
+        let batch_id = &batch_id[..26];
+        let detail = match &label {
+            Some(label) => format!("{count} codes, batch {batch_id}: {label}"),
+            None => format!("{count} codes, batch {batch_id}"),
+        };
         self.audit(association, &staff.member.id, "invitations.created", None, Some(&detail)).await?;
         let now = self.clock.now();
-        self.store
-            .insert_invitations(
-                &association.id,
-                &hashes,
-                &staff.member.id,
-                now,
-                now + Duration::days(INVITATION_VALID_DAYS),
-            )
-            .await?;
+        let batch = NewInvitations {
+            code_hashes: &hashes,
+            batch_id,
+            label: label.as_deref(),
+            created_by: &staff.member.id,
+            now,
+            expires_at: now + Duration::days(INVITATION_VALID_DAYS),
+        };
+        self.store.insert_invitations(&association.id, &batch).await?;
         Ok(codes.iter().map(OneTimeCode::display).collect())
     }
 

@@ -6,6 +6,16 @@ use crate::{read, write, Conflict, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AccountRole, AccountStatus, AssociationId, MemberId, Pseudonym};
 
+/// What the staff's member directory shows: see [`Store::staff_directory`].
+pub struct DirectoryFilter<'a> {
+    pub association: &'a AssociationId,
+    pub fragment: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub after: Option<&'a str>,
+    pub limit: i64,
+}
+
 /// A consent a member gave, e.g. to the terms in a version.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentRecord {
@@ -191,6 +201,42 @@ impl Store {
              ORDER BY pseudonym_key, id"
         );
         let rows = read!(self, |pool| sqlx::query_as(&sql).bind(association.as_str()).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// The staff's member directory: members whose lowercase pseudonym
+    /// contains `fragment` (already lowercase; `None`: all), with the role
+    /// and status given (`None`: any), in pseudonym order after the
+    /// pseudonym key `after`, at most `limit`.
+    pub async fn staff_directory(&self, filter: &DirectoryFilter<'_>) -> Result<Vec<MemberRecord>, StoreError> {
+        let mut binds: Vec<String> = vec![filter.association.as_str().to_owned()];
+        let mut sql = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE association_id = $1");
+        if let Some(fragment) = filter.fragment {
+            // LIKE's own characters in the fragment match themselves.
+            let escaped = fragment.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            binds.push(format!("%{escaped}%"));
+            sql.push_str(&format!(" AND pseudonym_key LIKE ${} ESCAPE '\\'", binds.len()));
+        }
+        if let Some(role) = filter.role {
+            binds.push(role.to_owned());
+            sql.push_str(&format!(" AND role = ${}", binds.len()));
+        }
+        if let Some(status) = filter.status {
+            binds.push(status.to_owned());
+            sql.push_str(&format!(" AND status = ${}", binds.len()));
+        }
+        if let Some(after) = filter.after {
+            binds.push(after.to_owned());
+            sql.push_str(&format!(" AND pseudonym_key > ${}", binds.len()));
+        }
+        sql.push_str(&format!(" ORDER BY pseudonym_key LIMIT {}", filter.limit.max(1)));
+        let rows = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql);
+            for value in &binds {
+                query = query.bind(value.as_str());
+            }
+            query.fetch_all(pool).await
+        })?;
         Ok(rows)
     }
 

@@ -32,6 +32,28 @@ pub struct PendingVerification {
     pub requested_at: DateTime<Utc>,
 }
 
+/// A batch of new invitation codes.
+pub struct NewInvitations<'a> {
+    pub code_hashes: &'a [String],
+    pub batch_id: &'a str,
+    pub label: Option<&'a str>,
+    pub created_by: &'a MemberId,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One batch of invitation codes as staff see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvitationBatch {
+    pub batch_id: Option<String>,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub total: i64,
+    pub used: i64,
+    pub revoked: i64,
+}
+
 /// Statements that activate an unverified member and clear their request;
 /// run inside the caller's transaction.
 const ACTIVATE: &str =
@@ -237,31 +259,99 @@ impl Store {
         Ok(rows)
     }
 
+    /// Stores a batch of invitation codes (as keyed hashes) under one
+    /// batch id and the label staff gave it.
     pub async fn insert_invitations(
         &self,
         association: &AssociationId,
-        code_hashes: &[String],
-        created_by: &MemberId,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
+        batch: &NewInvitations<'_>,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for hash in code_hashes {
+            for hash in batch.code_hashes {
                 sqlx::query(
-                    "INSERT INTO invitations (association_id, code_hash, created_by, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO invitations (association_id, code_hash, created_by, created_at, expires_at, batch_id, label) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(association.as_str())
                 .bind(hash.as_str())
-                .bind(created_by.as_str())
-                .bind(now)
-                .bind(expires_at)
+                .bind(batch.created_by.as_str())
+                .bind(batch.now)
+                .bind(batch.expires_at)
+                .bind(batch.batch_id)
+                .bind(batch.label)
                 .execute(&mut *tx)
                 .await?;
             }
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// The batches of invitation codes, newest first, with how many of
+    /// each were used and revoked. Codes made before batches existed form
+    /// one batch without id.
+    pub async fn invitation_batches(
+        &self,
+        association: &AssociationId,
+        limit: i64,
+    ) -> Result<Vec<InvitationBatch>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT batch_id, MAX(label) AS label, MIN(created_at) AS created_at, MAX(expires_at) AS expires_at, \
+                 COUNT(*) AS total, COUNT(used_at) AS used, COUNT(revoked_at) AS revoked \
+                 FROM invitations WHERE association_id = $1 GROUP BY batch_id \
+                 ORDER BY MIN(created_at) DESC, batch_id LIMIT $2",
+            )
+            .bind(association.as_str())
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Revokes the unused codes of a batch; how many were revoked.
+    pub async fn revoke_invitation_batch(
+        &self,
+        association: &AssociationId,
+        batch_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        write!(self, |pool| {
+            let n = sqlx::query(
+                "UPDATE invitations SET revoked_at = $3 WHERE association_id = $1 AND batch_id = $2 \
+                 AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(batch_id)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(n)
+        })
+    }
+
+    /// Revokes one unused code by its hash; whether there was such a code.
+    pub async fn revoke_invitation_code(
+        &self,
+        association: &AssociationId,
+        code_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        write!(self, |pool| {
+            let n = sqlx::query(
+                "UPDATE invitations SET revoked_at = $3 WHERE association_id = $1 AND code_hash = $2 \
+                 AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(code_hash)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(n == 1)
         })
     }
 
@@ -278,7 +368,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let used = sqlx::query(
                 "UPDATE invitations SET used_by = $2, used_at = $4 WHERE association_id = $1 AND code_hash = $3 \
-                 AND used_at IS NULL AND expires_at > $4",
+                 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $4",
             )
             .bind(association.as_str())
             .bind(member.as_str())
@@ -332,13 +422,89 @@ impl Store {
                  COALESCE(r.requested_at, m.email_confirmed_at, m.created_at) AS requested_at \
                  FROM members m LEFT JOIN verification_requests r \
                  ON r.association_id = m.association_id AND r.member_id = m.id \
-                 WHERE m.association_id = $1 AND m.status = 'unverified' ORDER BY requested_at, m.id",
+                 WHERE m.association_id = $1 AND m.status = 'unverified' AND r.declined_at IS NULL \
+                 ORDER BY requested_at, m.id",
             )
             .bind(association.as_str())
             .fetch_all(pool)
             .await
         })?;
         Ok(rows)
+    }
+
+    /// How many members wait in the staff's queue (as [`Store::pending_verifications`] counts them).
+    pub async fn count_pending_verifications(&self, association: &AssociationId) -> Result<i64, StoreError> {
+        let (n,): (i64,) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM members m LEFT JOIN verification_requests r \
+                 ON r.association_id = m.association_id AND r.member_id = m.id \
+                 WHERE m.association_id = $1 AND m.status = 'unverified' AND r.declined_at IS NULL",
+            )
+            .bind(association.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(n)
+    }
+
+    /// Staff declined an unverified member's request: it leaves the queue,
+    /// and a pending letter's address and code are erased (keep little).
+    /// False when the member is not unverified (nothing changes).
+    pub async fn decline_verification(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let waiting: Option<(String,)> = sqlx::query_as(
+                "SELECT id FROM members WHERE association_id = $1 AND id = $2 AND status = 'unverified'",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if waiting.is_none() {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO verification_requests (association_id, member_id, procedure, requested_at, declined_at) \
+                 VALUES ($1, $2, 'none', $3, $3) ON CONFLICT (association_id, member_id) \
+                 DO UPDATE SET declined_at = excluded.declined_at",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM letters WHERE association_id = $1 AND member_id = $2 AND confirmed_at IS NULL")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// A pending letter's sealed address, if the member has one waiting.
+    pub async fn pending_letter(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row: Option<(Vec<u8>,)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT sealed_address FROM letters WHERE association_id = $1 AND member_id = $2 \
+                 AND confirmed_at IS NULL AND sealed_address IS NOT NULL",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|(bytes,)| bytes))
     }
 
     /// A member's own request, if any.
@@ -377,7 +543,7 @@ where
     sqlx::query(
         "INSERT INTO verification_requests (association_id, member_id, procedure, requested_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (association_id, member_id) \
-         DO UPDATE SET procedure = excluded.procedure, requested_at = excluded.requested_at",
+         DO UPDATE SET procedure = excluded.procedure, requested_at = excluded.requested_at, declined_at = NULL",
     )
     .bind(association.as_str())
     .bind(member.as_str())

@@ -35,8 +35,8 @@ mod search;
 mod sessions;
 mod statistics;
 
-pub use accounts::{ConsentRecord, TotpState};
-pub use admission::{LetterState, LetterToPrint, PendingVerification};
+pub use accounts::{ConsentRecord, DirectoryFilter, TotpState};
+pub use admission::{InvitationBatch, LetterState, LetterToPrint, NewInvitations, PendingVerification};
 pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};

@@ -383,8 +383,8 @@ two-factor-passkeys-title = Passkeys
 two-factor-passkeys-text = Mit einem Passkey bestätigen Sie die Anmeldung mit Fingerabdruck, Gesicht oder der PIN Ihres Geräts statt mit einem Code.
 two-factor-passkeys-link = Passkeys verwalten
 
-staff-members-title = Sperren oder freigeben
-staff-members-about = Ein Konto von der Anmeldung ausschließen, etwa nach Missbrauch, und später wieder zulassen.
+staff-members-title = Mitglieder: finden, sperren, freigeben
+staff-members-about = Mitglieder nach einem Teil des Pseudonyms, der Rolle oder dem Status finden; ein Konto von der Anmeldung ausschließen, etwa nach Missbrauch, und später wieder zulassen.
 members-intro = Ein gesperrtes Mitglied wird sofort überall abgemeldet und kann sich erst nach der Freigabe wieder anmelden. Beides wird mit Ihrer Notiz im Protokoll festgehalten.
 members-status = Status: { $status }
 members-note = Notiz für das Protokoll
@@ -397,6 +397,81 @@ member-status-email-unconfirmed = E-Mail-Adresse noch nicht bestätigt
 member-status-unverified = wartet auf Bestätigung
 member-status-active = aktiv
 member-status-suspended = gesperrt
+# Staff tools at volume (issue 14): one applicant, the directory, invitation batches.
+staff-count-waiting = { $count ->
+    [0] (niemand wartet)
+   *[other] ({ $count } warten)
+}
+staff-count-letters = { $count ->
+    [0] (keiner zu drucken)
+   *[other] ({ $count } zu drucken)
+}
+applicant-open = Angaben ansehen
+applicant-title = Anfrage von { $pseudonym }
+applicant-intro = Was diese Person bei der Registrierung und der Bitte um Bestätigung angegeben hat. Das Ansehen wird im Protokoll festgehalten.
+applicant-registered = Registriert
+applicant-email = E-Mail-Adresse
+applicant-address = Name und Postanschrift für den Brief
+applicant-decline-title = Ablehnen
+applicant-decline-about = Die Anfrage verlässt die Warteliste, eine wartende Briefanschrift wird gelöscht. Die Person erhält Ihre Nachricht per E-Mail und kann erneut anfragen.
+applicant-decline-message = Nachricht an die Person
+applicant-decline-hint = Wird genau so per E-Mail verschickt, ohne Ihren Namen. Schreiben Sie, was fehlt oder wie man erneut anfragt; höchstens 2000 Zeichen.
+applicant-decline-submit = Ablehnen und Nachricht senden
+applicant-decline-problem = Bitte schreiben Sie eine Nachricht mit höchstens 2000 Zeichen.
+applicant-back = Zurück zur Warteliste
+notice-declined = Die Anfrage ist abgelehnt; die Person erhält Ihre Nachricht per E-Mail.
+notice-invitations-revoked = { $count ->
+    [0] Es gab keine unbenutzten Codes mehr zu widerrufen.
+    [one] Ein Code ist widerrufen. Er funktioniert nicht mehr.
+   *[other] { $count } Codes sind widerrufen. Sie funktionieren nicht mehr.
+}
+invitations-create-title = Neue Codes
+invitations-label = Bezeichnung
+invitations-label-hint = Freiwillig: für wen oder wo die Codes sind, z. B. „Gruppenleitungen, Mai“. Höchstens { $max } Zeichen.
+invitations-label-problem = Die Bezeichnung muss eine Zeile mit höchstens { $max } Zeichen sein.
+invitations-batches-title = Bisher erstellte Codes
+invitations-batches-caption = Code-Serien, die neuesten zuerst
+invitations-batches-none = Es wurden noch keine Codes erstellt.
+invitations-created = Erstellt
+invitations-expires = Gültig bis
+invitations-codes = Codes
+invitations-used = Benutzt
+invitations-open = Noch gültig
+invitations-revoke = Widerrufen
+invitations-no-label = (ohne Bezeichnung)
+invitations-revoked-count = { $count } widerrufen
+invitations-revoke-batch = { $count ->
+    [one] Den unbenutzten Code widerrufen
+   *[other] Die { $count } unbenutzten Codes widerrufen
+}
+invitations-revoke-code-title = Einen einzelnen Code widerrufen
+invitations-revoke-code-label = Code
+invitations-revoke-code-hint = Ein Code, der verloren ging oder an die falsche Person kam. Leerzeichen und Bindestriche spielen keine Rolle.
+invitations-revoke-code-submit = Diesen Code widerrufen
+invitations-revoke-unknown = Einen unbenutzten Code wie diesen gibt es nicht. Vielleicht wurde er schon benutzt, widerrufen oder falsch eingegeben.
+invitations-revoke-malformed = Das ist kein Einladungscode. Bitte prüfen Sie ihn und geben Sie ihn erneut ein.
+directory-find-title = Mitglieder finden
+directory-text = Pseudonym oder ein Teil davon
+directory-text-hint = Leer lassen, um alle aufzulisten. Groß- und Kleinschreibung spielen keine Rolle.
+directory-text-problem = Bitte geben Sie höchstens 64 Zeichen ein.
+directory-filter-problem = Bitte wählen Sie eine der Möglichkeiten.
+directory-status = Status
+directory-any = Alle
+directory-submit = Mitglieder zeigen
+directory-title = Mitglieder
+directory-caption = { $count ->
+    [one] Ein Mitglied auf dieser Seite
+   *[other] { $count } Mitglieder auf dieser Seite
+}
+directory-joined = Registriert
+directory-choose = Auswählen
+directory-none = Kein Mitglied passt.
+directory-next = Nächste Seite
+audit-action-verification-viewed = Eine Anfrage zur Bestätigung angesehen
+audit-action-member-declined = Eine Anfrage zur Bestätigung abgelehnt
+audit-action-members-listed = Das Mitgliederverzeichnis angesehen
+audit-action-invitations-viewed = Die Einladungscodes angesehen
+audit-action-invitations-revoked = Einladungscodes widerrufen
 notice-member-suspended = Das Konto ist gesperrt und überall abgemeldet.
 notice-member-reinstated = Das Konto ist wieder aktiv.
 

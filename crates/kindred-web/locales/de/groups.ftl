@@ -143,4 +143,12 @@ groups-invite-title = Ein Mitglied einladen
 groups-invite-member = Mitglieds-ID
 groups-invite-member-hint = Die ID steht am Ende der Adresse der Seite des Mitglieds.
 groups-invite-submit = Einladen
+people-pick-label = Pseudonym oder der Anfang eines Namens darin
+people-pick-hint = Danach wählen Sie unter den gefundenen Mitgliedern. Nur Mitglieder, die Sie finden dürfen, werden gezeigt.
+people-pick-find = Suchen
+people-pick-choose = { $count ->
+    [one] Gefundenes Mitglied: zum Einladen auswählen
+   *[other] { $count } Mitglieder gefunden: wählen Sie, wen Sie einladen
+}
+people-pick-none = Kein Mitglied, das Sie finden dürfen, hat einen solchen Namen. Versuchen Sie den Anfang eines anderen Wortes des Namens.
 groups-back-to-group = Zurück zu { $group }

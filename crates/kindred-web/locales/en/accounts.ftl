@@ -382,8 +382,8 @@ two-factor-passkeys-title = Passkeys
 two-factor-passkeys-text = A passkey lets you confirm your sign-in with your fingerprint, face or device PIN instead of a code.
 two-factor-passkeys-link = Manage passkeys
 
-staff-members-title = Suspend or reinstate
-staff-members-about = Stop an account from signing in, for example after abuse, and let it back in later.
+staff-members-title = Members: find, suspend, reinstate
+staff-members-about = Find members by part of their pseudonym, role or status; stop an account from signing in, for example after abuse, and let it back in later.
 members-intro = A suspended member is signed out everywhere at once and cannot sign in until reinstated. Both are recorded in the audit log with your note.
 members-status = Status: { $status }
 members-note = Note for the audit log
@@ -396,6 +396,81 @@ member-status-email-unconfirmed = e-mail address not confirmed yet
 member-status-unverified = waiting for verification
 member-status-active = active
 member-status-suspended = suspended
+# Staff tools at volume (issue 14): one applicant, the directory, invitation batches.
+staff-count-waiting = { $count ->
+    [0] (nobody waiting)
+   *[other] ({ $count } waiting)
+}
+staff-count-letters = { $count ->
+    [0] (none to print)
+   *[other] ({ $count } to print)
+}
+applicant-open = what they entered
+applicant-title = Request of { $pseudonym }
+applicant-intro = What this person entered when they registered and asked to be verified. Looking at it is recorded in the audit log.
+applicant-registered = Registered
+applicant-email = E-mail address
+applicant-address = Name and postal address for the letter
+applicant-decline-title = Decline
+applicant-decline-about = The request leaves the queue and a pending letter address is deleted. The person gets your message by e-mail and may ask again.
+applicant-decline-message = Message to the person
+applicant-decline-hint = Sent by e-mail exactly as written, without your name. Say what is missing or how to ask again; at most 2000 characters.
+applicant-decline-submit = Decline and send the message
+applicant-decline-problem = Please write a message of at most 2000 characters.
+applicant-back = Back to the queue
+notice-declined = The request is declined; the person gets your message by e-mail.
+notice-invitations-revoked = { $count ->
+    [0] There were no unused codes left to revoke.
+    [one] One code is revoked. It no longer works.
+   *[other] { $count } codes are revoked. They no longer work.
+}
+invitations-create-title = New codes
+invitations-label = Label
+invitations-label-hint = Optional: for whom or where the codes are, e.g. "group leaders, May". At most { $max } characters.
+invitations-label-problem = The label must be one line of at most { $max } characters.
+invitations-batches-title = Codes created so far
+invitations-batches-caption = Batches of codes, newest first
+invitations-batches-none = No codes were created yet.
+invitations-created = Created
+invitations-expires = Valid until
+invitations-codes = Codes
+invitations-used = Used
+invitations-open = Still usable
+invitations-revoke = Revoke
+invitations-no-label = (no label)
+invitations-revoked-count = { $count } revoked
+invitations-revoke-batch = { $count ->
+    [one] Revoke the unused code
+   *[other] Revoke the { $count } unused codes
+}
+invitations-revoke-code-title = Revoke a single code
+invitations-revoke-code-label = Code
+invitations-revoke-code-hint = A code that was lost or given to the wrong person. Spaces and dashes do not matter.
+invitations-revoke-code-submit = Revoke this code
+invitations-revoke-unknown = There is no unused code like this. It may have been used, revoked or mistyped.
+invitations-revoke-malformed = This is not an invitation code. Please check it and type it again.
+directory-find-title = Find members
+directory-text = Pseudonym or part of it
+directory-text-hint = Leave empty to list everyone. Upper and lower case do not matter.
+directory-text-problem = Please enter at most 64 characters.
+directory-filter-problem = Please choose one of the options.
+directory-status = Status
+directory-any = Any
+directory-submit = Show members
+directory-title = Members
+directory-caption = { $count ->
+    [one] One member on this page
+   *[other] { $count } members on this page
+}
+directory-joined = Registered
+directory-choose = Choose
+directory-none = No member matches.
+directory-next = Next page
+audit-action-verification-viewed = Looked at a request for verification
+audit-action-member-declined = Declined a request for verification
+audit-action-members-listed = Looked at the member directory
+audit-action-invitations-viewed = Looked at the invitation codes
+audit-action-invitations-revoked = Revoked invitation codes
 notice-member-suspended = The account is suspended and signed out everywhere.
 notice-member-reinstated = The account is active again.
 

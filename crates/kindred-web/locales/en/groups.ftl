@@ -143,4 +143,12 @@ groups-invite-title = Invite a member
 groups-invite-member = Member id
 groups-invite-member-hint = The id is at the end of the address of the member's page.
 groups-invite-submit = Invite
+people-pick-label = Pseudonym or the start of a name in it
+people-pick-hint = Then choose from the members found. Only members you may find are listed.
+people-pick-find = Find
+people-pick-choose = { $count ->
+    [one] Member found: choose to invite
+   *[other] { $count } members found: choose whom to invite
+}
+people-pick-none = No member you may find has a name like this. Try the start of another word of the name.
 groups-back-to-group = Back to { $group }

@@ -383,8 +383,8 @@ two-factor-passkeys-title = Passkeys
 two-factor-passkeys-text = Met een passkey bevestigt u het inloggen met uw vingerafdruk, gezicht of de pincode van uw apparaat in plaats van met een code.
 two-factor-passkeys-link = Passkeys beheren
 
-staff-members-title = Blokkeren of vrijgeven
-staff-members-about = Een account van inloggen uitsluiten, bijvoorbeeld na misbruik, en later weer toelaten.
+staff-members-title = Leden: zoeken, blokkeren, vrijgeven
+staff-members-about = Leden zoeken op een deel van het pseudoniem, rol of status; een account van inloggen uitsluiten, bijvoorbeeld na misbruik, en later weer toelaten.
 members-intro = Een geblokkeerd lid wordt meteen overal uitgelogd en kan pas weer inloggen na vrijgave. Beide worden met uw notitie in het logboek vastgelegd.
 members-status = Status: { $status }
 members-note = Notitie voor het logboek
@@ -397,6 +397,81 @@ member-status-email-unconfirmed = e-mailadres nog niet bevestigd
 member-status-unverified = wacht op bevestiging
 member-status-active = actief
 member-status-suspended = geblokkeerd
+# Staff tools at volume (issue 14): one applicant, the directory, invitation batches.
+staff-count-waiting = { $count ->
+    [0] (niemand wacht)
+   *[other] ({ $count } wachten)
+}
+staff-count-letters = { $count ->
+    [0] (geen om te printen)
+   *[other] ({ $count } om te printen)
+}
+applicant-open = gegevens bekijken
+applicant-title = Verzoek van { $pseudonym }
+applicant-intro = Wat deze persoon bij de aanmelding en het verzoek om bevestiging heeft ingevuld. Het bekijken wordt in het logboek vastgelegd.
+applicant-registered = Aangemeld
+applicant-email = E-mailadres
+applicant-address = Naam en postadres voor de brief
+applicant-decline-title = Afwijzen
+applicant-decline-about = Het verzoek verlaat de wachtrij en een wachtend briefadres wordt verwijderd. De persoon krijgt uw bericht per e-mail en kan opnieuw een verzoek doen.
+applicant-decline-message = Bericht aan de persoon
+applicant-decline-hint = Wordt precies zo per e-mail verstuurd, zonder uw naam. Schrijf wat er ontbreekt of hoe men opnieuw kan vragen; hoogstens 2000 tekens.
+applicant-decline-submit = Afwijzen en bericht versturen
+applicant-decline-problem = Schrijf een bericht van hoogstens 2000 tekens.
+applicant-back = Terug naar de wachtrij
+notice-declined = Het verzoek is afgewezen; de persoon krijgt uw bericht per e-mail.
+notice-invitations-revoked = { $count ->
+    [0] Er waren geen ongebruikte codes meer om in te trekken.
+    [one] Eén code is ingetrokken. Hij werkt niet meer.
+   *[other] { $count } codes zijn ingetrokken. Ze werken niet meer.
+}
+invitations-create-title = Nieuwe codes
+invitations-label = Label
+invitations-label-hint = Optioneel: voor wie of waar de codes zijn, bijv. "groepsleiders, mei". Hoogstens { $max } tekens.
+invitations-label-problem = Het label moet één regel van hoogstens { $max } tekens zijn.
+invitations-batches-title = Tot nu toe gemaakte codes
+invitations-batches-caption = Series codes, de nieuwste eerst
+invitations-batches-none = Er zijn nog geen codes gemaakt.
+invitations-created = Gemaakt
+invitations-expires = Geldig tot
+invitations-codes = Codes
+invitations-used = Gebruikt
+invitations-open = Nog bruikbaar
+invitations-revoke = Intrekken
+invitations-no-label = (geen label)
+invitations-revoked-count = { $count } ingetrokken
+invitations-revoke-batch = { $count ->
+    [one] De ongebruikte code intrekken
+   *[other] De { $count } ongebruikte codes intrekken
+}
+invitations-revoke-code-title = Eén code intrekken
+invitations-revoke-code-label = Code
+invitations-revoke-code-hint = Een code die kwijt is of bij de verkeerde persoon terechtkwam. Spaties en streepjes maken niet uit.
+invitations-revoke-code-submit = Deze code intrekken
+invitations-revoke-unknown = Er is geen ongebruikte code zoals deze. Misschien is hij al gebruikt, ingetrokken of verkeerd getypt.
+invitations-revoke-malformed = Dit is geen uitnodigingscode. Controleer hem en typ hem opnieuw.
+directory-find-title = Leden zoeken
+directory-text = Pseudoniem of een deel ervan
+directory-text-hint = Leeg laten om iedereen te tonen. Hoofd- en kleine letters maken niet uit.
+directory-text-problem = Vul hoogstens 64 tekens in.
+directory-filter-problem = Kies een van de mogelijkheden.
+directory-status = Status
+directory-any = Alle
+directory-submit = Leden tonen
+directory-title = Leden
+directory-caption = { $count ->
+    [one] Eén lid op deze pagina
+   *[other] { $count } leden op deze pagina
+}
+directory-joined = Aangemeld
+directory-choose = Kiezen
+directory-none = Geen lid komt overeen.
+directory-next = Volgende pagina
+audit-action-verification-viewed = Een verzoek om bevestiging bekeken
+audit-action-member-declined = Een verzoek om bevestiging afgewezen
+audit-action-members-listed = De ledenlijst bekeken
+audit-action-invitations-viewed = De uitnodigingscodes bekeken
+audit-action-invitations-revoked = Uitnodigingscodes ingetrokken
 notice-member-suspended = Het account is geblokkeerd en overal uitgelogd.
 notice-member-reinstated = Het account is weer actief.
 

@@ -143,4 +143,12 @@ groups-invite-title = Een lid uitnodigen
 groups-invite-member = Lid-id
 groups-invite-member-hint = De id staat aan het eind van het adres van de pagina van het lid.
 groups-invite-submit = Uitnodigen
+people-pick-label = Pseudoniem of het begin van een naam erin
+people-pick-hint = Kies daarna uit de gevonden leden. Alleen leden die u mag vinden worden getoond.
+people-pick-find = Zoeken
+people-pick-choose = { $count ->
+    [one] Lid gevonden: kies om uit te nodigen
+   *[other] { $count } leden gevonden: kies wie u uitnodigt
+}
+people-pick-none = Geen lid dat u mag vinden heeft zo'n naam. Probeer het begin van een ander woord van de naam.
 groups-back-to-group = Terug naar { $group }

@@ -423,6 +423,10 @@ pub async fn letters_pdf(State(state): State<AppState>, Admin(auth): Admin) -> R
 pub struct InvitationsRequest {
     /// 1 to 500.
     count: u32,
+    /// A label for the batch (one line, at most 80 characters), shown on
+    /// the staff's invitations page where the batch can be revoked.
+    #[serde(default)]
+    label: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -451,7 +455,7 @@ pub async fn invitations(
 ) -> Result<Json<InvitationsResponse>, ApiError> {
     let codes = state
         .kindred
-        .create_invitations(&auth.tenant.association, &auth.caller, body.count)
+        .create_invitations(&auth.tenant.association, &auth.caller, body.count, body.label.as_deref())
         .await
         .map_err(staff_error)?;
     Ok(Json(InvitationsResponse { codes }))

@@ -596,6 +596,7 @@ pub async fn members(
     page: AssociationPage,
     Path((_, id)): Path<(String, String)>,
     Query(flash): Query<GroupFlash>,
+    Query(pick): Query<super::people::PickQuery>,
 ) -> Response {
     let caller = match member(&state, &page) {
         Ok(caller) => caller,
@@ -659,7 +660,20 @@ pub async fn members(
             }
         })
         .collect();
+    // Whom to invite: found by name in a second step (the picker), only
+    // for those who may invite.
+    let picked = if list.group.access.invite {
+        match super::people::pick(&state, &page, caller, &pick.pick).await {
+            Ok(picked) => picked,
+            Err(response) => return *response,
+        }
+    } else {
+        Default::default()
+    };
     let values = minijinja::context! {
+        picked => picked,
+        pick_action => link(&page, &format!("{base}/members"), &[]),
+        lang => page.explicit.map(|l| l.code()),
         name => list.group.record.name.clone(),
         title => tr_args(&page, "groups-members-title", &[("group", FluentValue::from(list.group.record.name.clone()))]),
         alias_mode => list.group.record.alias_mode,

@@ -116,6 +116,10 @@ struct Found {
     href: String,
     pseudonym: String,
     badge: Option<String>,
+    /// The photo's address when the viewer may see it; `None` both when it
+    /// is hidden from them and when there is none, so that the page shows
+    /// the same placeholder for both.
+    photo: Option<String>,
     fields: Vec<ShownField>,
 }
 
@@ -154,6 +158,7 @@ pub async fn search(
                         href: member_href(&page, &view.id),
                         pseudonym: view.pseudonym.clone(),
                         badge: view.badge.clone(),
+                        photo: super::people::photo_of(&page, view),
                         fields: view
                             .fields
                             .iter()

@@ -17,6 +17,7 @@ mod moderation;
 mod notification_settings;
 mod notifications;
 mod passkeys;
+mod people;
 mod preferences;
 mod profile;
 mod respond;
@@ -25,6 +26,7 @@ mod search;
 mod session;
 mod settings;
 mod staff;
+mod staff_tools;
 mod text;
 
 pub use layout::error_page;
@@ -158,7 +160,9 @@ pub fn router() -> Router<AppState> {
         // The association's staff.
         .route("/a/{slug}/staff", get(staff::index))
         .route("/a/{slug}/staff/verifications", get(staff::verifications))
+        .route("/a/{slug}/staff/verifications/{id}", get(staff_tools::applicant))
         .route("/a/{slug}/staff/members/{id}/approve", post(staff::approve))
+        .route("/a/{slug}/staff/members/{id}/decline", post(staff_tools::decline))
         .route("/a/{slug}/staff/members/{id}/role", post(staff::set_role))
         .route("/a/{slug}/staff/members", get(staff::members).post(staff::find_for_suspension))
         .route("/a/{slug}/staff/members/{id}/suspend", post(staff::suspend))
@@ -167,6 +171,8 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/letters", get(staff::letters))
         .route("/a/{slug}/staff/letters.pdf", get(staff::letters_pdf))
         .route("/a/{slug}/staff/invitations", get(staff::invitations_form).post(staff::invitations))
+        .route("/a/{slug}/staff/invitations/revoke-code", post(staff_tools::revoke_code))
+        .route("/a/{slug}/staff/invitations/{batch}/revoke", post(staff_tools::revoke_batch))
         .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
         .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
         .route("/a/{slug}/staff/flags", get(staff::flags))

@@ -22,11 +22,46 @@ use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::profile::{FieldValue, RawValue};
 use kindred_domain::settings::{FieldKind, ProfileField};
 use kindred_domain::{Level, Visibility};
+use kindred_service::members::MemberError;
 use kindred_service::photos::PhotoError;
 use kindred_service::profiles::{ProfileError, ProfileUpdate, HEALTH_CONSENT};
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// The parts of the profile form, each a form saved on its own (the same
+/// `update_profile`, all or nothing for the part): about me (with the
+/// photo's visibility and being found), contact details, health.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Part {
+    About,
+    Contact,
+    Health,
+}
+
+impl Part {
+    fn of(spec: &ProfileField) -> Part {
+        if spec.health {
+            Part::Health
+        } else if matches!(spec.kind, FieldKind::Email | FieldKind::Phone) {
+            Part::Contact
+        } else {
+            Part::About
+        }
+    }
+
+    /// The part a form names; `None` for a form of the whole profile (as
+    /// before the parts, and for clients that post every field).
+    fn parse(raw: &str) -> Result<Option<Part>, ()> {
+        match raw {
+            "" => Ok(None),
+            "about" => Ok(Some(Part::About)),
+            "contact" => Ok(Some(Part::Contact)),
+            "health" => Ok(Some(Part::Health)),
+            _ => Err(()),
+        }
+    }
+}
 
 /// What the form shows: the stored profile, or what was just sent.
 #[derive(Default)]
@@ -193,8 +228,13 @@ async fn render_profile(
         Err(error) => return internal(error),
     };
     let fields = &association.settings.profile_fields;
-    let general: Vec<FieldRow> =
-        fields.iter().filter(|f| !f.health && f.kind != FieldKind::Photo).map(|f| field_row(page, f, kept)).collect();
+    let general: Vec<FieldRow> = fields
+        .iter()
+        .filter(|f| Part::of(f) == Part::About && f.kind != FieldKind::Photo)
+        .map(|f| field_row(page, f, kept))
+        .collect();
+    let contact: Vec<FieldRow> =
+        fields.iter().filter(|f| Part::of(f) == Part::Contact).map(|f| field_row(page, f, kept)).collect();
     let health: Vec<FieldRow> = if consent {
         fields.iter().filter(|f| f.health).map(|f| field_row(page, f, kept)).collect()
     } else {
@@ -210,6 +250,7 @@ async fn render_profile(
         flash => flash.view(page),
         problems => problems,
         general => general,
+        contact => contact,
         health => health,
         has_health_fields => !health_names.is_empty(),
         health_names => health_names.join(", "),
@@ -278,21 +319,30 @@ pub async fn save_profile(
         Ok(consent) => consent,
         Err(error) => return internal(error),
     };
-    let mut kept = Kept { discoverable: pairs.iter().any(|(k, _)| k == "discoverable"), ..Kept::default() };
+    let raw_part = pairs.iter().find(|(k, _)| k == "section").map(|(_, v)| v.as_str()).unwrap_or("");
+    let Ok(part) = Part::parse(raw_part) else {
+        return see_other(&link(&page, "/profile", &[]));
+    };
+    let in_part = |spec: &ProfileField| part.is_none_or(|p| p == Part::of(spec));
+    let sent_discoverable = pairs.iter().any(|(k, _)| k == "discoverable");
+    let mut sent = Kept { discoverable: sent_discoverable, ..Kept::default() };
     for (name, value) in &pairs {
         if let Some(code) = name.strip_prefix("f-") {
-            kept.values.entry(code.to_owned()).or_default().push(value.clone());
+            sent.values.entry(code.to_owned()).or_default().push(value.clone());
         } else if let Some(code) = name.strip_prefix("v-") {
-            kept.visibility.insert(code.to_owned(), value.clone());
+            sent.visibility.insert(code.to_owned(), value.clone());
         }
     }
     let mut problems = Problems::default();
-    let mut update = ProfileUpdate { discoverable: Some(kept.discoverable), ..ProfileUpdate::default() };
+    // Being found belongs to "about me" (and to the whole form).
+    let discoverable = matches!(part, None | Some(Part::About)).then_some(sent_discoverable);
+    let mut update = ProfileUpdate { discoverable, ..ProfileUpdate::default() };
     let fields = &association.settings.profile_fields;
-    // Only what the form sent: a checkbox group is named in `lists`, so
-    // that ticking nothing clears it.
+    // Only what the form sent, of its part: a checkbox group is named in
+    // `lists`, so that ticking nothing clears it.
     let lists: Vec<&str> = pairs.iter().filter(|(k, _)| k == "lists").map(|(_, v)| v.as_str()).collect();
-    for spec in fields.iter().filter(|f| consent || !f.health) {
+    let kept = &sent;
+    for spec in fields.iter().filter(|f| (consent || !f.health) && in_part(f)) {
         let code = spec.code.to_string();
         let sent = kept.values.get(&code);
         if spec.kind != FieldKind::Photo && (sent.is_some() || lists.contains(&code.as_str())) {
@@ -333,8 +383,28 @@ pub async fn save_profile(
             Err(other) => return internal(other),
         }
     }
+    // The form again: this part as sent, the other parts as stored.
+    let mut shown = match stored(&state, &page, caller).await {
+        Ok(stored) => stored,
+        Err(error) => return internal(error),
+    };
+    for spec in fields.iter().filter(|f| in_part(f)) {
+        let code = spec.code.to_string();
+        if spec.kind != FieldKind::Photo {
+            match sent.values.get(&code) {
+                Some(values) => shown.values.insert(code.clone(), values.clone()),
+                None => shown.values.remove(&code),
+            };
+        }
+        if let Some(visibility) = sent.visibility.get(&code) {
+            shown.visibility.insert(code, visibility.clone());
+        }
+    }
+    if let Some(discoverable) = discoverable {
+        shown.discoverable = discoverable;
+    }
     let flash = Flash::default();
-    render_profile(&state, &page, caller, &kept, &flash, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+    render_profile(&state, &page, caller, &shown, &flash, problems, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[derive(Deserialize, Default)]
@@ -485,6 +555,15 @@ pub async fn own_photo(State(state): State<AppState>, page: AssociationPage) -> 
 #[serde(default)]
 pub struct PreviewQuery {
     level: String,
+    /// "View as one of my contacts": the contact's member id.
+    contact: String,
+}
+
+#[derive(Serialize)]
+struct ContactChoice {
+    value: String,
+    label: String,
+    selected: bool,
 }
 
 #[derive(Serialize)]
@@ -503,9 +582,35 @@ pub async fn preview(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let level = parse_level(&query.level).unwrap_or(Level::Community);
-    let shown = match state.kindred.preview_own(&page.tenant.association, caller, level).await {
-        Ok(shown) => shown,
+    let association = &page.tenant.association;
+    let mut level = parse_level(&query.level).unwrap_or(Level::Community);
+    // As one contact sees me (the level I placed them on), or at a level.
+    let mut as_contact = None;
+    let shown = if query.contact.is_empty() {
+        match state.kindred.preview_own(association, caller, level).await {
+            Ok(shown) => shown,
+            Err(error) => return internal(error),
+        }
+    } else {
+        match state.kindred.preview_as_contact(association, caller, &query.contact).await {
+            Ok((pseudonym, granted, shown)) => {
+                level = granted;
+                as_contact = Some(pseudonym);
+                shown
+            }
+            Err(MemberError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+            Err(error) => return internal(error),
+        }
+    };
+    let contacts: Vec<ContactChoice> = match state.kindred.contacts(association, caller).await {
+        Ok(contacts) => contacts
+            .into_iter()
+            .map(|c| ContactChoice {
+                selected: c.member_id.as_str() == query.contact,
+                label: format!("{} ({})", c.pseudonym, level_label(&page, c.level_i_grant)),
+                value: c.member_id.to_string(),
+            })
+            .collect(),
         Err(error) => return internal(error),
     };
     let fields: Vec<ShownField> = shown
@@ -517,7 +622,7 @@ pub async fn preview(
         .map(|l| Tab {
             href: link(&page, "/profile/preview", &[("level", &l.number().to_string())]),
             label: level_label(&page, *l),
-            current: *l == level,
+            current: *l == level && as_contact.is_none(),
         })
         .collect();
     let level_name = level_label(&page, level);
@@ -526,7 +631,18 @@ pub async fn preview(
         fields => fields,
         pseudonym => caller.member.pseudonym,
         level => level.number(),
-        intro => tr_args(&page, "preview-intro", &[("level", FluentValue::from(level_name.clone()))]),
+        intro => match &as_contact {
+            Some(pseudonym) => tr_args(
+                &page,
+                "preview-as-contact-intro",
+                &[("pseudonym", FluentValue::from(pseudonym.clone())), ("level", FluentValue::from(level_name.clone()))],
+            ),
+            None => tr_args(&page, "preview-intro", &[("level", FluentValue::from(level_name.clone()))]),
+        },
+        contacts => contacts,
+        as_contact => as_contact.is_some(),
+        preview_action => link(&page, "/profile/preview", &[]),
+        lang => page.explicit.map(|l| l.code()),
         level_explained => tr(&page, &format!("level-{}-explained", level.number())),
         level_name => level_name,
         profile_href => link(&page, "/profile", &[]),

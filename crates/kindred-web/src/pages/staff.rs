@@ -82,7 +82,15 @@ pub async fn index(State(state): State<AppState>, page: AssociationPage) -> Resp
         Err(response) => return *response,
     };
     let admin = state.kindred.staff_access(&page.tenant.association, caller, StaffPower::Administration).is_ok();
-    let values = minijinja::context! { admin => admin };
+    let counts = match state.kindred.staff_counts(&page.tenant.association, caller).await {
+        Ok(counts) => counts,
+        Err(error) => return internal(error),
+    };
+    let values = minijinja::context! {
+        admin => admin,
+        waiting => counts.verifications,
+        letters => counts.letters.unwrap_or(0),
+    };
     render(&state, &page, "/staff", "staff/index.html", StatusCode::OK, values)
 }
 
@@ -308,31 +316,66 @@ pub async fn letters_pdf(State(state): State<AppState>, page: AssociationPage) -
 pub struct CountForm {
     csrf: String,
     count: String,
+    label: String,
 }
 
-fn render_invitations(
+/// What the invitations page shows besides the batches.
+pub(super) struct InvitationsView {
+    pub(super) count: String,
+    pub(super) label: String,
+    /// A code typed into the revoke form, shown again with its problem.
+    pub(super) code: String,
+    /// New codes, shown once.
+    pub(super) codes: Vec<String>,
+    pub(super) notice: Option<String>,
+    pub(super) problems: Problems,
+    pub(super) status: StatusCode,
+}
+
+pub(super) async fn render_invitations_with(
     state: &AppState,
     page: &AssociationPage,
-    count: &str,
-    codes: Vec<String>,
-    problems: Problems,
-    status: StatusCode,
+    caller: &Caller,
+    view: InvitationsView,
 ) -> Response {
+    let batches = match super::staff_tools::batch_rows(state, page, caller).await {
+        Ok(batches) => batches,
+        Err(response) => return response,
+    };
     let values = minijinja::context! {
         csrf => page.session.csrf(),
-        count => count,
+        count => view.count,
+        label => view.label,
+        label_max => super::staff_tools::LABEL_MAX,
+        code => view.code,
         max => MAX_INVITATIONS,
-        codes => codes,
-        problems => problems,
+        codes => view.codes,
+        batches => batches,
+        notice => view.notice,
+        problems => view.problems,
     };
-    render(state, page, "/staff/invitations", "staff/invitations.html", status, values)
+    render(state, page, "/staff/invitations", "staff/invitations.html", view.status, values)
 }
 
-pub async fn invitations_form(State(state): State<AppState>, page: AssociationPage) -> Response {
-    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
-        return *response;
-    }
-    render_invitations(&state, &page, "10", Vec::new(), Problems::default(), StatusCode::OK)
+pub async fn invitations_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    let caller = match staff(&state, &page, StaffPower::Administration) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let view = InvitationsView {
+        count: "10".to_owned(),
+        label: String::new(),
+        code: String::new(),
+        codes: Vec::new(),
+        notice: notice(&page, &query),
+        problems: Problems::default(),
+        status: StatusCode::OK,
+    };
+    render_invitations_with(&state, &page, caller, view).await
 }
 
 pub async fn invitations(
@@ -344,26 +387,38 @@ pub async fn invitations(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    let again = |problems: Problems, codes: Vec<String>, status: StatusCode| InvitationsView {
+        count: form.count.clone(),
+        label: form.label.clone(),
+        code: String::new(),
+        codes,
+        notice: None,
+        problems,
+        status,
+    };
     let bad_count = || {
         let message = tr_args(&page, "invitations-count-problem", &[("max", FluentValue::from(MAX_INVITATIONS))]);
-        render_invitations(
-            &state,
-            &page,
-            &form.count,
-            Vec::new(),
-            Problems::one("count", message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        again(Problems::one("count", message), Vec::new(), StatusCode::UNPROCESSABLE_ENTITY)
     };
     let Some(count) = form.count.trim().parse::<u32>().ok().filter(|c| (1..=MAX_INVITATIONS).contains(c)) else {
-        return bad_count();
+        return render_invitations_with(&state, &page, caller, bad_count()).await;
     };
-    match state.kindred.create_invitations(&page.tenant.association, caller, count).await {
+    let label = Some(form.label.as_str());
+    let view = match state.kindred.create_invitations(&page.tenant.association, caller, count, label).await {
         // Shown once, so not behind a redirect.
-        Ok(codes) => render_invitations(&state, &page, &form.count, codes, Problems::default(), StatusCode::OK),
+        Ok(codes) => again(Problems::default(), codes, StatusCode::OK),
+        Err(StaffError::Invalid(message)) if message.starts_with("label") => {
+            let problem = tr_args(
+                &page,
+                "invitations-label-problem",
+                &[("max", FluentValue::from(super::staff_tools::LABEL_MAX))],
+            );
+            again(Problems::one("label", problem), Vec::new(), StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(StaffError::Invalid(_)) => bad_count(),
-        Err(other) => internal(other),
-    }
+        Err(other) => return internal(other),
+    };
+    render_invitations_with(&state, &page, caller, view).await
 }
 
 // ------------------------------------------------------------------ roles
@@ -523,13 +578,23 @@ struct StatusRow {
 
 struct MembersView {
     notice: Option<String>,
-    search: String,
+    directory: super::staff_tools::DirectoryForm,
     found: Option<Member>,
     problems: Problems,
     status: StatusCode,
 }
 
-fn render_members(state: &AppState, page: &AssociationPage, view: MembersView) -> Response {
+async fn render_members(state: &AppState, page: &AssociationPage, caller: &Caller, view: MembersView) -> Response {
+    let mut problems = view.problems;
+    let (directory, shown) =
+        match super::staff_tools::directory_values(state, page, caller, &view.directory, &mut problems).await {
+            Ok(directory) => directory,
+            Err(response) => return response,
+        };
+    if shown == 0 && view.found.is_none() && !view.directory.pseudonym.trim().is_empty() {
+        problems.add("pseudonym", tr(page, "roles-not-found"));
+    }
+    let status = if problems.is_empty() { view.status } else { StatusCode::UNPROCESSABLE_ENTITY };
     let found = view.found.map(|m| StatusRow {
         id: m.id.to_string(),
         status: m.status.as_str(),
@@ -538,49 +603,59 @@ fn render_members(state: &AppState, page: &AssociationPage, view: MembersView) -
     });
     let values = minijinja::context! {
         csrf => page.session.csrf(),
-        search => view.search,
+        directory => directory,
         found => found,
         notice => view.notice,
-        problems => view.problems,
+        problems => problems,
     };
-    render(state, page, "/staff/members", "staff/members.html", view.status, values)
+    render(state, page, "/staff/members", "staff/members.html", status, values)
 }
 
-/// Suspension and reinstatement: find a member first.
+/// The member directory; suspension and reinstatement of the member chosen.
 pub async fn members(State(state): State<AppState>, page: AssociationPage, Query(query): Query<DoneQuery>) -> Response {
-    if let Err(response) = staff(&state, &page, StaffPower::Admission) {
-        return *response;
-    }
+    let caller = match staff(&state, &page, StaffPower::Admission) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
     let view = MembersView {
         notice: notice(&page, &query),
-        search: String::new(),
+        directory: Default::default(),
         found: None,
         problems: Problems::default(),
         status: StatusCode::OK,
     };
-    render_members(&state, &page, view)
+    render_members(&state, &page, caller, view).await
 }
 
-/// Finds a member by pseudonym for suspension (a post: pseudonyms stay out of addresses).
+/// Searches the directory by (part of a) pseudonym and filters; a member
+/// whose pseudonym is the text exactly is chosen for suspension (a post:
+/// pseudonyms stay out of addresses).
 pub async fn find_for_suspension(
     State(state): State<AppState>,
     page: AssociationPage,
-    Form(form): Form<FindForm>,
+    Form(form): Form<super::staff_tools::DirectoryForm>,
 ) -> Response {
     let caller = match staff_post(&state, &page, StaffPower::Admission, &form.csrf) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let found = match state.kindred.find_member_for_staff(&page.tenant.association, caller, &form.pseudonym).await {
-        Ok(found) => found,
-        Err(error) => return internal(error),
+    let text = form.pseudonym.trim();
+    let found = if text.is_empty() {
+        None
+    } else {
+        match state.kindred.find_member_for_staff(&page.tenant.association, caller, text).await {
+            Ok(found) => found,
+            Err(error) => return internal(error),
+        }
     };
-    let (problems, status) = match found {
-        Some(_) => (Problems::default(), StatusCode::OK),
-        None => (Problems::one("pseudonym", tr(&page, "roles-not-found")), StatusCode::UNPROCESSABLE_ENTITY),
+    let view = MembersView {
+        notice: None,
+        directory: form.clone(),
+        found,
+        problems: Problems::default(),
+        status: StatusCode::OK,
     };
-    let view = MembersView { notice: None, search: form.pseudonym.trim().to_owned(), found, problems, status };
-    render_members(&state, &page, view)
+    render_members(&state, &page, caller, view).await
 }
 
 /// Suspends (`suspend` true) or reinstates a member, with a note for the audit log.
@@ -617,14 +692,15 @@ async fn change_suspension(
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return internal(error),
     };
+    let directory = super::staff_tools::DirectoryForm { pseudonym: found.pseudonym.clone(), ..Default::default() };
     let view = MembersView {
         notice: None,
-        search: found.pseudonym.clone(),
+        directory,
         found: Some(found),
         problems: Problems::one(problem.0, problem.1),
         status: StatusCode::UNPROCESSABLE_ENTITY,
     };
-    render_members(state, page, view)
+    render_members(state, page, caller, view).await
 }
 
 pub async fn suspend(

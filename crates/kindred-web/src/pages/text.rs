@@ -46,6 +46,8 @@ const NOTICES: &[&str] = &[
     "notification-settings-saved",
     "preferences-saved",
     "settings-saved",
+    "declined",
+    "invitations-revoked",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {

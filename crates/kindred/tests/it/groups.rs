@@ -22,12 +22,12 @@ async fn raw(s: &TestServer, token: &str, method: &str, path: &str, body: Option
     (response.status().as_u16(), response.text().await.expect("body"))
 }
 
-async fn create(s: &TestServer, who: &Someone, body: Value) -> String {
+pub(crate) async fn create(s: &TestServer, who: &Someone, body: Value) -> String {
     let created = ok(s, &who.token, "POST", &format!("{API}/groups"), Some(body)).await;
     created["group_id"].as_str().expect("group id").to_owned()
 }
 
-fn group(name: &str, visibility: &str) -> Value {
+pub(crate) fn group(name: &str, visibility: &str) -> Value {
     json!({"name": name, "description": "Austausch über den Alltag", "visibility": visibility,
            "member_list": "group", "alias_mode": false, "conditions": ["ms"], "therapies": ["physiotherapy"],
            "region": "by"})

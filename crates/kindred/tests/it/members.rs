@@ -762,7 +762,7 @@ async fn a_database_dump_holds_no_health_data_or_request_message_in_clear() {
 }
 
 /// A PNG of noise (so it does not compress) of about `width * height * 3` bytes.
-fn noisy_png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn noisy_png(width: u32, height: u32) -> Vec<u8> {
     let mut state = 0x2545_f491_u32;
     let img = image::RgbImage::from_fn(width, height, |_, _| {
         state ^= state << 13;
