@@ -15,11 +15,13 @@
 
 use crate::cursor::CursorList;
 use crate::groups::{GroupError, SeenGroup};
+use crate::members::{caller_party, party};
 use crate::notices::Notice;
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use data_encoding::BASE64URL_NOPAD;
+use kindred_domain::disclosure::{self, Relation, Sight};
 use kindred_domain::events::{
     may_create_association_event, parse_event, parse_recurrence, parse_time, sees_place, Accessibility, Attendance,
     EventDetails, EventMode, RawEvent, TimeZoneName,
@@ -192,6 +194,10 @@ pub struct RawEventQuery {
     pub group_id: Option<String>,
     pub mode: Option<String>,
     pub region: Option<String>,
+    /// Catalogue tags (codes), as in the group search: events of groups
+    /// carrying the condition or therapy.
+    pub condition: Option<String>,
+    pub therapy: Option<String>,
     pub cursor: Option<String>,
 }
 
@@ -206,6 +212,8 @@ impl RawEventQuery {
                 "group_id" => &mut raw.group_id,
                 "mode" => &mut raw.mode,
                 "region" => &mut raw.region,
+                "condition" => &mut raw.condition,
+                "therapy" => &mut raw.therapy,
                 "cursor" => &mut raw.cursor,
                 _ => continue,
             };
@@ -424,6 +432,20 @@ impl Kindred {
         if mode.is_some_and(|m| EventMode::parse(m).is_none()) {
             problems.push(("mode", "must be online, in_person or hybrid"));
         }
+        // One catalogue tag at a time; a code not in the catalogue is an error, not an empty list.
+        let catalog = &association.settings.catalog;
+        let condition = query.condition.as_deref().map(str::trim);
+        let therapy = query.therapy.as_deref().map(str::trim);
+        if condition.is_some_and(|c| !catalog.conditions.iter().any(|k| k.code.as_str() == c)) {
+            problems.push(("condition", "must be a condition of the catalogue"));
+        }
+        if therapy.is_some_and(|c| !catalog.therapies.iter().any(|k| k.code.as_str() == c)) {
+            problems.push(("therapy", "must be a therapy of the catalogue"));
+        }
+        if condition.is_some() && therapy.is_some() {
+            problems.push(("therapy", "choose a condition or a therapy, not both"));
+        }
+        let tag = condition.map(|c| ("condition", c)).or(therapy.map(|t| ("therapy", t)));
         if !problems.is_empty() {
             return Err(EventError::Invalid(problems));
         }
@@ -450,6 +472,7 @@ impl Kindred {
             group_id: query.group_id.as_deref().map(str::trim),
             mode,
             region: query.region.as_deref().map(str::trim),
+            tag,
         };
         let limit = PAGE_SIZE + 1;
         let singles = self
@@ -695,8 +718,15 @@ impl Kindred {
     }
 
     /// Who comes, as the caller may see them (organisers; attendees where
-    /// the event shows its list). Aliases only in an alias group; members
-    /// in a block with the caller are left out.
+    /// the event shows its list).
+    ///
+    /// In an alias group by alias only, and nobody is left out there for a
+    /// block or a suspension: an alias missing for exactly one viewer would
+    /// tell that viewer whose alias it is (the rule of the group's member
+    /// list, `service::groups::group_members`). Elsewhere each attendee
+    /// passes `kindred_domain::disclosure::sight`, the rule of every member
+    /// list: one the caller may not see (blocked either way, not active) is
+    /// not shown, not even by pseudonym.
     pub async fn event_attendees(
         &self,
         association: &Association,
@@ -708,20 +738,33 @@ impl Kindred {
             return Err(EventError::Forbidden);
         }
         let rows = self.store.registrations(&association.id, &seen.record).await?;
-        let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
-        let alias = seen.alias_group();
-        let attendees = rows
-            .into_iter()
-            .filter(|r| !blocked.contains(&r.member_id))
-            .filter_map(|r| {
-                let who = if alias {
-                    EventPerson::Alias(r.alias?)
-                } else {
-                    EventPerson::Member { id: r.member_id, pseudonym: r.pseudonym }
-                };
-                Some(Attendee { who, status: Attendance::from_stored(Some(&r.status)) })
-            })
-            .collect();
+        let attendees = if seen.alias_group() {
+            rows.into_iter()
+                .filter_map(|r| {
+                    Some(Attendee {
+                        who: EventPerson::Alias(r.alias?),
+                        status: Attendance::from_stored(Some(&r.status)),
+                    })
+                })
+                .collect()
+        } else {
+            let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
+            rows.into_iter()
+                .filter(|r| {
+                    let id = MemberId::from_trusted(r.member_id.clone());
+                    let sight = disclosure::sight(
+                        &caller_party(caller),
+                        &party(&id, &r.account_role, &r.account_status),
+                        Relation { granted_to_viewer: None, blocked: blocked.contains(&r.member_id) },
+                    );
+                    sight != Sight::Nothing
+                })
+                .map(|r| Attendee {
+                    status: Attendance::from_stored(Some(&r.status)),
+                    who: EventPerson::Member { id: r.member_id, pseudonym: r.pseudonym },
+                })
+                .collect()
+        };
         Ok((seen, attendees))
     }
 

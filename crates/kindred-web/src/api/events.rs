@@ -199,6 +199,10 @@ pub struct ListParams {
     mode: Option<String>,
     /// A region code of the catalogue.
     region: Option<String>,
+    /// A condition code of the catalogue: events of groups tagged with it.
+    condition: Option<String>,
+    /// A therapy code of the catalogue: events of groups tagged with it.
+    therapy: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
