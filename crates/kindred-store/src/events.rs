@@ -113,6 +113,17 @@ pub struct RegistrationRecord {
     pub account_status: String,
 }
 
+/// One occurrence of a series changed on its own, named by the start the
+/// series gives it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OccurrenceChange {
+    pub starts_at: DateTime<Utc>,
+    pub new_starts_at: DateTime<Utc>,
+    pub new_ends_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+}
+
 /// Filters of an event list, checked by the service.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter<'a> {
@@ -401,6 +412,73 @@ impl Store {
             .await
         })?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    /// The occurrences of a series changed on their own, by original start.
+    pub async fn occurrence_changes(
+        &self,
+        association: &AssociationId,
+        event: &str,
+    ) -> Result<Vec<OccurrenceChange>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT starts_at, new_starts_at, new_ends_at, location, online_url FROM event_occurrence_changes \
+                 WHERE association_id = $1 AND event_id = $2 ORDER BY starts_at",
+            )
+            .bind(association.as_str())
+            .bind(event)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Changes one occurrence of a series (again: the last change counts)
+    /// and tells `notifications`, in one transaction. The series' end for
+    /// range queries (`last_ends_at`) grows when the date moves past it.
+    pub async fn change_occurrence(
+        &self,
+        association: &AssociationId,
+        event: &str,
+        change: &OccurrenceChange,
+        notifications: &[EventNotification],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let association = association.as_str();
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO event_occurrence_changes (association_id, event_id, starts_at, new_starts_at, \
+                 new_ends_at, location, online_url, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (association_id, event_id, starts_at) DO UPDATE SET \
+                 new_starts_at = excluded.new_starts_at, new_ends_at = excluded.new_ends_at, \
+                 location = excluded.location, online_url = excluded.online_url, changed_at = excluded.changed_at",
+            )
+            .bind(association)
+            .bind(event)
+            .bind(change.starts_at)
+            .bind(change.new_starts_at)
+            .bind(change.new_ends_at)
+            .bind(change.location.as_deref())
+            .bind(change.online_url.as_deref())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE events SET updated_at = $3, \
+                 last_ends_at = CASE WHEN last_ends_at < $4 THEN $4 ELSE last_ends_at END \
+                 WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association)
+            .bind(event)
+            .bind(at)
+            .bind(change.new_ends_at)
+            .execute(&mut *tx)
+            .await?;
+            notify_event!(tx, association, event, notifications, at);
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// Cancels one occurrence of a series (false when it was already).

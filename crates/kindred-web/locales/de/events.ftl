@@ -136,3 +136,6 @@ events-edit-intro = Angemeldete und Wartende werden benachrichtigt, wenn sich Ze
 events-edit-submit = Änderungen speichern
 events-edit-back = Ohne Speichern zurück zur Veranstaltung
 events-done-changed = Die Veranstaltung wurde geändert.
+events-moved-from = verlegt vom
+events-this-date-place = Ort an diesem Termin
+events-date-changed = geänderter Termin

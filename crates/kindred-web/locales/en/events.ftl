@@ -136,3 +136,6 @@ events-edit-intro = Registered members and those on the waiting list are told wh
 events-edit-submit = Save changes
 events-edit-back = Back to the event without saving
 events-done-changed = The event was changed.
+events-moved-from = moved from
+events-this-date-place = place for this date
+events-date-changed = changed date

@@ -136,3 +136,6 @@ events-edit-intro = Aangemelde leden en wie op de wachtlijst staat horen het als
 events-edit-submit = Wijzigingen opslaan
 events-edit-back = Terug naar het evenement zonder op te slaan
 events-done-changed = Het evenement is gewijzigd.
+events-moved-from = verplaatst van
+events-this-date-place = plaats op deze datum
+events-date-changed = gewijzigde datum

@@ -82,6 +82,7 @@ struct Listed {
     iso: String,
     mode: String,
     cancelled: bool,
+    changed: bool,
 }
 
 #[derive(Serialize)]
@@ -122,6 +123,7 @@ pub async fn list(
             iso: e.starts_at.to_rfc3339(),
             mode: mode_text(&page, &e.mode),
             cancelled: e.cancelled,
+            changed: e.changed,
         };
         match months.last_mut() {
             Some(m) if m.name == name => m.events.push(item),
@@ -603,6 +605,7 @@ pub async fn event_page(
     } else {
         Vec::new()
     };
+    let place = seen.sees_place();
     let access = seen.accessibility();
     let mut features: Vec<String> = Vec::new();
     for (has, key) in [
@@ -617,7 +620,6 @@ pub async fn event_page(
         }
     }
     let rendered = kindred_domain::markdown::render(&r.description, &|_| None);
-    let place = seen.sees_place();
     let status_text = match seen.attendance {
         Attendance::None => None,
         Attendance::Registered => Some(tr(&page, "events-you-registered")),
@@ -627,12 +629,20 @@ pub async fn event_page(
         view.occurrences
             .iter()
             .map(|o| {
-                let text = local(page.language, o.starts_at, &r.time_zone);
-                if o.cancelled {
-                    format!("{text} – {}", tr(&page, "events-cancelled"))
-                } else {
-                    text
+                let mut text = local(page.language, o.starts_at, &r.time_zone);
+                if o.changed && o.starts_at != o.original_starts_at {
+                    let was = local(page.language, o.original_starts_at, &r.time_zone);
+                    text = format!("{text} – {} {was}", tr(&page, "events-moved-from"));
                 }
+                if place {
+                    if let Some(other) = o.location.as_ref().or(o.online_url.as_ref()) {
+                        text = format!("{text} – {}: {other}", tr(&page, "events-this-date-place"));
+                    }
+                }
+                if o.cancelled {
+                    text = format!("{text} – {}", tr(&page, "events-cancelled"));
+                }
+                text
             })
             .collect()
     } else {

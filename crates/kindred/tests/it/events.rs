@@ -872,3 +872,128 @@ async fn the_attendee_list_follows_the_disclosure_rules() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn one_occurrence_is_changed_on_its_own_in_list_page_ics_and_feed() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Reihenleitung").await;
+        let guest = someone(&s, &a, "Stammgast").await;
+        let other = someone(&s, &a, "Neugierig").await;
+        let body = json!({"title": "Wochenrunde", "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00",
+                          "mode": "in_person", "location": PLACE, "recurrence": "FREQ=WEEKLY;COUNT=4"});
+        let id = create(&s, &organiser, body).await;
+        ok(&s, &guest.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        let second = format!("{API}/events/{id}/occurrences/2027-01-19T17:00:00Z");
+
+        // Bad input changes nothing: unknown date, end before start, a bad link, not an organiser.
+        let change =
+            json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T21:00", "location": "Saal B, Hinterhaus"});
+        let unknown = format!("{API}/events/{id}/occurrences/2027-01-20T17:00:00Z");
+        assert_eq!(call(&s, &organiser.token, "PATCH", &unknown, Some(change.clone())).await.0, 404);
+        let (status, answer) = call(
+            &s,
+            &organiser.token,
+            "PATCH",
+            &second,
+            Some(json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T18:00"})),
+        )
+        .await;
+        assert!(status == 422 && answer["error"]["fields"]["ends_at"].is_string(), "{answer}");
+        let (status, answer) = call(&s, &organiser.token, "PATCH", &second,
+            Some(json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T21:00", "online_url": "javascript:alert(1)"}))).await;
+        assert!(status == 422 && answer["error"]["fields"]["online_url"].is_string(), "{answer}");
+        assert_eq!(call(&s, &other.token, "PATCH", &second, Some(change.clone())).await.0, 403);
+        assert_eq!(s.count_rows("event_occurrence_changes").await, 0);
+
+        let changed = ok(&s, &organiser.token, "PATCH", &second, Some(change)).await;
+        let o = &changed["occurrences"][1];
+        assert_eq!(o["starts_at"], "2027-01-20T18:30:00Z", "{changed}");
+        assert_eq!(o["original_starts_at"], "2027-01-19T17:00:00Z");
+        assert_eq!((o["changed"].as_bool(), o["location"].as_str()), (Some(true), Some("Saal B, Hinterhaus")));
+        assert_eq!(changed["occurrences"][0]["changed"], false);
+
+        // Told: in the app and by a neutral mail.
+        let notes = ok(&s, &guest.token, "GET", &format!("{API}/notifications"), None).await;
+        assert_eq!(notes["notifications"][0]["kind"], "event_changed", "{notes}");
+        let mails = s.mails_to("stammgast@example.org", 1).await;
+        assert!(mails.iter().all(|m| !m.contains("Saal B") && !m.contains("Wochenrunde")), "{mails:?}");
+
+        // Who may not see the place does not see this date's place either.
+        let seen = ok(&s, &other.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["occurrences"][1]["starts_at"], "2027-01-20T18:30:00Z");
+        assert!(seen["occurrences"][1].get("location").is_none() && !seen.to_string().contains("Saal B"), "{seen}");
+
+        // The list: the new time, marked; the old one is gone.
+        let list = ok(&s, &other.token, "GET", &format!("{API}/events?from=2027-01-01T00:00:00Z"), None).await;
+        let starts: Vec<(&str, bool)> = list["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|e| (e["starts_at"].as_str().unwrap_or(""), e["changed"].as_bool().unwrap_or(false)))
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                ("2027-01-12T17:00:00Z", false),
+                ("2027-01-20T18:30:00Z", true),
+                ("2027-01-26T17:00:00Z", false),
+                ("2027-02-02T17:00:00Z", false)
+            ]
+        );
+
+        // .ics: the series and a VEVENT with the RECURRENCE-ID; its place only for the registered.
+        let (_, _, ics) = raw(&s, &guest.token, "GET", &format!("{API}/events/{id}.ics")).await;
+        assert!(ics.contains("RECURRENCE-ID;TZID=Europe/Berlin:20270119T180000\r\n"), "{ics}");
+        assert!(ics.contains("DTSTART;TZID=Europe/Berlin:20270120T193000\r\n"), "{ics}");
+        assert!(ics.contains("LOCATION:Saal B\\, Hinterhaus\r\n"), "{ics}");
+        let (_, _, ics) = raw(&s, &other.token, "GET", &format!("{API}/events/{id}.ics")).await;
+        assert!(
+            ics.contains("RECURRENCE-ID;TZID=Europe/Berlin:20270119T180000\r\n") && !ics.contains("Saal B"),
+            "{ics}"
+        );
+        // The feed: the changed date, neutral.
+        let feed = ok(&s, &guest.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
+        let text = s
+            .client
+            .get(here(&s, feed["url"].as_str().expect("url")))
+            .send()
+            .await
+            .expect("feed")
+            .text()
+            .await
+            .expect("text");
+        assert!(text.contains("DTSTART;TZID=Europe/Berlin:20270120T193000\r\n") && !text.contains("Saal B"), "{text}");
+
+        // The page: the new time, "moved from" the old, this date's place for the registered.
+        let page = page_as(&s, "stammgast@example.org", &format!("/a/ms/events/{id}")).await;
+        // The association's language is German: "verlegt vom".
+        assert!(page.contains("verlegt vom") && page.contains("Saal B, Hinterhaus"), "{page}");
+        let page = page_as(&s, "neugierig@example.org", &format!("/a/ms/events/{id}")).await;
+        assert!(page.contains("verlegt vom") && !page.contains("Saal B"));
+
+        // A secret group's series: changing a date is the 404 of an unknown id for an outsider.
+        let group = ok(
+            &s,
+            &organiser.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(json!({"name": "Geschlossen", "description": "", "visibility": "secret"})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        let body = json!({"title": "Geheime Reihe", "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00",
+                          "mode": "online", "recurrence": "FREQ=WEEKLY;COUNT=2", "group_id": group});
+        let hidden = create(&s, &organiser, body).await;
+        let path = |event: &str| format!("{API}/events/{event}/occurrences/2027-01-19T17:00:00Z");
+        let body = json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T21:00"});
+        let real = call(&s, &other.token, "PATCH", &path(&hidden), Some(body.clone())).await;
+        let none = call(&s, &other.token, "PATCH", &path("aaaaaaaaaaaaaaaaaaaaaaaaaa"), Some(body)).await;
+        assert_eq!(real.0, 404);
+        assert_eq!(real, none);
+        s.stop().await;
+    }
+}
