@@ -87,7 +87,7 @@ test('event pages pass axe-core; registering by keyboard only', { timeout: 300_0
 
 test('organisers edit an event and make a monthly series; the forms pass axe-core', { timeout: 300_000 }, async (t) => {
   const failures = [];
-  const { context, page } = await signedIn(DEMO_ADMIN, false);
+  const { context, page } = await signedIn(DEMO_ADMIN);
 
   // The demo's workshop is the association's: the admin organises it.
   await visit(page, url('/a/demo/events?lang=en'));
