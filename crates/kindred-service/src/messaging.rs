@@ -637,7 +637,7 @@ impl Kindred {
         // group's chat: an alias falling silent for exactly one reader
         // would tell that reader whose alias it is. (One-to-one: a block
         // ends writing, `writing_is_cut`; older messages stay.)
-        if !(seen.group_id.is_some() && seen.alias_mode) {
+        if seen.group_id.is_none() || !seen.alias_mode {
             let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
             if !blocked.is_empty() {
                 let one_to_one = seen.group_id.is_none()
