@@ -14,7 +14,7 @@
 
 use crate::settings::Creators;
 use crate::AccountRole;
-use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// Bounds of an event's texts, in characters.
@@ -310,6 +310,95 @@ pub fn parse_recurrence(raw: &str, start: DateTime<Utc>, tz: Tz) -> Result<Recur
     Ok(Recurrence { rule, starts })
 }
 
+/// A repetition as the pages offer it, in words rather than an RRULE:
+/// every week, every second week, or every month on the same weekday of
+/// the month as the first date (the 2nd Tuesday; "the last Tuesday" when
+/// the first date is a fifth one, the 29th or later). Each ends on an
+/// "until" date, so every series it makes is bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Weekly,
+    Fortnightly,
+    MonthlyWeekday,
+}
+
+impl Repeat {
+    pub const ALL: [Repeat; 3] = [Repeat::Weekly, Repeat::Fortnightly, Repeat::MonthlyWeekday];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "weekly" => Some(Self::Weekly),
+            "fortnightly" => Some(Self::Fortnightly),
+            "monthly_weekday" => Some(Self::MonthlyWeekday),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Fortnightly => "fortnightly",
+            Self::MonthlyWeekday => "monthly_weekday",
+        }
+    }
+}
+
+fn weekday_code(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+/// Which weekday of its month a date is: 1 to 4, or -1 for a fifth one
+/// (the 29th to 31st), which a month-by-month series reads as "the last".
+pub fn weekday_of_month(date: NaiveDate) -> i32 {
+    let n = (date.day0() / 7 + 1) as i32;
+    if n >= 5 {
+        -1
+    } else {
+        n
+    }
+}
+
+/// The RRULE of a repetition for a series whose first date is `first`
+/// (a wall-clock date in `tz`), ending with the last occurrence on or
+/// before `until` (a date in `tz`, the whole day counts). `parse_recurrence`
+/// still checks the result like any rule (e.g. not more than 300 dates).
+pub fn repeat_rule(repeat: Repeat, first: NaiveDate, until: NaiveDate, tz: Tz) -> String {
+    let end = until.and_hms_opt(23, 59, 59).map(|t| local_to_utc(tz, t)).unwrap_or_else(Utc::now);
+    let until = end.format("%Y%m%dT%H%M%SZ");
+    match repeat {
+        Repeat::Weekly => format!("FREQ=WEEKLY;UNTIL={until}"),
+        Repeat::Fortnightly => format!("FREQ=WEEKLY;INTERVAL=2;UNTIL={until}"),
+        Repeat::MonthlyWeekday => {
+            format!("FREQ=MONTHLY;BYDAY={}{};UNTIL={until}", weekday_of_month(first), weekday_code(first.weekday()))
+        }
+    }
+}
+
+/// Reads back a rule `repeat_rule` made: the repetition and its "until"
+/// date in `tz`. `None` for any other rule (one given through the API),
+/// which a form then keeps as it is.
+pub fn repeat_of(rule: &str, tz: Tz) -> Option<(Repeat, NaiveDate)> {
+    let parts: Vec<&str> = rule.split(';').collect();
+    let until = parts.iter().find_map(|p| p.strip_prefix("UNTIL="))?;
+    let until = NaiveDateTime::parse_from_str(until, "%Y%m%dT%H%M%SZ").ok()?.and_utc();
+    let date = until.with_timezone(&tz).date_naive();
+    let repeat = match parts.as_slice() {
+        ["FREQ=WEEKLY", u] if u.starts_with("UNTIL=") => Repeat::Weekly,
+        ["FREQ=WEEKLY", "INTERVAL=2", u] if u.starts_with("UNTIL=") => Repeat::Fortnightly,
+        ["FREQ=MONTHLY", b, u] if b.starts_with("BYDAY=") && u.starts_with("UNTIL=") => Repeat::MonthlyWeekday,
+        _ => return None,
+    };
+    Some((repeat, date))
+}
+
 /// The raw input of an event, as it came.
 #[derive(Debug, Clone, Default)]
 pub struct RawEvent {
@@ -532,6 +621,27 @@ mod tests {
 
     fn berlin() -> Tz {
         chrono_tz::Europe::Berlin
+    }
+
+    #[test]
+    fn repeat_rules_read_back_and_expand_on_the_nth_weekday() {
+        let first = NaiveDate::from_ymd_opt(2027, 1, 12).unwrap(); // the 2nd Tuesday
+        let until = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+        let rule = repeat_rule(Repeat::MonthlyWeekday, first, until, berlin());
+        assert_eq!(rule, "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270630T215959Z");
+        assert_eq!(repeat_of(&rule, berlin()), Some((Repeat::MonthlyWeekday, until)));
+        let start = local_to_utc(berlin(), first.and_hms_opt(18, 0, 0).unwrap());
+        let r = parse_recurrence(&rule, start, berlin()).unwrap();
+        let days: Vec<u32> = r.starts.iter().map(|s| s.with_timezone(&berlin()).day()).collect();
+        assert_eq!(days, vec![12, 9, 9, 13, 11, 8]);
+        assert!(r.starts.iter().all(|s| s.with_timezone(&berlin()).format("%H:%M").to_string() == "18:00"));
+        for repeat in Repeat::ALL {
+            let rule = repeat_rule(repeat, first, until, berlin());
+            assert_eq!(repeat_of(&rule, berlin()), Some((repeat, until)), "{rule}");
+            assert_eq!(Repeat::parse(repeat.as_str()), Some(repeat));
+        }
+        assert_eq!(weekday_of_month(NaiveDate::from_ymd_opt(2027, 3, 30).unwrap()), -1);
+        assert_eq!(repeat_of("FREQ=WEEKLY;COUNT=5", berlin()), None);
     }
 
     fn utc(s: &str) -> DateTime<Utc> {

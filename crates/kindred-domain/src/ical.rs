@@ -6,7 +6,8 @@
 //! Kindred does; the calendar then carries a VTIMEZONE with every offset
 //! change from a year before the first occurrence to a year after the
 //! last, found from the IANA data (`chrono-tz`). Cancelled occurrences are
-//! `EXDATE`s.
+//! `EXDATE`s; an occurrence changed on its own is a further VEVENT with
+//! the same UID and a `RECURRENCE-ID` naming its original start (3.8.4.4).
 
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetName, Tz};
@@ -74,6 +75,21 @@ pub struct CalendarEvent {
     /// Starts of cancelled occurrences.
     pub cancelled_starts: Vec<DateTime<Utc>>,
     pub cancelled: bool,
+    /// Occurrences of a series changed on their own.
+    pub overrides: Vec<Override>,
+}
+
+/// One occurrence of a series with another time (and perhaps place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// The start the series gives it: its `RECURRENCE-ID`.
+    pub original_starts_at: DateTime<Utc>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The place and link of that date, where the reader may see them
+    /// (`None`: the series' own, as far as the reader sees those).
+    pub location: Option<String>,
+    pub url: Option<String>,
 }
 
 /// A whole VCALENDAR with `events`.
@@ -146,6 +162,32 @@ fn write_event(e: &CalendarEvent, out: &mut String) {
         fold_line("STATUS:CANCELLED", out);
     }
     fold_line("END:VEVENT", out);
+    if let Some((_, tz)) = &e.rule {
+        let name = tz.name();
+        for o in &e.overrides {
+            fold_line("BEGIN:VEVENT", out);
+            fold_line(&format!("UID:{}", escape_text(&e.uid)), out);
+            fold_line(&format!("DTSTAMP:{}", utc_time(e.stamp)), out);
+            fold_line(&format!("RECURRENCE-ID;TZID={name}:{}", local_time(*tz, o.original_starts_at)), out);
+            fold_line(&format!("DTSTART;TZID={name}:{}", local_time(*tz, o.starts_at)), out);
+            fold_line(&format!("DTEND;TZID={name}:{}", local_time(*tz, o.ends_at)), out);
+            fold_line(&format!("SUMMARY:{}", escape_text(&e.summary)), out);
+            if let Some(description) = &e.description {
+                fold_line(&format!("DESCRIPTION:{}", escape_text(description)), out);
+            }
+            if let Some(location) = o.location.as_ref().or(e.location.as_ref()) {
+                fold_line(&format!("LOCATION:{}", escape_text(location)), out);
+            }
+            if let Some(url) = o.url.as_ref().or(e.url.as_ref()) {
+                let url: String = url.chars().filter(|c| !c.is_control()).collect();
+                fold_line(&format!("URL:{url}"), out);
+            }
+            if e.cancelled {
+                fold_line("STATUS:CANCELLED", out);
+            }
+            fold_line("END:VEVENT", out);
+        }
+    }
 }
 
 /// A UTC time as wall-clock time in `tz`: `20270112T180000`.
@@ -282,5 +324,35 @@ mod tests {
         assert!(
             text.contains("BEGIN:STANDARD\r\nDTSTART:20271031T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n")
         );
+    }
+
+    #[test]
+    fn an_occurrence_changed_on_its_own_is_a_vevent_with_its_recurrence_id() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let event = CalendarEvent {
+            uid: "x@example.org".into(),
+            stamp: at("2027-01-01T00:00:00Z"),
+            starts_at: at("2027-01-12T17:00:00Z"),
+            ends_at: at("2027-01-12T19:00:00Z"),
+            summary: "Treffen".into(),
+            location: Some("Saal A".into()),
+            rule: Some(("FREQ=WEEKLY;COUNT=4".into(), chrono_tz::Europe::Berlin)),
+            overrides: vec![Override {
+                original_starts_at: at("2027-01-19T17:00:00Z"),
+                starts_at: at("2027-01-20T18:30:00Z"),
+                ends_at: at("2027-01-20T20:00:00Z"),
+                location: Some("Saal B, Hinterhaus".into()),
+                url: None,
+            }],
+            ..CalendarEvent::default()
+        };
+        let text = calendar("Kindred", &[event]);
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
+        assert_eq!(text.matches("UID:x@example.org\r\n").count(), 2);
+        let second = &text[text.rfind("BEGIN:VEVENT").unwrap()..];
+        assert!(second.contains("RECURRENCE-ID;TZID=Europe/Berlin:20270119T180000\r\n"), "{second}");
+        assert!(second.contains("DTSTART;TZID=Europe/Berlin:20270120T193000\r\n"), "{second}");
+        assert!(second.contains("LOCATION:Saal B\\, Hinterhaus\r\n"), "{second}");
+        assert!(!second.contains("RRULE"), "{second}");
     }
 }

@@ -15,11 +15,13 @@
 
 use crate::cursor::CursorList;
 use crate::groups::{GroupError, SeenGroup};
+use crate::members::{caller_party, party};
 use crate::notices::Notice;
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use data_encoding::BASE64URL_NOPAD;
+use kindred_domain::disclosure::{self, Relation, Sight};
 use kindred_domain::events::{
     may_create_association_event, parse_event, parse_recurrence, parse_time, sees_place, Accessibility, Attendance,
     EventDetails, EventMode, RawEvent, TimeZoneName,
@@ -27,7 +29,9 @@ use kindred_domain::events::{
 use kindred_domain::groups::Membership;
 use kindred_domain::ical::{self, CalendarEvent};
 use kindred_domain::{AccountRole, EventId, MemberId, NotificationId};
-use kindred_store::{EventFields, EventFilter, EventNotification, EventRecord, Registered, StoreError};
+use kindred_store::{
+    EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, StoreError,
+};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -149,6 +153,26 @@ pub struct Occurrence {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub cancelled: bool,
+    /// The start the series gives it: the occurrence's name (for
+    /// cancelling or changing it), `starts_at` unless it was changed.
+    pub original_starts_at: DateTime<Utc>,
+    /// Changed on its own (time, place or link).
+    pub changed: bool,
+    /// This date's own place and link, where it has one (shown only to
+    /// those who see the place: `SeenEvent::sees_place`).
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+}
+
+/// A change of one occurrence, unchecked: the new start and end (RFC 3339,
+/// or wall-clock time in the event's zone) and, optionally, this date's
+/// own place or link (`None`: the series' own).
+#[derive(Debug, Clone, Default)]
+pub struct OccurrencePatch {
+    pub starts_at: String,
+    pub ends_at: String,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
 }
 
 /// An event as its page and `GET /events/{id}` show it.
@@ -175,6 +199,8 @@ pub struct EventListed {
     pub region: Option<String>,
     pub recurring: bool,
     pub cancelled: bool,
+    /// An occurrence of a series changed on its own.
+    pub changed: bool,
     pub capacity: Option<i32>,
 }
 
@@ -192,6 +218,10 @@ pub struct RawEventQuery {
     pub group_id: Option<String>,
     pub mode: Option<String>,
     pub region: Option<String>,
+    /// Catalogue tags (codes), as in the group search: events of groups
+    /// carrying the condition or therapy.
+    pub condition: Option<String>,
+    pub therapy: Option<String>,
     pub cursor: Option<String>,
 }
 
@@ -206,6 +236,8 @@ impl RawEventQuery {
                 "group_id" => &mut raw.group_id,
                 "mode" => &mut raw.mode,
                 "region" => &mut raw.region,
+                "condition" => &mut raw.condition,
+                "therapy" => &mut raw.therapy,
                 "cursor" => &mut raw.cursor,
                 _ => continue,
             };
@@ -253,8 +285,38 @@ pub fn occurrences_of(record: &EventRecord, cancelled: &[DateTime<Utc>]) -> Vec<
     let all_cancelled = record.cancelled_at.is_some();
     starts
         .into_iter()
-        .map(|s| Occurrence { starts_at: s, ends_at: s + length, cancelled: all_cancelled || cancelled.contains(&s) })
+        .map(|s| Occurrence {
+            starts_at: s,
+            ends_at: s + length,
+            cancelled: all_cancelled || cancelled.contains(&s),
+            original_starts_at: s,
+            changed: false,
+            location: None,
+            online_url: None,
+        })
         .collect()
+}
+
+/// Every occurrence with the changes made to single ones applied (a
+/// change naming a start the series no longer gives is ignored), in the
+/// order of their (new) starts.
+pub fn occurrences_with(
+    record: &EventRecord,
+    cancelled: &[DateTime<Utc>],
+    changes: &[OccurrenceChange],
+) -> Vec<Occurrence> {
+    let mut all = occurrences_of(record, cancelled);
+    for o in &mut all {
+        if let Some(c) = changes.iter().find(|c| c.starts_at == o.original_starts_at) {
+            o.starts_at = c.new_starts_at;
+            o.ends_at = c.new_ends_at;
+            o.location = c.location.clone();
+            o.online_url = c.online_url.clone();
+            o.changed = true;
+        }
+    }
+    all.sort_by_key(|o| o.starts_at);
+    all
 }
 
 fn fields<'a>(d: &'a EventDetails) -> EventFields<'a> {
@@ -424,6 +486,20 @@ impl Kindred {
         if mode.is_some_and(|m| EventMode::parse(m).is_none()) {
             problems.push(("mode", "must be online, in_person or hybrid"));
         }
+        // One catalogue tag at a time; a code not in the catalogue is an error, not an empty list.
+        let catalog = &association.settings.catalog;
+        let condition = query.condition.as_deref().map(str::trim);
+        let therapy = query.therapy.as_deref().map(str::trim);
+        if condition.is_some_and(|c| !catalog.conditions.iter().any(|k| k.code.as_str() == c)) {
+            problems.push(("condition", "must be a condition of the catalogue"));
+        }
+        if therapy.is_some_and(|c| !catalog.therapies.iter().any(|k| k.code.as_str() == c)) {
+            problems.push(("therapy", "must be a therapy of the catalogue"));
+        }
+        if condition.is_some() && therapy.is_some() {
+            problems.push(("therapy", "choose a condition or a therapy, not both"));
+        }
+        let tag = condition.map(|c| ("condition", c)).or(therapy.map(|t| ("therapy", t)));
         if !problems.is_empty() {
             return Err(EventError::Invalid(problems));
         }
@@ -450,6 +526,7 @@ impl Kindred {
             group_id: query.group_id.as_deref().map(str::trim),
             mode,
             region: query.region.as_deref().map(str::trim),
+            tag,
         };
         let limit = PAGE_SIZE + 1;
         let singles = self
@@ -461,7 +538,8 @@ impl Kindred {
             singles.iter().map(|r| listed(r, r.starts_at, r.ends_at, r.cancelled_at.is_some())).collect();
         for record in &series {
             let cancelled = self.store.cancelled_occurrences(&association.id, &record.id).await?;
-            for o in occurrences_of(record, &cancelled) {
+            let changes = self.store.occurrence_changes(&association.id, &record.id).await?;
+            for o in occurrences_with(record, &cancelled, &changes) {
                 let in_range = o.ends_at > from && to.is_none_or(|to| o.starts_at < to);
                 let past_cursor =
                     after.as_ref().is_none_or(|(at, id)| o.starts_at > *at || (o.starts_at == *at && record.id > *id));
@@ -492,7 +570,8 @@ impl Kindred {
     ) -> Result<EventView, EventError> {
         let seen = self.event_access(association, caller, id).await?;
         let cancelled = self.store.cancelled_occurrences(&association.id, &seen.record.id).await?;
-        let occurrences = occurrences_of(&seen.record, &cancelled);
+        let changes = self.store.occurrence_changes(&association.id, &seen.record.id).await?;
+        let occurrences = occurrences_with(&seen.record, &cancelled, &changes);
         let creator = &seen.record.created_by;
         let organiser = if seen.alias_group() {
             let group = seen.record.group_id.as_deref().unwrap_or_default();
@@ -632,6 +711,72 @@ impl Kindred {
         Ok(())
     }
 
+    /// Changes one occurrence of a series on its own (organisers): another
+    /// time and, optionally, another place or link for that date only. The
+    /// occurrence is named by the start the series gives it; its new values
+    /// pass the same checks as an event's (`parse_event`: times in the
+    /// event's zone, an end after the start and within 14 days, the place's
+    /// text, an http(s) link). Registered and waiting members are told, in
+    /// the app and by a neutral mail. Registration stays per series.
+    pub async fn change_occurrence(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+        original_start: &str,
+        patch: &OccurrencePatch,
+    ) -> Result<(), EventError> {
+        let seen = self.event_access(association, caller, id).await?;
+        if !seen.organiser {
+            return Err(EventError::Forbidden);
+        }
+        let r = &seen.record;
+        let original = DateTime::parse_from_rfc3339(original_start.trim()).map(|t| t.with_timezone(&Utc)).ok();
+        let Some(original) = original.filter(|s| occurrences_of(r, &[]).iter().any(|o| o.starts_at == *s)) else {
+            return Err(EventError::NotFound);
+        };
+        if r.recurrence.is_none() {
+            // A one-off event is changed as a whole (`update_event`).
+            return Err(EventError::NotFound);
+        }
+        if r.cancelled_at.is_some() {
+            return Err(EventError::Cancelled);
+        }
+        let optional = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let raw = RawEvent {
+            title: r.title.clone(),
+            description: r.description.clone(),
+            starts_at: patch.starts_at.clone(),
+            ends_at: patch.ends_at.clone(),
+            time_zone: Some(r.time_zone.clone()),
+            mode: r.mode.clone(),
+            location: optional(&patch.location).or_else(|| r.location.clone()),
+            online_url: optional(&patch.online_url).or_else(|| r.online_url.clone()),
+            accessibility: seen.accessibility(),
+            capacity: r.capacity.map(i64::from),
+            registration_closes_at: None,
+            recurrence: None,
+            region: r.region.clone(),
+            show_attendees: r.show_attendees,
+        };
+        let details = self.parse_details(association, &raw)?;
+        let change = OccurrenceChange {
+            starts_at: original,
+            new_starts_at: details.starts_at,
+            new_ends_at: details.ends_at,
+            location: optional(&patch.location).and(details.location.clone()),
+            online_url: optional(&patch.online_url).and(details.online_url.clone()),
+        };
+        let told = self.store.registrations(&association.id, r).await?;
+        let notices: Vec<EventNotification> =
+            told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
+        self.store.change_occurrence(&association.id, &r.id, &change, &notices, self.clock.now()).await?;
+        for t in &told {
+            self.event_mail(association, &t.email, t.language.as_deref(), &r.id, EventChange::Changed);
+        }
+        Ok(())
+    }
+
     /// Registers the caller (or puts them on the waiting list when full).
     pub async fn register_for_event(
         &self,
@@ -695,8 +840,15 @@ impl Kindred {
     }
 
     /// Who comes, as the caller may see them (organisers; attendees where
-    /// the event shows its list). Aliases only in an alias group; members
-    /// in a block with the caller are left out.
+    /// the event shows its list).
+    ///
+    /// In an alias group by alias only, and nobody is left out there for a
+    /// block or a suspension: an alias missing for exactly one viewer would
+    /// tell that viewer whose alias it is (the rule of the group's member
+    /// list, `service::groups::group_members`). Elsewhere each attendee
+    /// passes `kindred_domain::disclosure::sight`, the rule of every member
+    /// list: one the caller may not see (blocked either way, not active) is
+    /// not shown, not even by pseudonym.
     pub async fn event_attendees(
         &self,
         association: &Association,
@@ -708,20 +860,33 @@ impl Kindred {
             return Err(EventError::Forbidden);
         }
         let rows = self.store.registrations(&association.id, &seen.record).await?;
-        let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
-        let alias = seen.alias_group();
-        let attendees = rows
-            .into_iter()
-            .filter(|r| !blocked.contains(&r.member_id))
-            .filter_map(|r| {
-                let who = if alias {
-                    EventPerson::Alias(r.alias?)
-                } else {
-                    EventPerson::Member { id: r.member_id, pseudonym: r.pseudonym }
-                };
-                Some(Attendee { who, status: Attendance::from_stored(Some(&r.status)) })
-            })
-            .collect();
+        let attendees = if seen.alias_group() {
+            rows.into_iter()
+                .filter_map(|r| {
+                    Some(Attendee {
+                        who: EventPerson::Alias(r.alias?),
+                        status: Attendance::from_stored(Some(&r.status)),
+                    })
+                })
+                .collect()
+        } else {
+            let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
+            rows.into_iter()
+                .filter(|r| {
+                    let id = MemberId::from_trusted(r.member_id.clone());
+                    let sight = disclosure::sight(
+                        &caller_party(caller),
+                        &party(&id, &r.account_role, &r.account_status),
+                        Relation { granted_to_viewer: None, blocked: blocked.contains(&r.member_id) },
+                    );
+                    sight != Sight::Nothing
+                })
+                .map(|r| Attendee {
+                    status: Attendance::from_stored(Some(&r.status)),
+                    who: EventPerson::Member { id: r.member_id, pseudonym: r.pseudonym },
+                })
+                .collect()
+        };
         Ok((seen, attendees))
     }
 
@@ -729,7 +894,8 @@ impl Kindred {
     pub async fn event_ics(&self, association: &Association, caller: &Caller, id: &str) -> Result<String, EventError> {
         let seen = self.event_access(association, caller, id).await?;
         let cancelled = self.store.cancelled_occurrences(&association.id, &seen.record.id).await?;
-        let event = self.calendar_event(association, &seen.record, &cancelled, true, seen.sees_place());
+        let changes = self.store.occurrence_changes(&association.id, &seen.record.id).await?;
+        let event = self.calendar_event(association, &seen.record, &cancelled, &changes, true, seen.sees_place());
         Ok(ical::calendar(association.settings.name.get(association.settings.default_language), &[event]))
     }
 
@@ -738,6 +904,7 @@ impl Kindred {
         association: &Association,
         r: &EventRecord,
         cancelled: &[DateTime<Utc>],
+        changes: &[OccurrenceChange],
         full_title: bool,
         place: bool,
     ) -> CalendarEvent {
@@ -770,6 +937,18 @@ impl Kindred {
             last_ends_at: Some(r.last_ends_at),
             cancelled_starts: cancelled.to_vec(),
             cancelled: r.cancelled_at.is_some(),
+            // Changed dates of the series (a cancelled one stays an EXDATE).
+            overrides: occurrences_with(r, cancelled, changes)
+                .into_iter()
+                .filter(|o| o.changed && !o.cancelled && r.recurrence.is_some())
+                .map(|o| ical::Override {
+                    original_starts_at: o.original_starts_at,
+                    starts_at: o.starts_at,
+                    ends_at: o.ends_at,
+                    location: if place { o.location } else { None },
+                    url: if place { o.online_url } else { None },
+                })
+                .collect(),
         }
     }
 
@@ -830,7 +1009,8 @@ impl Kindred {
                 continue;
             }
             let cancelled = self.store.cancelled_occurrences(&association.id, &r.id).await?;
-            events.push(self.calendar_event(association, &r, &cancelled, full_titles, full_titles));
+            let changes = self.store.occurrence_changes(&association.id, &r.id).await?;
+            events.push(self.calendar_event(association, &r, &cancelled, &changes, full_titles, full_titles));
         }
         Ok(ical::calendar(&neutral_title(association), &events))
     }
@@ -851,7 +1031,8 @@ impl Kindred {
         for r in records {
             let association_id = kindred_domain::AssociationId::from_trusted(r.association_id.clone());
             let cancelled = self.store.cancelled_occurrences(&association_id, &r.id).await?;
-            let due: Vec<Occurrence> = occurrences_of(&r, &cancelled)
+            let changes = self.store.occurrence_changes(&association_id, &r.id).await?;
+            let due: Vec<Occurrence> = occurrences_with(&r, &cancelled, &changes)
                 .into_iter()
                 .filter(|o| !o.cancelled && o.starts_at > now && o.starts_at <= until)
                 .collect();
@@ -907,10 +1088,11 @@ fn listed(r: &EventRecord, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, can
         region: r.region.clone(),
         recurring: r.recurrence.is_some(),
         cancelled,
+        changed: false,
         capacity: r.capacity,
     }
 }
 
 fn listed_occurrence(r: &EventRecord, o: &Occurrence) -> EventListed {
-    listed(r, o.starts_at, o.ends_at, o.cancelled)
+    EventListed { changed: o.changed, ..listed(r, o.starts_at, o.ends_at, o.cancelled) }
 }

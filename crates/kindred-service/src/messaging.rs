@@ -16,7 +16,13 @@
 //! while it is pending. In a one-to-one conversation a block (either way)
 //! ends writing for both with 403 `messaging_not_allowed` (the word
 //! "blocked" is never said; a contact removed or the policy changed answer
-//! the same at the start of a conversation).
+//! the same at the start of a conversation). In a group's chat and a
+//! conversation of more than two, a block does not stop writing (the others
+//! still talk), but neither of the two sees the other's messages
+//! (`conversation_messages`), except in an alias group's chat, where hiding
+//! an alias's messages from one reader would tell whose alias it is. Neither
+//! can start a conversation with the other: the other does not exist for
+//! them (`sight_of`); conversations gain no members after their start.
 //!
 //! **Sealed at rest**: every conversation has a random 256-bit key, stored
 //! sealed under the association key (`crypto::ConversationKey`); bodies and
@@ -625,6 +631,22 @@ impl Kindred {
         let more = rows.len() > PAGE_SIZE;
         rows.truncate(PAGE_SIZE);
         let next_before = if more { rows.last().map(|m| m.id.clone()) } else { None };
+        // Blocks in a conversation of more than two: the messages of a
+        // member blocked either way are not shown (the disclosure rule: a
+        // blocked member cannot see me, nor I them). Not in an alias
+        // group's chat: an alias falling silent for exactly one reader
+        // would tell that reader whose alias it is. (One-to-one: a block
+        // ends writing, `writing_is_cut`; older messages stay.)
+        if seen.group_id.is_none() || !seen.alias_mode {
+            let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
+            if !blocked.is_empty() {
+                let one_to_one = seen.group_id.is_none()
+                    && self.store.conversation_members(&association.id, &[conversation.to_owned()]).await?.len() <= 2;
+                if !one_to_one {
+                    rows.retain(|r| !blocked.contains(&r.sender_id));
+                }
+            }
+        }
         let key = self.conversation_key(association, conversation).await?;
         let attachments = match (rows.last(), rows.first()) {
             (Some(oldest), Some(newest)) => {
@@ -1117,6 +1139,30 @@ impl Kindred {
                 sealed_body: copy.clone(),
             })
             .collect();
+        // A crisis report alerts the staff on duty at once, like one about a
+        // forum post (`moderation::file_report`): a notification of the kind
+        // `crisis_report` (which nobody can mute) and the same urgent mail.
+        // Neither says which conversation or what was written.
+        let crisis = kind == crate::moderation::ReportKind::Crisis;
+        let staff = if crisis {
+            let mut staff = self.store.active_with_roles(&association.id, &["admin", "moderator"]).await?;
+            let mut seen = std::collections::HashSet::new();
+            staff.retain(|r| r.id != caller.member.id.as_str() && seen.insert(r.id.clone()));
+            staff
+        } else {
+            Vec::new()
+        };
+        let notifications: Vec<kindred_store::NewNotification> = staff
+            .iter()
+            .map(|r| kindred_store::NewNotification {
+                id: kindred_domain::NotificationId::random().as_str().to_owned(),
+                member_id: r.id.clone(),
+                kind: "crisis_report",
+                topic_id: None,
+                post_id: None,
+                detail: None,
+            })
+            .collect();
         self.store
             .add_message_report(
                 &association.id,
@@ -1126,9 +1172,19 @@ impl Kindred {
                 &reason,
                 self.clock.now(),
                 &new_items,
+                &notifications,
             )
             .await?;
-        let crisis_contacts = if kind == crate::moderation::ReportKind::Crisis {
+        let crisis_contacts = if crisis {
+            let queue = format!("{}/api/v1/admin/message-reports", self.association_url(association));
+            for r in &staff {
+                self.notify(
+                    association,
+                    &r.email,
+                    r.language.as_deref(),
+                    crate::notices::Notice::CrisisReport { queue: &queue },
+                );
+            }
             association.settings.crisis_contacts.clone()
         } else {
             Vec::new()

@@ -108,6 +108,20 @@ pub struct RegistrationRecord {
     pub alias: Option<String>,
     pub email: String,
     pub language: Option<String>,
+    /// The account's role and status, for `kindred_domain::disclosure`.
+    pub account_role: String,
+    pub account_status: String,
+}
+
+/// One occurrence of a series changed on its own, named by the start the
+/// series gives it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OccurrenceChange {
+    pub starts_at: DateTime<Utc>,
+    pub new_starts_at: DateTime<Utc>,
+    pub new_ends_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
 }
 
 /// Filters of an event list, checked by the service.
@@ -118,10 +132,87 @@ pub struct EventFilter<'a> {
     pub group_id: Option<&'a str>,
     pub mode: Option<&'a str>,
     pub region: Option<&'a str>,
+    /// A catalogue tag `(kind, code)`: only events of groups carrying it
+    /// (an association-wide event has no tags of its own).
+    pub tag: Option<(&'a str, &'a str)>,
 }
 
 fn placeholders(from: usize, count: usize) -> String {
     (0..count).map(|i| format!("${}", from + i)).collect::<Vec<_>>().join(", ")
+}
+
+/// The columns `EventFields` fills, in the order `bind_fields!` binds
+/// them: one list for the INSERT of a new event and the UPDATE of a change.
+const FIELD_COLUMNS: [&str; 20] = [
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "last_ends_at",
+    "time_zone",
+    "mode",
+    "location",
+    "online_url",
+    "step_free",
+    "accessible_toilet",
+    "hearing_loop",
+    "seating",
+    "quiet_room",
+    "accessibility_notes",
+    "capacity",
+    "registration_closes_at",
+    "recurrence",
+    "region",
+    "show_attendees",
+];
+
+/// Binds an `EventFields` in `FIELD_COLUMNS` order (a macro, so that the
+/// one text serves the SQLite and the PostgreSQL query types).
+macro_rules! bind_fields {
+    ($query:expr, $f:expr) => {
+        $query
+            .bind($f.title)
+            .bind($f.description)
+            .bind($f.starts_at)
+            .bind($f.ends_at)
+            .bind($f.last_ends_at)
+            .bind($f.time_zone)
+            .bind($f.mode)
+            .bind($f.location)
+            .bind($f.online_url)
+            .bind($f.step_free)
+            .bind($f.accessible_toilet)
+            .bind($f.hearing_loop)
+            .bind($f.seating)
+            .bind($f.quiet_room)
+            .bind($f.accessibility_notes)
+            .bind($f.capacity)
+            .bind($f.registration_closes_at)
+            .bind($f.recurrence)
+            .bind($f.region)
+            .bind($f.show_attendees)
+    };
+}
+
+/// `INSERT` of a new event: `$1`–`$4` association, id, group, creator;
+/// the fields from `$5`; the time of creation after them.
+fn insert_sql() -> String {
+    let n = FIELD_COLUMNS.len();
+    format!(
+        "INSERT INTO events (association_id, id, group_id, created_by, {}, registered_count, next_seq, \
+         cancelled_at, cancel_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, {}, 0, 0, NULL, NULL, ${at}, ${at})",
+        FIELD_COLUMNS.join(", "),
+        placeholders(5, n),
+        at = 5 + n
+    )
+}
+
+/// `UPDATE` of a change: `$1`, `$2` association and id; the fields from
+/// `$3`; the time of the change after them.
+fn update_sql() -> String {
+    let n = FIELD_COLUMNS.len();
+    let set: Vec<String> = FIELD_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 3)).collect();
+    format!("UPDATE events SET {}, updated_at = ${} WHERE association_id = $1 AND id = $2", set.join(", "), 3 + n)
 }
 
 macro_rules! notify_event {
@@ -156,42 +247,9 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO events (association_id, id, group_id, created_by, title, description, starts_at, ends_at, \
-                 last_ends_at, time_zone, mode, location, online_url, step_free, accessible_toilet, hearing_loop, \
-                 seating, quiet_room, accessibility_notes, capacity, registration_closes_at, recurrence, region, \
-                 show_attendees, registered_count, next_seq, cancelled_at, cancel_reason, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                 $21, $22, $23, $24, 0, 0, NULL, NULL, $25, $25)",
-            )
-            .bind(association.as_str())
-            .bind(id)
-            .bind(group_id)
-            .bind(created_by.as_str())
-            .bind(f.title)
-            .bind(f.description)
-            .bind(f.starts_at)
-            .bind(f.ends_at)
-            .bind(f.last_ends_at)
-            .bind(f.time_zone)
-            .bind(f.mode)
-            .bind(f.location)
-            .bind(f.online_url)
-            .bind(f.step_free)
-            .bind(f.accessible_toilet)
-            .bind(f.hearing_loop)
-            .bind(f.seating)
-            .bind(f.quiet_room)
-            .bind(f.accessibility_notes)
-            .bind(f.capacity)
-            .bind(f.registration_closes_at)
-            .bind(f.recurrence)
-            .bind(f.region)
-            .bind(f.show_attendees)
-            .bind(at)
-            .execute(pool)
-            .await
-            .map(|_| ())
+            let sql = insert_sql();
+            let query = sqlx::query(&sql).bind(association.as_str()).bind(id).bind(group_id).bind(created_by.as_str());
+            bind_fields!(query, f).bind(at).execute(pool).await.map(|_| ())
         })?;
         Ok(())
     }
@@ -257,38 +315,9 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((_, registered)) = locked else { return Ok(Vec::new()) };
-            sqlx::query(
-                "UPDATE events SET title = $3, description = $4, starts_at = $5, ends_at = $6, last_ends_at = $7, \
-                 time_zone = $8, mode = $9, location = $10, online_url = $11, step_free = $12, \
-                 accessible_toilet = $13, hearing_loop = $14, seating = $15, quiet_room = $16, \
-                 accessibility_notes = $17, capacity = $18, registration_closes_at = $19, recurrence = $20, \
-                 region = $21, show_attendees = $22, updated_at = $23 WHERE association_id = $1 AND id = $2",
-            )
-            .bind(association)
-            .bind(id)
-            .bind(f.title)
-            .bind(f.description)
-            .bind(f.starts_at)
-            .bind(f.ends_at)
-            .bind(f.last_ends_at)
-            .bind(f.time_zone)
-            .bind(f.mode)
-            .bind(f.location)
-            .bind(f.online_url)
-            .bind(f.step_free)
-            .bind(f.accessible_toilet)
-            .bind(f.hearing_loop)
-            .bind(f.seating)
-            .bind(f.quiet_room)
-            .bind(f.accessibility_notes)
-            .bind(f.capacity)
-            .bind(f.registration_closes_at)
-            .bind(f.recurrence)
-            .bind(f.region)
-            .bind(f.show_attendees)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+            let sql = update_sql();
+            let query = sqlx::query(&sql).bind(association).bind(id);
+            bind_fields!(query, f).bind(at).execute(&mut *tx).await?;
             let free = match f.capacity {
                 None => i64::MAX,
                 Some(capacity) => i64::from(capacity) - i64::from(registered),
@@ -383,6 +412,73 @@ impl Store {
             .await
         })?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    /// The occurrences of a series changed on their own, by original start.
+    pub async fn occurrence_changes(
+        &self,
+        association: &AssociationId,
+        event: &str,
+    ) -> Result<Vec<OccurrenceChange>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT starts_at, new_starts_at, new_ends_at, location, online_url FROM event_occurrence_changes \
+                 WHERE association_id = $1 AND event_id = $2 ORDER BY starts_at",
+            )
+            .bind(association.as_str())
+            .bind(event)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Changes one occurrence of a series (again: the last change counts)
+    /// and tells `notifications`, in one transaction. The series' end for
+    /// range queries (`last_ends_at`) grows when the date moves past it.
+    pub async fn change_occurrence(
+        &self,
+        association: &AssociationId,
+        event: &str,
+        change: &OccurrenceChange,
+        notifications: &[EventNotification],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let association = association.as_str();
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO event_occurrence_changes (association_id, event_id, starts_at, new_starts_at, \
+                 new_ends_at, location, online_url, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (association_id, event_id, starts_at) DO UPDATE SET \
+                 new_starts_at = excluded.new_starts_at, new_ends_at = excluded.new_ends_at, \
+                 location = excluded.location, online_url = excluded.online_url, changed_at = excluded.changed_at",
+            )
+            .bind(association)
+            .bind(event)
+            .bind(change.starts_at)
+            .bind(change.new_starts_at)
+            .bind(change.new_ends_at)
+            .bind(change.location.as_deref())
+            .bind(change.online_url.as_deref())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE events SET updated_at = $3, \
+                 last_ends_at = CASE WHEN last_ends_at < $4 THEN $4 ELSE last_ends_at END \
+                 WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association)
+            .bind(event)
+            .bind(at)
+            .bind(change.new_ends_at)
+            .execute(&mut *tx)
+            .await?;
+            notify_event!(tx, association, event, notifications, at);
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// Cancels one occurrence of a series (false when it was already).
@@ -595,7 +691,8 @@ impl Store {
     ) -> Result<Vec<RegistrationRecord>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.member_id, m.pseudonym, m.badge, r.status, r.seq, gm.alias, m.email, m.language \
+                "SELECT r.member_id, m.pseudonym, m.badge, r.status, r.seq, gm.alias, m.email, m.language, \
+                 m.role AS account_role, m.status AS account_status \
                  FROM event_registrations r JOIN members m ON m.id = r.member_id \
                  LEFT JOIN group_members gm ON gm.association_id = r.association_id AND gm.group_id = $3 \
                    AND gm.member_id = r.member_id \
@@ -679,6 +776,15 @@ impl Store {
                 n += 1;
                 binds_text.push(value);
             }
+        }
+        if let Some((kind, code)) = filter.tag {
+            sql.push_str(&format!(
+                " AND e.group_id IN (SELECT t.group_id FROM group_tags t \
+                 WHERE t.association_id = $1 AND t.kind = ${n} AND t.code = ${})",
+                n + 1
+            ));
+            binds_text.push(kind);
+            binds_text.push(code);
         }
         sql.push_str(&format!(" ORDER BY e.starts_at, e.id LIMIT {}", limit.clamp(1, 10_000)));
         let rows = read!(self, |pool| {
@@ -836,5 +942,20 @@ impl Store {
             .await
         })?;
         Ok(row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_column_list_numbers_the_insert_and_the_update_alike() {
+        let insert = insert_sql();
+        assert!(insert.contains("created_by, title, description,"), "{insert}");
+        assert!(insert.contains("$24, 0, 0, NULL, NULL, $25, $25)"), "{insert}");
+        let update = update_sql();
+        assert!(update.starts_with("UPDATE events SET title = $3, description = $4,"), "{update}");
+        assert!(update.contains("show_attendees = $22, updated_at = $23 WHERE"), "{update}");
     }
 }

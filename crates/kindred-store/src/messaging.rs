@@ -864,6 +864,7 @@ impl Store {
         reason: &str,
         at: DateTime<Utc>,
         items: &[NewReportItem<'_>],
+        notifications: &[crate::NewNotification],
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -890,6 +891,22 @@ impl Store {
                 .bind(item.sender_id)
                 .bind(item.sent_at)
                 .bind(&item.sealed_body)
+                .execute(&mut *tx)
+                .await?;
+            }
+            // Crisis reports: staff on duty are told in the same transaction
+            // (no topic, no conversation: the notice names neither).
+            for n in notifications {
+                sqlx::query(
+                    "INSERT INTO notifications (association_id, id, member_id, kind, topic_id, post_id, actor_label, \
+                     detail, created_at) VALUES ($1, $2, $3, $4, NULL, NULL, NULL, $5, $6)",
+                )
+                .bind(association.as_str())
+                .bind(n.id.as_str())
+                .bind(n.member_id.as_str())
+                .bind(n.kind)
+                .bind(n.detail.as_deref())
+                .bind(at)
                 .execute(&mut *tx)
                 .await?;
             }

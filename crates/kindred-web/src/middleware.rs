@@ -11,12 +11,14 @@ use axum::response::{IntoResponse, Response};
 pub const PHOTO_BODY_BYTES: usize = 8 * 1024 * 1024 + 64 * 1024;
 
 /// Photo uploads: `PUT …/api/v1/me/photo` and the page form `POST …/profile/photo`;
-/// message attachments (8 MB too): `POST …/api/v1/conversations/{id}/attachments`.
+/// message attachments (8 MB too): `POST …/api/v1/conversations/{id}/attachments`
+/// and the conversation page's composer with its file, `POST …/messages/{id}/send`.
 fn is_photo_upload(path: &str) -> bool {
     path.starts_with("/a/")
         && (path.ends_with("/api/v1/me/photo")
             || path.ends_with("/profile/photo")
-            || (path.contains("/api/v1/conversations/") && path.ends_with("/attachments")))
+            || (path.contains("/api/v1/conversations/") && path.ends_with("/attachments"))
+            || (path.contains("/messages/") && path.ends_with("/send")))
 }
 
 /// The most any request may send.

@@ -2,11 +2,13 @@
 //     new event (empty and with errors), an event's page and the calendar
 //     feed page pass axe-core and the structural checks in de/en/nl; a
 //     registration is done with the keyboard only (Tab to the button,
-//     Enter), and the place appears only afterwards.
+//     Enter), and the place appears only afterwards. An organiser's edit
+//     form, the list filtered by a catalogue tag and a monthly series made
+//     through the new-event form pass the same checks.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
+import { DEMO_ADMIN, DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
 
 let browser;
 const foreign = [];
@@ -78,6 +80,66 @@ test('event pages pass axe-core; registering by keyboard only', { timeout: 300_0
   assert.ok(await page.locator('main').getByText('meet.example.org').count(), 'the link is shown once registered');
   problems = await pageProblems(page, null);
   if (problems.length) failures.push(`after registering:\n    ${problems.join('\n    ')}`);
+
+  assert.deepEqual(failures, [], failures.join('\n'));
+  await context.close();
+});
+
+test('organisers edit an event and make a monthly series; the forms pass axe-core', { timeout: 300_000 }, async (t) => {
+  const failures = [];
+  const { context, page } = await signedIn(DEMO_ADMIN);
+
+  // The demo's workshop is the association's: the admin organises it.
+  await visit(page, url('/a/demo/events?lang=en'));
+  const link = page.locator('main a', { hasText: 'Workshop' }).first();
+  assert.ok(await link.count(), 'the workshop is listed');
+  const eventPath = new URL(await link.getAttribute('href'), url('/')).pathname;
+  await visit(page, url(`${eventPath}?lang=en`));
+  assert.ok(await page.locator(`main a[href*="${eventPath}/edit"]`).count(), 'an edit link for the organiser');
+
+  const paths = [];
+  for (const lang of LANGUAGES) {
+    paths.push(`${eventPath}/edit?lang=${lang}`);
+    paths.push(`/a/demo/events?condition=ms&lang=${lang}`);
+  }
+  for (const path of paths) {
+    const answer = await visit(page, url(path));
+    const problems = await pageProblems(page, null);
+    if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+    else t.diagnostic(`ok ${path}`);
+  }
+
+  // A change with an error: 422, the summary links to the field, axe still passes.
+  await visit(page, url(`${eventPath}/edit?lang=en`));
+  await page.locator('#e-end').fill('00:30');
+  const [refused] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button[type="submit"]').click(),
+  ]);
+  assert.equal(refused.status(), 422, 'an end before the start is refused');
+  assert.ok(await page.locator('.error-summary a[href="#e-end"]').count(), 'the summary links to the end time');
+  let problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`edit with errors:\n    ${problems.join('\n    ')}`);
+
+  // A monthly series through the form: the second Tuesday of a month until a date.
+  await visit(page, url('/a/demo/events/new?lang=en'));
+  await page.locator('#e-title').fill('Browser series');
+  await page.locator('#e-date').fill('2030-01-08');
+  await page.locator('#e-start').fill('18:00');
+  await page.locator('#e-end').fill('19:30');
+  await page.locator('#e-mode-online').check();
+  await page.locator('#e-repeat-monthly_weekday').check();
+  await page.locator('#e-until').fill('2030-04-30');
+  const [made] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button[type="submit"]').click(),
+  ]);
+  assert.equal(made.status(), 200, 'the series is created');
+  const dates = await page.locator('main section[aria-labelledby="dates-title"] li').count();
+  assert.equal(dates, 4, 'January to April, one date each');
+  problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`the new series:\n    ${problems.join('\n    ')}`);
 
   assert.deepEqual(failures, [], failures.join('\n'));
   await context.close();

@@ -1,7 +1,9 @@
 // (m) The messaging pages, signed in as demo members: the conversation
 //     list, a conversation with its composer, a pending request and the
 //     form for a new message pass axe-core and the structural checks in
-//     de/en/nl; a message is written and sent with the keyboard only.
+//     de/en/nl; a message is written and sent with the keyboard only; a
+//     file is attached through the plain form (no script of ours), and a
+//     wrong one is explained in the form.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,5 +84,46 @@ test('the other member sees the unread count in the navigation', { timeout: 60_0
   const { context, page } = await signedIn(DEMO_MEMBER_2, false);
   await visit(page, url('/a/demo/messages?lang=en'));
   assert.ok(await page.locator('nav a[href$="/messages"], nav a[href*="/messages?"]').count(), 'a Messages entry');
+  await context.close();
+});
+
+test('a file is attached on the conversation page; a wrong type is explained in the form', { timeout: 180_000 }, async () => {
+  // axe needs script in the page; the form itself is a plain multipart post.
+  const { context, page } = await signedIn(DEMO_MEMBER);
+  const conversations = await conversationPaths(page);
+  let target = null;
+  for (const path of conversations) {
+    await visit(page, url(`${path}?lang=en`));
+    if (await page.locator('#file').count()) {
+      target = path;
+      break;
+    }
+  }
+  assert.ok(target, 'a conversation with a file field');
+
+  await page.locator('#body').fill('A note as text');
+  await page.locator('#file').setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('just text') });
+  const [refused] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('#composer button[type="submit"]').click(),
+  ]);
+  assert.equal(refused.status(), 422, 'a text file is refused');
+  assert.ok(await page.locator('.error-summary a[href="#file"]').count(), 'the summary links to the file field');
+  assert.equal(await page.locator('#body').inputValue(), 'A note as text', 'the draft is kept');
+  const problems = await pageProblems(page, null);
+  assert.deepEqual(problems, [], problems.join('\n'));
+
+  const text = `With a PDF ${Date.now()}`;
+  await page.locator('#body').fill(text);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+  await page.locator('#file').setInputFiles({ name: 'letter.pdf', mimeType: 'application/pdf', buffer: pdf });
+  const [sent] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('#composer button[type="submit"]').click(),
+  ]);
+  assert.equal(sent.status(), 200);
+  const last = page.locator('main .posts > li').last();
+  assert.ok((await last.textContent()).includes(text), 'the message is shown at the bottom');
+  assert.equal(await last.locator('a[download]').count(), 1, 'with a download link for the file');
   await context.close();
 });

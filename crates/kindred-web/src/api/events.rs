@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use kindred_domain::events::{Accessibility, Attendance, RawEvent};
-use kindred_service::events::{EventError, EventInput, EventListed, EventPatch, EventPerson, EventView, RawEventQuery};
+use kindred_service::events::{
+    EventError, EventInput, EventListed, EventPatch, EventPerson, EventView, OccurrencePatch, RawEventQuery,
+};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -199,6 +201,10 @@ pub struct ListParams {
     mode: Option<String>,
     /// A region code of the catalogue.
     region: Option<String>,
+    /// A condition code of the catalogue: events of groups tagged with it.
+    condition: Option<String>,
+    /// A therapy code of the catalogue: events of groups tagged with it.
+    therapy: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
@@ -218,6 +224,8 @@ pub struct EventSummary {
     region: Option<String>,
     recurring: bool,
     cancelled: bool,
+    /// This occurrence of a series was changed on its own (its time here is the new one).
+    changed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     capacity: Option<i32>,
 }
@@ -234,6 +242,7 @@ pub(crate) fn summary(e: EventListed) -> EventSummary {
         region: e.region,
         recurring: e.recurring,
         cancelled: e.cancelled,
+        changed: e.changed,
         capacity: e.capacity,
     }
 }
@@ -298,6 +307,17 @@ pub struct EventOccurrence {
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     cancelled: bool,
+    /// The start the series gives it: names the occurrence in
+    /// `/events/{id}/occurrences/{starts_at}` (differs from `starts_at` once changed).
+    original_starts_at: DateTime<Utc>,
+    /// Changed on its own.
+    changed: bool,
+    /// This date's own place; only for registered attendees and organisers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    /// This date's own link; only for registered attendees and organisers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    online_url: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -381,7 +401,15 @@ pub(crate) fn event_body(view: EventView) -> EventResponse {
         occurrences: view
             .occurrences
             .into_iter()
-            .map(|o| EventOccurrence { starts_at: o.starts_at, ends_at: o.ends_at, cancelled: o.cancelled })
+            .map(|o| EventOccurrence {
+                starts_at: o.starts_at,
+                ends_at: o.ends_at,
+                cancelled: o.cancelled,
+                original_starts_at: o.original_starts_at,
+                changed: o.changed,
+                location: if place { o.location } else { None },
+                online_url: if place { o.online_url } else { None },
+            })
             .collect(),
         show_attendees: r.show_attendees,
         is_organiser: seen.organiser,
@@ -552,6 +580,61 @@ pub async fn cancel(
 ) -> Result<Json<EventResponse>, ApiError> {
     let (association, caller) = (&auth.tenant.association, &auth.caller);
     state.kindred.cancel_event(association, caller, &id, &body.reason).await.map_err(event_error)?;
+    let view = state.kindred.event_view(association, caller, &id).await.map_err(event_error)?;
+    Ok(Json(event_body(view)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OccurrenceBody {
+    /// The new start: RFC 3339, or wall-clock time in the event's zone.
+    starts_at: String,
+    ends_at: String,
+    /// This date's own place (absent: the series' place).
+    #[serde(default)]
+    location: Option<String>,
+    /// This date's own video link, http(s) (absent: the series' link).
+    #[serde(default)]
+    online_url: Option<String>,
+}
+
+/// Changes one occurrence of a series on its own (its organisers): another
+/// time and, optionally, another place or link for that date only, named
+/// by its start as the series gives it (`original_starts_at` in
+/// `occurrences`). Registered and waiting members are told. Registration
+/// stays per series.
+#[utoipa::path(
+    patch,
+    path = "/events/{id}/occurrences/{starts_at}",
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The event"),
+        ("starts_at" = String, Path, description = "The occurrence's start as the series gives it, RFC 3339"),
+    ),
+    request_body = OccurrenceBody,
+    responses(
+        (status = 200, description = "Changed; the event with its occurrences", body = EventResponse),
+        (status = 403, description = "Not an organiser", body = super::ErrorResponse),
+        (status = 404, description = "No such event or occurrence (for the caller)", body = super::ErrorResponse),
+        (status = 409, description = "The event is cancelled", body = super::ErrorResponse),
+        (status = 422, description = "A field is invalid", body = super::ErrorResponse),
+    )
+)]
+pub async fn change_occurrence(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id, starts_at)): Path<(String, String, String)>,
+    ApiJson(body): ApiJson<OccurrenceBody>,
+) -> Result<Json<EventResponse>, ApiError> {
+    let (association, caller) = (&auth.tenant.association, &auth.caller);
+    let patch = OccurrencePatch {
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        location: body.location,
+        online_url: body.online_url,
+    };
+    state.kindred.change_occurrence(association, caller, &id, &starts_at, &patch).await.map_err(event_error)?;
     let view = state.kindred.event_view(association, caller, &id).await.map_err(event_error)?;
     Ok(Json(event_body(view)))
 }

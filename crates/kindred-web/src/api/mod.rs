@@ -192,6 +192,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::event, events::update))
         .routes(routes!(events::cancel))
         .routes(routes!(events::cancel_occurrence))
+        .routes(routes!(events::change_occurrence))
         .routes(routes!(events::register, events::unregister))
         .routes(routes!(events::attendees))
         .routes(routes!(events::feed, events::replace_feed))

@@ -18,10 +18,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use chrono::{DateTime, Utc};
-use kindred_domain::events::{Accessibility, Attendance, RawEvent, TimeZoneName};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kindred_domain::events::{repeat_of, repeat_rule, Accessibility, Attendance, RawEvent, Repeat, TimeZoneName};
+use kindred_domain::settings::FieldKind;
 use kindred_domain::Language;
-use kindred_service::events::{EventError, EventInput, EventPerson, RawEventQuery};
+use kindred_service::events::{EventError, EventInput, EventPatch, EventPerson, RawEventQuery};
 use serde::{Deserialize, Serialize};
 
 /// Time zones offered in the form besides the association's own.
@@ -53,11 +54,13 @@ fn local(language: Language, at: DateTime<Utc>, zone: &str) -> String {
     }
 }
 
-fn month(at: DateTime<Utc>, zone: &str) -> String {
-    match TimeZoneName::parse(zone) {
-        Some(z) => at.with_timezone(&z.tz()).format("%m/%Y").to_string(),
-        None => at.format("%m/%Y").to_string(),
-    }
+/// A month heading in the viewer's language ("März 2027"), in the event's zone.
+fn month(page: &AssociationPage, at: DateTime<Utc>, zone: &str) -> String {
+    let local = match TimeZoneName::parse(zone) {
+        Some(z) => at.with_timezone(&z.tz()).date_naive(),
+        None => at.date_naive(),
+    };
+    format!("{} {}", tr(page, &format!("events-month-{}", local.month())), local.year())
 }
 
 fn form_value(pairs: &[(String, String)], name: &str) -> String {
@@ -79,6 +82,7 @@ struct Listed {
     iso: String,
     mode: String,
     cancelled: bool,
+    changed: bool,
 }
 
 #[derive(Serialize)]
@@ -111,7 +115,7 @@ pub async fn list(
     };
     let mut months: Vec<Month> = Vec::new();
     for e in events {
-        let name = month(e.starts_at, &e.time_zone);
+        let name = month(&page, e.starts_at, &e.time_zone);
         let item = Listed {
             href: link(&page, &event_path(&e.event_id), &[]),
             title: e.title,
@@ -119,6 +123,7 @@ pub async fn list(
             iso: e.starts_at.to_rfc3339(),
             mode: mode_text(&page, &e.mode),
             cancelled: e.cancelled,
+            changed: e.changed,
         };
         match months.last_mut() {
             Some(m) if m.name == name => m.events.push(item),
@@ -142,8 +147,34 @@ pub async fn list(
             selected: chosen_region == r.code.as_str(),
         })
         .collect();
+    let catalogue = |kind: FieldKind, chosen: &Option<String>| -> Vec<Choice> {
+        let catalog = &association.settings.catalog;
+        let chosen = chosen.as_deref().unwrap_or_default();
+        let entries: Vec<(String, String)> = if kind == FieldKind::Condition {
+            catalog
+                .conditions
+                .iter()
+                .map(|c| (c.code.as_str().to_owned(), c.name.get(page.language).to_owned()))
+                .collect()
+        } else {
+            catalog
+                .therapies
+                .iter()
+                .map(|c| (c.code.as_str().to_owned(), c.name.get(page.language).to_owned()))
+                .collect()
+        };
+        entries.into_iter().map(|(value, label)| Choice { selected: value == chosen, value, label }).collect()
+    };
+    let conditions = catalogue(FieldKind::Condition, &raw.condition);
+    let therapies = catalogue(FieldKind::Therapies, &raw.therapy);
     let mut next_query: Vec<(&str, &str)> = Vec::new();
-    for (name, value) in [("mode", &raw.mode), ("region", &raw.region), ("group_id", &raw.group_id)] {
+    for (name, value) in [
+        ("mode", &raw.mode),
+        ("region", &raw.region),
+        ("condition", &raw.condition),
+        ("therapy", &raw.therapy),
+        ("group_id", &raw.group_id),
+    ] {
         if let Some(value) = value {
             next_query.push((name, value.as_str()));
         }
@@ -157,6 +188,8 @@ pub async fn list(
         months => months,
         modes => modes,
         regions => regions,
+        conditions => conditions,
+        therapies => therapies,
         group_id => raw.group_id.clone().unwrap_or_default(),
         action => link(&page, "/events", &[]),
         next_href => next_href,
@@ -169,18 +202,30 @@ pub async fn list(
     render_status(&state, status, "events/list.html", page.layout("/events", Section::Events), values)
 }
 
-fn render_new(
+/// Whether the form creates an event or changes one (its id).
+#[derive(Clone, Copy)]
+enum FormFor<'a> {
+    New,
+    Edit(&'a str),
+}
+
+fn render_form(
     state: &AppState,
     page: &AssociationPage,
     pairs: &[(String, String)],
     problems: Problems,
     status: StatusCode,
+    target: FormFor<'_>,
 ) -> Response {
     let v = |name: &str| form_value(pairs, name);
     let default_zone = page.tenant.association.settings.time_zone.name();
     let zone = if v("time_zone").is_empty() { default_zone.to_owned() } else { v("time_zone") };
     let mut zones: Vec<&str> = vec![default_zone];
     zones.extend(ZONES.iter().filter(|z| **z != default_zone));
+    if !zones.contains(&zone.as_str()) {
+        // An event made through the API may be in another zone: keep offering it.
+        zones.push(zone.as_str());
+    }
     let zones: Vec<Choice> =
         zones.iter().map(|z| Choice { value: (*z).to_owned(), label: (*z).to_owned(), selected: zone == *z }).collect();
     let mode = if v("mode").is_empty() { "in_person".to_owned() } else { v("mode") };
@@ -196,7 +241,53 @@ fn render_new(
             selected: v(c) == "yes",
         })
         .collect();
+    let region = v("region");
+    let regions: Vec<Choice> = page
+        .tenant
+        .association
+        .settings
+        .catalog
+        .regions
+        .iter()
+        .map(|r| Choice {
+            value: r.code.as_str().to_owned(),
+            label: r.name.get(page.language).to_owned(),
+            selected: region == r.code.as_str(),
+        })
+        .collect();
+    let repeat = if v("repeat").is_empty() { "none".to_owned() } else { v("repeat") };
+    let mut repeat_values: Vec<&str> = vec!["none"];
+    repeat_values.extend(Repeat::ALL.iter().map(|r| r.as_str()));
+    if repeat == "keep" {
+        // A rule given through the API that the form cannot show in words.
+        repeat_values.insert(0, "keep");
+    }
+    let repeats: Vec<Choice> = repeat_values
+        .iter()
+        .map(|r| Choice {
+            value: (*r).to_owned(),
+            label: tr(page, &format!("events-repeat-{}", r.replace('_', "-"))),
+            selected: repeat == *r,
+        })
+        .collect();
+    let (heading, submit, action, back) = match target {
+        FormFor::New => ("events-new-title", "events-new-submit", link(page, "/events/new", &[]), None),
+        FormFor::Edit(id) => (
+            "events-edit-title",
+            "events-edit-submit",
+            link(page, &format!("{}/edit", event_path(id)), &[]),
+            Some(link(page, &event_path(id), &[])),
+        ),
+    };
+    let here = match target {
+        FormFor::New => "/events/new".to_owned(),
+        FormFor::Edit(id) => format!("{}/edit", event_path(id)),
+    };
     let values = minijinja::context! {
+        heading => tr(page, heading),
+        submit => tr(page, submit),
+        editing => matches!(target, FormFor::Edit(_)),
+        back_href => back,
         title => v("title"),
         description => v("description"),
         date => v("date"),
@@ -210,44 +301,52 @@ fn render_new(
         notes => v("notes"),
         capacity => v("capacity"),
         show_attendees => v("show_attendees") == "yes",
+        regions => regions,
+        repeats => repeats,
+        until => v("until"),
+        deadline_date => v("deadline_date"),
+        deadline_time => v("deadline_time"),
         group_id => v("group_id"),
         problems => problems,
         csrf => page.session.csrf(),
-        action => link(page, "/events/new", &[]),
+        action => action,
     };
-    render_status(state, status, "events/new.html", page.layout("/events/new", Section::Events), values)
+    render_status(state, status, "events/new.html", page.layout(&here, Section::Events), values)
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    page: AssociationPage,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Response {
-    if let Err(response) = member(&state, &page) {
-        return *response;
-    }
-    let prefilled = vec![("group_id".to_owned(), form_value(&pairs, "group"))];
-    render_new(&state, &page, &prefilled, Problems::default(), StatusCode::OK)
-}
-
-pub async fn create(
-    State(state): State<AppState>,
-    page: AssociationPage,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
-        Ok(caller) => caller,
-        Err(response) => return *response,
-    };
-    let v = |name: &str| form_value(&pairs, name);
+/// The form's fields as the raw event the API would give: the same
+/// parser (`kindred_domain::events::parse_event`) decides about both.
+/// The repetition in words becomes an RRULE here; a missing or early
+/// "until" date gives a rule without an end, which the parser refuses
+/// with the message shown at the "until" field.
+fn raw_from_form(pairs: &[(String, String)], zone: TimeZoneName) -> RawEvent {
+    let v = |name: &str| form_value(pairs, name);
     let optional = |name: &str| Some(v(name)).filter(|x| !x.trim().is_empty());
     let date = v("date");
-    let capacity_text = v("capacity");
-    let capacity = match capacity_text.trim() {
+    let capacity = match v("capacity").trim() {
         "" => None,
         text => Some(text.parse::<i64>().unwrap_or(0)),
     };
-    let raw = RawEvent {
+    let zone = optional("time_zone").and_then(|z| TimeZoneName::parse(&z)).unwrap_or(zone);
+    let day = |name: &str| NaiveDate::parse_from_str(v(name).trim(), "%Y-%m-%d").ok();
+    let recurrence = match v("repeat").trim() {
+        "" | "none" | "keep" => None,
+        chosen => match (Repeat::parse(chosen), day("date"), day("until")) {
+            (Some(repeat), Some(first), Some(until)) if until >= first => {
+                Some(repeat_rule(repeat, first, until, zone.tz()))
+            }
+            // No usable "until": a rule without an end, refused by the parser.
+            (Some(_), Some(_), _) => Some("FREQ=WEEKLY".to_owned()),
+            // The first date is missing: the start's own problem is shown.
+            (Some(_), None, _) => None,
+            (None, _, _) => Some(chosen.to_owned()),
+        },
+    };
+    let registration_closes_at = optional("deadline_date").map(|d| {
+        let time = optional("deadline_time").unwrap_or_else(|| "00:00".to_owned());
+        format!("{}T{}", d.trim(), time.trim())
+    });
+    RawEvent {
         title: v("title"),
         description: v("description"),
         starts_at: format!("{date}T{}", v("start")),
@@ -265,32 +364,171 @@ pub async fn create(
             notes: v("notes"),
         },
         capacity,
-        registration_closes_at: None,
-        recurrence: None,
-        region: None,
+        registration_closes_at,
+        recurrence,
+        region: optional("region"),
         show_attendees: v("show_attendees") == "yes",
+    }
+}
+
+/// The parser's problems, each at its field of the form.
+fn form_problems(page: &AssociationPage, found: &[(&'static str, &'static str)]) -> Problems {
+    let mut problems = Problems::default();
+    for (field, _) in found {
+        let (id, key) = match *field {
+            "starts_at" => ("e-date", "starts-at"),
+            "ends_at" => ("e-end", "ends-at"),
+            "time_zone" => ("e-time_zone", "time-zone"),
+            "mode" => ("e-mode-in_person", "mode"),
+            "online_url" => ("e-online_url", "online-url"),
+            "capacity" => ("e-capacity", "capacity"),
+            "location" => ("e-location", "location"),
+            "description" => ("e-description", "description"),
+            "accessibility.notes" => ("e-notes", "notes"),
+            "recurrence" => ("e-until", "recurrence"),
+            "registration_closes_at" => ("e-deadline_date", "deadline"),
+            "region" => ("e-region", "region"),
+            _ => ("e-title", "title"),
+        };
+        problems.add(id, tr(page, &format!("events-problem-{key}")));
+    }
+    problems
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Err(response) = member(&state, &page) {
+        return *response;
+    }
+    let prefilled = vec![("group_id".to_owned(), form_value(&pairs, "group"))];
+    render_form(&state, &page, &prefilled, Problems::default(), StatusCode::OK, FormFor::New)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
     };
-    let input = EventInput { raw, group_id: optional("group_id") };
+    let raw = raw_from_form(&pairs, page.tenant.association.settings.time_zone);
+    let group_id = Some(form_value(&pairs, "group_id")).filter(|g| !g.trim().is_empty());
+    let input = EventInput { raw, group_id };
     match state.kindred.create_event(&page.tenant.association, caller, &input).await {
         Ok(id) => see_other(&link(&page, &event_path(id.as_str()), &[])),
         Err(EventError::Invalid(found)) => {
-            let mut problems = Problems::default();
-            for (field, _) in found {
-                let (id, key) = match field {
-                    "starts_at" => ("e-date", "starts-at"),
-                    "ends_at" => ("e-end", "ends-at"),
-                    "time_zone" => ("e-time_zone", "time-zone"),
-                    "mode" => ("e-mode-in_person", "mode"),
-                    "online_url" => ("e-online_url", "online-url"),
-                    "capacity" => ("e-capacity", "capacity"),
-                    "location" => ("e-location", "location"),
-                    "description" => ("e-description", "description"),
-                    "accessibility.notes" => ("e-notes", "notes"),
-                    _ => ("e-title", "title"),
-                };
-                problems.add(id, tr(&page, &format!("events-problem-{key}")));
-            }
-            render_new(&state, &page, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY)
+            let problems = form_problems(&page, &found);
+            render_form(&state, &page, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY, FormFor::New)
+        }
+        Err(EventError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(EventError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(other) => internal(other),
+    }
+}
+
+/// The edit form, filled with the event as stored (times in its zone).
+/// Organisers only; anyone else who sees the event gets 403, anyone who
+/// does not the 404 of an unknown id.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let seen = match state.kindred.event_access(&page.tenant.association, caller, &id).await {
+        Ok(seen) => seen,
+        Err(EventError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(other) => return internal(other),
+    };
+    if !seen.organiser {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let r = &seen.record;
+    let tz = seen.time_zone.tz();
+    let at = |t: DateTime<Utc>, format: &str| t.with_timezone(&tz).format(format).to_string();
+    let yes = |b: bool| if b { "yes".to_owned() } else { String::new() };
+    let (repeat, until) = match &r.recurrence {
+        None => ("none".to_owned(), String::new()),
+        Some(rule) => match repeat_of(rule, tz) {
+            Some((repeat, until)) => (repeat.as_str().to_owned(), until.format("%Y-%m-%d").to_string()),
+            None => ("keep".to_owned(), String::new()),
+        },
+    };
+    let access = seen.accessibility();
+    let pairs: Vec<(String, String)> = [
+        ("title", r.title.clone()),
+        ("description", r.description.clone()),
+        ("date", at(r.starts_at, "%Y-%m-%d")),
+        ("start", at(r.starts_at, "%H:%M")),
+        ("end", at(r.ends_at, "%H:%M")),
+        ("time_zone", r.time_zone.clone()),
+        ("mode", r.mode.clone()),
+        ("location", r.location.clone().unwrap_or_default()),
+        ("online_url", r.online_url.clone().unwrap_or_default()),
+        ("step_free", yes(access.step_free)),
+        ("accessible_toilet", yes(access.accessible_toilet)),
+        ("hearing_loop", yes(access.hearing_loop)),
+        ("seating", yes(access.seating)),
+        ("quiet_room", yes(access.quiet_room)),
+        ("notes", access.notes.clone()),
+        ("capacity", r.capacity.map(|c| c.to_string()).unwrap_or_default()),
+        ("show_attendees", yes(r.show_attendees)),
+        ("region", r.region.clone().unwrap_or_default()),
+        ("repeat", repeat),
+        ("until", until),
+        ("deadline_date", r.registration_closes_at.map(|t| at(t, "%Y-%m-%d")).unwrap_or_default()),
+        ("deadline_time", r.registration_closes_at.map(|t| at(t, "%H:%M")).unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    render_form(&state, &page, &pairs, Problems::default(), StatusCode::OK, FormFor::Edit(&r.id))
+}
+
+/// Saves the edit form through `update_event`, the function behind
+/// `PATCH /events/{id}`: registered and waiting members are told when the
+/// time or the place changed.
+pub async fn update(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let raw = raw_from_form(&pairs, page.tenant.association.settings.time_zone);
+    let keep_rule = form_value(&pairs, "repeat") == "keep";
+    let patch = EventPatch {
+        title: Some(raw.title),
+        description: Some(raw.description),
+        starts_at: Some(raw.starts_at),
+        ends_at: Some(raw.ends_at),
+        time_zone: raw.time_zone,
+        mode: Some(raw.mode),
+        location: Some(raw.location),
+        online_url: Some(raw.online_url),
+        accessibility: Some(raw.accessibility),
+        capacity: Some(raw.capacity),
+        registration_closes_at: Some(raw.registration_closes_at),
+        recurrence: if keep_rule { None } else { Some(raw.recurrence) },
+        region: Some(raw.region),
+        show_attendees: Some(raw.show_attendees),
+    };
+    match state.kindred.update_event(&page.tenant.association, caller, &id, &patch).await {
+        Ok(()) => see_other(&link(&page, &event_path(&id), &[("done", "changed")])),
+        Err(EventError::Invalid(found)) => {
+            let problems = form_problems(&page, &found);
+            render_form(&state, &page, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY, FormFor::Edit(&id))
         }
         Err(EventError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(EventError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
@@ -367,6 +605,7 @@ pub async fn event_page(
     } else {
         Vec::new()
     };
+    let place = seen.sees_place();
     let access = seen.accessibility();
     let mut features: Vec<String> = Vec::new();
     for (has, key) in [
@@ -381,7 +620,6 @@ pub async fn event_page(
         }
     }
     let rendered = kindred_domain::markdown::render(&r.description, &|_| None);
-    let place = seen.sees_place();
     let status_text = match seen.attendance {
         Attendance::None => None,
         Attendance::Registered => Some(tr(&page, "events-you-registered")),
@@ -391,12 +629,20 @@ pub async fn event_page(
         view.occurrences
             .iter()
             .map(|o| {
-                let text = local(page.language, o.starts_at, &r.time_zone);
-                if o.cancelled {
-                    format!("{text} – {}", tr(&page, "events-cancelled"))
-                } else {
-                    text
+                let mut text = local(page.language, o.starts_at, &r.time_zone);
+                if o.changed && o.starts_at != o.original_starts_at {
+                    let was = local(page.language, o.original_starts_at, &r.time_zone);
+                    text = format!("{text} – {} {was}", tr(&page, "events-moved-from"));
                 }
+                if place {
+                    if let Some(other) = o.location.as_ref().or(o.online_url.as_ref()) {
+                        text = format!("{text} – {}: {other}", tr(&page, "events-this-date-place"));
+                    }
+                }
+                if o.cancelled {
+                    text = format!("{text} – {}", tr(&page, "events-cancelled"));
+                }
+                text
             })
             .collect()
     } else {
@@ -424,12 +670,13 @@ pub async fn event_page(
         occurrences => occurrences,
         attendees => attendees,
         sees_attendees => seen.sees_attendees(),
-        done => flash.done.filter(|d| ["registered", "unregistered", "cancelled"].contains(&d.as_str())).map(|d| tr(&page, &format!("events-done-{d}"))),
+        done => flash.done.filter(|d| ["registered", "unregistered", "cancelled", "changed"].contains(&d.as_str())).map(|d| tr(&page, &format!("events-done-{d}"))),
         problem => flash.problem.filter(|p| ["closed", "cancelled", "forbidden"].contains(&p.as_str())).map(|p| tr(&page, &format!("events-problem-action-{p}"))),
         register_action => link(&page, &format!("{base}/registration"), &[]),
         unregister_action => link(&page, &format!("{base}/unregister"), &[]),
         cancel_action => link(&page, &format!("{base}/cancel"), &[]),
         ics_href => link(&page, &format!("{base}.ics"), &[]),
+        edit_href => link(&page, &format!("{base}/edit"), &[]),
         list_href => link(&page, "/events", &[]),
         problems => Problems::default(),
         csrf => page.session.csrf(),

@@ -5,6 +5,7 @@ use super::association::AssociationPage;
 use super::respond::{internal, refused, to_sign_in, wait};
 use super::text::tr;
 use crate::state::AppState;
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use kindred_service::reauth::ReauthError;
 use kindred_service::sessions::Caller;
@@ -91,5 +92,84 @@ pub(super) fn reauth_problems(
         }
         ReauthError::Throttled(t) => Err(Box::new(wait(state, page, t.retry_after))),
         other => Err(Box::new(internal(other))),
+    }
+}
+
+/// One part of a `multipart/form-data` body (a form with a file).
+pub(super) struct Part {
+    pub name: String,
+    /// The part's own `Content-Type` (the browser's guess for a file).
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// The parts of a `multipart/form-data` body, or `None` for any other
+/// body or one that does not parse (the handler answers 400).
+pub(super) fn multipart_parts(headers: &HeaderMap, body: &[u8]) -> Option<Vec<Part>> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        return None;
+    }
+    let boundary =
+        content_type.split(';').filter_map(|p| p.trim().strip_prefix("boundary=")).next()?.trim_matches('"').to_owned();
+    if boundary.is_empty() || boundary.len() > 200 {
+        return None;
+    }
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |haystack: &[u8], needle: &[u8], from: usize| -> Option<usize> {
+        haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    };
+    let mut parts = Vec::new();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    loop {
+        if body.get(at..at + 2) == Some(b"--") {
+            return Some(parts);
+        }
+        // Skip the line break after the delimiter.
+        let headers_start = at + 2;
+        let headers_end = find(body, b"\r\n\r\n", headers_start)?;
+        let head = std::str::from_utf8(body.get(headers_start..headers_end)?).ok()?;
+        let header_value = |name: &str| {
+            head.lines()
+                .find(|l| l.get(..name.len()).is_some_and(|h| h.eq_ignore_ascii_case(name)))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let name = header_value("content-disposition")
+            .and_then(|d| d.split(';').find_map(|p| p.trim().strip_prefix("name=").map(str::to_owned)))
+            .map(|n| n.trim_matches('"').to_owned())?;
+        let content_type = header_value("content-type");
+        let content_start = headers_end + 4;
+        let mut next_delimiter = b"\r\n".to_vec();
+        next_delimiter.extend_from_slice(&delimiter);
+        let content_end = find(body, &next_delimiter, content_start)?;
+        parts.push(Part { name, content_type, data: body.get(content_start..content_end)?.to_vec() });
+        at = content_end + next_delimiter.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_parts_keep_each_parts_type_and_refuse_what_does_not_parse() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ".parse().unwrap());
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\n\
+            Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n\
+            %PDF-1.4\r\n--XyZ--\r\n";
+        let parts = multipart_parts(&headers, body).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].data.as_slice(), parts[0].content_type.as_deref()),
+            ("csrf", &b"abc"[..], None)
+        );
+        assert_eq!(parts[1].name, "file");
+        assert_eq!(parts[1].content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(parts[1].data, b"%PDF-1.4");
+        assert!(multipart_parts(&headers, b"--XyZ\r\nno end").is_none());
+        headers.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap());
+        assert!(multipart_parts(&headers, body).is_none());
     }
 }

@@ -6,13 +6,14 @@
 
 use super::association::AssociationPage;
 use super::community::{member, member_post};
-use super::forms::Problems;
+use super::forms::{multipart_parts, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
 use super::text::{tr, when, When};
 use crate::state::AppState;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use kindred_service::messaging::{MessagePage, MessagingError, SystemEvent};
@@ -257,14 +258,6 @@ pub async fn conversation(
     show(&state, &page, &id, before, StatusCode::OK, Problems::default(), "").await
 }
 
-#[derive(Deserialize)]
-pub struct SendForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    body: String,
-}
-
 /// A refusal as a problem on the composer's field.
 fn problem_text(page: &AssociationPage, error: &MessagingError) -> Option<String> {
     Some(match error {
@@ -275,31 +268,94 @@ fn problem_text(page: &AssociationPage, error: &MessagingError) -> Option<String
     })
 }
 
+/// A refused file as a problem on the file field.
+fn file_problem(page: &AssociationPage, error: &MessagingError) -> Option<String> {
+    Some(match error {
+        MessagingError::TooLarge => tr(page, "messages-problem-file-size"),
+        MessagingError::UnsupportedType => tr(page, "messages-problem-file-type"),
+        MessagingError::Invalid(_) => tr(page, "messages-problem-file-damaged"),
+        _ => return problem_text(page, error),
+    })
+}
+
+/// What the composer sent: its text and, optionally, one file with the
+/// type the browser gave it.
+struct Composed {
+    csrf: String,
+    body: String,
+    file: Option<(String, Vec<u8>)>,
+}
+
+/// The composer posts `multipart/form-data` (it has a file field); a
+/// plain form post (no file) is read too. `None`: neither parses.
+fn composed(headers: &HeaderMap, bytes: &[u8]) -> Option<Composed> {
+    if let Some(parts) = multipart_parts(headers, bytes) {
+        let text = |name: &str| {
+            parts
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| String::from_utf8_lossy(&p.data).into_owned())
+                .unwrap_or_default()
+        };
+        // A form without a chosen file still sends the part, empty.
+        let file = parts
+            .iter()
+            .find(|p| p.name == "file" && !p.data.is_empty())
+            .map(|p| (p.content_type.clone().unwrap_or_default(), p.data.clone()));
+        return Some(Composed { csrf: text("csrf"), body: text("body"), file });
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(bytes).into_owned().collect();
+    let text = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    Some(Composed { csrf: text("csrf"), body: text("body"), file: None })
+}
+
+/// Sends the composer's message. With a file, the file goes first through
+/// `upload_attachment`, the function behind `POST /conversations/{id}/attachments`
+/// (type, size, decoding and re-encoding), and the message then carries
+/// it, as through the API. The text is checked before the file is stored,
+/// so a refused text stores nothing; a file stored for a message that
+/// then cannot be sent is never shown and housekeeping deletes it.
 pub async fn send(
     State(state): State<AppState>,
     page: AssociationPage,
     Path((_, id)): Path<(String, String)>,
-    Form(form): Form<SendForm>,
+    headers: HeaderMap,
+    bytes: Bytes,
 ) -> Response {
+    let Some(form) = composed(&headers, &bytes) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     let caller = match member_post(&state, &page, &form.csrf) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    match state.kindred.send_message(&page.tenant.association, caller, &id, &form.body, &[]).await {
+    let association = &page.tenant.association;
+    let mut attachments = Vec::new();
+    if let Some((content_type, data)) = form.file {
+        if kindred_domain::messaging::MessageBody::parse(&form.body).is_err() {
+            let problems = Problems::one("body", tr(&page, "messages-problem-body-with-file"));
+            return show(&state, &page, &id, None, StatusCode::UNPROCESSABLE_ENTITY, problems, &form.body).await;
+        }
+        match state.kindred.upload_attachment(association, caller, &id, &content_type, data).await {
+            Ok(stored) => attachments.push(stored.to_string()),
+            Err(MessagingError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+            Err(error) => match file_problem(&page, &error) {
+                Some(text) => {
+                    let problems = Problems::one("file", text);
+                    return show(&state, &page, &id, None, StatusCode::UNPROCESSABLE_ENTITY, problems, &form.body)
+                        .await;
+                }
+                None => return internal(error),
+            },
+        }
+    }
+    match state.kindred.send_message(association, caller, &id, &form.body, &attachments).await {
         Ok(_) => see_other(&format!("{}#composer", link(&page, &format!("/messages/{id}"), &[]))),
         Err(MessagingError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => match problem_text(&page, &error) {
             Some(text) => {
-                show(
-                    &state,
-                    &page,
-                    &id,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Problems::one("body", text),
-                    &form.body,
-                )
-                .await
+                let problems = Problems::one("body", text);
+                show(&state, &page, &id, None, StatusCode::UNPROCESSABLE_ENTITY, problems, &form.body).await
             }
             None => internal(error),
         },

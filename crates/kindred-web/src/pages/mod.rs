@@ -121,6 +121,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/events", get(events::list))
         .route("/a/{slug}/events/new", get(events::new_form).post(events::create))
         .route("/a/{slug}/events/{id}", get(events::event_page))
+        .route("/a/{slug}/events/{id}/edit", get(events::edit_form).post(events::update))
         .route("/a/{slug}/events/{id}/registration", post(events::register))
         .route("/a/{slug}/events/{id}/unregister", post(events::unregister))
         .route("/a/{slug}/events/{id}/cancel", post(events::cancel))

@@ -8,14 +8,14 @@ use super::community::{
     back, catalogue, level_label, member, member_post, parse_level, shown_field, visibility_choices, Choice, Flash,
     ShownField,
 };
-use super::forms::Problems;
+use super::forms::{multipart_parts, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, jpeg, link, see_other};
 use super::text::{tr, tr_args};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -446,45 +446,6 @@ pub async fn withdraw_consent(
 
 // ------------------------------------------------------------------ photo
 
-/// The parts of a `multipart/form-data` body: (name, content).
-fn multipart_parts(headers: &HeaderMap, body: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
-        return None;
-    }
-    let boundary =
-        content_type.split(';').filter_map(|p| p.trim().strip_prefix("boundary=")).next()?.trim_matches('"').to_owned();
-    if boundary.is_empty() || boundary.len() > 200 {
-        return None;
-    }
-    let delimiter = format!("--{boundary}").into_bytes();
-    let find = |haystack: &[u8], needle: &[u8], from: usize| -> Option<usize> {
-        haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
-    };
-    let mut parts = Vec::new();
-    let mut at = find(body, &delimiter, 0)? + delimiter.len();
-    loop {
-        if body.get(at..at + 2) == Some(b"--") {
-            return Some(parts);
-        }
-        // Skip the line break after the delimiter.
-        let headers_start = at + 2;
-        let headers_end = find(body, b"\r\n\r\n", headers_start)?;
-        let head = std::str::from_utf8(body.get(headers_start..headers_end)?).ok()?;
-        let name = head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
-            .and_then(|l| l.split(';').find_map(|p| p.trim().strip_prefix("name=")))
-            .map(|n| n.trim_matches('"').to_owned())?;
-        let content_start = headers_end + 4;
-        let mut next_delimiter = b"\r\n".to_vec();
-        next_delimiter.extend_from_slice(&delimiter);
-        let content_end = find(body, &next_delimiter, content_start)?;
-        parts.push((name, body.get(content_start..content_end)?.to_vec()));
-        at = content_end + next_delimiter.len();
-    }
-}
-
 pub async fn upload_photo(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -494,12 +455,12 @@ pub async fn upload_photo(
     let Some(parts) = multipart_parts(&headers, &body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let csrf = parts.iter().find(|(n, _)| n == "csrf").and_then(|(_, v)| std::str::from_utf8(v).ok()).unwrap_or("");
+    let csrf = parts.iter().find(|p| p.name == "csrf").and_then(|p| std::str::from_utf8(&p.data).ok()).unwrap_or("");
     let caller = match member_post(&state, &page, csrf) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let photo = parts.into_iter().find(|(n, _)| n == "photo").map(|(_, v)| v).unwrap_or_default();
+    let photo = parts.into_iter().find(|p| p.name == "photo").map(|p| p.data).unwrap_or_default();
     let problem = if photo.is_empty() {
         "profile-photo-problem-empty"
     } else {

@@ -514,3 +514,486 @@ async fn reminders_go_out_once_a_day_before() {
         s.stop().await;
     }
 }
+
+/// Signs in on the pages of `ms`; (cookie header, CSRF token).
+async fn page_session(s: &TestServer, email: &str) -> (String, String) {
+    let response = s
+        .client
+        .post(s.url("/a/ms/sign-in"))
+        .form(&[("email", email), ("password", crate::members::PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), 303, "sign-in as {email}");
+    let token = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("__Host-kindred-ms="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    (format!("__Host-kindred-ms={token}"), kindred_service::sessions::csrf_token(&token))
+}
+
+/// A form post on the pages: (status, Location, body).
+async fn post_page(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+    let response = s.client.post(s.url(path)).header("cookie", cookie).form(form).send().await.expect("post");
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (status, location, response.text().await.expect("body").replace("&#x2f;", "/"))
+}
+
+async fn get_page(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
+    let response = s.client.get(s.url(path)).header("cookie", cookie).send().await.expect("get");
+    (response.status().as_u16(), response.text().await.expect("body").replace("&#x2f;", "/"))
+}
+
+/// The fields of the event form, as a browser sends them.
+fn form_fields<'a>(csrf: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("title", "Monatstreffen Kiel"),
+        ("description", "Austausch und Kaffee"),
+        ("date", "2027-01-12"),
+        ("start", "18:00"),
+        ("end", "20:00"),
+        ("time_zone", "Europe/Berlin"),
+        ("mode", "in_person"),
+        ("location", PLACE),
+        ("capacity", "12"),
+    ];
+    for (k, v) in extra {
+        form.retain(|(name, _)| name != k);
+        form.push((k, v));
+    }
+    form
+}
+
+#[tokio::test]
+async fn the_new_event_form_makes_a_monthly_series_with_deadline_and_region_and_refuses_an_open_end() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Planer").await;
+        let (cookie, csrf) = page_session(&s, "planer@example.org").await;
+        let (status, html) = get_page(&s, &cookie, "/a/ms/events/new").await;
+        assert_eq!(status, 200);
+        for needle in [
+            "name=\"repeat\"",
+            "value=\"monthly_weekday\"",
+            "name=\"until\"",
+            "name=\"deadline_date\"",
+            "name=\"region\"",
+        ] {
+            assert!(html.contains(needle), "{needle}");
+        }
+
+        // "Monthly on the same weekday" without a last date: refused at that field, nothing written.
+        let form = form_fields(&csrf, &[("repeat", "monthly_weekday")]);
+        let (status, _, html) = post_page(&s, &cookie, "/a/ms/events/new", &form).await;
+        assert_eq!(status, 422);
+        // The association's language is German.
+        assert!(
+            html.contains("href=\"#e-until\"") && html.contains("Geben Sie den letztmöglichen Termin an"),
+            "{html}"
+        );
+        assert_eq!(s.count_rows("events").await, 0);
+        // A deadline after the start and an unknown region: both named.
+        let form = form_fields(&csrf, &[("deadline_date", "2027-01-13"), ("region", "atlantis")]);
+        let (status, _, html) = post_page(&s, &cookie, "/a/ms/events/new", &form).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("href=\"#e-deadline_date\"") && html.contains("href=\"#e-region\""), "{html}");
+        assert_eq!(s.count_rows("events").await, 0);
+
+        let form = form_fields(
+            &csrf,
+            &[
+                ("repeat", "monthly_weekday"),
+                ("until", "2027-06-30"),
+                ("deadline_date", "2027-01-11"),
+                ("deadline_time", "12:00"),
+                ("region", "by"),
+            ],
+        );
+        let (status, location, _) = post_page(&s, &cookie, "/a/ms/events/new", &form).await;
+        assert_eq!(status, 303);
+        let id = location.rsplit('/').next().expect("id").to_owned();
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["recurrence"], "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270630T215959Z", "{seen}");
+        assert_eq!(seen["region"], "by");
+        assert_eq!(seen["registration_closes_at"], "2027-01-11T11:00:00Z");
+        let starts: Vec<&str> = seen["occurrences"]
+            .as_array()
+            .expect("occurrences")
+            .iter()
+            .filter_map(|o| o["starts_at"].as_str())
+            .collect();
+        // The second Tuesday of each month at 18:00 Berlin time (17:00 UTC in winter, 16:00 in summer).
+        assert_eq!(
+            starts,
+            [
+                "2027-01-12T17:00:00Z",
+                "2027-02-09T17:00:00Z",
+                "2027-03-09T17:00:00Z",
+                "2027-04-13T16:00:00Z",
+                "2027-05-11T16:00:00Z",
+                "2027-06-08T16:00:00Z"
+            ]
+        );
+        // The list heads months by name, in the viewer's language.
+        let (_, list) = get_page(&s, &cookie, "/a/ms/events?from=2027-01-01T00:00:00Z").await;
+        assert!(list.contains(">Januar 2027<") && list.contains(">März 2027<"), "{list}");
+        assert!(!list.contains(">01/2027<"));
+        let (_, list) = get_page(&s, &cookie, "/a/ms/events?from=2027-01-01T00:00:00Z&lang=nl").await;
+        assert!(list.contains(">januari 2027<") && list.contains(">maart 2027<"), "{list}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn organisers_change_an_event_on_its_page_and_the_registered_are_told() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Gastgeber").await;
+        let guest = someone(&s, &a, "Besucherin").await;
+        let _other = someone(&s, &a, "Zaungast").await;
+        let mut body = event("Stammtisch");
+        body["recurrence"] = json!("FREQ=WEEKLY;COUNT=4");
+        let id = create(&s, &organiser, body).await;
+        ok(&s, &guest.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+
+        let (cookie, csrf) = page_session(&s, "gastgeber@example.org").await;
+        let (status, page) = get_page(&s, &cookie, &format!("/a/ms/events/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("/events/{id}/edit")), "an edit link for the organiser");
+        let (status, form) = get_page(&s, &cookie, &format!("/a/ms/events/{id}/edit")).await;
+        assert_eq!(status, 200);
+        assert!(form.contains("value=\"Stammtisch\"") && form.contains("value=\"2027-01-12\""), "{form}");
+        assert!(form.contains("value=\"18:00\"") && form.contains("Lindenstra"), "filled in local time");
+        // A rule the form cannot put in words is kept as it is.
+        assert!(
+            form.contains("value=\"keep\" id=\"e-repeat-keep\" aria-describedby=\"e-repeat-hint\" checked"),
+            "{form}"
+        );
+
+        // A bad change: shown in the form, nothing changed, nobody told.
+        let path = format!("/a/ms/events/{id}/edit");
+        let bad = form_fields(&csrf, &[("title", "Stammtisch"), ("end", "17:00"), ("repeat", "keep")]);
+        let (status, _, html) = post_page(&s, &cookie, &path, &bad).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("href=\"#e-end\""), "{html}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["starts_at"], "2027-01-12T17:00:00Z");
+
+        let good = form_fields(
+            &csrf,
+            &[
+                ("title", "Stammtisch"),
+                ("start", "19:00"),
+                ("end", "21:00"),
+                ("repeat", "keep"),
+                ("mode", "hybrid"),
+                ("online_url", LINK),
+            ],
+        );
+        let (status, location, _) = post_page(&s, &cookie, &path, &good).await;
+        assert_eq!(status, 303);
+        assert!(location.ends_with(&format!("/events/{id}?done=changed")), "{location}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["starts_at"], "2027-01-12T18:00:00Z");
+        assert_eq!(seen["recurrence"], "FREQ=WEEKLY;COUNT=4", "kept");
+        assert_eq!(seen["capacity"], 12);
+        let notes = ok(&s, &guest.token, "GET", &format!("{API}/notifications"), None).await;
+        assert_eq!(notes["notifications"][0]["kind"], "event_changed", "{notes}");
+        let mails = s.mails_to("besucherin@example.org", 1).await;
+        assert!(mails.iter().all(|m| !m.contains("Stammtisch") && !m.contains("Lindenstra")), "neutral: {mails:?}");
+
+        // Anyone else: 403 for the form and the post; nothing changes.
+        let (cookie_other, csrf_other) = page_session(&s, "zaungast@example.org").await;
+        assert_eq!(get_page(&s, &cookie_other, &path).await.0, 403);
+        let hijack = form_fields(&csrf_other, &[("title", "Gekapert"), ("repeat", "keep")]);
+        assert_eq!(post_page(&s, &cookie_other, &path, &hijack).await.0, 403);
+        // Without the CSRF token: refused.
+        let forged: Vec<(&str, &str)> = good.iter().copied().filter(|(k, _)| *k != "csrf").collect();
+        assert_ne!(post_page(&s, &cookie, &path, &forged).await.0, 303);
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["title"], "Stammtisch");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_catalogue_tag_filter_shows_tagged_groups_events_and_never_a_secret_groups() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let lead = someone(&s, &a, "Gruppenleitung").await;
+        let secretive = someone(&s, &a, "Verschwiegen").await;
+        let outsider = someone(&s, &a, "Aussenstehend").await;
+        let group = |name: &str, visibility: &str, conditions: Value| json!({"name": name, "description": "", "visibility": visibility, "conditions": conditions});
+        let tagged =
+            ok(&s, &lead.token, "POST", &format!("{API}/groups"), Some(group("NMOSD-Kreis", "open", json!(["nmosd"]))))
+                .await["group_id"]
+                .as_str()
+                .expect("group")
+                .to_owned();
+        let untagged =
+            ok(&s, &lead.token, "POST", &format!("{API}/groups"), Some(group("Allgemein", "open", json!([])))).await
+                ["group_id"]
+                .as_str()
+                .expect("group")
+                .to_owned();
+        let secret = ok(
+            &s,
+            &secretive.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(group("Verborgen", "secret", json!(["nmosd"]))),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        for (who, title, group) in [
+            (&lead, "Tagged event", Some(&tagged)),
+            (&lead, "Untagged event", Some(&untagged)),
+            (&lead, "Association event", None),
+            (&secretive, "Secret tagged event", Some(&secret)),
+        ] {
+            let mut body = event(title);
+            if let Some(group) = group {
+                body["group_id"] = json!(group);
+            }
+            create(&s, who, body).await;
+        }
+        let titles = |v: &Value| -> Vec<String> {
+            v["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .filter_map(|e| e["title"].as_str().map(str::to_owned))
+                .collect()
+        };
+        let list = ok(&s, &outsider.token, "GET", &format!("{API}/events?condition=nmosd"), None).await;
+        assert_eq!(titles(&list), ["Tagged event"], "the secret group's event stays out");
+        let list = ok(&s, &secretive.token, "GET", &format!("{API}/events?condition=nmosd"), None).await;
+        let mut seen = titles(&list);
+        seen.sort();
+        assert_eq!(seen, ["Secret tagged event", "Tagged event"], "a member of the secret group sees its event");
+        // The same answer for an outsider whether or not a secret group carries the tag.
+        let other = ok(&s, &outsider.token, "GET", &format!("{API}/events?condition=mogad"), None).await;
+        assert_eq!(other["results"], json!([]));
+        for bad in ["condition=atlantis", "therapy=atlantis", "condition=nmosd&therapy=disease_modifying"] {
+            let (status, answer) = call(&s, &outsider.token, "GET", &format!("{API}/events?{bad}"), None).await;
+            assert_eq!(status, 422, "{bad}: {answer}");
+        }
+        // The page offers the filter and applies it.
+        let (cookie, _) = page_session(&s, "aussenstehend@example.org").await;
+        let (status, html) = get_page(&s, &cookie, "/a/ms/events?condition=nmosd").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("name=\"condition\"") && html.contains("name=\"therapy\""));
+        assert!(html.contains("Tagged event") && !html.contains("Untagged event") && !html.contains("Secret tagged"));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_attendee_list_follows_the_disclosure_rules() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Orga Olga").await;
+        let blocked = someone(&s, &a, "Blockiert Bernd").await;
+        let blocker = someone(&s, &a, "Blockierend Berta").await;
+        let plain = someone(&s, &a, "Normal Nora").await;
+        let mut body = event("Offene Liste");
+        body["show_attendees"] = json!(true);
+        let id = create(&s, &organiser, body).await;
+        for who in [&blocked, &blocker, &plain] {
+            ok(&s, &who.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        }
+        ok(&s, &organiser.token, "POST", &format!("{API}/blocks"), Some(json!({"member_id": blocked.id}))).await;
+        ok(&s, &blocker.token, "POST", &format!("{API}/blocks"), Some(json!({"member_id": organiser.id}))).await;
+        let names = |v: &Value| -> Vec<String> {
+            let mut n: Vec<String> = v["attendees"]
+                .as_array()
+                .expect("attendees")
+                .iter()
+                .filter_map(|r| r["pseudonym"].as_str().map(str::to_owned))
+                .collect();
+            n.sort();
+            n
+        };
+        // Blocked either way: not shown, not even by pseudonym.
+        let list = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        assert_eq!(names(&list), ["Normal Nora"], "{list}");
+        assert!(!list.to_string().contains(&blocked.id) && !list.to_string().contains(&blocker.id));
+        let list = ok(&s, &plain.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        assert_eq!(names(&list), ["Blockierend Berta", "Blockiert Bernd", "Normal Nora"]);
+        // A suspended member is shown to nobody.
+        let admin_email = "admin.anna@example.org";
+        s.user(&a, admin_email, "Admin Anna", "admin").await;
+        let admin = s.login_staff(&a, admin_email).await;
+        ok(&s, &admin, "POST", &format!("{API}/admin/members/{}/suspend", plain.id), Some(json!({"note": "Test"})))
+            .await;
+        let list = ok(&s, &blocked.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        assert_eq!(names(&list), ["Blockierend Berta", "Blockiert Bernd"], "{list}");
+        // The page says the same.
+        let (cookie, _) = page_session(&s, "orga.olga@example.org").await;
+        let (_, html) = get_page(&s, &cookie, &format!("/a/ms/events/{id}")).await;
+        assert!(
+            !html.contains("Blockiert Bernd") && !html.contains("Blockierend Berta") && !html.contains("Normal Nora")
+        );
+
+        // In an alias group nobody is left out for a block: the alias stays, or it would tell whose it is.
+        let group = ok(
+            &s,
+            &organiser.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(json!({"name": "Alias-Runde", "description": "", "visibility": "open", "alias_mode": true})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        ok(&s, &blocked.token, "POST", &format!("{API}/groups/{group}/join"), None).await;
+        let mut body = event("Alias-Treffen");
+        body["group_id"] = json!(group);
+        let alias_event = create(&s, &organiser, body).await;
+        ok(&s, &blocked.token, "POST", &format!("{API}/events/{alias_event}/registration"), None).await;
+        let list = ok(&s, &organiser.token, "GET", &format!("{API}/events/{alias_event}/attendees"), None).await;
+        let rows = list["attendees"].as_array().expect("attendees");
+        assert_eq!(rows.len(), 1, "{list}");
+        assert!(rows[0]["alias"].is_string() && rows[0].get("pseudonym").is_none(), "{list}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn one_occurrence_is_changed_on_its_own_in_list_page_ics_and_feed() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Reihenleitung").await;
+        let guest = someone(&s, &a, "Stammgast").await;
+        let other = someone(&s, &a, "Neugierig").await;
+        let body = json!({"title": "Wochenrunde", "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00",
+                          "mode": "in_person", "location": PLACE, "recurrence": "FREQ=WEEKLY;COUNT=4"});
+        let id = create(&s, &organiser, body).await;
+        ok(&s, &guest.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        let second = format!("{API}/events/{id}/occurrences/2027-01-19T17:00:00Z");
+
+        // Bad input changes nothing: unknown date, end before start, a bad link, not an organiser.
+        let change =
+            json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T21:00", "location": "Saal B, Hinterhaus"});
+        let unknown = format!("{API}/events/{id}/occurrences/2027-01-20T17:00:00Z");
+        assert_eq!(call(&s, &organiser.token, "PATCH", &unknown, Some(change.clone())).await.0, 404);
+        let (status, answer) = call(
+            &s,
+            &organiser.token,
+            "PATCH",
+            &second,
+            Some(json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T18:00"})),
+        )
+        .await;
+        assert!(status == 422 && answer["error"]["fields"]["ends_at"].is_string(), "{answer}");
+        let (status, answer) = call(&s, &organiser.token, "PATCH", &second,
+            Some(json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T21:00", "online_url": "javascript:alert(1)"}))).await;
+        assert!(status == 422 && answer["error"]["fields"]["online_url"].is_string(), "{answer}");
+        assert_eq!(call(&s, &other.token, "PATCH", &second, Some(change.clone())).await.0, 403);
+        assert_eq!(s.count_rows("event_occurrence_changes").await, 0);
+
+        let changed = ok(&s, &organiser.token, "PATCH", &second, Some(change)).await;
+        let o = &changed["occurrences"][1];
+        assert_eq!(o["starts_at"], "2027-01-20T18:30:00Z", "{changed}");
+        assert_eq!(o["original_starts_at"], "2027-01-19T17:00:00Z");
+        assert_eq!((o["changed"].as_bool(), o["location"].as_str()), (Some(true), Some("Saal B, Hinterhaus")));
+        assert_eq!(changed["occurrences"][0]["changed"], false);
+
+        // Told: in the app and by a neutral mail.
+        let notes = ok(&s, &guest.token, "GET", &format!("{API}/notifications"), None).await;
+        assert_eq!(notes["notifications"][0]["kind"], "event_changed", "{notes}");
+        let mails = s.mails_to("stammgast@example.org", 1).await;
+        assert!(mails.iter().all(|m| !m.contains("Saal B") && !m.contains("Wochenrunde")), "{mails:?}");
+
+        // Who may not see the place does not see this date's place either.
+        let seen = ok(&s, &other.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["occurrences"][1]["starts_at"], "2027-01-20T18:30:00Z");
+        assert!(seen["occurrences"][1].get("location").is_none() && !seen.to_string().contains("Saal B"), "{seen}");
+
+        // The list: the new time, marked; the old one is gone.
+        let list = ok(&s, &other.token, "GET", &format!("{API}/events?from=2027-01-01T00:00:00Z"), None).await;
+        let starts: Vec<(&str, bool)> = list["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|e| (e["starts_at"].as_str().unwrap_or(""), e["changed"].as_bool().unwrap_or(false)))
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                ("2027-01-12T17:00:00Z", false),
+                ("2027-01-20T18:30:00Z", true),
+                ("2027-01-26T17:00:00Z", false),
+                ("2027-02-02T17:00:00Z", false)
+            ]
+        );
+
+        // .ics: the series and a VEVENT with the RECURRENCE-ID; its place only for the registered.
+        let (_, _, ics) = raw(&s, &guest.token, "GET", &format!("{API}/events/{id}.ics")).await;
+        assert!(ics.contains("RECURRENCE-ID;TZID=Europe/Berlin:20270119T180000\r\n"), "{ics}");
+        assert!(ics.contains("DTSTART;TZID=Europe/Berlin:20270120T193000\r\n"), "{ics}");
+        assert!(ics.contains("LOCATION:Saal B\\, Hinterhaus\r\n"), "{ics}");
+        let (_, _, ics) = raw(&s, &other.token, "GET", &format!("{API}/events/{id}.ics")).await;
+        assert!(
+            ics.contains("RECURRENCE-ID;TZID=Europe/Berlin:20270119T180000\r\n") && !ics.contains("Saal B"),
+            "{ics}"
+        );
+        // The feed: the changed date, neutral.
+        let feed = ok(&s, &guest.token, "GET", &format!("{API}/me/calendar-feed"), None).await;
+        let text = s
+            .client
+            .get(here(&s, feed["url"].as_str().expect("url")))
+            .send()
+            .await
+            .expect("feed")
+            .text()
+            .await
+            .expect("text");
+        assert!(text.contains("DTSTART;TZID=Europe/Berlin:20270120T193000\r\n") && !text.contains("Saal B"), "{text}");
+
+        // The page: the new time, "moved from" the old, this date's place for the registered.
+        let page = page_as(&s, "stammgast@example.org", &format!("/a/ms/events/{id}")).await;
+        // The association's language is German: "verlegt vom".
+        assert!(page.contains("verlegt vom") && page.contains("Saal B, Hinterhaus"), "{page}");
+        let page = page_as(&s, "neugierig@example.org", &format!("/a/ms/events/{id}")).await;
+        assert!(page.contains("verlegt vom") && !page.contains("Saal B"));
+
+        // A secret group's series: changing a date is the 404 of an unknown id for an outsider.
+        let group = ok(
+            &s,
+            &organiser.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(json!({"name": "Geschlossen", "description": "", "visibility": "secret"})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        let body = json!({"title": "Geheime Reihe", "starts_at": "2027-01-12T18:00", "ends_at": "2027-01-12T20:00",
+                          "mode": "online", "recurrence": "FREQ=WEEKLY;COUNT=2", "group_id": group});
+        let hidden = create(&s, &organiser, body).await;
+        let path = |event: &str| format!("{API}/events/{event}/occurrences/2027-01-19T17:00:00Z");
+        let body = json!({"starts_at": "2027-01-20T19:30", "ends_at": "2027-01-20T21:00"});
+        let real = call(&s, &other.token, "PATCH", &path(&hidden), Some(body.clone())).await;
+        let none = call(&s, &other.token, "PATCH", &path("aaaaaaaaaaaaaaaaaaaaaaaaaa"), Some(body)).await;
+        assert_eq!(real.0, 404);
+        assert_eq!(real, none);
+        s.stop().await;
+    }
+}

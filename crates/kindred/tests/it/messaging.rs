@@ -893,3 +893,264 @@ async fn the_pages_list_show_send_and_answer_requests() {
         s.stop().await;
     }
 }
+
+/// A `multipart/form-data` body as a browser builds it: (content type header, bytes).
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----kindredTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    let (content_type, bytes) = file.unwrap_or(("application/octet-stream", b""));
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: {content_type}\r\n\r\n",
+            if bytes.is_empty() { "" } else { "upload" }
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_conversation_page_attaches_files_through_the_same_checks_as_the_api() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "files", "contacts").await;
+        let slug = a.slug.as_str();
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let _outsider = someone(&s, &a, "Outsider Otto").await;
+        befriend(&s, &a, &x, &y).await;
+        let (_, started) = start(&s, &a, &x, &[&y.id], "Hallo").await;
+        let id = started["conversation_id"].as_str().expect("id").to_owned();
+        let (cookie, csrf) = page_session(&s, &a, "xaver@example.org").await;
+        let page = s.client.get(s.url(&format!("/a/{slug}/messages/{id}"))).header("cookie", &cookie).send().await;
+        let html = page.expect("page").text().await.expect("html");
+        assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("type=\"file\""), "{html}");
+        let send = |cookie: String, fields: Vec<(&'static str, String)>, file: Option<(&'static str, Vec<u8>)>| {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (content_type, body) = multipart(&fields, file.as_ref().map(|(t, b)| (*t, b.as_slice())));
+            let request = s
+                .client
+                .post(s.url(&format!("/a/{slug}/messages/{id}/send")))
+                .header("cookie", cookie)
+                .header("content-type", content_type)
+                .body(body);
+            async move {
+                let response = request.send().await.expect("send");
+                (response.status().as_u16(), response.text().await.expect("text"))
+            }
+        };
+        let count = || async { ok(&s, &x.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await };
+        let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+
+        // Refused files: the problem at the file field, nothing sent, nothing stored.
+        let cases: [(&str, Vec<u8>, &str); 3] = [
+            ("text/html", b"<script>alert(1)</script>".to_vec(), "Only photos (JPEG, PNG or WebP) and PDF files"),
+            ("application/pdf", b"<html>not a pdf".to_vec(), "The file could not be read"),
+            ("application/pdf", vec![b'%'; 8 * 1024 * 1024 + 1], "larger than 8 MB"),
+        ];
+        for (content_type, bytes, message) in cases {
+            let (status, html) = send(
+                cookie.clone(),
+                vec![("csrf", csrf.clone()), ("body", "Anbei".into())],
+                Some((content_type, bytes)),
+            )
+            .await;
+            assert_eq!(status, 422, "{content_type}");
+            assert!(html.contains("href=\"#file\"") && html.contains(message), "{content_type}: {html}");
+            assert!(html.contains(">Anbei</textarea>"), "the draft is kept");
+        }
+        // A file without words: the text's problem, and the file is not stored.
+        let (status, html) = send(
+            cookie.clone(),
+            vec![("csrf", csrf.clone()), ("body", " ".into())],
+            Some(("application/pdf", pdf.clone())),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("href=\"#body\""), "{html}");
+        assert_eq!(s.count_rows("message_attachments").await, 0);
+        assert_eq!(count().await["messages"].as_array().map(Vec::len), Some(1));
+
+        // Without the CSRF token: nothing.
+        let (status, _) =
+            send(cookie.clone(), vec![("body", "Ohne Token".into())], Some(("application/pdf", pdf.clone()))).await;
+        assert_ne!(status, 303);
+        assert_eq!(s.count_rows("message_attachments").await, 0);
+
+        // A good one: sent with its file, as the API would.
+        let (status, _) = send(
+            cookie.clone(),
+            vec![("csrf", csrf.clone()), ("body", "Der Befund".into())],
+            Some(("application/pdf", pdf.clone())),
+        )
+        .await;
+        assert_eq!(status, 303);
+        let seen = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
+        assert_eq!(seen["messages"][0]["body"], "Der Befund", "{seen}");
+        assert_eq!(seen["messages"][0]["attachments"][0]["content_type"], "application/pdf", "{seen}");
+        let file = seen["messages"][0]["attachments"][0]["attachment_id"].as_str().expect("attachment").to_owned();
+        let download = s
+            .client
+            .get(s.url(&format!("{base}/conversations/{id}/attachments/{file}")))
+            .bearer_auth(&y.token)
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf);
+        // Without a file, the composer still sends plain text.
+        let (status, _) = send(cookie.clone(), vec![("csrf", csrf.clone()), ("body", "Nur Text".into())], None).await;
+        assert_eq!(status, 303);
+        assert_eq!(count().await["messages"][0]["attachments"], json!([]));
+
+        // Someone not in the conversation: 404 like an unknown id, nothing stored.
+        let (cookie_o, csrf_o) = page_session(&s, &a, "outsider.otto@example.org").await;
+        let (status, _) = send(
+            cookie_o,
+            vec![("csrf", csrf_o), ("body", "Eindringling".into())],
+            Some(("application/pdf", pdf.clone())),
+        )
+        .await;
+        assert_eq!(status, 404);
+        assert_eq!(s.count_rows("message_attachments").await, 1);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_crisis_report_about_a_message_alerts_the_staff_on_duty() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "crisis", "contacts").await;
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let admin = staff(&s, &a, "Admin Ada", "admin").await;
+        let moderator = staff(&s, &a, "Mod Moritz", "moderator").await;
+        befriend(&s, &a, &x, &y).await;
+        let (_, started) = start(&s, &a, &x, &[&y.id], "Ich kann nicht mehr").await;
+        let id = started["conversation_id"].as_str().expect("id").to_owned();
+        let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
+        let message = page["messages"][0]["message_id"].as_str().expect("message").to_owned();
+
+        // An abuse report tells nobody at once.
+        let report = json!({"target_type": "message", "target_id": message, "kind": "abuse"});
+        ok(&s, &y.token, "POST", &format!("{base}/reports"), Some(report)).await;
+        let notes = ok(&s, &admin.token, "GET", &format!("{base}/notifications"), None).await;
+        assert_eq!(notes["notifications"], json!([]));
+
+        let report = json!({"target_type": "message", "target_id": message, "kind": "crisis"});
+        let (status, filed) = call(&s, &y.token, "POST", &format!("{base}/reports"), Some(report)).await;
+        assert_eq!(status, 201, "{filed}");
+        for (who, email) in [(&admin, "admin.ada@example.org"), (&moderator, "mod.moritz@example.org")] {
+            let notes = ok(&s, &who.token, "GET", &format!("{base}/notifications"), None).await;
+            let list = notes["notifications"].as_array().expect("list");
+            assert_eq!(list.len(), 1, "{notes}");
+            assert_eq!(list[0]["kind"], "crisis_report");
+            assert!(!notes.to_string().contains(&id) && !notes.to_string().contains("nicht mehr"), "{notes}");
+            let mails = s.mails_to(email, 1).await;
+            let mail = mails.iter().find(|m| m.contains("crisis")).expect("an urgent mail");
+            assert!(!mail.contains("nicht mehr") && !mail.contains(&id) && !mail.contains("Xaver"), "{mail}");
+        }
+        // Not the reporter, not the sender.
+        for who in [&x, &y] {
+            let notes = ok(&s, &who.token, "GET", &format!("{base}/notifications"), None).await;
+            assert!(notes["notifications"].as_array().expect("list").iter().all(|n| n["kind"] != "crisis_report"));
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_an_alias() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "blocks", "anyone").await;
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let z = someone(&s, &a, "Zora").await;
+        // A conversation of several starts only with members one may write to directly: contacts.
+        befriend(&s, &a, &x, &y).await;
+        befriend(&s, &a, &x, &z).await;
+        let (status, started) = start(&s, &a, &x, &[&y.id, &z.id], "Vor dem Block").await;
+        assert_eq!(status, 201, "{started}");
+        let id = started["conversation_id"].as_str().expect("id").to_owned();
+        ok(
+            &s,
+            &y.token,
+            "POST",
+            &format!("{base}/conversations/{id}/messages"),
+            Some(json!({"body": "Yvonne schreibt"})),
+        )
+        .await;
+        ok(&s, &y.token, "POST", &format!("{base}/blocks"), Some(json!({"member_id": x.id}))).await;
+        ok(
+            &s,
+            &x.token,
+            "POST",
+            &format!("{base}/conversations/{id}/messages"),
+            Some(json!({"body": "Nach dem Block"})),
+        )
+        .await;
+        let bodies = |who: &Someone| {
+            let path = format!("{base}/conversations/{id}/messages");
+            let token = who.token.clone();
+            let s = &s;
+            async move {
+                let page = ok(s, &token, "GET", &path, None).await;
+                let mut b: Vec<String> = page["messages"]
+                    .as_array()
+                    .expect("messages")
+                    .iter()
+                    .filter_map(|m| m["body"].as_str().map(str::to_owned))
+                    .collect();
+                b.sort();
+                b
+            }
+        };
+        assert_eq!(bodies(&y).await, ["Yvonne schreibt"], "the blocker sees nothing of the blocked");
+        assert_eq!(bodies(&x).await, ["Nach dem Block", "Vor dem Block"], "and the blocked nothing of the blocker");
+        assert_eq!(bodies(&z).await, ["Nach dem Block", "Vor dem Block", "Yvonne schreibt"], "the others see all");
+        // Neither can start a conversation with the other: the other does not exist for them.
+        assert_eq!(start(&s, &a, &y, &[&x.id, &z.id], "Neu").await.0, 404);
+        assert_eq!(start(&s, &a, &x, &[&y.id], "Neu").await.0, 404);
+
+        // An alias group's chat hides nothing: a silent alias would tell whose it is.
+        let group = ok(
+            &s,
+            &z.token,
+            "POST",
+            &format!("{base}/groups"),
+            Some(json!({"name": "Anonym", "visibility": "open", "alias_mode": true})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        for who in [&x, &y] {
+            ok(&s, &who.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
+        }
+        let chat = ok(&s, &x.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        let chat = chat["conversation_id"].as_str().expect("chat").to_owned();
+        ok(
+            &s,
+            &x.token,
+            "POST",
+            &format!("{base}/conversations/{chat}/messages"),
+            Some(json!({"body": "Unter Alias"})),
+        )
+        .await;
+        let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{chat}/messages"), None).await;
+        assert_eq!(page["messages"][0]["body"], "Unter Alias", "{page}");
+        s.stop().await;
+    }
+}
