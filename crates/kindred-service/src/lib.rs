@@ -11,6 +11,7 @@ pub mod clock;
 pub mod contacts;
 pub mod crypto;
 pub mod cursor;
+pub mod erasure;
 pub mod default_catalog;
 pub mod events;
 pub mod forum;
