@@ -84,7 +84,6 @@ const RESERVATION: &str = "pseudonym-reservation";
 /// Every table, and what erasing a member does to it. An invariant: the
 /// erasure test compares this list with the schema of both databases.
 pub const TABLES: &[(&str, &str)] = &[
-    ("api_tokens", "deleted (cascade): the member's tokens stop working at once"),
     ("association_hosts", "not personal"),
     ("associations", "not personal"),
     ("attempts", "throttling counters under keyed hashes or ids; swept by housekeeping"),
@@ -131,7 +130,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("recovery_codes", "deleted (cascade)"),
     ("reports", "reporter set to NULL, the member's reason emptied"),
     ("search_terms", "deleted (cascade)"),
-    ("sessions", "deleted (cascade): every session ends at once"),
+    ("sessions", "deleted (cascade): every session and API token ends at once"),
     ("staff_flags", "deleted (cascade)"),
     ("topic_reads", "deleted (cascade)"),
     ("topic_subscriptions", "deleted (cascade)"),
