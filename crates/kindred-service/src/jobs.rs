@@ -103,8 +103,7 @@ pub async fn retention(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, Job
                 done += 1;
             }
             // Kept without name where allowed: their words may matter to others.
-            let posts =
-                if rules.anonymise_allowed { PostsChoice::Anonymise } else { PostsChoice::Delete };
+            let posts = if rules.anonymise_allowed { PostsChoice::Anonymise } else { PostsChoice::Delete };
             for member in kindred.store.inactive_due(&id, erase_before, now - warning).await? {
                 let member = kindred_domain::MemberId::from_trusted(member);
                 if kindred

@@ -108,27 +108,25 @@ impl Store {
             .await?;
 
             // Posts and topics.
-            let mut posts: Vec<String> = sqlx::query_as::<_, (String,)>(
-                "SELECT id FROM posts WHERE association_id = $1 AND author_id = $2",
-            )
-            .bind(association)
-            .bind(member)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
+            let mut posts: Vec<String> =
+                sqlx::query_as::<_, (String,)>("SELECT id FROM posts WHERE association_id = $1 AND author_id = $2")
+                    .bind(association)
+                    .bind(member)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| id)
+                    .collect();
             posts.extend(e.anonymous_posts.iter().cloned());
-            let mut topics: Vec<String> = sqlx::query_as::<_, (String,)>(
-                "SELECT id FROM topics WHERE association_id = $1 AND author_id = $2",
-            )
-            .bind(association)
-            .bind(member)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
+            let mut topics: Vec<String> =
+                sqlx::query_as::<_, (String,)>("SELECT id FROM topics WHERE association_id = $1 AND author_id = $2")
+                    .bind(association)
+                    .bind(member)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| id)
+                    .collect();
             topics.extend(e.anonymous_topics.iter().cloned());
             for post in &posts {
                 if e.remove_posts {

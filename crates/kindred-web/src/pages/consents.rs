@@ -77,7 +77,13 @@ pub async fn consents(
         _ => None,
     };
     let values = minijinja::context! { csrf => page.session.csrf(), consents => list, notice => notice };
-    render_status(&state, StatusCode::OK, "account/consents.html", page.layout("/account/consents", Section::Account), values)
+    render_status(
+        &state,
+        StatusCode::OK,
+        "account/consents.html",
+        page.layout("/account/consents", Section::Account),
+        values,
+    )
 }
 
 /// Withdraws the consent to health data: its values go at once.

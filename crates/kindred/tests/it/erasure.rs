@@ -146,9 +146,8 @@ async fn after_erasure_nothing_of_the_member_is_found_anywhere() {
 
         // Every session ended; signing in is over too.
         assert_eq!(call(&s, &erin.token, "GET", &api("/me"), None).await.0, 401, "{db:?}");
-        let login = s
-            .post_json(&api("/auth/login"), json!({"email": "erin.quasar@example.org", "password": PASSWORD}))
-            .await;
+        let login =
+            s.post_json(&api("/auth/login"), json!({"email": "erin.quasar@example.org", "password": PASSWORD})).await;
         assert_eq!(login.status(), 401);
 
         // Not by id, not by pseudonym, not in search, not in contacts.
@@ -418,9 +417,11 @@ async fn retention_warns_inactive_members_then_erases_those_who_did_not_sign_in(
         s.clock.advance(Duration::days(8));
         jobs::run_once(&s.kindred, &job, "node").await.expect("run");
         assert_eq!(s.count_rows("members").await, 1, "{db:?}");
-        let login = s.post_json("/a/keep/api/v1/auth/login", json!({"email": "back@example.org", "password": PASSWORD}));
+        let login =
+            s.post_json("/a/keep/api/v1/auth/login", json!({"email": "back@example.org", "password": PASSWORD}));
         assert_eq!(login.await.status(), 200, "{db:?}");
-        let login = s.post_json("/a/keep/api/v1/auth/login", json!({"email": "idle@example.org", "password": PASSWORD}));
+        let login =
+            s.post_json("/a/keep/api/v1/auth/login", json!({"email": "idle@example.org", "password": PASSWORD}));
         assert_eq!(login.await.status(), 401, "{db:?}");
         let dump = s.dump().await;
         assert!(!dump.contains("idle@example.org") && !dump.contains("never@example.org"), "{db:?}");
