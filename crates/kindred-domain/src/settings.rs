@@ -416,6 +416,42 @@ pub struct Branding {
     pub accent: Color,
 }
 
+/// What the association decides about its members' data (`[data]` in its
+/// file): the choice at erasure and how long things are kept. A number of
+/// 0 turns that retention off.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataRules {
+    /// Whether a member who erases their account may keep their posts
+    /// without their name; if not, their posts are removed.
+    pub anonymise_allowed: bool,
+    /// Days an erased member's pseudonym (and its look-alikes) stays taken.
+    pub pseudonym_grace_days: u32,
+    /// Months without a sign-in after which an account is erased (0: never).
+    pub inactive_months: u32,
+    /// Days before that erasure that the member is warned by mail.
+    pub inactive_warning_days: u32,
+    /// Days after which a registration whose address was never confirmed is erased.
+    pub unconfirmed_days: u32,
+    /// Days after which a postal address given for a letter is erased, used or not.
+    pub letter_address_days: u32,
+    /// Months after which notifications are deleted.
+    pub notification_months: u32,
+}
+
+impl Default for DataRules {
+    fn default() -> Self {
+        Self {
+            anonymise_allowed: true,
+            pseudonym_grace_days: 90,
+            inactive_months: 24,
+            inactive_warning_days: 30,
+            unconfirmed_days: 14,
+            letter_address_days: 90,
+            notification_months: 12,
+        }
+    }
+}
+
 /// Everything an association configures, valid by construction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssociationSettings {
@@ -436,6 +472,7 @@ pub struct AssociationSettings {
     pub policies: Policies,
     pub crisis_contacts: Vec<CrisisContact>,
     pub legal: Legal,
+    pub data: DataRules,
 }
 
 impl AssociationSettings {

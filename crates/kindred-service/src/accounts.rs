@@ -336,7 +336,8 @@ impl Kindred {
         // A wish stored under older rules may not pass today's: choose anew.
         let Ok(wish) = Pseudonym::parse(&record.pseudonym) else { return Ok(true) };
         let terms = self.pseudonym_terms(&association.id, &wish)?;
-        Ok(!self.store.claim_pseudonym(&association.id, member, &wish, &terms).await?)
+        let hold = (self.pseudonym_hold(&association.id, wish.as_str())?, self.clock.now());
+        Ok(!self.store.claim_pseudonym(&association.id, member, &wish, &terms, (&hold.0, hold.1)).await?)
     }
 
     /// A pending member chooses a pseudonym (`PUT /me/pseudonym`): claimed
@@ -361,7 +362,8 @@ impl Kindred {
             return Ok(());
         }
         let terms = self.pseudonym_terms(&association.id, &pseudonym)?;
-        if self.store.claim_pseudonym(&association.id, &member.id, &pseudonym, &terms).await? {
+        let hold = (self.pseudonym_hold(&association.id, pseudonym.as_str())?, self.clock.now());
+        if self.store.claim_pseudonym(&association.id, &member.id, &pseudonym, &terms, (&hold.0, hold.1)).await? {
             Ok(())
         } else {
             Err(AccountError::Invalid(vec![("pseudonym", FieldProblem::PseudonymTaken)]))

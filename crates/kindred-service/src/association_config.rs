@@ -10,7 +10,7 @@ use kindred_domain::events::TimeZoneName;
 use kindred_domain::messaging::{Decision, RoleMatch, RoleRule};
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
-    Condition, Creators, CrisisContact, FieldKind, Legal, LocalizedText, MessagingPolicy, Policies, ProfileField,
+    Condition, Creators, CrisisContact, DataRules, FieldKind, Legal, LocalizedText, MessagingPolicy, Policies, ProfileField,
     SecondFactorRule, STANDARD_FIELDS,
 };
 use kindred_domain::{Color, HostName, Language, Level, Visibility};
@@ -62,6 +62,7 @@ pub struct RawConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     crisis_contacts: Option<Vec<RawCrisisContact>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    data: Option<RawData>,
     legal: Option<RawLegal>,
 }
 
@@ -77,6 +78,26 @@ struct RawLegal {
     contact: Option<RawText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     contact_email: Option<String>,
+}
+
+/// `[data]`: erasure and retention (`DataRules`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    anonymise_allowed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pseudonym_grace_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    inactive_months: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    inactive_warning_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unconfirmed_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    letter_address_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    notification_months: Option<i64>,
 }
 
 /// One string for every language, or one per language code.
@@ -405,6 +426,8 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         None => default_time_zone(),
     };
 
+    let data = build_data(raw.data.unwrap_or_default())?;
+
     Ok(AssociationSettings {
         name,
         default_language,
@@ -419,6 +442,7 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         admission,
         policies,
         crisis_contacts,
+        data,
         legal,
     })
 }
@@ -442,6 +466,52 @@ fn build_legal(raw: RawLegal, default_language: Language, languages: &[Language]
         contact: text(&raw.contact, "legal.contact")?,
         contact_email,
     })
+}
+
+fn build_data(raw: RawData) -> Result<DataRules, ConfigError> {
+    let defaults = DataRules::default();
+    let number = |value: Option<i64>, default: u32, setting: &str, range: std::ops::RangeInclusive<i64>| {
+        let value = value.unwrap_or(i64::from(default));
+        if range.contains(&value) {
+            u32::try_from(value).map_err(|_| wrong(setting, "is out of range"))
+        } else {
+            Err(wrong(setting, format!("must be between {} and {}", range.start(), range.end())))
+        }
+    };
+    let rules = DataRules {
+        anonymise_allowed: raw.anonymise_allowed.unwrap_or(defaults.anonymise_allowed),
+        pseudonym_grace_days: number(
+            raw.pseudonym_grace_days,
+            defaults.pseudonym_grace_days,
+            "data.pseudonym_grace_days",
+            0..=3650,
+        )?,
+        inactive_months: number(raw.inactive_months, defaults.inactive_months, "data.inactive_months", 0..=240)?,
+        inactive_warning_days: number(
+            raw.inactive_warning_days,
+            defaults.inactive_warning_days,
+            "data.inactive_warning_days",
+            1..=365,
+        )?,
+        unconfirmed_days: number(raw.unconfirmed_days, defaults.unconfirmed_days, "data.unconfirmed_days", 0..=365)?,
+        letter_address_days: number(
+            raw.letter_address_days,
+            defaults.letter_address_days,
+            "data.letter_address_days",
+            0..=3650,
+        )?,
+        notification_months: number(
+            raw.notification_months,
+            defaults.notification_months,
+            "data.notification_months",
+            0..=240,
+        )?,
+    };
+    // The warning must come before the erasure, after the last sign-in.
+    if rules.inactive_months > 0 && i64::from(rules.inactive_warning_days) >= i64::from(rules.inactive_months) * 28 {
+        return Err(wrong("data.inactive_warning_days", "must be shorter than data.inactive_months"));
+    }
+    Ok(rules)
 }
 
 fn localized(
@@ -872,6 +942,15 @@ fn to_raw(settings: &AssociationSettings) -> RawConfig {
                 .map(|c| RawCrisisContact { name: raw_text(&c.name), phone: c.phone.clone(), url: c.url.clone() })
                 .collect(),
         ),
+        data: Some(RawData {
+            anonymise_allowed: Some(settings.data.anonymise_allowed),
+            pseudonym_grace_days: Some(i64::from(settings.data.pseudonym_grace_days)),
+            inactive_months: Some(i64::from(settings.data.inactive_months)),
+            inactive_warning_days: Some(i64::from(settings.data.inactive_warning_days)),
+            unconfirmed_days: Some(i64::from(settings.data.unconfirmed_days)),
+            letter_address_days: Some(i64::from(settings.data.letter_address_days)),
+            notification_months: Some(i64::from(settings.data.notification_months)),
+        }),
     }
 }
 
@@ -945,6 +1024,10 @@ mod tests {
         assert!(error_of("[[profile_fields]]\ncode = \"shoe_size\"").starts_with("profile_fields[0].kind:"));
         assert!(error_of("[[levels]]\nlevel = 5\nname = \"x\"").starts_with("levels[0].level:"));
         assert!(error_of("[policies]\ncount_threshold = 1").starts_with("policies.count_threshold:"));
+        assert!(error_of("[data]\npseudonym_grace_days = -1").starts_with("data.pseudonym_grace_days:"));
+        assert!(error_of("[data]\ninactive_months = 1\ninactive_warning_days = 40")
+            .starts_with("data.inactive_warning_days:"));
+        assert!(error_of("[data]\nkeep_forever = true").contains("keep_forever"));
         assert!(error_of("[policies]\nmessaging_rules = [{from = \"member\", to = \"boss\", allow = \"never\"}]")
             .starts_with("policies.messaging_rules[0].to:"));
         assert!(error_of("[policies]\nmessaging_rules = [{from = \"*\", to = \"admin\", allow = \"maybe\"}]")

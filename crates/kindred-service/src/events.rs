@@ -344,7 +344,7 @@ fn fields<'a>(d: &'a EventDetails) -> EventFields<'a> {
     }
 }
 
-fn event_notice(member: &str, kind: &'static str) -> EventNotification {
+pub(crate) fn event_notice(member: &str, kind: &'static str) -> EventNotification {
     EventNotification { id: NotificationId::random().to_string(), member_id: member.to_owned(), kind, detail: None }
 }
 
@@ -825,7 +825,7 @@ impl Kindred {
         Ok(())
     }
 
-    async fn mail_promoted(
+    pub(crate) async fn mail_promoted(
         &self,
         association: &Association,
         event: &str,

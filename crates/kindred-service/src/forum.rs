@@ -169,8 +169,8 @@ pub const REACTIONS: [&str; 4] = ["heart", "hug", "thanks", "helpful"];
 
 /// The search-token purposes of the seals of anonymous authors: apart from
 /// every other use of the key, so that a seal matches nothing else.
-const POST_SEAL: &str = "anonymous-author";
-const TOPIC_SEAL: &str = "anonymous-topic-author";
+pub(crate) const POST_SEAL: &str = "anonymous-author";
+pub(crate) const TOPIC_SEAL: &str = "anonymous-topic-author";
 
 /// What can go wrong in a forum use case.
 #[derive(Debug, thiserror::Error)]
@@ -221,6 +221,9 @@ pub enum Author {
     },
     /// In an alias group: the alias only.
     Alias(String),
+    /// A member who erased their account and kept their posts without
+    /// their name (service::erasure): neither name nor link.
+    Former,
     /// Anonymous, or nothing the viewer may see.
     Hidden,
 }
@@ -268,6 +271,10 @@ fn author_of(
     badge: Option<&str>,
     alias: Option<&str>,
 ) -> Author {
+    // Only an erasure leaves a post that is not anonymous without author.
+    if !anonymous && author_id.is_none() {
+        return Author::Former;
+    }
     match observed_author(alias_mode, anonymous, author_id) {
         Observed::Anonymous => Author::Hidden,
         Observed::Alias => alias.map(|a| Author::Alias(a.to_owned())).unwrap_or(Author::Hidden),
@@ -538,7 +545,7 @@ fn decode_cursor(raw: &str) -> Option<TopicCursor> {
     Some(TopicCursor { pinned, last_post_at, id: id.to_string() })
 }
 
-fn seal(key: &AssociationKey, purpose: &str, thing: &str, member: &MemberId) -> String {
+pub(crate) fn seal(key: &AssociationKey, purpose: &str, thing: &str, member: &MemberId) -> String {
     key.search_token(purpose, &format!("{thing}|{}", member.as_str()))
 }
 

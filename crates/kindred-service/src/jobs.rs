@@ -62,7 +62,87 @@ pub fn all() -> Vec<Job> {
             lease: Duration::minutes(4),
             run: |kindred, now| Box::pin(event_reminders(kindred, now)),
         },
+        Job {
+            name: "retention",
+            every: std::time::Duration::from_secs(60 * 60),
+            lease: Duration::minutes(30),
+            run: |kindred, now| Box::pin(retention(kindred, now)),
+        },
     ]
+}
+
+/// What each association keeps for how long (`[data]` of its settings,
+/// `DataRules`): warns members inactive for `inactive_months` less
+/// `inactive_warning_days` by mail, erases those still inactive once the
+/// warning is that old; erases registrations never confirmed, postal
+/// addresses of letters, old notifications, and pseudonym reservations
+/// that ran out. Each warning is claimed by marking the member in the same
+/// statement; each erasure claims its member in its own transaction
+/// (`store::erasure`), so a sign-in meanwhile saves the account.
+pub async fn retention(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
+    use crate::erasure::{PostsChoice, Reason};
+    let failed = |e: crate::erasure::ErasureError| JobError::Failed(e.to_string());
+    let mut done = kindred.store.delete_expired_reservations(now).await?;
+    let associations = kindred.associations().await.map_err(|e| JobError::Failed(e.to_string()))?;
+    for association in associations {
+        let id = association.id.clone();
+        let rules = association.settings.data.clone();
+        if rules.inactive_months > 0 {
+            let erase_before = months_before(now, rules.inactive_months);
+            let warning = Duration::days(i64::from(rules.inactive_warning_days));
+            let warn_before = erase_before + warning;
+            let sign_in = format!("{}/sign-in", kindred.association_url(&association));
+            for (_, email, language) in kindred.store.claim_inactive_warnings(&id, warn_before, now).await? {
+                let date = (now + warning).format("%Y-%m-%d").to_string();
+                kindred.notify(
+                    &association,
+                    &email,
+                    language.as_deref(),
+                    crate::notices::Notice::InactiveAccount { sign_in: &sign_in, date: &date },
+                );
+                done += 1;
+            }
+            // Kept without name where allowed: their words may matter to others.
+            let posts = if rules.anonymise_allowed { PostsChoice::Anonymise } else { PostsChoice::Delete };
+            for member in kindred.store.inactive_due(&id, erase_before, now - warning).await? {
+                let member = kindred_domain::MemberId::from_trusted(member);
+                if kindred
+                    .erase_member(&association, &member, posts, Reason::Inactive, Some(erase_before))
+                    .await
+                    .map_err(failed)?
+                {
+                    done += 1;
+                }
+            }
+        }
+        if rules.unconfirmed_days > 0 {
+            let before = now - Duration::days(i64::from(rules.unconfirmed_days));
+            for member in kindred.store.unconfirmed_due(&id, before).await? {
+                let member = kindred_domain::MemberId::from_trusted(member);
+                if kindred
+                    .erase_member(&association, &member, PostsChoice::Delete, Reason::Unconfirmed, Some(before))
+                    .await
+                    .map_err(failed)?
+                {
+                    done += 1;
+                }
+            }
+        }
+        if rules.letter_address_days > 0 {
+            let before = now - Duration::days(i64::from(rules.letter_address_days));
+            done += kindred.store.erase_old_letter_addresses(&id, before).await?;
+        }
+        if rules.notification_months > 0 {
+            done += kindred.store.delete_old_notifications(&id, months_before(now, rules.notification_months)).await?;
+        }
+    }
+    Ok(done)
+}
+
+/// `now` less whole calendar months (the end of a shorter month when the
+/// day does not exist there).
+fn months_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+    now.checked_sub_months(chrono::Months::new(months)).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Reminders a day before an event (`Kindred::remind_due`: each reminder

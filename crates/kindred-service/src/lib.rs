@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod crypto;
 pub mod cursor;
 pub mod default_catalog;
+pub mod erasure;
 pub mod events;
 pub mod forum;
 pub mod groups;

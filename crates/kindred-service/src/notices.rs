@@ -50,6 +50,11 @@ pub(crate) enum Notice<'a> {
     Declined {
         message: &'a str,
         account: &'a str,
+    /// The account has not been used for a long time and will be erased
+    /// on `date` (YYYY-MM-DD) unless its owner signs in (retention).
+    InactiveAccount {
+        sign_in: &'a str,
+        date: &'a str,
     },
 }
 
@@ -225,6 +230,17 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
         (Notice::Declined { message, account }, En) => (
             format!("Your request to be verified – {site}"),
             format!("Hello,\n\n{site} could not verify your account yet. The association's message about it:\n\n{message}\n\nAfter signing in you can ask again, by another way too:\n{account}\n"),
+        (Notice::InactiveAccount { sign_in, date }, De) => (
+            format!("Ihr Konto wird bald gelöscht – {site}"),
+            format!("Guten Tag,\n\nSie haben sich lange nicht bei {site} angemeldet. Nach den Regeln der Vereinigung wird Ihr Konto mit allem, was dazu gehört, am {date} gelöscht.\n\nMöchten Sie es behalten? Dann melden Sie sich vorher einmal an:\n{sign_in}\n\nWenn Sie es nicht mehr brauchen, müssen Sie nichts tun.\n"),
+        ),
+        (Notice::InactiveAccount { sign_in, date }, Nl) => (
+            format!("Uw account wordt binnenkort verwijderd – {site}"),
+            format!("Goedendag,\n\nU hebt lang niet ingelogd bij {site}. Volgens de regels van de vereniging wordt uw account met alles wat erbij hoort op {date} verwijderd.\n\nWilt u het houden? Log dan daarvoor één keer in:\n{sign_in}\n\nHebt u het niet meer nodig, dan hoeft u niets te doen.\n"),
+        ),
+        (Notice::InactiveAccount { sign_in, date }, En) => (
+            format!("Your account will be erased soon – {site}"),
+            format!("Hello,\n\nYou have not signed in at {site} for a long time. By the association's rules, your account and everything in it will be erased on {date}.\n\nWould you like to keep it? Then sign in once before then:\n{sign_in}\n\nIf you no longer need it, you need not do anything.\n"),
         ),
     }
 }

@@ -89,7 +89,9 @@ impl Store {
 
     /// Claims a pending member's pseudonym (their wish, or a new one) with
     /// its search terms, unless it or a look-alike is another member's;
-    /// tells whether it did. Only ever called for the registrant, once
+    /// tells whether it did. An erased member's pseudonym is held back
+    /// while `reservation` (the keyed hash of its skeleton, and now) finds
+    /// it in `pseudonym_reservations`. Only ever called for the registrant, once
     /// their address is confirmed: nobody else learns that it was taken.
     pub async fn claim_pseudonym(
         &self,
@@ -97,6 +99,7 @@ impl Store {
         member: &MemberId,
         pseudonym: &Pseudonym,
         terms: &[String],
+        reservation: (&str, DateTime<Utc>),
     ) -> Result<bool, StoreError> {
         let claimed = write!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -106,13 +109,17 @@ impl Store {
                 "UPDATE members SET pseudonym = $3, pseudonym_key = $4, pseudonym_skeleton = $5, \
                  pseudonym_pending = FALSE WHERE association_id = $1 AND id = $2 AND pseudonym_pending \
                  AND NOT EXISTS (SELECT 1 FROM members o WHERE o.association_id = $1 AND o.id <> $2 \
-                 AND (o.pseudonym_key = $4 OR o.pseudonym_skeleton = $5))",
+                 AND (o.pseudonym_key = $4 OR o.pseudonym_skeleton = $5)) \
+                 AND NOT EXISTS (SELECT 1 FROM pseudonym_reservations r WHERE r.association_id = $1 \
+                 AND r.skeleton_hash = $6 AND r.reserved_until > $7)",
             )
             .bind(association.as_str())
             .bind(member.as_str())
             .bind(pseudonym.as_str())
             .bind(&key)
             .bind(&skeleton)
+            .bind(reservation.0)
+            .bind(reservation.1)
             .execute(&mut *tx)
             .await?
             .rows_affected()

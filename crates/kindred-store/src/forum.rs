@@ -1000,7 +1000,7 @@ fn insert_search(backend: Backend) -> &'static str {
 }
 
 /// Removes a post's search entry ($1 association, $2 post); see `insert_search`.
-fn delete_search(backend: Backend) -> &'static str {
+pub(crate) fn delete_search(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => {
             "DELETE FROM post_search WHERE rowid = (SELECT rowid FROM posts WHERE association_id = $1 AND id = $2)"

@@ -14,6 +14,7 @@ mod audit;
 mod bulk;
 mod connect;
 mod contacts;
+mod erasure;
 mod error;
 mod events;
 mod forum;
@@ -45,6 +46,7 @@ pub use connect::Backend;
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
 };
+pub use erasure::Erasure;
 pub use error::{Conflict, StoreError};
 pub use events::{
     EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, RegistrationRecord,

@@ -53,6 +53,18 @@ struct SessionRow {
 impl Store {
     pub async fn insert_session(&self, new: &NewSession<'_>) -> Result<(), StoreError> {
         write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            // A sign-in is what keeps an account from being erased as
+            // inactive (service::jobs retention): it also takes back a warning.
+            sqlx::query(
+                "UPDATE members SET last_active_at = $3, inactivity_warned_at = NULL \
+                 WHERE association_id = $1 AND id = $2",
+            )
+            .bind(new.association_id.as_str())
+            .bind(new.member_id.as_str())
+            .bind(new.now)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query(
                 "INSERT INTO sessions (id, token_hash, association_id, member_id, kind, second_factor_pending, client, \
                  created_at, last_used_at, idle_expires_at, expires_at) \
@@ -68,9 +80,10 @@ impl Store {
             .bind(new.now)
             .bind(new.idle_expires_at)
             .bind(new.expires_at)
-            .execute(pool)
-            .await
-            .map(|_| ())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
         })?;
         Ok(())
     }

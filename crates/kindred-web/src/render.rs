@@ -126,6 +126,13 @@ const LEGAL_TEMPLATES: [(&str, &str); 2] = [
     ("account/preferences.html", include_str!("../templates/account/preferences.html")),
 ];
 
+/// The member's data pages' templates (`pages::consents`, `pages::erasure`).
+const DATA_TEMPLATES: [(&str, &str); 3] = [
+    ("account/consents.html", include_str!("../templates/account/consents.html")),
+    ("account/delete.html", include_str!("../templates/account/delete.html")),
+    ("account/delete_confirm.html", include_str!("../templates/account/delete_confirm.html")),
+];
+
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> {
     let language = state
         .lookup("lang")
@@ -163,6 +170,9 @@ impl Templates {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in ADMINISTRATION_TEMPLATES {
+            env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        for (name, source) in DATA_TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
         for (name, source) in MODERATION_TEMPLATES {

@@ -25,6 +25,7 @@ forum-subscribe = Bei Antworten benachrichtigen
 forum-unsubscribe = Nicht mehr bei Antworten benachrichtigen
 forum-post-number = Beitrag { $number }
 forum-anonymous = Anonym
+forum-former-member = Ehemaliges Mitglied
 forum-deleted = Gelöscht
 forum-deleted-text = Von der Verfasserin oder dem Verfasser gelöscht.
 forum-hidden-post = Ausgeblendet

@@ -25,6 +25,7 @@ forum-subscribe = Notify me of replies
 forum-unsubscribe = Stop notifying me of replies
 forum-post-number = Post { $number }
 forum-anonymous = Anonymous
+forum-former-member = Former member
 forum-deleted = Deleted
 forum-deleted-text = Deleted by the author.
 forum-hidden-post = Hidden

@@ -25,6 +25,7 @@ forum-subscribe = Meld mij antwoorden
 forum-unsubscribe = Meld mij geen antwoorden meer
 forum-post-number = Bericht { $number }
 forum-anonymous = Anoniem
+forum-former-member = Voormalig lid
 forum-deleted = Verwijderd
 forum-deleted-text = Verwijderd door de schrijver.
 forum-hidden-post = Verborgen

@@ -237,7 +237,7 @@ fn author_entry(author: Author) -> Option<AuthorEntry> {
             Some(AuthorEntry { member_id: Some(id.to_string()), pseudonym: Some(pseudonym), badge, alias: None })
         }
         Author::Alias(alias) => Some(AuthorEntry { member_id: None, pseudonym: None, badge: None, alias: Some(alias) }),
-        Author::Hidden => None,
+        Author::Hidden | Author::Former => None,
     }
 }
 

@@ -6,6 +6,7 @@ mod admission;
 mod auth;
 mod catalog;
 mod contacts;
+mod erasure;
 pub(crate) mod events;
 mod forum;
 mod groups;
@@ -82,7 +83,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::password_reset))
         .routes(routes!(auth::password_reset_confirm))
-        .routes(routes!(auth::me))
+        .routes(routes!(auth::me, erasure::erase_me))
         .routes(routes!(auth::choose_pseudonym))
         .routes(routes!(auth::change_password))
         .routes(routes!(auth::sessions))

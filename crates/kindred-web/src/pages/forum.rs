@@ -81,6 +81,9 @@ fn author_view(page: &AssociationPage, author: &Author) -> AuthorView {
         },
         Author::Alias(alias) => AuthorView { kind: "alias", label: alias.clone(), href: None, badge: None },
         Author::Hidden => AuthorView { kind: "anonymous", label: tr(page, "forum-anonymous"), href: None, badge: None },
+        Author::Former => {
+            AuthorView { kind: "former", label: tr(page, "forum-former-member"), href: None, badge: None }
+        }
     }
 }
 

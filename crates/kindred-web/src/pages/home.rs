@@ -66,6 +66,7 @@ fn topic_row(page: &AssociationPage, placed: PlacedTopic) -> TopicRow {
             Author::Member { pseudonym, .. } => pseudonym,
             Author::Alias(alias) => alias,
             Author::Hidden => tr(page, "forum-anonymous"),
+            Author::Former => tr(page, "forum-former-member"),
         },
         unread: topic.unread,
         last: when(page, topic.last_post_at),

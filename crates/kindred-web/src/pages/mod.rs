@@ -4,7 +4,9 @@
 mod account;
 mod association;
 mod community;
+mod consents;
 mod contacts;
+mod erasure;
 mod events;
 mod forms;
 mod forum;
@@ -78,6 +80,11 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/two-factor/confirm", post(account::two_factor_confirm))
         .route("/a/{slug}/account/two-factor/remove", post(account::two_factor_remove))
         // Passkeys (pages::passkeys).
+        .route("/a/{slug}/account/consents", get(consents::consents))
+        .route("/a/{slug}/account/consents/health/withdraw", post(consents::withdraw_health))
+        .route("/a/{slug}/account/delete", get(erasure::form))
+        .route("/a/{slug}/account/delete/confirm", get(erasure::confirm_form).post(erasure::erase))
+        .route("/a/{slug}/account/deleted", get(erasure::erased))
         .route("/a/{slug}/account/passkeys", get(passkeys::passkeys))
         .route("/a/{slug}/account/passkeys/{id}/remove", post(passkeys::remove))
         // The community: my profile, other members, contacts (pages::profile, members, contacts).

@@ -15,6 +15,7 @@ mod auth;
 mod cli;
 mod community_pages;
 mod credentials;
+mod erasure;
 mod events;
 mod forum;
 mod forum_privacy;
