@@ -13,6 +13,8 @@ pub mod crypto;
 pub mod cursor;
 pub mod default_catalog;
 pub mod events;
+pub mod export;
+mod export_html;
 pub mod forum;
 pub mod groups;
 pub mod jobs;

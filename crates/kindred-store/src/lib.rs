@@ -16,6 +16,7 @@ mod connect;
 mod contacts;
 mod error;
 mod events;
+mod export;
 mod forum;
 mod forum_bulk;
 mod groups;
@@ -46,6 +47,9 @@ pub use contacts::{
 };
 pub use error::{Conflict, StoreError};
 pub use events::{EventFields, EventFilter, EventNotification, EventRecord, Registered, RegistrationRecord};
+pub use export::{
+    AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord, UnbuiltExport,
+};
 pub use forum::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostEditRecord, PostRecord, PostToWrite,
     ReactionCount, TopicCursor, TopicListRecord, TopicPlace, TopicRecord, TopicToWrite,

@@ -44,6 +44,7 @@ const NOTICES: &[&str] = &[
     "member-reinstated",
     "notification-settings-saved",
     "settings-saved",
+    "export-requested",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {

@@ -16,6 +16,7 @@ mod cli;
 mod community_pages;
 mod credentials;
 mod events;
+mod export;
 mod forum;
 mod forum_privacy;
 mod forum_search;
