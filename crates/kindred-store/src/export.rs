@@ -399,7 +399,7 @@ impl Store {
         let rows = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT gm.group_id, g.name, gm.status, gm.role, gm.alias, gm.created_at FROM group_members gm \
-                 JOIN groups g ON g.association_id = gm.association_id AND g.id = gm.group_id \
+                 JOIN community_groups g ON g.association_id = gm.association_id AND g.id = gm.group_id \
                  WHERE gm.association_id = $1 AND gm.member_id = $2 ORDER BY gm.created_at, gm.group_id",
             )
             .bind(association.as_str())

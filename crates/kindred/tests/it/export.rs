@@ -157,7 +157,7 @@ async fn a_field_hidden_from_me_does_not_change_my_export() {
         let anna = someone(&s, &ms, "Anna").await;
         let cara = someone(&s, &ms, "Cara").await;
         consent(&s, &anna).await;
-        profile(&s, &anna, json!({"fields": {"about": "WORLD-A", "city": "Kiel"}, "visibility": {"about": 3, "city": 1}}))
+        profile(&s, &anna, json!({"fields": {"about": "WORLD-A", "city": "Kiel"}, "visibility": {"about": 3, "city": 2}}))
             .await;
         befriend(&s, &cara, 2, &anna, 2).await;
         let before = export_of(&s, &ms.id, &cara).await;
