@@ -136,14 +136,19 @@ impl Kindred {
         let kindred = self.clone();
         let association_id = association.id.clone();
         let export_id = id.clone();
-        self.in_background("export", async move {
-            kindred.build_export(&association_id, &export_id).await.map(|_| ())
-        });
+        self.in_background(
+            "export",
+            async move { kindred.build_export(&association_id, &export_id).await.map(|_| ()) },
+        );
         Ok(id)
     }
 
     /// The caller's recent exports, newest first.
-    pub async fn my_exports(&self, association: &Association, caller: &Caller) -> Result<Vec<ExportSummary>, ExportError> {
+    pub async fn my_exports(
+        &self,
+        association: &Association,
+        caller: &Caller,
+    ) -> Result<Vec<ExportSummary>, ExportError> {
         let now = self.clock.now();
         let rows = self.store.exports_of(&association.id, &caller.member.id, EXPORTS_LISTED).await?;
         Ok(rows.into_iter().map(|r| summary(r, now)).collect())
@@ -157,7 +162,8 @@ impl Kindred {
         id: &str,
     ) -> Result<Download, ExportError> {
         let now = self.clock.now();
-        let record = self.store.export_of(&association.id, &caller.member.id, id).await?.ok_or(ExportError::NotFound)?;
+        let record =
+            self.store.export_of(&association.id, &caller.member.id, id).await?.ok_or(ExportError::NotFound)?;
         if summary(record, now).state == ExportState::Building {
             return Ok(Download::Building);
         }
@@ -254,10 +260,7 @@ impl Kindred {
         let profile: Vec<Value> = profile
             .into_iter()
             .map(|entry| {
-                let counts = visibilities
-                    .iter()
-                    .find(|(spec, _)| spec.code == entry.field)
-                    .map(|(_, v)| v.to_string());
+                let counts = visibilities.iter().find(|(spec, _)| spec.code == entry.field).map(|(_, v)| v.to_string());
                 json!({
                     "field": entry.field.as_str(),
                     "value": value_json(&entry.value),
@@ -272,7 +275,10 @@ impl Kindred {
         data.insert(
             "consents".into(),
             Value::Array(
-                consents.iter().map(|c| json!({"kind": c.kind, "version": c.version, "given_at": c.given_at})).collect(),
+                consents
+                    .iter()
+                    .map(|c| json!({"kind": c.kind, "version": c.version, "given_at": c.given_at}))
+                    .collect(),
             ),
         );
 
@@ -352,9 +358,8 @@ impl Kindred {
         // The forum: named topics and posts, and the anonymous ones whose
         // seal is the member's. A topic's title where the member reads it now.
         let key = self.keys.association(a)?;
-        let readable_topic = |group: &Option<String>, hidden: bool| {
-            !hidden && group.as_ref().is_none_or(|g| readable.contains(g))
-        };
+        let readable_topic =
+            |group: &Option<String>, hidden: bool| !hidden && group.as_ref().is_none_or(|g| readable.contains(g));
         let topics: Vec<Value> = self
             .store
             .topics_for_export(a, &me.id)
@@ -437,7 +442,8 @@ impl Kindred {
         let mut notifications = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let page = self.notifications(association, caller, cursor.as_deref()).await.map_err(failed("notifications"))?;
+            let page =
+                self.notifications(association, caller, cursor.as_deref()).await.map_err(failed("notifications"))?;
             for n in page.notifications {
                 notifications.push(json!({
                     "kind": n.kind,
@@ -458,7 +464,9 @@ impl Kindred {
         let choices = self.notification_settings(association, caller).await.map_err(failed("notification settings"))?;
         data.insert(
             "notification_settings".into(),
-            Value::Array(choices.iter().map(|(kind, email)| json!({"kind": kind.name, "email": email.as_str()})).collect()),
+            Value::Array(
+                choices.iter().map(|(kind, email)| json!({"kind": kind.name, "email": email.as_str()})).collect(),
+            ),
         );
 
         let sessions = self.sessions(association, &me.id).await?;
@@ -505,7 +513,8 @@ impl Kindred {
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let page = self.conversations(association, caller, cursor.as_deref()).await.map_err(failed("conversations"))?;
+            let page =
+                self.conversations(association, caller, cursor.as_deref()).await.map_err(failed("conversations"))?;
             for summary in page.conversations {
                 let mut messages = Vec::new();
                 let mut members: Vec<String> = Vec::new();

@@ -117,16 +117,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO exports (association_id, id, member_id, requested_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(association.as_str())
-            .bind(id)
-            .bind(member.as_str())
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())
+            sqlx::query("INSERT INTO exports (association_id, id, member_id, requested_at) VALUES ($1, $2, $3, $4)")
+                .bind(association.as_str())
+                .bind(id)
+                .bind(member.as_str())
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|_| ())
         })?;
         Ok(())
     }

@@ -48,7 +48,8 @@ pub use contacts::{
 pub use error::{Conflict, StoreError};
 pub use events::{EventFields, EventFilter, EventNotification, EventRecord, Registered, RegistrationRecord};
 pub use export::{
-    AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord, UnbuiltExport,
+    AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
+    UnbuiltExport,
 };
 pub use forum::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostEditRecord, PostRecord, PostToWrite,

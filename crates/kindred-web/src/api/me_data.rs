@@ -51,8 +51,7 @@ pub async fn request_export(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<(StatusCode, Json<ExportStarted>), ApiError> {
-    let export_id =
-        state.kindred.request_export(&auth.tenant.association, &auth.caller).await.map_err(export_error)?;
+    let export_id = state.kindred.request_export(&auth.tenant.association, &auth.caller).await.map_err(export_error)?;
     Ok((StatusCode::ACCEPTED, Json(ExportStarted { export_id })))
 }
 
@@ -129,7 +128,10 @@ pub struct AccessLogResponse {
         (status = 401, description = "Not signed in", body = super::ErrorResponse),
     )
 )]
-pub async fn access_log(State(state): State<AppState>, auth: Authenticated) -> Result<Json<AccessLogResponse>, ApiError> {
+pub async fn access_log(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<AccessLogResponse>, ApiError> {
     let entries = state.kindred.access_log(&auth.tenant.association, &auth.caller).await.map_err(export_error)?;
     Ok(Json(AccessLogResponse {
         entries: entries

@@ -146,7 +146,7 @@ pub async fn access_log(State(state): State<AppState>, page: AssociationPage) ->
             },
         })
         .collect();
-    let values = minijinja::context! { entries => rows };
+    let values = minijinja::context! { entries => rows, problems => Problems::default() };
     render_status(
         &state,
         StatusCode::OK,

@@ -119,7 +119,10 @@ async fn the_export_holds_my_hidden_data_and_of_others_only_what_they_show_me() 
         assert_eq!(data["account"]["email"], "anna@example.org", "{db:?}");
         assert_eq!(data["account"]["pseudonym"], "Anna");
         let about = data["profile"].as_array().unwrap().iter().find(|f| f["field"] == "about").expect("about");
-        assert_eq!((about["value"].as_str(), about["visibility"].as_str()), (Some("ANNA-PRIVATE-ABOUT"), Some("private")));
+        assert_eq!(
+            (about["value"].as_str(), about["visibility"].as_str()),
+            (Some("ANNA-PRIVATE-ABOUT"), Some("private"))
+        );
         assert!(data["consents"].as_array().unwrap().iter().any(|c| c["kind"] == "health_data"));
         let contacts = data["contacts"].as_array().unwrap();
         assert_eq!(contacts.len(), 1, "{db:?}: {all}");
@@ -157,8 +160,12 @@ async fn a_field_hidden_from_me_does_not_change_my_export() {
         let anna = someone(&s, &ms, "Anna").await;
         let cara = someone(&s, &ms, "Cara").await;
         consent(&s, &anna).await;
-        profile(&s, &anna, json!({"fields": {"about": "WORLD-A", "city": "Kiel"}, "visibility": {"about": 3, "city": 2}}))
-            .await;
+        profile(
+            &s,
+            &anna,
+            json!({"fields": {"about": "WORLD-A", "city": "Kiel"}, "visibility": {"about": 3, "city": 2}}),
+        )
+        .await;
         befriend(&s, &cara, 2, &anna, 2).await;
         let before = export_of(&s, &ms.id, &cara).await;
         assert!(before.data.to_string().contains("Kiel"), "{db:?}: the visible city is there");
