@@ -562,6 +562,14 @@ fn wrote(key: Option<&AssociationKey>, post: &PostRecord, member: &MemberId) -> 
     }
 }
 
+/// Whether the anonymous post or topic with this seal is `member`'s: for
+/// the member's own data export (`service::export`), which must find
+/// their anonymous writing and nobody else's.
+pub(crate) fn anonymous_by(key: &AssociationKey, topic: bool, id: &str, member: &MemberId, stored: &str) -> bool {
+    let purpose = if topic { TOPIC_SEAL } else { POST_SEAL };
+    constant_time_eq(stored, &seal(key, purpose, id, member))
+}
+
 /// What makes two aliases the same (as `kindred_domain::alias::key`):
 /// neither case nor runs of white space count.
 fn alias_key(alias: &str) -> String {

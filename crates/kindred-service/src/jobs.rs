@@ -68,6 +68,12 @@ pub fn all() -> Vec<Job> {
             lease: Duration::minutes(30),
             run: |kindred, now| Box::pin(retention(kindred, now)),
         },
+        Job {
+            name: "exports",
+            every: std::time::Duration::from_secs(60),
+            lease: Duration::minutes(10),
+            run: |kindred, now| Box::pin(exports(kindred, now)),
+        },
     ]
 }
 
@@ -143,6 +149,13 @@ pub async fn retention(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, Job
 /// day does not exist there).
 fn months_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     now.checked_sub_months(chrono::Months::new(months)).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Data exports (`service::export`): builds those a crash left unbuilt
+/// (each claimed first, so a build is never lost nor done twice at once)
+/// and deletes those whose time is over.
+pub async fn exports(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
+    kindred.run_exports(now).await.map_err(|e| JobError::Failed(e.to_string()))
 }
 
 /// Reminders a day before an event (`Kindred::remind_due`: each reminder

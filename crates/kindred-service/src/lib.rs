@@ -14,6 +14,8 @@ pub mod cursor;
 pub mod default_catalog;
 pub mod erasure;
 pub mod events;
+pub mod export;
+mod export_html;
 pub mod forum;
 pub mod groups;
 pub mod jobs;

@@ -235,6 +235,18 @@ impl Kindred {
         if raw_id != caller.member.id.as_str() {
             self.keep_pace(association, caller, self.pace.profile_views()).await?;
         }
+        self.member_as_seen(association, caller, raw_id).await
+    }
+
+    /// One member's profile as the caller may see it, without counting a
+    /// view: for the caller's own data export (`service::export`), which
+    /// shows each contact once, as `view_member` would at that moment.
+    pub(crate) async fn member_as_seen(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<MemberView, MemberError> {
         let (id, record, sight, relation) = self.sight_of(association, caller, raw_id).await?;
         let records = self.store.profile_values(&association.id, &id).await?;
         let key = self.keys.association(&association.id)?;

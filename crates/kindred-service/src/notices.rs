@@ -50,6 +50,7 @@ pub(crate) enum Notice<'a> {
     Declined {
         message: &'a str,
         account: &'a str,
+    },
     /// The account has not been used for a long time and will be erased
     /// on `date` (YYYY-MM-DD) unless its owner signs in (retention).
     InactiveAccount {
@@ -230,9 +231,10 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
         (Notice::Declined { message, account }, En) => (
             format!("Your request to be verified – {site}"),
             format!("Hello,\n\n{site} could not verify your account yet. The association's message about it:\n\n{message}\n\nAfter signing in you can ask again, by another way too:\n{account}\n"),
+        ),
         (Notice::InactiveAccount { sign_in, date }, De) => (
             format!("Ihr Konto wird bald gelöscht – {site}"),
-            format!("Guten Tag,\n\nSie haben sich lange nicht bei {site} angemeldet. Nach den Regeln der Vereinigung wird Ihr Konto mit allem, was dazu gehört, am {date} gelöscht.\n\nMöchten Sie es behalten? Dann melden Sie sich vorher einmal an:\n{sign_in}\n\nWenn Sie es nicht mehr brauchen, müssen Sie nichts tun.\n"),
+            format!("Guten Tag,\n\nSie haben sich lange nicht bei {site} angemeldet. Nach den Regeln des Vereins wird Ihr Konto mit allem, was dazu gehört, am {date} gelöscht.\n\nMöchten Sie es behalten? Dann melden Sie sich vorher einmal an:\n{sign_in}\n\nWenn Sie es nicht mehr brauchen, müssen Sie nichts tun.\n"),
         ),
         (Notice::InactiveAccount { sign_in, date }, Nl) => (
             format!("Uw account wordt binnenkort verwijderd – {site}"),

@@ -93,7 +93,13 @@ impl Kindred {
         staff: &Caller,
     ) -> Result<Vec<PendingVerification>, StoreError> {
         self.audit(association, &staff.member.id, "verifications.viewed", None, None).await?;
-        self.store.pending_verifications(&association.id).await
+        let pending = self.store.pending_verifications(&association.id).await?;
+        // Each member's admission request shown is an access to their data,
+        // which they see in their access log (`service::export`).
+        for row in &pending {
+            self.audit(association, &staff.member.id, "verification.viewed", Some(&row.member_id), None).await?;
+        }
+        Ok(pending)
     }
 
     async fn target(&self, association: &Association, id: &str) -> Result<Member, StaffError> {

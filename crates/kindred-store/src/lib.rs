@@ -17,6 +17,7 @@ mod contacts;
 mod erasure;
 mod error;
 mod events;
+mod export;
 mod forum;
 mod forum_bulk;
 mod groups;
@@ -50,6 +51,10 @@ pub use erasure::Erasure;
 pub use error::{Conflict, StoreError};
 pub use events::{
     EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, RegistrationRecord,
+};
+pub use export::{
+    AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
+    UnbuiltExport,
 };
 pub use forum::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostEditRecord, PostRecord, PostToWrite,

@@ -10,6 +10,7 @@ mod erasure;
 pub(crate) mod events;
 mod forum;
 mod groups;
+pub(crate) mod me_data;
 mod members;
 mod messaging;
 mod moderation;
@@ -140,6 +141,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::mark_all_read))
         .routes(routes!(notifications::notification_settings, notifications::set_notification_settings))
         .routes(routes!(preferences::preferences, preferences::set_preferences))
+        .routes(routes!(me_data::request_export))
+        .routes(routes!(me_data::download_export))
+        .routes(routes!(me_data::access_log))
         .routes(routes!(groups::search, groups::create))
         .routes(routes!(groups::group))
         .routes(routes!(groups::members))

@@ -2,6 +2,7 @@
 //! and renders one template inside `base.html`.
 
 mod account;
+mod account_data;
 mod association;
 mod community;
 mod consents;
@@ -72,6 +73,10 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/sessions", get(account::sessions))
         .route("/a/{slug}/account/notifications", get(notification_settings::form).post(notification_settings::save))
         .route("/a/{slug}/account/preferences", get(preferences::form).post(preferences::save))
+        .route("/a/{slug}/account/data", get(account_data::data))
+        .route("/a/{slug}/account/data/export", post(account_data::request))
+        .route("/a/{slug}/account/data/{id}/download", post(account_data::download))
+        .route("/a/{slug}/account/access-log", get(account_data::access_log))
         .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))

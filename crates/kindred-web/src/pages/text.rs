@@ -48,6 +48,7 @@ const NOTICES: &[&str] = &[
     "settings-saved",
     "declined",
     "invitations-revoked",
+    "export-requested",
 ];
 
 pub(super) fn notice(page: &AssociationPage, query: &DoneQuery) -> Option<String> {

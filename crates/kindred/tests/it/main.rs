@@ -17,6 +17,7 @@ mod community_pages;
 mod credentials;
 mod erasure;
 mod events;
+mod export;
 mod forum;
 mod forum_privacy;
 mod forum_search;

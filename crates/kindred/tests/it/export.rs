@@ -1,0 +1,249 @@
+//! The member's data export and access log (issue 20, parts 1 and 5):
+//! the ZIP holds my hidden fields and my anonymous writing, and of others
+//! only what they show me now (two worlds that differ in a field hidden
+//! from me give the same export); the download works once, for me only,
+//! until it expires; a crash leaves nothing stuck; the access log lists
+//! staff views of my admission data and nothing else.
+
+use crate::admission::unverified;
+use crate::harness::{api_error, TestServer, BOTH};
+use crate::members::{befriend, call, consent, ok, profile, someone, Someone};
+use kindred_domain::MemberId;
+use kindred_service::jobs::{self, Outcome};
+use kindred_service::Clock;
+use serde_json::{json, Value};
+use std::io::Read;
+
+fn api(path: &str) -> String {
+    format!("/a/ms/api/v1{path}")
+}
+
+/// Asks for an export; its id.
+async fn request(s: &TestServer, who: &Someone) -> String {
+    let r = s.client.post(s.url(&api("/me/export"))).bearer_auth(&who.token).send().await.expect("post");
+    assert_eq!(r.status(), 202);
+    let body: Value = r.json().await.expect("json");
+    body["export_id"].as_str().expect("export_id").to_owned()
+}
+
+/// Waits (without downloading) until the background build is done.
+async fn wait_built(s: &TestServer, association: &kindred_domain::AssociationId, who: &Someone, id: &str) {
+    let member = MemberId::parse(&who.id).expect("member id");
+    for _ in 0..200 {
+        let row = s.kindred.store.export_of(association, &member, id).await.expect("row").expect("export row");
+        if row.ready_at.is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the export {id} was not built");
+}
+
+async fn download(s: &TestServer, who: &Someone, id: &str) -> reqwest::Response {
+    s.client.get(s.url(&api(&format!("/me/exports/{id}")))).bearer_auth(&who.token).send().await.expect("get")
+}
+
+/// The files of the ZIP: data.json parsed, index.html, and the names.
+struct Unzipped {
+    data: Value,
+    html: String,
+    names: Vec<String>,
+}
+
+async fn export_of(s: &TestServer, association: &kindred_domain::AssociationId, who: &Someone) -> Unzipped {
+    let id = request(s, who).await;
+    wait_built(s, association, who, &id).await;
+    let r = download(s, who, &id).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let bytes = r.bytes().await.expect("bytes").to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let mut read = |name: &str| {
+        let mut file = zip.by_name(name).expect(name);
+        assert_eq!(file.compression(), zip::CompressionMethod::Deflated, "{name} is deflated");
+        let mut text = String::new();
+        file.read_to_string(&mut text).expect("utf-8");
+        text
+    };
+    let json = read("data.json");
+    let html = read("index.html");
+    Unzipped { data: serde_json::from_str(&json).expect("data.json"), html, names }
+}
+
+async fn anonymous_category(s: &TestServer, admin: &str) -> String {
+    let body = json!({"name": "Anonym", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
+    let (status, value) = call(s, admin, "POST", &api("/forum/categories"), Some(body)).await;
+    assert_eq!(status, 201, "{value}");
+    value["category_id"].as_str().expect("category id").to_owned()
+}
+
+async fn anonymous_topic(s: &TestServer, who: &Someone, category: &str, body: &str) {
+    let request = json!({"category_id": category, "title": "Ohne Namen", "body": body, "anonymous": true});
+    let (status, value) = call(s, &who.token, "POST", &api("/forum/topics"), Some(request)).await;
+    assert_eq!(status, 201, "{value}");
+}
+
+#[tokio::test]
+async fn the_export_holds_my_hidden_data_and_of_others_only_what_they_show_me() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admina", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        consent(&s, &anna).await;
+        consent(&s, &ben).await;
+        profile(
+            &s,
+            &anna,
+            json!({"fields": {"about": "ANNA-PRIVATE-ABOUT", "city": "Kiel"}, "visibility": {"about": "private"}}),
+        )
+        .await;
+        profile(
+            &s,
+            &ben,
+            json!({"fields": {"about": "BEN-HIDDEN-ABOUT", "city": "Bonn"}, "visibility": {"about": 4, "city": 2}}),
+        )
+        .await;
+        // Ben places Anna on level 2: she sees his city, not his about-me.
+        befriend(&s, &anna, 2, &ben, 2).await;
+        let quiet = anonymous_category(&s, &admin).await;
+        anonymous_topic(&s, &anna, &quiet, "ANNA-ANONYMOUS-WORDS").await;
+        anonymous_topic(&s, &ben, &quiet, "BEN-ANONYMOUS-WORDS").await;
+
+        let export = export_of(&s, &ms.id, &anna).await;
+        let data = &export.data;
+        let all = data.to_string();
+        assert_eq!(data["account"]["email"], "anna@example.org", "{db:?}");
+        assert_eq!(data["account"]["pseudonym"], "Anna");
+        let about = data["profile"].as_array().unwrap().iter().find(|f| f["field"] == "about").expect("about");
+        assert_eq!(
+            (about["value"].as_str(), about["visibility"].as_str()),
+            (Some("ANNA-PRIVATE-ABOUT"), Some("private"))
+        );
+        assert!(data["consents"].as_array().unwrap().iter().any(|c| c["kind"] == "health_data"));
+        let contacts = data["contacts"].as_array().unwrap();
+        assert_eq!(contacts.len(), 1, "{db:?}: {all}");
+        assert_eq!(contacts[0]["pseudonym"], "Ben");
+        assert_eq!(contacts[0]["profile_shown_to_me"]["city"], "Bonn");
+        assert!(contacts[0]["profile_shown_to_me"].get("about").is_none());
+        let posts = data["posts"].as_array().unwrap();
+        assert!(posts.iter().any(|p| p["body"] == "ANNA-ANONYMOUS-WORDS" && p["anonymous"] == true), "{all}");
+        assert!(data["contact_requests"].is_array() && data["blocks"].is_array());
+        assert!(!data["sessions"].as_array().unwrap().is_empty());
+        for other in ["BEN-HIDDEN-ABOUT", "BEN-ANONYMOUS-WORDS", "ben@example.org", &ben.id] {
+            assert!(!all.contains(other), "{db:?}: {other} in {all}");
+            assert!(!export.html.contains(other), "{db:?}: {other} in index.html");
+        }
+        // The readable copy: a language, headings, captioned tables, no script.
+        assert!(export.html.starts_with("<!DOCTYPE html>"));
+        assert!(export.html.contains("<html lang=\"en\">") && export.html.contains("<caption>"));
+        assert!(export.html.contains("ANNA-PRIVATE-ABOUT"));
+        assert!(!export.html.contains("<script") && !export.html.contains("style="));
+        assert!(!export.names.contains(&"photo.jpg".to_owned()), "no photo, no file");
+
+        // Ben's export holds his own anonymous topic and not Anna's.
+        let bens = export_of(&s, &ms.id, &ben).await.data.to_string();
+        assert!(bens.contains("BEN-ANONYMOUS-WORDS") && bens.contains("BEN-HIDDEN-ABOUT"));
+        assert!(!bens.contains("ANNA-ANONYMOUS-WORDS") && !bens.contains("ANNA-PRIVATE-ABOUT"), "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_field_hidden_from_me_does_not_change_my_export() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let cara = someone(&s, &ms, "Cara").await;
+        consent(&s, &anna).await;
+        profile(
+            &s,
+            &anna,
+            json!({"fields": {"about": "WORLD-A", "city": "Kiel"}, "visibility": {"about": 3, "city": 2}}),
+        )
+        .await;
+        befriend(&s, &cara, 2, &anna, 2).await;
+        let before = export_of(&s, &ms.id, &cara).await;
+        assert!(before.data.to_string().contains("Kiel"), "{db:?}: the visible city is there");
+
+        // World B: Anna's about-me, hidden from Cara, changes value and level.
+        profile(&s, &anna, json!({"fields": {"about": "WORLD-B"}, "visibility": {"about": "private"}})).await;
+        let after = export_of(&s, &ms.id, &cara).await;
+        assert_eq!(before.data, after.data, "{db:?}: data.json is the same in both worlds");
+        assert_eq!(before.html, after.html, "{db:?}: index.html is the same in both worlds");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_export_downloads_once_for_its_member_until_it_expires() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+
+        let id = request(&s, &anna).await;
+        wait_built(&s, &ms.id, &anna, &id).await;
+        // Another member's id is unknown to Ben, as an id never given out.
+        assert_eq!(api_error(download(&s, &ben, &id).await).await, (404, "not_found".to_owned()), "{db:?}");
+        assert_eq!(api_error(download(&s, &ben, "nosuchexport").await).await.0, 404);
+        assert_eq!(download(&s, &anna, &id).await.status(), 200);
+        assert_eq!(api_error(download(&s, &anna, &id).await).await.0, 404, "{db:?}: a second download");
+
+        // Built but not fetched in time: gone.
+        let late = request(&s, &anna).await;
+        assert_ne!(late, id);
+        wait_built(&s, &ms.id, &anna, &late).await;
+        s.clock.advance(chrono::Duration::hours(49));
+        assert_eq!(api_error(download(&s, &anna, &late).await).await.0, 404, "{db:?}: expired");
+        let job = jobs::all().into_iter().find(|j| j.name == "exports").expect("the exports job");
+        assert!(matches!(jobs::run_once(&s.kindred, &job, "node-a").await.expect("run"), Outcome::Ran(n) if n >= 2));
+        assert_eq!(s.count_rows("exports").await, 0, "{db:?}: expired exports are deleted, ZIP and all");
+
+        // A build a crash left undone (a row and no ZIP): the job builds it.
+        let member = MemberId::parse(&anna.id).expect("id");
+        s.kindred.store.insert_export(&ms.id, "crashedexport", &member, s.clock.now()).await.expect("row");
+        let r = download(&s, &anna, "crashedexport").await;
+        assert_eq!(r.status(), 202, "{db:?}: still being built");
+        assert_eq!(r.json::<Value>().await.expect("json")["status"], "building");
+        assert!(matches!(jobs::run_once(&s.kindred, &job, "node-a").await.expect("run"), Outcome::Ran(1)));
+        assert_eq!(download(&s, &anna, "crashedexport").await.status(), 200, "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_access_log_lists_staff_views_of_my_data_by_role_only() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admina", "admin").await;
+        let rita = unverified(&s, "ms", "rita@example.org", "Rita").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let before = s.get_as(&rita, &api("/me/access-log")).await;
+        assert_eq!(before["entries"], json!([]), "{db:?}");
+
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let queue = s.get_as(&admin, &api("/admin/verifications")).await;
+        assert_eq!(queue["pending"].as_array().unwrap().len(), 1);
+
+        let log = s.get_as(&rita, &api("/me/access-log")).await;
+        let entries = log["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{db:?}: {log}");
+        assert_eq!(entries[0]["action"], "verification.viewed");
+        assert_eq!(entries[0]["actor_role"], "admin");
+        assert!(entries[0]["at"].as_str().is_some_and(|t| t.ends_with('Z')));
+        let text = log.to_string();
+        assert!(!text.contains("Admina") && !text.contains("admin@example.org"), "{db:?}: not who: {text}");
+        // Not an access to Ben: nothing in his.
+        assert_eq!(ok(&s, &ben.token, "GET", &api("/me/access-log"), None).await["entries"], json!([]), "{db:?}");
+        let anonymous = s.get(&api("/me/access-log")).await;
+        assert_eq!(api_error(anonymous).await.0, 401);
+        s.stop().await;
+    }
+}
