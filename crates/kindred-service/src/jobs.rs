@@ -12,6 +12,7 @@
 //!
 //! A feature adds its timed work by adding a [`Job`] to [`all`].
 
+use crate::mail_delivery::Round;
 use crate::Kindred;
 use chrono::{DateTime, Duration, Utc};
 use kindred_store::StoreError;
@@ -62,7 +63,26 @@ pub fn all() -> Vec<Job> {
             lease: Duration::minutes(4),
             run: |kindred, now| Box::pin(event_reminders(kindred, now)),
         },
+        Job {
+            name: "notification-mails",
+            every: std::time::Duration::from_secs(60),
+            lease: Duration::minutes(5),
+            run: |kindred, now| Box::pin(notification_mails(kindred, now, Round::Immediate)),
+        },
+        Job {
+            name: "notification-digests",
+            every: std::time::Duration::from_secs(10 * 60),
+            lease: Duration::minutes(30),
+            run: |kindred, now| Box::pin(notification_mails(kindred, now, Round::Digest)),
+        },
     ]
+}
+
+/// Mails about notifications (`service::mail_delivery`): each mail's
+/// notifications are claimed in `mail_records` before it is sent, so a run
+/// cut short sends nothing twice and the next run finishes it.
+async fn notification_mails(kindred: &Kindred, now: DateTime<Utc>, round: Round) -> Result<u64, JobError> {
+    kindred.deliver_mails(now, round).await.map_err(|e| JobError::Failed(e.to_string()))
 }
 
 /// Reminders a day before an event (`Kindred::remind_due`: each reminder

@@ -479,8 +479,11 @@ impl Kindred {
         Ok(id)
     }
 
-    /// "You have a new message" to every other member, at most once per
-    /// conversation until they read it; nothing else is in the mail.
+    /// A `message` notification to every other member, at most one per
+    /// conversation until they read it (a request has its own
+    /// `message_request` notification already). Whether and when it is
+    /// mailed is decided by service::mail_delivery; the mail says nothing
+    /// of who wrote or what.
     async fn mail_new_message(
         &self,
         association: &Association,
@@ -488,6 +491,7 @@ impl Kindred {
         conversation: &str,
     ) -> Result<(), MessagingError> {
         let rows = self.store.conversation_members(&association.id, &[conversation.to_owned()]).await?;
+        let mut kick = false;
         for row in rows {
             if row.member_id == caller.member.id.as_str()
                 || row.mailed
@@ -496,15 +500,14 @@ impl Kindred {
             {
                 continue;
             }
-            if self.store.claim_message_mail(&association.id, conversation, &row.member_id).await? {
-                let link = format!("{}/messages/{conversation}", self.association_url(association));
-                self.notify(
-                    association,
-                    &row.email,
-                    row.language.as_deref(),
-                    crate::notices::Notice::NewMessage { link: &link },
-                );
+            let id = kindred_domain::NotificationId::random();
+            let notice = (row.status == "active").then(|| (id.as_str(), self.clock.now()));
+            if self.store.claim_message_mail(&association.id, conversation, &row.member_id, notice).await? {
+                kick = true;
             }
+        }
+        if kick {
+            self.kick_mails(association);
         }
         Ok(())
     }

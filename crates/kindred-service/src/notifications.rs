@@ -114,7 +114,13 @@ impl Kindred {
                 at,
             });
         }
-        self.store.insert_notifications(&association.id, &rows).await
+        let any = !rows.is_empty();
+        self.store.insert_notifications(&association.id, &rows).await?;
+        if any {
+            // Mailed (or not) by service::mail_delivery, by each member's choice.
+            self.kick_mails(association);
+        }
+        Ok(())
     }
 
     /// Active, able to open the topic, and — only when the writer shows

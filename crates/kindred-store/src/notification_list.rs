@@ -92,6 +92,38 @@ impl Store {
         Ok(rows)
     }
 
+    /// Which of `ids` (notifications of `member`) the member may still see,
+    /// by the rule of the list: what the list would no longer show is not
+    /// mailed either.
+    pub async fn visible_notifications(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        groups: &[String],
+        ids: &[&str],
+    ) -> Result<Vec<String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = still_readable(&placeholders(3, groups.len()));
+        let id_list = placeholders(3 + groups.len(), ids.len());
+        let sql = format!(
+            "SELECT n.id FROM notifications n WHERE n.association_id = $1 AND n.member_id = $2 AND {filter} \
+             AND n.id IN ({id_list})"
+        );
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str());
+            for group in groups {
+                query = query.bind(group.as_str());
+            }
+            for id in ids {
+                query = query.bind(*id);
+            }
+            query.fetch_all(pool).await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// How many of a member's notifications are unread (under the same rule).
     pub async fn unread_notification_count(
         &self,

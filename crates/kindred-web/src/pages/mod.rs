@@ -25,6 +25,7 @@ mod session;
 mod settings;
 mod staff;
 mod text;
+mod unsubscribe;
 
 pub use layout::error_page;
 pub use session::PageSession;
@@ -63,6 +64,8 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/verify/manual", post(account::verify_manual))
         .route("/a/{slug}/account/sessions", get(account::sessions))
         .route("/a/{slug}/account/notifications", get(notification_settings::form).post(notification_settings::save))
+        // One-click unsubscribe from notification mails, signed out (RFC 8058).
+        .route("/a/{slug}/unsubscribe", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
         .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))

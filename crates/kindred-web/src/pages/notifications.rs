@@ -28,6 +28,7 @@ const KINDS: &[&str] = &[
     "event_promoted",
     "event_reminder",
     "message_request",
+    "message",
 ];
 
 /// A notification as the list shows it; the member's home page shows the
@@ -38,6 +39,8 @@ pub(super) struct Entry {
     text: String,
     detail: Option<String>,
     href: Option<String>,
+    /// The words of the link when it does not lead to a topic.
+    link_label: Option<String>,
     topic_title: Option<String>,
     when: When,
     read: bool,
@@ -57,6 +60,12 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
             (None, Some(event), _) => Some(link(page, &format!("/events/{event}"), &[])),
             (None, None, Some(conversation)) => Some(link(page, &format!("/messages/{conversation}"), &[])),
             (None, None, None) => None,
+        },
+        link_label: match (&view.topic_id, &view.event_id, &view.conversation_id) {
+            (None, Some(_), _) => Some(tr(page, "notifications-to-event")),
+            (None, None, Some(_)) if view.kind == "message_request" => Some(tr(page, "messages-open-request")),
+            (None, None, Some(_)) => Some(tr(page, "notifications-open-message")),
+            _ => None,
         },
         id: view.id.to_string(),
         text,
