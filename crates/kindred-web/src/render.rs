@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account/account.html", include_str!("../templates/account/account.html")),
     ("account/sessions.html", include_str!("../templates/account/sessions.html")),
     ("account/notification_settings.html", include_str!("../templates/account/notification_settings.html")),
+    ("account/unsubscribe.html", include_str!("../templates/account/unsubscribe.html")),
     ("account/password.html", include_str!("../templates/account/password.html")),
     ("account/pseudonym.html", include_str!("../templates/account/pseudonym.html")),
     ("account/two_factor.html", include_str!("../templates/account/two_factor.html")),
