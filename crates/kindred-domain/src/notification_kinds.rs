@@ -67,6 +67,13 @@ pub const KINDS: &[NotificationKind] = &[
     // A new message in a conversation: one notification per conversation
     // until the member has read it (service::messaging).
     kind("message", EmailFrequency::Immediately),
+    kind("contact_request", EmailFrequency::Immediately),
+    kind("contact_answer", EmailFrequency::Daily),
+    kind("disclosure_request", EmailFrequency::Immediately),
+    kind("disclosure_answer", EmailFrequency::Daily),
+    kind("group_invitation", EmailFrequency::Immediately),
+    // To the group's moderators.
+    kind("group_join_request", EmailFrequency::Daily),
 ];
 
 pub fn find(name: &str) -> Option<&'static NotificationKind> {

@@ -395,6 +395,12 @@ fn target_path(items: &[PendingNotification]) -> String {
     if let Some(conversation) = all_same(|i| i.conversation_id.as_ref()) {
         return format!("/messages/{conversation}");
     }
+    if let Some(group) = all_same(|i| i.group_id.as_ref()) {
+        return format!("/groups/{group}");
+    }
+    if !items.is_empty() && items.iter().all(|i| i.kind.starts_with("contact_") || i.kind.starts_with("disclosure_")) {
+        return "/contacts".to_owned();
+    }
     "/notifications".to_owned()
 }
 

@@ -65,7 +65,7 @@ pub use moderation::{
     Recipient, ReportRecord,
 };
 pub use notification_list::NotificationRecord;
-pub use notifications::PostNotification;
+pub use notifications::{PostNotification, RequestNotification};
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};
 pub use post_search::{FoundPost, PostSearch};

@@ -21,6 +21,7 @@ pub struct PendingNotification {
     pub topic_id: Option<String>,
     pub event_id: Option<String>,
     pub conversation_id: Option<String>,
+    pub group_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -53,7 +54,7 @@ impl Store {
     ) -> Result<Vec<PendingNotification>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT n.id, n.member_id, n.kind, n.topic_id, n.event_id, n.conversation_id, n.created_at \
+                "SELECT n.id, n.member_id, n.kind, n.topic_id, n.event_id, n.conversation_id, n.group_id, n.created_at \
                  FROM notifications n WHERE n.association_id = $1 AND n.created_at >= $2 AND NOT EXISTS \
                  (SELECT 1 FROM mail_records r WHERE r.association_id = $1 AND r.notification_id = n.id) \
                  ORDER BY n.member_id, n.created_at, n.id",
@@ -174,7 +175,7 @@ impl Store {
     ) -> Result<Vec<PendingNotification>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.notification_id AS id, r.member_id, r.kind, n.topic_id, n.event_id, n.conversation_id, \
+                "SELECT r.notification_id AS id, r.member_id, r.kind, n.topic_id, n.event_id, n.conversation_id, n.group_id, \
                  r.claimed_at AS created_at FROM mail_records r LEFT JOIN notifications n \
                  ON n.association_id = $1 AND n.id = r.notification_id \
                  WHERE r.association_id = $1 AND r.mail_id = $2 ORDER BY r.notification_id",

@@ -41,3 +41,10 @@ CREATE TABLE quiet_hours (
     time_zone       TEXT,
     PRIMARY KEY (association_id, member_id)
 );
+
+-- What a notification about a contact or disclosure request, or about a
+-- group invitation or join request, is about: the list and the mail job
+-- check it again when they show or mail it (still pending, still a
+-- moderator, no block).
+ALTER TABLE notifications ADD COLUMN request_id TEXT;
+ALTER TABLE notifications ADD COLUMN group_id TEXT;

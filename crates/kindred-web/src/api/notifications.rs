@@ -65,9 +65,15 @@ pub struct NotificationEntry {
     detail: Option<String>,
     created_at: DateTime<Utc>,
     read: bool,
-    /// The conversation of a `message_request`.
+    /// The conversation of a `message_request` or `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     conversation_id: Option<String>,
+    /// The contact or disclosure request of a contact_* or disclosure_* kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    /// The group of a `group_invitation` or `group_join_request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -94,6 +100,8 @@ fn entry(view: NotificationView) -> NotificationEntry {
         created_at: view.created_at,
         read: view.read,
         conversation_id: view.conversation_id,
+        request_id: view.request_id,
+        group_id: view.group_id,
     }
 }
 

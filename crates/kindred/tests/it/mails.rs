@@ -354,3 +354,93 @@ async fn the_settings_page_sets_quiet_hours_without_javascript() {
         s.stop().await;
     }
 }
+
+/// The kinds of the caller's notifications, newest first.
+async fn kinds_of(s: &TestServer, who: &Someone) -> Vec<String> {
+    let list = ok(s, &who.token, "GET", &api("/notifications"), None).await;
+    list["notifications"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn contact_disclosure_and_group_notifications_reach_exactly_the_right_members() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let cleo = someone(&s, &ms, "Cleo").await;
+        let dora = someone(&s, &ms, "Dora").await;
+        let erik = someone(&s, &ms, "Erik").await;
+
+        // Ben asks Anna, who is in her quiet hours; she blocks him before
+        // they end: gone from her list, and no mail at delivery time.
+        let quiet = json!({"settings": {}, "quiet_hours": {"from": "08:30", "to": "12:00", "time_zone": "UTC"}});
+        choose(&s, &anna, quiet).await;
+        ok(&s, &ben.token, "POST", &api("/contacts/requests"), Some(json!({"to": anna.id}))).await;
+        assert_eq!(kinds_of(&s, &anna).await, ["contact_request"], "{db:?}");
+        ok(&s, &anna.token, "POST", &api("/blocks"), Some(json!({"member_id": ben.id}))).await;
+        assert!(kinds_of(&s, &anna).await.is_empty(), "{db:?}: a block hides it");
+        s.clock.advance(chrono::Duration::hours(3));
+        let run = jobs::run_once(&s.kindred, &job("notification-mails"), "node-a").await.unwrap();
+        assert_eq!(run, Outcome::Ran(0), "{db:?}");
+        assert!(mails_now(&s, "anna@example.org").is_empty(), "{db:?}: checked again when due");
+
+        // Cleo asks Dora (mailed at once), Dora accepts: Cleo hears back.
+        let asked = ok(&s, &cleo.token, "POST", &api("/contacts/requests"), Some(json!({"to": dora.id}))).await;
+        let request = asked["request_id"].as_str().expect("id").to_owned();
+        assert_eq!(kinds_of(&s, &dora).await, ["contact_request"], "{db:?}");
+        s.mails_to("dora@example.org", 1).await;
+        ok(&s, &dora.token, "POST", &api(&format!("/contacts/requests/{request}/accept")), Some(json!({"level": 1})))
+            .await;
+        assert_eq!(kinds_of(&s, &cleo).await, ["contact_answer"], "{db:?}");
+        assert!(kinds_of(&s, &dora).await.is_empty(), "{db:?}: answered, no longer shown");
+
+        // Cleo asks to see more; Dora declines; Cleo hears back.
+        let path = api(&format!("/contacts/{}/disclosure-requests", dora.id));
+        let asked = ok(&s, &cleo.token, "POST", &path, Some(json!({"level": 2}))).await;
+        let disclosure = asked["request_id"].as_str().expect("id").to_owned();
+        assert_eq!(kinds_of(&s, &dora).await, ["disclosure_request"], "{db:?}");
+        ok(&s, &dora.token, "POST", &api(&format!("/disclosure-requests/{disclosure}/decline")), Some(json!({}))).await;
+        assert_eq!(kinds_of(&s, &cleo).await, ["disclosure_answer", "contact_answer"], "{db:?}");
+
+        // Dora's closed group: Ben's request reaches her (its moderator)
+        // only; Erik, whom she blocked, asks without telling her.
+        let body = json!({"name": "Sommerrunde Kiel", "visibility": "closed", "member_list": "group"});
+        let closed = ok(&s, &dora.token, "POST", &api("/groups"), Some(body)).await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        ok(&s, &dora.token, "POST", &api("/blocks"), Some(json!({"member_id": erik.id}))).await;
+        ok(&s, &ben.token, "POST", &api(&format!("/groups/{closed}/join")), None).await;
+        let (status, _) = call(&s, &erik.token, "POST", &api(&format!("/groups/{closed}/join")), None).await;
+        assert!(status == 200 || status == 201 || status == 404, "{db:?}: {status}");
+        assert_eq!(kinds_of(&s, &dora).await, ["group_join_request"], "{db:?}");
+
+        // A secret group's invitation reaches the invitee only; the mail
+        // does not name the group.
+        let body = json!({"name": "Geheimgruppe Sommer", "visibility": "secret", "member_list": "group"});
+        let secret = ok(&s, &dora.token, "POST", &api("/groups"), Some(body)).await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        ok(&s, &dora.token, "POST", &api(&format!("/groups/{secret}/invitations")), Some(json!({"member_id": cleo.id})))
+            .await;
+        assert_eq!(kinds_of(&s, &cleo).await[0], "group_invitation", "{db:?}");
+        s.mails_to("cleo@example.org", 1).await;
+        let list = ok(&s, &cleo.token, "GET", &api("/notifications"), None).await;
+        assert_eq!(list["notifications"][0]["group_id"], secret.as_str(), "{db:?}");
+
+        for who in [&anna, &erik] {
+            assert!(kinds_of(&s, who).await.is_empty(), "{db:?}");
+        }
+        assert!(kinds_of(&s, &ben).await.is_empty(), "{db:?}: nothing for the asker");
+        settle().await;
+        assert_outbox_neutral(&s, &ms, &["Geheimgruppe", "Sommerrunde", "Cleo", "Dora", "Erik", "Anna"]);
+        s.stop().await;
+    }
+}
