@@ -183,10 +183,8 @@ impl QuietHours {
             Some(raw) => match TimeZoneName::parse(raw) {
                 Some(zone) => Some(zone),
                 None => {
-                    problems.push((
-                        "quiet_hours.time_zone".to_owned(),
-                        "must be an IANA time zone such as Europe/Berlin",
-                    ));
+                    problems
+                        .push(("quiet_hours.time_zone".to_owned(), "must be an IANA time zone such as Europe/Berlin"));
                     None
                 }
             },
@@ -310,7 +308,12 @@ mod tests {
         assert!(!quiet.is_quiet(at(6, 30), Tz::UTC));
         let day = QuietHours::parse("9:00", "17:00", None).expect("valid");
         assert!(day.is_quiet(at(9, 0), Tz::UTC) && !day.is_quiet(at(17, 0), Tz::UTC));
-        for (from, to, zone) in [("25:00", "07:00", None), ("22:00", "22:00", None), ("x", "7:5", None), ("22:00", "07:00", Some("Mars/Base"))] {
+        for (from, to, zone) in [
+            ("25:00", "07:00", None),
+            ("22:00", "22:00", None),
+            ("x", "7:5", None),
+            ("22:00", "07:00", Some("Mars/Base")),
+        ] {
             assert!(QuietHours::parse(from, to, zone).is_err(), "{from} {to} {zone:?}");
         }
     }

@@ -118,7 +118,8 @@ impl Kindred {
                 .await?
                 .into_iter()
                 .filter_map(|q| {
-                    QuietHours::from_stored(q.from_minute, q.to_minute, q.time_zone.as_deref()).map(|h| (q.member_id, h))
+                    QuietHours::from_stored(q.from_minute, q.to_minute, q.time_zone.as_deref())
+                        .map(|h| (q.member_id, h))
                 })
                 .collect();
             let mut by_member: BTreeMap<String, Vec<PendingNotification>> = BTreeMap::new();
@@ -208,7 +209,7 @@ impl Kindred {
             self.readable_group_ids(association, &caller).await.map_err(|e| DeliveryError::Failed(e.to_string()))?;
         let asked: Vec<&str> = immediate.iter().chain(digest.iter()).map(|i| i.id.as_str()).collect();
         let visible = self.store.visible_notifications(&association.id, &recipient.id, &groups, &asked).await?;
-        let seen = |i: &&PendingNotification| visible.iter().any(|v| *v == i.id);
+        let seen = |i: &&PendingNotification| visible.contains(&i.id);
         let (immediate, hidden_now): (Vec<_>, Vec<_>) = immediate.into_iter().partition(seen);
         never.extend(hidden_now);
         let (digest, hidden_later): (Vec<_>, Vec<_>) = digest.into_iter().partition(seen);

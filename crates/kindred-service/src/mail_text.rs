@@ -150,7 +150,12 @@ pub(crate) fn neutral(
     for (kind, n) in counts {
         html.push_str(&format!("<li>{}: {n}</li>\n", escape(kind_label(kind.name, language))));
     }
-    html.push_str(&format!("</ul>\n<p><a href=\"{}\">{}</a></p>\n<p>{}</p>\n", escape(link), escape(w.see), w.settings));
+    html.push_str(&format!(
+        "</ul>\n<p><a href=\"{}\">{}</a></p>\n<p>{}</p>\n",
+        escape(link),
+        escape(w.see),
+        w.settings
+    ));
     for (kind, url) in unsubscribe {
         html.push_str(&format!(
             "<p><a href=\"{}\">{} {}</a></p>\n",

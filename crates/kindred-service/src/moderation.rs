@@ -523,11 +523,8 @@ impl Kindred {
             // whatever the staff chose and even in their quiet hours.
             self.kick_mails(association);
         }
-        let crisis_contacts = if kind == ReportKind::Crisis {
-            association.settings.crisis_contacts.clone()
-        } else {
-            Vec::new()
-        };
+        let crisis_contacts =
+            if kind == ReportKind::Crisis { association.settings.crisis_contacts.clone() } else { Vec::new() };
         Ok(FiledReport { id, kind, crisis_contacts })
     }
 

@@ -92,7 +92,9 @@ impl Kindred {
             })
         });
         let rows: Vec<(&str, &str)> = choices.changed().into_iter().map(|(k, f)| (k, f.as_str())).collect();
-        self.store.replace_mail_settings(&association.id, &caller.member.id, &rows, record.as_ref().map(Option::as_ref)).await?;
+        self.store
+            .replace_mail_settings(&association.id, &caller.member.id, &rows, record.as_ref().map(Option::as_ref))
+            .await?;
         Ok(choices)
     }
 }

@@ -15,8 +15,8 @@
 use crate::forum::{observed_author, Observed, SeenTopic};
 use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
-use kindred_domain::{AccountStatus, MemberId, NotificationId};
 use chrono::{DateTime, Utc};
+use kindred_domain::{AccountStatus, MemberId, NotificationId};
 use kindred_store::{PostNotification, RequestNotification, StoreError};
 
 /// Why a post notifies: a new post tells subscribers and the mentioned,

@@ -128,7 +128,11 @@ impl Store {
     }
 
     /// Mails claimed but never marked sent whose lease ran out before `now`.
-    pub async fn stale_mails(&self, association: &AssociationId, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+    pub async fn stale_mails(
+        &self,
+        association: &AssociationId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
         let rows: Vec<(String,)> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT DISTINCT mail_id FROM mail_records WHERE association_id = $1 AND sent_at IS NULL \

@@ -89,7 +89,11 @@ impl Store {
     }
 
     /// The members who moderate a group now.
-    pub async fn group_moderator_ids(&self, association: &AssociationId, group: &str) -> Result<Vec<String>, StoreError> {
+    pub async fn group_moderator_ids(
+        &self,
+        association: &AssociationId,
+        group: &str,
+    ) -> Result<Vec<String>, StoreError> {
         let rows: Vec<(String,)> = crate::read!(self, |pool| {
             sqlx::query_as(
                 "SELECT member_id FROM group_members WHERE association_id = $1 AND group_id = $2 \

@@ -298,11 +298,8 @@ pub async fn set_notification_settings(
         Some(Some(q)) => QuietChange::Set { from: &q.from, to: &q.to, time_zone: q.time_zone.as_deref() },
     };
     let association = &auth.tenant.association;
-    let choices = state
-        .kindred
-        .set_mail_settings(association, &auth.caller, requested, quiet)
-        .await
-        .map_err(settings_error)?;
+    let choices =
+        state.kindred.set_mail_settings(association, &auth.caller, requested, quiet).await.map_err(settings_error)?;
     let quiet = state.kindred.quiet_hours(association, &auth.caller).await.map_err(settings_error)?;
     Ok(Json(settings_body(&choices, quiet)))
 }

@@ -158,9 +158,7 @@ pub async fn save(
             }
             let typed = QuietView { from, to, zone: QuietView::of(&page, current).zone };
             match state.kindred.notification_settings(&page.tenant.association, caller).await {
-                Ok(choices) => {
-                    render(&state, &page, &choices, typed, problems, None, StatusCode::UNPROCESSABLE_ENTITY)
-                }
+                Ok(choices) => render(&state, &page, &choices, typed, problems, None, StatusCode::UNPROCESSABLE_ENTITY),
                 Err(error) => internal(error),
             }
         }

@@ -122,7 +122,10 @@ async fn an_immediate_choice_mails_at_once_neutrally_with_one_click_unsubscribe(
         assert!(head.contains("list-unsubscribe: <"), "{db:?}: {head}");
         assert!(head.contains("list-unsubscribe-post: list-unsubscribe=one-click"), "{db:?}: {head}");
         assert!(head.contains("multipart/alternative"), "{db:?}: {head}");
-        assert!(head.contains("from: \"ms test\"") || head.contains("from: ms test"), "{db:?}: the association's name: {head}");
+        assert!(
+            head.contains("from: \"ms test\"") || head.contains("from: ms test"),
+            "{db:?}: the association's name: {head}"
+        );
         assert!(mail.contains("<html lang=\"de\">"), "{db:?}: the member's language on the HTML part");
         assert!(mail.contains("text/plain") && mail.contains("text/html"), "{db:?}");
         assert!(mail.contains(": 1"), "{db:?}: a count: {mail}");
@@ -270,8 +273,11 @@ async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once(
             lease_until: now + kindred_service::mail_delivery::MAIL_LEASE,
         };
         assert!(s.kindred.store.claim_mail(&ms.id, &claim).await.unwrap());
-        std::fs::write(s.outbox().join(format!("20261124T000000.000000Z-{second}.eml")), "To: anna@example.org\r\n\r\nsent")
-            .unwrap();
+        std::fs::write(
+            s.outbox().join(format!("20261124T000000.000000Z-{second}.eml")),
+            "To: anna@example.org\r\n\r\nsent",
+        )
+        .unwrap();
         s.clock.advance(chrono::Duration::minutes(11));
         let now = s.clock.now();
         assert_eq!(s.kindred.deliver_mails(now, Round::Digest).await.unwrap(), 1, "{db:?}: taken over");
@@ -312,7 +318,10 @@ async fn quiet_hours_hold_immediate_mails_until_they_end_but_not_crisis_reports(
         for (body, field) in [
             (json!({"settings": {}, "quiet_hours": {"from": "25:00", "to": "07:00"}}), "quiet_hours.from"),
             (json!({"settings": {}, "quiet_hours": {"from": "22:00", "to": "22:00"}}), "quiet_hours.to"),
-            (json!({"settings": {}, "quiet_hours": {"from": "22:00", "to": "07:00", "time_zone": "Mars"}}), "quiet_hours.time_zone"),
+            (
+                json!({"settings": {}, "quiet_hours": {"from": "22:00", "to": "07:00", "time_zone": "Mars"}}),
+                "quiet_hours.time_zone",
+            ),
         ] {
             let (status, value) = call(&s, &anna.token, "PUT", SETTINGS, Some(body)).await;
             assert_eq!(status, 422, "{db:?}: {value}");
@@ -438,8 +447,14 @@ async fn contact_disclosure_and_group_notifications_reach_exactly_the_right_memb
             .expect("group")
             .to_owned();
         s.clock.advance(chrono::Duration::seconds(1));
-        ok(&s, &dora.token, "POST", &api(&format!("/groups/{secret}/invitations")), Some(json!({"member_id": cleo.id})))
-            .await;
+        ok(
+            &s,
+            &dora.token,
+            "POST",
+            &api(&format!("/groups/{secret}/invitations")),
+            Some(json!({"member_id": cleo.id})),
+        )
+        .await;
         let kinds = kinds_of(&s, &cleo).await;
         assert_eq!(kinds, ["contact_answer", "disclosure_answer", "group_invitation"], "{db:?}");
         s.mails_to("cleo@example.org", 1).await;
