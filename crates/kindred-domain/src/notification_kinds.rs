@@ -5,6 +5,9 @@
 //! API and page, and the mail job, know the kinds from this list only.
 //! In the app every notification always shows; the choice is about mail.
 
+use crate::events::TimeZoneName;
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
 /// How often a member is mailed about one kind of notification.
@@ -61,6 +64,16 @@ pub const KINDS: &[NotificationKind] = &[
     kind("event_promoted", EmailFrequency::Immediately),
     kind("event_reminder", EmailFrequency::Immediately),
     kind("message_request", EmailFrequency::Immediately),
+    // A new message in a conversation: one notification per conversation
+    // until the member has read it (service::messaging).
+    kind("message", EmailFrequency::Immediately),
+    kind("contact_request", EmailFrequency::Immediately),
+    kind("contact_answer", EmailFrequency::Daily),
+    kind("disclosure_request", EmailFrequency::Immediately),
+    kind("disclosure_answer", EmailFrequency::Daily),
+    kind("group_invitation", EmailFrequency::Immediately),
+    // To the group's moderators.
+    kind("group_join_request", EmailFrequency::Daily),
 ];
 
 pub fn find(name: &str) -> Option<&'static NotificationKind> {
@@ -142,6 +155,122 @@ fn printable(name: &str) -> String {
     name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect()
 }
 
+/// Quiet hours: no immediate mail from `from` to `to`, in minutes after
+/// local midnight (`from > to` spans midnight), in `time_zone` or else the
+/// association's. A fixed kind (crisis reports) ignores them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub from: u16,
+    pub to: u16,
+    pub time_zone: Option<TimeZoneName>,
+}
+
+impl QuietHours {
+    /// From the API or the page: `"22:00"`, `"07:00"` and an optional IANA
+    /// zone. Problems are named by path (`quiet_hours.from`, …).
+    pub fn parse(from: &str, to: &str, time_zone: Option<&str>) -> Result<Self, Vec<ChoiceProblem>> {
+        let mut problems = Vec::new();
+        let from = parse_clock(from);
+        let to = parse_clock(to);
+        if from.is_none() {
+            problems.push(("quiet_hours.from".to_owned(), "must be a time of day such as 22:00"));
+        }
+        if to.is_none() {
+            problems.push(("quiet_hours.to".to_owned(), "must be a time of day such as 07:00"));
+        }
+        let zone = match time_zone.map(str::trim).filter(|z| !z.is_empty()) {
+            None => None,
+            Some(raw) => match TimeZoneName::parse(raw) {
+                Some(zone) => Some(zone),
+                None => {
+                    problems
+                        .push(("quiet_hours.time_zone".to_owned(), "must be an IANA time zone such as Europe/Berlin"));
+                    None
+                }
+            },
+        };
+        match (from, to) {
+            (Some(from), Some(to)) if from == to => {
+                problems.push(("quiet_hours.to".to_owned(), "must differ from the start"));
+                Err(problems)
+            }
+            (Some(from), Some(to)) if problems.is_empty() => Ok(Self { from, to, time_zone: zone }),
+            _ => Err(problems),
+        }
+    }
+
+    /// As stored; `None` for values no parse would have let through.
+    pub fn from_stored(from: i32, to: i32, time_zone: Option<&str>) -> Option<Self> {
+        let from = u16::try_from(from).ok().filter(|m| *m < MINUTES_PER_DAY)?;
+        let to = u16::try_from(to).ok().filter(|m| *m < MINUTES_PER_DAY)?;
+        Some(Self { from, to, time_zone: time_zone.and_then(TimeZoneName::parse) })
+    }
+
+    /// Whether `now` falls in the quiet hours; `fallback` is the
+    /// association's time zone.
+    pub fn is_quiet(&self, now: DateTime<Utc>, fallback: Tz) -> bool {
+        let zone = self.time_zone.map_or(fallback, TimeZoneName::tz);
+        let local = now.with_timezone(&zone);
+        let minute = u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0);
+        if self.from < self.to {
+            (self.from..self.to).contains(&minute)
+        } else {
+            minute >= self.from || minute < self.to
+        }
+    }
+
+    /// `"HH:MM"` of a minute of the day.
+    pub fn clock(minute: u16) -> String {
+        format!("{:02}:{:02}", minute / 60, minute % 60)
+    }
+}
+
+const MINUTES_PER_DAY: u16 = 24 * 60;
+
+/// `"HH:MM"` → minutes after midnight.
+fn parse_clock(raw: &str) -> Option<u16> {
+    let (h, m) = raw.trim().split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let h: u16 = h.parse().ok()?;
+    let m: u16 = m.parse().ok()?;
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// The local hour at which digests are due.
+pub const DIGEST_HOUR: u32 = 8;
+
+/// The latest moment at or before `now` when a digest of `frequency` was
+/// due: 08:00 local each day (daily) or each Monday (weekly); `None` for
+/// the other frequencies. A digest gathers what was written before it, so
+/// a member gets at most one digest per day or week, without any state
+/// but the records of what was mailed.
+pub fn last_digest_time(frequency: EmailFrequency, now: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
+    let local = now.with_timezone(&zone).date_naive();
+    let at = |day: NaiveDate| day.and_hms_opt(DIGEST_HOUR, 0, 0).map(|t| crate::events::local_to_utc(zone, t));
+    match frequency {
+        EmailFrequency::Daily => {
+            let today = at(local)?;
+            if today <= now {
+                Some(today)
+            } else {
+                at(local.pred_opt()?)
+            }
+        }
+        EmailFrequency::Weekly => {
+            let monday = local - chrono::Duration::days(i64::from(local.weekday().num_days_from_monday()));
+            let this_week = at(monday)?;
+            if this_week <= now {
+                Some(this_week)
+            } else {
+                at(monday - chrono::Duration::days(7))
+            }
+        }
+        EmailFrequency::Immediately | EmailFrequency::Never => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +296,37 @@ mod tests {
         assert!(EmailChoices::parse([("crisis_report", "immediately")]).is_ok());
         let stored = EmailChoices::from_stored([("crisis_report", "never")]);
         assert_eq!(stored.get("crisis_report"), Some(EmailFrequency::Immediately));
+    }
+
+    #[test]
+    fn quiet_hours_span_midnight_in_the_members_zone() {
+        let quiet = QuietHours::parse("22:00", "07:00", Some("Europe/Berlin")).expect("valid");
+        let at = |h, m| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 22, h, m, 0).single().expect("time");
+        // 21:30 UTC is 22:30 in Berlin; 06:30 UTC is 07:30.
+        assert!(quiet.is_quiet(at(21, 30), Tz::UTC));
+        assert!(quiet.is_quiet(at(5, 59), Tz::UTC));
+        assert!(!quiet.is_quiet(at(6, 30), Tz::UTC));
+        let day = QuietHours::parse("9:00", "17:00", None).expect("valid");
+        assert!(day.is_quiet(at(9, 0), Tz::UTC) && !day.is_quiet(at(17, 0), Tz::UTC));
+        for (from, to, zone) in [
+            ("25:00", "07:00", None),
+            ("22:00", "22:00", None),
+            ("x", "7:5", None),
+            ("22:00", "07:00", Some("Mars/Base")),
+        ] {
+            assert!(QuietHours::parse(from, to, zone).is_err(), "{from} {to} {zone:?}");
+        }
+    }
+
+    #[test]
+    fn digests_are_due_at_eight_local_daily_and_on_mondays() {
+        let at = |d, h| chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, d, h, 0, 0).single().expect("time");
+        let berlin: Tz = "Europe/Berlin".parse().expect("zone");
+        // Sunday 22 November 2026, 09:00 UTC = 10:00 in Berlin.
+        assert_eq!(last_digest_time(EmailFrequency::Daily, at(22, 9), berlin), Some(at(22, 7)));
+        assert_eq!(last_digest_time(EmailFrequency::Daily, at(22, 6), berlin), Some(at(21, 7)));
+        assert_eq!(last_digest_time(EmailFrequency::Weekly, at(22, 9), berlin), Some(at(16, 7)));
+        assert_eq!(last_digest_time(EmailFrequency::Weekly, at(23, 7), berlin), Some(at(23, 7)));
+        assert_eq!(last_digest_time(EmailFrequency::Never, at(22, 9), berlin), None);
     }
 }

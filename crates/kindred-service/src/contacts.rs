@@ -9,6 +9,7 @@
 
 use crate::crypto::CryptoError;
 use crate::members::{caller_party, party, MemberError};
+use crate::notifications::about_request;
 use crate::sessions::Caller;
 use crate::throttle::{Rule, Throttled};
 use crate::{Association, Kindred};
@@ -211,6 +212,8 @@ impl Kindred {
                 at: self.clock.now(),
             })
             .await?;
+        let told = about_request(to.as_str(), "contact_request", id.as_str(), self.clock.now());
+        self.notify_about(association, vec![told]).await;
         Ok(id)
     }
 
@@ -335,6 +338,10 @@ impl Kindred {
                 at: self.clock.now(),
             })
             .await?;
+        if accepted {
+            let told = about_request(&record.from_id, "contact_answer", &record.id, self.clock.now());
+            self.notify_about(association, vec![told]).await;
+        }
         accepted.then_some(()).ok_or(ContactError::RequestClosed)
     }
 
@@ -369,6 +376,13 @@ impl Kindred {
             .store
             .close_request(kind, &association.id, &record.id, &caller.member.id, Direction::Incoming, now)
             .await?;
+        if closed {
+            let answer = match kind {
+                RequestKind::Contact => "contact_answer",
+                RequestKind::Disclosure => "disclosure_answer",
+            };
+            self.notify_about(association, vec![about_request(&record.from_id, answer, &record.id, now)]).await;
+        }
         closed.then_some(()).ok_or(ContactError::RequestClosed)
     }
 
@@ -477,6 +491,8 @@ impl Kindred {
         self.store
             .insert_disclosure_request(&association.id, id.as_str(), me, &member, i32::from(level.number()), now)
             .await?;
+        self.notify_about(association, vec![about_request(member.as_str(), "disclosure_request", id.as_str(), now)])
+            .await;
         Ok(id)
     }
 
@@ -502,6 +518,10 @@ impl Kindred {
                 self.clock.now(),
             )
             .await?;
+        if accepted {
+            let told = about_request(&record.from_id, "disclosure_answer", &record.id, self.clock.now());
+            self.notify_about(association, vec![told]).await;
+        }
         accepted.then_some(()).ok_or(ContactError::RequestClosed)
     }
 

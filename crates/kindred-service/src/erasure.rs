@@ -204,10 +204,9 @@ impl Kindred {
                 .store
                 .unregister(&association.id, &event, member, &|m| crate::events::event_notice(m, "event_promoted"), now)
                 .await?;
-            if let Some(Some(next)) = promoted {
-                if let Err(error) = self.mail_promoted(association, &event, &[next]).await {
-                    tracing::warn!(%error, "the member who moved up was not mailed");
-                }
+            if let Some(Some(_)) = promoted {
+                // Told in the app now, by mail as they chose (service::mail_delivery).
+                self.kick_mails(association);
             }
         }
 

@@ -16,7 +16,6 @@
 use crate::cursor::CursorList;
 use crate::groups::{GroupError, SeenGroup};
 use crate::members::{caller_party, party};
-use crate::notices::Notice;
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
@@ -353,15 +352,6 @@ fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What a neutral event mail says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EventChange {
-    Changed,
-    Cancelled,
-    Promoted,
-    Reminder,
-}
-
 impl Kindred {
     /// The event as the caller may see it; everything the caller may not
     /// see ends in `NotFound`, like an unknown id.
@@ -645,10 +635,10 @@ impl Kindred {
                 self.clock.now(),
             )
             .await?;
-        for t in &told {
-            self.event_mail(association, &t.email, t.language.as_deref(), &r.id, EventChange::Changed);
+        if !told.is_empty() || !promoted.is_empty() {
+            // service::mail_delivery mails the notifications just written.
+            self.kick_mails(association);
         }
-        self.mail_promoted(association, &r.id, &promoted).await?;
         Ok(())
     }
 
@@ -673,10 +663,8 @@ impl Kindred {
             told.iter().map(|t| event_notice(&t.member_id, "event_cancelled")).collect();
         let done =
             self.store.cancel_event(&association.id, &seen.record.id, reason, &notices, self.clock.now()).await?;
-        if done {
-            for t in &told {
-                self.event_mail(association, &t.email, t.language.as_deref(), &seen.record.id, EventChange::Cancelled);
-            }
+        if done && !told.is_empty() {
+            self.kick_mails(association);
         }
         Ok(())
     }
@@ -703,10 +691,8 @@ impl Kindred {
             told.iter().map(|t| event_notice(&t.member_id, "event_cancelled")).collect();
         let done =
             self.store.cancel_occurrence(&association.id, &seen.record.id, start, &notices, self.clock.now()).await?;
-        if done {
-            for t in &told {
-                self.event_mail(association, &t.email, t.language.as_deref(), &seen.record.id, EventChange::Cancelled);
-            }
+        if done && !told.is_empty() {
+            self.kick_mails(association);
         }
         Ok(())
     }
@@ -771,9 +757,8 @@ impl Kindred {
         let notices: Vec<EventNotification> =
             told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
         self.store.change_occurrence(&association.id, &r.id, &change, &notices, self.clock.now()).await?;
-        for t in &told {
-            self.event_mail(association, &t.email, t.language.as_deref(), &r.id, EventChange::Changed);
-        }
+        // Mailed by service::mail_delivery, as each member chose.
+        self.kick_mails(association);
         Ok(())
     }
 
@@ -819,22 +804,8 @@ impl Kindred {
                 self.clock.now(),
             )
             .await?;
-        if let Some(Some(member)) = promoted {
-            self.mail_promoted(association, &seen.record.id, &[member]).await?;
-        }
-        Ok(())
-    }
-
-    pub(crate) async fn mail_promoted(
-        &self,
-        association: &Association,
-        event: &str,
-        members: &[String],
-    ) -> Result<(), EventError> {
-        for member in members {
-            if let Some(m) = self.store.member(&association.id, member).await? {
-                self.event_mail(association, &m.email, m.language.as_deref(), event, EventChange::Promoted);
-            }
+        if let Some(Some(_)) = promoted {
+            self.kick_mails(association);
         }
         Ok(())
     }
@@ -1028,6 +999,7 @@ impl Kindred {
         }
         let associations = self.associations().await.map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut sent = 0;
+        let mut kick = false;
         for r in records {
             let association_id = kindred_domain::AssociationId::from_trusted(r.association_id.clone());
             let cancelled = self.store.cancelled_occurrences(&association_id, &r.id).await?;
@@ -1045,28 +1017,16 @@ impl Kindred {
                 for p in people.iter().filter(|p| p.status == "registered") {
                     let notice = event_notice(&p.member_id, "event_reminder");
                     if self.store.claim_reminder(&r.association_id, &r.id, o.starts_at, &notice, now).await? {
-                        self.event_mail(association, &p.email, p.language.as_deref(), &r.id, EventChange::Reminder);
                         sent += 1;
+                        kick = true;
                     }
                 }
             }
+            if std::mem::take(&mut kick) {
+                self.kick_mails(association);
+            }
         }
         Ok(sent)
-    }
-
-    /// A neutral mail about an event: what happened and a link, nothing
-    /// else — no title, no place, no group (a title may say more than the
-    /// member wants their mailbox to say).
-    fn event_mail(
-        &self,
-        association: &Association,
-        to: &str,
-        language: Option<&str>,
-        event: &str,
-        change: EventChange,
-    ) {
-        let link = format!("{}/events/{event}", self.association_url(association));
-        self.notify(association, to, language, Notice::Event { change, link: &link });
     }
 }
 

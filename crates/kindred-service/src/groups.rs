@@ -18,6 +18,7 @@
 
 use crate::cursor::CursorList;
 use crate::members::{caller_party, party, MemberError};
+use crate::notifications::about_group;
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Datelike, Utc};
@@ -776,7 +777,36 @@ impl Kindred {
         if !self.move_member(association, &seen, me, current.as_deref(), to, needs_alias).await? {
             return Err(GroupActionError::Conflict(GroupConflict::AlreadyMember));
         }
+        if to == "requested" {
+            self.tell_group_moderators(association, &seen, &caller.member.id).await?;
+        }
         Ok(result)
+    }
+
+    /// A join request reaches the group's moderators; in a group that shows
+    /// pseudonyms not those in a block with the asker (in an alias group a
+    /// block is never consulted: the asker is not named, and a missing
+    /// notification would tell who asked).
+    async fn tell_group_moderators(
+        &self,
+        association: &Association,
+        seen: &SeenGroup,
+        asker: &MemberId,
+    ) -> Result<(), GroupActionError> {
+        let now = self.clock.now();
+        let mut rows = Vec::new();
+        for moderator in self.store.group_moderator_ids(&association.id, seen.id.as_str()).await? {
+            let id = MemberId::from_trusted(moderator.clone());
+            if id == *asker {
+                continue;
+            }
+            if !seen.record.alias_mode && self.store.relation(&association.id, asker, &id).await?.blocked {
+                continue;
+            }
+            rows.push(about_group(&moderator, "group_join_request", seen.id.as_str(), now));
+        }
+        self.notify_about(association, rows).await;
+        Ok(())
     }
 
     /// Leaves a group, withdraws a request or declines an invitation. The
@@ -852,6 +882,10 @@ impl Kindred {
             Some("requested") => Some(GroupConflict::RequestPending),
             _ => None,
         };
+        if conflict.is_none() {
+            let told = about_group(invitee.as_str(), "group_invitation", seen.id.as_str(), self.clock.now());
+            self.notify_about(association, vec![told]).await;
+        }
         match conflict {
             Some(conflict) if may_tell => Err(GroupActionError::Conflict(conflict)),
             _ => Ok(()),

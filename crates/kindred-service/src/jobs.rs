@@ -12,6 +12,7 @@
 //!
 //! A feature adds its timed work by adding a [`Job`] to [`all`].
 
+use crate::mail_delivery::Round;
 use crate::Kindred;
 use chrono::{DateTime, Duration, Utc};
 use kindred_store::StoreError;
@@ -73,6 +74,18 @@ pub fn all() -> Vec<Job> {
             every: std::time::Duration::from_secs(60),
             lease: Duration::minutes(10),
             run: |kindred, now| Box::pin(exports(kindred, now)),
+        },
+        Job {
+            name: "notification-mails",
+            every: std::time::Duration::from_secs(60),
+            lease: Duration::minutes(5),
+            run: |kindred, now| Box::pin(notification_mails(kindred, now, Round::Immediate)),
+        },
+        Job {
+            name: "notification-digests",
+            every: std::time::Duration::from_secs(10 * 60),
+            lease: Duration::minutes(30),
+            run: |kindred, now| Box::pin(notification_mails(kindred, now, Round::Digest)),
         },
     ]
 }
@@ -156,6 +169,13 @@ fn months_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
 /// and deletes those whose time is over.
 pub async fn exports(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
     kindred.run_exports(now).await.map_err(|e| JobError::Failed(e.to_string()))
+}
+
+/// Mails about notifications (`service::mail_delivery`): each mail's
+/// notifications are claimed in `mail_records` before it is sent, so a run
+/// cut short sends nothing twice and the next run finishes it.
+async fn notification_mails(kindred: &Kindred, now: DateTime<Utc>, round: Round) -> Result<u64, JobError> {
+    kindred.deliver_mails(now, round).await.map_err(|e| JobError::Failed(e.to_string()))
 }
 
 /// Reminders a day before an event (`Kindred::remind_due`: each reminder

@@ -21,6 +21,8 @@ pub mod groups;
 pub mod jobs;
 pub mod letter_pdf;
 pub mod mail;
+pub mod mail_delivery;
+mod mail_text;
 pub mod members;
 pub mod messaging;
 pub mod moderation;

@@ -11,8 +11,8 @@
 //! data. Errors do not carry them either, nor the SMTP password.
 
 use kindred_domain::EmailAddress;
-use lettre::message::header::{ContentTransferEncoding, ContentType, MessageId};
-use lettre::message::{Body, Mailbox, SinglePart};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue, MessageId};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::rngs::OsRng;
@@ -23,15 +23,47 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+const CONTENT_LANGUAGE: HeaderName = HeaderName::new_from_ascii_str("Content-Language");
+
+/// A mail id fit for a file name and a Message-ID: 8 to 64 lowercase
+/// letters and digits.
+fn is_mail_id(id: &str) -> bool {
+    (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
 /// How long the SMTP server may take to answer a command.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// One message to one recipient, plain text (UTF-8).
+/// One message to one recipient, plain text (UTF-8), optionally with an
+/// HTML alternative and the headers of a notification mail.
 #[derive(Clone)]
 pub struct Mail {
     pub to: EmailAddress,
     pub subject: String,
     pub text: String,
+    /// A simple HTML part; with it the mail is multipart/alternative.
+    pub html: Option<String>,
+    /// `Content-Language` (the HTML part carries it as `lang` too).
+    pub language: Option<&'static str>,
+    /// The sender's display name (the association's name); the address is
+    /// the configured one.
+    pub sender_name: Option<String>,
+    /// Names the mail for good: the `Message-ID` and, in the outbox, the
+    /// file. A mail sent again under the same id after a crash is not
+    /// written twice to the outbox, and has the same Message-ID for SMTP.
+    pub id: Option<String>,
+    /// The one-click unsubscribe link of RFC 8058 (`List-Unsubscribe` and
+    /// `List-Unsubscribe-Post`).
+    pub unsubscribe: Option<String>,
+}
+
+impl Mail {
+    /// A plain-text mail with no extras.
+    pub fn plain(to: EmailAddress, subject: String, text: String) -> Mail {
+        Mail { to, subject, text, html: None, language: None, sender_name: None, id: None, unsubscribe: None }
+    }
 }
 
 /// Never prints the recipient, subject or text: a `{:?}` in a log line must
@@ -202,12 +234,13 @@ impl Mailer {
     /// file is complete in the outbox.
     pub async fn send(&self, mail: Mail) -> Result<(), MailError> {
         let to = mail.to.as_str().to_owned();
+        let id = mail.id.clone();
         let message = self.build(mail)?;
         match &self.transport {
             Transport::Outbox { dir } => {
                 let bytes = message.formatted();
                 let target = dir.clone();
-                let path = tokio::task::spawn_blocking(move || write_to_outbox(&target, &bytes))
+                let path = tokio::task::spawn_blocking(move || write_to_outbox(&target, &bytes, id.as_deref()))
                     .await
                     .map_err(|e| MailError::Outbox { path: dir.clone(), source: io::Error::other(e.to_string()) })??;
                 tracing::info!(path = %path.display(), "mail written to the outbox");
@@ -238,15 +271,36 @@ impl Mailer {
             what: "the recipient",
             reason: e.to_string(),
         })?;
-        let message_id = format!("<{}@{}>", random_base32(20), self.from.email.domain());
-        Message::builder()
-            .from(self.from.clone())
+        let local = mail.id.as_deref().filter(|id| is_mail_id(id)).map_or_else(|| random_base32(20), str::to_owned);
+        let message_id = format!("<{local}@{}>", self.from.email.domain());
+        let from = match mail.sender_name.as_deref().map(one_line).filter(|n| !n.trim().is_empty()) {
+            Some(name) => Mailbox::new(Some(name), self.from.email.clone()),
+            None => self.from.clone(),
+        };
+        let mut builder = Message::builder()
+            .from(from)
             .to(Mailbox::new(None, to))
             .subject(one_line(&mail.subject))
             .date_now()
-            .header(MessageId::from(message_id))
-            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text_body(mail.text)))
-            .map_err(|e| MailError::Build(e.to_string()))
+            .header(MessageId::from(message_id));
+        if let Some(language) = mail.language {
+            builder = builder.raw_header(HeaderValue::new(CONTENT_LANGUAGE, language.to_owned()));
+        }
+        if let Some(link) = mail.unsubscribe.as_deref().filter(|l| l.is_ascii() && !l.contains(['<', '>', ' '])) {
+            builder = builder
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{link}>")))
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE_POST, "List-Unsubscribe=One-Click".to_owned()));
+        }
+        let plain = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text_body(mail.text));
+        match mail.html {
+            Some(html) => builder.multipart(
+                MultiPart::alternative()
+                    .singlepart(plain)
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(text_body(html))),
+            ),
+            None => builder.singlepart(plain),
+        }
+        .map_err(|e| MailError::Build(e.to_string()))
     }
 }
 
@@ -323,7 +377,10 @@ fn random_base32(bytes: usize) -> String {
 /// Writes one message as `{dir}/20261122T101500.123456Z-abcdefgh.eml`: into a
 /// hidden `.tmp` file first (0600), then renamed, so that a reader never sees
 /// half a message. Creates the directory (0700) if needed.
-fn write_to_outbox(dir: &Path, message: &[u8]) -> Result<PathBuf, MailError> {
+///
+/// A mail with an id is named `…-{id}.eml`; when a file of that id is there
+/// already, the mail was delivered before and nothing is written.
+fn write_to_outbox(dir: &Path, message: &[u8], id: Option<&str>) -> Result<PathBuf, MailError> {
     let failed = |path: &Path| {
         let path = path.to_path_buf();
         move |source| MailError::Outbox { path, source }
@@ -334,7 +391,18 @@ fn write_to_outbox(dir: &Path, message: &[u8]) -> Result<PathBuf, MailError> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(failed(dir))?;
 
-    let stem = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"), random_base32(5));
+    let id = id.filter(|id| is_mail_id(id));
+    if let Some(id) = id {
+        let suffix = format!("-{id}.eml");
+        let entries = std::fs::read_dir(dir).map_err(failed(dir))?;
+        for entry in entries.flatten() {
+            if entry.file_name().to_str().is_some_and(|name| name.ends_with(&suffix)) {
+                return Ok(entry.path());
+            }
+        }
+    }
+    let name = id.map_or_else(|| random_base32(5), str::to_owned);
+    let stem = format!("{}-{name}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"));
     let temp = dir.join(format!(".{stem}.tmp"));
     let path = dir.join(format!("{stem}.eml"));
     let written = (|| {
@@ -376,7 +444,7 @@ mod tests {
     }
 
     fn mail(to: &str, subject: &str, text: &str) -> Mail {
-        Mail { to: EmailAddress::parse(to).unwrap(), subject: subject.into(), text: text.into() }
+        Mail::plain(EmailAddress::parse(to).unwrap(), subject.into(), text.into())
     }
 
     fn eml_files(dir: &Path) -> Vec<PathBuf> {

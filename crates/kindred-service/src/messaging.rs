@@ -485,8 +485,11 @@ impl Kindred {
         Ok(id)
     }
 
-    /// "You have a new message" to every other member, at most once per
-    /// conversation until they read it; nothing else is in the mail.
+    /// A `message` notification to every other member, at most one per
+    /// conversation until they read it (a request has its own
+    /// `message_request` notification already). Whether and when it is
+    /// mailed is decided by service::mail_delivery; the mail says nothing
+    /// of who wrote or what.
     async fn mail_new_message(
         &self,
         association: &Association,
@@ -494,6 +497,7 @@ impl Kindred {
         conversation: &str,
     ) -> Result<(), MessagingError> {
         let rows = self.store.conversation_members(&association.id, &[conversation.to_owned()]).await?;
+        let mut kick = false;
         for row in rows {
             if row.member_id == caller.member.id.as_str()
                 || row.mailed
@@ -502,15 +506,14 @@ impl Kindred {
             {
                 continue;
             }
-            if self.store.claim_message_mail(&association.id, conversation, &row.member_id).await? {
-                let link = format!("{}/messages/{conversation}", self.association_url(association));
-                self.notify(
-                    association,
-                    &row.email,
-                    row.language.as_deref(),
-                    crate::notices::Notice::NewMessage { link: &link },
-                );
+            let id = kindred_domain::NotificationId::random();
+            let notice = (row.status == "active").then(|| (id.as_str(), self.clock.now()));
+            if self.store.claim_message_mail(&association.id, conversation, &row.member_id, notice).await? {
+                kick = true;
             }
+        }
+        if kick {
+            self.kick_mails(association);
         }
         Ok(())
     }
@@ -1176,15 +1179,9 @@ impl Kindred {
             )
             .await?;
         let crisis_contacts = if crisis {
-            let queue = format!("{}/api/v1/admin/message-reports", self.association_url(association));
-            for r in &staff {
-                self.notify(
-                    association,
-                    &r.email,
-                    r.language.as_deref(),
-                    crate::notices::Notice::CrisisReport { queue: &queue },
-                );
-            }
+            // Mailed by service::mail_delivery at once: crisis reports are
+            // a fixed kind, immediate and outside quiet hours.
+            self.kick_mails(association);
             association.settings.crisis_contacts.clone()
         } else {
             Vec::new()

@@ -19,7 +19,6 @@
 
 use crate::forum::{staff_moderates, ForumError, SeenTopic};
 use crate::groups::SeenGroup;
-use crate::notices::Notice;
 use crate::sessions::Caller;
 use crate::throttle::{Rule, Throttled};
 use crate::{Association, Kindred};
@@ -519,15 +518,13 @@ impl Kindred {
                 &notifications,
             )
             .await?;
-        let crisis_contacts = if kind == ReportKind::Crisis {
-            let queue = format!("{}/moderation", self.association_url(association));
-            for r in &recipients {
-                self.notify(association, &r.email, r.language.as_deref(), Notice::CrisisReport { queue: &queue });
-            }
-            association.settings.crisis_contacts.clone()
-        } else {
-            Vec::new()
-        };
+        if !notifications.is_empty() {
+            // Mailed by service::mail_delivery; a crisis report at once,
+            // whatever the staff chose and even in their quiet hours.
+            self.kick_mails(association);
+        }
+        let crisis_contacts =
+            if kind == ReportKind::Crisis { association.settings.crisis_contacts.clone() } else { Vec::new() };
         Ok(FiledReport { id, kind, crisis_contacts })
     }
 
@@ -854,6 +851,9 @@ impl Kindred {
             at: self.clock.now(),
         };
         self.store.apply_moderation(&change, &record, &notifications).await?;
+        if !notifications.is_empty() {
+            self.kick_mails(association);
+        }
         Ok(())
     }
 

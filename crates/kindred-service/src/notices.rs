@@ -31,20 +31,6 @@ pub(crate) enum Notice<'a> {
     Verified {
         sign_in: &'a str,
     },
-    /// A report says someone may be in crisis; the link leads to the queue (no content in the mail).
-    CrisisReport {
-        queue: &'a str,
-    },
-    /// Something happened to an event the member is registered for or
-    /// waiting for: neutral words and a link, no title, no place.
-    Event {
-        change: crate::events::EventChange,
-        link: &'a str,
-    },
-    /// Someone wrote in a conversation; says nothing of who or what.
-    NewMessage {
-        link: &'a str,
-    },
     /// Staff declined the request to verify the account, with their
     /// message (their words, quoted; nothing of who wrote it).
     Declined {
@@ -89,26 +75,6 @@ fn change_text(change: SignInChange, language: Language) -> &'static str {
         (PasskeyRemoved, De) => "ein Passkey wurde entfernt",
         (PasskeyRemoved, Nl) => "er is een passkey verwijderd",
         (PasskeyRemoved, En) => "a passkey was removed",
-    }
-}
-
-/// The neutral mail about an event: (subject, sentence).
-fn event_text(change: crate::events::EventChange, language: Language) -> (&'static str, &'static str) {
-    use crate::events::EventChange::*;
-    use Language::{De, En, Nl};
-    match (change, language) {
-        (Changed, De) => ("Eine Veranstaltung wurde geändert", "eine Veranstaltung, zu der Sie angemeldet sind oder auf deren Warteliste Sie stehen, hat eine neue Zeit oder einen neuen Ort."),
-        (Changed, Nl) => ("Een evenement is gewijzigd", "een evenement waarvoor u bent aangemeld of op de wachtlijst staat, heeft een nieuwe tijd of plaats."),
-        (Changed, En) => ("An event was changed", "an event you registered for or are waiting for has a new time or place."),
-        (Cancelled, De) => ("Eine Veranstaltung wurde abgesagt", "eine Veranstaltung, zu der Sie angemeldet sind oder auf deren Warteliste Sie stehen, wurde abgesagt."),
-        (Cancelled, Nl) => ("Een evenement is afgelast", "een evenement waarvoor u bent aangemeld of op de wachtlijst staat, is afgelast."),
-        (Cancelled, En) => ("An event was cancelled", "an event you registered for or are waiting for was cancelled."),
-        (Promoted, De) => ("Sie haben einen Platz bekommen", "ein Platz wurde frei: Sie sind jetzt zu der Veranstaltung angemeldet, auf deren Warteliste Sie standen."),
-        (Promoted, Nl) => ("U hebt een plaats gekregen", "er is een plaats vrijgekomen: u bent nu aangemeld voor het evenement waarvoor u op de wachtlijst stond."),
-        (Promoted, En) => ("You have a place", "a place came free: you are now registered for the event you were waiting for."),
-        (Reminder, De) => ("Erinnerung an eine Veranstaltung", "eine Veranstaltung, zu der Sie angemeldet sind, beginnt in weniger als einem Tag."),
-        (Reminder, Nl) => ("Herinnering aan een evenement", "een evenement waarvoor u bent aangemeld, begint binnen een dag."),
-        (Reminder, En) => ("Reminder of an event", "an event you registered for starts within a day."),
     }
 }
 
@@ -186,39 +152,6 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
         (Notice::Verified { sign_in }, En) => (
             format!("Welcome – your account is active – {site}"),
             format!("Hello,\n\n{site} has verified your account. You can now sign in and join the community:\n\n{sign_in}\n"),
-        ),
-        (Notice::CrisisReport { queue }, De) => (
-            format!("Dringend: Meldung „Jemand ist vielleicht in einer Krise“ – {site}"),
-            format!("Guten Tag,\n\nbei {site} wurde gemeldet, dass jemand vielleicht in einer Krise ist. Bitte sehen Sie sich die Meldung so bald wie möglich in der Moderation an:\n\n{queue}\n"),
-        ),
-        (Notice::CrisisReport { queue }, Nl) => (
-            format!("Dringend: melding „Iemand is misschien in crisis” – {site}"),
-            format!("Goedendag,\n\nBij {site} is gemeld dat iemand misschien in crisis is. Bekijk de melding zo snel mogelijk in de moderatie:\n\n{queue}\n"),
-        ),
-        (Notice::CrisisReport { queue }, En) => (
-            format!("Urgent: report \"someone may be in crisis\" – {site}"),
-            format!("Hello,\n\nAt {site} someone reported that a person may be in crisis. Please look at the report in the moderation queue as soon as you can:\n\n{queue}\n"),
-        ),
-        (Notice::Event { change, link }, language) => {
-            let (subject, sentence) = event_text(*change, language);
-            let (hello, see) = match language {
-                De => ("Guten Tag,", "Alles Weitere sehen Sie nach der Anmeldung hier:"),
-                Nl => ("Goedendag,", "Na het inloggen ziet u hier meer:"),
-                En => ("Hello,", "Sign in to see more:"),
-            };
-            (format!("{subject} – {site}"), format!("{hello}\n\n{sentence}\n\n{see}\n{link}\n"))
-        }
-        (Notice::NewMessage { link }, De) => (
-            format!("Sie haben eine neue Nachricht – {site}"),
-            format!("Guten Tag,\n\nSie haben bei {site} eine neue Nachricht. Lesen können Sie sie nach dem Anmelden:\n\n{link}\n\nBis Sie sie gelesen haben, schicken wir zu diesem Gespräch keine weitere E-Mail.\n"),
-        ),
-        (Notice::NewMessage { link }, Nl) => (
-            format!("U hebt een nieuw bericht – {site}"),
-            format!("Goedendag,\n\nU hebt bij {site} een nieuw bericht. U kunt het lezen nadat u bent ingelogd:\n\n{link}\n\nTot u het gelezen hebt, sturen we over dit gesprek geen e-mail meer.\n"),
-        ),
-        (Notice::NewMessage { link }, En) => (
-            format!("You have a new message – {site}"),
-            format!("Hello,\n\nYou have a new message at {site}. You can read it after signing in:\n\n{link}\n\nWe will not mail you about this conversation again until you have read it.\n"),
         ),
         (Notice::Declined { message, account }, De) => (
             format!("Ihre Anfrage zur Freischaltung – {site}"),
@@ -305,7 +238,7 @@ impl Kindred {
         let text = links_in_language(&text, &self.association_url(association), language);
         let mailer = self.mailer.clone();
         tokio::spawn(async move {
-            if let Err(error) = mailer.send(Mail { to, subject, text }).await {
+            if let Err(error) = mailer.send(Mail::plain(to, subject, text)).await {
                 tracing::error!(%error, "sending a mail failed");
             }
         });

@@ -65,6 +65,10 @@ pub struct NotificationView {
     pub read: bool,
     /// The conversation of a `message_request`.
     pub conversation_id: Option<String>,
+    /// The contact or disclosure request (contact_*, disclosure_* kinds).
+    pub request_id: Option<String>,
+    /// The group of an invitation or a join request.
+    pub group_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +143,8 @@ impl Kindred {
                 created_at: row.created_at,
                 read: row.read_at.is_some(),
                 conversation_id: row.conversation_id,
+                request_id: row.request_id,
+                group_id: row.group_id,
             });
         }
         Ok(NotificationPage { notifications, unread_count, next_cursor })

@@ -15,8 +15,9 @@
 use crate::forum::{observed_author, Observed, SeenTopic};
 use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
+use chrono::{DateTime, Utc};
 use kindred_domain::{AccountStatus, MemberId, NotificationId};
-use kindred_store::{PostNotification, StoreError};
+use kindred_store::{PostNotification, RequestNotification, StoreError};
 
 /// Why a post notifies: a new post tells subscribers and the mentioned,
 /// an edit only those it newly mentions.
@@ -114,7 +115,13 @@ impl Kindred {
                 at,
             });
         }
-        self.store.insert_notifications(&association.id, &rows).await
+        let any = !rows.is_empty();
+        self.store.insert_notifications(&association.id, &rows).await?;
+        if any {
+            // Mailed (or not) by service::mail_delivery, by each member's choice.
+            self.kick_mails(association);
+        }
+        Ok(())
     }
 
     /// Active, able to open the topic, and — only when the writer shows
@@ -149,5 +156,43 @@ impl Kindred {
             Err(crate::forum::ForumError::Store(e)) => Err(e),
             Err(_) => Ok(false),
         }
+    }
+
+    /// Writes notifications about a request or a group and lets
+    /// `service::mail_delivery` mail them. Failures are logged, never
+    /// returned: the request itself is written, and a missing
+    /// notification must not make its sender ask again.
+    pub(crate) async fn notify_about(&self, association: &Association, rows: Vec<RequestNotification>) {
+        if rows.is_empty() {
+            return;
+        }
+        match self.store.insert_request_notifications(&association.id, &rows).await {
+            Ok(()) => self.kick_mails(association),
+            Err(error) => tracing::error!(%error, "notifications about a request failed"),
+        }
+    }
+}
+
+/// A notification of `member` about a contact or disclosure request.
+pub(crate) fn about_request(member: &str, kind: &'static str, request: &str, at: DateTime<Utc>) -> RequestNotification {
+    RequestNotification {
+        id: NotificationId::random().to_string(),
+        member_id: member.to_owned(),
+        kind,
+        request_id: Some(request.to_owned()),
+        group_id: None,
+        at,
+    }
+}
+
+/// A notification of `member` about a group (an invitation, a join request).
+pub(crate) fn about_group(member: &str, kind: &'static str, group: &str, at: DateTime<Utc>) -> RequestNotification {
+    RequestNotification {
+        id: NotificationId::random().to_string(),
+        member_id: member.to_owned(),
+        kind,
+        request_id: None,
+        group_id: Some(group.to_owned()),
+        at,
     }
 }

@@ -22,6 +22,7 @@ mod forum;
 mod forum_bulk;
 mod groups;
 mod jobs;
+mod mail_records;
 mod members;
 mod messaging;
 mod moderation;
@@ -63,6 +64,7 @@ pub use forum::{
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
+pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
@@ -73,7 +75,7 @@ pub use moderation::{
     Recipient, ReportRecord,
 };
 pub use notification_list::NotificationRecord;
-pub use notifications::PostNotification;
+pub use notifications::{PostNotification, RequestNotification};
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};
 pub use post_search::{FoundPost, PostSearch};

@@ -730,25 +730,47 @@ impl Store {
         })
     }
 
-    /// Claims the one "new message" mail to a member until they read the
-    /// conversation: true for the one caller that may send it.
+    /// Claims the one "new message" notification of a member in a
+    /// conversation until they read it: sets `mailed` and, when `notice` is
+    /// given (`(notification id, now)`), writes a `message` notification in
+    /// the same transaction (service::mail_delivery mails it by the
+    /// member's choice). `false` when it was claimed already.
     pub async fn claim_message_mail(
         &self,
         association: &AssociationId,
         conversation: &str,
         member: &str,
+        notice: Option<(&str, chrono::DateTime<chrono::Utc>)>,
     ) -> Result<bool, StoreError> {
         let done = write!(self, |pool| {
-            sqlx::query(
+            let mut tx = pool.begin().await?;
+            let claimed = sqlx::query(
                 "UPDATE conversation_members SET mailed = TRUE WHERE association_id = $1 AND conversation_id = $2 \
                  AND member_id = $3 AND mailed = FALSE AND status IN ('active', 'request')",
             )
             .bind(association.as_str())
             .bind(conversation)
             .bind(member)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 1 {
+                if let Some((id, now)) = notice {
+                    sqlx::query(
+                        "INSERT INTO notifications (association_id, id, member_id, kind, created_at, conversation_id) \
+                         VALUES ($1, $2, $3, 'message', $4, $5)",
+                    )
+                    .bind(association.as_str())
+                    .bind(id)
+                    .bind(member)
+                    .bind(now)
+                    .bind(conversation)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<u64, sqlx::Error>(claimed)
         })?;
         Ok(done == 1)
     }

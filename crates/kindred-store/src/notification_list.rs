@@ -28,8 +28,15 @@ pub struct NotificationRecord {
     pub read_at: Option<DateTime<Utc>>,
     /// The conversation of a `message_request`.
     pub conversation_id: Option<String>,
+    /// The contact or disclosure request it is about.
+    pub request_id: Option<String>,
+    /// The group of an invitation or a join request.
+    pub group_id: Option<String>,
 }
 
+/// A notification about a request counts while nobody of the two blocked
+/// the other (and, for the request itself, while it is pending); one about
+/// a group while the member is still invited, or still moderates it.
 /// Whether notification `n` is about nothing or about a topic member `$2`
 /// still reads; `groups` are the placeholders of the readable groups. A
 /// reply or mention written under the pseudonym of a member now in a block
@@ -47,8 +54,20 @@ fn still_readable(groups: &str) -> String {
          AND NOT (n.kind IN ('reply', 'mention') AND EXISTS (SELECT 1 FROM posts p \
            JOIN topics t ON t.association_id = $1 AND t.id = p.topic_id \
            LEFT JOIN community_groups g ON g.association_id = $1 AND g.id = t.group_id \
-           WHERE p.association_id = $1 AND p.id = n.post_id AND {NAMED_POST} AND {}))",
-        block_between("$2", "p.author_id")
+           WHERE p.association_id = $1 AND p.id = n.post_id AND {NAMED_POST} AND {}))\
+         AND (n.request_id IS NULL \
+           OR (n.kind IN ('contact_request', 'contact_answer') AND EXISTS (SELECT 1 FROM contact_requests r \
+             WHERE r.association_id = $1 AND r.id = n.request_id AND (n.kind <> 'contact_request' OR r.status = 'pending') \
+             AND NOT {})) \
+           OR (n.kind IN ('disclosure_request', 'disclosure_answer') AND EXISTS (SELECT 1 FROM disclosure_requests r \
+             WHERE r.association_id = $1 AND r.id = n.request_id AND (n.kind <> 'disclosure_request' OR r.status = 'pending') \
+             AND NOT {}))) \
+         AND (n.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.association_id = $1 \
+           AND gm.group_id = n.group_id AND gm.member_id = $2 AND ((n.kind = 'group_invitation' AND gm.status = 'invited') \
+           OR (n.kind = 'group_join_request' AND gm.status = 'member' AND gm.role = 'moderator'))))",
+        block_between("$2", "p.author_id"),
+        block_between("r.from_id", "r.to_id"),
+        block_between("r.from_id", "r.to_id")
     )
 }
 
@@ -73,7 +92,7 @@ impl Store {
         let filter = still_readable(&placeholders(first_group, groups.len()));
         let sql = format!(
             "SELECT n.id, n.kind, n.topic_id, n.post_id, p.number AS post_number, n.event_id, n.actor_label, n.detail, \
-             n.created_at, n.read_at, n.conversation_id FROM notifications n \
+             n.created_at, n.read_at, n.conversation_id, n.request_id, n.group_id FROM notifications n \
              LEFT JOIN posts p ON p.association_id = $1 AND p.id = n.post_id \
              WHERE n.association_id = $1 AND n.member_id = $2 AND {filter}{cursor} \
              ORDER BY n.created_at DESC, n.id DESC LIMIT {}",
@@ -90,6 +109,38 @@ impl Store {
             query.fetch_all(pool).await
         })?;
         Ok(rows)
+    }
+
+    /// Which of `ids` (notifications of `member`) the member may still see,
+    /// by the rule of the list: what the list would no longer show is not
+    /// mailed either.
+    pub async fn visible_notifications(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        groups: &[String],
+        ids: &[&str],
+    ) -> Result<Vec<String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = still_readable(&placeholders(3, groups.len()));
+        let id_list = placeholders(3 + groups.len(), ids.len());
+        let sql = format!(
+            "SELECT n.id FROM notifications n WHERE n.association_id = $1 AND n.member_id = $2 AND {filter} \
+             AND n.id IN ({id_list})"
+        );
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str());
+            for group in groups {
+                query = query.bind(group.as_str());
+            }
+            for id in ids {
+                query = query.bind(*id);
+            }
+            query.fetch_all(pool).await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// How many of a member's notifications are unread (under the same rule).

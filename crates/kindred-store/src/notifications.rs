@@ -53,4 +53,68 @@ impl Store {
             Ok(())
         })
     }
+
+    /// Writes notifications about a request or a group (contact and
+    /// disclosure requests and their answers, group invitations and join
+    /// requests), all or none. They name nobody: who asked shows on the
+    /// request's own page, by the rules of that page.
+    pub async fn insert_request_notifications(
+        &self,
+        association: &AssociationId,
+        notifications: &[RequestNotification],
+    ) -> Result<(), StoreError> {
+        if notifications.is_empty() {
+            return Ok(());
+        }
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for n in notifications {
+                sqlx::query(
+                    "INSERT INTO notifications (association_id, id, member_id, kind, request_id, group_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(association.as_str())
+                .bind(&n.id)
+                .bind(&n.member_id)
+                .bind(n.kind)
+                .bind(n.request_id.as_deref())
+                .bind(n.group_id.as_deref())
+                .bind(n.at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The members who moderate a group now.
+    pub async fn group_moderator_ids(
+        &self,
+        association: &AssociationId,
+        group: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = crate::read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT member_id FROM group_members WHERE association_id = $1 AND group_id = $2 \
+                 AND status = 'member' AND role = 'moderator' ORDER BY member_id",
+            )
+            .bind(association.as_str())
+            .bind(group)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+/// A notification about a request (`request_id`) or a group (`group_id`).
+#[derive(Debug, Clone)]
+pub struct RequestNotification {
+    pub id: String,
+    pub member_id: String,
+    pub kind: &'static str,
+    pub request_id: Option<String>,
+    pub group_id: Option<String>,
+    pub at: DateTime<Utc>,
 }

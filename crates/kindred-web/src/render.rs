@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account/notification_settings.html", include_str!("../templates/account/notification_settings.html")),
     ("account/data.html", include_str!("../templates/account/data.html")),
     ("account/access_log.html", include_str!("../templates/account/access_log.html")),
+    ("account/unsubscribe.html", include_str!("../templates/account/unsubscribe.html")),
     ("account/password.html", include_str!("../templates/account/password.html")),
     ("account/pseudonym.html", include_str!("../templates/account/pseudonym.html")),
     ("account/two_factor.html", include_str!("../templates/account/two_factor.html")),

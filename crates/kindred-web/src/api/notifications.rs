@@ -11,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use kindred_domain::notification_kinds::EmailChoices;
+use kindred_domain::notification_kinds::{EmailChoices, QuietHours};
 use kindred_service::notification_list::{NotificationError, NotificationView};
-use kindred_service::notification_settings::NotificationSettingsError;
+use kindred_service::notification_settings::{NotificationSettingsError, QuietChange};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -65,9 +65,15 @@ pub struct NotificationEntry {
     detail: Option<String>,
     created_at: DateTime<Utc>,
     read: bool,
-    /// The conversation of a `message_request`.
+    /// The conversation of a `message_request` or `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     conversation_id: Option<String>,
+    /// The contact or disclosure request of a contact_* or disclosure_* kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    /// The group of a `group_invitation` or `group_join_request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -94,6 +100,8 @@ fn entry(view: NotificationView) -> NotificationEntry {
         created_at: view.created_at,
         read: view.read,
         conversation_id: view.conversation_id,
+        request_id: view.request_id,
+        group_id: view.group_id,
     }
 }
 
@@ -181,15 +189,41 @@ pub struct NotificationEmailChoice {
     email: String,
 }
 
-/// Every kind of notification with its e-mail choice.
+/// Quiet hours: no immediate mail between `from` and `to` (crisis reports
+/// to staff excepted); they wait until the quiet hours end.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursBody {
+    /// Local time of day, e.g. "22:00".
+    #[schema(example = "22:00")]
+    from: String,
+    /// Local time of day, e.g. "07:00"; before `from` spans midnight.
+    #[schema(example = "07:00")]
+    to: String,
+    /// An IANA time zone; absent: the association's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Europe/Berlin")]
+    time_zone: Option<String>,
+}
+
+/// Every kind of notification with its e-mail choice, and the quiet hours.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettingsBody {
     /// By kind: reply, mention, moderation, warning, crisis_report, …
     settings: BTreeMap<String, NotificationEmailChoice>,
+    /// In a PUT: absent keeps them, `null` removes them.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<QuietHoursBody>)]
+    quiet_hours: Option<Option<QuietHoursBody>>,
 }
 
-fn settings_body(choices: &EmailChoices) -> NotificationSettingsBody {
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<QuietHoursBody>>, D::Error> {
+    Option::<QuietHoursBody>::deserialize(d).map(Some)
+}
+
+fn settings_body(choices: &EmailChoices, quiet: Option<QuietHours>) -> NotificationSettingsBody {
     NotificationSettingsBody {
         settings: choices
             .iter()
@@ -197,6 +231,11 @@ fn settings_body(choices: &EmailChoices) -> NotificationSettingsBody {
                 (kind.name.to_owned(), NotificationEmailChoice { email: frequency.as_str().to_owned() })
             })
             .collect(),
+        quiet_hours: Some(quiet.map(|q| QuietHoursBody {
+            from: QuietHours::clock(q.from),
+            to: QuietHours::clock(q.to),
+            time_zone: q.time_zone.map(|z| z.name().to_owned()),
+        })),
     }
 }
 
@@ -227,9 +266,10 @@ pub async fn notification_settings(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Json<NotificationSettingsBody>, ApiError> {
-    let choices =
-        state.kindred.notification_settings(&auth.tenant.association, &auth.caller).await.map_err(settings_error)?;
-    Ok(Json(settings_body(&choices)))
+    let association = &auth.tenant.association;
+    let choices = state.kindred.notification_settings(association, &auth.caller).await.map_err(settings_error)?;
+    let quiet = state.kindred.quiet_hours(association, &auth.caller).await.map_err(settings_error)?;
+    Ok(Json(settings_body(&choices, quiet)))
 }
 
 /// Sets your e-mail choices: the kinds named as given, every other kind
@@ -252,10 +292,14 @@ pub async fn set_notification_settings(
     ApiJson(body): ApiJson<NotificationSettingsBody>,
 ) -> Result<Json<NotificationSettingsBody>, ApiError> {
     let requested = body.settings.iter().map(|(kind, choice)| (kind.as_str(), choice.email.as_str()));
-    let choices = state
-        .kindred
-        .set_notification_settings(&auth.tenant.association, &auth.caller, requested)
-        .await
-        .map_err(settings_error)?;
-    Ok(Json(settings_body(&choices)))
+    let quiet = match &body.quiet_hours {
+        None => QuietChange::Keep,
+        Some(None) => QuietChange::Off,
+        Some(Some(q)) => QuietChange::Set { from: &q.from, to: &q.to, time_zone: q.time_zone.as_deref() },
+    };
+    let association = &auth.tenant.association;
+    let choices =
+        state.kindred.set_mail_settings(association, &auth.caller, requested, quiet).await.map_err(settings_error)?;
+    let quiet = state.kindred.quiet_hours(association, &auth.caller).await.map_err(settings_error)?;
+    Ok(Json(settings_body(&choices, quiet)))
 }

@@ -31,6 +31,7 @@ mod settings;
 mod staff;
 mod staff_tools;
 mod text;
+mod unsubscribe;
 
 pub use layout::error_page;
 pub use session::PageSession;
@@ -77,6 +78,8 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/data/export", post(account_data::request))
         .route("/a/{slug}/account/data/{id}/download", post(account_data::download))
         .route("/a/{slug}/account/access-log", get(account_data::access_log))
+        // One-click unsubscribe from notification mails, signed out (RFC 8058).
+        .route("/a/{slug}/unsubscribe", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
         .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))

@@ -28,6 +28,13 @@ const KINDS: &[&str] = &[
     "event_promoted",
     "event_reminder",
     "message_request",
+    "message",
+    "contact_request",
+    "contact_answer",
+    "disclosure_request",
+    "disclosure_answer",
+    "group_invitation",
+    "group_join_request",
 ];
 
 /// A notification as the list shows it; the member's home page shows the
@@ -38,6 +45,8 @@ pub(super) struct Entry {
     text: String,
     detail: Option<String>,
     href: Option<String>,
+    /// The words of the link when it does not lead to a topic.
+    link_label: Option<String>,
     topic_title: Option<String>,
     when: When,
     read: bool,
@@ -56,7 +65,19 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
             (Some(topic), _, _) => Some(post_href(page, topic, view.post_number)),
             (None, Some(event), _) => Some(link(page, &format!("/events/{event}"), &[])),
             (None, None, Some(conversation)) => Some(link(page, &format!("/messages/{conversation}"), &[])),
-            (None, None, None) => None,
+            (None, None, None) => match (&view.request_id, &view.group_id) {
+                (Some(_), _) => Some(link(page, "/contacts", &[])),
+                (None, Some(group)) => Some(link(page, &format!("/groups/{group}"), &[])),
+                (None, None) => None,
+            },
+        },
+        link_label: match (&view.topic_id, &view.event_id, &view.conversation_id) {
+            (None, Some(_), _) => Some(tr(page, "notifications-to-event")),
+            (None, None, Some(_)) if view.kind == "message_request" => Some(tr(page, "messages-open-request")),
+            (None, None, Some(_)) => Some(tr(page, "notifications-open-message")),
+            (None, None, None) if view.request_id.is_some() => Some(tr(page, "notifications-open-contacts")),
+            (None, None, None) if view.group_id.is_some() => Some(tr(page, "notifications-open-group")),
+            _ => None,
         },
         id: view.id.to_string(),
         text,

@@ -28,6 +28,7 @@ mod hostile_input;
 mod http_baseline;
 mod jobs;
 mod legal;
+mod mails;
 mod members;
 mod messaging;
 mod moderation;

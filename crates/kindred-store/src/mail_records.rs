@@ -1,0 +1,325 @@
+//! store::mail_records — the record of which notification went into which
+//! mail (service::mail_delivery), and each member's quiet hours.
+//!
+//! A notification is claimed for a mail by inserting its row in
+//! `mail_records`; the insert fails on the primary key when another node
+//! claimed it first, and a claim of several notifications is all or
+//! nothing. The row is written before the mail is sent and marked sent
+//! after; a claim that was never marked sent is sent again under the same
+//! mail id once its lease has run out.
+
+use crate::{read, write, Store, StoreError};
+use chrono::{DateTime, Utc};
+use kindred_domain::{AssociationId, MemberId};
+
+/// A notification as the mail job sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingNotification {
+    pub id: String,
+    pub member_id: String,
+    pub kind: String,
+    pub topic_id: Option<String>,
+    pub event_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub group_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A member's quiet hours as stored: minutes after local midnight.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QuietHoursRecord {
+    pub member_id: String,
+    pub from_minute: i32,
+    pub to_minute: i32,
+    pub time_zone: Option<String>,
+}
+
+/// One claim: which notifications go into the mail `mail_id` (or, with
+/// `mail_id` `None`, into no mail at all: decided and done).
+pub struct MailClaim<'a> {
+    pub member: &'a str,
+    pub mail_id: Option<&'a str>,
+    pub items: &'a [(&'a str, &'a str)],
+    pub now: DateTime<Utc>,
+    pub lease_until: DateTime<Utc>,
+}
+
+impl Store {
+    /// Notifications written since `since` that have no record yet, by
+    /// member, oldest first.
+    pub async fn pending_notifications(
+        &self,
+        association: &AssociationId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<PendingNotification>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT n.id, n.member_id, n.kind, n.topic_id, n.event_id, n.conversation_id, n.group_id, n.created_at \
+                 FROM notifications n WHERE n.association_id = $1 AND n.created_at >= $2 AND NOT EXISTS \
+                 (SELECT 1 FROM mail_records r WHERE r.association_id = $1 AND r.notification_id = n.id) \
+                 ORDER BY n.member_id, n.created_at, n.id",
+            )
+            .bind(association.as_str())
+            .bind(since)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Records the claim, all or nothing: `false` (and nothing written)
+    /// when any of the notifications already has a record.
+    pub async fn claim_mail(&self, association: &AssociationId, claim: &MailClaim<'_>) -> Result<bool, StoreError> {
+        if claim.items.is_empty() {
+            return Ok(true);
+        }
+        let sent_at = if claim.mail_id.is_none() { Some(claim.now) } else { None };
+        let claimed = write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut inserted = 0u64;
+            for (id, kind) in claim.items {
+                inserted += sqlx::query(
+                    "INSERT INTO mail_records (association_id, notification_id, member_id, mail_id, kind, claimed_at, \
+                     lease_until, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (association_id, notification_id) DO NOTHING",
+                )
+                .bind(association.as_str())
+                .bind(*id)
+                .bind(claim.member)
+                .bind(claim.mail_id)
+                .bind(*kind)
+                .bind(claim.now)
+                .bind(claim.lease_until)
+                .bind(sent_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            if usize::try_from(inserted).ok() == Some(claim.items.len()) {
+                tx.commit().await?;
+                Ok::<bool, sqlx::Error>(true)
+            } else {
+                tx.rollback().await?;
+                Ok(false)
+            }
+        })?;
+        Ok(claimed)
+    }
+
+    /// The mail was handed over.
+    pub async fn mark_mail_sent(
+        &self,
+        association: &AssociationId,
+        mail_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "UPDATE mail_records SET sent_at = $3 WHERE association_id = $1 AND mail_id = $2 AND sent_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(mail_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Mails claimed but never marked sent whose lease ran out before `now`.
+    pub async fn stale_mails(
+        &self,
+        association: &AssociationId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT DISTINCT mail_id FROM mail_records WHERE association_id = $1 AND sent_at IS NULL \
+                 AND mail_id IS NOT NULL AND lease_until < $2 ORDER BY mail_id",
+            )
+            .bind(association.as_str())
+            .bind(now)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Takes over a stale mail: `true` for the one node whose update moved
+    /// its lease on.
+    pub async fn reclaim_mail(
+        &self,
+        association: &AssociationId,
+        mail_id: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE mail_records SET lease_until = $4 WHERE association_id = $1 AND mail_id = $2 \
+                 AND sent_at IS NULL AND lease_until < $3",
+            )
+            .bind(association.as_str())
+            .bind(mail_id)
+            .bind(now)
+            .bind(lease_until)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done > 0)
+    }
+
+    /// What a claimed mail is about.
+    pub async fn mail_items(
+        &self,
+        association: &AssociationId,
+        mail_id: &str,
+    ) -> Result<Vec<PendingNotification>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.notification_id AS id, r.member_id, r.kind, n.topic_id, n.event_id, n.conversation_id, n.group_id, \
+                 r.claimed_at AS created_at FROM mail_records r LEFT JOIN notifications n \
+                 ON n.association_id = $1 AND n.id = r.notification_id \
+                 WHERE r.association_id = $1 AND r.mail_id = $2 ORDER BY r.notification_id",
+            )
+            .bind(association.as_str())
+            .bind(mail_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Every stored e-mail choice of the association's members:
+    /// `(member, kind, email)`.
+    pub async fn all_notification_settings(
+        &self,
+        association: &AssociationId,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as("SELECT member_id, kind, email FROM notification_settings WHERE association_id = $1")
+                .bind(association.as_str())
+                .fetch_all(pool)
+                .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Every member's quiet hours in the association.
+    pub async fn all_quiet_hours(&self, association: &AssociationId) -> Result<Vec<QuietHoursRecord>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT member_id, from_minute, to_minute, time_zone FROM quiet_hours WHERE association_id = $1",
+            )
+            .bind(association.as_str())
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// One member's quiet hours, if set.
+    pub async fn quiet_hours(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<Option<QuietHoursRecord>, StoreError> {
+        let row = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT member_id, from_minute, to_minute, time_zone FROM quiet_hours \
+                 WHERE association_id = $1 AND member_id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row)
+    }
+
+    /// Replaces a member's e-mail choices and, when `quiet` is given, their
+    /// quiet hours (`Some(None)`: none), in one transaction.
+    pub async fn replace_mail_settings(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        choices: &[(&str, &str)],
+        quiet: Option<Option<&QuietHoursRecord>>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM notification_settings WHERE association_id = $1 AND member_id = $2")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .execute(&mut *tx)
+                .await?;
+            for (kind, email) in choices {
+                sqlx::query(
+                    "INSERT INTO notification_settings (association_id, member_id, kind, email) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .bind(*kind)
+                .bind(*email)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(quiet) = quiet {
+                sqlx::query("DELETE FROM quiet_hours WHERE association_id = $1 AND member_id = $2")
+                    .bind(association.as_str())
+                    .bind(member.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(q) = quiet {
+                    sqlx::query(
+                        "INSERT INTO quiet_hours (association_id, member_id, from_minute, to_minute, time_zone) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(association.as_str())
+                    .bind(member.as_str())
+                    .bind(q.from_minute)
+                    .bind(q.to_minute)
+                    .bind(q.time_zone.as_deref())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// Sets one kind's e-mail choice of one member (the unsubscribe link),
+    /// leaving the others as they are.
+    pub async fn set_notification_choice(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        kind: &str,
+        email: &str,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM notification_settings WHERE association_id = $1 AND member_id = $2 AND kind = $3")
+                .bind(association.as_str())
+                .bind(member.as_str())
+                .bind(kind)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO notification_settings (association_id, member_id, kind, email) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(kind)
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+}
