@@ -49,11 +49,11 @@ pub async fn data(State(state): State<AppState>, page: AssociationPage, Query(qu
     let rows: Vec<ExportRow> = exports
         .into_iter()
         .map(|e| ExportRow {
-            requested: when(page.language, e.requested_at),
+            requested: when(&page, e.requested_at),
             state: e.state.as_str(),
             state_text: tr(&page, &format!("data-export-state-{}", e.state.as_str())),
             expires: match e.state {
-                ExportState::Ready { expires_at } => Some(when(page.language, expires_at)),
+                ExportState::Ready { expires_at } => Some(when(&page, expires_at)),
                 _ => None,
             },
             id: e.id,
@@ -133,7 +133,7 @@ pub async fn access_log(State(state): State<AppState>, page: AssociationPage) ->
         .into_iter()
         .rev()
         .map(|e| AccessRow {
-            at: when(page.language, e.at),
+            at: when(&page, e.at),
             action: if KNOWN_ACTIONS.contains(&e.action.as_str()) {
                 tr(&page, &format!("access-action-{}", e.action.replace(['.', '_'], "-")))
             } else {

@@ -68,7 +68,7 @@ pub async fn consents(
                 kind: r.kind,
                 label,
                 version: r.version,
-                given: when(page.language, r.given_at),
+                given: when(&page, r.given_at),
             }
         })
         .collect();
