@@ -4,6 +4,7 @@
 mod account;
 mod association;
 mod community;
+mod confirm;
 mod contacts;
 mod events;
 mod forms;
