@@ -202,8 +202,6 @@ test('Preview shows the rendered draft without JavaScript, and publishing lands 
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('main button[name="preview"]').click()]);
   assert.equal(await page.locator('main .preview strong').textContent(), 'fetter', 'the preview shows the rendered Markdown');
   assert.equal(await page.locator('#body').inputValue(), 'Ein **fetter** Gedanke.', 'the draft stays in the form');
-  let problems = await pageProblems(page, null);
-  assert.deepEqual(problems, [], `the preview page:\n${problems.join('\n')}`);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('main form button.primary').click()]);
   const landed = new URL(page.url());
   assert.match(landed.hash, /^#post-[a-z2-7]{26}$/, `publishing leads to the post's anchor: ${short(page.url())}`);
@@ -219,7 +217,8 @@ test('Preview shows the rendered draft without JavaScript, and publishing lands 
   await jsPage.locator('#reply button[name="preview"]').click();
   await jsPage.waitForLoadState('load');
   assert.ok(await jsPage.locator('#reply .preview').isVisible(), 'the reply preview is shown');
-  problems = await pageProblems(jsPage, null);
+  // (axe needs script: it runs here, on the same server-rendered preview.)
+  const problems = await pageProblems(jsPage, null);
   assert.deepEqual(problems, [], `the reply preview:\n${problems.join('\n')}`);
   await Promise.all([jsPage.waitForNavigation({ waitUntil: 'load' }), jsPage.locator('#reply button.primary').click()]);
   await jsPage.waitForFunction(() => document.activeElement?.id?.startsWith('post-'), null, { timeout: 5_000 });
@@ -279,8 +278,6 @@ test('deleting a post asks first: a page without JavaScript, a dialog with it, k
   const deleteButton = page.locator(`${topic.hash} form[action*="/delete"] button`);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), deleteButton.click()]);
   assert.ok(await page.locator('main form input[name="confirm"]').count(), `no confirmation page at ${short(page.url())}`);
-  let problems = await pageProblems(page, null);
-  assert.deepEqual(problems, [], `the confirmation page:\n${problems.join('\n')}`);
   assert.ok(!(await overflows(page)), 'the confirmation page reflows');
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('main a.button').click()]);
   assert.ok((await page.locator('main').textContent()).includes(text), 'Cancel kept the post');
@@ -294,6 +291,13 @@ test('deleting a post asks first: a page without JavaScript, a dialog with it, k
   const kept = `Zum Löschen mit Dialog ${Date.now()}`;
   const second = await startTopic(js, 'Löschen mit Dialog', kept);
   const selector = `${second.hash} form[action*="/delete"] button`;
+  // The server's confirmation page passes axe (axe needs script, so it is
+  // reached here by taking the dialog's attribute off the form first).
+  await js.evaluate((s) => document.querySelector(s).form.removeAttribute('data-confirm'), selector);
+  await Promise.all([js.waitForNavigation({ waitUntil: 'load' }), js.locator(selector).click()]);
+  let problems = await pageProblems(js, null);
+  assert.deepEqual(problems, [], `the confirmation page:\n${problems.join('\n')}`);
+  await Promise.all([js.waitForNavigation({ waitUntil: 'load' }), js.locator('main a.button').click()]);
   assert.ok(await tabTo(js, selector, 200), `Tab never reached the delete button (at ${await describeFocus(js)})`);
   await js.keyboard.press('Enter');
   const dialog = js.locator('dialog.confirm-dialog[open]');
