@@ -1,6 +1,6 @@
 // (l) The finished look (issue 14), signed in as demo members:
 //     1. screenshot comparison of a topic page, the member home and a
-//        member's profile page, desktop (1280 px) and phone (390 px), against
+//        member's profile page (Tom's view of Dr. Lena Berg), desktop (1280 px) and phone (390 px), against
 //        the baselines in tests/browser/screenshots/ (pixelmatch, small
 //        tolerance; UPDATE_SNAPSHOTS=1 writes them anew; on a difference the
 //        diff image goes to test-results/). Times, counts and lists that
@@ -177,11 +177,12 @@ test('topic, home and profile look as the baselines, desktop and phone', { timeo
     const homeProblem = await compare(page, `home-${size}`);
     if (homeProblem) problems.push(homeProblem);
 
-    // Mira's page as Tom sees it (no contact between them in the demo).
-    await visit(page, url('/a/demo/members?q=Mira&lang=en'));
-    const mira = await page.locator('main a[href*="/members/"]').first().getAttribute('href');
-    assert.ok(mira, 'Mira is not found in the member search');
-    await visit(page, url(`${new URL(mira, page.url()).pathname}?lang=en`));
+    // The neurologist's page as Tom sees it (she placed him on level 2 in
+    // the demo; no other test changes what is between them).
+    await visit(page, url('/a/demo/members?q=Lena&lang=en'));
+    const lena = await page.locator('main a[href*="/members/"]').first().getAttribute('href');
+    assert.ok(lena, 'Dr. Lena Berg is not found in the member search');
+    await visit(page, url(`${new URL(lena, page.url()).pathname}?lang=en`));
     const profileProblem = await compare(page, `profile-${size}`);
     if (profileProblem) problems.push(profileProblem);
     t.diagnostic(`${size}: compared`);
