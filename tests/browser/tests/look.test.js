@@ -174,6 +174,14 @@ test('topic, home and profile look as the baselines, desktop and phone', { timeo
     if (topicProblem) problems.push(topicProblem);
 
     await visit(page, url('/a/demo/?lang=en'));
+    // What is new for Tom, his messages and his next events change with
+    // every test that writes to him: those three sections are left out;
+    // the topic lists and groups stay (cut to two entries by normalise).
+    await page.evaluate(() => {
+      for (const id of ['news-title', 'messages-title', 'events-title']) {
+        document.querySelector(`main section[aria-labelledby="${id}"]`)?.remove();
+      }
+    });
     const homeProblem = await compare(page, `home-${size}`);
     if (homeProblem) problems.push(homeProblem);
 
