@@ -439,6 +439,15 @@ pub struct TopicInput {
     pub anonymous: bool,
 }
 
+/// A new topic that passed the checks of `checked_topic`: its cleaned
+/// title and body, and its place.
+struct CheckedTopic {
+    title: String,
+    body: String,
+    category: Option<CategoryView>,
+    group: Option<SeenGroup>,
+}
+
 /// A reply.
 #[derive(Debug, Clone, Default)]
 pub struct ReplyInput {
@@ -1015,13 +1024,16 @@ impl Kindred {
         Ok((rendered, members))
     }
 
-    /// Starts a topic with its opening post, in a category or a group forum.
-    pub async fn create_topic(
+    /// What starting a topic checks before anything is written: the title,
+    /// the body, the place (a category, or a group forum the caller may
+    /// write in) and whether it may be anonymous there. `create_topic` and
+    /// `preview_topic` share it, so a preview fails exactly where posting would.
+    async fn checked_topic(
         &self,
         association: &Association,
         caller: &Caller,
         input: &TopicInput,
-    ) -> Result<TopicId, ForumActionError> {
+    ) -> Result<CheckedTopic, ForumActionError> {
         let mut problems = Vec::new();
         let title = clean_title(&input.title).map_err(|p| problems.push(("title", p))).ok();
         let body = clean_body(&input.body).map_err(|p| problems.push(("body", p))).ok();
@@ -1064,6 +1076,44 @@ impl Kindred {
         if input.anonymous && !anonymous_allowed {
             return Err(ForumActionError::Invalid(vec![("anonymous", "is not allowed here")]));
         }
+        Ok(CheckedTopic { title, body, category, group })
+    }
+
+    /// Renders the opening post of a topic as `create_topic` would (same
+    /// checks, same renderer, mentions resolved the same way), saving
+    /// nothing and notifying nobody: the composer's preview. Returns the
+    /// safe HTML.
+    pub async fn preview_topic(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        input: &TopicInput,
+    ) -> Result<String, ForumActionError> {
+        let CheckedTopic { body, group, .. } = self.checked_topic(association, caller, input).await?;
+        let writer = (!input.anonymous).then_some(&caller.member.id);
+        let (rendered, _) = self.render_post(association, group.as_ref(), writer, None, &body).await?;
+        Ok(rendered.html)
+    }
+
+    /// Starts a topic with its opening post, in a category or a group forum.
+    pub async fn create_topic(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        input: &TopicInput,
+    ) -> Result<TopicId, ForumActionError> {
+        self.start_topic(association, caller, input).await.map(|(topic, _)| topic)
+    }
+
+    /// [`Kindred::create_topic`], also answering the opening post's id (the
+    /// page leads the writer to it).
+    pub async fn start_topic(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        input: &TopicInput,
+    ) -> Result<(TopicId, PostId), ForumActionError> {
+        let CheckedTopic { title, body, category, group } = self.checked_topic(association, caller, input).await?;
         let me = &caller.member.id;
         let writer = (!input.anonymous).then_some(me);
         let (rendered, mentioned) = self.render_post(association, group.as_ref(), writer, None, &body).await?;
@@ -1110,7 +1160,45 @@ impl Kindred {
             let seen = self.topic_access(association, caller, topic_id.as_str()).await?;
             self.notify_post(association, caller, &seen, post_id.as_str(), input.anonymous, &mentioned).await;
         }
-        Ok(topic_id)
+        Ok((topic_id, post_id))
+    }
+
+    /// What replying checks first: the topic, the right to write in it,
+    /// the body and whether it may be anonymous. Shared with `preview_reply`.
+    async fn checked_reply(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        topic: &str,
+        input: &ReplyInput,
+    ) -> Result<(SeenTopic, String), ForumActionError> {
+        let seen = self.topic_access(association, caller, topic).await?;
+        if !seen.write {
+            let locked_out = seen.participant() && seen.record.locked && !seen.record.hidden;
+            return Err(if locked_out { ForumActionError::Locked } else { ForumActionError::Forbidden });
+        }
+        let body = clean_body(&input.body).map_err(|p| ForumActionError::Invalid(vec![("body", p)]))?;
+        if input.anonymous && !seen.anonymous_allowed() {
+            return Err(ForumActionError::Invalid(vec![("anonymous", "is not allowed here")]));
+        }
+        Ok((seen, body))
+    }
+
+    /// Renders a reply as `reply` would (same checks, same renderer,
+    /// mentions resolved the same way), saving nothing and notifying
+    /// nobody: the composer's preview. Returns the safe HTML.
+    pub async fn preview_reply(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        topic: &str,
+        input: &ReplyInput,
+    ) -> Result<String, ForumActionError> {
+        let (seen, body) = self.checked_reply(association, caller, topic, input).await?;
+        let writer = (!input.anonymous).then_some(&caller.member.id);
+        let place = (seen.group.as_ref(), writer, Some(seen.id.as_str()));
+        let (rendered, _) = self.render_post(association, place.0, place.1, place.2, &body).await?;
+        Ok(rendered.html)
     }
 
     /// Replies to a topic.
@@ -1121,15 +1209,7 @@ impl Kindred {
         topic: &str,
         input: &ReplyInput,
     ) -> Result<PostId, ForumActionError> {
-        let seen = self.topic_access(association, caller, topic).await?;
-        if !seen.write {
-            let locked_out = seen.participant() && seen.record.locked && !seen.record.hidden;
-            return Err(if locked_out { ForumActionError::Locked } else { ForumActionError::Forbidden });
-        }
-        let body = clean_body(&input.body).map_err(|p| ForumActionError::Invalid(vec![("body", p)]))?;
-        if input.anonymous && !seen.anonymous_allowed() {
-            return Err(ForumActionError::Invalid(vec![("anonymous", "is not allowed here")]));
-        }
+        let (seen, body) = self.checked_reply(association, caller, topic, input).await?;
         let key = self.keys.association(&association.id)?;
         let me = &caller.member.id;
         let group_id = seen.group.as_ref().map(|g| g.id.as_str());

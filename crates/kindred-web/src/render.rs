@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("privacy.html", include_str!("../templates/privacy.html")),
     ("accessibility.html", include_str!("../templates/accessibility.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("confirm.html", include_str!("../templates/confirm.html")),
     ("forms.html", include_str!("../templates/forms.html")),
     ("people.html", include_str!("../templates/people.html")),
     ("account/message.html", include_str!("../templates/account/message.html")),

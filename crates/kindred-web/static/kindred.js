@@ -36,6 +36,85 @@
       apply(size);
     });
   });
+
+  // The "More" menu (<details>): Escape closes it and gives focus back to
+  // its summary; a click or focus elsewhere closes it too.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector("details[data-menu][open]");
+    if (!open || !open.contains(document.activeElement)) { return; }
+    open.open = false;
+    open.querySelector("summary").focus();
+  });
+  function closeMenusOutside(event) {
+    var menus = document.querySelectorAll("details[data-menu][open]");
+    for (var i = 0; i < menus.length; i++) {
+      if (!menus[i].contains(event.target)) { menus[i].open = false; }
+    }
+  }
+  document.addEventListener("click", closeMenusOutside);
+  document.addEventListener("focusin", closeMenusOutside);
+
+  // Destructive forms (data-confirm) ask in a native <dialog> first. The
+  // server asks with a page of its own when the form comes without
+  // `confirm`, so this is only the quicker way.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-confirm") || typeof HTMLDialogElement !== "function") { return; }
+    if (form.querySelector("input[name=confirm]")) { return; }
+    event.preventDefault();
+    var opener = event.submitter || form.querySelector("button[type=submit]");
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    dialog.setAttribute("aria-describedby", "confirm-dialog-question");
+    var title = document.createElement("h2");
+    title.id = "confirm-dialog-title";
+    title.textContent = form.getAttribute("data-confirm-title") || "";
+    var question = document.createElement("p");
+    question.id = "confirm-dialog-question";
+    question.textContent = form.getAttribute("data-confirm");
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.textContent = form.getAttribute("data-confirm-no") || "Cancel";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "danger primary";
+    yes.textContent = form.getAttribute("data-confirm-yes") || "OK";
+    actions.appendChild(no);
+    actions.appendChild(yes);
+    dialog.appendChild(title);
+    dialog.appendChild(question);
+    dialog.appendChild(actions);
+    document.body.appendChild(dialog);
+    no.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      if (opener) { opener.focus(); }
+    });
+    yes.addEventListener("click", function () {
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "confirm";
+      field.value = "1";
+      form.appendChild(field);
+      form.submit();
+    });
+    dialog.showModal();
+    no.focus();
+  });
+
+  // After publishing, the page opens at the new post (#post-…), which is
+  // focusable (tabindex=-1): make sure it has focus, so that a screen
+  // reader starts there.
+  window.addEventListener("load", function () {
+    var id = window.location.hash.slice(1);
+    if (!/^post-[A-Za-z0-9_-]+$/.test(id)) { return; }
+    var post = document.getElementById(id);
+    if (post && document.activeElement !== post) { post.focus(); }
+  });
 })();
 
 // The appearance settings: the sample follows the colours while they are

@@ -1,5 +1,10 @@
 # Die Forumsseiten (pages::forum).
 nav-forum = Forum
+
+## Die Vorschau beim Schreiben (ohne JavaScript)
+forum-preview-button = Vorschau
+forum-preview-title = Vorschau
+forum-preview-hint = So wird Ihr Beitrag aussehen. Noch ist nichts veröffentlicht.
 forum-title = Forum
 forum-intro = Tauschen Sie sich mit anderen Mitgliedern aus. Themen in einer Kategorie lesen alle Mitglieder, Themen in einem Gruppenforum die Gruppe.
 forum-last-post = letzter Beitrag

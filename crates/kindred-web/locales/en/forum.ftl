@@ -1,5 +1,10 @@
 # The forum pages (pages::forum).
 nav-forum = Forum
+
+## The composer's preview (no JavaScript needed)
+forum-preview-button = Preview
+forum-preview-title = Preview
+forum-preview-hint = This is how your post will look. Nothing has been published yet.
 forum-title = Forum
 forum-intro = Talk with other members. Topics in a category are read by every member; topics in a group forum by the group.
 forum-last-post = last post

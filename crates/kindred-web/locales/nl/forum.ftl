@@ -1,5 +1,10 @@
 # De forumpagina's (pages::forum).
 nav-forum = Forum
+
+## Het voorbeeld bij het schrijven (zonder JavaScript)
+forum-preview-button = Voorbeeld
+forum-preview-title = Voorbeeld
+forum-preview-hint = Zo komt uw bericht eruit te zien. Er is nog niets gepubliceerd.
 forum-title = Forum
 forum-intro = Praat met andere leden. Onderwerpen in een categorie lezen alle leden, onderwerpen in een groepsforum de groep.
 forum-last-post = laatste bericht

@@ -11,6 +11,7 @@
 //! [`notice`]).
 
 use super::association::AssociationPage;
+use super::confirm::{ask, confirmed, Confirm};
 use super::forms::{reauth_problems, signed_in, signed_in_post, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{after_sign_in, internal, link, message, refused, see_other, wait, LinkView};
@@ -387,6 +388,8 @@ pub async fn second_factor(
 #[serde(default)]
 pub struct CsrfForm {
     csrf: String,
+    /// Ending a session: present once the member confirmed (`pages::confirm`).
+    confirm: Option<String>,
 }
 
 pub async fn sign_out(State(state): State<AppState>, page: AssociationPage, Form(form): Form<CsrfForm>) -> Response {
@@ -800,6 +803,20 @@ pub async fn revoke_session(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "end-session",
+                action: format!("/account/sessions/{id}/revoke"),
+                fields: Vec::new(),
+                cancel: "/account/sessions".to_owned(),
+                anchor: String::new(),
+                section: Section::Account,
+            },
+        );
+    }
     match state.kindred.revoke_session(&page.tenant.association, &caller.member.id, &id).await {
         Ok(true) if id == caller.session_id => {
             let mut response = see_other(&link(&page, "/sign-in", &[("done", "signed-out")]));

@@ -9,6 +9,7 @@
 
 use super::association::AssociationPage;
 use super::community::{member, member_post};
+use super::confirm::{ask, confirmed, Confirm};
 use super::forms::Problems;
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -689,6 +690,8 @@ pub async fn event_page(
 pub struct ActionForm {
     csrf: String,
     reason: String,
+    /// Cancelling one's registration: present once the member confirmed (`pages::confirm`).
+    confirm: Option<String>,
 }
 
 fn after(page: &AssociationPage, id: &str, result: Result<(), EventError>, done: &str) -> Response {
@@ -727,6 +730,20 @@ pub async fn unregister(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "unregister-event",
+                action: format!("/events/{id}/unregister"),
+                fields: Vec::new(),
+                cancel: event_path(&id),
+                anchor: String::new(),
+                section: Section::Events,
+            },
+        );
+    }
     let result = state.kindred.unregister_from_event(&page.tenant.association, caller, &id).await;
     after(&page, &id, result, "unregistered")
 }

@@ -8,6 +8,7 @@
 
 use super::association::AssociationPage;
 use super::community::member;
+use super::confirm::{ask, confirmed, plain_id, Confirm};
 use super::forms::{signed_in_post, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -334,6 +335,16 @@ fn quote_text(page: &AssociationPage, source: &QuoteSource) -> String {
     text
 }
 
+/// The reply composer's content when the topic page is shown again: after
+/// a problem, or with the preview of the draft (`preview`, safe HTML).
+#[derive(Default)]
+struct Draft<'a> {
+    body: &'a str,
+    anonymous: bool,
+    quote_of: Option<String>,
+    preview: Option<String>,
+}
+
 const TOPIC_NOTICES: [&str; 6] = ["posted", "edited", "deleted", "subscribed", "unsubscribed", "reacted"];
 
 #[allow(clippy::too_many_arguments)]
@@ -343,7 +354,7 @@ async fn render_topic(
     caller: &Caller,
     topic: &str,
     after: Option<i32>,
-    draft: (&str, bool, Option<String>),
+    draft: Draft<'_>,
     problems: Problems,
     notice: Option<&str>,
     status: StatusCode,
@@ -380,9 +391,10 @@ async fn render_topic(
         next_href => next_href,
         first_href => first_href,
         csrf => page.session.csrf(),
-        body => draft.0,
-        anonymous => draft.1,
-        quote_of => draft.2,
+        body => draft.body,
+        anonymous => draft.anonymous,
+        quote_of => draft.quote_of,
+        preview => draft.preview,
         problems => problems,
         notice => notice.filter(|n| TOPIC_NOTICES.contains(n)).map(|n| tr(page, &format!("forum-done-{n}"))),
     };
@@ -414,7 +426,7 @@ pub async fn topic(
         caller,
         &id,
         after,
-        (&body, false, quote_of),
+        Draft { body: &body, quote_of, ..Draft::default() },
         Problems::default(),
         query.done.as_deref(),
         StatusCode::OK,
@@ -429,6 +441,9 @@ pub struct ReplyForm {
     body: String,
     anonymous: Option<String>,
     quote_of: String,
+    /// Present when the composer's "Preview" button was used: render the
+    /// draft above the form, save nothing.
+    preview: Option<String>,
 }
 
 pub async fn reply(
@@ -443,6 +458,21 @@ pub async fn reply(
     };
     let quote_of = Some(form.quote_of.trim().to_owned()).filter(|q| !q.is_empty());
     let input = ReplyInput { body: form.body.clone(), anonymous: form.anonymous.is_some(), quote_of: quote_of.clone() };
+    if form.preview.is_some() {
+        return match state.kindred.preview_reply(&page.tenant.association, caller, &id, &input).await {
+            Ok(html) => {
+                let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: Some(html) };
+                render_topic(&state, &page, caller, &id, None, draft, Problems::default(), None, StatusCode::OK).await
+            }
+            Err(error @ ForumActionError::Invalid(_)) => {
+                let problems = problems_of(&page, &error);
+                let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: None };
+                render_topic(&state, &page, caller, &id, None, draft, problems, None, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await
+            }
+            Err(error) => failed(error),
+        };
+    }
     match state.kindred.reply(&page.tenant.association, caller, &id, &input).await {
         Ok(post) => see_other(&format!(
             "{}#post-{post}",
@@ -454,7 +484,7 @@ pub async fn reply(
         )),
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
-            let draft = (form.body.as_str(), input.anonymous, quote_of);
+            let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: None };
             render_topic(&state, &page, caller, &id, None, draft, problems, None, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
         }
@@ -482,6 +512,8 @@ pub struct ToggleForm {
     kind: String,
     /// The topic to go back to.
     topic: String,
+    /// Deleting: present once the member confirmed (`pages::confirm`).
+    confirm: Option<String>,
 }
 
 fn back_to_topic(page: &AssociationPage, topic: &str, done: &str, anchor: &str) -> Response {
@@ -539,6 +571,21 @@ pub async fn delete_post(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        let topic = TopicId::parse(form.topic.trim());
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "delete-post",
+                action: format!("/forum/posts/{id}/delete"),
+                fields: vec![("topic", topic.as_ref().map(|t| t.to_string()).unwrap_or_default())],
+                cancel: topic.map_or_else(|| "/forum".to_owned(), |t| format!("/forum/topics/{t}")),
+                anchor: if plain_id(&id) { format!("#post-{id}") } else { String::new() },
+                section: Section::Forum,
+            },
+        );
+    }
     match state.kindred.delete_post(&page.tenant.association, caller, &id).await {
         Ok(()) => back_to_topic(&page, &form.topic, "deleted", ""),
         Err(error) => failed(error),
@@ -681,6 +728,8 @@ pub struct NewTopicForm {
     title: String,
     body: String,
     anonymous: Option<String>,
+    /// Present when the composer's "Preview" button was used.
+    preview: Option<String>,
 }
 
 /// Where a new topic goes, as the caller may see it: (name, anonymous allowed).
@@ -718,6 +767,7 @@ async fn render_new(
     category: Option<&str>,
     group: Option<&str>,
     form: (&str, &str, bool),
+    preview: Option<String>,
     problems: Problems,
     status: StatusCode,
 ) -> Response {
@@ -734,6 +784,7 @@ async fn render_new(
         title => form.0,
         body => form.1,
         anonymous => form.2,
+        preview => preview,
         csrf => page.session.csrf(),
         problems => problems,
     };
@@ -751,7 +802,7 @@ pub async fn new_form(State(state): State<AppState>, page: AssociationPage, Quer
     };
     let category = query.category.as_deref().and_then(present);
     let group = query.group.as_deref().and_then(present);
-    render_new(&state, &page, caller, category, group, ("", "", false), Problems::default(), StatusCode::OK).await
+    render_new(&state, &page, caller, category, group, ("", "", false), None, Problems::default(), StatusCode::OK).await
 }
 
 pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(form): Form<NewTopicForm>) -> Response {
@@ -768,12 +819,48 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
         body: form.body.clone(),
         anonymous: form.anonymous.is_some(),
     };
-    match state.kindred.create_topic(&page.tenant.association, caller, &input).await {
-        Ok(topic) => see_other(&link(&page, &format!("/forum/topics/{topic}"), &[])),
+    let values = (form.title.as_str(), form.body.as_str(), input.anonymous);
+    if form.preview.is_some() {
+        return match state.kindred.preview_topic(&page.tenant.association, caller, &input).await {
+            Ok(html) => {
+                render_new(
+                    &state,
+                    &page,
+                    caller,
+                    category,
+                    group,
+                    values,
+                    Some(html),
+                    Problems::default(),
+                    StatusCode::OK,
+                )
+                .await
+            }
+            Err(error @ ForumActionError::Invalid(_)) => {
+                let problems = problems_of(&page, &error);
+                render_new(
+                    &state,
+                    &page,
+                    caller,
+                    category,
+                    group,
+                    values,
+                    None,
+                    problems,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(error) => failed(error),
+        };
+    }
+    match state.kindred.start_topic(&page.tenant.association, caller, &input).await {
+        // To the opening post itself: it is the fragment's target and takes focus.
+        Ok((topic, post)) => see_other(&format!("{}#post-{post}", link(&page, &format!("/forum/topics/{topic}"), &[]))),
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
-            let values = (form.title.as_str(), form.body.as_str(), input.anonymous);
-            render_new(&state, &page, caller, category, group, values, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_new(&state, &page, caller, category, group, values, None, problems, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
         Err(error) => failed(error),
     }

@@ -8,6 +8,7 @@
 
 use super::association::AssociationPage;
 use super::community::{catalogue, code_name, member, member_href, member_post, Choice};
+use super::confirm::{ask, confirmed, Confirm};
 use super::forms::Problems;
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -522,6 +523,8 @@ pub async fn group_page(
 #[serde(default)]
 pub struct CsrfOnly {
     csrf: String,
+    /// Leaving: present once the member confirmed (`pages::confirm`).
+    confirm: Option<String>,
 }
 
 pub async fn join(
@@ -551,6 +554,20 @@ pub async fn leave(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "leave-group",
+                action: format!("/groups/{id}/leave"),
+                fields: Vec::new(),
+                cancel: group_path(&id),
+                anchor: String::new(),
+                section: Section::Groups,
+            },
+        );
+    }
     let result = state.kindred.leave_group(&page.tenant.association, caller, &id).await;
     // Out of a secret group, its page is gone: back to the list of groups.
     match result {

@@ -23,6 +23,9 @@ struct NavItem {
     href: String,
     label: String,
     current: bool,
+    /// The entry has news (unread messages or notifications): its label
+    /// then says how many, and the stylesheet marks it.
+    news: bool,
 }
 
 /// The layout's part of every page's context.
@@ -35,7 +38,12 @@ pub struct Layout {
     has_brand: bool,
     asset_version: &'static str,
     languages: Vec<LanguageLink>,
+    /// The primary destinations, always in view (a phone's first screen).
     nav: Vec<NavItem>,
+    /// Everything else, behind the "More" disclosure menu (`<details>`).
+    more: Vec<NavItem>,
+    /// Whether an entry of `more` has news, so the closed menu says so.
+    more_news: bool,
     /// `?lang=xx` when the visitor chose a language explicitly, so that
     /// the choice survives navigation without a cookie; else empty.
     keep: String,
@@ -120,6 +128,7 @@ impl Layout {
                 href: format!("{base}{p}"),
                 label: i18n::text(language, key, &[]),
                 current: s == section,
+                news: false,
             })
             .collect(),
             None => Vec::new(),
@@ -133,6 +142,8 @@ impl Layout {
             asset_version: crate::assets::version(),
             languages,
             nav,
+            more: Vec::new(),
+            more_news: false,
             keep: String::new(),
             account: None,
             unread: None,
@@ -144,59 +155,86 @@ impl Layout {
     }
 
     /// Adds the account entries to the navigation: sign in and register
-    /// when signed out; the account, staff work (for staff) and a sign-out
-    /// button when signed in. Call before [`Layout::keeping`].
+    /// when signed out; for a signed-in member a few primary destinations
+    /// (the community's, for a verified member) and the rest (profile,
+    /// contacts, search, notifications, account, staff work, the
+    /// association's pages) under "More". Call before [`Layout::keeping`].
     pub fn with_session(mut self, session: &PageSession) -> Self {
         if !self.has_brand {
             return self;
         }
-        let entries: Vec<(Section, &str, &str)> = match session.caller() {
-            Some(caller) => {
-                self.account = Some(AccountNav { pseudonym: caller.member.pseudonym.clone(), csrf: session.csrf() });
-                let mut entries = Vec::new();
-                // The community's pages, for members the association has verified.
-                if caller.member.status == kindred_domain::AccountStatus::Active {
-                    entries.push((Section::Profile, "/profile", "nav-profile"));
-                    entries.push((Section::Members, "/members", "nav-members"));
-                    entries.push((Section::Contacts, "/contacts", "nav-contacts"));
-                    entries.push((Section::Groups, "/groups", "nav-groups"));
-                    entries.push((Section::Events, "/events", "nav-events"));
-                    entries.push((Section::Forum, "/forum", "nav-forum"));
-                    entries.push((Section::Search, "/search", "nav-search"));
-                    entries.push((Section::Messages, "/messages", "nav-messages"));
-                    entries.push((Section::Notifications, "/notifications", "nav-notifications"));
-                }
-                entries.push((Section::Account, "/account", "nav-account"));
-                if caller.member.is_staff() {
-                    entries.push((Section::Staff, "/staff", "nav-staff"));
-                }
-                let professional = caller.member.role == kindred_domain::AccountRole::Professional;
-                if caller.member.is_staff() || professional || self.has_queue {
-                    entries.push((Section::Moderation, "/moderation", "nav-moderation"));
-                }
-                entries
+        let Some(caller) = session.caller() else {
+            for (section, path, key) in
+                [(Section::SignIn, "/sign-in", "nav-sign-in"), (Section::Register, "/register", "nav-register")]
+            {
+                let item = self.item(section, path, key);
+                self.nav.push(item);
             }
-            None => {
-                vec![(Section::SignIn, "/sign-in", "nav-sign-in"), (Section::Register, "/register", "nav-register")]
-            }
+            return self;
         };
-        for (section, path, key) in entries {
-            let label = match self.unread {
-                Some(count) if count > 0 && section == Section::Notifications => i18n::text(
-                    self.language,
-                    "nav-notifications-unread",
-                    &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
-                ),
-                _ if section == Section::Messages && self.unread_messages.is_some_and(|c| c > 0) => i18n::text(
-                    self.language,
-                    "nav-messages-unread",
-                    &[("count", fluent_templates::fluent_bundle::FluentValue::from(self.unread_messages.unwrap_or(0)))],
-                ),
-                _ => i18n::text(self.language, key, &[]),
-            };
-            self.nav.push(NavItem { href: format!("{}{path}", self.base), label, current: section == self.section });
+        self.account = Some(AccountNav { pseudonym: caller.member.pseudonym.clone(), csrf: session.csrf() });
+        // Home stays first; the association's own pages move under "More".
+        let association_pages: Vec<NavItem> = self.nav.drain(1..).collect();
+        let mut primary = Vec::new();
+        let mut more = Vec::new();
+        // The community's pages, for members the association has verified.
+        if caller.member.status == kindred_domain::AccountStatus::Active {
+            primary.push((Section::Forum, "/forum", "nav-forum"));
+            primary.push((Section::Groups, "/groups", "nav-groups"));
+            primary.push((Section::Events, "/events", "nav-events"));
+            primary.push((Section::Messages, "/messages", "nav-messages"));
+            primary.push((Section::Members, "/members", "nav-members"));
+            more.push((Section::Notifications, "/notifications", "nav-notifications"));
+            more.push((Section::Profile, "/profile", "nav-profile"));
+            more.push((Section::Contacts, "/contacts", "nav-contacts"));
+            more.push((Section::Search, "/search", "nav-search"));
+            more.push((Section::Account, "/account", "nav-account"));
+        } else {
+            // Still to be verified: the account page is where the next step is.
+            primary.push((Section::Account, "/account", "nav-account"));
         }
+        if caller.member.is_staff() {
+            more.push((Section::Staff, "/staff", "nav-staff"));
+        }
+        let professional = caller.member.role == kindred_domain::AccountRole::Professional;
+        if caller.member.is_staff() || professional || self.has_queue {
+            more.push((Section::Moderation, "/moderation", "nav-moderation"));
+        }
+        for (section, path, key) in primary {
+            let item = self.item(section, path, key);
+            self.nav.push(item);
+        }
+        for (section, path, key) in more {
+            let item = self.item(section, path, key);
+            self.more.push(item);
+        }
+        self.more.extend(association_pages);
+        self.more_news = self.more.iter().any(|i| i.news);
         self
+    }
+
+    /// One entry of the navigation; Messages and Notifications say how many
+    /// are unread.
+    fn item(&self, section: Section, path: &str, key: &str) -> NavItem {
+        let count = match section {
+            Section::Notifications => self.unread.filter(|c| *c > 0),
+            Section::Messages => self.unread_messages.filter(|c| *c > 0),
+            _ => None,
+        };
+        let label = match (count, section) {
+            (Some(count), Section::Notifications) => i18n::text(
+                self.language,
+                "nav-notifications-unread",
+                &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
+            ),
+            (Some(count), _) => i18n::text(
+                self.language,
+                "nav-messages-unread",
+                &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
+            ),
+            (None, _) => i18n::text(self.language, key, &[]),
+        };
+        NavItem { href: format!("{}{path}", self.base), label, current: section == self.section, news: count.is_some() }
     }
 
     /// The member's unread notifications, shown at their navigation entry.
@@ -224,7 +262,7 @@ impl Layout {
     pub fn keeping(mut self, explicit: Option<Language>) -> Self {
         if let Some(language) = explicit {
             self.keep = format!("?lang={}", language.code());
-            for item in &mut self.nav {
+            for item in self.nav.iter_mut().chain(self.more.iter_mut()) {
                 item.href.push_str(&self.keep);
             }
         }

@@ -8,6 +8,7 @@ use super::community::{
     back, catalogue, contact_outcome, level_choices, level_label, member, member_href, member_post, parse_level,
     shown_field, slow_down, Choice, Flash, ShownField,
 };
+use super::confirm::{ask, confirmed, Confirm};
 use super::forms::Problems;
 use super::layout::{render_status, Section};
 use super::respond::{internal, jpeg, link, see_other};
@@ -269,6 +270,8 @@ pub struct ActionForm {
     pub(super) message: String,
     /// A member id: go back to their page; else to the contacts page.
     pub(super) back_to: String,
+    /// Ending a contact, blocking: present once the member confirmed (`pages::confirm`).
+    pub(super) confirm: Option<String>,
 }
 
 impl ActionForm {
@@ -469,6 +472,22 @@ pub async fn remove_contact(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        let back = form.back_path();
+        let back_to = MemberId::parse(form.back_to.trim()).map(|m| m.to_string()).unwrap_or_default();
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "end-contact",
+                action: format!("/members/{id}/remove-contact"),
+                fields: vec![("back_to", back_to)],
+                cancel: back,
+                anchor: String::new(),
+                section: Section::Contacts,
+            },
+        );
+    }
     let result = state.kindred.remove_contact(&page.tenant.association, caller, &id).await;
     contact_outcome(&state, &page, &form.back_path(), result, "contact-removed")
 }
@@ -499,6 +518,20 @@ pub async fn block(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "block",
+                action: format!("/members/{id}/block"),
+                fields: Vec::new(),
+                cancel: format!("/members/{id}"),
+                anchor: String::new(),
+                section: Section::Members,
+            },
+        );
+    }
     let result = state.kindred.block(&page.tenant.association, caller, &id).await;
     match result {
         // The member is gone for both from now on: back to the contacts page, where blocks are listed.

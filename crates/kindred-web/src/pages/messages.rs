@@ -6,6 +6,7 @@
 
 use super::association::AssociationPage;
 use super::community::{member, member_post};
+use super::confirm::{ask, confirmed, Confirm};
 use super::forms::{multipart_parts, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -16,6 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use kindred_domain::MemberId;
 use kindred_service::messaging::{MessagePage, MessagingError, SystemEvent};
 use serde::{Deserialize, Serialize};
 
@@ -366,6 +368,9 @@ pub async fn send(
 pub struct CsrfForm {
     #[serde(default)]
     csrf: String,
+    /// Leaving: present once the member confirmed (`pages::confirm`).
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// Accept, decline, leave: each back to where it makes sense.
@@ -415,6 +420,23 @@ pub async fn leave(
     Path((_, id)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
+    if !confirmed(form.confirm.as_deref()) {
+        if let Err(response) = member_post(&state, &page, &form.csrf) {
+            return *response;
+        }
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "leave-conversation",
+                action: format!("/messages/{id}/leave"),
+                fields: Vec::new(),
+                cancel: format!("/messages/{id}"),
+                anchor: String::new(),
+                section: Section::Messages,
+            },
+        );
+    }
     act(&state, &page, &id, &form.csrf, "leave").await
 }
 
@@ -424,6 +446,9 @@ pub struct BlockForm {
     csrf: String,
     #[serde(default)]
     member_id: String,
+    /// Present once the member confirmed (`pages::confirm`).
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// Declines a request and blocks its sender.
@@ -437,6 +462,21 @@ pub async fn block(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        let member = MemberId::parse(form.member_id.trim()).map(|m| m.to_string()).unwrap_or_default();
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "block",
+                action: format!("/messages/{id}/block"),
+                fields: vec![("member_id", member)],
+                cancel: format!("/messages/{id}"),
+                anchor: String::new(),
+                section: Section::Messages,
+            },
+        );
+    }
     let association = &page.tenant.association;
     match state.kindred.decline_conversation(association, caller, &id).await {
         Ok(()) => {}

@@ -5,6 +5,7 @@ mod account;
 mod account_data;
 mod association;
 mod community;
+mod confirm;
 mod consents;
 mod contacts;
 mod erasure;

@@ -262,7 +262,7 @@ async fn community_pages_work_without_javascript_and_show_only_what_levels_allow
         assert!(ben.page(&anna_page).await.contains("alt=\"Foto von Anna Nordlicht\""), "{db:?}: alt text");
 
         // Ben blocks Anna: gone for both, listed with "unblock".
-        ben.post_ok(&format!("{anna_page}/block"), &[], "blocked").await;
+        ben.post_ok(&format!("{anna_page}/block"), &[("confirm", "1")], "blocked").await;
         assert_eq!(ben.get(&anna_page).await.0, 404, "{db:?}: blocked member is a 404");
         assert_eq!(anna.get(&format!("/a/ms/members/{ben_id}")).await.0, 404);
         let html = ben.page("/a/ms/contacts").await;

@@ -676,7 +676,7 @@ async fn forum_pages_work_without_javascript() {
         let html = anna.page(&format!("/a/ms/forum/posts/{}/history", posts[1])).await;
         assert!(html.contains("Noch etwas.") && !html.contains("verbessert"), "{db:?}");
         let delete = format!("/a/ms/forum/posts/{}/delete", posts[1]);
-        assert_eq!(anna.post(&delete, &[("topic", topic_id.as_str())]).await.0, 303);
+        assert_eq!(anna.post(&delete, &[("topic", topic_id.as_str()), ("confirm", "1")]).await.0, 303);
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?lang=en")).await;
         assert!(html.contains("Deleted by the author.") && !html.contains("verbessert"), "{db:?}");
 

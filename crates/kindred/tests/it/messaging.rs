@@ -885,8 +885,12 @@ async fn the_pages_list_show_send_and_answer_requests() {
         assert_eq!(status, 303);
         let (_, html) = get(&cookie_x, format!("/a/{slug}/messages/{id}")).await;
         assert!(html.contains("1 hour") && !html.contains("ohne Token"));
-        let (status, _, _) =
-            post(&cookie_x, format!("/a/{slug}/messages/{id}/leave"), vec![("csrf", csrf_x.clone())]).await;
+        let (status, _, _) = post(
+            &cookie_x,
+            format!("/a/{slug}/messages/{id}/leave"),
+            vec![("csrf", csrf_x.clone()), ("confirm", "1".into())],
+        )
+        .await;
         assert_eq!(status, 303);
         assert_eq!(get(&cookie_x, format!("/a/{slug}/messages/{id}")).await.0, 404);
         let _ = x;
