@@ -114,7 +114,18 @@ impl Kindred {
                 at,
             });
         }
-        self.store.insert_notifications(&association.id, &rows).await
+        self.store.insert_notifications(&association.id, &rows).await?;
+        let events: Vec<_> = rows
+            .iter()
+            .map(|n| kindred_store::NewLiveEvent {
+                member: &n.member_id,
+                kind: "notification",
+                conversation: None,
+                subject: Some(&n.id),
+            })
+            .collect();
+        self.publish_live(association, &events).await;
+        Ok(())
     }
 
     /// Active, able to open the topic, and — only when the writer shows

@@ -20,6 +20,7 @@ mod forum;
 mod forum_bulk;
 mod groups;
 mod jobs;
+mod live;
 mod members;
 mod messaging;
 mod moderation;
@@ -53,6 +54,7 @@ pub use forum::{
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
+pub use live::{LiveEventRecord, LiveListener, NewLiveEvent};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,

@@ -9,6 +9,7 @@ mod contacts;
 pub(crate) mod events;
 mod forum;
 mod groups;
+mod live;
 mod members;
 mod messaging;
 mod moderation;
@@ -156,6 +157,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messaging::disappearing))
         .routes(routes!(messaging::leave))
         .routes(routes!(messaging::upload))
+        .routes(routes!(live::live))
+        .routes(routes!(live::ticket))
         .routes(routes!(messaging::attachment))
         .routes(routes!(messaging::group_conversation))
         .routes(routes!(messaging::message_reports))

@@ -25,6 +25,7 @@ mod home;
 mod hostile_input;
 mod http_baseline;
 mod jobs;
+mod live;
 mod members;
 mod messaging;
 mod moderation;
