@@ -408,7 +408,7 @@ pub struct Unread {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     /// Send it (with the unread counts it changed).
-    Send(LiveEvent, Option<Unread>),
+    Send(Box<LiveEvent>, Option<Unread>),
     /// The member may not see it (now): send nothing.
     Skip,
     /// The session is over (revoked, expired, member suspended): close.
@@ -609,6 +609,6 @@ impl Kindred {
                 notifications: self.unread_notifications(association, &caller).await?,
             }),
         };
-        Ok(Outcome::Send(event, unread))
+        Ok(Outcome::Send(Box::new(event), unread))
     }
 }

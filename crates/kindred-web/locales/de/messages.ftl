@@ -55,3 +55,7 @@ member-message = Nachricht schreiben
 notifications-kind-message-request-nobody = Sie haben eine neue Gesprächsanfrage.
 notifications-kind-message-request = Sie haben eine neue Gesprächsanfrage.
 messages-open-request = Anfrage öffnen
+live-new-message = Neue Nachricht von
+live-new-message-elsewhere = Sie haben eine neue Nachricht.
+live-new-notification = Sie haben eine neue Benachrichtigung.
+live-show-new = Neue Benachrichtigungen anzeigen

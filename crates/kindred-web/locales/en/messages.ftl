@@ -55,3 +55,7 @@ member-message = Send a message
 notifications-kind-message-request-nobody = You have a new message request.
 notifications-kind-message-request = You have a new message request.
 messages-open-request = Open the request
+live-new-message = New message from
+live-new-message-elsewhere = You have a new message.
+live-new-notification = You have a new notification.
+live-show-new = Show new notifications

@@ -55,3 +55,7 @@ member-message = Een bericht sturen
 notifications-kind-message-request-nobody = U hebt een nieuw gespreksverzoek.
 notifications-kind-message-request = U hebt een nieuw gespreksverzoek.
 messages-open-request = Het verzoek openen
+live-new-message = Nieuw bericht van
+live-new-message-elsewhere = U hebt een nieuw bericht.
+live-new-notification = U hebt een nieuwe melding.
+live-show-new = Nieuwe meldingen tonen

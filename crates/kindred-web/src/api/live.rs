@@ -337,7 +337,7 @@ impl Socket {
             Outcome::Ended => Err(Stop::Close(POLICY, "session_ended")),
             Outcome::Skip => Ok(()),
             Outcome::Send(event, unread) => {
-                send_json(ws, event_json(row.id, event)).await?;
+                send_json(ws, event_json(row.id, *event)).await?;
                 if let Some(Unread { messages, notifications }) = unread {
                     let value =
                         json!({"type": "unread", "id": row.id, "messages": messages, "notifications": notifications});
