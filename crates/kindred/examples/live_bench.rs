@@ -78,7 +78,7 @@ async fn main() {
     std::fs::create_dir_all(&dir).expect("data dir");
     let database_url = args.postgres.clone().unwrap_or_else(|| format!("sqlite://{}/kindred.db", dir.display()));
     // The tool opens every socket from one address.
-    let file_text = "[server]\nmax_connections_per_client = 1000000\n";
+    let file_text = "[server]\nmax_connections_per_client = 100000\n";
     let overrides = |d: &std::path::Path| Overrides {
         data_dir: Some(d.to_path_buf()),
         database_url: Some(database_url.clone()),
