@@ -389,12 +389,12 @@ impl Default for Live {
 /// What a socket may be sent, decided at the moment of sending.
 #[derive(Debug, Clone)]
 pub enum LiveEvent {
-    Message { conversation_id: String, message: MessageView },
-    MessageEdited { conversation_id: String, message: MessageView },
+    Message { conversation_id: String, message: Box<MessageView> },
+    MessageEdited { conversation_id: String, message: Box<MessageView> },
     MessageDeleted { conversation_id: String, message_id: String },
     Read { conversation_id: String, message_id: String },
     ConversationRequest { conversation_id: String },
-    Notification { notification: NotificationView },
+    Notification { notification: Box<NotificationView> },
 }
 
 /// The counts behind the badges.
@@ -573,6 +573,7 @@ impl Kindred {
                 let Some(message) = self.live_message(association, &caller, &conversation, &subject).await? else {
                     return Ok(Outcome::Skip);
                 };
+                let message = Box::new(message);
                 if row.kind == "message" {
                     LiveEvent::Message { conversation_id: conversation, message }
                 } else {
@@ -598,7 +599,7 @@ impl Kindred {
                 let Some(notification) = page.notifications.into_iter().find(|n| n.id.as_str() == subject) else {
                     return Ok(Outcome::Skip);
                 };
-                LiveEvent::Notification { notification }
+                LiveEvent::Notification { notification: Box::new(notification) }
             }
             _ => return Ok(Outcome::Skip),
         };

@@ -118,8 +118,12 @@ async fn main() {
             let _permit = gate.acquire().await.expect("permit");
             let email = format!("m{n}@live.kindred.invalid");
             let pseudonym = format!("Bench Member {n}");
-            let input =
-                kindred_service::accounts::AddUser { email: &email, pseudonym: &pseudonym, password: PASSWORD, role: "member" };
+            let input = kindred_service::accounts::AddUser {
+                email: &email,
+                pseudonym: &pseudonym,
+                password: PASSWORD,
+                role: "member",
+            };
             kindred.add_user(&association, input).await.expect("add user");
             let login: Value = client
                 .post(format!("{api}/auth/login"))
@@ -195,7 +199,10 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = rss_kib();
     let per_socket = (after.saturating_sub(before)) as f64 / args.sockets as f64;
-    eprintln!("{} sockets open; RSS {before} KiB → {after} KiB ({per_socket:.1} KiB per socket, both ends)", args.sockets);
+    eprintln!(
+        "{} sockets open; RSS {before} KiB → {after} KiB ({per_socket:.1} KiB per socket, both ends)",
+        args.sockets
+    );
 
     // Messages at a steady rate; latency per (message, socket).
     let mut sent_at = std::collections::HashMap::new();

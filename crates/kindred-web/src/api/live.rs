@@ -240,7 +240,7 @@ impl Socket {
                     return Err(Stop::Close(POLICY, "too_slow"));
                 }
                 tokio::select! {
-                    frame = ws.recv() => self.from_client(&mut ws, frame, &mut awaiting_pong).await?,
+                    frame = ws.recv() => self.on_frame(&mut ws, frame, &mut awaiting_pong).await?,
                     delivery = registration.deliveries.recv() => match delivery {
                         Some(kindred_service::live::Delivery::Event(row)) => self.deliver(&mut ws, &row).await?,
                         Some(kindred_service::live::Delivery::Recheck) => self.check_session().await?,
@@ -266,7 +266,7 @@ impl Socket {
         metrics::gauge!("kindred_live_sockets").decrement(1.0);
     }
 
-    async fn from_client(
+    async fn on_frame(
         &mut self,
         ws: &mut WebSocket,
         frame: Option<Result<Message, axum::Error>>,
@@ -373,11 +373,11 @@ fn event_json(id: i64, event: LiveEvent) -> Value {
     match event {
         LiveEvent::Message { conversation_id, message } => json!({
             "type": "message", "id": id, "conversation_id": conversation_id,
-            "message": super::messaging::message(message),
+            "message": super::messaging::message(*message),
         }),
         LiveEvent::MessageEdited { conversation_id, message } => json!({
             "type": "message_edited", "id": id, "conversation_id": conversation_id,
-            "message": super::messaging::message(message),
+            "message": super::messaging::message(*message),
         }),
         LiveEvent::MessageDeleted { conversation_id, message_id } => json!({
             "type": "message_deleted", "id": id, "conversation_id": conversation_id, "message_id": message_id,
@@ -393,7 +393,7 @@ fn event_json(id: i64, event: LiveEvent) -> Value {
             json!({"type": "conversation_request", "id": id, "conversation_id": conversation_id})
         }
         LiveEvent::Notification { notification } => json!({
-            "type": "notification", "id": id, "notification": super::notifications::entry(notification),
+            "type": "notification", "id": id, "notification": super::notifications::entry(*notification),
         }),
     }
 }

@@ -287,7 +287,7 @@ async fn the_cookie_opens_a_socket_only_from_the_associations_own_origin() {
             let refused = open_with(&s.base, &path, &[cookie.clone(), ("origin", origin.to_owned())]).await;
             assert_eq!(refused.err(), Some(403), "{db:?} from {origin}");
         }
-        let without_origin = open_with(&s.base, &path, &[cookie.clone()]).await;
+        let without_origin = open_with(&s.base, &path, std::slice::from_ref(&cookie)).await;
         assert_eq!(without_origin.err(), Some(403), "{db:?}: a cookie without Origin");
         let own = open_with(&s.base, &path, &[cookie, ("origin", s.base.clone())]).await;
         assert!(own.is_ok(), "{db:?}: the association's own page");
