@@ -435,6 +435,7 @@ impl Kindred {
             .ok_or(AccountError::InvalidToken)?;
         self.store.set_password_hash(&association.id, &member_id, &hash).await?;
         self.store.delete_sessions_except(&association.id, &member_id, None).await?;
+        self.sessions_changed(association, &member_id).await;
         // The link reached the mailbox: that confirms the address too, and
         // settles a pending pseudonym (if taken, the member is asked).
         self.store.confirm_email(&association.id, &member_id, now).await?;
@@ -481,6 +482,7 @@ impl Kindred {
         let hash = self.passwords.hash(&password).await?;
         self.store.set_password_hash(&association.id, &member.id, &hash).await?;
         self.store.delete_sessions_except(&association.id, &member.id, Some(&caller.session_id)).await?;
+        self.sessions_changed(association, &member.id).await;
         self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordChanged);
         Ok(())
     }

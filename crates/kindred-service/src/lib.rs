@@ -20,6 +20,7 @@ pub mod forum;
 pub mod groups;
 pub mod jobs;
 pub mod letter_pdf;
+pub mod live;
 pub mod mail;
 pub mod mail_delivery;
 mod mail_text;
@@ -65,6 +66,9 @@ pub struct Kindred {
     pub public_url: Arc<str>,
     /// How fast a member may look at profiles and search.
     pub pace: members::Pace,
+    /// Live delivery of this node: the fan-out between nodes and the
+    /// sockets held here (`live`).
+    pub live: live::Live,
 }
 
 impl Kindred {
@@ -77,12 +81,19 @@ impl Kindred {
             mailer,
             public_url: Arc::from("http://localhost:8080"),
             pace: members::Pace::default(),
+            live: live::Live::default(),
         }
     }
 
     /// Limits on how fast a member may look at profiles and search.
     pub fn with_pace(mut self, pace: members::Pace) -> Self {
         self.pace = pace;
+        self
+    }
+
+    /// Another fan-out between nodes (PostgreSQL `NOTIFY`, a broker).
+    pub fn with_fanout(mut self, fanout: Arc<dyn live::Fanout>) -> Self {
+        self.live = live::Live::new(fanout);
         self
     }
 

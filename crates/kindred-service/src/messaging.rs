@@ -46,7 +46,7 @@ use data_encoding::BASE64URL_NOPAD;
 use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::messaging::{may_start, other_members, Between, Decision, Disappearing, MessageBody};
 use kindred_domain::{markdown, AccountRole, AttachmentId, ConversationId, Level, MemberId, MessageId};
-use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewMessage, StoreError};
+use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, StoreError};
 
 /// Messages per page, newest first.
 pub const PAGE_SIZE: usize = 50;
@@ -482,7 +482,81 @@ impl Kindred {
         if kind == "text" {
             self.mail_new_message(association, caller, conversation.as_str()).await?;
         }
+        self.publish_to_conversation(association, conversation.as_str(), "message", id.as_str()).await;
         Ok(id)
+    }
+
+    /// Live events (`service::live`) for everyone in the conversation
+    /// (the writer's other devices too). Someone who received a request
+    /// and has not answered it gets `conversation_request` for its first
+    /// message. Who may see it is decided again when it is sent.
+    async fn publish_to_conversation(
+        &self,
+        association: &Association,
+        conversation: &str,
+        kind: &'static str,
+        subject: &str,
+    ) {
+        let rows = match self.store.conversation_members(&association.id, &[conversation.to_owned()]).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(%error, "live events not published");
+                return;
+            }
+        };
+        let events: Vec<NewLiveEvent<'_>> = rows
+            .iter()
+            .filter(|r| matches!(r.status.as_str(), "active" | "request") && r.member_status == "active")
+            .map(|r| NewLiveEvent {
+                member: &r.member_id,
+                kind: if r.status == "request" && kind == "message" { "conversation_request" } else { kind },
+                conversation: Some(conversation),
+                subject: Some(subject),
+            })
+            .collect();
+        self.publish_live(association, &events).await;
+    }
+
+    /// A message as `caller` may see it now, for a live event: `None`
+    /// when the conversation is closed to them (left, not a member of the
+    /// group), the message is gone, or — one-to-one — a block stands
+    /// between them and its writer.
+    pub async fn live_message(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_conversation: &str,
+        raw_message: &str,
+    ) -> Result<Option<MessageView>, MessagingError> {
+        let seen = match self.conversation_access(association, caller, raw_conversation).await {
+            Ok(seen) => seen,
+            Err(MessagingError::Store(e)) => return Err(MessagingError::Store(e)),
+            Err(_) => return Ok(None),
+        };
+        let conversation = seen.id.as_str();
+        let Some(row) = self.store.message(&association.id, conversation, raw_message).await? else {
+            return Ok(None);
+        };
+        if seen.group_id.is_none() && row.sender_id != caller.member.id.as_str() {
+            let writer = MemberId::from_trusted(row.sender_id.clone());
+            if self.store.relation(&association.id, &caller.member.id, &writer).await?.blocked {
+                return Ok(None);
+            }
+        }
+        let sender_alias = match (&seen.group_id, seen.alias_mode) {
+            (Some(group), true) => self.store.alias_of(&association.id, group, &row.sender_id).await?,
+            _ => None,
+        };
+        let files = self
+            .store
+            .attachments_between(&association.id, conversation, row.seq, row.seq)
+            .await?
+            .into_iter()
+            .filter(|a| a.message_id == row.id)
+            .map(|a| AttachmentView { id: a.id, content_type: a.content_type, size: a.size })
+            .collect();
+        let key = self.conversation_key(association, conversation).await?;
+        message_view(row, key.as_ref(), caller, seen.alias_mode, sender_alias, files).map(Some)
     }
 
     /// A `message` notification to every other member, at most one per
@@ -782,6 +856,7 @@ impl Kindred {
             .message(&association.id, seen.id.as_str(), &message.id)
             .await?
             .ok_or(MessagingError::NotFound)?;
+        self.publish_to_conversation(association, seen.id.as_str(), "message_edited", &message.id).await;
         message_view(updated, Some(&key), caller, seen.alias_mode, None, Vec::new())
     }
 
@@ -801,6 +876,7 @@ impl Kindred {
             return Err(MessagingError::NotFound);
         }
         self.store.scrub_wal().await?;
+        self.publish_to_conversation(association, seen.id.as_str(), "message_deleted", &message.id).await;
         Ok(())
     }
 
@@ -858,6 +934,7 @@ impl Kindred {
             .await?
             .ok_or_else(|| invalid("message_id", "is not a message of this conversation"))?;
         self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, message.seq).await?;
+        self.publish_read(association, caller, seen.id.as_str(), &message.id).await;
         Ok(())
     }
 
@@ -870,7 +947,23 @@ impl Kindred {
     ) -> Result<(), MessagingError> {
         let last = seen.record.last_seq;
         self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, last).await?;
+        // Only when there was something unread: a page shown again sends nothing.
+        if seen.record.my_read_seq.unwrap_or(0) < last {
+            self.publish_read(association, caller, seen.id.as_str(), "").await;
+        }
         Ok(())
+    }
+
+    /// A `read` event to the reader's own sockets (their other devices
+    /// update the badge). Nobody else learns what someone has read.
+    async fn publish_read(&self, association: &Association, caller: &Caller, conversation: &str, message: &str) {
+        let event = NewLiveEvent {
+            member: caller.member.id.as_str(),
+            kind: "read",
+            conversation: Some(conversation),
+            subject: (!message.is_empty()).then_some(message),
+        };
+        self.publish_live(association, &[event]).await;
     }
 
     /// Sets (or turns off) the disappearing time; announced in the

@@ -121,6 +121,16 @@ impl Kindred {
             // Mailed (or not) by service::mail_delivery, by each member's choice.
             self.kick_mails(association);
         }
+        let events: Vec<_> = rows
+            .iter()
+            .map(|n| kindred_store::NewLiveEvent {
+                member: &n.member_id,
+                kind: "notification",
+                conversation: None,
+                subject: Some(&n.id),
+            })
+            .collect();
+        self.publish_live(association, &events).await;
         Ok(())
     }
 

@@ -321,8 +321,14 @@ impl Kindred {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
         }
+        self.authenticate_hash(association, &token_hash(token)).await
+    }
+
+    /// [`Kindred::authenticate`] by the secret's hash (what a live socket
+    /// keeps, so that it can check its session on every delivery).
+    pub async fn authenticate_hash(&self, association: &Association, hash: &str) -> Result<Option<Caller>, StoreError> {
         let now = self.clock.now();
-        let Some(record) = self.store.session_by_token(&association.id, &token_hash(token), now).await? else {
+        let Some(record) = self.store.session_by_token(&association.id, hash, now).await? else {
             return Ok(None);
         };
         let kind = if record.kind == "web" { SessionKind::Web } else { SessionKind::Api };
@@ -349,7 +355,12 @@ impl Kindred {
 
     /// Ends a session by its secret.
     pub async fn logout(&self, association: &Association, token: &str) -> Result<(), StoreError> {
+        // Whose it was, so that their sockets of this session close now.
+        let owner = self.authenticate(association, token).await?.map(|c| c.member.id);
         self.store.delete_session_by_token(&association.id, &token_hash(token)).await?;
+        if let Some(owner) = owner {
+            self.sessions_changed(association, &owner).await;
+        }
         Ok(())
     }
 
@@ -372,7 +383,11 @@ impl Kindred {
         if id.is_empty() || id.len() > 64 {
             return Ok(false);
         }
-        self.store.delete_session(&association.id, member, id).await
+        let revoked = self.store.delete_session(&association.id, member, id).await?;
+        if revoked {
+            self.sessions_changed(association, member).await;
+        }
+        Ok(revoked)
     }
 
     /// Ends all the member's sessions but `keep`.
@@ -382,7 +397,9 @@ impl Kindred {
         member: &MemberId,
         keep: Option<&str>,
     ) -> Result<u64, StoreError> {
-        self.store.delete_sessions_except(&association.id, member, keep).await
+        let revoked = self.store.delete_sessions_except(&association.id, member, keep).await?;
+        self.sessions_changed(association, member).await;
+        Ok(revoked)
     }
 }
 

@@ -202,6 +202,7 @@ impl Kindred {
             .await?;
         self.store.change_status(&association.id, &target.id, target.status, AccountStatus::Suspended).await?;
         self.store.delete_sessions_except(&association.id, &target.id, None).await?;
+        self.sessions_changed(association, &target.id).await;
         Ok(AccountStatus::Suspended)
     }
 

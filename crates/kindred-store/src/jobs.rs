@@ -30,11 +30,13 @@ pub struct Swept {
     pub mailed_links: u64,
     pub passkey_challenges: u64,
     pub counters: u64,
+    /// Live-delivery events and socket tickets past their time.
+    pub live: u64,
 }
 
 impl Swept {
     pub fn total(&self) -> u64 {
-        self.sessions + self.mailed_links + self.passkey_challenges + self.counters
+        self.sessions + self.mailed_links + self.passkey_challenges + self.counters + self.live
     }
 }
 
@@ -109,7 +111,8 @@ impl Store {
     }
 
     /// Deletes what has run out in one association: sessions past either
-    /// expiry, mailed links past theirs, passkey challenges, and throttling
+    /// expiry, mailed links past theirs, passkey challenges, live events and
+    /// socket tickets past theirs, and throttling
     /// counters whose window started before `counters_before`. Nothing of
     /// this is read once expired; keeping it only keeps data.
     pub async fn sweep_expired(
@@ -132,6 +135,12 @@ impl Store {
         let passkey_challenges = self
             .delete_expired("DELETE FROM webauthn_challenges WHERE association_id = $1 AND expires_at <= $2", id, now)
             .await?;
+        let live = self
+            .delete_expired("DELETE FROM live_events WHERE association_id = $1 AND expires_at <= $2", id, now)
+            .await?
+            + self
+                .delete_expired("DELETE FROM live_tickets WHERE association_id = $1 AND expires_at <= $2", id, now)
+                .await?;
         let counters = counters!(self, |pool| {
             sqlx::query("DELETE FROM attempts WHERE association_id = $1 AND window_start < $2")
                 .bind(id)
@@ -140,7 +149,7 @@ impl Store {
                 .await
                 .map(|r| r.rows_affected())
         })?;
-        Ok(Swept { sessions, mailed_links, passkey_challenges, counters })
+        Ok(Swept { sessions, mailed_links, passkey_challenges, counters, live })
     }
 
     /// Runs one of the housekeeping deletes (`$1` the association, `$2`

@@ -140,7 +140,10 @@ async fn connection(
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(stream), service)
+        // The live socket (`GET …/live`) is an HTTP upgrade; once handed
+        // over, this future ends and the socket lives in its own task.
+        .with_upgrades();
     tokio::pin!(conn);
     let stopping = async {
         if *stop.borrow() {

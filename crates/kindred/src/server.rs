@@ -34,8 +34,14 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     store.migrate().await?;
     let mailer = Mailer::new(settings.mail.clone(), &settings.mail_from).map_err(|e| CliError::Mail(e.to_string()))?;
     tracing::info!(mail = %mailer.describe(), "mail configured");
-    let kindred =
+    let mut kindred =
         Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()).with_pace(settings.pace);
+    // Live delivery between nodes: PostgreSQL NOTIFY (one LISTEN connection
+    // per node); SQLite keeps the in-process fan-out of `Kindred::new`.
+    if kindred.store.backend() == kindred_store::Backend::Postgres {
+        let fanout = kindred_service::live::PgNotify::start(kindred.store.clone()).await?;
+        kindred = kindred.with_fanout(Arc::new(fanout));
+    }
     // Like a migration, but it needs the keys: search terms for the
     // pseudonyms of members created before pseudonyms were searched by
     // terms. Once done, one query finds nothing to do.

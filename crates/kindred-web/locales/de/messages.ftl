@@ -61,3 +61,7 @@ messages-problem-file-size = Die Datei ist größer als 8 MB. Wählen Sie eine k
 messages-problem-file-type = Anhängen lassen sich nur Fotos (JPEG, PNG oder WebP) und PDF-Dateien.
 messages-problem-file-damaged = Die Datei ließ sich nicht lesen: Sie ist nicht die Art Datei, die sie angibt, oder sie ist beschädigt.
 messages-problem-body-with-file = Schreiben Sie ein paar Worte zur Datei (höchstens 10.000 Zeichen).
+live-new-message = Neue Nachricht von
+live-new-message-elsewhere = Sie haben eine neue Nachricht.
+live-new-notification = Sie haben eine neue Benachrichtigung.
+live-show-new = Neue Benachrichtigungen anzeigen

@@ -61,3 +61,7 @@ messages-problem-file-size = The file is larger than 8 MB. Choose a smaller one.
 messages-problem-file-type = Only photos (JPEG, PNG or WebP) and PDF files can be attached.
 messages-problem-file-damaged = The file could not be read: it is not the kind of file it says it is, or it is damaged.
 messages-problem-body-with-file = Write a few words to go with the file (at most 10,000 characters).
+live-new-message = New message from
+live-new-message-elsewhere = You have a new message.
+live-new-notification = You have a new notification.
+live-show-new = Show new notifications

@@ -61,3 +61,7 @@ messages-problem-file-size = Het bestand is groter dan 8 MB. Kies een kleiner be
 messages-problem-file-type = Alleen foto's (JPEG, PNG of WebP) en pdf-bestanden kunnen worden toegevoegd.
 messages-problem-file-damaged = Het bestand kon niet worden gelezen: het is niet het soort bestand dat het zegt te zijn, of het is beschadigd.
 messages-problem-body-with-file = Schrijf een paar woorden bij het bestand (hoogstens 10.000 tekens).
+live-new-message = Nieuw bericht van
+live-new-message-elsewhere = U hebt een nieuw bericht.
+live-new-notification = U hebt een nieuwe melding.
+live-show-new = Nieuwe meldingen tonen

@@ -11,6 +11,7 @@ pub(crate) mod events;
 mod forum;
 mod groups;
 pub(crate) mod me_data;
+mod live;
 mod members;
 mod messaging;
 mod moderation;
@@ -163,6 +164,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messaging::disappearing))
         .routes(routes!(messaging::leave))
         .routes(routes!(messaging::upload))
+        .routes(routes!(live::live))
+        .routes(routes!(live::ticket))
         .routes(routes!(messaging::attachment))
         .routes(routes!(messaging::group_conversation))
         .routes(routes!(messaging::message_reports))

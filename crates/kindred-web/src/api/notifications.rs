@@ -86,7 +86,7 @@ pub struct NotificationsResponse {
     next_cursor: Option<String>,
 }
 
-fn entry(view: NotificationView) -> NotificationEntry {
+pub(crate) fn entry(view: NotificationView) -> NotificationEntry {
     NotificationEntry {
         notification_id: view.id.to_string(),
         kind: view.kind,

@@ -49,6 +49,9 @@ pub struct Layout {
     keep: String,
     /// The signed-in member, for the header's sign-out button.
     account: Option<AccountNav>,
+    /// For the live script (`static/live.js`): present for members who may
+    /// use the community.
+    live: Option<LiveNav>,
     /// Unread notifications of the signed-in member, for the navigation.
     #[serde(skip)]
     unread: Option<i64>,
@@ -69,6 +72,22 @@ struct AccountNav {
     pseudonym: String,
     /// The CSRF token of the session, for the sign-out form.
     csrf: String,
+}
+
+/// What the live script needs: the socket's path, the API root, and the
+/// words it shows or announces (`data-text-*`), in the page's language.
+#[derive(Serialize)]
+struct LiveNav {
+    path: String,
+    api: String,
+    texts: Vec<(&'static str, String)>,
+}
+
+/// A navigation label with a count, as a pattern with `{n}` for the script.
+fn count_pattern(language: Language, key: &str) -> String {
+    const MARK: i64 = 987_654;
+    let text = i18n::text(language, key, &[("count", fluent_templates::fluent_bundle::FluentValue::from(MARK))]);
+    text.replace(&MARK.to_string(), "{n}")
 }
 
 /// Which entry of the main navigation a page is.
@@ -146,6 +165,7 @@ impl Layout {
             more_news: false,
             keep: String::new(),
             account: None,
+            live: None,
             unread: None,
             unread_messages: None,
             has_queue: false,
@@ -179,6 +199,25 @@ impl Layout {
         let mut more = Vec::new();
         // The community's pages, for members the association has verified.
         if caller.member.status == kindred_domain::AccountStatus::Active {
+                let l = self.language;
+                self.live = Some(LiveNav {
+                    path: format!("{}/api/v1/live", self.base),
+                    api: format!("{}/api/v1", self.base),
+                    texts: vec![
+                        ("you", i18n::text(l, "messages-you", &[])),
+                        ("someone", i18n::text(l, "messages-someone", &[])),
+                        ("edited", i18n::text(l, "messages-edited", &[])),
+                        ("deleted", i18n::text(l, "messages-deleted", &[])),
+                        ("new-message", i18n::text(l, "live-new-message", &[])),
+                        ("new-message-elsewhere", i18n::text(l, "live-new-message-elsewhere", &[])),
+                        ("new-notification", i18n::text(l, "live-new-notification", &[])),
+                        ("show-new", i18n::text(l, "live-show-new", &[])),
+                        ("messages", i18n::text(l, "nav-messages", &[])),
+                        ("messages-count", count_pattern(l, "nav-messages-unread")),
+                        ("notifications", i18n::text(l, "nav-notifications", &[])),
+                        ("notifications-count", count_pattern(l, "nav-notifications-unread")),
+                    ],
+                });
             primary.push((Section::Forum, "/forum", "nav-forum"));
             primary.push((Section::Groups, "/groups", "nav-groups"));
             primary.push((Section::Events, "/events", "nav-events"));

@@ -197,9 +197,17 @@ fn conversation_values(
             }
         })
         .collect();
+    // For the live script: whose name a new message shows.
+    let member_names: Vec<minijinja::Value> = seen
+        .members
+        .iter()
+        .filter(|m| m.member_id != me)
+        .filter_map(|m| m.pseudonym.clone().map(|name| minijinja::context! { id => m.member_id.clone(), name => name }))
+        .collect();
     minijinja::context! {
         id => id,
         title => title,
+        member_names => member_names,
         messages => messages,
         older_href => seen.next_before.as_ref().map(|b| link(page, &format!("/messages/{id}"), &[("before", b)])),
         newest_href => older.then(|| link(page, &format!("/messages/{id}"), &[])),

@@ -123,6 +123,17 @@ impl TestServer {
         server::open_with_clock(&settings, self.clock.clone()).await.expect("open a second node")
     }
 
+    /// A second server of the deployment, running and answering HTTP on
+    /// its own port, on the same database (what a second `kindred serve`
+    /// process behind a load balancer is): its base URL and the server, to
+    /// stop at the end.
+    pub async fn another_server(&self) -> (String, Running) {
+        let kindred = self.another_node().await;
+        let addr = "127.0.0.1:0".parse().expect("address");
+        let running = server::spawn(kindred, kindred_web::Limits::default(), addr).await.expect("spawn a second node");
+        (format!("http://{}", running.addr), running)
+    }
+
     /// How many rows `table` has (a table name from the test itself).
     pub async fn count_rows(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");

@@ -29,6 +29,7 @@ mod hostile_input;
 mod http_baseline;
 mod jobs;
 mod legal;
+mod live;
 mod mails;
 mod members;
 mod messaging;

@@ -1,0 +1,415 @@
+//! web::api::live — the live socket (`GET /live`) and its tickets
+//! (`POST /live/tickets`). What is sent, and to whom, is decided in
+//! `service::live`; this module speaks WebSocket.
+//!
+//! Signing in: a bearer token; the session cookie only when `Origin` is
+//! the association's own (a page on another site must not open a socket
+//! with the member's cookie: 403 before the upgrade); or a single-use
+//! ticket (60 s) for clients that cannot set a header. Every delivery
+//! authenticates the session anew, so a revoked session gets nothing more
+//! and its socket closes.
+//!
+//! From the client: JSON text frames of at most [`MAX_FRAME`] bytes. A
+//! frame that is not JSON closes that socket with 1007, one too large with
+//! 1009, a binary frame with 1003; no other socket is affected.
+
+use crate::auth::{bearer, cookie, cookie_name, denied};
+use crate::errors::ApiError;
+use crate::state::AppState;
+use crate::tenant::ApiTenant;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use kindred_domain::MemberId;
+use kindred_service::live::{LiveEvent, Outcome, Unread};
+use kindred_service::{Association, Kindred};
+use kindred_store::LiveEventRecord;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::{IntoParams, ToSchema};
+
+/// Largest frame a client may send, in bytes.
+pub const MAX_FRAME: usize = 16 * 1024;
+/// How often the server pings; a socket that has not answered the
+/// previous ping by the next is closed.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// How long one frame may take to leave; a client that does not read is
+/// cut off after this.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Close codes (RFC 6455 §7.4.1).
+const NORMAL: u16 = 1000;
+const GOING_AWAY: u16 = 1001;
+const UNSUPPORTED: u16 = 1003;
+const INVALID_DATA: u16 = 1007;
+const POLICY: u16 = 1008;
+const TOO_BIG: u16 = 1009;
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct LiveParams {
+    /// A ticket from `POST /live/tickets` (single use, 60 s), for clients
+    /// that cannot send a header.
+    ticket: Option<String>,
+    /// The id of the last event the client received: what came after it
+    /// is sent first, in order.
+    since: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LiveTicket {
+    /// Pass as `?ticket=` to `GET /live` within 60 seconds; works once.
+    ticket: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// A ticket for opening the live socket where a client cannot set the
+/// `Authorization` header (a browser's `WebSocket`): single use, 60 s,
+/// bound to the session that asked for it.
+#[utoipa::path(
+    post,
+    path = "/live/tickets",
+    tag = "messages",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "A ticket", body = LiveTicket),
+        (status = 403, description = "Not verified yet", body = super::ErrorResponse),
+    )
+)]
+pub async fn ticket(State(state): State<AppState>, auth: crate::auth::Community) -> Result<Response, ApiError> {
+    let auth = auth.0;
+    let made = state
+        .kindred
+        .live_ticket(&auth.tenant.association, &auth.caller, &auth.token)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Json(LiveTicket { ticket: made.ticket, expires_at: made.expires_at })).into_response())
+}
+
+/// The live socket (WebSocket). The server pushes JSON events, each with
+/// `type` and `id` (the event id; `since` resumes after it): `message` and
+/// `message_edited` `{conversation_id, message}`, `message_deleted` and
+/// `read` `{conversation_id, message_id}`, `conversation_request`
+/// `{conversation_id}`, `notification` `{notification}`, and `unread`
+/// `{messages, notifications}` after each event that changes the counts
+/// (it repeats that event's id). The client may send
+/// `{"type": "resume", "since": ID}` and `{"type": "ping"}`.
+#[utoipa::path(
+    get,
+    path = "/live",
+    tag = "messages",
+    security(("bearer" = [])),
+    params(LiveParams),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 401, description = "Not signed in, or the ticket is unknown, used or expired", body = super::ErrorResponse),
+        (status = 403, description = "The session cookie from another site's page, or not verified yet", body = super::ErrorResponse),
+        (status = 426, description = "Not a WebSocket upgrade request", body = super::ErrorResponse),
+        (status = 429, description = "Too many sockets open for this member", body = super::ErrorResponse),
+    )
+)]
+pub async fn live(
+    State(state): State<AppState>,
+    ApiTenant(tenant): ApiTenant,
+    Query(params): Query<LiveParams>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let kindred = &state.kindred;
+    let association = tenant.association.clone();
+    let session_hash = if let Some(ticket) = params.ticket.as_deref() {
+        kindred.spend_live_ticket(&association, ticket).await.map_err(ApiError::internal)?.ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "ticket_invalid", "The ticket is unknown, used or expired.")
+        })?
+    } else if let Some(token) = bearer(&headers) {
+        Kindred::live_session_hash(&token)
+    } else if let Some(token) = cookie(&headers, &cookie_name(&tenant)) {
+        if !same_origin(&headers, &kindred.public_url) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "cross_origin",
+                "The session cookie opens a socket only from the association's own pages.",
+            ));
+        }
+        Kindred::live_session_hash(&token)
+    } else {
+        return Err(unauthorized());
+    };
+    let caller = kindred
+        .authenticate_hash(&association, &session_hash)
+        .await
+        .map_err(ApiError::internal)?
+        .filter(|c| !c.second_factor_pending)
+        .ok_or_else(unauthorized)?;
+    kindred.community_access(&association, &caller).map_err(denied)?;
+    if kindred.live.hub().sockets_of(association.id.as_str(), caller.member.id.as_str())
+        >= kindred_service::live::SOCKETS_PER_MEMBER
+    {
+        return Err(ApiError {
+            retry_after: Some(60),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_sockets", "Too many live connections are open.")
+        });
+    }
+    let upgrade = upgrade.map_err(|_| {
+        ApiError::new(StatusCode::UPGRADE_REQUIRED, "upgrade_required", "This is a WebSocket endpoint.")
+    })?;
+    let socket = Socket {
+        kindred: kindred.clone(),
+        association,
+        member: caller.member.id.clone(),
+        session_hash,
+        last: params.since.unwrap_or(0).max(0),
+    };
+    let since = params.since.is_some();
+    Ok(upgrade
+        // Larger frames fail in the protocol layer; MAX_FRAME is checked again below.
+        .max_message_size(MAX_FRAME * 4)
+        .max_frame_size(MAX_FRAME * 4)
+        .on_upgrade(move |ws| socket.run(ws, since))
+        .into_response())
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Please sign in.")
+}
+
+/// Whether `Origin` is this association's own: the origin of the public
+/// URL, or the host the request was sent to (the association's pages are
+/// served from there; a host mapped to it counts the same).
+fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let origin = origin.trim_end_matches('/');
+    let public_origin = match public_url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
+        None => String::new(),
+    };
+    if !public_origin.is_empty() && origin.eq_ignore_ascii_case(&public_origin) {
+        return true;
+    }
+    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    matches!((authority, host), (Some(a), Some(h)) if !a.is_empty() && a.eq_ignore_ascii_case(h))
+}
+
+/// One open socket: the session it was opened with (checked again on every
+/// delivery) and the last event id sent.
+struct Socket {
+    kindred: Kindred,
+    association: Arc<Association>,
+    member: MemberId,
+    session_hash: String,
+    last: i64,
+}
+
+/// Why the loop ends.
+enum Stop {
+    Close(u16, &'static str),
+    /// The client is gone or does not read: nothing more can be said.
+    Gone,
+}
+
+type Step = Result<(), Stop>;
+
+impl Socket {
+    async fn run(mut self, mut ws: WebSocket, since: bool) {
+        let registration =
+            self.kindred.live.register(&self.kindred.store, self.association.id.as_str(), self.member.as_str());
+        let mut registration = match registration {
+            Ok(r) => r,
+            Err(_) => {
+                close(&mut ws, POLICY, "too_many_sockets").await;
+                return;
+            }
+        };
+        metrics::gauge!("kindred_live_sockets").increment(1.0);
+        let outcome: Result<(), Stop> = async {
+            if since {
+                self.catch_up(&mut ws).await?;
+            }
+            let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+            let mut awaiting_pong = false;
+            loop {
+                if registration.cut.load(Ordering::SeqCst) {
+                    return Err(Stop::Close(POLICY, "too_slow"));
+                }
+                tokio::select! {
+                    frame = ws.recv() => self.on_frame(&mut ws, frame, &mut awaiting_pong).await?,
+                    delivery = registration.deliveries.recv() => match delivery {
+                        Some(kindred_service::live::Delivery::Event(row)) => self.deliver(&mut ws, &row).await?,
+                        Some(kindred_service::live::Delivery::Recheck) => self.check_session().await?,
+                        Some(kindred_service::live::Delivery::Resync) => self.catch_up(&mut ws).await?,
+                        None => return Err(Stop::Close(POLICY, "too_slow")),
+                    },
+                    _ = heartbeat.tick() => {
+                        if awaiting_pong {
+                            return Err(Stop::Close(GOING_AWAY, "no_pong"));
+                        }
+                        self.check_session().await?;
+                        send(&mut ws, Message::Ping(Default::default())).await?;
+                        awaiting_pong = true;
+                    }
+                }
+            }
+        }
+        .await;
+        if let Err(Stop::Close(code, reason)) = outcome {
+            close(&mut ws, code, reason).await;
+        }
+        drop(registration);
+        metrics::gauge!("kindred_live_sockets").decrement(1.0);
+    }
+
+    async fn on_frame(
+        &mut self,
+        ws: &mut WebSocket,
+        frame: Option<Result<Message, axum::Error>>,
+        awaiting_pong: &mut bool,
+    ) -> Step {
+        let message = match frame {
+            None => return Err(Stop::Gone),
+            // The protocol layer refused it: too large (beyond its limit) or broken.
+            Some(Err(_)) => return Err(Stop::Close(TOO_BIG, "frame_refused")),
+            Some(Ok(message)) => message,
+        };
+        match message {
+            Message::Text(text) => {
+                if text.len() > MAX_FRAME {
+                    return Err(Stop::Close(TOO_BIG, "too_large"));
+                }
+                let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
+                    return Err(Stop::Close(INVALID_DATA, "invalid_json"));
+                };
+                match value.get("type").and_then(Value::as_str) {
+                    Some("resume") => {
+                        let Some(since) = value.get("since").and_then(Value::as_i64).filter(|s| *s >= 0) else {
+                            return send_json(ws, json!({"type": "error", "code": "invalid_since"})).await;
+                        };
+                        self.last = since;
+                        self.catch_up(ws).await
+                    }
+                    Some("ping") => send_json(ws, json!({"type": "pong"})).await,
+                    _ => send_json(ws, json!({"type": "error", "code": "unknown_type"})).await,
+                }
+            }
+            Message::Binary(_) => Err(Stop::Close(UNSUPPORTED, "text_only")),
+            Message::Pong(_) => {
+                *awaiting_pong = false;
+                Ok(())
+            }
+            // Answered by the protocol layer.
+            Message::Ping(_) => Ok(()),
+            Message::Close(_) => Err(Stop::Close(NORMAL, "bye")),
+        }
+    }
+
+    async fn check_session(&self) -> Step {
+        match self.kindred.live_caller(&self.association, &self.session_hash).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Stop::Close(POLICY, "session_ended")),
+            Err(error) => {
+                tracing::warn!(%error, "checking a live session failed");
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends what the member may see of one event, once and in order.
+    async fn deliver(&mut self, ws: &mut WebSocket, row: &LiveEventRecord) -> Step {
+        if row.id <= self.last {
+            return Ok(());
+        }
+        self.last = row.id;
+        let outcome = match self.kindred.live_event(&self.association, &self.session_hash, row).await {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                tracing::warn!(%error, "a live event could not be prepared");
+                return Ok(());
+            }
+        };
+        match outcome {
+            Outcome::Ended => Err(Stop::Close(POLICY, "session_ended")),
+            Outcome::Skip => Ok(()),
+            Outcome::Send(event, unread) => {
+                send_json(ws, event_json(row.id, *event)).await?;
+                if let Some(Unread { messages, notifications }) = unread {
+                    let value =
+                        json!({"type": "unread", "id": row.id, "messages": messages, "notifications": notifications});
+                    send_json(ws, value).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Everything after `self.last` from the log, oldest first.
+    async fn catch_up(&mut self, ws: &mut WebSocket) -> Step {
+        loop {
+            let rows = match self.kindred.live_events_after(&self.association, &self.member, self.last).await {
+                Ok(rows) => rows,
+                Err(error) => {
+                    tracing::warn!(%error, "catching up failed");
+                    return Ok(());
+                }
+            };
+            let full = rows.len() >= Kindred::live_catch_up_batch();
+            for row in &rows {
+                self.deliver(ws, row).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn event_json(id: i64, event: LiveEvent) -> Value {
+    match event {
+        LiveEvent::Message { conversation_id, message } => json!({
+            "type": "message", "id": id, "conversation_id": conversation_id,
+            "message": super::messaging::message(*message),
+        }),
+        LiveEvent::MessageEdited { conversation_id, message } => json!({
+            "type": "message_edited", "id": id, "conversation_id": conversation_id,
+            "message": super::messaging::message(*message),
+        }),
+        LiveEvent::MessageDeleted { conversation_id, message_id } => json!({
+            "type": "message_deleted", "id": id, "conversation_id": conversation_id, "message_id": message_id,
+        }),
+        LiveEvent::Read { conversation_id, message_id } => {
+            let mut value = json!({"type": "read", "id": id, "conversation_id": conversation_id});
+            if !message_id.is_empty() {
+                value["message_id"] = Value::String(message_id);
+            }
+            value
+        }
+        LiveEvent::ConversationRequest { conversation_id } => {
+            json!({"type": "conversation_request", "id": id, "conversation_id": conversation_id})
+        }
+        LiveEvent::Notification { notification } => json!({
+            "type": "notification", "id": id, "notification": super::notifications::entry(*notification),
+        }),
+    }
+}
+
+async fn send(ws: &mut WebSocket, message: Message) -> Step {
+    match tokio::time::timeout(SEND_TIMEOUT, ws.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Stop::Gone),
+    }
+}
+
+async fn send_json(ws: &mut WebSocket, value: Value) -> Step {
+    send(ws, Message::Text(Utf8Bytes::from(value.to_string()))).await
+}
+
+async fn close(ws: &mut WebSocket, code: u16, reason: &'static str) {
+    let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, ws.send(Message::Close(Some(frame)))).await;
+}

@@ -1,0 +1,203 @@
+// Live delivery for the pages (GET …/api/v1/live, same origin, the session
+// cookie). Enhances what works without it: new messages appear in an open
+// conversation, the counts in the navigation follow, the notification list
+// offers to show what is new. Announced politely through one aria-live
+// region; focus is never moved. Without JavaScript the pages are unchanged.
+(function () {
+  "use strict";
+  var status = document.getElementById("live-status");
+  if (!status || !("WebSocket" in window) || !window.JSON) {
+    return;
+  }
+  var path = status.getAttribute("data-live");
+  var apiRoot = status.getAttribute("data-api");
+  var text = function (name) {
+    return status.getAttribute("data-text-" + name) || "";
+  };
+  var conversation = document.querySelector("[data-live-conversation]");
+  var conversationId = conversation ? conversation.getAttribute("data-live-conversation") : null;
+  var last = null;
+  var delay = 1000;
+  var stopped = false;
+
+  function announce(message) {
+    // Emptied first so that the same words are announced again.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = message;
+    }, 100);
+  }
+
+  function navLink(kind) {
+    var links = document.querySelectorAll(".main-nav a");
+    for (var i = 0; i < links.length; i += 1) {
+      var href = links[i].getAttribute("href") || "";
+      var pathOnly = href.split("?")[0];
+      if (pathOnly.slice(-kind.length - 1) === "/" + kind) {
+        return links[i];
+      }
+    }
+    return null;
+  }
+
+  function setCount(kind, count) {
+    var link = navLink(kind);
+    if (!link) {
+      return;
+    }
+    // The same words the server writes: "Messages (3 new)".
+    link.textContent = count > 0 ? text(kind + "-count").replace("{n}", String(count)) : text(kind);
+  }
+
+  function senderName(message) {
+    if (message.sender_alias) {
+      return message.sender_alias;
+    }
+    if (message.own) {
+      return text("you");
+    }
+    var known = conversation.querySelector('[data-member="' + message.sender_id + '"]');
+    return known ? known.textContent : text("someone");
+  }
+
+  function fillMessage(item, message) {
+    while (item.firstChild) {
+      item.removeChild(item.firstChild);
+    }
+    var meta = document.createElement("p");
+    meta.className = "post-meta";
+    var who = document.createElement("strong");
+    who.textContent = senderName(message);
+    meta.appendChild(who);
+    meta.appendChild(document.createTextNode(" · "));
+    var time = document.createElement("time");
+    time.setAttribute("datetime", message.sent_at);
+    time.textContent = new Date(message.sent_at).toLocaleString(document.documentElement.lang || undefined);
+    meta.appendChild(time);
+    if (message.edited_at && message.kind === "text") {
+      meta.appendChild(document.createTextNode(" · " + text("edited")));
+    }
+    item.appendChild(meta);
+    if (message.body_html) {
+      // The server's own safe Markdown rendering (kindred_domain::markdown),
+      // the same HTML the page shows.
+      var body = document.createElement("div");
+      body.className = "post-body";
+      body.innerHTML = message.body_html;
+      item.appendChild(body);
+    } else if (message.kind === "deleted") {
+      var note = document.createElement("p");
+      note.className = "hint";
+      note.textContent = text("deleted");
+      item.appendChild(note);
+    }
+    return who.textContent;
+  }
+
+  function messageList() {
+    var list = conversation.querySelector("ol.posts");
+    if (!list) {
+      list = document.createElement("ol");
+      list.className = "entry-list posts";
+      var empty = conversation.querySelector("[data-live-empty]");
+      if (empty) {
+        empty.parentNode.replaceChild(list, empty);
+      } else {
+        conversation.appendChild(list);
+      }
+    }
+    return list;
+  }
+
+  function markRead(messageId) {
+    var csrf = document.querySelector('input[name="csrf"]');
+    if (!csrf || document.visibilityState === "hidden") {
+      return;
+    }
+    window.fetch(apiRoot + "/conversations/" + conversationId + "/read", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.value },
+      body: JSON.stringify({ message_id: messageId })
+    }).catch(function () {});
+  }
+
+  function onMessage(event) {
+    var here = conversation && event.conversation_id === conversationId;
+    if (event.type === "message" && here) {
+      if (document.getElementById("m-" + event.message.message_id)) {
+        return;
+      }
+      var item = document.createElement("li");
+      item.className = "post";
+      item.id = "m-" + event.message.message_id;
+      var who = fillMessage(item, event.message);
+      messageList().appendChild(item);
+      if (!event.message.own) {
+        announce(text("new-message") + " " + who);
+        markRead(event.message.message_id);
+      }
+    } else if (event.type === "message" || event.type === "conversation_request") {
+      announce(text("new-message-elsewhere"));
+    } else if ((event.type === "message_edited" || event.type === "message_deleted") && here) {
+      var id = event.type === "message_edited" ? event.message.message_id : event.message_id;
+      var existing = document.getElementById("m-" + id);
+      if (existing && event.message) {
+        fillMessage(existing, event.message);
+      } else if (existing) {
+        fillMessage(existing, { kind: "deleted", own: false, sent_at: existing.querySelector("time").getAttribute("datetime") });
+      }
+    } else if (event.type === "notification") {
+      var list = document.querySelector("[data-live-notifications]");
+      if (list && !document.getElementById("live-new-notifications")) {
+        var offer = document.createElement("p");
+        offer.id = "live-new-notifications";
+        offer.className = "notice";
+        var link = document.createElement("a");
+        link.href = window.location.pathname + window.location.search;
+        link.textContent = text("show-new");
+        offer.appendChild(link);
+        list.parentNode.insertBefore(offer, list);
+      }
+      announce(text("new-notification"));
+    } else if (event.type === "unread") {
+      setCount("messages", event.messages);
+      setCount("notifications", event.notifications);
+    }
+  }
+
+  function connect() {
+    if (stopped) {
+      return;
+    }
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + path + (last !== null ? "?since=" + last : "");
+    var socket = new WebSocket(url);
+    socket.onopen = function () {
+      delay = 1000;
+    };
+    socket.onmessage = function (frame) {
+      var event;
+      try {
+        event = JSON.parse(frame.data);
+      } catch (e) {
+        return;
+      }
+      if (typeof event.id === "number" && (last === null || event.id > last)) {
+        last = event.id;
+      }
+      onMessage(event);
+    };
+    socket.onclose = function (closing) {
+      // Signed out, or too many tabs: the page works on without it.
+      if (closing.code === 1008 || closing.code === 1003) {
+        stopped = true;
+        return;
+      }
+      window.setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 60000);
+    };
+  }
+
+  connect();
+})();

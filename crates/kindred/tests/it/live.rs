@@ -1,0 +1,470 @@
+//! Live delivery over real sockets, on both databases: messages, edits,
+//! deletions, reads and requests arrive on the socket of each member who
+//! may see them, and on no other; catch-up after a reconnect is in order
+//! and without duplicates; two servers on one PostgreSQL database deliver
+//! across; the cookie opens a socket only from the association's own
+//! origin; a member who left, was blocked or suspended, or whose session
+//! was revoked receives nothing more; bad frames close only their socket;
+//! tickets work once and run out; sockets per member are capped.
+//!
+//! "Receives nothing" is shown without waiting for a silence: after the
+//! event that must not arrive, something that must arrive is sent, and it
+//! has to be the next frame.
+
+use crate::harness::{Db, TestServer, BOTH};
+use crate::members::{call, ok, someone, Someone};
+use futures_util::{SinkExt, StreamExt};
+use kindred_service::Association;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+fn api(a: &Association) -> String {
+    format!("/a/{}/api/v1", a.slug.as_str())
+}
+
+fn ws_url(base: &str, path: &str) -> String {
+    format!("{}{path}", base.replacen("http://", "ws://", 1))
+}
+
+/// Opens a socket with extra headers; the HTTP status when refused.
+async fn open_with(base: &str, path: &str, headers: &[(&str, String)]) -> Result<Ws, u16> {
+    let mut request = ws_url(base, path).into_client_request().expect("request");
+    for (name, value) in headers {
+        let name = tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).expect("name");
+        request.headers_mut().insert(name, value.parse().expect("header value"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((ws, _)) => Ok(ws),
+        Err(WsError::Http(response)) => Err(response.status().as_u16()),
+        Err(other) => panic!("socket: {other}"),
+    }
+}
+
+async fn open(base: &str, a: &Association, token: &str) -> Ws {
+    open_with(base, &format!("{}/live", api(a)), &[("authorization", format!("Bearer {token}"))])
+        .await
+        .expect("socket opens")
+}
+
+/// The next JSON event (pings are answered by the library and skipped).
+async fn next(ws: &mut Ws) -> Value {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("an event within 10 s")
+            .expect("socket open")
+            .expect("frame");
+        match frame {
+            Message::Text(text) => return serde_json::from_str(text.as_str()).expect("JSON event"),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+}
+
+/// The next event that is not an `unread` snapshot.
+async fn next_event(ws: &mut Ws) -> Value {
+    loop {
+        let event = next(ws).await;
+        if event["type"] != "unread" {
+            return event;
+        }
+    }
+}
+
+/// The close frame the server sends next: (code, reason).
+async fn closed(ws: &mut Ws) -> (u16, String) {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("closed within 10 s");
+        match frame {
+            Some(Ok(Message::Close(Some(frame)))) => return (u16::from(frame.code), frame.reason.to_string()),
+            Some(Ok(Message::Close(None))) | None => return (0, String::new()),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => panic!("socket error instead of a close frame: {e}"),
+        }
+    }
+}
+
+async fn befriend(s: &TestServer, a: &Association, x: &Someone, y: &Someone) {
+    let base = api(a);
+    let request =
+        ok(s, &x.token, "POST", &format!("{base}/contacts/requests"), Some(json!({"to": y.id, "level": 1}))).await;
+    let id = request["request_id"].as_str().expect("request id");
+    ok(s, &y.token, "POST", &format!("{base}/contacts/requests/{id}/accept"), Some(json!({"level": 1}))).await;
+}
+
+async fn association(s: &TestServer, slug: &str) -> Association {
+    s.association(slug, "Test", "[policies]\nmessaging = \"anyone\"\n").await
+}
+
+async fn start(s: &TestServer, a: &Association, from: &Someone, to: &[&str], text: &str) -> String {
+    let started =
+        ok(s, &from.token, "POST", &format!("{}/conversations", api(a)), Some(json!({"members": to, "message": text})))
+            .await;
+    started["conversation_id"].as_str().expect("conversation id").to_owned()
+}
+
+async fn send(s: &TestServer, a: &Association, from: &Someone, conversation: &str, text: &str) -> String {
+    let sent = ok(
+        s,
+        &from.token,
+        "POST",
+        &format!("{}/conversations/{conversation}/messages", api(a)),
+        Some(json!({"body": text})),
+    )
+    .await;
+    sent["message_id"].as_str().expect("message id").to_owned()
+}
+
+#[tokio::test]
+async fn messages_edits_deletions_and_reads_arrive_and_catch_up_in_order() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "live").await;
+        let anna = someone(&s, &a, "Anna Live").await;
+        let ben = someone(&s, &a, "Ben Live").await;
+        let cleo = someone(&s, &a, "Cleo Live").await;
+        befriend(&s, &a, &anna, &ben).await;
+        let mut ben_ws = open(&s.base, &a, &ben.token).await;
+        let mut cleo_ws = open(&s.base, &a, &cleo.token).await;
+
+        // A stranger's first message is a request for the recipient.
+        let request = start(&s, &a, &anna, &[&cleo.id], "Hello Cleo").await;
+        let event = next(&mut cleo_ws).await;
+        assert_eq!(
+            (event["type"].as_str(), event["conversation_id"].as_str()),
+            (Some("conversation_request"), Some(request.as_str())),
+            "{db:?} {event}"
+        );
+        let unread = next(&mut cleo_ws).await;
+        assert_eq!((unread["type"].as_str(), unread["id"].clone()), (Some("unread"), event["id"].clone()), "{db:?}");
+
+        // A contact's message arrives whole, then the counts.
+        let conversation = start(&s, &a, &anna, &[&ben.id], "First *live* message").await;
+        let event = next(&mut ben_ws).await;
+        assert_eq!(event["type"], "message", "{db:?} {event}");
+        assert_eq!(event["conversation_id"], conversation.as_str());
+        assert_eq!(event["message"]["body"], "First *live* message");
+        assert_eq!(event["message"]["sender_id"], anna.id.as_str());
+        assert_eq!(event["message"]["own"], false);
+        let first_id = event["id"].as_i64().expect("event id");
+        let unread = next(&mut ben_ws).await;
+        assert_eq!((unread["type"].as_str(), unread["messages"].as_i64()), (Some("unread"), Some(1)), "{db:?}");
+
+        // Edits and deletions follow; the recipient's read goes to their own sockets only.
+        // (Each is what the member may see when it is sent, so each is awaited in turn.)
+        let second = send(&s, &a, &anna, &conversation, "second").await;
+        let got = next_event(&mut ben_ws).await;
+        assert_eq!(
+            (got["type"].as_str(), got["message"]["body"].as_str()),
+            (Some("message"), Some("second")),
+            "{db:?}"
+        );
+        let path = format!("{}/conversations/{conversation}/messages/{second}", api(&a));
+        ok(&s, &anna.token, "PATCH", &path, Some(json!({"body": "second, edited"}))).await;
+        let got = next_event(&mut ben_ws).await;
+        assert_eq!(
+            (got["type"].as_str(), got["message"]["body"].as_str()),
+            (Some("message_edited"), Some("second, edited"))
+        );
+        ok(&s, &anna.token, "DELETE", &path, None).await;
+        let got = next_event(&mut ben_ws).await;
+        assert_eq!(
+            (got["type"].as_str(), got["message_id"].as_str()),
+            (Some("message_deleted"), Some(second.as_str()))
+        );
+        ok(
+            &s,
+            &ben.token,
+            "POST",
+            &format!("{}/conversations/{conversation}/read", api(&a)),
+            Some(json!({"message_id": second})),
+        )
+        .await;
+        let read = next_event(&mut ben_ws).await;
+        assert_eq!(
+            (read["type"].as_str(), read["message_id"].as_str()),
+            (Some("read"), Some(second.as_str())),
+            "{db:?}"
+        );
+        let unread = next(&mut ben_ws).await;
+        assert_eq!(unread["messages"], 0, "{db:?}");
+        let last_seen = read["id"].as_i64().expect("id");
+        assert!(last_seen > first_id);
+
+        // Away: three messages; back with `since`: those three, in order, once.
+        ben_ws.close(None).await.expect("close");
+        let mut sent = Vec::new();
+        for n in 1..=3 {
+            sent.push(send(&s, &a, &anna, &conversation, &format!("while away {n}")).await);
+        }
+        let mut ben_ws = open_with(
+            &s.base,
+            &format!("{}/live?since={last_seen}", api(&a)),
+            &[("authorization", format!("Bearer {}", ben.token))],
+        )
+        .await
+        .expect("reconnect");
+        let mut ids = Vec::new();
+        for expected in &sent {
+            let event = next_event(&mut ben_ws).await;
+            assert_eq!(event["message"]["message_id"].as_str(), Some(expected.as_str()), "{db:?} {event}");
+            ids.push(event["id"].as_i64().expect("id"));
+        }
+        assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids[0] > last_seen, "{db:?} {ids:?}");
+        // Asking again from the same point repeats them, in order; then the live ones follow, once.
+        ben_ws.send(Message::text(json!({"type": "resume", "since": ids[1]}).to_string())).await.expect("resume");
+        let again = next_event(&mut ben_ws).await;
+        assert_eq!(again["id"].as_i64(), Some(ids[2]), "{db:?}");
+        let live = send(&s, &a, &anna, &conversation, "live again").await;
+        let event = next_event(&mut ben_ws).await;
+        assert_eq!(event["message"]["message_id"].as_str(), Some(live.as_str()), "{db:?} no duplicate before it");
+
+        // The writer's own other socket sees their message as own.
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        send(&s, &a, &anna, &conversation, "mine").await;
+        let own = next_event(&mut anna_ws).await;
+        assert_eq!((own["message"]["own"].as_bool(), own["message"]["body"].as_str()), (Some(true), Some("mine")));
+
+        // Ids only in the log: no message text in the database dump.
+        let dump = s.dump().await;
+        assert!(!dump.contains("while away") && !dump.contains("live again"), "{db:?}: text in the database");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_message_posted_on_one_node_reaches_a_socket_on_another() {
+    let s = TestServer::start(Db::Postgres).await;
+    let a = association(&s, "nodes").await;
+    let anna = someone(&s, &a, "Anna Node").await;
+    let ben = someone(&s, &a, "Ben Node").await;
+    befriend(&s, &a, &anna, &ben).await;
+    let (other_base, other) = s.another_server().await;
+    // Ben's socket is on node B; Anna writes through node A.
+    let mut ben_ws = open(&other_base, &a, &ben.token).await;
+    let conversation = start(&s, &a, &anna, &[&ben.id], "Across nodes").await;
+    let event = next(&mut ben_ws).await;
+    assert_eq!((event["type"].as_str(), event["message"]["body"].as_str()), (Some("message"), Some("Across nodes")));
+    assert_eq!(event["conversation_id"], conversation.as_str());
+    // And the other way round: a socket on A, the message through B.
+    let mut anna_ws = open(&s.base, &a, &anna.token).await;
+    let sent = s
+        .client
+        .post(format!("{other_base}{}/conversations/{conversation}/messages", api(&a)))
+        .bearer_auth(&ben.token)
+        .json(&json!({"body": "Back again"}))
+        .send()
+        .await
+        .expect("post on node B");
+    assert_eq!(sent.status(), 201);
+    let event = next_event(&mut anna_ws).await;
+    assert_eq!(event["message"]["body"], "Back again");
+    // Revoking the session on node A closes the socket on node B.
+    ok(&s, &ben.token, "POST", &format!("{}/auth/logout", api(&a)), None).await;
+    assert_eq!(closed(&mut ben_ws).await, (1008, "session_ended".to_owned()));
+    other.stop().await.expect("stop node B");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_cookie_opens_a_socket_only_from_the_associations_own_origin() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "origin").await;
+        let anna = someone(&s, &a, "Anna Origin").await;
+        let path = format!("{}/live", api(&a));
+        let cookie = ("cookie", format!("__Host-kindred-origin={}", anna.token));
+        let host = s.base.trim_start_matches("http://").to_owned();
+        for origin in ["https://evil.example", "null", &format!("http://{host}.evil.example")] {
+            let refused = open_with(&s.base, &path, &[cookie.clone(), ("origin", origin.to_owned())]).await;
+            assert_eq!(refused.err(), Some(403), "{db:?} from {origin}");
+        }
+        let without_origin = open_with(&s.base, &path, std::slice::from_ref(&cookie)).await;
+        assert_eq!(without_origin.err(), Some(403), "{db:?}: a cookie without Origin");
+        let own = open_with(&s.base, &path, &[cookie, ("origin", s.base.clone())]).await;
+        assert!(own.is_ok(), "{db:?}: the association's own page");
+        // Without any sign-in, and a plain GET without the upgrade.
+        assert_eq!(open_with(&s.base, &path, &[]).await.err(), Some(401), "{db:?}");
+        let plain = s.client.get(s.url(&path)).bearer_auth(&anna.token).send().await.expect("get");
+        let (status, code) = crate::harness::api_error(plain).await;
+        assert_eq!((status, code.as_str()), (426, "upgrade_required"), "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_member_who_left_was_blocked_suspended_or_signed_out_receives_nothing_more() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "gone").await;
+        let anna = someone(&s, &a, "Anna Gone").await;
+        let ben = someone(&s, &a, "Ben Gone").await;
+        let cleo = someone(&s, &a, "Cleo Gone").await;
+        let dora = someone(&s, &a, "Dora Gone").await;
+        for other in [&ben, &cleo, &dora] {
+            befriend(&s, &a, &anna, other).await;
+        }
+        let group = start(&s, &a, &anna, &[&ben.id, &cleo.id], "Three of us").await;
+        let direct = start(&s, &a, &anna, &[&cleo.id], "Just us").await;
+        let mut cleo_ws = open(&s.base, &a, &cleo.token).await;
+
+        // Cleo leaves the group conversation: its messages no longer reach her;
+        // the next thing she gets is the one-to-one message sent after.
+        ok(&s, &cleo.token, "POST", &format!("{}/conversations/{group}/leave", api(&a)), None).await;
+        send(&s, &a, &anna, &group, "after Cleo left").await;
+        send(&s, &a, &anna, &direct, "sentinel one").await;
+        let event = next_event(&mut cleo_ws).await;
+        assert_eq!(event["message"]["body"], "sentinel one", "{db:?}: nothing of the conversation she left");
+
+        // Cleo blocks Anna: Anna cannot write to her; the next event Cleo sees is Dora's.
+        ok(&s, &cleo.token, "POST", &format!("{}/blocks", api(&a)), Some(json!({"member_id": anna.id}))).await;
+        let (status, _) = call(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{}/conversations/{direct}/messages", api(&a)),
+            Some(json!({"body": "blocked"})),
+        )
+        .await;
+        assert_eq!(status, 403, "{db:?}");
+        befriend(&s, &a, &dora, &cleo).await;
+        start(&s, &a, &dora, &[&cleo.id], "sentinel two").await;
+        let event = next_event(&mut cleo_ws).await;
+        assert_eq!(event["message"]["body"], "sentinel two", "{db:?}");
+
+        // Ben's session is revoked from another one: his socket closes at once.
+        let mut ben_ws = open(&s.base, &a, &ben.token).await;
+        let other_token = s.login(a.slug.as_str(), "ben.gone@example.org", crate::members::PASSWORD).await;
+        let sessions = ok(&s, &other_token, "GET", &format!("{}/me/sessions", api(&a)), None).await;
+        let theirs: Vec<String> = sessions["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .filter(|x| x["current"] != true)
+            .map(|x| x["session_id"].as_str().or(x["id"].as_str()).expect("session id").to_owned())
+            .collect();
+        assert_eq!(theirs.len(), 1, "{sessions}");
+        ok(&s, &other_token, "DELETE", &format!("{}/me/sessions/{}", api(&a), theirs[0]), None).await;
+        assert_eq!(closed(&mut ben_ws).await, (1008, "session_ended".to_owned()), "{db:?}");
+
+        // Dora is suspended: her socket closes, and nothing of Anna's reaches it.
+        let admin_email = "admin.gone@example.org";
+        s.user(&a, admin_email, "Admin Gone", "admin").await;
+        let admin = s.login_staff(&a, admin_email).await;
+        let mut dora_ws = open(&s.base, &a, &dora.token).await;
+        ok(
+            &s,
+            &admin,
+            "POST",
+            &format!("{}/admin/members/{}/suspend", api(&a), dora.id),
+            Some(json!({"note": "test"})),
+        )
+        .await;
+        assert_eq!(closed(&mut dora_ws).await, (1008, "session_ended".to_owned()), "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_frames_close_only_their_own_socket() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let a = association(&s, "frames").await;
+    let anna = someone(&s, &a, "Anna Frames").await;
+    let ben = someone(&s, &a, "Ben Frames").await;
+    befriend(&s, &a, &anna, &ben).await;
+    let mut good = open(&s.base, &a, &ben.token).await;
+    let cases: [(Message, u16, &str); 4] = [
+        (Message::text("not json {"), 1007, "invalid_json"),
+        (Message::text(format!("\"{}\"", "x".repeat(20 * 1024))), 1009, "too_large"),
+        (Message::text("x".repeat(200 * 1024)), 1009, "frame_refused"),
+        (Message::binary(vec![1, 2, 3]), 1003, "text_only"),
+    ];
+    for (frame, code, reason) in cases {
+        let mut bad = open(&s.base, &a, &ben.token).await;
+        bad.send(frame).await.expect("send");
+        let (got_code, got_reason) = closed(&mut bad).await;
+        assert_eq!((got_code, got_reason.as_str()), (code, reason));
+    }
+    // Well-formed but unknown: answered, the socket stays.
+    good.send(Message::text(r#"{"type":"dance"}"#)).await.expect("send");
+    assert_eq!(next(&mut good).await["code"], "unknown_type");
+    good.send(Message::text(r#"{"type":"ping"}"#)).await.expect("send");
+    assert_eq!(next(&mut good).await["type"], "pong");
+    start(&s, &a, &anna, &[&ben.id], "still here").await;
+    assert_eq!(next_event(&mut good).await["message"]["body"], "still here");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn tickets_work_once_and_run_out() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "tickets").await;
+        let anna = someone(&s, &a, "Anna Ticket").await;
+        let ben = someone(&s, &a, "Ben Ticket").await;
+        befriend(&s, &a, &anna, &ben).await;
+        let tickets = format!("{}/live/tickets", api(&a));
+        let (status, made) = call(&s, &ben.token, "POST", &tickets, None).await;
+        assert_eq!(status, 201, "{db:?} {made}");
+        let ticket = made["ticket"].as_str().expect("ticket").to_owned();
+        let path = format!("{}/live?ticket={ticket}", api(&a));
+        let mut ws = open_with(&s.base, &path, &[]).await.expect("a fresh ticket opens");
+        assert_eq!(open_with(&s.base, &path, &[]).await.err(), Some(401), "{db:?}: used twice");
+        start(&s, &a, &anna, &[&ben.id], "by ticket").await;
+        assert_eq!(next_event(&mut ws).await["message"]["body"], "by ticket", "{db:?}");
+
+        let (_, made) = call(&s, &ben.token, "POST", &tickets, None).await;
+        let late = format!("{}/live?ticket={}", api(&a), made["ticket"].as_str().expect("ticket"));
+        s.clock.advance(chrono::Duration::seconds(61));
+        assert_eq!(open_with(&s.base, &late, &[]).await.err(), Some(401), "{db:?}: expired");
+        assert_eq!(open_with(&s.base, &format!("{}/live?ticket=forged", api(&a)), &[]).await.err(), Some(401));
+        // Only a signed-in member gets a ticket; the ticket is stored hashed.
+        let (status, _) = call(&s, "nobody", "POST", &tickets, None).await;
+        assert_eq!(status, 401);
+        assert!(!s.dump().await.contains(&ticket), "{db:?}: ticket in clear");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn sockets_per_member_are_capped() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let a = association(&s, "cap").await;
+    let anna = someone(&s, &a, "Anna Cap").await;
+    let ben = someone(&s, &a, "Ben Cap").await;
+    let mut sockets = Vec::new();
+    for _ in 0..kindred_service::live::SOCKETS_PER_MEMBER {
+        sockets.push(open(&s.base, &a, &anna.token).await);
+    }
+    let path = format!("{}/live", api(&a));
+    let extra = open_with(&s.base, &path, &[("authorization", format!("Bearer {}", anna.token))]).await;
+    assert_eq!(extra.err(), Some(429));
+    // Another member is not affected; closing one makes room.
+    let _ben_ws = open(&s.base, &a, &ben.token).await;
+    let mut first = sockets.remove(0);
+    first
+        .close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+            code: CloseCode::Normal,
+            reason: "".into(),
+        }))
+        .await
+        .expect("close");
+    let mut room = None;
+    for _ in 0..50 {
+        if let Ok(ws) = open_with(&s.base, &path, &[("authorization", format!("Bearer {}", anna.token))]).await {
+            room = Some(ws);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(room.is_some(), "a closed socket frees its place");
+    s.stop().await;
+}
