@@ -17,4 +17,6 @@ CREATE INDEX pseudonym_reservations_by_end ON pseudonym_reservations (reserved_u
 -- clears the warning.
 ALTER TABLE members ADD COLUMN last_active_at TIMESTAMPTZ;
 ALTER TABLE members ADD COLUMN inactivity_warned_at TIMESTAMPTZ;
-UPDATE members SET last_active_at = created_at;
+-- Unknown until now: the clock starts at the upgrade, so that nobody is
+-- warned or erased for the time before Kindred kept this.
+UPDATE members SET last_active_at = now();

@@ -17,4 +17,6 @@ CREATE INDEX pseudonym_reservations_by_end ON pseudonym_reservations (reserved_u
 -- clears the warning.
 ALTER TABLE members ADD COLUMN last_active_at TEXT;
 ALTER TABLE members ADD COLUMN inactivity_warned_at TEXT;
-UPDATE members SET last_active_at = created_at;
+-- Unknown until now: the clock starts at the upgrade, so that nobody is
+-- warned or erased for the time before Kindred kept this.
+UPDATE members SET last_active_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');
