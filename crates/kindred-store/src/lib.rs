@@ -22,8 +22,8 @@ mod forum;
 mod forum_bulk;
 mod groups;
 mod jobs;
-mod mail_records;
 mod live;
+mod mail_records;
 mod members;
 mod messaging;
 mod moderation;
@@ -65,8 +65,8 @@ pub use forum::{
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
-pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
 pub use live::{LiveEventRecord, LiveListener, NewLiveEvent};
+pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,

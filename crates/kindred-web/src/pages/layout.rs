@@ -199,25 +199,25 @@ impl Layout {
         let mut more = Vec::new();
         // The community's pages, for members the association has verified.
         if caller.member.status == kindred_domain::AccountStatus::Active {
-                let l = self.language;
-                self.live = Some(LiveNav {
-                    path: format!("{}/api/v1/live", self.base),
-                    api: format!("{}/api/v1", self.base),
-                    texts: vec![
-                        ("you", i18n::text(l, "messages-you", &[])),
-                        ("someone", i18n::text(l, "messages-someone", &[])),
-                        ("edited", i18n::text(l, "messages-edited", &[])),
-                        ("deleted", i18n::text(l, "messages-deleted", &[])),
-                        ("new-message", i18n::text(l, "live-new-message", &[])),
-                        ("new-message-elsewhere", i18n::text(l, "live-new-message-elsewhere", &[])),
-                        ("new-notification", i18n::text(l, "live-new-notification", &[])),
-                        ("show-new", i18n::text(l, "live-show-new", &[])),
-                        ("messages", i18n::text(l, "nav-messages", &[])),
-                        ("messages-count", count_pattern(l, "nav-messages-unread")),
-                        ("notifications", i18n::text(l, "nav-notifications", &[])),
-                        ("notifications-count", count_pattern(l, "nav-notifications-unread")),
-                    ],
-                });
+            let l = self.language;
+            self.live = Some(LiveNav {
+                path: format!("{}/api/v1/live", self.base),
+                api: format!("{}/api/v1", self.base),
+                texts: vec![
+                    ("you", i18n::text(l, "messages-you", &[])),
+                    ("someone", i18n::text(l, "messages-someone", &[])),
+                    ("edited", i18n::text(l, "messages-edited", &[])),
+                    ("deleted", i18n::text(l, "messages-deleted", &[])),
+                    ("new-message", i18n::text(l, "live-new-message", &[])),
+                    ("new-message-elsewhere", i18n::text(l, "live-new-message-elsewhere", &[])),
+                    ("new-notification", i18n::text(l, "live-new-notification", &[])),
+                    ("show-new", i18n::text(l, "live-show-new", &[])),
+                    ("messages", i18n::text(l, "nav-messages", &[])),
+                    ("messages-count", count_pattern(l, "nav-messages-unread")),
+                    ("notifications", i18n::text(l, "nav-notifications", &[])),
+                    ("notifications-count", count_pattern(l, "nav-notifications-unread")),
+                ],
+            });
             primary.push((Section::Forum, "/forum", "nav-forum"));
             primary.push((Section::Groups, "/groups", "nav-groups"));
             primary.push((Section::Events, "/events", "nav-events"));
