@@ -485,10 +485,11 @@ test('signed in as the demo admin: account and staff pages pass axe-core', async
   // Forms with results and errors.
   await visit(page, url('/a/demo/staff/invitations'));
   await page.locator('#count').fill('3');
-  await check('new invitation codes', 200, await submit(page, page.locator('main form button[type="submit"]')));
+  const create = page.locator('#count').locator('xpath=ancestor::form').locator('button[type="submit"]');
+  await check('new invitation codes', 200, await submit(page, create));
   assert.equal(await page.locator('ol.codes li').count(), 3, 'three codes are shown');
   await page.locator('#count').fill('0');
-  await check('invitation count out of range', 422, await submit(page, page.locator('main form button[type="submit"]')));
+  await check('invitation count out of range', 422, await submit(page, create));
 
   await visit(page, url('/a/demo/staff/member-list'));
   await page.locator('#csv').fill('number,zip\n1,2\n');

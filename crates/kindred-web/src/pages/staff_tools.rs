@@ -55,8 +55,8 @@ async fn render_applicant(
         id => applicant.member.id.to_string(),
         pseudonym => applicant.member.pseudonym,
         procedure => tr(page, &format!("procedure-{}", applicant.procedure.replace('_', "-"))),
-        registered => when(&page, applicant.registered_at),
-        since => when(&page, applicant.requested_at),
+        registered => when(page, applicant.registered_at),
+        since => when(page, applicant.requested_at),
         email => applicant.email,
         address => address,
         message => message,
@@ -231,7 +231,7 @@ fn directory_row(page: &AssociationPage, member: Member, joined: chrono::DateTim
         role_name: tr(page, &format!("role-{}", member.role.as_str())),
         status: member.status.as_str(),
         status_name: status_name(page, member.status),
-        joined: when(&page, joined),
+        joined: when(page, joined),
         pseudonym: member.pseudonym,
     }
 }
@@ -262,8 +262,8 @@ pub(super) async fn batch_rows(
         .map(|BatchState { batch: b, open }| BatchRow {
             id: b.batch_id,
             label: b.label.unwrap_or_default(),
-            created: when(&page, b.created_at),
-            expires: when(&page, b.expires_at),
+            created: when(page, b.created_at),
+            expires: when(page, b.expires_at),
             total: b.total,
             used: b.used,
             revoked: b.revoked,

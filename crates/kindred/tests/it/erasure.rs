@@ -174,7 +174,10 @@ async fn after_erasure_nothing_of_the_member_is_found_anywhere() {
         // Bob moved up from the waiting list and was told.
         let seen = ok(&s, &bob.token, "GET", &api(&format!("/events/{event}")), None).await;
         assert_eq!(seen["my_status"], "registered", "{db:?}");
-        assert!(mail_saying(&s, "bob.builder@example.org", "ein Platz wurde frei").await, "{db:?}: Bob was told");
+        assert!(
+            mail_saying(&s, "bob.builder@example.org", "Ein Platz wurde für Sie frei").await,
+            "{db:?}: Bob was told"
+        );
 
         // Nothing in any table or file: e-mail, pseudonym, her words.
         let dump = s.dump().await.to_lowercase();

@@ -63,7 +63,8 @@ async fn the_placeholder_is_the_same_for_a_hidden_photo_and_for_none() {
 
         // Results come first: the form folds into a summary of the criteria.
         assert!(html.contains("<details class=\"search-criteria\">"), "{db:?}: {html}");
-        let summary = &html[html.find("<summary>").unwrap()..html.find("</summary>").unwrap()];
+        let criteria = &html[html.find("<details class=\"search-criteria\">").unwrap()..];
+        let summary = &criteria[criteria.find("<summary>").unwrap()..criteria.find("</summary>").unwrap()];
         assert!(summary.contains("<q>photo</q>"), "{db:?}: the criteria in the summary: {summary}");
         let first = page(&s, &viewer, "/a/ms/members?lang=en").await;
         assert!(!first.contains("<details class=\"search-criteria\">"), "before a search, the form is open");
