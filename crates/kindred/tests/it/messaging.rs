@@ -412,9 +412,24 @@ async fn messages_edit_delete_read_and_unread_counts() {
         let mine = ok(&s, &x.token, "GET", &format!("{base}/conversations"), None).await;
         assert_eq!(mine["conversations"][0]["unread_count"], 0, "one's own messages are read");
         // One mail only until Yvonne reads, and it says nothing of the content.
-        let mails = s.mails_to("yvonne@example.org", 1).await;
+        // (Xaver's contact request may have been mailed to her too.)
+        let about_messages = |mails: Vec<String>| -> Vec<String> {
+            mails.into_iter().filter(|m| m.contains("neuen Nachrichten") || m.contains("new messages")).collect()
+        };
+        let mut mails = Vec::new();
+        for _ in 0..100 {
+            mails = about_messages(s.mails_to("yvonne@example.org", 0).await);
+            if !mails.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        assert_eq!(s.mails_to("yvonne@example.org", 1).await.len(), 1, "one mail per conversation until read");
+        assert_eq!(
+            about_messages(s.mails_to("yvonne@example.org", 0).await).len(),
+            1,
+            "one mail per conversation until read"
+        );
         assert!(!mails[0].contains("Nachricht**") && !mails[0].contains("Nr. 1") && !mails[0].contains("Xaver"));
         ok(&s, &y.token, "POST", &format!("{base}/conversations/{id}/read"), Some(json!({"message_id": ids[1]}))).await;
         let list = ok(&s, &y.token, "GET", &format!("{base}/conversations"), None).await;
