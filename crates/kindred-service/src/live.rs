@@ -145,6 +145,7 @@ impl PgNotify {
         let (stop, mut stopped) = oneshot::channel::<()>();
         let mut listener = store.listen_live(CHANNEL).await?;
         let forward = sender.clone();
+        let store_closed = store.clone();
         tokio::spawn(async move {
             let Some(listener) = listener.as_mut() else { return };
             loop {
@@ -164,6 +165,9 @@ impl PgNotify {
                     Ok(None) => {
                         let _ = forward.send(Signal::Resync);
                     }
+                    // The node is stopping: the pool is closed and the
+                    // listener's connection must go back for it to finish.
+                    Err(_) if store_closed.is_closed() => return,
                     Err(error) => {
                         tracing::warn!(%error, "listening for live signals failed; trying again");
                         let _ = forward.send(Signal::Resync);
@@ -407,8 +411,9 @@ pub struct Unread {
 /// What to do with one logged event for one socket.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// Send it (with the unread counts it changed).
-    Send(Box<LiveEvent>, Option<Unread>),
+    /// Send it; `true` when it changes the unread counts (sent after it,
+    /// see [`Kindred::live_unread`]).
+    Send(Box<LiveEvent>, bool),
     /// The member may not see it (now): send nothing.
     Skip,
     /// The session is over (revoked, expired, member suspended): close.
@@ -603,13 +608,23 @@ impl Kindred {
             }
             _ => return Ok(Outcome::Skip),
         };
-        let unread = match event {
-            LiveEvent::MessageEdited { .. } => None,
-            _ => Some(Unread {
-                messages: self.unread_messages(association, &caller).await?,
-                notifications: self.unread_notifications(association, &caller).await?,
-            }),
-        };
-        Ok(Outcome::Send(Box::new(event), unread))
+        let counts_changed = !matches!(event, LiveEvent::MessageEdited { .. });
+        Ok(Outcome::Send(Box::new(event), counts_changed))
+    }
+
+    /// The unread counts of the socket's member now; `None` when the
+    /// session is over. A socket asks once a burst of events has been sent,
+    /// not after each: the counts are the same work whatever the burst's
+    /// length, and the events themselves are not held up by them.
+    pub async fn live_unread(
+        &self,
+        association: &Association,
+        session_hash: &str,
+    ) -> Result<Option<Unread>, LiveError> {
+        let Some(caller) = self.live_caller(association, session_hash).await? else { return Ok(None) };
+        Ok(Some(Unread {
+            messages: self.unread_messages(association, &caller).await?,
+            notifications: self.unread_notifications(association, &caller).await?,
+        }))
     }
 }

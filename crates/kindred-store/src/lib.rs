@@ -88,6 +88,9 @@ pub use statistics::{WeekCounts, WeeklyRecords};
 
 use sqlx::{PgPool, SqlitePool};
 
+/// How long [`Store::close`] waits for connections still in use.
+pub const CLOSE_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The database, whichever it is.
 #[derive(Clone)]
 pub struct Store {
@@ -214,14 +217,34 @@ impl Store {
         Ok(rows)
     }
 
+    /// Closes the pools: no new queries start, idle connections close, and
+    /// connections still in use are waited for — at most [`CLOSE_GRACE`], so
+    /// that a connection someone forgot to give back cannot keep a node
+    /// from stopping (it is dropped with the process).
     pub async fn close(&self) {
-        match &self.pools {
-            Pools::Sqlite { reader, writer, counters } => {
-                writer.close().await;
-                reader.close().await;
-                counters.close().await;
+        let closing = async {
+            match &self.pools {
+                Pools::Sqlite { reader, writer, counters } => {
+                    writer.close().await;
+                    reader.close().await;
+                    counters.close().await;
+                }
+                Pools::Postgres(pool) => pool.close().await,
             }
-            Pools::Postgres(pool) => pool.close().await,
+        };
+        if tokio::time::timeout(CLOSE_GRACE, closing).await.is_err() {
+            tracing::warn!(
+                seconds = CLOSE_GRACE.as_secs(),
+                "database connections still in use after closing; left behind"
+            );
+        }
+    }
+
+    /// Whether [`Store::close`] was called: queries fail from then on.
+    pub fn is_closed(&self) -> bool {
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => writer.is_closed(),
+            Pools::Postgres(pool) => pool.is_closed(),
         }
     }
 }

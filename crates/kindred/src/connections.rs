@@ -19,6 +19,9 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
+/// How long a stopping node lets running requests finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
 /// What one connection may take; `[server]` in the deployment file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -120,7 +123,15 @@ pub async fn serve(
     drop(listener);
     let _ = stop_tx.send(true);
     drop(stop_rx);
-    stop_tx.closed().await;
+    // A request that does not finish (a client that stopped reading a large
+    // answer, a handler stuck on a dead peer) must not keep the node from
+    // stopping: after the grace period the remaining connections are cut.
+    if tokio::time::timeout(SHUTDOWN_GRACE, stop_tx.closed()).await.is_err() {
+        tracing::warn!(
+            seconds = SHUTDOWN_GRACE.as_secs(),
+            "connections still open after the shutdown grace period; cut"
+        );
+    }
 }
 
 async fn connection(

@@ -166,6 +166,7 @@ pub async fn live(
         member: caller.member.id.clone(),
         session_hash,
         last: params.since.unwrap_or(0).max(0),
+        unread_due: None,
     };
     let since = params.since.is_some();
     Ok(upgrade
@@ -206,6 +207,9 @@ struct Socket {
     member: MemberId,
     session_hash: String,
     last: i64,
+    /// The id of the last event sent that changed the unread counts, while
+    /// the counts have not been sent after it.
+    unread_due: Option<i64>,
 }
 
 /// Why the loop ends.
@@ -232,6 +236,7 @@ impl Socket {
         let outcome: Result<(), Stop> = async {
             if since {
                 self.catch_up(&mut ws).await?;
+                self.send_unread(&mut ws).await?;
             }
             let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
             let mut awaiting_pong = false;
@@ -255,6 +260,11 @@ impl Socket {
                         send(&mut ws, Message::Ping(Default::default())).await?;
                         awaiting_pong = true;
                     }
+                }
+                // The counts once the queue is drained: one query pair for
+                // a burst, and never ahead of the events they count.
+                if registration.deliveries.is_empty() {
+                    self.send_unread(&mut ws).await?;
                 }
             }
         }
@@ -336,13 +346,28 @@ impl Socket {
         match outcome {
             Outcome::Ended => Err(Stop::Close(POLICY, "session_ended")),
             Outcome::Skip => Ok(()),
-            Outcome::Send(event, unread) => {
+            Outcome::Send(event, counts_changed) => {
                 send_json(ws, event_json(row.id, *event)).await?;
-                if let Some(Unread { messages, notifications }) = unread {
-                    let value =
-                        json!({"type": "unread", "id": row.id, "messages": messages, "notifications": notifications});
-                    send_json(ws, value).await?;
+                if counts_changed {
+                    self.unread_due = Some(row.id);
                 }
+                Ok(())
+            }
+        }
+    }
+
+    /// The `unread` event, if an event sent since the last one changed the
+    /// counts; it carries the id of that event.
+    async fn send_unread(&mut self, ws: &mut WebSocket) -> Step {
+        let Some(id) = self.unread_due.take() else { return Ok(()) };
+        match self.kindred.live_unread(&self.association, &self.session_hash).await {
+            Ok(Some(Unread { messages, notifications })) => {
+                send_json(ws, json!({"type": "unread", "id": id, "messages": messages, "notifications": notifications}))
+                    .await
+            }
+            Ok(None) => Err(Stop::Close(POLICY, "session_ended")),
+            Err(error) => {
+                tracing::warn!(%error, "counting unread items for a live socket failed");
                 Ok(())
             }
         }
