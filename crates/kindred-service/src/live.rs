@@ -628,3 +628,44 @@ impl Kindred {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(hub: &Hub, member: &str) -> (mpsc::Receiver<Delivery>, Arc<AtomicBool>) {
+        let (sender, deliveries) = mpsc::channel(QUEUE);
+        let cut = Arc::new(AtomicBool::new(false));
+        let id = hub.next_id.fetch_add(1, Ordering::Relaxed);
+        hub.lock().entry(("a".to_owned(), member.to_owned())).or_default().push(Slot { id, sender, cut: cut.clone() });
+        (deliveries, cut)
+    }
+
+    /// A client that stops reading fills its socket's queue; one delivery
+    /// more cuts that socket off — memory per socket stays bounded — and
+    /// nobody else's socket notices.
+    #[test]
+    fn a_socket_that_does_not_read_is_cut_off_alone() {
+        let hub = Hub::new();
+        let (_slow, slow_cut) = slot(&hub, "slow");
+        let (mut quick, quick_cut) = slot(&hub, "quick");
+        for _ in 0..QUEUE {
+            hub.deliver("a", "slow", &Delivery::Recheck);
+            hub.deliver("a", "quick", &Delivery::Recheck);
+            assert!(quick.try_recv().is_ok(), "the reading socket gets each delivery");
+        }
+        assert!(!slow_cut.load(Ordering::SeqCst), "a full queue is not yet an overflow");
+        assert_eq!(hub.sockets_of("a", "slow"), 1);
+
+        hub.deliver("a", "slow", &Delivery::Recheck);
+        hub.deliver("a", "quick", &Delivery::Recheck);
+        assert!(slow_cut.load(Ordering::SeqCst), "one more is: the socket is cut off");
+        assert_eq!(hub.sockets_of("a", "slow"), 0, "and gets nothing more");
+        assert!(!quick_cut.load(Ordering::SeqCst));
+        assert_eq!(hub.sockets_of("a", "quick"), 1);
+        assert!(quick.try_recv().is_ok(), "the other socket is served as before");
+
+        hub.deliver_everywhere(&Delivery::Resync);
+        assert!(quick.try_recv().is_ok() && hub.open_sockets() == 1);
+    }
+}
