@@ -347,6 +347,24 @@ pub(crate) fn event_notice(member: &str, kind: &'static str) -> EventNotificatio
     EventNotification { id: NotificationId::random().to_string(), member_id: member.to_owned(), kind, detail: None }
 }
 
+/// The `event_promoted` notices the store makes while it moves members up
+/// from the waiting list (inside its transaction), kept so that they can be
+/// announced once it has committed.
+#[derive(Default)]
+struct Promotions(std::sync::Mutex<Vec<EventNotification>>);
+
+impl Promotions {
+    fn notice(&self, member: &str) -> EventNotification {
+        let notice = event_notice(member, "event_promoted");
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(notice.clone());
+        notice
+    }
+
+    fn made(self) -> Vec<EventNotification> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -624,21 +642,13 @@ impl Kindred {
         let told = if moved || replaced { self.store.registrations(&association.id, r).await? } else { Vec::new() };
         let notices: Vec<EventNotification> =
             told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
-        let promoted = self
-            .store
-            .update_event(
-                &association.id,
-                &r.id,
-                &f,
-                &notices,
-                &|m| event_notice(m, "event_promoted"),
-                self.clock.now(),
-            )
+        let promotions = Promotions::default();
+        self.store
+            .update_event(&association.id, &r.id, &f, &notices, &|m| promotions.notice(m), self.clock.now())
             .await?;
-        if !told.is_empty() || !promoted.is_empty() {
-            // service::mail_delivery mails the notifications just written.
-            self.kick_mails(association);
-        }
+        let promoted = promotions.made();
+        let written = notices.iter().chain(&promoted).map(|n| (n.member_id.as_str(), n.id.as_str()));
+        self.notifications_written(association, written).await;
         Ok(())
     }
 
@@ -663,8 +673,9 @@ impl Kindred {
             told.iter().map(|t| event_notice(&t.member_id, "event_cancelled")).collect();
         let done =
             self.store.cancel_event(&association.id, &seen.record.id, reason, &notices, self.clock.now()).await?;
-        if done && !told.is_empty() {
-            self.kick_mails(association);
+        if done {
+            self.notifications_written(association, notices.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+                .await;
         }
         Ok(())
     }
@@ -691,8 +702,9 @@ impl Kindred {
             told.iter().map(|t| event_notice(&t.member_id, "event_cancelled")).collect();
         let done =
             self.store.cancel_occurrence(&association.id, &seen.record.id, start, &notices, self.clock.now()).await?;
-        if done && !told.is_empty() {
-            self.kick_mails(association);
+        if done {
+            self.notifications_written(association, notices.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+                .await;
         }
         Ok(())
     }
@@ -757,8 +769,7 @@ impl Kindred {
         let notices: Vec<EventNotification> =
             told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
         self.store.change_occurrence(&association.id, &r.id, &change, &notices, self.clock.now()).await?;
-        // Mailed by service::mail_delivery, as each member chose.
-        self.kick_mails(association);
+        self.notifications_written(association, notices.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
         Ok(())
     }
 
@@ -794,19 +805,18 @@ impl Kindred {
         id: &str,
     ) -> Result<(), EventError> {
         let seen = self.event_access(association, caller, id).await?;
-        let promoted = self
-            .store
+        let promotions = Promotions::default();
+        self.store
             .unregister(
                 &association.id,
                 &seen.record.id,
                 &caller.member.id,
-                &|m| event_notice(m, "event_promoted"),
+                &|m| promotions.notice(m),
                 self.clock.now(),
             )
             .await?;
-        if let Some(Some(_)) = promoted {
-            self.kick_mails(association);
-        }
+        let made = promotions.made();
+        self.notifications_written(association, made.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
         Ok(())
     }
 
@@ -999,7 +1009,6 @@ impl Kindred {
         }
         let associations = self.associations().await.map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut sent = 0;
-        let mut kick = false;
         for r in records {
             let association_id = kindred_domain::AssociationId::from_trusted(r.association_id.clone());
             let cancelled = self.store.cancelled_occurrences(&association_id, &r.id).await?;
@@ -1013,18 +1022,18 @@ impl Kindred {
             }
             let Some(association) = associations.iter().find(|a| a.id == association_id) else { continue };
             let people = self.store.registrations(&association_id, &r).await?;
+            let mut claimed = Vec::new();
             for o in &due {
                 for p in people.iter().filter(|p| p.status == "registered") {
                     let notice = event_notice(&p.member_id, "event_reminder");
                     if self.store.claim_reminder(&r.association_id, &r.id, o.starts_at, &notice, now).await? {
                         sent += 1;
-                        kick = true;
+                        claimed.push(notice);
                     }
                 }
             }
-            if std::mem::take(&mut kick) {
-                self.kick_mails(association);
-            }
+            self.notifications_written(association, claimed.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+                .await;
         }
         Ok(sent)
     }

@@ -1271,14 +1271,11 @@ impl Kindred {
                 &notifications,
             )
             .await?;
-        let crisis_contacts = if crisis {
-            // Mailed by service::mail_delivery at once: crisis reports are
-            // a fixed kind, immediate and outside quiet hours.
-            self.kick_mails(association);
-            association.settings.crisis_contacts.clone()
-        } else {
-            Vec::new()
-        };
+        // Mailed by service::mail_delivery (crisis reports at once: a fixed
+        // kind, immediate and outside quiet hours).
+        self.notifications_written(association, notifications.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+            .await;
+        let crisis_contacts = if crisis { association.settings.crisis_contacts.clone() } else { Vec::new() };
         Ok(crate::moderation::FiledReport { id, kind, crisis_contacts })
     }
 

@@ -518,11 +518,10 @@ impl Kindred {
                 &notifications,
             )
             .await?;
-        if !notifications.is_empty() {
-            // Mailed by service::mail_delivery; a crisis report at once,
-            // whatever the staff chose and even in their quiet hours.
-            self.kick_mails(association);
-        }
+        // Mailed by service::mail_delivery; a crisis report at once,
+        // whatever the staff chose and even in their quiet hours.
+        self.notifications_written(association, notifications.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+            .await;
         let crisis_contacts =
             if kind == ReportKind::Crisis { association.settings.crisis_contacts.clone() } else { Vec::new() };
         Ok(FiledReport { id, kind, crisis_contacts })
@@ -851,9 +850,8 @@ impl Kindred {
             at: self.clock.now(),
         };
         self.store.apply_moderation(&change, &record, &notifications).await?;
-        if !notifications.is_empty() {
-            self.kick_mails(association);
-        }
+        self.notifications_written(association, notifications.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+            .await;
         Ok(())
     }
 

@@ -115,23 +115,34 @@ impl Kindred {
                 at,
             });
         }
-        let any = !rows.is_empty();
         self.store.insert_notifications(&association.id, &rows).await?;
-        if any {
-            // Mailed (or not) by service::mail_delivery, by each member's choice.
-            self.kick_mails(association);
-        }
-        let events: Vec<_> = rows
-            .iter()
-            .map(|n| kindred_store::NewLiveEvent {
-                member: &n.member_id,
+        self.notifications_written(association, rows.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
+        Ok(())
+    }
+
+    /// Every use case calls this once its notifications are written (and
+    /// committed): `service::mail_delivery` mails them as each member chose,
+    /// and the members' open sockets are told (`notification` events, which
+    /// pass the notification list's own rule when they are sent).
+    pub(crate) async fn notifications_written<'a>(
+        &self,
+        association: &Association,
+        written: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let events: Vec<_> = written
+            .into_iter()
+            .map(|(member, id)| kindred_store::NewLiveEvent {
+                member,
                 kind: "notification",
                 conversation: None,
-                subject: Some(&n.id),
+                subject: Some(id),
             })
             .collect();
+        if events.is_empty() {
+            return;
+        }
+        self.kick_mails(association);
         self.publish_live(association, &events).await;
-        Ok(())
     }
 
     /// Active, able to open the topic, and — only when the writer shows
@@ -177,7 +188,10 @@ impl Kindred {
             return;
         }
         match self.store.insert_request_notifications(&association.id, &rows).await {
-            Ok(()) => self.kick_mails(association),
+            Ok(()) => {
+                self.notifications_written(association, rows.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+                    .await
+            }
             Err(error) => tracing::error!(%error, "notifications about a request failed"),
         }
     }

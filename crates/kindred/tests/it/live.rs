@@ -79,6 +79,17 @@ async fn next_event(ws: &mut Ws) -> Value {
     }
 }
 
+/// The next event about a message (notifications, e.g. of the contact
+/// requests a test makes on the way, and counts are passed over).
+async fn next_message_event(ws: &mut Ws) -> Value {
+    loop {
+        let event = next_event(ws).await;
+        if event["type"] != "notification" {
+            return event;
+        }
+    }
+}
+
 /// The close frame the server sends next: (code, reason).
 async fn closed(ws: &mut Ws) -> (u16, String) {
     loop {
@@ -321,7 +332,7 @@ async fn a_member_who_left_was_blocked_suspended_or_signed_out_receives_nothing_
         ok(&s, &cleo.token, "POST", &format!("{}/conversations/{group}/leave", api(&a)), None).await;
         send(&s, &a, &anna, &group, "after Cleo left").await;
         send(&s, &a, &anna, &direct, "sentinel one").await;
-        let event = next_event(&mut cleo_ws).await;
+        let event = next_message_event(&mut cleo_ws).await;
         assert_eq!(event["message"]["body"], "sentinel one", "{db:?}: nothing of the conversation she left");
 
         // Cleo blocks Anna: Anna cannot write to her; the next event Cleo sees is Dora's.
@@ -337,7 +348,7 @@ async fn a_member_who_left_was_blocked_suspended_or_signed_out_receives_nothing_
         assert_eq!(status, 403, "{db:?}");
         befriend(&s, &a, &dora, &cleo).await;
         start(&s, &a, &dora, &[&cleo.id], "sentinel two").await;
-        let event = next_event(&mut cleo_ws).await;
+        let event = next_message_event(&mut cleo_ws).await;
         assert_eq!(event["message"]["body"], "sentinel two", "{db:?}");
 
         // Ben's session is revoked from another one: his socket closes at once.
@@ -467,4 +478,37 @@ async fn sockets_per_member_are_capped() {
     }
     assert!(room.is_some(), "a closed socket frees its place");
     s.stop().await;
+}
+
+/// Notifications of every kind reach the recipient's socket as they are
+/// written — here a contact request and its answer — each followed by the
+/// counts, and only the recipient's.
+#[tokio::test]
+async fn notifications_of_requests_arrive_on_the_recipients_socket() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "live-notes").await;
+        let anna = someone(&s, &a, "Anna Notes").await;
+        let ben = someone(&s, &a, "Ben Notes").await;
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        let mut ben_ws = open(&s.base, &a, &ben.token).await;
+
+        let base = api(&a);
+        let request =
+            ok(&s, &anna.token, "POST", &format!("{base}/contacts/requests"), Some(json!({"to": ben.id, "level": 1})))
+                .await;
+        let event = next(&mut ben_ws).await;
+        assert_eq!(event["type"], "notification", "{db:?} {event}");
+        assert_eq!(event["notification"]["kind"], "contact_request", "{db:?} {event}");
+        let unread = next(&mut ben_ws).await;
+        assert_eq!((unread["type"].as_str(), unread["notifications"].as_i64()), (Some("unread"), Some(1)), "{db:?}");
+
+        let id = request["request_id"].as_str().expect("request id");
+        ok(&s, &ben.token, "POST", &format!("{base}/contacts/requests/{id}/accept"), Some(json!({"level": 1}))).await;
+        // The requester hears the answer; nothing of the request came to them before it.
+        let event = next(&mut anna_ws).await;
+        assert_eq!(event["type"], "notification", "{db:?} {event}");
+        assert_eq!(event["notification"]["kind"], "contact_answer", "{db:?} {event}");
+        s.stop().await;
+    }
 }
