@@ -57,7 +57,10 @@ async fn ask(stream: &mut TcpStream, path: &str) -> String {
         .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
         .unwrap_or(0);
     while answer.len() < head_end + length {
-        let n = stream.read(&mut buf).await.expect("read body");
+        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+            .await
+            .expect("the body in time")
+            .expect("read body");
         assert!(n > 0);
         answer.extend_from_slice(&buf[..n]);
     }
