@@ -170,14 +170,14 @@ impl Face {
             charmap: font.charmap(),
             metrics: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
             units_per_em,
-            cap_height: metrics.cap_height.map_or(0.7, |h| f64::from(h) / units_per_em),
+            cap_height: metrics.cap_height.map_or(0.73, |h| f64::from(h) / units_per_em),
         })
     }
 
     /// The glyph of `c` (0, the empty box, when the font lacks it) and its
     /// advance in thousandths of the font size.
     fn glyph(&self, c: char) -> (u32, f64) {
-        let id = self.charmap.map(c).unwrap_or_default();
+        let id = self.charmap.map(c).unwrap_or(skrifa::GlyphId::NOTDEF);
         let advance = self.metrics.advance_width(id).map_or(0.0, f64::from);
         (id.to_u32(), advance * 1000.0 / self.units_per_em)
     }
@@ -609,7 +609,8 @@ mod tests {
         let path = std::env::temp_dir()
             .join(format!("kindred-letters-{}-{}.pdf", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
         std::fs::write(&path, pdf).unwrap();
-        let output = Command::new(tool).args(args).arg(&path).args(if tool == "pdftotext" { &["-"][..] } else { &[] }).output();
+        let to_stdout: &[&str] = if tool == "pdftotext" { &["-"] } else { &[] };
+        let output = Command::new(tool).args(args).arg(&path).args(to_stdout).output();
         std::fs::remove_file(&path).ok();
         let output = output.unwrap_or_else(|e| panic!("{tool} (apt-get install poppler-utils): {e}"));
         assert!(output.status.success(), "{tool}: {}", String::from_utf8_lossy(&output.stderr));
