@@ -220,8 +220,11 @@ mod tests {
         (include_str!("../locales/de-duzen/accounts.ftl"), include_str!("../locales/de/accounts.ftl")),
         (include_str!("../locales/de-duzen/notifications.ftl"), include_str!("../locales/de/notifications.ftl")),
         (include_str!("../locales/de-duzen/groups.ftl"), include_str!("../locales/de/groups.ftl")),
+        (include_str!("../locales/de-duzen/messages.ftl"), include_str!("../locales/de/messages.ftl")),
+        (include_str!("../locales/de-duzen/events.ftl"), include_str!("../locales/de/events.ftl")),
+        (include_str!("../locales/de-duzen/search.ftl"), include_str!("../locales/de/search.ftl")),
     ];
-    const DU_COUNT: usize = 6;
+    const DU_COUNT: usize = 9;
 
     #[test]
     fn the_du_texts_overlay_existing_messages() {
