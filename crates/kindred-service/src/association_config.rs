@@ -10,8 +10,8 @@ use kindred_domain::events::TimeZoneName;
 use kindred_domain::messaging::{Decision, RoleMatch, RoleRule};
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
-    Condition, Creators, CrisisContact, DataRules, FieldKind, FormOfAddress, Legal, LocalizedText, MessagingPolicy, Policies,
-    ProfileField, SecondFactorRule, STANDARD_FIELDS,
+    Condition, Creators, CrisisContact, DataRules, FieldKind, FormOfAddress, Legal, LocalizedText, MessagingPolicy,
+    Policies, ProfileField, SecondFactorRule, STANDARD_FIELDS,
 };
 use kindred_domain::{Color, HostName, Language, Level, Visibility};
 use serde::{Deserialize, Serialize};

@@ -606,8 +606,11 @@ mod tests {
     /// on `pdf` and returns what it printed.
     fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir()
-            .join(format!("kindred-letters-{}-{}.pdf", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let path = std::env::temp_dir().join(format!(
+            "kindred-letters-{}-{}.pdf",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
         std::fs::write(&path, pdf).unwrap();
         let to_stdout: &[&str] = if tool == "pdftotext" { &["-"] } else { &[] };
         let output = Command::new(tool).args(args).arg(&path).args(to_stdout).output();
@@ -655,7 +658,8 @@ mod tests {
             assert!(text.contains(name), "{name} not in:\n{text}");
         }
         // The rest of the letter reads back too: umlauts, quotes, the euro sign, the code.
-        for part in ["Große Straße 5", "„Mein Konto“", "0,00 €", "Ihr Bestätigungscode", "Mit freundlichen Grüßen"] {
+        for part in ["Große Straße 5", "„Mein Konto“", "0,00 €", "Ihr Bestätigungscode", "Mit freundlichen Grüßen"]
+        {
             assert!(text.contains(part), "{part} not in:\n{text}");
         }
         assert!(text.contains("K7MX-Q2PD") || text.contains("K 7 M X - Q 2 P D"), "{text}");
@@ -745,8 +749,8 @@ mod tests {
             let rejoined: String = joined.chars().filter(|c| *c != ' ').collect();
             assert_eq!(rejoined, original);
             for piece in words(&joined) {
-                let ok = words(&text)
-                    .any(|w| w == piece || (faces.measure(font, w, size) > width && w.contains(piece)));
+                let ok =
+                    words(&text).any(|w| w == piece || (faces.measure(font, w, size) > width && w.contains(piece)));
                 assert!(ok, "{piece:?} is neither a word nor part of an overlong one");
             }
         }

@@ -322,10 +322,14 @@ mod du_tests {
         let sie = ["Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihnen"];
         for notice in &notices {
             let (subject, text) = du_texts(notice, "MS Nord");
-            let words: Vec<&str> =
-                subject.split(|c: char| !c.is_alphanumeric()).chain(text.split(|c: char| !c.is_alphanumeric())).collect();
+            let words: Vec<&str> = subject
+                .split(|c: char| !c.is_alphanumeric())
+                .chain(text.split(|c: char| !c.is_alphanumeric()))
+                .collect();
             assert!(!words.iter().any(|w| sie.contains(w)), "{subject}\n{text}");
-            assert!(words.iter().any(|w| ["du", "dein", "deine", "deinem", "deines", "dich"].contains(&w.to_lowercase().as_str())));
+            assert!(words
+                .iter()
+                .any(|w| ["du", "dein", "deine", "deinem", "deines", "dich"].contains(&w.to_lowercase().as_str())));
             // The same links as the Sie mail.
             let (_, formal) = texts(notice, Language::De, "MS Nord");
             let links = |t: &str| t.lines().filter(|l| l.len() == 1).map(str::to_owned).collect::<Vec<_>>();

@@ -235,7 +235,9 @@ mod tests {
         }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join("de-duzen");
         let count = std::fs::read_dir(&dir)
-            .map(|entries| entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "ftl")).count())
+            .map(|entries| {
+                entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "ftl")).count()
+            })
             .unwrap_or(0);
         assert_eq!(count, DU_COUNT, "every de-duzen file must be listed in DU_FILES");
     }

@@ -144,10 +144,8 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> 
         .and_then(|v| v.as_str().and_then(Language::parse))
         .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no language"))?;
     // The association's form of address (the layout's `form_of_address`); "Sie" where a page has none.
-    let address = state
-        .lookup("form_of_address")
-        .and_then(|v| v.as_str().and_then(FormOfAddress::parse))
-        .unwrap_or_default();
+    let address =
+        state.lookup("form_of_address").and_then(|v| v.as_str().and_then(FormOfAddress::parse)).unwrap_or_default();
     let voice = i18n::Voice { language, address };
     let mut args = Vec::new();
     for name in kwargs.args() {

@@ -481,7 +481,12 @@ pub(crate) fn with(mut form: Vec<(String, String)>, changes: &[(&str, &str)]) ->
     form
 }
 
-pub(crate) async fn post_form(s: &TestServer, cookie: &str, path: &str, form: &[(String, String)]) -> (u16, String, String) {
+pub(crate) async fn post_form(
+    s: &TestServer,
+    cookie: &str,
+    path: &str,
+    form: &[(String, String)],
+) -> (u16, String, String) {
     let response = s.client.post(s.url(path)).header("cookie", cookie).form(form).send().await.expect("post");
     let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     (response.status().as_u16(), location, response.text().await.expect("body"))

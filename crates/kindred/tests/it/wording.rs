@@ -21,7 +21,11 @@ const PAGES: [(&str, &str, &str); 6] = [
     ("/a/ms/forum?lang=de", "Tauschen Sie sich mit anderen Mitgliedern aus", "Tausch dich mit anderen Mitgliedern aus"),
     ("/a/ms/profile?lang=de", "Bei jeder Angabe entscheiden Sie", "Bei jeder Angabe entscheidest du"),
     ("/a/ms/account?lang=de", "Ihre Einstellungen", "Deine Einstellungen"),
-    ("/a/ms/notifications?lang=de", "Noch keine Benachrichtigungen. Sie bekommen", "Noch keine Benachrichtigungen. Du bekommst"),
+    (
+        "/a/ms/notifications?lang=de",
+        "Noch keine Benachrichtigungen. Sie bekommen",
+        "Noch keine Benachrichtigungen. Du bekommst",
+    ),
     ("/a/ms/groups?lang=de", "Offenen Gruppen treten Sie sofort bei", "Offenen Gruppen trittst du sofort bei"),
 ];
 
