@@ -17,6 +17,7 @@ use kindred_domain::Language;
 use kindred_service::Association;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use unic_langid::langid;
 
 static_loader! {
@@ -28,7 +29,8 @@ static_loader! {
 }
 
 static DE: LanguageIdentifier = langid!("de");
-static DE_DU: LanguageIdentifier = langid!("de-duzen");
+/// German with the variant `duzen` ("to say du"): a variant needs the heap, so not a plain static.
+static DE_DU: LazyLock<LanguageIdentifier> = LazyLock::new(|| langid!("de-duzen"));
 static EN: LanguageIdentifier = langid!("en");
 static NL: LanguageIdentifier = langid!("nl");
 
@@ -56,7 +58,7 @@ impl From<Language> for Voice {
 fn identifier(voice: Voice) -> &'static LanguageIdentifier {
     match (voice.language, voice.address) {
         (Language::De, FormOfAddress::Sie) => &DE,
-        (Language::De, FormOfAddress::Du) => &DE_DU,
+        (Language::De, FormOfAddress::Du) => &*DE_DU,
         (Language::En, _) => &EN,
         (Language::Nl, _) => &NL,
     }

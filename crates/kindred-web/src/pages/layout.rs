@@ -63,8 +63,6 @@ pub struct Layout {
     unread_messages: Option<i64>,
     #[serde(skip)]
     has_queue: bool,
-    #[serde(skip)]
-    language: Language,
     /// The page's language with the association's form of address.
     #[serde(skip)]
     voice: i18n::Voice,
@@ -177,7 +175,6 @@ impl Layout {
             unread: None,
             unread_messages: None,
             has_queue: false,
-            language,
             voice,
             section,
         }
