@@ -58,7 +58,7 @@ impl From<Language> for Voice {
 fn identifier(voice: Voice) -> &'static LanguageIdentifier {
     match (voice.language, voice.address) {
         (Language::De, FormOfAddress::Sie) => &DE,
-        (Language::De, FormOfAddress::Du) => &*DE_DU,
+        (Language::De, FormOfAddress::Du) => &DE_DU,
         (Language::En, _) => &EN,
         (Language::Nl, _) => &NL,
     }
