@@ -452,6 +452,34 @@ impl Default for DataRules {
     }
 }
 
+/// How the association's German texts address the member: "Sie" (the
+/// default) or "du". Only German has the choice; the other languages keep
+/// their one form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FormOfAddress {
+    #[default]
+    Sie,
+    Du,
+}
+
+impl FormOfAddress {
+    pub fn parse(code: &str) -> Option<FormOfAddress> {
+        match code {
+            "sie" => Some(FormOfAddress::Sie),
+            "du" => Some(FormOfAddress::Du),
+            _ => None,
+        }
+    }
+
+    /// As the configuration writes it: `"sie"` or `"du"`.
+    pub fn code(self) -> &'static str {
+        match self {
+            FormOfAddress::Sie => "sie",
+            FormOfAddress::Du => "du",
+        }
+    }
+}
+
 /// Everything an association configures, valid by construction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssociationSettings {
@@ -462,6 +490,8 @@ pub struct AssociationSettings {
     pub hosts: Vec<HostName>,
     /// The time zone of events that name none.
     pub time_zone: crate::events::TimeZoneName,
+    /// "du" or "Sie" in the German texts.
+    pub form_of_address: FormOfAddress,
     pub welcome: Option<LocalizedText>,
     pub branding: Branding,
     /// Names of levels 1 to 4, in order.

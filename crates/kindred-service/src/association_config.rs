@@ -10,8 +10,8 @@ use kindred_domain::events::TimeZoneName;
 use kindred_domain::messaging::{Decision, RoleMatch, RoleRule};
 use kindred_domain::settings::{
     standard_field, Admission, AdmissionProcedure, AssociationSettings, Branding, Catalog, CatalogEntry, Code,
-    Condition, Creators, CrisisContact, DataRules, FieldKind, Legal, LocalizedText, MessagingPolicy, Policies,
-    ProfileField, SecondFactorRule, STANDARD_FIELDS,
+    Condition, Creators, CrisisContact, DataRules, FieldKind, FormOfAddress, Legal, LocalizedText, MessagingPolicy,
+    Policies, ProfileField, SecondFactorRule, STANDARD_FIELDS,
 };
 use kindred_domain::{Color, HostName, Language, Level, Visibility};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,9 @@ pub struct RawConfig {
     /// The IANA time zone of the association's events by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     time_zone: Option<String>,
+    /// `"sie"` (default) or `"du"`: how the German texts address the member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    form_of_address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     welcome: Option<RawText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,6 +429,11 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         None => default_time_zone(),
     };
 
+    let form_of_address = match raw.form_of_address.as_deref() {
+        Some(code) => FormOfAddress::parse(code).ok_or_else(|| wrong("form_of_address", "must be sie or du"))?,
+        None => FormOfAddress::Sie,
+    };
+
     let data = build_data(raw.data.unwrap_or_default())?;
 
     Ok(AssociationSettings {
@@ -434,6 +442,7 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
         languages,
         hosts,
         time_zone,
+        form_of_address,
         welcome,
         branding,
         levels,
@@ -868,6 +877,7 @@ fn to_raw(settings: &AssociationSettings) -> RawConfig {
         languages: Some(settings.languages.iter().map(|l| l.code().to_owned()).collect()),
         hosts: Some(settings.hosts.iter().map(|h| h.to_string()).collect()),
         time_zone: Some(settings.time_zone.name().to_owned()),
+        form_of_address: Some(settings.form_of_address.code().to_owned()),
         welcome: settings.welcome.as_ref().map(raw_text),
         branding: Some(RawBranding {
             primary_color: Some(settings.branding.primary.to_string()),

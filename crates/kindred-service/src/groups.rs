@@ -32,7 +32,7 @@ use kindred_domain::groups::{
 use kindred_domain::search::{MemberQuery, QueryProblem, RawMemberQuery};
 use kindred_domain::settings::{Code, Creators};
 use kindred_domain::text::{self, Lines};
-use kindred_domain::{alias, AccountRole, GroupId, MemberId};
+use kindred_domain::{alias, AccountRole, GroupId, Language, MemberId};
 use kindred_store::{Conflict, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -488,7 +488,7 @@ impl Kindred {
             }
         }
         let id = GroupId::random();
-        let creator_alias = input.alias_mode.then(alias::generate);
+        let creator_alias = input.alias_mode.then(|| alias::generate(member_language(association, caller)));
         let creator_key = creator_alias.as_deref().map(alias::key);
         let mut tags: Vec<(&str, &str)> = Vec::new();
         tags.extend(conditions.iter().map(|c| ("condition", c.as_str())));
@@ -715,8 +715,9 @@ impl Kindred {
         Ok(GroupMembers { group: seen, members, requests })
     }
 
-    /// Changes the caller's or another member's row, drawing an alias in
-    /// alias groups where the row has none (again on a collision).
+    /// Changes the caller's or another member's row; with `draw_alias`, the
+    /// member's language, draws an alias in that language in alias groups
+    /// (again on a collision). Only a row without one needs it.
     async fn move_member(
         &self,
         association: &Association,
@@ -724,10 +725,10 @@ impl Kindred {
         member: &str,
         from: Option<&str>,
         to: &str,
-        needs_alias: bool,
+        draw_alias: Option<Language>,
     ) -> Result<bool, GroupActionError> {
         for _ in 0..ALIAS_DRAWS {
-            let drawn = (needs_alias && seen.record.alias_mode).then(alias::generate);
+            let drawn = draw_alias.filter(|_| seen.record.alias_mode).map(alias::generate);
             let key = drawn.as_deref().map(alias::key);
             let change = MembershipChange {
                 association: &association.id,
@@ -774,7 +775,8 @@ impl Kindred {
                 })
             }
         };
-        if !self.move_member(association, &seen, me, current.as_deref(), to, needs_alias).await? {
+        let draw_alias = needs_alias.then(|| member_language(association, caller));
+        if !self.move_member(association, &seen, me, current.as_deref(), to, draw_alias).await? {
             return Err(GroupActionError::Conflict(GroupConflict::AlreadyMember));
         }
         if to == "requested" {
@@ -832,7 +834,7 @@ impl Kindred {
             Membership::Outside => return Err(GroupActionError::Conflict(GroupConflict::NotMember)),
         };
         let me = caller.member.id.as_str();
-        if !self.move_member(association, &seen, me, Some(from), "left", false).await? {
+        if !self.move_member(association, &seen, me, Some(from), "left", None).await? {
             return Err(GroupActionError::Conflict(GroupConflict::NotMember));
         }
         Ok(())
@@ -850,7 +852,7 @@ impl Kindred {
             return Err(GroupActionError::Conflict(GroupConflict::NotInvited));
         }
         let me = caller.member.id.as_str();
-        if !self.move_member(association, &seen, me, Some("invited"), "left", false).await? {
+        if !self.move_member(association, &seen, me, Some("invited"), "left", None).await? {
             return Err(GroupActionError::Conflict(GroupConflict::NotInvited));
         }
         Ok(())
@@ -928,7 +930,7 @@ impl Kindred {
         }
         let member = self.member_in(association, caller, &seen, who).await?;
         let to = if approve { "member" } else { "left" };
-        if !self.move_member(association, &seen, &member, Some("requested"), to, false).await? {
+        if !self.move_member(association, &seen, &member, Some("requested"), to, None).await? {
             return Err(GroupActionError::NotFound);
         }
         Ok(())
@@ -956,6 +958,12 @@ impl Kindred {
         }
         Ok(())
     }
+}
+
+/// The language of `caller`'s aliases: their own language where the
+/// association offers it, else the association's.
+fn member_language(association: &Association, caller: &Caller) -> Language {
+    association.settings.offered_or_default(caller.member.language.as_deref().and_then(Language::parse))
 }
 
 #[cfg(test)]

@@ -304,7 +304,14 @@ impl Kindred {
             .filter(|(k, _)| !k.fixed)
             .filter_map(|(k, _)| self.unsubscribe_link(association, &recipient.id, k.name).map(|l| (k.name, l)))
             .collect();
-        let content = crate::mail_text::neutral(language, &site, &counts, &link, &unsubscribe);
+        let content = crate::mail_text::neutral(
+            language,
+            association.settings.form_of_address,
+            &site,
+            &counts,
+            &link,
+            &unsubscribe,
+        );
         let mail = Mail {
             to,
             subject: content.subject,

@@ -5,6 +5,7 @@
 //! association's name and links.
 
 use kindred_domain::notification_kinds::NotificationKind;
+use kindred_domain::settings::FormOfAddress;
 use kindred_domain::Language;
 
 /// A mail's subject, plain text and HTML part.
@@ -14,8 +15,32 @@ pub(crate) struct Content {
     pub html: String,
 }
 
-/// The kind in a few neutral words.
-pub(crate) fn kind_label(kind: &str, language: Language) -> &'static str {
+/// The kind in a few neutral words, in the association's form of address.
+pub(crate) fn kind_label(kind: &str, language: Language, address: FormOfAddress) -> &'static str {
+    match (language, address) {
+        (Language::De, FormOfAddress::Du) => du_label(kind).unwrap_or_else(|| sie_label(kind, language)),
+        _ => sie_label(kind, language),
+    }
+}
+
+/// The German "du" form of the labels that address the member.
+fn du_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "reply" => "Antworten in Themen, denen du folgst",
+        "mention" => "Erwähnungen von dir",
+        "moderation" => "Moderation deiner Beiträge",
+        "event_promoted" => "Ein Platz wurde für dich frei",
+        "message_request" => "Anfragen, dir zu schreiben",
+        "contact_answer" => "Antworten auf deine Kontaktanfragen",
+        "disclosure_request" => "Bitten, mehr von deinem Profil zu sehen",
+        "disclosure_answer" => "Antworten auf deine Bitten, mehr zu sehen",
+        "group_join_request" => "Beitrittsanfragen für eine Gruppe, die du moderierst",
+        _ => return None,
+    })
+}
+
+/// The kind in a few neutral words ("Sie" in German).
+fn sie_label(kind: &str, language: Language) -> &'static str {
     use Language::{De, En, Nl};
     match (kind, language) {
         ("reply", En) => "Replies in topics you follow",
@@ -85,7 +110,18 @@ struct Words {
     stop: &'static str,
 }
 
-fn words(language: Language) -> Words {
+fn words(language: Language, address: FormOfAddress) -> Words {
+    if (language, address) == (Language::De, FormOfAddress::Du) {
+        return Words {
+            subject: "Neu bei",
+            urgent: "Dringend: bitte sieh dir eine Meldung an bei",
+            hello: "Hallo,",
+            intro: "es gibt Neues für dich bei",
+            see: "Nach dem Anmelden siehst du es hier:",
+            settings: "Welche Hinweise dich per E-Mail erreichen und wie oft, wählst du in deinem Konto.",
+            stop: "Keine E-Mails mehr zu:",
+        };
+    }
     match language {
         Language::En => Words {
             subject: "New at",
@@ -121,21 +157,22 @@ fn words(language: Language) -> Words {
 /// the link, and a link per kind to stop its mails.
 pub(crate) fn neutral(
     language: Language,
+    address: FormOfAddress,
     site: &str,
     counts: &[(&'static NotificationKind, usize)],
     link: &str,
     unsubscribe: &[(&'static str, String)],
 ) -> Content {
-    let w = words(language);
+    let w = words(language, address);
     let urgent = counts.iter().any(|(k, _)| k.fixed);
     let subject = if urgent { format!("{} {site}", w.urgent) } else { format!("{} {site}", w.subject) };
     let mut text = format!("{}\n\n{} {site}:\n\n", w.hello, w.intro);
     for (kind, n) in counts {
-        text.push_str(&format!("- {}: {n}\n", kind_label(kind.name, language)));
+        text.push_str(&format!("- {}: {n}\n", kind_label(kind.name, language, address)));
     }
     text.push_str(&format!("\n{}\n{link}\n\n{}\n", w.see, w.settings));
     for (kind, url) in unsubscribe {
-        text.push_str(&format!("{} {}\n{url}\n", w.stop, kind_label(kind, language)));
+        text.push_str(&format!("{} {}\n{url}\n", w.stop, kind_label(kind, language, address)));
     }
 
     let site_html = escape(site);
@@ -148,7 +185,7 @@ pub(crate) fn neutral(
         w.intro
     );
     for (kind, n) in counts {
-        html.push_str(&format!("<li>{}: {n}</li>\n", escape(kind_label(kind.name, language))));
+        html.push_str(&format!("<li>{}: {n}</li>\n", escape(kind_label(kind.name, language, address))));
     }
     html.push_str(&format!(
         "</ul>\n<p><a href=\"{}\">{}</a></p>\n<p>{}</p>\n",
@@ -161,7 +198,7 @@ pub(crate) fn neutral(
             "<p><a href=\"{}\">{} {}</a></p>\n",
             escape(url),
             escape(w.stop),
-            escape(kind_label(kind, language))
+            escape(kind_label(kind, language, address))
         ));
     }
     html.push_str("</body>\n</html>\n");
@@ -170,4 +207,38 @@ pub(crate) fn neutral(
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kindred_domain::notification_kinds::KINDS;
+
+    fn mail(language: Language, address: FormOfAddress) -> Content {
+        let counts: Vec<(&'static NotificationKind, usize)> = KINDS.iter().map(|k| (k, 2)).collect();
+        let unsubscribe: Vec<(&'static str, String)> =
+            KINDS.iter().filter(|k| !k.fixed).map(|k| (k.name, format!("https://x.example/u/{}", k.name))).collect();
+        neutral(language, address, "MS Nord", &counts, "https://x.example/", &unsubscribe)
+    }
+
+    fn words_of(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+    }
+
+    #[test]
+    fn german_mails_follow_the_form_of_address() {
+        let sie_forms = ["Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihnen"];
+        let du_forms = ["du", "dich", "dir", "dein", "deine", "deinem", "deiner", "deinen"];
+        let du = mail(Language::De, FormOfAddress::Du);
+        for part in [&du.subject, &du.text, &du.html] {
+            assert!(!words_of(part).iter().any(|w| sie_forms.contains(w)), "{part}");
+        }
+        assert!(words_of(&du.text).iter().any(|w| du_forms.contains(w)));
+        let sie = mail(Language::De, FormOfAddress::Sie);
+        assert!(!words_of(&sie.text).iter().any(|w| du_forms.contains(w)), "{}", sie.text);
+        assert!(words_of(&sie.text).contains(&"Sie"));
+        // Other languages have one form.
+        assert_eq!(mail(Language::Nl, FormOfAddress::Du).text, mail(Language::Nl, FormOfAddress::Sie).text);
+        assert_eq!(mail(Language::En, FormOfAddress::Du).text, mail(Language::En, FormOfAddress::Sie).text);
+    }
 }

@@ -6,6 +6,7 @@
 use crate::mail::Mail;
 use crate::sessions::Member;
 use crate::{Association, Kindred};
+use kindred_domain::settings::FormOfAddress;
 use kindred_domain::{EmailAddress, Language};
 
 pub(crate) enum Notice<'a> {
@@ -180,6 +181,44 @@ fn texts(notice: &Notice<'_>, language: Language, site: &str) -> (String, String
     }
 }
 
+/// The German texts for an association that says "du".
+fn du_texts(notice: &Notice<'_>, site: &str) -> (String, String) {
+    match notice {
+        Notice::ConfirmEmail { link } => (
+            format!("Bitte bestätige deine E-Mail-Adresse – {site}"),
+            format!("Hallo,\n\ndu hast dich bei {site} registriert. Bitte bestätige deine E-Mail-Adresse mit diesem Link (er gilt 48 Stunden und nur einmal):\n\n{link}\n\nWenn du dich nicht registriert hast, kannst du diese E-Mail ignorieren.\n"),
+        ),
+        Notice::AlreadyRegistered { sign_in, reset } => (
+            format!("Registrierung mit deiner Adresse – {site}"),
+            format!("Hallo,\n\njemand hat versucht, sich mit deiner E-Mail-Adresse bei {site} zu registrieren. Für diese Adresse gibt es schon ein Konto.\n\nWarst du das? Dann melde dich hier an:\n{sign_in}\n\nPasswort vergessen? Hier kannst du es neu setzen:\n{reset}\n\nWenn du das nicht warst, musst du nichts tun.\n"),
+        ),
+        Notice::PasswordReset { link } => (
+            format!("Neues Passwort festlegen – {site}"),
+            format!("Hallo,\n\nfür dein Konto bei {site} wurde ein neues Passwort angefordert. Mit diesem Link legst du es fest (er gilt eine Stunde und nur einmal):\n\n{link}\n\nDanach bist du auf allen Geräten abgemeldet. Wenn du nichts angefordert hast, ignoriere diese E-Mail; dein Passwort bleibt dann unverändert.\n"),
+        ),
+        Notice::PasswordChanged => (
+            format!("Dein Passwort wurde geändert – {site}"),
+            format!("Hallo,\n\ndas Passwort deines Kontos bei {site} wurde soeben geändert. Wenn du das nicht warst, setze bitte sofort ein neues Passwort über „Passwort vergessen“ und wende dich an deinen Verein.\n"),
+        ),
+        Notice::SignInChanged { change } => (
+            format!("Deine Anmeldeeinstellungen wurden geändert – {site}"),
+            format!("Hallo,\n\ndie Anmeldung an deinem Konto bei {site} wurde soeben geändert: {}.\n\nWenn du das nicht warst, setze bitte sofort ein neues Passwort über „Passwort vergessen“ (damit werden alle Geräte abgemeldet) und wende dich an deinen Verein.\n", change_text(*change, Language::De)),
+        ),
+        Notice::Verified { sign_in } => (
+            format!("Willkommen – dein Konto ist freigeschaltet – {site}"),
+            format!("Hallo,\n\n{site} hat dein Konto bestätigt. Du kannst dich jetzt anmelden und die Gemeinschaft nutzen:\n\n{sign_in}\n"),
+        ),
+        Notice::Declined { message, account } => (
+            format!("Deine Anfrage zur Freischaltung – {site}"),
+            format!("Hallo,\n\n{site} konnte dein Konto noch nicht freischalten. Die Nachricht des Vereins dazu:\n\n{message}\n\nDu kannst die Freischaltung nach dem Anmelden auf einem anderen Weg erneut beantragen:\n{account}\n"),
+        ),
+        Notice::InactiveAccount { sign_in, date } => (
+            format!("Dein Konto wird bald gelöscht – {site}"),
+            format!("Hallo,\n\ndu hast dich lange nicht bei {site} angemeldet. Nach den Regeln des Vereins wird dein Konto mit allem, was dazu gehört, am {date} gelöscht.\n\nMöchtest du es behalten? Dann melde dich vorher einmal an:\n{sign_in}\n\nWenn du es nicht mehr brauchst, musst du nichts tun.\n"),
+        ),
+    }
+}
+
 /// Every link to the association's pages (mails put each on a line of its
 /// own) gets `lang=` of the mail's language, so that it opens in the
 /// member's language even in a browser that is not signed in or prefers
@@ -234,7 +273,10 @@ impl Kindred {
             .filter(|l| association.settings.languages.contains(l))
             .unwrap_or(association.settings.default_language);
         let site = association.settings.name.get(language);
-        let (subject, text) = texts(&notice, language, site);
+        let (subject, text) = match (language, association.settings.form_of_address) {
+            (Language::De, FormOfAddress::Du) => du_texts(&notice, site),
+            _ => texts(&notice, language, site),
+        };
         let text = links_in_language(&text, &self.association_url(association), language);
         let mailer = self.mailer.clone();
         tokio::spawn(async move {
@@ -258,5 +300,40 @@ mod language_link_tests {
             out,
             "Hello,\n\nhttps://example.org/a/demo/confirm-email?token=abc&lang=de\nhttps://example.org/a/demo/groups/x?lang=de#new\nhttps://example.org/a/demo/account?lang=en\nhttps://elsewhere.example/a\nSee https://example.org/a/demo in text\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod du_tests {
+    use super::*;
+
+    #[test]
+    fn du_mails_say_du_throughout() {
+        let notices = [
+            Notice::ConfirmEmail { link: "L" },
+            Notice::AlreadyRegistered { sign_in: "S", reset: "R" },
+            Notice::PasswordReset { link: "L" },
+            Notice::PasswordChanged,
+            Notice::SignInChanged { change: SignInChange::PasskeyAdded },
+            Notice::Verified { sign_in: "S" },
+            Notice::Declined { message: "M", account: "A" },
+            Notice::InactiveAccount { sign_in: "S", date: "2027-01-01" },
+        ];
+        let sie = ["Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihnen"];
+        for notice in &notices {
+            let (subject, text) = du_texts(notice, "MS Nord");
+            let words: Vec<&str> = subject
+                .split(|c: char| !c.is_alphanumeric())
+                .chain(text.split(|c: char| !c.is_alphanumeric()))
+                .collect();
+            assert!(!words.iter().any(|w| sie.contains(w)), "{subject}\n{text}");
+            assert!(words
+                .iter()
+                .any(|w| ["du", "dein", "deine", "deinem", "deines", "dich"].contains(&w.to_lowercase().as_str())));
+            // The same links as the Sie mail.
+            let (_, formal) = texts(notice, Language::De, "MS Nord");
+            let links = |t: &str| t.lines().filter(|l| l.len() == 1).map(str::to_owned).collect::<Vec<_>>();
+            assert_eq!(links(&text), links(&formal));
+        }
     }
 }

@@ -7,7 +7,7 @@
 use crate::admission::{Letter, INVITATION_CODE_LEN, INVITATION_VALID_DAYS};
 use crate::crypto::CryptoError;
 use crate::cursor::CursorList;
-use crate::letter_pdf::{letters_pdf, PrintedLetter};
+use crate::letter_pdf::{letters_pdf, LetterPdfError, PrintedLetter};
 use crate::notices::Notice;
 use crate::sessions::{Caller, Member};
 use crate::{Association, Kindred};
@@ -36,6 +36,8 @@ pub enum StaffError {
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    LetterPdf(#[from] LetterPdfError),
 }
 
 /// Most invitation codes one request may create.
@@ -337,7 +339,7 @@ impl Kindred {
         let today = self.clock.now();
         let printed: Vec<PrintedLetter> =
             letters.into_iter().map(|l| printed_letter(&site, &url, language, today, l)).collect();
-        Ok(letters_pdf(&printed))
+        Ok(letters_pdf(&printed)?)
     }
 
     /// New invitation codes, shown once, as one batch under a label staff

@@ -2,14 +2,22 @@
 //! an explicit `?lang=` choice, else a signed-in member's own language (the
 //! one they registered in; applied by `pages::association::AssociationPage`),
 //! else the browser's `Accept-Language`, else the association's default.
+//!
+//! German has two forms of address; the association chooses one
+//! (`form_of_address`). The "Sie" texts are `locales/de`; the "du" texts are
+//! `locales/de-duzen`, which holds only the messages that address the member
+//! and is layered over `de` (Fluent's fallback chain: a message missing there
+//! is taken from `de`). A [`Voice`] is a language with the form of address.
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
 use kindred_domain::language::negotiate;
+use kindred_domain::settings::FormOfAddress;
 use kindred_domain::Language;
 use kindred_service::Association;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use unic_langid::langid;
 
 static_loader! {
@@ -21,30 +29,55 @@ static_loader! {
 }
 
 static DE: LanguageIdentifier = langid!("de");
+/// German with the variant `duzen` ("to say du"): a variant needs the heap, so not a plain static.
+static DE_DU: LazyLock<LanguageIdentifier> = LazyLock::new(|| langid!("de-duzen"));
 static EN: LanguageIdentifier = langid!("en");
 static NL: LanguageIdentifier = langid!("nl");
 
-fn identifier(language: Language) -> &'static LanguageIdentifier {
-    match language {
-        Language::De => &DE,
-        Language::En => &EN,
-        Language::Nl => &NL,
+/// A language and the form of address its texts use (which matters only
+/// for German). A bare [`Language`] is its "Sie" voice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Voice {
+    pub language: Language,
+    pub address: FormOfAddress,
+}
+
+impl Voice {
+    /// `language` as the association `association` speaks it.
+    pub fn of(language: Language, association: &Association) -> Voice {
+        Voice { language, address: association.settings.form_of_address }
     }
 }
 
-/// The text of `key` in `language`, with Fluent arguments.
-pub fn text(language: Language, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+impl From<Language> for Voice {
+    fn from(language: Language) -> Voice {
+        Voice { language, address: FormOfAddress::Sie }
+    }
+}
+
+fn identifier(voice: Voice) -> &'static LanguageIdentifier {
+    match (voice.language, voice.address) {
+        (Language::De, FormOfAddress::Sie) => &DE,
+        (Language::De, FormOfAddress::Du) => &DE_DU,
+        (Language::En, _) => &EN,
+        (Language::Nl, _) => &NL,
+    }
+}
+
+/// The text of `key` in `voice` (a [`Voice`] or a bare [`Language`]), with Fluent arguments.
+pub fn text(voice: impl Into<Voice>, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+    let id = identifier(voice.into());
     if args.is_empty() {
-        return LOCALES.lookup(identifier(language), key);
+        return LOCALES.lookup(id, key);
     }
     let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
         args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone())).collect();
-    LOCALES.lookup_with_args(identifier(language), key, &args)
+    LOCALES.lookup_with_args(id, key, &args)
 }
 
-/// The text of `key` in `language`, or `None` if there is no such message.
-pub fn try_text(language: Language, key: &str) -> Option<String> {
-    LOCALES.try_lookup(identifier(language), key)
+/// The text of `key` in `voice`, or `None` if there is no such message.
+pub fn try_text(voice: impl Into<Voice>, key: &str) -> Option<String> {
+    LOCALES.try_lookup(identifier(voice.into()), key)
 }
 
 fn offered(association: Option<&Association>) -> &[Language] {
@@ -178,6 +211,62 @@ mod tests {
                 .unwrap_or(0);
             assert_eq!(count, FILES.len(), "{language}: every .ftl file must be listed in FILES");
         }
+    }
+
+    /// The "du" texts (`locales/de-duzen`): each file overlays the German
+    /// file of its name, so every message in it must exist there.
+    const DU_FILES: [(&str, &str); DU_COUNT] = [
+        (include_str!("../locales/de-duzen/main.ftl"), include_str!("../locales/de/main.ftl")),
+        (include_str!("../locales/de-duzen/forum.ftl"), include_str!("../locales/de/forum.ftl")),
+        (include_str!("../locales/de-duzen/community.ftl"), include_str!("../locales/de/community.ftl")),
+        (include_str!("../locales/de-duzen/accounts.ftl"), include_str!("../locales/de/accounts.ftl")),
+        (include_str!("../locales/de-duzen/notifications.ftl"), include_str!("../locales/de/notifications.ftl")),
+        (include_str!("../locales/de-duzen/groups.ftl"), include_str!("../locales/de/groups.ftl")),
+        (include_str!("../locales/de-duzen/messages.ftl"), include_str!("../locales/de/messages.ftl")),
+        (include_str!("../locales/de-duzen/events.ftl"), include_str!("../locales/de/events.ftl")),
+        (include_str!("../locales/de-duzen/search.ftl"), include_str!("../locales/de/search.ftl")),
+    ];
+    const DU_COUNT: usize = 9;
+
+    #[test]
+    fn the_du_texts_overlay_existing_messages() {
+        for (du, de) in DU_FILES {
+            let (du, de) = (keys(du), keys(de));
+            assert!(!du.is_empty());
+            assert_eq!(du.difference(&de).collect::<Vec<_>>(), Vec::<&String>::new(), "du message without a Sie one");
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join("de-duzen");
+        let count = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "ftl")).count()
+            })
+            .unwrap_or(0);
+        assert_eq!(count, DU_COUNT, "every de-duzen file must be listed in DU_FILES");
+    }
+
+    /// No "Sie", "Ihr…" or "Ihnen" is left in a du text, nor a "du" form in a Sie text.
+    #[test]
+    fn the_du_texts_say_du() {
+        let sie = ["Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres", "Ihnen"];
+        for (du, _) in DU_FILES {
+            for line in du.lines().filter(|l| !l.starts_with('#')) {
+                let words: Vec<&str> = line.split(|c: char| !c.is_alphanumeric()).collect();
+                assert!(!words.iter().any(|w| sie.contains(w)), "Sie form in a du text: {line}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_association_chooses_du_or_sie() {
+        let du = Voice { language: Language::De, address: FormOfAddress::Du };
+        let sie = Voice { language: Language::De, address: FormOfAddress::Sie };
+        assert_eq!(text(sie, "nav-privacy", &[]), "Ihre Privatsphäre");
+        assert_eq!(text(du, "nav-privacy", &[]), "Deine Privatsphäre");
+        // Messages without a du form come from the German texts, not English.
+        assert_eq!(text(du, "skip-to-content", &[]), "Zum Inhalt springen");
+        // Other languages have one form.
+        let en_du = Voice { language: Language::En, address: FormOfAddress::Du };
+        assert_eq!(text(en_du, "skip-to-content", &[]), "Skip to content");
     }
 
     #[test]

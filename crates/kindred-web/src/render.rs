@@ -4,6 +4,7 @@
 
 use crate::i18n;
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::settings::FormOfAddress;
 use kindred_domain::Language;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
@@ -142,6 +143,10 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> 
         .lookup("lang")
         .and_then(|v| v.as_str().and_then(Language::parse))
         .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no language"))?;
+    // The association's form of address (the layout's `form_of_address`); "Sie" where a page has none.
+    let address =
+        state.lookup("form_of_address").and_then(|v| v.as_str().and_then(FormOfAddress::parse)).unwrap_or_default();
+    let voice = i18n::Voice { language, address };
     let mut args = Vec::new();
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
@@ -152,7 +157,7 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> 
         args.push((name, fluent));
     }
     kwargs.assert_all_used()?;
-    Ok(i18n::text(language, key, &args))
+    Ok(i18n::text(voice, key, &args))
 }
 
 impl Templates {

@@ -135,7 +135,11 @@ fn levels(tenant: &Tenant, language: Language) -> Vec<LevelView> {
         .map(|level| LevelView {
             number: level.number(),
             name: tenant.association.settings.level_name(*level, language).to_owned(),
-            explanation: i18n::text(language, &format!("level-{}-explained", level.number()), &[]),
+            explanation: i18n::text(
+                i18n::Voice::of(language, &tenant.association),
+                &format!("level-{}-explained", level.number()),
+                &[],
+            ),
         })
         .collect()
 }
@@ -163,13 +167,16 @@ pub async fn home(State(state): State<AppState>, page: AssociationPage) -> Respo
     let settings = &tenant.association.settings;
     let welcome = match &settings.welcome {
         Some(text) => text.get(language).to_owned(),
-        None => i18n::text(language, "home-welcome-default", &[]),
+        None => i18n::text(i18n::Voice::of(language, &tenant.association), "home-welcome-default", &[]),
     };
     let procedures: Vec<String> = settings
         .admission
         .procedures
         .iter()
-        .map(|p| i18n::text(language, &format!("admission-{}", p.as_str().replace('_', "-")), &[]))
+        .map(|p| {
+            let key = format!("admission-{}", p.as_str().replace('_', "-"));
+            i18n::text(i18n::Voice::of(language, &tenant.association), &key, &[])
+        })
         .collect();
     let crisis: Vec<CrisisView> = settings
         .crisis_contacts

@@ -32,6 +32,9 @@ struct NavItem {
 #[derive(Serialize)]
 pub struct Layout {
     lang: &'static str,
+    /// "sie" or "du": the association's form of address, which the
+    /// templates' `t()` follows in German (`render::translate`).
+    form_of_address: &'static str,
     base: String,
     site_name: String,
     has_logo: bool,
@@ -60,8 +63,9 @@ pub struct Layout {
     unread_messages: Option<i64>,
     #[serde(skip)]
     has_queue: bool,
+    /// The page's language with the association's form of address.
     #[serde(skip)]
-    language: Language,
+    voice: i18n::Voice,
     #[serde(skip)]
     section: Section,
 }
@@ -84,9 +88,9 @@ struct LiveNav {
 }
 
 /// A navigation label with a count, as a pattern with `{n}` for the script.
-fn count_pattern(language: Language, key: &str) -> String {
+fn count_pattern(voice: i18n::Voice, key: &str) -> String {
     const MARK: i64 = 987_654;
-    let text = i18n::text(language, key, &[("count", fluent_templates::fluent_bundle::FluentValue::from(MARK))]);
+    let text = i18n::text(voice, key, &[("count", fluent_templates::fluent_bundle::FluentValue::from(MARK))]);
     text.replace(&MARK.to_string(), "{n}")
 }
 
@@ -127,6 +131,7 @@ impl Layout {
             Some(a) => (a.settings.name.get(language).to_owned(), a.settings.languages.clone(), a.has_logo),
             None => ("Kindred".to_owned(), Language::ALL.to_vec(), false),
         };
+        let voice = association.map_or(i18n::Voice::from(language), |a| i18n::Voice::of(language, a));
         let languages = offered
             .iter()
             .map(|l| LanguageLink {
@@ -145,7 +150,7 @@ impl Layout {
             .into_iter()
             .map(|(s, p, key)| NavItem {
                 href: format!("{base}{p}"),
-                label: i18n::text(language, key, &[]),
+                label: i18n::text(voice, key, &[]),
                 current: s == section,
                 news: false,
             })
@@ -154,6 +159,7 @@ impl Layout {
         };
         Self {
             lang: language.code(),
+            form_of_address: voice.address.code(),
             base: base.to_owned(),
             site_name,
             has_logo,
@@ -169,7 +175,7 @@ impl Layout {
             unread: None,
             unread_messages: None,
             has_queue: false,
-            language,
+            voice,
             section,
         }
     }
@@ -199,7 +205,7 @@ impl Layout {
         let mut more = Vec::new();
         // The community's pages, for members the association has verified.
         if caller.member.status == kindred_domain::AccountStatus::Active {
-            let l = self.language;
+            let l = self.voice;
             self.live = Some(LiveNav {
                 path: format!("{}/api/v1/live", self.base),
                 api: format!("{}/api/v1", self.base),
@@ -262,16 +268,16 @@ impl Layout {
         };
         let label = match (count, section) {
             (Some(count), Section::Notifications) => i18n::text(
-                self.language,
+                self.voice,
                 "nav-notifications-unread",
                 &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
             ),
             (Some(count), _) => i18n::text(
-                self.language,
+                self.voice,
                 "nav-messages-unread",
                 &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
             ),
-            (None, _) => i18n::text(self.language, key, &[]),
+            (None, _) => i18n::text(self.voice, key, &[]),
         };
         NavItem { href: format!("{}{path}", self.base), label, current: section == self.section, news: count.is_some() }
     }

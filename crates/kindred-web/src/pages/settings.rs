@@ -259,6 +259,16 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                     &chosen,
                     language_options,
                 ),
+                select(
+                    "form_of_address",
+                    t("settings-form-of-address"),
+                    t("settings-form-of-address-hint"),
+                    text_at(doc, "form_of_address"),
+                    ["sie", "du"]
+                        .into_iter()
+                        .map(|code| (code.to_owned(), t(&format!("settings-form-of-address-{code}"))))
+                        .collect(),
+                ),
             ];
             general.extend(texts(page, doc, "name", "settings-name", "text"));
             vec![
@@ -582,6 +592,9 @@ fn apply(section: &str, doc: &mut Value, posted: &Posted) {
             let welcome = posted_text(doc, posted, "welcome", &langs).unwrap_or(Value::Null);
             set(doc, "welcome", welcome);
             set(doc, "default_language", string(posted.get("default_language")));
+            if let Some(form) = posted.get("form_of_address") {
+                set(doc, "form_of_address", Value::String(form.to_owned()));
+            }
             // The order stays as it was; a language added comes last.
             let chosen = posted.all("languages");
             let mut ordered: Vec<String> =

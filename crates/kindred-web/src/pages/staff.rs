@@ -829,7 +829,7 @@ pub async fn audit_log(
             AuditRow {
                 at: when(&page, e.at),
                 actor: e.actor_pseudonym.or(e.actor_id.map(|_| unknown.clone())).unwrap_or_default(),
-                action: crate::i18n::try_text(page.language, &key).unwrap_or(e.action),
+                action: crate::i18n::try_text(super::text::voice(&page), &key).unwrap_or(e.action),
                 target: e.target_pseudonym.or(e.target_id.map(|_| unknown.clone())).unwrap_or_default(),
                 detail: e.detail.unwrap_or_default(),
             }

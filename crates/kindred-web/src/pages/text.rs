@@ -10,12 +10,19 @@ use kindred_domain::Language;
 use serde::{Deserialize, Serialize};
 
 /// The text of a message key in the page's language.
+/// The text of a message key in the page's language, in the association's
+/// form of address.
 pub(super) fn tr(page: &AssociationPage, key: &str) -> String {
-    i18n::text(page.language, key, &[])
+    i18n::text(voice(page), key, &[])
 }
 
 pub(super) fn tr_args(page: &AssociationPage, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
-    i18n::text(page.language, key, args)
+    i18n::text(voice(page), key, args)
+}
+
+/// The page's language with the association's form of address.
+pub(super) fn voice(page: &AssociationPage) -> i18n::Voice {
+    i18n::Voice::of(page.language, &page.tenant.association)
 }
 
 /// `?done=…` and `?count=…` after a redirect.

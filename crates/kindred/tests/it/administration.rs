@@ -432,7 +432,7 @@ async fn statistics_count_events_places_and_messages_but_nothing_of_secret_group
 
 /// The controls of the page's (last) form as a browser would post them:
 /// text inputs, checked boxes, chosen options, text areas.
-fn form_of(html: &str) -> Vec<(String, String)> {
+pub(crate) fn form_of(html: &str) -> Vec<(String, String)> {
     fn attr(tag: &str, name: &str) -> Option<String> {
         let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
         let end = tag[start..].find('"')? + start;
@@ -471,7 +471,7 @@ fn form_of(html: &str) -> Vec<(String, String)> {
     pairs
 }
 
-fn with(mut form: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn with(mut form: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     for (name, value) in changes {
         match form.iter_mut().find(|(n, _)| n == name) {
             Some(pair) => pair.1 = (*value).to_owned(),
@@ -481,7 +481,12 @@ fn with(mut form: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(Strin
     form
 }
 
-async fn post_form(s: &TestServer, cookie: &str, path: &str, form: &[(String, String)]) -> (u16, String, String) {
+pub(crate) async fn post_form(
+    s: &TestServer,
+    cookie: &str,
+    path: &str,
+    form: &[(String, String)],
+) -> (u16, String, String) {
     let response = s.client.post(s.url(path)).header("cookie", cookie).form(form).send().await.expect("post");
     let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     (response.status().as_u16(), location, response.text().await.expect("body"))

@@ -49,3 +49,4 @@ mod staff_tools;
 mod storage;
 mod tenants;
 mod web_sessions;
+mod wording;
