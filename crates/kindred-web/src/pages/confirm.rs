@@ -74,10 +74,10 @@ pub(super) fn ask(state: &AppState, page: &AssociationPage, confirm: Confirm) ->
         action => link(page, &confirm.action, &[]),
         cancel_href => format!("{}{}", link(page, &confirm.cancel, &[]), confirm.anchor),
         fields => fields,
+        password => false,
         csrf => page.session.csrf(),
     };
-    // The layout's language links lead to the cancel page: the action
-    // itself answers only POST.
+    // The layout's language links lead to the cancel page.
     render_status(state, StatusCode::OK, "confirm.html", page.layout(&confirm.cancel, confirm.section), values)
 }
 

@@ -117,6 +117,10 @@ async fn posts_and_group_lists_show_faces_only_where_allowed() {
     }
 }
 
+async fn post_count(s: &TestServer, who: &Someone, topic: &str) -> usize {
+    ok(s, &who.token, "GET", &format!("{API}/forum/topics/{topic}"), None).await["posts"].as_array().unwrap().len()
+}
+
 #[tokio::test]
 async fn the_mention_picker_finds_members_and_inserts_names_with_spaces() {
     for db in BOTH {
@@ -137,12 +141,7 @@ async fn the_mention_picker_finds_members_and_inserts_names_with_spaces() {
         let topic = ok(&s, &anna.token, "POST", &format!("{API}/forum/topics"),
             Some(json!({"category_id": category, "title": "Hallo", "body": "Wer ist da?", "anonymous": false})))
             .await["topic_id"].as_str().unwrap().to_owned();
-        let posts = |s: &TestServer| {
-            let path = format!("{API}/forum/topics/{topic}");
-            let token = anna.token.clone();
-            async move { ok(s, &token, "GET", &path, None).await["posts"].as_array().unwrap().len() }
-        };
-        assert_eq!(posts(&s).await, 1);
+        assert_eq!(post_count(&s, &anna, &topic).await, 1);
 
         let (cookie, csrf) = page_sign_in(&s, "anna@example.org", PASSWORD).await;
         let topic_path = format!("/a/ms/forum/topics/{topic}?lang=en");
@@ -162,7 +161,7 @@ async fn the_mention_picker_finds_members_and_inserts_names_with_spaces() {
         assert!(html.contains("name=\"mention_add\" value=\"Mira Sonnenschein\""), "{db:?}: {html}");
         assert!(!html.contains("Mirko"), "{db:?}: not someone who may not be found");
         assert!(html.contains("<details class=\"mention-picker\" id=\"mention\" open>"), "{db:?}: open");
-        assert_eq!(posts(&s).await, 1, "{db:?}: nothing posted");
+        assert_eq!(post_count(&s, &anna, &topic).await, 1, "{db:?}: nothing posted");
         // Nobody found: said so.
         let nobody = [("csrf", csrf.as_str()), ("body", ""), ("mention_pick", "quiet"), ("mention_find", "1")];
         let (status, _, html) = post(&s, &cookie, &reply_path, &nobody).await;
@@ -175,7 +174,7 @@ async fn the_mention_picker_finds_members_and_inserts_names_with_spaces() {
         assert_eq!(status, 200, "{db:?}");
         assert!(html.contains(">Hallo @[Mira Sonnenschein] </textarea>"), "{db:?}: {html}");
         assert!(html.contains("role=\"status\">@[Mira Sonnenschein] is added"), "{db:?}: told");
-        assert_eq!(posts(&s).await, 1, "{db:?}: still nothing posted");
+        assert_eq!(post_count(&s, &anna, &topic).await, 1, "{db:?}: still nothing posted");
         // Nonsense is not added.
         let bad = [("csrf", csrf.as_str()), ("body", "Hallo"), ("mention_add", "x]<b>")];
         let (_, _, html) = post(&s, &cookie, &reply_path, &bad).await;
