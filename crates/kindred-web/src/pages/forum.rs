@@ -1241,3 +1241,26 @@ pub async fn staff_delete(
 ) -> Response {
     staff_write(state, page, Some(id), form, true).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::mention_text;
+    use kindred_domain::markdown;
+
+    /// What the picker inserts is read back whole by the forum's parser.
+    #[test]
+    fn the_picker_writes_mentions_the_parser_reads_whole() {
+        for (name, written) in [
+            ("Anna", "@Anna"),
+            ("Mira Sonnenschein", "@[Mira Sonnenschein]"),
+            ("tom.b", "@[tom.b]"),
+            ("Zoë-Lynn 2", "@[Zoë-Lynn 2]"),
+        ] {
+            assert_eq!(mention_text(name).as_deref(), Some(written));
+            assert_eq!(markdown::mentions(&format!("Hallo {written} und so.")), [name], "{written}");
+        }
+        for bad in ["", " ", "x]<b>", "-anna", "a\nb", &"a".repeat(61)] {
+            assert_eq!(mention_text(bad), None, "{bad:?}");
+        }
+    }
+}
