@@ -596,9 +596,10 @@ impl Kindred {
         };
         let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
             None => None,
-            Some(raw) => Some(ReportKind::parse(raw).ok_or_else(|| {
-                invalid("kind", "must be crisis, medical_advice, abuse, spam or other")
-            })?),
+            Some(raw) => Some(
+                ReportKind::parse(raw)
+                    .ok_or_else(|| invalid("kind", "must be crisis, medical_advice, abuse, spam or other"))?,
+            ),
         };
         if !self.has_queue(association, caller).await? {
             return Err(ModerationError::Forbidden);

@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::{MemberId, PostId, TopicId};
-use std::collections::HashMap;
 use kindred_service::admission::StaffPower;
 use kindred_service::forum::{
     Author, CategoryInput, CategoryView, ForumActionError, PostView, QuoteSource, ReplyInput, TopicInput, TopicList,
@@ -28,6 +27,7 @@ use kindred_service::forum::{
 };
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Not found, not allowed and failures as the error pages say them.
 fn failed(error: ForumActionError) -> Response {
@@ -91,13 +91,9 @@ fn author_view(page: &AssociationPage, author: &Author, faces: &Faces) -> Author
         Author::Hidden => {
             AuthorView { kind: "anonymous", label: tr(page, "forum-anonymous"), href: None, badge: None, photo: None }
         }
-        Author::Former => AuthorView {
-            kind: "former",
-            label: tr(page, "forum-former-member"),
-            href: None,
-            badge: None,
-            photo: None,
-        },
+        Author::Former => {
+            AuthorView { kind: "former", label: tr(page, "forum-former-member"), href: None, badge: None, photo: None }
+        }
     }
 }
 
@@ -582,8 +578,13 @@ pub async fn reply(
     if form.preview.is_some() {
         return match state.kindred.preview_reply(&page.tenant.association, caller, &id, &input).await {
             Ok(html) => {
-                let draft =
-                    Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: Some(html), ..Draft::default() };
+                let draft = Draft {
+                    body: &form.body,
+                    anonymous: input.anonymous,
+                    quote_of,
+                    preview: Some(html),
+                    ..Draft::default()
+                };
                 render_topic(&state, &page, caller, &id, None, draft, Problems::default(), None, StatusCode::OK).await
             }
             Err(error @ ForumActionError::Invalid(_)) => {
@@ -951,8 +952,19 @@ pub async fn new_form(State(state): State<AppState>, page: AssociationPage, Quer
     let category = query.category.as_deref().and_then(present);
     let group = query.group.as_deref().and_then(present);
     let empty = ("", "", false);
-    render_new(&state, &page, caller, category, group, empty, None, MentionStep::default(), Problems::default(), StatusCode::OK)
-        .await
+    render_new(
+        &state,
+        &page,
+        caller,
+        category,
+        group,
+        empty,
+        None,
+        MentionStep::default(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(form): Form<NewTopicForm>) -> Response {
@@ -977,7 +989,8 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
         };
         let values = (form.title.as_str(), body.as_str(), input.anonymous);
         let ok = StatusCode::OK;
-        return render_new(&state, &page, caller, category, group, values, None, mention, Problems::default(), ok).await;
+        return render_new(&state, &page, caller, category, group, values, None, mention, Problems::default(), ok)
+            .await;
     }
     if form.preview.is_some() {
         return match state.kindred.preview_topic(&page.tenant.association, caller, &input).await {

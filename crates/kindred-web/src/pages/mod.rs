@@ -81,7 +81,10 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/access-log", get(account_data::access_log))
         // One-click unsubscribe from notification mails, signed out (RFC 8058).
         .route("/a/{slug}/unsubscribe", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
-        .route("/a/{slug}/account/sessions/{id}/revoke", get(account::revoke_session_page).post(account::revoke_session))
+        .route(
+            "/a/{slug}/account/sessions/{id}/revoke",
+            get(account::revoke_session_page).post(account::revoke_session),
+        )
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))
         .route("/a/{slug}/account/two-factor", get(account::two_factor))
@@ -188,8 +191,14 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/letters", get(staff::letters))
         .route("/a/{slug}/staff/letters.pdf", get(staff::letters_pdf))
         .route("/a/{slug}/staff/invitations", get(staff::invitations_form).post(staff::invitations))
-        .route("/a/{slug}/staff/invitations/revoke-code", get(staff_tools::revoke_code_page).post(staff_tools::revoke_code))
-        .route("/a/{slug}/staff/invitations/{batch}/revoke", get(staff_tools::revoke_batch_page).post(staff_tools::revoke_batch))
+        .route(
+            "/a/{slug}/staff/invitations/revoke-code",
+            get(staff_tools::revoke_code_page).post(staff_tools::revoke_code),
+        )
+        .route(
+            "/a/{slug}/staff/invitations/{batch}/revoke",
+            get(staff_tools::revoke_batch_page).post(staff_tools::revoke_batch),
+        )
         .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
         .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
         .route("/a/{slug}/staff/flags", get(staff::flags))

@@ -71,14 +71,23 @@ async fn posts_and_group_lists_show_faces_only_where_allowed() {
 
         // A category that allows anonymous posts; one post by each, and an
         // anonymous one by the member whose photo the viewer may see.
-        let body = json!({"name": "Offen", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
+        let body =
+            json!({"name": "Offen", "description": "Talk", "anonymous_allowed": true, "ask_professional": false});
         let category = ok(&s, &admin, "POST", &format!("{API}/forum/categories"), Some(body)).await["category_id"]
             .as_str()
             .unwrap()
             .to_owned();
-        let topic = ok(&s, &viewer.token, "POST", &format!("{API}/forum/topics"),
-            Some(json!({"category_id": category, "title": "Gesichter", "body": "Hallo zusammen", "anonymous": false})))
-            .await["topic_id"].as_str().unwrap().to_owned();
+        let topic = ok(
+            &s,
+            &viewer.token,
+            "POST",
+            &format!("{API}/forum/topics"),
+            Some(json!({"category_id": category, "title": "Gesichter", "body": "Hallo zusammen", "anonymous": false})),
+        )
+        .await["topic_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let by_hidden = reply(&s, &hidden, &topic, json!({"body": "Von Hidda"})).await;
         let by_none = reply(&s, &none, &topic, json!({"body": "Von Nona"})).await;
         let by_shown = reply(&s, &shown, &topic, json!({"body": "Von Showa"})).await;
@@ -133,14 +142,23 @@ async fn the_mention_picker_finds_members_and_inserts_names_with_spaces() {
         let quiet = someone(&s, &ms, "Mirko Quiet").await;
         profile(&s, &mira, json!({"discoverable": true})).await;
         profile(&s, &quiet, json!({"discoverable": false})).await;
-        let body = json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": false, "ask_professional": false});
+        let body =
+            json!({"name": "Alltag", "description": "Talk", "anonymous_allowed": false, "ask_professional": false});
         let category = ok(&s, &admin, "POST", &format!("{API}/forum/categories"), Some(body)).await["category_id"]
             .as_str()
             .unwrap()
             .to_owned();
-        let topic = ok(&s, &anna.token, "POST", &format!("{API}/forum/topics"),
-            Some(json!({"category_id": category, "title": "Hallo", "body": "Wer ist da?", "anonymous": false})))
-            .await["topic_id"].as_str().unwrap().to_owned();
+        let topic = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{API}/forum/topics"),
+            Some(json!({"category_id": category, "title": "Hallo", "body": "Wer ist da?", "anonymous": false})),
+        )
+        .await["topic_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert_eq!(post_count(&s, &anna, &topic).await, 1);
 
         let (cookie, csrf) = page_sign_in(&s, "anna@example.org", PASSWORD).await;
@@ -218,8 +236,14 @@ async fn the_moderation_queue_filters_by_kind_with_tabs() {
         ok(&s, &ben.token, "POST", &format!("{API}/groups/{group}/join"), None).await;
         let mut topics = Vec::new();
         for title in ["Sonntag", "Montag"] {
-            let made = ok(&s, &ben.token, "POST", &format!("{API}/forum/topics"),
-                Some(json!({"group_id": group, "title": title, "body": "Text", "anonymous": false}))).await;
+            let made = ok(
+                &s,
+                &ben.token,
+                "POST",
+                &format!("{API}/forum/topics"),
+                Some(json!({"group_id": group, "title": title, "body": "Text", "anonymous": false})),
+            )
+            .await;
             topics.push(made["topic_id"].as_str().unwrap().to_owned());
         }
         for (topic, kind, reason) in [(&topics[0], "spam", "Werbung hier"), (&topics[1], "abuse", "Beleidigend dort")] {
@@ -229,7 +253,8 @@ async fn the_moderation_queue_filters_by_kind_with_tabs() {
 
         // The API: one kind, or all; an unknown kind is refused.
         let spam = ok(&s, &carla.token, "GET", &format!("{API}/moderation/reports?kind=spam"), None).await;
-        let kinds: Vec<&str> = spam["reports"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+        let kinds: Vec<&str> =
+            spam["reports"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["spam"], "{db:?}");
         let all = ok(&s, &carla.token, "GET", &format!("{API}/moderation/reports"), None).await;
         assert_eq!(all["reports"].as_array().unwrap().len(), 2, "{db:?}");
