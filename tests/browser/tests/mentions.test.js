@@ -81,7 +81,12 @@ for (const width of [1280, 390]) {
     await visit(page, url(`${category}?lang=en`));
     const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
     await check(page, 'topic with the mention picker', 200, await visit(page, url(`${topic}?lang=en`)));
-    assert.ok(await page.locator('main .post-head .face').count(), 'posts show a face or the placeholder');
+    // Every post with an author line shows a face or the placeholder.
+    assert.equal(
+      await page.locator('main .post-head.with-face .face').count(),
+      await page.locator('main .post-head.with-face').count(),
+      'posts show a face or the placeholder',
+    );
 
     // A draft first, then the picker: the draft must survive each step.
     assert.ok(await tabTo(page, 'textarea#body', 200), `Tab reaches the reply field (${await describeFocus(page)})`);
