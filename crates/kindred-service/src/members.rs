@@ -18,7 +18,8 @@ use kindred_domain::profile::FieldValue;
 use kindred_domain::search::{pseudonym_prefixes, Cursor, MemberQuery, QueryProblem, RawMemberQuery};
 use kindred_domain::settings::ProfileField;
 use kindred_domain::{AccountRole, AccountStatus, AssociationId, Level, MemberId, Pseudonym};
-use kindred_store::{MemberRecord, MemberSearch, StoreError};
+use kindred_store::{MemberRecord, MemberSearch, ProfileValueRecord, StoreError};
+use std::collections::HashMap;
 
 /// How many profiles of others a member may open, and how many searches
 /// (each page counts) they may run, per 15 minutes. A person reading
@@ -462,6 +463,64 @@ impl Kindred {
         let key = self.keys.association(&association.id)?;
         let image = key.open(&id, crate::photos::PHOTO_FIELD, &photo.sealed_image)?;
         Ok((image, photo.content_type))
+    }
+}
+
+impl Kindred {
+    /// Faces on lists (posts, a group's members): of the given members,
+    /// those whose photo the caller may see, with the photo's version (for
+    /// its address, `/members/{id}/photo?v=…`). The same rule as
+    /// [`Kindred::member_photo`], which serves the image: the disclosure
+    /// module's sight of the member and the photo field's visibility. A
+    /// member missing here gets the neutral placeholder, whether the photo
+    /// is hidden from the caller or there is none, so a list tells nothing.
+    /// Counts no profile view: the image itself does, when it is fetched.
+    /// Callers pass only members they may name (never the writer of an
+    /// anonymous or alias post).
+    pub async fn faces(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        members: &[MemberId],
+    ) -> Result<HashMap<MemberId, String>, MemberError> {
+        let mut shown = HashMap::new();
+        let Some(spec) = field(association, "photo") else { return Ok(shown) };
+        let mut ids: Vec<MemberId> = members.to_vec();
+        ids.sort();
+        ids.dedup();
+        let photos: Vec<ProfileValueRecord> = self
+            .store
+            .profile_values_of(&association.id, &ids)
+            .await?
+            .into_iter()
+            .filter(|r| r.field == "photo" && r.value.is_some())
+            .collect();
+        if photos.is_empty() {
+            return Ok(shown);
+        }
+        let ids: Vec<MemberId> = photos.iter().map(|r| MemberId::from_trusted(r.member_id.clone())).collect();
+        let records = self.store.members_by_ids(&association.id, &ids).await?;
+        let blocked = self.store.blocked_either_way(&association.id, &caller.member.id).await?;
+        let levels = self.store.levels_with(&association.id, &caller.member.id, &ids).await?;
+        let key = self.keys.association(&association.id)?;
+        let me = caller.member.id.as_str();
+        for (id, photo) in ids.iter().zip(&photos) {
+            let Some(record) = records.iter().find(|r| r.id == id.as_str()) else { continue };
+            let granted = levels.iter().find(|(o, c, _)| o == id.as_str() && c == me).map(|(_, _, l)| *l);
+            let relation = Relation {
+                granted_to_viewer: granted.map(|l| level(Some(l))),
+                blocked: blocked.iter().any(|b| b == id.as_str()),
+            };
+            let sight = disclosure::sight(&caller_party(caller), &party(id, &record.role, &record.status), relation);
+            let visible = kindred_domain::Visibility::parse(&photo.visibility).is_some_and(|c| sight.sees(spec, c));
+            if !visible {
+                continue;
+            }
+            if let Some(FieldValue::Text(version)) = crate::profiles::open_value(&key, id, spec, photo)? {
+                shown.insert(id.clone(), version);
+            }
+        }
+        Ok(shown)
     }
 }
 

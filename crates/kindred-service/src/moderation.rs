@@ -578,18 +578,27 @@ impl Kindred {
     /// The reports the caller may act on (or, for professionals, look at):
     /// those on content they moderate, and for professionals the
     /// questionable medical advice they may read. Crisis reports first,
-    /// newest first; then the rest, oldest first.
+    /// newest first; then the rest, oldest first. `kind` keeps reports of
+    /// that kind only (the queue's tabs); `None` or empty: every kind.
     pub async fn report_queue(
         &self,
         association: &Association,
         caller: &Caller,
         status: Option<&str>,
+        kind: Option<&str>,
     ) -> Result<Vec<QueueEntry>, ModerationError> {
         let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
             None => ReportStatus::Open,
             Some(raw) => {
                 ReportStatus::parse(raw).ok_or_else(|| invalid("status", "must be open, resolved or dismissed"))?
             }
+        };
+        let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+            None => None,
+            Some(raw) => Some(
+                ReportKind::parse(raw)
+                    .ok_or_else(|| invalid("kind", "must be crisis, medical_advice, abuse, spam or other"))?,
+            ),
         };
         if !self.has_queue(association, caller).await? {
             return Err(ModerationError::Forbidden);
@@ -603,7 +612,8 @@ impl Kindred {
         self.append_moderation_audit(association, caller, masked, "reports.viewed", None, Some(status.as_str()))
             .await?;
         let professional = caller.member.role == AccountRole::Professional;
-        let reports = self.store.reports(&association.id, status.as_str(), QUEUE_LIMIT).await?;
+        let kind = kind.map(ReportKind::as_str);
+        let reports = self.store.reports(&association.id, status.as_str(), kind, QUEUE_LIMIT).await?;
         let mut topics: HashMap<String, Option<SeenTopic>> = HashMap::new();
         let mut entries = Vec::new();
         for report in reports {

@@ -89,7 +89,7 @@ fn terms(key: &AssociationKey, field: &ProfileField, value: &FieldValue) -> Vec<
 }
 
 /// Opens a stored value of a member's field.
-fn open_value(
+pub(crate) fn open_value(
     key: &AssociationKey,
     member: &MemberId,
     spec: &ProfileField,

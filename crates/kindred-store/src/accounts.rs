@@ -189,6 +189,30 @@ impl Store {
         Ok(row)
     }
 
+    /// Several members at once, by id (any order; unknown ids are left out).
+    pub async fn members_by_ids(
+        &self,
+        association: &AssociationId,
+        ids: &[MemberId],
+    ) -> Result<Vec<MemberRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE association_id = $1 AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows = read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str());
+            for id in ids {
+                query = query.bind(id.as_str());
+            }
+            query.fetch_all(pool).await
+        })?;
+        Ok(rows)
+    }
+
     pub async fn member_by_email(
         &self,
         association: &AssociationId,

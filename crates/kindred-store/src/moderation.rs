@@ -355,14 +355,20 @@ impl Store {
         &self,
         association: &AssociationId,
         status: &str,
+        kind: Option<&str>,
         limit: i64,
     ) -> Result<Vec<ReportRecord>, StoreError> {
+        let of_kind = if kind.is_some() { " AND kind = $4" } else { "" };
         let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM reports WHERE association_id = $1 AND status = $2 \
+            "SELECT {REPORT_COLUMNS} FROM reports WHERE association_id = $1 AND status = $2{of_kind} \
              ORDER BY CASE WHEN kind = 'crisis' THEN 0 ELSE 1 END, created_at, id LIMIT $3"
         );
         let rows = read!(self, |pool| {
-            sqlx::query_as(&sql).bind(association.as_str()).bind(status).bind(limit).fetch_all(pool).await
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(status).bind(limit);
+            if let Some(kind) = kind {
+                query = query.bind(kind);
+            }
+            query.fetch_all(pool).await
         })?;
         Ok(rows)
     }

@@ -144,6 +144,15 @@ test('the moderation queue passes axe-core and a post is hidden with the keyboar
   await visit(page, url('/a/demo/moderation?lang=en'));
   const before = await page.locator('main form[action*="/moderation/act"]').count();
   assert.ok(before > 0, 'the demo queue holds no report to act on');
+  // The queue is compact: each report's form is folded into a disclosure
+  // (open for an open crisis report). The moderator opens the first one
+  // with the keyboard if it is closed.
+  const act = page.locator('main details.report-act').first();
+  if (!(await act.evaluate((d) => d.open))) {
+    assert.ok(await tabTo(page, 'main details.report-act > summary', 200), `Tab never reached "Act on this report" (at ${await describeFocus(page)})`);
+    await page.keyboard.press('Enter');
+    assert.equal(await act.evaluate((d) => d.open), true, 'Enter opens the form');
+  }
   // The first report may be a crisis report, where no action is chosen
   // beforehand: the moderator reaches the action choice and chooses with
   // Space (on a preselected choice Space keeps it); the reason comes next.

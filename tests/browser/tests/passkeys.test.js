@@ -115,8 +115,12 @@ test('a passkey is added on the passkeys page and then completes a sign-in', asy
   await visit(page, at('/a/demo/account/passkeys?lang=en'));
   const table = await page.textContent('main table');
   assert.ok(!/Not used yet/.test(table), `last use shown: ${table}`);
-  await page.fill('main table form input[type="password"]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main table form button[type="submit"]')]);
+  // "Remove" leads to a confirmation page that asks for the password.
+  await Promise.all([page.waitForNavigation(), page.click('main table a[href*="/remove"]')]);
+  const confirmPage = await axe(page);
+  assert.deepEqual(confirmPage, [], confirmPage.join('\n'));
+  await page.fill('main form input[type="password"]', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('main form button.danger')]);
   assert.match(await page.textContent('main'), /The passkey was removed\./);
   assert.equal(await page.$('main table'), null, 'no passkeys left');
 

@@ -94,7 +94,11 @@ for (const width of [1280, 390]) {
     await check(page, 'invitation codes created', 200, await submit(page, page.locator('main form[action*="/staff/invitations"] button.primary')));
     assert.equal(await page.locator('ol.codes li').count(), 2);
     const row = page.locator('main table tbody tr', { hasText: `Browser check ${width}` });
-    await check(page, 'a batch revoked', 200, await submit(page, row.locator('button')));
+    // Revoking asks first (a dialog with script; pages::confirm without).
+    await row.locator('button').click();
+    const dialog = page.locator('dialog.confirm-dialog[open]');
+    await dialog.waitFor();
+    await check(page, 'a batch revoked', 200, await submit(page, dialog.locator('button.danger')));
     assert.match(await page.locator('main .notice').first().innerText(), /2 codes are revoked/);
 
     await ctx.close();

@@ -107,3 +107,12 @@ forum-staff-done-created = Die Kategorie wurde angelegt.
 forum-staff-done-saved = Die Kategorie wurde gespeichert.
 forum-staff-done-deleted = Die Kategorie wurde gelöscht.
 forum-staff-done-not-empty = Die Kategorie enthält noch Themen und kann nicht gelöscht werden.
+forum-mention-summary = Ein Mitglied zum Erwähnen suchen
+forum-mention-hint = Nur Mitglieder, die Sie in der Mitgliedersuche finden dürfen, werden gezeigt. Ihre Wahl fügt @[Name] am Ende Ihres Textes an; veröffentlicht wird noch nichts.
+forum-mention-find = Suchen
+forum-mention-choose = { $count ->
+    [one] Ein Mitglied gefunden: zum Erwähnen auswählen
+   *[other] { $count } Mitglieder gefunden: wählen Sie, wen Sie erwähnen
+}
+forum-mention-add = Erwähnen:
+forum-mention-added = { $mention } steht jetzt am Ende Ihres Textes.

@@ -84,3 +84,10 @@ report-sent-home = Zurück zur Startseite
 report-crisis-title = Hilfe sofort
 report-crisis-intro = Wenn Sie oder jemand anderes in Gefahr sind oder jetzt Hilfe brauchen, rufen Sie bitte an:
 report-crisis-emergency = Wenn jemand in Gefahr ist, rufen Sie den Notruf 112 an.
+moderation-kind-nav = Meldungen nach Art
+moderation-kind-all = Alle Arten
+moderation-act-summary = Diese Meldung bearbeiten
+moderation-shown = { $count ->
+    [one] Eine Meldung
+   *[other] { $count } Meldungen
+}

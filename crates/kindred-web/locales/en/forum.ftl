@@ -107,3 +107,12 @@ forum-staff-done-created = The category was added.
 forum-staff-done-saved = The category was saved.
 forum-staff-done-deleted = The category was deleted.
 forum-staff-done-not-empty = The category still holds topics and cannot be deleted.
+forum-mention-summary = Find a member to mention
+forum-mention-hint = Only members you may find in the member search are listed. Choosing one adds @[their name] to the end of your text; nothing is posted yet.
+forum-mention-find = Find
+forum-mention-choose = { $count ->
+    [one] One member found: choose to mention them
+   *[other] { $count } members found: choose whom to mention
+}
+forum-mention-add = Mention
+forum-mention-added = { $mention } is added to the end of your text.

@@ -84,3 +84,10 @@ report-sent-home = Back to the start page
 report-crisis-title = Help right now
 report-crisis-intro = If you or someone else is in danger or needs help now, please call:
 report-crisis-emergency = If someone is in danger, call the emergency number 112.
+moderation-kind-nav = Reports by kind
+moderation-kind-all = All kinds
+moderation-act-summary = Act on this report
+moderation-shown = { $count ->
+    [one] One report
+   *[other] { $count } reports
+}

@@ -107,3 +107,12 @@ forum-staff-done-created = De categorie is toegevoegd.
 forum-staff-done-saved = De categorie is opgeslagen.
 forum-staff-done-deleted = De categorie is verwijderd.
 forum-staff-done-not-empty = De categorie bevat nog onderwerpen en kan niet worden verwijderd.
+forum-mention-summary = Een lid zoeken om te noemen
+forum-mention-hint = Alleen leden die u in het zoeken naar leden mag vinden worden getoond. Uw keuze voegt @[naam] toe aan het eind van uw tekst; er wordt nog niets geplaatst.
+forum-mention-find = Zoeken
+forum-mention-choose = { $count ->
+    [one] Eén lid gevonden: kies om het te noemen
+   *[other] { $count } leden gevonden: kies wie u noemt
+}
+forum-mention-add = Noemen:
+forum-mention-added = { $mention } staat nu aan het eind van uw tekst.

@@ -84,3 +84,10 @@ report-sent-home = Terug naar de startpagina
 report-crisis-title = Nu hulp
 report-crisis-intro = Bent u of is iemand anders in gevaar, of is er nu hulp nodig? Bel dan:
 report-crisis-emergency = Is iemand in gevaar, bel dan het alarmnummer 112.
+moderation-kind-nav = Meldingen per soort
+moderation-kind-all = Alle soorten
+moderation-act-summary = Deze melding afhandelen
+moderation-shown = { $count ->
+    [one] Eén melding
+   *[other] { $count } meldingen
+}

@@ -152,6 +152,8 @@ pub async fn report(
 pub struct QueueQuery {
     /// open (default), resolved or dismissed.
     status: Option<String>,
+    /// Only reports of this kind: crisis, medical_advice, abuse, spam or other (default: all).
+    kind: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -228,7 +230,7 @@ fn queue_report(entry: QueueEntry) -> QueueReport {
     responses(
         (status = 200, description = "The queue", body = QueueResponse),
         (status = 403, description = "You moderate nothing", body = super::ErrorResponse),
-        (status = 422, description = "Unknown status", body = super::ErrorResponse),
+        (status = 422, description = "Unknown status or kind", body = super::ErrorResponse),
     )
 )]
 pub async fn queue(
@@ -238,7 +240,7 @@ pub async fn queue(
 ) -> Result<Json<QueueResponse>, ApiError> {
     let entries = state
         .kindred
-        .report_queue(&auth.tenant.association, &auth.caller, query.status.as_deref())
+        .report_queue(&auth.tenant.association, &auth.caller, query.status.as_deref(), query.kind.as_deref())
         .await
         .map_err(moderation_error)?;
     Ok(Json(QueueResponse { reports: entries.into_iter().map(queue_report).collect() }))

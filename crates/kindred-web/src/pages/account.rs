@@ -11,7 +11,7 @@
 //! [`notice`]).
 
 use super::association::AssociationPage;
-use super::confirm::{ask, confirmed, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::{reauth_problems, signed_in, signed_in_post, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{after_sign_in, internal, link, message, refused, see_other, wait, LinkView};
@@ -793,6 +793,27 @@ pub async fn sessions(
     )
 }
 
+/// Ending a session asks first (`pages::confirm`).
+fn end_session_confirm(id: &str) -> Confirm {
+    Confirm {
+        kind: "end-session",
+        action: format!("/account/sessions/{id}/revoke"),
+        fields: Vec::new(),
+        cancel: "/account/sessions".to_owned(),
+        anchor: String::new(),
+        section: Section::Account,
+    }
+}
+
+/// GET of the address (a reload, a bookmark): the confirmation page.
+pub async fn revoke_session_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    ask_on_get(&state, &page, end_session_confirm(&id))
+}
+
 pub async fn revoke_session(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -804,18 +825,7 @@ pub async fn revoke_session(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "end-session",
-                action: format!("/account/sessions/{id}/revoke"),
-                fields: Vec::new(),
-                cancel: "/account/sessions".to_owned(),
-                anchor: String::new(),
-                section: Section::Account,
-            },
-        );
+        return ask(&state, &page, end_session_confirm(&id));
     }
     match state.kindred.revoke_session(&page.tenant.association, &caller.member.id, &id).await {
         Ok(true) if id == caller.session_id => {

@@ -74,11 +74,54 @@ pub(super) fn ask(state: &AppState, page: &AssociationPage, confirm: Confirm) ->
         action => link(page, &confirm.action, &[]),
         cancel_href => format!("{}{}", link(page, &confirm.cancel, &[]), confirm.anchor),
         fields => fields,
+        password => false,
         csrf => page.session.csrf(),
     };
-    // The layout's language links lead to the cancel page: the action
-    // itself answers only POST.
+    // The layout's language links lead to the cancel page.
     render_status(state, StatusCode::OK, "confirm.html", page.layout(&confirm.cancel, confirm.section), values)
+}
+
+/// The confirmation page for a GET of a destructive action's address: a
+/// reload of the confirmation page, a bookmark or a link to it (which
+/// would otherwise answer 405). It never acts: the page's form posts
+/// with the CSRF token and `confirm`, and the action checks as always.
+/// Signed out, to the sign-in page first.
+pub(super) fn ask_on_get(state: &AppState, page: &AssociationPage, confirm: Confirm) -> Response {
+    if let Err(response) = super::forms::signed_in(page) {
+        return *response;
+    }
+    ask(state, page, confirm)
+}
+
+/// [`ask`] for an action that also needs the member's password (removing
+/// a passkey): the page has a password field (`password`), and `problems`
+/// say what went wrong with the one given before. The password is never
+/// written into the page.
+pub(super) fn ask_with_password(
+    state: &AppState,
+    page: &AssociationPage,
+    confirm: Confirm,
+    problems: super::forms::Problems,
+    status: StatusCode,
+) -> Response {
+    if !plain_id_path(&confirm.action) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let kind = confirm.kind;
+    let fields: Vec<FieldView> = confirm.fields.into_iter().map(|(name, value)| FieldView { name, value }).collect();
+    let values = minijinja::context! {
+        kind => kind,
+        title => tr(page, &format!("confirm-{kind}-title")),
+        question => tr(page, &format!("confirm-{kind}-question")),
+        yes => tr(page, &format!("confirm-{kind}-yes")),
+        action => link(page, &confirm.action, &[]),
+        cancel_href => format!("{}{}", link(page, &confirm.cancel, &[]), confirm.anchor),
+        fields => fields,
+        password => true,
+        problems => problems,
+        csrf => page.session.csrf(),
+    };
+    render_status(state, status, "confirm.html", page.layout(&confirm.cancel, confirm.section), values)
 }
 
 /// Every segment of `path` is a plain id or a fixed word.

@@ -8,7 +8,7 @@
 
 use super::association::AssociationPage;
 use super::community::member;
-use super::confirm::{ask, confirmed, plain_id, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, plain_id, Confirm};
 use super::forms::{signed_in_post, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
-use kindred_domain::{PostId, TopicId};
+use kindred_domain::{MemberId, PostId, TopicId};
 use kindred_service::admission::StaffPower;
 use kindred_service::forum::{
     Author, CategoryInput, CategoryView, ForumActionError, PostView, QuoteSource, ReplyInput, TopicInput, TopicList,
@@ -27,6 +27,7 @@ use kindred_service::forum::{
 };
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Not found, not allowed and failures as the error pages say them.
 fn failed(error: ForumActionError) -> Response {
@@ -70,22 +71,48 @@ struct AuthorView {
     label: String,
     href: Option<String>,
     badge: Option<String>,
+    /// The author's photo where the viewer may see it (`Kindred::faces`);
+    /// never for an alias, anonymous or former author.
+    photo: Option<String>,
 }
 
-fn author_view(page: &AssociationPage, author: &Author) -> AuthorView {
+fn author_view(page: &AssociationPage, author: &Author, faces: &Faces) -> AuthorView {
     match author {
         Author::Member { id, pseudonym, badge } => AuthorView {
             kind: "member",
             label: pseudonym.clone(),
             href: Some(link(page, &format!("/members/{id}"), &[])),
             badge: badge.clone(),
+            photo: faces.get(id).map(|version| super::people::face_src(page, id, version)),
         },
-        Author::Alias(alias) => AuthorView { kind: "alias", label: alias.clone(), href: None, badge: None },
-        Author::Hidden => AuthorView { kind: "anonymous", label: tr(page, "forum-anonymous"), href: None, badge: None },
+        Author::Alias(alias) => {
+            AuthorView { kind: "alias", label: alias.clone(), href: None, badge: None, photo: None }
+        }
+        Author::Hidden => {
+            AuthorView { kind: "anonymous", label: tr(page, "forum-anonymous"), href: None, badge: None, photo: None }
+        }
         Author::Former => {
-            AuthorView { kind: "former", label: tr(page, "forum-former-member"), href: None, badge: None }
+            AuthorView { kind: "former", label: tr(page, "forum-former-member"), href: None, badge: None, photo: None }
         }
     }
+}
+
+/// Photo versions of authors whose photo the viewer may see.
+type Faces = HashMap<MemberId, String>;
+
+/// The faces of the named authors of `posts` (`Author::Member` of a post
+/// that is not anonymous: an alias or anonymous post never shows one).
+async fn post_faces(state: &AppState, page: &AssociationPage, caller: &Caller, posts: &[PostView]) -> Faces {
+    let named: Vec<MemberId> = posts
+        .iter()
+        .filter(|p| !p.anonymous && p.html.is_some())
+        .filter_map(|p| match &p.author {
+            Author::Member { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    // A face is an ornament: a failure to look them up shows placeholders.
+    state.kindred.faces(&page.tenant.association, caller, &named).await.unwrap_or_default()
 }
 
 /// The signed-in member who may use the community, or the response.
@@ -183,7 +210,7 @@ fn render_topics(
             unread: t.unread,
             replies: args(page, "forum-post-count", &[("count", FluentValue::from(i64::from(t.post_count)))]),
             last: when(page, t.last_post_at),
-            author: author_view(page, &t.author),
+            author: author_view(page, &t.author, &Faces::new()),
         })
         .collect();
     let next_href = list.next_cursor.as_deref().map(|c| link(page, path, &[("cursor", c)]));
@@ -279,7 +306,7 @@ struct PostRow {
     reactions: Vec<ReactionButton>,
 }
 
-fn post_row(page: &AssociationPage, topic: &str, post: &PostView, can_reply: bool) -> PostRow {
+fn post_row(page: &AssociationPage, topic: &str, post: &PostView, can_reply: bool, faces: &Faces) -> PostRow {
     let content = post.html.is_some();
     let reactions = if content {
         REACTIONS
@@ -300,7 +327,7 @@ fn post_row(page: &AssociationPage, topic: &str, post: &PostView, can_reply: boo
     PostRow {
         id: post.id.clone(),
         number: post.number,
-        author: (content && !post.deleted).then(|| author_view(page, &post.author)),
+        author: (content && !post.deleted).then(|| author_view(page, &post.author, faces)),
         professional: post.professional,
         html: post.html.clone(),
         written: post.created_at.map(|at| when(page, at)),
@@ -343,6 +370,84 @@ struct Draft<'a> {
     anonymous: bool,
     quote_of: Option<String>,
     preview: Option<String>,
+    /// The mention picker, after a step of it (`mention_step`).
+    mention: MentionStep,
+}
+
+// ------------------------------------------------------------------ the mention picker
+
+/// The composer's mention picker (issue 14): find a member by (part of)
+/// their pseudonym through the privacy-safe member search
+/// (`pages::people::pick`) and add `@[Their Name]` to the draft. Without
+/// JavaScript it is two more buttons of the composer's own form, so the
+/// draft comes back as it was, as with "Preview"; nothing is saved.
+#[derive(Serialize, Default)]
+struct MentionStep {
+    picked: super::people::Picked,
+    /// The mention just added to the end of the draft.
+    added: Option<String>,
+}
+
+/// How a mention of `name` is written so that the forum's parser
+/// (`kindred_domain::markdown`) reads it whole: `@Name` for one word of
+/// letters and digits, `@[Name With Spaces]` otherwise. `None` for what
+/// is no possible name (a pseudonym's characters only, at most 60).
+fn mention_text(name: &str) -> Option<String> {
+    let name = name.trim();
+    let count = name.chars().count();
+    let shape = name.chars().next().is_some_and(char::is_alphanumeric)
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'));
+    if count == 0 || count > 60 || !shape {
+        return None;
+    }
+    if name.chars().all(char::is_alphanumeric) {
+        Some(format!("@{name}"))
+    } else {
+        Some(format!("@[{name}]"))
+    }
+}
+
+/// The fields of the mention picker in a composer's form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MentionFields {
+    /// What was typed into the picker's search field.
+    mention_pick: String,
+    /// Present when "Find" was pressed.
+    mention_find: Option<String>,
+    /// The pseudonym chosen from the results.
+    mention_add: Option<String>,
+}
+
+/// A step of the mention picker when the form asks for one: the draft
+/// (with the chosen mention added at its end) and what the picker shows.
+/// `None` when the form is for posting or previewing.
+async fn mention_step(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    body: &str,
+    fields: &MentionFields,
+) -> Option<Result<(String, MentionStep), Box<Response>>> {
+    if let Some(chosen) = fields.mention_add.as_deref() {
+        let mut draft = body.to_owned();
+        let added = mention_text(chosen);
+        if let Some(text) = &added {
+            if !draft.is_empty() && !draft.ends_with(char::is_whitespace) {
+                draft.push(' ');
+            }
+            draft.push_str(text);
+            draft.push(' ');
+        }
+        return Some(Ok((draft, MentionStep { picked: Default::default(), added })));
+    }
+    if fields.mention_find.is_none() {
+        return None;
+    }
+    Some(match super::people::pick(state, page, caller, &fields.mention_pick).await {
+        Ok(picked) => Ok((body.to_owned(), MentionStep { picked, added: None })),
+        Err(response) => Err(response),
+    })
 }
 
 const TOPIC_NOTICES: [&str; 6] = ["posted", "edited", "deleted", "subscribed", "unsubscribed", "reacted"];
@@ -366,7 +471,8 @@ async fn render_topic(
     };
     let t = &view.topic;
     let path = format!("/forum/topics/{}", t.id);
-    let posts: Vec<PostRow> = view.posts.iter().map(|p| post_row(page, &t.id, p, t.can_reply)).collect();
+    let faces = post_faces(state, page, caller, &view.posts).await;
+    let posts: Vec<PostRow> = view.posts.iter().map(|p| post_row(page, &t.id, p, t.can_reply, &faces)).collect();
     let back = match (&t.category_id, &t.group_id) {
         (Some(c), _) => link(page, &format!("/forum/categories/{c}"), &[]),
         (_, Some(g)) => link(page, &format!("/groups/{g}/forum"), &[]),
@@ -395,6 +501,9 @@ async fn render_topic(
         anonymous => draft.anonymous,
         quote_of => draft.quote_of,
         preview => draft.preview,
+        // Mentions in alias groups are by alias, not found by pseudonym.
+        mention_picker => t.can_reply && !t.alias_mode,
+        mention => draft.mention,
         problems => problems,
         notice => notice.filter(|n| TOPIC_NOTICES.contains(n)).map(|n| tr(page, &format!("forum-done-{n}"))),
     };
@@ -444,6 +553,8 @@ pub struct ReplyForm {
     /// Present when the composer's "Preview" button was used: render the
     /// draft above the form, save nothing.
     preview: Option<String>,
+    #[serde(flatten)]
+    mention: MentionFields,
 }
 
 pub async fn reply(
@@ -458,15 +569,29 @@ pub async fn reply(
     };
     let quote_of = Some(form.quote_of.trim().to_owned()).filter(|q| !q.is_empty());
     let input = ReplyInput { body: form.body.clone(), anonymous: form.anonymous.is_some(), quote_of: quote_of.clone() };
+    if let Some(step) = mention_step(&state, &page, caller, &form.body, &form.mention).await {
+        let (body, mention) = match step {
+            Ok(step) => step,
+            Err(response) => return *response,
+        };
+        let draft = Draft { body: &body, anonymous: input.anonymous, quote_of, preview: None, mention };
+        return render_topic(&state, &page, caller, &id, None, draft, Problems::default(), None, StatusCode::OK).await;
+    }
     if form.preview.is_some() {
         return match state.kindred.preview_reply(&page.tenant.association, caller, &id, &input).await {
             Ok(html) => {
-                let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: Some(html) };
+                let draft = Draft {
+                    body: &form.body,
+                    anonymous: input.anonymous,
+                    quote_of,
+                    preview: Some(html),
+                    ..Draft::default()
+                };
                 render_topic(&state, &page, caller, &id, None, draft, Problems::default(), None, StatusCode::OK).await
             }
             Err(error @ ForumActionError::Invalid(_)) => {
                 let problems = problems_of(&page, &error);
-                let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: None };
+                let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, ..Draft::default() };
                 render_topic(&state, &page, caller, &id, None, draft, problems, None, StatusCode::UNPROCESSABLE_ENTITY)
                     .await
             }
@@ -484,7 +609,7 @@ pub async fn reply(
         )),
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
-            let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, preview: None };
+            let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, ..Draft::default() };
             render_topic(&state, &page, caller, &id, None, draft, problems, None, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
         }
@@ -561,6 +686,36 @@ pub async fn react(
     }
 }
 
+/// Deleting a post asks first (`pages::confirm`).
+fn delete_post_confirm(id: &str, topic: &str) -> Confirm {
+    let topic = TopicId::parse(topic.trim());
+    Confirm {
+        kind: "delete-post",
+        action: format!("/forum/posts/{id}/delete"),
+        fields: vec![("topic", topic.as_ref().map(|t| t.to_string()).unwrap_or_default())],
+        cancel: topic.map_or_else(|| "/forum".to_owned(), |t| format!("/forum/topics/{t}")),
+        anchor: if plain_id(id) { format!("#post-{id}") } else { String::new() },
+        section: Section::Forum,
+    }
+}
+
+/// `?topic=`: the topic to go back to, on a confirmation page reached by GET.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BackToTopic {
+    topic: String,
+}
+
+/// GET of the delete address: the confirmation page (`confirm::ask_on_get`).
+pub async fn delete_post_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(query): Query<BackToTopic>,
+) -> Response {
+    ask_on_get(&state, &page, delete_post_confirm(&id, &query.topic))
+}
+
 pub async fn delete_post(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -572,19 +727,7 @@ pub async fn delete_post(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        let topic = TopicId::parse(form.topic.trim());
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "delete-post",
-                action: format!("/forum/posts/{id}/delete"),
-                fields: vec![("topic", topic.as_ref().map(|t| t.to_string()).unwrap_or_default())],
-                cancel: topic.map_or_else(|| "/forum".to_owned(), |t| format!("/forum/topics/{t}")),
-                anchor: if plain_id(&id) { format!("#post-{id}") } else { String::new() },
-                section: Section::Forum,
-            },
-        );
+        return ask(&state, &page, delete_post_confirm(&id, &form.topic));
     }
     match state.kindred.delete_post(&page.tenant.association, caller, &id).await {
         Ok(()) => back_to_topic(&page, &form.topic, "deleted", ""),
@@ -730,22 +873,25 @@ pub struct NewTopicForm {
     anonymous: Option<String>,
     /// Present when the composer's "Preview" button was used.
     preview: Option<String>,
+    #[serde(flatten)]
+    mention: MentionFields,
 }
 
-/// Where a new topic goes, as the caller may see it: (name, anonymous allowed).
+/// Where a new topic goes, as the caller may see it: (name, anonymous
+/// allowed, the link back, an alias group).
 async fn place_of(
     state: &AppState,
     page: &AssociationPage,
     caller: &Caller,
     category: Option<&str>,
     group: Option<&str>,
-) -> Result<(String, bool, String), ForumActionError> {
+) -> Result<(String, bool, String, bool), ForumActionError> {
     let association = &page.tenant.association;
     match (category, group) {
         (Some(c), None) => {
             let category = state.kindred.forum_category(association, caller, c).await?;
             let back = link(page, &format!("/forum/categories/{}", category.id), &[]);
-            Ok((category.name, category.anonymous_allowed, back))
+            Ok((category.name, category.anonymous_allowed, back, false))
         }
         (None, Some(g)) => {
             let (group, list) = state.kindred.group_topics(association, caller, g, None).await?;
@@ -753,7 +899,8 @@ async fn place_of(
                 return Err(ForumActionError::Forbidden);
             }
             let back = link(page, &format!("/groups/{}/forum", group.id), &[]);
-            Ok((group.record.name, list.anonymous_allowed, back))
+            let alias_mode = group.record.alias_mode;
+            Ok((group.record.name, list.anonymous_allowed, back, alias_mode))
         }
         _ => Err(ForumActionError::NotFound),
     }
@@ -768,10 +915,11 @@ async fn render_new(
     group: Option<&str>,
     form: (&str, &str, bool),
     preview: Option<String>,
+    mention: MentionStep,
     problems: Problems,
     status: StatusCode,
 ) -> Response {
-    let (place, anonymous_allowed, back) = match place_of(state, page, caller, category, group).await {
+    let (place, anonymous_allowed, back, alias_mode) = match place_of(state, page, caller, category, group).await {
         Ok(place) => place,
         Err(error) => return failed(error),
     };
@@ -785,6 +933,9 @@ async fn render_new(
         body => form.1,
         anonymous => form.2,
         preview => preview,
+        // Mentions in alias groups are by alias, not found by pseudonym.
+        mention_picker => !alias_mode,
+        mention => mention,
         csrf => page.session.csrf(),
         problems => problems,
     };
@@ -802,7 +953,20 @@ pub async fn new_form(State(state): State<AppState>, page: AssociationPage, Quer
     };
     let category = query.category.as_deref().and_then(present);
     let group = query.group.as_deref().and_then(present);
-    render_new(&state, &page, caller, category, group, ("", "", false), None, Problems::default(), StatusCode::OK).await
+    let empty = ("", "", false);
+    render_new(
+        &state,
+        &page,
+        caller,
+        category,
+        group,
+        empty,
+        None,
+        MentionStep::default(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(form): Form<NewTopicForm>) -> Response {
@@ -820,6 +984,16 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
         anonymous: form.anonymous.is_some(),
     };
     let values = (form.title.as_str(), form.body.as_str(), input.anonymous);
+    if let Some(step) = mention_step(&state, &page, caller, &form.body, &form.mention).await {
+        let (body, mention) = match step {
+            Ok(step) => step,
+            Err(response) => return *response,
+        };
+        let values = (form.title.as_str(), body.as_str(), input.anonymous);
+        let ok = StatusCode::OK;
+        return render_new(&state, &page, caller, category, group, values, None, mention, Problems::default(), ok)
+            .await;
+    }
     if form.preview.is_some() {
         return match state.kindred.preview_topic(&page.tenant.association, caller, &input).await {
             Ok(html) => {
@@ -831,6 +1005,7 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
                     group,
                     values,
                     Some(html),
+                    MentionStep::default(),
                     Problems::default(),
                     StatusCode::OK,
                 )
@@ -846,6 +1021,7 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
                     group,
                     values,
                     None,
+                    MentionStep::default(),
                     problems,
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )
@@ -859,8 +1035,9 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
         Ok((topic, post)) => see_other(&format!("{}#post-{post}", link(&page, &format!("/forum/topics/{topic}"), &[]))),
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
-            render_new(&state, &page, caller, category, group, values, None, problems, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            let step = MentionStep::default();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_new(&state, &page, caller, category, group, values, None, step, problems, status).await
         }
         Err(error) => failed(error),
     }
@@ -946,6 +1123,8 @@ pub struct CategoryFormInput {
     position: String,
     anonymous_allowed: Option<String>,
     ask_professional: Option<String>,
+    /// Deleting: present once the admin confirmed (`pages::confirm`).
+    confirm: Option<String>,
 }
 
 impl CategoryFormInput {
@@ -990,6 +1169,11 @@ async fn staff_write(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if let (Some(id), true) = (&id, delete) {
+        if !confirmed(form.confirm.as_deref()) {
+            return ask(&state, &page, delete_category_confirm(id));
+        }
+    }
     let association = &page.tenant.association;
     let kindred = &state.kindred;
     let outcome = match (id, delete) {
@@ -1040,6 +1224,30 @@ pub async fn staff_update(
     staff_write(state, page, Some(id), form, false).await
 }
 
+/// Deleting a category (an empty one: `service::forum`) asks first.
+fn delete_category_confirm(id: &str) -> Confirm {
+    Confirm {
+        kind: "delete-category",
+        action: format!("/staff/forum/{id}/delete"),
+        fields: Vec::new(),
+        cancel: "/staff/forum".to_owned(),
+        anchor: String::new(),
+        section: Section::Staff,
+    }
+}
+
+/// GET of the delete address: the confirmation page, for admins.
+pub async fn staff_delete_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    if let Err(response) = admin_of(&state, &page) {
+        return *response;
+    }
+    ask_on_get(&state, &page, delete_category_confirm(&id))
+}
+
 pub async fn staff_delete(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -1047,4 +1255,27 @@ pub async fn staff_delete(
     Form(form): Form<CategoryFormInput>,
 ) -> Response {
     staff_write(state, page, Some(id), form, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mention_text;
+    use kindred_domain::markdown;
+
+    /// What the picker inserts is read back whole by the forum's parser.
+    #[test]
+    fn the_picker_writes_mentions_the_parser_reads_whole() {
+        for (name, written) in [
+            ("Anna", "@Anna"),
+            ("Mira Sonnenschein", "@[Mira Sonnenschein]"),
+            ("tom.b", "@[tom.b]"),
+            ("Zoë-Lynn 2", "@[Zoë-Lynn 2]"),
+        ] {
+            assert_eq!(mention_text(name).as_deref(), Some(written));
+            assert_eq!(markdown::mentions(&format!("Hallo {written} und so.")), [name], "{written}");
+        }
+        for bad in ["", " ", "x]<b>", "-anna", "a\nb", &"a".repeat(61)] {
+            assert_eq!(mention_text(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -8,7 +8,7 @@
 
 use super::association::AssociationPage;
 use super::community::{catalogue, code_name, member, member_href, member_post, Choice};
-use super::confirm::{ask, confirmed, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::Problems;
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -544,6 +544,27 @@ pub async fn join(
     }
 }
 
+/// Leaving a group asks first (`pages::confirm`).
+fn leave_confirm(id: &str) -> Confirm {
+    Confirm {
+        kind: "leave-group",
+        action: format!("/groups/{id}/leave"),
+        fields: Vec::new(),
+        cancel: group_path(id),
+        anchor: String::new(),
+        section: Section::Groups,
+    }
+}
+
+/// GET of the address (a reload, a bookmark): the confirmation page.
+pub async fn leave_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    ask_on_get(&state, &page, leave_confirm(&id))
+}
+
 pub async fn leave(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -555,18 +576,7 @@ pub async fn leave(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "leave-group",
-                action: format!("/groups/{id}/leave"),
-                fields: Vec::new(),
-                cancel: group_path(&id),
-                anchor: String::new(),
-                section: Section::Groups,
-            },
-        );
+        return ask(&state, &page, leave_confirm(&id));
     }
     let result = state.kindred.leave_group(&page.tenant.association, caller, &id).await;
     // Out of a secret group, its page is gone: back to the list of groups.
@@ -600,6 +610,9 @@ struct MemberRow {
     /// The member's page (never in alias groups).
     href: Option<String>,
     badge: Option<String>,
+    /// The photo where the viewer may see it (`Kindred::faces`); never by
+    /// an alias.
+    photo: Option<String>,
     moderator: bool,
     /// What a group moderator posts to name this member a moderator.
     promote_value: Option<String>,
@@ -639,6 +652,23 @@ pub async fn members(
         Who::Alias(alias) => (alias.clone(), None, None),
         Who::Member { id, pseudonym, badge } => (pseudonym.clone(), Some(member_href(&page, id)), badge.clone()),
     };
+    // Faces of those listed by name (an alias has none); a failure to look
+    // them up shows placeholders.
+    let named: Vec<kindred_domain::MemberId> = list
+        .members
+        .iter()
+        .map(|m| &m.who)
+        .chain(list.requests.iter().map(|r| &r.who))
+        .filter_map(|who| match who {
+            Who::Member { id, .. } => Some(id.clone()),
+            Who::Alias(_) => None,
+        })
+        .collect();
+    let faces = state.kindred.faces(&page.tenant.association, caller, &named).await.unwrap_or_default();
+    let photo_of = |who: &Who| match who {
+        Who::Member { id, .. } => faces.get(id).map(|version| super::people::face_src(&page, id, version)),
+        Who::Alias(_) => None,
+    };
     let rows: Vec<MemberRow> = list
         .members
         .iter()
@@ -648,6 +678,7 @@ pub async fn members(
                 name,
                 href,
                 badge,
+                photo: photo_of(&m.who),
                 moderator: m.moderator,
                 promote_value: (moderator && !m.moderator).then(|| match &m.who {
                     Who::Alias(alias) => alias.clone(),
@@ -669,6 +700,7 @@ pub async fn members(
                 name,
                 href,
                 badge,
+                photo: photo_of(&r.who),
                 moderator: false,
                 promote_value: None,
                 when: r.requested_at.map(|at| when(&page, at)),

@@ -8,7 +8,7 @@ use super::community::{
     back, catalogue, contact_outcome, level_choices, level_label, member, member_href, member_post, parse_level,
     shown_field, slow_down, Choice, Flash, ShownField,
 };
-use super::confirm::{ask, confirmed, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::Problems;
 use super::layout::{render_status, Section};
 use super::respond::{internal, jpeg, link, see_other};
@@ -462,6 +462,50 @@ pub async fn set_level(
     contact_outcome(&state, &page, &path, result, "level-changed")
 }
 
+/// Ending a contact asks first (`pages::confirm`).
+fn end_contact_confirm(id: &str, form: &ActionForm) -> Confirm {
+    let back_to = MemberId::parse(form.back_to.trim()).map(|m| m.to_string()).unwrap_or_default();
+    Confirm {
+        kind: "end-contact",
+        action: format!("/members/{id}/remove-contact"),
+        fields: vec![("back_to", back_to)],
+        cancel: form.back_path(),
+        anchor: String::new(),
+        section: Section::Contacts,
+    }
+}
+
+/// GET of the address (a reload, a bookmark): the confirmation page.
+pub async fn remove_contact_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(form): Query<ActionForm>,
+) -> Response {
+    ask_on_get(&state, &page, end_contact_confirm(&id, &form))
+}
+
+/// Blocking asks first (`pages::confirm`).
+fn block_confirm(id: &str) -> Confirm {
+    Confirm {
+        kind: "block",
+        action: format!("/members/{id}/block"),
+        fields: Vec::new(),
+        cancel: format!("/members/{id}"),
+        anchor: String::new(),
+        section: Section::Members,
+    }
+}
+
+/// GET of the address (a reload, a bookmark): the confirmation page.
+pub async fn block_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    ask_on_get(&state, &page, block_confirm(&id))
+}
+
 pub async fn remove_contact(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -473,20 +517,7 @@ pub async fn remove_contact(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        let back = form.back_path();
-        let back_to = MemberId::parse(form.back_to.trim()).map(|m| m.to_string()).unwrap_or_default();
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "end-contact",
-                action: format!("/members/{id}/remove-contact"),
-                fields: vec![("back_to", back_to)],
-                cancel: back,
-                anchor: String::new(),
-                section: Section::Contacts,
-            },
-        );
+        return ask(&state, &page, end_contact_confirm(&id, &form));
     }
     let result = state.kindred.remove_contact(&page.tenant.association, caller, &id).await;
     contact_outcome(&state, &page, &form.back_path(), result, "contact-removed")
@@ -519,18 +550,7 @@ pub async fn block(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "block",
-                action: format!("/members/{id}/block"),
-                fields: Vec::new(),
-                cancel: format!("/members/{id}"),
-                anchor: String::new(),
-                section: Section::Members,
-            },
-        );
+        return ask(&state, &page, block_confirm(&id));
     }
     let result = state.kindred.block(&page.tenant.association, caller, &id).await;
     match result {

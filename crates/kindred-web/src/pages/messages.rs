@@ -6,7 +6,7 @@
 
 use super::association::AssociationPage;
 use super::community::{member, member_post};
-use super::confirm::{ask, confirmed, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::{multipart_parts, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -422,6 +422,57 @@ pub async fn decline(
     act(&state, &page, &id, &form.csrf, "decline").await
 }
 
+/// Leaving a conversation asks first (`pages::confirm`).
+fn leave_confirm(id: &str) -> Confirm {
+    Confirm {
+        kind: "leave-conversation",
+        action: format!("/messages/{id}/leave"),
+        fields: Vec::new(),
+        cancel: format!("/messages/{id}"),
+        anchor: String::new(),
+        section: Section::Messages,
+    }
+}
+
+/// GET of the address (a reload, a bookmark): the confirmation page.
+pub async fn leave_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    ask_on_get(&state, &page, leave_confirm(&id))
+}
+
+/// Declining and blocking asks first (`pages::confirm`).
+fn block_confirm(id: &str, member_id: &str) -> Confirm {
+    let member = MemberId::parse(member_id.trim()).map(|m| m.to_string()).unwrap_or_default();
+    Confirm {
+        kind: "block",
+        action: format!("/messages/{id}/block"),
+        fields: vec![("member_id", member)],
+        cancel: format!("/messages/{id}"),
+        anchor: String::new(),
+        section: Section::Messages,
+    }
+}
+
+/// `?member_id=` of a confirmation page reached by GET.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BlockQuery {
+    member_id: String,
+}
+
+/// GET of the address (a reload, a bookmark): the confirmation page.
+pub async fn block_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Query(query): Query<BlockQuery>,
+) -> Response {
+    ask_on_get(&state, &page, block_confirm(&id, &query.member_id))
+}
+
 pub async fn leave(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -432,18 +483,7 @@ pub async fn leave(
         if let Err(response) = member_post(&state, &page, &form.csrf) {
             return *response;
         }
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "leave-conversation",
-                action: format!("/messages/{id}/leave"),
-                fields: Vec::new(),
-                cancel: format!("/messages/{id}"),
-                anchor: String::new(),
-                section: Section::Messages,
-            },
-        );
+        return ask(&state, &page, leave_confirm(&id));
     }
     act(&state, &page, &id, &form.csrf, "leave").await
 }
@@ -471,19 +511,7 @@ pub async fn block(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        let member = MemberId::parse(form.member_id.trim()).map(|m| m.to_string()).unwrap_or_default();
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "block",
-                action: format!("/messages/{id}/block"),
-                fields: vec![("member_id", member)],
-                cancel: format!("/messages/{id}"),
-                anchor: String::new(),
-                section: Section::Messages,
-            },
-        );
+        return ask(&state, &page, block_confirm(&id, &form.member_id));
     }
     let association = &page.tenant.association;
     match state.kindred.decline_conversation(association, caller, &id).await {

@@ -81,7 +81,10 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/access-log", get(account_data::access_log))
         // One-click unsubscribe from notification mails, signed out (RFC 8058).
         .route("/a/{slug}/unsubscribe", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
-        .route("/a/{slug}/account/sessions/{id}/revoke", post(account::revoke_session))
+        .route(
+            "/a/{slug}/account/sessions/{id}/revoke",
+            get(account::revoke_session_page).post(account::revoke_session),
+        )
         .route("/a/{slug}/account/password", get(account::password_form).post(account::change_password))
         .route("/a/{slug}/account/pseudonym", get(account::pseudonym_form).post(account::choose_pseudonym))
         .route("/a/{slug}/account/two-factor", get(account::two_factor))
@@ -95,7 +98,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/delete/confirm", get(erasure::confirm_form).post(erasure::erase))
         .route("/a/{slug}/account/deleted", get(erasure::erased))
         .route("/a/{slug}/account/passkeys", get(passkeys::passkeys))
-        .route("/a/{slug}/account/passkeys/{id}/remove", post(passkeys::remove))
+        .route("/a/{slug}/account/passkeys/{id}/remove", get(passkeys::remove_page).post(passkeys::remove))
         // The community: my profile, other members, contacts (pages::profile, members, contacts).
         .route("/a/{slug}/profile", get(profile::profile).post(profile::save_profile))
         .route("/a/{slug}/profile/consent", post(profile::give_consent))
@@ -108,9 +111,9 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/members/{id}/photo", get(members::photo))
         .route("/a/{slug}/members/{id}/contact-request", post(members::request_contact))
         .route("/a/{slug}/members/{id}/level", post(members::set_level))
-        .route("/a/{slug}/members/{id}/remove-contact", post(members::remove_contact))
+        .route("/a/{slug}/members/{id}/remove-contact", get(members::remove_contact_page).post(members::remove_contact))
         .route("/a/{slug}/members/{id}/ask-level", post(members::ask_level))
-        .route("/a/{slug}/members/{id}/block", post(members::block))
+        .route("/a/{slug}/members/{id}/block", get(members::block_page).post(members::block))
         .route("/a/{slug}/members/{id}/unblock", post(contacts::unblock))
         .route("/a/{slug}/contacts", get(contacts::contacts))
         .route("/a/{slug}/contacts/requests/{id}/accept", post(contacts::accept_contact))
@@ -127,8 +130,8 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/messages/{id}/send", post(messages::send))
         .route("/a/{slug}/messages/{id}/accept", post(messages::accept))
         .route("/a/{slug}/messages/{id}/decline", post(messages::decline))
-        .route("/a/{slug}/messages/{id}/block", post(messages::block))
-        .route("/a/{slug}/messages/{id}/leave", post(messages::leave))
+        .route("/a/{slug}/messages/{id}/block", get(messages::block_page).post(messages::block))
+        .route("/a/{slug}/messages/{id}/leave", get(messages::leave_page).post(messages::leave))
         .route("/a/{slug}/messages/{id}/disappearing", post(messages::disappearing))
         .route("/a/{slug}/notifications", get(notifications::notifications))
         .route("/a/{slug}/notifications/read-all", post(notifications::mark_all_read))
@@ -147,7 +150,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/groups/new", get(groups::new_form).post(groups::create))
         .route("/a/{slug}/groups/{id}", get(groups::group_page))
         .route("/a/{slug}/groups/{id}/join", post(groups::join))
-        .route("/a/{slug}/groups/{id}/leave", post(groups::leave))
+        .route("/a/{slug}/groups/{id}/leave", get(groups::leave_page).post(groups::leave))
         .route("/a/{slug}/groups/{id}/members", get(groups::members))
         .route("/a/{slug}/groups/{id}/invitations", post(groups::invite))
         .route("/a/{slug}/groups/{id}/invitations/decline", post(groups::decline_invitation))
@@ -163,12 +166,12 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/forum/topics/{id}/reply", post(forum::reply))
         .route("/a/{slug}/forum/topics/{id}/subscription", post(forum::subscription))
         .route("/a/{slug}/forum/posts/{id}/edit", get(forum::edit_form).post(forum::edit))
-        .route("/a/{slug}/forum/posts/{id}/delete", post(forum::delete_post))
+        .route("/a/{slug}/forum/posts/{id}/delete", get(forum::delete_post_page).post(forum::delete_post))
         .route("/a/{slug}/forum/posts/{id}/react", post(forum::react))
         .route("/a/{slug}/forum/posts/{id}/history", get(forum::history))
         .route("/a/{slug}/staff/forum", get(forum::staff).post(forum::staff_create))
         .route("/a/{slug}/staff/forum/{id}", post(forum::staff_update))
-        .route("/a/{slug}/staff/forum/{id}/delete", post(forum::staff_delete))
+        .route("/a/{slug}/staff/forum/{id}/delete", get(forum::staff_delete_page).post(forum::staff_delete))
         // Moderation: the queue and reporting (pages::moderation).
         .route("/a/{slug}/moderation", get(moderation::queue))
         .route("/a/{slug}/moderation/act", post(moderation::act))
@@ -188,8 +191,14 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/staff/letters", get(staff::letters))
         .route("/a/{slug}/staff/letters.pdf", get(staff::letters_pdf))
         .route("/a/{slug}/staff/invitations", get(staff::invitations_form).post(staff::invitations))
-        .route("/a/{slug}/staff/invitations/revoke-code", post(staff_tools::revoke_code))
-        .route("/a/{slug}/staff/invitations/{batch}/revoke", post(staff_tools::revoke_batch))
+        .route(
+            "/a/{slug}/staff/invitations/revoke-code",
+            get(staff_tools::revoke_code_page).post(staff_tools::revoke_code),
+        )
+        .route(
+            "/a/{slug}/staff/invitations/{batch}/revoke",
+            get(staff_tools::revoke_batch_page).post(staff_tools::revoke_batch),
+        )
         .route("/a/{slug}/staff/roles", get(staff::roles).post(staff::find_member))
         .route("/a/{slug}/staff/audit-log", get(staff::audit_log))
         .route("/a/{slug}/staff/flags", get(staff::flags))

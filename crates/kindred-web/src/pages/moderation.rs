@@ -116,11 +116,12 @@ fn report_row(page: &AssociationPage, entry: &QueueEntry) -> ReportRow {
     }
 }
 
-/// `?status=` and `?done=` of the queue.
+/// `?status=`, `?kind=` and `?done=` of the queue.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct QueueQuery {
     status: Option<String>,
+    kind: Option<String>,
     done: Option<String>,
 }
 
@@ -135,6 +136,8 @@ struct StatusLink {
 
 struct QueueView<'a> {
     status: ReportStatus,
+    /// The kind tab: one kind, or every kind.
+    kind: Option<ReportKind>,
     notice: Option<String>,
     problems: Problems,
     /// The report whose form failed, and what was typed.
@@ -155,7 +158,9 @@ fn forbidden(state: &AppState, page: &AssociationPage) -> Response {
 }
 
 async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller, view: QueueView<'_>) -> Response {
-    let entries = match state.kindred.report_queue(&page.tenant.association, caller, Some(view.status.as_str())).await {
+    let association = &page.tenant.association;
+    let kind = view.kind.map(ReportKind::as_str);
+    let entries = match state.kindred.report_queue(association, caller, Some(view.status.as_str()), kind).await {
         Ok(entries) => entries,
         Err(ModerationError::Forbidden) => return forbidden(state, page),
         Err(error) => return internal(error),
@@ -163,19 +168,35 @@ async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller,
     let rows: Vec<ReportRow> = entries.iter().map(|e| report_row(page, e)).collect();
     // A crisis report's card guides the moderator: whom the member can call.
     let contacts = if rows.iter().any(|r| r.crisis) { crisis_contacts(page) } else { Vec::new() };
+    // Filters as tabs, plain links (no JavaScript): the status tabs keep
+    // the kind chosen, the kind tabs the status.
     let statuses: Vec<StatusLink> = [ReportStatus::Open, ReportStatus::Resolved, ReportStatus::Dismissed]
         .into_iter()
         .map(|s| StatusLink {
-            href: link(page, "/moderation", &[("status", s.as_str())]),
+            href: queue_link(page, s, view.kind, None),
             label: tr(page, &format!("moderation-status-{}", s.as_str())),
             current: s == view.status,
+        })
+        .collect();
+    let kinds: Vec<StatusLink> = std::iter::once(None)
+        .chain(ReportKind::ALL.into_iter().map(Some))
+        .map(|k| StatusLink {
+            href: queue_link(page, view.status, k, None),
+            label: match k {
+                Some(k) => kind_label(page, k),
+                None => tr(page, "moderation-kind-all"),
+            },
+            current: k == view.kind,
         })
         .collect();
     let values = minijinja::context! {
         reports => rows,
         crisis_contacts => contacts,
         statuses => statuses,
+        kinds => kinds,
         status => view.status.as_str(),
+        tab_status => (view.status != ReportStatus::Open).then_some(view.status.as_str()),
+        tab_kind => kind,
         csrf => page.session.csrf(),
         notice => view.notice,
         problems => view.problems,
@@ -185,14 +206,30 @@ async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller,
     render_status(state, view.code, "moderation/queue.html", page.layout("/moderation", Section::Moderation), values)
 }
 
+/// The queue's address on a tab (open and every kind are left out: the default).
+fn queue_link(page: &AssociationPage, status: ReportStatus, kind: Option<ReportKind>, done: Option<&str>) -> String {
+    let mut params: Vec<(&str, &str)> = Vec::new();
+    if status != ReportStatus::Open {
+        params.push(("status", status.as_str()));
+    }
+    if let Some(kind) = kind {
+        params.push(("kind", kind.as_str()));
+    }
+    if let Some(done) = done {
+        params.push(("done", done));
+    }
+    link(page, "/moderation", &params)
+}
+
 pub async fn queue(State(state): State<AppState>, page: AssociationPage, Query(query): Query<QueueQuery>) -> Response {
     let caller = match member(&state, &page) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
     let status = query.status.as_deref().and_then(ReportStatus::parse).unwrap_or(ReportStatus::Open);
+    let kind = query.kind.as_deref().and_then(ReportKind::parse);
     let notice = query.done.as_deref().filter(|d| DONE.contains(d)).map(|d| tr(&page, &format!("moderation-done-{d}")));
-    let view = QueueView { status, notice, problems: Problems::default(), form: ("", ""), code: StatusCode::OK };
+    let view = QueueView { status, kind, notice, problems: Problems::default(), form: ("", ""), code: StatusCode::OK };
     render_queue(&state, &page, caller, view).await
 }
 
@@ -207,6 +244,9 @@ pub struct ActForm {
     reason: String,
     /// Also close the report as resolved (after an action on the content).
     close: Option<String>,
+    /// The tab the form was on, to return to: `status` and `kind` of the queue.
+    tab_status: String,
+    tab_kind: String,
 }
 
 /// One form per report: an action on its content (with a reason), or
@@ -231,6 +271,8 @@ pub async fn act(State(state): State<AppState>, page: AssociationPage, Form(form
         ("unpin", Some(TargetType::Topic)) => Some(Action::UnpinTopic),
         _ => None,
     };
+    let tab_status = ReportStatus::parse(form.tab_status.trim()).unwrap_or(ReportStatus::Open);
+    let tab_kind = ReportKind::parse(form.tab_kind.trim());
     let field = format!("reason-{}", form.report_id);
     let result = match (form.action.as_str(), action) {
         (_, Some(action)) => {
@@ -258,7 +300,7 @@ pub async fn act(State(state): State<AppState>, page: AssociationPage, Form(form
     let problem = match result {
         Ok(()) => {
             let done = if DONE.contains(&form.action.as_str()) { form.action.as_str() } else { "closed" };
-            return see_other(&link(&page, "/moderation", &[("done", done)]));
+            return see_other(&queue_link(&page, tab_status, tab_kind, Some(done)));
         }
         Err(ModerationError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(ModerationError::Forbidden) => return forbidden(&state, &page),
@@ -273,12 +315,13 @@ pub async fn act(State(state): State<AppState>, page: AssociationPage, Form(form
         }
         Err(ModerationError::AuthorUnknown) => tr(&page, "moderation-problem-author-unknown"),
         Err(ModerationError::ReportClosed) => {
-            return see_other(&link(&page, "/moderation", &[("done", "closed")]));
+            return see_other(&queue_link(&page, tab_status, tab_kind, Some("closed")));
         }
         Err(other) => return internal(other),
     };
     let view = QueueView {
-        status: ReportStatus::Open,
+        status: tab_status,
+        kind: tab_kind,
         notice: None,
         problems: Problems::one(&field, problem),
         form: (&form.report_id, &form.reason),

@@ -10,6 +10,7 @@
 //! could not be made or used.
 
 use super::association::AssociationPage;
+use super::confirm::{ask_with_password, confirmed, Confirm};
 use super::forms::{reauth_problems, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, refused, see_other, to_sign_in};
@@ -122,13 +123,40 @@ async fn render_passkeys(
     render_status(state, status, "account/passkeys.html", page.layout("/account/passkeys", Section::Account), values)
 }
 
-/// Removing a passkey: each row's form has its own password field (so that
-/// Enter in it removes that passkey and no other).
+/// Removing a passkey: each row links to a confirmation page
+/// (`pages::confirm`) that asks for the password as well; a form that
+/// brings the password acts at once (typing it is the deliberate step).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RemoveForm {
     csrf: String,
     password: String,
+    /// Present once the member confirmed on that page.
+    confirm: Option<String>,
+}
+
+fn remove_confirm(id: &str) -> Confirm {
+    Confirm {
+        kind: "remove-passkey",
+        action: format!("/account/passkeys/{id}/remove"),
+        fields: Vec::new(),
+        cancel: "/account/passkeys".to_owned(),
+        anchor: String::new(),
+        section: Section::Account,
+    }
+}
+
+/// The confirmation page of removing a passkey, with its password field
+/// (the list's "Remove" link, or a reload of the page).
+pub async fn remove_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    if page.session.caller().is_none() {
+        return to_sign_in(&page);
+    }
+    ask_with_password(&state, &page, remove_confirm(&id), Problems::default(), StatusCode::OK)
 }
 
 pub async fn remove(
@@ -141,19 +169,19 @@ pub async fn remove(
     if !page.same_origin || !page.session.check_csrf(&form.csrf) {
         return refused(&state, &page);
     }
+    if form.password.is_empty() && !confirmed(form.confirm.as_deref()) {
+        return ask_with_password(&state, &page, remove_confirm(&id), Problems::default(), StatusCode::OK);
+    }
     let proof = Proof::password(&form.password);
     match state.kindred.remove_passkey(&page.tenant.association, caller, &page.client, proof, &id).await {
         Ok(true) => see_other(&link(&page, "/account/passkeys", &[("done", "passkey-removed")])),
         Ok(false) => StatusCode::NOT_FOUND.into_response(),
-        Err(PasskeyError::Reauth(error)) => {
-            let field = format!("remove-password-{id}");
-            match reauth_problems(&state, &page, &field, error) {
-                Ok(problems) => {
-                    render_passkeys(&state, &page, caller, None, problems, StatusCode::UNPROCESSABLE_ENTITY).await
-                }
-                Err(response) => *response,
+        Err(PasskeyError::Reauth(error)) => match reauth_problems(&state, &page, "password", error) {
+            Ok(problems) => {
+                ask_with_password(&state, &page, remove_confirm(&id), problems, StatusCode::UNPROCESSABLE_ENTITY)
             }
-        }
+            Err(response) => *response,
+        },
         Err(error) => internal(error),
     }
 }

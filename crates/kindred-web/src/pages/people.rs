@@ -14,6 +14,7 @@ use crate::state::AppState;
 use axum::response::Response;
 use kindred_domain::search::RawMemberQuery;
 use kindred_domain::settings::FieldKind;
+use kindred_domain::MemberId;
 use kindred_service::members::{MemberError, MemberView};
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,12 @@ pub(super) fn photo_of(page: &AssociationPage, view: &MemberView) -> Option<Stri
     let (spec, value) = view.fields.iter().find(|(spec, _)| spec.kind == FieldKind::Photo)?;
     let base = format!("/members/{}/photo", view.id);
     shown_field(page, spec, value, |v| link(page, &base, &[("v", v)])).photo_src
+}
+
+/// The address of a member's photo of `version`, for a face on a list
+/// (`Kindred::faces` decided that the viewer may see it).
+pub(super) fn face_src(page: &AssociationPage, id: &MemberId, version: &str) -> String {
+    link(page, &format!("/members/{id}/photo"), &[("v", version)])
 }
 
 /// Runs the picker's search for `text` (nothing when empty): the first

@@ -4,7 +4,9 @@
 //! listed and revoked. The service decides and logs; these pages only show.
 
 use super::association::AssociationPage;
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::Problems;
+use super::layout::Section;
 use super::respond::{internal, link, see_other};
 use super::staff::{render, staff, staff_post};
 use super::text::{tr, when, When};
@@ -279,6 +281,33 @@ pub(super) const LABEL_MAX: usize = MAX_LABEL;
 #[serde(default)]
 pub struct CsrfForm {
     csrf: String,
+    /// Present once the admin confirmed (`pages::confirm`).
+    confirm: Option<String>,
+}
+
+/// Revoking a batch asks first; the page names no batch (as every
+/// confirmation page: `pages::confirm`).
+fn revoke_batch_confirm(batch: &str) -> Confirm {
+    Confirm {
+        kind: "revoke-batch",
+        action: format!("/staff/invitations/{batch}/revoke"),
+        fields: Vec::new(),
+        cancel: "/staff/invitations".to_owned(),
+        anchor: String::new(),
+        section: Section::Staff,
+    }
+}
+
+/// GET of the revoke address: the confirmation page, for admins.
+pub async fn revoke_batch_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, batch)): Path<(String, String)>,
+) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
+        return *response;
+    }
+    ask_on_get(&state, &page, revoke_batch_confirm(&batch))
 }
 
 pub async fn revoke_batch(
@@ -291,6 +320,9 @@ pub async fn revoke_batch(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(&state, &page, revoke_batch_confirm(&batch));
+    }
     match state.kindred.revoke_invitation_batch(&page.tenant.association, caller, &batch).await {
         Ok(n) => {
             let count = n.to_string();
@@ -306,6 +338,17 @@ pub async fn revoke_batch(
 pub struct CodeForm {
     pub(super) csrf: String,
     pub(super) code: String,
+    /// Present once the admin confirmed (`pages::confirm`).
+    pub(super) confirm: Option<String>,
+}
+
+/// GET of the revoke-code address (a reload of its confirmation page):
+/// back to the invitations page, where the code is typed in.
+pub async fn revoke_code_page(State(state): State<AppState>, page: AssociationPage) -> Response {
+    if let Err(response) = staff(&state, &page, StaffPower::Administration) {
+        return *response;
+    }
+    see_other(&link(&page, "/staff/invitations", &[]))
 }
 
 /// Revokes one code typed in; the page again with the problem if there is
@@ -315,6 +358,19 @@ pub async fn revoke_code(State(state): State<AppState>, page: AssociationPage, F
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    // A code typed in is confirmed first (nothing is looked up before: the
+    // page is the same for any code); an empty one is a problem at once.
+    if !form.code.trim().is_empty() && !confirmed(form.confirm.as_deref()) {
+        let confirm = Confirm {
+            kind: "revoke-code",
+            action: "/staff/invitations/revoke-code".to_owned(),
+            fields: vec![("code", form.code.clone())],
+            cancel: "/staff/invitations".to_owned(),
+            anchor: String::new(),
+            section: Section::Staff,
+        };
+        return ask(&state, &page, confirm);
+    }
     let problem = match state.kindred.revoke_invitation_code(&page.tenant.association, caller, &form.code).await {
         Ok(true) => {
             return see_other(&link(&page, "/staff/invitations", &[("done", "invitations-revoked"), ("count", "1")]))

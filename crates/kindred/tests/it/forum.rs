@@ -704,9 +704,12 @@ async fn forum_pages_work_without_javascript() {
         assert!(!anna.page(&format!("/a/ms/forum/new?category={talk}")).await.contains("name=\"anonymous\""));
         let (status, _) = staff.post(&format!("/a/ms/staff/forum/{quiet}"), &[("name", "Anonym")]).await;
         assert_eq!(status, 303);
+        // Deleting asks first (pages::confirm), and deletes nothing then.
         let (status, _) = staff.post(&format!("/a/ms/staff/forum/{quiet}/delete"), &[]).await;
+        assert_eq!(status, 200, "{db:?}: the confirmation page");
+        let (status, _) = staff.post(&format!("/a/ms/staff/forum/{quiet}/delete"), &[("confirm", "1")]).await;
         assert_eq!(status, 303);
-        let (status, location) = staff.post(&format!("/a/ms/staff/forum/{talk}/delete"), &[]).await;
+        let (status, location) = staff.post(&format!("/a/ms/staff/forum/{talk}/delete"), &[("confirm", "1")]).await;
         assert!(status == 303 && location.contains("not-empty"), "{db:?}: {location}");
         assert_eq!(
             ok(&s, &boss.token, "GET", &api("/forum/categories"), None).await["categories"].as_array().unwrap().len(),

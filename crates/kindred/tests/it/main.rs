@@ -39,6 +39,7 @@ mod notifications;
 mod pages;
 mod passkeys;
 mod people;
+mod people_forum;
 mod preferences;
 mod privacy;
 mod profiles;

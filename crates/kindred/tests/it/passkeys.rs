@@ -447,14 +447,15 @@ async fn adding_or_removing_a_passkey_needs_the_password_and_is_announced() {
             .client
             .post(s.url(&format!("/a/ms/account/passkeys/{id}/remove?lang=en")))
             .header("cookie", format!("__Host-kindred-ms={cookie}"))
-            .form(&[("csrf", csrf_token(&cookie).as_str()), ("password", "")])
+            .form(&[("csrf", csrf_token(&cookie).as_str()), ("password", ""), ("confirm", "1")])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
         assert!(html.contains("Please enter your password to confirm this change."), "{html}");
-        assert!(html.contains(&format!("id=\"remove-password-{id}\"")), "the field of the message");
+        // The confirmation page again, with the message at its password field.
+        assert!(html.contains("id=\"password\"") && html.contains("name=\"confirm\" value=\"1\""), "{html}");
         assert_eq!(list(&s, "ms", &anna).await.len(), 1, "nothing was removed");
         assert_eq!(sign_in_notices(&s, "anna@example.org", 1).await.len(), 1, "no change, no notice");
 

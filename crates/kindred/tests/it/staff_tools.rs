@@ -176,31 +176,41 @@ async fn invitation_codes_in_labelled_batches_are_revoked_and_then_refused() {
         let batch = &after_label[start..start + after_label[start..].find('/').unwrap()];
         assert!(batch.chars().all(|c| c.is_ascii_alphanumeric()), "{batch}");
 
-        let (status, location) =
+        // Revoking asks first (pages::confirm): nothing is revoked by that.
+        let (status, _) =
             post_form(&s, &admin, &format!("/a/ms/staff/invitations/{batch}/revoke?lang=en"), &[("csrf", &csrf)]).await;
+        assert_eq!(status, 200, "{db:?}: the confirmation page");
+        let (status, html) = get(&s, &admin, &format!("/a/ms/staff/invitations/{batch}/revoke?lang=en")).await;
+        assert!(status == 200 && html.contains("name=\"confirm\" value=\"1\""), "{db:?}: by GET too: {html}");
+        let confirmed = [("csrf", csrf.as_str()), ("confirm", "1")];
+        let (status, location) =
+            post_form(&s, &admin, &format!("/a/ms/staff/invitations/{batch}/revoke?lang=en"), &confirmed).await;
         assert_eq!(status, 303, "{db:?}: {location}");
         assert!(location.contains("done=invitations-revoked") && location.contains("count=2"), "{location}");
         let (status, _) =
-            post_form(&s, &admin, "/a/ms/staff/invitations/not-a-batch!/revoke?lang=en", &[("csrf", &csrf)]).await;
+            post_form(&s, &admin, "/a/ms/staff/invitations/not-a-batch!/revoke?lang=en", &confirmed).await;
         assert_eq!(status, 404, "a malformed batch id is unknown");
 
         // One code of the other batch is revoked by typing it in (any case, any separators).
         let typed = leaders[0].to_lowercase().replace('-', " ");
-        let (status, location) =
-            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", &typed)])
-                .await;
-        assert_eq!(status, 303, "{db:?}: {location}");
-        assert!(location.contains("count=1"), "{location}");
         let (status, html) =
             post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &[("csrf", &csrf), ("code", &typed)])
                 .await;
+        assert_eq!(status, 200, "{db:?}: asked first: {html}");
+        let code_confirmed = [("csrf", csrf.as_str()), ("code", typed.as_str()), ("confirm", "1")];
+        let (status, location) =
+            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &code_confirmed).await;
+        assert_eq!(status, 303, "{db:?}: {location}");
+        assert!(location.contains("count=1"), "{location}");
+        let (status, html) =
+            post_form(&s, &admin, "/a/ms/staff/invitations/revoke-code?lang=en", &code_confirmed).await;
         assert_eq!(status, 422, "{db:?}: a revoked code cannot be revoked again");
         assert!(html.contains("There is no unused code like this."), "{html}");
         let (status, _) = post_form(
             &s,
             &admin,
             "/a/ms/staff/invitations/revoke-code?lang=en",
-            &[("csrf", &csrf), ("code", "nonsense")],
+            &[("csrf", &csrf), ("code", "nonsense"), ("confirm", "1")],
         )
         .await;
         assert_eq!(status, 422);
