@@ -246,7 +246,7 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("a &amp; b"));
         assert!(html.contains("<caption>Your posts</caption>"));
-        assert!(html.contains("<th scope=\"col\">Body</th>"));
+        assert!(html.contains("<th scope=\"col\">Text</th>"), "body in words");
         assert!(html.contains("<html lang=\"en\">"));
         assert_eq!(html.matches("<h1>").count(), 1);
     }

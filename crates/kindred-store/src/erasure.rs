@@ -372,7 +372,7 @@ impl Store {
             sqlx::query_as(
                 "UPDATE members SET inactivity_warned_at = $3 WHERE association_id = $1 \
                  AND inactivity_warned_at IS NULL AND status <> 'email_unconfirmed' AND role = 'member' \
-                 AND COALESCE(last_active_at, created_at) < $2 RETURNING id, email, language
+                 AND COALESCE(last_active_at, created_at) < $2 RETURNING id, email, language",
             )
             .bind(association.as_str())
             .bind(before)
@@ -395,7 +395,7 @@ impl Store {
         let rows: Vec<(String,)> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id FROM members WHERE association_id = $1 AND COALESCE(last_active_at, created_at) < $2 \
-                 AND inactivity_warned_at IS NOT NULL AND inactivity_warned_at <= $3 AND role = 'member' LIMIT 500
+                 AND inactivity_warned_at IS NOT NULL AND inactivity_warned_at <= $3 AND role = 'member' LIMIT 500",
             )
             .bind(association.as_str())
             .bind(before)

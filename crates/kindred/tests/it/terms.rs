@@ -96,6 +96,7 @@ async fn changed_terms_are_asked_again_over_the_api_until_accepted() {
 
         // Back to the earlier version: asked again, and accepting it works.
         set_terms_version(&s, &admin, &old).await;
+        s.clock.advance(chrono::Duration::minutes(5));
         let r = s.client.get(s.url(&api("/contacts"))).bearer_auth(&anna.token).send().await.expect("get");
         assert_eq!(api_error(r).await.1, "terms_not_accepted", "{db:?}");
         ok(&s, &anna.token, "POST", &api("/me/terms"), Some(json!({"version": old}))).await;
