@@ -137,9 +137,10 @@ async fn the_export_holds_my_hidden_data_and_of_others_only_what_they_show_me() 
             assert!(!all.contains(other), "{db:?}: {other} in {all}");
             assert!(!export.html.contains(other), "{db:?}: {other} in index.html");
         }
-        // The readable copy: a language, headings, captioned tables, no script.
+        // The readable copy: a language (Anna chose none: the association's
+        // default, German), headings, captioned tables, no script.
         assert!(export.html.starts_with("<!DOCTYPE html>"));
-        assert!(export.html.contains("<html lang=\"en\">") && export.html.contains("<caption>"));
+        assert!(export.html.contains("<html lang=\"de\">") && export.html.contains("<caption>"), "{db:?}");
         assert!(export.html.contains("ANNA-PRIVATE-ABOUT"));
         assert!(!export.html.contains("<script") && !export.html.contains("style="));
         assert!(!export.names.contains(&"photo.jpg".to_owned()), "no photo, no file");
