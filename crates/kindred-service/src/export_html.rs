@@ -195,7 +195,8 @@ pub(crate) fn render(data: &Value, language: Language) -> String {
         language.code(),
     );
     let text = |key: &str| data.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let intro = words.with("export-intro", &[("association", text("association")), ("exported_at", text("exported_at"))]);
+    let intro =
+        words.with("export-intro", &[("association", text("association")), ("exported_at", text("exported_at"))]);
     let _ = write!(out, "<p>{}</p>", escape(&intro));
     let _ = write!(out, "<nav aria-label=\"{}\"><ul>", escape(&words.get("export-contents")));
     for key in PARTS {

@@ -113,15 +113,16 @@ pub async fn accept_terms(
     auth: Authenticated,
     ApiJson(body): ApiJson<TermsRequest>,
 ) -> Result<Json<ConsentEntry>, ApiError> {
-    let record =
-        state.kindred.accept_terms(&auth.tenant.association, &auth.caller, &body.version).await.map_err(|e| match e {
+    let record = state.kindred.accept_terms(&auth.tenant.association, &auth.caller, &body.version).await.map_err(
+        |e| match e {
             TermsError::Changed => ApiError::new(
                 StatusCode::CONFLICT,
                 "terms_changed",
                 "This is not the current version of the terms of use; read them again (GET /me says terms_version).",
             ),
             TermsError::Store(error) => ApiError::internal(error),
-        })?;
+        },
+    )?;
     Ok(Json(ConsentEntry { kind: record.kind, version: record.version, given_at: record.given_at }))
 }
 

@@ -156,13 +156,7 @@ pub async fn terms_form(
         next => next.as_ref().map(ReturnTo::as_str),
         problem => problem,
     };
-    render_status(
-        &state,
-        StatusCode::OK,
-        "account/terms.html",
-        page.layout("/account/terms", Section::Account),
-        values,
-    )
+    render_status(&state, StatusCode::OK, "account/terms.html", page.layout("/account/terms", Section::Account), values)
 }
 
 /// Accepts the terms in the version shown; then on to where the member

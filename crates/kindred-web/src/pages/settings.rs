@@ -503,7 +503,8 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                 let on = doc.pointer(&pointer(path)).and_then(Value::as_bool) == Some(true);
                 field("flag", path, t(key), t(&format!("{key}-hint")), if on { "yes".into() } else { String::new() })
             };
-            let number = |path: &str, key: &str| field("number", path, t(key), t(&format!("{key}-hint")), text_at(doc, path));
+            let number =
+                |path: &str, key: &str| field("number", path, t(key), t(&format!("{key}-hint")), text_at(doc, path));
             vec![
                 GroupView {
                     legend: t("settings-data-erasure"),

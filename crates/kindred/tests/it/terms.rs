@@ -136,7 +136,8 @@ async fn pages_lead_to_the_terms_until_accepted_and_leave_sign_out_and_erasure_o
         assert!(page.contains("href=\"/a/ms/account/delete"), "{db:?}: erasure is offered");
 
         // Still open: the legal pages, the data, the consents, erasure.
-        for path in ["/a/ms/terms", "/a/ms/privacy", "/a/ms/account/data", "/a/ms/account/consents", "/a/ms/account/delete"]
+        for path in
+            ["/a/ms/terms", "/a/ms/privacy", "/a/ms/account/data", "/a/ms/account/consents", "/a/ms/account/delete"]
         {
             assert_eq!(ben.get(path).await.0, 200, "{db:?}: {path}");
         }
@@ -147,8 +148,7 @@ async fn pages_lead_to_the_terms_until_accepted_and_leave_sign_out_and_erasure_o
         assert!(consents.iter().all(|c| c.kind == "terms"), "{db:?}: the health consent was not given");
 
         // A version that is not the current one shows the current terms again.
-        let (status, location) =
-            ben.post("/a/ms/account/terms", &[("version", "1999"), ("next", "/contacts")]).await;
+        let (status, location) = ben.post("/a/ms/account/terms", &[("version", "1999"), ("next", "/contacts")]).await;
         assert_eq!(status, 303, "{db:?}");
         assert_eq!(location, "/a/ms/account/terms?problem=changed&next=%2Fcontacts", "{db:?}");
         assert_eq!(ben.get("/a/ms/contacts").await.0, 303, "{db:?}");
