@@ -436,6 +436,9 @@ pub struct DataRules {
     pub letter_address_days: u32,
     /// Months after which notifications are deleted.
     pub notification_months: u32,
+    /// Whether a member's access log names the staff member of each access
+    /// (their pseudonym) besides their role. Off by default: the role only.
+    pub access_log_names_staff: bool,
 }
 
 impl Default for DataRules {
@@ -448,6 +451,7 @@ impl Default for DataRules {
             unconfirmed_days: 14,
             letter_address_days: 90,
             notification_months: 12,
+            access_log_names_staff: false,
         }
     }
 }

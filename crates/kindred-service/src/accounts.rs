@@ -193,6 +193,15 @@ const CONFIRM_LINK_HOURS: i64 = 48;
 const RESET_LINK_MINUTES: i64 = 60;
 pub const CONSENT_TERMS: &str = "terms";
 
+/// Why accepting the terms did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum TermsError {
+    #[error("the terms of use changed meanwhile; please read the current version")]
+    Changed,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 impl Kindred {
     /// Step 1 of admission. An address that already has an account gets
     /// the same answer as a new one, and its owner a mail saying so: the
@@ -485,6 +494,34 @@ impl Kindred {
         self.sessions_changed(association, &member.id).await;
         self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordChanged);
         Ok(())
+    }
+
+    /// Whether the member consented to an earlier version of the terms of
+    /// use than the association's current one, and must be asked again
+    /// (pages lead to `/account/terms`, the API answers 403
+    /// `terms_not_accepted`). An account without any consent to the terms
+    /// was made by staff and is not asked.
+    pub fn terms_outdated(&self, association: &Association, member: &Member) -> bool {
+        member.terms_version.as_deref().is_some_and(|v| v != association.settings.admission.terms_version)
+    }
+
+    /// The member accepts the association's terms of use in `version`,
+    /// which must be the current one (else `TermsError::Changed`: the terms
+    /// changed while they read them). Recorded with its time, listed on the
+    /// consents page and in the export.
+    pub async fn accept_terms(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        version: &str,
+    ) -> Result<ConsentRecord, TermsError> {
+        let current = &association.settings.admission.terms_version;
+        if version != current {
+            return Err(TermsError::Changed);
+        }
+        let now = self.clock.now();
+        self.store.accept_terms(&association.id, &caller.member.id, current, now).await?;
+        Ok(ConsentRecord { kind: CONSENT_TERMS.to_owned(), version: current.clone(), given_at: now })
     }
 
     /// The consents a member gave.

@@ -32,6 +32,11 @@ pub enum Denied {
     /// that was): until the member chose another, they cannot take part.
     #[error("your pseudonym is already taken; please choose another")]
     PseudonymNeeded,
+    /// The association's terms of use changed since the member consented:
+    /// until they accept the new version (or erase their account), they
+    /// cannot take part (`Kindred::accept_terms`).
+    #[error("the terms of use changed; please read and accept them")]
+    TermsNotAccepted,
     #[error("this is for the association's staff")]
     Forbidden,
 }
@@ -97,6 +102,9 @@ impl Kindred {
     pub fn community_access(&self, association: &Association, caller: &Caller) -> Result<(), Denied> {
         if caller.second_factor_pending {
             return Err(Denied::NotSignedIn);
+        }
+        if self.terms_outdated(association, &caller.member) {
+            return Err(Denied::TermsNotAccepted);
         }
         if caller.member.status != AccountStatus::Active {
             return Err(Denied::NotVerified);

@@ -101,6 +101,8 @@ struct RawData {
     letter_address_days: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     notification_months: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    access_log_names_staff: Option<bool>,
 }
 
 /// One string for every language, or one per language code.
@@ -515,6 +517,7 @@ fn build_data(raw: RawData) -> Result<DataRules, ConfigError> {
             "data.notification_months",
             0..=240,
         )?,
+        access_log_names_staff: raw.access_log_names_staff.unwrap_or(defaults.access_log_names_staff),
     };
     // The warning must come before the erasure, after the last sign-in.
     if rules.inactive_months > 0 && i64::from(rules.inactive_warning_days) >= i64::from(rules.inactive_months) * 28 {
@@ -960,6 +963,7 @@ fn to_raw(settings: &AssociationSettings) -> RawConfig {
             unconfirmed_days: Some(i64::from(settings.data.unconfirmed_days)),
             letter_address_days: Some(i64::from(settings.data.letter_address_days)),
             notification_months: Some(i64::from(settings.data.notification_months)),
+            access_log_names_staff: Some(settings.data.access_log_names_staff),
         }),
     }
 }

@@ -28,7 +28,7 @@ use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use kindred_domain::profile::FieldValue;
-use kindred_domain::{AssociationId, MemberId};
+use kindred_domain::{AssociationId, Language, MemberId};
 use kindred_store::{ExportRecord, StoreError};
 use serde_json::{json, Map, Value};
 use std::fmt::Display;
@@ -115,6 +115,10 @@ pub struct Access {
     pub action: String,
     /// The role the staff member holds now (`staff` if their account is gone).
     pub actor_role: String,
+    /// The staff member's pseudonym, only where the association names
+    /// staff in the access log (`[data] access_log_names_staff`) and the
+    /// account still exists.
+    pub actor: Option<String>,
 }
 
 fn field_field(id: &str) -> String {
@@ -174,12 +178,19 @@ impl Kindred {
     }
 
     /// Every staff access to the caller's data, oldest first: when, what,
-    /// and the role of who did it — never who.
+    /// and the role of who did it — who only where the association chose
+    /// to name staff (`[data] access_log_names_staff`).
     pub async fn access_log(&self, association: &Association, caller: &Caller) -> Result<Vec<Access>, ExportError> {
+        let names = association.settings.data.access_log_names_staff;
         let rows = self.store.accesses_to(&association.id, &caller.member.id).await?;
         Ok(rows
             .into_iter()
-            .map(|r| Access { at: r.at, action: r.action, actor_role: r.actor_role.unwrap_or_else(|| "staff".into()) })
+            .map(|r| Access {
+                at: r.at,
+                action: r.action,
+                actor: r.actor_pseudonym.filter(|_| names && r.actor_role.is_some()),
+                actor_role: r.actor_role.unwrap_or_else(|| "staff".into()),
+            })
             .collect())
     }
 
@@ -203,8 +214,18 @@ impl Kindred {
         // The member themself, as if signed in: every function below
         // decides what they may see exactly as for their own requests.
         let caller = Caller { member, session_id: String::new(), kind: SessionKind::Api, second_factor_pending: false };
+        // index.html in the member's language (their preference, if the
+        // association offers it), else the association's; data.json's keys
+        // are English whatever the language.
+        let language = caller
+            .member
+            .language
+            .as_deref()
+            .and_then(Language::parse)
+            .filter(|l| association.settings.languages.contains(l))
+            .unwrap_or(association.settings.default_language);
         let (data, photo) = self.gather(&association, &caller, created_at, now).await?;
-        let zip = pack(&data, photo.as_deref())?;
+        let zip = pack(&data, photo.as_deref(), language)?;
         let key = self.keys.association(association_id)?;
         let sealed = key.seal(&caller.member.id, &field_field(id), &zip)?;
         let finished = self.clock.now();
@@ -494,10 +515,22 @@ impl Kindred {
         data.insert("photo".into(), json!(photo.as_ref().map(|_| PHOTO_FILE)));
 
         let accesses = self.access_log(association, caller).await?;
+        // Who, only where the association names staff (then for every entry,
+        // null where the staff member's account is gone).
+        let names = association.settings.data.access_log_names_staff;
         data.insert(
             "staff_accesses".into(),
             Value::Array(
-                accesses.iter().map(|x| json!({"at": x.at, "action": x.action, "actor_role": x.actor_role})).collect(),
+                accesses
+                    .iter()
+                    .map(|x| {
+                        let mut entry = json!({"at": x.at, "action": x.action, "actor_role": x.actor_role});
+                        if names {
+                            entry["actor"] = json!(x.actor);
+                        }
+                        entry
+                    })
+                    .collect(),
             ),
         );
         Ok((Value::Object(data), photo))
@@ -603,9 +636,9 @@ fn value_json(value: &FieldValue) -> Value {
 pub const PHOTO_FILE: &str = "photo.jpg";
 
 /// Packs `data.json`, `index.html` and the photo into one ZIP (deflate).
-fn pack(data: &Value, photo: Option<&[u8]>) -> Result<Vec<u8>, ExportError> {
+fn pack(data: &Value, photo: Option<&[u8]>, language: Language) -> Result<Vec<u8>, ExportError> {
     let json = serde_json::to_vec_pretty(data).map_err(failed("data.json"))?;
-    let html = crate::export_html::render(data);
+    let html = crate::export_html::render(data, language);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("data.json", deflated).map_err(failed("zip"))?;

@@ -95,7 +95,11 @@ pub fn all() -> Vec<Job> {
 /// `inactive_warning_days` by mail, erases those still inactive once the
 /// warning is that old; erases registrations never confirmed, postal
 /// addresses of letters, old notifications, and pseudonym reservations
-/// that ran out. Each warning is claimed by marking the member in the same
+/// that ran out. Staff (admins, moderators, professionals) are neither
+/// warned nor erased for inactivity while they hold a staff role: an
+/// association must not lose its last admin, nor its moderators without a
+/// word, to a timer; a staff member whose role is taken away is warned
+/// afresh and then treated like any member. Each warning is claimed by marking the member in the same
 /// statement; each erasure claims its member in its own transaction
 /// (`store::erasure`), so a sign-in meanwhile saves the account.
 pub async fn retention(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {

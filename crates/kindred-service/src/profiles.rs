@@ -50,6 +50,9 @@ pub enum ProfileError {
     ConsentRequired,
     #[error("unknown consent kind")]
     UnknownConsent,
+    /// The consent to the terms of use ends only with the account.
+    #[error("the consent to the terms of use is withdrawn by erasing the account")]
+    TermsEndWithAccount,
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
@@ -261,6 +264,9 @@ impl Kindred {
         caller: &Caller,
         kind: &str,
     ) -> Result<bool, ProfileError> {
+        if kind == crate::accounts::CONSENT_TERMS {
+            return Err(ProfileError::TermsEndWithAccount);
+        }
         if kind != HEALTH_CONSENT {
             return Err(ProfileError::UnknownConsent);
         }

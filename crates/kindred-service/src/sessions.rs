@@ -44,6 +44,10 @@ pub struct Member {
     /// The pseudonym is still a wish (registration claims it once the
     /// address is confirmed), or was found taken: the member chooses one.
     pub pseudonym_pending: bool,
+    /// The version of the terms of use the member consented to last;
+    /// `None` for an account made by staff (`kindred user add`), which
+    /// consented to nothing through Kindred and is not asked.
+    pub terms_version: Option<String>,
 }
 
 impl Member {
@@ -62,6 +66,7 @@ impl Member {
             has_totp: record.has_totp,
             has_passkey: record.has_passkey,
             pseudonym_pending: record.pseudonym_pending,
+            terms_version: record.terms_version,
         })
     }
 

@@ -401,7 +401,9 @@ impl Store {
     }
 
     /// Sets a member's role; false if there is no such member, or if the
-    /// member is the last active admin and `role` is not admin.
+    /// member is the last active admin and `role` is not admin. Clears the
+    /// inactivity warning: staff are not warned, so one who becomes a
+    /// member again is warned afresh before retention erases them.
     pub async fn set_role(
         &self,
         association: &AssociationId,
@@ -420,7 +422,8 @@ impl Store {
                 .await?;
             // An admin keeps the role when no other active admin would remain.
             let affected = sqlx::query(
-                "UPDATE members SET role = $3, badge = $4 WHERE association_id = $1 AND id = $2 \
+                "UPDATE members SET role = $3, badge = $4, inactivity_warned_at = NULL \
+                 WHERE association_id = $1 AND id = $2 \
                  AND ($3 = 'admin' OR role <> 'admin' OR EXISTS (SELECT 1 FROM members other \
                  WHERE other.association_id = $1 AND other.id <> $2 AND other.role = 'admin' \
                  AND other.status = $5))",

@@ -65,7 +65,7 @@ impl Store {
                 Some(before) => {
                     sqlx::query(
                         "UPDATE members SET status = status WHERE association_id = $1 AND id = $2 \
-                         AND COALESCE(last_active_at, created_at) < $3",
+                         AND COALESCE(last_active_at, created_at) < $3 AND role = 'member'",
                     )
                     .bind(association)
                     .bind(member)
@@ -358,7 +358,10 @@ impl Store {
 
     /// Marks as warned, and returns (id, e-mail, language), the members of
     /// an association who have not signed in since `before` and were not
-    /// warned yet. The mark is the claim: each is warned once.
+    /// warned yet. The mark is the claim: each is warned once. Staff
+    /// (any role but `member`) are neither warned nor erased for
+    /// inactivity while they hold their role; a role change clears the
+    /// mark (`set_role`), so a former staff member gets the full warning.
     pub async fn claim_inactive_warnings(
         &self,
         association: &AssociationId,
@@ -368,7 +371,7 @@ impl Store {
         let rows = write!(self, |pool| {
             sqlx::query_as(
                 "UPDATE members SET inactivity_warned_at = $3 WHERE association_id = $1 \
-                 AND inactivity_warned_at IS NULL AND status <> 'email_unconfirmed' \
+                 AND inactivity_warned_at IS NULL AND status <> 'email_unconfirmed' AND role = 'member' \
                  AND COALESCE(last_active_at, created_at) < $2 RETURNING id, email, language",
             )
             .bind(association.as_str())
@@ -380,8 +383,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// Members inactive since `before` and warned no later than `warned_by`:
-    /// due for erasure (each erasure claims its member again).
+    /// Members (role `member`: never staff) inactive since `before` and
+    /// warned no later than `warned_by`: due for erasure (each erasure
+    /// claims its member again, role included).
     pub async fn inactive_due(
         &self,
         association: &AssociationId,
@@ -391,7 +395,7 @@ impl Store {
         let rows: Vec<(String,)> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id FROM members WHERE association_id = $1 AND COALESCE(last_active_at, created_at) < $2 \
-                 AND inactivity_warned_at IS NOT NULL AND inactivity_warned_at <= $3 LIMIT 500",
+                 AND inactivity_warned_at IS NOT NULL AND inactivity_warned_at <= $3 AND role = 'member' LIMIT 500",
             )
             .bind(association.as_str())
             .bind(before)

@@ -98,13 +98,15 @@ pub struct OwnEventRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// A staff access to the member's data: when, what, and the actor's
-/// current role (never who).
+/// A staff access to the member's data: when, what, the actor's current
+/// role, and their pseudonym (which the service shows only where the
+/// association names staff: `[data] access_log_names_staff`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccessRecord {
     pub at: DateTime<Utc>,
     pub action: String,
     pub actor_role: Option<String>,
+    pub actor_pseudonym: Option<String>,
 }
 
 impl Store {
@@ -302,7 +304,7 @@ impl Store {
     ) -> Result<Vec<AccessRecord>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT l.at, l.action, a.role AS actor_role FROM audit_log l \
+                "SELECT l.at, l.action, a.role AS actor_role, a.pseudonym AS actor_pseudonym FROM audit_log l \
                  LEFT JOIN members a ON a.id = l.actor_id AND a.association_id = l.association_id \
                  WHERE l.association_id = $1 AND l.target_id = $2 AND (l.actor_id IS NULL OR l.actor_id <> $2) \
                  ORDER BY l.at, l.id",

@@ -39,17 +39,22 @@ pub struct MemberRecord {
     pub created_at: DateTime<Utc>,
     /// The pseudonym is a wish, not yet claimed (or found taken): see migration 0014.
     pub pseudonym_pending: bool,
+    /// The version of the terms of use the member consented to last
+    /// (`consents`, kind `terms`); `None` for accounts made by staff.
+    pub terms_version: Option<String>,
 }
 
 /// The columns of a [`MemberRecord`] from `members` (unqualified, and as `m`).
 pub(crate) const MEMBER_COLUMNS: &str = "id, association_id, email, pseudonym, role, status, discoverable, badge, \
      language, time_zone, (totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
      WHERE p.association_id = members.association_id AND p.member_id = members.id) AS has_passkey, created_at, \
-     pseudonym_pending";
+     pseudonym_pending, (SELECT c.version FROM consents c WHERE c.association_id = members.association_id \
+     AND c.member_id = members.id AND c.kind = 'terms' ORDER BY c.given_at DESC, c.version DESC LIMIT 1) AS terms_version";
 pub(crate) const MEMBER_COLUMNS_M: &str = "m.id, m.association_id, m.email, m.pseudonym, m.role, m.status, \
      m.discoverable, m.badge, m.language, m.time_zone, (m.totp_secret IS NOT NULL) AS has_totp, EXISTS (SELECT 1 FROM passkeys p \
      WHERE p.association_id = m.association_id AND p.member_id = m.id) AS has_passkey, m.created_at, \
-     m.pseudonym_pending";
+     m.pseudonym_pending, (SELECT c.version FROM consents c WHERE c.association_id = m.association_id \
+     AND c.member_id = m.id AND c.kind = 'terms' ORDER BY c.given_at DESC, c.version DESC LIMIT 1) AS terms_version";
 
 /// What sign-in needs.
 #[derive(Debug, Clone, sqlx::FromRow)]

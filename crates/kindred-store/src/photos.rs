@@ -101,6 +101,32 @@ impl Store {
         })
     }
 
+    /// Records the consent to the terms of use in `version` at `at`; given
+    /// again (the association went back to an earlier version), the time is
+    /// the new one, so that the latest consent is the version now accepted.
+    pub async fn accept_terms(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        version: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO consents (association_id, member_id, kind, version, given_at) \
+                 VALUES ($1, $2, 'terms', $3, $4) ON CONFLICT (association_id, member_id, kind, version) \
+                 DO UPDATE SET given_at = excluded.given_at",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(version)
+            .bind(at)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
     /// Withdraws a consent of every version; false when none was given.
     pub async fn remove_consent(
         &self,

@@ -123,6 +123,12 @@ pub fn denied(denied: Denied) -> ApiError {
             "pseudonym_needed",
             "Your pseudonym is already taken here; please choose another (PUT /me/pseudonym).",
         ),
+        Denied::TermsNotAccepted => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "terms_not_accepted",
+            "The association's terms of use changed; please read them and accept them (POST /me/terms), \
+             or delete your account (DELETE /me).",
+        ),
         Denied::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "This is for the association's staff."),
     }
 }

@@ -119,12 +119,19 @@ impl IntoResponse for ApiError {
 pub enum PageError {
     NotFound,
     Internal(String),
+    /// 303 to this address: a member who must first do something elsewhere
+    /// (accept the changed terms of use).
+    SeeOther(String),
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            PageError::SeeOther(location) => match axum::http::HeaderValue::from_str(&location) {
+                Ok(value) => (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, value)]).into_response(),
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            },
             PageError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -132,8 +132,9 @@ const LEGAL_TEMPLATES: [(&str, &str); 2] = [
 ];
 
 /// The member's data pages' templates (`pages::consents`, `pages::erasure`).
-const DATA_TEMPLATES: [(&str, &str); 3] = [
+const DATA_TEMPLATES: [(&str, &str); 4] = [
     ("account/consents.html", include_str!("../templates/account/consents.html")),
+    ("account/terms.html", include_str!("../templates/account/terms.html")),
     ("account/delete.html", include_str!("../templates/account/delete.html")),
     ("account/delete_confirm.html", include_str!("../templates/account/delete_confirm.html")),
 ];

@@ -46,7 +46,7 @@ async function submit(page, button) {
 }
 
 const SECTIONS = [
-  'general', 'appearance', 'hosts', 'levels', 'profile-fields', 'admission', 'policies', 'crisis-contacts', 'legal',
+  'general', 'appearance', 'hosts', 'levels', 'profile-fields', 'admission', 'policies', 'crisis-contacts', 'legal', 'data',
   'catalog-roles', 'catalog-conditions', 'catalog-therapies', 'catalog-medications', 'catalog-symptoms', 'catalog-regions',
 ];
 

@@ -580,6 +580,9 @@ access-log-when = Wann
 access-log-what = Was
 access-log-who = Rolle
 access-log-none = Niemand aus dem Team hat auf Ihre Daten zugegriffen.
+access-log-intro-named = Jedes Mal, wenn das Team des Vereins Ihre Daten ansieht oder ändert, wird es festgehalten. Hier sehen Sie, wann es geschah, was getan wurde, welche Rolle die Person hatte und ihr Pseudonym: Ihr Verein hat entschieden, sein Team hier zu nennen.
+access-log-name = Teammitglied
+access-log-name-gone = (nicht genannt)
 access-role-staff = Team
 access-action-verification-viewed = Ihren Aufnahmeantrag angesehen
 access-action-member-viewed = Ihr Konto aufgerufen
@@ -589,3 +592,17 @@ access-action-member-refused = Eine Anfrage zu Ihrem Konto wurde abgelehnt
 access-action-member-suspended = Ihr Konto gesperrt
 access-action-member-reinstated = Ihr Konto wieder freigegeben
 access-action-member-role-changed = Ihre Rolle geändert
+
+## Changed terms of use, asked again (issue 20)
+terms-accept-title = Die Nutzungsbedingungen haben sich geändert
+terms-accept-intro = Sie haben der Fassung { $previous } der Nutzungsbedingungen zugestimmt. Der Verein hat sie zur Fassung { $version } geändert. Bitte lesen Sie sie; um die Gemeinschaft weiter zu nutzen, stimmen Sie ihnen unten zu.
+terms-accepted-already = Sie haben der Fassung { $version } der Nutzungsbedingungen zugestimmt, der aktuellen.
+terms-text-heading = Nutzungsbedingungen, Fassung { $version }
+terms-accept-button = Ich stimme den Nutzungsbedingungen zu (Fassung { $version })
+terms-accept-changed = Die Bedingungen haben sich geändert, während Sie sie gelesen haben. Dies ist die aktuelle Fassung.
+terms-decline-title = Wenn Sie nicht zustimmen
+terms-decline-intro = Ohne Zustimmung zu den aktuellen Bedingungen können Sie die Gemeinschaft nicht nutzen. Sie können Ihre Daten mitnehmen und Ihr Konto löschen, oder sich abmelden und später entscheiden.
+terms-decline-export = Ihre Daten herunterladen
+terms-decline-delete = Ihr Konto löschen
+terms-decline-sign-out = Abmelden und später entscheiden
+community-denied-terms = Die Nutzungsbedingungen haben sich geändert. Bitte lesen Sie sie und stimmen Sie ihnen zuerst zu.

@@ -579,6 +579,9 @@ access-log-when = When
 access-log-what = What
 access-log-who = Role
 access-log-none = No staff member has accessed your data.
+access-log-intro-named = Every time staff of the association look at or change your data, it is recorded. Here you see when it happened, what was done, the role of the person who did it and their pseudonym: your association chose to name its staff here.
+access-log-name = Staff member
+access-log-name-gone = (not named)
 access-role-staff = Staff
 access-action-verification-viewed = Looked at your admission request
 access-action-member-viewed = Looked up your account
@@ -588,3 +591,17 @@ access-action-member-refused = A request about your account was refused
 access-action-member-suspended = Suspended your account
 access-action-member-reinstated = Reinstated your account
 access-action-member-role-changed = Changed your role
+
+## Changed terms of use, asked again (issue 20)
+terms-accept-title = The terms of use have changed
+terms-accept-intro = You agreed to version { $previous } of the terms of use. The association has changed them to version { $version }. Please read them; to go on using the community, accept them below.
+terms-accepted-already = You have accepted version { $version } of the terms of use, the current one.
+terms-text-heading = Terms of use, version { $version }
+terms-accept-button = I accept the terms of use (version { $version })
+terms-accept-changed = The terms changed again while you were reading them. This is the current version.
+terms-decline-title = If you do not accept them
+terms-decline-intro = You cannot use the community without accepting the current terms. You can take your data with you and delete your account, or sign out and decide later.
+terms-decline-export = Download your data
+terms-decline-delete = Delete your account
+terms-decline-sign-out = Sign out and decide later
+community-denied-terms = The terms of use have changed. Please read and accept them first.

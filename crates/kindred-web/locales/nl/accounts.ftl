@@ -580,6 +580,9 @@ access-log-when = Wanneer
 access-log-what = Wat
 access-log-who = Rol
 access-log-none = Geen medewerker heeft uw gegevens bekeken.
+access-log-intro-named = Elke keer dat medewerkers van de vereniging uw gegevens bekijken of wijzigen, wordt dat vastgelegd. Hier ziet u wanneer het gebeurde, wat er gedaan werd, de rol van wie het deed en diens pseudoniem: uw vereniging heeft ervoor gekozen haar medewerkers hier te noemen.
+access-log-name = Medewerker
+access-log-name-gone = (niet genoemd)
 access-role-staff = Medewerker
 access-action-verification-viewed = Uw toelatingsverzoek bekeken
 access-action-member-viewed = Uw account opgezocht
@@ -589,3 +592,17 @@ access-action-member-refused = Een verzoek over uw account werd geweigerd
 access-action-member-suspended = Uw account geschorst
 access-action-member-reinstated = Uw account weer vrijgegeven
 access-action-member-role-changed = Uw rol gewijzigd
+
+## Changed terms of use, asked again (issue 20)
+terms-accept-title = De gebruiksvoorwaarden zijn gewijzigd
+terms-accept-intro = U ging akkoord met versie { $previous } van de gebruiksvoorwaarden. De vereniging heeft ze gewijzigd in versie { $version }. Lees ze alstublieft; om de gemeenschap te blijven gebruiken, gaat u hieronder akkoord.
+terms-accepted-already = U bent akkoord gegaan met versie { $version } van de gebruiksvoorwaarden, de huidige.
+terms-text-heading = Gebruiksvoorwaarden, versie { $version }
+terms-accept-button = Ik ga akkoord met de gebruiksvoorwaarden (versie { $version })
+terms-accept-changed = De voorwaarden zijn opnieuw gewijzigd terwijl u ze las. Dit is de huidige versie.
+terms-decline-title = Als u niet akkoord gaat
+terms-decline-intro = Zonder akkoord met de huidige voorwaarden kunt u de gemeenschap niet gebruiken. U kunt uw gegevens meenemen en uw account verwijderen, of u afmelden en later beslissen.
+terms-decline-export = Uw gegevens downloaden
+terms-decline-delete = Uw account verwijderen
+terms-decline-sign-out = Afmelden en later beslissen
+community-denied-terms = De gebruiksvoorwaarden zijn gewijzigd. Lees ze en ga er eerst mee akkoord.

@@ -721,6 +721,13 @@ pub struct MeResponse {
     /// (`PUT /me/pseudonym`); until then community endpoints answer 403
     /// `pseudonym_needed`. Never true before the address is confirmed.
     pseudonym_needed: bool,
+    /// The association's terms of use changed since the member consented:
+    /// read them (`/terms`) and accept them (`POST /me/terms` with
+    /// `terms_version`), or erase the account (`DELETE /me`); until then
+    /// community endpoints answer 403 `terms_not_accepted`.
+    terms_needed: bool,
+    /// The current version of the association's terms of use.
+    terms_version: String,
 }
 
 /// The signed-in member's own account. Answers for every status, so that a
@@ -766,7 +773,10 @@ pub(crate) async fn me_body(
         })
         .collect();
     let pseudonym_needed = member.pseudonym_needed();
+    let terms_needed = state.kindred.terms_outdated(association, &member);
     Ok(MeResponse {
+        terms_needed,
+        terms_version: association.settings.admission.terms_version.clone(),
         member_id: member.id.to_string(),
         pseudonym: member.pseudonym,
         email: member.email,

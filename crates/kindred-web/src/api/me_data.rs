@@ -108,6 +108,10 @@ pub struct AccessEntry {
     action: String,
     /// The role of the staff member who did it (now): admin, moderator, …
     actor_role: String,
+    /// The staff member's pseudonym: only where the association names staff
+    /// in the access log (`[data] access_log_names_staff`), else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -117,7 +121,8 @@ pub struct AccessLogResponse {
 }
 
 /// Every access by staff to your data: when, what, and by which role —
-/// not which staff member.
+/// not which staff member, unless the association chose to name them
+/// (`actor`).
 #[utoipa::path(
     get,
     path = "/me/access-log",
@@ -136,7 +141,7 @@ pub async fn access_log(
     Ok(Json(AccessLogResponse {
         entries: entries
             .into_iter()
-            .map(|e| AccessEntry { at: e.at, action: e.action, actor_role: e.actor_role })
+            .map(|e| AccessEntry { at: e.at, action: e.action, actor_role: e.actor_role, actor: e.actor })
             .collect(),
     }))
 }

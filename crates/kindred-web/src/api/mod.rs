@@ -119,6 +119,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::flags))
         .routes(routes!(profiles::consents, profiles::give_consent))
         .routes(routes!(profiles::withdraw_consent))
+        .routes(routes!(profiles::accept_terms))
         .routes(routes!(profiles::update_profile))
         .routes(routes!(profiles::get_photo, profiles::put_photo, profiles::delete_photo))
         .routes(routes!(members::search))

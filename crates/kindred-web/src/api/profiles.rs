@@ -2,7 +2,7 @@
 //! visibility, whether they may be found, the consent to health data, and
 //! the photo.
 
-use crate::auth::Community;
+use crate::auth::{Authenticated, Community};
 use crate::errors::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -14,6 +14,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use kindred_domain::profile::RawValue;
 use kindred_domain::{Level, Visibility};
+use kindred_service::accounts::TermsError;
 use kindred_service::photos::PhotoError;
 use kindred_service::profiles::{ProfileError, ProfileUpdate};
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,49 @@ pub async fn give_consent(
     Ok((StatusCode::CREATED, Json(consents)).into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermsRequest {
+    /// The version of the terms accepted: the association's current one
+    /// (`terms_version` of `GET /me`).
+    version: String,
+}
+
+/// Accepts the association's current terms of use (after they changed,
+/// `GET /me` says `terms_needed`, and community endpoints answer 403
+/// `terms_not_accepted` until this is done). Recorded with its time; listed
+/// in `GET /me/consents`. A version that is not the current one (the terms
+/// changed while they were read) is 409 `terms_changed`.
+#[utoipa::path(
+    post,
+    path = "/me/terms",
+    tag = "profiles",
+    security(("bearer" = [])),
+    request_body = TermsRequest,
+    responses(
+        (status = 200, description = "Recorded", body = ConsentEntry),
+        (status = 401, description = "Not signed in", body = super::ErrorResponse),
+        (status = 409, description = "`terms_changed`: not the current version", body = super::ErrorResponse),
+    )
+)]
+pub async fn accept_terms(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(body): ApiJson<TermsRequest>,
+) -> Result<Json<ConsentEntry>, ApiError> {
+    let record = state.kindred.accept_terms(&auth.tenant.association, &auth.caller, &body.version).await.map_err(
+        |e| match e {
+            TermsError::Changed => ApiError::new(
+                StatusCode::CONFLICT,
+                "terms_changed",
+                "This is not the current version of the terms of use; read them again (GET /me says terms_version).",
+            ),
+            TermsError::Store(error) => ApiError::internal(error),
+        },
+    )?;
+    Ok(Json(ConsentEntry { kind: record.kind, version: record.version, given_at: record.given_at }))
+}
+
 async fn consents_body(state: &AppState, auth: &crate::auth::Authenticated) -> Result<ConsentsResponse, ApiError> {
     let consents = state
         .kindred
@@ -94,7 +138,9 @@ async fn consents_body(state: &AppState, auth: &crate::auth::Authenticated) -> R
     Ok(ConsentsResponse { consents })
 }
 
-/// The consents the member gave: the terms (at registration) and health data.
+/// The consents the member gave: the terms (at registration, and each new
+/// version accepted) and health data. Also while the terms are to be
+/// accepted again.
 #[utoipa::path(
     get,
     path = "/me/consents",
@@ -102,15 +148,14 @@ async fn consents_body(state: &AppState, auth: &crate::auth::Authenticated) -> R
     security(("bearer" = [])),
     responses((status = 200, description = "The consents", body = ConsentsResponse))
 )]
-pub async fn consents(
-    State(state): State<AppState>,
-    Community(auth): Community,
-) -> Result<Json<ConsentsResponse>, ApiError> {
+pub async fn consents(State(state): State<AppState>, auth: Authenticated) -> Result<Json<ConsentsResponse>, ApiError> {
     Ok(Json(consents_body(&state, &auth).await?))
 }
 
 /// Withdraws the consent to health data: every health field's value is
-/// erased at once (the visibility choices stay).
+/// erased at once (the visibility choices stay). The consent to the terms
+/// of use ends only with the account (`DELETE /me`): 409
+/// `terms_end_with_account`.
 #[utoipa::path(
     delete,
     path = "/me/consents/{kind}",
@@ -120,16 +165,22 @@ pub async fn consents(
     responses(
         (status = 204, description = "Withdrawn, health data erased"),
         (status = 404, description = "No such consent was given", body = super::ErrorResponse),
+        (status = 409, description = "`terms_end_with_account`: the terms are withdrawn by DELETE /me", body = super::ErrorResponse),
     )
 )]
 pub async fn withdraw_consent(
     State(state): State<AppState>,
-    Community(auth): Community,
+    auth: Authenticated,
     Path((_slug, kind)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let withdrawn =
         state.kindred.withdraw_consent(&auth.tenant.association, &auth.caller, &kind).await.map_err(|e| match e {
             ProfileError::UnknownConsent => ApiError::not_found(),
+            ProfileError::TermsEndWithAccount => ApiError::new(
+                StatusCode::CONFLICT,
+                "terms_end_with_account",
+                "The consent to the terms of use ends only with the account: DELETE /me erases it.",
+            ),
             other => profile_error(other),
         })?;
     if !withdrawn {

@@ -103,6 +103,8 @@ struct AccessRow {
     at: When,
     action: String,
     role: String,
+    /// The staff member's pseudonym where the association names staff.
+    actor: Option<String>,
 }
 
 /// The audit actions a member may find about themself, with their words.
@@ -133,6 +135,7 @@ pub async fn access_log(State(state): State<AppState>, page: AssociationPage) ->
         .into_iter()
         .rev()
         .map(|e| AccessRow {
+            actor: e.actor,
             at: when(&page, e.at),
             action: if KNOWN_ACTIONS.contains(&e.action.as_str()) {
                 tr(&page, &format!("access-action-{}", e.action.replace(['.', '_'], "-")))
@@ -146,7 +149,8 @@ pub async fn access_log(State(state): State<AppState>, page: AssociationPage) ->
             },
         })
         .collect();
-    let values = minijinja::context! { entries => rows, problems => Problems::default() };
+    let names = page.tenant.association.settings.data.access_log_names_staff;
+    let values = minijinja::context! { entries => rows, names => names, problems => Problems::default() };
     render_status(
         &state,
         StatusCode::OK,

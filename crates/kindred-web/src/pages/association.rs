@@ -80,6 +80,28 @@ impl FromRequestParts<AppState> for AssociationPage {
             _ => (None, None, false),
         };
         let here = (parts.method == axum::http::Method::GET).then(|| here(parts, &tenant)).flatten();
+        // The terms of use changed since the member consented: every page
+        // but a few leads to accepting them (`/account/terms`); signing out,
+        // reading the legal pages, taking one's data and erasing the
+        // account stay open.
+        if let Some(caller) = session.caller() {
+            if state.kindred.terms_outdated(&tenant.association, &caller.member) && !open_before_terms(parts, &tenant) {
+                let next = here.as_deref().and_then(kindred_domain::return_to::ReturnTo::parse);
+                let mut location = format!("{}/account/terms", tenant.base);
+                let mut query: Vec<String> = Vec::new();
+                if let Some(next) = next.filter(|n| n.as_str() != "/") {
+                    query.push(format!("next={}", super::respond::encode(next.as_str())));
+                }
+                if let Some(language) = explicit {
+                    query.push(format!("lang={}", language.code()));
+                }
+                if !query.is_empty() {
+                    location.push('?');
+                    location.push_str(&query.join("&"));
+                }
+                return Err(PageError::SeeOther(location));
+            }
+        }
         let zone = kindred_service::preferences::zone_of(&tenant.association, session.caller().map(|c| &c.member));
         let now = state.kindred.clock.now();
         Ok(Self {
@@ -97,6 +119,32 @@ impl FromRequestParts<AppState> for AssociationPage {
             now,
         })
     }
+}
+
+/// Pages a member who must accept changed terms of use may still open.
+const OPEN_BEFORE_TERMS: [&str; 16] = [
+    "/account/terms",
+    "/sign-out",
+    "/terms",
+    "/privacy",
+    "/imprint",
+    "/contact",
+    "/accessibility",
+    "/account/consents",
+    "/account/data",
+    "/account/data/export",
+    "/account/access-log",
+    "/account/delete",
+    "/account/delete/confirm",
+    "/account/deleted",
+    "/unsubscribe",
+    "/account/sessions",
+];
+
+fn open_before_terms(parts: &Parts, tenant: &Tenant) -> bool {
+    let prefix = format!("/a/{}", tenant.association.slug.as_str());
+    let Some(path) = parts.uri.path().strip_prefix(&prefix) else { return false };
+    OPEN_BEFORE_TERMS.contains(&path) || (path.starts_with("/account/data/") && path.ends_with("/download"))
 }
 
 /// The request's path and query below `/a/{slug}` (host-mapped requests
@@ -218,12 +266,12 @@ pub async fn accessibility(State(state): State<AppState>, page: AssociationPage)
 /// A legal page's text: the association's Markdown (rendered by the same
 /// safe writer as posts, nothing mentioned), else built-in paragraphs.
 #[derive(Serialize)]
-struct LegalText {
+pub(super) struct LegalText {
     html: Option<String>,
     paragraphs: Vec<String>,
 }
 
-fn legal_text(
+pub(super) fn legal_text(
     page: &AssociationPage,
     configured: Option<&LocalizedText>,
     default_keys: &[&str],
@@ -240,7 +288,7 @@ fn legal_text(
     }
 }
 
-fn site_name(page: &AssociationPage) -> FluentValue<'static> {
+pub(super) fn site_name(page: &AssociationPage) -> FluentValue<'static> {
     FluentValue::from(page.tenant.association.settings.name.get(page.language).to_owned())
 }
 

@@ -45,6 +45,10 @@ fn denied_page(state: &AppState, page: &AssociationPage, denied: Denied) -> Resp
             "community-denied-second-factor",
             vec![LinkView { href: link(page, "/account/two-factor", &[]), label: tr(page, "account-two-factor-link") }],
         ),
+        Denied::TermsNotAccepted => (
+            "community-denied-terms",
+            vec![LinkView { href: link(page, "/account/terms", &[]), label: tr(page, "terms-accept-title") }],
+        ),
         Denied::PseudonymNeeded => (
             "community-denied-pseudonym",
             vec![LinkView { href: link(page, "/account/pseudonym", &[]), label: tr(page, "pseudonym-title") }],

@@ -93,6 +93,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/account/two-factor/remove", post(account::two_factor_remove))
         // Passkeys (pages::passkeys).
         .route("/a/{slug}/account/consents", get(consents::consents))
+        .route("/a/{slug}/account/terms", get(consents::terms_form).post(consents::accept_terms))
         .route("/a/{slug}/account/consents/health/withdraw", post(consents::withdraw_health))
         .route("/a/{slug}/account/delete", get(erasure::form))
         .route("/a/{slug}/account/delete/confirm", get(erasure::confirm_form).post(erasure::erase))

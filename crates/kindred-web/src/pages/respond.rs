@@ -27,7 +27,7 @@ pub(super) fn link(page: &AssociationPage, path: &str, query: &[(&str, &str)]) -
     }
 }
 
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

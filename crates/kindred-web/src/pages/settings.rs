@@ -1,6 +1,6 @@
 //! The association's settings for its admins, in groups (general,
 //! appearance, levels, profile fields, admission, policies, crisis
-//! contacts). Every page shows a part of the settings document (the
+//! contacts, legal pages, the members' data, the catalogue). Every page shows a part of the settings document (the
 //! configuration file's shape, as `GET /admin/settings` answers it) and
 //! posts into a copy of the whole document, which goes through the same
 //! service function as `PUT /admin/settings`: the same parser, checks,
@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// The groups of settings, each a page: its address and title key.
-const SECTIONS: [&str; 15] = [
+const SECTIONS: [&str; 16] = [
     "general",
     "appearance",
     "hosts",
@@ -38,6 +38,7 @@ const SECTIONS: [&str; 15] = [
     "policies",
     "crisis-contacts",
     "legal",
+    "data",
     "catalog-roles",
     "catalog-conditions",
     "catalog-therapies",
@@ -507,6 +508,37 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                 },
             },
         ],
+        "data" => {
+            let flag = |path: &str, key: &str| {
+                let on = doc.pointer(&pointer(path)).and_then(Value::as_bool) == Some(true);
+                field("flag", path, t(key), t(&format!("{key}-hint")), if on { "yes".into() } else { String::new() })
+            };
+            let number =
+                |path: &str, key: &str| field("number", path, t(key), t(&format!("{key}-hint")), text_at(doc, path));
+            vec![
+                GroupView {
+                    legend: t("settings-data-erasure"),
+                    fields: vec![
+                        flag("data.anonymise_allowed", "settings-data-anonymise"),
+                        number("data.pseudonym_grace_days", "settings-data-grace"),
+                    ],
+                },
+                GroupView {
+                    legend: t("settings-data-retention"),
+                    fields: vec![
+                        number("data.inactive_months", "settings-data-inactive"),
+                        number("data.inactive_warning_days", "settings-data-warning"),
+                        number("data.unconfirmed_days", "settings-data-unconfirmed"),
+                        number("data.letter_address_days", "settings-data-letters"),
+                        number("data.notification_months", "settings-data-notifications"),
+                    ],
+                },
+                GroupView {
+                    legend: t("settings-data-access-log"),
+                    fields: vec![flag("data.access_log_names_staff", "settings-data-names-staff")],
+                },
+            ]
+        }
         _ => Vec::new(),
     }
 }
@@ -705,6 +737,26 @@ fn apply(section: &str, doc: &mut Value, posted: &Posted) {
             }
             let email = posted.get("legal.contact_email").filter(|e| !e.is_empty());
             set(doc, "legal.contact_email", email.map_or(Value::Null, |e| Value::String(e.to_owned())));
+        }
+        "data" => {
+            for key in ["anonymise_allowed", "access_log_names_staff"] {
+                let path = format!("data.{key}");
+                set(doc, &path, json!(posted.get(&path) == Some("yes")));
+            }
+            for key in [
+                "pseudonym_grace_days",
+                "inactive_months",
+                "inactive_warning_days",
+                "unconfirmed_days",
+                "letter_address_days",
+                "notification_months",
+            ] {
+                let path = format!("data.{key}");
+                let raw = posted.get(&path).unwrap_or("");
+                // A number as a number; anything else as text, which the parser names.
+                let value = raw.trim().parse::<i64>().map_or_else(|_| Value::String(raw.to_owned()), Value::from);
+                set(doc, &path, value);
+            }
         }
         _ => {}
     }

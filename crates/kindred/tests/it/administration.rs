@@ -502,7 +502,7 @@ fn classes_are_styled(html: &str, path: &str) {
     }
 }
 
-const SECTIONS: [&str; 15] = [
+const SECTIONS: [&str; 16] = [
     "general",
     "appearance",
     "hosts",
@@ -512,6 +512,7 @@ const SECTIONS: [&str; 15] = [
     "policies",
     "crisis-contacts",
     "legal",
+    "data",
     "catalog-roles",
     "catalog-conditions",
     "catalog-therapies",
@@ -690,6 +691,23 @@ async fn settings_pages_change_settings_through_the_same_checks() {
         let contacts = ok(&s, &token, "GET", SETTINGS, None).await["crisis_contacts"].clone();
         assert_eq!(contacts.as_array().map(Vec::len), Some(count), "{db:?}: {contacts}");
         assert_eq!(contacts[0], after["crisis_contacts"][1], "{db:?}");
+
+        // Members' data: checked as in the file, then saved.
+        let data = "/a/ms/staff/settings/data?lang=en";
+        let form = form_of(&page(&s, &cookie, data).await);
+        let (status, _, html) =
+            post_form(&s, &cookie, data, &with(form.clone(), &[("data.inactive_months", "999")])).await;
+        assert_eq!(status, 422, "{db:?}");
+        assert!(html.contains("href=\"#s-data-inactive_months\""), "{db:?}: {html}");
+        let named = with(form, &[("data.access_log_names_staff", "yes"), ("data.inactive_months", "36")]);
+        let (status, _, _) = post_form(&s, &cookie, data, &named).await;
+        assert_eq!(status, 303, "{db:?}");
+        let after = ok(&s, &token, "GET", SETTINGS, None).await;
+        assert_eq!(
+            (after["data"]["access_log_names_staff"].clone(), after["data"]["inactive_months"].clone()),
+            (json!(true), json!(36)),
+            "{db:?}"
+        );
 
         // Every page: saving the form unchanged changes nothing.
         for section in SECTIONS.iter().filter(|s| **s != "appearance") {

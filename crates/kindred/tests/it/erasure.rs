@@ -431,3 +431,51 @@ async fn retention_warns_inactive_members_then_erases_those_who_did_not_sign_in(
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn retention_never_erases_staff_while_they_hold_a_staff_role() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let toml = "[data]\ninactive_months = 2\ninactive_warning_days = 7\n";
+        let a = s.association("keep", "Keep", toml).await;
+        s.user(&a, "boss@example.org", "Boss", "admin").await;
+        let moderator = s.user(&a, "mod@example.org", "Moda", "moderator").await;
+        s.user(&a, "pro@example.org", "Profi", "professional").await;
+        s.member(&a, "idle@example.org", "Idle Ida", PASSWORD).await;
+        let job = retention_job();
+
+        // Long past every deadline: the member is warned, then erased; the
+        // staff are neither (the association keeps its only admin).
+        s.clock.advance(Duration::days(70));
+        jobs::run_once(&s.kindred, &job, "node").await.expect("run");
+        assert!(mail_saying(&s, "idle@example.org", "will be erased").await, "{db:?}");
+        s.clock.advance(Duration::days(8));
+        jobs::run_once(&s.kindred, &job, "node").await.expect("run");
+        assert_eq!(s.count_rows("members").await, 3, "{db:?}: only the member is erased");
+        for staff in ["boss@example.org", "mod@example.org", "pro@example.org"] {
+            assert!(s.mails_to(staff, 0).await.is_empty(), "{db:?}: {staff} is not warned of an erasure");
+        }
+        s.clock.advance(Duration::days(400));
+        jobs::run_once(&s.kindred, &job, "node").await.expect("run");
+        assert_eq!(s.count_rows("members").await, 3, "{db:?}: still kept a year later");
+
+        // The moderator's role is taken away: from then on a member like
+        // any other, warned afresh before being erased.
+        let id = kindred_domain::MemberId::parse(&moderator).expect("id");
+        let changed =
+            s.kindred.store.set_role(&a.id, &id, kindred_domain::AccountRole::Member, None).await.expect("role");
+        assert!(changed, "{db:?}");
+        jobs::run_once(&s.kindred, &job, "node").await.expect("run");
+        assert_eq!(s.count_rows("members").await, 3, "{db:?}: not erased without a warning");
+        assert!(mail_saying(&s, "mod@example.org", "will be erased").await, "{db:?}");
+        s.clock.advance(Duration::days(8));
+        jobs::run_once(&s.kindred, &job, "node").await.expect("run");
+        assert_eq!(s.count_rows("members").await, 2, "{db:?}: the former moderator is erased after the warning");
+        let login = s.post_json(
+            "/a/keep/api/v1/auth/login",
+            json!({"email": "boss@example.org", "password": crate::harness::STAFF_PASSWORD}),
+        );
+        assert_eq!(login.await.status(), 200, "{db:?}: the admin is still there");
+        s.stop().await;
+    }
+}

@@ -137,9 +137,10 @@ async fn the_export_holds_my_hidden_data_and_of_others_only_what_they_show_me() 
             assert!(!all.contains(other), "{db:?}: {other} in {all}");
             assert!(!export.html.contains(other), "{db:?}: {other} in index.html");
         }
-        // The readable copy: a language, headings, captioned tables, no script.
+        // The readable copy: a language (Anna chose none: the association's
+        // default, German), headings, captioned tables, no script.
         assert!(export.html.starts_with("<!DOCTYPE html>"));
-        assert!(export.html.contains("<html lang=\"en\">") && export.html.contains("<caption>"));
+        assert!(export.html.contains("<html lang=\"de\">") && export.html.contains("<caption>"), "{db:?}");
         assert!(export.html.contains("ANNA-PRIVATE-ABOUT"));
         assert!(!export.html.contains("<script") && !export.html.contains("style="));
         assert!(!export.names.contains(&"photo.jpg".to_owned()), "no photo, no file");
@@ -246,4 +247,91 @@ async fn the_access_log_lists_staff_views_of_my_data_by_role_only() {
         assert_eq!(api_error(anonymous).await.0, 401);
         s.stop().await;
     }
+}
+
+#[tokio::test]
+async fn the_readable_page_is_in_the_members_language_and_data_json_stays_english() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        ok(&s, &anna.token, "PUT", &api("/me/preferences"), Some(json!({"language": "en"}))).await;
+        ok(&s, &ben.token, "PUT", &api("/me/preferences"), Some(json!({"language": "de"}))).await;
+
+        let english = export_of(&s, &ms.id, &anna).await;
+        assert!(english.html.contains("<html lang=\"en\">"), "{db:?}");
+        assert!(english.html.contains("<h1>Your data</h1>"), "{db:?}");
+        assert!(english.html.contains("Can be found in search"), "{db:?}: keys in words");
+
+        let german = export_of(&s, &ms.id, &ben).await;
+        assert!(german.html.contains("<html lang=\"de\">"), "{db:?}: {}", german.html);
+        assert!(german.html.contains("<h1>Ihre Daten</h1>"), "{db:?}");
+        assert!(german.html.contains("<caption>Konto</caption>"), "{db:?}");
+        assert!(german.html.contains("In der Suche auffindbar"), "{db:?}");
+        assert!(!german.html.contains("Your data"), "{db:?}");
+        // data.json is the same structure, English keys, whatever the language.
+        let keys = |v: &Value| v["account"].as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+        assert_eq!(keys(&german.data), keys(&english.data), "{db:?}");
+        assert_eq!(german.data["account"]["pseudonym"], "Ben", "{db:?}");
+        assert_eq!(german.data["account"]["language"], "de", "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_access_log_names_staff_only_where_the_association_chose_to() {
+    use crate::forum_search::Browser;
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admina", "admin").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        // The admin suspends Ben and takes it back: staff accesses, audited.
+        ok(&s, &admin, "POST", &api(&format!("/admin/members/{}/suspend", ben.id)), Some(json!({"note": "x"}))).await;
+        ok(&s, &admin, "POST", &api(&format!("/admin/members/{}/reinstate", ben.id)), Some(json!({"note": "y"}))).await;
+        let ben = Someone { token: s.login("ms", "ben@example.org", crate::members::PASSWORD).await, ..ben };
+
+        // Off, the default: the role, never who.
+        let log = s.get_as(&ben.token, &api("/me/access-log")).await;
+        let entries = log["entries"].as_array().expect("entries").clone();
+        assert!(!entries.is_empty(), "{db:?}: {log}");
+        assert!(entries.iter().all(|e| e.get("actor").is_none() && e["actor_role"] == "admin"), "{db:?}: {log}");
+        assert!(!log.to_string().contains("Admina"), "{db:?}");
+        let browser = Browser::sign_in(&s, "ben@example.org").await;
+        let (_, page) = browser.get("/a/ms/account/access-log?lang=en").await;
+        assert!(!page.contains("Admina") && !page.contains("Staff member"), "{db:?}: {page}");
+
+        // On, through the settings (the same parser as the file).
+        let mut settings = ok(&s, &admin, "GET", "/a/ms/api/v1/admin/settings", None).await;
+        assert_eq!(settings["data"]["access_log_names_staff"], false, "{db:?}: off by default: {settings}");
+        settings["data"]["access_log_names_staff"] = json!("yes");
+        let (status, body) = call(&s, &admin, "PUT", "/a/ms/api/v1/admin/settings", Some(settings.clone())).await;
+        assert_eq!(status, 422, "{db:?}: {body}");
+        assert!(body["error"]["fields"]["data.access_log_names_staff"].is_string(), "{db:?}: {body}");
+        settings["data"]["access_log_names_staff"] = json!(true);
+        ok(&s, &admin, "PUT", "/a/ms/api/v1/admin/settings", Some(settings)).await;
+
+        let log = s.get_as(&ben.token, &api("/me/access-log")).await;
+        let entries = log["entries"].as_array().expect("entries");
+        assert!(entries.iter().all(|e| e["actor"] == "Admina" && e["actor_role"] == "admin"), "{db:?}: {log}");
+        let (_, page) = browser.get("/a/ms/account/access-log?lang=en").await;
+        assert!(page.contains("Staff member") && page.contains("Admina"), "{db:?}: {page}");
+        let export = export_of(&s, &ms.id, &ben).await;
+        assert_eq!(export.data["staff_accesses"][0]["actor"], "Admina", "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[test]
+fn the_file_sets_whether_the_access_log_names_staff() {
+    use kindred_service::association_config::{build, parse_toml};
+    let named = build(parse_toml("[data]\naccess_log_names_staff = true\n", "a.toml").expect("toml"), Some("A"))
+        .expect("settings");
+    assert!(named.data.access_log_names_staff);
+    let default = build(parse_toml("", "a.toml").expect("toml"), Some("A")).expect("settings");
+    assert!(!default.data.access_log_names_staff);
+    let wrong = parse_toml("[data]\naccess_log_names_staff = \"yes\"\n", "a.toml").map(|_| ());
+    assert!(wrong.is_err(), "not a boolean");
 }

@@ -49,5 +49,6 @@ mod staff_flags;
 mod staff_tools;
 mod storage;
 mod tenants;
+mod terms;
 mod web_sessions;
 mod wording;
