@@ -757,8 +757,7 @@ mod tests {
         // On the full text width only the overlong word is broken (in two).
         let lines = wrap(&faces, &text, Font::Regular, 11.0, TEXT_WIDTH);
         let rejoined: Vec<&str> = lines.iter().flat_map(|l| words(l)).collect();
-        let fitting: Vec<&str> =
-            words(&text).filter(|w| faces.measure(Font::Regular, w, 11.0) <= TEXT_WIDTH).collect();
+        let fitting: Vec<&str> = words(&text).filter(|w| faces.measure(Font::Regular, w, 11.0) <= TEXT_WIDTH).collect();
         assert_eq!(fitting.len(), words(&text).count() - 1, "one overlong word");
         assert_eq!(rejoined.len(), fitting.len() + 2);
         assert!(fitting.iter().all(|w| rejoined.contains(w)));
