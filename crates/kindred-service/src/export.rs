@@ -117,7 +117,7 @@ pub struct Access {
     pub actor_role: String,
 }
 
-fn field_field(id: &str) -> String {
+pub(crate) fn field_field(id: &str) -> String {
     format!("export:{id}")
 }
 

@@ -48,4 +48,5 @@ mod staff_flags;
 mod staff_tools;
 mod storage;
 mod tenants;
+mod transfer;
 mod web_sessions;
