@@ -337,8 +337,10 @@ fn read_passphrase() -> Result<String, CliError> {
     if std::io::stdin().is_terminal() {
         eprint!("Passphrase of the transfer file: ");
     }
+    use std::io::BufRead;
     let mut line = String::new();
     std::io::stdin()
+        .lock()
         .take(4096)
         .read_line(&mut line)
         .map_err(|e| CliError::Input(format!("cannot read the passphrase from standard input: {e}")))?;
