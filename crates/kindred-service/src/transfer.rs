@@ -26,6 +26,7 @@ use chrono::{DateTime, Utc};
 use data_encoding::BASE64;
 use kindred_domain::search::pseudonym_prefixes;
 use kindred_domain::profile::FieldValue;
+use kindred_domain::id::random_token;
 use kindred_domain::{AssociationId, MemberId, Slug};
 use kindred_store::{Cell, StoreError, TableRows, TransferClash};
 use rand::rngs::OsRng;
@@ -492,6 +493,7 @@ impl Kindred {
             None => Slug::parse(&payload.slug).map_err(|e| TransferError::Slug(e.to_string()))?,
         };
         let key = self.keys.association(&id)?;
+        let payload_exported_at = payload.exported_at;
         let mut summary = TransferSummary { slug: slug.to_string(), ..TransferSummary::default() };
         let mut hosts = Vec::new();
         let mut tables = Vec::with_capacity(payload.tables.len());
@@ -589,6 +591,34 @@ impl Kindred {
         if !matches!(tables.first(), Some(t) if t.table == "associations" && t.rows.len() == 1) {
             return Err(TransferError::Incompatible("the association itself is missing".into()));
         }
+        // The move itself goes into the association's audit log, with the rest.
+        let audit_columns = ["id", "association_id", "at", "actor_id", "action", "target_id", "detail"];
+        let audit = match tables.iter_mut().find(|t| t.table == "audit_log") {
+            Some(table) => table,
+            None => {
+                tables.push(TableRows {
+                    table: "audit_log".into(),
+                    columns: audit_columns.iter().map(|c| (*c).to_owned()).collect(),
+                    rows: Vec::new(),
+                });
+                let last = tables.len() - 1;
+                &mut tables[last]
+            }
+        };
+        let entry_id = random_token();
+        let row = audit
+            .columns
+            .iter()
+            .map(|column| match column.as_str() {
+                "id" => Cell::Text(entry_id.chars().take(26).collect()),
+                "association_id" => Cell::Text(id.as_str().to_owned()),
+                "at" => Cell::Time(self.clock.now()),
+                "action" => Cell::Text("association.imported".into()),
+                "detail" => Cell::Text(format!("exported at {}", payload_exported_at.to_rfc3339())),
+                _ => Cell::Null,
+            })
+            .collect();
+        audit.rows.push(row);
         let clashes = self.store.transfer_clashes(id.as_str(), slug.as_str(), &hosts).await?;
         if let Some(clash) = clashes.first() {
             return Err(TransferError::Clash(match clash {

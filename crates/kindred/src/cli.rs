@@ -252,9 +252,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Association(AssociationCommand::Export { slug, out, .. }) => {
             let passphrase = read_passphrase()?;
+            if passphrase.chars().count() < kindred_service::transfer::MIN_PASSPHRASE {
+                return Err(kindred_service::transfer::TransferError::WeakPassphrase.into());
+            }
             let kindred = server::open(&settings).await?;
             let exported = kindred.export_association(&slug, &passphrase).await;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             let (bytes, summary) = exported?;
             write_new_file(&out, &bytes)?;
             println!(
@@ -274,7 +277,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let file = kindred_service::transfer::read_transfer_file(&bytes, &passphrase)?;
             let kindred = server::open(&settings).await?;
             let imported = kindred.import_association(file, slug.as_deref()).await;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             let summary = imported?;
             println!(
                 "Imported {}: {} members, {} rows, sealed under this deployment's key (/a/{}/). Members sign in again.",
@@ -387,4 +390,11 @@ fn report_leftovers(summary: &kindred_service::transfer::TransferSummary) {
             summary.unresolved
         );
     }
+}
+
+/// Closes the database, waiting at most a few seconds: on PostgreSQL the
+/// live fan-out holds a LISTEN connection that a plain close would wait
+/// for. Every write is committed before this.
+async fn close_soon(kindred: &kindred_service::Kindred) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), kindred.store.close()).await;
 }

@@ -117,7 +117,7 @@ async fn look(base: &str) -> Seen {
         let page = get(format!("{api}/conversations/{id}/messages")).await;
         let bodies =
             page["messages"].as_array().expect("messages").iter().filter_map(|m| m["body"].as_str()).map(str::to_owned);
-        messages.push((id.to_owned(), bodies.collect()));
+        messages.push((id.to_owned(), bodies.collect::<Vec<String>>()));
     }
     messages.sort();
     assert!(messages.iter().any(|(_, bodies)| !bodies.is_empty()), "Mira has messages");
