@@ -24,9 +24,9 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use chrono::{DateTime, Utc};
 use data_encoding::BASE64;
-use kindred_domain::search::pseudonym_prefixes;
-use kindred_domain::profile::FieldValue;
 use kindred_domain::id::random_token;
+use kindred_domain::profile::FieldValue;
+use kindred_domain::search::pseudonym_prefixes;
 use kindred_domain::{AssociationId, MemberId, Slug};
 use kindred_store::{Cell, StoreError, TableRows, TransferClash};
 use rand::rngs::OsRng;
@@ -132,8 +132,18 @@ fn same(s: &str) -> String {
 /// attachments are sealed under their conversation's key, which is one of
 /// these: they travel as they are.)
 const SEALED: &[Sealed] = &[
-    Sealed { table: "members", column: "totp_secret", subject: "id", field: Field::Fixed(crate::second_factor::TOTP_FIELD) },
-    Sealed { table: "members", column: "totp_pending", subject: "id", field: Field::Fixed(crate::second_factor::TOTP_FIELD) },
+    Sealed {
+        table: "members",
+        column: "totp_secret",
+        subject: "id",
+        field: Field::Fixed(crate::second_factor::TOTP_FIELD),
+    },
+    Sealed {
+        table: "members",
+        column: "totp_pending",
+        subject: "id",
+        field: Field::Fixed(crate::second_factor::TOTP_FIELD),
+    },
     Sealed {
         table: "contact_requests",
         column: "sealed_message",
@@ -152,9 +162,19 @@ const SEALED: &[Sealed] = &[
         subject: "report_id",
         field: Field::Of("message_id", crate::messaging::report_field),
     },
-    Sealed { table: "photos", column: "sealed_image", subject: "member_id", field: Field::Fixed(crate::photos::PHOTO_FIELD) },
+    Sealed {
+        table: "photos",
+        column: "sealed_image",
+        subject: "member_id",
+        field: Field::Fixed(crate::photos::PHOTO_FIELD),
+    },
     Sealed { table: "profile_values", column: "sealed_value", subject: "member_id", field: Field::Of("field", same) },
-    Sealed { table: "exports", column: "sealed_zip", subject: "member_id", field: Field::Of("id", crate::export::field_field) },
+    Sealed {
+        table: "exports",
+        column: "sealed_zip",
+        subject: "member_id",
+        field: Field::Of("id", crate::export::field_field),
+    },
     Sealed {
         table: "letters",
         column: "sealed_address",
@@ -236,7 +256,11 @@ enum FileCell {
     Open(String),
     /// A keyed hash's input; hashed again on import, the first `len` hex
     /// digits kept.
-    Hash { purpose: String, value: String, len: usize },
+    Hash {
+        purpose: String,
+        value: String,
+        len: usize,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -304,7 +328,13 @@ fn field_of(field: Field, columns: &[String], text: impl Fn(usize) -> Option<Str
 }
 
 /// Derives the file key from the passphrase.
-fn file_key(passphrase: &str, salt: &[u8], memory: u32, passes: u32, lanes: u32) -> Result<Zeroizing<[u8; 32]>, TransferError> {
+fn file_key(
+    passphrase: &str,
+    salt: &[u8],
+    memory: u32,
+    passes: u32,
+    lanes: u32,
+) -> Result<Zeroizing<[u8; 32]>, TransferError> {
     let params = Params::new(memory, passes, lanes, Some(32)).map_err(|_| TransferError::NotATransfer)?;
     let mut key = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -374,7 +404,11 @@ pub fn open_file(passphrase: &str, file: &[u8]) -> Result<Zeroizing<Vec<u8>>, Tr
 impl Kindred {
     /// The association `slug`, sealed under `passphrase`: the bytes of the
     /// transfer file.
-    pub async fn export_association(&self, slug: &str, passphrase: &str) -> Result<(Vec<u8>, TransferSummary), TransferError> {
+    pub async fn export_association(
+        &self,
+        slug: &str,
+        passphrase: &str,
+    ) -> Result<(Vec<u8>, TransferSummary), TransferError> {
         if passphrase.chars().count() < MIN_PASSPHRASE {
             return Err(TransferError::WeakPassphrase);
         }
@@ -420,7 +454,8 @@ impl Kindred {
                     if let Some((_, spec)) = sealed.iter().find(|(at, _)| *at == i) {
                         if let Some(bytes) = bytes_of(row, Some(i)) {
                             let subject = text_of(row, table.column(spec.subject));
-                            let field = field_of(spec.field, &table.columns, |j| text_of(row, Some(j)).map(str::to_owned));
+                            let field =
+                                field_of(spec.field, &table.columns, |j| text_of(row, Some(j)).map(str::to_owned));
                             let opened = match (subject, field) {
                                 (Some(subject), Some(field)) => key.open_for(subject, &field, bytes).ok(),
                                 _ => None,
@@ -542,12 +577,18 @@ impl Kindred {
                         FileCell::Open(b64) => {
                             let clear = Zeroizing::new(decode(b64, &table.table)?);
                             let (_, spec) = sealed.iter().find(|(at, _)| *at == i).ok_or_else(|| {
-                                TransferError::Incompatible(format!("an opened value in {} where none belongs", table.table))
+                                TransferError::Incompatible(format!(
+                                    "an opened value in {} where none belongs",
+                                    table.table
+                                ))
                             })?;
                             let subject = table.columns.iter().position(|c| c == spec.subject).and_then(plain);
                             let field = field_of(spec.field, &table.columns, plain);
                             let (Some(subject), Some(field)) = (subject, field) else {
-                                return Err(TransferError::Incompatible(format!("a sealed value of {} lacks its owner", table.table)));
+                                return Err(TransferError::Incompatible(format!(
+                                    "a sealed value of {} lacks its owner",
+                                    table.table
+                                )));
                             };
                             let sealed = key
                                 .seal_for(&subject, &field, &clear)
@@ -685,7 +726,10 @@ fn known_hash_inputs(
                         continue;
                     };
                     let Some(spec) = settings.profile_fields.iter().find(|f| f.code.as_str() == code) else { continue };
-                    let text = match (text_of(row, table.column("clear_value")), bytes_of(row, table.column("sealed_value"))) {
+                    let text = match (
+                        text_of(row, table.column("clear_value")),
+                        bytes_of(row, table.column("sealed_value")),
+                    ) {
                         (Some(clear), _) => Some(clear.to_owned()),
                         (None, Some(sealed)) => key
                             .open(&MemberId::from_trusted(member.to_owned()), code, sealed)
@@ -706,7 +750,8 @@ fn known_hash_inputs(
                     else {
                         continue;
                     };
-                    let Ok(json) = key.open(&MemberId::from_trusted(member.to_owned()), crate::admission::LETTER_FIELD, sealed)
+                    let Ok(json) =
+                        key.open(&MemberId::from_trusted(member.to_owned()), crate::admission::LETTER_FIELD, sealed)
                     else {
                         continue;
                     };

@@ -305,7 +305,9 @@ fn postgres_cell(row: &sqlx::postgres::PgRow, name: &str) -> Result<Cell, StoreE
         "BYTEA" => Cell::Bytes(row.try_get(index)?),
         "TIMESTAMPTZ" => Cell::Time(row.try_get(index)?),
         "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Cell::Text(row.try_get(index)?),
-        other => return Err(StoreError::Corrupt(format!("column {name} has a type the transfer does not know: {other}"))),
+        other => {
+            return Err(StoreError::Corrupt(format!("column {name} has a type the transfer does not know: {other}")))
+        }
     })
 }
 

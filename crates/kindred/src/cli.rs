@@ -210,7 +210,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Migrate { .. } => {
             let kindred = server::open(&settings).await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             println!("The database is up to date.");
             Ok(())
         }
@@ -221,14 +221,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             let kindred = server::open(&settings).await?;
             let association = kindred.create_association(&slug, parsed, logo).await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             println!("Created the association {} (/a/{}/).", name.trim(), association.slug);
             Ok(())
         }
         Command::Association(AssociationCommand::List) => {
             let kindred = server::open(&settings).await?;
             let associations = kindred.associations().await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             for a in associations {
                 let hosts: Vec<String> = a.settings.hosts.iter().map(ToString::to_string).collect();
                 let name = a.settings.name.get(a.settings.default_language);
@@ -241,7 +241,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let kindred = server::open(&settings).await?;
             let found = kindred.association(&slug).await?.ok_or_else(|| CliError::UnknownAssociation(slug.clone()))?;
             let change = kindred.update_settings(&found, None, parsed, logo).await;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             let change = change?;
             if change.changed.is_empty() {
                 println!("Nothing changed in {slug}.");
@@ -270,8 +270,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Association(AssociationCommand::Import { input, slug, .. }) => {
-            let bytes = std::fs::read(&input)
-                .map_err(|e| CliError::Input(format!("cannot read {}: {e}", input.display())))?;
+            let bytes =
+                std::fs::read(&input).map_err(|e| CliError::Input(format!("cannot read {}: {e}", input.display())))?;
             let passphrase = read_passphrase()?;
             // Opened before the database is touched: a wrong passphrase changes nothing.
             let file = kindred_service::transfer::read_transfer_file(&bytes, &passphrase)?;
@@ -295,7 +295,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let id = kindred
                 .add_user(&found, AddUser { email: &email, pseudonym: &pseudonym, password: &password, role: &role })
                 .await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             println!("Added {} as {role} to {association} (member id {id}).", pseudonym.trim());
             Ok(())
         }
@@ -307,7 +307,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     crate::forum_bench::generate(&kindred, &first, posts).await?;
                 }
             }
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             Ok(())
         }
     }
@@ -349,9 +349,7 @@ fn read_passphrase() -> Result<String, CliError> {
         .map_err(|e| CliError::Input(format!("cannot read the passphrase from standard input: {e}")))?;
     let passphrase = line.trim_end_matches(['\r', '\n']).to_owned();
     if passphrase.is_empty() {
-        return Err(CliError::Input(format!(
-            "give the passphrase in {PASSPHRASE_ENV} or on standard input"
-        )));
+        return Err(CliError::Input(format!("give the passphrase in {PASSPHRASE_ENV} or on standard input")));
     }
     Ok(passphrase)
 }

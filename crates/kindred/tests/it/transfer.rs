@@ -155,7 +155,8 @@ async fn round_trip(from: Db, to: Db) {
 
     // Nothing of the association in clear: no health field, no message.
     let bytes = std::fs::read(&file).expect("the file");
-    let mut clear: Vec<String> = vec!["Mira am Meer".into(), "ocrelizumab".into(), "Ostsee".into(), "Mira Jensen".into()];
+    let mut clear: Vec<String> =
+        vec!["Mira am Meer".into(), "ocrelizumab".into(), "Ostsee".into(), "Mira Jensen".into()];
     clear.extend(before.messages.iter().flat_map(|(_, b)| b.iter()).filter(|b| b.len() >= 8).cloned());
     for text in &clear {
         assert!(!contains(&bytes, text), "{from:?}: {text:?} in clear in the file");
