@@ -87,7 +87,7 @@ pub struct Letter {
     pub address: LetterAddress,
 }
 
-const LETTER_FIELD: &str = "letter-address";
+pub(crate) const LETTER_FIELD: &str = "letter-address";
 
 fn clean_line(raw: &str, max: usize) -> Option<String> {
     let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -136,7 +136,7 @@ fn level_of(n: i32) -> Level {
     Level::from_number(i64::from(n)).unwrap_or(Level::Community)
 }
 
-fn message_field(request: &str) -> String {
+pub(crate) fn message_field(request: &str) -> String {
     format!("contact-request:{request}")
 }
 

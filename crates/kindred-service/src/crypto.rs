@@ -254,7 +254,7 @@ fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Result<Ve
 }
 
 /// What a conversation's key is sealed as, under the association key.
-const CONVERSATION_KEY_FIELD: &str = "conversation-key";
+pub(crate) const CONVERSATION_KEY_FIELD: &str = "conversation-key";
 
 /// The key of one conversation (messaging): 256 random bits, stored only
 /// sealed under the association key ([`ConversationKey::wrap`]). Message

@@ -121,7 +121,7 @@ pub struct Access {
     pub actor: Option<String>,
 }
 
-fn field_field(id: &str) -> String {
+pub(crate) fn field_field(id: &str) -> String {
     format!("export:{id}")
 }
 

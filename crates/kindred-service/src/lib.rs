@@ -45,6 +45,7 @@ pub mod staff_tools;
 pub mod statistics;
 pub mod throttle;
 pub mod totp;
+pub mod transfer;
 
 pub use associations::Association;
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -53,10 +53,10 @@ pub const PAGE_SIZE: usize = 20;
 /// The search-token purpose of pseudonym prefixes: apart from "word", so
 /// that the terms of pseudonyms, whose clear text the database holds, tell
 /// nothing about the word tokens of texts. Not a possible field code.
-const PSEUDONYM_PURPOSE: &str = "@pseudonym";
+pub(crate) const PSEUDONYM_PURPOSE: &str = "@pseudonym";
 /// Hex digits kept of a pseudonym term: 128 bits tell a hundred thousand
 /// pseudonyms' prefixes apart as well as 256, in half the index.
-const PSEUDONYM_TOKEN_LEN: usize = 32;
+pub(crate) const PSEUDONYM_TOKEN_LEN: usize = 32;
 
 fn pseudonym_token(key: &crate::crypto::AssociationKey, prefix: &str) -> String {
     let mut token = key.search_token(PSEUDONYM_PURPOSE, prefix);

@@ -1168,7 +1168,7 @@ pub struct MessageReport {
     pub messages: Vec<ReportedMessage>,
 }
 
-fn report_field(message: &str) -> String {
+pub(crate) fn report_field(message: &str) -> String {
     format!("message-report:{message}")
 }
 

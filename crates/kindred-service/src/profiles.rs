@@ -78,14 +78,20 @@ pub(crate) fn field<'a>(association: &'a Association, code: &str) -> Option<&'a 
 /// The keyed hashes a value can be found by: the code(s) or year under the
 /// field's own purpose, the words of a text under "word".
 fn terms(key: &AssociationKey, field: &ProfileField, value: &FieldValue) -> Vec<String> {
+    term_inputs(field, value).iter().map(|(purpose, value)| key.search_token(purpose, value)).collect()
+}
+
+/// What [`terms`] hashes: (purpose, value) pairs. `service::transfer`
+/// hashes them again under another deployment's key.
+pub(crate) fn term_inputs(field: &ProfileField, value: &FieldValue) -> Vec<(String, String)> {
     let purpose = field.code.as_str();
     match (field.kind, value) {
         (FieldKind::Text | FieldKind::LongText, FieldValue::Text(text)) => {
-            words(text).iter().map(|w| key.search_token("word", w)).collect()
+            words(text).into_iter().map(|w| ("word".to_owned(), w)).collect()
         }
-        (FieldKind::Year, FieldValue::Year(year)) => vec![key.search_token(purpose, &year.to_string())],
-        (_, FieldValue::Code(code)) => vec![key.search_token(purpose, code.as_str())],
-        (_, FieldValue::Codes(codes)) => codes.iter().map(|c| key.search_token(purpose, c.as_str())).collect(),
+        (FieldKind::Year, FieldValue::Year(year)) => vec![(purpose.to_owned(), year.to_string())],
+        (_, FieldValue::Code(code)) => vec![(purpose.to_owned(), code.as_str().to_owned())],
+        (_, FieldValue::Codes(codes)) => codes.iter().map(|c| (purpose.to_owned(), c.as_str().to_owned())).collect(),
         // E-mail, phone and photo are not searchable.
         _ => Vec::new(),
     }

@@ -18,7 +18,7 @@ use kindred_store::StoreError;
 /// How many recovery codes a member gets, and how long each is.
 pub const RECOVERY_CODES: usize = 10;
 const RECOVERY_CODE_LEN: usize = 12;
-const TOTP_FIELD: &str = "totp-secret";
+pub(crate) const TOTP_FIELD: &str = "totp-secret";
 
 pub enum SecondFactorCheck {
     Accepted,

@@ -38,6 +38,7 @@ mod profiles;
 mod search;
 mod sessions;
 mod statistics;
+mod transfer;
 
 pub use accounts::{ConsentRecord, DirectoryFilter, TotpState};
 pub use admission::{InvitationBatch, LetterState, LetterToPrint, NewInvitations, PendingVerification};
@@ -85,6 +86,7 @@ pub use profiles::{NewProfileValue, ProfileValueRecord, StoredValue};
 pub use search::{FoundMember, MemberSearch};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
 pub use statistics::{WeekCounts, WeeklyRecords};
+pub use transfer::{Cell, TableRows, TransferClash};
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -103,6 +103,30 @@ pub enum AssociationCommand {
         #[arg(long = "config", value_name = "FILE")]
         association_config: PathBuf,
     },
+    /// Write one association, with all its members and data, to a file
+    /// encrypted with a passphrase (KINDRED_TRANSFER_PASSPHRASE, else the
+    /// first line of standard input), to import it into another deployment
+    /// (docs/association-transfer.md)
+    Export {
+        #[arg(long)]
+        slug: String,
+        /// The file to write; it must not exist yet
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
+    },
+    /// Import an association from a file written by `association export`,
+    /// sealing its data again under this deployment's keys; all or nothing
+    Import {
+        #[arg(long = "in", value_name = "FILE")]
+        input: PathBuf,
+        /// Import under another slug
+        #[arg(long)]
+        slug: Option<String>,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -145,7 +169,9 @@ impl Command {
             | Command::Demo { deployment, .. }
             | Command::Migrate { deployment }
             | Command::Generate { deployment, .. }
-            | Command::User(UserCommand::Add { deployment, .. }) => deployment.config.as_ref(),
+            | Command::User(UserCommand::Add { deployment, .. })
+            | Command::Association(AssociationCommand::Export { deployment, .. })
+            | Command::Association(AssociationCommand::Import { deployment, .. }) => deployment.config.as_ref(),
             Command::Association(_) => None,
         }
     }
@@ -184,7 +210,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Migrate { .. } => {
             let kindred = server::open(&settings).await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             println!("The database is up to date.");
             Ok(())
         }
@@ -195,14 +221,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             let kindred = server::open(&settings).await?;
             let association = kindred.create_association(&slug, parsed, logo).await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             println!("Created the association {} (/a/{}/).", name.trim(), association.slug);
             Ok(())
         }
         Command::Association(AssociationCommand::List) => {
             let kindred = server::open(&settings).await?;
             let associations = kindred.associations().await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             for a in associations {
                 let hosts: Vec<String> = a.settings.hosts.iter().map(ToString::to_string).collect();
                 let name = a.settings.name.get(a.settings.default_language);
@@ -215,13 +241,48 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let kindred = server::open(&settings).await?;
             let found = kindred.association(&slug).await?.ok_or_else(|| CliError::UnknownAssociation(slug.clone()))?;
             let change = kindred.update_settings(&found, None, parsed, logo).await;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             let change = change?;
             if change.changed.is_empty() {
                 println!("Nothing changed in {slug}.");
             } else {
                 println!("Updated {slug}: {}. Every node shows it within 5 seconds.", change.changed.join(", "));
             }
+            Ok(())
+        }
+        Command::Association(AssociationCommand::Export { slug, out, .. }) => {
+            let passphrase = read_passphrase()?;
+            if passphrase.chars().count() < kindred_service::transfer::MIN_PASSPHRASE {
+                return Err(kindred_service::transfer::TransferError::WeakPassphrase.into());
+            }
+            let kindred = server::open(&settings).await?;
+            let exported = kindred.export_association(&slug, &passphrase).await;
+            close_soon(&kindred).await;
+            let (bytes, summary) = exported?;
+            write_new_file(&out, &bytes)?;
+            println!(
+                "Exported {slug}: {} members, {} rows, to {}. Keep the file and its passphrase apart.",
+                summary.members,
+                summary.rows,
+                out.display()
+            );
+            report_leftovers(&summary);
+            Ok(())
+        }
+        Command::Association(AssociationCommand::Import { input, slug, .. }) => {
+            let bytes =
+                std::fs::read(&input).map_err(|e| CliError::Input(format!("cannot read {}: {e}", input.display())))?;
+            let passphrase = read_passphrase()?;
+            // Opened before the database is touched: a wrong passphrase changes nothing.
+            let file = kindred_service::transfer::read_transfer_file(&bytes, &passphrase)?;
+            let kindred = server::open(&settings).await?;
+            let imported = kindred.import_association(file, slug.as_deref()).await;
+            close_soon(&kindred).await;
+            let summary = imported?;
+            println!(
+                "Imported {}: {} members, {} rows, sealed under this deployment's key (/a/{}/). Members sign in again.",
+                summary.slug, summary.members, summary.rows, summary.slug
+            );
             Ok(())
         }
         Command::User(UserCommand::Add { association, email, pseudonym, role, .. }) => {
@@ -234,7 +295,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let id = kindred
                 .add_user(&found, AddUser { email: &email, pseudonym: &pseudonym, password: &password, role: &role })
                 .await?;
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             println!("Added {} as {role} to {association} (member id {id}).", pseudonym.trim());
             Ok(())
         }
@@ -246,7 +307,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     crate::forum_bench::generate(&kindred, &first, posts).await?;
                 }
             }
-            kindred.store.close().await;
+            close_soon(&kindred).await;
             Ok(())
         }
     }
@@ -264,4 +325,74 @@ fn read_password() -> Result<String, CliError> {
         return Err(CliError::Input("give the password on standard input, e.g. echo '…' | kindred user add …".into()));
     }
     Ok(password)
+}
+
+/// The transfer passphrase: KINDRED_TRANSFER_PASSPHRASE, else the first
+/// line of standard input (asked for when that is a terminal).
+fn read_passphrase() -> Result<String, CliError> {
+    use kindred_service::transfer::PASSPHRASE_ENV;
+    if let Ok(value) = std::env::var(PASSPHRASE_ENV) {
+        if !value.is_empty() {
+            return Ok(value);
+        }
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("Passphrase of the transfer file: ");
+    }
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .take(4096)
+        .read_line(&mut line)
+        .map_err(|e| CliError::Input(format!("cannot read the passphrase from standard input: {e}")))?;
+    let passphrase = line.trim_end_matches(['\r', '\n']).to_owned();
+    if passphrase.is_empty() {
+        return Err(CliError::Input(format!("give the passphrase in {PASSPHRASE_ENV} or on standard input")));
+    }
+    Ok(passphrase)
+}
+
+/// Writes a new file readable by the owner only; never replaces one.
+fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| CliError::Input(format!("cannot write {}: {e}", path.display()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(fail)?;
+    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+/// What the export could not carry, on standard error.
+fn report_leftovers(summary: &kindred_service::transfer::TransferSummary) {
+    if summary.unreadable > 0 {
+        eprintln!(
+            "kindred: {} sealed values could not be opened (already unreadable); they move as they are and stay unreadable",
+            summary.unreadable
+        );
+    }
+    if summary.unresolved > 0 {
+        eprintln!(
+            "kindred: {} search entries or seals had no known input; search entries are left out, seals match nobody",
+            summary.unresolved
+        );
+    }
+}
+
+/// Closes the database, waiting at most a few seconds: on PostgreSQL the
+/// live fan-out holds a LISTEN connection that a plain close would wait
+/// for. Every write is committed before this.
+async fn close_soon(kindred: &kindred_service::Kindred) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), kindred.store.close()).await;
 }

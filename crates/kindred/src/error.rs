@@ -27,6 +27,8 @@ pub enum CliError {
     UnknownAssociation(String),
     #[error("{0}")]
     Input(String),
+    #[error("association transfer: {0}")]
+    Transfer(#[from] kindred_service::transfer::TransferError),
     #[error("encryption keys: {0}")]
     Keys(String),
     #[error("mail: {0}")]

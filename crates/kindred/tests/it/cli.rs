@@ -23,12 +23,12 @@ fn kindred(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("wait")
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).trim().to_owned()
 }
 
 /// A failure: exit code 1, one line on standard error, no panic.
-fn assert_fails_with(output: &Output, needle: &str) {
+pub(crate) fn assert_fails_with(output: &Output, needle: &str) {
     let err = stderr(output);
     assert_eq!(output.status.code(), Some(1), "exit code; stderr: {err}");
     assert_eq!(err.lines().count(), 1, "one line: {err}");
@@ -181,14 +181,14 @@ fn unusable_environments_are_one_line_errors() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 /// A `kindred serve` or `kindred demo` process started for a test.
-struct ServerProcess {
+pub(crate) struct ServerProcess {
     child: std::process::Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 /// Does the server on `port` answer `/readyz` with 200? (Plain HTTP/1.0,
@@ -207,7 +207,7 @@ fn is_ready(port: u16) -> bool {
 
 impl ServerProcess {
     /// Spawns `command` and waits (at most 30 s) until it is ready on `port`.
-    fn start(command: &mut Command, port: u16) -> ServerProcess {
+    pub(crate) fn start(command: &mut Command, port: u16) -> ServerProcess {
         let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
         let server = ServerProcess { child, base: format!("http://127.0.0.1:{port}") };
         for _ in 0..300 {
@@ -221,7 +221,7 @@ impl ServerProcess {
     }
 
     /// Sends SIGTERM, waits (at most 20 s) and returns what it printed.
-    fn stop(mut self) -> Output {
+    pub(crate) fn stop(mut self) -> Output {
         let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
         assert!(status.success(), "kill -TERM");
         for _ in 0..200 {
@@ -235,7 +235,7 @@ impl ServerProcess {
     }
 }
 
-fn kindred_command(data_dir: &Path) -> Command {
+pub(crate) fn kindred_command(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kindred"));
     command.arg("--data-dir").arg(data_dir).env_remove("KINDRED_DATABASE_URL").env_remove("KINDRED_CONFIG");
     command

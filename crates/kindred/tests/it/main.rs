@@ -50,5 +50,6 @@ mod staff_tools;
 mod storage;
 mod tenants;
 mod terms;
+mod transfer;
 mod web_sessions;
 mod wording;
