@@ -441,9 +441,7 @@ async fn mention_step(
         }
         return Some(Ok((draft, MentionStep { picked: Default::default(), added })));
     }
-    if fields.mention_find.is_none() {
-        return None;
-    }
+    fields.mention_find.as_ref()?;
     Some(match super::people::pick(state, page, caller, &fields.mention_pick).await {
         Ok(picked) => Ok((body.to_owned(), MentionStep { picked, added: None })),
         Err(response) => Err(response),
