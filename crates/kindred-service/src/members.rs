@@ -43,6 +43,14 @@ impl Pace {
         Rule { bucket: "profile-views", limit: self.profile_views, window: PACE_WINDOW }
     }
 
+    /// Photos have a pace of their own, ten times the profiles': a page of
+    /// posts or a group's member list shows the faces the reader may see,
+    /// and reading the forum must not look like harvesting profiles. A
+    /// script fetching photo after photo still meets a limit.
+    fn photo_views(self) -> Rule {
+        Rule { bucket: "photo-views", limit: self.profile_views.saturating_mul(10), window: PACE_WINDOW }
+    }
+
     fn searches(self) -> Rule {
         Rule { bucket: "member-searches", limit: self.searches, window: PACE_WINDOW }
     }
@@ -442,11 +450,11 @@ impl Kindred {
         caller: &Caller,
         raw_id: &str,
     ) -> Result<(Vec<u8>, String), MemberError> {
-        // A photo is part of a profile: reading photos one after another
-        // is harvesting just as reading profiles is, so it counts against
-        // the same pace (a profile page with its photo counts twice).
+        // Reading photos one after another is harvesting just as reading
+        // profiles is, so photos are paced too — on their own, wider pace,
+        // since posts and member lists show them to every reader.
         if raw_id != caller.member.id.as_str() {
-            self.keep_pace(association, caller, self.pace.profile_views()).await?;
+            self.keep_pace(association, caller, self.pace.photo_views()).await?;
         }
         let (id, _record, sight, _) = self.sight_of(association, caller, raw_id).await?;
         let Some(spec) = field(association, "photo") else { return Err(MemberError::NotFound) };

@@ -490,6 +490,7 @@ flags-action = Sperren oder freigeben
 flags-open = Sperren oder freigeben …
 flags-none = Niemand wurde gemeldet.
 flags-reason-profile-views = Hat mehr als { $limit } andere Profile in { $minutes } Minuten geöffnet
+flags-reason-photo-views = Hat mehr als { $limit } Fotos anderer Mitglieder in { $minutes } Minuten geladen
 flags-reason-member-searches = Hat mehr als { $limit } Mal in { $minutes } Minuten nach Mitgliedern gesucht
 audit-action-flags-viewed = Gemeldete Mitglieder angesehen
 

@@ -489,6 +489,7 @@ flags-action = Suspend or reinstate
 flags-open = Suspend or reinstate…
 flags-none = No one has been flagged.
 flags-reason-profile-views = Opened more than { $limit } other profiles within { $minutes } minutes
+flags-reason-photo-views = Loaded more than { $limit } photos of other members within { $minutes } minutes
 flags-reason-member-searches = Ran more than { $limit } member searches within { $minutes } minutes
 audit-action-flags-viewed = Looked at the flagged members
 

@@ -490,6 +490,7 @@ flags-action = Blokkeren of vrijgeven
 flags-open = Blokkeren of vrijgeven…
 flags-none = Niemand is gemeld.
 flags-reason-profile-views = Heeft meer dan { $limit } andere profielen binnen { $minutes } minuten geopend
+flags-reason-photo-views = Heeft meer dan { $limit } foto's van andere leden binnen { $minutes } minuten geladen
 flags-reason-member-searches = Heeft meer dan { $limit } keer binnen { $minutes } minuten naar leden gezocht
 audit-action-flags-viewed = Gemelde leden bekeken
 

@@ -736,6 +736,7 @@ fn parse_flag_reason(reason: &str) -> Option<(&'static str, i64, i64)> {
     let (bucket, rest) = reason.split_once(": ")?;
     let key = match bucket {
         "profile-views" => "flags-reason-profile-views",
+        "photo-views" => "flags-reason-photo-views",
         "member-searches" => "flags-reason-member-searches",
         _ => return None,
     };
