@@ -20,6 +20,7 @@ mod events;
 mod export;
 mod forum;
 mod forum_bulk;
+mod messaging_bulk;
 mod groups;
 mod jobs;
 mod live;
@@ -63,6 +64,7 @@ pub use forum::{
     ReactionCount, TopicCursor, TopicListRecord, TopicPlace, TopicRecord, TopicToWrite,
 };
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
+pub use messaging_bulk::{NewBulkConversation, NewBulkMessage};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
 pub use live::{LiveEventRecord, LiveListener, NewLiveEvent};
@@ -70,7 +72,7 @@ pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
-    MessageRecord, MessageReportItemRecord, MessageReportRecord, NewConversation, NewMessage, NewReportItem,
+    MessageRecord, MessageReportItemRecord, MessageReportRecord, MessageReportSummary, NewConversation, NewMessage, NewReportItem,
 };
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,

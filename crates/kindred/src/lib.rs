@@ -6,6 +6,7 @@ pub mod connections;
 pub mod demo;
 mod demo_forum;
 pub mod error;
+pub mod community_bench;
 pub mod forum_bench;
 pub mod server;
 

@@ -36,6 +36,12 @@ confirm-leave-conversation-yes = Unterhaltung verlassen
 confirm-unregister-event-title = Anmeldung zurückziehen?
 confirm-unregister-event-question = Möchten Sie Ihre Anmeldung zu dieser Veranstaltung wirklich zurückziehen? Ihr Platz kann an jemand anderen gehen.
 confirm-unregister-event-yes = Anmeldung zurückziehen
+confirm-cancel-event-title = Veranstaltung absagen?
+confirm-cancel-event-question = Möchten Sie diese Veranstaltung wirklich absagen? Alle Angemeldeten und Wartenden werden benachrichtigt, und niemand kann sich mehr anmelden.
+confirm-cancel-event-yes = Veranstaltung absagen
+confirm-cancel-occurrence-title = Diesen Termin absagen?
+confirm-cancel-occurrence-question = Möchten Sie diesen Termin der Reihe wirklich absagen? Alle Angemeldeten und Wartenden werden benachrichtigt.
+confirm-cancel-occurrence-yes = Termin absagen
 
 root-title = Kindred
 root-intro = Kindred ist ein geschützter Treffpunkt für Selbsthilfevereine. Jeder Verein betreibt hier ihre eigene Gemeinschaft.

@@ -36,6 +36,12 @@ confirm-leave-conversation-yes = Leave conversation
 confirm-unregister-event-title = Cancel registration?
 confirm-unregister-event-question = Are you sure you want to cancel your registration for this event? Your place may go to someone else.
 confirm-unregister-event-yes = Cancel registration
+confirm-cancel-event-title = Cancel the event?
+confirm-cancel-event-question = Are you sure you want to cancel this event? Everyone registered or waiting is told, and nobody can register any more.
+confirm-cancel-event-yes = Cancel event
+confirm-cancel-occurrence-title = Cancel this date?
+confirm-cancel-occurrence-question = Are you sure you want to cancel this date of the series? Everyone registered or waiting is told.
+confirm-cancel-occurrence-yes = Cancel this date
 
 root-title = Kindred
 root-intro = Kindred is a protected meeting place for self-help associations. Each association runs its own community here.

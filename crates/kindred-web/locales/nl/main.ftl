@@ -36,6 +36,12 @@ confirm-leave-conversation-yes = Gesprek verlaten
 confirm-unregister-event-title = Aanmelding intrekken?
 confirm-unregister-event-question = Weet u zeker dat u uw aanmelding voor deze activiteit wilt intrekken? Uw plaats kan naar iemand anders gaan.
 confirm-unregister-event-yes = Aanmelding intrekken
+confirm-cancel-event-title = Activiteit afzeggen?
+confirm-cancel-event-question = Weet u zeker dat u deze activiteit wilt afzeggen? Iedereen die is aangemeld of wacht, krijgt bericht, en niemand kan zich meer aanmelden.
+confirm-cancel-event-yes = Activiteit afzeggen
+confirm-cancel-occurrence-title = Deze datum afzeggen?
+confirm-cancel-occurrence-question = Weet u zeker dat u deze datum van de reeks wilt afzeggen? Iedereen die is aangemeld of wacht, krijgt bericht.
+confirm-cancel-occurrence-yes = Datum afzeggen
 
 root-title = Kindred
 root-intro = Kindred is een beschermde ontmoetingsplek voor patiëntenverenigingen. Elke vereniging beheert hier haar eigen gemeenschap.

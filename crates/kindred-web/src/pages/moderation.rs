@@ -22,6 +22,7 @@ use axum::Form;
 use kindred_service::moderation::{
     Action, ModerationError, QueueEntry, ReportInput, ReportKind, ReportStatus, TargetType, TargetView,
 };
+use kindred_domain::AccountRole;
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
 
@@ -181,6 +182,9 @@ async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller,
         problems => view.problems,
         form_report => view.form.0,
         form_reason => view.form.1,
+        // Reports of messages are the association moderators' and admins' (pages::message_reports).
+        message_reports_href => matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator)
+            .then(|| link(page, "/moderation/messages", &[])),
     };
     render_status(state, view.code, "moderation/queue.html", page.layout("/moderation", Section::Moderation), values)
 }

@@ -1120,6 +1120,20 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
             Some(json!({"body": "Nach dem Block"})),
         )
         .await;
+        // Unread counts (per conversation and the navigation's total) leave
+        // out what the block hides, before anyone opened the conversation.
+        let unread = |who: &Someone| {
+            let path = format!("{base}/conversations");
+            let token = who.token.clone();
+            let s = &s;
+            async move {
+                let list = ok(s, &token, "GET", &path, None).await;
+                (list["conversations"][0]["unread_count"].as_i64(), list["unread_total"].as_i64())
+            }
+        };
+        assert_eq!(unread(&y).await, (Some(0), Some(0)), "the blocker is not told of the blocked's messages");
+        assert_eq!(unread(&x).await, (Some(0), Some(0)), "nor the blocked of the blocker's");
+        assert_eq!(unread(&z).await, (Some(3), Some(3)), "the others count every message");
         let bodies = |who: &Someone| {
             let path = format!("{base}/conversations/{id}/messages");
             let token = who.token.clone();
@@ -1168,6 +1182,14 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
             Some(json!({"body": "Unter Alias"})),
         )
         .await;
+        let list = ok(&s, &y.token, "GET", &format!("{base}/conversations"), None).await;
+        let counted = list["conversations"]
+            .as_array()
+            .expect("conversations")
+            .iter()
+            .find(|c| c["conversation_id"] == chat.as_str())
+            .and_then(|c| c["unread_count"].as_i64());
+        assert!(counted.is_some_and(|n| n >= 1), "the alias chat counts the blocked's message: {list}");
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{chat}/messages"), None).await;
         assert_eq!(page["messages"][0]["body"], "Unter Alias", "{page}");
         s.stop().await;
