@@ -99,7 +99,7 @@ pub async fn list(State(state): State<AppState>, page: AssociationPage, Query(qu
     let statuses: Vec<StatusLink> = STATUSES
         .iter()
         .map(|s| StatusLink {
-            href: link(&page, "/moderation/messages", &[("status", s)]),
+            href: link(&page, "/moderation/messages", &[("status", *s)]),
             label: tr(&page, &format!("moderation-status-{s}")),
             current: *s == status,
         })

@@ -1240,14 +1240,6 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
             Some(json!({"body": "Unter Alias"})),
         )
         .await;
-        let list = ok(&s, &y.token, "GET", &format!("{base}/conversations"), None).await;
-        let counted = list["conversations"]
-            .as_array()
-            .expect("conversations")
-            .iter()
-            .find(|c| c["conversation_id"] == chat.as_str())
-            .and_then(|c| c["unread_count"].as_i64());
-        assert!(counted.is_some_and(|n| n >= 1), "the alias chat counts the blocked's message: {list}");
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{chat}/messages"), None).await;
         assert_eq!(page["messages"][0]["body"], "Unter Alias", "{page}");
         s.stop().await;
