@@ -20,13 +20,13 @@ mod events;
 mod export;
 mod forum;
 mod forum_bulk;
-mod messaging_bulk;
 mod groups;
 mod jobs;
 mod live;
 mod mail_records;
 mod members;
 mod messaging;
+mod messaging_bulk;
 mod moderation;
 mod notification_list;
 mod notification_settings;
@@ -64,7 +64,6 @@ pub use forum::{
     ReactionCount, TopicCursor, TopicListRecord, TopicPlace, TopicRecord, TopicToWrite,
 };
 pub use forum_bulk::{NewCategory, NewPost, NewTopic};
-pub use messaging_bulk::{NewBulkConversation, NewBulkMessage};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
 pub use live::{LiveEventRecord, LiveListener, NewLiveEvent};
@@ -72,8 +71,10 @@ pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
-    MessageRecord, MessageReportItemRecord, MessageReportRecord, MessageReportSummary, NewConversation, NewMessage, NewReportItem,
+    MessageRecord, MessageReportItemRecord, MessageReportRecord, MessageReportSummary, NewConversation, NewMessage,
+    NewReportItem,
 };
+pub use messaging_bulk::{NewBulkConversation, NewBulkMessage};
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,
     Recipient, ReportRecord,

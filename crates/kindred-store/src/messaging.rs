@@ -1067,13 +1067,15 @@ impl Store {
         status: &str,
     ) -> Result<bool, StoreError> {
         let done = write!(self, |pool| {
-            sqlx::query("UPDATE message_reports SET status = $3 WHERE association_id = $1 AND id = $2 AND status = 'open'")
-                .bind(association.as_str())
-                .bind(id)
-                .bind(status)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
+            sqlx::query(
+                "UPDATE message_reports SET status = $3 WHERE association_id = $1 AND id = $2 AND status = 'open'",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .bind(status)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(done > 0)
     }

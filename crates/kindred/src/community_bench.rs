@@ -124,11 +124,7 @@ pub async fn generate_events(kindred: &Kindred, association: &Association, count
             println!("  {} events ({:.0} s)", n + 1, started.elapsed().as_secs_f64());
         }
     }
-    println!(
-        "{}: {count} events in {:.1} s",
-        association.slug.as_str(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("{}: {count} events in {:.1} s", association.slug.as_str(), started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -193,11 +189,8 @@ pub async fn generate_messages(kindred: &Kindred, association: &Association, cou
         let sealed_key = key.wrap(&association_key).map_err(keys_error)?;
         // A message a minute; the benchmark's conversation ends a minute
         // ago (the newest of all), the others somewhere in the last year.
-        let last = if i == 0 {
-            now - Duration::minutes(1)
-        } else {
-            now - Duration::minutes(rng.gen_range(60..span_minutes))
-        };
+        let last =
+            if i == 0 { now - Duration::minutes(1) } else { now - Duration::minutes(rng.gen_range(60..span_minutes)) };
         let size = *size as i64;
         let first = last - Duration::minutes(size - 1);
         // The conversation goes in with (or before) the flush that holds its messages.

@@ -1,12 +1,12 @@
 //! The `kindred` binary: command line, configuration, wiring, demo data.
 
 pub mod cli;
+pub mod community_bench;
 pub mod config;
 pub mod connections;
 pub mod demo;
 mod demo_forum;
 pub mod error;
-pub mod community_bench;
 pub mod forum_bench;
 pub mod server;
 

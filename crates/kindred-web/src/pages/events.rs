@@ -657,9 +657,8 @@ pub async fn event_page(
                 if o.cancelled {
                     text = format!("{text} – {}", tr(&page, "events-cancelled"));
                 }
-                let href = (per_date && !o.cancelled).then(|| {
-                    link(&page, &format!("{base}/occurrences/{}", occurrence_key(o.original_starts_at)), &[])
-                });
+                let href = (per_date && !o.cancelled)
+                    .then(|| link(&page, &format!("{base}/occurrences/{}", occurrence_key(o.original_starts_at)), &[]));
                 DateLine { text, href }
             })
             .collect()

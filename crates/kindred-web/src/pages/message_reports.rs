@@ -145,7 +145,13 @@ fn render_report(
     let resolutions: Vec<(&str, String, bool)> = ["resolved", "dismissed"]
         .iter()
         .enumerate()
-        .map(|(i, r)| (*r, tr(page, &format!("message-reports-close-{r}")), if typed.0.is_empty() { i == 0 } else { typed.0 == *r }))
+        .map(|(i, r)| {
+            (
+                *r,
+                tr(page, &format!("message-reports-close-{r}")),
+                if typed.0.is_empty() { i == 0 } else { typed.0 == *r },
+            )
+        })
         .collect();
     let values = minijinja::context! {
         kind_label => kind_label(page, &report.kind),
@@ -233,16 +239,8 @@ pub async fn close(
                 _ => ("note", "message-reports-problem-note"),
             };
             let problems = Problems::one(field, tr(&page, key));
-            open(
-                &state,
-                &page,
-                caller,
-                &id,
-                (&form.resolution, &form.note),
-                problems,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            open(&state, &page, caller, &id, (&form.resolution, &form.note), problems, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
         Err(other) => internal(other),
     }

@@ -19,10 +19,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use kindred_domain::AccountRole;
 use kindred_service::moderation::{
     Action, ModerationError, QueueEntry, ReportInput, ReportKind, ReportStatus, TargetType, TargetView,
 };
-use kindred_domain::AccountRole;
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
 

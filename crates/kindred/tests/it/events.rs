@@ -1054,7 +1054,10 @@ async fn organisers_change_or_cancel_one_date_on_its_page_and_cancel_the_event_a
         assert!(location.ends_with(&format!("/events/{id}?done=occurrence-changed")), "{location}");
         let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
         let o = &seen["occurrences"][1];
-        assert_eq!((o["starts_at"].as_str(), o["location"].as_str()), (Some("2027-01-20T18:30:00Z"), Some("Saal B, Hinterhaus")));
+        assert_eq!(
+            (o["starts_at"].as_str(), o["location"].as_str()),
+            (Some("2027-01-20T18:30:00Z"), Some("Saal B, Hinterhaus"))
+        );
         let notes = ok(&s, &guest.token, "GET", &format!("{API}/notifications"), None).await;
         assert_eq!(notes["notifications"][0]["kind"], "event_changed", "{notes}");
 
@@ -1065,11 +1068,13 @@ async fn organisers_change_or_cancel_one_date_on_its_page_and_cancel_the_event_a
         assert!(html.contains("name=\"confirm\"") && html.contains("/occurrences/20270126T170000Z/cancel"), "{html}");
         let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
         assert_eq!(seen["occurrences"][2]["cancelled"], false);
-        assert_eq!(post_page(&s, &cookie_other, &third, &[("csrf", csrf_other.as_str()), ("confirm", "1")]).await.0, 303);
+        assert_eq!(
+            post_page(&s, &cookie_other, &third, &[("csrf", csrf_other.as_str()), ("confirm", "1")]).await.0,
+            303
+        );
         let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
         assert_eq!(seen["occurrences"][2]["cancelled"], false, "not by someone else");
-        let (status, location, _) =
-            post_page(&s, &cookie, &third, &[("csrf", csrf.as_str()), ("confirm", "1")]).await;
+        let (status, location, _) = post_page(&s, &cookie, &third, &[("csrf", csrf.as_str()), ("confirm", "1")]).await;
         assert_eq!(status, 303);
         assert!(location.ends_with(&format!("/events/{id}?done=occurrence-cancelled")), "{location}");
         let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;

@@ -807,7 +807,10 @@ async fn a_report_shares_only_the_chosen_messages() {
         assert!(status == 200 && html.contains("/a/rep/moderation/messages\""), "a link from the queue: {html}");
         let (status, html) = get(admin.token.clone(), "/a/rep/moderation/messages".into()).await;
         assert_eq!(status, 200);
-        assert!(html.contains("Bitte ansehen") && html.contains(&format!("/moderation/messages/{report_id}\"")), "{html}");
+        assert!(
+            html.contains("Bitte ansehen") && html.contains(&format!("/moderation/messages/{report_id}\"")),
+            "{html}"
+        );
         assert!(!html.contains("Privat Eins") && !html.contains("Beleidigung Zwei"), "the list shows no message");
         let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log"), None).await.to_string();
         assert!(!audit.contains("message_report.opened"), "listing opens nothing");
@@ -816,7 +819,10 @@ async fn a_report_shares_only_the_chosen_messages() {
         assert_eq!(status, 200);
         assert!(html.contains("Privat Eins") && html.contains("Beleidigung Zwei") && !html.contains("Privat Drei"));
         assert_eq!(get(x.token.clone(), report_path.clone()).await.0, 403);
-        assert_eq!(get(admin.token.clone(), "/a/rep/moderation/messages/zzzzzzzzzzzzzzzzzzzzzzzzzz".into()).await.0, 404);
+        assert_eq!(
+            get(admin.token.clone(), "/a/rep/moderation/messages/zzzzzzzzzzzzzzzzzzzzzzzzzz".into()).await.0,
+            404
+        );
         let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log"), None).await.to_string();
         assert!(audit.contains("message_report.opened") && audit.contains(&report_id), "{audit}");
         assert!(!audit.contains("Beleidigung"), "never the text");
@@ -826,7 +832,8 @@ async fn a_report_shares_only_the_chosen_messages() {
             let path = format!("{report_path}/close");
             let cookie = cookie(&admin.token);
             async move {
-                let response = s.client.post(s.url(&path)).header("cookie", cookie).form(&form).send().await.expect("post");
+                let response =
+                    s.client.post(s.url(&path)).header("cookie", cookie).form(&form).send().await.expect("post");
                 let location =
                     response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
                 (response.status().as_u16(), location)
