@@ -87,7 +87,7 @@ test('event pages pass axe-core; registering by keyboard only', { timeout: 300_0
   await context.close();
 });
 
-test('organisers edit an event and make a monthly series; the forms pass axe-core', { timeout: 300_000 }, async (t) => {
+test('organisers edit an event and make a monthly series; the forms pass axe-core', { timeout: 600_000 }, async (t) => {
   const failures = [];
   const { context, page } = await signedIn(DEMO_ADMIN);
 
