@@ -60,7 +60,7 @@ pub const MAX_ATTACHMENT: usize = 8 * 1024 * 1024;
 pub const ATTACHMENT_SIDE: u32 = 1600;
 
 /// What bodies and files are sealed as, under the conversation key.
-const BODY: &str = "message-body";
+pub const BODY: &str = "message-body";
 const FILE: &str = "attachment";
 
 #[derive(Debug, thiserror::Error)]
@@ -1164,6 +1164,8 @@ pub struct MessageReport {
     pub id: String,
     pub kind: String,
     pub reason: String,
+    /// open, resolved or dismissed.
+    pub status: String,
     pub created_at: DateTime<Utc>,
     pub messages: Vec<ReportedMessage>,
 }
@@ -1309,11 +1311,113 @@ impl Kindred {
                 id: report.id,
                 kind: report.kind,
                 reason: report.reason,
+                status: report.status,
                 created_at: report.created_at,
                 messages,
             });
         }
         Ok(out)
+    }
+
+    /// Reports of messages in one status (`open`, `resolved`, `dismissed`)
+    /// for association moderators and admins: what kind, the reporter's
+    /// reason and how many messages each shares — no message text, so
+    /// the list itself is not audited; opening one is
+    /// (`open_message_report`).
+    pub async fn message_report_list(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        status: &str,
+    ) -> Result<Vec<kindred_store::MessageReportSummary>, MessagingError> {
+        if !matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator) {
+            return Err(MessagingError::Forbidden);
+        }
+        if !["open", "resolved", "dismissed"].contains(&status) {
+            return Err(invalid("status", "must be open, resolved or dismissed"));
+        }
+        Ok(self.store.message_report_summaries(&association.id, status, 100).await?)
+    }
+
+    /// One report of messages with the messages its reporter shared, for
+    /// association moderators and admins. The audit log records that this
+    /// moderator opened this report (`message_report.opened`), before
+    /// anything is shown; never the text.
+    pub async fn open_message_report(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+    ) -> Result<MessageReport, MessagingError> {
+        if !matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator) {
+            return Err(MessagingError::Forbidden);
+        }
+        let id = kindred_domain::ReportId::parse(raw_id.trim()).ok_or(MessagingError::NotFound)?;
+        let (report, items) =
+            self.store.message_report(&association.id, id.as_str()).await?.ok_or(MessagingError::NotFound)?;
+        self.audit(association, &caller.member.id, "message_report.opened", Some(id.as_str()), None).await?;
+        let key = self.keys.association(&association.id)?;
+        let mut messages = Vec::with_capacity(items.len());
+        for item in items {
+            let text = key.open_for(&report.id, &report_field(&item.message_id), &item.sealed_body)?;
+            messages.push(ReportedMessage {
+                message_id: item.message_id,
+                sender_id: item.sender_id,
+                sender_pseudonym: item.sender_pseudonym,
+                sent_at: item.sent_at,
+                body: String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?,
+            });
+        }
+        Ok(MessageReport {
+            id: report.id,
+            kind: report.kind,
+            reason: report.reason,
+            status: report.status,
+            created_at: report.created_at,
+            messages,
+        })
+    }
+
+    /// Closes an open report of messages as `resolved` or `dismissed`
+    /// (association moderators and admins), with an optional note of at
+    /// most 500 characters that goes to the audit log
+    /// (`message_report.resolved` / `.dismissed`). A report closed
+    /// already is refused (`Invalid` at `report`) and changes nothing.
+    pub async fn close_message_report(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_id: &str,
+        resolution: &str,
+        note: Option<&str>,
+    ) -> Result<(), MessagingError> {
+        if !matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator) {
+            return Err(MessagingError::Forbidden);
+        }
+        let status = match resolution.trim() {
+            "resolved" => "resolved",
+            "dismissed" => "dismissed",
+            _ => return Err(invalid("resolution", "must be resolved or dismissed")),
+        };
+        let note = note.map(str::trim).unwrap_or("");
+        if note.chars().count() > crate::moderation::MAX_ACTION_REASON {
+            return Err(invalid("note", "at most 500 characters"));
+        }
+        let note = kindred_domain::text::clean(note, kindred_domain::text::Lines::Many)
+            .map_err(|problem| invalid("note", problem.message()))?;
+        let id = kindred_domain::ReportId::parse(raw_id.trim()).ok_or(MessagingError::NotFound)?;
+        let (report, _) =
+            self.store.message_report(&association.id, id.as_str()).await?.ok_or(MessagingError::NotFound)?;
+        if report.status != "open" {
+            return Err(invalid("report", "is closed already"));
+        }
+        let action = format!("message_report.{status}");
+        let detail = Some(note.as_str()).filter(|n| !n.is_empty());
+        self.audit(association, &caller.member.id, &action, Some(id.as_str()), detail).await?;
+        if !self.store.close_message_report(&association.id, id.as_str(), status).await? {
+            return Err(invalid("report", "is closed already"));
+        }
+        Ok(())
     }
 }
 

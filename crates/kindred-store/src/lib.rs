@@ -26,6 +26,7 @@ mod live;
 mod mail_records;
 mod members;
 mod messaging;
+mod messaging_bulk;
 mod moderation;
 mod notification_list;
 mod notification_settings;
@@ -71,8 +72,10 @@ pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
-    MessageRecord, MessageReportItemRecord, MessageReportRecord, NewConversation, NewMessage, NewReportItem,
+    MessageRecord, MessageReportItemRecord, MessageReportRecord, MessageReportSummary, NewConversation, NewMessage,
+    NewReportItem,
 };
+pub use messaging_bulk::{NewBulkConversation, NewBulkMessage};
 pub use moderation::{
     ModeratedPost, ModerationActionRecord, ModerationChange, NewModerationAction, NewNotification, NewReport,
     Recipient, ReportRecord,

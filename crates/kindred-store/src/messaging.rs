@@ -8,6 +8,25 @@ use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use kindred_domain::{AssociationId, MemberId};
 
+/// The condition (over `msg`, `c` and the viewer `$1`/`$2`) under which a
+/// message is hidden from the viewer because of a block either way: the
+/// rule of `service::messaging::conversation_messages` — in a conversation
+/// of more than two without a group, or in a group's chat that is not an
+/// alias group's (one-to-one, a block ends writing and older messages
+/// stay; in an alias chat an alias falling silent would name its owner).
+/// Unread counts leave those messages out, as the conversation does.
+macro_rules! hidden_by_block {
+    () => {
+        "EXISTS (SELECT 1 FROM blocks b WHERE b.association_id = $1 \
+           AND ((b.blocker_id = $2 AND b.blocked_id = msg.sender_id) \
+             OR (b.blocked_id = $2 AND b.blocker_id = msg.sender_id))) \
+         AND ((c.group_id IS NULL AND (SELECT COUNT(*) FROM conversation_members x \
+               WHERE x.association_id = c.association_id AND x.conversation_id = c.id) > 2) \
+           OR (c.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community_groups g \
+               WHERE g.association_id = c.association_id AND g.id = c.group_id AND g.alias_mode)))"
+    };
+}
+
 /// A conversation with the viewer's own membership (if any).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConversationRecord {
@@ -91,6 +110,17 @@ pub struct MessageReportRecord {
     pub reason: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// A report of messages in the moderators' list: no message, only how many.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageReportSummary {
+    pub id: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub shared: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -356,10 +386,13 @@ impl Store {
     ) -> Result<Vec<ConversationListRecord>, StoreError> {
         let (at, id) = after.map_or((None, None), |(t, i)| (Some(t), Some(i)));
         let rows = read!(self, |pool| {
-            sqlx::query_as(
+            sqlx::query_as(concat!(
                 "SELECT c.id, c.group_id, c.state, cm.status AS my_status, c.last_message_at, \
                  (SELECT COUNT(*) FROM messages msg WHERE msg.association_id = c.association_id \
-                   AND msg.conversation_id = c.id AND msg.seq > cm.read_seq AND msg.sender_id <> $2) AS unread_count \
+                   AND msg.conversation_id = c.id AND msg.seq > cm.read_seq AND msg.sender_id <> $2 \
+                   AND NOT (",
+                hidden_by_block!(),
+                ")) AS unread_count \
                  FROM conversation_members cm JOIN conversations c ON c.association_id = cm.association_id \
                    AND c.id = cm.conversation_id \
                  WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.status IN ('active', 'request') \
@@ -367,7 +400,7 @@ impl Store {
                    AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member')) \
                  AND ($3 IS NULL OR c.last_message_at < $3 OR (c.last_message_at = $3 AND c.id > $4)) \
                  ORDER BY c.last_message_at DESC, c.id LIMIT $5",
-            )
+            ))
             .bind(association.as_str())
             .bind(member.as_str())
             .bind(at)
@@ -382,15 +415,18 @@ impl Store {
     /// Unread messages across the member's conversations (the navigation badge).
     pub async fn unread_messages(&self, association: &AssociationId, member: &MemberId) -> Result<i64, StoreError> {
         let row: (i64,) = read!(self, |pool| {
-            sqlx::query_as(
+            sqlx::query_as(concat!(
                 "SELECT COUNT(*) FROM conversation_members cm JOIN messages msg \
                    ON msg.association_id = cm.association_id AND msg.conversation_id = cm.conversation_id \
                    AND msg.seq > cm.read_seq AND msg.sender_id <> $2 \
                  JOIN conversations c ON c.association_id = cm.association_id AND c.id = cm.conversation_id \
                  WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.status IN ('active', 'request') \
                  AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members g WHERE g.association_id = $1 \
-                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member'))",
-            )
+                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member')) \
+                 AND NOT (",
+                hidden_by_block!(),
+                ")",
+            ))
             .bind(association.as_str())
             .bind(member.as_str())
             .fetch_one(pool)
@@ -964,5 +1000,83 @@ impl Store {
             .await?;
             Ok((reports, items))
         })
+    }
+
+    /// Reports of messages in one status (open, resolved, dismissed),
+    /// newest first, with how many messages each shares (no content).
+    pub async fn message_report_summaries(
+        &self,
+        association: &AssociationId,
+        status: &str,
+        limit: i64,
+    ) -> Result<Vec<MessageReportSummary>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.id, r.kind, r.reason, r.status, r.created_at, \
+                 (SELECT COUNT(*) FROM message_report_items i WHERE i.association_id = r.association_id \
+                   AND i.report_id = r.id) AS shared \
+                 FROM message_reports r WHERE r.association_id = $1 AND r.status = $2 \
+                 ORDER BY r.created_at DESC, r.id LIMIT $3",
+            )
+            .bind(association.as_str())
+            .bind(status)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// One report of messages with its shared messages (sealed), any status.
+    pub async fn message_report(
+        &self,
+        association: &AssociationId,
+        id: &str,
+    ) -> Result<Option<(MessageReportRecord, Vec<MessageReportItemRecord>)>, StoreError> {
+        read!(self, |pool| {
+            let report: Option<MessageReportRecord> = sqlx::query_as(
+                "SELECT id, kind, reason, status, created_at FROM message_reports WHERE association_id = $1 AND id = $2",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            let Some(report) = report else {
+                return Ok(None);
+            };
+            let items: Vec<MessageReportItemRecord> = sqlx::query_as(
+                "SELECT i.report_id, i.message_id, i.sender_id, m.pseudonym AS sender_pseudonym, i.sent_at, \
+                 i.sealed_body FROM message_report_items i \
+                 LEFT JOIN members m ON m.association_id = i.association_id AND m.id = i.sender_id \
+                 WHERE i.association_id = $1 AND i.report_id = $2 ORDER BY i.sent_at, i.message_id",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+            Ok(Some((report, items)))
+        })
+    }
+
+    /// Closes an open report of messages (resolved or dismissed); false
+    /// when it was no longer open.
+    pub async fn close_message_report(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        status: &str,
+    ) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE message_reports SET status = $3 WHERE association_id = $1 AND id = $2 AND status = 'open'",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .bind(status)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done > 0)
     }
 }

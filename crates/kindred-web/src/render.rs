@@ -79,10 +79,11 @@ const GROUP_TEMPLATES: [(&str, &str); 4] = [
 ];
 
 /// The event pages' templates (`pages::events`).
-const EVENT_TEMPLATES: [(&str, &str); 4] = [
+const EVENT_TEMPLATES: [(&str, &str); 5] = [
     ("events/list.html", include_str!("../templates/events/list.html")),
     ("events/new.html", include_str!("../templates/events/new.html")),
     ("events/event.html", include_str!("../templates/events/event.html")),
+    ("events/occurrence.html", include_str!("../templates/events/occurrence.html")),
     ("events/feed.html", include_str!("../templates/events/feed.html")),
 ];
 
@@ -111,8 +112,10 @@ const MESSAGE_TEMPLATES: [(&str, &str); 3] = [
 ];
 
 /// The moderation pages' templates (`pages::moderation`).
-const MODERATION_TEMPLATES: [(&str, &str); 3] = [
+const MODERATION_TEMPLATES: [(&str, &str); 5] = [
     ("moderation/queue.html", include_str!("../templates/moderation/queue.html")),
+    ("moderation/message_reports.html", include_str!("../templates/moderation/message_reports.html")),
+    ("moderation/message_report.html", include_str!("../templates/moderation/message_report.html")),
     ("moderation/report.html", include_str!("../templates/moderation/report.html")),
     ("moderation/sent.html", include_str!("../templates/moderation/sent.html")),
 ];

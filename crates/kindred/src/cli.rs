@@ -76,6 +76,12 @@ pub enum Command {
         /// Also fill bench-1 with a forum of this many posts (one topic with 200 replies)
         #[arg(long, default_value_t = 0)]
         posts: u64,
+        /// Also fill bench-1 with this many events (one in fifty a weekly series)
+        #[arg(long, default_value_t = 0)]
+        events: u64,
+        /// Also fill bench-1 with this many messages (one conversation of 10,000)
+        #[arg(long, default_value_t = 0)]
+        messages: u64,
         #[command(flatten)]
         deployment: DeploymentConfig,
     },
@@ -299,12 +305,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Added {} as {role} to {association} (member id {id}).", pseudonym.trim());
             Ok(())
         }
-        Command::Generate { associations, members, posts, .. } => {
+        Command::Generate { associations, members, posts, events, messages, .. } => {
             let kindred = server::open(&settings).await?;
             demo::generate(&kindred, associations, members).await?;
-            if posts > 0 {
+            if posts > 0 || events > 0 || messages > 0 {
                 if let Some(first) = kindred.association("bench-1").await? {
-                    crate::forum_bench::generate(&kindred, &first, posts).await?;
+                    if posts > 0 {
+                        crate::forum_bench::generate(&kindred, &first, posts).await?;
+                    }
+                    if events > 0 {
+                        crate::community_bench::generate_events(&kindred, &first, events).await?;
+                    }
+                    if messages > 0 {
+                        crate::community_bench::generate_messages(&kindred, &first, messages).await?;
+                    }
                 }
             }
             close_soon(&kindred).await;

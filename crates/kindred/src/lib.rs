@@ -1,6 +1,7 @@
 //! The `kindred` binary: command line, configuration, wiring, demo data.
 
 pub mod cli;
+pub mod community_bench;
 pub mod config;
 pub mod connections;
 pub mod demo;

@@ -3,11 +3,13 @@
 //     form for a new message pass axe-core and the structural checks in
 //     de/en/nl; a message is written and sent with the keyboard only; a
 //     file is attached through the plain form (no script of ours), and a
-//     wrong one is explained in the form.
+//     wrong one is explained in the form. A member reports a message (over
+//     the API); the moderators' list of reports of messages and the opened
+//     report pass axe-core, and the report is closed with its form.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_MEMBER, DEMO_MEMBER_2, LANGUAGES, describeFocus, guardedContext, launch, pageProblems, short, signIn, tabTo, url, visit } from '../lib.js';
+import { DEMO_ADMIN, DEMO_MEMBER, DEMO_MEMBER_2, DEMO_PASSWORD, LANGUAGES, describeFocus, guardedContext, launch, pageProblems, short, signIn, tabTo, url, visit } from '../lib.js';
 
 let browser;
 const foreign = [];
@@ -125,5 +127,62 @@ test('a file is attached on the conversation page; a wrong type is explained in 
   const last = page.locator('main .posts > li').last();
   assert.ok((await last.textContent()).includes(text), 'the message is shown at the bottom');
   assert.equal(await last.locator('a[download]').count(), 1, 'with a download link for the file');
+  await context.close();
+});
+
+test('moderators handle a report of messages on the pages; they pass axe-core', { timeout: 180_000 }, async (t) => {
+  // Mira reports the newest message of her first conversation, over the API.
+  const api = (path) => url(`/a/demo/api/v1${path}`);
+  const login = await fetch(api('/auth/login'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_MEMBER, password: DEMO_PASSWORD }),
+  });
+  assert.equal(login.status, 200, 'API sign-in');
+  const { token } = await login.json();
+  const bearer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const list = await (await fetch(api('/conversations'), { headers: bearer })).json();
+  let messageId = null;
+  for (const c of list.conversations) {
+    const page = await (await fetch(api(`/conversations/${c.conversation_id}/messages`), { headers: bearer })).json();
+    const text = (page.messages || []).find((m) => m.kind === 'text' && !m.own);
+    if (text) { messageId = text.message_id; break; }
+  }
+  assert.ok(messageId, 'a message of someone else to report');
+  const filed = await fetch(api('/reports'), {
+    method: 'POST',
+    headers: bearer,
+    body: JSON.stringify({ target_type: 'message', target_id: messageId, kind: 'abuse', reason: 'Browser test' }),
+  });
+  assert.equal(filed.status, 201, 'reported');
+  const { report_id: reportId } = await filed.json();
+
+  const failures = [];
+  const { context, page } = await signedIn(DEMO_ADMIN);
+  for (const lang of LANGUAGES) {
+    for (const path of ['/a/demo/moderation/messages', `/a/demo/moderation/messages/${reportId}`]) {
+      const answer = await visit(page, url(`${path}?lang=${lang}`));
+      const problems = await pageProblems(page, null);
+      if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+      if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+      else t.diagnostic(`ok ${path}?lang=${lang}`);
+    }
+  }
+  // The list links to the report; the report is closed with its form.
+  await visit(page, url('/a/demo/moderation/messages?lang=en'));
+  assert.ok(await page.locator(`main a[href*="/moderation/messages/${reportId}"]`).count(), 'the report is listed');
+  await visit(page, url(`/a/demo/moderation/messages/${reportId}?lang=en`));
+  await page.locator('#resolution-dismissed').check();
+  await page.locator('#note').fill('Checked in the browser test');
+  const [closed] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button[type="submit"]').click(),
+  ]);
+  assert.equal(closed.status(), 200, 'back on the list');
+  assert.ok(await page.locator('main [role="status"]').count(), 'a confirmation is shown');
+  assert.equal(await page.locator(`main a[href*="/moderation/messages/${reportId}"]`).count(), 0, 'no longer open');
+  const problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`after closing:\n    ${problems.join('\n    ')}`);
+  assert.deepEqual(failures, [], failures.join('\n'));
   await context.close();
 });

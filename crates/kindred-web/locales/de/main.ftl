@@ -50,6 +50,12 @@ confirm-revoke-batch-yes = Codes widerrufen
 confirm-revoke-code-title = Einladungscode widerrufen?
 confirm-revoke-code-question = Möchten Sie diesen Einladungscode wirklich widerrufen? Niemand kann ihn dann noch verwenden; das lässt sich nicht rückgängig machen.
 confirm-revoke-code-yes = Code widerrufen
+confirm-cancel-event-title = Veranstaltung absagen?
+confirm-cancel-event-question = Möchten Sie diese Veranstaltung wirklich absagen? Alle Angemeldeten und Wartenden werden benachrichtigt, und niemand kann sich mehr anmelden.
+confirm-cancel-event-yes = Veranstaltung absagen
+confirm-cancel-occurrence-title = Diesen Termin absagen?
+confirm-cancel-occurrence-question = Möchten Sie diesen Termin der Reihe wirklich absagen? Alle Angemeldeten und Wartenden werden benachrichtigt.
+confirm-cancel-occurrence-yes = Termin absagen
 
 root-title = Kindred
 root-intro = Kindred ist ein geschützter Treffpunkt für Selbsthilfevereine. Jeder Verein betreibt hier ihre eigene Gemeinschaft.

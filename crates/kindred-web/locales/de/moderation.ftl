@@ -91,3 +91,34 @@ moderation-shown = { $count ->
     [one] Eine Meldung
    *[other] { $count } Meldungen
 }
+# Meldungen von Nachrichten (pages::message_reports).
+message-reports-title = Meldungen von Nachrichten
+message-reports-intro = Mitglieder können eine Nachricht aus einem Gespräch melden, an dem sie teilnehmen. Sie sehen nur die Nachrichten, die die meldende Person geteilt hat, sonst nichts aus dem Gespräch. Das Öffnen einer Meldung wird im Protokoll vermerkt.
+message-reports-link = Meldungen von Nachrichten
+message-reports-queue-link = Zurück zu den Meldungen von Beiträgen und Themen
+message-reports-heading = Meldung von Nachrichten: { $kind }
+message-reports-received = Eingegangen
+message-reports-shared = { $count ->
+    [one] Die meldende Person hat eine Nachricht geteilt.
+   *[other] Die meldende Person hat { $count } Nachrichten geteilt.
+}
+message-reports-empty = Hier gibt es keine Meldungen von Nachrichten.
+message-reports-opened-note = Im Protokoll steht, dass Sie diese Meldung geöffnet haben. Sie sehen nur die Nachrichten, die die meldende Person geteilt hat.
+message-reports-status = Stand
+message-reports-shared-title = Geteilte Nachrichten
+message-reports-sender-gone = Ein gelöschtes Konto
+message-reports-close-title = Meldung abschließen
+message-reports-close-legend = Wie wurde sie bearbeitet?
+message-reports-close-resolved = Erledigt: Ich habe gehandelt
+message-reports-close-dismissed = Verworfen: Nichts zu tun
+message-reports-note-label = Notiz (freiwillig)
+message-reports-note-hint = Steht im Protokoll, höchstens 500 Zeichen. Bitte keinen Nachrichtentext hineinkopieren.
+message-reports-close-submit = Meldung abschließen
+message-reports-back = Zurück zu den Meldungen von Nachrichten
+message-reports-done-resolved = Die Meldung ist als erledigt abgeschlossen.
+message-reports-done-dismissed = Die Meldung ist als verworfen abgeschlossen.
+message-reports-problem-resolution = Wählen Sie, wie die Meldung bearbeitet wurde.
+message-reports-problem-closed = Diese Meldung ist schon abgeschlossen.
+message-reports-problem-note = Die Notiz darf höchstens 500 Zeichen haben.
+message-reports-denied-title = Diese Seite ist für die Moderation
+message-reports-denied-text = Meldungen von Nachrichten bearbeiten die Moderatorinnen, Moderatoren und Admins des Vereins.

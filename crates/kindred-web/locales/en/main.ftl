@@ -50,6 +50,12 @@ confirm-revoke-batch-yes = Revoke the codes
 confirm-revoke-code-title = Revoke invitation code?
 confirm-revoke-code-question = Are you sure you want to revoke this invitation code? Nobody can use it any more; this cannot be undone.
 confirm-revoke-code-yes = Revoke the code
+confirm-cancel-event-title = Cancel the event?
+confirm-cancel-event-question = Are you sure you want to cancel this event? Everyone registered or waiting is told, and nobody can register any more.
+confirm-cancel-event-yes = Cancel event
+confirm-cancel-occurrence-title = Cancel this date?
+confirm-cancel-occurrence-question = Are you sure you want to cancel this date of the series? Everyone registered or waiting is told.
+confirm-cancel-occurrence-yes = Cancel this date
 
 root-title = Kindred
 root-intro = Kindred is a protected meeting place for self-help associations. Each association runs its own community here.

@@ -91,3 +91,34 @@ moderation-shown = { $count ->
     [one] One report
    *[other] { $count } reports
 }
+# Reports of messages (pages::message_reports).
+message-reports-title = Reports of messages
+message-reports-intro = Members can report a message of a conversation they are in. Only the messages the reporter chose to share reach you; nothing else of the conversation. Opening a report is recorded in the audit log.
+message-reports-link = Reports of messages
+message-reports-queue-link = Back to the reports of posts and topics
+message-reports-heading = Report of messages: { $kind }
+message-reports-received = Received
+message-reports-shared = { $count ->
+    [one] The reporter shared one message.
+   *[other] The reporter shared { $count } messages.
+}
+message-reports-empty = There are no reports of messages here.
+message-reports-opened-note = The audit log records that you opened this report. These are only the messages the reporter chose to share.
+message-reports-status = Status
+message-reports-shared-title = Shared messages
+message-reports-sender-gone = A deleted account
+message-reports-close-title = Close the report
+message-reports-close-legend = How was it handled?
+message-reports-close-resolved = Resolved: I acted on it
+message-reports-close-dismissed = Dismissed: nothing to do
+message-reports-note-label = Note (optional)
+message-reports-note-hint = Kept in the audit log, at most 500 characters. Do not copy message text here.
+message-reports-close-submit = Close the report
+message-reports-back = Back to the reports of messages
+message-reports-done-resolved = The report is closed as resolved.
+message-reports-done-dismissed = The report is closed as dismissed.
+message-reports-problem-resolution = Choose how the report was handled.
+message-reports-problem-closed = This report is closed already.
+message-reports-problem-note = The note may have at most 500 characters.
+message-reports-denied-title = This page is for moderators
+message-reports-denied-text = Reports of messages are handled by the association's moderators and admins.

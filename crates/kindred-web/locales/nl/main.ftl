@@ -50,6 +50,12 @@ confirm-revoke-batch-yes = Codes intrekken
 confirm-revoke-code-title = Uitnodigingscode intrekken?
 confirm-revoke-code-question = Weet u zeker dat u deze uitnodigingscode wilt intrekken? Niemand kan hem dan nog gebruiken; dit kan niet ongedaan worden gemaakt.
 confirm-revoke-code-yes = Code intrekken
+confirm-cancel-event-title = Activiteit afzeggen?
+confirm-cancel-event-question = Weet u zeker dat u deze activiteit wilt afzeggen? Iedereen die is aangemeld of wacht, krijgt bericht, en niemand kan zich meer aanmelden.
+confirm-cancel-event-yes = Activiteit afzeggen
+confirm-cancel-occurrence-title = Deze datum afzeggen?
+confirm-cancel-occurrence-question = Weet u zeker dat u deze datum van de reeks wilt afzeggen? Iedereen die is aangemeld of wacht, krijgt bericht.
+confirm-cancel-occurrence-yes = Datum afzeggen
 
 root-title = Kindred
 root-intro = Kindred is een beschermde ontmoetingsplek voor patiëntenverenigingen. Elke vereniging beheert hier haar eigen gemeenschap.

@@ -91,3 +91,34 @@ moderation-shown = { $count ->
     [one] Eén melding
    *[other] { $count } meldingen
 }
+# Meldingen van berichten (pages::message_reports).
+message-reports-title = Meldingen van berichten
+message-reports-intro = Leden kunnen een bericht melden uit een gesprek waaraan ze deelnemen. U ziet alleen de berichten die de melder heeft gedeeld, verder niets uit het gesprek. Het openen van een melding wordt in het logboek vastgelegd.
+message-reports-link = Meldingen van berichten
+message-reports-queue-link = Terug naar de meldingen van berichten op het forum
+message-reports-heading = Melding van berichten: { $kind }
+message-reports-received = Ontvangen
+message-reports-shared = { $count ->
+    [one] De melder heeft één bericht gedeeld.
+   *[other] De melder heeft { $count } berichten gedeeld.
+}
+message-reports-empty = Hier zijn geen meldingen van berichten.
+message-reports-opened-note = In het logboek staat dat u deze melding hebt geopend. U ziet alleen de berichten die de melder heeft gedeeld.
+message-reports-status = Stand
+message-reports-shared-title = Gedeelde berichten
+message-reports-sender-gone = Een verwijderd account
+message-reports-close-title = Melding afsluiten
+message-reports-close-legend = Hoe is ze afgehandeld?
+message-reports-close-resolved = Afgehandeld: ik heb iets gedaan
+message-reports-close-dismissed = Afgewezen: niets te doen
+message-reports-note-label = Notitie (optioneel)
+message-reports-note-hint = Komt in het logboek, hoogstens 500 tekens. Kopieer hier geen berichttekst.
+message-reports-close-submit = Melding afsluiten
+message-reports-back = Terug naar de meldingen van berichten
+message-reports-done-resolved = De melding is afgesloten als afgehandeld.
+message-reports-done-dismissed = De melding is afgesloten als afgewezen.
+message-reports-problem-resolution = Kies hoe de melding is afgehandeld.
+message-reports-problem-closed = Deze melding is al afgesloten.
+message-reports-problem-note = De notitie mag hoogstens 500 tekens hebben.
+message-reports-denied-title = Deze pagina is voor moderatoren
+message-reports-denied-text = Meldingen van berichten worden afgehandeld door de moderatoren en beheerders van de vereniging.

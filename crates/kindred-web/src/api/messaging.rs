@@ -726,3 +726,87 @@ pub async fn message_reports(
             .collect(),
     }))
 }
+
+/// One report of messages with what its reporter shared (association
+/// moderators and admins); the audit log records that the caller opened
+/// it (`message_report.opened`), never the text.
+#[utoipa::path(
+    get,
+    path = "/admin/message-reports/{id}",
+    tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report")),
+    responses(
+        (status = 200, description = "The report", body = MessageReportEntry),
+        (status = 403, description = "Not a moderator or admin", body = super::ErrorResponse),
+        (status = 404, description = "No such report", body = super::ErrorResponse),
+    )
+)]
+pub async fn message_report(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+) -> Result<Json<MessageReportEntry>, ApiError> {
+    let r = state
+        .kindred
+        .open_message_report(&auth.tenant.association, &auth.caller, &id)
+        .await
+        .map_err(messaging_error)?;
+    Ok(Json(MessageReportEntry {
+        report_id: r.id,
+        kind: r.kind,
+        reason: r.reason,
+        created_at: r.created_at,
+        messages: r
+            .messages
+            .into_iter()
+            .map(|m| ReportedConversationMessage {
+                message_id: m.message_id,
+                sender_id: m.sender_id,
+                sender_pseudonym: m.sender_pseudonym,
+                sent_at: m.sent_at,
+                body: m.body,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseMessageReport {
+    /// resolved or dismissed.
+    resolution: String,
+    /// For the audit log, at most 500 characters.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Closes an open report of messages as resolved or dismissed (association
+/// moderators and admins); the audit log records it with the note.
+#[utoipa::path(
+    post,
+    path = "/admin/message-reports/{id}/close",
+    tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report")),
+    request_body = CloseMessageReport,
+    responses(
+        (status = 204, description = "Closed"),
+        (status = 403, description = "Not a moderator or admin", body = super::ErrorResponse),
+        (status = 404, description = "No such report", body = super::ErrorResponse),
+        (status = 422, description = "A bad resolution or note, or the report is closed already", body = super::ErrorResponse),
+    )
+)]
+pub async fn close_message_report(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<CloseMessageReport>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .kindred
+        .close_message_report(&auth.tenant.association, &auth.caller, &id, &body.resolution, body.note.as_deref())
+        .await
+        .map_err(messaging_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -170,6 +170,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messaging::attachment))
         .routes(routes!(messaging::group_conversation))
         .routes(routes!(messaging::message_reports))
+        .routes(routes!(messaging::message_report))
+        .routes(routes!(messaging::close_message_report))
         .routes(routes!(moderation::report))
         .routes(routes!(moderation::queue))
         .routes(routes!(moderation::resolve))

@@ -23,7 +23,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kindred_domain::events::{repeat_of, repeat_rule, Accessibility, Attendance, RawEvent, Repeat, TimeZoneName};
 use kindred_domain::settings::FieldKind;
 use kindred_domain::Language;
-use kindred_service::events::{EventError, EventInput, EventPatch, EventPerson, RawEventQuery};
+use kindred_service::events::{EventError, EventInput, EventPatch, EventPerson, OccurrencePatch, RawEventQuery};
 use serde::{Deserialize, Serialize};
 
 /// Time zones offered in the form besides the association's own.
@@ -544,6 +544,18 @@ pub struct EventFlash {
     problem: Option<String>,
 }
 
+/// What the event page's flash `done` may say.
+const DONE: [&str; 6] =
+    ["registered", "unregistered", "cancelled", "changed", "occurrence-changed", "occurrence-cancelled"];
+
+/// A date of a series on the event page; organisers get a link to change
+/// or cancel it on its own.
+#[derive(Serialize)]
+struct DateLine {
+    text: String,
+    href: Option<String>,
+}
+
 #[derive(Serialize)]
 struct Person {
     name: String,
@@ -626,7 +638,9 @@ pub async fn event_page(
         Attendance::Registered => Some(tr(&page, "events-you-registered")),
         Attendance::Waitlisted => Some(format!("{} {}", tr(&page, "events-you-waiting"), seen.position.unwrap_or(0))),
     };
-    let occurrences: Vec<String> = if r.recurrence.is_some() {
+    // Organisers change or cancel one date of a series on its own page.
+    let per_date = seen.organiser && r.cancelled_at.is_none();
+    let occurrences: Vec<DateLine> = if r.recurrence.is_some() {
         view.occurrences
             .iter()
             .map(|o| {
@@ -643,7 +657,9 @@ pub async fn event_page(
                 if o.cancelled {
                     text = format!("{text} – {}", tr(&page, "events-cancelled"));
                 }
-                text
+                let href = (per_date && !o.cancelled)
+                    .then(|| link(&page, &format!("{base}/occurrences/{}", occurrence_key(o.original_starts_at)), &[]));
+                DateLine { text, href }
             })
             .collect()
     } else {
@@ -671,7 +687,7 @@ pub async fn event_page(
         occurrences => occurrences,
         attendees => attendees,
         sees_attendees => seen.sees_attendees(),
-        done => flash.done.filter(|d| ["registered", "unregistered", "cancelled", "changed"].contains(&d.as_str())).map(|d| tr(&page, &format!("events-done-{d}"))),
+        done => flash.done.filter(|d| DONE.contains(&d.as_str())).map(|d| tr(&page, &format!("events-done-{d}"))),
         problem => flash.problem.filter(|p| ["closed", "cancelled", "forbidden"].contains(&p.as_str())).map(|p| tr(&page, &format!("events-problem-action-{p}"))),
         register_action => link(&page, &format!("{base}/registration"), &[]),
         unregister_action => link(&page, &format!("{base}/unregister"), &[]),
@@ -758,8 +774,209 @@ pub async fn cancel(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "cancel-event",
+                action: format!("/events/{id}/cancel"),
+                fields: vec![("reason", form.reason)],
+                cancel: event_path(&id),
+                anchor: String::new(),
+                section: Section::Events,
+            },
+        );
+    }
     let result = state.kindred.cancel_event(&page.tenant.association, caller, &id, &form.reason).await;
     after(&page, &id, result, "cancelled")
+}
+
+// ------------------------------------------------------- one date of a series
+
+/// An occurrence's name in a page path: its start as the series gives it,
+/// in UTC, `20270119T170000Z` (letters and digits only, so that it may go
+/// into the confirmation page's action).
+fn occurrence_key(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// The start (RFC 3339, as the service names occurrences) of a key.
+fn occurrence_start(key: &str) -> Option<String> {
+    chrono::NaiveDateTime::parse_from_str(key, "%Y%m%dT%H%M%SZ").ok().map(|t| t.and_utc().to_rfc3339())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OccurrenceForm {
+    csrf: String,
+    date: String,
+    start: String,
+    end: String,
+    location: String,
+    online_url: String,
+    /// Cancelling the date: present once the organiser confirmed.
+    confirm: Option<String>,
+}
+
+/// The form of one date of a series, for its organisers: another time
+/// and, for that date only, another place or link; and cancelling it.
+/// Whoever does not see the event gets the 404 of an unknown id, a member
+/// who sees it but does not organise it 403, as for the edit form.
+#[allow(clippy::too_many_arguments)]
+async fn render_occurrence(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &kindred_service::sessions::Caller,
+    id: &str,
+    key: &str,
+    typed: Option<&OccurrenceForm>,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let association = &page.tenant.association;
+    let Some(start) = occurrence_start(key) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let view = match state.kindred.event_view(association, caller, id).await {
+        Ok(view) => view,
+        Err(EventError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(other) => return internal(other),
+    };
+    let r = &view.seen.record;
+    let occurrence = view.occurrences.iter().find(|o| o.original_starts_at.to_rfc3339() == start);
+    let Some(o) = occurrence.filter(|_| r.recurrence.is_some()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !view.seen.organiser {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let base = event_path(&r.id);
+    if r.cancelled_at.is_some() || o.cancelled {
+        return see_other(&link(page, &base, &[("problem", "cancelled")]));
+    }
+    let tz = view.seen.time_zone.tz();
+    let at = |t: DateTime<Utc>, format: &str| t.with_timezone(&tz).format(format).to_string();
+    let (date, start_time, end_time, location, online_url) = match typed {
+        Some(f) => (f.date.clone(), f.start.clone(), f.end.clone(), f.location.clone(), f.online_url.clone()),
+        None => (
+            at(o.starts_at, "%Y-%m-%d"),
+            at(o.starts_at, "%H:%M"),
+            at(o.ends_at, "%H:%M"),
+            o.location.clone().unwrap_or_default(),
+            o.online_url.clone().unwrap_or_default(),
+        ),
+    };
+    let here = format!("{base}/occurrences/{key}");
+    let values = minijinja::context! {
+        title => r.title.clone(),
+        original => local(page.language, o.original_starts_at, &r.time_zone),
+        zone => r.time_zone.clone(),
+        date => date,
+        start => start_time,
+        end => end_time,
+        location => location,
+        online_url => online_url,
+        action => link(page, &here, &[]),
+        cancel_action => link(page, &format!("{here}/cancel"), &[]),
+        event_href => link(page, &base, &[]),
+        problems => problems,
+        csrf => page.session.csrf(),
+    };
+    render_status(state, status, "events/occurrence.html", page.layout(&here, Section::Events), values)
+}
+
+pub async fn occurrence_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id, key)): Path<(String, String, String)>,
+) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    render_occurrence(&state, &page, caller, &id, &key, None, Problems::default(), StatusCode::OK).await
+}
+
+/// Saves one date through `change_occurrence`, the function behind
+/// `PATCH /events/{id}/occurrences/{starts_at}`: the times are wall-clock
+/// times in the event's zone; registered and waiting members are told.
+pub async fn change_occurrence(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id, key)): Path<(String, String, String)>,
+    Form(form): Form<OccurrenceForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let Some(start) = occurrence_start(&key) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let optional = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let date = form.date.trim();
+    let patch = OccurrencePatch {
+        starts_at: format!("{date}T{}", form.start.trim()),
+        ends_at: format!("{date}T{}", form.end.trim()),
+        location: optional(&form.location),
+        online_url: optional(&form.online_url),
+    };
+    let association = &page.tenant.association;
+    match state.kindred.change_occurrence(association, caller, &id, &start, &patch).await {
+        Ok(()) => see_other(&link(&page, &event_path(&id), &[("done", "occurrence-changed")])),
+        Err(EventError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for (field, _) in &found {
+                let (field_id, key) = match *field {
+                    "ends_at" => ("o-end", "ends-at"),
+                    "online_url" => ("o-online_url", "online-url"),
+                    "location" => ("o-location", "location"),
+                    _ => ("o-date", "starts-at"),
+                };
+                problems.add(field_id, tr(&page, &format!("events-problem-{key}")));
+            }
+            let code = StatusCode::UNPROCESSABLE_ENTITY;
+            render_occurrence(&state, &page, caller, &id, &key, Some(&form), problems, code).await
+        }
+        Err(EventError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(EventError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(EventError::Cancelled) => see_other(&link(&page, &event_path(&id), &[("problem", "cancelled")])),
+        Err(other) => internal(other),
+    }
+}
+
+/// Cancels one date through `cancel_occurrence`, after the confirmation
+/// page (or kindred.js's dialog); everyone registered or waiting is told.
+pub async fn cancel_occurrence(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id, key)): Path<(String, String, String)>,
+    Form(form): Form<OccurrenceForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let Some(start) = occurrence_start(&key) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !confirmed(form.confirm.as_deref()) {
+        return ask(
+            &state,
+            &page,
+            Confirm {
+                kind: "cancel-occurrence",
+                action: format!("/events/{id}/occurrences/{key}/cancel"),
+                fields: Vec::new(),
+                cancel: format!("/events/{id}/occurrences/{key}"),
+                anchor: String::new(),
+                section: Section::Events,
+            },
+        );
+    }
+    let result = state.kindred.cancel_occurrence(&page.tenant.association, caller, &id, &start).await;
+    after(&page, &id, result, "occurrence-cancelled")
 }
 
 #[derive(Deserialize, Default)]

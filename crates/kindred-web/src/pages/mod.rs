@@ -16,6 +16,7 @@ mod groups;
 mod home;
 mod layout;
 mod members;
+mod message_reports;
 mod messages;
 mod moderation;
 mod notification_settings;
@@ -145,6 +146,8 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/events/{id}/registration", post(events::register))
         .route("/a/{slug}/events/{id}/unregister", post(events::unregister))
         .route("/a/{slug}/events/{id}/cancel", post(events::cancel))
+        .route("/a/{slug}/events/{id}/occurrences/{key}", get(events::occurrence_form).post(events::change_occurrence))
+        .route("/a/{slug}/events/{id}/occurrences/{key}/cancel", post(events::cancel_occurrence))
         .route("/a/{slug}/account/calendar-feed", get(events::feed_page).post(events::replace_feed))
         // Groups (pages::groups).
         .route("/a/{slug}/groups", get(groups::search))
@@ -176,6 +179,9 @@ pub fn router() -> Router<AppState> {
         // Moderation: the queue and reporting (pages::moderation).
         .route("/a/{slug}/moderation", get(moderation::queue))
         .route("/a/{slug}/moderation/act", post(moderation::act))
+        .route("/a/{slug}/moderation/messages", get(message_reports::list))
+        .route("/a/{slug}/moderation/messages/{id}", get(message_reports::show))
+        .route("/a/{slug}/moderation/messages/{id}/close", post(message_reports::close))
         .route("/a/{slug}/report", get(moderation::report_form).post(moderation::report))
         .route("/a/{slug}/report/sent", get(moderation::report_sent))
         // The association's staff.

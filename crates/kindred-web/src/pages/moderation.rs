@@ -19,6 +19,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use kindred_domain::AccountRole;
 use kindred_service::moderation::{
     Action, ModerationError, QueueEntry, ReportInput, ReportKind, ReportStatus, TargetType, TargetView,
 };
@@ -202,6 +203,9 @@ async fn render_queue(state: &AppState, page: &AssociationPage, caller: &Caller,
         problems => view.problems,
         form_report => view.form.0,
         form_reason => view.form.1,
+        // Reports of messages are the association moderators' and admins' (pages::message_reports).
+        message_reports_href => matches!(caller.member.role, AccountRole::Admin | AccountRole::Moderator)
+            .then(|| link(page, "/moderation/messages", &[])),
     };
     render_status(state, view.code, "moderation/queue.html", page.layout("/moderation", Section::Moderation), values)
 }

@@ -997,3 +997,113 @@ async fn one_occurrence_is_changed_on_its_own_in_list_page_ics_and_feed() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn organisers_change_or_cancel_one_date_on_its_page_and_cancel_the_event_after_confirming() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Gastgeber").await;
+        let guest = someone(&s, &a, "Besucherin").await;
+        let _other = someone(&s, &a, "Zaungast").await;
+        let mut body = event("Stammtisch");
+        body["recurrence"] = json!("FREQ=WEEKLY;COUNT=4");
+        let id = create(&s, &organiser, body).await;
+        ok(&s, &guest.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+
+        // The event page links each date to its own form, for organisers only.
+        let (cookie, csrf) = page_session(&s, "gastgeber@example.org").await;
+        let date = format!("/a/ms/events/{id}/occurrences/20270119T170000Z");
+        let (status, page) = get_page(&s, &cookie, &format!("/a/ms/events/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("/events/{id}/occurrences/20270119T170000Z\"")), "{page}");
+        let (cookie_other, csrf_other) = page_session(&s, "zaungast@example.org").await;
+        let (_, page) = get_page(&s, &cookie_other, &format!("/a/ms/events/{id}")).await;
+        assert!(!page.contains("/occurrences/"), "no date links for others");
+
+        // The form: this date in the event's zone; others get 403, unknown dates 404.
+        let (status, form) = get_page(&s, &cookie, &date).await;
+        assert_eq!(status, 200);
+        assert!(form.contains("value=\"2027-01-19\"") && form.contains("value=\"18:00\""), "{form}");
+        assert!(form.contains("value=\"20:00\""), "{form}");
+        assert_eq!(get_page(&s, &cookie_other, &date).await.0, 403);
+        for unknown in ["20270120T170000Z", "2027-01-19T17:00:00Z", "nonsense"] {
+            assert_eq!(get_page(&s, &cookie, &format!("/a/ms/events/{id}/occurrences/{unknown}")).await.0, 404);
+        }
+
+        // A bad change is shown at its field and changes nothing.
+        let bad = [("csrf", csrf.as_str()), ("date", "2027-01-20"), ("start", "19:30"), ("end", "17:00")];
+        let (status, _, html) = post_page(&s, &cookie, &date, &bad).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("href=\"#o-end\""), "{html}");
+        assert_eq!(s.count_rows("event_occurrence_changes").await, 0);
+        let hijack = [("csrf", csrf_other.as_str()), ("date", "2027-01-20"), ("start", "19:30"), ("end", "21:00")];
+        assert_eq!(post_page(&s, &cookie_other, &date, &hijack).await.0, 403);
+
+        // A good change: the new time and this date's place; the registered are told.
+        let good = [
+            ("csrf", csrf.as_str()),
+            ("date", "2027-01-20"),
+            ("start", "19:30"),
+            ("end", "21:00"),
+            ("location", "Saal B, Hinterhaus"),
+            ("online_url", ""),
+        ];
+        let (status, location, _) = post_page(&s, &cookie, &date, &good).await;
+        assert_eq!(status, 303);
+        assert!(location.ends_with(&format!("/events/{id}?done=occurrence-changed")), "{location}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        let o = &seen["occurrences"][1];
+        assert_eq!(
+            (o["starts_at"].as_str(), o["location"].as_str()),
+            (Some("2027-01-20T18:30:00Z"), Some("Saal B, Hinterhaus"))
+        );
+        let notes = ok(&s, &guest.token, "GET", &format!("{API}/notifications"), None).await;
+        assert_eq!(notes["notifications"][0]["kind"], "event_changed", "{notes}");
+
+        // Cancelling a date asks first (without JavaScript, a page); nothing before that.
+        let third = format!("/a/ms/events/{id}/occurrences/20270126T170000Z/cancel");
+        let (status, _, html) = post_page(&s, &cookie, &third, &[("csrf", csrf.as_str())]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("name=\"confirm\"") && html.contains("/occurrences/20270126T170000Z/cancel"), "{html}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["occurrences"][2]["cancelled"], false);
+        assert_eq!(
+            post_page(&s, &cookie_other, &third, &[("csrf", csrf_other.as_str()), ("confirm", "1")]).await.0,
+            303
+        );
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["occurrences"][2]["cancelled"], false, "not by someone else");
+        let (status, location, _) = post_page(&s, &cookie, &third, &[("csrf", csrf.as_str()), ("confirm", "1")]).await;
+        assert_eq!(status, 303);
+        assert!(location.ends_with(&format!("/events/{id}?done=occurrence-cancelled")), "{location}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        let cancelled: Vec<bool> = seen["occurrences"]
+            .as_array()
+            .expect("occurrences")
+            .iter()
+            .map(|o| o["cancelled"].as_bool().unwrap_or(false))
+            .collect();
+        assert_eq!(cancelled, [false, false, true, false]);
+
+        // Cancelling the whole event goes through the confirmation page too,
+        // which posts the reason again.
+        let cancel = format!("/a/ms/events/{id}/cancel");
+        let (status, _, html) =
+            post_page(&s, &cookie, &cancel, &[("csrf", csrf.as_str()), ("reason", "Krankheit")]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("name=\"reason\" value=\"Krankheit\"") && html.contains("name=\"confirm\""), "{html}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["cancelled"], false, "nothing before the confirmation");
+        let form = [("csrf", csrf.as_str()), ("reason", "Krankheit"), ("confirm", "1")];
+        let (status, location, _) = post_page(&s, &cookie, &cancel, &form).await;
+        assert_eq!(status, 303);
+        assert!(location.ends_with(&format!("/events/{id}?done=cancelled")), "{location}");
+        let seen = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!((seen["cancelled"].as_bool(), seen["cancel_reason"].as_str()), (Some(true), Some("Krankheit")));
+        // A cancelled event's dates have no forms any more.
+        let (status, location, _) = post_page(&s, &cookie, &date, &good).await;
+        assert!(status == 303 && location.contains("problem=cancelled"), "{status} {location}");
+        s.stop().await;
+    }
+}

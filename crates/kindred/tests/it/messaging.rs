@@ -788,6 +788,71 @@ async fn a_report_shares_only_the_chosen_messages() {
         assert!(!audit.contains("Privat") && !audit.contains("Beleidigung"));
         let dump = s.dump().await;
         assert!(!dump.contains("Beleidigung Zwei"), "the shared copy is sealed too");
+
+        // The moderators' pages: the list shows no message; opening one report
+        // shows only what was shared and is audited; closing it takes a form.
+        let report_id = filed["report_id"].as_str().expect("report id").to_owned();
+        let cookie = |token: &str| format!("__Host-kindred-rep={token}");
+        let get = |token: String, path: String| {
+            let s = &s;
+            async move {
+                let response = s.client.get(s.url(&path)).header("cookie", cookie(&token)).send().await.expect("get");
+                (response.status().as_u16(), response.text().await.expect("body").replace("&#x2f;", "/"))
+            }
+        };
+        let (status, html) = get(x.token.clone(), "/a/rep/moderation/messages".into()).await;
+        assert_eq!(status, 403, "members do not see reports of messages");
+        assert!(!html.contains("Bitte ansehen"));
+        let (status, html) = get(admin.token.clone(), "/a/rep/moderation".into()).await;
+        assert!(status == 200 && html.contains("/a/rep/moderation/messages\""), "a link from the queue: {html}");
+        let (status, html) = get(admin.token.clone(), "/a/rep/moderation/messages".into()).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Bitte ansehen") && html.contains(&format!("/moderation/messages/{report_id}\"")),
+            "{html}"
+        );
+        assert!(!html.contains("Privat Eins") && !html.contains("Beleidigung Zwei"), "the list shows no message");
+        let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log"), None).await.to_string();
+        assert!(!audit.contains("message_report.opened"), "listing opens nothing");
+        let report_path = format!("/a/rep/moderation/messages/{report_id}");
+        let (status, html) = get(admin.token.clone(), report_path.clone()).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Privat Eins") && html.contains("Beleidigung Zwei") && !html.contains("Privat Drei"));
+        assert_eq!(get(x.token.clone(), report_path.clone()).await.0, 403);
+        assert_eq!(
+            get(admin.token.clone(), "/a/rep/moderation/messages/zzzzzzzzzzzzzzzzzzzzzzzzzz".into()).await.0,
+            404
+        );
+        let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log"), None).await.to_string();
+        assert!(audit.contains("message_report.opened") && audit.contains(&report_id), "{audit}");
+        assert!(!audit.contains("Beleidigung"), "never the text");
+        let csrf = kindred_service::sessions::csrf_token(&admin.token);
+        let post = |form: Vec<(&'static str, String)>| {
+            let s = &s;
+            let path = format!("{report_path}/close");
+            let cookie = cookie(&admin.token);
+            async move {
+                let response =
+                    s.client.post(s.url(&path)).header("cookie", cookie).form(&form).send().await.expect("post");
+                let location =
+                    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                (response.status().as_u16(), location)
+            }
+        };
+        let (status, _) = post(vec![("csrf", csrf.clone()), ("resolution", "vielleicht".into())]).await;
+        assert_eq!(status, 422, "a resolution is chosen");
+        let form = vec![("csrf", csrf.clone()), ("resolution", "dismissed".into()), ("note", "Kein Verstoß".into())];
+        let (status, location) = post(form.clone()).await;
+        assert_eq!((status, location.as_str()), (303, "/a/rep/moderation/messages?done=dismissed"));
+        assert_eq!(post(form).await.0, 422, "closed already");
+        let (_, html) = get(admin.token.clone(), "/a/rep/moderation/messages".into()).await;
+        assert!(!html.contains(&report_id), "no longer open");
+        let (_, html) = get(admin.token.clone(), "/a/rep/moderation/messages?status=dismissed".into()).await;
+        assert!(html.contains(&report_id), "{html}");
+        let reports = ok(&s, &admin.token, "GET", &format!("{base}/admin/message-reports"), None).await;
+        assert_eq!(reports["reports"].as_array().map(Vec::len), Some(0), "the API lists open ones only");
+        let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log"), None).await.to_string();
+        assert!(audit.contains("message_report.dismissed"), "{audit}");
         s.stop().await;
     }
 }
@@ -1120,6 +1185,20 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
             Some(json!({"body": "Nach dem Block"})),
         )
         .await;
+        // Unread counts (per conversation and the navigation's total) leave
+        // out what the block hides, before anyone opened the conversation.
+        let unread = |who: &Someone| {
+            let path = format!("{base}/conversations");
+            let token = who.token.clone();
+            let s = &s;
+            async move {
+                let list = ok(s, &token, "GET", &path, None).await;
+                (list["conversations"][0]["unread_count"].as_i64(), list["unread_total"].as_i64())
+            }
+        };
+        assert_eq!(unread(&y).await, (Some(0), Some(0)), "the blocker is not told of the blocked's messages");
+        assert_eq!(unread(&x).await, (Some(0), Some(0)), "nor the blocked of the blocker's");
+        assert_eq!(unread(&z).await, (Some(3), Some(3)), "the others count every message");
         let bodies = |who: &Someone| {
             let path = format!("{base}/conversations/{id}/messages");
             let token = who.token.clone();
