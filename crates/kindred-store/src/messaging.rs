@@ -741,7 +741,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            tx.commit().await
+            tx.commit().await?;
+            Ok(())
         })
     }
 
