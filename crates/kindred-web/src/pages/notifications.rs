@@ -148,7 +148,13 @@ fn group_entry(page: &AssociationPage, group: NotificationGroup) -> Option<Group
             )
         };
     }
-    Some(GroupEntry { entry: newest, count, unread, latest: latest.map(|t| tr_args(page, "notifications-group-latest", &[("text", FluentValue::from(t))])), ids })
+    Some(GroupEntry {
+        entry: newest,
+        count,
+        unread,
+        latest: latest.map(|t| tr_args(page, "notifications-group-latest", &[("text", FluentValue::from(t))])),
+        ids,
+    })
 }
 
 #[derive(Deserialize, Default)]

@@ -232,7 +232,8 @@ async fn daily_digests_go_out_at_eight_in_each_members_own_time_zone() {
         ok(&s, &cleo.token, "PUT", &api(&format!("/forum/topics/{talk}/subscription")), None).await;
         let digests = job("notification-digests");
         let run = || async { jobs::run_once(&s.kindred, &digests, "node-a").await.expect("run") };
-        let at = |d, h, m| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, d, h, m, 0).single().expect("time");
+        let at =
+            |d, h, m| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, d, h, m, 0).single().expect("time");
         let go_to = |to: chrono::DateTime<chrono::Utc>| s.clock.advance(to - s.clock.now());
 
         // Sunday 22 November, just after 09:00 UTC: 10:00 in Berlin, 22:00 in Auckland.

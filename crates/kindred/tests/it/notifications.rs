@@ -294,7 +294,8 @@ async fn the_centre_groups_by_thing_links_to_the_first_unread_and_marks_a_group_
         let (status, _) = browser.post("/a/ms/notifications/read", &[("ids", &format!("{replies},{}", anna.id))]).await;
         assert_eq!(status, 404, "{db:?}");
         if let Some(foreign) = bens["notifications"][0]["notification_id"].as_str() {
-            let (status, _) = browser.post("/a/ms/notifications/read", &[("ids", &format!("{replies},{foreign}"))]).await;
+            let (status, _) =
+                browser.post("/a/ms/notifications/read", &[("ids", &format!("{replies},{foreign}"))]).await;
             assert_eq!(status, 404, "{db:?}");
         }
         assert_eq!(list(&s, &anna).await["unread_count"], 5, "{db:?}: nothing marked");
@@ -319,9 +320,14 @@ async fn the_centre_groups_by_thing_links_to_the_first_unread_and_marks_a_group_
             items.iter().filter(|n| n["read"] == false).filter_map(|n| n["notification_id"].as_str()).collect();
         assert_eq!(unread.len(), 2, "{db:?}");
         assert_ne!(key_of(unread[0]), key_of(unread[1]), "{db:?}: the mention and the other topic's reply");
-        let (status, _) =
-            call(&s, &anna.token, "POST", &api("/notifications/read"), Some(json!({"notification_ids": [unread[0], anna.id]})))
-                .await;
+        let (status, _) = call(
+            &s,
+            &anna.token,
+            "POST",
+            &api("/notifications/read"),
+            Some(json!({"notification_ids": [unread[0], anna.id]})),
+        )
+        .await;
         assert_eq!(status, 404, "{db:?}");
         for bad in [json!({"notification_ids": []}), json!({"notification_ids": ["x"]})] {
             let (status, _) = call(&s, &anna.token, "POST", &api("/notifications/read"), Some(bad)).await;
