@@ -198,7 +198,9 @@ async fn main() {
     let outcome = jobs::run_once(&kindred, &digests, "bench").await.expect("run");
     let took = started.elapsed();
     let Outcome::Ran(sent) = outcome else { panic!("the job did not run: {outcome:?}") };
-    let mails = std::fs::read_dir(dir.join("outbox")).map(|d| d.count()).unwrap_or(0);
+    let mails = std::fs::read_dir(dir.join("outbox"))
+        .map(|d| d.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count())
+        .unwrap_or(0);
     println!(
         "digest run: {sent} mails sent ({mails} files in the outbox) in {:.1} s — {:.0} members/s, {:.2} ms per member",
         took.as_secs_f64(),
