@@ -367,6 +367,16 @@ fn text_body(text: String) -> Body {
     }
 }
 
+/// The stem of a mail's file name as a marker names it (`….eml`, a plain
+/// name in the outbox); `None` for anything else.
+fn outbox_stem(name: &str) -> Option<String> {
+    let stem = name.strip_suffix(".eml")?;
+    let plain = !stem.is_empty()
+        && !stem.starts_with('.')
+        && stem.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+    plain.then(|| stem.to_owned())
+}
+
 /// Lowercase base32 of random bytes from the operating system; `bytes * 8 / 5` characters.
 fn random_base32(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -378,8 +388,10 @@ fn random_base32(bytes: usize) -> String {
 /// hidden `.tmp` file first (0600), then renamed, so that a reader never sees
 /// half a message. Creates the directory (0700) if needed.
 ///
-/// A mail with an id is named `…-{id}.eml`; when a file of that id is there
-/// already, the mail was delivered before and nothing is written.
+/// A mail with an id is named `…-{id}.eml`, and a hidden marker `.id-{id}`
+/// holding that name is written first; when the marker's file is there
+/// already, the mail was delivered before and nothing is written (when only
+/// the marker is, the mail is written under the name it holds).
 fn write_to_outbox(dir: &Path, message: &[u8], id: Option<&str>) -> Result<PathBuf, MailError> {
     let failed = |path: &Path| {
         let path = path.to_path_buf();
@@ -392,17 +404,36 @@ fn write_to_outbox(dir: &Path, message: &[u8], id: Option<&str>) -> Result<PathB
     builder.create(dir).map_err(failed(dir))?;
 
     let id = id.filter(|id| is_mail_id(id));
-    if let Some(id) = id {
-        let suffix = format!("-{id}.eml");
-        let entries = std::fs::read_dir(dir).map_err(failed(dir))?;
-        for entry in entries.flatten() {
-            if entry.file_name().to_str().is_some_and(|name| name.ends_with(&suffix)) {
-                return Ok(entry.path());
+    let now = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
+    let stem = match id {
+        None => format!("{now}-{}", random_base32(5)),
+        Some(id) => {
+            // The marker `.id-{id}` names the mail's file, written before
+            // the mail: a second send finds it in one look, not by reading
+            // a directory of thousands of mails.
+            let marker = dir.join(format!(".id-{id}"));
+            match std::fs::read_to_string(&marker).ok().and_then(|name| outbox_stem(name.trim())) {
+                Some(stem) => {
+                    let path = dir.join(format!("{stem}.eml"));
+                    if path.exists() {
+                        return Ok(path);
+                    }
+                    // Named, never written (a crash between): written now.
+                    stem
+                }
+                None => {
+                    let stem = format!("{now}-{id}");
+                    let written = (|| {
+                        let mut file = std::fs::File::create(&marker)?;
+                        file.write_all(format!("{stem}.eml").as_bytes())?;
+                        file.sync_all()
+                    })();
+                    written.map_err(failed(&marker))?;
+                    stem
+                }
             }
         }
-    }
-    let name = id.map_or_else(|| random_base32(5), str::to_owned);
-    let stem = format!("{}-{name}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"));
+    };
     let temp = dir.join(format!(".{stem}.tmp"));
     let path = dir.join(format!("{stem}.eml"));
     let written = (|| {
@@ -513,6 +544,32 @@ mod tests {
             assert_eq!(mode(&files[0]), 0o600);
             assert_eq!(mode(&dir), 0o700);
         }
+    }
+
+    #[tokio::test]
+    async fn a_mail_with_an_id_is_written_once_and_found_by_its_marker() {
+        let tmp = TempDir::new();
+        let mailer = Mailer::new(MailConfig::Outbox { dir: tmp.0.clone() }, "no-reply@localhost").unwrap();
+        let with_id = |id: &str| Mail { id: Some(id.to_owned()), ..mail("a@example.org", "digest", "text") };
+        let emls = |dir: &Path| -> Vec<PathBuf> {
+            eml_files(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "eml")).collect()
+        };
+        mailer.send(with_id("firstmail0001")).await.unwrap();
+        mailer.send(with_id("firstmail0001")).await.unwrap();
+        let files = emls(&tmp.0);
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert!(files[0].to_str().unwrap().ends_with("-firstmail0001.eml"));
+        let marker = std::fs::read_to_string(tmp.0.join(".id-firstmail0001")).unwrap();
+        assert_eq!(Some(marker.as_str()), files[0].file_name().and_then(|n| n.to_str()));
+        // A marker whose mail was never written (a crash between): written under its name.
+        std::fs::write(tmp.0.join(".id-secondmail002"), "20261124T000000.000000Z-secondmail002.eml").unwrap();
+        mailer.send(with_id("secondmail002")).await.unwrap();
+        assert!(tmp.0.join("20261124T000000.000000Z-secondmail002.eml").exists());
+        // A marker naming something outside the outbox is not followed.
+        std::fs::write(tmp.0.join(".id-thirdmail0003"), "../../etc/passwd.eml").unwrap();
+        mailer.send(with_id("thirdmail0003")).await.unwrap();
+        assert_eq!(emls(&tmp.0).len(), 3);
+        assert!(!tmp.0.join("../../etc/passwd.eml").exists());
     }
 
     #[tokio::test]

@@ -33,12 +33,15 @@ use kindred_domain::notification_kinds::{self, last_digest_time, EmailChoices, E
 use kindred_domain::{AccountStatus, EmailAddress, Language, MemberId};
 use kindred_store::{MailClaim, PendingNotification, StoreError};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// How long a node may take to send a claimed mail before another may.
 pub const MAIL_LEASE: Duration = Duration::minutes(10);
 /// How far back the job looks for notifications without a record; longer
 /// than a week, so a weekly digest finds everything.
 const LOOKBACK: Duration = Duration::days(9);
+/// How many members' mails a run prepares and sends at once.
+const PARALLEL_MEMBERS: usize = 8;
 /// The purpose of the unsubscribe MAC under the association's search key.
 const UNSUBSCRIBE_PURPOSE: &str = "unsubscribe";
 
@@ -127,18 +130,38 @@ impl Kindred {
                 by_member.entry(item.member_id.clone()).or_default().push(item);
             }
             let mut lost = false;
+            // Members are independent (each claim is the member's own), so
+            // several are decided and mailed at once: a run waits on the
+            // database and the mail transport, not on the processor.
+            let shared = Arc::new(association.clone());
+            let mut running = tokio::task::JoinSet::new();
+            let mut tally = |done: Result<Result<(u64, bool), DeliveryError>, tokio::task::JoinError>| match done {
+                Ok(Ok((n, complete))) => {
+                    sent += n;
+                    lost |= !complete;
+                }
+                Ok(Err(error)) => tracing::error!(%error, "a member's notification mail failed; tried again later"),
+                Err(error) => tracing::error!(%error, "a member's notification mail stopped; tried again later"),
+            };
             for (member, items) in by_member {
                 let choices = EmailChoices::from_stored(
                     stored.get(&member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str())),
                 );
-                let plan = Plan { choices: &choices, quiet: quiet.get(&member), now, round };
-                match self.deliver_to(association, &member, &items, plan).await {
-                    Ok((n, complete)) => {
-                        sent += n;
-                        lost |= !complete;
+                let quiet = quiet.get(&member).copied();
+                let kindred = self.clone();
+                let association = Arc::clone(&shared);
+                running.spawn(async move {
+                    let plan = Plan { choices: &choices, quiet: quiet.as_ref(), now, round };
+                    kindred.deliver_to(&association, &member, &items, plan).await
+                });
+                while running.len() >= PARALLEL_MEMBERS {
+                    if let Some(done) = running.join_next().await {
+                        tally(done);
                     }
-                    Err(error) => tracing::error!(%error, "a member's notification mail failed; tried again later"),
                 }
+            }
+            while let Some(done) = running.join_next().await {
+                tally(done);
             }
             if !lost {
                 break;
@@ -169,7 +192,9 @@ impl Kindred {
             let all: Vec<&PendingNotification> = items.iter().collect();
             return Ok((0, self.claim(association, member, None, &all, plan.now).await?));
         };
-        let zone = association.settings.time_zone.tz();
+        // The member's zone (else the association's): when a digest is due,
+        // and where its days begin; quiet hours without a zone of their own.
+        let zone = crate::preferences::zone_of(association, Some(&recipient)).tz();
         let quiet_now = plan.quiet.is_some_and(|q| q.is_quiet(plan.now, zone));
         let mut never = Vec::new();
         let mut immediate = Vec::new();

@@ -933,7 +933,9 @@ impl Kindred {
             .message(&association.id, seen.id.as_str(), raw_message)
             .await?
             .ok_or_else(|| invalid("message_id", "is not a message of this conversation"))?;
-        self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, message.seq).await?;
+        self.store
+            .mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, message.seq, self.clock.now())
+            .await?;
         self.publish_read(association, caller, seen.id.as_str(), &message.id).await;
         Ok(())
     }
@@ -946,7 +948,9 @@ impl Kindred {
         seen: &SeenConversation,
     ) -> Result<(), MessagingError> {
         let last = seen.record.last_seq;
-        self.store.mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, last).await?;
+        self.store
+            .mark_conversation_read(&association.id, seen.id.as_str(), &caller.member.id, last, self.clock.now())
+            .await?;
         // Only when there was something unread: a page shown again sends nothing.
         if seen.record.my_read_seq.unwrap_or(0) < last {
             self.publish_read(association, caller, seen.id.as_str(), "").await;

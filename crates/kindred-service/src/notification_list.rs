@@ -22,6 +22,8 @@ use std::collections::HashMap;
 
 /// Notifications per page.
 pub const PAGE_SIZE: usize = 30;
+/// At most this many notifications are marked read at once by id.
+pub const MAX_MARKED: usize = 200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotificationError {
@@ -176,6 +178,30 @@ impl Kindred {
         }
     }
 
+    /// Marks several of the caller's notifications read at once (a group
+    /// of the notification centre). `NotFound` when an id is not one of
+    /// the caller's, and then nothing is marked.
+    pub async fn mark_notifications_read(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        ids: &[&str],
+    ) -> Result<(), NotificationError> {
+        let parsed: Option<Vec<NotificationId>> = ids.iter().map(|id| NotificationId::parse(id.trim())).collect();
+        let Some(mut parsed) = parsed.filter(|p| !p.is_empty() && p.len() <= MAX_MARKED) else {
+            return Err(NotificationError::NotFound);
+        };
+        parsed.sort();
+        parsed.dedup();
+        let ids: Vec<&str> = parsed.iter().map(NotificationId::as_str).collect();
+        let now = self.clock.now();
+        if self.store.mark_notifications_read(&association.id, &caller.member.id, &ids, now).await? {
+            Ok(())
+        } else {
+            Err(NotificationError::NotFound)
+        }
+    }
+
     /// Marks all of the caller's notifications read.
     pub async fn mark_all_notifications_read(
         &self,
@@ -185,4 +211,69 @@ impl Kindred {
         self.store.mark_all_notifications_read(&association.id, &caller.member.id, self.clock.now()).await?;
         Ok(())
     }
+}
+
+/// Notifications about one thing, shown as one entry of the notification
+/// centre (as Discourse shows "3 replies" in a topic): the same kind about
+/// the same topic, event, conversation, request or group. A kind that must
+/// stand out (a crisis report) and one about nothing in particular stay
+/// alone. Grouped within a page, in the order of their newest.
+#[derive(Debug, Clone)]
+pub struct NotificationGroup {
+    /// The same for every notification of the group (`group_key`).
+    pub key: String,
+    /// Newest first; never empty.
+    pub items: Vec<NotificationView>,
+}
+
+impl NotificationGroup {
+    pub fn newest(&self) -> Option<&NotificationView> {
+        self.items.first()
+    }
+
+    /// Where the group's link leads: its oldest unread notification (the
+    /// first post not read yet), else its newest.
+    pub fn target(&self) -> Option<&NotificationView> {
+        self.items.iter().rev().find(|n| !n.read).or(self.items.first())
+    }
+
+    pub fn unread_ids(&self) -> Vec<&str> {
+        self.items.iter().filter(|n| !n.read).map(|n| n.id.as_str()).collect()
+    }
+}
+
+/// The key that groups notifications about the same thing; unique for one
+/// that stays alone.
+pub fn group_key(view: &NotificationView) -> String {
+    let fixed = kindred_domain::notification_kinds::find(&view.kind).is_some_and(|k| k.fixed);
+    let thing = [
+        ("topic", &view.topic_id),
+        ("event", &view.event_id),
+        ("conversation", &view.conversation_id),
+        ("request", &view.request_id),
+        ("group", &view.group_id),
+    ]
+    .into_iter()
+    .find_map(|(what, id)| id.as_ref().map(|id| format!("{what}:{id}")));
+    match thing {
+        Some(thing) if !fixed => format!("{}:{thing}", view.kind),
+        _ => format!("{}:id:{}", view.kind, view.id.as_str()),
+    }
+}
+
+/// Groups a page of notifications (newest first) by [`group_key`].
+pub fn group_notifications(notifications: Vec<NotificationView>) -> Vec<NotificationGroup> {
+    let mut groups: Vec<NotificationGroup> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for view in notifications {
+        let key = group_key(&view);
+        match at.get(&key) {
+            Some(&i) if i < groups.len() => groups[i].items.push(view),
+            _ => {
+                at.insert(key.clone(), groups.len());
+                groups.push(NotificationGroup { key, items: vec![view] });
+            }
+        }
+    }
+    groups
 }

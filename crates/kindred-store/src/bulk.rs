@@ -33,6 +33,7 @@ const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
 const CONSENT_ROWS: usize = 50;
 const TERM_ROWS: usize = 75;
+const NOTIFICATION_ROWS: usize = 30;
 
 /// Inserts pseudonym terms, (association, token, pseudonym key, member)
 /// each, in multi-row statements within the transaction `$tx`, in the
@@ -198,6 +199,20 @@ impl Store {
         Ok(())
     }
 
+    /// After a benchmark load: statistics of every table anew (SQLite
+    /// `ANALYZE`, PostgreSQL `ANALYZE`), as a database in use has them.
+    pub async fn analyze_all(&self) -> Result<(), StoreError> {
+        match &self.pools {
+            crate::Pools::Sqlite { writer, .. } => {
+                sqlx::query("ANALYZE").execute(writer).await?;
+            }
+            crate::Pools::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Inserts contacts between existing members, in one transaction. A
     /// direction that exists already keeps its level.
     pub async fn insert_contacts_fresh(&self, contacts: &[NewContact]) -> Result<(), StoreError> {
@@ -225,5 +240,63 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// Inserts notifications that do not exist yet, in one transaction
+    /// (the digest benchmark's pending notifications).
+    pub async fn insert_notifications_fresh(
+        &self,
+        association: &AssociationId,
+        notifications: &[crate::PostNotification],
+    ) -> Result<(), StoreError> {
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in notifications.chunks(NOTIFICATION_ROWS) {
+                let sql = values(
+                    "INSERT INTO notifications (association_id, id, member_id, kind, topic_id, post_id, actor_label, \
+                     detail, created_at)",
+                    9,
+                    chunk.len(),
+                );
+                let mut query = sqlx::query(&sql);
+                for n in chunk {
+                    query = query
+                        .bind(association.as_str())
+                        .bind(n.id.as_str())
+                        .bind(n.member_id.as_str())
+                        .bind(n.kind)
+                        .bind(n.topic_id.as_deref())
+                        .bind(n.post_id.as_deref())
+                        .bind(n.actor_label.as_deref())
+                        .bind(n.detail.as_deref())
+                        .bind(n.at);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Sets the time zone of the association's members whose id is at least
+    /// `from` and below `to` (benchmark data: members spread over zones).
+    pub async fn set_time_zone_between(
+        &self,
+        association: &AssociationId,
+        from: &MemberId,
+        to: &MemberId,
+        zone: &str,
+    ) -> Result<u64, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query("UPDATE members SET time_zone = $4 WHERE association_id = $1 AND id >= $2 AND id < $3")
+                .bind(association.as_str())
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(zone)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        Ok(done)
     }
 }

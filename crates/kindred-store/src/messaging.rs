@@ -743,15 +743,18 @@ impl Store {
     }
 
     /// Marks read up to message number `seq` (never back); a later message
-    /// may be mailed about again.
+    /// may be mailed about again. The member's `message` notifications of
+    /// the conversation become read in the same transaction.
     pub async fn mark_conversation_read(
         &self,
         association: &AssociationId,
         conversation: &str,
         member: &MemberId,
         seq: i64,
+        at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "UPDATE conversation_members SET read_seq = CASE WHEN read_seq < $4 THEN $4 ELSE read_seq END, \
                  mailed = FALSE WHERE association_id = $1 AND conversation_id = $2 AND member_id = $3",
@@ -760,8 +763,21 @@ impl Store {
             .bind(conversation)
             .bind(member.as_str())
             .bind(seq)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            // The member's "new messages" notifications of this conversation
+            // are read with it (the badge follows the read marker).
+            sqlx::query(
+                "UPDATE notifications SET read_at = $4 WHERE association_id = $1 AND conversation_id = $2 \
+                 AND member_id = $3 AND kind = 'message' AND read_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .bind(member.as_str())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
             Ok(())
         })
     }

@@ -189,6 +189,42 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// Marks several of the member's notifications read (a group of the
+    /// notification centre), all or nothing: `false`, and nothing marked,
+    /// when any id is not one of the member's. `ids` hold no duplicates.
+    pub async fn mark_notifications_read(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        ids: &[&str],
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        if ids.is_empty() {
+            return Ok(false);
+        }
+        let list = placeholders(4, ids.len());
+        let update = format!(
+            "UPDATE notifications SET read_at = COALESCE(read_at, $3) \
+             WHERE association_id = $1 AND member_id = $2 AND id IN ({list})"
+        );
+        let done = write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut query = sqlx::query(&update).bind(association.as_str()).bind(member.as_str()).bind(at);
+            for id in ids {
+                query = query.bind(*id);
+            }
+            let marked = query.execute(&mut *tx).await?.rows_affected();
+            if usize::try_from(marked).ok() == Some(ids.len()) {
+                tx.commit().await?;
+                Ok::<bool, sqlx::Error>(true)
+            } else {
+                tx.rollback().await?;
+                Ok(false)
+            }
+        })?;
+        Ok(done)
+    }
+
     /// Marks all of the member's notifications read.
     pub async fn mark_all_notifications_read(
         &self,

@@ -2,11 +2,14 @@
 //     the e-mail settings with quiet hours and the unsubscribe page (an
 //     unknown link, signed out) pass axe-core and the structural checks in
 //     de/en/nl; quiet hours are set with the keyboard only, without
+//     JavaScript; two replies to a topic of Mira's are one entry of her
+//     notification centre ("2 replies", axe-core in de/en/nl), whose link
+//     leads to the first of them and which is marked read without
 //     JavaScript.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, tabTo, url, visit } from '../lib.js';
+import { DEMO_MEMBER, DEMO_MEMBER_2, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, tabTo, url, visit } from '../lib.js';
 
 let browser;
 const foreign = [];
@@ -64,4 +67,65 @@ test('quiet hours are set with the keyboard only, without JavaScript', { timeout
   assert.equal(await page.inputValue('#quiet_from'), '22:00');
   assert.equal(await page.inputValue('#quiet_to'), '07:00');
   await context.close();
+});
+
+/** Sends the form around `selector` with the keyboard-free click of a user, waiting for the next page. */
+async function submit(page, selector) {
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  assert.ok(response.status() < 400, `${selector} answered ${response.status()}`);
+  return response;
+}
+
+test('replies about one topic are one entry, marked read without JavaScript', { timeout: 300_000 }, async (t) => {
+  // Mira opens a topic (she follows it as its author).
+  const mira = await guardedContext(browser, { viewport: { width: 1280, height: 900 } }, foreign);
+  const page = await mira.context.newPage();
+  assert.equal((await signIn(page, DEMO_MEMBER)).status(), 200, 'sign-in as Mira');
+  await visit(page, url('/a/demo/forum?lang=en'));
+  const categoryHref = await page.locator('main a[href*="/forum/categories/"]').first().getAttribute('href');
+  const category = new URL(categoryHref, page.url()).pathname.split('/').pop();
+  await visit(page, url(`/a/demo/forum/new?category=${category}&lang=en`));
+  const title = `Grouped ${Date.now()}`;
+  await page.fill('#title', title);
+  await page.fill('#body', 'Who else reads the notification centre?');
+  await submit(page, 'main form button.primary');
+  const topic = new URL(page.url()).pathname;
+  assert.match(topic, /\/forum\/topics\/[a-z2-7]{26}$/, `a topic page after posting, got ${page.url()}`);
+
+  // Tom answers twice.
+  const tom = await guardedContext(browser, { viewport: { width: 1280, height: 900 } }, foreign);
+  const tomPage = await tom.context.newPage();
+  assert.equal((await signIn(tomPage, DEMO_MEMBER_2)).status(), 200, 'sign-in as Tom');
+  for (const text of ['First answer', 'Second answer']) {
+    await visit(tomPage, url(`${topic}?lang=en`));
+    await tomPage.fill('#reply textarea#body', text);
+    await submit(tomPage, '#reply button.primary');
+  }
+  await tom.context.close();
+
+  // One entry for both, with its count; axe-core and the structure in every language.
+  const failures = [];
+  for (const lang of LANGUAGES) {
+    await check(page, `/a/demo/notifications?lang=${lang}`, 200, failures, t);
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+  await visit(page, url('/a/demo/notifications?lang=en'));
+  const entry = page.locator('main li', { hasText: title }).first();
+  assert.match(await entry.locator('h2').textContent(), /2 replies/);
+  const href = await entry.locator(`a[href*="${topic}"]`).first().getAttribute('href');
+  assert.match(href, /#post-2$/, 'the link leads to the first unread reply');
+  await mira.context.close();
+
+  // Without JavaScript: the entry's button marks both read.
+  const nojs = await guardedContext(browser, { viewport: { width: 390, height: 844 }, javaScriptEnabled: false }, foreign);
+  const plain = await nojs.context.newPage();
+  assert.equal((await signIn(plain, DEMO_MEMBER)).status(), 200, 'sign-in without JavaScript');
+  await visit(plain, url('/a/demo/notifications?lang=en'));
+  const unread = plain.locator('main li.unread', { hasText: title }).first();
+  assert.equal(await unread.count(), 1, 'the entry is unread');
+  await submit(plain, `main li.unread:has-text("${title}") form button[type=submit]`);
+  assert.match(plain.url(), /\/a\/demo\/notifications/);
+  assert.equal(await plain.locator('main li.unread', { hasText: title }).count(), 0, 'read now');
+  assert.match(await plain.locator('main li', { hasText: title }).first().locator('h2').textContent(), /2 replies/);
+  await nojs.context.close();
 });

@@ -15,6 +15,11 @@ notifications-mark-all = Alle als gelesen markieren
 notifications-pages = Seiten der Benachrichtigungen
 notifications-first-page = Neueste
 notifications-next-page = Ältere
+# Several notifications about one thing, as one entry (always 2 or more).
+notifications-group-reply = { $count } Antworten
+notifications-group-mention = Sie wurden { $count }-mal erwähnt
+notifications-group-other = { $text } ({ $count }-mal)
+notifications-group-latest = Zuletzt: { $text }
 notifications-kind-reply = { $actor } hat geantwortet
 notifications-kind-reply-nobody = Eine neue Antwort (anonym geschrieben)
 notifications-kind-mention = { $actor } hat Sie erwähnt

@@ -15,6 +15,11 @@ notifications-mark-all = Mark all as read
 notifications-pages = Pages of notifications
 notifications-first-page = Newest
 notifications-next-page = Older
+# Several notifications about one thing, as one entry (always 2 or more).
+notifications-group-reply = { $count } replies
+notifications-group-mention = You were mentioned { $count } times
+notifications-group-other = { $text } ({ $count } times)
+notifications-group-latest = Latest: { $text }
 notifications-kind-reply = { $actor } replied
 notifications-kind-reply-nobody = A new reply (posted anonymously)
 notifications-kind-mention = { $actor } mentioned you

@@ -15,6 +15,11 @@ notifications-mark-all = Alles markeren als gelezen
 notifications-pages = Pagina's met meldingen
 notifications-first-page = Nieuwste
 notifications-next-page = Oudere
+# Several notifications about one thing, as one entry (always 2 or more).
+notifications-group-reply = { $count } reacties
+notifications-group-mention = U bent { $count } keer genoemd
+notifications-group-other = { $text } ({ $count } keer)
+notifications-group-latest = Laatste: { $text }
 notifications-kind-reply = { $actor } heeft gereageerd
 notifications-kind-reply-nobody = Een nieuwe reactie (anoniem geplaatst)
 notifications-kind-mention = { $actor } heeft u genoemd

@@ -141,6 +141,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::notifications))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::mark_some_read))
         .routes(routes!(notifications::notification_settings, notifications::set_notification_settings))
         .routes(routes!(preferences::preferences, preferences::set_preferences))
         .routes(routes!(me_data::request_export))

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use kindred_domain::notification_kinds::{EmailChoices, QuietHours};
-use kindred_service::notification_list::{NotificationError, NotificationView};
+use kindred_service::notification_list::{group_key, NotificationError, NotificationView};
 use kindred_service::notification_settings::{NotificationSettingsError, QuietChange};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -74,6 +74,10 @@ pub struct NotificationEntry {
     /// The group of a `group_invitation` or `group_join_request`.
     #[serde(skip_serializing_if = "Option::is_none")]
     group_id: Option<String>,
+    /// Equal for notifications about the same thing (the same kind about
+    /// the same topic, event, conversation, request or group), which the
+    /// notification centre shows as one entry ("3 replies").
+    group_key: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -87,7 +91,9 @@ pub struct NotificationsResponse {
 }
 
 pub(crate) fn entry(view: NotificationView) -> NotificationEntry {
+    let group_key = group_key(&view);
     NotificationEntry {
+        group_key,
         notification_id: view.id.to_string(),
         kind: view.kind,
         topic_id: view.topic_id,
@@ -156,6 +162,39 @@ pub async fn mark_read(
     state
         .kindred
         .mark_notification_read(&auth.tenant.association, &auth.caller, &id)
+        .await
+        .map_err(notification_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkSomeBody {
+    /// Notifications of yours (at most 200), e.g. those of one `group_key`.
+    notification_ids: Vec<String>,
+}
+
+/// Marks several of your notifications read, all or none.
+#[utoipa::path(
+    post,
+    path = "/notifications/read",
+    tag = "notifications",
+    security(("bearer" = [])),
+    request_body = MarkSomeBody,
+    responses(
+        (status = 204, description = "Read"),
+        (status = 404, description = "One of them is no notification of yours (nothing was marked)", body = super::ErrorResponse),
+    )
+)]
+pub async fn mark_some_read(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    ApiJson(body): ApiJson<MarkSomeBody>,
+) -> Result<StatusCode, ApiError> {
+    let ids: Vec<&str> = body.notification_ids.iter().map(String::as_str).collect();
+    state
+        .kindred
+        .mark_notifications_read(&auth.tenant.association, &auth.caller, &ids)
         .await
         .map_err(notification_error)?;
     Ok(StatusCode::NO_CONTENT)

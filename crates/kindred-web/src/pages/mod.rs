@@ -137,6 +137,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/messages/{id}/disappearing", post(messages::disappearing))
         .route("/a/{slug}/notifications", get(notifications::notifications))
         .route("/a/{slug}/notifications/read-all", post(notifications::mark_all_read))
+        .route("/a/{slug}/notifications/read", post(notifications::mark_some_read))
         .route("/a/{slug}/notifications/{id}/read", post(notifications::mark_read))
         // Events (pages::events): `{id}` is an id, or an id with `.ics`.
         .route("/a/{slug}/events", get(events::list))

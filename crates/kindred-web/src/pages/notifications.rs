@@ -1,6 +1,11 @@
-//! The notifications page: the member's notifications, newest first, each
-//! with a link to its topic and a button to mark it read, and one to mark
-//! all read. What is listed is what `service::notification_list` returns.
+//! The notifications page (the notification centre): the member's
+//! notifications, newest first, those about the same thing shown as one
+//! entry with their count ("3 replies" in a topic, grouped by
+//! `service::notification_list::group_notifications`), each with a link
+//! straight to the post, event, conversation, request or group — for a
+//! group its first unread notification —, a button to mark the entry read,
+//! and one to mark all read. What is listed is what
+//! `service::notification_list` returns.
 
 use super::association::AssociationPage;
 use super::community::{member, member_post};
@@ -13,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
-use kindred_service::notification_list::{NotificationError, NotificationView};
+use kindred_service::notification_list::{group_notifications, NotificationError, NotificationGroup, NotificationView};
 use serde::{Deserialize, Serialize};
 
 /// Kinds with a text of their own; any other is shown in general words.
@@ -66,7 +71,18 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
             (None, Some(event), _) => Some(link(page, &format!("/events/{event}"), &[])),
             (None, None, Some(conversation)) => Some(link(page, &format!("/messages/{conversation}"), &[])),
             (None, None, None) => match (&view.request_id, &view.group_id) {
+                // Straight to the request on the contacts page, where it is answered.
+                (Some(request), _) if view.kind == "contact_request" => {
+                    Some(link(page, "/contacts", &[]) + &format!("#request-{request}"))
+                }
+                (Some(request), _) if view.kind == "disclosure_request" => {
+                    Some(link(page, "/contacts", &[]) + &format!("#disclosure-{request}"))
+                }
                 (Some(_), _) => Some(link(page, "/contacts", &[])),
+                // A join request is answered on the group's member page.
+                (None, Some(group)) if view.kind == "group_join_request" => {
+                    Some(link(page, &format!("/groups/{group}/members"), &[]) + "#requests-title")
+                }
                 (None, Some(group)) => Some(link(page, &format!("/groups/{group}"), &[])),
                 (None, None) => None,
             },
@@ -86,6 +102,59 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
         when: when(page, view.created_at),
         read: view.read,
     }
+}
+
+/// Kinds with a text of their own for several at once.
+const GROUP_KINDS: &[&str] = &["reply", "mention"];
+
+/// One entry of the notification centre: a group of notifications about
+/// the same thing (often one).
+#[derive(Serialize)]
+struct GroupEntry {
+    /// The newest notification as the entry's base; its link is the
+    /// group's target (the oldest unread).
+    #[serde(flatten)]
+    entry: Entry,
+    /// How many notifications the entry stands for, and how many are unread.
+    count: usize,
+    unread: usize,
+    /// The newest one's own words when the heading counts several.
+    latest: Option<String>,
+    /// The unread ones, for the button that marks the entry read.
+    ids: String,
+}
+
+fn group_entry(page: &AssociationPage, group: NotificationGroup) -> Option<GroupEntry> {
+    let count = group.items.len();
+    let ids = group.unread_ids().join(",");
+    let unread = group.unread_ids().len();
+    let kind = group.newest()?.kind.clone();
+    let href = group.target().cloned().map(|target| entry(page, target).href);
+    let mut newest = entry(page, group.items.into_iter().next()?);
+    if let Some(href) = href {
+        newest.href = href;
+    }
+    newest.read = unread == 0;
+    let latest = (count > 1).then(|| newest.text.clone());
+    if count > 1 {
+        let count_value = FluentValue::from(i64::try_from(count).unwrap_or(i64::MAX));
+        newest.text = if GROUP_KINDS.contains(&kind.as_str()) {
+            tr_args(page, &format!("notifications-group-{kind}"), &[("count", count_value)])
+        } else {
+            tr_args(
+                page,
+                "notifications-group-other",
+                &[("count", count_value), ("text", FluentValue::from(newest.text.clone()))],
+            )
+        };
+    }
+    Some(GroupEntry {
+        entry: newest,
+        count,
+        unread,
+        latest: latest.map(|t| tr_args(page, "notifications-group-latest", &[("text", FluentValue::from(t))])),
+        ids,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -111,7 +180,10 @@ pub async fn notifications(
         Err(other) => return internal(other),
     };
     let values = minijinja::context! {
-        notifications => list.notifications.into_iter().map(|n| entry(&page, n)).collect::<Vec<_>>(),
+        notifications => group_notifications(list.notifications)
+            .into_iter()
+            .filter_map(|g| group_entry(&page, g))
+            .collect::<Vec<_>>(),
         unread => list.unread_count,
         next_href => list.next_cursor.map(|c| link(&page, "/notifications", &[("cursor", &c)])),
         first_href => cursor.map(|_| link(&page, "/notifications", &[])),
@@ -160,6 +232,33 @@ pub async fn mark_all_read(
     };
     match state.kindred.mark_all_notifications_read(&page.tenant.association, caller).await {
         Ok(()) => see_other(&link(&page, "/notifications", &[])),
+        Err(other) => internal(other),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MarkSomeForm {
+    #[serde(default)]
+    csrf: String,
+    /// The notification ids of one entry, comma-separated.
+    #[serde(default)]
+    ids: String,
+}
+
+/// Marks the notifications of one entry of the centre read.
+pub async fn mark_some_read(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(form): Form<MarkSomeForm>,
+) -> Response {
+    let caller = match member_post(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let ids: Vec<&str> = form.ids.split(',').map(str::trim).filter(|id| !id.is_empty()).collect();
+    match state.kindred.mark_notifications_read(&page.tenant.association, caller, &ids).await {
+        Ok(()) => see_other(&link(&page, "/notifications", &[])),
+        Err(NotificationError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(other) => internal(other),
     }
 }

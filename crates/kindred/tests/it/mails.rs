@@ -219,6 +219,68 @@ async fn a_daily_digest_gathers_the_right_items_once() {
 }
 
 #[tokio::test]
+async fn daily_digests_go_out_at_eight_in_each_members_own_time_zone() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        // Anna follows the association (Europe/Berlin); Cleo lives in Auckland
+        // (UTC+13 in November): her day begins eleven hours before Berlin's.
+        let (anna, ben, talk) = forum(&s, &ms).await;
+        let cleo = someone(&s, &ms, "Cleo").await;
+        let zone = json!({"language": "de", "time_zone": "Pacific/Auckland"});
+        ok(&s, &cleo.token, "PUT", "/a/ms/api/v1/me/preferences", Some(zone)).await;
+        ok(&s, &cleo.token, "PUT", &api(&format!("/forum/topics/{talk}/subscription")), None).await;
+        let digests = job("notification-digests");
+        let run = || async { jobs::run_once(&s.kindred, &digests, "node-a").await.expect("run") };
+        let at =
+            |d, h, m| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, d, h, m, 0).single().expect("time");
+        let go_to = |to: chrono::DateTime<chrono::Utc>| s.clock.advance(to - s.clock.now());
+
+        // Sunday 22 November, just after 09:00 UTC: 10:00 in Berlin, 22:00 in Auckland.
+        assert!(s.clock.now() > at(22, 9, 0) && s.clock.now() < at(22, 10, 0));
+        for text in ["Erste Antwort", "Zweite Antwort"] {
+            reply(&s, &ben, &talk, json!({"body": text})).await;
+        }
+        assert_eq!(run().await, Outcome::Ran(0), "{db:?}: nobody's 08:00 has come since");
+
+        // 19:30 UTC: Monday 08:30 in Auckland, still Sunday evening in Berlin.
+        go_to(at(22, 19, 30));
+        assert_eq!(run().await, Outcome::Ran(1), "{db:?}: Cleo's digest only");
+        let cleos = mails_now(&s, "cleo@example.org");
+        assert_eq!(cleos.len(), 1, "{db:?}");
+        assert!(cleos[0].contains(": 2"), "{db:?}: both replies: {}", cleos[0]);
+        assert!(mails_now(&s, "anna@example.org").is_empty(), "{db:?}: Berlin's morning has not come");
+
+        // Monday 05:00 UTC: 06:00 in Berlin (before its 08:00), 18:00 in
+        // Auckland (after hers): a third reply.
+        go_to(at(23, 5, 0));
+        reply(&s, &ben, &talk, json!({"body": "Dritte Antwort"})).await;
+        assert_eq!(run().await, Outcome::Ran(0), "{db:?}");
+
+        // Monday 07:30 UTC, 08:30 in Berlin: Anna's digest holds all three —
+        // the third was written before her day's 08:00.
+        go_to(at(23, 7, 30));
+        assert_eq!(run().await, Outcome::Ran(1), "{db:?}: Anna's digest only");
+        let annas = mails_now(&s, "anna@example.org");
+        assert_eq!(annas.len(), 1, "{db:?}");
+        assert!(annas[0].contains(": 3"), "{db:?}: three replies: {}", annas[0]);
+        assert_eq!(mails_now(&s, "cleo@example.org").len(), 1, "{db:?}");
+
+        // Monday 19:30 UTC, Tuesday 08:30 in Auckland: the third reply falls
+        // in Cleo's Tuesday digest, alone.
+        go_to(at(23, 19, 30));
+        assert_eq!(run().await, Outcome::Ran(1), "{db:?}");
+        let cleos = mails_now(&s, "cleo@example.org");
+        assert_eq!(cleos.len(), 2, "{db:?}");
+        assert!(cleos.iter().any(|m| m.contains(": 1")), "{db:?}: one reply: {cleos:?}");
+        assert_eq!(run().await, Outcome::Ran(0), "{db:?}: once");
+        assert_outbox_neutral(&s, &ms, &["Erste Antwort", "Zweite", "Dritte", "Kühlwesten"]);
+        let _ = anna;
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once() {
     for db in BOTH {
         let s = TestServer::start(db).await;
@@ -273,11 +335,10 @@ async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once(
             lease_until: now + kindred_service::mail_delivery::MAIL_LEASE,
         };
         assert!(s.kindred.store.claim_mail(&ms.id, &claim).await.unwrap());
-        std::fs::write(
-            s.outbox().join(format!("20261124T000000.000000Z-{second}.eml")),
-            "To: anna@example.org\r\n\r\nsent",
-        )
-        .unwrap();
+        // As the outbox writes a mail with an id: the marker naming the file, then the file.
+        let name = format!("20261124T000000.000000Z-{second}.eml");
+        std::fs::write(s.outbox().join(format!(".id-{second}")), &name).unwrap();
+        std::fs::write(s.outbox().join(&name), "To: anna@example.org\r\n\r\nsent").unwrap();
         s.clock.advance(chrono::Duration::minutes(11));
         let now = s.clock.now();
         assert_eq!(s.kindred.deliver_mails(now, Round::Digest).await.unwrap(), 1, "{db:?}: taken over");

@@ -1252,3 +1252,58 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
         s.stop().await;
     }
 }
+
+/// `who`'s `message` notifications of conversation `id`: (read, unread, the unread badge).
+async fn message_notes(s: &TestServer, a: &Association, who: &Someone, id: &str) -> (usize, usize, i64) {
+    let notes = ok(s, &who.token, "GET", &format!("{}/notifications", api(a)), None).await;
+    let mine: Vec<&Value> = notes["notifications"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|n| n["kind"] == "message" && n["conversation_id"] == id)
+        .collect();
+    let read = mine.iter().filter(|n| n["read"] == true).count();
+    (read, mine.len() - read, notes["unread_count"].as_i64().expect("count"))
+}
+
+#[tokio::test]
+async fn reading_a_conversation_reads_its_message_notifications_and_the_badge_follows() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "readnote", "contacts").await;
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let z = someone(&s, &a, "Zora").await;
+        befriend(&s, &a, &x, &y).await;
+        befriend(&s, &a, &z, &y).await;
+        // Yvonne reads what befriending left her, so only messages count.
+        ok(&s, &y.token, "POST", &format!("{base}/notifications/read-all"), None).await;
+        let (_, started) = start(&s, &a, &x, &[&y.id], "Hallo").await;
+        let id = started["conversation_id"].as_str().expect("id").to_owned();
+        let (_, other) = start(&s, &a, &z, &[&y.id], "Guten Tag").await;
+        let other = other["conversation_id"].as_str().expect("id").to_owned();
+        assert_eq!(message_notes(&s, &a, &y, &id).await, (0, 1, 2), "{db:?}: one unread per conversation");
+        assert_eq!(message_notes(&s, &a, &y, &other).await, (0, 1, 2), "{db:?}");
+
+        // The read marker (API): this conversation's notification is read, the other's not.
+        let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
+        let last = page["messages"][0]["message_id"].as_str().expect("message").to_owned();
+        ok(&s, &y.token, "POST", &format!("{base}/conversations/{id}/read"), Some(json!({"message_id": last}))).await;
+        assert_eq!(message_notes(&s, &a, &y, &id).await, (1, 0, 1), "{db:?}: read with the conversation");
+        assert_eq!(message_notes(&s, &a, &y, &other).await, (0, 1, 1), "{db:?}: the other stays unread");
+
+        // Opening the other conversation's page reads it too.
+        let (cookie, _) = page_session(&s, &a, "yvonne@example.org").await;
+        let shown = s
+            .client
+            .get(s.url(&format!("/a/{}/messages/{other}", a.slug.as_str())))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(shown.status(), 200, "{db:?}");
+        assert_eq!(message_notes(&s, &a, &y, &other).await, (1, 0, 0), "{db:?}: the badge is down to 0");
+        s.stop().await;
+    }
+}

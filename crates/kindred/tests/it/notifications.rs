@@ -246,3 +246,97 @@ async fn edits_mention_anew_and_reading_the_topic_marks_read() {
         s.stop().await;
     }
 }
+
+/// The notification centre groups what is about one thing: three replies
+/// in a topic are one entry "3 replies" linking to the first unread post,
+/// marked read together; a mention in the same topic stays its own entry;
+/// ids of someone else's notifications mark nothing.
+#[tokio::test]
+async fn the_centre_groups_by_thing_links_to_the_first_unread_and_marks_a_group_read() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = admin(&s, &ms).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let alltag = category(&s, &boss).await;
+        let talk = topic(&s, &anna, ("category_id", &alltag), "Hitze im Sommer", "Was hilft euch?").await;
+        let other = topic(&s, &anna, ("category_id", &alltag), "Reha", "Wo wart ihr?").await;
+        for text in ["Eins", "Zwei", "Drei"] {
+            reply(&s, &ben, &talk, json!({"body": text})).await;
+        }
+        reply(&s, &ben, &talk, json!({"body": "Schau mal, @Anna"})).await;
+        reply(&s, &ben, &other, json!({"body": "Allein"})).await;
+        let annas = list(&s, &anna).await;
+        assert_eq!(annas["unread_count"], 5, "{db:?}: {annas}");
+
+        let browser = Browser::sign_in(&s, "anna@example.org").await;
+        let (status, html) = browser.get("/a/ms/notifications?lang=en").await;
+        assert_eq!(status, 200, "{db:?}");
+        assert_eq!(html.matches("<li class=\"panel unread\"").count(), 3, "{db:?}: three entries: {html}");
+        assert!(html.contains("3 replies") && html.contains("Latest: Ben replied"), "{db:?}: {html}");
+        assert!(html.contains("Ben mentioned you") && html.contains("Ben replied"), "{db:?}");
+        // The group's link leads to the first of its unread posts (#post-2).
+        assert!(html.contains(&format!("/a/ms/forum/topics/{talk}?lang=en#post-2")), "{db:?}: {html}");
+        let ids_of = |html: &str| -> Vec<String> {
+            html.split("name=\"ids\" value=\"")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+                .map(str::to_owned)
+                .collect()
+        };
+        let groups = ids_of(&html);
+        assert_eq!(groups.len(), 3, "{db:?}");
+        let replies = groups.iter().find(|ids| ids.split(',').count() == 3).expect("the group of three").clone();
+
+        // Someone else's id with them: 404, nothing marked.
+        let bens = list(&s, &ben).await;
+        let (status, _) = browser.post("/a/ms/notifications/read", &[("ids", &format!("{replies},{}", anna.id))]).await;
+        assert_eq!(status, 404, "{db:?}");
+        if let Some(foreign) = bens["notifications"][0]["notification_id"].as_str() {
+            let (status, _) =
+                browser.post("/a/ms/notifications/read", &[("ids", &format!("{replies},{foreign}"))]).await;
+            assert_eq!(status, 404, "{db:?}");
+        }
+        assert_eq!(list(&s, &anna).await["unread_count"], 5, "{db:?}: nothing marked");
+
+        let (status, location) = browser.post("/a/ms/notifications/read", &[("ids", &replies)]).await;
+        assert_eq!((status, location.as_str()), (303, "/a/ms/notifications"), "{db:?}");
+        let annas = list(&s, &anna).await;
+        assert_eq!(annas["unread_count"], 2, "{db:?}: the three replies are read");
+        let (_, html) = browser.get("/a/ms/notifications?lang=en").await;
+        assert!(html.contains("Notifications (2 new)"), "{db:?}: the badge follows");
+        assert_eq!(html.matches("<li class=\"panel unread\"").count(), 2, "{db:?}");
+        assert!(html.contains("3 replies"), "{db:?}: still one entry, read");
+        assert_eq!(ids_of(&html).len(), 2, "{db:?}: no button on a read entry");
+
+        // The API names the groups and marks several read, all or none.
+        let annas = list(&s, &anna).await;
+        let items = annas["notifications"].as_array().expect("list");
+        let key_of = |id: &str| items.iter().find(|n| n["notification_id"] == id).map(|n| n["group_key"].clone());
+        let three: Vec<&str> = replies.split(',').collect();
+        assert!(three.iter().all(|id| key_of(id).is_some() && key_of(id) == key_of(three[0])), "{db:?}: {annas}");
+        let unread: Vec<&str> =
+            items.iter().filter(|n| n["read"] == false).filter_map(|n| n["notification_id"].as_str()).collect();
+        assert_eq!(unread.len(), 2, "{db:?}");
+        assert_ne!(key_of(unread[0]), key_of(unread[1]), "{db:?}: the mention and the other topic's reply");
+        let (status, _) = call(
+            &s,
+            &anna.token,
+            "POST",
+            &api("/notifications/read"),
+            Some(json!({"notification_ids": [unread[0], anna.id]})),
+        )
+        .await;
+        assert_eq!(status, 404, "{db:?}");
+        for bad in [json!({"notification_ids": []}), json!({"notification_ids": ["x"]})] {
+            let (status, _) = call(&s, &anna.token, "POST", &api("/notifications/read"), Some(bad)).await;
+            assert_eq!(status, 404, "{db:?}");
+        }
+        let (status, _) =
+            call(&s, &anna.token, "POST", &api("/notifications/read"), Some(json!({"notification_ids": unread}))).await;
+        assert_eq!(status, 204, "{db:?}");
+        assert_eq!(list(&s, &anna).await["unread_count"], 0, "{db:?}");
+        s.stop().await;
+    }
+}
