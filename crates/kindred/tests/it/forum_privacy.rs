@@ -34,7 +34,8 @@ fn html_of(page: &Value, post: &str) -> String {
 /// A notification without what always differs (its id, time, topic, post).
 fn shape(n: &Value) -> Value {
     let mut n = n.clone();
-    for volatile in ["notification_id", "created_at", "topic_id", "topic_title", "post_id"] {
+    // `group_key` names the kind and the topic: it differs with the topic, never with the writer.
+    for volatile in ["notification_id", "created_at", "topic_id", "topic_title", "post_id", "group_key"] {
         if let Some(map) = n.as_object_mut() {
             map.remove(volatile);
         }
