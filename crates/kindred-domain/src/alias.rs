@@ -232,7 +232,7 @@ const ADJECTIVES_NL: [&str; 48] = [
     "Moedige",
     "Bescheiden",
     "Levendige",
-    "Serene",
+    "Sterke",
     "Zonnige",
     "Mistige",
     "Gouden",
@@ -383,6 +383,19 @@ mod tests {
                 let others = Language::ALL.iter().filter(|l| **l != language);
                 // The languages' words differ ("Otter" is English and German, but not its adjectives).
                 assert!(others.clone().all(|l| !drawn_in(&alias, *l)), "{alias} in {language:?} only");
+            }
+        }
+        // Every pair, not a sample: no alias of one language reads as another's.
+        for adjective in ADJECTIVES {
+            for noun in NOUNS {
+                let alias = format!("{adjective} {noun} 42");
+                assert!(!drawn_in(&alias, Language::Nl) && !drawn_in(&alias, Language::De), "{alias}");
+            }
+        }
+        for adjective in ADJECTIVES_NL {
+            for noun in NOUNS_NL {
+                let alias = format!("{adjective} {noun} 42");
+                assert!(!drawn_in(&alias, Language::En) && !drawn_in(&alias, Language::De), "{alias}");
             }
         }
         for (adjective, noun) in words(Language::De) {
