@@ -4,7 +4,9 @@
 //     registration is done with the keyboard only (Tab to the button,
 //     Enter), and the place appears only afterwards. An organiser's edit
 //     form, the list filtered by a catalogue tag and a monthly series made
-//     through the new-event form pass the same checks.
+//     through the new-event form pass the same checks; so do the form of
+//     one date of the series (changed with it) and the confirmation page
+//     for cancelling a date and the whole event (without JavaScript).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,7 +87,7 @@ test('event pages pass axe-core; registering by keyboard only', { timeout: 300_0
   await context.close();
 });
 
-test('organisers edit an event and make a monthly series; the forms pass axe-core', { timeout: 300_000 }, async (t) => {
+test('organisers edit an event and make a monthly series; the forms pass axe-core', { timeout: 600_000 }, async (t) => {
   const failures = [];
   const { context, page } = await signedIn(DEMO_ADMIN);
 
@@ -140,6 +142,53 @@ test('organisers edit an event and make a monthly series; the forms pass axe-cor
   assert.equal(dates, 4, 'January to April, one date each');
   problems = await pageProblems(page, null);
   if (problems.length) failures.push(`the new series:\n    ${problems.join('\n    ')}`);
+
+  // One date on its own: its form passes axe, in every language; a new time is saved.
+  const seriesPath = new URL(page.url()).pathname;
+  const dateHref = await page.locator('main section[aria-labelledby="dates-title"] li a').nth(1).getAttribute('href');
+  assert.ok(dateHref, 'the organiser has a link per date');
+  const datePath = new URL(dateHref, page.url()).pathname;
+  for (const lang of LANGUAGES) {
+    const answer = await visit(page, url(`${datePath}?lang=${lang}`));
+    problems = await pageProblems(page, null);
+    if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+    else t.diagnostic(`ok ${datePath}?lang=${lang}`);
+  }
+  await visit(page, url(`${datePath}?lang=en`));
+  await page.locator('#o-start').fill('19:00');
+  await page.locator('#o-end').fill('20:30');
+  const [moved] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('main form button.primary').click(),
+  ]);
+  assert.equal(moved.status(), 200, 'the date is saved');
+  assert.ok(await page.locator('main [role="status"]').count(), 'a confirmation is shown');
+  problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`after changing a date:\n    ${problems.join('\n    ')}`);
+
+  // Without JavaScript, cancelling a date and the event ask on a page first.
+  const { context: plain, page: nojs } = await signedIn(DEMO_ADMIN, false);
+  const confirmations = [];
+  for (const [path, button] of [[datePath, 'button.danger'], [seriesPath, 'section[aria-labelledby="cancel-title"] button']]) {
+    await visit(nojs, url(`${path}?lang=en`));
+    const [asked] = await Promise.all([
+      nojs.waitForNavigation({ waitUntil: 'load' }),
+      nojs.locator(`main ${button}`).click(),
+    ]);
+    assert.equal(asked.status(), 200, 'a confirmation page');
+    assert.ok(await nojs.locator('main input[name="confirm"]').count(), 'it asks before acting');
+    confirmations.push(nojs.url());
+  }
+  await plain.close();
+  // axe needs JavaScript (evaluating in a page without it never returns): the
+  // confirmation pages answer GET at the address the forms posted to.
+  for (const confirmUrl of confirmations) {
+    const answer = await visit(page, confirmUrl);
+    problems = await pageProblems(page, null);
+    if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+    if (problems.length) failures.push(`confirmation ${short(confirmUrl)}:\n    ${problems.join('\n    ')}`);
+  }
 
   assert.deepEqual(failures, [], failures.join('\n'));
   await context.close();

@@ -9,7 +9,7 @@
 
 use super::association::AssociationPage;
 use super::community::{member, member_post};
-use super::confirm::{ask, confirmed, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::Problems;
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -946,6 +946,38 @@ pub async fn change_occurrence(
     }
 }
 
+fn cancel_occurrence_confirm(id: &str, key: &str) -> Confirm {
+    Confirm {
+        kind: "cancel-occurrence",
+        action: format!("/events/{id}/occurrences/{key}/cancel"),
+        fields: Vec::new(),
+        cancel: format!("/events/{id}/occurrences/{key}"),
+        anchor: String::new(),
+        section: Section::Events,
+    }
+}
+
+/// GET of a date's cancel address (a reload, a bookmark): its confirmation page.
+pub async fn cancel_occurrence_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id, key)): Path<(String, String, String)>,
+) -> Response {
+    if occurrence_start(&key).is_none() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    ask_on_get(&state, &page, cancel_occurrence_confirm(&id, &key))
+}
+
+/// GET of an event's cancel or unregister address (a reload, a bookmark):
+/// the event's page, where the form with the reason is; it never acts.
+pub async fn event_action_page(page: AssociationPage, Path((_, id)): Path<(String, String)>) -> Response {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    see_other(&link(&page, &event_path(&id), &[]))
+}
+
 /// Cancels one date through `cancel_occurrence`, after the confirmation
 /// page (or kindred.js's dialog); everyone registered or waiting is told.
 pub async fn cancel_occurrence(
@@ -962,18 +994,7 @@ pub async fn cancel_occurrence(
         return StatusCode::NOT_FOUND.into_response();
     };
     if !confirmed(form.confirm.as_deref()) {
-        return ask(
-            &state,
-            &page,
-            Confirm {
-                kind: "cancel-occurrence",
-                action: format!("/events/{id}/occurrences/{key}/cancel"),
-                fields: Vec::new(),
-                cancel: format!("/events/{id}/occurrences/{key}"),
-                anchor: String::new(),
-                section: Section::Events,
-            },
-        );
+        return ask(&state, &page, cancel_occurrence_confirm(&id, &key));
     }
     let result = state.kindred.cancel_occurrence(&page.tenant.association, caller, &id, &start).await;
     after(&page, &id, result, "occurrence-cancelled")

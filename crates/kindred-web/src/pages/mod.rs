@@ -145,10 +145,13 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/events/{id}", get(events::event_page))
         .route("/a/{slug}/events/{id}/edit", get(events::edit_form).post(events::update))
         .route("/a/{slug}/events/{id}/registration", post(events::register))
-        .route("/a/{slug}/events/{id}/unregister", post(events::unregister))
-        .route("/a/{slug}/events/{id}/cancel", post(events::cancel))
+        .route("/a/{slug}/events/{id}/unregister", get(events::event_action_page).post(events::unregister))
+        .route("/a/{slug}/events/{id}/cancel", get(events::event_action_page).post(events::cancel))
         .route("/a/{slug}/events/{id}/occurrences/{key}", get(events::occurrence_form).post(events::change_occurrence))
-        .route("/a/{slug}/events/{id}/occurrences/{key}/cancel", post(events::cancel_occurrence))
+        .route(
+            "/a/{slug}/events/{id}/occurrences/{key}/cancel",
+            get(events::cancel_occurrence_page).post(events::cancel_occurrence),
+        )
         .route("/a/{slug}/account/calendar-feed", get(events::feed_page).post(events::replace_feed))
         // Groups (pages::groups).
         .route("/a/{slug}/groups", get(groups::search))
