@@ -703,28 +703,7 @@ pub async fn message_reports(
 ) -> Result<Json<MessageReports>, ApiError> {
     let reports =
         state.kindred.message_reports(&auth.tenant.association, &auth.caller).await.map_err(messaging_error)?;
-    Ok(Json(MessageReports {
-        reports: reports
-            .into_iter()
-            .map(|r| MessageReportEntry {
-                report_id: r.id,
-                kind: r.kind,
-                reason: r.reason,
-                created_at: r.created_at,
-                messages: r
-                    .messages
-                    .into_iter()
-                    .map(|m| ReportedConversationMessage {
-                        message_id: m.message_id,
-                        sender_id: m.sender_id,
-                        sender_pseudonym: m.sender_pseudonym,
-                        sent_at: m.sent_at,
-                        body: m.body,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }))
+    Ok(Json(MessageReports { reports: reports.into_iter().map(report_entry).collect() }))
 }
 
 /// One report of messages with what its reporter shared (association
@@ -752,7 +731,12 @@ pub async fn message_report(
         .open_message_report(&auth.tenant.association, &auth.caller, &id)
         .await
         .map_err(messaging_error)?;
-    Ok(Json(MessageReportEntry {
+    Ok(Json(report_entry(r)))
+}
+
+/// A report as the API shows it (the list and the single report alike).
+fn report_entry(r: kindred_service::messaging::MessageReport) -> MessageReportEntry {
+    MessageReportEntry {
         report_id: r.id,
         kind: r.kind,
         reason: r.reason,
@@ -768,7 +752,7 @@ pub async fn message_report(
                 body: m.body,
             })
             .collect(),
-    }))
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
