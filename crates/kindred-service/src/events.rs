@@ -271,15 +271,45 @@ fn zone_of(record: &EventRecord) -> Result<TimeZoneName, StoreError> {
     TimeZoneName::parse(&record.time_zone).ok_or_else(|| StoreError::Corrupt(format!("time zone {}", record.time_zone)))
 }
 
+/// How many series expansions [`series_starts`] keeps.
+const EXPANSIONS_KEPT: usize = 20_000;
+
+type ExpansionKey = (String, DateTime<Utc>, String);
+
+/// The starts of a stored series. Expanding an RRULE (parsing it, walking
+/// the calendar in the event's zone) costs far more than the queries of an
+/// event list, and a list expands every series it may show on every
+/// request; the result depends only on the rule, the first start and the
+/// zone, so it is kept per process (no member data: a rule and times).
+fn series_starts(rule: &str, start: DateTime<Utc>, zone: &str) -> Option<std::sync::Arc<Vec<DateTime<Utc>>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+    static KEPT: OnceLock<Mutex<HashMap<ExpansionKey, Arc<Vec<DateTime<Utc>>>>>> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = (rule.to_owned(), start, zone.to_owned());
+    if let Some(found) = kept.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        return Some(found.clone());
+    }
+    let tz = TimeZoneName::parse(zone)?.tz();
+    let starts = Arc::new(parse_recurrence(rule, start, tz).ok()?.starts);
+    let mut map = kept.lock().unwrap_or_else(PoisonError::into_inner);
+    if map.len() >= EXPANSIONS_KEPT {
+        // Crude but bounded: start over rather than track use.
+        map.clear();
+    }
+    map.insert(key, starts.clone());
+    Some(starts)
+}
+
 /// Every occurrence of a stored event, cancelled ones marked.
 pub fn occurrences_of(record: &EventRecord, cancelled: &[DateTime<Utc>]) -> Vec<Occurrence> {
     let length = record.ends_at - record.starts_at;
-    let starts = match (&record.recurrence, TimeZoneName::parse(&record.time_zone)) {
-        (Some(rule), Some(zone)) => match parse_recurrence(rule, record.starts_at, zone.tz()) {
-            Ok(r) => r.starts,
-            Err(_) => vec![record.starts_at],
+    let starts = match &record.recurrence {
+        Some(rule) => match series_starts(rule, record.starts_at, &record.time_zone) {
+            Some(starts) => starts.as_ref().clone(),
+            None => vec![record.starts_at],
         },
-        _ => vec![record.starts_at],
+        None => vec![record.starts_at],
     };
     let all_cancelled = record.cancelled_at.is_some();
     starts
@@ -544,10 +574,12 @@ impl Kindred {
         let series = self.store.recurring_events(&association.id, &groups, &filter).await?;
         let mut listed: Vec<EventListed> =
             singles.iter().map(|r| listed(r, r.starts_at, r.ends_at, r.cancelled_at.is_some())).collect();
+        let ids: Vec<String> = series.iter().map(|r| r.id.clone()).collect();
+        let exceptions = self.store.series_exceptions(&association.id, &ids).await?;
         for record in &series {
-            let cancelled = self.store.cancelled_occurrences(&association.id, &record.id).await?;
-            let changes = self.store.occurrence_changes(&association.id, &record.id).await?;
-            for o in occurrences_with(record, &cancelled, &changes) {
+            let cancelled = exceptions.cancelled.get(&record.id).map_or(&[][..], Vec::as_slice);
+            let changes = exceptions.changes.get(&record.id).map_or(&[][..], Vec::as_slice);
+            for o in occurrences_with(record, cancelled, changes) {
                 let in_range = o.ends_at > from && to.is_none_or(|to| o.starts_at < to);
                 let past_cursor =
                     after.as_ref().is_none_or(|(at, id)| o.starts_at > *at || (o.starts_at == *at && record.id > *id));
@@ -983,15 +1015,16 @@ impl Kindred {
         let member_id = MemberId::from_trusted(member.clone());
         let staff = false;
         let readable = self.store.readable_group_ids(&association.id, &member_id, staff).await?;
+        // Still ones the member may see (they may have left the group).
+        let records: Vec<EventRecord> =
+            records.into_iter().filter(|r| r.group_id.as_ref().is_none_or(|g| readable.contains(g))).collect();
+        let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+        let exceptions = self.store.series_exceptions(&association.id, &ids).await?;
         let mut events = Vec::new();
         for r in records {
-            // Still one the member may see (they may have left the group).
-            if r.group_id.as_ref().is_some_and(|g| !readable.contains(g)) {
-                continue;
-            }
-            let cancelled = self.store.cancelled_occurrences(&association.id, &r.id).await?;
-            let changes = self.store.occurrence_changes(&association.id, &r.id).await?;
-            events.push(self.calendar_event(association, &r, &cancelled, &changes, full_titles, full_titles));
+            let cancelled = exceptions.cancelled.get(&r.id).map_or(&[][..], Vec::as_slice);
+            let changes = exceptions.changes.get(&r.id).map_or(&[][..], Vec::as_slice);
+            events.push(self.calendar_event(association, &r, cancelled, changes, full_titles, full_titles));
         }
         Ok(ical::calendar(&neutral_title(association), &events))
     }

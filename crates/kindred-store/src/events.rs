@@ -124,6 +124,14 @@ pub struct OccurrenceChange {
     pub online_url: Option<String>,
 }
 
+/// The exceptions of several series, by event id (see
+/// [`Store::series_exceptions`]); a series without any has no entry.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesExceptions {
+    pub cancelled: std::collections::HashMap<String, Vec<DateTime<Utc>>>,
+    pub changes: std::collections::HashMap<String, Vec<OccurrenceChange>>,
+}
+
 /// Filters of an event list, checked by the service.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter<'a> {
@@ -412,6 +420,53 @@ impl Store {
             .await
         })?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    /// The cancelled starts and the changed occurrences of many series at
+    /// once, by event id (an event list expands every series it shows:
+    /// two queries instead of two per series).
+    pub async fn series_exceptions(
+        &self,
+        association: &AssociationId,
+        events: &[String],
+    ) -> Result<SeriesExceptions, StoreError> {
+        let mut found = SeriesExceptions::default();
+        // SQLite allows 32,766 bound values; a page's series stay far below.
+        for chunk in events.chunks(1000) {
+            let list = placeholders(2, chunk.len());
+            let cancelled_sql = format!(
+                "SELECT event_id, starts_at FROM event_occurrences WHERE association_id = $1 \
+                 AND event_id IN ({list}) ORDER BY event_id, starts_at"
+            );
+            let changes_sql = format!(
+                "SELECT event_id, starts_at, new_starts_at, new_ends_at, location, online_url \
+                 FROM event_occurrence_changes WHERE association_id = $1 AND event_id IN ({list}) \
+                 ORDER BY event_id, starts_at"
+            );
+            let cancelled: Vec<(String, DateTime<Utc>)> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&cancelled_sql).bind(association.as_str());
+                for id in chunk {
+                    query = query.bind(id.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            type ChangeRow = (String, DateTime<Utc>, DateTime<Utc>, DateTime<Utc>, Option<String>, Option<String>);
+            let changes: Vec<ChangeRow> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&changes_sql).bind(association.as_str());
+                for id in chunk {
+                    query = query.bind(id.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            for (event, starts_at) in cancelled {
+                found.cancelled.entry(event).or_default().push(starts_at);
+            }
+            for (event, starts_at, new_starts_at, new_ends_at, location, online_url) in changes {
+                let change = OccurrenceChange { starts_at, new_starts_at, new_ends_at, location, online_url };
+                found.changes.entry(event).or_default().push(change);
+            }
+        }
+        Ok(found)
     }
 
     /// The occurrences of a series changed on their own, by original start.
@@ -759,6 +814,14 @@ impl Store {
             sql.push_str(&format!(" AND e.last_ends_at > ${n}"));
             n += 1;
             binds_time.push(from);
+            if !recurring {
+                // A single event lasts at most MAX_LENGTH_DAYS, so one that
+                // is not over at `from` started after this: the bound lets
+                // the start index seek instead of walking every past event.
+                sql.push_str(&format!(" AND e.starts_at > ${n}"));
+                n += 1;
+                binds_time.push(from - chrono::Duration::days(kindred_domain::events::MAX_LENGTH_DAYS));
+            }
         }
         if let Some(to) = filter.to {
             sql.push_str(&format!(" AND e.starts_at < ${n}"));
@@ -792,10 +855,14 @@ impl Store {
             for group in groups {
                 query = query.bind(group.as_str());
             }
-            // Times in the order their placeholders were numbered: from, to, cursor (with its id).
+            // Times in the order their placeholders were numbered: from (and the start bound of
+            // single events), to, cursor (with its id).
             let mut times = binds_time.iter();
             if filter.from.is_some() {
                 query = query.bind(times.next().copied());
+                if !recurring {
+                    query = query.bind(times.next().copied());
+                }
             }
             if filter.to.is_some() {
                 query = query.bind(times.next().copied());
