@@ -106,17 +106,14 @@
     no.focus();
   });
 
-  // After publishing, the page opens at the new post (#post-…): make sure
-  // it has focus, so that a screen reader starts there.
+  // After publishing, the page opens at the new post (#post-…), which is
+  // focusable (tabindex=-1): make sure it has focus, so that a screen
+  // reader starts there.
   window.addEventListener("load", function () {
     var id = window.location.hash.slice(1);
     if (!/^post-[A-Za-z0-9_-]+$/.test(id)) { return; }
     var post = document.getElementById(id);
-    if (post && document.activeElement !== post) {
-      // Focusable here only (tabindex is not written into every post).
-      if (!post.hasAttribute("tabindex")) { post.setAttribute("tabindex", "-1"); }
-      post.focus();
-    }
+    if (post && document.activeElement !== post) { post.focus(); }
   });
 })();
 

@@ -25,6 +25,7 @@ forum-no-topics = No topics yet. Start the first one!
 forum-pages = More pages
 forum-older-topics = Older topics
 forum-first-page = To the first posts
+forum-jump-to-reply = Jump to the reply box
 forum-next-page = Next posts
 forum-subscribe = Notify me of replies
 forum-unsubscribe = Stop notifying me of replies

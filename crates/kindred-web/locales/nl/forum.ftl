@@ -25,6 +25,7 @@ forum-no-topics = Nog geen onderwerpen. Begin het eerste!
 forum-pages = Meer pagina's
 forum-older-topics = Oudere onderwerpen
 forum-first-page = Naar de eerste berichten
+forum-jump-to-reply = Naar het antwoordveld
 forum-next-page = Volgende berichten
 forum-subscribe = Meld mij antwoorden
 forum-unsubscribe = Meld mij geen antwoorden meer
