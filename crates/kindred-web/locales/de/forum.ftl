@@ -42,10 +42,6 @@ forum-professional-answer = Antwort einer Fachperson
 forum-edited = bearbeitet
 forum-history-link = frühere Fassungen
 forum-reactions = Reaktionen
-forum-reaction-count = { $count ->
-    [one] eine Reaktion
-   *[other] { $count } Reaktionen
-}
 forum-reaction-heart = Herz
 forum-reaction-hug = Umarmung
 forum-reaction-thanks = Danke

@@ -42,10 +42,6 @@ forum-professional-answer = Answer by a professional
 forum-edited = edited
 forum-history-link = earlier versions
 forum-reactions = Reactions
-forum-reaction-count = { $count ->
-    [one] one reaction
-   *[other] { $count } reactions
-}
 forum-reaction-heart = Heart
 forum-reaction-hug = Hug
 forum-reaction-thanks = Thanks

@@ -42,10 +42,6 @@ forum-professional-answer = Antwoord van een professional
 forum-edited = bewerkt
 forum-history-link = eerdere versies
 forum-reactions = Reacties
-forum-reaction-count = { $count ->
-    [one] één reactie
-   *[other] { $count } reacties
-}
 forum-reaction-heart = Hart
 forum-reaction-hug = Knuffel
 forum-reaction-thanks = Bedankt

@@ -82,13 +82,13 @@ fn sentence(dice: &mut Dice, words: &[&str]) -> String {
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let mut word = format!("{}{}", dice.pick(words), dice.pick(&ENDINGS));
-        if dice.next() % 3 == 0 {
+        if dice.next().is_multiple_of(3) {
             word = capitalised(&word);
         }
         out.push(word);
     }
     let mut text = capitalised(&out.join(" "));
-    text.push_str(if dice.next() % 5 == 0 { "?" } else { "." });
+    text.push_str(if dice.next().is_multiple_of(5) { "?" } else { "." });
     text
 }
 
