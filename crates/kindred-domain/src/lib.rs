@@ -22,6 +22,7 @@ pub mod member_list;
 pub mod messaging;
 pub mod notification_kinds;
 pub mod profile;
+pub mod reaction;
 pub mod return_to;
 pub mod search;
 pub mod settings;

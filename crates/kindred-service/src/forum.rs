@@ -10,6 +10,7 @@ use crate::sessions::{constant_time_eq, Caller};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
 use kindred_domain::markdown::{self, Mention};
+use kindred_domain::reaction::Reaction;
 use kindred_domain::text::{self, Lines, TextProblem};
 use kindred_domain::{AccountRole, CategoryId, MemberId, PostId, TopicId};
 use kindred_store::{
@@ -164,8 +165,16 @@ pub const MAX_BODY: usize = markdown::MAX_SOURCE_CHARS;
 /// Longest category name and description, in characters.
 pub const MAX_CATEGORY_NAME: usize = 100;
 pub const MAX_CATEGORY_DESCRIPTION: usize = 1000;
-/// The reactions a post may get.
-pub const REACTIONS: [&str; 4] = ["heart", "hug", "thanks", "helpful"];
+/// The reactions a post may get (`kindred_domain::reaction::Reaction`, by name).
+pub const REACTIONS: [&str; 4] =
+    [Reaction::Heart.as_str(), Reaction::Hug.as_str(), Reaction::Thanks.as_str(), Reaction::Helpful.as_str()];
+
+/// Where a post stands in its topic: what a page needs to lead back to it.
+#[derive(Debug, Clone)]
+pub struct PostPlace {
+    pub topic_id: String,
+    pub number: i32,
+}
 
 /// The search-token purposes of the seals of anonymous authors: apart from
 /// every other use of the key, so that a seal matches nothing else.
@@ -1516,7 +1525,8 @@ impl Kindred {
 
     // ------------------------------------------------------------------ reactions, subscriptions
 
-    /// Adds (`on`) or takes back one's reaction of a kind.
+    /// Adds (`on`) or takes back one's reaction of a kind; where the post
+    /// stands, so that the page goes back to it.
     pub async fn react(
         &self,
         association: &Association,
@@ -1524,7 +1534,7 @@ impl Kindred {
         post: &str,
         kind: &str,
         on: bool,
-    ) -> Result<(), ForumActionError> {
+    ) -> Result<PostPlace, ForumActionError> {
         let seen = self.seen_post(association, caller, post).await?;
         if seen.record.deleted {
             return Err(ForumActionError::NotFound);
@@ -1542,7 +1552,7 @@ impl Kindred {
         } else {
             self.store.remove_reaction(&association.id, &seen.record.id, &caller.member.id, kind).await?;
         }
-        Ok(())
+        Ok(PostPlace { topic_id: seen.record.topic_id, number: seen.record.number })
     }
 
     /// Subscribes to (`on`) or leaves a topic's notifications.

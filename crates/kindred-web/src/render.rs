@@ -7,7 +7,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::settings::FormOfAddress;
 use kindred_domain::Language;
 use minijinja::value::{Kwargs, Value};
-use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 pub struct Templates {
     env: Environment<'static>,
@@ -164,10 +164,42 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> 
     Ok(i18n::text(voice, key, &args))
 }
 
+/// Writes a value into a page. Text is escaped as minijinja's default
+/// formatter does it (`&`, `<`, `>`, `"`, `'`), except `/`: minijinja
+/// writes it as `&#x2f;`, five bytes more for every slash of every link
+/// (1,249 on a topic page of 50 posts, issue 21), and it protects nothing
+/// in text or in a quoted attribute value, the only places the templates
+/// put values. Everything else (safe values, numbers, other escapings)
+/// goes to minijinja's formatter unchanged.
+fn formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => Ok(write_html_text(out, text)?),
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// `text` escaped for HTML text and quoted attribute values.
+fn write_html_text(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..at])?;
+        out.write_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#x27;",
+        })?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest)
+}
+
 impl Templates {
     pub fn load() -> Result<Self, String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(formatter);
         for (name, source) in TEMPLATES {
             env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
         }
@@ -200,5 +232,41 @@ impl Templates {
 
     pub fn render(&self, name: &str, context: Value) -> Result<String, Error> {
         self.env.get_template(name)?.render(context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(source: &str, value: &str) -> String {
+        let mut env = Environment::new();
+        env.set_formatter(formatter);
+        env.add_template("t.html", source).unwrap();
+        env.get_template("t.html").unwrap().render(minijinja::context! { v => value }).unwrap()
+    }
+
+    #[test]
+    fn text_is_escaped_but_slashes_stay() {
+        let hostile = "/a/b?x=1&y=\"><script>alert('x')</script>";
+        assert_eq!(
+            rendered("<a href=\"{{ v }}\">{{ v }}</a>", hostile),
+            "<a href=\"/a/b?x=1&amp;y=&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;\">\
+             /a/b?x=1&amp;y=&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</a>"
+        );
+        assert_eq!(rendered("{{ v|safe }}", "<b>/</b>"), "<b>/</b>", "safe values are written as they are");
+        let mut plain = Environment::new();
+        plain.add_template("t.html", "{{ 3 }} {{ none }} {{ [1, 2] }}").unwrap();
+        let expected = plain.get_template("t.html").unwrap().render(minijinja::context! {}).unwrap();
+        assert_eq!(rendered("{{ 3 }} {{ none }} {{ [1, 2] }}", ""), expected, "other values as minijinja writes them");
+    }
+
+    #[test]
+    fn a_text_file_is_not_html_escaped() {
+        let mut env = Environment::new();
+        env.set_formatter(formatter);
+        env.add_template("mail.txt", "{{ v }}").unwrap();
+        let text = env.get_template("mail.txt").unwrap().render(minijinja::context! { v => "a & b" }).unwrap();
+        assert_eq!(text, "a & b");
     }
 }

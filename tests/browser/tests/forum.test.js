@@ -4,7 +4,9 @@
 //        structural checks in de/en/nl;
 //     2. keyboard only: on a topic page, Tab reaches the reply composer,
 //        typing and Enter on the submit button publish the reply, and the
-//        new post is on the page;
+//        new post is on the page; a topic page has one reaction form per
+//        post with named buttons, and its jump link leads to the composer
+//        in a few key presses (the count of Tab stops is printed);
 //     3. the moderation queue passes axe-core, and a moderator hides a
 //        reported post with the keyboard only, giving a reason.
 
@@ -124,6 +126,77 @@ test('a reply can be written and sent with the keyboard only', { timeout: 120_00
     found = (await page.locator('main').textContent()).includes(text);
   }
   assert.ok(found, 'the reply is not on the topic page');
+  const problems = await pageProblems(page, null);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  await context.close();
+});
+
+/** Loads `address` afresh and presses Tab from the top until `selector` has focus; the number of presses, or -1. */
+async function tabStopsTo(page, address, selector, max = 400) {
+  await visit(page, address);
+  for (let i = 1; i <= max; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return i;
+  }
+  return -1;
+}
+
+test('a topic page has one reaction form per post, named controls, and a short way to the reply box', { timeout: 120_000 }, async (t) => {
+  const { context, page } = await signedIn(DEMO_MEMBER);
+  await visit(page, url('/a/demo/forum?lang=en'));
+  const category = await firstLink(page, /\/forum\/categories\/[a-z2-7]{26}/);
+  await visit(page, url(`${category}?lang=en`));
+  const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
+  await visit(page, url(`${topic}?lang=en`));
+  // Issue 21: one form per post holds its reaction buttons; each button says
+  // in its value what it does, and its state in aria-pressed.
+  const posts = await page.locator('main ol.posts > li').evaluateAll((items) =>
+    items.map((li) => {
+      const forms = li.querySelectorAll('form[action*="/react"]');
+      const buttons = [...li.querySelectorAll('form[action*="/react"] button')];
+      const heading = li.querySelector('h2[id]');
+      const named = (el) => (el.getAttribute('aria-labelledby') || '').split(' ').every((id) => document.getElementById(id));
+      return {
+        forms: forms.length,
+        hidden: li.querySelectorAll('form[action*="/react"] input[type="hidden"]').length,
+        buttons: buttons.map((b) => ({ value: b.value, pressed: b.getAttribute('aria-pressed'), text: b.textContent.trim() })),
+        group: [...forms].every((f) => {
+          const g = f.querySelector('[role="group"]');
+          return g && named(g) && (g.getAttribute('aria-labelledby') || '').includes(heading?.id ?? '-');
+        }),
+        // Quote, edit, report and delete are named with the post's heading.
+        controls: [...li.querySelectorAll('.post-actions a, .danger-zone button')].every(
+          (c) => named(c) && (c.getAttribute('aria-labelledby') || '').split(' ').includes(heading?.id ?? '-'),
+        ),
+      };
+    }),
+  );
+  assert.ok(posts.length > 1, 'a topic with posts');
+  for (const [i, p] of posts.entries()) {
+    assert.ok(p.forms <= 1, `post ${i + 1}: ${p.forms} reaction forms`);
+    if (p.forms === 0) continue;
+    assert.equal(p.hidden, 1, `post ${i + 1}: only the CSRF field is hidden`);
+    assert.equal(p.buttons.length, 4, `post ${i + 1}: four reactions`);
+    for (const b of p.buttons) {
+      assert.match(b.value, /^(heart|hug|thanks|helpful):(on|off)$/, `post ${i + 1}: ${b.value}`);
+      assert.equal(b.pressed, b.value.endsWith(':off') ? 'true' : 'false', `post ${i + 1}: pressed state of ${b.value}`);
+      assert.match(b.text, /\S+ \d+$/, `post ${i + 1}: a label and the count: ${b.text}`);
+    }
+    assert.ok(p.group, `post ${i + 1}: the reactions are a group named with the post's heading`);
+    assert.ok(p.controls, `post ${i + 1}: each control is named with the post's heading`);
+  }
+  // The keyboard: Tab alone through every post, or the jump link near the top.
+  const byTab = await tabStopsTo(page, url(`${topic}?lang=en`), 'textarea#body');
+  assert.ok(byTab > 0, `Tab never reached the reply field (at ${await describeFocus(page)})`);
+  const toJump = await tabStopsTo(page, url(`${topic}?lang=en`), 'main a[href="#reply"]');
+  assert.ok(toJump > 0 && toJump < 20, `the jump link is among the first stops (${toJump})`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  assert.ok(
+    await page.evaluate(() => document.activeElement?.matches('textarea#body') ?? false),
+    `after the jump link, Tab reaches the reply field (at ${await describeFocus(page)})`,
+  );
+  t.diagnostic(`${posts.length} posts: ${byTab} Tab stops to the reply field; or ${toJump} to the jump link, Enter, one Tab`);
   const problems = await pageProblems(page, null);
   assert.deepEqual(problems, [], problems.join('\n'));
   await context.close();

@@ -106,7 +106,7 @@ const SAMPLE = [
 async function normalise(page) {
   await page.evaluate(() => {
     for (const t of document.querySelectorAll('time')) t.textContent = '1 March 2026, 10:00';
-    for (const c of document.querySelectorAll('.reaction-count')) c.textContent = '1';
+    for (const c of document.querySelectorAll('.reactions b')) c.textContent = '1';
     for (const a of document.querySelectorAll('header a, header summary')) {
       for (const node of a.childNodes) if (node.nodeType === 3) node.textContent = node.textContent.replace(/\d+/g, '1');
     }

@@ -25,6 +25,7 @@ forum-no-topics = Noch keine Themen. Beginnen Sie das erste!
 forum-pages = Weitere Seiten
 forum-older-topics = Ältere Themen
 forum-first-page = Zu den ersten Beiträgen
+forum-jump-to-reply = Zum Antwortfeld springen
 forum-next-page = Weitere Beiträge
 forum-subscribe = Bei Antworten benachrichtigen
 forum-unsubscribe = Nicht mehr bei Antworten benachrichtigen
@@ -41,10 +42,6 @@ forum-professional-answer = Antwort einer Fachperson
 forum-edited = bearbeitet
 forum-history-link = frühere Fassungen
 forum-reactions = Reaktionen
-forum-reaction-count = { $count ->
-    [one] eine Reaktion
-   *[other] { $count } Reaktionen
-}
 forum-reaction-heart = Herz
 forum-reaction-hug = Umarmung
 forum-reaction-thanks = Danke

@@ -25,6 +25,7 @@ forum-no-topics = No topics yet. Start the first one!
 forum-pages = More pages
 forum-older-topics = Older topics
 forum-first-page = To the first posts
+forum-jump-to-reply = Jump to the reply box
 forum-next-page = Next posts
 forum-subscribe = Notify me of replies
 forum-unsubscribe = Stop notifying me of replies
@@ -41,10 +42,6 @@ forum-professional-answer = Answer by a professional
 forum-edited = edited
 forum-history-link = earlier versions
 forum-reactions = Reactions
-forum-reaction-count = { $count ->
-    [one] one reaction
-   *[other] { $count } reactions
-}
 forum-reaction-heart = Heart
 forum-reaction-hug = Hug
 forum-reaction-thanks = Thanks

@@ -25,6 +25,7 @@ forum-no-topics = Nog geen onderwerpen. Begin het eerste!
 forum-pages = Meer pagina's
 forum-older-topics = Oudere onderwerpen
 forum-first-page = Naar de eerste berichten
+forum-jump-to-reply = Naar het antwoordveld
 forum-next-page = Volgende berichten
 forum-subscribe = Meld mij antwoorden
 forum-unsubscribe = Meld mij geen antwoorden meer
@@ -41,10 +42,6 @@ forum-professional-answer = Antwoord van een professional
 forum-edited = bewerkt
 forum-history-link = eerdere versies
 forum-reactions = Reacties
-forum-reaction-count = { $count ->
-    [one] één reactie
-   *[other] { $count } reacties
-}
 forum-reaction-heart = Hart
 forum-reaction-hug = Knuffel
 forum-reaction-thanks = Bedankt

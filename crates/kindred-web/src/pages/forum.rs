@@ -19,11 +19,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
+use kindred_domain::reaction::ReactionToggle;
 use kindred_domain::{MemberId, PostId, TopicId};
 use kindred_service::admission::StaffPower;
 use kindred_service::forum::{
-    Author, CategoryInput, CategoryView, ForumActionError, PostView, QuoteSource, ReplyInput, TopicInput, TopicList,
-    REACTIONS,
+    Author, CategoryInput, CategoryView, ForumActionError, PostPlace, PostView, QuoteSource, ReplyInput, TopicInput,
+    TopicList, REACTIONS,
 };
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
@@ -631,8 +632,6 @@ pub struct ToggleForm {
     csrf: String,
     /// "1" to switch on, anything else to switch off.
     on: String,
-    /// For reactions: the kind.
-    kind: String,
     /// The topic to go back to.
     topic: String,
     /// Deleting: present once the member confirmed (`pages::confirm`).
@@ -663,25 +662,48 @@ pub async fn subscription(
     }
 }
 
+/// A post's reaction form: one per post, one button per reaction, the
+/// pressed button's `name="reaction"` and `value="KIND:on|off"`
+/// (`ReactionToggle`) saying what to do.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReactForm {
+    csrf: String,
+    reaction: String,
+}
+
 pub async fn react(
     State(state): State<AppState>,
     page: AssociationPage,
     Path((_, id)): Path<(String, String)>,
-    Form(form): Form<ToggleForm>,
+    Form(form): Form<ReactForm>,
 ) -> Response {
     let caller = match member_post_of(&state, &page, &form.csrf) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    match state.kindred.react(&page.tenant.association, caller, &id, &form.kind, form.on == "1").await {
-        Ok(()) => back_to_topic(
-            &page,
-            &form.topic,
-            "reacted",
-            &format!("#post-{}", PostId::parse(&id).map(|p| p.to_string()).unwrap_or_default()),
-        ),
+    // A value no button of ours sends changes nothing (422, as for an unknown kind).
+    let Some(toggle) = ReactionToggle::parse(&form.reaction) else {
+        return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    };
+    match state.kindred.react(&page.tenant.association, caller, &id, toggle.kind.as_str(), toggle.on).await {
+        Ok(place) => back_to_post(&page, &place, &id, "reacted"),
         Err(error) => failed(error),
     }
+}
+
+/// Back to the page of the topic that shows the post, at the post.
+fn back_to_post(page: &AssociationPage, place: &PostPlace, post: &str, done: &str) -> Response {
+    let per_page = i32::try_from(kindred_service::forum::POSTS_PER_PAGE).unwrap_or(50);
+    let after = ((place.number - 1).max(0) / per_page) * per_page;
+    let after = after.to_string();
+    let mut query = vec![("done", done)];
+    if after != "0" {
+        query.push(("after", after.as_str()));
+    }
+    let path = format!("/forum/topics/{}", place.topic_id);
+    let anchor = PostId::parse(post).map(|p| format!("#post-{p}")).unwrap_or_default();
+    see_other(&format!("{}{anchor}", link(page, &path, &query)))
 }
 
 /// Deleting a post asks first (`pages::confirm`).

@@ -661,11 +661,26 @@ async fn forum_pages_work_without_javascript() {
         assert!(html.contains(&format!("quote={}", posts[0])), "a quote link");
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?quote={}", posts[0])).await;
         assert!(html.contains("&gt; Hallo *zusammen*"), "{db:?}: the composer starts with the quote");
+        // Reactions: one form per post, the pressed button's value saying what to do.
         let react = format!("/a/ms/forum/posts/{}/react", posts[0]);
-        let (status, _) = anna.post(&react, &[("kind", "hug"), ("on", "1"), ("topic", topic_id.as_str())]).await;
-        assert_eq!(status, 303);
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
-        assert!(html.contains("aria-pressed=\"true\""), "{db:?}: the reaction is mine");
+        assert_eq!(html.matches(&format!("action=\"{react}\"")).count(), 1, "{db:?}: one reaction form per post");
+        assert!(html.contains("name=\"reaction\" value=\"hug:on\""), "{db:?}: a button per reaction");
+        for bad in ["hug", "hug:1", "angry:on", "Hug:on", ""] {
+            let (status, _) = anna.post(&react, &[("reaction", bad)]).await;
+            assert_eq!(status, 422, "{db:?}: {bad:?}");
+        }
+        // (The text-size control's "normal" button is pressed on every page.)
+        let pressed = |html: &str| html.contains("value=\"hug:off\" aria-pressed=\"true\"");
+        assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: nothing changed");
+        let (status, location) = anna.post(&react, &[("reaction", "hug:on")]).await;
+        assert_eq!(status, 303);
+        assert_eq!(location, format!("/a/ms/forum/topics/{topic_id}?done=reacted#post-{}", posts[0]), "{db:?}");
+        let html = anna.page(&location).await;
+        assert!(pressed(&html), "{db:?}: the reaction is mine, pressed again it is taken back");
+        assert_eq!(anna.post(&react, &[("reaction", "hug:off")]).await.0, 303);
+        assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: taken back");
+        assert_eq!(anna.post(&react, &[("reaction", "hug:on")]).await.0, 303);
         let subscription = format!("/a/ms/forum/topics/{topic_id}/subscription");
         assert_eq!(anna.post(&subscription, &[("on", "0")]).await.0, 303);
         assert!(anna.page(&format!("/a/ms/forum/topics/{topic_id}?lang=en")).await.contains("Notify me of replies"));

@@ -36,6 +36,7 @@ mod messaging;
 mod moderation;
 mod notification_settings;
 mod notifications;
+mod page_weight;
 mod pages;
 mod passkeys;
 mod people;

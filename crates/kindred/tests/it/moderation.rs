@@ -12,8 +12,8 @@ use sqlx::Connection;
 
 const API: &str = "/a/ms/api/v1";
 
-/// The navigation's link to the moderation queue (the templates escape `/`).
-const MODERATION_LINK: &str = "href=\"&#x2f;a&#x2f;ms&#x2f;moderation\"";
+/// The navigation's link to the moderation queue.
+const MODERATION_LINK: &str = "href=\"/a/ms/moderation\"";
 
 fn api(path: &str) -> String {
     format!("{API}{path}")

@@ -25,7 +25,8 @@ async fn post(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -
 /// The face in the head of post `id` on a topic page: what stands between
 /// the post's number (for screen readers) and the author's name.
 fn post_face(html: &str, id: &str) -> String {
-    let head = html.find(&format!("id=\"post-{id}-head\"")).unwrap_or_else(|| panic!("post {id}: {html}"));
+    let post = html.find(&format!("id=\"post-{id}\"")).unwrap_or_else(|| panic!("post {id}: {html}"));
+    let head = post + html[post..].find("<h2").expect("the post's heading");
     let rest = &html[head..];
     let start = rest.find(": </span>").expect("the number") + ": </span>".len();
     let rest = rest[start..].trim_start();
