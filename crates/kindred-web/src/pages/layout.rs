@@ -39,7 +39,8 @@ pub struct Layout {
     site_name: String,
     has_logo: bool,
     has_brand: bool,
-    asset_version: &'static str,
+    /// The content-hashed names of the stylesheet and scripts (below `/static/`).
+    assets: crate::assets::HashedNames,
     languages: Vec<LanguageLink>,
     /// The primary destinations, always in view (a phone's first screen).
     nav: Vec<NavItem>,
@@ -164,7 +165,7 @@ impl Layout {
             site_name,
             has_logo,
             has_brand: association.is_some(),
-            asset_version: crate::assets::version(),
+            assets: crate::assets::hashed_names(),
             languages,
             nav,
             more: Vec::new(),
