@@ -2,6 +2,7 @@
 //! passwords, sessions and the second factor; and who am I.
 
 use crate::auth::{Authenticated, ClientInfo};
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -18,7 +19,6 @@ use kindred_service::sessions::{Login, LoginError, SessionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-use crate::compression::Secret;
 
 /// English wording of a field problem for API clients.
 pub(crate) fn problem_message(problem: FieldProblem) -> &'static str {

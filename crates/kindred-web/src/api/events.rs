@@ -7,6 +7,7 @@
 //! organises the event.
 
 use crate::auth::Community;
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -23,7 +24,6 @@ use kindred_service::events::{
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
-use crate::compression::Secret;
 
 pub(crate) fn event_error(error: EventError) -> ApiError {
     match error {

@@ -10,6 +10,7 @@
 
 use super::auth::{reauth_error, ReauthRequest};
 use crate::auth::{Authenticated, ClientInfo, CookieSession};
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -22,7 +23,6 @@ use kindred_service::passkeys::{PasskeyChallenge, PasskeyError, PasskeySummary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-use crate::compression::Secret;
 
 pub(crate) fn passkey_error(error: PasskeyError) -> ApiError {
     match error {

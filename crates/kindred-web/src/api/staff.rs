@@ -3,6 +3,7 @@
 //! Every call is recorded in the audit log by the service layer.
 
 use crate::auth::{Admin, AdmissionStaff};
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -16,7 +17,6 @@ use kindred_service::staff::StaffError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
-use crate::compression::Secret;
 
 fn staff_error(error: StaffError) -> ApiError {
     match error {
@@ -375,7 +375,10 @@ pub struct LettersResponse {
         (status = 403, description = "Not an admin", body = super::ErrorResponse),
     )
 )]
-pub async fn letters(State(state): State<AppState>, Admin(auth): Admin) -> Result<Secret<Json<LettersResponse>>, ApiError> {
+pub async fn letters(
+    State(state): State<AppState>,
+    Admin(auth): Admin,
+) -> Result<Secret<Json<LettersResponse>>, ApiError> {
     let letters = state
         .kindred
         .letters(&auth.tenant.association, &auth.caller)

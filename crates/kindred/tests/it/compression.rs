@@ -68,11 +68,7 @@ fn decode(headers: &HeaderMap, body: &[u8]) -> Vec<u8> {
 
 /// The values of the hidden `csrf` fields of a page.
 fn csrf_values(html: &str) -> Vec<String> {
-    html.split("name=\"csrf\" value=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .map(str::to_owned)
-        .collect()
+    html.split("name=\"csrf\" value=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_owned).collect()
 }
 
 /// Asks for `path` with brotli, gzip and nothing: each comes back in the

@@ -124,8 +124,8 @@ async fn destructive_forms_without_confirmation_change_nothing() {
         let unknown =
             anna_page.unconfirmed(&format!("/a/ms/forum/posts/{unknown_post}/delete"), &[("topic", &topic)]).await;
         assert_eq!(
-            without_csrf(&others.replace(&post, "X")),
-            without_csrf(&unknown.replace(&unknown_post, "X")),
+            crate::harness::without_csrf(&others.replace(&post, "X")),
+            crate::harness::without_csrf(&unknown.replace(&unknown_post, "X")),
             "{db:?}: the page tells nothing"
         );
         // Without the CSRF token: refused before anything is asked.
@@ -317,15 +317,4 @@ async fn the_preview_renders_the_draft_and_saves_nothing() {
         assert_eq!(count().await, 2);
         s.stop().await;
     }
-}
-
-/// A page with its CSRF values (masked afresh in every response) left out.
-fn without_csrf(html: &str) -> String {
-    let mut parts = html.split("name=\"csrf\" value=\"");
-    let mut out = parts.next().unwrap_or_default().to_owned();
-    for part in parts {
-        out.push_str("name=\"csrf\" value=\"");
-        out.push_str(part.split_once('"').map_or(part, |(_, rest)| rest));
-    }
-    out
 }
