@@ -20,6 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use kindred_domain::id::random_token;
 use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Password};
 use kindred_store::{MemberRecord, NewSession, SessionSummary, StoreError};
+use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use tokio::sync::OnceCell;
@@ -194,8 +195,57 @@ pub(crate) fn token_hash(token: &str) -> String {
 /// it needs no storage, cannot be guessed without the cookie, and changes
 /// with every new session.
 pub fn csrf_token(session_token: &str) -> String {
+    data_encoding::HEXLOWER.encode(&csrf_bytes(session_token))
+}
+
+/// The CSRF token of a session masked afresh (BREACH, issue 21): a random
+/// 20-byte pad, then `hex(pad) ‖ hex(pad XOR token)`, 80 hex digits. Every
+/// page carries a different value, so a compressed page gives an attacker
+/// who guesses at it byte by byte nothing stable to match against; any of
+/// the values unmasks to the session's token ([`csrf_matches`]).
+pub fn masked_csrf_token(session_token: &str) -> String {
+    let token = csrf_bytes(session_token);
+    let mut pad = [0u8; CSRF_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut pad);
+    let masked: Vec<u8> = pad.iter().zip(token.iter()).map(|(p, t)| p ^ t).collect();
+    let mut value = data_encoding::HEXLOWER.encode(&pad);
+    value.push_str(&data_encoding::HEXLOWER.encode(&masked));
+    value
+}
+
+/// Whether a CSRF value sent with a form or an `X-CSRF-Token` header
+/// belongs to the session, compared in constant time. Accepted: a masked
+/// value ([`masked_csrf_token`]) and, still, the unmasked 40-digit token.
+/// Accepting the bare token costs nothing (anyone who holds a masked value
+/// can unmask it, so the bare one is no easier to get) and keeps forms
+/// working that pages rendered before the masking still hold; no page sends
+/// it any more, so it is never in a response to be guessed at.
+pub fn csrf_matches(session_token: &str, given: &str) -> bool {
+    let given = given.trim();
+    let expected = csrf_bytes(session_token);
+    let Ok(bytes) = data_encoding::HEXLOWER_PERMISSIVE.decode(given.as_bytes()) else {
+        return false;
+    };
+    let token: Vec<u8> = match bytes.len() {
+        CSRF_BYTES => bytes,
+        n if n == 2 * CSRF_BYTES => {
+            let (pad, masked) = bytes.split_at(CSRF_BYTES);
+            pad.iter().zip(masked).map(|(p, m)| p ^ m).collect()
+        }
+        _ => return false,
+    };
+    token.iter().zip(expected.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The length of a session's CSRF token in bytes (40 hex digits).
+const CSRF_BYTES: usize = 20;
+
+/// The bytes of [`csrf_token`].
+fn csrf_bytes(session_token: &str) -> [u8; CSRF_BYTES] {
     let digest = Sha256::digest(format!("kindred-csrf\0{session_token}").as_bytes());
-    digest.iter().take(20).map(|b| format!("{b:02x}")).collect()
+    let mut bytes = [0u8; CSRF_BYTES];
+    bytes.copy_from_slice(&digest[..CSRF_BYTES]);
+    bytes
 }
 
 /// Compares in time independent of where the strings differ.
@@ -420,6 +470,27 @@ mod tests {
         let v4 = Client { address: "::ffff:192.0.2.1".parse().ok(), label: String::new() };
         assert_eq!(v4.address_key(), "192.0.2.1");
         assert_eq!(Client::default().address_key(), "unknown");
+    }
+
+    #[test]
+    fn masked_csrf_values_differ_and_unmask_to_the_sessions_token() {
+        let (a, b) = (masked_csrf_token("one"), masked_csrf_token("one"));
+        assert_eq!(a.len(), 80);
+        assert_ne!(a, b, "a fresh mask every time");
+        assert!(!a.contains(&csrf_token("one")));
+        assert!(csrf_matches("one", &a) && csrf_matches("one", &b));
+        assert!(csrf_matches("one", &a.to_uppercase()), "hex in either case");
+        assert!(csrf_matches("one", &csrf_token("one")), "the unmasked token stays accepted");
+        assert!(!csrf_matches("two", &a), "another session's value");
+        // One flipped bit in the pad or in the masked half breaks it.
+        for at in [0, 79] {
+            let mut tampered = a.clone().into_bytes();
+            tampered[at] = if tampered[at] == b'0' { b'1' } else { b'0' };
+            assert!(!csrf_matches("one", &String::from_utf8(tampered).unwrap()));
+        }
+        for wrong in ["", "x", &a[..78], &format!("{a}00"), &"g".repeat(80)] {
+            assert!(!csrf_matches("one", wrong), "{wrong}");
+        }
     }
 
     #[test]

@@ -1,30 +1,188 @@
-//! Stylesheet, script and icons, embedded in the binary.
+//! Stylesheet and scripts, embedded in the binary and precompressed at
+//! build time (`build.rs`: gzip and brotli, content-hashed names).
+//!
+//! The pages link `/static/{name}.{hash}.{ext}`; such an address never
+//! changes its content, so it is cached for a year as `immutable`. The plain
+//! name (`/static/kindred.css`) keeps working with short caching, for pages
+//! that caches kept from before a release; a hash that is not the current
+//! one is 404 (it would be the wrong content under an immutable name).
 
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-const CSS: &str = include_str!("../static/kindred.css");
-const JS: &str = include_str!("../static/kindred.js");
-/// Passkeys (WebAuthn) glue, loaded only by the pages that offer passkeys.
-const PASSKEYS_JS: &str = include_str!("../static/passkeys.js");
-/// Live delivery for the pages (`GET …/api/v1/live`), loaded for members.
-const LIVE_JS: &str = include_str!("../static/live.js");
-
-/// Changes whenever the embedded assets change, for cache busting.
-pub fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
+/// One asset as `build.rs` made it.
+pub(crate) struct Asset {
+    /// The plain file name (`kindred.css`).
+    name: &'static str,
+    /// The name with the content hash (`kindred.3f2a9c01be.css`).
+    hashed: &'static str,
+    /// The content hash: 10 hex digits of the SHA-256 of `plain`.
+    hash: &'static str,
+    content_type: &'static str,
+    plain: &'static [u8],
+    gzip: &'static [u8],
+    brotli: &'static [u8],
 }
 
-pub async fn serve(Path(file): Path<String>) -> Response {
-    let (body, kind) = match file.as_str() {
-        "kindred.css" => (CSS, "text/css; charset=utf-8"),
-        "kindred.js" => (JS, "text/javascript; charset=utf-8"),
-        "passkeys.js" => (PASSKEYS_JS, "text/javascript; charset=utf-8"),
-        "live.js" => (LIVE_JS, "text/javascript; charset=utf-8"),
-        _ => return StatusCode::NOT_FOUND.into_response(),
+include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+#[cfg(test)]
+const CSS: &str = include_str!("../static/kindred.css");
+
+/// The names the pages link, below `/static/` (content-hashed; a name
+/// without `/`, so that the templates' escaping leaves it as it is).
+#[derive(serde::Serialize, Clone, Copy, Debug)]
+pub struct HashedNames {
+    pub css: &'static str,
+    pub js: &'static str,
+    pub passkeys: &'static str,
+    pub live: &'static str,
+}
+
+/// The hashed name of the asset `name`; the plain one should the table lack it.
+fn hashed(name: &'static str) -> &'static str {
+    ASSETS.iter().find(|a| a.name == name).map_or(name, |a| a.hashed)
+}
+
+pub fn hashed_names() -> HashedNames {
+    HashedNames {
+        css: hashed("kindred.css"),
+        js: hashed("kindred.js"),
+        passkeys: hashed("passkeys.js"),
+        live: hashed("live.js"),
+    }
+}
+
+/// A year: the longest that caches honour. Safe because the name changes with the content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The plain names may change their content with a release.
+const SHORT: &str = "public, max-age=3600";
+
+/// The encodings of an asset that a client may get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The `q` value a client gives `coding` in `Accept-Encoding` (RFC 9110
+/// §12.5.3): its own entry, else `*`, else 0 (not acceptable). A value
+/// that does not parse counts as 1, as for an entry without `q`.
+fn quality(accept: &str, coding: &str) -> f32 {
+    let mut wildcard = None;
+    for entry in accept.split(',') {
+        let mut parts = entry.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .map(|v| v.trim().parse::<f32>().unwrap_or(1.0))
+            .next()
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            return q;
+        }
+        if name == "*" {
+            wildcard = Some(q);
+        }
+    }
+    wildcard.unwrap_or(0.0)
+}
+
+/// Brotli (the smallest), else gzip, else the plain bytes; `q=0` refuses a coding.
+fn choose(headers: &HeaderMap) -> Encoding {
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if quality(accept, "br") > 0.0 {
+        Encoding::Brotli
+    } else if quality(accept, "gzip") > 0.0 || quality(accept, "x-gzip") > 0.0 {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// The asset a request names: a plain name (short caching) or a hashed one
+/// (immutable); `None` for anything else, an old hash included.
+fn find(file: &str) -> Option<(&'static Asset, &'static str)> {
+    ASSETS.iter().find_map(|asset| {
+        if file == asset.name {
+            return Some((asset, SHORT));
+        }
+        (file == asset.hashed).then_some((asset, IMMUTABLE))
+    })
+}
+
+pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let Some((asset, cache)) = find(&file) else {
+        return StatusCode::NOT_FOUND.into_response();
     };
-    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    let encoding = choose(&headers);
+    let (body, coding, etag) = match encoding {
+        Encoding::Brotli => (asset.brotli, Some("br"), format!("\"{}-br\"", asset.hash)),
+        Encoding::Gzip => (asset.gzip, Some("gzip"), format!("\"{}-gz\"", asset.hash)),
+        Encoding::Identity => (asset.plain, None, format!("\"{}\"", asset.hash)),
+    };
+    let mut response =
+        if if_none_match(&headers, &etag) { StatusCode::NOT_MODIFIED.into_response() } else { body.into_response() };
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        out.insert(header::ETAG, value);
+    }
+    if let Some(coding) = coding {
+        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    response
+}
+
+/// Whether the client's cached copy (`If-None-Match`) is this representation.
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag || tag.trim() == "*")
+}
+
+#[cfg(test)]
+mod serving {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn brotli_else_gzip_else_plain_and_q0_refuses() {
+        assert_eq!(choose(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(choose(&accept("gzip, deflate, br")), Encoding::Brotli);
+        assert_eq!(choose(&accept("gzip")), Encoding::Gzip);
+        assert_eq!(choose(&accept("br;q=0, gzip;q=0.5")), Encoding::Gzip);
+        assert_eq!(choose(&accept("br;q=0, gzip;q=0")), Encoding::Identity);
+        assert_eq!(choose(&accept("*")), Encoding::Brotli);
+        assert_eq!(choose(&accept("*;q=0, identity")), Encoding::Identity);
+        assert_eq!(choose(&accept("deflate")), Encoding::Identity);
+    }
+
+    #[test]
+    fn hashed_names_are_immutable_and_an_old_hash_is_unknown() {
+        let css = hashed("kindred.css");
+        assert!(css.starts_with("kindred.") && css.ends_with(".css") && css.len() == "kindred..css".len() + 10);
+        let (asset, cache) = find(css).unwrap();
+        assert_eq!((asset.name, cache), ("kindred.css", IMMUTABLE));
+        assert_eq!(find("kindred.css").map(|(_, c)| c), Some(SHORT));
+        assert!(find("kindred.0000000000.css").is_none());
+        assert!(find("other.css").is_none());
+        for asset in ASSETS {
+            assert!(asset.brotli.len() < asset.plain.len() && asset.gzip.len() < asset.plain.len(), "{}", asset.name);
+        }
+    }
 }
 
 /// Every class the markup uses is styled: the templates, the HTML written

@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use kindred_service::admission::{Denied, StaffPower};
-use kindred_service::sessions::{constant_time_eq, csrf_token, Caller, Client, SessionKind};
+use kindred_service::sessions::{csrf_matches, Caller, Client, SessionKind};
 use std::net::{IpAddr, SocketAddr};
 
 /// The session cookie of an association: one per association, so that one
@@ -162,7 +162,7 @@ impl FromRequestParts<AppState> for Authenticated {
         }
         if from_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !constant_time_eq(given, &csrf_token(&token)) {
+            if !csrf_matches(&token, given) {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "csrf_failed",
@@ -244,7 +244,7 @@ impl FromRequestParts<AppState> for CookieSession {
         }
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !constant_time_eq(given, &csrf_token(&token)) {
+            if !csrf_matches(&token, given) {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "csrf_failed",

@@ -5,6 +5,7 @@
 pub mod api;
 mod assets;
 mod auth;
+mod compression;
 mod errors;
 mod i18n;
 mod input_guard;
@@ -31,7 +32,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 /// The application as one service. Outermost first: security headers,
-/// host-name mapping, error normalisation, panic guard, limits, the router.
+/// host-name mapping, compression (of the final body, error pages
+/// included), error normalisation, panic guard, limits, the router.
 pub type App = BoxCloneSyncService<Request, Response, Infallible>;
 
 pub fn app(state: AppState) -> Result<App, String> {
@@ -62,6 +64,7 @@ pub fn app(state: AppState) -> Result<App, String> {
             middleware::security_headers,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), tenant::map_host))
+        .layer(compression::layer())
         .layer(axum::middleware::from_fn_with_state(state, errors::normalise))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(axum::middleware::from_fn_with_state(limits.clone(), middleware::body_limit))

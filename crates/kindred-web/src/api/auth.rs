@@ -2,6 +2,7 @@
 //! passwords, sessions and the second factor; and who am I.
 
 use crate::auth::{Authenticated, ClientInfo};
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -316,7 +317,7 @@ pub async fn login(
     ApiTenant(tenant): ApiTenant,
     ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<LoginRequest>,
-) -> Result<Json<LoginResponse>, ApiError> {
+) -> Result<Secret<Json<LoginResponse>>, ApiError> {
     let login = Login {
         email: &body.email,
         password: &body.password,
@@ -325,11 +326,11 @@ pub async fn login(
         client: &client,
     };
     let session = state.kindred.login(&tenant.association, login).await.map_err(login_error)?;
-    Ok(Json(LoginResponse {
+    Ok(Secret(Json(LoginResponse {
         token: session.token,
         member_id: session.member_id.to_string(),
         status: session.status.as_str(),
-    }))
+    })))
 }
 
 /// Ends the session of the token (or cookie) used; it stops working at once.
@@ -544,10 +545,10 @@ pub struct TotpSetupResponse {
 pub async fn totp_start(
     State(state): State<AppState>,
     auth: Authenticated,
-) -> Result<Json<TotpSetupResponse>, ApiError> {
+) -> Result<Secret<Json<TotpSetupResponse>>, ApiError> {
     let setup =
         state.kindred.start_totp(&auth.tenant.association, &auth.caller.member).await.map_err(second_factor_error)?;
-    Ok(Json(TotpSetupResponse { secret: setup.secret, uri: setup.uri }))
+    Ok(Secret(Json(TotpSetupResponse { secret: setup.secret, uri: setup.uri })))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -655,14 +656,14 @@ pub async fn totp_confirm(
     auth: Authenticated,
     ClientInfo(client): ClientInfo,
     ApiJson(body): ApiJson<TotpConfirmRequest>,
-) -> Result<Json<RecoveryCodesResponse>, ApiError> {
+) -> Result<Secret<Json<RecoveryCodesResponse>>, ApiError> {
     let proof = Proof { password: body.password.as_deref(), code: body.current_code.as_deref() };
     let codes = state
         .kindred
         .confirm_totp(&auth.tenant.association, &auth.caller, &client, proof, &body.code)
         .await
         .map_err(second_factor_error)?;
-    Ok(Json(RecoveryCodesResponse { recovery_codes: codes }))
+    Ok(Secret(Json(RecoveryCodesResponse { recovery_codes: codes })))
 }
 
 /// Removes the authenticator app, and the recovery codes unless a passkey

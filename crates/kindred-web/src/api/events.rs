@@ -7,6 +7,7 @@
 //! organises the event.
 
 use crate::auth::Community;
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -801,10 +802,10 @@ pub struct CalendarFeedBody {
 pub async fn feed(
     State(state): State<AppState>,
     Community(auth): Community,
-) -> Result<Json<CalendarFeedResponse>, ApiError> {
+) -> Result<Secret<Json<CalendarFeedResponse>>, ApiError> {
     let (url, full_titles) =
         state.kindred.calendar_feed(&auth.tenant.association, &auth.caller, None).await.map_err(event_error)?;
-    Ok(Json(CalendarFeedResponse { url, full_titles }))
+    Ok(Secret(Json(CalendarFeedResponse { url, full_titles })))
 }
 
 /// Replaces the caller's feed URL (the old one answers 404 from now on).
@@ -820,13 +821,13 @@ pub async fn replace_feed(
     State(state): State<AppState>,
     Community(auth): Community,
     OptionalJson(body): OptionalJson<CalendarFeedBody>,
-) -> Result<Json<CalendarFeedResponse>, ApiError> {
+) -> Result<Secret<Json<CalendarFeedResponse>>, ApiError> {
     let (url, full_titles) = state
         .kindred
         .calendar_feed(&auth.tenant.association, &auth.caller, Some(body.full_titles))
         .await
         .map_err(event_error)?;
-    Ok(Json(CalendarFeedResponse { url, full_titles }))
+    Ok(Secret(Json(CalendarFeedResponse { url, full_titles })))
 }
 
 /// A member's calendar feed (iCalendar), for calendar programs: no sign-in,

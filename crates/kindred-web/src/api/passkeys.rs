@@ -10,6 +10,7 @@
 
 use super::auth::{reauth_error, ReauthRequest};
 use crate::auth::{Authenticated, ClientInfo, CookieSession};
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -103,13 +104,13 @@ pub async fn register_start(
     auth: Authenticated,
     ClientInfo(client): ClientInfo,
     OptionalJson(body): OptionalJson<ReauthRequest>,
-) -> Result<Json<ChallengeResponse>, ApiError> {
+) -> Result<Secret<Json<ChallengeResponse>>, ApiError> {
     let challenge = state
         .kindred
         .start_passkey_registration(&auth.tenant.association, &auth.caller, &client, body.proof())
         .await
         .map_err(passkey_error)?;
-    Ok(Json(challenge.into()))
+    Ok(Secret(Json(challenge.into())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -276,13 +277,13 @@ pub async fn remove(
 pub async fn sign_in_start(
     State(state): State<AppState>,
     session: CookieSession,
-) -> Result<Json<ChallengeResponse>, ApiError> {
+) -> Result<Secret<Json<ChallengeResponse>>, ApiError> {
     let challenge = state
         .kindred
         .start_passkey_authentication(&session.tenant.association, &session.caller.member)
         .await
         .map_err(passkey_error)?;
-    Ok(Json(challenge.into()))
+    Ok(Secret(Json(challenge.into())))
 }
 
 #[derive(Deserialize, ToSchema)]

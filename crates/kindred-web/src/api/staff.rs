@@ -3,6 +3,7 @@
 //! Every call is recorded in the audit log by the service layer.
 
 use crate::auth::{Admin, AdmissionStaff};
+use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::state::AppState;
@@ -374,7 +375,10 @@ pub struct LettersResponse {
         (status = 403, description = "Not an admin", body = super::ErrorResponse),
     )
 )]
-pub async fn letters(State(state): State<AppState>, Admin(auth): Admin) -> Result<Json<LettersResponse>, ApiError> {
+pub async fn letters(
+    State(state): State<AppState>,
+    Admin(auth): Admin,
+) -> Result<Secret<Json<LettersResponse>>, ApiError> {
     let letters = state
         .kindred
         .letters(&auth.tenant.association, &auth.caller)
@@ -390,7 +394,7 @@ pub async fn letters(State(state): State<AppState>, Admin(auth): Admin) -> Resul
             code: l.address.code,
         })
         .collect();
-    Ok(Json(LettersResponse { letters }))
+    Ok(Secret(Json(LettersResponse { letters })))
 }
 
 /// The letters as one print-ready PDF: one per page, the address placed for
@@ -452,13 +456,13 @@ pub async fn invitations(
     State(state): State<AppState>,
     Admin(auth): Admin,
     ApiJson(body): ApiJson<InvitationsRequest>,
-) -> Result<Json<InvitationsResponse>, ApiError> {
+) -> Result<Secret<Json<InvitationsResponse>>, ApiError> {
     let codes = state
         .kindred
         .create_invitations(&auth.tenant.association, &auth.caller, body.count, body.label.as_deref())
         .await
         .map_err(staff_error)?;
-    Ok(Json(InvitationsResponse { codes }))
+    Ok(Secret(Json(InvitationsResponse { codes })))
 }
 
 #[derive(Deserialize, IntoParams)]

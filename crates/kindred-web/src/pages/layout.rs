@@ -39,7 +39,8 @@ pub struct Layout {
     site_name: String,
     has_logo: bool,
     has_brand: bool,
-    asset_version: &'static str,
+    /// The content-hashed names of the stylesheet and scripts (below `/static/`).
+    assets: crate::assets::HashedNames,
     languages: Vec<LanguageLink>,
     /// The primary destinations, always in view (a phone's first screen).
     nav: Vec<NavItem>,
@@ -164,7 +165,7 @@ impl Layout {
             site_name,
             has_logo,
             has_brand: association.is_some(),
-            asset_version: crate::assets::version(),
+            assets: crate::assets::hashed_names(),
             languages,
             nav,
             more: Vec::new(),
@@ -315,10 +316,29 @@ impl Layout {
     }
 }
 
+/// The pages that show a secret: the authenticator app's secret and QR
+/// code, recovery codes, invitation codes, the letters' codes, the calendar
+/// feed URL, and the tokens of a password-reset or e-mail-confirmation link
+/// (kept in a hidden field). They are never compressed (BREACH: see
+/// ARCHITECTURE.md, "Compression and BREACH"); the API's answers with such
+/// secrets are marked where they are made ([`crate::compression::Secret`]).
+pub const SECRET_PAGES: [&str; 7] = [
+    "account/two_factor.html",
+    "account/recovery_codes.html",
+    "account/reset.html",
+    "account/confirm_email.html",
+    "staff/invitations.html",
+    "staff/letters.html",
+    "events/feed.html",
+];
+
 /// Renders `template` with the layout and the page's own values under `page`.
 pub fn render(state: &AppState, template: &str, layout: Layout, page: Value) -> Response {
     let context = minijinja::context! { page => page, ..Value::from_serialize(&layout) };
     match state.templates.render(template, context) {
+        Ok(html) if SECRET_PAGES.contains(&template) => {
+            crate::compression::Secret(([(header::CONTENT_LANGUAGE, layout.lang)], Html(html))).into_response()
+        }
         Ok(html) => ([(header::CONTENT_LANGUAGE, layout.lang)], Html(html)).into_response(),
         Err(error) => {
             tracing::error!(%error, template, "template failed");

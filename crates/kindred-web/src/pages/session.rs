@@ -17,7 +17,7 @@ use crate::tenant::{PageTenant, Tenant};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use kindred_service::sessions::{constant_time_eq, csrf_token, Caller};
+use kindred_service::sessions::{csrf_matches, masked_csrf_token, Caller};
 
 /// The page session of a request (cached in the request's extensions, so
 /// that several extractors share one look-up).
@@ -68,18 +68,21 @@ impl PageSession {
         self.token.as_deref()
     }
 
-    /// The CSRF token for the forms of this session; empty without a session.
+    /// The session's token, while the session is valid.
+    fn valid_token(&self) -> Option<&str> {
+        self.token.as_deref().filter(|_| self.caller.is_some() || self.pending.is_some())
+    }
+
+    /// The CSRF token for the forms of this session, masked afresh on every
+    /// call (BREACH: no two responses carry the same value; see
+    /// [`masked_csrf_token`]); empty without a session.
     pub fn csrf(&self) -> String {
-        match (&self.token, self.caller.is_some() || self.pending.is_some()) {
-            (Some(token), true) => csrf_token(token),
-            _ => String::new(),
-        }
+        self.valid_token().map(masked_csrf_token).unwrap_or_default()
     }
 
     /// Whether a form's `csrf` value belongs to this (valid) session.
     pub fn check_csrf(&self, form_value: &str) -> bool {
-        let expected = self.csrf();
-        !expected.is_empty() && constant_time_eq(form_value.trim(), &expected)
+        self.valid_token().is_some_and(|token| csrf_matches(token, form_value))
     }
 }
 
@@ -164,6 +167,7 @@ mod tests {
         assert_eq!(none.csrf(), "");
         assert!(!none.check_csrf(""));
         let stale = PageSession { token: Some("abc".into()), caller: None, pending: None };
-        assert!(!stale.check_csrf(&csrf_token("abc")));
+        assert!(!stale.check_csrf(&kindred_service::sessions::csrf_token("abc")));
+        assert!(!stale.check_csrf(&masked_csrf_token("abc")));
     }
 }

@@ -737,7 +737,8 @@ async fn all_of_a_group(s: &TestServer, token: &str, browser: &Browser<'_>, id: 
         seen.push(raw(s, token, "GET", &path, None).await.1);
     }
     for path in [format!("/a/ms/groups/{id}"), format!("/a/ms/groups/{id}/members"), "/a/ms/groups".to_owned()] {
-        seen.push(browser.get(&path).await.1);
+        // The pages' CSRF values differ in every response (BREACH), by design.
+        seen.push(crate::harness::without_csrf(&browser.get(&path).await.1));
     }
     seen
 }

@@ -333,3 +333,14 @@ impl TestServer {
         self.client.post(self.url(path)).json(&body).send().await.expect("request")
     }
 }
+
+/// A page with its CSRF values (masked afresh in every response) left out.
+pub fn without_csrf(html: &str) -> String {
+    let mut parts = html.split("name=\"csrf\" value=\"");
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        out.push_str("name=\"csrf\" value=\"…\"");
+        out.push_str(part.split_once('"').map_or(part, |(_, rest)| rest));
+    }
+    out
+}

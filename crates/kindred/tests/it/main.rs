@@ -14,6 +14,7 @@ mod answers_alike;
 mod auth;
 mod cli;
 mod community_pages;
+mod compression;
 mod confirmation;
 mod credentials;
 mod erasure;
