@@ -275,6 +275,7 @@ fn zone_of(record: &EventRecord) -> Result<TimeZoneName, StoreError> {
 const EXPANSIONS_KEPT: usize = 20_000;
 
 type ExpansionKey = (String, DateTime<Utc>, String);
+type Expansions = std::collections::HashMap<ExpansionKey, std::sync::Arc<Vec<DateTime<Utc>>>>;
 
 /// The starts of a stored series. Expanding an RRULE (parsing it, walking
 /// the calendar in the event's zone) costs far more than the queries of an
@@ -282,10 +283,9 @@ type ExpansionKey = (String, DateTime<Utc>, String);
 /// request; the result depends only on the rule, the first start and the
 /// zone, so it is kept per process (no member data: a rule and times).
 fn series_starts(rule: &str, start: DateTime<Utc>, zone: &str) -> Option<std::sync::Arc<Vec<DateTime<Utc>>>> {
-    use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-    static KEPT: OnceLock<Mutex<HashMap<ExpansionKey, Arc<Vec<DateTime<Utc>>>>>> = OnceLock::new();
-    let kept = KEPT.get_or_init(|| Mutex::new(HashMap::new()));
+    static KEPT: OnceLock<Mutex<Expansions>> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| Mutex::new(Expansions::new()));
     let key = (rule.to_owned(), start, zone.to_owned());
     if let Some(found) = kept.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
         return Some(found.clone());

@@ -54,7 +54,8 @@ pub use contacts::{
 pub use erasure::Erasure;
 pub use error::{Conflict, StoreError};
 pub use events::{
-    EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, SeriesExceptions, Registered, RegistrationRecord,
+    EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, RegistrationRecord,
+    SeriesExceptions,
 };
 pub use export::{
     AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
