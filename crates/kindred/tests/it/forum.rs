@@ -702,6 +702,11 @@ async fn forum_pages_work_without_javascript() {
         }
         assert_eq!(anna.post(&per_post, &[("reaction", "hug:on")]).await.0, 303);
         assert!(pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}");
+        // The report page takes the short `?post=ID` the topic page links to.
+        let (status, html) = anna.get(&format!("/a/ms/report?post={}", posts[0])).await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains(&format!("value=\"{}\"", posts[0])), "{db:?}: the post is the report's target");
+        assert_eq!(anna.get(&format!("/a/ms/report?post={unknown}")).await.0, 404, "{db:?}");
         let subscription = format!("/a/ms/forum/topics/{topic_id}/subscription");
         assert_eq!(anna.post(&subscription, &[("on", "0")]).await.0, 303);
         assert!(anna.page(&format!("/a/ms/forum/topics/{topic_id}?lang=en")).await.contains("Notify me of replies"));
