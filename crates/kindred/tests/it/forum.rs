@@ -671,19 +671,26 @@ async fn forum_pages_work_without_javascript() {
         assert!(html.contains(&format!("form=\"reactions\" name=\"reaction\" value=\"{}\"", hug("on"))), "{db:?}");
         assert_eq!(html.matches("form=\"reactions\"").count(), 8, "{db:?}: four buttons for each of two posts");
         let unknown = "a".repeat(posts[0].len());
-        let bad_values =
-            ["hug:on".to_owned(), format!("{}:hug", posts[0]), format!("{}:angry:on", posts[0]), hug("1"), String::new()];
+        let bad_values = [
+            "hug:on".to_owned(),
+            format!("{}:hug", posts[0]),
+            format!("{}:angry:on", posts[0]),
+            hug("1"),
+            String::new(),
+        ];
         for bad in &bad_values {
             let (status, _) = anna.post(&react, &[("reaction", bad.as_str())]).await;
             assert_eq!(status, 422, "{db:?}: {bad:?}");
         }
         // A post unknown, or of another topic, is not found there.
         assert_eq!(anna.post(&react, &[("reaction", &format!("{unknown}:hug:on"))]).await.0, 404, "{db:?}");
-        let (status, other) =
-            anna.post("/a/ms/forum/new", &[("category", talk.as_str()), ("title", "Anderes"), ("body", "Anders")]).await;
+        let (status, other) = anna
+            .post("/a/ms/forum/new", &[("category", talk.as_str()), ("title", "Anderes"), ("body", "Anders")])
+            .await;
         assert_eq!(status, 303, "{db:?}");
         let other_topic = other.rsplit('/').next().unwrap().split(['?', '#']).next().unwrap().to_owned();
-        let (status, _) = anna.post(&format!("/a/ms/forum/topics/{other_topic}/reactions"), &[("reaction", &hug("on"))]).await;
+        let (status, _) =
+            anna.post(&format!("/a/ms/forum/topics/{other_topic}/reactions"), &[("reaction", &hug("on"))]).await;
         assert_eq!(status, 404, "{db:?}: the post is not in that topic");
         // (The text-size control's "normal" button is pressed on every page.)
         let pressed = |html: &str| html.contains(&format!("value=\"{}\" aria-pressed=\"true\"", hug("off")));
