@@ -1,6 +1,10 @@
 //! Reactions to a forum post, and the value a topic page's reaction button
 //! sends (issue 21): one form per post, one button per reaction, each
-//! saying in its `value` which reaction to switch on or off.
+//! saying in its `value` which reaction to switch on or off; since the
+//! second pass one form per topic page, the value naming the post too
+//! (`PostReaction`).
+
+use crate::PostId;
 
 /// A reaction a post may get, in the order the pages show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,9 +62,54 @@ impl ReactionToggle {
     }
 }
 
+/// What a reaction button of a topic page's single reaction form asks for:
+/// `POST_ID:KIND:on|off`. The post is named in the value because the one
+/// form serves every post of the page (the buttons join it through their
+/// `form` attribute, which needs no JavaScript).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostReaction {
+    pub post: PostId,
+    pub toggle: ReactionToggle,
+}
+
+impl PostReaction {
+    /// Parses a button's value strictly: a post id, `:`, then a
+    /// [`ReactionToggle`] value.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let (post, toggle) = raw.split_once(':')?;
+        Some(Self { post: PostId::parse(post)?, toggle: ReactionToggle::parse(toggle)? })
+    }
+
+    /// The button value that [`PostReaction::parse`] reads back.
+    pub fn value(&self) -> String {
+        format!("{}:{}", self.post, self.toggle.value())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_reaction_reads_back_and_nothing_else_does() {
+        let post = PostId::random();
+        let value = format!("{post}:hug:on");
+        let parsed = PostReaction::parse(&value);
+        assert_eq!(parsed.as_ref().map(PostReaction::value), Some(value));
+        assert_eq!(parsed.map(|p| p.toggle), Some(ReactionToggle { kind: Reaction::Hug, on: true }));
+        for raw in [
+            "".to_owned(),
+            "hug:on".to_owned(),
+            format!("{post}:hug"),
+            format!("{post}:hug:1"),
+            format!("{post}:angry:on"),
+            format!(" {post}:hug:on"),
+            format!("{post}:hug:on:off"),
+            format!("x{post}:hug:on"),
+        ] {
+            assert_eq!(PostReaction::parse(&raw), None, "{raw:?}");
+        }
+    }
 
     #[test]
     fn every_value_reads_back() {

@@ -1526,17 +1526,21 @@ impl Kindred {
     // ------------------------------------------------------------------ reactions, subscriptions
 
     /// Adds (`on`) or takes back one's reaction of a kind; where the post
-    /// stands, so that the page goes back to it.
+    /// stands, so that the page goes back to it. `in_topic`: the topic the
+    /// request came from (a topic page's reaction form), the post must be in it.
     pub async fn react(
         &self,
         association: &Association,
         caller: &Caller,
         post: &str,
+        in_topic: Option<&str>,
         kind: &str,
         on: bool,
     ) -> Result<PostPlace, ForumActionError> {
         let seen = self.seen_post(association, caller, post).await?;
-        if seen.record.deleted {
+        // A topic page's single reaction form names its topic: a post of
+        // another topic is not found there, like an unknown one.
+        if seen.record.deleted || in_topic.is_some_and(|t| t != seen.record.topic_id) {
             return Err(ForumActionError::NotFound);
         }
         let Some(kind) = REACTIONS.iter().find(|k| **k == kind) else {

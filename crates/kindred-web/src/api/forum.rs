@@ -738,7 +738,7 @@ pub async fn react(
     Path((_slug, id, kind)): Path<(String, String, String)>,
     OptionalJson(_body): OptionalJson<EmptyBody>,
 ) -> Result<Response, ApiError> {
-    state.kindred.react(&auth.tenant.association, &auth.caller, &id, &kind, true).await.map_err(forum_error)?;
+    state.kindred.react(&auth.tenant.association, &auth.caller, &id, None, &kind, true).await.map_err(forum_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -760,7 +760,7 @@ pub async fn unreact(
     Community(auth): Community,
     Path((_slug, id, kind)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    state.kindred.react(&auth.tenant.association, &auth.caller, &id, &kind, false).await.map_err(forum_error)?;
+    state.kindred.react(&auth.tenant.association, &auth.caller, &id, None, &kind, false).await.map_err(forum_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
-use kindred_domain::reaction::ReactionToggle;
+use kindred_domain::reaction::{PostReaction, ReactionToggle};
 use kindred_domain::{MemberId, PostId, TopicId};
 use kindred_service::admission::StaffPower;
 use kindred_service::forum::{
@@ -492,6 +492,8 @@ async fn render_topic(
         subscribed => t.subscribed,
         can_reply => t.can_reply,
         anonymous_allowed => t.anonymous_allowed,
+        // The page's one reaction form, where a post has reaction buttons.
+        reactions_form => posts.iter().any(|p| !p.reactions.is_empty()),
         posts => posts,
         next_href => next_href,
         first_href => first_href,
@@ -686,8 +688,35 @@ pub async fn react(
     let Some(toggle) = ReactionToggle::parse(&form.reaction) else {
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
-    match state.kindred.react(&page.tenant.association, caller, &id, toggle.kind.as_str(), toggle.on).await {
+    match state.kindred.react(&page.tenant.association, caller, &id, None, toggle.kind.as_str(), toggle.on).await {
         Ok(place) => back_to_post(&page, &place, &id, "reacted"),
+        Err(error) => failed(error),
+    }
+}
+
+/// A topic page's single reaction form (issue 21, second pass): the only
+/// CSRF field of the reactions, every button of every post joining it by
+/// its `form` attribute, the pressed button's `value="POST:KIND:on|off"`
+/// (`PostReaction`) saying what to do. The per-post form above stays for
+/// pages and scripts that still use it.
+pub async fn topic_react(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, topic)): Path<(String, String)>,
+    Form(form): Form<ReactForm>,
+) -> Response {
+    let caller = match member_post_of(&state, &page, &form.csrf) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    // A value no button of ours sends changes nothing (422, as on the per-post form).
+    let Some(pressed) = PostReaction::parse(&form.reaction) else {
+        return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    };
+    let (post, toggle) = (pressed.post.as_str(), pressed.toggle);
+    let association = &page.tenant.association;
+    match state.kindred.react(association, caller, post, Some(topic.as_str()), toggle.kind.as_str(), toggle.on).await {
+        Ok(place) => back_to_post(&page, &place, post, "reacted"),
         Err(error) => failed(error),
     }
 }

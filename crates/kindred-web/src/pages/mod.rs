@@ -176,6 +176,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/forum/posts/{id}/edit", get(forum::edit_form).post(forum::edit))
         .route("/a/{slug}/forum/posts/{id}/delete", get(forum::delete_post_page).post(forum::delete_post))
         .route("/a/{slug}/forum/posts/{id}/react", post(forum::react))
+        .route("/a/{slug}/forum/topics/{id}/reactions", post(forum::topic_react))
         .route("/a/{slug}/forum/posts/{id}/history", get(forum::history))
         .route("/a/{slug}/staff/forum", get(forum::staff).post(forum::staff_create))
         .route("/a/{slug}/staff/forum/{id}", post(forum::staff_update))

@@ -341,6 +341,9 @@ pub async fn act(State(state): State<AppState>, page: AssociationPage, Form(form
 pub struct ReportQuery {
     target_type: String,
     target_id: String,
+    /// `?post=ID`: the short form of `target_type=post&target_id=ID` that
+    /// a topic page writes under every post (issue 21: page weight).
+    post: String,
 }
 
 #[derive(Serialize)]
@@ -399,7 +402,11 @@ pub async fn report_form(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let target = (query.target_type.as_str(), query.target_id.as_str());
+    let target = if query.post.is_empty() {
+        (query.target_type.as_str(), query.target_id.as_str())
+    } else {
+        ("post", query.post.as_str())
+    };
     render_report_form(&state, &page, caller, target, ("", ""), Problems::default(), StatusCode::OK).await
 }
 

@@ -661,26 +661,59 @@ async fn forum_pages_work_without_javascript() {
         assert!(html.contains(&format!("quote={}", posts[0])), "a quote link");
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?quote={}", posts[0])).await;
         assert!(html.contains("&gt; Hallo *zusammen*"), "{db:?}: the composer starts with the quote");
-        // Reactions: one form per post, the pressed button's value saying what to do.
-        let react = format!("/a/ms/forum/posts/{}/react", posts[0]);
+        // Reactions: one form for the page, the pressed button's value saying
+        // which post and what to do; the buttons join the form by `form=`.
+        let react = format!("/a/ms/forum/topics/{topic_id}/reactions");
+        let hug = |state: &str| format!("{}:hug:{state}", posts[0]);
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
-        assert_eq!(html.matches(&format!("action=\"{react}\"")).count(), 1, "{db:?}: one reaction form per post");
-        assert!(html.contains("name=\"reaction\" value=\"hug:on\""), "{db:?}: a button per reaction");
-        for bad in ["hug", "hug:1", "angry:on", "Hug:on", ""] {
-            let (status, _) = anna.post(&react, &[("reaction", bad)]).await;
+        assert_eq!(html.matches(&format!("action=\"{react}\"")).count(), 1, "{db:?}: one reaction form per page");
+        assert_eq!(html.matches("<form id=\"reactions\"").count(), 1, "{db:?}");
+        assert!(html.contains(&format!("form=\"reactions\" name=\"reaction\" value=\"{}\"", hug("on"))), "{db:?}");
+        assert_eq!(html.matches("form=\"reactions\"").count(), 8, "{db:?}: four buttons for each of two posts");
+        let unknown = "a".repeat(posts[0].len());
+        let bad_values = [
+            "hug:on".to_owned(),
+            format!("{}:hug", posts[0]),
+            format!("{}:angry:on", posts[0]),
+            hug("1"),
+            String::new(),
+        ];
+        for bad in &bad_values {
+            let (status, _) = anna.post(&react, &[("reaction", bad.as_str())]).await;
             assert_eq!(status, 422, "{db:?}: {bad:?}");
         }
+        // A post unknown, or of another topic, is not found there.
+        assert_eq!(anna.post(&react, &[("reaction", &format!("{unknown}:hug:on"))]).await.0, 404, "{db:?}");
+        let (status, other) = anna
+            .post("/a/ms/forum/new", &[("category", talk.as_str()), ("title", "Anderes"), ("body", "Anders")])
+            .await;
+        assert_eq!(status, 303, "{db:?}");
+        let other_topic = other.rsplit('/').next().unwrap().split(['?', '#']).next().unwrap().to_owned();
+        let (status, _) =
+            anna.post(&format!("/a/ms/forum/topics/{other_topic}/reactions"), &[("reaction", &hug("on"))]).await;
+        assert_eq!(status, 404, "{db:?}: the post is not in that topic");
         // (The text-size control's "normal" button is pressed on every page.)
-        let pressed = |html: &str| html.contains("value=\"hug:off\" aria-pressed=\"true\"");
+        let pressed = |html: &str| html.contains(&format!("value=\"{}\" aria-pressed=\"true\"", hug("off")));
         assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: nothing changed");
-        let (status, location) = anna.post(&react, &[("reaction", "hug:on")]).await;
+        let (status, location) = anna.post(&react, &[("reaction", &hug("on"))]).await;
         assert_eq!(status, 303);
         assert_eq!(location, format!("/a/ms/forum/topics/{topic_id}?done=reacted#post-{}", posts[0]), "{db:?}");
         let html = anna.page(&location).await;
         assert!(pressed(&html), "{db:?}: the reaction is mine, pressed again it is taken back");
-        assert_eq!(anna.post(&react, &[("reaction", "hug:off")]).await.0, 303);
+        assert_eq!(anna.post(&react, &[("reaction", &hug("off"))]).await.0, 303);
         assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: taken back");
-        assert_eq!(anna.post(&react, &[("reaction", "hug:on")]).await.0, 303);
+        // The per-post form of the first pass still works (value KIND:on|off).
+        let per_post = format!("/a/ms/forum/posts/{}/react", posts[0]);
+        for bad in ["hug", "hug:1", "angry:on", "Hug:on", ""] {
+            assert_eq!(anna.post(&per_post, &[("reaction", bad)]).await.0, 422, "{db:?}: {bad:?}");
+        }
+        assert_eq!(anna.post(&per_post, &[("reaction", "hug:on")]).await.0, 303);
+        assert!(pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}");
+        // The report page takes the short `?post=ID` the topic page links to.
+        let (status, html) = anna.get(&format!("/a/ms/report?post={}", posts[0])).await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains(&format!("value=\"{}\"", posts[0])), "{db:?}: the post is the report's target");
+        assert_eq!(anna.get(&format!("/a/ms/report?post={unknown}")).await.0, 404, "{db:?}");
         let subscription = format!("/a/ms/forum/topics/{topic_id}/subscription");
         assert_eq!(anna.post(&subscription, &[("on", "0")]).await.0, 303);
         assert!(anna.page(&format!("/a/ms/forum/topics/{topic_id}?lang=en")).await.contains("Notify me of replies"));
