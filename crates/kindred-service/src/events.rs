@@ -275,15 +275,15 @@ fn zone_of(record: &EventRecord) -> Result<TimeZoneName, StoreError> {
 const EXPANSIONS_KEPT: usize = 20_000;
 
 type ExpansionKey = (String, DateTime<Utc>, String);
-type Expansions = std::collections::HashMap<ExpansionKey, std::sync::Arc<Vec<DateTime<Utc>>>>;
+type Expansions = std::collections::HashMap<ExpansionKey, Vec<DateTime<Utc>>>;
 
 /// The starts of a stored series. Expanding an RRULE (parsing it, walking
 /// the calendar in the event's zone) costs far more than the queries of an
 /// event list, and a list expands every series it may show on every
 /// request; the result depends only on the rule, the first start and the
 /// zone, so it is kept per process (no member data: a rule and times).
-fn series_starts(rule: &str, start: DateTime<Utc>, zone: &str) -> Option<std::sync::Arc<Vec<DateTime<Utc>>>> {
-    use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+fn series_starts(rule: &str, start: DateTime<Utc>, zone: &str) -> Option<Vec<DateTime<Utc>>> {
+    use std::sync::{Mutex, OnceLock, PoisonError};
     static KEPT: OnceLock<Mutex<Expansions>> = OnceLock::new();
     let kept = KEPT.get_or_init(|| Mutex::new(Expansions::new()));
     let key = (rule.to_owned(), start, zone.to_owned());
@@ -291,7 +291,7 @@ fn series_starts(rule: &str, start: DateTime<Utc>, zone: &str) -> Option<std::sy
         return Some(found.clone());
     }
     let tz = TimeZoneName::parse(zone)?.tz();
-    let starts = Arc::new(parse_recurrence(rule, start, tz).ok()?.starts);
+    let starts = parse_recurrence(rule, start, tz).ok()?.starts;
     let mut map = kept.lock().unwrap_or_else(PoisonError::into_inner);
     if map.len() >= EXPANSIONS_KEPT {
         // Crude but bounded: start over rather than track use.
@@ -305,10 +305,9 @@ fn series_starts(rule: &str, start: DateTime<Utc>, zone: &str) -> Option<std::sy
 pub fn occurrences_of(record: &EventRecord, cancelled: &[DateTime<Utc>]) -> Vec<Occurrence> {
     let length = record.ends_at - record.starts_at;
     let starts = match &record.recurrence {
-        Some(rule) => match series_starts(rule, record.starts_at, &record.time_zone) {
-            Some(starts) => starts.as_ref().clone(),
-            None => vec![record.starts_at],
-        },
+        Some(rule) => {
+            series_starts(rule, record.starts_at, &record.time_zone).unwrap_or_else(|| vec![record.starts_at])
+        }
         None => vec![record.starts_at],
     };
     let all_cancelled = record.cancelled_at.is_some();

@@ -20,6 +20,8 @@ use tokio::sync::Semaphore;
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
     memories: Arc<Memories>,
+    /// How many hashes may run at once: the permits, and the memories kept.
+    parallel: usize,
 }
 
 /// Argon2's working memories, one per permit, reused from hash to hash.
@@ -70,19 +72,14 @@ impl Default for PasswordHasher {
 impl PasswordHasher {
     pub fn new() -> Self {
         let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Self { permits: Arc::new(Semaphore::new(parallel)), memories: Arc::default() }
-    }
-
-    fn keep(&self) -> usize {
-        // As many memories as hashes may run at once.
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        Self { permits: Arc::new(Semaphore::new(parallel)), memories: Arc::default(), parallel }
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
         let _permit = self.permits.acquire().await.map_err(|_| HashError::Interrupted)?;
         let password = password.expose().to_owned();
         let memories = self.memories.clone();
-        let keep = self.keep();
+        let keep = self.parallel;
         tokio::task::spawn_blocking(move || {
             let argon2 = argon2()?;
             let params = argon2.params().clone();
@@ -118,7 +115,7 @@ impl PasswordHasher {
         let password = password.to_owned();
         let stored = stored.to_owned();
         let memories = self.memories.clone();
-        let keep = self.keep();
+        let keep = self.parallel;
         tokio::task::spawn_blocking(move || {
             let bad = |e: argon2::password_hash::Error| HashError::Argon(e.to_string());
             let parsed = PasswordHash::new(&stored).map_err(bad)?;
