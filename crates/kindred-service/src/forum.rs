@@ -10,7 +10,7 @@ use crate::sessions::{constant_time_eq, Caller};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
 use kindred_domain::markdown::{self, Mention};
-use kindred_domain::reaction::Reaction;
+use kindred_domain::reaction::{PostRef, Reaction};
 use kindred_domain::text::{self, Lines, TextProblem};
 use kindred_domain::{AccountRole, CategoryId, MemberId, PostId, TopicId};
 use kindred_store::{
@@ -1557,6 +1557,33 @@ impl Kindred {
             self.store.remove_reaction(&association.id, &seen.record.id, &caller.member.id, kind).await?;
         }
         Ok(PostPlace { topic_id: seen.record.topic_id, number: seen.record.number })
+    }
+
+    /// A reaction from a topic page's single reaction form, which names the
+    /// post by its number in the topic (or, from a page written before, by
+    /// its id). The topic's gate comes first, so that a topic the caller
+    /// may not see answers the same whatever its posts.
+    pub async fn react_in_topic(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        topic: &str,
+        post: &PostRef,
+        kind: &str,
+        on: bool,
+    ) -> Result<(String, PostPlace), ForumActionError> {
+        let id = match post {
+            PostRef::Id(id) => id.to_string(),
+            PostRef::Number(number) => {
+                let seen = self.topic_access(association, caller, topic).await?;
+                self.store
+                    .post_at(&association.id, seen.id.as_str(), *number)
+                    .await?
+                    .ok_or(ForumActionError::NotFound)?
+            }
+        };
+        let place = self.react(association, caller, &id, Some(topic), kind, on).await?;
+        Ok((id, place))
     }
 
     /// Subscribes to (`on`) or leaves a topic's notifications.

@@ -50,6 +50,25 @@ impl Store {
         })?;
         Ok(row)
     }
+
+    /// The id of the post numbered `number` in a topic (a topic page's
+    /// reaction buttons name their post by number).
+    pub async fn post_at(
+        &self,
+        association: &AssociationId,
+        topic: &str,
+        number: i32,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT id FROM posts WHERE association_id = $1 AND topic_id = $2 AND number = $3")
+                .bind(association.as_str())
+                .bind(topic)
+                .bind(number)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.map(|(id,)| id))
+    }
 }
 
 // ------------------------------------------------------------------ categories

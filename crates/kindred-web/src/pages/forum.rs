@@ -696,8 +696,8 @@ pub async fn react(
 
 /// A topic page's single reaction form (issue 21, second pass): the only
 /// CSRF field of the reactions, every button of every post joining it by
-/// its `form` attribute, the pressed button's `value="POST:KIND:on|off"`
-/// (`PostReaction`) saying what to do. The per-post form above stays for
+/// its `form` attribute, the pressed button's `value="NUMBER:KIND:on|off"`
+/// (`PostReaction`, the post by its number in the topic) saying what to do. The per-post form above stays for
 /// pages and scripts that still use it.
 pub async fn topic_react(
     State(state): State<AppState>,
@@ -713,10 +713,10 @@ pub async fn topic_react(
     let Some(pressed) = PostReaction::parse(&form.reaction) else {
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
-    let (post, toggle) = (pressed.post.as_str(), pressed.toggle);
+    let (post, toggle) = (&pressed.post, pressed.toggle);
     let association = &page.tenant.association;
-    match state.kindred.react(association, caller, post, Some(topic.as_str()), toggle.kind.as_str(), toggle.on).await {
-        Ok(place) => back_to_post(&page, &place, post, "reacted"),
+    match state.kindred.react_in_topic(association, caller, &topic, post, toggle.kind.as_str(), toggle.on).await {
+        Ok((post, place)) => back_to_post(&page, &place, &post, "reacted"),
         Err(error) => failed(error),
     }
 }

@@ -662,9 +662,11 @@ async fn forum_pages_work_without_javascript() {
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?quote={}", posts[0])).await;
         assert!(html.contains("&gt; Hallo *zusammen*"), "{db:?}: the composer starts with the quote");
         // Reactions: one form for the page, the pressed button's value saying
-        // which post and what to do; the buttons join the form by `form=`.
+        // which post (by its number in the topic) and what to do; the
+        // buttons join the form by `form=`.
         let react = format!("/a/ms/forum/topics/{topic_id}/reactions");
-        let hug = |state: &str| format!("{}:hug:{state}", posts[0]);
+        let hug = |state: &str| format!("1:hug:{state}");
+        let hug_by_id = |state: &str| format!("{}:hug:{state}", posts[0]);
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
         assert_eq!(html.matches(&format!("action=\"{react}\"")).count(), 1, "{db:?}: one reaction form per page");
         assert_eq!(html.matches("<form id=\"reactions\"").count(), 1, "{db:?}");
@@ -676,6 +678,8 @@ async fn forum_pages_work_without_javascript() {
             format!("{}:hug", posts[0]),
             format!("{}:angry:on", posts[0]),
             hug("1"),
+            "01:hug:on".to_owned(),
+            "-1:hug:on".to_owned(),
             String::new(),
         ];
         for bad in &bad_values {
@@ -684,13 +688,14 @@ async fn forum_pages_work_without_javascript() {
         }
         // A post unknown, or of another topic, is not found there.
         assert_eq!(anna.post(&react, &[("reaction", &format!("{unknown}:hug:on"))]).await.0, 404, "{db:?}");
+        assert_eq!(anna.post(&react, &[("reaction", "3:hug:on")]).await.0, 404, "{db:?}: no post 3 in the topic");
         let (status, other) = anna
             .post("/a/ms/forum/new", &[("category", talk.as_str()), ("title", "Anderes"), ("body", "Anders")])
             .await;
         assert_eq!(status, 303, "{db:?}");
         let other_topic = other.rsplit('/').next().unwrap().split(['?', '#']).next().unwrap().to_owned();
         let (status, _) =
-            anna.post(&format!("/a/ms/forum/topics/{other_topic}/reactions"), &[("reaction", &hug("on"))]).await;
+            anna.post(&format!("/a/ms/forum/topics/{other_topic}/reactions"), &[("reaction", &hug_by_id("on"))]).await;
         assert_eq!(status, 404, "{db:?}: the post is not in that topic");
         // (The text-size control's "normal" button is pressed on every page.)
         let pressed = |html: &str| html.contains(&format!("value=\"{}\" aria-pressed=\"true\"", hug("off")));
@@ -702,6 +707,11 @@ async fn forum_pages_work_without_javascript() {
         assert!(pressed(&html), "{db:?}: the reaction is mine, pressed again it is taken back");
         assert_eq!(anna.post(&react, &[("reaction", &hug("off"))]).await.0, 303);
         assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: taken back");
+        // A page written before the buttons named posts by number still works.
+        let (status, location) = anna.post(&react, &[("reaction", &hug_by_id("on"))]).await;
+        assert_eq!((status, location.ends_with(&format!("#post-{}", posts[0]))), (303, true), "{db:?}");
+        assert!(pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}");
+        assert_eq!(anna.post(&react, &[("reaction", &hug_by_id("off"))]).await.0, 303);
         // The per-post form of the first pass still works (value KIND:on|off).
         let per_post = format!("/a/ms/forum/posts/{}/react", posts[0]);
         for bad in ["hug", "hug:1", "angry:on", "Hug:on", ""] {
