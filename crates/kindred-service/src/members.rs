@@ -498,7 +498,7 @@ impl Kindred {
         ids.dedup();
         let photos: Vec<ProfileValueRecord> = self
             .store
-            .profile_values_of(&association.id, &ids)
+            .profile_field_of(&association.id, &ids, "photo")
             .await?
             .into_iter()
             .filter(|r| r.field == "photo" && r.value.is_some())

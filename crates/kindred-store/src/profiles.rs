@@ -266,17 +266,39 @@ impl Store {
         association: &AssociationId,
         members: &[MemberId],
     ) -> Result<Vec<ProfileValueRecord>, StoreError> {
+        self.values_of(association, members, None).await
+    }
+
+    /// One field's values of several members (a page of posts shows its
+    /// authors' photos: reading every field of fifty authors to keep one
+    /// was a third of a topic page's time).
+    pub async fn profile_field_of(
+        &self,
+        association: &AssociationId,
+        members: &[MemberId],
+        field: &str,
+    ) -> Result<Vec<ProfileValueRecord>, StoreError> {
+        self.values_of(association, members, Some(field)).await
+    }
+
+    async fn values_of(
+        &self,
+        association: &AssociationId,
+        members: &[MemberId],
+        field: Option<&str>,
+    ) -> Result<Vec<ProfileValueRecord>, StoreError> {
         if members.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (0..members.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders: Vec<String> = (0..members.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT member_id, field, visibility, clear_value, sealed_value FROM profile_values \
-             WHERE association_id = $1 AND member_id IN ({}) ORDER BY member_id, field",
+             WHERE association_id = $1 AND ($2 IS NULL OR field = $2) AND member_id IN ({}) \
+             ORDER BY member_id, field",
             placeholders.join(", ")
         );
         let rows: Vec<ProfileRow> = read!(self, |pool| {
-            let mut query = sqlx::query_as(&sql).bind(association.as_str());
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(field);
             for member in members {
                 query = query.bind(member.as_str());
             }
