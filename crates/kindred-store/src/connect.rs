@@ -85,14 +85,21 @@ async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
         // profile value) is zeroed in the file instead of left in free
         // space, where any copy of the file would still hold it.
         .pragma("secure_delete", "ON");
+    // No ping before each use (`test_before_acquire`): a connection to a
+    // file cannot go away as a network one can, and every ping is a round
+    // trip to the connection's thread (sqlx runs each SQLite connection on
+    // a thread of its own); the ping when a connection goes back to the
+    // pool stays (it finishes what a cancelled query left).
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options.clone())
         .await
         .map_err(|e| failed(e.to_string()))?;
     let reader = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(sqlite_readers())
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options.clone().read_only(false))
         .await
@@ -100,6 +107,17 @@ async fn connect_sqlite(url: &str) -> Result<Store, StoreError> {
     check_sqlite(&writer).await?;
     let counters = connect_counters(&options).await.map_err(|e| failed(format!("the counters file: {e}")))?;
     Ok(Store { pools: Pools::Sqlite { reader, writer, counters } })
+}
+
+/// How many reading connections SQLite gets: two per core, at least 4 and
+/// at most 8. A read is CPU work on this machine (the file is in the page
+/// cache), so more readers than twice the cores only queue elsewhere, and
+/// each keeps its own page cache (16 MiB at most, `cache_size`): 8 of them
+/// on a 2-core server made most of the 142 MB that `scripts/bench --pages`
+/// measured (issue 21 asks for under 100 MB).
+fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    u32::try_from(cores.saturating_mul(2)).unwrap_or(8).clamp(4, 8)
 }
 
 /// The throttling counters' own SQLite file beside the database
