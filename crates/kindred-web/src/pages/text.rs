@@ -88,16 +88,35 @@ pub(super) fn when(page: &AssociationPage, at: DateTime<Utc>) -> When {
 /// away the date is clearer.
 const RELATIVE_DAYS: i64 = 7;
 
-fn moment(language: Language, zone: TimeZoneName, now: DateTime<Utc>, at: DateTime<Utc>) -> When {
-    let local = at.with_timezone(&zone.tz());
-    let (date, exact) = match language {
-        Language::De => ("%d.%m.%Y", "%d.%m.%Y, %H:%M %Z"),
-        Language::Nl => ("%d-%m-%Y", "%d-%m-%Y, %H:%M %Z"),
-        Language::En => ("%Y-%m-%d", "%Y-%m-%d, %H:%M %Z"),
+/// A moment shown only as the exact date and time (a topic page's posts):
+/// [`when`] without the relative words, which cost a Fluent lookup each.
+pub(super) fn when_exact(page: &AssociationPage, at: DateTime<Utc>) -> When {
+    let exact = exact_time(page.language, page.zone, at);
+    When { iso: iso(at), text: exact.clone(), exact }
+}
+
+fn iso(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn exact_time(language: Language, zone: TimeZoneName, at: DateTime<Utc>) -> String {
+    let format = match language {
+        Language::De => "%d.%m.%Y, %H:%M %Z",
+        Language::Nl => "%d-%m-%Y, %H:%M %Z",
+        Language::En => "%Y-%m-%d, %H:%M %Z",
     };
-    let exact = local.format(exact).to_string();
-    let text = relative(language, now, at).unwrap_or_else(|| local.format(date).to_string());
-    When { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), text, exact }
+    at.with_timezone(&zone.tz()).format(format).to_string()
+}
+
+fn moment(language: Language, zone: TimeZoneName, now: DateTime<Utc>, at: DateTime<Utc>) -> When {
+    let date = match language {
+        Language::De => "%d.%m.%Y",
+        Language::Nl => "%d-%m-%Y",
+        Language::En => "%Y-%m-%d",
+    };
+    let exact = exact_time(language, zone, at);
+    let text = relative(language, now, at).unwrap_or_else(|| at.with_timezone(&zone.tz()).format(date).to_string());
+    When { iso: iso(at), text, exact }
 }
 
 /// "just now", "5 minutes ago", "in 2 days" (Fluent plurals), or `None`
