@@ -17,7 +17,6 @@
 //! member count is shown (the threat model: docs/alias-groups.md).
 
 use crate::cursor::CursorList;
-use std::collections::HashMap;
 use crate::members::{caller_party, party, MemberError};
 use crate::notifications::about_group;
 use crate::sessions::Caller;
@@ -35,6 +34,7 @@ use kindred_domain::settings::{Code, Creators};
 use kindred_domain::text::{self, Lines};
 use kindred_domain::{alias, AccountRole, GroupId, Language, MemberId};
 use kindred_store::{Conflict, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup, StoreError};
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
@@ -110,7 +110,8 @@ impl Kindred {
                 seen.push(Err(GroupError::NotFound));
                 continue;
             };
-            let decided = seen_group(id.clone(), record.clone(), membership, caller, held.get(key).map(String::as_str))?;
+            let decided =
+                seen_group(id.clone(), record.clone(), membership, caller, held.get(key).map(String::as_str))?;
             seen.push(decided.ok_or(GroupError::NotFound));
         }
         Ok(seen)

@@ -37,8 +37,8 @@
 //! does not keep up is cut off instead of letting memory grow. One member
 //! holds at most [`SOCKETS_PER_MEMBER`] sockets on a node.
 
-use crate::messaging::{MessageView, MessagingError};
 use crate::groups::reads_closed_groups;
+use crate::messaging::{MessageView, MessagingError};
 use crate::notification_list::{NotificationError, NotificationView};
 use crate::sessions::{token_hash, Caller};
 use crate::{Association, Kindred};
@@ -280,7 +280,12 @@ pub struct TooManySockets;
 
 impl Hub {
     fn new() -> Self {
-        Self { sockets: Mutex::new(HashMap::new()), associations: Mutex::new(HashMap::new()), next_id: AtomicU64::new(1), started: AtomicBool::new(false) }
+        Self {
+            sockets: Mutex::new(HashMap::new()),
+            associations: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            started: AtomicBool::new(false),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Members> {
@@ -328,11 +333,7 @@ impl Hub {
 
     /// The sockets on this node of the `members` of an association:
     /// `(member, slot id, session hash)`.
-    fn sockets_of_members(
-        &self,
-        association: &str,
-        members: &[&str],
-    ) -> Vec<(String, u64, Arc<str>)> {
+    fn sockets_of_members(&self, association: &str, members: &[&str]) -> Vec<(String, u64, Arc<str>)> {
         let map = self.lock();
         let mut found = Vec::new();
         for member in members {
@@ -857,9 +858,10 @@ impl Kindred {
                 for caller in members {
                     let page = self.notifications(association, caller, None).await?;
                     outcomes.push(match page.notifications.into_iter().find(|n| n.id.as_str() == subject) {
-                        Some(notification) => {
-                            Arc::new(Outcome::Send(LiveEvent::Notification { notification: Box::new(notification) }, true))
-                        }
+                        Some(notification) => Arc::new(Outcome::Send(
+                            LiveEvent::Notification { notification: Box::new(notification) },
+                            true,
+                        )),
                         None => skip.clone(),
                     });
                 }
@@ -953,5 +955,51 @@ mod tests {
 
         hub.deliver_everywhere(&Delivery::Resync);
         assert!(quick.try_recv().is_ok() && hub.open_sockets() == 1);
+    }
+
+    fn row(id: i64, member: &str, kind: &str, conversation: &str, subject: &str) -> LiveEventRecord {
+        LiveEventRecord {
+            id,
+            member_id: member.to_owned(),
+            kind: kind.to_owned(),
+            conversation_id: Some(conversation.to_owned()),
+            subject_id: Some(subject.to_owned()),
+        }
+    }
+
+    /// The rows of one thing are decided together, whatever rows of other
+    /// things come between them; groups keep the order of their first row.
+    #[test]
+    fn rows_are_grouped_by_the_thing_they_are_about() {
+        let rows = [
+            row(1, "ann", "message", "c1", "m1"),
+            row(2, "ann", "read", "c1", "m1"),
+            row(3, "ben", "message", "c1", "m1"),
+            row(4, "ben", "message", "c1", "m2"),
+            row(5, "cleo", "message", "c2", "m1"),
+            row(6, "cleo", "message", "c1", "m1"),
+        ];
+        let groups: Vec<Vec<i64>> = same_thing(&rows).iter().map(|g| g.iter().map(|r| r.id).collect()).collect();
+        assert_eq!(groups, vec![vec![1, 3, 6], vec![2], vec![4], vec![5]]);
+        assert!(same_thing(&[]).is_empty());
+    }
+
+    /// Decided deliveries go to their one socket each (not to the member's
+    /// other sockets), and a full queue cuts off that socket alone.
+    #[test]
+    fn ready_deliveries_reach_exactly_their_socket() {
+        let hub = Hub::new();
+        let (mut first, _) = slot(&hub, "ann");
+        let (mut second, _) = slot(&hub, "ann");
+        let ids: Vec<u64> = hub.lock()[&("a".to_owned(), "ann".to_owned())].iter().map(|s| s.id).collect();
+        let ready = |id| Ready { id, outcome: Arc::new(Outcome::Skip), unread: None };
+        hub.deliver_ready("a", vec![("ann".to_owned(), ids[1], ready(7)), ("nobody".to_owned(), 99, ready(8))]);
+        assert!(first.try_recv().is_err(), "not the member's other socket");
+        assert!(matches!(second.try_recv(), Ok(Delivery::Ready(Ready { id: 7, .. }))));
+        for n in 0..=QUEUE {
+            hub.deliver_ready("a", vec![("ann".to_owned(), ids[0], ready(10 + n as i64))]);
+        }
+        assert_eq!(hub.sockets_of("a", "ann"), 1, "the socket that did not read is cut off");
+        assert_eq!(hub.sockets_of_members("a", &["ann", "ben"]).len(), 1);
     }
 }

@@ -46,9 +46,9 @@ use data_encoding::BASE64URL_NOPAD;
 use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::messaging::{may_start, other_members, Between, Decision, Disappearing, MessageBody};
 use kindred_domain::{markdown, AccountRole, AttachmentId, ConversationId, Level, MemberId, MessageId};
+use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
-use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, StoreError};
 
 /// Messages per page, newest first.
 pub const PAGE_SIZE: usize = 50;
@@ -600,7 +600,14 @@ impl Kindred {
             let view = match shared {
                 Some(view) => view.clone(),
                 None => {
-                    let view = message_view(row.clone(), key.as_ref(), caller, alias_mode, sender_alias.clone(), files.clone())?;
+                    let view = message_view(
+                        row.clone(),
+                        key.as_ref(),
+                        caller,
+                        alias_mode,
+                        sender_alias.clone(),
+                        files.clone(),
+                    )?;
                     shared.insert(Arc::new(view)).clone()
                 }
             };

@@ -183,12 +183,7 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let sql = format!("{} ORDER BY rg.id", readable_groups("$2", "$3"));
         let rows: Vec<(String,)> = read!(self, |pool| {
-            sqlx::query_as(&sql)
-            .bind(association.as_str())
-            .bind(member.as_str())
-            .bind(staff)
-            .fetch_all(pool)
-            .await
+            sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str()).bind(staff).fetch_all(pool).await
         })?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }

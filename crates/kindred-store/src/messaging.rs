@@ -190,7 +190,6 @@ pub enum Added {
     NoConversation,
 }
 
-
 impl Store {
     /// Writes a conversation with its key and members, in one transaction.
     /// For a group's chat (`group_id`), a chat made meanwhile by someone

@@ -338,7 +338,11 @@ async fn server_side() {
     for task in joining {
         conversation = task.await.expect("joined");
     }
-    eprintln!("{} members joined the group and opened its chat in {:.1} s", args.sockets, started.elapsed().as_secs_f64());
+    eprintln!(
+        "{} members joined the group and opened its chat in {:.1} s",
+        args.sockets,
+        started.elapsed().as_secs_f64()
+    );
 
     // The sockets, their client ends in other processes.
     let before = rss_kib();
@@ -360,7 +364,12 @@ async fn server_side() {
     for _ in 0..children.len() {
         tokio::time::timeout(Duration::from_secs(600), ready.recv()).await.expect("clients ready").expect("ready");
     }
-    eprintln!("{} sockets opened by {} client processes in {:.1} s", args.sockets, children.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "{} sockets opened by {} client processes in {:.1} s",
+        args.sockets,
+        children.len(),
+        started.elapsed().as_secs_f64()
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib();
     let per_socket = (after.saturating_sub(before)) as f64 / args.sockets as f64;

@@ -524,7 +524,8 @@ async fn notifications_of_requests_arrive_on_the_recipients_socket() {
 async fn one_node_decides_a_group_chat_message_for_each_socket_of_its_members() {
     for db in BOTH {
         let s = TestServer::start(db).await;
-        let a = s.association("batch", "Test", "[policies]\nmessaging = \"anyone\"\ngroup_creation = \"members\"\n").await;
+        let a =
+            s.association("batch", "Test", "[policies]\nmessaging = \"anyone\"\ngroup_creation = \"members\"\n").await;
         let base = api(&a);
         let anna = someone(&s, &a, "Anna Batch").await;
         let ben = someone(&s, &a, "Ben Batch").await;
