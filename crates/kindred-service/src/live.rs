@@ -755,18 +755,16 @@ impl Kindred {
         let callers = self.live_callers(association, &hashes).await?;
         // The members asked about, once each, with one of their callers.
         let mut members: Vec<&Caller> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         let mut member_of: Vec<Result<usize, Outcome>> = Vec::with_capacity(sockets.len());
         for (socket, caller) in sockets.iter().zip(&callers) {
             member_of.push(match caller {
                 None => Err(Outcome::Ended),
                 Some(caller) if caller.member.id.as_str() != socket.member => Err(Outcome::Skip),
-                Some(caller) => Ok(match members.iter().position(|m| m.member.id == caller.member.id) {
-                    Some(i) => i,
-                    None => {
-                        members.push(caller);
-                        members.len() - 1
-                    }
-                }),
+                Some(caller) => Ok(*index.entry(caller.member.id.as_str()).or_insert_with(|| {
+                    members.push(caller);
+                    members.len() - 1
+                })),
             });
         }
         let outcomes = self.decide_for_members(association, row, &members).await?;

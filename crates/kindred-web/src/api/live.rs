@@ -40,6 +40,10 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Largest frame a client may send, in bytes.
 pub const MAX_FRAME: usize = 16 * 1024;
+/// What a socket reads into at a time (a larger frame grows it): the
+/// protocol layer's default of 128 KiB, allocated for every socket, was
+/// most of the server's memory per socket; clients send little.
+const READ_BUFFER: usize = 4 * 1024;
 /// How often the server pings; a socket that has not answered the
 /// previous ping by the next is closed.
 const HEARTBEAT: Duration = Duration::from_secs(20);
@@ -174,6 +178,7 @@ pub async fn live(
     let since = params.since.is_some();
     Ok(upgrade
         // Larger frames fail in the protocol layer; MAX_FRAME is checked again below.
+        .read_buffer_size(READ_BUFFER)
         .max_message_size(MAX_FRAME * 4)
         .max_frame_size(MAX_FRAME * 4)
         .on_upgrade(move |ws| socket.run(ws, since))
