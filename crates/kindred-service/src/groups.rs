@@ -34,6 +34,7 @@ use kindred_domain::settings::{Code, Creators};
 use kindred_domain::text::{self, Lines};
 use kindred_domain::{alias, AccountRole, GroupId, Language, MemberId};
 use kindred_store::{Conflict, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup, StoreError};
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
@@ -76,17 +77,44 @@ impl Kindred {
         caller: &Caller,
         group: &str,
     ) -> Result<SeenGroup, GroupError> {
-        let id = GroupId::parse(group).ok_or(GroupError::NotFound)?;
-        let (record, membership_row) = self
-            .store
-            .group_with_membership(&association.id, id.as_str(), &caller.member.id)
-            .await?
-            .ok_or(GroupError::NotFound)?;
-        let held = match &record.role_restriction {
-            None => None,
-            Some(_) => self.store.profile_role(&association.id, &caller.member.id).await?,
+        self.group_access_all(association, &[caller], group).await?.pop().unwrap_or(Err(GroupError::NotFound))
+    }
+
+    /// [`Kindred::group_access`] for several callers at once (a live event
+    /// for the sockets of a node): one answer per caller, in order, by the
+    /// same rule (`seen_group`), in at most two reads whatever their number.
+    pub async fn group_access_all(
+        &self,
+        association: &Association,
+        callers: &[&Caller],
+        group: &str,
+    ) -> Result<Vec<Result<SeenGroup, GroupError>>, StoreError> {
+        let not_found = || callers.iter().map(|_| Err(GroupError::NotFound)).collect();
+        let Some(id) = GroupId::parse(group) else { return Ok(not_found()) };
+        let members: Vec<MemberId> = callers.iter().map(|c| c.member.id.clone()).collect();
+        let Some((record, rows)) = self.store.group_with_memberships(&association.id, id.as_str(), &members).await?
+        else {
+            return Ok(not_found());
         };
-        seen_group(id, record, membership_row, caller, held.as_deref())?.ok_or(GroupError::NotFound)
+        let mut rows: HashMap<String, MembershipRecord> = rows.into_iter().collect();
+        let held: HashMap<String, String> = match &record.role_restriction {
+            None => HashMap::new(),
+            Some(_) => self.store.profile_roles(&association.id, &members).await?.into_iter().collect(),
+        };
+        let mut seen = Vec::with_capacity(callers.len());
+        for caller in callers {
+            let key = caller.member.id.as_str();
+            // Every caller is a member of the association: a missing row is
+            // a member erased meanwhile, who sees nothing.
+            let Some(membership) = rows.remove(key) else {
+                seen.push(Err(GroupError::NotFound));
+                continue;
+            };
+            let decided =
+                seen_group(id.clone(), record.clone(), membership, caller, held.get(key).map(String::as_str))?;
+            seen.push(decided.ok_or(GroupError::NotFound));
+        }
+        Ok(seen)
     }
 
     /// The ids of the groups whose forum the caller may read (a member of
@@ -98,9 +126,15 @@ impl Kindred {
         association: &Association,
         caller: &Caller,
     ) -> Result<Vec<String>, GroupError> {
-        let staff = matches!(caller.member.role, AccountRole::Moderator | AccountRole::Admin);
-        Ok(self.store.readable_group_ids(&association.id, &caller.member.id, staff).await?)
+        Ok(self.store.readable_group_ids(&association.id, &caller.member.id, reads_closed_groups(caller)).await?)
     }
+}
+
+/// Whether the caller reads the forums of closed groups they are not in
+/// (association staff): the `staff` of `readable_group_ids`, and of the
+/// unread counts of many members at once (`service::live`).
+pub(crate) fn reads_closed_groups(caller: &Caller) -> bool {
+    matches!(caller.member.role, AccountRole::Moderator | AccountRole::Admin)
 }
 
 /// How many of their groups a member's home page lists.

@@ -9,21 +9,35 @@
 //! one node serves; PostgreSQL `NOTIFY` on one channel where several nodes
 //! share the database. A message broker could take its place.
 //!
-//! **Each node decides at delivery.** Every node's [`Hub`] receives every
-//! signal, loads the rows of the range for the members that hold sockets on
-//! this node, and queues each row to those sockets. The socket's task then
-//! asks [`Kindred::live_event`], which authenticates the socket's session
-//! anew (revoked, expired, suspended: the socket closes) and passes the
-//! same gates as a request would (`conversation_access`, the notification
-//! list's gates): a member who left or may no longer see the conversation
-//! receives nothing. Nodes keep no other state; a node that missed signals
-//! (a lost `LISTEN` connection, a lagging broadcast) asks its sockets to
-//! catch up from the log.
+//! **Each node decides at delivery, once per event.** Every node's [`Hub`]
+//! receives every signal and loads the rows of the range for the members
+//! that hold sockets on this node. The rows of one thing (kind,
+//! conversation, subject) are decided together by [`Kindred::live_decide`]
+//! for all those sockets at once: their sessions authenticated anew in one
+//! read (revoked, expired, suspended: the socket closes), the same gate a
+//! request would pass (`conversation_access_all`, the batch form of
+//! `conversation_access`, one rule), the message read and opened once, the
+//! unread counts of all recipients in one read each — a constant number of
+//! queries for N sockets, not N times as many. A member who left or may no
+//! longer see the conversation receives nothing. The hub then queues each
+//! socket its ready outcome ([`Delivery::Ready`], shared behind an `Arc`
+//! where the views are the same) and the socket's task only serialises and
+//! sends. A catch-up after a reconnect goes through the same decision with
+//! one socket ([`Kindred::live_event`]). Nodes keep no other state; a node
+//! that missed signals (a lost `LISTEN` connection, a lagging broadcast)
+//! asks its sockets to catch up from the log.
+//!
+//! **Routing needs the service.** The routing task is started with the
+//! first socket and holds a clone of the [`Kindred`] it was registered
+//! with, detached from this node's live delivery (`Kindred::detached`):
+//! it may call every use case, but does not keep the hub alive; it ends
+//! when the hub is dropped or the fan-out closes.
 //!
 //! **Bounded.** A socket's queue holds [`QUEUE`] deliveries; a socket that
 //! does not keep up is cut off instead of letting memory grow. One member
 //! holds at most [`SOCKETS_PER_MEMBER`] sockets on a node.
 
+use crate::groups::reads_closed_groups;
 use crate::messaging::{MessageView, MessagingError};
 use crate::notification_list::{NotificationError, NotificationView};
 use crate::sessions::{token_hash, Caller};
@@ -196,17 +210,39 @@ impl Fanout for PgNotify {
 /// What a socket's task is handed.
 #[derive(Debug, Clone)]
 pub enum Delivery {
-    Event(LiveEventRecord),
+    /// An event decided for this socket by the node: send as it is.
+    Ready(Ready),
     /// Check the session now (it may have been revoked).
     Recheck,
     /// Catch up from the log: signals may have been missed.
     Resync,
 }
 
+/// One logged event decided for one socket.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    /// The event's id (what `since` resumes after).
+    pub id: i64,
+    /// Shared by the sockets that are sent the same.
+    pub outcome: Arc<Outcome>,
+    /// The member's counts after it, when it changed them.
+    pub unread: Option<Unread>,
+}
+
 struct Slot {
     id: u64,
     sender: mpsc::Sender<Delivery>,
     cut: Arc<AtomicBool>,
+    /// The hash of the secret the socket was opened with.
+    session: Arc<str>,
+}
+
+/// A socket an event is decided for: whose event row it receives, and the
+/// session it was opened with.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveSocket<'a> {
+    pub member: &'a str,
+    pub session_hash: &'a str,
 }
 
 type Members = HashMap<(String, String), Vec<Slot>>;
@@ -214,6 +250,8 @@ type Members = HashMap<(String, String), Vec<Slot>>;
 /// This node's sockets by member, and the task that routes signals to them.
 pub struct Hub {
     sockets: Mutex<Members>,
+    /// Each association with sockets here, as its newest socket loaded it.
+    associations: Mutex<HashMap<String, Arc<Association>>>,
     next_id: AtomicU64,
     started: AtomicBool,
 }
@@ -242,7 +280,12 @@ pub struct TooManySockets;
 
 impl Hub {
     fn new() -> Self {
-        Self { sockets: Mutex::new(HashMap::new()), next_id: AtomicU64::new(1), started: AtomicBool::new(false) }
+        Self {
+            sockets: Mutex::new(HashMap::new()),
+            associations: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            started: AtomicBool::new(false),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Members> {
@@ -288,6 +331,40 @@ impl Hub {
         }
     }
 
+    /// The sockets on this node of the `members` of an association:
+    /// `(member, slot id, session hash)`.
+    fn sockets_of_members(&self, association: &str, members: &[&str]) -> Vec<(String, u64, Arc<str>)> {
+        let map = self.lock();
+        let mut found = Vec::new();
+        for member in members {
+            if let Some(slots) = map.get(&(association.to_owned(), (*member).to_owned())) {
+                for slot in slots {
+                    found.push(((*member).to_owned(), slot.id, slot.session.clone()));
+                }
+            }
+        }
+        found
+    }
+
+    fn associations(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Association>>> {
+        self.associations.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues each decided delivery to its one socket, in the order given;
+    /// a socket whose queue is full is cut off.
+    fn deliver_ready(&self, association: &str, deliveries: Vec<(String, u64, Ready)>) {
+        let mut map = self.lock();
+        for (member, slot_id, ready) in deliveries {
+            let key = (association.to_owned(), member);
+            if let Some(slots) = map.get_mut(&key) {
+                slots.retain(|slot| slot.id != slot_id || queue(slot, Delivery::Ready(ready.clone())));
+                if slots.is_empty() {
+                    map.remove(&key);
+                }
+            }
+        }
+    }
+
     fn deliver_everywhere(&self, delivery: &Delivery) {
         let mut map = self.lock();
         for slots in map.values_mut() {
@@ -310,7 +387,7 @@ fn queue(slot: &Slot, delivery: Delivery) -> bool {
 }
 
 /// Routes signals to this node's sockets until the node goes away.
-async fn route(hub: Weak<Hub>, store: Store, mut signals: broadcast::Receiver<Signal>) {
+async fn route(hub: Weak<Hub>, kindred: Kindred, mut signals: broadcast::Receiver<Signal>) {
     loop {
         let signal = match signals.recv().await {
             Ok(signal) => signal,
@@ -326,24 +403,80 @@ async fn route(hub: Weak<Hub>, store: Store, mut signals: broadcast::Receiver<Si
                 if !hub.holds(&association) {
                     continue;
                 }
-                let id = AssociationId::from_trusted(association.clone());
-                match store.live_events_between(&id, first, last).await {
-                    Ok(rows) => {
-                        for row in rows {
-                            let member = row.member_id.clone();
-                            hub.deliver(&association, &member, &Delivery::Event(row));
-                        }
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, "reading live events failed; sockets catch up from the log");
-                        hub.deliver_everywhere(&Delivery::Resync);
-                    }
+                if let Err(error) = route_events(&hub, &kindred, &association, first, last).await {
+                    tracing::warn!(%error, "deciding live events failed; sockets catch up from the log");
+                    hub.deliver_everywhere(&Delivery::Resync);
                 }
             }
             Signal::Sessions { association, member } => hub.deliver(&association, &member, &Delivery::Recheck),
             Signal::Resync => hub.deliver_everywhere(&Delivery::Resync),
         }
     }
+}
+
+/// Decides the events `first..=last` for this node's sockets, one
+/// decision per thing (kind, conversation, subject) for all of them, and
+/// queues each socket what it is sent, in the order of the event ids.
+async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i64, last: i64) -> Result<(), LiveError> {
+    let id = AssociationId::from_trusted(association.to_owned());
+    let rows = kindred.store.live_events_between(&id, first, last).await?;
+    let members: Vec<&str> = {
+        let mut members: Vec<&str> = rows.iter().map(|r| r.member_id.as_str()).collect();
+        members.sort_unstable();
+        members.dedup();
+        members
+    };
+    let sockets = hub.sockets_of_members(association, &members);
+    let loaded = hub.associations().get(association).cloned();
+    let (false, Some(loaded)) = (sockets.is_empty(), loaded) else { return Ok(()) };
+    let mut by_member: HashMap<&str, Vec<(u64, &str)>> = HashMap::new();
+    for (member, slot, session) in &sockets {
+        by_member.entry(member.as_str()).or_default().push((*slot, session));
+    }
+    let mut deliveries: Vec<(String, u64, Ready)> = Vec::new();
+    for group in same_thing(&rows) {
+        // Each socket of each row's member, with the row it is decided for.
+        let mut targets: Vec<(&LiveEventRecord, u64)> = Vec::new();
+        let mut asked: Vec<LiveSocket<'_>> = Vec::new();
+        for row in &group {
+            for (slot, session) in by_member.get(row.member_id.as_str()).into_iter().flatten() {
+                targets.push((*row, *slot));
+                asked.push(LiveSocket { member: &row.member_id, session_hash: session });
+            }
+        }
+        if asked.is_empty() {
+            continue;
+        }
+        let decided = kindred.live_decide(&loaded, group[0], &asked, true).await?;
+        for ((row, slot), (outcome, unread)) in targets.into_iter().zip(decided) {
+            if !matches!(*outcome, Outcome::Skip) {
+                deliveries.push((row.member_id.clone(), slot, Ready { id: row.id, outcome, unread }));
+            }
+        }
+    }
+    // A member's events arrive in the order of their ids (a socket drops
+    // an id not above the last it sent), whatever the grouping did.
+    deliveries.sort_by_key(|(_, _, ready)| ready.id);
+    hub.deliver_ready(association, deliveries);
+    Ok(())
+}
+
+/// The rows of a range grouped by the thing they are about (kind,
+/// conversation, subject), each group in the order of its first row.
+fn same_thing(rows: &[LiveEventRecord]) -> Vec<Vec<&LiveEventRecord>> {
+    let mut groups: Vec<Vec<&LiveEventRecord>> = Vec::new();
+    let mut index: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
+    for row in rows {
+        let key = (row.kind.as_str(), row.conversation_id.as_deref(), row.subject_id.as_deref());
+        match index.get(&key) {
+            Some(&i) => groups[i].push(row),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![row]);
+            }
+        }
+    }
+    groups
 }
 
 /// Live delivery of one node: the fan-out and the hub.
@@ -362,13 +495,20 @@ impl Live {
         &self.hub
     }
 
-    /// Registers a socket of a member on this node; starts the routing
-    /// task with the first socket.
-    pub fn register(&self, store: &Store, association: &str, member: &str) -> Result<Registration, TooManySockets> {
+    /// Registers a socket of a member on this node (opened with the
+    /// session of `session_hash`); starts the routing task with the first
+    /// socket.
+    pub fn register(
+        &self,
+        kindred: &Kindred,
+        association: &Arc<Association>,
+        member: &str,
+        session_hash: &str,
+    ) -> Result<Registration, TooManySockets> {
         if !self.hub.started.swap(true, Ordering::SeqCst) {
-            tokio::spawn(route(Arc::downgrade(&self.hub), store.clone(), self.fanout.subscribe()));
+            tokio::spawn(route(Arc::downgrade(&self.hub), kindred.detached(), self.fanout.subscribe()));
         }
-        let key = (association.to_owned(), member.to_owned());
+        let key = (association.id.to_string(), member.to_owned());
         let (sender, deliveries) = mpsc::channel(QUEUE);
         let cut = Arc::new(AtomicBool::new(false));
         let id = self.hub.next_id.fetch_add(1, Ordering::Relaxed);
@@ -378,8 +518,12 @@ impl Live {
             if slots.len() >= SOCKETS_PER_MEMBER {
                 return Err(TooManySockets);
             }
-            slots.push(Slot { id, sender, cut: cut.clone() });
+            let session = Arc::from(session_hash);
+            slots.push(Slot { id, sender, cut: cut.clone(), session });
         }
+        // The settings as the newest socket loaded them (a request's worth
+        // of freshness): what this node decides with.
+        self.hub.associations().insert(key.0.clone(), association.clone());
         Ok(Registration { deliveries, cut, hub: Arc::downgrade(&self.hub), key, id })
     }
 }
@@ -393,8 +537,8 @@ impl Default for Live {
 /// What a socket may be sent, decided at the moment of sending.
 #[derive(Debug, Clone)]
 pub enum LiveEvent {
-    Message { conversation_id: String, message: Box<MessageView> },
-    MessageEdited { conversation_id: String, message: Box<MessageView> },
+    Message { conversation_id: String, message: Arc<MessageView> },
+    MessageEdited { conversation_id: String, message: Arc<MessageView> },
     MessageDeleted { conversation_id: String, message_id: String },
     Read { conversation_id: String, message_id: String },
     ConversationRequest { conversation_id: String },
@@ -411,9 +555,8 @@ pub struct Unread {
 /// What to do with one logged event for one socket.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// Send it; `true` when it changes the unread counts (sent after it,
-    /// see [`Kindred::live_unread`]).
-    Send(Box<LiveEvent>, bool),
+    /// Send it; `true` when it changes the unread counts (sent after it).
+    Send(LiveEvent, bool),
     /// The member may not see it (now): send nothing.
     Skip,
     /// The session is over (revoked, expired, member suspended): close.
@@ -494,14 +637,34 @@ impl Kindred {
         association: &Association,
         session_hash: &str,
     ) -> Result<Option<Caller>, StoreError> {
-        let Some(caller) = self.authenticate_hash(association, session_hash).await? else { return Ok(None) };
-        if caller.second_factor_pending || caller.member.status != AccountStatus::Active {
-            return Ok(None);
-        }
-        if self.community_access(association, &caller).is_err() {
-            return Ok(None);
-        }
-        Ok(Some(caller))
+        Ok(self.live_callers(association, &[session_hash.to_owned()]).await?.pop().flatten())
+    }
+
+    /// [`Kindred::live_caller`] for many sockets at once, in order: one read
+    /// of all their sessions (`authenticate_hashes`), then the same checks.
+    async fn live_callers(
+        &self,
+        association: &Association,
+        hashes: &[String],
+    ) -> Result<Vec<Option<Caller>>, StoreError> {
+        let callers = self.authenticate_hashes(association, hashes).await?;
+        Ok(callers.into_iter().map(|caller| caller.filter(|c| self.may_stay_live(association, c))).collect())
+    }
+
+    /// Whether a socket's caller may still be sent anything: the session
+    /// complete, the member active, and the community's gate open.
+    fn may_stay_live(&self, association: &Association, caller: &Caller) -> bool {
+        !caller.second_factor_pending
+            && caller.member.status == AccountStatus::Active
+            && self.community_access(association, caller).is_ok()
+    }
+
+    /// This service detached from this node's live delivery (an empty hub
+    /// of its own that nothing routes to): what the routing task holds,
+    /// so that it can call any use case without keeping the node's hub
+    /// alive (it stops when the hub is dropped).
+    fn detached(&self) -> Kindred {
+        Kindred { live: Live::default(), ..self.clone() }
     }
 
     /// The hash a socket keeps of the secret it was opened with.
@@ -559,73 +722,195 @@ impl Kindred {
     }
 
     /// Decides, now, what the socket of `session_hash` is sent for a
-    /// logged event: authenticates the session anew, then passes the same
-    /// gate a request for the thing would.
+    /// logged event (a catch-up): [`Kindred::live_decide`] for one socket.
     pub async fn live_event(
         &self,
         association: &Association,
         session_hash: &str,
         row: &LiveEventRecord,
-    ) -> Result<Outcome, LiveError> {
-        let Some(caller) = self.live_caller(association, session_hash).await? else { return Ok(Outcome::Ended) };
-        if row.member_id != caller.member.id.as_str() {
-            return Ok(Outcome::Skip);
+    ) -> Result<Arc<Outcome>, LiveError> {
+        let socket = LiveSocket { member: &row.member_id, session_hash };
+        let mut decided = self.live_decide(association, row, &[socket], false).await?;
+        Ok(decided.pop().map_or_else(|| Arc::new(Outcome::Skip), |(outcome, _)| outcome))
+    }
+
+    /// Decides, now, what each socket is sent for a logged event — `row`
+    /// names the thing (kind, conversation, subject); each socket receives
+    /// it as `member` with the session it was opened with. Answers in the
+    /// order of `sockets`: the session is authenticated anew (ended:
+    /// `Ended`), must be the member's (else `Skip`), then the same gate a
+    /// request for the thing would pass. With `counts`, each socket whose
+    /// event changes the unread counts gets them too (see
+    /// [`Kindred::live_unread`]). A constant number of reads whatever the
+    /// number of sockets, except for notifications (decided per member
+    /// through the notification list's gates).
+    pub async fn live_decide(
+        &self,
+        association: &Association,
+        row: &LiveEventRecord,
+        sockets: &[LiveSocket<'_>],
+        counts: bool,
+    ) -> Result<Vec<(Arc<Outcome>, Option<Unread>)>, LiveError> {
+        let hashes: Vec<String> = sockets.iter().map(|s| s.session_hash.to_owned()).collect();
+        let callers = self.live_callers(association, &hashes).await?;
+        // The members asked about, once each, with one of their callers.
+        let mut members: Vec<&Caller> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut member_of: Vec<Result<usize, Outcome>> = Vec::with_capacity(sockets.len());
+        for (socket, caller) in sockets.iter().zip(&callers) {
+            member_of.push(match caller {
+                None => Err(Outcome::Ended),
+                Some(caller) if caller.member.id.as_str() != socket.member => Err(Outcome::Skip),
+                Some(caller) => Ok(*index.entry(caller.member.id.as_str()).or_insert_with(|| {
+                    members.push(caller);
+                    members.len() - 1
+                })),
+            });
+        }
+        let outcomes = self.decide_for_members(association, row, &members).await?;
+        let unread = if counts {
+            let changed: Vec<&Caller> = members
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, o)| matches!(***o, Outcome::Send(_, true)))
+                .map(|(m, _)| *m)
+                .collect();
+            self.live_unreads(association, &changed).await?
+        } else {
+            HashMap::new()
+        };
+        let (ended, skip) = (Arc::new(Outcome::Ended), Arc::new(Outcome::Skip));
+        Ok(member_of
+            .into_iter()
+            .map(|m| match m {
+                Err(Outcome::Ended) => (ended.clone(), None),
+                Err(_) => (skip.clone(), None),
+                Ok(i) => {
+                    let counts = unread.get(members[i].member.id.as_str()).copied();
+                    (outcomes[i].clone(), counts)
+                }
+            })
+            .collect())
+    }
+
+    /// The outcome of `row`'s thing for each member (authenticated, with
+    /// a session of their own), in order.
+    async fn decide_for_members(
+        &self,
+        association: &Association,
+        row: &LiveEventRecord,
+        members: &[&Caller],
+    ) -> Result<Vec<Arc<Outcome>>, LiveError> {
+        let skip = Arc::new(Outcome::Skip);
+        if members.is_empty() {
+            return Ok(Vec::new());
         }
         let conversation = row.conversation_id.clone().unwrap_or_default();
         let subject = row.subject_id.clone().unwrap_or_default();
-        let event = match row.kind.as_str() {
+        let kind = row.kind.as_str();
+        match kind {
             "message" | "message_edited" => {
-                let Some(message) = self.live_message(association, &caller, &conversation, &subject).await? else {
-                    return Ok(Outcome::Skip);
-                };
-                let message = Box::new(message);
-                if row.kind == "message" {
-                    LiveEvent::Message { conversation_id: conversation, message }
-                } else {
-                    LiveEvent::MessageEdited { conversation_id: conversation, message }
-                }
+                let views = self.live_messages(association, members, &conversation, &subject).await?;
+                // Members shown the same view share one outcome.
+                let mut shared: Vec<(Arc<MessageView>, Arc<Outcome>)> = Vec::new();
+                Ok(views
+                    .into_iter()
+                    .map(|view| {
+                        let Some(view) = view else { return skip.clone() };
+                        if let Some((_, outcome)) = shared.iter().find(|(v, _)| Arc::ptr_eq(v, &view)) {
+                            return outcome.clone();
+                        }
+                        let conversation_id = conversation.clone();
+                        let outcome = Arc::new(if kind == "message" {
+                            Outcome::Send(LiveEvent::Message { conversation_id, message: view.clone() }, true)
+                        } else {
+                            Outcome::Send(LiveEvent::MessageEdited { conversation_id, message: view.clone() }, false)
+                        });
+                        shared.push((view, outcome.clone()));
+                        outcome
+                    })
+                    .collect())
             }
             "message_deleted" | "read" | "conversation_request" => {
-                match self.conversation_access(association, &caller, &conversation).await {
-                    Ok(_) => {}
-                    Err(MessagingError::Store(e)) => return Err(e.into()),
-                    Err(_) => return Ok(Outcome::Skip),
-                }
-                match row.kind.as_str() {
+                let event = match kind {
                     "message_deleted" => {
-                        LiveEvent::MessageDeleted { conversation_id: conversation, message_id: subject }
+                        LiveEvent::MessageDeleted { conversation_id: conversation.clone(), message_id: subject }
                     }
-                    "read" => LiveEvent::Read { conversation_id: conversation, message_id: subject },
-                    _ => LiveEvent::ConversationRequest { conversation_id: conversation },
-                }
+                    "read" => LiveEvent::Read { conversation_id: conversation.clone(), message_id: subject },
+                    _ => LiveEvent::ConversationRequest { conversation_id: conversation.clone() },
+                };
+                let send = Arc::new(Outcome::Send(event, true));
+                let access = self.conversation_access_all(association, members, &conversation).await?;
+                access
+                    .into_iter()
+                    .map(|seen| match seen {
+                        Ok(_) => Ok(send.clone()),
+                        Err(MessagingError::Store(e)) => Err(e.into()),
+                        Err(_) => Ok(skip.clone()),
+                    })
+                    .collect()
             }
             "notification" => {
-                let page = self.notifications(association, &caller, None).await?;
-                let Some(notification) = page.notifications.into_iter().find(|n| n.id.as_str() == subject) else {
-                    return Ok(Outcome::Skip);
-                };
-                LiveEvent::Notification { notification: Box::new(notification) }
+                // Per member: the notification list's gates decide.
+                let mut outcomes = Vec::with_capacity(members.len());
+                for caller in members {
+                    let page = self.notifications(association, caller, None).await?;
+                    outcomes.push(match page.notifications.into_iter().find(|n| n.id.as_str() == subject) {
+                        Some(notification) => Arc::new(Outcome::Send(
+                            LiveEvent::Notification { notification: Box::new(notification) },
+                            true,
+                        )),
+                        None => skip.clone(),
+                    });
+                }
+                Ok(outcomes)
             }
-            _ => return Ok(Outcome::Skip),
-        };
-        let counts_changed = !matches!(event, LiveEvent::MessageEdited { .. });
-        Ok(Outcome::Send(Box::new(event), counts_changed))
+            _ => Ok(members.iter().map(|_| skip.clone()).collect()),
+        }
     }
 
     /// The unread counts of the socket's member now; `None` when the
-    /// session is over. A socket asks once a burst of events has been sent,
-    /// not after each: the counts are the same work whatever the burst's
-    /// length, and the events themselves are not held up by them.
+    /// session is over. A socket asks after a catch-up; events decided by
+    /// the node carry the counts already ([`Ready::unread`]).
     pub async fn live_unread(
         &self,
         association: &Association,
         session_hash: &str,
     ) -> Result<Option<Unread>, LiveError> {
         let Some(caller) = self.live_caller(association, session_hash).await? else { return Ok(None) };
-        Ok(Some(Unread {
-            messages: self.unread_messages(association, &caller).await?,
-            notifications: self.unread_notifications(association, &caller).await?,
-        }))
+        let counts = self.live_unreads(association, &[&caller]).await?;
+        Ok(Some(counts.get(caller.member.id.as_str()).copied().unwrap_or(Unread { messages: 0, notifications: 0 })))
+    }
+
+    /// The unread counts of several members at once, by member id: one
+    /// read for the messages, one for the notifications (the same rules as
+    /// `unread_messages` and `unread_notifications`).
+    async fn live_unreads(
+        &self,
+        association: &Association,
+        callers: &[&Caller],
+    ) -> Result<HashMap<String, Unread>, LiveError> {
+        if callers.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let members: Vec<MemberId> = callers.iter().map(|c| c.member.id.clone()).collect();
+        let staff: Vec<MemberId> =
+            callers.iter().filter(|c| reads_closed_groups(c)).map(|c| c.member.id.clone()).collect();
+        let messages: HashMap<String, i64> =
+            self.store.unread_messages_of(&association.id, &members).await?.into_iter().collect();
+        let notifications: HashMap<String, i64> =
+            self.store.unread_notification_counts(&association.id, &members, &staff).await?.into_iter().collect();
+        Ok(members
+            .into_iter()
+            .map(|m| {
+                let key = m.as_str();
+                let counts = Unread {
+                    messages: messages.get(key).copied().unwrap_or(0),
+                    notifications: notifications.get(key).copied().unwrap_or(0),
+                };
+                (m.to_string(), counts)
+            })
+            .collect())
     }
 }
 
@@ -637,7 +922,8 @@ mod tests {
         let (sender, deliveries) = mpsc::channel(QUEUE);
         let cut = Arc::new(AtomicBool::new(false));
         let id = hub.next_id.fetch_add(1, Ordering::Relaxed);
-        hub.lock().entry(("a".to_owned(), member.to_owned())).or_default().push(Slot { id, sender, cut: cut.clone() });
+        let slot = Slot { id, sender, cut: cut.clone(), session: Arc::from("hash") };
+        hub.lock().entry(("a".to_owned(), member.to_owned())).or_default().push(slot);
         (deliveries, cut)
     }
 
@@ -667,5 +953,51 @@ mod tests {
 
         hub.deliver_everywhere(&Delivery::Resync);
         assert!(quick.try_recv().is_ok() && hub.open_sockets() == 1);
+    }
+
+    fn row(id: i64, member: &str, kind: &str, conversation: &str, subject: &str) -> LiveEventRecord {
+        LiveEventRecord {
+            id,
+            member_id: member.to_owned(),
+            kind: kind.to_owned(),
+            conversation_id: Some(conversation.to_owned()),
+            subject_id: Some(subject.to_owned()),
+        }
+    }
+
+    /// The rows of one thing are decided together, whatever rows of other
+    /// things come between them; groups keep the order of their first row.
+    #[test]
+    fn rows_are_grouped_by_the_thing_they_are_about() {
+        let rows = [
+            row(1, "ann", "message", "c1", "m1"),
+            row(2, "ann", "read", "c1", "m1"),
+            row(3, "ben", "message", "c1", "m1"),
+            row(4, "ben", "message", "c1", "m2"),
+            row(5, "cleo", "message", "c2", "m1"),
+            row(6, "cleo", "message", "c1", "m1"),
+        ];
+        let groups: Vec<Vec<i64>> = same_thing(&rows).iter().map(|g| g.iter().map(|r| r.id).collect()).collect();
+        assert_eq!(groups, vec![vec![1, 3, 6], vec![2], vec![4], vec![5]]);
+        assert!(same_thing(&[]).is_empty());
+    }
+
+    /// Decided deliveries go to their one socket each (not to the member's
+    /// other sockets), and a full queue cuts off that socket alone.
+    #[test]
+    fn ready_deliveries_reach_exactly_their_socket() {
+        let hub = Hub::new();
+        let (mut first, _) = slot(&hub, "ann");
+        let (mut second, _) = slot(&hub, "ann");
+        let ids: Vec<u64> = hub.lock()[&("a".to_owned(), "ann".to_owned())].iter().map(|s| s.id).collect();
+        let ready = |id| Ready { id, outcome: Arc::new(Outcome::Skip), unread: None };
+        hub.deliver_ready("a", vec![("ann".to_owned(), ids[1], ready(7)), ("nobody".to_owned(), 99, ready(8))]);
+        assert!(first.try_recv().is_err(), "not the member's other socket");
+        assert!(matches!(second.try_recv(), Ok(Delivery::Ready(Ready { id: 7, .. }))));
+        for n in 0..=QUEUE {
+            hub.deliver_ready("a", vec![("ann".to_owned(), ids[0], ready(10 + n as i64))]);
+        }
+        assert_eq!(hub.sockets_of("a", "ann"), 1, "the socket that did not read is cut off");
+        assert_eq!(hub.sockets_of_members("a", &["ann", "ben"]).len(), 1);
     }
 }

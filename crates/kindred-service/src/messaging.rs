@@ -47,6 +47,8 @@ use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::messaging::{may_start, other_members, Between, Decision, Disappearing, MessageBody};
 use kindred_domain::{markdown, AccountRole, AttachmentId, ConversationId, Level, MemberId, MessageId};
 use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, StoreError};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Messages per page, newest first.
 pub const PAGE_SIZE: usize = 50;
@@ -279,39 +281,49 @@ impl Kindred {
         caller: &Caller,
         raw_id: &str,
     ) -> Result<SeenConversation, MessagingError> {
-        let id = ConversationId::parse(raw_id).ok_or(MessagingError::NotFound)?;
-        let record = self
-            .store
-            .conversation(&association.id, id.as_str(), &caller.member.id)
-            .await?
-            .ok_or(MessagingError::NotFound)?;
-        if let Some(group) = record.group_id.clone() {
-            let seen = self.group_access(association, caller, &group).await?;
-            if !seen.access.membership.is_member() {
-                return Err(MessagingError::NotFound);
-            }
-            if record.my_status.is_none() {
-                self.store
-                    .ensure_conversation_member(&association.id, id.as_str(), &caller.member.id, self.clock.now())
-                    .await?;
-            }
-            return Ok(SeenConversation {
-                id,
-                group_id: Some(group),
-                group_name: Some(seen.record.name.clone()),
-                alias_mode: seen.record.alias_mode,
-                status: ConversationStatus::Active,
-                request_for_me: false,
-                record,
-            });
-        }
-        let (status, request_for_me) = match (record.my_status.as_deref(), record.state.as_str()) {
-            (Some("request"), _) => (ConversationStatus::Request, true),
-            (Some("active"), "request") => (ConversationStatus::Request, false),
-            (Some("active"), _) => (ConversationStatus::Active, false),
-            _ => return Err(MessagingError::NotFound),
+        let mut seen = self.conversation_access_all(association, &[caller], raw_id).await?;
+        seen.pop().unwrap_or(Err(MessagingError::NotFound))
+    }
+
+    /// [`Kindred::conversation_access`] for several callers at once (a
+    /// live event for the sockets of a node): one answer per caller, in
+    /// order, each by the one rule of `seen_conversation` (and, in a
+    /// group's chat, of `group_access_all`), in a constant number of reads
+    /// whatever their number. A store failure fails them all.
+    pub async fn conversation_access_all(
+        &self,
+        association: &Association,
+        callers: &[&Caller],
+        raw_id: &str,
+    ) -> Result<Vec<Result<SeenConversation, MessagingError>>, MessagingError> {
+        let not_found = || callers.iter().map(|_| Err(MessagingError::NotFound)).collect();
+        let Some(id) = ConversationId::parse(raw_id) else { return Ok(not_found()) };
+        let viewers: Vec<MemberId> = callers.iter().map(|c| c.member.id.clone()).collect();
+        let records: HashMap<String, ConversationRecord> =
+            self.store.conversation_for_viewers(&association.id, id.as_str(), &viewers).await?.into_iter().collect();
+        let Some(group) = records.values().next().map(|r| r.group_id.clone()) else { return Ok(not_found()) };
+        let mut groups = match &group {
+            Some(group) => Some(self.group_access_all(association, callers, group).await?),
+            None => None,
         };
-        Ok(SeenConversation { id, group_id: None, group_name: None, alias_mode: false, status, request_for_me, record })
+        let mut seen = Vec::with_capacity(callers.len());
+        for (i, caller) in callers.iter().enumerate() {
+            let Some(record) = records.get(caller.member.id.as_str()).cloned() else {
+                seen.push(Err(MessagingError::NotFound));
+                continue;
+            };
+            let in_group = groups.as_mut().map(|g| std::mem::replace(&mut g[i], Err(GroupError::NotFound)));
+            let decided = seen_conversation(id.clone(), record, in_group);
+            if let Ok(conversation) = &decided {
+                if conversation.group_id.is_some() && conversation.record.my_status.is_none() {
+                    self.store
+                        .ensure_conversation_member(&association.id, id.as_str(), &caller.member.id, self.clock.now())
+                        .await?;
+                }
+            }
+            seen.push(decided);
+        }
+        Ok(seen)
     }
 
     async fn conversation_key(
@@ -519,35 +531,55 @@ impl Kindred {
 
     /// A message as `caller` may see it now, for a live event: `None`
     /// when the conversation is closed to them (left, not a member of the
-    /// group), the message is gone, or — one-to-one — a block stands
-    /// between them and its writer.
+    /// group), the message is gone, or a block stands between them and its
+    /// writer (except in an alias group's chat: `conversation_messages`).
     pub async fn live_message(
         &self,
         association: &Association,
         caller: &Caller,
         raw_conversation: &str,
         raw_message: &str,
-    ) -> Result<Option<MessageView>, MessagingError> {
-        let seen = match self.conversation_access(association, caller, raw_conversation).await {
-            Ok(seen) => seen,
-            Err(MessagingError::Store(e)) => return Err(MessagingError::Store(e)),
-            Err(_) => return Ok(None),
-        };
+    ) -> Result<Option<Arc<MessageView>>, MessagingError> {
+        let mut views = self.live_messages(association, &[caller], raw_conversation, raw_message).await?;
+        Ok(views.pop().flatten())
+    }
+
+    /// [`Kindred::live_message`] for several callers at once (the sockets
+    /// of a node): one answer per caller, in order. The gate is
+    /// `conversation_access_all`; the message, its files, the writer's
+    /// alias and blocks are read once, the body opened at most twice (the
+    /// writer's own view and everyone else's, which differ only in `own`
+    /// and are shared).
+    pub async fn live_messages(
+        &self,
+        association: &Association,
+        callers: &[&Caller],
+        raw_conversation: &str,
+        raw_message: &str,
+    ) -> Result<Vec<Option<Arc<MessageView>>>, MessagingError> {
+        let nothing = || callers.iter().map(|_| None).collect();
+        let access = self.conversation_access_all(association, callers, raw_conversation).await?;
+        let Some(seen) = access.iter().find_map(|a| a.as_ref().ok()) else { return Ok(nothing()) };
         let conversation = seen.id.as_str();
         let Some(row) = self.store.message(&association.id, conversation, raw_message).await? else {
-            return Ok(None);
+            return Ok(nothing());
         };
-        if seen.group_id.is_none() && row.sender_id != caller.member.id.as_str() {
+        // A block either way between a reader and the writer hides the
+        // message from that reader, as on the conversation's page — except
+        // in an alias group's chat, where an alias falling silent for one
+        // reader would tell whose alias it is.
+        let blocked = if !seen.alias_mode {
             let writer = MemberId::from_trusted(row.sender_id.clone());
-            if self.store.relation(&association.id, &caller.member.id, &writer).await?.blocked {
-                return Ok(None);
-            }
-        }
+            self.store.blocked_either_way(&association.id, &writer).await?
+        } else {
+            Vec::new()
+        };
         let sender_alias = match (&seen.group_id, seen.alias_mode) {
             (Some(group), true) => self.store.alias_of(&association.id, group, &row.sender_id).await?,
             _ => None,
         };
-        let files = self
+        let alias_mode = seen.alias_mode;
+        let files: Vec<AttachmentView> = self
             .store
             .attachments_between(&association.id, conversation, row.seq, row.seq)
             .await?
@@ -556,7 +588,32 @@ impl Kindred {
             .map(|a| AttachmentView { id: a.id, content_type: a.content_type, size: a.size })
             .collect();
         let key = self.conversation_key(association, conversation).await?;
-        message_view(row, key.as_ref(), caller, seen.alias_mode, sender_alias, files).map(Some)
+        let (mut writers, mut readers): (Option<Arc<MessageView>>, Option<Arc<MessageView>>) = (None, None);
+        let mut views = Vec::with_capacity(callers.len());
+        for (caller, access) in callers.iter().zip(access) {
+            let me = caller.member.id.as_str();
+            if access.is_err() || blocked.iter().any(|b| b.as_str() == me) {
+                views.push(None);
+                continue;
+            }
+            let shared = if row.sender_id == me { &mut writers } else { &mut readers };
+            let view = match shared {
+                Some(view) => view.clone(),
+                None => {
+                    let view = message_view(
+                        row.clone(),
+                        key.as_ref(),
+                        caller,
+                        alias_mode,
+                        sender_alias.clone(),
+                        files.clone(),
+                    )?;
+                    shared.insert(Arc::new(view)).clone()
+                }
+            };
+            views.push(Some(view));
+        }
+        Ok(views)
     }
 
     /// A `message` notification to every other member, at most one per
@@ -1423,6 +1480,43 @@ impl Kindred {
         }
         Ok(())
     }
+}
+
+/// The rule of `conversation_access` for one caller, from the stored
+/// conversation with the caller's membership and — for a group's chat —
+/// what `group_access` decided for them (the single and the batch form
+/// both decide here).
+fn seen_conversation(
+    id: ConversationId,
+    record: ConversationRecord,
+    group: Option<Result<crate::groups::SeenGroup, GroupError>>,
+) -> Result<SeenConversation, MessagingError> {
+    if let Some(group_id) = record.group_id.clone() {
+        let seen = match group {
+            Some(Ok(seen)) => seen,
+            Some(Err(GroupError::Store(e))) => return Err(MessagingError::Store(e)),
+            _ => return Err(MessagingError::NotFound),
+        };
+        if !seen.access.membership.is_member() {
+            return Err(MessagingError::NotFound);
+        }
+        return Ok(SeenConversation {
+            id,
+            group_id: Some(group_id),
+            group_name: Some(seen.record.name.clone()),
+            alias_mode: seen.record.alias_mode,
+            status: ConversationStatus::Active,
+            request_for_me: false,
+            record,
+        });
+    }
+    let (status, request_for_me) = match (record.my_status.as_deref(), record.state.as_str()) {
+        (Some("request"), _) => (ConversationStatus::Request, true),
+        (Some("active"), "request") => (ConversationStatus::Request, false),
+        (Some("active"), _) => (ConversationStatus::Active, false),
+        _ => return Err(MessagingError::NotFound),
+    };
+    Ok(SeenConversation { id, group_id: None, group_name: None, alias_mode: false, status, request_for_me, record })
 }
 
 /// One stored message as the caller sees it.

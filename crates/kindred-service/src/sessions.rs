@@ -16,7 +16,7 @@ use crate::passwords::HashError;
 use crate::second_factor::SecondFactorCheck;
 use crate::throttle::{self, Throttled};
 use crate::{Association, Kindred};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use kindred_domain::id::random_token;
 use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Password};
 use kindred_store::{MemberRecord, NewSession, SessionSummary, StoreError};
@@ -382,30 +382,57 @@ impl Kindred {
     /// [`Kindred::authenticate`] by the secret's hash (what a live socket
     /// keeps, so that it can check its session on every delivery).
     pub async fn authenticate_hash(&self, association: &Association, hash: &str) -> Result<Option<Caller>, StoreError> {
-        let now = self.clock.now();
-        let Some(record) = self.store.session_by_token(&association.id, hash, now).await? else {
-            return Ok(None);
-        };
-        let kind = if record.kind == "web" { SessionKind::Web } else { SessionKind::Api };
-        if now - record.last_used_at >= TOUCH_EVERY {
-            self.touch(association, &record.id, kind, now).await?;
-        }
-        let member = Member::from_record(record.member)?;
-        if member.status == AccountStatus::Suspended {
-            return Ok(None);
-        }
-        Ok(Some(Caller { member, session_id: record.id, kind, second_factor_pending: record.second_factor_pending }))
+        let mut callers = self.authenticate_hashes(association, &[hash.to_owned()]).await?;
+        Ok(callers.pop().flatten())
     }
 
-    async fn touch(
+    /// [`Kindred::authenticate_hash`] for many hashes at once (the sockets
+    /// a node delivers one event to): the caller of each hash, in the
+    /// order given, `None` where it would be `None` alone. One read, and
+    /// at most one write per session kind for the sessions due a touch.
+    pub async fn authenticate_hashes(
         &self,
         association: &Association,
-        id: &str,
-        kind: SessionKind,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let (idle, _) = kind.lifetimes();
-        self.store.touch_session(&association.id, id, now, now + idle).await
+        hashes: &[String],
+    ) -> Result<Vec<Option<Caller>>, StoreError> {
+        let now = self.clock.now();
+        // Sockets opened with one secret share a hash: asked for once.
+        let mut distinct: Vec<String> = hashes.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let found: std::collections::HashMap<String, kindred_store::SessionRecord> =
+            self.store.sessions_by_tokens(&association.id, &distinct, now).await?.into_iter().collect();
+        let mut touched = std::collections::HashSet::new();
+        let mut due: [(SessionKind, Vec<String>); 2] = [(SessionKind::Web, Vec::new()), (SessionKind::Api, Vec::new())];
+        let mut callers = Vec::with_capacity(hashes.len());
+        for hash in hashes {
+            let Some(record) = found.get(hash).cloned() else {
+                callers.push(None);
+                continue;
+            };
+            let kind = if record.kind == "web" { SessionKind::Web } else { SessionKind::Api };
+            if now - record.last_used_at >= TOUCH_EVERY && touched.insert(record.id.clone()) {
+                due[usize::from(kind == SessionKind::Api)].1.push(record.id.clone());
+            }
+            let member = Member::from_record(record.member)?;
+            if member.status == AccountStatus::Suspended {
+                callers.push(None);
+                continue;
+            }
+            callers.push(Some(Caller {
+                member,
+                session_id: record.id,
+                kind,
+                second_factor_pending: record.second_factor_pending,
+            }));
+        }
+        for (kind, ids) in due {
+            if !ids.is_empty() {
+                let (idle, _) = kind.lifetimes();
+                self.store.touch_sessions(&association.id, &ids, now, now + idle).await?;
+            }
+        }
+        Ok(callers)
     }
 
     /// Ends a session by its secret.

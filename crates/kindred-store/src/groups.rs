@@ -44,16 +44,43 @@ impl Store {
         group: &str,
         member: &MemberId,
     ) -> Result<Option<(GroupRecord, MembershipRecord)>, StoreError> {
-        let sql = format!(
-            "SELECT {GROUP_COLUMNS}, gm.status, gm.role, gm.alias FROM community_groups g \
-             LEFT JOIN group_members gm ON gm.association_id = g.association_id AND gm.group_id = g.id \
-               AND gm.member_id = $3 \
-             WHERE g.association_id = $1 AND g.id = $2"
-        );
-        let row: Option<GroupWithMembership> = read!(self, |pool| {
-            sqlx::query_as(&sql).bind(association.as_str()).bind(group).bind(member.as_str()).fetch_optional(pool).await
-        })?;
-        Ok(row.map(|r| (r.group, r.membership)))
+        let found = self.group_with_memberships(association, group, std::slice::from_ref(member)).await?;
+        Ok(found.and_then(|(group, mut rows)| rows.pop().map(|(_, membership)| (group, membership))))
+    }
+
+    /// [`Store::group_with_membership`] for several members at once: the
+    /// group and `(member, membership)` for each member of the association
+    /// among `members` (an empty membership without a row).
+    pub async fn group_with_memberships(
+        &self,
+        association: &AssociationId,
+        group: &str,
+        members: &[MemberId],
+    ) -> Result<Option<(GroupRecord, Vec<(String, MembershipRecord)>)>, StoreError> {
+        let mut record = None;
+        let mut memberships = Vec::with_capacity(members.len());
+        for chunk in members.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                "SELECT v.id AS viewer, {GROUP_COLUMNS}, gm.status, gm.role, gm.alias FROM community_groups g \
+                 JOIN members v ON v.association_id = g.association_id AND v.id IN ({}) \
+                 LEFT JOIN group_members gm ON gm.association_id = g.association_id AND gm.group_id = g.id \
+                   AND gm.member_id = v.id \
+                 WHERE g.association_id = $1 AND g.id = $2",
+                crate::placeholders(3, chunk.len())
+            );
+            let rows: Vec<ViewerGroup> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(group);
+                for member in chunk {
+                    query = query.bind(member.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            for row in rows {
+                memberships.push((row.viewer, row.row.membership));
+                record.get_or_insert(row.row.group);
+            }
+        }
+        Ok(record.map(|group| (group, memberships)))
     }
 
     /// The groups `member` belongs to (status member), in name order, at
@@ -84,17 +111,48 @@ impl Store {
         association: &AssociationId,
         member: &MemberId,
     ) -> Result<Option<String>, StoreError> {
-        let role: Option<Option<String>> = read!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT clear_value FROM profile_values WHERE association_id = $1 AND member_id = $2 AND field = 'role'",
-            )
-            .bind(association.as_str())
-            .bind(member.as_str())
-            .fetch_optional(pool)
-            .await
-        })?;
-        Ok(role.flatten())
+        let roles = self.profile_roles(association, std::slice::from_ref(member)).await?;
+        Ok(roles.into_iter().next().map(|(_, role)| role))
     }
+
+    /// [`Store::profile_role`] of several members: `(member, role)` for
+    /// those who gave one.
+    pub async fn profile_roles(
+        &self,
+        association: &AssociationId,
+        members: &[MemberId],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut roles = Vec::new();
+        for chunk in members.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                "SELECT member_id, clear_value FROM profile_values \
+                 WHERE association_id = $1 AND field = 'role' AND member_id IN ({})",
+                crate::placeholders(2, chunk.len())
+            );
+            let rows: Vec<(String, Option<String>)> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str());
+                for member in chunk {
+                    query = query.bind(member.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            roles.extend(rows.into_iter().filter_map(|(member, role)| role.map(|r| (member, r))));
+        }
+        Ok(roles)
+    }
+}
+
+/// The ids of the groups `member` reads (SQL expressions: `member` the
+/// member's id, `staff` true for association staff) — the rule of
+/// [`Store::readable_group_ids`], shared with the unread counts of many
+/// members at once (`store::notification_list`).
+pub(crate) fn readable_groups(member: &str, staff: &str) -> String {
+    format!(
+        "SELECT rg.id FROM community_groups rg WHERE rg.association_id = $1 AND (rg.visibility = 'open' \
+         OR (rg.visibility = 'closed' AND {staff}) \
+         OR EXISTS (SELECT 1 FROM group_members rgm WHERE rgm.association_id = $1 AND rgm.group_id = rg.id \
+           AND rgm.member_id = {member} AND rgm.status = 'member'))"
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,6 +161,13 @@ struct GroupWithMembership {
     group: GroupRecord,
     #[sqlx(flatten)]
     membership: MembershipRecord,
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewerGroup {
+    viewer: String,
+    #[sqlx(flatten)]
+    row: GroupWithMembership,
 }
 
 impl Store {
@@ -116,19 +181,9 @@ impl Store {
         member: &MemberId,
         staff: bool,
     ) -> Result<Vec<String>, StoreError> {
+        let sql = format!("{} ORDER BY rg.id", readable_groups("$2", "$3"));
         let rows: Vec<(String,)> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT g.id FROM community_groups g WHERE g.association_id = $1 AND (g.visibility = 'open' \
-                 OR (g.visibility = 'closed' AND $3) \
-                 OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.association_id = $1 AND gm.group_id = g.id \
-                   AND gm.member_id = $2 AND gm.status = 'member')) \
-                 ORDER BY g.id",
-            )
-            .bind(association.as_str())
-            .bind(member.as_str())
-            .bind(staff)
-            .fetch_all(pool)
-            .await
+            sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str()).bind(staff).fetch_all(pool).await
         })?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }

@@ -97,6 +97,17 @@ use sqlx::{PgPool, SqlitePool};
 /// How long [`Store::close`] waits for connections still in use.
 pub const CLOSE_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Values of one `IN (…)` list in the queries that take many at once
+/// (the sockets of a node, the members of a conversation): below both
+/// SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters, with
+/// room for the others of the statement.
+pub(crate) const IN_CHUNK: usize = 900;
+
+/// `$from, $from+1, …`: `count` numbered parameters.
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (0..count).map(|i| format!("${}", from + i)).collect::<Vec<_>>().join(", ")
+}
+
 /// The database, whichever it is.
 #[derive(Clone)]
 pub struct Store {

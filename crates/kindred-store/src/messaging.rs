@@ -17,13 +17,23 @@ use kindred_domain::{AssociationId, MemberId};
 /// Unread counts leave those messages out, as the conversation does.
 macro_rules! hidden_by_block {
     () => {
-        "EXISTS (SELECT 1 FROM blocks b WHERE b.association_id = $1 \
-           AND ((b.blocker_id = $2 AND b.blocked_id = msg.sender_id) \
-             OR (b.blocked_id = $2 AND b.blocker_id = msg.sender_id))) \
+        hidden_by_block!("$2")
+    };
+    // The viewer as an SQL expression (a column where many are counted at once).
+    ($viewer:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM blocks b WHERE b.association_id = $1 \
+           AND ((b.blocker_id = ",
+            $viewer,
+            " AND b.blocked_id = msg.sender_id) \
+             OR (b.blocked_id = ",
+            $viewer,
+            " AND b.blocker_id = msg.sender_id))) \
          AND ((c.group_id IS NULL AND (SELECT COUNT(*) FROM conversation_members x \
                WHERE x.association_id = c.association_id AND x.conversation_id = c.id) > 2) \
            OR (c.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community_groups g \
                WHERE g.association_id = c.association_id AND g.id = c.group_id AND g.alias_mode)))"
+        )
     };
 }
 
@@ -40,6 +50,13 @@ pub struct ConversationRecord {
     /// The viewer's status: active, request, declined, left; `None` without a row.
     pub my_status: Option<String>,
     pub my_read_seq: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewerConversation {
+    viewer: String,
+    #[sqlx(flatten)]
+    record: ConversationRecord,
 }
 
 /// A line of the viewer's conversation list.
@@ -172,12 +189,6 @@ pub enum Added {
     /// The conversation is gone.
     NoConversation,
 }
-
-const CONVERSATION_WITH_ME: &str = "SELECT c.id, c.group_id, c.state, c.created_by, c.last_message_at, c.last_seq, \
-     c.disappear_seconds, cm.status AS my_status, cm.read_seq AS my_read_seq \
-     FROM conversations c LEFT JOIN conversation_members cm ON cm.association_id = c.association_id \
-       AND cm.conversation_id = c.id AND cm.member_id = $3 \
-     WHERE c.association_id = $1";
 
 impl Store {
     /// Writes a conversation with its key and members, in one transaction.
@@ -312,11 +323,41 @@ impl Store {
         id: &str,
         viewer: &MemberId,
     ) -> Result<Option<ConversationRecord>, StoreError> {
-        let sql = format!("{CONVERSATION_WITH_ME} AND c.id = $2");
-        let row = read!(self, |pool| {
-            sqlx::query_as(&sql).bind(association.as_str()).bind(id).bind(viewer.as_str()).fetch_optional(pool).await
-        })?;
-        Ok(row)
+        let found = self.conversation_for_viewers(association, id, std::slice::from_ref(viewer)).await?;
+        Ok(found.into_iter().next().map(|(_, record)| record))
+    }
+
+    /// [`Store::conversation`] for several viewers at once: `(viewer,
+    /// record)` for each viewer who is a member of the association, each
+    /// record with that viewer's own membership. Nothing when the
+    /// conversation does not exist.
+    pub async fn conversation_for_viewers(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        viewers: &[MemberId],
+    ) -> Result<Vec<(String, ConversationRecord)>, StoreError> {
+        let mut found = Vec::with_capacity(viewers.len());
+        for chunk in viewers.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                "SELECT v.id AS viewer, c.id, c.group_id, c.state, c.created_by, c.last_message_at, c.last_seq, \
+                 c.disappear_seconds, cm.status AS my_status, cm.read_seq AS my_read_seq \
+                 FROM conversations c JOIN members v ON v.association_id = c.association_id AND v.id IN ({}) \
+                 LEFT JOIN conversation_members cm ON cm.association_id = c.association_id \
+                   AND cm.conversation_id = c.id AND cm.member_id = v.id \
+                 WHERE c.association_id = $1 AND c.id = $2",
+                crate::placeholders(3, chunk.len())
+            );
+            let rows: Vec<ViewerConversation> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(id);
+                for viewer in chunk {
+                    query = query.bind(viewer.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            found.extend(rows.into_iter().map(|r| (r.viewer, r.record)));
+        }
+        Ok(found)
     }
 
     /// The stored (sealed) key of a conversation; `None` once deleted.
@@ -414,25 +455,44 @@ impl Store {
 
     /// Unread messages across the member's conversations (the navigation badge).
     pub async fn unread_messages(&self, association: &AssociationId, member: &MemberId) -> Result<i64, StoreError> {
-        let row: (i64,) = read!(self, |pool| {
-            sqlx::query_as(concat!(
-                "SELECT COUNT(*) FROM conversation_members cm JOIN messages msg \
-                   ON msg.association_id = cm.association_id AND msg.conversation_id = cm.conversation_id \
-                   AND msg.seq > cm.read_seq AND msg.sender_id <> $2 \
-                 JOIN conversations c ON c.association_id = cm.association_id AND c.id = cm.conversation_id \
-                 WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.status IN ('active', 'request') \
-                 AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members g WHERE g.association_id = $1 \
-                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member')) \
-                 AND NOT (",
-                hidden_by_block!(),
-                ")",
-            ))
-            .bind(association.as_str())
-            .bind(member.as_str())
-            .fetch_one(pool)
-            .await
-        })?;
-        Ok(row.0)
+        let counts = self.unread_messages_of(association, std::slice::from_ref(member)).await?;
+        Ok(counts.into_iter().next().map_or(0, |(_, count)| count))
+    }
+
+    /// [`Store::unread_messages`] of several members at once: `(member,
+    /// count)` for each member with unread messages (the others have none).
+    pub async fn unread_messages_of(
+        &self,
+        association: &AssociationId,
+        members: &[MemberId],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut counts = Vec::new();
+        for chunk in members.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                concat!(
+                    "SELECT cm.member_id, COUNT(*) FROM conversation_members cm JOIN messages msg \
+                       ON msg.association_id = cm.association_id AND msg.conversation_id = cm.conversation_id \
+                       AND msg.seq > cm.read_seq AND msg.sender_id <> cm.member_id \
+                     JOIN conversations c ON c.association_id = cm.association_id AND c.id = cm.conversation_id \
+                     WHERE cm.association_id = $1 AND cm.member_id IN ({}) AND cm.status IN ('active', 'request') \
+                     AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members g WHERE g.association_id = $1 \
+                       AND g.group_id = c.group_id AND g.member_id = cm.member_id AND g.status = 'member')) \
+                     AND NOT (",
+                    hidden_by_block!("cm.member_id"),
+                    ") GROUP BY cm.member_id",
+                ),
+                crate::placeholders(2, chunk.len())
+            );
+            let rows: Vec<(String, i64)> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str());
+                for member in chunk {
+                    query = query.bind(member.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            counts.extend(rows);
+        }
+        Ok(counts)
     }
 
     /// A one-to-one conversation (no group, exactly these two member rows)

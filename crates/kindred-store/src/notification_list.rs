@@ -44,13 +44,20 @@ pub struct NotificationRecord {
 /// each other in every list); one written anonymously or under an alias
 /// never is (`NAMED_POST`).
 fn still_readable(groups: &str) -> String {
+    still_readable_by("$2", groups)
+}
+
+/// [`still_readable`] for the member `member` (an SQL expression: `$2`,
+/// or `n.member_id` where many members are counted at once); `groups`
+/// lists or selects the groups that member reads.
+fn still_readable_by(member: &str, groups: &str) -> String {
     let in_groups = if groups.is_empty() { String::new() } else { format!(" OR t.group_id IN ({groups})") };
     let event_groups = if groups.is_empty() { String::new() } else { format!(" OR e.group_id IN ({groups})") };
     format!(
         "(n.event_id IS NULL OR EXISTS (SELECT 1 FROM events e WHERE e.association_id = $1 AND e.id = n.event_id \
          AND (e.group_id IS NULL{event_groups}))) AND \
          (n.topic_id IS NULL OR EXISTS (SELECT 1 FROM topics t WHERE t.association_id = $1 AND t.id = n.topic_id \
-         AND (NOT t.hidden OR t.author_id = $2) AND (t.category_id IS NOT NULL{in_groups}))) \
+         AND (NOT t.hidden OR t.author_id = {member}) AND (t.category_id IS NOT NULL{in_groups}))) \
          AND NOT (n.kind IN ('reply', 'mention') AND EXISTS (SELECT 1 FROM posts p \
            JOIN topics t ON t.association_id = $1 AND t.id = p.topic_id \
            LEFT JOIN community_groups g ON g.association_id = $1 AND g.id = t.group_id \
@@ -63,9 +70,9 @@ fn still_readable(groups: &str) -> String {
              WHERE r.association_id = $1 AND r.id = n.request_id AND (n.kind <> 'disclosure_request' OR r.status = 'pending') \
              AND NOT {}))) \
          AND (n.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.association_id = $1 \
-           AND gm.group_id = n.group_id AND gm.member_id = $2 AND ((n.kind = 'group_invitation' AND gm.status = 'invited') \
+           AND gm.group_id = n.group_id AND gm.member_id = {member} AND ((n.kind = 'group_invitation' AND gm.status = 'invited') \
            OR (n.kind = 'group_join_request' AND gm.status = 'member' AND gm.role = 'moderator'))))",
-        block_between("$2", "p.author_id"),
+        block_between(member, "p.author_id"),
         block_between("r.from_id", "r.to_id"),
         block_between("r.from_id", "r.to_id")
     )
@@ -163,6 +170,45 @@ impl Store {
             query.fetch_one(pool).await
         })?;
         Ok(count)
+    }
+
+    /// [`Store::unread_notification_count`] of several members at once,
+    /// under the same rule: the groups each reads are those of
+    /// [`crate::groups::readable_groups`] (the rule of `readable_group_ids`
+    /// in SQL), `staff` naming the members among them who read closed
+    /// groups. `(member, count)` for each member with unread ones.
+    pub async fn unread_notification_counts(
+        &self,
+        association: &AssociationId,
+        members: &[MemberId],
+        staff: &[MemberId],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut counts = Vec::new();
+        for chunk in members.chunks(crate::IN_CHUNK) {
+            let chunk_staff: Vec<&MemberId> = staff.iter().filter(|s| chunk.contains(s)).collect();
+            let staff_sql = if chunk_staff.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("n.member_id IN ({})", placeholders(2 + chunk.len(), chunk_staff.len()))
+            };
+            let groups = crate::groups::readable_groups("n.member_id", &staff_sql);
+            let filter = still_readable_by("n.member_id", &groups);
+            let sql = format!(
+                "SELECT n.member_id, COUNT(*) FROM notifications n \
+                 WHERE n.association_id = $1 AND n.member_id IN ({}) AND n.read_at IS NULL AND {filter} \
+                 GROUP BY n.member_id",
+                placeholders(2, chunk.len())
+            );
+            let rows: Vec<(String, i64)> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str());
+                for member in chunk.iter().chain(chunk_staff.iter().copied()) {
+                    query = query.bind(member.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            counts.extend(rows);
+        }
+        Ok(counts)
     }
 
     /// Marks one of the member's notifications read (kept when it already

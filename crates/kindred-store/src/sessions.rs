@@ -46,6 +46,7 @@ struct SessionRow {
     session_kind: String,
     second_factor_pending: bool,
     last_used_at: DateTime<Utc>,
+    token_hash: String,
     #[sqlx(flatten)]
     member: MemberRecord,
 }
@@ -95,45 +96,74 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        let sql = format!(
-            "SELECT s.id AS session_id, s.kind AS session_kind, s.second_factor_pending, s.last_used_at, \
-             {MEMBER_COLUMNS_M} FROM sessions s \
-             JOIN members m ON m.id = s.member_id AND m.association_id = s.association_id \
-             WHERE s.association_id = $1 AND s.token_hash = $2 AND s.expires_at > $3 AND s.idle_expires_at > $3"
-        );
-        let row: Option<SessionRow> = read!(self, |pool| {
-            sqlx::query_as(&sql).bind(association.as_str()).bind(token_hash).bind(now).fetch_optional(pool).await
-        })?;
-        Ok(row.map(|r| SessionRecord {
-            id: r.session_id,
-            kind: r.session_kind,
-            second_factor_pending: r.second_factor_pending,
-            last_used_at: r.last_used_at,
-            member: r.member,
-        }))
+        let found = self.sessions_by_tokens(association, &[token_hash.to_owned()], now).await?;
+        Ok(found.into_iter().next().map(|(_, record)| record))
     }
 
-    /// Marks a session as used now, extending its idle limit (never past
-    /// its absolute limit, which the query checks separately).
-    pub async fn touch_session(
+    /// [`Store::session_by_token`] for many secrets at once (the sockets a
+    /// node delivers one event to): `(hash, session)` for each secret that
+    /// is a live session; the others are absent. The same query, with the
+    /// hashes as a list, in one statement per [`crate::IN_CHUNK`] hashes.
+    pub async fn sessions_by_tokens(
         &self,
         association: &AssociationId,
-        id: &str,
+        token_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, SessionRecord)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in token_hashes.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                "SELECT s.id AS session_id, s.kind AS session_kind, s.second_factor_pending, s.last_used_at, \
+                 s.token_hash, {MEMBER_COLUMNS_M} FROM sessions s \
+                 JOIN members m ON m.id = s.member_id AND m.association_id = s.association_id \
+                 WHERE s.association_id = $1 AND s.expires_at > $2 AND s.idle_expires_at > $2 \
+                 AND s.token_hash IN ({})",
+                crate::placeholders(3, chunk.len())
+            );
+            let rows: Vec<SessionRow> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(now);
+                for hash in chunk {
+                    query = query.bind(hash.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            found.extend(rows.into_iter().map(|r| {
+                let record = SessionRecord {
+                    id: r.session_id,
+                    kind: r.session_kind,
+                    second_factor_pending: r.second_factor_pending,
+                    last_used_at: r.last_used_at,
+                    member: r.member,
+                };
+                (r.token_hash, record)
+            }));
+        }
+        Ok(found)
+    }
+
+    /// Marks sessions (of one kind) as used now, extending their idle
+    /// limit (never past their absolute limit, which the queries check
+    /// separately).
+    pub async fn touch_sessions(
+        &self,
+        association: &AssociationId,
+        ids: &[String],
         now: DateTime<Utc>,
         idle_expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        write!(self, |pool| {
-            sqlx::query(
-                "UPDATE sessions SET last_used_at = $3, idle_expires_at = $4 WHERE association_id = $1 AND id = $2",
-            )
-            .bind(association.as_str())
-            .bind(id)
-            .bind(now)
-            .bind(idle_expires_at)
-            .execute(pool)
-            .await
-            .map(|_| ())
-        })?;
+        for chunk in ids.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                "UPDATE sessions SET last_used_at = $2, idle_expires_at = $3 WHERE association_id = $1 AND id IN ({})",
+                crate::placeholders(4, chunk.len())
+            );
+            write!(self, |pool| {
+                let mut query = sqlx::query(&sql).bind(association.as_str()).bind(now).bind(idle_expires_at);
+                for id in chunk {
+                    query = query.bind(id.as_str());
+                }
+                query.execute(pool).await.map(|_| ())
+            })?;
+        }
         Ok(())
     }
 

@@ -3,25 +3,40 @@
 //! them posts messages over HTTP and the tool measures, per message, the
 //! time from sending the POST to its arrival on every socket — p50 and p99
 //! over all (message, socket) pairs — and the resident memory of the
-//! process before and after the sockets are open.
+//! server's process before and after the sockets are open.
 //!
 //! The server runs in this process (real TCP on 127.0.0.1, the real
 //! router), on a fresh SQLite database or on `--postgres URL`; with
 //! `--nodes 2` (PostgreSQL) the sockets are spread over two servers on one
 //! database and the messages are posted through the first, so half the
-//! deliveries cross `NOTIFY`. Client and server share the process and its
-//! cores, so memory per socket is an upper bound (both ends of each socket).
+//! deliveries cross `NOTIFY`. The client ends of the sockets live in other
+//! processes: the tool starts itself again with `--client` (`--clients`
+//! of them, 2 by default), hands each its share of socket URLs and
+//! tokens on stdin, and reads back one line per arrival, `MESSAGE_ID
+//! WALL_CLOCK_NANOS`; the server side times the POST by the same wall
+//! clock (one machine). So the memory per socket is the server end's
+//! alone, and 10,000 sockets fit under an open-file limit of 20,000.
+//!
+//! Members and their sessions are written directly (one Argon2 hash for
+//! all; signing in 10,000 members would take an hour of Argon2 on two
+//! cores); joining the group, opening its chat, the sockets and the
+//! messages are real HTTP and WebSocket.
 //!
 //! Usage: cargo run --release -p kindred --example live_bench -- \
-//!          [--sockets 1000] [--messages 20] [--rate 2 | --rates 1,2,5,10] [--postgres URL] [--nodes 1|2]
+//!          [--sockets 1000] [--messages 20] [--rate 2 | --rates 1,2,5,10] [--postgres URL] [--nodes 1|2] [--clients 2]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use futures_util::StreamExt;
 use kindred::config::{FileConfig, Overrides, Settings};
 use kindred::server;
+use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Pseudonym};
+use kindred_service::Kindred;
+use kindred_store::{NewMember, NewSession};
 use serde_json::{json, Value};
+use std::io::{BufRead, Write};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -37,10 +52,13 @@ struct Args {
     rates: Vec<f64>,
     postgres: Option<String>,
     nodes: usize,
+    /// Processes holding the client ends of the sockets.
+    clients: usize,
 }
 
 fn args() -> Args {
-    let mut a = Args { sockets: 1000, messages: 20, rate: 2.0, rates: Vec::new(), postgres: None, nodes: 1 };
+    let mut a =
+        Args { sockets: 1000, messages: 20, rate: 2.0, rates: Vec::new(), postgres: None, nodes: 1, clients: 2 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
@@ -53,6 +71,7 @@ fn args() -> Args {
             }
             "--postgres" => a.postgres = Some(value),
             "--nodes" => a.nodes = value.parse().expect("--nodes 1 or 2"),
+            "--clients" => a.clients = value.parse().expect("--clients N"),
             other => panic!("unknown option {other}"),
         }
     }
@@ -69,6 +88,10 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+fn wall_nanos() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -77,9 +100,172 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    if std::env::args().nth(1).as_deref() == Some("--client") {
+        runtime.block_on(client());
+    } else {
+        runtime.block_on(server_side());
+    }
+}
+
+/// A client process: reads `URL TOKEN` lines from stdin, opens one socket
+/// per line, says `ready` on stdout once all are open, then writes
+/// `MESSAGE_ID NANOS` for every `message` event that arrives, until stdin's
+/// parent ends it.
+async fn client() {
+    let mut lines = Vec::new();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.expect("stdin");
+        if let Some((url, token)) = line.split_once(' ') {
+            lines.push((url.to_owned(), token.to_owned()));
+        }
+    }
+    let (out, lines_out) = std::sync::mpsc::channel::<String>();
+    // One writer: lines are timed when they arrive, not when written.
+    std::thread::spawn(move || {
+        let stdout = std::io::stdout();
+        let mut stdout = std::io::BufWriter::new(stdout.lock());
+        while let Ok(line) = lines_out.recv() {
+            let _ = writeln!(stdout, "{line}");
+            while let Ok(more) = lines_out.try_recv() {
+                let _ = writeln!(stdout, "{more}");
+            }
+            if stdout.flush().is_err() {
+                return;
+            }
+        }
+    });
+    let gate = Arc::new(Semaphore::new(64));
+    let mut opening = Vec::new();
+    for (url, token) in lines {
+        let gate = gate.clone();
+        let out = out.clone();
+        opening.push(tokio::spawn(async move {
+            let permit = gate.acquire_owned().await.expect("permit");
+            let mut request = url.into_client_request().expect("request");
+            request.headers_mut().insert("authorization", format!("Bearer {token}").parse().expect("header"));
+            let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("socket");
+            drop(permit);
+            tokio::spawn(async move {
+                while let Some(Ok(frame)) = ws.next().await {
+                    if let Message::Text(text) = frame {
+                        let at = wall_nanos();
+                        if let Ok(event) = serde_json::from_str::<Value>(text.as_str()) {
+                            if event["type"] == "message" {
+                                let id = event["message"]["message_id"].as_str().unwrap_or_default();
+                                let _ = out.send(format!("{id} {at}"));
+                            }
+                        }
+                    }
+                }
+            });
+        }));
+    }
+    for task in opening {
+        task.await.expect("socket opened");
+    }
+    out.send("ready".to_owned()).expect("stdout");
+    // Until the parent kills this process.
+    std::future::pending::<()>().await;
+}
+
+/// Writes `count` active members with one password hash, and a session of
+/// each; returns their tokens.
+async fn members_with_sessions(
+    kindred: &Kindred,
+    association: &kindred_service::Association,
+    count: usize,
+) -> Vec<String> {
+    let password = kindred_domain::Password::parse(PASSWORD).expect("password");
+    let hash = kindred.passwords.hash(&password).await.expect("hash");
+    let now = kindred.clock.now();
+    let mut ids = Vec::with_capacity(count);
+    let mut batch = Vec::new();
+    for n in 0..count {
+        let id = MemberId::random();
+        let pseudonym = Pseudonym::parse(&format!("Bench Member {n}")).expect("pseudonym");
+        batch.push(NewMember {
+            id: id.clone(),
+            association_id: association.id.clone(),
+            email: EmailAddress::parse(&format!("m{n}@live.kindred.invalid")).expect("email"),
+            pseudonym_terms: kindred.pseudonym_terms(&association.id, &pseudonym).expect("terms"),
+            pseudonym,
+            password_hash: hash.clone(),
+            role: AccountRole::Member,
+            status: AccountStatus::Active,
+            discoverable: false,
+            created_at: now,
+        });
+        ids.push(id);
+        if batch.len() == 500 || n + 1 == count {
+            kindred.store.insert_members_fresh(&batch).await.expect("members");
+            batch.clear();
+        }
+    }
+    let mut tokens = Vec::with_capacity(count);
+    for id in &ids {
+        let token = kindred_domain::id::random_token();
+        let session_id = kindred_domain::id::random_token();
+        kindred
+            .store
+            .insert_session(&NewSession {
+                id: &session_id[..26],
+                token_hash: &Kindred::live_session_hash(&token),
+                association_id: &association.id,
+                member_id: id,
+                kind: "api",
+                second_factor_pending: false,
+                client: "live bench",
+                now,
+                idle_expires_at: now + chrono::Duration::days(1),
+                expires_at: now + chrono::Duration::days(1),
+            })
+            .await
+            .expect("session");
+        tokens.push(token);
+    }
+    tokens
+}
+
+/// Starts a client process with its share of the sockets; its arrivals go
+/// to `arrivals`, its `ready` to `ready`.
+fn start_client(
+    lines: &[String],
+    arrivals: tokio::sync::mpsc::UnboundedSender<(String, u128)>,
+    ready: tokio::sync::mpsc::UnboundedSender<()>,
+) -> Child {
+    let mut child = Command::new(std::env::current_exe().expect("this program"))
+        .arg("--client")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("client process");
+    let mut stdin = child.stdin.take().expect("stdin");
+    for line in lines {
+        writeln!(stdin, "{line}").expect("to client");
+    }
+    drop(stdin);
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if line == "ready" {
+                let _ = ready.send(());
+            } else if let Some((id, at)) = line.split_once(' ') {
+                if let Ok(at) = at.parse() {
+                    let _ = arrivals.send((id.to_owned(), at));
+                }
+            }
+        }
+    });
+    child
+}
+
+async fn server_side() {
     let args = args();
+    // The server's warnings (a failed decision, a resync) on stderr.
+    tracing_subscriber::fmt().with_max_level(tracing::Level::WARN).with_writer(std::io::stderr).init();
     let dir = std::env::temp_dir().join(format!("kindred-live-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("data dir");
     let database_url = args.postgres.clone().unwrap_or_else(|| format!("sqlite://{}/kindred.db", dir.display()));
@@ -109,44 +295,9 @@ async fn main() {
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
     let api = format!("{}/a/live/api/v1", bases[0]);
 
-    // Members and their tokens (Argon2 makes this the slow part).
-    eprintln!("creating and signing in {} members …", args.sockets);
+    eprintln!("writing {} members and their sessions …", args.sockets);
     let started = Instant::now();
-    let gate = Arc::new(Semaphore::new(8));
-    let mut tasks = Vec::new();
-    for n in 0..args.sockets {
-        let kindred = kindred.clone();
-        let association = association.clone();
-        let client = client.clone();
-        let api = api.clone();
-        let gate = gate.clone();
-        tasks.push(tokio::spawn(async move {
-            let _permit = gate.acquire().await.expect("permit");
-            let email = format!("m{n}@live.kindred.invalid");
-            let pseudonym = format!("Bench Member {n}");
-            let input = kindred_service::accounts::AddUser {
-                email: &email,
-                pseudonym: &pseudonym,
-                password: PASSWORD,
-                role: "member",
-            };
-            kindred.add_user(&association, input).await.expect("add user");
-            let login: Value = client
-                .post(format!("{api}/auth/login"))
-                .json(&json!({"email": email, "password": PASSWORD}))
-                .send()
-                .await
-                .expect("login")
-                .json()
-                .await
-                .expect("login json");
-            login["token"].as_str().expect("token").to_owned()
-        }));
-    }
-    let mut tokens = Vec::new();
-    for t in tasks {
-        tokens.push(t.await.expect("member"));
-    }
+    let tokens = members_with_sessions(&kindred, &association, args.sockets).await;
     eprintln!("  {:.1} s", started.elapsed().as_secs_f64());
 
     // One open group; everyone joins and opens its chat.
@@ -161,65 +312,111 @@ async fn main() {
         .await
         .expect("group json");
     let group_id = group["group_id"].as_str().expect("group id").to_owned();
-    let mut conversation = String::new();
+    // Joining and opening the chat: real requests, 16 at a time.
+    let started = Instant::now();
+    let gate = Arc::new(Semaphore::new(16));
+    let mut joining = Vec::new();
     for (n, token) in tokens.iter().enumerate() {
-        if n > 0 {
-            client.post(format!("{api}/groups/{group_id}/join")).bearer_auth(token).send().await.expect("join");
-        }
-        let chat: Value = client
-            .get(format!("{api}/groups/{group_id}/conversation"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("chat")
-            .json()
-            .await
-            .expect("chat json");
-        conversation = chat["conversation_id"].as_str().expect("conversation id").to_owned();
+        let (client, api, group_id, token, gate) =
+            (client.clone(), api.clone(), group_id.clone(), token.clone(), gate.clone());
+        joining.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.expect("permit");
+            if n > 0 {
+                client.post(format!("{api}/groups/{group_id}/join")).bearer_auth(&token).send().await.expect("join");
+            }
+            let chat: Value = client
+                .get(format!("{api}/groups/{group_id}/conversation"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("chat")
+                .json()
+                .await
+                .expect("chat json");
+            chat["conversation_id"].as_str().expect("conversation id").to_owned()
+        }));
+    }
+    let mut conversation = String::new();
+    for task in joining {
+        conversation = task.await.expect("joined");
+    }
+    eprintln!(
+        "{} members joined the group and opened its chat in {:.1} s",
+        args.sockets,
+        started.elapsed().as_secs_f64()
+    );
+
+    // A database in use has statistics; tables filled a moment ago have
+    // none, and PostgreSQL would plan the batch reads as if they were empty.
+    if let Some(url) = &args.postgres {
+        let pool = sqlx::PgPool::connect(url).await.expect("postgres");
+        sqlx::query("ANALYZE").execute(&pool).await.expect("analyze");
+        pool.close().await;
     }
 
-    // The sockets.
+    // The sockets, their client ends in other processes.
     let before = rss_kib();
-    let (arrivals, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(String, Instant)>();
-    for (n, token) in tokens.iter().enumerate() {
-        let base = &bases[n % bases.len()];
-        let url = format!("{}/a/live/api/v1/live", base.replacen("http://", "ws://", 1));
-        let mut request = url.into_client_request().expect("request");
-        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().expect("header"));
-        let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("socket");
-        let arrivals = arrivals.clone();
-        tokio::spawn(async move {
-            while let Some(Ok(frame)) = ws.next().await {
-                if let Message::Text(text) = frame {
-                    let at = Instant::now();
-                    if let Ok(event) = serde_json::from_str::<Value>(text.as_str()) {
-                        if event["type"] == "message" {
-                            let id = event["message"]["message_id"].as_str().unwrap_or_default().to_owned();
-                            let _ = arrivals.send((id, at));
-                        }
-                    }
-                }
-            }
-        });
+    let (arrivals, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(String, u128)>();
+    let (readiness, mut ready) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let lines: Vec<String> = tokens
+        .iter()
+        .enumerate()
+        .map(|(n, token)| {
+            let base = &bases[n % bases.len()];
+            format!("{}/a/live/api/v1/live {token}", base.replacen("http://", "ws://", 1))
+        })
+        .collect();
+    let clients = args.clients.max(1);
+    let share = lines.len().div_ceil(clients);
+    let mut children: Vec<Child> =
+        lines.chunks(share.max(1)).map(|part| start_client(part, arrivals.clone(), readiness.clone())).collect();
+    let started = Instant::now();
+    for _ in 0..children.len() {
+        tokio::time::timeout(Duration::from_secs(600), ready.recv()).await.expect("clients ready").expect("ready");
     }
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    eprintln!(
+        "{} sockets opened by {} client processes in {:.1} s",
+        args.sockets,
+        children.len(),
+        started.elapsed().as_secs_f64()
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib();
     let per_socket = (after.saturating_sub(before)) as f64 / args.sockets as f64;
+    let open = kindred.live.hub().open_sockets();
     eprintln!(
-        "{} sockets open; RSS {before} KiB → {after} KiB ({per_socket:.1} KiB per socket, both ends)",
+        "{} sockets open ({open} on this node); server RSS {before} KiB → {after} KiB ({per_socket:.1} KiB per socket, server end)",
         args.sockets
     );
+
+    // One message first, not measured: the first message of a chat claims
+    // the new-message mail of every member (a write each, in the POST),
+    // which later ones find claimed until the member reads.
+    let warm: Value = client
+        .post(format!("{api}/conversations/{conversation}/messages"))
+        .bearer_auth(&tokens[0])
+        .json(&json!({"body": "warm-up"}))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("post json");
+    assert!(warm["message_id"].is_string(), "{warm}");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    while arrived.try_recv().is_ok() {}
 
     // Messages at a steady rate; latency per (message, socket).
     let rates = if args.rates.is_empty() { vec![args.rate] } else { args.rates.clone() };
     let mut sequence = 0usize;
     for rate in rates {
-        let mut sent_at = std::collections::HashMap::new();
+        let mut sent_at: std::collections::HashMap<String, u128> = std::collections::HashMap::new();
         let mut latencies = Vec::with_capacity(args.sockets * args.messages);
         let interval = Duration::from_secs_f64(1.0 / rate.max(0.01));
         let run = Instant::now();
         for _ in 0..args.messages {
             let at = Instant::now();
+            let wall = wall_nanos();
             sequence += 1;
             let sent: Value = client
                 .post(format!("{api}/conversations/{conversation}/messages"))
@@ -231,16 +428,17 @@ async fn main() {
                 .json()
                 .await
                 .expect("post json");
-            sent_at.insert(sent["message_id"].as_str().expect("message id").to_owned(), at);
+            sent_at.insert(sent["message_id"].as_str().expect("message id").to_owned(), wall);
             tokio::time::sleep(interval.saturating_sub(at.elapsed())).await;
         }
         let expected = args.sockets * args.messages;
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(120);
         while latencies.len() < expected && Instant::now() < deadline {
-            match tokio::time::timeout(Duration::from_secs(5), arrived.recv()).await {
+            // Patient: at 10,000 sockets a saturated node is seconds behind.
+            match tokio::time::timeout_at(deadline.into(), arrived.recv()).await {
                 Ok(Some((id, at))) => {
                     if let Some(sent) = sent_at.get(&id) {
-                        latencies.push(at.duration_since(*sent).as_secs_f64() * 1000.0);
+                        latencies.push(at.saturating_sub(*sent) as f64 / 1e6);
                     }
                 }
                 _ => break,
@@ -271,6 +469,10 @@ async fn main() {
         // Let the queues drain before the next rate.
         tokio::time::sleep(Duration::from_secs(2)).await;
         while arrived.try_recv().is_ok() {}
+    }
+    for child in &mut children {
+        let _ = child.kill();
+        let _ = child.wait();
     }
     for r in running {
         let _ = r.stop().await;

@@ -6,8 +6,9 @@
 //! the association's own (a page on another site must not open a socket
 //! with the member's cookie: 403 before the upgrade); or a single-use
 //! ticket (60 s) for clients that cannot set a header. Every delivery
-//! authenticates the session anew, so a revoked session gets nothing more
-//! and its socket closes.
+//! authenticates the session anew (the node decides each event for all its
+//! sockets at once: `service::live`), so a revoked session gets nothing
+//! more and its socket closes.
 //!
 //! From the client: JSON text frames of at most [`MAX_FRAME`] bytes. A
 //! frame that is not JSON closes that socket with 1007, one too large with
@@ -25,7 +26,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use kindred_domain::MemberId;
-use kindred_service::live::{LiveEvent, Outcome, Unread};
+use kindred_service::live::{Delivery, LiveEvent, Outcome, Ready, Unread};
+use kindred_service::messaging::MessageView;
+use kindred_service::notification_list::NotificationView;
 use kindred_service::{Association, Kindred};
 use kindred_store::LiveEventRecord;
 use serde::{Deserialize, Serialize};
@@ -37,6 +40,10 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Largest frame a client may send, in bytes.
 pub const MAX_FRAME: usize = 16 * 1024;
+/// What a socket reads into at a time (a larger frame grows it): the
+/// protocol layer's default of 128 KiB, allocated for every socket, was
+/// most of the server's memory per socket; clients send little.
+const READ_BUFFER: usize = 4 * 1024;
 /// How often the server pings; a socket that has not answered the
 /// previous ping by the next is closed.
 const HEARTBEAT: Duration = Duration::from_secs(20);
@@ -166,11 +173,12 @@ pub async fn live(
         member: caller.member.id.clone(),
         session_hash,
         last: params.since.unwrap_or(0).max(0),
-        unread_due: None,
+        unread: UnreadDue::Nothing,
     };
     let since = params.since.is_some();
     Ok(upgrade
         // Larger frames fail in the protocol layer; MAX_FRAME is checked again below.
+        .read_buffer_size(READ_BUFFER)
         .max_message_size(MAX_FRAME * 4)
         .max_frame_size(MAX_FRAME * 4)
         .on_upgrade(move |ws| socket.run(ws, since))
@@ -207,9 +215,19 @@ struct Socket {
     member: MemberId,
     session_hash: String,
     last: i64,
-    /// The id of the last event sent that changed the unread counts, while
-    /// the counts have not been sent after it.
-    unread_due: Option<i64>,
+    /// The `unread` event owed after the events sent since the last one.
+    unread: UnreadDue,
+}
+
+/// Whether an `unread` event is owed, and whether its counts are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnreadDue {
+    Nothing,
+    /// An event of this id changed the counts, decided by the node, which
+    /// counted them too.
+    Known(i64, Unread),
+    /// An event of this id sent by a catch-up changed the counts: ask.
+    Ask(i64),
 }
 
 /// Why the loop ends.
@@ -224,7 +242,7 @@ type Step = Result<(), Stop>;
 impl Socket {
     async fn run(mut self, mut ws: WebSocket, since: bool) {
         let registration =
-            self.kindred.live.register(&self.kindred.store, self.association.id.as_str(), self.member.as_str());
+            self.kindred.live.register(&self.kindred, &self.association, self.member.as_str(), &self.session_hash);
         let mut registration = match registration {
             Ok(r) => r,
             Err(_) => {
@@ -247,9 +265,9 @@ impl Socket {
                 tokio::select! {
                     frame = ws.recv() => self.on_frame(&mut ws, frame, &mut awaiting_pong).await?,
                     delivery = registration.deliveries.recv() => match delivery {
-                        Some(kindred_service::live::Delivery::Event(row)) => self.deliver(&mut ws, &row).await?,
-                        Some(kindred_service::live::Delivery::Recheck) => self.check_session().await?,
-                        Some(kindred_service::live::Delivery::Resync) => self.catch_up(&mut ws).await?,
+                        Some(Delivery::Ready(ready)) => self.send_ready(&mut ws, ready).await?,
+                        Some(Delivery::Recheck) => self.check_session().await?,
+                        Some(Delivery::Resync) => self.catch_up(&mut ws).await?,
                         None => return Err(Stop::Close(POLICY, "too_slow")),
                     },
                     _ = heartbeat.tick() => {
@@ -261,8 +279,8 @@ impl Socket {
                         awaiting_pong = true;
                     }
                 }
-                // The counts once the queue is drained: one query pair for
-                // a burst, and never ahead of the events they count.
+                // The counts once the queue is drained: once for a burst,
+                // and never ahead of the events they count.
                 if registration.deliveries.is_empty() {
                     self.send_unread(&mut ws).await?;
                 }
@@ -330,26 +348,42 @@ impl Socket {
         }
     }
 
-    /// Sends what the member may see of one event, once and in order.
+    /// Sends an event the node decided for this socket, once and in order.
+    async fn send_ready(&mut self, ws: &mut WebSocket, ready: Ready) -> Step {
+        if ready.id <= self.last {
+            return Ok(());
+        }
+        self.last = ready.id;
+        self.send_outcome(ws, ready.id, &ready.outcome, ready.unread).await
+    }
+
+    /// Decides and sends one event of the log (a catch-up), once and in order.
     async fn deliver(&mut self, ws: &mut WebSocket, row: &LiveEventRecord) -> Step {
         if row.id <= self.last {
             return Ok(());
         }
         self.last = row.id;
-        let outcome = match self.kindred.live_event(&self.association, &self.session_hash, row).await {
-            Ok(outcome) => outcome,
+        match self.kindred.live_event(&self.association, &self.session_hash, row).await {
+            Ok(outcome) => self.send_outcome(ws, row.id, &outcome, None).await,
             Err(error) => {
                 tracing::warn!(%error, "a live event could not be prepared");
-                return Ok(());
+                Ok(())
             }
-        };
+        }
+    }
+
+    async fn send_outcome(&mut self, ws: &mut WebSocket, id: i64, outcome: &Outcome, counts: Option<Unread>) -> Step {
         match outcome {
             Outcome::Ended => Err(Stop::Close(POLICY, "session_ended")),
             Outcome::Skip => Ok(()),
             Outcome::Send(event, counts_changed) => {
-                send_json(ws, event_json(row.id, *event)).await?;
-                if counts_changed {
-                    self.unread_due = Some(row.id);
+                send_json(ws, event_json(id, event)).await?;
+                if *counts_changed {
+                    self.unread = match (self.unread, counts) {
+                        // Counts asked for later are as fresh as any.
+                        (UnreadDue::Ask(_), _) | (_, None) => UnreadDue::Ask(id),
+                        (_, Some(counts)) => UnreadDue::Known(id, counts),
+                    };
                 }
                 Ok(())
             }
@@ -359,18 +393,20 @@ impl Socket {
     /// The `unread` event, if an event sent since the last one changed the
     /// counts; it carries the id of that event.
     async fn send_unread(&mut self, ws: &mut WebSocket) -> Step {
-        let Some(id) = self.unread_due.take() else { return Ok(()) };
-        match self.kindred.live_unread(&self.association, &self.session_hash).await {
-            Ok(Some(Unread { messages, notifications })) => {
-                send_json(ws, json!({"type": "unread", "id": id, "messages": messages, "notifications": notifications}))
-                    .await
-            }
-            Ok(None) => Err(Stop::Close(POLICY, "session_ended")),
-            Err(error) => {
-                tracing::warn!(%error, "counting unread items for a live socket failed");
-                Ok(())
-            }
-        }
+        let (id, counts) = match std::mem::replace(&mut self.unread, UnreadDue::Nothing) {
+            UnreadDue::Nothing => return Ok(()),
+            UnreadDue::Known(id, counts) => (id, counts),
+            UnreadDue::Ask(id) => match self.kindred.live_unread(&self.association, &self.session_hash).await {
+                Ok(Some(counts)) => (id, counts),
+                Ok(None) => return Err(Stop::Close(POLICY, "session_ended")),
+                Err(error) => {
+                    tracing::warn!(%error, "counting unread items for a live socket failed");
+                    return Ok(());
+                }
+            },
+        };
+        let Unread { messages, notifications } = counts;
+        send_json(ws, json!({"type": "unread", "id": id, "messages": messages, "notifications": notifications})).await
     }
 
     /// Everything after `self.last` from the log, oldest first.
@@ -394,15 +430,15 @@ impl Socket {
     }
 }
 
-fn event_json(id: i64, event: LiveEvent) -> Value {
+fn event_json(id: i64, event: &LiveEvent) -> Value {
     match event {
         LiveEvent::Message { conversation_id, message } => json!({
             "type": "message", "id": id, "conversation_id": conversation_id,
-            "message": super::messaging::message(*message),
+            "message": super::messaging::message(MessageView::clone(message)),
         }),
         LiveEvent::MessageEdited { conversation_id, message } => json!({
             "type": "message_edited", "id": id, "conversation_id": conversation_id,
-            "message": super::messaging::message(*message),
+            "message": super::messaging::message(MessageView::clone(message)),
         }),
         LiveEvent::MessageDeleted { conversation_id, message_id } => json!({
             "type": "message_deleted", "id": id, "conversation_id": conversation_id, "message_id": message_id,
@@ -410,7 +446,7 @@ fn event_json(id: i64, event: LiveEvent) -> Value {
         LiveEvent::Read { conversation_id, message_id } => {
             let mut value = json!({"type": "read", "id": id, "conversation_id": conversation_id});
             if !message_id.is_empty() {
-                value["message_id"] = Value::String(message_id);
+                value["message_id"] = Value::String(message_id.clone());
             }
             value
         }
@@ -418,7 +454,7 @@ fn event_json(id: i64, event: LiveEvent) -> Value {
             json!({"type": "conversation_request", "id": id, "conversation_id": conversation_id})
         }
         LiveEvent::Notification { notification } => json!({
-            "type": "notification", "id": id, "notification": super::notifications::entry(*notification),
+            "type": "notification", "id": id, "notification": super::notifications::entry(NotificationView::clone(notification)),
         }),
     }
 }

@@ -512,3 +512,114 @@ async fn notifications_of_requests_arrive_on_the_recipients_socket() {
         s.stop().await;
     }
 }
+
+/// One node holds the sockets of several members of one group's chat
+/// (two of one member): the node decides each message once for all of
+/// them, and still each socket gets exactly what its member may see —
+/// the writer's own view, the others' view under the writer's alias in an
+/// alias group, nothing for a member who left the group, a closed socket
+/// for a suspended one; in a plain group, the writer's id, and nothing for
+/// a member in a block with the writer (as on the conversation's page).
+#[tokio::test]
+async fn one_node_decides_a_group_chat_message_for_each_socket_of_its_members() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a =
+            s.association("batch", "Test", "[policies]\nmessaging = \"anyone\"\ngroup_creation = \"members\"\n").await;
+        let base = api(&a);
+        let anna = someone(&s, &a, "Anna Batch").await;
+        let ben = someone(&s, &a, "Ben Batch").await;
+        let cleo = someone(&s, &a, "Cleo Batch").await;
+        let dora = someone(&s, &a, "Dora Batch").await;
+        let eve = someone(&s, &a, "Eve Batch").await;
+        // A group with its chat, every member in it (the chat's rows are
+        // made when a member first opens it).
+        let group_chat = |name: &'static str, alias_mode: bool| {
+            let (s, base, anna) = (&s, &base, &anna);
+            async move {
+                let made = ok(
+                    s,
+                    &anna.token,
+                    "POST",
+                    &format!("{base}/groups"),
+                    Some(json!({"name": name, "visibility": "open", "alias_mode": alias_mode})),
+                )
+                .await;
+                made["group_id"].as_str().expect("group").to_owned()
+            }
+        };
+        let open_chat = |group: &str, member: &Someone| {
+            let (s, base) = (&s, &base);
+            let (group, token) = (group.to_owned(), member.token.clone());
+            async move {
+                let chat = ok(s, &token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+                chat["conversation_id"].as_str().expect("chat").to_owned()
+            }
+        };
+
+        // An alias group: everyone sees the writer by alias only.
+        let circle = group_chat("Anonymous circle", true).await;
+        for member in [&ben, &cleo, &dora] {
+            ok(&s, &member.token, "POST", &format!("{base}/groups/{circle}/join"), None).await;
+        }
+        let chat = open_chat(&circle, &anna).await;
+        for member in [&ben, &cleo, &dora] {
+            assert_eq!(open_chat(&circle, member).await, chat);
+        }
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        let mut ben_ws = [open(&s.base, &a, &ben.token).await, open(&s.base, &a, &ben.token).await];
+        let mut cleo_ws = open(&s.base, &a, &cleo.token).await;
+        let mut dora_ws = open(&s.base, &a, &dora.token).await;
+        // Cleo leaves the group; Dora is suspended (her socket closes).
+        ok(&s, &cleo.token, "POST", &format!("{base}/groups/{circle}/leave"), None).await;
+        s.user(&a, "admin.batch@example.org", "Admin Batch", "admin").await;
+        let admin = s.login_staff(&a, "admin.batch@example.org").await;
+        ok(&s, &admin, "POST", &format!("{base}/admin/members/{}/suspend", dora.id), Some(json!({"note": "test"})))
+            .await;
+        assert_eq!(closed(&mut dora_ws).await, (1008, "session_ended".to_owned()), "{db:?}");
+
+        let sent = send(&s, &a, &anna, &chat, "to the circle").await;
+        let mut alias = None;
+        for ws in &mut ben_ws {
+            let event = next_event(ws).await;
+            assert_eq!(event["type"], "message", "{db:?} {event}");
+            assert_eq!(event["message"]["message_id"].as_str(), Some(sent.as_str()), "{db:?}");
+            assert_eq!(event["message"]["own"], false, "{db:?}");
+            assert!(event["message"].get("sender_id").is_none(), "{db:?}: an alias chat names no one {event}");
+            assert!(!event.to_string().contains(&anna.id), "{db:?}");
+            let shown = event["message"]["sender_alias"].as_str().expect("alias").to_owned();
+            assert_eq!(alias.get_or_insert(shown.clone()), &shown, "{db:?}: the same alias for each socket");
+            let unread = next(ws).await;
+            assert_eq!((unread["type"].as_str(), unread["messages"].as_i64()), (Some("unread"), Some(1)), "{db:?}");
+        }
+        let own = next_event(&mut anna_ws).await;
+        assert_eq!(own["message"]["own"], true, "{db:?} {own}");
+        assert_eq!(own["message"]["sender_alias"].as_str(), alias.as_deref(), "{db:?}");
+
+        // A plain group: the writer by id; Eve, in a block with Anna, gets
+        // none of Anna's messages, and Ben's next one is her next event.
+        let plain = group_chat("Plain circle", false).await;
+        for member in [&ben, &cleo, &eve] {
+            ok(&s, &member.token, "POST", &format!("{base}/groups/{plain}/join"), None).await;
+        }
+        let plain_chat = open_chat(&plain, &anna).await;
+        for member in [&ben, &cleo, &eve] {
+            open_chat(&plain, member).await;
+        }
+        let mut eve_ws = open(&s.base, &a, &eve.token).await;
+        ok(&s, &eve.token, "POST", &format!("{base}/blocks"), Some(json!({"member_id": anna.id}))).await;
+        send(&s, &a, &anna, &plain_chat, "from Anna").await;
+        for ws in &mut ben_ws {
+            let event = next_event(ws).await;
+            assert_eq!(event["message"]["body"], "from Anna", "{db:?} {event}");
+            assert_eq!(event["message"]["sender_id"].as_str(), Some(anna.id.as_str()), "{db:?}");
+        }
+        let from_cleo = next_event(&mut cleo_ws).await;
+        assert_eq!(from_cleo["message"]["body"], "from Anna", "{db:?}: nothing of the circle she left {from_cleo}");
+        send(&s, &a, &ben, &plain_chat, "from Ben").await;
+        let event = next_message_event(&mut eve_ws).await;
+        assert_eq!(event["message"]["body"], "from Ben", "{db:?}: nothing of Anna's {event}");
+        assert_eq!(event["message"]["sender_id"].as_str(), Some(ben.id.as_str()), "{db:?}");
+        s.stop().await;
+    }
+}
