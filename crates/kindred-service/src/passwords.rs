@@ -5,14 +5,18 @@
 //! Each hash works in 19 MiB of memory. Allocating it afresh for every
 //! sign-in (what `argon2`'s convenience functions do) made glibc keep
 //! freed blocks in its per-thread arenas: a few hundred sign-ins left the
-//! server at gigabytes of resident memory. The working memory is therefore
-//! allocated once per permit and reused ([`Memories`]), so a server holds
-//! at most `permits × 19 MiB` for hashing, whatever the number of sign-ins.
+//! server at gigabytes of resident memory. While hashes follow each other
+//! (a sign-in flood) the working memory is therefore reused from hash to
+//! hash, at most one per permit ([`Memories`]); when the last hash asked
+//! for is done, the memories go back (the `kindred` binary has glibc give
+//! blocks this large straight back to the kernel), so an idle server does
+//! not hold `permits × 19 MiB` for the next sign-in.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use kindred_domain::Password;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Semaphore;
 
@@ -24,26 +28,51 @@ pub struct PasswordHasher {
     parallel: usize,
 }
 
-/// Argon2's working memories, one per permit, reused from hash to hash.
+/// Argon2's working memories, one per permit, reused from hash to hash
+/// while more hashes are asked for.
 #[derive(Default)]
-struct Memories(Mutex<Vec<Vec<Block>>>);
+struct Memories {
+    kept: Mutex<Vec<Vec<Block>>>,
+    /// Hashes asked for and not done (running or waiting for a permit).
+    wanted: AtomicUsize,
+}
+
+/// A hash asked for, from before its permit until it is done.
+struct Wanted(Arc<Memories>);
+
+impl Drop for Wanted {
+    fn drop(&mut self) {
+        self.0.wanted.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 impl Memories {
+    fn want(self: &Arc<Self>) -> Wanted {
+        self.wanted.fetch_add(1, Ordering::SeqCst);
+        Wanted(self.clone())
+    }
+
     /// Runs `work` in a memory of `blocks` blocks: a kept one when one of
-    /// that size is free, else a new one. The memory is wiped before it is
-    /// kept again (it held blocks derived from a password); at most `keep`
-    /// are kept.
+    /// that size is free, else a new one. The memory is wiped after use (it
+    /// held blocks derived from a password), then kept for the next hash
+    /// when another is asked for (at most `keep`), and otherwise let go
+    /// with every kept one: the last hash of a burst frees them all.
     fn with<T>(&self, blocks: usize, keep: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
-        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner).pop();
         let mut memory = match kept {
             Some(memory) if memory.len() == blocks => memory,
             _ => vec![Block::default(); blocks],
         };
         let result = work(&mut memory);
         memory.iter_mut().for_each(|block| *block = Block::default());
-        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if kept.len() < keep {
-            kept.push(memory);
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        // This hash is still counted in `wanted`.
+        if self.wanted.load(Ordering::SeqCst) > 1 {
+            if kept.len() < keep {
+                kept.push(memory);
+            }
+        } else {
+            kept.clear();
         }
         result
     }
@@ -76,6 +105,7 @@ impl PasswordHasher {
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
+        let _wanted = self.memories.want();
         let _permit = self.permits.acquire().await.map_err(|_| HashError::Interrupted)?;
         let password = password.expose().to_owned();
         let memories = self.memories.clone();
@@ -111,6 +141,7 @@ impl PasswordHasher {
     /// True when `password` matches the stored hash (whatever Argon2
     /// parameters it was made with).
     pub async fn verify(&self, password: &str, stored: &str) -> Result<bool, HashError> {
+        let _wanted = self.memories.want();
         let _permit = self.permits.acquire().await.map_err(|_| HashError::Interrupted)?;
         let password = password.to_owned();
         let stored = stored.to_owned();
@@ -177,5 +208,23 @@ mod tests {
         assert!(hasher.verify("old one", &theirs).await.unwrap());
         assert!(!hasher.verify("old two", &theirs).await.unwrap());
         assert!(hasher.verify("x", "not a hash").await.is_err());
+    }
+
+    /// While another hash is asked for, a memory is kept for it (wiped);
+    /// the last hash of a burst lets every memory go.
+    #[test]
+    fn memories_are_kept_through_a_burst_and_freed_after_it() {
+        let memories = Arc::new(Memories::default());
+        let kept = |m: &Memories| m.kept.lock().unwrap().len();
+        let first = memories.want();
+        let second = memories.want();
+        memories.with(4, 2, |memory| memory[0].as_mut()[0] = 7);
+        assert_eq!(kept(&memories), 1, "another hash is waiting: the memory is kept");
+        assert!(memories.kept.lock().unwrap()[0].iter().all(|b| b.as_ref().iter().all(|x| *x == 0)), "wiped");
+        drop(first);
+        memories.with(4, 2, |memory| assert_eq!(memory.len(), 4));
+        assert_eq!(kept(&memories), 0, "the last hash of the burst frees them");
+        drop(second);
+        assert_eq!(memories.wanted.load(Ordering::SeqCst), 0);
     }
 }
