@@ -545,6 +545,25 @@ pub enum LiveEvent {
     Notification { notification: Box<NotificationView> },
 }
 
+/// The event as the transport writes it, without its id, made by the
+/// first socket that sends it: an outcome is shared by every socket shown
+/// the same, so a message for a thousand sockets is written out once.
+#[derive(Debug, Clone, Default)]
+pub struct Frame(std::sync::OnceLock<Box<str>>);
+
+impl Frame {
+    /// The written event, made by `write` the first time.
+    pub fn get_or_init(&self, write: impl FnOnce() -> Box<str>) -> &str {
+        self.0.get_or_init(write)
+    }
+}
+
+impl Outcome {
+    fn send(event: LiveEvent, counts_changed: bool) -> Self {
+        Self::Send { event, counts_changed, frame: Frame::default() }
+    }
+}
+
 /// The counts behind the badges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unread {
@@ -555,8 +574,9 @@ pub struct Unread {
 /// What to do with one logged event for one socket.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// Send it; `true` when it changes the unread counts (sent after it).
-    Send(LiveEvent, bool),
+    /// Send it; `counts_changed` when it changes the unread counts (sent
+    /// after it).
+    Send { event: LiveEvent, counts_changed: bool, frame: Frame },
     /// The member may not see it (now): send nothing.
     Skip,
     /// The session is over (revoked, expired, member suspended): close.
@@ -772,7 +792,7 @@ impl Kindred {
             let changed: Vec<&Caller> = members
                 .iter()
                 .zip(&outcomes)
-                .filter(|(_, o)| matches!(***o, Outcome::Send(_, true)))
+                .filter(|(_, o)| matches!(***o, Outcome::Send { counts_changed: true, .. }))
                 .map(|(m, _)| *m)
                 .collect();
             self.live_unreads(association, &changed).await?
@@ -822,9 +842,9 @@ impl Kindred {
                         }
                         let conversation_id = conversation.clone();
                         let outcome = Arc::new(if kind == "message" {
-                            Outcome::Send(LiveEvent::Message { conversation_id, message: view.clone() }, true)
+                            Outcome::send(LiveEvent::Message { conversation_id, message: view.clone() }, true)
                         } else {
-                            Outcome::Send(LiveEvent::MessageEdited { conversation_id, message: view.clone() }, false)
+                            Outcome::send(LiveEvent::MessageEdited { conversation_id, message: view.clone() }, false)
                         });
                         shared.push((view, outcome.clone()));
                         outcome
@@ -839,7 +859,7 @@ impl Kindred {
                     "read" => LiveEvent::Read { conversation_id: conversation.clone(), message_id: subject },
                     _ => LiveEvent::ConversationRequest { conversation_id: conversation.clone() },
                 };
-                let send = Arc::new(Outcome::Send(event, true));
+                let send = Arc::new(Outcome::send(event, true));
                 let access = self.conversation_access_all(association, members, &conversation).await?;
                 access
                     .into_iter()
@@ -856,7 +876,7 @@ impl Kindred {
                 for caller in members {
                     let page = self.notifications(association, caller, None).await?;
                     outcomes.push(match page.notifications.into_iter().find(|n| n.id.as_str() == subject) {
-                        Some(notification) => Arc::new(Outcome::Send(
+                        Some(notification) => Arc::new(Outcome::send(
                             LiveEvent::Notification { notification: Box::new(notification) },
                             true,
                         )),

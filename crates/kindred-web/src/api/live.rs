@@ -25,6 +25,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
+use futures_util::SinkExt;
 use kindred_domain::MemberId;
 use kindred_service::live::{Delivery, LiveEvent, Outcome, Ready, Unread};
 use kindred_service::messaging::MessageView;
@@ -255,6 +256,7 @@ impl Socket {
             if since {
                 self.catch_up(&mut ws).await?;
                 self.send_unread(&mut ws).await?;
+                flush(&mut ws).await?;
             }
             let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
             let mut awaiting_pong = false;
@@ -280,9 +282,11 @@ impl Socket {
                     }
                 }
                 // The counts once the queue is drained: once for a burst,
-                // and never ahead of the events they count.
+                // and never ahead of the events they count; then what was
+                // queued leaves in one write.
                 if registration.deliveries.is_empty() {
                     self.send_unread(&mut ws).await?;
+                    flush(&mut ws).await?;
                 }
             }
         }
@@ -376,8 +380,12 @@ impl Socket {
         match outcome {
             Outcome::Ended => Err(Stop::Close(POLICY, "session_ended")),
             Outcome::Skip => Ok(()),
-            Outcome::Send(event, counts_changed) => {
-                send_json(ws, event_json(id, event)).await?;
+            Outcome::Send { event, counts_changed, frame } => {
+                // Written out once for every socket sent the same; the id
+                // (this socket's row) goes in front.
+                let body = frame.get_or_init(|| event_json(event).to_string().into_boxed_str());
+                let text = format!("{{\"id\":{id},{}", body.strip_prefix('{').unwrap_or(body));
+                feed(ws, Message::Text(Utf8Bytes::from(text))).await?;
                 if *counts_changed {
                     self.unread = match (self.unread, counts) {
                         // Counts asked for later are as fresh as any.
@@ -406,7 +414,8 @@ impl Socket {
             },
         };
         let Unread { messages, notifications } = counts;
-        send_json(ws, json!({"type": "unread", "id": id, "messages": messages, "notifications": notifications})).await
+        let text = json!({"type": "unread", "id": id, "messages": messages, "notifications": notifications});
+        feed(ws, Message::Text(Utf8Bytes::from(text.to_string()))).await
     }
 
     /// Everything after `self.last` from the log, oldest first.
@@ -430,37 +439,54 @@ impl Socket {
     }
 }
 
-fn event_json(id: i64, event: &LiveEvent) -> Value {
+/// An event without its id (which differs from socket to socket): a
+/// JSON object whose first member is `type`.
+fn event_json(event: &LiveEvent) -> Value {
     match event {
         LiveEvent::Message { conversation_id, message } => json!({
-            "type": "message", "id": id, "conversation_id": conversation_id,
+            "type": "message", "conversation_id": conversation_id,
             "message": super::messaging::message(MessageView::clone(message)),
         }),
         LiveEvent::MessageEdited { conversation_id, message } => json!({
-            "type": "message_edited", "id": id, "conversation_id": conversation_id,
+            "type": "message_edited", "conversation_id": conversation_id,
             "message": super::messaging::message(MessageView::clone(message)),
         }),
         LiveEvent::MessageDeleted { conversation_id, message_id } => json!({
-            "type": "message_deleted", "id": id, "conversation_id": conversation_id, "message_id": message_id,
+            "type": "message_deleted", "conversation_id": conversation_id, "message_id": message_id,
         }),
         LiveEvent::Read { conversation_id, message_id } => {
-            let mut value = json!({"type": "read", "id": id, "conversation_id": conversation_id});
+            let mut value = json!({"type": "read", "conversation_id": conversation_id});
             if !message_id.is_empty() {
                 value["message_id"] = Value::String(message_id.clone());
             }
             value
         }
         LiveEvent::ConversationRequest { conversation_id } => {
-            json!({"type": "conversation_request", "id": id, "conversation_id": conversation_id})
+            json!({"type": "conversation_request", "conversation_id": conversation_id})
         }
         LiveEvent::Notification { notification } => json!({
-            "type": "notification", "id": id, "notification": super::notifications::entry(NotificationView::clone(notification)),
+            "type": "notification", "notification": super::notifications::entry(NotificationView::clone(notification)),
         }),
     }
 }
 
+/// Sends a frame now.
 async fn send(ws: &mut WebSocket, message: Message) -> Step {
-    match tokio::time::timeout(SEND_TIMEOUT, ws.send(message)).await {
+    feed(ws, message).await?;
+    flush(ws).await
+}
+
+/// Queues a frame in the socket's write buffer; [`flush`] sends what is
+/// queued (once for an event and the counts after it: one write, not two).
+async fn feed(ws: &mut WebSocket, message: Message) -> Step {
+    match tokio::time::timeout(SEND_TIMEOUT, ws.feed(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Stop::Gone),
+    }
+}
+
+async fn flush(ws: &mut WebSocket) -> Step {
+    match tokio::time::timeout(SEND_TIMEOUT, ws.flush()).await {
         Ok(Ok(())) => Ok(()),
         _ => Err(Stop::Gone),
     }
