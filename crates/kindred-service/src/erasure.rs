@@ -269,6 +269,8 @@ impl Kindred {
         };
         let erased = self.store.erase_member(&erasure).await?;
         if erased {
+            // Their sessions went with the account: their sockets close now.
+            self.sessions_changed(association, member).await;
             tracing::info!(reason = reason.detail(), "an account was erased");
         }
         Ok(erased)

@@ -50,6 +50,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Instant;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// How long events are kept for catching up after a reconnect.
@@ -235,6 +236,24 @@ struct Slot {
     cut: Arc<AtomicBool>,
     /// The hash of the secret the socket was opened with.
     session: Arc<str>,
+    /// The session's caller as this node last authenticated it, and when.
+    standing: Option<(Arc<Caller>, Instant)>,
+}
+
+/// How long the node decides with a session's authentication before it
+/// reads it again (as often as a socket's heartbeat checks it). What ends
+/// a session at once — signing out, revoking it, a new password, the
+/// member suspended — signals the member's sessions changed
+/// ([`Signal::Sessions`]), which forgets their standing before any later
+/// event is decided; whether the member may see the thing itself (left,
+/// blocked, removed from the group) is read anew for every event.
+const STANDING_FRESH: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// How long one socket's standing is used: [`STANDING_FRESH`] less up to
+/// five seconds, by socket, so that sockets authenticated by one message
+/// are not all read again by the same later one.
+fn fresh_for(slot: u64) -> std::time::Duration {
+    STANDING_FRESH.saturating_sub(std::time::Duration::from_millis(slot.wrapping_mul(7919) % 5000))
 }
 
 /// A socket an event is decided for: whose event row it receives, and the
@@ -243,6 +262,18 @@ struct Slot {
 pub struct LiveSocket<'a> {
     pub member: &'a str,
     pub session_hash: &'a str,
+    pub standing: Standing<'a>,
+}
+
+/// What the node knows of a socket's session.
+#[derive(Debug, Clone, Copy)]
+pub enum Standing<'a> {
+    /// Nothing fresh: authenticate it now.
+    Unread,
+    /// Authenticated within [`STANDING_FRESH`], no signal since.
+    Active(&'a Caller),
+    /// Found ended just now.
+    Ended,
 }
 
 type Members = HashMap<(String, String), Vec<Slot>>;
@@ -332,18 +363,45 @@ impl Hub {
     }
 
     /// The sockets on this node of the `members` of an association:
-    /// `(member, slot id, session hash)`.
-    fn sockets_of_members(&self, association: &str, members: &[&str]) -> Vec<(String, u64, Arc<str>)> {
+    /// `(member, slot id, session hash, its caller if fresh)`.
+    fn sockets_of_members(&self, association: &str, members: &[&str]) -> Vec<OnNode> {
         let map = self.lock();
         let mut found = Vec::new();
         for member in members {
             if let Some(slots) = map.get(&(association.to_owned(), (*member).to_owned())) {
                 for slot in slots {
-                    found.push(((*member).to_owned(), slot.id, slot.session.clone()));
+                    let fresh = slot.standing.as_ref().filter(|(_, at)| at.elapsed() < fresh_for(slot.id));
+                    found.push(OnNode {
+                        member: (*member).to_owned(),
+                        slot: slot.id,
+                        session: slot.session.clone(),
+                        caller: fresh.map(|(caller, _)| caller.clone()),
+                    });
                 }
             }
         }
         found
+    }
+
+    /// Keeps a socket's session as just authenticated.
+    fn remember(&self, association: &str, member: &str, slot_id: u64, caller: Arc<Caller>) {
+        let mut map = self.lock();
+        if let Some(slots) = map.get_mut(&(association.to_owned(), member.to_owned())) {
+            if let Some(slot) = slots.iter_mut().find(|s| s.id == slot_id) {
+                slot.standing = Some((caller, Instant::now()));
+            }
+        }
+    }
+
+    /// The member's sessions changed: forget their standing (the next
+    /// event authenticates them anew) and have each socket check its own.
+    fn recheck(&self, association: &str, member: &str) {
+        if let Some(slots) = self.lock().get_mut(&(association.to_owned(), member.to_owned())) {
+            for slot in slots {
+                slot.standing = None;
+            }
+        }
+        self.deliver(association, member, &Delivery::Recheck);
     }
 
     fn associations(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Association>>> {
@@ -365,13 +423,26 @@ impl Hub {
         }
     }
 
+    /// Queues `delivery` to every socket (forgetting every standing:
+    /// signals may have been missed).
     fn deliver_everywhere(&self, delivery: &Delivery) {
         let mut map = self.lock();
         for slots in map.values_mut() {
+            for slot in slots.iter_mut() {
+                slot.standing = None;
+            }
             slots.retain(|slot| queue(slot, delivery.clone()));
         }
         map.retain(|_, slots| !slots.is_empty());
     }
+}
+
+/// A socket on this node, as the routing task sees it.
+struct OnNode {
+    member: String,
+    slot: u64,
+    session: Arc<str>,
+    caller: Option<Arc<Caller>>,
 }
 
 /// True when the socket keeps its place.
@@ -408,7 +479,7 @@ async fn route(hub: Weak<Hub>, kindred: Kindred, mut signals: broadcast::Receive
                     hub.deliver_everywhere(&Delivery::Resync);
                 }
             }
-            Signal::Sessions { association, member } => hub.deliver(&association, &member, &Delivery::Recheck),
+            Signal::Sessions { association, member } => hub.recheck(&association, &member),
             Signal::Resync => hub.deliver_everywhere(&Delivery::Resync),
         }
     }
@@ -426,12 +497,38 @@ async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i6
         members.dedup();
         members
     };
-    let sockets = hub.sockets_of_members(association, &members);
+    let mut sockets = hub.sockets_of_members(association, &members);
     let loaded = hub.associations().get(association).cloned();
     let (false, Some(loaded)) = (sockets.is_empty(), loaded) else { return Ok(()) };
-    let mut by_member: HashMap<&str, Vec<(u64, &str)>> = HashMap::new();
-    for (member, slot, session) in &sockets {
-        by_member.entry(member.as_str()).or_default().push((*slot, session));
+    // Sessions without a fresh standing are authenticated now, in one
+    // read, and remembered; an ended one is decided `Ended` (its socket
+    // closes).
+    let unread: Vec<String> = sockets.iter().filter(|s| s.caller.is_none()).map(|s| s.session.to_string()).collect();
+    let mut read = kindred.live_callers(&loaded, &unread).await?.into_iter();
+    let mut ended: Vec<bool> = Vec::with_capacity(sockets.len());
+    for socket in &mut sockets {
+        if socket.caller.is_none() {
+            match read.next().flatten() {
+                Some(caller) => {
+                    let caller = Arc::new(caller);
+                    hub.remember(association, &socket.member, socket.slot, caller.clone());
+                    socket.caller = Some(caller);
+                }
+                None => {
+                    ended.push(true);
+                    continue;
+                }
+            }
+        }
+        ended.push(false);
+    }
+    let mut by_member: HashMap<&str, Vec<(u64, &str, Standing<'_>)>> = HashMap::new();
+    for (socket, ended) in sockets.iter().zip(&ended) {
+        let standing = match (&socket.caller, ended) {
+            (Some(caller), false) => Standing::Active(caller),
+            _ => Standing::Ended,
+        };
+        by_member.entry(socket.member.as_str()).or_default().push((socket.slot, &socket.session, standing));
     }
     let mut deliveries: Vec<(String, u64, Ready)> = Vec::new();
     for group in same_thing(&rows) {
@@ -439,15 +536,15 @@ async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i6
         let mut targets: Vec<(&LiveEventRecord, u64)> = Vec::new();
         let mut asked: Vec<LiveSocket<'_>> = Vec::new();
         for row in &group {
-            for (slot, session) in by_member.get(row.member_id.as_str()).into_iter().flatten() {
+            for (slot, session, standing) in by_member.get(row.member_id.as_str()).into_iter().flatten() {
                 targets.push((*row, *slot));
-                asked.push(LiveSocket { member: &row.member_id, session_hash: session });
+                asked.push(LiveSocket { member: &row.member_id, session_hash: session, standing: *standing });
             }
         }
         if asked.is_empty() {
             continue;
         }
-        let decided = kindred.live_decide(&loaded, group[0], &asked, true).await?;
+        let decided = decide_in_parts(kindred, &loaded, group[0], &asked).await?;
         for ((row, slot), (outcome, unread)) in targets.into_iter().zip(decided) {
             if !matches!(*outcome, Outcome::Skip) {
                 deliveries.push((row.member_id.clone(), slot, Ready { id: row.id, outcome, unread }));
@@ -459,6 +556,27 @@ async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i6
     deliveries.sort_by_key(|(_, _, ready)| ready.id);
     hub.deliver_ready(association, deliveries);
     Ok(())
+}
+
+/// Sockets one decision takes before the rest is decided beside it.
+const DECISION_PART: usize = 250;
+/// Parts decided at once, at most: each reads on a connection of its own.
+const DECISION_PARTS: usize = 4;
+
+/// [`Kindred::live_decide`] for many sockets, in parts decided at once: a
+/// message to a group chat of thousands is a few reads of thousands of
+/// rows, which one after another would keep one core busy while the
+/// others wait. Answers in the order of `sockets`.
+async fn decide_in_parts(
+    kindred: &Kindred,
+    association: &Association,
+    row: &LiveEventRecord,
+    sockets: &[LiveSocket<'_>],
+) -> Result<Vec<(Arc<Outcome>, Option<Unread>)>, LiveError> {
+    let size = sockets.len().div_ceil(DECISION_PARTS).max(DECISION_PART);
+    let parts = sockets.chunks(size).map(|part| kindred.live_decide(association, row, part, true));
+    let decided = futures_util::future::try_join_all(parts).await?;
+    Ok(decided.into_iter().flatten().collect())
 }
 
 /// The rows of a range grouped by the thing they are about (kind,
@@ -519,7 +637,7 @@ impl Live {
                 return Err(TooManySockets);
             }
             let session = Arc::from(session_hash);
-            slots.push(Slot { id, sender, cut: cut.clone(), session });
+            slots.push(Slot { id, sender, cut: cut.clone(), session, standing: None });
         }
         // The settings as the newest socket loaded them (a request's worth
         // of freshness): what this node decides with.
@@ -641,7 +759,9 @@ impl Kindred {
     }
 
     /// Tells the member's sockets on every node to check their sessions
-    /// (after a session was revoked or the member suspended).
+    /// and every node to authenticate them anew for the next event (after
+    /// a session was revoked, the password changed, the member suspended,
+    /// erased or given another role).
     pub(crate) async fn sessions_changed(&self, association: &Association, member: &MemberId) {
         let signal = Signal::Sessions { association: association.id.to_string(), member: member.to_string() };
         if let Err(error) = self.live.fanout.publish(signal).await {
@@ -662,7 +782,7 @@ impl Kindred {
 
     /// [`Kindred::live_caller`] for many sockets at once, in order: one read
     /// of all their sessions (`authenticate_hashes`), then the same checks.
-    async fn live_callers(
+    pub(crate) async fn live_callers(
         &self,
         association: &Association,
         hashes: &[String],
@@ -749,7 +869,7 @@ impl Kindred {
         session_hash: &str,
         row: &LiveEventRecord,
     ) -> Result<Arc<Outcome>, LiveError> {
-        let socket = LiveSocket { member: &row.member_id, session_hash };
+        let socket = LiveSocket { member: &row.member_id, session_hash, standing: Standing::Unread };
         let mut decided = self.live_decide(association, row, &[socket], false).await?;
         Ok(decided.pop().map_or_else(|| Arc::new(Outcome::Skip), |(outcome, _)| outcome))
     }
@@ -771,13 +891,27 @@ impl Kindred {
         sockets: &[LiveSocket<'_>],
         counts: bool,
     ) -> Result<Vec<(Arc<Outcome>, Option<Unread>)>, LiveError> {
-        let hashes: Vec<String> = sockets.iter().map(|s| s.session_hash.to_owned()).collect();
-        let callers = self.live_callers(association, &hashes).await?;
+        // Sessions the node has no fresh standing of are authenticated now.
+        let unread: Vec<String> = sockets
+            .iter()
+            .filter(|s| matches!(s.standing, Standing::Unread))
+            .map(|s| s.session_hash.to_owned())
+            .collect();
+        let read = if unread.is_empty() { Vec::new() } else { self.live_callers(association, &unread).await? };
+        let mut from_read = read.iter();
+        let callers: Vec<Option<&Caller>> = sockets
+            .iter()
+            .map(|s| match s.standing {
+                Standing::Active(caller) => Some(caller),
+                Standing::Ended => None,
+                Standing::Unread => from_read.next().and_then(Option::as_ref),
+            })
+            .collect();
         // The members asked about, once each, with one of their callers.
         let mut members: Vec<&Caller> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut member_of: Vec<Result<usize, Outcome>> = Vec::with_capacity(sockets.len());
-        for (socket, caller) in sockets.iter().zip(&callers) {
+        for (socket, caller) in sockets.iter().zip(callers) {
             member_of.push(match caller {
                 None => Err(Outcome::Ended),
                 Some(caller) if caller.member.id.as_str() != socket.member => Err(Outcome::Skip),
@@ -787,18 +921,17 @@ impl Kindred {
                 })),
             });
         }
-        let outcomes = self.decide_for_members(association, row, &members).await?;
-        let unread = if counts {
-            let changed: Vec<&Caller> = members
-                .iter()
-                .zip(&outcomes)
-                .filter(|(_, o)| matches!(***o, Outcome::Send { counts_changed: true, .. }))
-                .map(|(m, _)| *m)
-                .collect();
-            self.live_unreads(association, &changed).await?
-        } else {
-            HashMap::new()
-        };
+        // The counts are read beside the decision, on another connection,
+        // for every member asked (an edit changes none), and kept only for
+        // those the event is sent to: nobody else's are sent.
+        let counting = counts && row.kind != "message_edited";
+        let (outcomes, unread) = tokio::try_join!(self.decide_for_members(association, row, &members), async {
+            if counting {
+                self.live_unreads(association, &members).await
+            } else {
+                Ok(HashMap::new())
+            }
+        })?;
         let (ended, skip) = (Arc::new(Outcome::Ended), Arc::new(Outcome::Skip));
         Ok(member_of
             .into_iter()
@@ -806,7 +939,8 @@ impl Kindred {
                 Err(Outcome::Ended) => (ended.clone(), None),
                 Err(_) => (skip.clone(), None),
                 Ok(i) => {
-                    let counts = unread.get(members[i].member.id.as_str()).copied();
+                    let changed = matches!(*outcomes[i], Outcome::Send { counts_changed: true, .. });
+                    let counts = unread.get(members[i].member.id.as_str()).copied().filter(|_| changed);
                     (outcomes[i].clone(), counts)
                 }
             })
@@ -916,10 +1050,12 @@ impl Kindred {
         let members: Vec<MemberId> = callers.iter().map(|c| c.member.id.clone()).collect();
         let staff: Vec<MemberId> =
             callers.iter().filter(|c| reads_closed_groups(c)).map(|c| c.member.id.clone()).collect();
-        let messages: HashMap<String, i64> =
-            self.store.unread_messages_of(&association.id, &members).await?.into_iter().collect();
-        let notifications: HashMap<String, i64> =
-            self.store.unread_notification_counts(&association.id, &members, &staff).await?.into_iter().collect();
+        let (messages, notifications) = tokio::try_join!(
+            self.store.unread_messages_of(&association.id, &members),
+            self.store.unread_notification_counts(&association.id, &members, &staff),
+        )?;
+        let messages: HashMap<String, i64> = messages.into_iter().collect();
+        let notifications: HashMap<String, i64> = notifications.into_iter().collect();
         Ok(members
             .into_iter()
             .map(|m| {
@@ -942,7 +1078,7 @@ mod tests {
         let (sender, deliveries) = mpsc::channel(QUEUE);
         let cut = Arc::new(AtomicBool::new(false));
         let id = hub.next_id.fetch_add(1, Ordering::Relaxed);
-        let slot = Slot { id, sender, cut: cut.clone(), session: Arc::from("hash") };
+        let slot = Slot { id, sender, cut: cut.clone(), session: Arc::from("hash"), standing: None };
         hub.lock().entry(("a".to_owned(), member.to_owned())).or_default().push(slot);
         (deliveries, cut)
     }

@@ -46,7 +46,9 @@ use data_encoding::BASE64URL_NOPAD;
 use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::messaging::{may_start, other_members, Between, Decision, Disappearing, MessageBody};
 use kindred_domain::{markdown, AccountRole, AttachmentId, ConversationId, Level, MemberId, MessageId};
-use kindred_store::{Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, StoreError};
+use kindred_store::{
+    Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, RecipientRecord, StoreError,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -491,10 +493,12 @@ impl Kindred {
             Added::UnknownAttachment => return Err(invalid("attachments", "names a file you did not upload here")),
             Added::NoConversation => return Err(MessagingError::NotFound),
         }
+        // The members are read once for the mail and the live events.
+        let recipients = self.store.conversation_recipients(&association.id, conversation.as_str()).await?;
         if kind == "text" {
-            self.mail_new_message(association, caller, conversation.as_str()).await?;
+            self.mail_new_message(association, caller, conversation.as_str(), &recipients).await?;
         }
-        self.publish_to_conversation(association, conversation.as_str(), "message", id.as_str()).await;
+        self.publish_to_recipients(association, conversation.as_str(), "message", id.as_str(), &recipients).await;
         Ok(id)
     }
 
@@ -509,13 +513,21 @@ impl Kindred {
         kind: &'static str,
         subject: &str,
     ) {
-        let rows = match self.store.conversation_members(&association.id, &[conversation.to_owned()]).await {
-            Ok(rows) => rows,
-            Err(error) => {
-                tracing::warn!(%error, "live events not published");
-                return;
-            }
-        };
+        match self.store.conversation_recipients(&association.id, conversation).await {
+            Ok(rows) => self.publish_to_recipients(association, conversation, kind, subject, &rows).await,
+            Err(error) => tracing::warn!(%error, "live events not published"),
+        }
+    }
+
+    /// [`Kindred::publish_to_conversation`] with its members read already.
+    async fn publish_to_recipients(
+        &self,
+        association: &Association,
+        conversation: &str,
+        kind: &'static str,
+        subject: &str,
+        rows: &[RecipientRecord],
+    ) {
         let events: Vec<NewLiveEvent<'_>> = rows
             .iter()
             .filter(|r| matches!(r.status.as_str(), "active" | "request") && r.member_status == "active")
@@ -626,8 +638,8 @@ impl Kindred {
         association: &Association,
         caller: &Caller,
         conversation: &str,
+        rows: &[RecipientRecord],
     ) -> Result<(), MessagingError> {
-        let rows = self.store.conversation_members(&association.id, &[conversation.to_owned()]).await?;
         let mut kick = false;
         for row in rows {
             if row.member_id == caller.member.id.as_str()

@@ -261,6 +261,9 @@ impl Kindred {
         if !self.store.set_role(&association.id, &target.id, role, badge).await? {
             return Err(self.last_admin(association, staff, &target).await);
         }
+        // What their sockets are sent depends on the role (closed groups'
+        // counts for staff): their sessions are authenticated anew.
+        self.sessions_changed(association, &target.id).await;
         self.target(association, member_id).await
     }
 

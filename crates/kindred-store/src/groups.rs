@@ -57,6 +57,9 @@ impl Store {
         group: &str,
         members: &[MemberId],
     ) -> Result<Option<(GroupRecord, Vec<(String, MembershipRecord)>)>, StoreError> {
+        if members.len() > 1 {
+            return self.group_with_many_memberships(association, group, members).await;
+        }
         let mut record = None;
         let mut memberships = Vec::with_capacity(members.len());
         for chunk in members.chunks(crate::IN_CHUNK) {
@@ -81,6 +84,42 @@ impl Store {
             }
         }
         Ok(record.map(|group| (group, memberships)))
+    }
+
+    /// [`Store::group_with_memberships`] for many members: the group read
+    /// once, then only the memberships (one joined read would repeat the
+    /// group's columns, its description among them, for every member: a
+    /// live message to a group chat of 1,000 asks for 1,000).
+    async fn group_with_many_memberships(
+        &self,
+        association: &AssociationId,
+        group: &str,
+        members: &[MemberId],
+    ) -> Result<Option<(GroupRecord, Vec<(String, MembershipRecord)>)>, StoreError> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM community_groups g WHERE g.association_id = $1 AND g.id = $2");
+        let record: Option<GroupRecord> = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(group).fetch_optional(pool).await
+        })?;
+        let Some(record) = record else { return Ok(None) };
+        let mut memberships = Vec::with_capacity(members.len());
+        for chunk in members.chunks(crate::IN_CHUNK) {
+            let sql = format!(
+                "SELECT v.id AS viewer, gm.status, gm.role, gm.alias FROM members v \
+                 LEFT JOIN group_members gm ON gm.association_id = v.association_id AND gm.group_id = $2 \
+                   AND gm.member_id = v.id \
+                 WHERE v.association_id = $1 AND v.id IN ({})",
+                crate::placeholders(3, chunk.len())
+            );
+            let rows: Vec<ViewerMembership> = read!(self, |pool| {
+                let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(group);
+                for member in chunk {
+                    query = query.bind(member.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            memberships.extend(rows.into_iter().map(|row| (row.viewer, row.membership)));
+        }
+        Ok(Some((record, memberships)))
     }
 
     /// The groups `member` belongs to (status member), in name order, at
@@ -159,6 +198,13 @@ pub(crate) fn readable_groups(member: &str, staff: &str) -> String {
 struct GroupWithMembership {
     #[sqlx(flatten)]
     group: GroupRecord,
+    #[sqlx(flatten)]
+    membership: MembershipRecord,
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewerMembership {
+    viewer: String,
     #[sqlx(flatten)]
     membership: MembershipRecord,
 }

@@ -74,7 +74,7 @@ pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
     MessageRecord, MessageReportItemRecord, MessageReportRecord, MessageReportSummary, NewConversation, NewMessage,
-    NewReportItem,
+    NewReportItem, RecipientRecord,
 };
 pub use messaging_bulk::{NewBulkConversation, NewBulkMessage};
 pub use moderation::{

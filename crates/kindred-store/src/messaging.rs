@@ -92,6 +92,19 @@ pub struct ConversationMemberRecord {
     pub mailed: bool,
 }
 
+/// Who receives what is written in a conversation: a member's row with
+/// what a new message's mail and live events need, nothing more.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecipientRecord {
+    pub member_id: String,
+    /// In the conversation: active, request, declined, left.
+    pub status: String,
+    /// In the association: active, suspended, ….
+    pub member_status: String,
+    /// Mailed about new messages since they last read.
+    pub mailed: bool,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MessageRecord {
     pub id: String,
@@ -419,6 +432,30 @@ impl Store {
                 query = query.bind(id.as_str());
             }
             query.fetch_all(pool).await
+        })?;
+        Ok(rows)
+    }
+
+    /// The member rows of one conversation as [`RecipientRecord`]s, in no
+    /// particular order: what writing a message reads (a group's chat may
+    /// have thousands of members; `conversation_members` also reads their
+    /// names and addresses, and sorts them).
+    pub async fn conversation_recipients(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+    ) -> Result<Vec<RecipientRecord>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT cm.member_id, cm.status, m.status AS member_status, cm.mailed \
+                 FROM conversation_members cm JOIN members m ON m.association_id = cm.association_id \
+                   AND m.id = cm.member_id \
+                 WHERE cm.association_id = $1 AND cm.conversation_id = $2",
+            )
+            .bind(association.as_str())
+            .bind(conversation)
+            .fetch_all(pool)
+            .await
         })?;
         Ok(rows)
     }

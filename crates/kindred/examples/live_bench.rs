@@ -265,7 +265,10 @@ fn start_client(
 async fn server_side() {
     let args = args();
     // The server's warnings (a failed decision, a resync) on stderr.
-    tracing_subscriber::fmt().with_max_level(tracing::Level::WARN).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KINDRED_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let dir = std::env::temp_dir().join(format!("kindred-live-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("data dir");
     let database_url = args.postgres.clone().unwrap_or_else(|| format!("sqlite://{}/kindred.db", dir.display()));

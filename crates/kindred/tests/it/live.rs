@@ -103,6 +103,22 @@ async fn closed(ws: &mut Ws) -> (u16, String) {
     }
 }
 
+/// Every text frame until the server closes the socket (joined, for
+/// asserting what did not arrive), and the close: (code, reason).
+async fn until_closed(ws: &mut Ws) -> (String, (u16, String)) {
+    let mut texts = String::new();
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("closed within 10 s");
+        match frame {
+            Some(Ok(Message::Close(Some(frame)))) => return (texts, (u16::from(frame.code), frame.reason.to_string())),
+            Some(Ok(Message::Close(None))) | None => return (texts, (0, String::new())),
+            Some(Ok(Message::Text(text))) => texts.push_str(text.as_str()),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => panic!("socket error instead of a close frame: {e}"),
+        }
+    }
+}
+
 async fn befriend(s: &TestServer, a: &Association, x: &Someone, y: &Someone) {
     let base = api(a);
     let request =
@@ -366,11 +382,16 @@ async fn a_member_who_left_was_blocked_suspended_or_signed_out_receives_nothing_
         ok(&s, &other_token, "DELETE", &format!("{}/me/sessions/{}", api(&a), theirs[0]), None).await;
         assert_eq!(closed(&mut ben_ws).await, (1008, "session_ended".to_owned()), "{db:?}");
 
-        // Dora is suspended: her socket closes, and nothing of Anna's reaches it.
+        // Dora is suspended: her socket closes, and nothing of Anna's reaches
+        // it — though the node had just authenticated Dora's session for a
+        // message (it keeps that for a while; the suspension's signal makes
+        // it forget before the next message is decided).
         let admin_email = "admin.gone@example.org";
         s.user(&a, admin_email, "Admin Gone", "admin").await;
         let admin = s.login_staff(&a, admin_email).await;
         let mut dora_ws = open(&s.base, &a, &dora.token).await;
+        let with_dora = start(&s, &a, &anna, &[&dora.id], "before the suspension").await;
+        assert_eq!(next_message_event(&mut dora_ws).await["message"]["body"], "before the suspension", "{db:?}");
         ok(
             &s,
             &admin,
@@ -379,7 +400,36 @@ async fn a_member_who_left_was_blocked_suspended_or_signed_out_receives_nothing_
             Some(json!({"note": "test"})),
         )
         .await;
-        assert_eq!(closed(&mut dora_ws).await, (1008, "session_ended".to_owned()), "{db:?}");
+        let _ = call(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{}/conversations/{with_dora}/messages", api(&a)),
+            Some(json!({"body": "after the suspension"})),
+        )
+        .await;
+        let (frames, close) = until_closed(&mut dora_ws).await;
+        assert_eq!(close, (1008, "session_ended".to_owned()), "{db:?}");
+        assert!(!frames.contains("after the suspension"), "{db:?}: {frames}");
+
+        // Ben erases his account while a socket of his is open (and was
+        // just sent a message): it closes, and nothing more reaches it.
+        let mut ben_ws = open(&s.base, &a, &other_token).await;
+        send(&s, &a, &anna, &group, "before the erasure").await;
+        assert_eq!(next_message_event(&mut ben_ws).await["message"]["body"], "before the erasure", "{db:?}");
+        let (status, _) = call(
+            &s,
+            &other_token,
+            "DELETE",
+            &format!("{}/me", api(&a)),
+            Some(json!({"password": crate::members::PASSWORD, "posts": "delete"})),
+        )
+        .await;
+        assert_eq!(status, 202, "{db:?}");
+        send(&s, &a, &anna, &group, "after the erasure").await;
+        let (frames, close) = until_closed(&mut ben_ws).await;
+        assert_eq!(close, (1008, "session_ended".to_owned()), "{db:?}");
+        assert!(!frames.contains("after the erasure"), "{db:?}: {frames}");
         s.stop().await;
     }
 }
