@@ -13,16 +13,18 @@
 //! receives every signal and loads the rows of the range for the members
 //! that hold sockets on this node. The rows of one thing (kind,
 //! conversation, subject) are decided together by [`Kindred::live_decide`]
-//! for all those sockets at once: their sessions authenticated anew in one
-//! read (revoked, expired, suspended: the socket closes), the same gate a
+//! for all those sockets at once: their sessions as the hub last
+//! authenticated them (within [`STANDING_FRESH`], forgotten on the member's
+//! [`Signal::Sessions`]; the others in one read — revoked, expired,
+//! suspended: the socket closes), the same gate a
 //! request would pass (`conversation_access_all`, the batch form of
 //! `conversation_access`, one rule), the message read and opened once, the
 //! unread counts of all recipients in one read each — a constant number of
 //! queries for N sockets, not N times as many. A member who left or may no
 //! longer see the conversation receives nothing. The hub then queues each
 //! socket its ready outcome ([`Delivery::Ready`], shared behind an `Arc`
-//! where the views are the same) and the socket's task only serialises and
-//! sends. A catch-up after a reconnect goes through the same decision with
+//! where the views are the same; a big thing's sockets are decided in a few
+//! parts at once) and the socket's task only writes out and sends. A catch-up after a reconnect goes through the same decision with
 //! one socket ([`Kindred::live_event`]). Nodes keep no other state; a node
 //! that missed signals (a lost `LISTEN` connection, a lagging broadcast)
 //! asks its sockets to catch up from the log.

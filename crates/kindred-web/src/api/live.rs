@@ -6,7 +6,7 @@
 //! the association's own (a page on another site must not open a socket
 //! with the member's cookie: 403 before the upgrade); or a single-use
 //! ticket (60 s) for clients that cannot set a header. Every delivery
-//! authenticates the session anew (the node decides each event for all its
+//! checks the session's standing (the node decides each event for all its
 //! sockets at once: `service::live`), so a revoked session gets nothing
 //! more and its socket closes.
 //!
