@@ -240,6 +240,9 @@ struct Slot {
     session: Arc<str>,
     /// The session's caller as this node last authenticated it, and when.
     standing: Option<(Arc<Caller>, Instant)>,
+    /// Counts the times the standing was forgotten: a socket's own check
+    /// that began before a forgetting must not bring the old one back.
+    generation: u64,
 }
 
 /// How long the node decides with a session's authentication before it
@@ -249,7 +252,10 @@ struct Slot {
 /// ([`Signal::Sessions`]), which forgets their standing before any later
 /// event is decided; whether the member may see the thing itself (left,
 /// blocked, removed from the group) is read anew for every event.
-const STANDING_FRESH: std::time::Duration = std::time::Duration::from_secs(20);
+/// A socket's heartbeat (every 20 s) authenticates it and renews its
+/// standing, so a healthy socket's is never read again on the way of an
+/// event.
+const STANDING_FRESH: std::time::Duration = std::time::Duration::from_secs(25);
 
 /// How long one socket's standing is used: [`STANDING_FRESH`] less up to
 /// five seconds, by socket, so that sockets authenticated by one message
@@ -297,6 +303,29 @@ pub struct Registration {
     hub: Weak<Hub>,
     key: (String, String),
     id: u64,
+}
+
+impl Registration {
+    /// Where the socket's standing stands before the socket checks its
+    /// session itself (see [`Registration::remember`]).
+    pub fn generation(&self) -> Option<u64> {
+        let hub = self.hub.upgrade()?;
+        let map = hub.lock();
+        map.get(&self.key)?.iter().find(|s| s.id == self.id).map(|s| s.generation)
+    }
+
+    /// Keeps the caller the socket's own check found (a heartbeat, a
+    /// recheck) as its standing — unless the standing was forgotten since
+    /// `generation` was taken (a signal came while the check read).
+    pub fn remember(&self, caller: Caller, generation: u64) {
+        let Some(hub) = self.hub.upgrade() else { return };
+        let mut map = hub.lock();
+        if let Some(slot) = map.get_mut(&self.key).and_then(|slots| slots.iter_mut().find(|s| s.id == self.id)) {
+            if slot.generation == generation {
+                slot.standing = Some((Arc::new(caller), Instant::now()));
+            }
+        }
+    }
 }
 
 impl Drop for Registration {
@@ -401,6 +430,7 @@ impl Hub {
         if let Some(slots) = self.lock().get_mut(&(association.to_owned(), member.to_owned())) {
             for slot in slots {
                 slot.standing = None;
+                slot.generation += 1;
             }
         }
         self.deliver(association, member, &Delivery::Recheck);
@@ -432,6 +462,7 @@ impl Hub {
         for slots in map.values_mut() {
             for slot in slots.iter_mut() {
                 slot.standing = None;
+                slot.generation += 1;
             }
             slots.retain(|slot| queue(slot, delivery.clone()));
         }
@@ -639,7 +670,7 @@ impl Live {
                 return Err(TooManySockets);
             }
             let session = Arc::from(session_hash);
-            slots.push(Slot { id, sender, cut: cut.clone(), session, standing: None });
+            slots.push(Slot { id, sender, cut: cut.clone(), session, standing: None, generation: 0 });
         }
         // The settings as the newest socket loaded them (a request's worth
         // of freshness): what this node decides with.
@@ -1080,7 +1111,7 @@ mod tests {
         let (sender, deliveries) = mpsc::channel(QUEUE);
         let cut = Arc::new(AtomicBool::new(false));
         let id = hub.next_id.fetch_add(1, Ordering::Relaxed);
-        let slot = Slot { id, sender, cut: cut.clone(), session: Arc::from("hash"), standing: None };
+        let slot = Slot { id, sender, cut: cut.clone(), session: Arc::from("hash"), standing: None, generation: 0 };
         hub.lock().entry(("a".to_owned(), member.to_owned())).or_default().push(slot);
         (deliveries, cut)
     }
@@ -1138,6 +1169,64 @@ mod tests {
         let groups: Vec<Vec<i64>> = same_thing(&rows).iter().map(|g| g.iter().map(|r| r.id).collect()).collect();
         assert_eq!(groups, vec![vec![1, 3, 6], vec![2], vec![4], vec![5]]);
         assert!(same_thing(&[]).is_empty());
+    }
+
+    fn caller(member: &str) -> Caller {
+        let member = crate::sessions::Member {
+            id: MemberId::from_trusted(member.to_owned()),
+            email: String::new(),
+            pseudonym: member.to_owned(),
+            role: kindred_domain::AccountRole::Member,
+            status: AccountStatus::Active,
+            discoverable: false,
+            badge: None,
+            language: None,
+            time_zone: None,
+            has_totp: false,
+            has_passkey: false,
+            pseudonym_pending: false,
+            terms_version: None,
+        };
+        Caller {
+            member,
+            session_id: String::new(),
+            kind: crate::sessions::SessionKind::Api,
+            second_factor_pending: false,
+        }
+    }
+
+    /// A socket's own check keeps what it found as the node's standing of
+    /// it — unless the member's sessions changed while it read: a check
+    /// begun before the signal must not bring the forgotten standing back.
+    #[test]
+    fn a_check_begun_before_a_signal_does_not_restore_the_standing() {
+        let hub = Arc::new(Hub::new());
+        let (_deliveries, _cut) = slot(&hub, "ann");
+        let key = ("a".to_owned(), "ann".to_owned());
+        let id = hub.lock()[&key][0].id;
+        let registration = Registration {
+            deliveries: mpsc::channel(1).1,
+            cut: Arc::new(AtomicBool::new(false)),
+            hub: Arc::downgrade(&hub),
+            key: key.clone(),
+            id,
+        };
+        let fresh = |hub: &Hub| hub.sockets_of_members("a", &["ann"]).iter().filter(|s| s.caller.is_some()).count();
+
+        let before = registration.generation().expect("registered");
+        registration.remember(caller("ann"), before);
+        assert_eq!(fresh(&hub), 1, "a check's caller is the standing");
+
+        let begun = registration.generation().expect("registered");
+        hub.recheck("a", "ann");
+        registration.remember(caller("ann"), begun);
+        assert_eq!(fresh(&hub), 0, "forgotten by the signal, not brought back by the older check");
+
+        let after = registration.generation().expect("registered");
+        registration.remember(caller("ann"), after);
+        assert_eq!(fresh(&hub), 1, "a check begun after the signal counts");
+        hub.deliver_everywhere(&Delivery::Resync);
+        assert_eq!(fresh(&hub), 0, "a resync forgets every standing");
     }
 
     /// Decided deliveries go to their one socket each (not to the member's

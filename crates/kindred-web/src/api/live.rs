@@ -27,13 +27,15 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use futures_util::SinkExt;
 use kindred_domain::MemberId;
-use kindred_service::live::{Delivery, LiveEvent, Outcome, Ready, Unread};
+use kindred_service::live::{Delivery, LiveEvent, Outcome, Ready, Registration, Unread};
 use kindred_service::messaging::MessageView;
 use kindred_service::notification_list::NotificationView;
 use kindred_service::{Association, Kindred};
 use kindred_store::LiveEventRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -258,7 +260,12 @@ impl Socket {
                 self.send_unread(&mut ws).await?;
                 flush(&mut ws).await?;
             }
-            let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+            // The first ping comes after 10 to 20 s, by chance: sockets
+            // opened together (every client reconnecting after a restart)
+            // would otherwise all be pinged and checked at the same moment.
+            let spread = Duration::from_millis(RandomState::new().hash_one(&self.session_hash) % 10_000);
+            let first = tokio::time::Instant::now() + HEARTBEAT - spread;
+            let mut heartbeat = tokio::time::interval_at(first, HEARTBEAT);
             let mut awaiting_pong = false;
             loop {
                 if registration.cut.load(Ordering::SeqCst) {
@@ -268,7 +275,7 @@ impl Socket {
                     frame = ws.recv() => self.on_frame(&mut ws, frame, &mut awaiting_pong).await?,
                     delivery = registration.deliveries.recv() => match delivery {
                         Some(Delivery::Ready(ready)) => self.send_ready(&mut ws, ready).await?,
-                        Some(Delivery::Recheck) => self.check_session().await?,
+                        Some(Delivery::Recheck) => self.check_session(&registration).await?,
                         Some(Delivery::Resync) => self.catch_up(&mut ws).await?,
                         None => return Err(Stop::Close(POLICY, "too_slow")),
                     },
@@ -276,7 +283,7 @@ impl Socket {
                         if awaiting_pong {
                             return Err(Stop::Close(GOING_AWAY, "no_pong"));
                         }
-                        self.check_session().await?;
+                        self.check_session(&registration).await?;
                         send(&mut ws, Message::Ping(Default::default())).await?;
                         awaiting_pong = true;
                     }
@@ -341,9 +348,17 @@ impl Socket {
         }
     }
 
-    async fn check_session(&self) -> Step {
+    /// Authenticates the socket's session now; what it finds becomes the
+    /// standing the node decides this socket's events with.
+    async fn check_session(&self, registration: &Registration) -> Step {
+        let generation = registration.generation();
         match self.kindred.live_caller(&self.association, &self.session_hash).await {
-            Ok(Some(_)) => Ok(()),
+            Ok(Some(caller)) => {
+                if let (Some(generation), true) = (generation, caller.member.id == self.member) {
+                    registration.remember(caller, generation);
+                }
+                Ok(())
+            }
             Ok(None) => Err(Stop::Close(POLICY, "session_ended")),
             Err(error) => {
                 tracing::warn!(%error, "checking a live session failed");
