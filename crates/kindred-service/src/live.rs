@@ -24,7 +24,8 @@
 //! longer see the conversation receives nothing. The hub then queues each
 //! socket its ready outcome ([`Delivery::Ready`], shared behind an `Arc`
 //! where the views are the same; a big thing's sockets are decided in a few
-//! parts at once) and the socket's task only writes out and sends. A catch-up after a reconnect goes through the same decision with
+//! parts at once) and the socket's task only writes out and sends. A
+//! catch-up after a reconnect goes through the same decision with
 //! one socket ([`Kindred::live_event`]). Nodes keep no other state; a node
 //! that missed signals (a lost `LISTEN` connection, a lagging broadcast)
 //! asks its sockets to catch up from the log.
@@ -246,9 +247,9 @@ struct Slot {
 }
 
 /// How long the node decides with a session's authentication before it
-/// reads it again (as often as a socket's heartbeat checks it). What ends
+/// reads it again. What ends
 /// a session at once — signing out, revoking it, a new password, the
-/// member suspended — signals the member's sessions changed
+/// member suspended or erased, a new role — signals the member's sessions changed
 /// ([`Signal::Sessions`]), which forgets their standing before any later
 /// event is decided; whether the member may see the thing itself (left,
 /// blocked, removed from the group) is read anew for every event.
@@ -318,12 +319,8 @@ impl Registration {
     /// recheck) as its standing — unless the standing was forgotten since
     /// `generation` was taken (a signal came while the check read).
     pub fn remember(&self, caller: Caller, generation: u64) {
-        let Some(hub) = self.hub.upgrade() else { return };
-        let mut map = hub.lock();
-        if let Some(slot) = map.get_mut(&self.key).and_then(|slots| slots.iter_mut().find(|s| s.id == self.id)) {
-            if slot.generation == generation {
-                slot.standing = Some((Arc::new(caller), Instant::now()));
-            }
+        if let Some(hub) = self.hub.upgrade() {
+            hub.remember(&self.key, self.id, Arc::new(caller), Some(generation));
         }
     }
 }
@@ -414,11 +411,13 @@ impl Hub {
         found
     }
 
-    /// Keeps a socket's session as just authenticated.
-    fn remember(&self, association: &str, member: &str, slot_id: u64, caller: Arc<Caller>) {
+    /// Keeps a socket's session as just authenticated — with
+    /// `generation`, only if its standing was not forgotten since that
+    /// generation was taken (a check the socket began itself).
+    fn remember(&self, key: &(String, String), slot_id: u64, caller: Arc<Caller>, generation: Option<u64>) {
         let mut map = self.lock();
-        if let Some(slots) = map.get_mut(&(association.to_owned(), member.to_owned())) {
-            if let Some(slot) = slots.iter_mut().find(|s| s.id == slot_id) {
+        if let Some(slot) = map.get_mut(key).and_then(|slots| slots.iter_mut().find(|s| s.id == slot_id)) {
+            if generation.is_none_or(|g| g == slot.generation) {
                 slot.standing = Some((caller, Instant::now()));
             }
         }
@@ -538,29 +537,17 @@ async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i6
     // closes).
     let unread: Vec<String> = sockets.iter().filter(|s| s.caller.is_none()).map(|s| s.session.to_string()).collect();
     let mut read = kindred.live_callers(&loaded, &unread).await?.into_iter();
-    let mut ended: Vec<bool> = Vec::with_capacity(sockets.len());
-    for socket in &mut sockets {
-        if socket.caller.is_none() {
-            match read.next().flatten() {
-                Some(caller) => {
-                    let caller = Arc::new(caller);
-                    hub.remember(association, &socket.member, socket.slot, caller.clone());
-                    socket.caller = Some(caller);
-                }
-                None => {
-                    ended.push(true);
-                    continue;
-                }
-            }
+    for socket in sockets.iter_mut().filter(|s| s.caller.is_none()) {
+        if let Some(caller) = read.next().flatten().map(Arc::new) {
+            let key = (association.to_owned(), socket.member.clone());
+            hub.remember(&key, socket.slot, caller.clone(), None);
+            socket.caller = Some(caller);
         }
-        ended.push(false);
     }
+    // A socket still without a caller has a session that ended.
     let mut by_member: HashMap<&str, Vec<(u64, &str, Standing<'_>)>> = HashMap::new();
-    for (socket, ended) in sockets.iter().zip(&ended) {
-        let standing = match (&socket.caller, ended) {
-            (Some(caller), false) => Standing::Active(caller),
-            _ => Standing::Ended,
-        };
+    for socket in &sockets {
+        let standing = socket.caller.as_deref().map_or(Standing::Ended, Standing::Active);
         by_member.entry(socket.member.as_str()).or_default().push((socket.slot, &socket.session, standing));
     }
     let mut deliveries: Vec<(String, u64, Ready)> = Vec::new();
