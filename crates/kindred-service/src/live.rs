@@ -18,9 +18,10 @@
 //! [`Signal::Sessions`]; the others in one read — revoked, expired,
 //! suspended: the socket closes), the same gate a
 //! request would pass (`conversation_access_all`, the batch form of
-//! `conversation_access`, one rule), the message read and opened once, the
-//! unread counts of all recipients in one read each — a constant number of
-//! queries for N sockets, not N times as many. A member who left or may no
+//! `conversation_access`, one rule), the message read and opened once — a
+//! constant number of queries for N sockets, not N times as many. The
+//! unread counts follow from a counting task once the events went out
+//! ([`Delivery::Counts`]; a burst is counted once). A member who left or may no
 //! longer see the conversation receives nothing. The hub then queues each
 //! socket its ready outcome ([`Delivery::Ready`], shared behind an `Arc`
 //! where the views are the same; a big thing's sockets are decided in a few
@@ -220,6 +221,13 @@ pub enum Delivery {
     Recheck,
     /// Catch up from the log: signals may have been missed.
     Resync,
+    /// The member's unread counts after the events up to `id` this
+    /// socket was sent (those that changed them): counted by the node
+    /// after the events went out, so that a message never waits for
+    /// them. `None`: the socket reads them itself (the counting failed,
+    /// or the member's sessions changed meanwhile: its session is checked
+    /// on the way).
+    Counts { id: i64, unread: Option<Unread> },
 }
 
 /// One logged event decided for one socket.
@@ -229,8 +237,6 @@ pub struct Ready {
     pub id: i64,
     /// Shared by the sockets that are sent the same.
     pub outcome: Arc<Outcome>,
-    /// The member's counts after it, when it changed them.
-    pub unread: Option<Unread>,
 }
 
 struct Slot {
@@ -454,6 +460,25 @@ impl Hub {
         }
     }
 
+    /// Queues each socket the counts after the events it was sent; a
+    /// socket whose standing was forgotten since (the member's sessions
+    /// changed) is told to read its own, its session checked on the way.
+    fn deliver_counts(&self, association: &str, counted: Vec<Counted>) {
+        let mut map = self.lock();
+        for Counted { member, slot: slot_id, id, unread } in counted {
+            let key = (association.to_owned(), member);
+            if let Some(slots) = map.get_mut(&key) {
+                slots.retain(|slot| {
+                    let unread = unread.filter(|_| slot.standing.is_some());
+                    slot.id != slot_id || queue(slot, Delivery::Counts { id, unread })
+                });
+                if slots.is_empty() {
+                    map.remove(&key);
+                }
+            }
+        }
+    }
+
     /// Queues `delivery` to every socket (forgetting every standing:
     /// signals may have been missed).
     fn deliver_everywhere(&self, delivery: &Delivery) {
@@ -489,8 +514,37 @@ fn queue(slot: &Slot, delivery: Delivery) -> bool {
     }
 }
 
+/// A socket the routing task sent events that changed the counts: the
+/// last such event's id, and the member's caller the events were decided
+/// with.
+struct Due {
+    slot: u64,
+    member: String,
+    id: i64,
+    caller: Arc<Caller>,
+}
+
+/// What the routing task hands the counting task after queueing events.
+struct CountsDue {
+    association: String,
+    sockets: Vec<Due>,
+}
+
+/// The counts for one socket (see [`Delivery::Counts`]).
+struct Counted {
+    member: String,
+    slot: u64,
+    id: i64,
+    unread: Option<Unread>,
+}
+
 /// Routes signals to this node's sockets until the node goes away.
-async fn route(hub: Weak<Hub>, kindred: Kindred, mut signals: broadcast::Receiver<Signal>) {
+async fn route(
+    hub: Weak<Hub>,
+    kindred: Kindred,
+    mut signals: broadcast::Receiver<Signal>,
+    counts: mpsc::UnboundedSender<CountsDue>,
+) {
     loop {
         let signal = match signals.recv().await {
             Ok(signal) => signal,
@@ -506,7 +560,7 @@ async fn route(hub: Weak<Hub>, kindred: Kindred, mut signals: broadcast::Receive
                 if !hub.holds(&association) {
                     continue;
                 }
-                if let Err(error) = route_events(&hub, &kindred, &association, first, last).await {
+                if let Err(error) = route_events(&hub, &kindred, &counts, &association, first, last).await {
                     tracing::warn!(%error, "deciding live events failed; sockets catch up from the log");
                     hub.deliver_everywhere(&Delivery::Resync);
                 }
@@ -519,8 +573,16 @@ async fn route(hub: Weak<Hub>, kindred: Kindred, mut signals: broadcast::Receive
 
 /// Decides the events `first..=last` for this node's sockets, one
 /// decision per thing (kind, conversation, subject) for all of them, and
-/// queues each socket what it is sent, in the order of the event ids.
-async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i64, last: i64) -> Result<(), LiveError> {
+/// queues each socket what it is sent, in the order of the event ids;
+/// then hands the sockets whose counts changed to the counting task.
+async fn route_events(
+    hub: &Hub,
+    kindred: &Kindred,
+    counts: &mpsc::UnboundedSender<CountsDue>,
+    association: &str,
+    first: i64,
+    last: i64,
+) -> Result<(), LiveError> {
     let id = AssociationId::from_trusted(association.to_owned());
     let rows = kindred.store.live_events_between(&id, first, last).await?;
     let members: Vec<&str> = {
@@ -565,17 +627,95 @@ async fn route_events(hub: &Hub, kindred: &Kindred, association: &str, first: i6
             continue;
         }
         let decided = decide_in_parts(kindred, &loaded, group[0], &asked).await?;
-        for ((row, slot), (outcome, unread)) in targets.into_iter().zip(decided) {
+        for ((row, slot), outcome) in targets.into_iter().zip(decided) {
             if !matches!(*outcome, Outcome::Skip) {
-                deliveries.push((row.member_id.clone(), slot, Ready { id: row.id, outcome, unread }));
+                deliveries.push((row.member_id.clone(), slot, Ready { id: row.id, outcome }));
             }
         }
     }
     // A member's events arrive in the order of their ids (a socket drops
     // an id not above the last it sent), whatever the grouping did.
     deliveries.sort_by_key(|(_, _, ready)| ready.id);
+    let callers: HashMap<u64, &Arc<Caller>> =
+        sockets.iter().filter_map(|s| s.caller.as_ref().map(|caller| (s.slot, caller))).collect();
+    let due: Vec<Due> = deliveries
+        .iter()
+        .filter(|(_, _, ready)| matches!(*ready.outcome, Outcome::Send { counts_changed: true, .. }))
+        .filter_map(|(member, slot, ready)| {
+            let caller = Arc::clone(callers.get(slot)?);
+            Some(Due { slot: *slot, member: member.clone(), id: ready.id, caller })
+        })
+        .collect();
     hub.deliver_ready(association, deliveries);
+    if !due.is_empty() {
+        // The counting task ends only with the routing task.
+        let _ = counts.send(CountsDue { association: association.to_owned(), sockets: due });
+    }
     Ok(())
+}
+
+/// Counts the unread items of the members whose sockets the routing task
+/// sent events that changed them — after those events went out, so that
+/// a message to a chat of thousands does not wait for thousands of counts
+/// — and queues each socket its counts. What queued up while it counted is
+/// counted together: a burst of messages is one count per member.
+async fn count(hub: Weak<Hub>, kindred: Kindred, mut due: mpsc::UnboundedReceiver<CountsDue>) {
+    while let Some(first) = due.recv().await {
+        let mut owed: HashMap<String, HashMap<u64, Due>> = HashMap::new();
+        let mut add = |batch: CountsDue| {
+            let sockets = owed.entry(batch.association).or_default();
+            for socket in batch.sockets {
+                if sockets.get(&socket.slot).is_none_or(|known| known.id < socket.id) {
+                    sockets.insert(socket.slot, socket);
+                }
+            }
+        };
+        add(first);
+        while let Ok(more) = due.try_recv() {
+            add(more);
+        }
+        let Some(hub) = hub.upgrade() else { return };
+        for (association, sockets) in owed {
+            let counted = count_sockets(&hub, &kindred, &association, sockets.into_values().collect()).await;
+            hub.deliver_counts(&association, counted);
+        }
+    }
+}
+
+/// The counts of each socket's member, read in parts at once; `None` for
+/// all when they could not be read (each socket then reads its own).
+async fn count_sockets(hub: &Hub, kindred: &Kindred, association: &str, sockets: Vec<Due>) -> Vec<Counted> {
+    let loaded = hub.associations().get(association).cloned();
+    let mut members: Vec<&Caller> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for socket in &sockets {
+        if seen.insert(socket.member.as_str()) {
+            members.push(&socket.caller);
+        }
+    }
+    let counts: Option<HashMap<String, Unread>> = match loaded {
+        None => None,
+        Some(loaded) => {
+            let size = members.len().div_ceil(DECISION_PARTS).max(DECISION_PART);
+            let parts = members.chunks(size).map(|part| kindred.live_unreads(&loaded, part));
+            match futures_util::future::try_join_all(parts).await {
+                Ok(parts) => Some(parts.into_iter().flatten().collect()),
+                Err(error) => {
+                    tracing::warn!(%error, "counting unread items for live sockets failed; each reads its own");
+                    None
+                }
+            }
+        }
+    };
+    sockets
+        .into_iter()
+        .map(|socket| Counted {
+            unread: counts.as_ref().and_then(|c| c.get(socket.member.as_str()).copied()),
+            member: socket.member,
+            slot: socket.slot,
+            id: socket.id,
+        })
+        .collect()
 }
 
 /// Sockets one decision takes before the rest is decided beside it.
@@ -592,9 +732,9 @@ async fn decide_in_parts(
     association: &Association,
     row: &LiveEventRecord,
     sockets: &[LiveSocket<'_>],
-) -> Result<Vec<(Arc<Outcome>, Option<Unread>)>, LiveError> {
+) -> Result<Vec<Arc<Outcome>>, LiveError> {
     let size = sockets.len().div_ceil(DECISION_PARTS).max(DECISION_PART);
-    let parts = sockets.chunks(size).map(|part| kindred.live_decide(association, row, part, true));
+    let parts = sockets.chunks(size).map(|part| kindred.live_decide(association, row, part));
     let decided = futures_util::future::try_join_all(parts).await?;
     Ok(decided.into_iter().flatten().collect())
 }
@@ -644,7 +784,9 @@ impl Live {
         session_hash: &str,
     ) -> Result<Registration, TooManySockets> {
         if !self.hub.started.swap(true, Ordering::SeqCst) {
-            tokio::spawn(route(Arc::downgrade(&self.hub), kindred.detached(), self.fanout.subscribe()));
+            let (counts, due) = mpsc::unbounded_channel();
+            tokio::spawn(route(Arc::downgrade(&self.hub), kindred.detached(), self.fanout.subscribe(), counts));
+            tokio::spawn(count(Arc::downgrade(&self.hub), kindred.detached(), due));
         }
         let key = (association.id.to_string(), member.to_owned());
         let (sender, deliveries) = mpsc::channel(QUEUE);
@@ -890,8 +1032,8 @@ impl Kindred {
         row: &LiveEventRecord,
     ) -> Result<Arc<Outcome>, LiveError> {
         let socket = LiveSocket { member: &row.member_id, session_hash, standing: Standing::Unread };
-        let mut decided = self.live_decide(association, row, &[socket], false).await?;
-        Ok(decided.pop().map_or_else(|| Arc::new(Outcome::Skip), |(outcome, _)| outcome))
+        let mut decided = self.live_decide(association, row, &[socket]).await?;
+        Ok(decided.pop().unwrap_or_else(|| Arc::new(Outcome::Skip)))
     }
 
     /// Decides, now, what each socket is sent for a logged event — `row`
@@ -899,9 +1041,7 @@ impl Kindred {
     /// it as `member` with the session it was opened with. Answers in the
     /// order of `sockets`: the session is authenticated anew (ended:
     /// `Ended`), must be the member's (else `Skip`), then the same gate a
-    /// request for the thing would pass. With `counts`, each socket whose
-    /// event changes the unread counts gets them too (see
-    /// [`Kindred::live_unread`]). A constant number of reads whatever the
+    /// request for the thing would pass. A constant number of reads whatever the
     /// number of sockets, except for notifications (decided per member
     /// through the notification list's gates).
     pub async fn live_decide(
@@ -909,8 +1049,7 @@ impl Kindred {
         association: &Association,
         row: &LiveEventRecord,
         sockets: &[LiveSocket<'_>],
-        counts: bool,
-    ) -> Result<Vec<(Arc<Outcome>, Option<Unread>)>, LiveError> {
+    ) -> Result<Vec<Arc<Outcome>>, LiveError> {
         // Sessions the node has no fresh standing of are authenticated now.
         let unread: Vec<String> = sockets
             .iter()
@@ -941,28 +1080,14 @@ impl Kindred {
                 })),
             });
         }
-        // The counts are read beside the decision, on another connection,
-        // for every member asked (an edit changes none), and kept only for
-        // those the event is sent to: nobody else's are sent.
-        let counting = counts && row.kind != "message_edited";
-        let (outcomes, unread) = tokio::try_join!(self.decide_for_members(association, row, &members), async {
-            if counting {
-                self.live_unreads(association, &members).await
-            } else {
-                Ok(HashMap::new())
-            }
-        })?;
+        let outcomes = self.decide_for_members(association, row, &members).await?;
         let (ended, skip) = (Arc::new(Outcome::Ended), Arc::new(Outcome::Skip));
         Ok(member_of
             .into_iter()
             .map(|m| match m {
-                Err(Outcome::Ended) => (ended.clone(), None),
-                Err(_) => (skip.clone(), None),
-                Ok(i) => {
-                    let changed = matches!(*outcomes[i], Outcome::Send { counts_changed: true, .. });
-                    let counts = unread.get(members[i].member.id.as_str()).copied().filter(|_| changed);
-                    (outcomes[i].clone(), counts)
-                }
+                Err(Outcome::Ended) => ended.clone(),
+                Err(_) => skip.clone(),
+                Ok(i) => outcomes[i].clone(),
             })
             .collect())
     }
@@ -1044,8 +1169,8 @@ impl Kindred {
     }
 
     /// The unread counts of the socket's member now; `None` when the
-    /// session is over. A socket asks after a catch-up; events decided by
-    /// the node carry the counts already ([`Ready::unread`]).
+    /// session is over. A socket asks after a catch-up; for events decided
+    /// by the node, the node counts ([`Delivery::Counts`]).
     pub async fn live_unread(
         &self,
         association: &Association,
@@ -1224,7 +1349,7 @@ mod tests {
         let (mut first, _) = slot(&hub, "ann");
         let (mut second, _) = slot(&hub, "ann");
         let ids: Vec<u64> = hub.lock()[&("a".to_owned(), "ann".to_owned())].iter().map(|s| s.id).collect();
-        let ready = |id| Ready { id, outcome: Arc::new(Outcome::Skip), unread: None };
+        let ready = |id| Ready { id, outcome: Arc::new(Outcome::Skip) };
         hub.deliver_ready("a", vec![("ann".to_owned(), ids[1], ready(7)), ("nobody".to_owned(), 99, ready(8))]);
         assert!(first.try_recv().is_err(), "not the member's other socket");
         assert!(matches!(second.try_recv(), Ok(Delivery::Ready(Ready { id: 7, .. }))));

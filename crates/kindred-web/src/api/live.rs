@@ -226,8 +226,10 @@ struct Socket {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum UnreadDue {
     Nothing,
-    /// An event of this id changed the counts, decided by the node, which
-    /// counted them too.
+    /// An event of this id, decided by the node, changed the counts; the
+    /// node counts them and sends them after ([`Delivery::Counts`]).
+    Awaited(i64),
+    /// The counts after the events up to this id, as the node counted them.
     Known(i64, Unread),
     /// An event of this id sent by a catch-up changed the counts: ask.
     Ask(i64),
@@ -277,6 +279,7 @@ impl Socket {
                         Some(Delivery::Ready(ready)) => self.send_ready(&mut ws, ready).await?,
                         Some(Delivery::Recheck) => self.check_session(&registration).await?,
                         Some(Delivery::Resync) => self.catch_up(&mut ws).await?,
+                        Some(Delivery::Counts { id, unread }) => self.counted(id, unread),
                         None => return Err(Stop::Close(POLICY, "too_slow")),
                     },
                     _ = heartbeat.tick() => {
@@ -373,7 +376,18 @@ impl Socket {
             return Ok(());
         }
         self.last = ready.id;
-        self.send_outcome(ws, ready.id, &ready.outcome, ready.unread).await
+        self.send_outcome(ws, ready.id, &ready.outcome, Counting::ByNode).await
+    }
+
+    /// The counts the node read after the events up to `id` it sent this
+    /// socket: owed once the queue is drained, unless a later event is
+    /// still being counted or the socket asks itself anyway.
+    fn counted(&mut self, id: i64, unread: Option<Unread>) {
+        if let UnreadDue::Awaited(awaited) = self.unread {
+            if id >= awaited {
+                self.unread = unread.map_or(UnreadDue::Ask(id), |counts| UnreadDue::Known(id, counts));
+            }
+        }
     }
 
     /// Decides and sends one event of the log (a catch-up), once and in order.
@@ -383,7 +397,7 @@ impl Socket {
         }
         self.last = row.id;
         match self.kindred.live_event(&self.association, &self.session_hash, row).await {
-            Ok(outcome) => self.send_outcome(ws, row.id, &outcome, None).await,
+            Ok(outcome) => self.send_outcome(ws, row.id, &outcome, Counting::BySocket).await,
             Err(error) => {
                 tracing::warn!(%error, "a live event could not be prepared");
                 Ok(())
@@ -391,7 +405,7 @@ impl Socket {
         }
     }
 
-    async fn send_outcome(&mut self, ws: &mut WebSocket, id: i64, outcome: &Outcome, counts: Option<Unread>) -> Step {
+    async fn send_outcome(&mut self, ws: &mut WebSocket, id: i64, outcome: &Outcome, counting: Counting) -> Step {
         match outcome {
             Outcome::Ended => Err(Stop::Close(POLICY, "session_ended")),
             Outcome::Skip => Ok(()),
@@ -402,10 +416,10 @@ impl Socket {
                 let text = format!("{{\"id\":{id},{}", body.strip_prefix('{').unwrap_or(body));
                 feed(ws, Message::Text(Utf8Bytes::from(text))).await?;
                 if *counts_changed {
-                    self.unread = match (self.unread, counts) {
+                    self.unread = match (self.unread, counting) {
                         // Counts asked for later are as fresh as any.
-                        (UnreadDue::Ask(_), _) | (_, None) => UnreadDue::Ask(id),
-                        (_, Some(counts)) => UnreadDue::Known(id, counts),
+                        (UnreadDue::Ask(_), _) | (_, Counting::BySocket) => UnreadDue::Ask(id),
+                        (_, Counting::ByNode) => UnreadDue::Awaited(id),
                     };
                 }
                 Ok(())
@@ -418,6 +432,10 @@ impl Socket {
     async fn send_unread(&mut self, ws: &mut WebSocket) -> Step {
         let (id, counts) = match std::mem::replace(&mut self.unread, UnreadDue::Nothing) {
             UnreadDue::Nothing => return Ok(()),
+            awaited @ UnreadDue::Awaited(_) => {
+                self.unread = awaited;
+                return Ok(());
+            }
             UnreadDue::Known(id, counts) => (id, counts),
             UnreadDue::Ask(id) => match self.kindred.live_unread(&self.association, &self.session_hash).await {
                 Ok(Some(counts)) => (id, counts),
@@ -452,6 +470,15 @@ impl Socket {
             }
         }
     }
+}
+
+/// Who counts the unread items after an event that changed them.
+#[derive(Debug, Clone, Copy)]
+enum Counting {
+    /// The node, for the events it decided (they follow as a delivery).
+    ByNode,
+    /// The socket itself, after a catch-up.
+    BySocket,
 }
 
 /// An event without its id (which differs from socket to socket): a
