@@ -583,8 +583,10 @@ async fn route_events(
     first: i64,
     last: i64,
 ) -> Result<(), LiveError> {
+    let started = Instant::now();
     let id = AssociationId::from_trusted(association.to_owned());
     let rows = kindred.store.live_events_between(&id, first, last).await?;
+    let read_at = started.elapsed();
     let members: Vec<&str> = {
         let mut members: Vec<&str> = rows.iter().map(|r| r.member_id.as_str()).collect();
         members.sort_unstable();
@@ -646,7 +648,10 @@ async fn route_events(
             Some(Due { slot: *slot, member: member.clone(), id: ready.id, caller })
         })
         .collect();
+    let decided_at = started.elapsed();
+    let queued = deliveries.len();
     hub.deliver_ready(association, deliveries);
+    tracing::debug!(rows = rows.len(), queued, ?read_at, ?decided_at, total = ?started.elapsed(), "live events routed");
     if !due.is_empty() {
         // The counting task ends only with the routing task.
         let _ = counts.send(CountsDue { association: association.to_owned(), sockets: due });
@@ -676,7 +681,9 @@ async fn count(hub: Weak<Hub>, kindred: Kindred, mut due: mpsc::UnboundedReceive
         }
         let Some(hub) = hub.upgrade() else { return };
         for (association, sockets) in owed {
+            let started = Instant::now();
             let counted = count_sockets(&hub, &kindred, &association, sockets.into_values().collect()).await;
+            tracing::debug!(sockets = counted.len(), took = ?started.elapsed(), "live counts read");
             hub.deliver_counts(&association, counted);
         }
     }
