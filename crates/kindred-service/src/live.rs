@@ -1348,6 +1348,35 @@ mod tests {
         assert_eq!(fresh(&hub), 0, "a resync forgets every standing");
     }
 
+    /// The node's counts reach the one socket they were read for — and
+    /// only while the node still holds its session's standing: once the
+    /// member's sessions changed, the socket is told to read its own (its
+    /// session checked on the way) instead of being handed them.
+    #[test]
+    fn counts_reach_their_socket_only_while_its_standing_holds() {
+        let hub = Arc::new(Hub::new());
+        let (mut first, _) = slot(&hub, "ann");
+        let (mut second, _) = slot(&hub, "ann");
+        let key = ("a".to_owned(), "ann".to_owned());
+        let ids: Vec<u64> = hub.lock()[&key].iter().map(|s| s.id).collect();
+        for id in &ids {
+            hub.remember(&key, *id, Arc::new(caller("ann")), None);
+        }
+        let counts = Unread { messages: 3, notifications: 1 };
+        let counted = |slot, id| Counted { member: "ann".to_owned(), slot, id, unread: Some(counts) };
+        hub.deliver_counts("a", vec![counted(ids[1], 7)]);
+        assert!(first.try_recv().is_err(), "not the member's other socket");
+        assert!(matches!(second.try_recv(), Ok(Delivery::Counts { id: 7, unread: Some(c) }) if c == counts));
+
+        hub.recheck("a", "ann");
+        assert!(matches!(second.try_recv(), Ok(Delivery::Recheck)));
+        hub.deliver_counts("a", vec![counted(ids[1], 8)]);
+        assert!(
+            matches!(second.try_recv(), Ok(Delivery::Counts { id: 8, unread: None })),
+            "the standing was forgotten: the socket reads its own"
+        );
+    }
+
     /// Decided deliveries go to their one socket each (not to the member's
     /// other sockets), and a full queue cuts off that socket alone.
     #[test]
