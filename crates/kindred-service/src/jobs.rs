@@ -253,7 +253,9 @@ pub fn spawn(kindred: Kindred) -> Vec<tokio::task::JoinHandle<()>> {
 /// Deletes what has run out in every association: sessions, mailed links,
 /// passkey challenges, and throttling counters older than the longest
 /// throttling window. Expired rows are never read again; keeping them
-/// would only keep data about members.
+/// would only keep data about members. Then lets SQLite's planner catch up
+/// with tables that filled or grew since it last looked
+/// (`Store::refresh_statistics`).
 pub async fn housekeeping(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
     let counters_before = now - crate::throttle::LONGEST_WINDOW;
     let mut done = 0;
@@ -261,6 +263,7 @@ pub async fn housekeeping(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, 
         let id = kindred_domain::AssociationId::from_trusted(association.id);
         done += kindred.store.sweep_expired(&id, now, counters_before).await?.total();
     }
+    kindred.store.refresh_statistics().await?;
     Ok(done)
 }
 
