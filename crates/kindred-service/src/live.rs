@@ -448,30 +448,34 @@ impl Hub {
     /// Queues each decided delivery to its one socket, in the order given;
     /// a socket whose queue is full is cut off.
     fn deliver_ready(&self, association: &str, deliveries: Vec<(String, u64, Ready)>) {
-        let mut map = self.lock();
-        for (member, slot_id, ready) in deliveries {
-            let key = (association.to_owned(), member);
-            if let Some(slots) = map.get_mut(&key) {
-                slots.retain(|slot| slot.id != slot_id || queue(slot, Delivery::Ready(ready.clone())));
-                if slots.is_empty() {
-                    map.remove(&key);
-                }
-            }
-        }
+        let each = deliveries
+            .into_iter()
+            .map(|(member, slot, ready)| (member, slot, move |_: &Slot| Delivery::Ready(ready.clone())));
+        self.deliver_each(association, each);
     }
 
     /// Queues each socket the counts after the events it was sent; a
     /// socket whose standing was forgotten since (the member's sessions
     /// changed) is told to read its own, its session checked on the way.
     fn deliver_counts(&self, association: &str, counted: Vec<Counted>) {
+        let each = counted.into_iter().map(|Counted { member, slot, id, unread }| {
+            (member, slot, move |slot: &Slot| Delivery::Counts {
+                id,
+                unread: unread.filter(|_| slot.standing.is_some()),
+            })
+        });
+        self.deliver_each(association, each);
+    }
+
+    /// Queues to each `(member, slot id)` the delivery its function makes
+    /// from the slot, in the order given; a socket whose queue is full is
+    /// cut off (removed; its task closes it).
+    fn deliver_each<F: Fn(&Slot) -> Delivery>(&self, association: &str, each: impl Iterator<Item = (String, u64, F)>) {
         let mut map = self.lock();
-        for Counted { member, slot: slot_id, id, unread } in counted {
+        for (member, slot_id, delivery) in each {
             let key = (association.to_owned(), member);
             if let Some(slots) = map.get_mut(&key) {
-                slots.retain(|slot| {
-                    let unread = unread.filter(|_| slot.standing.is_some());
-                    slot.id != slot_id || queue(slot, Delivery::Counts { id, unread })
-                });
+                slots.retain(|slot| slot.id != slot_id || queue(slot, delivery(slot)));
                 if slots.is_empty() {
                     map.remove(&key);
                 }
