@@ -429,6 +429,14 @@ pub struct TopicView {
     pub alias_mode: bool,
 }
 
+/// Whether showing posts moves the caller's read marker: reading the topic
+/// does, opening one post's own page does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    MovesMarker,
+    LeavesMarker,
+}
+
 /// A page of a topic.
 #[derive(Debug, Clone)]
 pub struct TopicPage {
@@ -1277,14 +1285,53 @@ impl Kindred {
         topic: &str,
         after: Option<i32>,
     ) -> Result<TopicPage, ForumActionError> {
+        let after = after.unwrap_or(0).max(0);
+        self.topic_window(association, caller, topic, after, POSTS_PER_PAGE, Reading::MovesMarker).await
+    }
+
+    /// One post of a topic by its number, as the topic page shows it (the
+    /// post's own page, where a member reacts, quotes, reports, edits or
+    /// deletes); `NotFound` where the topic page would not show it (a
+    /// number never written, or a post the caller's blocks leave out).
+    /// Opening it is not reading the topic: the read marker stays.
+    pub async fn topic_post(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        topic: &str,
+        number: i32,
+    ) -> Result<TopicPage, ForumActionError> {
+        if number < 1 {
+            return Err(ForumActionError::NotFound);
+        }
+        let mut window = self.topic_window(association, caller, topic, number - 1, 1, Reading::LeavesMarker).await?;
+        window.posts.retain(|p| p.number == number);
+        if window.posts.is_empty() {
+            return Err(ForumActionError::NotFound);
+        }
+        window.next_after = None;
+        Ok(window)
+    }
+
+    /// Up to `size` posts of a topic after post number `after`, each
+    /// decided for the caller; the one reading of posts behind
+    /// [`Self::topic_page`] and [`Self::topic_post`].
+    async fn topic_window(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        topic: &str,
+        after: i32,
+        size: usize,
+        reading: Reading,
+    ) -> Result<TopicPage, ForumActionError> {
         let seen = self.topic_access(association, caller, topic).await?;
         let me = &caller.member.id;
-        let after = after.unwrap_or(0).max(0);
         let group_id = seen.group.as_ref().map(|g| g.id.as_str());
-        let limit = i64::try_from(POSTS_PER_PAGE + 1).unwrap_or(51);
+        let limit = i64::try_from(size + 1).unwrap_or(i64::MAX);
         let mut rows = self.store.posts(&association.id, seen.id.as_str(), group_id, after, limit).await?;
-        let more = rows.len() > POSTS_PER_PAGE;
-        rows.truncate(POSTS_PER_PAGE);
+        let more = rows.len() > size;
+        rows.truncate(size);
         let mut reactions: HashMap<String, Vec<ReactionView>> = HashMap::new();
         if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
             for r in
@@ -1325,7 +1372,8 @@ impl Kindred {
             .collect();
         // Written only when the marker moves: reading a page again writes nothing.
         let (last_read, subscribed) = self.store.topic_state(&association.id, seen.id.as_str(), me).await?;
-        if let Some(number) = last_number.filter(|n| last_read.is_none_or(|r| r < *n)) {
+        let moves = reading == Reading::MovesMarker;
+        if let Some(number) = last_number.filter(|n| moves && last_read.is_none_or(|r| r < *n)) {
             self.store.mark_read(&association.id, seen.id.as_str(), me, number, self.clock.now()).await?;
         }
         let place_name = match (&seen.category, &seen.group) {
@@ -1442,6 +1490,18 @@ impl Kindred {
         post: &str,
     ) -> Result<String, ForumActionError> {
         Ok(self.seen_post(association, caller, post).await?.topic.id.to_string())
+    }
+
+    /// Where a post the caller may read stands: its topic and number (the
+    /// pages go back to it there, at `#post-{number}`).
+    pub async fn post_place(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        post: &str,
+    ) -> Result<PostPlace, ForumActionError> {
+        let seen = self.seen_post(association, caller, post).await?;
+        Ok(PostPlace { topic_id: seen.topic.id.to_string(), number: seen.record.number })
     }
 
     /// Whether the caller wrote this post (also an anonymous one) and it still stands.

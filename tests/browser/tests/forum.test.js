@@ -4,10 +4,11 @@
 //        structural checks in de/en/nl;
 //     2. keyboard only: on a topic page, Tab reaches the reply composer,
 //        typing and Enter on the submit button publish the reply, and the
-//        new post is on the page; a topic page has one reaction form for the
-//        page whose named buttons join it by `form=` (pressing one with the
-//        keyboard switches the reaction), and its jump link leads to the composer
-//        in a few key presses (the count of Tab stops is printed);
+//        new post is on the page; a topic page sums each post's reactions up
+//        and links, named with the post's heading, to the post's own page,
+//        whose reaction toggles switch with the keyboard and lead back to
+//        the post; the jump link leads to the composer in a few key presses
+//        (the count of Tab stops is printed);
 //     3. the moderation queue passes axe-core, and a moderator hides a
 //        reported post with the keyboard only, giving a reason.
 
@@ -142,70 +143,70 @@ async function tabStopsTo(page, address, selector, max = 400) {
   return -1;
 }
 
-test('a topic page has one reaction form for the page, named controls, and a short way to the reply box', { timeout: 120_000 }, async (t) => {
+test('a topic page sums reactions up, links each post to its own page with the buttons, and has a short way to the reply box', { timeout: 120_000 }, async (t) => {
   const { context, page } = await signedIn(DEMO_MEMBER);
   await visit(page, url('/a/demo/forum?lang=en'));
   const category = await firstLink(page, /\/forum\/categories\/[a-z2-7]{26}/);
   await visit(page, url(`${category}?lang=en`));
   const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
   await visit(page, url(`${topic}?lang=en`));
-  // Issue 21, second pass: one form for the page (after the list) holds the
-  // only CSRF field of the reactions; every reaction button joins it by its
-  // `form` attribute and says in its value which post and what to do, and
-  // its state in aria-pressed.
-  const form = await page.locator('main form#reactions').evaluateAll((forms) =>
-    forms.map((f) => ({ action: f.getAttribute('action'), hidden: f.querySelectorAll('input[type="hidden"]').length, inside: f.closest('ol.posts') !== null })),
-  );
-  assert.equal(form.length, 1, 'one reaction form on the page');
-  assert.match(form[0].action, /\/forum\/topics\/[a-z2-7]{26}\/reactions/, form[0].action);
-  assert.equal(form[0].hidden, 1, 'only the CSRF field is hidden');
-  assert.ok(!form[0].inside, 'the form is outside the list of posts');
+  // Issue 21: a post on the topic page shows its reactions as a sum and one
+  // link, named with the post's heading, to the post's own page; no forms.
+  assert.equal(await page.locator('main ol.posts form, main ol.posts button').count(), 0, 'no forms or buttons among the posts');
   const posts = await page.locator('main ol.posts > li').evaluateAll((items) =>
     items.map((li) => {
-      const buttons = [...li.querySelectorAll('button[name="reaction"]')];
       const heading = li.querySelector('h2[id]');
+      const more = li.querySelector('a.post-more');
       const named = (el) => (el.getAttribute('aria-labelledby') || '').split(' ').every((id) => document.getElementById(id));
-      const group = li.querySelector('.reactions[role="group"]');
       return {
-        id: li.id.replace('post-', ''),
+        anchor: li.id,
         number: (heading?.id ?? '').replace(/^h/, ''),
-        forms: li.querySelectorAll('form[action*="/react"]').length,
-        buttons: buttons.map((b) => ({ value: b.value, joined: b.form?.id ?? '', pressed: b.getAttribute('aria-pressed'), text: b.textContent.trim() })),
-        group: !group || (named(group) && (group.getAttribute('aria-labelledby') || '').includes(heading?.id ?? '-')),
-        // Quote, edit, report and delete are named with the post's heading.
-        controls: [...li.querySelectorAll('.post-actions a, .danger-zone button')].every(
-          (c) => named(c) && (c.getAttribute('aria-labelledby') || '').split(' ').includes(heading?.id ?? '-'),
-        ),
+        more: more ? { href: more.getAttribute('href'), named: named(more) && (more.getAttribute('aria-labelledby') || '').split(' ').includes(heading?.id ?? '-') } : null,
+        sum: li.querySelector('.reaction-sum')?.textContent.trim() ?? '',
       };
     }),
   );
   assert.ok(posts.length > 1, 'a topic with posts');
   for (const [i, p] of posts.entries()) {
-    assert.equal(p.forms, 0, `post ${i + 1}: no reaction form of its own`);
-    if (p.buttons.length === 0) continue;
-    assert.equal(p.buttons.length, 4, `post ${i + 1}: four reactions`);
-    for (const b of p.buttons) {
-      assert.equal(b.joined, 'reactions', `post ${i + 1}: the button belongs to the page's form`);
-      assert.ok(b.value.startsWith(`${p.number}:`), `post ${i + 1}: the value names the post by its number: ${b.value}`);
-      assert.match(b.value, /^[1-9][0-9]*:(heart|hug|thanks|helpful):(on|off)$/, `post ${i + 1}: ${b.value}`);
-      assert.equal(b.pressed, b.value.endsWith(':off') ? 'true' : 'false', `post ${i + 1}: pressed state of ${b.value}`);
-      assert.match(b.text, /\S+ \d+$/, `post ${i + 1}: a label and the count: ${b.text}`);
-    }
-    assert.ok(p.group, `post ${i + 1}: the reactions are a group named with the post's heading`);
-    assert.ok(p.controls, `post ${i + 1}: each control is named with the post's heading`);
+    assert.equal(p.anchor, `post-${p.number}`, `post ${i + 1}: anchored by its number`);
+    if (!p.more) continue;
+    assert.match(p.more.href, new RegExp(`/forum/topics/[a-z2-7]{26}/posts/${p.number}(\\?|$)`), `post ${i + 1}: ${p.more.href}`);
+    assert.ok(p.more.named, `post ${i + 1}: the link is named with the post's heading`);
+    if (p.sum) assert.match(p.sum, /^Reactions: \S+ \d+/, `post ${i + 1}: the sum of the reactions: ${p.sum}`);
   }
-  // Without JavaScript's help the `form` attribute sends the page's form:
-  // pressing the first post's first reaction with the keyboard switches it.
-  const first = posts.find((p) => p.buttons.length === 4);
-  assert.ok(first, 'a post with reactions');
-  const value = first.buttons[0].value;
+  // The first post's own page: four reaction toggles in one form, named as a
+  // group, their state in aria-pressed; pressing one with the keyboard
+  // switches it and leads back to the post in the topic.
+  const first = posts.find((p) => p.more);
+  assert.ok(first, 'a post with its own page');
+  await visit(page, url(first.more.href));
+  const buttons = await page.locator('main form button[name="reaction"]').evaluateAll((list) =>
+    list.map((b) => ({ value: b.value, pressed: b.getAttribute('aria-pressed'), text: b.textContent.trim(), group: b.closest('[role="group"]')?.getAttribute('aria-labelledby') ?? '' })),
+  );
+  assert.equal(buttons.length, 4, 'four reactions');
+  for (const b of buttons) {
+    assert.match(b.value, /^(heart|hug|thanks|helpful):(on|off)$/, b.value);
+    assert.equal(b.pressed, b.value.endsWith(':off') ? 'true' : 'false', `pressed state of ${b.value}`);
+    assert.match(b.text, /\S+ \d+$/, `a label and the count: ${b.text}`);
+    assert.ok(b.group, 'the reactions are a named group');
+  }
+  const value = buttons[0].value;
   const flipped = value.endsWith(':on') ? value.replace(/:on$/, ':off') : value.replace(/:off$/, ':on');
   await page.locator(`button[value="${value}"]`).focus();
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(page.url(), new RegExp(`#post-${first.number}$`), `back at the post in the topic: ${page.url()}`);
+  assert.ok(
+    await page.evaluate((id) => document.activeElement?.id === id, `post-${first.number}`),
+    `the post has focus (at ${await describeFocus(page)})`,
+  );
+  await visit(page, url(first.more.href));
   assert.equal(await page.locator(`button[value="${flipped}"]`).count(), 1, `after pressing ${value}, the button reads ${flipped}`);
+  const ownPage = await pageProblems(page, null);
+  assert.deepEqual(ownPage, [], ownPage.join('\n'));
   // Pressed again, it is taken back (the demo stays as it was).
   await page.locator(`button[value="${flipped}"]`).focus();
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  await visit(page, url(first.more.href));
   assert.equal(await page.locator(`button[value="${value}"]`).count(), 1, 'pressed again, back as before');
   // The keyboard: Tab alone through every post, or the jump link near the top.
   const byTab = await tabStopsTo(page, url(`${topic}?lang=en`), 'textarea#body');

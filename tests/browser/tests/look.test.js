@@ -174,9 +174,13 @@ test('topic, home and profile look as the baselines, desktop and phone', { timeo
   for (const [size, options] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     const { context, page } = await signedIn(DEMO_MEMBER_2, options);
     const topic = await startTopic(page, 'Die Woche planen', SAMPLE);
-    // One reaction of one's own, so the pressed toggle is in the picture.
-    await visit(page, url(`${topic.path}?lang=en`));
+    // One reaction of one's own, given on the post's own page, so that the
+    // pressed toggle is in its picture and the sum in the topic's.
+    await visit(page, url(`${topic.path}/posts/1?lang=en`));
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('main .reactions button').first().click()]);
+    await visit(page, url(`${topic.path}/posts/1?lang=en`));
+    const postProblem = await compare(page, `post-${size}`);
+    if (postProblem) problems.push(postProblem);
     await visit(page, url(`${topic.path}?lang=en`));
     const topicProblem = await compare(page, `topic-${size}`);
     if (topicProblem) problems.push(topicProblem);

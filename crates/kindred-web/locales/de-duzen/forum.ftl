@@ -16,3 +16,5 @@ forum-done-deleted = Dein Beitrag ist gelöscht.
 forum-done-subscribed = Du wirst bei Antworten benachrichtigt.
 forum-done-unsubscribed = Du wirst nicht mehr bei Antworten benachrichtigt.
 forum-done-reacted = Deine Reaktion ist gespeichert.
+forum-reaction-yours = mit deiner
+forum-post-react-hint = Eine Reaktion zeigt der Person, dass ihr Beitrag angekommen ist. Drück eine gedrückte Reaktion noch einmal, um sie zurückzunehmen.

@@ -113,3 +113,11 @@ forum-mention-choose = { $count ->
 }
 forum-mention-add = Erwähnen:
 forum-mention-added = { $mention } steht jetzt am Ende Ihres Textes.
+forum-reactions-summary = Reaktionen:
+forum-reaction-yours = mit Ihrer
+forum-post-more = Reagieren und mehr
+forum-post-page-title = Beitrag { $number } in „{ $title }“
+forum-post-back = Zurück zum Beitrag im Thema
+forum-post-react-title = Reagieren
+forum-post-react-hint = Eine Reaktion zeigt der Person, dass ihr Beitrag angekommen ist. Drücken Sie eine gedrückte Reaktion noch einmal, um sie zurückzunehmen.
+forum-post-more-title = Weitere Möglichkeiten

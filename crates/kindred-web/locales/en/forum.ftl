@@ -113,3 +113,11 @@ forum-mention-choose = { $count ->
 }
 forum-mention-add = Mention
 forum-mention-added = { $mention } is added to the end of your text.
+forum-reactions-summary = Reactions:
+forum-reaction-yours = including yours
+forum-post-more = React and more
+forum-post-page-title = Post { $number } in “{ $title }”
+forum-post-back = Back to the post in the topic
+forum-post-react-title = React
+forum-post-react-hint = A reaction tells the writer their post was read and valued. Press a pressed reaction again to take it back.
+forum-post-more-title = More you can do

@@ -113,3 +113,11 @@ forum-mention-choose = { $count ->
 }
 forum-mention-add = Noemen:
 forum-mention-added = { $mention } staat nu aan het eind van uw tekst.
+forum-reactions-summary = Reacties:
+forum-reaction-yours = ook van u
+forum-post-more = Reageren en meer
+forum-post-page-title = Bericht { $number } in ‘{ $title }’
+forum-post-back = Terug naar het bericht in het onderwerp
+forum-post-react-title = Reageren
+forum-post-react-hint = Een reactie laat de schrijver weten dat het bericht is gelezen en gewaardeerd. Druk nog eens op een ingedrukte reactie om die terug te nemen.
+forum-post-more-title = Wat u nog meer kunt doen

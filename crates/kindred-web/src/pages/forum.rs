@@ -8,7 +8,7 @@
 
 use super::association::AssociationPage;
 use super::community::member;
-use super::confirm::{ask, ask_on_get, confirmed, plain_id, Confirm};
+use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::{signed_in_post, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use fluent_templates::fluent_bundle::FluentValue;
 use kindred_domain::reaction::{PostReaction, ReactionToggle};
-use kindred_domain::{MemberId, PostId, TopicId};
+use kindred_domain::{MemberId, TopicId};
 use kindred_service::admission::StaffPower;
 use kindred_service::forum::{
     Author, CategoryInput, CategoryView, ForumActionError, PostPlace, PostView, QuoteSource, ReplyInput, TopicInput,
@@ -304,6 +304,11 @@ struct PostRow {
     quote_href: Option<String>,
     edit_href: Option<String>,
     history_href: Option<String>,
+    /// The post's own page (`/forum/topics/{topic}/posts/{number}`), where
+    /// the reactions, quoting, reporting, editing and deleting are.
+    more_href: String,
+    /// Whether any reaction has a count: the topic page sums them up.
+    reacted: bool,
     reactions: Vec<ReactionButton>,
 }
 
@@ -357,6 +362,8 @@ fn post_row(
         edit_href: (content && post.own).then(|| link(page, &format!("/forum/posts/{}/edit", post.id), &[])),
         history_href: (content && post.edited_at.is_some())
             .then(|| link(page, &format!("/forum/posts/{}/history", post.id), &[])),
+        more_href: link(page, &format!("/forum/topics/{topic}/posts/{}", post.number), &[]),
+        reacted: reactions.iter().any(|r| r.count > 0),
         reactions,
     }
 }
@@ -509,8 +516,6 @@ async fn render_topic(
         subscribed => t.subscribed,
         can_reply => t.can_reply,
         anonymous_allowed => t.anonymous_allowed,
-        // The page's one reaction form, where a post has reaction buttons.
-        reactions_form => posts.iter().any(|p| !p.reactions.is_empty()),
         posts => posts,
         next_href => next_href,
         first_href => first_href,
@@ -617,14 +622,11 @@ pub async fn reply(
         };
     }
     match state.kindred.reply(&page.tenant.association, caller, &id, &input).await {
-        Ok(post) => see_other(&format!(
-            "{}#post-{post}",
-            link(
-                &page,
-                &format!("/forum/topics/{id}"),
-                &[("done", "posted"), ("after", &last_page_after(&state, &page, caller, &id).await)]
-            )
-        )),
+        // To the new post on its page of the topic: the fragment's target takes focus.
+        Ok(post) => match state.kindred.post_place(&page.tenant.association, caller, post.as_str()).await {
+            Ok(place) => back_to_post(&page, &place, "posted"),
+            Err(error) => failed(error),
+        },
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
             let draft = Draft { body: &form.body, anonymous: input.anonymous, quote_of, ..Draft::default() };
@@ -635,16 +637,6 @@ pub async fn reply(
     }
 }
 
-/// Where the last page of a topic starts, so that a new post is in view.
-async fn last_page_after(state: &AppState, page: &AssociationPage, caller: &Caller, topic: &str) -> String {
-    let count = match state.kindred.topic_access(&page.tenant.association, caller, topic).await {
-        Ok(seen) => seen.record.post_count,
-        Err(_) => 0,
-    };
-    let per_page = i32::try_from(kindred_service::forum::POSTS_PER_PAGE).unwrap_or(50);
-    (((count - 1).max(0) / per_page) * per_page).to_string()
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ToggleForm {
@@ -653,6 +645,8 @@ pub struct ToggleForm {
     on: String,
     /// The topic to go back to.
     topic: String,
+    /// Deleting: the post's number, for the confirmation page's way back.
+    number: String,
     /// Deleting: present once the member confirmed (`pages::confirm`).
     confirm: Option<String>,
 }
@@ -706,7 +700,7 @@ pub async fn react(
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
     match state.kindred.react(&page.tenant.association, caller, &id, None, toggle.kind.as_str(), toggle.on).await {
-        Ok(place) => back_to_post(&page, &place, &id, "reacted"),
+        Ok(place) => back_to_post(&page, &place, "reacted"),
         Err(error) => failed(error),
     }
 }
@@ -733,43 +727,106 @@ pub async fn topic_react(
     let (post, toggle) = (&pressed.post, pressed.toggle);
     let association = &page.tenant.association;
     match state.kindred.react_in_topic(association, caller, &topic, post, toggle.kind.as_str(), toggle.on).await {
-        Ok((post, place)) => back_to_post(&page, &place, &post, "reacted"),
+        Ok((_, place)) => back_to_post(&page, &place, "reacted"),
         Err(error) => failed(error),
     }
 }
 
 /// Back to the page of the topic that shows the post, at the post.
-fn back_to_post(page: &AssociationPage, place: &PostPlace, post: &str, done: &str) -> Response {
+fn back_to_post(page: &AssociationPage, place: &PostPlace, done: &str) -> Response {
+    see_other(&post_in_topic_href(page, place, Some(done)))
+}
+
+/// The page of the topic that shows the post (`?after=` its page of 50),
+/// at the post (`#post-{number}`: numbers are short and compress well —
+/// 50 random ids cost a topic page over a kilobyte after gzip, issue 21),
+/// with `done` saying what just happened.
+fn post_in_topic_href(page: &AssociationPage, place: &PostPlace, done: Option<&str>) -> String {
     let per_page = i32::try_from(kindred_service::forum::POSTS_PER_PAGE).unwrap_or(50);
     let after = ((place.number - 1).max(0) / per_page) * per_page;
     let after = after.to_string();
-    let mut query = vec![("done", done)];
+    let mut query = Vec::new();
+    if let Some(done) = done {
+        query.push(("done", done));
+    }
     if after != "0" {
         query.push(("after", after.as_str()));
     }
     let path = format!("/forum/topics/{}", place.topic_id);
-    let anchor = PostId::parse(post).map(|p| format!("#post-{p}")).unwrap_or_default();
-    see_other(&format!("{}{anchor}", link(page, &path, &query)))
+    format!("{}#post-{}", link(page, &path, &query), place.number)
+}
+
+/// A post's own page (issue 21): the post as the topic shows it, with
+/// everything a member can do with it — the four reactions as toggle
+/// buttons, quoting, reporting, editing, the earlier versions, deleting.
+/// The topic page shows each post's reactions as a sum and links here, so
+/// that a page of 50 posts stays light and a keyboard passes two stops a
+/// post; a reaction given here leads back to the post in its topic.
+pub async fn post_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, topic, number)): Path<(String, String, String)>,
+) -> Response {
+    let caller = match member_of(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let Ok(number) = number.trim().parse::<i32>() else {
+        return failed(ForumActionError::NotFound);
+    };
+    let view = match state.kindred.topic_post(&page.tenant.association, caller, &topic, number).await {
+        Ok(view) => view,
+        Err(error) => return failed(error),
+    };
+    let t = &view.topic;
+    let faces = post_faces(&state, &page, caller, &view.posts).await;
+    let labels = reaction_labels(&page);
+    let Some(post) = view.posts.first() else {
+        return failed(ForumActionError::NotFound);
+    };
+    let row = post_row(&page, &t.id, post, t.can_reply, &faces, &labels);
+    let place = PostPlace { topic_id: t.id.clone(), number: post.number };
+    let content = post.html.is_some();
+    let values = minijinja::context! {
+        topic_id => t.id.clone(),
+        title => t.title.clone(),
+        back_href => post_in_topic_href(&page, &place, None),
+        react_action => link(&page, &format!("/forum/posts/{}/react", post.id), &[]),
+        report_href => (content && !post.own)
+            .then(|| link(&page, "/report", &[("post", post.id.as_str())])),
+        post => row,
+        csrf => page.session.csrf(),
+    };
+    let path = format!("/forum/topics/{}/posts/{number}", t.id);
+    render_status(&state, StatusCode::OK, "forum/post.html", page.layout(&path, Section::Forum), values)
 }
 
 /// Deleting a post asks first (`pages::confirm`).
-fn delete_post_confirm(id: &str, topic: &str) -> Confirm {
+/// Cancelling leads back to the post's own page, where the delete button
+/// is (`number`), or else to its topic.
+fn delete_post_confirm(id: &str, topic: &str, number: &str) -> Confirm {
     let topic = TopicId::parse(topic.trim());
-    Confirm {
-        kind: "delete-post",
-        action: format!("/forum/posts/{id}/delete"),
-        fields: vec![("topic", topic.as_ref().map(|t| t.to_string()).unwrap_or_default())],
-        cancel: topic.map_or_else(|| "/forum".to_owned(), |t| format!("/forum/topics/{t}")),
-        anchor: if plain_id(id) { format!("#post-{id}") } else { String::new() },
-        section: Section::Forum,
+    let number = number.trim().parse::<u32>().ok();
+    let cancel = match (&topic, number) {
+        (Some(t), Some(n)) => format!("/forum/topics/{t}/posts/{n}"),
+        (Some(t), None) => format!("/forum/topics/{t}"),
+        (None, _) => "/forum".to_owned(),
+    };
+    let mut fields = vec![("topic", topic.as_ref().map(|t| t.to_string()).unwrap_or_default())];
+    if let Some(n) = number {
+        fields.push(("number", n.to_string()));
     }
+    let action = format!("/forum/posts/{id}/delete");
+    Confirm { kind: "delete-post", action, fields, cancel, anchor: String::new(), section: Section::Forum }
 }
 
-/// `?topic=`: the topic to go back to, on a confirmation page reached by GET.
+/// `?topic=&number=`: the topic and the post's number to go back to, on a
+/// confirmation page reached by GET.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct BackToTopic {
     topic: String,
+    number: String,
 }
 
 /// GET of the delete address: the confirmation page (`confirm::ask_on_get`).
@@ -779,7 +836,7 @@ pub async fn delete_post_page(
     Path((_, id)): Path<(String, String)>,
     Query(query): Query<BackToTopic>,
 ) -> Response {
-    ask_on_get(&state, &page, delete_post_confirm(&id, &query.topic))
+    ask_on_get(&state, &page, delete_post_confirm(&id, &query.topic, &query.number))
 }
 
 pub async fn delete_post(
@@ -793,7 +850,7 @@ pub async fn delete_post(
         Err(response) => return *response,
     };
     if !confirmed(form.confirm.as_deref()) {
-        return ask(&state, &page, delete_post_confirm(&id, &form.topic));
+        return ask(&state, &page, delete_post_confirm(&id, &form.topic, &form.number));
     }
     match state.kindred.delete_post(&page.tenant.association, caller, &id).await {
         Ok(()) => back_to_topic(&page, &form.topic, "deleted", ""),
@@ -867,12 +924,10 @@ pub async fn edit(
         Err(response) => return *response,
     };
     match state.kindred.edit_post(&page.tenant.association, caller, &id, &form.body).await {
-        Ok(()) => back_to_topic(
-            &page,
-            &form.topic,
-            "edited",
-            &format!("#post-{}", PostId::parse(&id).map(|p| p.to_string()).unwrap_or_default()),
-        ),
+        Ok(()) => match state.kindred.post_place(&page.tenant.association, caller, &id).await {
+            Ok(place) => back_to_post(&page, &place, "edited"),
+            Err(error) => failed(error),
+        },
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
             render_edit(&state, &page, caller, &id, Some(&form.body), problems, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -1098,7 +1153,7 @@ pub async fn create(State(state): State<AppState>, page: AssociationPage, Form(f
     }
     match state.kindred.start_topic(&page.tenant.association, caller, &input).await {
         // To the opening post itself: it is the fragment's target and takes focus.
-        Ok((topic, post)) => see_other(&format!("{}#post-{post}", link(&page, &format!("/forum/topics/{topic}"), &[]))),
+        Ok((topic, _)) => see_other(&format!("{}#post-1", link(&page, &format!("/forum/topics/{topic}"), &[]))),
         Err(error @ ForumActionError::Invalid(_)) => {
             let problems = problems_of(&page, &error);
             let step = MentionStep::default();

@@ -173,6 +173,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/forum/topics/{id}", get(forum::topic))
         .route("/a/{slug}/forum/topics/{id}/reply", post(forum::reply))
         .route("/a/{slug}/forum/topics/{id}/subscription", post(forum::subscription))
+        .route("/a/{slug}/forum/topics/{id}/posts/{number}", get(forum::post_page))
         .route("/a/{slug}/forum/posts/{id}/edit", get(forum::edit_form).post(forum::edit))
         .route("/a/{slug}/forum/posts/{id}/delete", get(forum::delete_post_page).post(forum::delete_post))
         .route("/a/{slug}/forum/posts/{id}/react", post(forum::react))

@@ -112,8 +112,10 @@ async fn destructive_forms_without_confirmation_change_nothing() {
 
         // Delete: asked, not done; the cancel link leads back to the post.
         let delete = format!("/a/ms/forum/posts/{post}/delete");
-        let html = ben_page.unconfirmed(&delete, &[("topic", &topic)]).await;
-        assert!(html.contains(&format!("#post-{post}")), "{db:?}: cancel leads back to the post");
+        // (The delete button is on the post's own page: cancelling goes back there.)
+        let html = ben_page.unconfirmed(&delete, &[("topic", &topic), ("number", "2")]).await;
+        assert!(html.contains(&format!("/forum/topics/{topic}/posts/2\"")), "{db:?}: cancel leads back to the post");
+        assert!(html.contains("name=\"number\""), "{db:?}: the way back is posted again");
         assert!(html.contains("name=\"topic\""), "{db:?}: the form's fields are posted again");
         let (_, topic_html) = ben_page.get(&format!("/a/ms/forum/topics/{topic}")).await;
         assert!(topic_html.contains("Mittagsschlaf hilft."), "{db:?}: the post is still there");

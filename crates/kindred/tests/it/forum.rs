@@ -654,24 +654,31 @@ async fn forum_pages_work_without_javascript() {
             .unwrap();
         assert_eq!(response.status(), 403);
         assert!(!anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await.contains("ohne Token"));
-        // Quoting, reacting, subscriptions, editing with history, deleting.
+        // Quoting, reacting, subscriptions, editing with history, deleting:
+        // the topic page sums each post's reactions up and links to the
+        // post's own page, where the buttons are (issue 21).
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
-        let posts = post_ids(&html);
-        assert_eq!(posts.len(), 2, "{db:?}");
-        assert!(html.contains(&format!("quote={}", posts[0])), "a quote link");
+        assert_eq!(post_numbers(&html), ["1", "2"], "{db:?}: posts anchored by their number");
+        assert!(!html.contains("name=\"reaction\""), "{db:?}: no reaction buttons on the topic page");
+        let first_page = format!("/a/ms/forum/topics/{topic_id}/posts/1");
+        assert!(html.contains(&format!("href=\"{first_page}\"")), "{db:?}: each post links to its own page");
+        let own = anna.page(&first_page).await;
+        let posts = vec![post_id_on(&own), post_id_on(&anna.page(&format!("/a/ms/forum/topics/{topic_id}/posts/2")).await)];
+        assert!(own.contains(&format!("quote={}", posts[0])), "a quote link");
+        assert_eq!(own.matches("name=\"reaction\"").count(), 4, "{db:?}: the four reactions");
+        assert!(own.contains("/delete"), "{db:?}: the author's own post can be deleted there");
+        for missing in ["0", "3", "x", "-1", "99999999999"] {
+            let (status, _) = anna.get(&format!("/a/ms/forum/topics/{topic_id}/posts/{missing}")).await;
+            assert_eq!(status, 404, "{db:?}: post {missing:?}");
+        }
         let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}?quote={}", posts[0])).await;
         assert!(html.contains("&gt; Hallo *zusammen*"), "{db:?}: the composer starts with the quote");
-        // Reactions: one form for the page, the pressed button's value saying
-        // which post (by its number in the topic) and what to do; the
-        // buttons join the form by `form=`.
+        // The topic page's reaction form of pages written before (a page
+        // still open across an upgrade): the pressed button's value says
+        // which post (by number or id) and what to do.
         let react = format!("/a/ms/forum/topics/{topic_id}/reactions");
         let hug = |state: &str| format!("1:hug:{state}");
         let hug_by_id = |state: &str| format!("{}:hug:{state}", posts[0]);
-        let html = anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await;
-        assert_eq!(html.matches(&format!("action=\"{react}\"")).count(), 1, "{db:?}: one reaction form per page");
-        assert_eq!(html.matches("<form id=\"reactions\"").count(), 1, "{db:?}");
-        assert!(html.contains(&format!("form=\"reactions\" name=\"reaction\" value=\"{}\"", hug("on"))), "{db:?}");
-        assert_eq!(html.matches("form=\"reactions\"").count(), 8, "{db:?}: four buttons for each of two posts");
         let unknown = "a".repeat(posts[0].len());
         let bad_values = [
             "hug:on".to_owned(),
@@ -693,32 +700,34 @@ async fn forum_pages_work_without_javascript() {
             .post("/a/ms/forum/new", &[("category", talk.as_str()), ("title", "Anderes"), ("body", "Anders")])
             .await;
         assert_eq!(status, 303, "{db:?}");
+        assert!(other.ends_with("#post-1"), "{db:?}: a new topic opens at its first post: {other}");
         let other_topic = other.rsplit('/').next().unwrap().split(['?', '#']).next().unwrap().to_owned();
         let (status, _) =
             anna.post(&format!("/a/ms/forum/topics/{other_topic}/reactions"), &[("reaction", &hug_by_id("on"))]).await;
         assert_eq!(status, 404, "{db:?}: the post is not in that topic");
-        // (The text-size control's "normal" button is pressed on every page.)
-        let pressed = |html: &str| html.contains(&format!("value=\"{}\" aria-pressed=\"true\"", hug("off")));
-        assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: nothing changed");
-        let (status, location) = anna.post(&react, &[("reaction", &hug("on"))]).await;
-        assert_eq!(status, 303);
-        assert_eq!(location, format!("/a/ms/forum/topics/{topic_id}?done=reacted#post-{}", posts[0]), "{db:?}");
-        let html = anna.page(&location).await;
-        assert!(pressed(&html), "{db:?}: the reaction is mine, pressed again it is taken back");
-        assert_eq!(anna.post(&react, &[("reaction", &hug("off"))]).await.0, 303);
-        assert!(!pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: taken back");
-        // A page written before the buttons named posts by number still works.
-        let (status, location) = anna.post(&react, &[("reaction", &hug_by_id("on"))]).await;
-        assert_eq!((status, location.ends_with(&format!("#post-{}", posts[0]))), (303, true), "{db:?}");
-        assert!(pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}");
-        assert_eq!(anna.post(&react, &[("reaction", &hug_by_id("off"))]).await.0, 303);
-        // The per-post form of the first pass still works (value KIND:on|off).
+        // Pressed on the post's own page: the button says what it leads to.
+        let pressed = |html: &str| html.contains("value=\"hug:off\" aria-pressed=\"true\"");
+        let summed = |html: &str| html.contains("Umarmung 1 (mit Ihrer)");
+        assert!(!pressed(&anna.page(&first_page).await), "{db:?}: nothing changed");
         let per_post = format!("/a/ms/forum/posts/{}/react", posts[0]);
         for bad in ["hug", "hug:1", "angry:on", "Hug:on", ""] {
             assert_eq!(anna.post(&per_post, &[("reaction", bad)]).await.0, 422, "{db:?}: {bad:?}");
         }
+        let (status, location) = anna.post(&per_post, &[("reaction", "hug:on")]).await;
+        assert_eq!(status, 303);
+        assert_eq!(location, format!("/a/ms/forum/topics/{topic_id}?done=reacted#post-1"), "{db:?}: back to the post");
+        assert!(summed(&anna.page(&location).await), "{db:?}: the topic sums it up, as the reader's");
+        assert!(pressed(&anna.page(&first_page).await), "{db:?}: pressed again it is taken back");
+        assert_eq!(anna.post(&per_post, &[("reaction", "hug:off")]).await.0, 303);
+        assert!(!pressed(&anna.page(&first_page).await), "{db:?}: taken back");
+        assert!(!summed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}: taken back");
+        // The topic form of the pages before, by number and by id.
+        assert_eq!(anna.post(&react, &[("reaction", &hug("on"))]).await.0, 303);
+        assert!(pressed(&anna.page(&first_page).await), "{db:?}");
+        let (status, location) = anna.post(&react, &[("reaction", &hug_by_id("off"))]).await;
+        assert_eq!((status, location.ends_with("#post-1")), (303, true), "{db:?}");
+        assert!(!pressed(&anna.page(&first_page).await), "{db:?}");
         assert_eq!(anna.post(&per_post, &[("reaction", "hug:on")]).await.0, 303);
-        assert!(pressed(&anna.page(&format!("/a/ms/forum/topics/{topic_id}")).await), "{db:?}");
         // The report page takes the short `?post=ID` the topic page links to.
         let (status, html) = anna.get(&format!("/a/ms/report?post={}", posts[0])).await;
         assert_eq!(status, 200, "{db:?}");
@@ -777,14 +786,15 @@ async fn forum_pages_work_without_javascript() {
     }
 }
 
-/// The ids of the posts on a topic page, in order.
-fn post_ids(html: &str) -> Vec<String> {
-    html.split("id=\"post-")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .filter(|id| !id.ends_with("-head"))
-        .map(str::to_owned)
-        .collect()
+/// The numbers of the posts on a topic page (their anchors), in order.
+fn post_numbers(html: &str) -> Vec<String> {
+    html.split("id=\"post-").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_owned).collect()
+}
+
+/// The id of the post on its own page (the address of its reaction form).
+fn post_id_on(html: &str) -> String {
+    let rest = html.split("/forum/posts/").nth(1).expect("a post's own page names its post");
+    rest.split('/').next().expect("the post id").to_owned()
 }
 
 /// A member signed in with the page cookie.

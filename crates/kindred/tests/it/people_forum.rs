@@ -22,10 +22,10 @@ async fn post(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -
     (status, location, response.text().await.unwrap().replace("&#x2f;", "/"))
 }
 
-/// The face in the head of post `id` on a topic page: what stands between
-/// the post's number (for screen readers) and the author's name.
-fn post_face(html: &str, id: &str) -> String {
-    let post = html.find(&format!("id=\"post-{id}\"")).unwrap_or_else(|| panic!("post {id}: {html}"));
+/// The face in the head of post number `number` on a topic page: what
+/// stands between the post's number (for screen readers) and the author's name.
+fn post_face(html: &str, number: usize) -> String {
+    let post = html.find(&format!("id=\"post-{number}\"")).unwrap_or_else(|| panic!("post {number}: {html}"));
     let head = post + html[post..].find("<h2").expect("the post's heading");
     let rest = &html[head..];
     let start = rest.find(": </span>").expect("the number") + ": </span>".len();
@@ -89,21 +89,23 @@ async fn posts_and_group_lists_show_faces_only_where_allowed() {
             .as_str()
             .unwrap()
             .to_owned();
-        let by_hidden = reply(&s, &hidden, &topic, json!({"body": "Von Hidda"})).await;
-        let by_none = reply(&s, &none, &topic, json!({"body": "Von Nona"})).await;
-        let by_shown = reply(&s, &shown, &topic, json!({"body": "Von Showa"})).await;
-        let anonymous = reply(&s, &shown, &topic, json!({"body": "Ohne Namen", "anonymous": true})).await;
+        // The replies are posts 2 to 5 of the topic (the topic opens with 1).
+        reply(&s, &hidden, &topic, json!({"body": "Von Hidda"})).await;
+        reply(&s, &none, &topic, json!({"body": "Von Nona"})).await;
+        reply(&s, &shown, &topic, json!({"body": "Von Showa"})).await;
+        reply(&s, &shown, &topic, json!({"body": "Ohne Namen", "anonymous": true})).await;
+        let (by_hidden, by_none, by_shown, anonymous) = (2, 3, 4, 5);
 
         let (cookie, _) = page_sign_in(&s, "viewer@example.org", PASSWORD).await;
         let html = page(&s, &cookie, &format!("/a/ms/forum/topics/{topic}?lang=en")).await;
-        let hidden_face = post_face(&html, &by_hidden);
-        let none_face = post_face(&html, &by_none);
+        let hidden_face = post_face(&html, by_hidden);
+        let none_face = post_face(&html, by_none);
         assert_eq!(hidden_face, none_face, "{db:?}: a hidden photo and no photo look the same");
         assert!(hidden_face.starts_with("<svg class=\"face"), "{db:?}: the placeholder: {hidden_face}");
-        let shown_face = post_face(&html, &by_shown);
+        let shown_face = post_face(&html, by_shown);
         assert!(shown_face.starts_with("<img class=\"face"), "{db:?}: {shown_face}");
         assert!(shown_face.contains(&format!("/a/ms/members/{}/photo", shown.id)), "{shown_face}");
-        assert_eq!(post_face(&html, &anonymous), none_face, "{db:?}: an anonymous post shows the placeholder");
+        assert_eq!(post_face(&html, anonymous), none_face, "{db:?}: an anonymous post shows the placeholder");
         assert!(!html.contains(&format!("/members/{}/photo", hidden.id)), "{db:?}: no address of a hidden photo");
         // The address works for the viewer.
         let start = html.find(&format!("/a/ms/members/{}/photo", shown.id)).unwrap();
