@@ -663,7 +663,7 @@ async fn forum_pages_work_without_javascript() {
         let first_page = format!("/a/ms/forum/topics/{topic_id}/posts/1");
         assert!(html.contains(&format!("href=\"{first_page}\"")), "{db:?}: each post links to its own page");
         let own = anna.page(&first_page).await;
-        let posts = vec![post_id_on(&own), post_id_on(&anna.page(&format!("/a/ms/forum/topics/{topic_id}/posts/2")).await)];
+        let posts = [post_id_on(&own), post_id_on(&anna.page(&format!("/a/ms/forum/topics/{topic_id}/posts/2")).await)];
         assert!(own.contains(&format!("quote={}", posts[0])), "a quote link");
         assert_eq!(own.matches("name=\"reaction\"").count(), 4, "{db:?}: the four reactions");
         assert!(own.contains("/delete"), "{db:?}: the author's own post can be deleted there");
