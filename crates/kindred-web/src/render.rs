@@ -88,11 +88,12 @@ const EVENT_TEMPLATES: [(&str, &str); 5] = [
 ];
 
 /// The forum pages' templates (`pages::forum`).
-const FORUM_TEMPLATES: [(&str, &str); 8] = [
+const FORUM_TEMPLATES: [(&str, &str); 9] = [
     ("forum/index.html", include_str!("../templates/forum/index.html")),
     ("forum/topics.html", include_str!("../templates/forum/topics.html")),
     ("forum/topic.html", include_str!("../templates/forum/topic.html")),
     ("forum/post.html", include_str!("../templates/forum/post.html")),
+    ("forum/post_parts.html", include_str!("../templates/forum/post_parts.html")),
     ("forum/new.html", include_str!("../templates/forum/new.html")),
     ("forum/edit.html", include_str!("../templates/forum/edit.html")),
     ("forum/history.html", include_str!("../templates/forum/history.html")),

@@ -800,7 +800,6 @@ fn end_session_confirm(id: &str) -> Confirm {
         action: format!("/account/sessions/{id}/revoke"),
         fields: Vec::new(),
         cancel: "/account/sessions".to_owned(),
-        anchor: String::new(),
         section: Section::Account,
     }
 }

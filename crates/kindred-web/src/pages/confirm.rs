@@ -35,8 +35,6 @@ pub(super) struct Confirm {
     pub fields: Vec<(&'static str, String)>,
     /// Where "Cancel" leads (a path below the association).
     pub cancel: String,
-    /// A fragment for the cancel link (`#post-…`), or empty.
-    pub anchor: String,
     pub section: Section,
 }
 
@@ -72,7 +70,7 @@ pub(super) fn ask(state: &AppState, page: &AssociationPage, confirm: Confirm) ->
         question => tr(page, &format!("confirm-{kind}-question")),
         yes => tr(page, &format!("confirm-{kind}-yes")),
         action => link(page, &confirm.action, &[]),
-        cancel_href => format!("{}{}", link(page, &confirm.cancel, &[]), confirm.anchor),
+        cancel_href => link(page, &confirm.cancel, &[]),
         fields => fields,
         password => false,
         csrf => page.session.csrf(),
@@ -115,7 +113,7 @@ pub(super) fn ask_with_password(
         question => tr(page, &format!("confirm-{kind}-question")),
         yes => tr(page, &format!("confirm-{kind}-yes")),
         action => link(page, &confirm.action, &[]),
-        cancel_href => format!("{}{}", link(page, &confirm.cancel, &[]), confirm.anchor),
+        cancel_href => link(page, &confirm.cancel, &[]),
         fields => fields,
         password => true,
         problems => problems,

@@ -755,7 +755,6 @@ pub async fn unregister(
                 action: format!("/events/{id}/unregister"),
                 fields: Vec::new(),
                 cancel: event_path(&id),
-                anchor: String::new(),
                 section: Section::Events,
             },
         );
@@ -783,7 +782,6 @@ pub async fn cancel(
                 action: format!("/events/{id}/cancel"),
                 fields: vec![("reason", form.reason)],
                 cancel: event_path(&id),
-                anchor: String::new(),
                 section: Section::Events,
             },
         );
@@ -952,7 +950,6 @@ fn cancel_occurrence_confirm(id: &str, key: &str) -> Confirm {
         action: format!("/events/{id}/occurrences/{key}/cancel"),
         fields: Vec::new(),
         cancel: format!("/events/{id}/occurrences/{key}"),
-        anchor: String::new(),
         section: Section::Events,
     }
 }

@@ -11,7 +11,7 @@ use super::community::member;
 use super::confirm::{ask, ask_on_get, confirmed, Confirm};
 use super::forms::{signed_in_post, Problems};
 use super::layout::{render_status, Section};
-use super::respond::{internal, link, see_other};
+use super::respond::{internal, link, post_href, see_other};
 use super::text::{tr, when, when_exact, When};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -651,9 +651,9 @@ pub struct ToggleForm {
     confirm: Option<String>,
 }
 
-fn back_to_topic(page: &AssociationPage, topic: &str, done: &str, anchor: &str) -> Response {
+fn back_to_topic(page: &AssociationPage, topic: &str, done: &str) -> Response {
     match TopicId::parse(topic.trim()) {
-        Some(id) => see_other(&format!("{}{anchor}", link(page, &format!("/forum/topics/{id}"), &[("done", done)]))),
+        Some(id) => see_other(&link(page, &format!("/forum/topics/{id}"), &[("done", done)])),
         None => see_other(&link(page, "/forum", &[])),
     }
 }
@@ -670,7 +670,7 @@ pub async fn subscription(
     };
     let on = form.on == "1";
     match state.kindred.set_subscription(&page.tenant.association, caller, &id, on).await {
-        Ok(()) => back_to_topic(&page, &id, if on { "subscribed" } else { "unsubscribed" }, ""),
+        Ok(()) => back_to_topic(&page, &id, if on { "subscribed" } else { "unsubscribed" }),
         Err(error) => failed(error),
     }
 }
@@ -734,26 +734,7 @@ pub async fn topic_react(
 
 /// Back to the page of the topic that shows the post, at the post.
 fn back_to_post(page: &AssociationPage, place: &PostPlace, done: &str) -> Response {
-    see_other(&post_in_topic_href(page, place, Some(done)))
-}
-
-/// The page of the topic that shows the post (`?after=` its page of 50),
-/// at the post (`#post-{number}`: numbers are short and compress well —
-/// 50 random ids cost a topic page over a kilobyte after gzip, issue 21),
-/// with `done` saying what just happened.
-fn post_in_topic_href(page: &AssociationPage, place: &PostPlace, done: Option<&str>) -> String {
-    let per_page = i32::try_from(kindred_service::forum::POSTS_PER_PAGE).unwrap_or(50);
-    let after = ((place.number - 1).max(0) / per_page) * per_page;
-    let after = after.to_string();
-    let mut query = Vec::new();
-    if let Some(done) = done {
-        query.push(("done", done));
-    }
-    if after != "0" {
-        query.push(("after", after.as_str()));
-    }
-    let path = format!("/forum/topics/{}", place.topic_id);
-    format!("{}#post-{}", link(page, &path, &query), place.number)
+    see_other(&post_href(page, &place.topic_id, Some(place.number), Some(done)))
 }
 
 /// A post's own page (issue 21): the post as the topic shows it, with
@@ -785,12 +766,11 @@ pub async fn post_page(
         return failed(ForumActionError::NotFound);
     };
     let row = post_row(&page, &t.id, post, t.can_reply, &faces, &labels);
-    let place = PostPlace { topic_id: t.id.clone(), number: post.number };
     let content = post.html.is_some();
     let values = minijinja::context! {
         topic_id => t.id.clone(),
         title => t.title.clone(),
-        back_href => post_in_topic_href(&page, &place, None),
+        back_href => post_href(&page, &t.id, Some(post.number), None),
         react_action => link(&page, &format!("/forum/posts/{}/react", post.id), &[]),
         report_href => (content && !post.own)
             .then(|| link(&page, "/report", &[("post", post.id.as_str())])),
@@ -817,7 +797,7 @@ fn delete_post_confirm(id: &str, topic: &str, number: &str) -> Confirm {
         fields.push(("number", n.to_string()));
     }
     let action = format!("/forum/posts/{id}/delete");
-    Confirm { kind: "delete-post", action, fields, cancel, anchor: String::new(), section: Section::Forum }
+    Confirm { kind: "delete-post", action, fields, cancel, section: Section::Forum }
 }
 
 /// `?topic=&number=`: the topic and the post's number to go back to, on a
@@ -853,7 +833,7 @@ pub async fn delete_post(
         return ask(&state, &page, delete_post_confirm(&id, &form.topic, &form.number));
     }
     match state.kindred.delete_post(&page.tenant.association, caller, &id).await {
-        Ok(()) => back_to_topic(&page, &form.topic, "deleted", ""),
+        Ok(()) => back_to_topic(&page, &form.topic, "deleted"),
         Err(error) => failed(error),
     }
 }
@@ -1352,7 +1332,6 @@ fn delete_category_confirm(id: &str) -> Confirm {
         action: format!("/staff/forum/{id}/delete"),
         fields: Vec::new(),
         cancel: "/staff/forum".to_owned(),
-        anchor: String::new(),
         section: Section::Staff,
     }
 }

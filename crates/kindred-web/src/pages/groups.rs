@@ -551,7 +551,6 @@ fn leave_confirm(id: &str) -> Confirm {
         action: format!("/groups/{id}/leave"),
         fields: Vec::new(),
         cancel: group_path(id),
-        anchor: String::new(),
         section: Section::Groups,
     }
 }

@@ -470,7 +470,6 @@ fn end_contact_confirm(id: &str, form: &ActionForm) -> Confirm {
         action: format!("/members/{id}/remove-contact"),
         fields: vec![("back_to", back_to)],
         cancel: form.back_path(),
-        anchor: String::new(),
         section: Section::Contacts,
     }
 }
@@ -492,7 +491,6 @@ fn block_confirm(id: &str) -> Confirm {
         action: format!("/members/{id}/block"),
         fields: Vec::new(),
         cancel: format!("/members/{id}"),
-        anchor: String::new(),
         section: Section::Members,
     }
 }

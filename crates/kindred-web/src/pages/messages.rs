@@ -429,7 +429,6 @@ fn leave_confirm(id: &str) -> Confirm {
         action: format!("/messages/{id}/leave"),
         fields: Vec::new(),
         cancel: format!("/messages/{id}"),
-        anchor: String::new(),
         section: Section::Messages,
     }
 }
@@ -451,7 +450,6 @@ fn block_confirm(id: &str, member_id: &str) -> Confirm {
         action: format!("/messages/{id}/block"),
         fields: vec![("member_id", member)],
         cancel: format!("/messages/{id}"),
-        anchor: String::new(),
         section: Section::Messages,
     }
 }

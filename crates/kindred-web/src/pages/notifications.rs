@@ -67,7 +67,7 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
     };
     Entry {
         href: match (&view.topic_id, &view.event_id, &view.conversation_id) {
-            (Some(topic), _, _) => Some(post_href(page, topic, view.post_number)),
+            (Some(topic), _, _) => Some(post_href(page, topic, view.post_number, None)),
             (None, Some(event), _) => Some(link(page, &format!("/events/{event}"), &[])),
             (None, None, Some(conversation)) => Some(link(page, &format!("/messages/{conversation}"), &[])),
             (None, None, None) => match (&view.request_id, &view.group_id) {

@@ -141,7 +141,6 @@ fn remove_confirm(id: &str) -> Confirm {
         action: format!("/account/passkeys/{id}/remove"),
         fields: Vec::new(),
         cancel: "/account/passkeys".to_owned(),
-        anchor: String::new(),
         section: Section::Account,
     }
 }

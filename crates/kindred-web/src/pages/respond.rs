@@ -130,9 +130,22 @@ pub(super) fn after_sign_in(page: &AssociationPage, next: Option<&ReturnTo>, sta
     link(page, next.map_or(default, ReturnTo::as_str), &[])
 }
 
-/// A link to a post in its topic.
-pub(super) fn post_href(page: &AssociationPage, topic: &str, number: Option<i32>) -> String {
-    let topic = link(page, &format!("/forum/topics/{topic}"), &[]);
+/// A link to a post in its topic: the topic page that shows it (`?after=`
+/// its page of 50), at the post (`#post-{number}`: numbers are short and
+/// compress well — 50 random ids cost a topic page over a kilobyte after
+/// gzip, issue 21), with `done` saying what just happened; the topic's
+/// first page where the number is not known.
+pub(super) fn post_href(page: &AssociationPage, topic: &str, number: Option<i32>, done: Option<&str>) -> String {
+    let per_page = i32::try_from(kindred_service::forum::POSTS_PER_PAGE).unwrap_or(50);
+    let after = number.map(|n| ((n - 1).max(0) / per_page) * per_page).filter(|a| *a > 0).map(|a| a.to_string());
+    let mut query = Vec::new();
+    if let Some(done) = done {
+        query.push(("done", done));
+    }
+    if let Some(after) = &after {
+        query.push(("after", after.as_str()));
+    }
+    let topic = link(page, &format!("/forum/topics/{topic}"), &query);
     match number {
         Some(n) => format!("{topic}#post-{n}"),
         None => topic,

@@ -64,7 +64,7 @@ pub async fn search(
                     .results
                     .into_iter()
                     .map(|hit| Found {
-                        href: post_href(&page, hit.topic_id.as_str(), Some(hit.number)),
+                        href: post_href(&page, hit.topic_id.as_str(), Some(hit.number), None),
                         kind: tr(
                             &page,
                             match hit.kind {

@@ -293,7 +293,6 @@ fn revoke_batch_confirm(batch: &str) -> Confirm {
         action: format!("/staff/invitations/{batch}/revoke"),
         fields: Vec::new(),
         cancel: "/staff/invitations".to_owned(),
-        anchor: String::new(),
         section: Section::Staff,
     }
 }
@@ -366,7 +365,6 @@ pub async fn revoke_code(State(state): State<AppState>, page: AssociationPage, F
             action: "/staff/invitations/revoke-code".to_owned(),
             fields: vec![("code", form.code.clone())],
             cancel: "/staff/invitations".to_owned(),
-            anchor: String::new(),
             section: Section::Staff,
         };
         return ask(&state, &page, confirm);
