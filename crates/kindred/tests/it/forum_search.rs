@@ -362,6 +362,16 @@ async fn german_dutch_and_english_words_are_found_and_paged() {
         let (status, html) = browser.get("/a/ms/search?q=fatigue").await;
         assert_eq!(status, 200, "{db:?}");
         assert!(html.contains("rel=\"next\""), "{db:?}: a next page");
+        // A hit past the topic's first 50 posts links to the page that shows
+        // it: posts 25 to 52, the last with its own word.
+        for n in 25..=52 {
+            s.clock.advance(chrono::Duration::seconds(1));
+            let word = if n == 52 { "Kribbelnachmittag" } else { "weiter" };
+            reply(&s, &anna, &en, &format!("Post {n}: {word}")).await;
+        }
+        let (status, html) = browser.get("/a/ms/search?q=kribbelnachmittag").await;
+        assert_eq!(status, 200, "{db:?}");
+        assert!(html.contains(&format!("/a/ms/forum/topics/{en}?after=50#post-52")), "{db:?}: {html}");
         s.stop().await;
     }
 }
