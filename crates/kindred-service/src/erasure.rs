@@ -205,14 +205,10 @@ impl Kindred {
         // Registrations first, through the events store: whoever waits
         // next moves up and is told, as when a member unregisters.
         for event in self.store.registered_events(&association.id, member).await? {
-            let promoted = self
-                .store
-                .unregister(&association.id, &event, member, &|m| crate::events::event_notice(m, "event_promoted"), now)
-                .await?;
-            if let Some(Some(_)) = promoted {
-                // Told in the app now, by mail as they chose (service::mail_delivery).
-                self.kick_mails(association);
-            }
+            let promotions = crate::events::Promotions::default();
+            self.store.unregister(&association.id, &event, member, &|m| promotions.notice(m), now).await?;
+            // Told in the app now, by mail as they chose (service::mail_delivery).
+            self.kick_mails(association, promotions.made().into_iter().map(|n| n.id).collect());
         }
 
         let key = self.keys.association(&association.id)?;

@@ -380,16 +380,16 @@ pub(crate) fn event_notice(member: &str, kind: &'static str) -> EventNotificatio
 /// from the waiting list (inside its transaction), kept so that they can be
 /// announced once it has committed.
 #[derive(Default)]
-struct Promotions(std::sync::Mutex<Vec<EventNotification>>);
+pub(crate) struct Promotions(std::sync::Mutex<Vec<EventNotification>>);
 
 impl Promotions {
-    fn notice(&self, member: &str) -> EventNotification {
+    pub(crate) fn notice(&self, member: &str) -> EventNotification {
         let notice = event_notice(member, "event_promoted");
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(notice.clone());
         notice
     }
 
-    fn made(self) -> Vec<EventNotification> {
+    pub(crate) fn made(self) -> Vec<EventNotification> {
         self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -54,6 +54,15 @@ pub enum Round {
     Digest,
 }
 
+/// Which notifications a round looks at.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// Every one without a record from the last nine days (the job).
+    Waiting,
+    /// These just written, by id (a round started by the writing).
+    Written(&'a [String]),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
     #[error(transparent)]
@@ -82,15 +91,21 @@ impl Kindred {
         Ok(sent)
     }
 
-    /// Sends the immediate mails of an association now, in the background:
-    /// called where notifications were just written, so a mail does not wait
-    /// for the job's next tick. The claims keep it from racing the job.
-    pub(crate) fn kick_mails(&self, association: &Association) {
+    /// Sends the immediate mails of notifications just written (`written`,
+    /// their ids) now, in the background, so that a mail does not wait for
+    /// the job's next tick. It looks at those notifications only: what else
+    /// waits (a digest, the end of quiet hours) is the job's, every minute.
+    /// The claims keep it from racing the job.
+    pub(crate) fn kick_mails(&self, association: &Association, written: Vec<String>) {
+        if written.is_empty() {
+            return;
+        }
         let kindred = self.clone();
         let association = association.clone();
         tokio::spawn(async move {
             let now = kindred.clock.now();
-            if let Err(error) = kindred.deliver_mails_in(&association, now, Round::Immediate).await {
+            let scope = Scope::Written(&written);
+            if let Err(error) = kindred.deliver_round(&association, now, Round::Immediate, scope).await {
                 tracing::error!(%error, "notification mails failed; the job tries again");
             }
         });
@@ -103,11 +118,27 @@ impl Kindred {
         now: DateTime<Utc>,
         round: Round,
     ) -> Result<u64, DeliveryError> {
+        self.deliver_round(association, now, round, Scope::Waiting).await
+    }
+
+    async fn deliver_round(
+        &self,
+        association: &Association,
+        now: DateTime<Utc>,
+        round: Round,
+        scope: Scope<'_>,
+    ) -> Result<u64, DeliveryError> {
         let mut sent = self.resend_stale(association, now).await?;
         // A claim lost to another node or run leaves the rest of that
         // member's notifications for a second look.
         for _ in 0..3 {
-            let pending = self.store.pending_notifications(&association.id, now - LOOKBACK).await?;
+            let pending = match scope {
+                Scope::Waiting => self.store.pending_notifications(&association.id, now - LOOKBACK).await?,
+                Scope::Written(ids) => {
+                    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                    self.store.pending_notifications_among(&association.id, &ids).await?
+                }
+            };
             if pending.is_empty() {
                 break;
             }

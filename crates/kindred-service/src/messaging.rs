@@ -640,7 +640,7 @@ impl Kindred {
         conversation: &str,
         rows: &[RecipientRecord],
     ) -> Result<(), MessagingError> {
-        let mut kick = false;
+        let mut written = Vec::new();
         for row in rows {
             if row.member_id == caller.member.id.as_str()
                 || row.mailed
@@ -651,13 +651,13 @@ impl Kindred {
             }
             let id = kindred_domain::NotificationId::random();
             let notice = (row.status == "active").then(|| (id.as_str(), self.clock.now()));
-            if self.store.claim_message_mail(&association.id, conversation, &row.member_id, notice).await? {
-                kick = true;
+            if self.store.claim_message_mail(&association.id, conversation, &row.member_id, notice).await?
+                && notice.is_some()
+            {
+                written.push(id.to_string());
             }
         }
-        if kick {
-            self.kick_mails(association);
-        }
+        self.kick_mails(association, written);
         Ok(())
     }
 

@@ -141,7 +141,7 @@ impl Kindred {
         if events.is_empty() {
             return;
         }
-        self.kick_mails(association);
+        self.kick_mails(association, events.iter().filter_map(|e| e.subject).map(str::to_owned).collect());
         self.publish_live(association, &events).await;
     }
 

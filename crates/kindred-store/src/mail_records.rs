@@ -8,7 +8,7 @@
 //! after; a claim that was never marked sent is sent again under the same
 //! mail id once its lease has run out.
 
-use crate::{read, write, Store, StoreError};
+use crate::{read, write, Pools, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AssociationId, MemberId};
 
@@ -64,6 +64,37 @@ impl Store {
             .fetch_all(pool)
             .await
         })?;
+        Ok(rows)
+    }
+
+    /// Of the notifications `ids` (just written), those without a record
+    /// yet, by member, oldest first: what a round started by the writing
+    /// looks at, instead of every notification of the last nine days still
+    /// waiting for a digest (9,600 rows read on each forum reply of a busy
+    /// topic, 80 ms, in the pages benchmark). The ids travel as one JSON
+    /// array.
+    pub async fn pending_notifications_among(
+        &self,
+        association: &AssociationId,
+        ids: &[&str],
+    ) -> Result<Vec<PendingNotification>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
+        let among = if matches!(self.pools, Pools::Postgres(_)) {
+            "SELECT jsonb_array_elements_text($2::jsonb)"
+        } else {
+            "SELECT value FROM json_each($2)"
+        };
+        let sql = format!(
+            "SELECT n.id, n.member_id, n.kind, n.topic_id, n.event_id, n.conversation_id, n.group_id, n.created_at \
+             FROM notifications n WHERE n.association_id = $1 AND n.id IN ({among}) AND NOT EXISTS \
+             (SELECT 1 FROM mail_records r WHERE r.association_id = $1 AND r.notification_id = n.id) \
+             ORDER BY n.member_id, n.created_at, n.id"
+        );
+        let rows =
+            read!(self, |pool| { sqlx::query_as(&sql).bind(association.as_str()).bind(&ids).fetch_all(pool).await })?;
         Ok(rows)
     }
 

@@ -359,6 +359,45 @@ async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once(
     }
 }
 
+/// The ids `pending_notifications_among` finds of `ids`.
+async fn among(s: &TestServer, association: &kindred_domain::AssociationId, ids: &[&str]) -> Vec<String> {
+    let found = s.kindred.store.pending_notifications_among(association, ids).await.unwrap();
+    found.into_iter().map(|p| p.id).collect()
+}
+
+/// A round started by writing looks at what was just written only (not at
+/// every notification still waiting for a digest): among the ids it is
+/// given, those without a record, of this association.
+#[tokio::test]
+async fn a_round_started_by_writing_reads_only_the_notifications_just_written() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let other = s.ms_association("other").await;
+        let (anna, ben, talk) = forum(&s, &ms).await;
+        reply(&s, &ben, &talk, json!({"body": "Eins"})).await;
+        reply(&s, &ben, &talk, json!({"body": "Zwei"})).await;
+        let now = s.clock.now();
+        let waiting = s.kindred.store.pending_notifications(&ms.id, now - chrono::Duration::days(9)).await.unwrap();
+        let mine: Vec<&str> = waiting.iter().filter(|p| p.member_id == anna.id).map(|p| p.id.as_str()).collect();
+        assert_eq!(mine.len(), 2, "{db:?}: two replies wait for Anna's digest");
+        assert_eq!(among(&s, &ms.id, &[mine[1], "nosuchnotification"]).await, [mine[1]], "{db:?}");
+        assert!(among(&s, &other.id, &[mine[1]]).await.is_empty(), "{db:?}: another association's");
+        assert!(among(&s, &ms.id, &[]).await.is_empty(), "{db:?}");
+        let items = [(mine[1], "forum_reply")];
+        let claim = kindred_store::MailClaim {
+            member: &anna.id,
+            mail_id: None,
+            items: &items,
+            now,
+            lease_until: now + kindred_service::mail_delivery::MAIL_LEASE,
+        };
+        assert!(s.kindred.store.claim_mail(&ms.id, &claim).await.unwrap(), "{db:?}");
+        assert!(among(&s, &ms.id, &[mine[1]]).await.is_empty(), "{db:?}: a notification with a record is done");
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn quiet_hours_hold_immediate_mails_until_they_end_but_not_crisis_reports() {
     for db in BOTH {
