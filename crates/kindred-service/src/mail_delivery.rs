@@ -42,6 +42,9 @@ pub const MAIL_LEASE: Duration = Duration::minutes(10);
 const LOOKBACK: Duration = Duration::days(9);
 /// How many members' mails a run prepares and sends at once.
 const PARALLEL_MEMBERS: usize = 8;
+/// How many members' waiting notifications the job reads at once (memory
+/// stays bounded however many wait for a digest).
+const MEMBERS_PER_PAGE: i64 = 200;
 /// The purpose of the unsubscribe MAC under the association's search key.
 const UNSUBSCRIBE_PURPOSE: &str = "unsubscribe";
 
@@ -132,73 +135,99 @@ impl Kindred {
         // A claim lost to another node or run leaves the rest of that
         // member's notifications for a second look.
         for _ in 0..3 {
-            let pending = match scope {
-                Scope::Waiting => self.store.pending_notifications(&association.id, now - LOOKBACK).await?,
-                Scope::Written(ids) => {
-                    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                    self.store.pending_notifications_among(&association.id, &ids).await?
-                }
-            };
-            if pending.is_empty() {
-                break;
-            }
-            let mut stored: HashMap<String, Vec<(String, String)>> = HashMap::new();
-            for (member, kind, email) in self.store.all_notification_settings(&association.id).await? {
-                stored.entry(member).or_default().push((kind, email));
-            }
-            let quiet: HashMap<String, QuietHours> = self
-                .store
-                .all_quiet_hours(&association.id)
-                .await?
-                .into_iter()
-                .filter_map(|q| {
-                    QuietHours::from_stored(q.from_minute, q.to_minute, q.time_zone.as_deref())
-                        .map(|h| (q.member_id, h))
-                })
-                .collect();
-            let mut by_member: BTreeMap<String, Vec<PendingNotification>> = BTreeMap::new();
-            for item in pending {
-                by_member.entry(item.member_id.clone()).or_default().push(item);
-            }
             let mut lost = false;
-            // Members are independent (each claim is the member's own), so
-            // several are decided and mailed at once: a run waits on the
-            // database and the mail transport, not on the processor.
-            let shared = Arc::new(association.clone());
-            let mut running = tokio::task::JoinSet::new();
-            let mut tally = |done: Result<Result<(u64, bool), DeliveryError>, tokio::task::JoinError>| match done {
-                Ok(Ok((n, complete))) => {
-                    sent += n;
-                    lost |= !complete;
-                }
-                Ok(Err(error)) => tracing::error!(%error, "a member's notification mail failed; tried again later"),
-                Err(error) => tracing::error!(%error, "a member's notification mail stopped; tried again later"),
-            };
-            for (member, items) in by_member {
-                let choices = EmailChoices::from_stored(
-                    stored.get(&member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str())),
-                );
-                let quiet = quiet.get(&member).copied();
-                let kindred = self.clone();
-                let association = Arc::clone(&shared);
-                running.spawn(async move {
-                    let plan = Plan { choices: &choices, quiet: quiet.as_ref(), now, round };
-                    kindred.deliver_to(&association, &member, &items, plan).await
-                });
-                while running.len() >= PARALLEL_MEMBERS {
-                    if let Some(done) = running.join_next().await {
-                        tally(done);
+            let mut after = String::new();
+            loop {
+                let pending = match scope {
+                    Scope::Waiting => {
+                        let since = now - LOOKBACK;
+                        self.store.pending_notifications(&association.id, since, &after, MEMBERS_PER_PAGE).await?
                     }
+                    Scope::Written(ids) => {
+                        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                        self.store.pending_notifications_among(&association.id, &ids).await?
+                    }
+                };
+                let Some(last) = pending.last() else { break };
+                after.clone_from(&last.member_id);
+                let (mailed, complete) = self.deliver_among(association, now, round, pending).await?;
+                sent += mailed;
+                lost |= !complete;
+                if matches!(scope, Scope::Written(_)) {
+                    break;
                 }
-            }
-            while let Some(done) = running.join_next().await {
-                tally(done);
             }
             if !lost {
                 break;
             }
         }
         Ok(sent)
+    }
+
+    /// Decides the pending notifications of some members (all of each
+    /// one's), several members at once; returns the mails sent and whether
+    /// every claim held.
+    async fn deliver_among(
+        &self,
+        association: &Association,
+        now: DateTime<Utc>,
+        round: Round,
+        pending: Vec<PendingNotification>,
+    ) -> Result<(u64, bool), DeliveryError> {
+        let mut by_member: BTreeMap<String, Vec<PendingNotification>> = BTreeMap::new();
+        for item in pending {
+            by_member.entry(item.member_id.clone()).or_default().push(item);
+        }
+        let members: Vec<&str> = by_member.keys().map(String::as_str).collect();
+        let mut stored: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (member, kind, email) in self.store.notification_settings_of(&association.id, &members).await? {
+            stored.entry(member).or_default().push((kind, email));
+        }
+        let quiet: HashMap<String, QuietHours> = self
+            .store
+            .quiet_hours_of(&association.id, &members)
+            .await?
+            .into_iter()
+            .filter_map(|q| {
+                QuietHours::from_stored(q.from_minute, q.to_minute, q.time_zone.as_deref()).map(|h| (q.member_id, h))
+            })
+            .collect();
+        let mut sent = 0;
+        let mut lost = false;
+        // Members are independent (each claim is the member's own), so
+        // several are decided and mailed at once: a run waits on the
+        // database and the mail transport, not on the processor.
+        let shared = Arc::new(association.clone());
+        let mut running = tokio::task::JoinSet::new();
+        let mut tally = |done: Result<Result<(u64, bool), DeliveryError>, tokio::task::JoinError>| match done {
+            Ok(Ok((n, complete))) => {
+                sent += n;
+                lost |= !complete;
+            }
+            Ok(Err(error)) => tracing::error!(%error, "a member's notification mail failed; tried again later"),
+            Err(error) => tracing::error!(%error, "a member's notification mail stopped; tried again later"),
+        };
+        for (member, items) in by_member {
+            let choices = EmailChoices::from_stored(
+                stored.get(&member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str())),
+            );
+            let quiet = quiet.get(&member).copied();
+            let kindred = self.clone();
+            let association = Arc::clone(&shared);
+            running.spawn(async move {
+                let plan = Plan { choices: &choices, quiet: quiet.as_ref(), now, round };
+                kindred.deliver_to(&association, &member, &items, plan).await
+            });
+            while running.len() >= PARALLEL_MEMBERS {
+                if let Some(done) = running.join_next().await {
+                    tally(done);
+                }
+            }
+        }
+        while let Some(done) = running.join_next().await {
+            tally(done);
+        }
+        Ok((sent, !lost))
     }
 
     /// Decides each of one member's pending notifications; returns the mails

@@ -291,7 +291,7 @@ async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once(
         // A node claimed Anna's reply for a digest mail and died before sending.
         s.clock.advance(chrono::Duration::days(1));
         let now = s.clock.now();
-        let pending = s.kindred.store.pending_notifications(&ms.id, now - chrono::Duration::days(9)).await.unwrap();
+        let pending = waiting(&s, &ms.id, now).await;
         let mine: Vec<_> = pending.iter().filter(|p| p.member_id == anna.id).collect();
         assert_eq!(mine.len(), 1, "{db:?}");
         let mail_id = "deadnodemail0001";
@@ -323,7 +323,7 @@ async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once(
         reply(&s, &ben, &talk, json!({"body": "Zwei"})).await;
         s.clock.advance(chrono::Duration::days(1));
         let now = s.clock.now();
-        let pending = s.kindred.store.pending_notifications(&ms.id, now - chrono::Duration::days(9)).await.unwrap();
+        let pending = waiting(&s, &ms.id, now).await;
         let mine: Vec<_> = pending.iter().filter(|p| p.member_id == anna.id).collect();
         let second = "deadnodemail0002";
         let items = [(mine[0].id.as_str(), mine[0].kind.as_str())];
@@ -359,6 +359,55 @@ async fn a_claim_that_died_is_sent_once_after_its_lease_and_two_nodes_send_once(
     }
 }
 
+/// Every notification waiting for a decision, read a page at a time as the
+/// job reads them.
+async fn waiting(
+    s: &TestServer,
+    association: &kindred_domain::AssociationId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<kindred_store::PendingNotification> {
+    let since = now - chrono::Duration::days(9);
+    let (mut all, mut after) = (Vec::new(), String::new());
+    loop {
+        let page = s.kindred.store.pending_notifications(association, since, &after, 1).await.unwrap();
+        let Some(last) = page.last() else { return all };
+        assert!(page.iter().all(|p| p.member_id == last.member_id), "one member per page of one");
+        after.clone_from(&last.member_id);
+        all.extend(page);
+    }
+}
+
+/// The job reads what waits a page of members at a time, each member's
+/// notifications whole, so that its memory does not grow with everything
+/// waiting for a digest.
+#[tokio::test]
+async fn the_job_reads_waiting_notifications_a_page_of_members_at_a_time() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let (anna, ben, talk) = forum(&s, &ms).await;
+        reply(&s, &ben, &talk, json!({"body": "Eins"})).await;
+        reply(&s, &ben, &talk, json!({"body": "Zwei"})).await;
+        reply(&s, &anna, &talk, json!({"body": "Drei"})).await;
+        let since = s.clock.now() - chrono::Duration::days(9);
+        let store = &s.kindred.store;
+        let both = store.pending_notifications(&ms.id, since, "", 2).await.unwrap();
+        let mut members: Vec<&str> = both.iter().map(|p| p.member_id.as_str()).collect();
+        members.dedup();
+        let mut expected = vec![anna.id.as_str(), ben.id.as_str()];
+        expected.sort_unstable();
+        assert_eq!(members, expected, "{db:?}: both members, in order");
+        let first = store.pending_notifications(&ms.id, since, "", 1).await.unwrap();
+        assert!(first.iter().all(|p| p.member_id == expected[0]), "{db:?}");
+        let of_anna = both.iter().filter(|p| p.member_id == anna.id).count();
+        assert_eq!(of_anna, 2, "{db:?}: each member's whole");
+        let second = store.pending_notifications(&ms.id, since, expected[0], 1).await.unwrap();
+        assert!(!second.is_empty() && second.iter().all(|p| p.member_id == expected[1]), "{db:?}");
+        assert!(store.pending_notifications(&ms.id, since, expected[1], 1).await.unwrap().is_empty(), "{db:?}");
+        s.stop().await;
+    }
+}
+
 /// The ids `pending_notifications_among` finds of `ids`.
 async fn among(s: &TestServer, association: &kindred_domain::AssociationId, ids: &[&str]) -> Vec<String> {
     let found = s.kindred.store.pending_notifications_among(association, ids).await.unwrap();
@@ -378,8 +427,8 @@ async fn a_round_started_by_writing_reads_only_the_notifications_just_written() 
         reply(&s, &ben, &talk, json!({"body": "Eins"})).await;
         reply(&s, &ben, &talk, json!({"body": "Zwei"})).await;
         let now = s.clock.now();
-        let waiting = s.kindred.store.pending_notifications(&ms.id, now - chrono::Duration::days(9)).await.unwrap();
-        let mine: Vec<&str> = waiting.iter().filter(|p| p.member_id == anna.id).map(|p| p.id.as_str()).collect();
+        let pending = waiting(&s, &ms.id, now).await;
+        let mine: Vec<&str> = pending.iter().filter(|p| p.member_id == anna.id).map(|p| p.id.as_str()).collect();
         assert_eq!(mine.len(), 2, "{db:?}: two replies wait for Anna's digest");
         assert_eq!(among(&s, &ms.id, &[mine[1], "nosuchnotification"]).await, [mine[1]], "{db:?}");
         assert!(among(&s, &other.id, &[mine[1]]).await.is_empty(), "{db:?}: another association's");
