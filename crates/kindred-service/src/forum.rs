@@ -74,6 +74,32 @@ impl Kindred {
     ) -> Result<SeenTopic, ForumError> {
         let id = TopicId::parse(topic).ok_or(ForumError::NotFound)?;
         let record = self.store.topic(&association.id, id.as_str()).await?.ok_or(ForumError::NotFound)?;
+        let category = match &record.category_id {
+            Some(category) => Some(self.store.category(&association.id, category).await?.ok_or(ForumError::NotFound)?),
+            None => None,
+        };
+        let seen = self.admit_to_topic(association, caller, id, record, category).await?;
+        if seen.record.hidden && !seen.own {
+            // Only a moderator gets here: their sight of a hidden topic is
+            // logged before anything of it is shown or changed.
+            self.audit_moderation(association, caller, &seen, "topic.hidden_viewed", seen.id.as_str(), None).await?;
+        }
+        Ok(seen)
+    }
+
+    /// Whether the caller may open the topic `record` (read already, with
+    /// its category), and what they may do there: the one rule of
+    /// [`Kindred::topic_access`], without its audit. The notification
+    /// fan-out asks it for each recipient of a topic it read once; it shows
+    /// nobody the topic, so nothing is logged.
+    pub(crate) async fn admit_to_topic(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: TopicId,
+        record: TopicRecord,
+        category: Option<CategoryRecord>,
+    ) -> Result<SeenTopic, ForumError> {
         let (group, mut write, moderate) = match &record.group_id {
             Some(group_id) => {
                 let group = self.group_access(association, caller, group_id).await?;
@@ -84,10 +110,6 @@ impl Kindred {
                 (Some(group), write, moderate)
             }
             None => (None, true, staff_moderates(caller)),
-        };
-        let category = match &record.category_id {
-            Some(category) => Some(self.store.category(&association.id, category).await?.ok_or(ForumError::NotFound)?),
-            None => None,
         };
         let mut own = record.author_id.as_deref() == Some(caller.member.id.as_str());
         if record.hidden && !moderate && !own && record.anonymous {
@@ -108,14 +130,7 @@ impl Kindred {
         if (record.locked || record.hidden) && !moderate {
             write = false;
         }
-        let hidden_for_moderator = record.hidden && !own;
-        let seen = SeenTopic { id, record, group, write, moderate, category, own };
-        if hidden_for_moderator {
-            // Only a moderator gets here: their sight of a hidden topic is
-            // logged before anything of it is shown or changed.
-            self.audit_moderation(association, caller, &seen, "topic.hidden_viewed", seen.id.as_str(), None).await?;
-        }
-        Ok(seen)
+        Ok(SeenTopic { id, record, group, write, moderate, category, own })
     }
 }
 
@@ -123,7 +138,7 @@ impl Kindred {
     /// The members in a block with the caller, either way, for leaving out
     /// what they wrote under their pseudonym. Not asked in an alias group,
     /// where no author is named.
-    async fn blocked_with(
+    pub(crate) async fn blocked_with(
         &self,
         association: &Association,
         caller: &Caller,

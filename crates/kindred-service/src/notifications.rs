@@ -7,7 +7,9 @@
 //! other side of a block from a writer shown by pseudonym. A block is never
 //! consulted for an anonymous or alias post (`forum::Observed`): a missing
 //! notification would tell the blocker who wrote it. Each recipient passes
-//! the same gate, `topic_access`, as if they asked themselves. The label of
+//! the same gate as if they asked themselves (`forum::admit_to_topic`, the
+//! rule of `topic_access`, on the topic read once for all of them; their
+//! accounts and the writer's blocks are read once too). The label of
 //! who wrote is fixed when written and is what the recipient may see: the
 //! alias in an alias group, nothing for an anonymous post, else the
 //! pseudonym.
@@ -17,7 +19,11 @@ use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AccountStatus, MemberId, NotificationId};
-use kindred_store::{PostNotification, RequestNotification, StoreError};
+use kindred_store::{MemberRecord, PostNotification, RequestNotification, StoreError};
+use std::collections::{HashMap, HashSet};
+
+/// Recipients' accounts read per statement (one parameter each).
+const RECIPIENTS_PER_READ: usize = 100;
 
 /// Why a post notifies: a new post tells subscribers and the mentioned,
 /// an edit only those it newly mentions.
@@ -99,9 +105,20 @@ impl Kindred {
             Observed::Named(_) => Some(writer.member.pseudonym.clone()),
         };
         let at = self.clock.now();
+        let ids: Vec<MemberId> = recipients.iter().filter_map(|(m, _)| MemberId::parse(m)).collect();
+        let mut accounts: HashMap<String, MemberRecord> = HashMap::new();
+        for chunk in ids.chunks(RECIPIENTS_PER_READ) {
+            let records = self.store.members_by_ids(&association.id, chunk).await?;
+            accounts.extend(records.into_iter().map(|r| (r.id.clone(), r)));
+        }
+        let blocked = match observed {
+            Observed::Named(_) => self.blocked_with(association, writer, false).await?,
+            Observed::Anonymous | Observed::Alias => HashSet::new(),
+        };
         let mut rows = Vec::new();
         for (member, kind) in recipients {
-            if !self.may_be_notified(association, observed, topic, &member).await? {
+            let Some(account) = accounts.remove(&member) else { continue };
+            if blocked.contains(&member) || !self.may_be_notified(association, account, topic).await? {
                 continue;
             }
             rows.push(PostNotification {
@@ -145,26 +162,18 @@ impl Kindred {
         self.publish_live(association, &events).await;
     }
 
-    /// Active, able to open the topic, and — only when the writer shows
-    /// under their pseudonym — no block between them.
+    /// Active and able to open the topic (the block between writer and
+    /// recipient is the caller's to check: only for a writer shown by
+    /// pseudonym).
     async fn may_be_notified(
         &self,
         association: &Association,
-        writer: Observed<'_>,
+        account: MemberRecord,
         topic: &SeenTopic,
-        member: &str,
     ) -> Result<bool, StoreError> {
-        let Some(id) = MemberId::parse(member) else { return Ok(false) };
-        let Some(record) = self.store.member(&association.id, id.as_str()).await? else { return Ok(false) };
-        let recipient = Member::from_record(record)?;
+        let recipient = Member::from_record(account)?;
         if recipient.status != AccountStatus::Active {
             return Ok(false);
-        }
-        if let Observed::Named(writer) = writer {
-            let writer = MemberId::from_trusted(writer.to_owned());
-            if self.store.relation(&association.id, &writer, &id).await?.blocked {
-                return Ok(false);
-            }
         }
         let as_recipient = Caller {
             member: recipient,
@@ -172,7 +181,8 @@ impl Kindred {
             kind: SessionKind::Api,
             second_factor_pending: false,
         };
-        match self.topic_access(association, &as_recipient, topic.id.as_str()).await {
+        let (id, record, category) = (topic.id.clone(), topic.record.clone(), topic.category.clone());
+        match self.admit_to_topic(association, &as_recipient, id, record, category).await {
             Ok(_) => Ok(true),
             Err(crate::forum::ForumError::Store(e)) => Err(e),
             Err(_) => Ok(false),

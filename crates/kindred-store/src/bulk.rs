@@ -33,7 +33,6 @@ const MEMBER_ROWS: usize = 25;
 const CONTACT_ROWS: usize = 50;
 const CONSENT_ROWS: usize = 50;
 const TERM_ROWS: usize = 75;
-const NOTIFICATION_ROWS: usize = 30;
 
 /// Inserts pseudonym terms, (association, token, pseudonym key, member)
 /// each, in multi-row statements within the transaction `$tx`, in the
@@ -234,42 +233,6 @@ impl Store {
                         .bind(c.level)
                         .bind(c.created_at)
                         .bind(c.created_at);
-                }
-                query.execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    /// Inserts notifications that do not exist yet, in one transaction
-    /// (the digest benchmark's pending notifications).
-    pub async fn insert_notifications_fresh(
-        &self,
-        association: &AssociationId,
-        notifications: &[crate::PostNotification],
-    ) -> Result<(), StoreError> {
-        write!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            for chunk in notifications.chunks(NOTIFICATION_ROWS) {
-                let sql = values(
-                    "INSERT INTO notifications (association_id, id, member_id, kind, topic_id, post_id, actor_label, \
-                     detail, created_at)",
-                    9,
-                    chunk.len(),
-                );
-                let mut query = sqlx::query(&sql);
-                for n in chunk {
-                    query = query
-                        .bind(association.as_str())
-                        .bind(n.id.as_str())
-                        .bind(n.member_id.as_str())
-                        .bind(n.kind)
-                        .bind(n.topic_id.as_deref())
-                        .bind(n.post_id.as_deref())
-                        .bind(n.actor_label.as_deref())
-                        .bind(n.detail.as_deref())
-                        .bind(n.at);
                 }
                 query.execute(&mut *tx).await?;
             }

@@ -6,6 +6,10 @@ use crate::{write, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::AssociationId;
 
+/// Notification rows per INSERT (nine parameters each; see `bulk` on why
+/// SQLite statements stay small).
+const NOTIFICATION_ROWS: usize = 30;
+
 /// A notification about to be written. `actor_label` is what the member
 /// may see of who caused it (an alias, a pseudonym, or nothing).
 #[derive(Debug, Clone)]
@@ -30,24 +34,31 @@ impl Store {
         if notifications.is_empty() {
             return Ok(());
         }
+        // Several rows per statement: a reply to a topic with 20
+        // subscribers was 20 round trips to the writer's thread.
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for n in notifications {
-                sqlx::query(
+            for chunk in notifications.chunks(NOTIFICATION_ROWS) {
+                let sql = crate::bulk::values(
                     "INSERT INTO notifications (association_id, id, member_id, kind, topic_id, post_id, actor_label, \
-                     detail, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)",
-                )
-                .bind(association.as_str())
-                .bind(&n.id)
-                .bind(&n.member_id)
-                .bind(n.kind)
-                .bind(n.topic_id.as_deref())
-                .bind(n.post_id.as_deref())
-                .bind(n.actor_label.as_deref())
-                .bind(n.detail.as_deref())
-                .bind(n.at)
-                .execute(&mut *tx)
-                .await?;
+                     detail, created_at)",
+                    9,
+                    chunk.len(),
+                );
+                let mut query = sqlx::query(&sql);
+                for n in chunk {
+                    query = query
+                        .bind(association.as_str())
+                        .bind(&n.id)
+                        .bind(&n.member_id)
+                        .bind(n.kind)
+                        .bind(n.topic_id.as_deref())
+                        .bind(n.post_id.as_deref())
+                        .bind(n.actor_label.as_deref())
+                        .bind(n.detail.as_deref())
+                        .bind(n.at);
+                }
+                query.execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())

@@ -175,12 +175,12 @@ async fn main() {
             });
         }
         if notifications.len() >= BATCH * 3 {
-            store.insert_notifications_fresh(&association.id, &notifications).await.expect("notifications");
+            store.insert_notifications(&association.id, &notifications).await.expect("notifications");
             written += notifications.len();
             notifications.clear();
         }
     }
-    store.insert_notifications_fresh(&association.id, &notifications).await.expect("notifications");
+    store.insert_notifications(&association.id, &notifications).await.expect("notifications");
     written += notifications.len();
     let notifications_took = started.elapsed();
     store.analyze_all().await.expect("analyze");
