@@ -105,12 +105,7 @@ impl Kindred {
             Observed::Named(_) => Some(writer.member.pseudonym.clone()),
         };
         let at = self.clock.now();
-        let ids: Vec<MemberId> = recipients.iter().filter_map(|(m, _)| MemberId::parse(m)).collect();
-        let mut accounts: HashMap<String, MemberRecord> = HashMap::new();
-        for chunk in ids.chunks(RECIPIENTS_PER_READ) {
-            let records = self.store.members_by_ids(&association.id, chunk).await?;
-            accounts.extend(records.into_iter().map(|r| (r.id.clone(), r)));
-        }
+        let mut accounts = self.accounts_of(association, recipients.iter().map(|(m, _)| m.as_str())).await?;
         let blocked = match observed {
             Observed::Named(_) => self.blocked_with(association, writer, false).await?,
             Observed::Anonymous | Observed::Alias => HashSet::new(),
@@ -135,6 +130,22 @@ impl Kindred {
         self.store.insert_notifications(&association.id, &rows).await?;
         self.notifications_written(association, rows.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
         Ok(())
+    }
+
+    /// The accounts of the members `ids` (unknown ones left out), read a
+    /// hundred at a time: the recipients of a notification or a mail round.
+    pub(crate) async fn accounts_of<'a>(
+        &self,
+        association: &Association,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, MemberRecord>, StoreError> {
+        let ids: Vec<MemberId> = ids.into_iter().filter_map(MemberId::parse).collect();
+        let mut accounts = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(RECIPIENTS_PER_READ) {
+            let records = self.store.members_by_ids(&association.id, chunk).await?;
+            accounts.extend(records.into_iter().map(|r| (r.id.clone(), r)));
+        }
+        Ok(accounts)
     }
 
     /// Every use case calls this once its notifications are written (and
