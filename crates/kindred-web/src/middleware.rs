@@ -58,9 +58,17 @@ impl Hsts {
     }
 }
 
+/// A response the same for everyone and without anything personal (the
+/// live script's words): it keeps the caching its handler set. Set it as a
+/// response extension; everything else but the embedded assets is
+/// `no-store`.
+#[derive(Debug, Clone, Copy)]
+pub struct Shareable;
+
 pub async fn security_headers(State(hsts): State<Hsts>, request: Request, next: Next) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
+    let shareable = response.extensions().get::<Shareable>().is_some();
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
@@ -85,8 +93,9 @@ pub async fn security_headers(State(hsts): State<Hsts>, request: Request, next: 
     if hsts.0 {
         set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
     }
-    // Everything but the embedded assets may be personal: never stored.
-    if !is_static || !headers.contains_key(header::CACHE_CONTROL) {
+    // Everything but the embedded assets and what its handler marked as
+    // the same for everyone may be personal: never stored.
+    if !(is_static || shareable) || !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, "no-store");
     }
     response

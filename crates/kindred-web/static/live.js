@@ -11,8 +11,11 @@
   }
   var path = status.getAttribute("data-live");
   var apiRoot = status.getAttribute("data-api");
+  // The words it shows or announces, fetched before the socket opens
+  // (kept by the browser: see pages::association::live_texts).
+  var texts = {};
   var text = function (name) {
-    return status.getAttribute("data-text-" + name) || "";
+    return texts[name] || "";
   };
   var conversation = document.querySelector("[data-live-conversation]");
   var conversationId = conversation ? conversation.getAttribute("data-live-conversation") : null;
@@ -199,5 +202,21 @@
     };
   }
 
-  connect();
+  var source = status.getAttribute("data-texts");
+  if (source && window.fetch) {
+    window
+      .fetch(source, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.json() : {};
+      })
+      .then(
+        function (words) {
+          texts = words || {};
+        },
+        function () {}
+      )
+      .then(connect);
+  } else {
+    connect();
+  }
 })();

@@ -5,7 +5,7 @@
 //     2. keyboard only: on a topic page, Tab reaches the reply composer,
 //        typing and Enter on the submit button publish the reply, and the
 //        new post is on the page; a topic page sums each post's reactions up
-//        and links, named with the post's heading, to the post's own page,
+//        and links, described by the post's heading, to the post's own page,
 //        whose reaction toggles switch with the keyboard and lead back to
 //        the post; the jump link leads to the composer in a few key presses
 //        (the count of Tab stops is printed);
@@ -166,17 +166,19 @@ test('a topic page sums reactions up, links each post to its own page with the b
   const topic = await firstLink(page, /\/forum\/topics\/[a-z2-7]{26}/);
   await visit(page, url(`${topic}?lang=en`));
   // Issue 21: a post on the topic page shows its reactions as a sum and one
-  // link, named with the post's heading, to the post's own page; no forms.
+  // link, described by the post's heading, to the post's own page; no forms.
   assert.equal(await page.locator('main ol.posts form, main ol.posts button').count(), 0, 'no forms or buttons among the posts');
   const posts = await page.locator('main ol.posts > li').evaluateAll((items) =>
     items.map((li) => {
       const heading = li.querySelector('h2[id]');
       const more = li.querySelector('a.post-more');
-      const named = (el) => (el.getAttribute('aria-labelledby') || '').split(' ').every((id) => document.getElementById(id));
+      // The link sits under the post's heading in its list item and is
+      // described by that heading (read on focus).
+      const described = (el) => el.getAttribute('aria-describedby') === heading?.id && el.closest('li') === li;
       return {
         anchor: li.id,
         number: (heading?.id ?? '').replace(/^h/, ''),
-        more: more ? { href: more.getAttribute('href'), named: named(more) && (more.getAttribute('aria-labelledby') || '').split(' ').includes(heading?.id ?? '-') } : null,
+        more: more ? { href: more.getAttribute('href'), named: described(more) } : null,
         sum: li.querySelector('.reaction-sum')?.textContent.trim() ?? '',
       };
     }),
@@ -186,7 +188,7 @@ test('a topic page sums reactions up, links each post to its own page with the b
     assert.equal(p.anchor, `post-${p.number}`, `post ${i + 1}: anchored by its number`);
     if (!p.more) continue;
     assert.match(p.more.href, new RegExp(`/forum/topics/[a-z2-7]{26}/posts/${p.number}(\\?|$)`), `post ${i + 1}: ${p.more.href}`);
-    assert.ok(p.more.named, `post ${i + 1}: the link is named with the post's heading`);
+    assert.ok(p.more.named, `post ${i + 1}: the link is described by the post's heading`);
     if (p.sum) assert.match(p.sum, /^Reactions: \S+ \d+/, `post ${i + 1}: the sum of the reactions: ${p.sum}`);
   }
   // The first post's own page: four reaction toggles in one form, named as a

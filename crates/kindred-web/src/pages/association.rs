@@ -8,7 +8,7 @@ use crate::errors::PageError;
 use crate::i18n;
 use crate::state::AppState;
 use crate::tenant::{PageTenant, Tenant};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -344,6 +344,27 @@ pub async fn brand_css(PageTenant(tenant): PageTenant) -> Response {
     let branding = &tenant.association.settings.branding;
     let css = format!(":root{{--brand:{};--accent:{};}}\n", branding.primary, branding.accent);
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
+}
+
+/// The words the live script (`static/live.js`) shows or announces, as a
+/// JSON object, in the language `?lang=` names (else the association's
+/// first) and the association's form of address. The same for everyone:
+/// a browser keeps them for a year, under an address that changes with
+/// them (`layout::LiveNav`).
+pub async fn live_texts(PageTenant(tenant): PageTenant, RawQuery(query): RawQuery) -> Response {
+    let association = &tenant.association;
+    let language = i18n::explicit(Some(association), query.as_deref())
+        .or_else(|| association.settings.languages.first().copied())
+        .unwrap_or(Language::De);
+    let texts = super::layout::live_texts(i18n::Voice::of(language, association));
+    let object: serde_json::Map<String, serde_json::Value> =
+        texts.into_iter().map(|(name, text)| (name.to_owned(), serde_json::Value::String(text))).collect();
+    (
+        [(header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+        axum::Extension(crate::middleware::Shareable),
+        axum::Json(serde_json::Value::Object(object)),
+    )
+        .into_response()
 }
 
 pub async fn logo(State(state): State<AppState>, PageTenant(tenant): PageTenant) -> Response {

@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/contact", get(association::contact))
         .route("/a/{slug}/logo", get(association::logo))
         .route("/a/{slug}/brand.css", get(association::brand_css))
+        .route("/a/{slug}/live-texts", get(association::live_texts))
         // Accounts: register, confirm, sign in and out, passwords.
         .route("/a/{slug}/register", get(account::register_form).post(account::register))
         .route("/a/{slug}/register/sent", get(account::register_sent))

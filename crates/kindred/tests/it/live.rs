@@ -673,3 +673,48 @@ async fn one_node_decides_a_group_chat_message_for_each_socket_of_its_members() 
         s.stop().await;
     }
 }
+
+/// The live script's words are not on every page (issue 21: page weight)
+/// but behind one address the page names, in the page's language, kept by
+/// the browser for as long as they do not change.
+#[tokio::test]
+async fn the_live_scripts_words_come_from_one_cached_address_in_the_pages_language() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let cookie = format!("__Host-kindred-ms={}", anna.token);
+        let mut addresses = Vec::new();
+        for lang in ["de", "en"] {
+            let html = s
+                .client
+                .get(s.url(&format!("/a/ms/?lang={lang}")))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(!html.contains("data-text-you"), "{db:?}: no words in attributes");
+            let start = html.find("data-texts=\"").expect("the words' address") + "data-texts=\"".len();
+            let address = html[start..].split('"').next().unwrap().replace("&amp;", "&");
+            assert!(address.starts_with("/a/ms/live-texts?lang=") && address.contains("&v="), "{db:?}: {address}");
+            // Asked without a session: the words are nobody's.
+            let response = s.client.get(s.url(&address)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{db:?}");
+            let caching = response.headers()["cache-control"].to_str().unwrap().to_owned();
+            assert!(caching.contains("immutable") && caching.contains("public"), "{db:?}: {caching}");
+            let words: Value = response.json().await.unwrap();
+            let expected = if lang == "de" { "Benachrichtigungen" } else { "Notifications" };
+            assert_eq!(words["notifications"], expected, "{db:?}: {words}");
+            assert!(words["notifications-count"].as_str().unwrap().contains("{n}"), "{db:?}: {words}");
+            for name in ["you", "someone", "new-message", "new-notification", "show-new", "messages-count"] {
+                assert!(!words[name].as_str().unwrap_or("").is_empty(), "{db:?}: {name} in {words}");
+            }
+            addresses.push(address);
+        }
+        assert_ne!(addresses[0], addresses[1], "{db:?}: another language, another address");
+        s.stop().await;
+    }
+}
