@@ -20,6 +20,10 @@ use kindred_domain::NotificationId;
 use kindred_store::StoreError;
 use std::collections::HashMap;
 
+/// The navigation counts unread notifications up to this many and shows
+/// more than 99 as "99+".
+pub const BADGE_LIMIT: u32 = 100;
+
 /// Notifications per page.
 pub const PAGE_SIZE: usize = 30;
 /// At most this many notifications are marked read at once by id.
@@ -109,7 +113,7 @@ impl Kindred {
         } else {
             None
         };
-        let unread_count = self.store.unread_notification_count(&association.id, me, &groups).await?;
+        let unread_count = self.store.unread_notification_count(&association.id, me, &groups, None).await?;
 
         // The gate, once per topic: what it refuses is dropped.
         let mut titles: HashMap<String, Option<String>> = HashMap::new();
@@ -152,14 +156,17 @@ impl Kindred {
         Ok(NotificationPage { notifications, unread_count, next_cursor })
     }
 
-    /// How many of the caller's notifications are unread (for the badge).
+    /// How many of the caller's notifications are unread, for the
+    /// navigation of every page: counted up to [`BADGE_LIMIT`], which the
+    /// page shows as "99+" (the list and the API count them all).
     pub async fn unread_notifications(
         &self,
         association: &Association,
         caller: &Caller,
     ) -> Result<i64, NotificationError> {
         let groups = self.readable_group_ids(association, caller).await?;
-        Ok(self.store.unread_notification_count(&association.id, &caller.member.id, &groups).await?)
+        let up_to = Some(BADGE_LIMIT);
+        Ok(self.store.unread_notification_count(&association.id, &caller.member.id, &groups, up_to).await?)
     }
 
     /// Marks one of the caller's notifications read.

@@ -297,11 +297,15 @@ impl Layout {
             _ => None,
         };
         let label = match (count, section) {
-            (Some(count), Section::Notifications) => i18n::text(
-                self.voice,
-                "nav-notifications-unread",
-                &[("count", fluent_templates::fluent_bundle::FluentValue::from(count))],
-            ),
+            (Some(count), Section::Notifications) => {
+                // Counted no further than the badge shows (service::notification_list).
+                let shown = if count >= i64::from(kindred_service::notification_list::BADGE_LIMIT) {
+                    fluent_templates::fluent_bundle::FluentValue::from("99+")
+                } else {
+                    fluent_templates::fluent_bundle::FluentValue::from(count)
+                };
+                i18n::text(self.voice, "nav-notifications-unread", &[("count", shown)])
+            }
             (Some(count), _) => i18n::text(
                 self.voice,
                 "nav-messages-unread",

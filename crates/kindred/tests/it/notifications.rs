@@ -6,7 +6,7 @@
 
 use crate::forum_search::Browser;
 use crate::harness::{api_error, TestServer, BOTH};
-use crate::members::{call, ok, profile, someone, Someone};
+use crate::members::{call, ok, profile, raw_sql, someone, Someone};
 use kindred_service::Association;
 use serde_json::{json, Value};
 
@@ -337,6 +337,55 @@ async fn the_centre_groups_by_thing_links_to_the_first_unread_and_marks_a_group_
             call(&s, &anna.token, "POST", &api("/notifications/read"), Some(json!({"notification_ids": unread}))).await;
         assert_eq!(status, 204, "{db:?}");
         assert_eq!(list(&s, &anna).await["unread_count"], 0, "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// The navigation counts unread notifications up to 100 and shows more as
+/// "99+" (counting each passes the list's rule: a member with a thousand
+/// unread made every page wait); the list and the API count them all.
+#[tokio::test]
+async fn the_navigation_shows_more_than_99_unread_as_99_plus_and_the_list_counts_them_all() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let boss = admin(&s, &ms).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let alltag = category(&s, &boss).await;
+        let talk = topic(&s, &anna, ("category_id", &alltag), "Kühlwesten", "Wer hat Erfahrung?").await;
+        reply(&s, &ben, &talk, json!({"body": "Eins"})).await;
+        let first = list(&s, &anna).await["notifications"][0]["notification_id"].as_str().expect("an id").to_owned();
+        let browser = Browser::sign_in(&s, "anna@example.org").await;
+        let nav = |html: &str| html.contains("Notifications (99+ new)");
+        for (copies, unread, shown) in [(98, 99, "Notifications (99 new)"), (1, 100, ""), (50, 150, "")] {
+            let existing = list(&s, &anna).await["unread_count"].as_i64().expect("a count");
+            for i in existing..existing + copies {
+                // Copies of the reply's notification under ids of the same form.
+                let letters: String = [i / 676, i / 26, i]
+                    .iter()
+                    .map(|n| char::from(b'a' + u8::try_from(n % 26).expect("a letter")))
+                    .collect();
+                let id = format!("{}{letters}", &first[..23]);
+                raw_sql(
+                    &s,
+                    &format!(
+                        "INSERT INTO notifications (association_id, id, member_id, kind, topic_id, post_id, \
+                         actor_label, detail, created_at) SELECT association_id, '{id}', member_id, kind, topic_id, \
+                         post_id, actor_label, detail, created_at FROM notifications WHERE id = '{first}'"
+                    ),
+                )
+                .await;
+            }
+            assert_eq!(list(&s, &anna).await["unread_count"], unread, "{db:?}: the API counts them all");
+            let (status, html) = browser.get("/a/ms/?lang=en").await;
+            assert_eq!(status, 200, "{db:?}");
+            if shown.is_empty() {
+                assert!(nav(&html), "{db:?}: {unread} unread: 99+");
+            } else {
+                assert!(html.contains(shown) && !nav(&html), "{db:?}: {unread} unread: {shown}");
+            }
+        }
         s.stop().await;
     }
 }
