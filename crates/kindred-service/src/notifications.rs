@@ -113,7 +113,10 @@ impl Kindred {
         let mut rows = Vec::new();
         for (member, kind) in recipients {
             let Some(account) = accounts.remove(&member) else { continue };
-            if blocked.contains(&member) || !self.may_be_notified(association, account, topic).await? {
+            // Admitted or not before the block counts: what a reply costs
+            // must not tell its writer how many subscribers blocked them.
+            let admitted = self.may_be_notified(association, account, topic).await?;
+            if !admitted || blocked.contains(&member) {
                 continue;
             }
             rows.push(PostNotification {
