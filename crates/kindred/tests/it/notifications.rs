@@ -378,6 +378,11 @@ async fn the_navigation_shows_more_than_99_unread_as_99_plus_and_the_list_counts
                 .await;
             }
             assert_eq!(list(&s, &anna).await["unread_count"], unread, "{db:?}: the API counts them all");
+            // The badge's count stops at the limit (the page shows it as 99+).
+            let member = kindred_domain::MemberId::parse(&anna.id).expect("an id");
+            let limit = kindred_service::notification_list::BADGE_LIMIT;
+            let badge = s.kindred.store.unread_notification_count(&ms.id, &member, &[], Some(limit)).await.unwrap();
+            assert_eq!(badge, unread.min(i64::from(limit)), "{db:?}: counted up to the limit");
             let (status, html) = browser.get("/a/ms/?lang=en").await;
             assert_eq!(status, 200, "{db:?}");
             if shown.is_empty() {
