@@ -8,6 +8,7 @@ pub mod demo;
 mod demo_forum;
 pub mod error;
 pub mod forum_bench;
+pub mod memory;
 pub mod server;
 
 pub use config::Settings;

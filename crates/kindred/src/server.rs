@@ -175,6 +175,7 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
     // the process. Every node runs the scheduler: the lease in the database
     // decides which node does a job's work each time.
     let jobs = kindred_service::jobs::spawn(state.kindred.clone());
+    let trimmer = crate::memory::spawn_trimmer();
     tracing::info!(addr = %settings.bind, "serving");
     eprintln!("Kindred is listening on http://{}", settings.bind);
     serve_on(listener, state, settings.connections.clone(), settings.trusted_proxies.clone(), shutdown_signal())
@@ -182,6 +183,7 @@ pub async fn serve(settings: &Settings, kindred: Kindred) -> Result<(), CliError
     for job in jobs {
         job.abort();
     }
+    trimmer.abort();
     tracing::info!("stopped");
     Ok(())
 }
