@@ -1344,7 +1344,16 @@ impl Kindred {
         let me = &caller.member.id;
         let group_id = seen.group.as_ref().map(|g| g.id.as_str());
         let limit = i64::try_from(size + 1).unwrap_or(i64::MAX);
-        let mut rows = self.store.posts(&association.id, seen.id.as_str(), group_id, after, limit).await?;
+        let alias_mode = seen.alias_mode();
+        // The posts, the caller's blocks and the caller's place in the topic
+        // do not depend on each other: read at once, the page waits for the
+        // slowest of them, not for their sum.
+        let (rows, blocked, state) = tokio::join!(
+            self.store.posts(&association.id, seen.id.as_str(), group_id, after, limit),
+            self.blocked_with(association, caller, alias_mode),
+            self.store.topic_state(&association.id, seen.id.as_str(), me),
+        );
+        let (mut rows, blocked, (last_read, subscribed)) = (rows?, blocked?, state?);
         let more = rows.len() > size;
         rows.truncate(size);
         let mut reactions: HashMap<String, Vec<ReactionView>> = HashMap::new();
@@ -1370,11 +1379,9 @@ impl Kindred {
         }
         let next_after = if more { rows.last().map(|r| r.number) } else { None };
         let last_number = rows.last().map(|r| r.number);
-        let alias_mode = seen.alias_mode();
         // Posts shown under the pseudonym of a member in a block with the
         // caller are left out (numbers and paging stay those of the topic);
         // anonymous and alias posts never are.
-        let blocked = self.blocked_with(association, caller, alias_mode).await?;
         rows.retain(|r| !observed_author(alias_mode, r.anonymous, r.author_id.as_deref()).blocked_for(&blocked));
         let posts = rows
             .into_iter()
@@ -1386,7 +1393,6 @@ impl Kindred {
             })
             .collect();
         // Written only when the marker moves: reading a page again writes nothing.
-        let (last_read, subscribed) = self.store.topic_state(&association.id, seen.id.as_str(), me).await?;
         let moves = reading == Reading::MovesMarker;
         if let Some(number) = last_number.filter(|n| moves && last_read.is_none_or(|r| r < *n)) {
             self.store.mark_read(&association.id, seen.id.as_str(), me, number, self.clock.now()).await?;

@@ -84,6 +84,18 @@ pub struct UnsubscribeTarget {
     pub kind: &'static notification_kinds::NotificationKind,
 }
 
+/// Whether `round` could do anything with `item` for a member with these
+/// choices: mail it now, or record that it is never mailed. What waits for
+/// a digest is only looked at in a digest round ([`Kindred::deliver_to`]
+/// decides the rest: quiet hours, whether a digest is due).
+fn may_act_now(round: Round, choices: &EmailChoices, item: &PendingNotification) -> bool {
+    let Some(kind) = notification_kinds::find(&item.kind) else { return true };
+    match choices.get(kind.name).unwrap_or(kind.default_email) {
+        EmailFrequency::Never | EmailFrequency::Immediately => true,
+        EmailFrequency::Daily | EmailFrequency::Weekly => round == Round::Digest,
+    }
+}
+
 impl Kindred {
     /// Runs one round in every association; returns how many mails were sent.
     pub async fn deliver_mails(&self, now: DateTime<Utc>, round: Round) -> Result<u64, DeliveryError> {
@@ -132,7 +144,12 @@ impl Kindred {
         round: Round,
         scope: Scope<'_>,
     ) -> Result<u64, DeliveryError> {
-        let mut sent = self.resend_stale(association, now).await?;
+        // Stale claims are the job's to send again, every minute; a round
+        // started by the writing looks only at what was just written.
+        let mut sent = match scope {
+            Scope::Waiting => self.resend_stale(association, now).await?,
+            Scope::Written(_) => 0,
+        };
         // A claim lost to another node or run leaves the rest of that
         // member's notifications for a second look.
         for _ in 0..3 {
@@ -180,11 +197,28 @@ impl Kindred {
             by_member.entry(item.member_id.clone()).or_default().push(item);
         }
         let members: Vec<&str> = by_member.keys().map(String::as_str).collect();
-        let mut accounts = self.accounts_of(association, members.iter().copied()).await?;
         let mut stored: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for (member, kind, email) in self.store.notification_settings_of(&association.id, &members).await? {
             stored.entry(member).or_default().push((kind, email));
         }
+        let mut choices: HashMap<String, EmailChoices> = by_member
+            .keys()
+            .map(|member| {
+                let own = stored.get(member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str()));
+                (member.clone(), EmailChoices::from_stored(own))
+            })
+            .collect();
+        // A member whose notifications all wait for a digest, in a round
+        // that sends none, is left here, before their account is read:
+        // most recipients of a forum reply (daily by default), each time.
+        by_member.retain(|member, items| {
+            choices.get(member).is_some_and(|c| items.iter().any(|item| may_act_now(round, c, item)))
+        });
+        if by_member.is_empty() {
+            return Ok((0, true));
+        }
+        let members: Vec<&str> = by_member.keys().map(String::as_str).collect();
+        let mut accounts = self.accounts_of(association, members.iter().copied()).await?;
         let quiet: HashMap<String, QuietHours> = self
             .store
             .quiet_hours_of(&association.id, &members)
@@ -210,9 +244,7 @@ impl Kindred {
             Err(error) => tracing::error!(%error, "a member's notification mail stopped; tried again later"),
         };
         for (member, items) in by_member {
-            let choices = EmailChoices::from_stored(
-                stored.get(&member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str())),
-            );
+            let choices = choices.remove(&member).unwrap_or_else(|| EmailChoices::from_stored([]));
             let quiet = quiet.get(&member).copied();
             let account = accounts.remove(&member);
             let kindred = self.clone();
@@ -502,4 +534,39 @@ fn target_path(items: &[PendingNotification]) -> String {
 /// Compares two byte strings in time that does not depend on where they differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiting(kind: &str) -> PendingNotification {
+        PendingNotification {
+            id: "n".into(),
+            member_id: "m".into(),
+            kind: kind.into(),
+            topic_id: None,
+            event_id: None,
+            conversation_id: None,
+            group_id: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_round_without_digests_leaves_what_waits_for_one() {
+        let defaults = EmailChoices::from_stored([]);
+        // Replies wait for the daily digest unless the member chose otherwise.
+        assert!(!may_act_now(Round::Immediate, &defaults, &waiting("reply")));
+        assert!(may_act_now(Round::Digest, &defaults, &waiting("reply")));
+        let at_once = EmailChoices::from_stored([("reply", "immediately")]);
+        assert!(may_act_now(Round::Immediate, &at_once, &waiting("reply")));
+        // "Never" is recorded as decided in any round; an unknown kind too.
+        let never = EmailChoices::from_stored([("reply", "never")]);
+        assert!(may_act_now(Round::Immediate, &never, &waiting("reply")));
+        assert!(may_act_now(Round::Immediate, &defaults, &waiting("no-such-kind")));
+        // A fixed kind is mailed at once whatever is stored.
+        let refused = EmailChoices::from_stored([("crisis_report", "daily")]);
+        assert!(may_act_now(Round::Immediate, &refused, &waiting("crisis_report")));
+    }
 }

@@ -71,12 +71,18 @@ impl FromRequestParts<AppState> for AssociationPage {
         let client = auth::client(parts, &state.trusted_proxies);
         let authority = parts.uri.authority().map(|a| a.as_str());
         let same_origin = same_origin(&parts.headers, authority, &state.kindred.public_url);
+        // The navigation's three counts are independent reads: asked at
+        // once, a page waits for the slowest, not for their sum (on
+        // PostgreSQL three round trips become one).
         let (unread, unread_messages, has_queue) = match session.caller() {
-            Some(caller) if state.kindred.community_access(&tenant.association, caller).is_ok() => (
-                state.kindred.unread_notifications(&tenant.association, caller).await.ok(),
-                state.kindred.unread_messages(&tenant.association, caller).await.ok(),
-                state.kindred.has_queue(&tenant.association, caller).await.unwrap_or(false),
-            ),
+            Some(caller) if state.kindred.community_access(&tenant.association, caller).is_ok() => {
+                let (unread, messages, queue) = tokio::join!(
+                    state.kindred.unread_notifications(&tenant.association, caller),
+                    state.kindred.unread_messages(&tenant.association, caller),
+                    state.kindred.has_queue(&tenant.association, caller),
+                );
+                (unread.ok(), messages.ok(), queue.unwrap_or(false))
+            }
             _ => (None, None, false),
         };
         let here = (parts.method == axum::http::Method::GET).then(|| here(parts, &tenant)).flatten();
