@@ -31,7 +31,7 @@ use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use kindred_domain::notification_kinds::{self, last_digest_time, EmailChoices, EmailFrequency, QuietHours};
 use kindred_domain::{AccountStatus, EmailAddress, Language, MemberId};
-use kindred_store::{MailClaim, MemberRecord, PendingNotification, StoreError};
+use kindred_store::{DigestWaiting, MailClaim, MemberRecord, PendingNotification, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -150,6 +150,15 @@ impl Kindred {
             Scope::Waiting => self.resend_stale(association, now).await?,
             Scope::Written(_) => 0,
         };
+        // What waits for a digest stays in the database in a round that
+        // sends none (`may_act_now`'s rule, applied by the query).
+        let choosable: Vec<&str> = notification_kinds::KINDS.iter().filter(|k| !k.fixed).map(|k| k.name).collect();
+        let digest_by_default: Vec<&str> = notification_kinds::KINDS
+            .iter()
+            .filter(|k| !k.fixed && matches!(k.default_email, EmailFrequency::Daily | EmailFrequency::Weekly))
+            .map(|k| k.name)
+            .collect();
+        let waiting = DigestWaiting { choosable: &choosable, digest_by_default: &digest_by_default };
         // A claim lost to another node or run leaves the rest of that
         // member's notifications for a second look.
         for _ in 0..3 {
@@ -159,7 +168,10 @@ impl Kindred {
                 let pending = match scope {
                     Scope::Waiting => {
                         let since = now - LOOKBACK;
-                        self.store.pending_notifications(&association.id, since, &after, MEMBERS_PER_PAGE).await?
+                        let leave = (round == Round::Immediate).then_some(&waiting);
+                        self.store
+                            .pending_notifications(&association.id, since, &after, MEMBERS_PER_PAGE, leave)
+                            .await?
                     }
                     Scope::Written(ids) => {
                         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();

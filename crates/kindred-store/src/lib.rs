@@ -69,7 +69,7 @@ pub use forum_bulk::{NewCategory, NewPost, NewTopic};
 pub use groups::{GroupMemberRecord, GroupRecord, GroupSearch, MembershipChange, MembershipRecord, NewGroup};
 pub use jobs::{JobRecord, Swept};
 pub use live::{LiveEventRecord, LiveListener, NewLiveEvent};
-pub use mail_records::{MailClaim, PendingNotification, QuietHoursRecord};
+pub use mail_records::{DigestWaiting, MailClaim, PendingNotification, QuietHoursRecord};
 pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,

@@ -299,8 +299,9 @@ impl Layout {
         let label = match (count, section) {
             (Some(count), Section::Notifications) => {
                 // Counted no further than the badge shows (service::notification_list).
-                let shown = if count >= i64::from(kindred_service::notification_list::BADGE_LIMIT) {
-                    fluent_templates::fluent_bundle::FluentValue::from("99+")
+                let limit = i64::from(kindred_service::notification_list::BADGE_LIMIT);
+                let shown = if count >= limit {
+                    fluent_templates::fluent_bundle::FluentValue::from(format!("{}+", limit - 1))
                 } else {
                     fluent_templates::fluent_bundle::FluentValue::from(count)
                 };

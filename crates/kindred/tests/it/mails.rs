@@ -369,7 +369,7 @@ async fn waiting(
     let since = now - chrono::Duration::days(9);
     let (mut all, mut after) = (Vec::new(), String::new());
     loop {
-        let page = s.kindred.store.pending_notifications(association, since, &after, 1).await.unwrap();
+        let page = s.kindred.store.pending_notifications(association, since, &after, 1, None).await.unwrap();
         let Some(last) = page.last() else { return all };
         assert!(page.iter().all(|p| p.member_id == last.member_id), "one member per page of one");
         after.clone_from(&last.member_id);
@@ -391,19 +391,60 @@ async fn the_job_reads_waiting_notifications_a_page_of_members_at_a_time() {
         reply(&s, &anna, &talk, json!({"body": "Drei"})).await;
         let since = s.clock.now() - chrono::Duration::days(9);
         let store = &s.kindred.store;
-        let both = store.pending_notifications(&ms.id, since, "", 2).await.unwrap();
+        let both = store.pending_notifications(&ms.id, since, "", 2, None).await.unwrap();
         let mut members: Vec<&str> = both.iter().map(|p| p.member_id.as_str()).collect();
         members.dedup();
         let mut expected = vec![anna.id.as_str(), ben.id.as_str()];
         expected.sort_unstable();
         assert_eq!(members, expected, "{db:?}: both members, in order");
-        let first = store.pending_notifications(&ms.id, since, "", 1).await.unwrap();
+        let first = store.pending_notifications(&ms.id, since, "", 1, None).await.unwrap();
         assert!(first.iter().all(|p| p.member_id == expected[0]), "{db:?}");
         let of_anna = both.iter().filter(|p| p.member_id == anna.id).count();
         assert_eq!(of_anna, 2, "{db:?}: each member's whole");
-        let second = store.pending_notifications(&ms.id, since, expected[0], 1).await.unwrap();
+        let second = store.pending_notifications(&ms.id, since, expected[0], 1, None).await.unwrap();
         assert!(!second.is_empty() && second.iter().all(|p| p.member_id == expected[1]), "{db:?}");
-        assert!(store.pending_notifications(&ms.id, since, expected[1], 1).await.unwrap().is_empty(), "{db:?}");
+        assert!(store.pending_notifications(&ms.id, since, expected[1], 1, None).await.unwrap().is_empty(), "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// The minute job (a round without digests) leaves in the database what
+/// waits for a digest — by the member's choice or the kind's default —,
+/// and reads what it can act on: a kind chosen "immediately" or "never".
+#[tokio::test]
+async fn the_minute_job_leaves_what_waits_for_a_digest_in_the_database() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let (anna, ben, talk) = forum(&s, &ms).await;
+        reply(&s, &ben, &talk, json!({"body": "Eins"})).await;
+        reply(&s, &anna, &talk, json!({"body": "Zwei"})).await;
+        let since = s.clock.now() - chrono::Duration::days(9);
+        let store = &s.kindred.store;
+        let choosable: Vec<&str> =
+            kindred_domain::notification_kinds::KINDS.iter().filter(|k| !k.fixed).map(|k| k.name).collect();
+        let waiting = kindred_store::DigestWaiting { choosable: &choosable, digest_by_default: &["reply"] };
+        let members = |rows: &[kindred_store::PendingNotification]| {
+            let mut m: Vec<String> = rows.iter().map(|p| p.member_id.clone()).collect();
+            m.dedup();
+            m
+        };
+        // Both replies wait for the daily digest (the default for replies).
+        assert_eq!(members(&store.pending_notifications(&ms.id, since, "", 50, None).await.unwrap()).len(), 2);
+        let left = store.pending_notifications(&ms.id, since, "", 50, Some(&waiting)).await.unwrap();
+        assert!(left.is_empty(), "{db:?}: {left:?}");
+        // Anna wants replies at once, Ben never: both are the job's again.
+        choose(&s, &anna, json!({"settings": {"reply": {"email": "immediately"}}})).await;
+        choose(&s, &ben, json!({"settings": {"reply": {"email": "never"}}})).await;
+        let read = store.pending_notifications(&ms.id, since, "", 50, Some(&waiting)).await.unwrap();
+        let mut expected = vec![anna.id.as_str().to_owned(), ben.id.as_str().to_owned()];
+        expected.sort_unstable();
+        assert_eq!(members(&read), expected, "{db:?}");
+        // A kind that waits for a digest only by the member's choice.
+        choose(&s, &anna, json!({"settings": {"reply": {"email": "weekly"}}})).await;
+        let by_default_at_once = kindred_store::DigestWaiting { choosable: &choosable, digest_by_default: &[] };
+        let read = store.pending_notifications(&ms.id, since, "", 50, Some(&by_default_at_once)).await.unwrap();
+        assert_eq!(members(&read), vec![ben.id.as_str().to_owned()], "{db:?}: Anna's waits for her weekly digest");
         s.stop().await;
     }
 }
