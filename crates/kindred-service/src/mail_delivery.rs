@@ -90,9 +90,16 @@ pub struct UnsubscribeTarget {
 /// decides the rest: quiet hours, whether a digest is due).
 fn may_act_now(round: Round, choices: &EmailChoices, item: &PendingNotification) -> bool {
     let Some(kind) = notification_kinds::find(&item.kind) else { return true };
-    match choices.get(kind.name).unwrap_or(kind.default_email) {
+    round == Round::Digest || acts_outside_digests(choices.get(kind.name).unwrap_or(kind.default_email))
+}
+
+/// Whether a notification mailed at `frequency` is decided outside the
+/// digests: mailed at once, or recorded as never mailed. The one rule
+/// behind [`may_act_now`] and the minute job's query (`DigestWaiting`).
+fn acts_outside_digests(frequency: EmailFrequency) -> bool {
+    match frequency {
         EmailFrequency::Never | EmailFrequency::Immediately => true,
-        EmailFrequency::Daily | EmailFrequency::Weekly => round == Round::Digest,
+        EmailFrequency::Daily | EmailFrequency::Weekly => false,
     }
 }
 
@@ -155,10 +162,21 @@ impl Kindred {
         let choosable: Vec<&str> = notification_kinds::KINDS.iter().filter(|k| !k.fixed).map(|k| k.name).collect();
         let digest_by_default: Vec<&str> = notification_kinds::KINDS
             .iter()
-            .filter(|k| !k.fixed && matches!(k.default_email, EmailFrequency::Daily | EmailFrequency::Weekly))
+            .filter(|k| !k.fixed && !acts_outside_digests(k.default_email))
             .map(|k| k.name)
             .collect();
-        let waiting = DigestWaiting { choosable: &choosable, digest_by_default: &digest_by_default };
+        let (other, digest): (Vec<EmailFrequency>, Vec<EmailFrequency>) =
+            EmailFrequency::ALL.into_iter().partition(|f| acts_outside_digests(*f));
+        let (other_choices, digest_choices): (Vec<&str>, Vec<&str>) = (
+            other.into_iter().map(EmailFrequency::as_str).collect(),
+            digest.into_iter().map(EmailFrequency::as_str).collect(),
+        );
+        let waiting = DigestWaiting {
+            choosable: &choosable,
+            digest_by_default: &digest_by_default,
+            digest_choices: &digest_choices,
+            other_choices: &other_choices,
+        };
         // A claim lost to another node or run leaves the rest of that
         // member's notifications for a second look.
         for _ in 0..3 {

@@ -46,11 +46,14 @@ pub struct MailClaim<'a> {
 
 /// Which notifications wait for a digest, for a round that sends none
 /// (`service::mail_delivery` decides; the store only applies it): those of
-/// a `choosable` kind whose member chose `daily` or `weekly` for it, or
-/// chose nothing and the kind is one of `digest_by_default`.
+/// a `choosable` kind whose member's stored choice for it is one of
+/// `digest_choices`, or who stored no choice of `other_choices` and the
+/// kind is one of `digest_by_default`.
 pub struct DigestWaiting<'a> {
     pub choosable: &'a [&'a str],
     pub digest_by_default: &'a [&'a str],
+    pub digest_choices: &'a [&'a str],
+    pub other_choices: &'a [&'a str],
 }
 
 impl Store {
@@ -71,19 +74,24 @@ impl Store {
         members: i64,
         leave: Option<&DigestWaiting<'_>>,
     ) -> Result<Vec<PendingNotification>, StoreError> {
-        let (choosable, digest_by_default) = match leave {
-            Some(l) => (json_list(l.choosable)?, json_list(l.digest_by_default)?),
-            None => ("[]".to_owned(), "[]".to_owned()),
+        let lists = match leave {
+            Some(l) => [l.choosable, l.digest_by_default, l.digest_choices, l.other_choices].map(json_list),
+            None => [&[][..]; 4].map(json_list),
         };
+        let [choosable, digest_by_default, digest_choices, other_choices] = lists;
+        let (choosable, digest_by_default, digest_choices, other_choices) =
+            (choosable?, digest_by_default?, digest_choices?, other_choices?);
         let waits = |n: &str| {
             format!(
                 "({n}.kind IN ({choosable}) AND CASE WHEN {n}.kind IN ({by_default}) \
                  THEN NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.association_id = $1 \
-                 AND s.member_id = {n}.member_id AND s.kind = {n}.kind AND s.email IN ('immediately', 'never')) \
+                 AND s.member_id = {n}.member_id AND s.kind = {n}.kind AND s.email IN ({other})) \
                  ELSE EXISTS (SELECT 1 FROM notification_settings s WHERE s.association_id = $1 \
-                 AND s.member_id = {n}.member_id AND s.kind = {n}.kind AND s.email IN ('daily', 'weekly')) END)",
+                 AND s.member_id = {n}.member_id AND s.kind = {n}.kind AND s.email IN ({digest})) END)",
                 choosable = self.elements_of_json_list("$6"),
                 by_default = self.elements_of_json_list("$7"),
+                digest = self.elements_of_json_list("$8"),
+                other = self.elements_of_json_list("$9"),
             )
         };
         let sql = format!(
@@ -110,6 +118,8 @@ impl Store {
                 .bind(leave.is_some())
                 .bind(&choosable)
                 .bind(&digest_by_default)
+                .bind(&digest_choices)
+                .bind(&other_choices)
                 .fetch_all(pool)
                 .await
         })?;

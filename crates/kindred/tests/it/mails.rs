@@ -423,7 +423,13 @@ async fn the_minute_job_leaves_what_waits_for_a_digest_in_the_database() {
         let store = &s.kindred.store;
         let choosable: Vec<&str> =
             kindred_domain::notification_kinds::KINDS.iter().filter(|k| !k.fixed).map(|k| k.name).collect();
-        let waiting = kindred_store::DigestWaiting { choosable: &choosable, digest_by_default: &["reply"] };
+        let (digest_choices, other_choices) = (&["daily", "weekly"][..], &["immediately", "never"][..]);
+        let waiting = kindred_store::DigestWaiting {
+            choosable: &choosable,
+            digest_by_default: &["reply"],
+            digest_choices,
+            other_choices,
+        };
         let members = |rows: &[kindred_store::PendingNotification]| {
             let mut m: Vec<String> = rows.iter().map(|p| p.member_id.clone()).collect();
             m.dedup();
@@ -442,7 +448,12 @@ async fn the_minute_job_leaves_what_waits_for_a_digest_in_the_database() {
         assert_eq!(members(&read), expected, "{db:?}");
         // A kind that waits for a digest only by the member's choice.
         choose(&s, &anna, json!({"settings": {"reply": {"email": "weekly"}}})).await;
-        let by_default_at_once = kindred_store::DigestWaiting { choosable: &choosable, digest_by_default: &[] };
+        let by_default_at_once = kindred_store::DigestWaiting {
+            choosable: &choosable,
+            digest_by_default: &[],
+            digest_choices,
+            other_choices,
+        };
         let read = store.pending_notifications(&ms.id, since, "", 50, Some(&by_default_at_once)).await.unwrap();
         assert_eq!(members(&read), vec![ben.id.as_str().to_owned()], "{db:?}: Anna's waits for her weekly digest");
         s.stop().await;
