@@ -33,7 +33,7 @@ use kindred_domain::notification_kinds::{self, last_digest_time, EmailChoices, E
 use kindred_domain::{AccountStatus, EmailAddress, Language, MemberId};
 use kindred_store::{DigestWaiting, MailClaim, MemberRecord, PendingNotification, StoreError};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// How long a node may take to send a claimed mail before another may.
 pub const MAIL_LEASE: Duration = Duration::minutes(10);
@@ -103,6 +103,39 @@ fn acts_outside_digests(frequency: EmailFrequency) -> bool {
     }
 }
 
+/// The kinds and stored choices the minute job's query needs to apply
+/// [`acts_outside_digests`] (`store::DigestWaiting`), derived once from the
+/// kinds' list.
+struct DigestLists {
+    choosable: Vec<&'static str>,
+    digest_by_default: Vec<&'static str>,
+    digest_choices: Vec<&'static str>,
+    other_choices: Vec<&'static str>,
+}
+
+static DIGEST_LISTS: LazyLock<DigestLists> = LazyLock::new(|| {
+    let choosable = notification_kinds::KINDS.iter().filter(|k| !k.fixed);
+    let (other, digest): (Vec<EmailFrequency>, Vec<EmailFrequency>) =
+        EmailFrequency::ALL.into_iter().partition(|f| acts_outside_digests(*f));
+    DigestLists {
+        choosable: choosable.clone().map(|k| k.name).collect(),
+        digest_by_default: choosable.filter(|k| !acts_outside_digests(k.default_email)).map(|k| k.name).collect(),
+        digest_choices: digest.into_iter().map(EmailFrequency::as_str).collect(),
+        other_choices: other.into_iter().map(EmailFrequency::as_str).collect(),
+    }
+});
+
+impl DigestLists {
+    fn waiting(&self) -> DigestWaiting<'_> {
+        DigestWaiting {
+            choosable: &self.choosable,
+            digest_by_default: &self.digest_by_default,
+            digest_choices: &self.digest_choices,
+            other_choices: &self.other_choices,
+        }
+    }
+}
+
 impl Kindred {
     /// Runs one round in every association; returns how many mails were sent.
     pub async fn deliver_mails(&self, now: DateTime<Utc>, round: Round) -> Result<u64, DeliveryError> {
@@ -157,26 +190,6 @@ impl Kindred {
             Scope::Waiting => self.resend_stale(association, now).await?,
             Scope::Written(_) => 0,
         };
-        // What waits for a digest stays in the database in a round that
-        // sends none (`may_act_now`'s rule, applied by the query).
-        let choosable: Vec<&str> = notification_kinds::KINDS.iter().filter(|k| !k.fixed).map(|k| k.name).collect();
-        let digest_by_default: Vec<&str> = notification_kinds::KINDS
-            .iter()
-            .filter(|k| !k.fixed && !acts_outside_digests(k.default_email))
-            .map(|k| k.name)
-            .collect();
-        let (other, digest): (Vec<EmailFrequency>, Vec<EmailFrequency>) =
-            EmailFrequency::ALL.into_iter().partition(|f| acts_outside_digests(*f));
-        let (other_choices, digest_choices): (Vec<&str>, Vec<&str>) = (
-            other.into_iter().map(EmailFrequency::as_str).collect(),
-            digest.into_iter().map(EmailFrequency::as_str).collect(),
-        );
-        let waiting = DigestWaiting {
-            choosable: &choosable,
-            digest_by_default: &digest_by_default,
-            digest_choices: &digest_choices,
-            other_choices: &other_choices,
-        };
         // A claim lost to another node or run leaves the rest of that
         // member's notifications for a second look.
         for _ in 0..3 {
@@ -186,6 +199,9 @@ impl Kindred {
                 let pending = match scope {
                     Scope::Waiting => {
                         let since = now - LOOKBACK;
+                        // What waits for a digest stays in the database in a
+                        // round that sends none.
+                        let waiting = DIGEST_LISTS.waiting();
                         let leave = (round == Round::Immediate).then_some(&waiting);
                         self.store
                             .pending_notifications(&association.id, since, &after, MEMBERS_PER_PAGE, leave)
