@@ -48,8 +48,14 @@
     if (!link) {
       return;
     }
-    // The same words the server writes: "Messages (3 new)".
-    link.textContent = count > 0 ? text(kind + "-count").replace("{n}", String(count)) : text(kind);
+    // The same words the server writes: "Messages (3 new)", and from the
+    // badge's limit on "Notifications (99+ new)".
+    var limit = Number(text(kind + "-limit"));
+    if (limit > 0 && count >= limit) {
+      link.textContent = text(kind + "-many");
+    } else {
+      link.textContent = count > 0 ? text(kind + "-count").replace("{n}", String(count)) : text(kind);
+    }
   }
 
   function senderName(message) {

@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use kindred_domain::Language;
+use kindred_service::notification_list::BADGE_LIMIT;
 use kindred_service::Association;
 use minijinja::Value;
 use serde::Serialize;
@@ -108,6 +109,10 @@ pub(super) fn live_texts(l: i18n::Voice) -> Vec<(&'static str, String)> {
         ("messages-count", count_pattern(l, "nav-messages-unread")),
         ("notifications", i18n::text(l, "nav-notifications", &[])),
         ("notifications-count", count_pattern(l, "nav-notifications-unread")),
+        // The socket counts every unread notification (as the API does);
+        // the badge shows no more than the page would.
+        ("notifications-limit", BADGE_LIMIT.to_string()),
+        ("notifications-many", unread_notifications_label(l, i64::from(BADGE_LIMIT))),
     ]
 }
 
@@ -123,6 +128,20 @@ fn fingerprint(texts: &[(&'static str, String)]) -> u64 {
         }
     }
     hash
+}
+
+/// The navigation's Notifications entry with `count` unread: counted no
+/// further than the badge shows ([`BADGE_LIMIT`], `service::notification_list`),
+/// so from there on "99+". The live script shows the same words
+/// (`notifications-many` in [`live_texts`]).
+fn unread_notifications_label(voice: i18n::Voice, count: i64) -> String {
+    let limit = i64::from(BADGE_LIMIT);
+    let shown = if count >= limit {
+        fluent_templates::fluent_bundle::FluentValue::from(format!("{}+", limit - 1))
+    } else {
+        fluent_templates::fluent_bundle::FluentValue::from(count)
+    };
+    i18n::text(voice, "nav-notifications-unread", &[("count", shown)])
 }
 
 /// A navigation label with a count, as a pattern with `{n}` for the script.
@@ -297,16 +316,7 @@ impl Layout {
             _ => None,
         };
         let label = match (count, section) {
-            (Some(count), Section::Notifications) => {
-                // Counted no further than the badge shows (service::notification_list).
-                let limit = i64::from(kindred_service::notification_list::BADGE_LIMIT);
-                let shown = if count >= limit {
-                    fluent_templates::fluent_bundle::FluentValue::from(format!("{}+", limit - 1))
-                } else {
-                    fluent_templates::fluent_bundle::FluentValue::from(count)
-                };
-                i18n::text(self.voice, "nav-notifications-unread", &[("count", shown)])
-            }
+            (Some(count), Section::Notifications) => unread_notifications_label(self.voice, count),
             (Some(count), _) => i18n::text(
                 self.voice,
                 "nav-messages-unread",

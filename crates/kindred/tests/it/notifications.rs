@@ -391,6 +391,14 @@ async fn the_navigation_shows_more_than_99_unread_as_99_plus_and_the_list_counts
                 assert!(html.contains(shown) && !nav(&html), "{db:?}: {unread} unread: {shown}");
             }
         }
+        // The live script's words: from the same limit on, the same label
+        // as the page (the socket's event counts them all, as the API).
+        let (_, html) = browser.get("/a/ms/?lang=en").await;
+        let start = html.find("data-texts=\"").expect("the words' address") + "data-texts=\"".len();
+        let address = html[start..].split('"').next().expect("an address").replace("&amp;", "&");
+        let words: Value = s.client.get(s.url(&address)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(words["notifications-many"], "Notifications (99+ new)", "{db:?}: {words}");
+        assert_eq!(words["notifications-limit"], "100", "{db:?}: {words}");
         s.stop().await;
     }
 }
