@@ -208,4 +208,17 @@ mod tests {
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://data/kindred.db"), "sqlite://data/kindred.db");
     }
+
+    /// `.cargo/config.toml` builds the bundled SQLite without its memory
+    /// statistics (one process-wide mutex on every allocation, which the
+    /// reading connections queued on); a build that lost the setting fails here.
+    #[tokio::test]
+    async fn sqlite_is_built_without_memory_statistics() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.expect("an in-memory database");
+        let (used,): (i64,) = sqlx::query_as("SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')")
+            .fetch_one(&pool)
+            .await
+            .expect("the compile options");
+        assert_eq!(used, 1);
+    }
 }
