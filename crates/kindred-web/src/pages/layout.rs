@@ -5,11 +5,13 @@ use crate::i18n;
 use crate::state::AppState;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use kindred_domain::settings::FormOfAddress;
 use kindred_domain::Language;
 use kindred_service::notification_list::BADGE_LIMIT;
 use kindred_service::Association;
 use minijinja::Value;
 use serde::Serialize;
+use std::sync::LazyLock;
 
 #[derive(Serialize)]
 struct LanguageLink {
@@ -114,6 +116,25 @@ pub(super) fn live_texts(l: i18n::Voice) -> Vec<(&'static str, String)> {
         ("notifications-limit", BADGE_LIMIT.to_string()),
         ("notifications-many", unread_notifications_label(l, i64::from(BADGE_LIMIT))),
     ]
+}
+
+/// The fingerprint of the live words in `voice`. The words are compiled
+/// into the binary, so each voice's is worked out once, not on every page
+/// (a dozen lookups each).
+fn live_texts_fingerprint(voice: i18n::Voice) -> u64 {
+    static KNOWN: LazyLock<Vec<(i18n::Voice, u64)>> = LazyLock::new(|| {
+        Language::ALL
+            .into_iter()
+            .flat_map(|language| {
+                [FormOfAddress::Sie, FormOfAddress::Du].map(|address| i18n::Voice { language, address })
+            })
+            .map(|voice| (voice, fingerprint(&live_texts(voice))))
+            .collect()
+    });
+    match KNOWN.iter().find(|(known, _)| *known == voice) {
+        Some((_, print)) => *print,
+        None => fingerprint(&live_texts(voice)),
+    }
 }
 
 /// A fingerprint of the words (FNV-1a, 64 bits): not a secret, only what
@@ -262,7 +283,6 @@ impl Layout {
         let mut more = Vec::new();
         // The community's pages, for members the association has verified.
         if caller.member.status == kindred_domain::AccountStatus::Active {
-            let texts = live_texts(self.voice);
             self.live = Some(LiveNav {
                 path: format!("{}/api/v1/live", self.base),
                 api: format!("{}/api/v1", self.base),
@@ -270,7 +290,7 @@ impl Layout {
                     "{}/live-texts?lang={}&v={:016x}",
                     self.base,
                     self.voice.language.code(),
-                    fingerprint(&texts)
+                    live_texts_fingerprint(self.voice)
                 ),
             });
             primary.push((Section::Forum, "/forum", "nav-forum"));
@@ -425,4 +445,24 @@ pub fn error_page(
     let layout = Layout::new(association, base, language, "/", Section::None);
     let page = minijinja::context! { kind => kind, status => status.as_u16() };
     render(state, "error.html", layout, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_fingerprint_of_the_live_words_is_theirs_in_every_voice() {
+        let mut prints = Vec::new();
+        for language in Language::ALL {
+            for address in [FormOfAddress::Sie, FormOfAddress::Du] {
+                let voice = i18n::Voice { language, address };
+                assert_eq!(live_texts_fingerprint(voice), fingerprint(&live_texts(voice)), "{voice:?}");
+                prints.push(live_texts_fingerprint(voice));
+            }
+        }
+        // Another language, other words, another address for the browser.
+        prints.dedup();
+        assert!(prints.len() >= Language::ALL.len(), "{prints:?}");
+    }
 }
