@@ -319,6 +319,16 @@ fn reaction_labels(page: &AssociationPage) -> Vec<String> {
     REACTIONS.iter().map(|kind| tr(page, &format!("forum-reaction-{kind}"))).collect()
 }
 
+/// Where a post is shown: among the topic's posts (its text and the sum
+/// of its reactions, the rest behind its link) or on its own page (the
+/// reaction buttons, quote, edit). A topic page of 50 posts builds only
+/// what it shows (issue 21).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ShownIn {
+    Topic,
+    OwnPage,
+}
+
 fn post_row(
     page: &AssociationPage,
     topic: &str,
@@ -326,20 +336,24 @@ fn post_row(
     can_reply: bool,
     faces: &Faces,
     labels: &[String],
+    shown_in: ShownIn,
 ) -> PostRow {
     let content = post.html.is_some();
+    let own_page = shown_in == ShownIn::OwnPage;
     let reactions = if content {
         REACTIONS
             .iter()
             .zip(labels)
-            .map(|(kind, label)| {
+            .filter_map(|(kind, label)| {
                 let found = post.reactions.iter().find(|r| r.kind == *kind);
-                ReactionButton {
+                let count = found.map_or(0, |r| r.count);
+                // In the topic, only the reactions the sum names.
+                (own_page || count > 0).then(|| ReactionButton {
                     kind,
                     label: label.clone(),
-                    count: found.map_or(0, |r| r.count),
+                    count,
                     mine: found.is_some_and(|r| r.mine),
-                }
+                })
             })
             .collect()
     } else {
@@ -357,9 +371,10 @@ fn post_row(
         hidden_reason: post.hidden_reason.clone(),
         deleted: post.deleted,
         own: post.own,
-        quote_href: (content && can_reply)
+        quote_href: (own_page && content && can_reply)
             .then(|| format!("{}#reply", link(page, &format!("/forum/topics/{topic}"), &[("quote", &post.id)]))),
-        edit_href: (content && post.own).then(|| link(page, &format!("/forum/posts/{}/edit", post.id), &[])),
+        edit_href: (own_page && content && post.own)
+            .then(|| link(page, &format!("/forum/posts/{}/edit", post.id), &[])),
         history_href: (content && post.edited_at.is_some())
             .then(|| link(page, &format!("/forum/posts/{}/history", post.id), &[])),
         more_href: link(page, &format!("/forum/topics/{topic}/posts/{}", post.number), &[]),
@@ -495,7 +510,7 @@ async fn render_topic(
     let faces = post_faces(state, page, caller, &view.posts).await;
     let labels = reaction_labels(page);
     let posts: Vec<PostRow> =
-        view.posts.iter().map(|p| post_row(page, &t.id, p, t.can_reply, &faces, &labels)).collect();
+        view.posts.iter().map(|p| post_row(page, &t.id, p, t.can_reply, &faces, &labels, ShownIn::Topic)).collect();
     let back = match (&t.category_id, &t.group_id) {
         (Some(c), _) => link(page, &format!("/forum/categories/{c}"), &[]),
         (_, Some(g)) => link(page, &format!("/groups/{g}/forum"), &[]),
@@ -765,7 +780,7 @@ pub async fn post_page(
     let Some(post) = view.posts.first() else {
         return failed(ForumActionError::NotFound);
     };
-    let row = post_row(&page, &t.id, post, t.can_reply, &faces, &labels);
+    let row = post_row(&page, &t.id, post, t.can_reply, &faces, &labels, ShownIn::OwnPage);
     let content = post.html.is_some();
     let values = minijinja::context! {
         topic_id => t.id.clone(),
