@@ -467,6 +467,8 @@ pub enum FormOfAddress {
 }
 
 impl FormOfAddress {
+    pub const ALL: [FormOfAddress; 2] = [FormOfAddress::Sie, FormOfAddress::Du];
+
     pub fn parse(code: &str) -> Option<FormOfAddress> {
         match code {
             "sie" => Some(FormOfAddress::Sie),

@@ -125,9 +125,7 @@ fn live_texts_fingerprint(voice: i18n::Voice) -> u64 {
     static KNOWN: LazyLock<Vec<(i18n::Voice, u64)>> = LazyLock::new(|| {
         Language::ALL
             .into_iter()
-            .flat_map(|language| {
-                [FormOfAddress::Sie, FormOfAddress::Du].map(|address| i18n::Voice { language, address })
-            })
+            .flat_map(|language| FormOfAddress::ALL.map(|address| i18n::Voice { language, address }))
             .map(|voice| (voice, fingerprint(&live_texts(voice))))
             .collect()
     });
@@ -455,7 +453,7 @@ mod tests {
     fn the_kept_fingerprint_of_the_live_words_is_theirs_in_every_voice() {
         let mut prints = Vec::new();
         for language in Language::ALL {
-            for address in [FormOfAddress::Sie, FormOfAddress::Du] {
+            for address in FormOfAddress::ALL {
                 let voice = i18n::Voice { language, address };
                 assert_eq!(live_texts_fingerprint(voice), fingerprint(&live_texts(voice)), "{voice:?}");
                 prints.push(live_texts_fingerprint(voice));

@@ -265,8 +265,9 @@ fn groups(page: &AssociationPage, section: &str, doc: &Value) -> Vec<GroupView> 
                     t("settings-form-of-address"),
                     t("settings-form-of-address-hint"),
                     text_at(doc, "form_of_address"),
-                    ["sie", "du"]
+                    kindred_domain::settings::FormOfAddress::ALL
                         .into_iter()
+                        .map(|form| form.code())
                         .map(|code| (code.to_owned(), t(&format!("settings-form-of-address-{code}"))))
                         .collect(),
                 ),
