@@ -164,9 +164,8 @@ impl Kindred {
         association: &Association,
         caller: &Caller,
     ) -> Result<i64, NotificationError> {
-        let groups = self.readable_group_ids(association, caller).await?;
-        let up_to = Some(BADGE_LIMIT);
-        Ok(self.store.unread_notification_count(&association.id, &caller.member.id, &groups, up_to).await?)
+        let staff = crate::groups::reads_closed_groups(caller);
+        Ok(self.store.unread_notification_badge(&association.id, &caller.member.id, staff, BADGE_LIMIT).await?)
     }
 
     /// Marks one of the caller's notifications read.

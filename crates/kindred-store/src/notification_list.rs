@@ -78,6 +78,22 @@ fn still_readable_by(member: &str, groups: &str) -> String {
     )
 }
 
+/// Counts member `$2`'s unread notifications under [`still_readable`]
+/// (`groups`: the placeholders or the statement of the groups they read),
+/// no further than `up_to` when given.
+fn unread_count_sql(groups: &str, up_to: Option<u32>) -> String {
+    let filter = still_readable(groups);
+    let unread = format!(
+        "SELECT 1 FROM notifications n \
+         WHERE n.association_id = $1 AND n.member_id = $2 AND n.read_at IS NULL AND {filter}"
+    );
+    // A number in the statement, not a parameter: `up_to` is ours.
+    match up_to {
+        Some(limit) => format!("SELECT COUNT(*) FROM ({unread} LIMIT {limit}) AS counted"),
+        None => format!("SELECT COUNT(*) FROM ({unread}) AS counted"),
+    }
+}
+
 fn placeholders(from: usize, count: usize) -> String {
     (0..count).map(|i| format!("${}", from + i)).collect::<Vec<_>>().join(", ")
 }
@@ -161,22 +177,32 @@ impl Store {
         groups: &[String],
         up_to: Option<u32>,
     ) -> Result<i64, StoreError> {
-        let filter = still_readable(&placeholders(3, groups.len()));
-        let unread = format!(
-            "SELECT 1 FROM notifications n \
-             WHERE n.association_id = $1 AND n.member_id = $2 AND n.read_at IS NULL AND {filter}"
-        );
-        // A number in the statement, not a parameter: `up_to` is ours.
-        let sql = match up_to {
-            Some(limit) => format!("SELECT COUNT(*) FROM ({unread} LIMIT {limit}) AS counted"),
-            None => format!("SELECT COUNT(*) FROM ({unread}) AS counted"),
-        };
+        let sql = unread_count_sql(&placeholders(3, groups.len()), up_to);
         let (count,): (i64,) = read!(self, |pool| {
             let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str());
             for group in groups {
                 query = query.bind(group.as_str());
             }
             query.fetch_one(pool).await
+        })?;
+        Ok(count)
+    }
+
+    /// The navigation's badge on every page: [`Store::unread_notification_count`]
+    /// up to `up_to`, with the groups `member` reads decided inside the
+    /// statement by [`crate::groups::readable_groups`] (the rule of
+    /// `readable_group_ids`; `staff` as there) — one read instead of the
+    /// groups and then the count, two in a row.
+    pub async fn unread_notification_badge(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        staff: bool,
+        up_to: u32,
+    ) -> Result<i64, StoreError> {
+        let sql = unread_count_sql(&crate::groups::readable_groups("$2", "$3"), Some(up_to));
+        let (count,): (i64,) = read!(self, |pool| {
+            sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str()).bind(staff).fetch_one(pool).await
         })?;
         Ok(count)
     }

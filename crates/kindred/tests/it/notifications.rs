@@ -168,6 +168,11 @@ async fn replies_and_mentions_notify_and_nothing_leaks() {
         assert_eq!(about["actor"], anna_alias.as_str(), "{db:?}: {about}");
         assert!(!about.to_string().contains("Anna") && !about.to_string().contains(&anna.id), "{db:?}: {about}");
         assert_eq!(cleos["unread_count"], 2, "{db:?}");
+        // The navigation's badge counts the secret group's one too (its
+        // groups are decided inside the count's statement, by the same rule).
+        let browser = Browser::sign_in(&s, "cleo@example.org").await;
+        let (_, html) = browser.get("/a/ms/?lang=en").await;
+        assert!(html.contains("Notifications (2 new)"), "{db:?}: the badge while in the group");
 
         // Cleo leaves the secret group: its notification is gone, from the list and the count.
         ok(&s, &cleo.token, "POST", &api(&format!("/groups/{masked}/leave")), None).await;
@@ -177,7 +182,6 @@ async fn replies_and_mentions_notify_and_nothing_leaks() {
         assert!(!text.contains(&inside) && !text.contains(&anna_alias) && !text.contains(&masked), "{db:?}: {text}");
 
         // The page and the badge, without JavaScript.
-        let browser = Browser::sign_in(&s, "cleo@example.org").await;
         let (status, html) = browser.get("/a/ms/notifications?lang=en").await;
         assert_eq!(status, 200, "{db:?}: {html}");
         assert_eq!(html.matches("<h1").count(), 1, "{db:?}");
@@ -381,7 +385,7 @@ async fn the_navigation_shows_more_than_99_unread_as_99_plus_and_the_list_counts
             // The badge's count stops at the limit (the page shows it as 99+).
             let member = kindred_domain::MemberId::parse(&anna.id).expect("an id");
             let limit = kindred_service::notification_list::BADGE_LIMIT;
-            let badge = s.kindred.store.unread_notification_count(&ms.id, &member, &[], Some(limit)).await.unwrap();
+            let badge = s.kindred.store.unread_notification_badge(&ms.id, &member, false, limit).await.unwrap();
             assert_eq!(badge, unread.min(i64::from(limit)), "{db:?}: counted up to the limit");
             let (status, html) = browser.get("/a/ms/?lang=en").await;
             assert_eq!(status, 200, "{db:?}");
