@@ -152,10 +152,12 @@ impl TestServer {
         self.dir.join("outbox")
     }
 
-    /// The mails sent to `to` so far, oldest first, waiting up to five
-    /// seconds for at least `count` (mail is sent in the background).
+    /// The mails sent to `to` so far, oldest first, waiting up to twenty
+    /// seconds for at least `count` (mail is sent in the background, and
+    /// the whole suite shares two cores with its databases: the wait ends
+    /// as soon as the mails are there, so only a failure pays for it).
     pub async fn mails_to(&self, to: &str, count: usize) -> Vec<String> {
-        for _ in 0..100 {
+        for _ in 0..400 {
             let mut files: Vec<_> = std::fs::read_dir(self.outbox())
                 .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
                 .unwrap_or_default();
