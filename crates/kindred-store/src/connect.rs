@@ -228,4 +228,23 @@ mod tests {
             .expect("the compile options");
         assert_eq!(used, 1);
     }
+
+    /// The readers keep 16 MiB of pages each, the writer 4 MiB
+    /// ([`WRITER_CACHE`]): a negative `cache_size` is in KiB.
+    #[tokio::test]
+    async fn the_writer_keeps_a_smaller_page_cache_than_the_readers() {
+        let dir = std::env::temp_dir().join(format!("kindred-cache-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let url = format!("sqlite://{}", dir.join("kindred.db").display());
+        let store = connect_sqlite(&url).await.expect("a store");
+        let Pools::Sqlite { reader, writer, .. } = &store.pools else { panic!("SQLite pools") };
+        let size = |pool: &sqlx::SqlitePool| {
+            let pool = pool.clone();
+            async move { sqlx::query_as::<_, (i64,)>("PRAGMA cache_size").fetch_one(&pool).await.expect("a size").0 }
+        };
+        assert_eq!(size(writer).await, -4096);
+        assert_eq!(size(reader).await, -16384);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
