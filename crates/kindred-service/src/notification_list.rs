@@ -113,7 +113,7 @@ impl Kindred {
         } else {
             None
         };
-        let unread_count = self.store.unread_notification_count(&association.id, me, &groups, None).await?;
+        let unread_count = self.store.unread_notification_count(&association.id, me, &groups).await?;
 
         // The gate, once per topic: what it refuses is dropped.
         let mut titles: HashMap<String, Option<String>> = HashMap::new();

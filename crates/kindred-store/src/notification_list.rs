@@ -167,17 +167,17 @@ impl Store {
     }
 
     /// How many of a member's notifications are unread (under the same
-    /// rule), counting no further than `up_to` when given: each one counted
-    /// passes the rule's checks, so a member with a thousand unread made
-    /// every page they opened wait 30 ms for a badge that shows "99+".
+    /// rule), all of them: the list's and the API's count. The navigation
+    /// counts no further than its limit ([`Store::unread_notification_badge`]):
+    /// each one counted passes the rule's checks, so a member with a
+    /// thousand unread made every page they opened wait 30 ms for "99+".
     pub async fn unread_notification_count(
         &self,
         association: &AssociationId,
         member: &MemberId,
         groups: &[String],
-        up_to: Option<u32>,
     ) -> Result<i64, StoreError> {
-        let sql = unread_count_sql(&placeholders(3, groups.len()), up_to);
+        let sql = unread_count_sql(&placeholders(3, groups.len()), None);
         let (count,): (i64,) = read!(self, |pool| {
             let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(member.as_str());
             for group in groups {
