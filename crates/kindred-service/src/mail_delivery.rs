@@ -247,23 +247,23 @@ impl Kindred {
         for (member, kind, email) in self.store.notification_settings_of(&association.id, &members).await? {
             stored.entry(member).or_default().push((kind, email));
         }
-        let mut choices: HashMap<String, EmailChoices> = by_member
-            .keys()
-            .map(|member| {
-                let own = stored.get(member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str()));
-                (member.clone(), EmailChoices::from_stored(own))
+        // Each member with their own choices. A member whose notifications
+        // all wait for a digest, in a round that sends none, is left here,
+        // before their account is read: most recipients of a forum reply
+        // (daily by default), each time.
+        let planned: Vec<(String, Vec<PendingNotification>, EmailChoices)> = by_member
+            .into_iter()
+            .map(|(member, items)| {
+                let own = stored.get(&member).into_iter().flatten().map(|(k, e)| (k.as_str(), e.as_str()));
+                let choices = EmailChoices::from_stored(own);
+                (member, items, choices)
             })
+            .filter(|(_, items, choices)| items.iter().any(|item| may_act_now(round, choices, item)))
             .collect();
-        // A member whose notifications all wait for a digest, in a round
-        // that sends none, is left here, before their account is read:
-        // most recipients of a forum reply (daily by default), each time.
-        by_member.retain(|member, items| {
-            choices.get(member).is_some_and(|c| items.iter().any(|item| may_act_now(round, c, item)))
-        });
-        if by_member.is_empty() {
+        if planned.is_empty() {
             return Ok((0, true));
         }
-        let members: Vec<&str> = by_member.keys().map(String::as_str).collect();
+        let members: Vec<&str> = planned.iter().map(|(member, _, _)| member.as_str()).collect();
         let mut accounts = self.accounts_of(association, members.iter().copied()).await?;
         let quiet: HashMap<String, QuietHours> = self
             .store
@@ -289,8 +289,7 @@ impl Kindred {
             Ok(Err(error)) => tracing::error!(%error, "a member's notification mail failed; tried again later"),
             Err(error) => tracing::error!(%error, "a member's notification mail stopped; tried again later"),
         };
-        for (member, items) in by_member {
-            let choices = choices.remove(&member).unwrap_or_else(|| EmailChoices::from_stored([]));
+        for (member, items, choices) in planned {
             let quiet = quiet.get(&member).copied();
             let account = accounts.remove(&member);
             let kindred = self.clone();

@@ -2,10 +2,10 @@
 //! society example that ships in `examples/`, embedded in the binary.
 
 use crate::error::CliError;
-use chrono::{Datelike, Duration};
+use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use kindred_domain::profile::FieldValue;
 use kindred_domain::settings::SecondFactorRule;
-use kindred_domain::settings::{AssociationSettings, CatalogEntry, Code, ProfileField};
+use kindred_domain::settings::{AssociationSettings, CatalogEntry, Code, DataRules, ProfileField};
 use kindred_domain::{
     AccountRole, AccountStatus, EmailAddress, Language, Level, MemberId, Password, Pseudonym, Visibility,
 };
@@ -538,6 +538,7 @@ async fn add_members(
     // nothing about the members.
     let mut ids: Vec<MemberId> = (0..count).map(|_| MemberId::random()).collect();
     ids.sort();
+    let join_minutes = join_span(&association.settings.data, now).num_minutes().max(1);
     let mut generated = Vec::with_capacity(count);
     let mut members = Vec::with_capacity(MEMBER_BATCH.min(count));
     let mut profiles = Vec::new();
@@ -587,11 +588,7 @@ async fn add_members(
             role,
             status,
             discoverable: rng.gen_bool(0.8),
-            // Joined over the last 22 months: none is yet due for the
-            // inactivity warning (after 24 months less 30 days by default),
-            // which would otherwise mail a third of them while a benchmark
-            // measures the freshly started server.
-            created_at: now - Duration::minutes(rng.gen_range(0..22 * 30 * 24 * 60)),
+            created_at: now - Duration::minutes(rng.gen_range(0..join_minutes)),
         });
         if members.len() == MEMBER_BATCH || n + 1 == count {
             kindred.store.insert_members_fresh(&members).await?;
@@ -603,6 +600,23 @@ async fn add_members(
         }
     }
     Ok(generated)
+}
+
+/// How far back generated members joined: three years where inactivity
+/// erases nobody, else up to a month before the first of them would be due
+/// for the inactivity warning under the association's own rules — a
+/// freshly started benchmark server would otherwise mail those warnings
+/// while it is measured.
+fn join_span(rules: &DataRules, now: DateTime<Utc>) -> Duration {
+    let three_years = Duration::days(3 * 365);
+    if rules.inactive_months == 0 {
+        return three_years;
+    }
+    let Some(erased_before) = now.checked_sub_months(Months::new(rules.inactive_months)) else {
+        return three_years;
+    };
+    let warned_before = erased_before + Duration::days(i64::from(rules.inactive_warning_days));
+    (now - warned_before - Duration::days(30)).clamp(Duration::days(1), three_years)
 }
 
 /// Contact levels as members choose them: mostly acquaintances and trusted.
@@ -686,4 +700,37 @@ pub async fn generate(kindred: &Kindred, associations: u32, members: u32) -> Res
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).single().expect("a valid date")
+    }
+
+    #[test]
+    fn generated_members_joined_before_any_is_due_for_the_inactivity_warning() {
+        let now = at(2026, 12, 6);
+        let rules = DataRules::default();
+        let span = join_span(&rules, now);
+        // The job warns those who joined (and never signed in) before this.
+        let warned_before = now - Duration::days(2 * 365 + 1) + Duration::days(30);
+        assert!(now - span > warned_before, "the oldest joined {}", now - span);
+        assert!(span > Duration::days(600), "members still spread over most of the window: {span}");
+    }
+
+    #[test]
+    fn the_span_follows_the_associations_own_retention() {
+        let now = at(2026, 12, 6);
+        let never = DataRules { inactive_months: 0, ..DataRules::default() };
+        assert_eq!(join_span(&never, now), Duration::days(3 * 365));
+        let short = DataRules { inactive_months: 1, inactive_warning_days: 30, ..DataRules::default() };
+        assert_eq!(join_span(&short, now), Duration::days(1));
+        let six = DataRules { inactive_months: 6, inactive_warning_days: 14, ..DataRules::default() };
+        let span = join_span(&six, now);
+        assert!(span < Duration::days(6 * 31 - 14) && span > Duration::days(6 * 30 - 14 - 31), "{span}");
+    }
 }
