@@ -106,6 +106,22 @@ impl KeyRing {
         }
     }
 
+    /// The key as [`Self::load_or_create`] finds it, but never creating
+    /// one: `None` when none is configured and the data directory holds no
+    /// key file. For `kindred check` and a restored database, where a new
+    /// key would open nothing.
+    pub fn load(data_dir: &Path, configured: Option<&str>) -> Result<Option<KeyRing>, KeyError> {
+        let path = data_dir.join(KEY_DIR).join(KEY_FILE);
+        if let Some(text) = configured {
+            return Ok(Some(KeyRing { master: parse_hex_key(text.trim()).map_err(KeyError::Configured)? }));
+        }
+        match read_key_file(&path) {
+            Ok(master) => Ok(Some(KeyRing { master })),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(file_error(&path, e)),
+        }
+    }
+
     /// For tests.
     pub fn from_bytes(bytes: [u8; 32]) -> KeyRing {
         KeyRing { master: Zeroizing::new(bytes) }

@@ -51,6 +51,58 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The file a `sqlite:` URL names, read as the server reads it: what
+/// `kindred backup`, `restore` and `check` look at.
+pub fn sqlite_file(url: &str) -> Result<std::path::PathBuf, StoreError> {
+    let options = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+        backend: Backend::Sqlite,
+        url: redact_url(url),
+        reason: e.to_string(),
+    })?;
+    Ok(options.get_filename().to_path_buf())
+}
+
+/// A PostgreSQL URL split for PostgreSQL's own programs (`pg_dump`,
+/// `pg_restore`): the URL without its password, and the password
+/// (percent-decoded), which goes to them in `PGPASSWORD` — an argument
+/// would show it to every user of the machine in the process list.
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return (url.to_owned(), None);
+    };
+    match userinfo.split_once(':') {
+        Some((user, password)) => (format!("{scheme}://{user}@{host}{path}"), Some(percent_decode(password))),
+        None => (url.to_owned(), None),
+    }
+}
+
+/// `%XX` escapes decoded (what a URL's password may contain); anything
+/// malformed is kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The writing connection's page cache (4 MiB; the readers keep 16).
@@ -214,6 +266,19 @@ mod tests {
         assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://data/kindred.db"), "sqlite://data/kindred.db");
+    }
+
+    #[test]
+    fn postgres_programs_get_the_url_without_its_password() {
+        assert_eq!(
+            split_password("postgres://u:s%40cr%3At@h:5432/db?sslmode=disable"),
+            ("postgres://u@h:5432/db?sslmode=disable".to_owned(), Some("s@cr:t".to_owned()))
+        );
+        assert_eq!(split_password("postgres://u@h/db"), ("postgres://u@h/db".to_owned(), None));
+        assert_eq!(split_password("postgres://h/db"), ("postgres://h/db".to_owned(), None));
+        // An @ in the path or query is not the userinfo's.
+        assert_eq!(split_password("postgres://h/db?x=a@b"), ("postgres://h/db?x=a@b".to_owned(), None));
+        assert_eq!(split_password("postgres://u:%zz@h/db").1.as_deref(), Some("%zz"));
     }
 
     /// `.cargo/config.toml` builds the bundled SQLite without its memory

@@ -31,6 +31,7 @@ mod moderation;
 mod notification_list;
 mod notification_settings;
 mod notifications;
+mod operations;
 mod passkeys;
 mod photos;
 mod post_search;
@@ -47,7 +48,7 @@ pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use bulk::{NewConsent, NewContact};
-pub use connect::Backend;
+pub use connect::{redact_url, split_password, sqlite_file, Backend};
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
 };
@@ -83,6 +84,7 @@ pub use moderation::{
 };
 pub use notification_list::NotificationRecord;
 pub use notifications::{PostNotification, RequestNotification};
+pub use operations::{MigrationState, SealedSample};
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};
 pub use post_search::{FoundPost, PostSearch};

@@ -2,7 +2,7 @@
 
 use crate::config::{self, FileConfig, LogFormat, Overrides, Settings};
 use crate::error::CliError;
-use crate::{demo, server};
+use crate::{demo, operations, server};
 use clap::{Args, Parser, Subcommand};
 use kindred_service::accounts::AddUser;
 use kindred_service::association_config;
@@ -67,6 +67,30 @@ pub enum Command {
     /// Manage accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the whole deployment's database while it
+    /// serves (SQLite: an online copy; PostgreSQL: pg_dump), without the
+    /// master key
+    Backup {
+        /// The file to write; it must not exist yet
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
+    },
+    /// Restore a backup into an empty data directory or database; refuses anything else
+    Restore {
+        /// A file written by `kindred backup`
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        deployment: DeploymentConfig,
+    },
+    /// Check the database's integrity, its migrations and that the master key
+    /// opens the sealed data; one line per problem, non-zero exit if any
+    Check {
+        #[command(flatten)]
+        deployment: DeploymentConfig,
+    },
     /// Generate benchmark data: associations bench-1 … bench-N with M members each
     Generate {
         #[arg(long, default_value_t = 10)]
@@ -174,6 +198,9 @@ impl Command {
             Command::Serve { deployment, .. }
             | Command::Demo { deployment, .. }
             | Command::Migrate { deployment }
+            | Command::Backup { deployment, .. }
+            | Command::Restore { deployment, .. }
+            | Command::Check { deployment }
             | Command::Generate { deployment, .. }
             | Command::User(UserCommand::Add { deployment, .. })
             | Command::Association(AssociationCommand::Export { deployment, .. })
@@ -220,6 +247,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("The database is up to date.");
             Ok(())
         }
+        Command::Backup { to, .. } => Ok(operations::backup(&settings, &to).await?),
+        Command::Restore { from, .. } => {
+            // A SQLite restore makes the data directory as `serve` would (0700).
+            if kindred_store::Backend::of_url(&settings.database_url) == Some(kindred_store::Backend::Sqlite) {
+                settings.prepare_data_dir()?;
+            }
+            Ok(operations::restore(&settings, &from).await?)
+        }
+        Command::Check { .. } => Ok(operations::check(&settings).await?),
         Command::Association(AssociationCommand::Create { slug, name, association_config }) => {
             let (parsed, logo) = match &association_config {
                 Some(path) => association_config::load_file(path, Some(&name))?,

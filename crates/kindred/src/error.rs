@@ -35,4 +35,6 @@ pub enum CliError {
     Mail(String),
     #[error("server error: {0}")]
     Serve(String),
+    #[error("{0}")]
+    Operation(#[from] crate::operations::OperationError),
 }

@@ -9,6 +9,7 @@ mod demo_forum;
 pub mod error;
 pub mod forum_bench;
 pub mod memory;
+pub mod operations;
 pub mod server;
 
 pub use config::Settings;

@@ -23,7 +23,6 @@ pub async fn open(settings: &Settings) -> Result<Kindred, CliError> {
 pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Kindred, CliError> {
     settings.prepare_data_dir()?;
     let configured = settings.master_key.as_ref().map(|k| k.0.as_str());
-    let keys = KeyRing::load_or_create(&settings.data_dir, configured).map_err(|e| CliError::Keys(e.to_string()))?;
     let store = Store::connect(&settings.database_url).await?;
     if configured.is_none() && store.backend() == kindred_store::Backend::Postgres {
         tracing::warn!(
@@ -32,6 +31,7 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         );
     }
     store.migrate().await?;
+    let keys = master_key(settings, &store, configured).await?;
     let mailer = Mailer::new(settings.mail.clone(), &settings.mail_from).map_err(|e| CliError::Mail(e.to_string()))?;
     tracing::info!(mail = %mailer.describe(), "mail configured");
     let mut kindred =
@@ -54,6 +54,26 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
         tracing::info!(members = filled, seconds = started.elapsed().as_secs_f64(), "pseudonym search terms filled in");
     }
     Ok(kindred)
+}
+
+/// The master key: configured, or the data directory's file, created on
+/// the first start. Never created for a database that already holds sealed
+/// data (a restored backup, a second node, a lost key file): a new key
+/// would open none of it, and what was sealed with it afterwards would sit
+/// beside data nobody can read.
+async fn master_key(settings: &Settings, store: &Store, configured: Option<&str>) -> Result<KeyRing, CliError> {
+    let keys_error = |e: kindred_service::crypto::KeyError| CliError::Keys(e.to_string());
+    if let Some(found) = KeyRing::load(&settings.data_dir, configured).map_err(keys_error)? {
+        return Ok(found);
+    }
+    if store.holds_sealed_data().await? {
+        return Err(CliError::Keys(format!(
+            "no master key, but the database holds data sealed with one: put that key at {} or set \
+             KINDRED_MASTER_KEY (a new key would open none of it)",
+            settings.data_dir.join("keys").join("master.key").display()
+        )));
+    }
+    KeyRing::load_or_create(&settings.data_dir, configured).map_err(keys_error)
 }
 
 async fn listen(addr: SocketAddr) -> Result<TcpListener, CliError> {

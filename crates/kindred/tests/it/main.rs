@@ -12,6 +12,7 @@ mod administration;
 mod admission;
 mod answers_alike;
 mod auth;
+mod backup;
 mod cli;
 mod community_pages;
 mod compression;

@@ -15,20 +15,20 @@ const MIRA: &str = "mira@demo.kindred.invalid";
 const PASSWORD: &str = "kindred-demo-2026";
 
 /// One deployment: a data directory (its own master key file) and a database.
-struct Deployment {
-    dir: std::path::PathBuf,
-    url: String,
+pub(crate) struct Deployment {
+    pub(crate) dir: std::path::PathBuf,
+    pub(crate) url: String,
     pg_name: Option<String>,
 }
 
 impl Deployment {
-    async fn new(db: Db) -> Deployment {
+    pub(crate) async fn new(db: Db) -> Deployment {
         let dir = temp_dir();
         let (url, pg_name) = fresh_database(db, &dir).await;
         Deployment { dir, url, pg_name }
     }
 
-    fn run(&self, args: &[&str], passphrase: Option<&str>) -> Output {
+    pub(crate) fn run(&self, args: &[&str], passphrase: Option<&str>) -> Output {
         let mut command = kindred_command(&self.dir);
         command.arg("--database-url").arg(&self.url).args(args).env("KINDRED_LOG", "error");
         command.env_remove("KINDRED_MASTER_KEY").env_remove("KINDRED_TRANSFER_PASSPHRASE");
@@ -39,7 +39,7 @@ impl Deployment {
         command.output().expect("run kindred")
     }
 
-    fn serve(&self, subcommand: &str) -> ServerProcess {
+    pub(crate) fn serve(&self, subcommand: &str) -> ServerProcess {
         let port = free_port();
         let mut command = kindred_command(&self.dir);
         command
@@ -51,7 +51,7 @@ impl Deployment {
         ServerProcess::start(&mut command, port)
     }
 
-    async fn remove(self) {
+    pub(crate) async fn remove(self) {
         if let Some(name) = &self.pg_name {
             drop_database(name).await;
         }
@@ -62,13 +62,13 @@ impl Deployment {
 /// What Mira sees: her profile, the members found by her condition, and
 /// the messages of her conversations.
 #[derive(Debug, PartialEq)]
-struct Seen {
+pub(crate) struct Seen {
     me: Value,
     found: BTreeSet<String>,
-    messages: Vec<(String, Vec<String>)>,
+    pub(crate) messages: Vec<(String, Vec<String>)>,
 }
 
-async fn look(base: &str) -> Seen {
+pub(crate) async fn look(base: &str) -> Seen {
     let client = reqwest::Client::new();
     let api = format!("{base}/a/demo/api/v1");
     let login: Value = client
@@ -124,11 +124,11 @@ async fn look(base: &str) -> Seen {
     Seen { me, found, messages }
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
-fn succeeds(output: &Output) -> String {
+pub(crate) fn succeeds(output: &Output) -> String {
     assert!(output.status.success(), "{}", stderr(output));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
