@@ -76,6 +76,7 @@ id_type!(EventId, "an event");
 id_type!(ConversationId, "a conversation");
 id_type!(MessageId, "a message in a conversation");
 id_type!(AttachmentId, "an attachment of a message");
+id_type!(ArticleId, "a knowledge article");
 
 /// A random secret token (sessions, links), 256 bits, base32.
 pub fn random_token() -> String {

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod host;
 pub mod ical;
 pub mod id;
+pub mod knowledge;
 pub mod language;
 pub mod level;
 pub mod markdown;
@@ -35,7 +36,7 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    AssociationId, AttachmentId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId, MessageId,
+    ArticleId, AssociationId, AttachmentId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId, MessageId,
     NotificationId, PostId, ReportId, RequestId, TopicId,
 };
 pub use language::Language;

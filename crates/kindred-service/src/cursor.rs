@@ -30,6 +30,7 @@ pub enum CursorList {
     AuditLog,
     Events,
     Conversations,
+    Articles,
 }
 
 impl CursorList {
@@ -43,6 +44,7 @@ impl CursorList {
             Self::AuditLog => "cursor:audit-log",
             Self::Events => "cursor:events",
             Self::Conversations => "cursor:conversations",
+            Self::Articles => "cursor:articles",
         }
     }
 }

@@ -84,6 +84,8 @@ const RESERVATION: &str = "pseudonym-reservation";
 /// Every table, and what erasing a member does to it. An invariant: the
 /// erasure test compares this list with the schema of both databases.
 pub const TABLES: &[(&str, &str)] = &[
+    ("article_codes", "with their article"),
+    ("articles", "drafts and those in review deleted; published ones kept without author (deleted with the posts when the member chose so); reviewer_id cleared"),
     ("association_hosts", "not personal"),
     ("associations", "not personal"),
     ("attempts", "throttling counters under keyed hashes or ids; swept by housekeeping"),

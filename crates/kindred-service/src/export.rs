@@ -458,6 +458,27 @@ impl Kindred {
             .collect();
         data.insert("events".into(), Value::Array(events));
 
+        let articles: Vec<Value> = self
+            .store
+            .articles_by_author(a, me.id.as_str())
+            .await?
+            .into_iter()
+            .map(|r| {
+                json!({
+                    "article_id": r.id,
+                    "title": r.title,
+                    "summary": r.summary,
+                    "body": r.body,
+                    "audience": r.audience,
+                    "status": r.status,
+                    "review_note": r.review_note,
+                    "created_at": r.created_at,
+                    "published_at": r.published_at,
+                })
+            })
+            .collect();
+        data.insert("articles".into(), Value::Array(articles));
+
         data.insert("conversations".into(), Value::Array(self.conversations_for_export(association, caller).await?));
 
         let mut notifications = Vec::new();

@@ -46,6 +46,7 @@ const PARTS: &[&str] = &[
     "reactions",
     "subscriptions",
     "events",
+    "articles",
     "conversations",
     "notifications",
     "notification_settings",

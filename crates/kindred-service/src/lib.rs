@@ -19,6 +19,7 @@ mod export_html;
 pub mod forum;
 pub mod groups;
 pub mod jobs;
+pub mod knowledge;
 pub mod letter_pdf;
 pub mod live;
 pub mod mail;

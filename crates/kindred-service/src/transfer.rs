@@ -69,6 +69,8 @@ pub const MOVED: &[&str] = &[
     "posts",
     "post_edits",
     "post_search",
+    "articles",
+    "article_codes",
     "reactions",
     "topic_reads",
     "topic_subscriptions",

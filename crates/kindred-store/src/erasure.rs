@@ -214,6 +214,21 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // Articles: drafts and those in review go with the account;
+            // published ones stay for their readers without an author, or
+            // go when the member's posts go.
+            let articles = if e.remove_posts {
+                "DELETE FROM articles WHERE association_id = $1 AND author_id = $2"
+            } else {
+                "DELETE FROM articles WHERE association_id = $1 AND author_id = $2 AND status <> 'published'"
+            };
+            for statement in [
+                articles,
+                "UPDATE articles SET author_id = NULL WHERE association_id = $1 AND author_id = $2",
+                "UPDATE articles SET reviewer_id = NULL WHERE association_id = $1 AND reviewer_id = $2",
+            ] {
+                sqlx::query(statement).bind(association).bind(member).execute(&mut *tx).await?;
+            }
             // Others' notifications that show the member's name.
             for label in e.labels {
                 sqlx::query("DELETE FROM notifications WHERE association_id = $1 AND actor_label = $2")

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod admission;
+mod articles;
 mod associations;
 mod attempts;
 mod audit;
@@ -44,6 +45,7 @@ mod transfer;
 
 pub use accounts::{ConsentRecord, DirectoryFilter, TotpState};
 pub use admission::{InvitationBatch, LetterState, LetterToPrint, NewInvitations, PendingVerification};
+pub use articles::{ArticleFilter, ArticleRecord, NewArticle, StatusChange};
 pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};

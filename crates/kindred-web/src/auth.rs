@@ -189,6 +189,44 @@ impl FromRequestParts<AppState> for Community {
     }
 }
 
+/// Whoever reads what may be public (knowledge articles for anyone): a
+/// community member when the request carries credentials — wrong ones are
+/// 401, as everywhere — else nobody in particular.
+pub enum Reader {
+    Member(Box<Authenticated>),
+    Anonymous(Tenant),
+}
+
+impl Reader {
+    pub fn tenant(&self) -> &Tenant {
+        match self {
+            Reader::Member(auth) => &auth.tenant,
+            Reader::Anonymous(tenant) => tenant,
+        }
+    }
+
+    pub fn caller(&self) -> Option<&Caller> {
+        match self {
+            Reader::Member(auth) => Some(&auth.caller),
+            Reader::Anonymous(_) => None,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiTenant(tenant) = ApiTenant::from_request_parts(parts, state).await?;
+        let presented = bearer(&parts.headers).is_some() || cookie(&parts.headers, &cookie_name(&tenant)).is_some();
+        if !presented {
+            return Ok(Reader::Anonymous(tenant));
+        }
+        let Community(auth) = Community::from_request_parts(parts, state).await?;
+        Ok(Reader::Member(Box::new(auth)))
+    }
+}
+
 /// Staff who handle admission: admins and moderators.
 pub struct AdmissionStaff(pub Authenticated);
 

@@ -20,6 +20,7 @@ export-part-posts = Ihre Beiträge
 export-part-reactions = Ihre Reaktionen
 export-part-subscriptions = Themen, denen Sie folgen
 export-part-events = Veranstaltungen, die Sie erstellt oder für die Sie sich angemeldet haben
+export-part-articles = Fachartikel, die Sie geschrieben haben
 export-part-conversations = Gespräche
 export-part-notifications = Benachrichtigungen
 export-part-notification_settings = E-Mails zu Benachrichtigungen

@@ -20,6 +20,7 @@ export-part-posts = Your posts
 export-part-reactions = Your reactions
 export-part-subscriptions = Topics you follow
 export-part-events = Events you created or registered for
+export-part-articles = Articles you wrote
 export-part-conversations = Conversations
 export-part-notifications = Notifications
 export-part-notification_settings = E-mail for notifications

@@ -20,6 +20,7 @@ export-part-posts = Uw berichten
 export-part-reactions = Uw reacties
 export-part-subscriptions = Onderwerpen die u volgt
 export-part-events = Evenementen die u maakte of waarvoor u zich aanmeldde
+export-part-articles = Artikelen die u schreef
 export-part-conversations = Gesprekken
 export-part-notifications = Meldingen
 export-part-notification_settings = E-mail over meldingen

@@ -10,6 +10,7 @@ mod erasure;
 pub(crate) mod events;
 mod forum;
 mod groups;
+mod knowledge;
 mod live;
 pub(crate) mod me_data;
 mod members;
@@ -209,6 +210,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::attendees))
         .routes(routes!(events::feed, events::replace_feed))
         .routes(routes!(events::feed_ics))
+        .routes(routes!(knowledge::list, knowledge::create))
+        .routes(routes!(knowledge::article))
+        .routes(routes!(knowledge::submit))
+        .routes(routes!(knowledge::review))
         .split_for_parts()
 }
 

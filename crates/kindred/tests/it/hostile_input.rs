@@ -202,6 +202,11 @@ fn payloads(topic: &str, group: &str) -> Vec<(CursorList, String)> {
             CursorList::Conversations,
             BASE64URL_NOPAD.encode(format!("1795338000000000|{}", kindred_domain::ConversationId::random()).as_bytes()),
         ),
+        (
+            CursorList::Articles,
+            BASE64URL_NOPAD
+                .encode(format!("2026-11-22T09:00:00+00:00|{}", kindred_domain::ArticleId::random()).as_bytes()),
+        ),
     ]
 }
 
@@ -226,6 +231,11 @@ fn impossible(list: CursorList, topic: &str) -> Vec<String> {
         CursorList::Conversations => {
             vec![BASE64URL_NOPAD.encode(b"-8000000000000000000|abc"), BASE64URL_NOPAD.encode(b"1|not an id")]
         }
+        CursorList::Articles => vec![
+            BASE64URL_NOPAD.encode(b"0001-01-01T00:00:00+00:00|abcdefghijklmnopqrstuvwxyz"),
+            BASE64URL_NOPAD.encode(b"2026-01-01T00:00:00+00:00|not an id"),
+            "2026-01-01T00:00:00+00:00|abc".to_owned(),
+        ],
     }
 }
 
@@ -266,6 +276,7 @@ async fn every_cursor_the_server_did_not_give_out_is_422() {
             (CursorList::AuditLog, api("/admin/audit-log"), vec![], "before"),
             (CursorList::Events, api("/events"), vec![], "cursor"),
             (CursorList::Conversations, api("/conversations"), vec![], "cursor"),
+            (CursorList::Articles, api("/articles"), vec![], "cursor"),
         ];
         let valid = payloads(&topic, &group);
         for (list, path, base, param) in &lists {

@@ -30,6 +30,7 @@ mod home;
 mod hostile_input;
 mod http_baseline;
 mod jobs;
+mod knowledge;
 mod legal;
 mod live;
 mod mails;

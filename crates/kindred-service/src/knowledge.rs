@@ -1,0 +1,471 @@
+//! service::knowledge — articles by professionals and staff, reviewed by a
+//! second professional or an editor before anyone reads them.
+//!
+//! Who may do what, decided here only:
+//! - **write** (`create_article`): professionals and staff (moderators,
+//!   admins) who may use the community;
+//! - **submit**: the author, from a draft;
+//! - **review** (`review_article`): a professional or staff member other
+//!   than the author, of an article in review: publish, or return it to
+//!   the author as a draft with a note;
+//! - **read** (`article`, `articles`): a published article for `members`
+//!   by any member who may use the community, one for `public` by anyone,
+//!   signed in or not; a draft by its author only; an article in review by
+//!   its author and whoever may review it. Anything else is `NotFound`,
+//!   never `Forbidden`: a reader may not learn that an unpublished article
+//!   exists.
+
+use crate::sessions::Caller;
+use crate::{Association, Kindred};
+use chrono::{DateTime, Utc};
+use data_encoding::BASE64URL_NOPAD;
+use kindred_domain::knowledge::{self, ArticleStatus, Audience, Decision, RawArticle, Source};
+use kindred_domain::markdown;
+use kindred_domain::{AccountRole, ArticleId};
+use kindred_store::{ArticleFilter, ArticleRecord, NewArticle, StatusChange, StoreError};
+use std::collections::HashMap;
+
+/// Articles per page of a list.
+pub const ARTICLES_PER_PAGE: usize = 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KnowledgeError {
+    /// No such article, or one the caller may not learn exists.
+    #[error("no such article")]
+    NotFound,
+    /// The caller may see the article (or the list) but not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// Fields that are wrong, by name (`sources[1].url`).
+    #[error("some fields are invalid")]
+    Invalid(Vec<(String, &'static str)>),
+    /// Not in the status this needs (submitting what is in review,
+    /// reviewing a draft).
+    #[error("the article is {0}")]
+    WrongStatus(ArticleStatus),
+    /// List parameters that are wrong, by name (`cursor`, `condition`).
+    #[error("some parameters are invalid")]
+    InvalidQuery(Vec<(String, &'static str)>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An article as written by a client, before parsing.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleInput {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub conditions: Vec<String>,
+    pub therapies: Vec<String>,
+    pub sources: Vec<(String, String)>,
+    pub audience: String,
+}
+
+/// An article as a reader may see it.
+#[derive(Debug, Clone)]
+pub struct ArticleView {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// The Markdown as written (for the author's edits and the API).
+    pub body: String,
+    /// The body rendered safely, when written.
+    pub body_html: String,
+    pub conditions: Vec<String>,
+    pub therapies: Vec<String>,
+    pub sources: Vec<Source>,
+    pub audience: Audience,
+    pub status: ArticleStatus,
+    /// The author's pseudonym; `None` once the account is erased.
+    pub author: Option<String>,
+    /// Whether the caller wrote it.
+    pub mine: bool,
+    /// The reviewer's note to the author: shown to the author and to
+    /// reviewers only.
+    pub review_note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A page of articles, and the cursor of the next.
+#[derive(Debug, Clone)]
+pub struct ArticlePage {
+    pub articles: Vec<ArticleView>,
+    pub next_cursor: Option<String>,
+}
+
+/// What a list asks for, before parsing.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    pub q: Option<String>,
+    pub condition: Option<String>,
+    pub therapy: Option<String>,
+    /// `draft` (the caller's own) or `in_review` (the review queue);
+    /// published when absent.
+    pub status: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// Whether a role writes and reviews articles.
+fn is_expert(caller: &Caller) -> bool {
+    matches!(caller.member.role, AccountRole::Professional | AccountRole::Moderator | AccountRole::Admin)
+}
+
+impl Kindred {
+    /// Writes a new draft. `Forbidden` for members who are not
+    /// professionals or staff.
+    pub async fn create_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        input: &ArticleInput,
+    ) -> Result<ArticleId, KnowledgeError> {
+        if !is_expert(caller) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let raw = RawArticle {
+            title: &input.title,
+            summary: &input.summary,
+            body: &input.body,
+            conditions: &input.conditions,
+            therapies: &input.therapies,
+            sources: &input.sources,
+            audience: &input.audience,
+        };
+        let mut problems = Vec::new();
+        let parsed = knowledge::parse_article(&raw).map_err(|p| problems.extend(p)).ok();
+        let catalog = &association.settings.catalog;
+        let known_condition = |c: &String| catalog.conditions.iter().any(|e| e.code.as_str() == c);
+        let known_therapy = |t: &String| catalog.therapies.iter().any(|e| e.code.as_str() == t);
+        if let Some(article) = &parsed {
+            if !article.conditions.iter().all(known_condition) {
+                problems.push(("conditions".into(), "must be conditions of the catalogue"));
+            }
+            if !article.therapies.iter().all(known_therapy) {
+                problems.push(("therapies".into(), "must be therapies of the catalogue"));
+            }
+        }
+        let article = match parsed {
+            Some(article) if problems.is_empty() => article,
+            _ => return Err(KnowledgeError::Invalid(problems)),
+        };
+        // Mentions are not resolved in an article: it is read by people
+        // who may not see the member, so `@name` stays plain text.
+        let rendered = markdown::render(&article.body, &|_| None);
+        let search_text = format!("{} {} {}", article.title, article.summary, rendered.text).to_lowercase();
+        let sources = serde_json::to_string(
+            &article.sources.iter().map(|s| serde_json::json!({"title": s.title, "url": s.url})).collect::<Vec<_>>(),
+        )
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id = ArticleId::random();
+        self.store
+            .insert_article(&NewArticle {
+                association: &association.id,
+                id: id.as_str(),
+                author_id: caller.member.id.as_str(),
+                title: &article.title,
+                summary: &article.summary,
+                body: &article.body,
+                body_html: &rendered.html,
+                search_text: &search_text,
+                sources: &sources,
+                audience: article.audience.as_str(),
+                conditions: &article.conditions,
+                therapies: &article.therapies,
+                at: self.clock.now(),
+            })
+            .await?;
+        Ok(id)
+    }
+
+    /// Submits the caller's draft for review.
+    pub async fn submit_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.visible_article(association, Some(caller), id).await?;
+        if record.author_id.as_deref() != Some(caller.member.id.as_str()) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let status = status_of(&record)?;
+        if status != ArticleStatus::Draft {
+            return Err(KnowledgeError::WrongStatus(status));
+        }
+        let change = StatusChange {
+            association: &association.id,
+            id,
+            from: ArticleStatus::Draft.as_str(),
+            to: ArticleStatus::InReview.as_str(),
+            review_note: record.review_note.as_deref(),
+            reviewer_id: None,
+            published_at: None,
+            at: self.clock.now(),
+        };
+        self.move_article(association, Some(caller), &change).await
+    }
+
+    /// A second professional's or an editor's decision on an article in review.
+    pub async fn review_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+        decision: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.visible_article(association, Some(caller), id).await?;
+        if !is_expert(caller) || record.author_id.as_deref() == Some(caller.member.id.as_str()) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let status = status_of(&record)?;
+        if status != ArticleStatus::InReview {
+            return Err(KnowledgeError::WrongStatus(status));
+        }
+        let Some(decision) = decision.and_then(Decision::parse) else {
+            return Err(KnowledgeError::Invalid(vec![("decision".into(), "must be publish or return")]));
+        };
+        let note = knowledge::parse_note(note, decision)
+            .map_err(|problem| KnowledgeError::Invalid(vec![("note".into(), problem)]))?;
+        let now = self.clock.now();
+        let (to, published_at) = match decision {
+            Decision::Publish => (ArticleStatus::Published, Some(now)),
+            Decision::Return => (ArticleStatus::Draft, None),
+        };
+        let change = StatusChange {
+            association: &association.id,
+            id,
+            from: ArticleStatus::InReview.as_str(),
+            to: to.as_str(),
+            review_note: note.as_deref(),
+            reviewer_id: Some(caller.member.id.as_str()),
+            published_at,
+            at: now,
+        };
+        self.move_article(association, Some(caller), &change).await
+    }
+
+    /// One article, if the caller may read it (`None`: nobody signed in).
+    pub async fn article(
+        &self,
+        association: &Association,
+        caller: Option<&Caller>,
+        id: &str,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.visible_article(association, caller, id).await?;
+        let mut views = self.article_views(association, caller, vec![record]).await?;
+        views.pop().ok_or(KnowledgeError::NotFound)
+    }
+
+    /// A page of articles: published ones the caller may read, newest
+    /// first, by words, condition and therapy; or, with `status`, the
+    /// caller's drafts or the review queue.
+    pub async fn articles(
+        &self,
+        association: &Association,
+        caller: Option<&Caller>,
+        query: &ArticleQuery,
+    ) -> Result<ArticlePage, KnowledgeError> {
+        let limit = i64::try_from(ARTICLES_PER_PAGE + 1).unwrap_or(i64::MAX);
+        let catalog = &association.settings.catalog;
+        let mut problems: Vec<(String, &'static str)> = Vec::new();
+        let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let condition = blank(&query.condition);
+        if condition.as_ref().is_some_and(|c| !catalog.conditions.iter().any(|e| e.code.as_str() == c)) {
+            problems.push(("condition".into(), "is not a condition of the catalogue"));
+        }
+        let therapy = blank(&query.therapy);
+        if therapy.as_ref().is_some_and(|t| !catalog.therapies.iter().any(|e| e.code.as_str() == t)) {
+            problems.push(("therapy".into(), "is not a therapy of the catalogue"));
+        }
+        let q = blank(&query.q).unwrap_or_default();
+        if q.chars().count() > 200 {
+            problems.push(("q".into(), "must be at most 200 characters"));
+        }
+        let status = match blank(&query.status) {
+            None => ArticleStatus::Published,
+            Some(raw) => match ArticleStatus::parse(&raw) {
+                Some(status) => status,
+                None => {
+                    problems.push(("status".into(), "must be draft, in_review or published"));
+                    ArticleStatus::Published
+                }
+            },
+        };
+        let before = blank(&query.cursor).map(|raw| {
+            self.open_cursor(association, crate::cursor::CursorList::Articles, &raw).as_deref().and_then(parse_position)
+        });
+        if let Some(None) = before {
+            problems.push(("cursor".into(), "is not a cursor this server gave out"));
+        }
+        if !problems.is_empty() {
+            return Err(KnowledgeError::InvalidQuery(problems));
+        }
+        let before = before.flatten();
+        let records = match status {
+            ArticleStatus::Published => {
+                let words = knowledge::search_words(&q);
+                let filter = ArticleFilter {
+                    association: &association.id,
+                    public_only: caller.is_none(),
+                    words: &words,
+                    condition: condition.as_deref(),
+                    therapy: therapy.as_deref(),
+                    before,
+                    limit,
+                };
+                self.store.published_articles(&filter).await?
+            }
+            // Unpublished lists are for the signed-in: drafts are the
+            // caller's own, the review queue is for those who may review.
+            ArticleStatus::Draft => {
+                let caller = caller.ok_or(KnowledgeError::Forbidden)?;
+                let me = Some(caller.member.id.as_str());
+                self.store.articles_in(&association.id, ArticleStatus::Draft.as_str(), me, limit).await?
+            }
+            ArticleStatus::InReview => {
+                if !caller.is_some_and(is_expert) {
+                    return Err(KnowledgeError::Forbidden);
+                }
+                self.store.articles_in(&association.id, ArticleStatus::InReview.as_str(), None, limit).await?
+            }
+        };
+        let mut records = records;
+        let more = records.len() > ARTICLES_PER_PAGE;
+        records.truncate(ARTICLES_PER_PAGE);
+        // Only the published list pages (the others are short by nature).
+        let next_cursor = match (more, status, records.last()) {
+            (true, ArticleStatus::Published, Some(last)) => last.published_at.and_then(|at| {
+                let payload = format!("{}|{}", at.to_rfc3339(), last.id);
+                let payload = BASE64URL_NOPAD.encode(payload.as_bytes());
+                self.seal_cursor(association, crate::cursor::CursorList::Articles, &payload)
+            }),
+            _ => None,
+        };
+        let articles = self.article_views(association, caller, records).await?;
+        Ok(ArticlePage { articles, next_cursor })
+    }
+
+    /// An article the caller may see, by the rule of this module; else `NotFound`.
+    async fn visible_article(
+        &self,
+        association: &Association,
+        caller: Option<&Caller>,
+        id: &str,
+    ) -> Result<ArticleRecord, KnowledgeError> {
+        let id = ArticleId::parse(id).ok_or(KnowledgeError::NotFound)?;
+        let record = self.store.article(&association.id, id.as_str()).await?.ok_or(KnowledgeError::NotFound)?;
+        let mine = caller.is_some_and(|c| record.author_id.as_deref() == Some(c.member.id.as_str()));
+        let visible = match (status_of(&record)?, caller) {
+            (ArticleStatus::Published, Some(_)) => true,
+            (ArticleStatus::Published, None) => record.audience == Audience::Public.as_str(),
+            (ArticleStatus::Draft, _) => mine,
+            (ArticleStatus::InReview, Some(c)) => mine || is_expert(c),
+            (ArticleStatus::InReview, None) => false,
+        };
+        if visible {
+            Ok(record)
+        } else {
+            Err(KnowledgeError::NotFound)
+        }
+    }
+
+    /// Applies a status change and answers the article as it is now; a
+    /// change that lost a race (another reviewer was first) is `WrongStatus`.
+    async fn move_article(
+        &self,
+        association: &Association,
+        caller: Option<&Caller>,
+        change: &StatusChange<'_>,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let moved = self.store.change_article_status(change).await?;
+        let record = self.store.article(&association.id, change.id).await?.ok_or(KnowledgeError::NotFound)?;
+        if !moved {
+            return Err(KnowledgeError::WrongStatus(status_of(&record)?));
+        }
+        let mut views = self.article_views(association, caller, vec![record]).await?;
+        views.pop().ok_or(KnowledgeError::NotFound)
+    }
+
+    /// Records as the caller sees them: codes read at once, the review
+    /// note only for the author and reviewers, and no author's name across
+    /// a block (either way): the article is the association's knowledge
+    /// and stays, the member does not exist for the viewer.
+    async fn article_views(
+        &self,
+        association: &Association,
+        caller: Option<&Caller>,
+        records: Vec<ArticleRecord>,
+    ) -> Result<Vec<ArticleView>, KnowledgeError> {
+        let blocked = match caller {
+            Some(caller) => self.blocked_with(association, caller, false).await?,
+            None => Default::default(),
+        };
+        let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+        let mut codes: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+        for (article, field, code) in self.store.article_codes(&association.id, &ids).await? {
+            let entry = codes.entry(article).or_default();
+            match field.as_str() {
+                "condition" => entry.0.push(code),
+                _ => entry.1.push(code),
+            }
+        }
+        records
+            .into_iter()
+            .map(|record| {
+                let mine = caller.is_some_and(|c| record.author_id.as_deref() == Some(c.member.id.as_str()));
+                let reviewer = caller.is_some_and(is_expert);
+                let (conditions, therapies) = codes.remove(&record.id).unwrap_or_default();
+                Ok(ArticleView {
+                    status: status_of(&record)?,
+                    audience: Audience::parse(&record.audience)
+                        .ok_or_else(|| StoreError::Corrupt(format!("article audience {}", record.audience)))?,
+                    sources: sources_of(&record.sources)?,
+                    review_note: if mine || reviewer { record.review_note } else { None },
+                    id: record.id,
+                    title: record.title,
+                    summary: record.summary,
+                    body: record.body,
+                    body_html: record.body_html,
+                    conditions,
+                    therapies,
+                    author: record
+                        .author_pseudonym
+                        .filter(|_| record.author_id.as_ref().is_none_or(|author| !blocked.contains(author))),
+                    mine,
+                    updated_at: record.updated_at,
+                    published_at: record.published_at,
+                })
+            })
+            .collect()
+    }
+}
+
+fn status_of(record: &ArticleRecord) -> Result<ArticleStatus, KnowledgeError> {
+    ArticleStatus::parse(&record.status)
+        .ok_or_else(|| KnowledgeError::Store(StoreError::Corrupt(format!("article status {}", record.status))))
+}
+
+fn sources_of(stored: &str) -> Result<Vec<Source>, KnowledgeError> {
+    let values: Vec<serde_json::Value> =
+        serde_json::from_str(stored).map_err(|e| StoreError::Corrupt(format!("article sources: {e}")))?;
+    Ok(values
+        .iter()
+        .filter_map(|v| {
+            Some(Source { title: v.get("title")?.as_str()?.to_owned(), url: v.get("url")?.as_str()?.to_owned() })
+        })
+        .collect())
+}
+
+/// A cursor's position: "RFC 3339|id", base64url; only times a row can have.
+fn parse_position(payload: &str) -> Option<(DateTime<Utc>, String)> {
+    let bytes = BASE64URL_NOPAD.decode(payload.as_bytes()).ok()?;
+    let (at, id) = std::str::from_utf8(&bytes).ok()?.split_once('|')?;
+    let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+    if !crate::cursor::plausible_time(at) {
+        return None;
+    }
+    Some((at, ArticleId::parse(id)?.as_str().to_owned()))
+}

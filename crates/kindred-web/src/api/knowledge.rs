@@ -1,0 +1,322 @@
+//! api::knowledge — articles: write (professionals and staff), submit,
+//! review (a second professional or an editor), read and search. Every
+//! handler goes through `service::knowledge`, which decides who may see
+//! what: an article the caller may not read is answered exactly like an
+//! id never used. Published articles for `public` are read without
+//! signing in.
+
+use crate::auth::{Community, Reader};
+use crate::errors::ApiError;
+use crate::json::{ApiJson, OptionalJson};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use kindred_service::knowledge::{ArticleInput, ArticleQuery, ArticleView, KnowledgeError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+fn knowledge_error(error: KnowledgeError) -> ApiError {
+    match error {
+        KnowledgeError::NotFound => ApiError::not_found(),
+        KnowledgeError::Forbidden => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "article_not_allowed",
+            "You may not do this with this article (writing is for professionals and staff; \
+             a review for someone other than the author; submitting for the author).",
+        ),
+        KnowledgeError::Invalid(problems) => ApiError::invalid(
+            "invalid_fields",
+            "Some fields are invalid.",
+            problems.into_iter().map(|(f, p)| (f, p.to_owned())).collect(),
+        ),
+        KnowledgeError::WrongStatus(status) => ApiError::new(
+            StatusCode::CONFLICT,
+            "article_status",
+            match status.as_str() {
+                "draft" => "The article is a draft: its author submits it first.",
+                "in_review" => "The article is already in review.",
+                _ => "The article is already published.",
+            },
+        ),
+        KnowledgeError::InvalidQuery(problems) => ApiError::invalid(
+            "invalid_query",
+            "Some parameters are invalid.",
+            problems.into_iter().map(|(f, p)| (f, p.to_owned())).collect(),
+        ),
+        other => ApiError::internal(other),
+    }
+}
+
+/// A source of an article.
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SourceBody {
+    title: String,
+    /// An http or https link.
+    url: String,
+}
+
+/// A new article.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewArticleBody {
+    title: String,
+    summary: String,
+    /// The forum's Markdown.
+    body: String,
+    /// Condition codes of the catalogue.
+    #[serde(default)]
+    conditions: Vec<String>,
+    /// Therapy codes of the catalogue.
+    #[serde(default)]
+    therapies: Vec<String>,
+    #[serde(default)]
+    sources: Vec<SourceBody>,
+    /// members or public.
+    audience: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ArticleCreated {
+    article_id: String,
+    /// draft
+    status: String,
+}
+
+/// A reviewer's decision.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// publish or return.
+    #[serde(default)]
+    decision: Option<String>,
+    /// Required to return (what to change); optional to publish.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// No fields.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {}
+
+/// An article as the caller may see it.
+#[derive(Serialize, ToSchema)]
+pub struct ArticleResponse {
+    article_id: String,
+    title: String,
+    summary: String,
+    /// The Markdown as written.
+    body: String,
+    /// The body rendered as safe HTML.
+    body_html: String,
+    conditions: Vec<String>,
+    therapies: Vec<String>,
+    sources: Vec<SourceBody>,
+    /// members or public.
+    audience: String,
+    /// draft, in_review or published.
+    status: String,
+    /// The author's pseudonym; absent once the account is erased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
+    /// Whether the caller wrote it.
+    mine: bool,
+    /// The reviewer's note: for the author and reviewers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_note: Option<String>,
+    updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ArticleListResponse {
+    articles: Vec<ArticleResponse>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+/// For the OpenAPI document only (the handler reads the query string itself).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ArticleParams {
+    /// Words, each to be found in title, summary or body.
+    q: Option<String>,
+    /// A condition code of the catalogue.
+    condition: Option<String>,
+    /// A therapy code of the catalogue.
+    therapy: Option<String>,
+    /// draft (the caller's own) or in_review (the review queue, for
+    /// professionals and staff); published when absent.
+    status: Option<String>,
+    cursor: Option<String>,
+}
+
+fn article_body(view: ArticleView) -> ArticleResponse {
+    ArticleResponse {
+        article_id: view.id,
+        title: view.title,
+        summary: view.summary,
+        body: view.body,
+        body_html: view.body_html,
+        conditions: view.conditions,
+        therapies: view.therapies,
+        sources: view.sources.into_iter().map(|s| SourceBody { title: s.title, url: s.url }).collect(),
+        audience: view.audience.as_str().to_owned(),
+        status: view.status.as_str().to_owned(),
+        author: view.author,
+        mine: view.mine,
+        review_note: view.review_note,
+        updated_at: view.updated_at,
+        published_at: view.published_at,
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/articles",
+    tag = "knowledge",
+    security(("bearer" = [])),
+    request_body = NewArticleBody,
+    responses(
+        (status = 201, description = "A draft", body = ArticleCreated),
+        (status = 403, description = "Not a professional or staff member", body = super::ErrorResponse),
+        (status = 422, description = "Invalid fields", body = super::ErrorResponse),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    ApiJson(body): ApiJson<NewArticleBody>,
+) -> Result<Response, ApiError> {
+    let input = ArticleInput {
+        title: body.title,
+        summary: body.summary,
+        body: body.body,
+        conditions: body.conditions,
+        therapies: body.therapies,
+        sources: body.sources.into_iter().map(|s| (s.title, s.url)).collect(),
+        audience: body.audience,
+    };
+    let id =
+        state.kindred.create_article(&auth.tenant.association, &auth.caller, &input).await.map_err(knowledge_error)?;
+    let created = ArticleCreated { article_id: id.to_string(), status: "draft".into() };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/articles",
+    tag = "knowledge",
+    security((), ("bearer" = [])),
+    params(ArticleParams),
+    responses(
+        (status = 200, description = "Published articles the caller may read (without signing in: those for anyone), newest first; or the caller's drafts, or the review queue", body = ArticleListResponse),
+        (status = 403, description = "The review queue is for professionals and staff; drafts need signing in", body = super::ErrorResponse),
+        (status = 422, description = "A parameter is invalid", body = super::ErrorResponse),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<ArticleListResponse>, ApiError> {
+    let mut query = ArticleQuery::default();
+    for (name, value) in pairs {
+        let slot = match name.as_str() {
+            "q" => &mut query.q,
+            "condition" => &mut query.condition,
+            "therapy" => &mut query.therapy,
+            "status" => &mut query.status,
+            "cursor" => &mut query.cursor,
+            _ => continue,
+        };
+        *slot = Some(value);
+    }
+    let page =
+        state.kindred.articles(&reader.tenant().association, reader.caller(), &query).await.map_err(knowledge_error)?;
+    Ok(Json(ArticleListResponse {
+        articles: page.articles.into_iter().map(article_body).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/articles/{id}",
+    tag = "knowledge",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "The article")),
+    responses(
+        (status = 200, description = "The article", body = ArticleResponse),
+        (status = 404, description = "No such article (for the caller)", body = super::ErrorResponse),
+    )
+)]
+pub async fn article(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path((_slug, id)): Path<(String, String)>,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let view =
+        state.kindred.article(&reader.tenant().association, reader.caller(), &id).await.map_err(knowledge_error)?;
+    Ok(Json(article_body(view)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/articles/{id}/submit",
+    tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article")),
+    request_body(content = SubmitBody, description = "No fields; the body may be left out"),
+    responses(
+        (status = 200, description = "The article, now in review", body = ArticleResponse),
+        (status = 403, description = "Not the author", body = super::ErrorResponse),
+        (status = 404, description = "No such article (for the caller)", body = super::ErrorResponse),
+        (status = 409, description = "Not a draft", body = super::ErrorResponse),
+    )
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+    OptionalJson(_body): OptionalJson<SubmitBody>,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let view =
+        state.kindred.submit_article(&auth.tenant.association, &auth.caller, &id).await.map_err(knowledge_error)?;
+    Ok(Json(article_body(view)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/articles/{id}/review",
+    tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article")),
+    request_body = ReviewBody,
+    responses(
+        (status = 200, description = "The article, published or returned to its author as a draft", body = ArticleResponse),
+        (status = 403, description = "The author, or not a professional or staff member", body = super::ErrorResponse),
+        (status = 404, description = "No such article (for the caller)", body = super::ErrorResponse),
+        (status = 409, description = "Not in review", body = super::ErrorResponse),
+        (status = 422, description = "Invalid fields", body = super::ErrorResponse),
+    )
+)]
+pub async fn review(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ReviewBody>,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let view = state
+        .kindred
+        .review_article(&auth.tenant.association, &auth.caller, &id, body.decision.as_deref(), body.note.as_deref())
+        .await
+        .map_err(knowledge_error)?;
+    Ok(Json(article_body(view)))
+}
