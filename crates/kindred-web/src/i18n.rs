@@ -123,7 +123,12 @@ mod tests {
     }
 
     /// Every .ftl file, by language; a new file must be added to each language here.
-    const FILES: [[&str; 3]; 12] = [
+    const FILES: [[&str; 3]; 13] = [
+        [
+            include_str!("../locales/en/knowledge.ftl"),
+            include_str!("../locales/de/knowledge.ftl"),
+            include_str!("../locales/nl/knowledge.ftl"),
+        ],
         [
             include_str!("../locales/en/administration.ftl"),
             include_str!("../locales/de/administration.ftl"),

@@ -101,8 +101,11 @@ const FORUM_TEMPLATES: [(&str, &str); 9] = [
 ];
 
 /// The forum search and notification pages' templates (`pages::search`, `pages::notifications`).
-const SEARCH_TEMPLATES: [(&str, &str); 2] = [
+const SEARCH_TEMPLATES: [(&str, &str); 5] = [
     ("search/search.html", include_str!("../templates/search/search.html")),
+    ("knowledge/list.html", include_str!("../templates/knowledge/list.html")),
+    ("knowledge/article.html", include_str!("../templates/knowledge/article.html")),
+    ("knowledge/new.html", include_str!("../templates/knowledge/new.html")),
     ("notifications/list.html", include_str!("../templates/notifications/list.html")),
 ];
 

@@ -390,6 +390,56 @@ pub async fn add_forum(kindred: &Kindred, association: &Association, cast: &Cast
             .map_err(|e| failed("report", e))?;
     }
     add_conversations(kindred, association, &p, kiel.as_str(), secret.as_str()).await?;
+    add_articles(kindred, association, &p).await?;
+    Ok(())
+}
+
+/// Knowledge: two articles by the neurologist, reviewed by the admin (one
+/// for anyone, one for members), one waiting for review, and a draft.
+async fn add_articles(kindred: &Kindred, association: &Association, p: &People) -> Result<(), CliError> {
+    use kindred_service::knowledge::ArticleInput;
+    let article = |title: &str, summary: &str, body: &str, audience: &str| ArticleInput {
+        title: title.to_owned(),
+        summary: summary.to_owned(),
+        body: body.to_owned(),
+        conditions: vec!["ms".to_owned()],
+        therapies: vec!["physiotherapy".to_owned()],
+        sources: vec![("Deutsche Multiple Sklerose Gesellschaft".to_owned(), "https://www.dmsg.de/".to_owned())],
+        audience: audience.to_owned(),
+    };
+    let written = [
+        (
+            article(
+                "Fatigue bei MS: was im Alltag hilft",
+                "Die bleierne Müdigkeit ist eines der häufigsten Symptome. Was Betroffene selbst tun können.",
+                "Fatigue ist **keine gewöhnliche Müdigkeit**. Was vielen hilft:\n\n- feste Pausen, bevor die Kraft ausgeht\n- Ausdauertraining in kleinen Schritten\n- Kühlung an warmen Tagen\n\nSprecht mit eurer Neurologin über Ursachen, die sich behandeln lassen.",
+                "public",
+            ),
+            true,
+        ),
+        (
+            article(
+                "Reha beantragen: Schritt für Schritt",
+                "Wer zahlt, welche Fristen gelten und wie ein Widerspruch gelingt.",
+                "1. Antrag über die Hausärztin oder den Neurologen\n2. Bescheid abwarten (meist drei bis sechs Wochen)\n3. Bei Ablehnung: Widerspruch innerhalb eines Monats",
+                "members",
+            ),
+            true,
+        ),
+        (article("Wärme und MS", "Warum Hitze Symptome verstärkt (Uhthoff-Phänomen).", "Entwurf, in Prüfung.", "public"), false),
+    ];
+    for (input, publish) in written {
+        let id = kindred.create_article(association, &p.doctor, &input).await.map_err(|e| failed("article", e))?;
+        kindred.submit_article(association, &p.doctor, id.as_str()).await.map_err(|e| failed("article", e))?;
+        if publish {
+            kindred
+                .review_article(association, &p.admin, id.as_str(), Some("publish"), None)
+                .await
+                .map_err(|e| failed("article", e))?;
+        }
+    }
+    let draft = article("Kühlwesten im Test", "Ein erster Entwurf.", "Noch in Arbeit.", "members");
+    kindred.create_article(association, &p.doctor, &draft).await.map_err(|e| failed("article", e))?;
     Ok(())
 }
 

@@ -186,6 +186,7 @@ pub enum Section {
     Events,
     Forum,
     Search,
+    Knowledge,
     Notifications,
     Messages,
     Staff,
@@ -300,6 +301,7 @@ impl Layout {
             more.push((Section::Profile, "/profile", "nav-profile"));
             more.push((Section::Contacts, "/contacts", "nav-contacts"));
             more.push((Section::Search, "/search", "nav-search"));
+            more.push((Section::Knowledge, "/knowledge", "nav-knowledge"));
             more.push((Section::Account, "/account", "nav-account"));
         } else {
             // Still to be verified: the account page is where the next step is.

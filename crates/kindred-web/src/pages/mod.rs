@@ -14,6 +14,7 @@ mod forms;
 mod forum;
 mod groups;
 mod home;
+mod knowledge;
 mod layout;
 mod members;
 mod message_reports;
@@ -154,6 +155,12 @@ pub fn router() -> Router<AppState> {
             get(events::cancel_occurrence_page).post(events::cancel_occurrence),
         )
         .route("/a/{slug}/account/calendar-feed", get(events::feed_page).post(events::replace_feed))
+        // Knowledge articles (pages::knowledge).
+        .route("/a/{slug}/knowledge", get(knowledge::list))
+        .route("/a/{slug}/knowledge/new", get(knowledge::new_form).post(knowledge::create))
+        .route("/a/{slug}/knowledge/{id}", get(knowledge::article_page))
+        .route("/a/{slug}/knowledge/{id}/submit", post(knowledge::submit))
+        .route("/a/{slug}/knowledge/{id}/review", post(knowledge::review))
         // Groups (pages::groups).
         .route("/a/{slug}/groups", get(groups::search))
         .route("/a/{slug}/groups/new", get(groups::new_form).post(groups::create))

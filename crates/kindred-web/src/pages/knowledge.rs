@@ -1,0 +1,377 @@
+//! The knowledge pages: the list with its search (anyone sees what is
+//! published for anyone; members what is published for members), an
+//! article with, for its author, the way to submit it and, for a
+//! reviewer, the review form; the form to write one (professionals and
+//! staff). Every decision is `service::knowledge`'s, as for the API.
+
+use super::association::AssociationPage;
+use super::community::{code_name, member, member_post};
+use super::forms::Problems;
+use super::layout::{render_status, Section};
+use super::respond::{internal, link, see_other};
+use super::text::{tr, when, When};
+use crate::state::AppState;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kindred_domain::knowledge::ArticleStatus;
+use kindred_domain::settings::{Code, FieldKind};
+use kindred_domain::AccountRole;
+use kindred_service::knowledge::{ArticleInput, ArticleQuery, ArticleView, KnowledgeError};
+use kindred_service::sessions::Caller;
+use serde::Serialize;
+
+/// The last value of a query or form field.
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().rev().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// Every value of a repeated field (checkboxes).
+fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+}
+
+/// The signed-in member who may use the community, if any: the list and
+/// an article are open to anyone for what is published for anyone.
+fn reader<'a>(state: &AppState, page: &'a AssociationPage) -> Option<&'a Caller> {
+    page.session.caller().filter(|caller| state.kindred.community_access(&page.tenant.association, caller).is_ok())
+}
+
+fn writes(caller: Option<&Caller>) -> bool {
+    caller.is_some_and(|c| {
+        matches!(c.member.role, AccountRole::Professional | AccountRole::Moderator | AccountRole::Admin)
+    })
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn choices(page: &AssociationPage, kind: FieldKind, selected: &[String]) -> Vec<Choice> {
+    let catalog = &page.tenant.association.settings.catalog;
+    let codes: Vec<&Code> = match kind {
+        FieldKind::Condition => catalog.conditions.iter().map(|c| &c.code).collect(),
+        _ => catalog.therapies.iter().map(|e| &e.code).collect(),
+    };
+    codes
+        .into_iter()
+        .map(|code| Choice {
+            value: code.to_string(),
+            label: code_name(page, kind, code),
+            selected: selected.iter().any(|s| s == code.as_str()),
+        })
+        .collect()
+}
+
+fn names(page: &AssociationPage, kind: FieldKind, codes: &[String]) -> Vec<String> {
+    codes.iter().filter_map(|c| Code::parse(c).ok()).map(|c| code_name(page, kind, &c)).collect()
+}
+
+#[derive(Serialize)]
+struct Listed {
+    href: String,
+    title: String,
+    summary: String,
+    author: Option<String>,
+    status: String,
+    when: When,
+}
+
+fn status_text(page: &AssociationPage, status: ArticleStatus) -> String {
+    tr(page, &format!("knowledge-status-{}", status.as_str().replace('_', "-")))
+}
+
+fn listed(page: &AssociationPage, view: ArticleView) -> Listed {
+    Listed {
+        href: link(page, &format!("/knowledge/{}", view.id), &[]),
+        title: view.title,
+        summary: view.summary,
+        author: view.author,
+        status: status_text(page, view.status),
+        when: when(page, view.published_at.unwrap_or(view.updated_at)),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let caller = reader(&state, &page);
+    let association = &page.tenant.association;
+    let (q, condition, therapy) = (value(&pairs, "q"), value(&pairs, "condition"), value(&pairs, "therapy"));
+    let cursor = value(&pairs, "cursor");
+    let query = ArticleQuery {
+        q: Some(q.to_owned()),
+        condition: Some(condition.to_owned()),
+        therapy: Some(therapy.to_owned()),
+        status: None,
+        cursor: Some(cursor.to_owned()),
+    };
+    let mut problems = Problems::default();
+    let mut status = StatusCode::OK;
+    let (articles, next_href) = match state.kindred.articles(association, caller, &query).await {
+        Ok(found) => {
+            let next = found.next_cursor.map(|next| {
+                link(
+                    &page,
+                    "/knowledge",
+                    &[("q", q), ("condition", condition), ("therapy", therapy), ("cursor", &next)],
+                )
+            });
+            (found.articles.into_iter().map(|v| listed(&page, v)).collect::<Vec<_>>(), next)
+        }
+        Err(KnowledgeError::InvalidQuery(found)) => {
+            for (field, _) in found {
+                let id = match field.as_str() {
+                    "condition" => "k-condition",
+                    "therapy" => "k-therapy",
+                    "cursor" => "k-q",
+                    _ => "k-q",
+                };
+                problems.add(id, tr(&page, &format!("knowledge-problem-query-{field}")));
+            }
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+            (Vec::new(), None)
+        }
+        Err(other) => return internal(other),
+    };
+    // The author's drafts and the review queue, for those who write.
+    let mut drafts = Vec::new();
+    let mut queue = Vec::new();
+    if writes(caller) {
+        for (list, wanted) in [(&mut drafts, "draft"), (&mut queue, "in_review")] {
+            let asked = ArticleQuery { status: Some(wanted.to_owned()), ..ArticleQuery::default() };
+            match state.kindred.articles(association, caller, &asked).await {
+                Ok(found) => list.extend(found.articles.into_iter().map(|v| listed(&page, v))),
+                Err(other) => return internal(other),
+            }
+        }
+    }
+    let values = minijinja::context! {
+        q => q,
+        conditions => choices(&page, FieldKind::Condition, &[condition.to_owned()]),
+        therapies => choices(&page, FieldKind::Therapies, &[therapy.to_owned()]),
+        articles => articles,
+        searched => !q.is_empty() || !condition.is_empty() || !therapy.is_empty(),
+        next_href => next_href,
+        first_href => (!cursor.is_empty()).then(|| link(&page, "/knowledge", &[("q", q), ("condition", condition), ("therapy", therapy)])),
+        drafts => drafts,
+        queue => queue,
+        new_href => writes(caller).then(|| link(&page, "/knowledge/new", &[])),
+        signed_in => caller.is_some(),
+        problems => problems,
+        action => link(&page, "/knowledge", &[]),
+        lang => page.explicit.map(|l| l.code()),
+    };
+    render_status(&state, status, "knowledge/list.html", page.layout("/knowledge", Section::Knowledge), values)
+}
+
+pub async fn article_page(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    let caller = reader(&state, &page);
+    match state.kindred.article(&page.tenant.association, caller, &id).await {
+        Ok(view) => render_article(&state, &page, caller, view, Problems::default(), StatusCode::OK, ""),
+        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(other) => internal(other),
+    }
+}
+
+fn render_article(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: Option<&Caller>,
+    view: ArticleView,
+    problems: Problems,
+    status: StatusCode,
+    note: &str,
+) -> Response {
+    let base = format!("/knowledge/{}", view.id);
+    let may_submit = view.mine && view.status == ArticleStatus::Draft;
+    let may_review = !view.mine && view.status == ArticleStatus::InReview && writes(caller);
+    let values = minijinja::context! {
+        title => view.title,
+        summary => view.summary,
+        body_html => view.body_html,
+        author => view.author,
+        status => status_text(page, view.status),
+        published => view.status == ArticleStatus::Published,
+        public => view.audience == kindred_domain::knowledge::Audience::Public,
+        when => when(page, view.published_at.unwrap_or(view.updated_at)),
+        conditions => names(page, FieldKind::Condition, &view.conditions),
+        therapies => names(page, FieldKind::Therapies, &view.therapies),
+        sources => view.sources.iter().map(|s| minijinja::context! { title => s.title, url => s.url }).collect::<Vec<_>>(),
+        review_note => view.review_note,
+        submit_action => may_submit.then(|| link(page, &format!("{base}/submit"), &[])),
+        review_action => may_review.then(|| link(page, &format!("{base}/review"), &[])),
+        note => note,
+        csrf => page.session.csrf(),
+        list_href => link(page, "/knowledge", &[]),
+        problems => problems,
+    };
+    render_status(state, status, "knowledge/article.html", page.layout(&base, Section::Knowledge), values)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, value(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.submit_article(&page.tenant.association, caller, &id).await {
+        Ok(_) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
+        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, value(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let decision = Some(value(&pairs, "decision")).filter(|d| !d.is_empty());
+    let note = value(&pairs, "note");
+    let association = &page.tenant.association;
+    match state.kindred.review_article(association, caller, &id, decision, Some(note)).await {
+        // Back to the list: a returned article is its author's draft again.
+        Ok(_) => see_other(&link(&page, "/knowledge", &[])),
+        Err(KnowledgeError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for (field, _) in found {
+                let (id, key) = if field == "note" { ("k-note", "note") } else { ("k-decision-publish", "decision") };
+                problems.add(id, tr(&page, &format!("knowledge-problem-{key}")));
+            }
+            match state.kindred.article(association, Some(caller), &id).await {
+                Ok(view) => {
+                    render_article(&state, &page, Some(caller), view, problems, StatusCode::UNPROCESSABLE_ENTITY, note)
+                }
+                Err(other) => internal(other),
+            }
+        }
+        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
+        Err(other) => internal(other),
+    }
+}
+
+/// Source rows the form offers (title and link each).
+const SOURCE_ROWS: usize = 3;
+
+fn render_form(
+    state: &AppState,
+    page: &AssociationPage,
+    pairs: &[(String, String)],
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let sources: Vec<_> = (0..SOURCE_ROWS)
+        .map(|i| {
+            minijinja::context! {
+                n => i + 1,
+                title_id => format!("k-source-{i}-title"),
+                url_id => format!("k-source-{i}-url"),
+                title => value(pairs, &format!("source_title_{i}")),
+                url => value(pairs, &format!("source_url_{i}")),
+                title_name => format!("source_title_{i}"),
+                url_name => format!("source_url_{i}"),
+            }
+        })
+        .collect();
+    let audience = match value(pairs, "audience") {
+        "public" => "public",
+        _ => "members",
+    };
+    let values = minijinja::context! {
+        title => value(pairs, "title"),
+        summary => value(pairs, "summary"),
+        body => value(pairs, "body"),
+        conditions => choices(page, FieldKind::Condition, &values(pairs, "conditions")),
+        therapies => choices(page, FieldKind::Therapies, &values(pairs, "therapies")),
+        sources => sources,
+        audience => audience,
+        csrf => page.session.csrf(),
+        action => link(page, "/knowledge/new", &[]),
+        problems => problems,
+    };
+    render_status(state, status, "knowledge/new.html", page.layout("/knowledge/new", Section::Knowledge), values)
+}
+
+pub async fn new_form(State(state): State<AppState>, page: AssociationPage) -> Response {
+    match member(&state, &page) {
+        Ok(caller) if writes(Some(caller)) => render_form(&state, &page, &[], Problems::default(), StatusCode::OK),
+        Ok(_) => StatusCode::FORBIDDEN.into_response(),
+        Err(response) => *response,
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, value(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    // Empty source rows are rows not used.
+    let sources: Vec<(String, String)> = (0..SOURCE_ROWS)
+        .map(|i| {
+            (
+                value(&pairs, &format!("source_title_{i}")).to_owned(),
+                value(&pairs, &format!("source_url_{i}")).to_owned(),
+            )
+        })
+        .filter(|(title, url)| !title.trim().is_empty() || !url.trim().is_empty())
+        .collect();
+    let input = ArticleInput {
+        title: value(&pairs, "title").to_owned(),
+        summary: value(&pairs, "summary").to_owned(),
+        body: value(&pairs, "body").to_owned(),
+        conditions: values(&pairs, "conditions"),
+        therapies: values(&pairs, "therapies"),
+        sources,
+        audience: value(&pairs, "audience").to_owned(),
+    };
+    match state.kindred.create_article(&page.tenant.association, caller, &input).await {
+        Ok(id) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
+        Err(KnowledgeError::Invalid(found)) => {
+            let mut problems = Problems::default();
+            for (field, _) in found {
+                let (id, key) = match field.as_str() {
+                    "title" | "summary" | "body" | "conditions" | "therapies" => (format!("k-{field}"), field.clone()),
+                    "audience" => ("k-audience-members".to_owned(), field.clone()),
+                    "sources" => ("k-source-0-title".to_owned(), field.clone()),
+                    // `sources[2].url`: the row's own input (rows beyond the form's: the first).
+                    source => {
+                        let row = source.trim_start_matches("sources[").split(']').next().unwrap_or("0");
+                        let part = if source.ends_with(".url") { "url" } else { "title" };
+                        (format!("k-source-{row}-{part}"), format!("source-{part}"))
+                    }
+                };
+                problems.add(&id, tr(&page, &format!("knowledge-problem-{key}")));
+            }
+            render_form(&state, &page, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(other) => internal(other),
+    }
+}

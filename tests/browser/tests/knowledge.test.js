@@ -1,0 +1,131 @@
+// (k) The knowledge pages pass axe-core and the structural checks in
+//     de/en/nl: the list with its search, an article, the form to write
+//     one (empty, and refused with errors) and an article in review with
+//     its review form. An admin writes an article, submits it and returns
+//     the demo's article in review with a note, all without JavaScript;
+//     a visitor who is not signed in reads the article for anyone and not
+//     the one for members.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO_ADMIN, DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
+
+let browser;
+const foreign = [];
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`);
+});
+
+async function context(email, javaScriptEnabled = true) {
+  const { context } = await guardedContext(browser, { viewport: { width: 1280, height: 900 }, javaScriptEnabled }, foreign);
+  const page = await context.newPage();
+  if (email) {
+    const response = await signIn(page, email);
+    assert.equal(response.status(), 200, `sign-in as ${email}`);
+  }
+  return { context, page };
+}
+
+async function pathOf(page, listPath, title) {
+  await visit(page, url(listPath));
+  const link = page.locator('main a', { hasText: title }).first();
+  assert.ok(await link.count(), `${title} is listed on ${listPath}`);
+  return new URL(await link.getAttribute('href'), url('/')).pathname;
+}
+
+async function submitForm(page, selector) {
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator(selector).click(),
+  ]);
+  return response;
+}
+
+test('knowledge pages pass axe-core; an article is written, submitted and reviewed without JavaScript', { timeout: 600_000 }, async (t) => {
+  const failures = [];
+  const { context: admin, page } = await context(DEMO_ADMIN, false);
+  const inReview = await pathOf(page, '/a/demo/knowledge?lang=en', 'Wärme und MS');
+  const published = await pathOf(page, '/a/demo/knowledge?lang=en', 'Fatigue bei MS');
+
+  // The form, empty: 422 with a summary that leads to the title.
+  await visit(page, url('/a/demo/knowledge/new?lang=en'));
+  let response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 422, 'an empty article is refused');
+  assert.ok(await page.locator('.error-summary a[href="#k-title"]').count(), 'the summary links to the title');
+  let problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`new article with errors:\n    ${problems.join('\n    ')}`);
+
+  const paths = [];
+  for (const lang of LANGUAGES) {
+    paths.push(`/a/demo/knowledge?lang=${lang}`);
+    paths.push(`/a/demo/knowledge?q=reha&condition=ms&lang=${lang}`);
+    paths.push(`/a/demo/knowledge/new?lang=${lang}`);
+    paths.push(`${published}?lang=${lang}`);
+    paths.push(`${inReview}?lang=${lang}`);
+  }
+  for (const path of paths) {
+    const answer = await visit(page, url(path));
+    problems = await pageProblems(page, null);
+    if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+    else t.diagnostic(`ok ${path}`);
+  }
+
+  // Written and submitted.
+  await visit(page, url('/a/demo/knowledge/new?lang=en'));
+  await page.locator('#k-title').fill('Kühlung im Sommer');
+  await page.locator('#k-summary').fill('Was an heißen Tagen hilft.');
+  await page.locator('#k-body').fill('Kühlwesten, **Pausen** und kaltes Wasser.');
+  await page.locator('#k-conditions-ms').check();
+  await page.locator('#k-source-0-title').fill('DMSG');
+  await page.locator('#k-source-0-url').fill('https://www.dmsg.de/');
+  response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 200, 'the draft is saved');
+  assert.ok(await page.locator('main h1', { hasText: 'Kühlung im Sommer' }).count(), 'the draft is shown');
+  response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 200, 'submitted');
+  assert.ok(await page.locator('main', { hasText: 'Waiting for review' }).count(), 'it waits for review');
+
+  // The demo's article in review, returned with a note (a return needs one).
+  await visit(page, url(`${inReview}?lang=en`));
+  await page.locator('#k-decision-return').check();
+  response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 422, 'a return without a note is refused');
+  assert.ok(await page.locator('.error-summary a[href="#k-note"]').count(), 'the summary leads to the note');
+  problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`review with errors:\n    ${problems.join('\n    ')}`);
+  await page.locator('#k-decision-return').check();
+  await page.locator('#k-note').fill('Bitte eine Quelle ergänzen.');
+  response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 200, 'back to the list');
+  assert.equal(await page.locator('main a', { hasText: 'Wärme und MS' }).count(), 0, 'returned: a draft again, only its author’s');
+  await admin.close();
+
+  // Not signed in: the article for anyone, not the one for members.
+  const { context: visitor, page: anonymous } = await context(null);
+  await visit(anonymous, url('/a/demo/knowledge?lang=de'));
+  assert.ok(await anonymous.locator('main a', { hasText: 'Fatigue bei MS' }).count(), 'the public article is listed');
+  assert.equal(await anonymous.locator('main a', { hasText: 'Reha beantragen' }).count(), 0, 'not the one for members');
+  problems = await pageProblems(anonymous, null);
+  if (problems.length) failures.push(`list, not signed in:\n    ${problems.join('\n    ')}`);
+  const answer = await visit(anonymous, url(`${published}?lang=de`));
+  assert.equal(answer.status(), 200, 'the public article opens');
+  problems = await pageProblems(anonymous, null);
+  if (problems.length) failures.push(`article, not signed in:\n    ${problems.join('\n    ')}`);
+  await visitor.close();
+
+  // A member reads both, and has no form to write.
+  const { context: member, page: mira } = await context(DEMO_MEMBER);
+  await visit(mira, url('/a/demo/knowledge?lang=de'));
+  assert.ok(await mira.locator('main a', { hasText: 'Reha beantragen' }).count(), 'members read the members’ article');
+  assert.equal(await mira.locator('main a[href*="/knowledge/new"]').count(), 0, 'no form for members');
+  await member.close();
+
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
