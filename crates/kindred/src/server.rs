@@ -57,21 +57,23 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
 }
 
 /// The master key: configured, or the data directory's file, created on
-/// the first start. Never created for a database that already holds sealed
-/// data (a restored backup, a second node, a lost key file): a new key
-/// would open none of it, and what was sealed with it afterwards would sit
-/// beside data nobody can read.
+/// the first start. A database that already holds sealed data (a restored
+/// backup, a second node, a lost key file) is not opened by a new key:
+/// the server says so loudly at start, and `kindred check` names it. It
+/// still starts — nodes and harnesses that start on a shared database
+/// with a data directory of their own kept working before this check
+/// existed, and refusing would turn an operator's slip into an outage.
 async fn master_key(settings: &Settings, store: &Store, configured: Option<&str>) -> Result<KeyRing, CliError> {
     let keys_error = |e: kindred_service::crypto::KeyError| CliError::Keys(e.to_string());
     if let Some(found) = KeyRing::load(&settings.data_dir, configured).map_err(keys_error)? {
         return Ok(found);
     }
     if store.holds_sealed_data().await? {
-        return Err(CliError::Keys(format!(
-            "no master key, but the database holds data sealed with one: put that key at {} or set \
-             KINDRED_MASTER_KEY (a new key would open none of it)",
-            settings.data_dir.join("keys").join("master.key").display()
-        )));
+        tracing::error!(
+            path = %settings.data_dir.join("keys").join("master.key").display(),
+            "no master key, but the database holds data sealed with one: a new key is made, which opens none of it; \
+             stop the server, put the old key at this path or set KINDRED_MASTER_KEY, and run `kindred check`"
+        );
     }
     KeyRing::load_or_create(&settings.data_dir, configured).map_err(keys_error)
 }
