@@ -81,6 +81,10 @@ pub struct ArticleView {
     pub author: Option<String>,
     /// Whether the caller wrote it.
     pub mine: bool,
+    /// Whether the caller may submit it now (their own draft).
+    pub may_submit: bool,
+    /// Whether the caller may review it now (in review, not their own).
+    pub may_review: bool,
     /// The reviewer's note to the author: shown to the author and to
     /// reviewers only.
     pub review_note: Option<String>,
@@ -107,8 +111,9 @@ pub struct ArticleQuery {
     pub cursor: Option<String>,
 }
 
-/// Whether a role writes and reviews articles.
-fn is_expert(caller: &Caller) -> bool {
+/// Whether the caller writes and reviews articles (professionals and
+/// staff); pages ask this to offer the form and the review queue.
+pub fn is_expert(caller: &Caller) -> bool {
     matches!(caller.member.role, AccountRole::Professional | AccountRole::Moderator | AccountRole::Admin)
 }
 
@@ -304,7 +309,7 @@ impl Kindred {
             return Err(KnowledgeError::InvalidQuery(problems));
         }
         let before = before.flatten();
-        let records = match status {
+        let mut records = match status {
             ArticleStatus::Published => {
                 let words = knowledge::search_words(&q);
                 let filter = ArticleFilter {
@@ -332,7 +337,6 @@ impl Kindred {
                 self.store.articles_in(&association.id, ArticleStatus::InReview.as_str(), None, limit).await?
             }
         };
-        let mut records = records;
         let more = records.len() > ARTICLES_PER_PAGE;
         records.truncate(ARTICLES_PER_PAGE);
         // Only the published list pages (the others are short by nature).
@@ -418,8 +422,11 @@ impl Kindred {
                 let mine = caller.is_some_and(|c| record.author_id.as_deref() == Some(c.member.id.as_str()));
                 let reviewer = caller.is_some_and(is_expert);
                 let (conditions, therapies) = codes.remove(&record.id).unwrap_or_default();
+                let status = status_of(&record)?;
                 Ok(ArticleView {
-                    status: status_of(&record)?,
+                    may_submit: mine && status == ArticleStatus::Draft,
+                    may_review: !mine && reviewer && status == ArticleStatus::InReview,
+                    status,
                     audience: Audience::parse(&record.audience)
                         .ok_or_else(|| StoreError::Corrupt(format!("article audience {}", record.audience)))?,
                     sources: sources_of(&record.sources)?,

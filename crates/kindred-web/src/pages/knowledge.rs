@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kindred_domain::knowledge::ArticleStatus;
 use kindred_domain::settings::{Code, FieldKind};
-use kindred_domain::AccountRole;
 use kindred_service::knowledge::{ArticleInput, ArticleQuery, ArticleView, KnowledgeError};
 use kindred_service::sessions::Caller;
 use serde::Serialize;
@@ -37,10 +36,9 @@ fn reader<'a>(state: &AppState, page: &'a AssociationPage) -> Option<&'a Caller>
     page.session.caller().filter(|caller| state.kindred.community_access(&page.tenant.association, caller).is_ok())
 }
 
+/// Whether the caller writes and reviews articles: the service's rule.
 fn writes(caller: Option<&Caller>) -> bool {
-    caller.is_some_and(|c| {
-        matches!(c.member.role, AccountRole::Professional | AccountRole::Moderator | AccountRole::Admin)
-    })
+    caller.is_some_and(kindred_service::knowledge::is_expert)
 }
 
 #[derive(Serialize)]
@@ -177,7 +175,7 @@ pub async fn article_page(
 ) -> Response {
     let caller = reader(&state, &page);
     match state.kindred.article(&page.tenant.association, caller, &id).await {
-        Ok(view) => render_article(&state, &page, caller, view, Problems::default(), StatusCode::OK, ""),
+        Ok(view) => render_article(&state, &page, view, Problems::default(), StatusCode::OK, ""),
         Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(other) => internal(other),
     }
@@ -186,15 +184,14 @@ pub async fn article_page(
 fn render_article(
     state: &AppState,
     page: &AssociationPage,
-    caller: Option<&Caller>,
     view: ArticleView,
     problems: Problems,
     status: StatusCode,
     note: &str,
 ) -> Response {
     let base = format!("/knowledge/{}", view.id);
-    let may_submit = view.mine && view.status == ArticleStatus::Draft;
-    let may_review = !view.mine && view.status == ArticleStatus::InReview && writes(caller);
+    // What the caller may do with it is the service's decision.
+    let (may_submit, may_review) = (view.may_submit, view.may_review);
     let values = minijinja::context! {
         title => view.title,
         summary => view.summary,
@@ -260,9 +257,7 @@ pub async fn review(
                 problems.add(id, tr(&page, &format!("knowledge-problem-{key}")));
             }
             match state.kindred.article(association, Some(caller), &id).await {
-                Ok(view) => {
-                    render_article(&state, &page, Some(caller), view, problems, StatusCode::UNPROCESSABLE_ENTITY, note)
-                }
+                Ok(view) => render_article(&state, &page, view, problems, StatusCode::UNPROCESSABLE_ENTITY, note),
                 Err(other) => internal(other),
             }
         }
