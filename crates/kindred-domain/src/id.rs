@@ -77,6 +77,7 @@ id_type!(ConversationId, "a conversation");
 id_type!(MessageId, "a message in a conversation");
 id_type!(AttachmentId, "an attachment of a message");
 id_type!(ArticleId, "a knowledge article");
+id_type!(CallId, "a call in a conversation");
 
 /// A random secret token (sessions, links), 256 bits, base32.
 pub fn random_token() -> String {

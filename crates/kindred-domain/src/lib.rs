@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod alias;
+pub mod calls;
 pub mod codes;
 pub mod color;
 pub mod counts;
@@ -36,7 +37,7 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    ArticleId, AssociationId, AttachmentId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId, MessageId,
+    ArticleId, AssociationId, AttachmentId, CallId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId, MessageId,
     NotificationId, PostId, ReportId, RequestId, TopicId,
 };
 pub use language::Language;

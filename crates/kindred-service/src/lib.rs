@@ -6,6 +6,7 @@ pub mod administration;
 pub mod admission;
 pub mod association_config;
 pub mod associations;
+pub mod calls;
 mod background;
 pub mod clock;
 pub mod contacts;
@@ -71,6 +72,8 @@ pub struct Kindred {
     /// Live delivery of this node: the fan-out between nodes and the
     /// sockets held here (`live`).
     pub live: live::Live,
+    /// The relays calls use (`[calls]`; `service::calls`).
+    pub relays: Arc<kindred_domain::calls::Relays>,
 }
 
 impl Kindred {
@@ -84,6 +87,7 @@ impl Kindred {
             public_url: Arc::from("http://localhost:8080"),
             pace: members::Pace::default(),
             live: live::Live::default(),
+            relays: Arc::new(kindred_domain::calls::Relays::none()),
         }
     }
 

@@ -41,6 +41,7 @@
 //! does not keep up is cut off instead of letting memory grow. One member
 //! holds at most [`SOCKETS_PER_MEMBER`] sockets on a node.
 
+use crate::calls::{CallError, CallView, SignalView};
 use crate::groups::reads_closed_groups;
 use crate::messaging::{MessageView, MessagingError};
 use crate::notification_list::{NotificationError, NotificationView};
@@ -834,6 +835,11 @@ pub enum LiveEvent {
     Read { conversation_id: String, message_id: String },
     ConversationRequest { conversation_id: String },
     Notification { notification: Box<NotificationView> },
+    /// A call rang, or changed (someone joined or left, it ended): the call
+    /// as the recipient may see it now (`service::calls`).
+    Call { call: Box<CallView> },
+    /// A set-up message for a call from another member in it.
+    CallSignal { signal: Box<SignalView> },
 }
 
 /// The event as the transport writes it, without its id, made by the
@@ -886,6 +892,15 @@ impl From<MessagingError> for LiveError {
     fn from(error: MessagingError) -> Self {
         match error {
             MessagingError::Store(e) => Self::Store(e),
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<CallError> for LiveError {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::Store(e) => Self::Store(e),
             other => Self::Other(other.to_string()),
         }
     }
@@ -1170,6 +1185,38 @@ impl Kindred {
                             LiveEvent::Notification { notification: Box::new(notification) },
                             true,
                         )),
+                        None => skip.clone(),
+                    });
+                }
+                Ok(outcomes)
+            }
+            "call" => {
+                // One read of the call for all; each member's view differs
+                // only where a block hides someone.
+                let views = self.live_calls(association, members, &subject).await?;
+                let mut shared: Vec<(CallView, Arc<Outcome>)> = Vec::new();
+                Ok(views
+                    .into_iter()
+                    .map(|view| {
+                        let Some(view) = view else { return skip.clone() };
+                        if let Some((_, outcome)) = shared.iter().find(|(v, _)| *v == view) {
+                            return outcome.clone();
+                        }
+                        let outcome =
+                            Arc::new(Outcome::send(LiveEvent::Call { call: Box::new(view.clone()) }, false));
+                        shared.push((view, outcome.clone()));
+                        outcome
+                    })
+                    .collect())
+            }
+            "call_signal" => {
+                // One recipient: the member the row is for.
+                let mut outcomes = Vec::with_capacity(members.len());
+                for caller in members {
+                    outcomes.push(match self.live_call_signal(association, caller, &subject).await? {
+                        Some(signal) => {
+                            Arc::new(Outcome::send(LiveEvent::CallSignal { signal: Box::new(signal) }, false))
+                        }
                         None => skip.clone(),
                     });
                 }

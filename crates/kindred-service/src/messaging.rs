@@ -328,7 +328,7 @@ impl Kindred {
         Ok(seen)
     }
 
-    async fn conversation_key(
+    pub(crate) async fn conversation_key(
         &self,
         association: &Association,
         conversation: &str,
@@ -833,7 +833,7 @@ impl Kindred {
 
     /// In a one-to-one conversation, whether a block (either way) or the
     /// other's leaving the association stands between the two.
-    async fn writing_is_cut(
+    pub(crate) async fn writing_is_cut(
         &self,
         association: &Association,
         caller: &Caller,

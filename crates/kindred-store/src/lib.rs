@@ -13,6 +13,7 @@ mod associations;
 mod attempts;
 mod audit;
 mod bulk;
+mod calls;
 mod connect;
 mod contacts;
 mod erasure;
@@ -60,6 +61,7 @@ pub use events::{
     EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, RegistrationRecord,
     SeriesExceptions,
 };
+pub use calls::{CallRecord, CallSignalRecord, NewCall, OwnCallRecord, Started as CallStarted};
 pub use export::{
     AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
     UnbuiltExport,

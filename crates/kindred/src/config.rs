@@ -6,6 +6,7 @@
 use crate::error::CliError;
 use kindred_service::association_config::ConfigError;
 use kindred_service::mail::{self, MailConfig, SmtpConfig, SmtpSecurity};
+use kindred_domain::calls::{RawRelays, Relays};
 use kindred_web::Limits;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -27,6 +28,22 @@ pub struct FileConfig {
     mail: FileMail,
     #[serde(default)]
     privacy: FilePrivacy,
+    #[serde(default)]
+    calls: FileCalls,
+}
+
+/// `[calls]`: the relays browsers use for calls.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCalls {
+    #[serde(default)]
+    stun_urls: Vec<String>,
+    #[serde(default)]
+    turn_urls: Vec<String>,
+    turn_secret: Option<Secret>,
+    /// Wide, so that a wrong number gets our message rather than serde's.
+    turn_credential_seconds: Option<i64>,
+    relay_only: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,6 +91,9 @@ pub const DEFAULT_MAIL_FROM: &str = "Kindred <no-reply@localhost>";
 /// The environment variable that holds the SMTP password; wins over `mail.smtp_password`.
 pub const SMTP_PASSWORD_ENV: &str = "KINDRED_SMTP_PASSWORD";
 
+/// The environment variable that holds the TURN secret; wins over `calls.turn_secret`.
+pub const TURN_SECRET_ENV: &str = "KINDRED_TURN_SECRET";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -88,6 +108,13 @@ pub struct Overrides {
     pub bind: Option<String>,
     /// From `KINDRED_MASTER_KEY` (never a flag: flags show in `ps`).
     pub master_key: Option<Secret>,
+}
+
+/// The secrets read from the environment (they win over the file).
+#[derive(Debug, Default)]
+struct Secrets {
+    smtp_password: Option<Secret>,
+    turn_secret: Option<Secret>,
 }
 
 /// A secret that never prints.
@@ -125,6 +152,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How many profiles and searches a member may open per 15 minutes; `[privacy]`.
     pub pace: kindred_service::members::Pace,
+    /// The relays of calls; `[calls]`.
+    pub relays: Relays,
 }
 
 fn wrong(setting: &str, problem: impl std::fmt::Display) -> CliError {
@@ -252,14 +281,12 @@ impl Settings {
     /// comes from the arguments.
     pub fn resolve(overrides: Overrides, file: FileConfig) -> Result<Settings, CliError> {
         let smtp_password = std::env::var(SMTP_PASSWORD_ENV).ok().map(Secret);
-        Self::resolve_with(overrides, file, smtp_password)
+        let turn_secret = std::env::var(TURN_SECRET_ENV).ok().map(Secret);
+        Self::resolve_with(overrides, file, Secrets { smtp_password, turn_secret })
     }
 
-    fn resolve_with(
-        overrides: Overrides,
-        file: FileConfig,
-        env_smtp_password: Option<Secret>,
-    ) -> Result<Settings, CliError> {
+    fn resolve_with(overrides: Overrides, file: FileConfig, env: Secrets) -> Result<Settings, CliError> {
+        let env_smtp_password = env.smtp_password;
         let data_dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data"));
         if data_dir.as_os_str().is_empty() {
             return Err(wrong("data_dir (--data-dir, KINDRED_DATA_DIR)", "must not be empty"));
@@ -339,7 +366,17 @@ impl Settings {
                 default_pace.searches,
             )?,
         };
+        let calls = file.calls;
+        let relays = Relays::parse(RawRelays {
+            stun_urls: calls.stun_urls,
+            turn_urls: calls.turn_urls,
+            turn_secret: env.turn_secret.filter(|s| !s.0.is_empty()).or(calls.turn_secret).map(|s| s.0),
+            turn_credential_seconds: calls.turn_credential_seconds,
+            relay_only: calls.relay_only,
+        })
+        .map_err(|p| wrong(&p.setting, p.problem))?;
         Ok(Settings {
+            relays,
             pace,
             public_url,
             trusted_proxies,
@@ -399,6 +436,31 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn smtp_env(smtp_password: Option<Secret>) -> Secrets {
+        Secrets { smtp_password, turn_secret: None }
+    }
+
+    #[test]
+    fn calls_name_their_relays_and_the_secret_comes_from_the_environment_first() {
+        let f = |text: &str| file(text);
+        let text = "[calls]\nstun_urls = [\"stun:stun.example.org:3478\"]\nturn_urls = [\"turn:turn.example.org:3478\"]\n\
+                    turn_secret = \"from-file\"\nturn_credential_seconds = 600";
+        let s = Settings::resolve_with(Overrides::default(), f(text), Secrets::default()).unwrap();
+        let turn = s.relays.turn.as_ref().expect("turn");
+        assert_eq!((turn.secret.expose(), turn.credential_seconds, s.relays.relay_only), ("from-file", 600, true));
+        let env = Secrets { smtp_password: None, turn_secret: Some(Secret("from-env".into())) };
+        let s = Settings::resolve_with(Overrides::default(), f(text), env).unwrap();
+        assert_eq!(s.relays.turn.as_ref().expect("turn").secret.expose(), "from-env");
+        let bad = |text: &str| message(Settings::resolve_with(Overrides::default(), f(text), Secrets::default()));
+        assert!(bad("[calls]\nturn_urls = [\"turn:t.example.org\"]").contains("calls.turn_secret:"));
+        assert!(bad("[calls]\nstun_urls = [\"http://x\"]").contains("calls.stun_urls[0]:"));
+        assert!(bad("[calls]\nturn_urls = [\"turn:t\"]\nturn_secret = \"s\"\nturn_credential_seconds = 5")
+            .contains("calls.turn_credential_seconds:"));
+        assert!(parse_file("[calls]\nrelay = true", "k.toml").is_err(), "an unknown setting is refused");
+        let none = Settings::resolve_with(Overrides::default(), FileConfig::default(), Secrets::default()).unwrap();
+        assert_eq!(none.relays, Relays::none());
+    }
 
     fn file(text: &str) -> FileConfig {
         parse_file(text, "kindred.toml").unwrap_or_else(|e| panic!("{e}"))
@@ -488,18 +550,18 @@ mod tests {
 
     #[test]
     fn mail_defaults_to_the_outbox_in_the_data_directory() {
-        let s = Settings::resolve_with(Overrides::default(), file("data_dir = \"/srv/k\""), None).unwrap();
+        let s = Settings::resolve_with(Overrides::default(), file("data_dir = \"/srv/k\""), Secrets::default()).unwrap();
         assert!(matches!(&s.mail, MailConfig::Outbox { dir } if dir == Path::new("/srv/k/outbox")));
         assert_eq!(s.mail_from, "Kindred <no-reply@localhost>");
         // A password in the environment alone does not switch to SMTP.
-        let s = Settings::resolve_with(Overrides::default(), FileConfig::default(), Some(Secret("pw".into()))).unwrap();
+        let s = Settings::resolve_with(Overrides::default(), FileConfig::default(), smtp_env(Some(Secret("pw".into())))).unwrap();
         assert!(matches!(&s.mail, MailConfig::Outbox { dir } if dir == Path::new("./data/outbox")));
     }
 
     #[test]
     fn mail_goes_to_the_smtp_server_when_one_is_named() {
         let f = file("[mail]\nfrom = \"Verein <info@verein.example>\"\nsmtp_host = \"mail.example.org\"");
-        let s = Settings::resolve_with(Overrides::default(), f, None).unwrap();
+        let s = Settings::resolve_with(Overrides::default(), f, Secrets::default()).unwrap();
         assert_eq!(s.mail_from, "Verein <info@verein.example>");
         let m = smtp(&s);
         assert_eq!((m.host.as_str(), m.port, m.security), ("mail.example.org", 587, SmtpSecurity::StartTls));
@@ -507,7 +569,7 @@ mod tests {
 
         let port = |security: &str| {
             let f = file(&format!("[mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_security = \"{security}\""));
-            smtp(&Settings::resolve_with(Overrides::default(), f, None).unwrap()).port
+            smtp(&Settings::resolve_with(Overrides::default(), f, Secrets::default()).unwrap()).port
         };
         assert_eq!((port("tls"), port("starttls"), port("none")), (465, 587, 25));
 
@@ -515,7 +577,7 @@ mod tests {
             "[mail]\nsmtp_host = \"smtp.example.org\"\nsmtp_port = 2525\nsmtp_security = \"tls\"\n\
              smtp_username = \"kindred\"\nsmtp_password = \"from-file\"",
         );
-        let s = Settings::resolve_with(Overrides::default(), f, None).unwrap();
+        let s = Settings::resolve_with(Overrides::default(), f, Secrets::default()).unwrap();
         let m = smtp(&s);
         assert_eq!((m.port, m.security), (2525, SmtpSecurity::Tls));
         assert_eq!((m.username.as_deref(), m.password.as_deref()), (Some("kindred"), Some("from-file")));
@@ -528,7 +590,7 @@ mod tests {
         let text = "[mail]\nsmtp_host = \"smtp.example.org\"\nsmtp_username = \"kindred\"";
         let with_file = format!("{text}\nsmtp_password = \"from-file\"");
         let password = |text: &str, env: Option<&str>| {
-            let s = Settings::resolve_with(Overrides::default(), file(text), env.map(|e| Secret(e.into())));
+            let s = Settings::resolve_with(Overrides::default(), file(text), smtp_env(env.map(|e| Secret(e.into()))));
             s.map(|s| smtp(&s).password.clone()).map_err(|e| e.to_string())
         };
         assert_eq!(password(&with_file, Some("from-env")), Ok(Some("from-env".into())));
@@ -545,7 +607,7 @@ mod tests {
 
     #[test]
     fn bad_mail_values_name_the_setting() {
-        let bad = |text: &str| message(Settings::resolve_with(Overrides::default(), file(text), None));
+        let bad = |text: &str| message(Settings::resolve_with(Overrides::default(), file(text), Secrets::default()));
         let host = "[mail]\nsmtp_host = \"smtp.example.org\"\n";
         assert!(bad(&format!("{host}smtp_security = \"ssl\"")).contains("mail.smtp_security: \"ssl\" must be"));
         assert!(bad(&format!("{host}smtp_port = 0")).contains("mail.smtp_port:"));

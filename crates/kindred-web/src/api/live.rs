@@ -27,6 +27,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use futures_util::SinkExt;
 use kindred_domain::MemberId;
+use kindred_service::calls::{CallError, CallView, OutgoingSignal};
 use kindred_service::live::{Delivery, LiveEvent, Outcome, Ready, Registration, Unread};
 use kindred_service::messaging::MessageView;
 use kindred_service::notification_list::NotificationView;
@@ -109,8 +110,12 @@ pub async fn ticket(State(state): State<AppState>, auth: crate::auth::Community)
 /// `read` `{conversation_id, message_id}`, `conversation_request`
 /// `{conversation_id}`, `notification` `{notification}`, and `unread`
 /// `{messages, notifications}` after each event that changes the counts
-/// (it repeats that event's id). The client may send
-/// `{"type": "resume", "since": ID}` and `{"type": "ping"}`.
+/// (it repeats that event's id), `call` `{call}` when a call in one of the
+/// member's conversations rings or changes, `call_signal`
+/// `{call_id, from, sdp?, candidate?}` from another member in a call. The
+/// client may send `{"type": "resume", "since": ID}`, `{"type": "ping"}`
+/// and `{"type": "call_signal", call_id, to, sdp?, candidate?}` (passed on
+/// only while both are in the call; else an `error` event `not_in_call`).
 #[utoipa::path(
     get,
     path = "/live",
@@ -337,6 +342,7 @@ impl Socket {
                         self.catch_up(ws).await
                     }
                     Some("ping") => send_json(ws, json!({"type": "pong"})).await,
+                    Some("call_signal") => self.call_signal(ws, &value).await,
                     _ => send_json(ws, json!({"type": "error", "code": "unknown_type"})).await,
                 }
             }
@@ -349,6 +355,36 @@ impl Socket {
             Message::Ping(_) => Ok(()),
             Message::Close(_) => Err(Stop::Close(NORMAL, "bye")),
         }
+    }
+
+    /// Passes a set-up message to another member of a call
+    /// (`service::calls`): nothing comes back when it went on its way, an
+    /// `error` event when it could not (the same `not_in_call` whether the
+    /// other is not in the call or in a block with the sender).
+    async fn call_signal(&self, ws: &mut WebSocket, value: &Value) -> Step {
+        let signal = match OutgoingSignal::parse(value) {
+            Ok(signal) => signal,
+            Err(_) => return send_json(ws, json!({"type": "error", "code": "invalid_call_signal"})).await,
+        };
+        let caller = match self.kindred.live_caller(&self.association, &self.session_hash).await {
+            Ok(Some(caller)) => caller,
+            Ok(None) => return Err(Stop::Close(POLICY, "session_ended")),
+            Err(error) => {
+                tracing::warn!(%error, "checking a live session failed");
+                return send_json(ws, json!({"type": "error", "code": "internal"})).await;
+            }
+        };
+        let code = match self.kindred.send_call_signal(&self.association, &caller, &signal).await {
+            Ok(()) => return Ok(()),
+            Err(CallError::NotFound) => "call_not_found",
+            Err(CallError::NotInCall) => "not_in_call",
+            Err(CallError::Invalid(_)) => "invalid_call_signal",
+            Err(error) => {
+                tracing::warn!(%error, "a call signal could not be passed on");
+                "internal"
+            }
+        };
+        send_json(ws, json!({"type": "error", "code": code, "call_id": signal.call_id})).await
     }
 
     /// Authenticates the socket's session now; what it finds becomes the
@@ -505,6 +541,19 @@ fn event_json(event: &LiveEvent) -> Value {
         }
         LiveEvent::ConversationRequest { conversation_id } => {
             json!({"type": "conversation_request", "conversation_id": conversation_id})
+        }
+        LiveEvent::Call { call } => json!({
+            "type": "call", "call": super::calls::call_body(CallView::clone(call)),
+        }),
+        LiveEvent::CallSignal { signal } => {
+            let mut value = json!({"type": "call_signal", "call_id": signal.call_id, "from": signal.from});
+            // The sender's JSON as it came, re-read (it was checked when sent).
+            for (name, part) in [("sdp", &signal.sdp), ("candidate", &signal.candidate)] {
+                if let Some(parsed) = part.as_deref().and_then(|text| serde_json::from_str::<Value>(text).ok()) {
+                    value[name] = parsed;
+                }
+            }
+            value
         }
         LiveEvent::Notification { notification } => json!({
             "type": "notification", "notification": super::notifications::entry(NotificationView::clone(notification)),

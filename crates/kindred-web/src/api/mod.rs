@@ -10,6 +10,7 @@ mod erasure;
 pub(crate) mod events;
 mod forum;
 mod groups;
+mod calls;
 mod knowledge;
 mod live;
 pub(crate) mod me_data;
@@ -214,6 +215,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(knowledge::article))
         .routes(routes!(knowledge::submit))
         .routes(routes!(knowledge::review))
+        .routes(routes!(calls::start))
+        .routes(routes!(calls::call))
+        .routes(routes!(calls::join))
+        .routes(routes!(calls::leave))
         .split_for_parts()
 }
 

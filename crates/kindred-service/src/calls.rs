@@ -1,0 +1,535 @@
+//! service::calls — voice and video calls in a conversation.
+//!
+//! **Media never passes Kindred.** Browsers send sound and pictures to each
+//! other (WebRTC, encrypted end to end by DTLS-SRTP), directly or through
+//! the operator's TURN relay. Kindred rings the conversation's members,
+//! hands each member who joins short-lived relay credentials (the TURN REST
+//! scheme coturn's `use-auth-secret` checks) and passes the set-up
+//! messages — offers, answers, network candidates — from one member in the
+//! call to another.
+//!
+//! **The gate is the conversation's.** A call exists for a caller exactly
+//! when its conversation does (`conversation_access`): anyone else, staff
+//! included, gets `NotFound` as for an id never used. Starting and joining
+//! need what writing needs: an accepted conversation (a request rings
+//! nobody: 409 `request_pending`), and in a one-to-one conversation no
+//! block either way (403 `messaging_not_allowed`, as for a message). No
+//! calls in an alias group's chat: a voice gives away whose alias it is,
+//! and set-up messages name members.
+//!
+//! **Blocks hold inside a call.** In a group's chat a block does not stop
+//! the others' call, but two members in a block are not shown to each
+//! other as in it, and no set-up message passes between them — the same
+//! rule whether the message is sent (`NotInCall`, as for someone not in the
+//! call) or delivered.
+//!
+//! **Decided when delivered.** Ringing and every change (a join, a leave,
+//! the end) are `call` live events carrying the call's id only; each
+//! recipient's node reads the call as it is then and shows it as that
+//! member may see it (`Kindred::live_calls`). A set-up message is stored
+//! sealed under the conversation's key (it holds network addresses) for
+//! [`SIGNAL_SECONDS`] and delivered only while both are in the call.
+
+use crate::crypto::CryptoError;
+use crate::messaging::{ConversationStatus, MessagingError, SeenConversation};
+use crate::sessions::Caller;
+use crate::{Association, Kindred};
+use chrono::{DateTime, Duration, Utc};
+use data_encoding::BASE64;
+use hmac::{Hmac, Mac};
+use kindred_domain::calls::{turn_username, Relays, LONGEST_CALL_HOURS, SIGNAL_SECONDS};
+use kindred_domain::{CallId, MemberId};
+use kindred_store::{CallRecord, CallSignalRecord, CallStarted, NewCall, NewLiveEvent, StoreError};
+use serde_json::Value;
+use sha1::Sha1;
+use std::collections::HashSet;
+
+/// What a set-up message is sealed as, under the conversation key.
+const SIGNAL: &str = "call-signal";
+/// Largest `sdp` or `candidate` a member may send, as JSON text: a video
+/// offer with every codec a browser knows stays well below it.
+pub const MAX_SIGNAL_PART: usize = 12 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// No such call or conversation — or one the caller may not know of.
+    #[error("not found")]
+    NotFound,
+    /// A block in a one-to-one conversation (said as for a message).
+    #[error("messaging is not allowed here")]
+    NotAllowed,
+    /// An alias group's chat has no calls.
+    #[error("calls are not possible in an alias group's chat")]
+    AliasChat,
+    /// The conversation is a request that has not been accepted.
+    #[error("the conversation is a request that has not been accepted")]
+    RequestPending,
+    /// The call is over.
+    #[error("the call has ended")]
+    Ended,
+    /// The sender, or the member addressed, is not in the call (or the two
+    /// are in a block: said the same way).
+    #[error("not in the call")]
+    NotInCall,
+    #[error("some fields are invalid")]
+    Invalid(Vec<(&'static str, String)>),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<MessagingError> for CallError {
+    fn from(error: MessagingError) -> Self {
+        match error {
+            MessagingError::Store(e) => Self::Store(e),
+            MessagingError::Crypto(e) => Self::Crypto(e),
+            MessagingError::RequestPending => Self::RequestPending,
+            MessagingError::NotAllowed => Self::NotAllowed,
+            _ => Self::NotFound,
+        }
+    }
+}
+
+/// One relay as a browser's `RTCIceServer` takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// What a member who joins receives.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    pub ice_servers: Vec<IceServer>,
+    /// Browsers use only the relay (`iceTransportPolicy: "relay"`).
+    pub relay_only: bool,
+    /// The call as the member sees it: the others in it are those to send
+    /// an offer to.
+    pub call: CallView,
+}
+
+/// A call as one member may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallView {
+    pub id: String,
+    pub conversation_id: String,
+    pub video: bool,
+    /// Absent after erasure and across a block.
+    pub started_by: Option<String>,
+    /// The members in the call now (the viewer too, if in it), in the order
+    /// they joined; none the viewer is in a block with.
+    pub participants: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    /// Set once the call is over.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// A set-up message as it reaches its recipient.
+#[derive(Debug, Clone)]
+pub struct SignalView {
+    pub call_id: String,
+    pub from: String,
+    /// The JSON text of `sdp` and `candidate` as the sender sent them.
+    pub sdp: Option<String>,
+    pub candidate: Option<String>,
+}
+
+/// What a member sends to set up a call with another (`call_signal`).
+#[derive(Debug, Clone)]
+pub struct OutgoingSignal {
+    pub call_id: String,
+    pub to: String,
+    pub sdp: Option<Value>,
+    pub candidate: Option<Value>,
+}
+
+impl OutgoingSignal {
+    /// Reads `{type: "call_signal", call_id, to, sdp?, candidate?}`: ids as
+    /// text, at least one of `sdp` and `candidate`, each an object or a
+    /// string of bounded size.
+    pub fn parse(value: &Value) -> Result<Self, CallError> {
+        let text = |name: &'static str| {
+            value.get(name).and_then(Value::as_str).filter(|s| !s.is_empty() && s.len() <= 64).map(str::to_owned)
+        };
+        let call_id = text("call_id").ok_or_else(|| invalid("call_id", "must be a call's id"))?;
+        let to = text("to").ok_or_else(|| invalid("to", "must be a member's id"))?;
+        let part = |name: &'static str| -> Result<Option<Value>, CallError> {
+            match value.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(part @ (Value::Object(_) | Value::String(_))) => {
+                    if part.to_string().len() > MAX_SIGNAL_PART {
+                        Err(invalid(name, "is too long"))
+                    } else {
+                        Ok(Some(part.clone()))
+                    }
+                }
+                Some(_) => Err(invalid(name, "must be an object or a string")),
+            }
+        };
+        let (sdp, candidate) = (part("sdp")?, part("candidate")?);
+        if sdp.is_none() && candidate.is_none() {
+            return Err(invalid("sdp", "or candidate is needed"));
+        }
+        Ok(Self { call_id, to, sdp, candidate })
+    }
+}
+
+fn invalid(field: &'static str, message: &str) -> CallError {
+    CallError::Invalid(vec![(field, message.to_owned())])
+}
+
+/// The credential coturn's `use-auth-secret` expects for `username`:
+/// base64(HMAC-SHA1(secret, username)).
+pub fn turn_credential(secret: &str, username: &str) -> String {
+    // HMAC takes keys of any length; the error cannot happen.
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret.as_bytes()) else { return String::new() };
+    mac.update(username.as_bytes());
+    BASE64.encode(&mac.finalize().into_bytes())
+}
+
+impl Kindred {
+    /// The deployment's relays (`[calls]`).
+    pub fn with_relays(mut self, relays: Relays) -> Self {
+        self.relays = std::sync::Arc::new(relays);
+        self
+    }
+
+    /// When an open call that began before counts as over.
+    fn stale_before(&self) -> DateTime<Utc> {
+        self.clock.now() - Duration::hours(LONGEST_CALL_HOURS)
+    }
+
+    /// The conversation as the caller may call in it: accepted, no block
+    /// in a one-to-one conversation, not an alias group's chat.
+    async fn callable(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        conversation: &str,
+    ) -> Result<SeenConversation, CallError> {
+        let seen = self.conversation_access(association, caller, conversation).await?;
+        if seen.alias_mode {
+            return Err(CallError::AliasChat);
+        }
+        if seen.status == ConversationStatus::Request {
+            return Err(CallError::RequestPending);
+        }
+        if self.writing_is_cut(association, caller, &seen).await? {
+            return Err(CallError::NotAllowed);
+        }
+        Ok(seen)
+    }
+
+    /// The call and its conversation, for a caller in that conversation.
+    async fn seen_call(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_call: &str,
+    ) -> Result<(CallRecord, SeenConversation), CallError> {
+        let id = CallId::parse(raw_call.trim()).ok_or(CallError::NotFound)?;
+        let call = self.store.call(&association.id, id.as_str()).await?.ok_or(CallError::NotFound)?;
+        let seen = self.conversation_access(association, caller, &call.conversation_id).await?;
+        Ok((call, seen))
+    }
+
+    /// Starts a call in a conversation and rings its other members — or,
+    /// where a call is open there already, joins the caller to it. Answers
+    /// the call's id and whether it is new.
+    pub async fn start_call(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_conversation: &str,
+        video: bool,
+    ) -> Result<(CallId, bool), CallError> {
+        let seen = self.callable(association, caller, raw_conversation).await?;
+        let id = CallId::random();
+        let started = self
+            .store
+            .start_call(&NewCall {
+                association: &association.id,
+                id: id.as_str(),
+                conversation: seen.id.as_str(),
+                started_by: caller.member.id.as_str(),
+                video,
+                at: self.clock.now(),
+                stale_before: self.stale_before(),
+            })
+            .await?;
+        let (id, new) = match started {
+            CallStarted::New => (id, true),
+            CallStarted::Joined(open) => (CallId::from_trusted(open), false),
+        };
+        self.publish_call(association, seen.id.as_str(), id.as_str()).await;
+        Ok((id, new))
+    }
+
+    /// Joins a call: the relays with fresh credentials, and the call as
+    /// the member sees it (those to send an offer to).
+    pub async fn join_call(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_call: &str,
+    ) -> Result<Joined, CallError> {
+        let (call, _) = self.seen_call(association, caller, raw_call).await?;
+        self.callable(association, caller, &call.conversation_id).await?;
+        let ongoing = call.ended_at.is_none() && call.started_at >= self.stale_before();
+        if !ongoing || !self.store.join_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await?
+        {
+            return Err(CallError::Ended);
+        }
+        self.publish_call(association, &call.conversation_id, &call.id).await;
+        let view = self.call_view(association, caller, &call.id).await?;
+        Ok(Joined { ice_servers: self.ice_servers(), relay_only: self.relays.relay_only, call: view })
+    }
+
+    /// Leaves a call (nothing happens when the caller is not in it); the
+    /// last one out ends it.
+    pub async fn leave_call(&self, association: &Association, caller: &Caller, raw_call: &str) -> Result<(), CallError> {
+        let (call, _) = self.seen_call(association, caller, raw_call).await?;
+        if self.store.leave_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await? {
+            self.publish_call(association, &call.conversation_id, &call.id).await;
+        }
+        Ok(())
+    }
+
+    /// The call as the caller may see it.
+    pub async fn call(&self, association: &Association, caller: &Caller, raw_call: &str) -> Result<CallView, CallError> {
+        let (call, _) = self.seen_call(association, caller, raw_call).await?;
+        self.call_view(association, caller, &call.id).await
+    }
+
+    /// The conversation's open call, as the caller may see it (for its page).
+    pub async fn open_call(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+    ) -> Result<Option<CallView>, CallError> {
+        let Some(call) = self.store.open_call(&association.id, seen.id.as_str(), self.stale_before()).await? else {
+            return Ok(None);
+        };
+        Ok(Some(self.call_view(association, caller, &call.id).await?))
+    }
+
+    async fn call_view(&self, association: &Association, caller: &Caller, call: &str) -> Result<CallView, CallError> {
+        let mut views = self.live_calls(association, &[caller], call).await?;
+        views.pop().flatten().ok_or(CallError::NotFound)
+    }
+
+    /// The call as each caller may see it now, in order: `None` for those
+    /// the conversation is closed to. One read of the call, its members
+    /// and the blocks among them, whatever the number of callers.
+    pub(crate) async fn live_calls(
+        &self,
+        association: &Association,
+        callers: &[&Caller],
+        call: &str,
+    ) -> Result<Vec<Option<CallView>>, CallError> {
+        let Some(record) = self.store.call(&association.id, call).await? else {
+            return Ok(callers.iter().map(|_| None).collect());
+        };
+        let access = self.conversation_access_all(association, callers, &record.conversation_id).await?;
+        let in_call = self.store.call_participants(&association.id, &record.id).await?;
+        let blocks = self.store.blocks_touching(&association.id, &in_call).await?;
+        let stale = record.started_at < self.stale_before();
+        let ended_at = match (record.ended_at, stale) {
+            (Some(at), _) => Some(at),
+            (None, true) => Some(record.started_at + Duration::hours(LONGEST_CALL_HOURS)),
+            (None, false) => None,
+        };
+        let mut views = Vec::with_capacity(callers.len());
+        for (caller, seen) in callers.iter().zip(access) {
+            match seen {
+                Ok(_) => {}
+                Err(MessagingError::Store(e)) => return Err(e.into()),
+                Err(_) => {
+                    views.push(None);
+                    continue;
+                }
+            }
+            let me = caller.member.id.as_str();
+            let blocked: HashSet<&str> = blocks
+                .iter()
+                .filter_map(|(a, b)| match (a.as_str() == me, b.as_str() == me) {
+                    (true, _) => Some(b.as_str()),
+                    (_, true) => Some(a.as_str()),
+                    _ => None,
+                })
+                .collect();
+            views.push(Some(CallView {
+                id: record.id.clone(),
+                conversation_id: record.conversation_id.clone(),
+                video: record.video,
+                started_by: record.started_by.clone().filter(|s| !blocked.contains(s.as_str())),
+                participants: if ended_at.is_some() {
+                    Vec::new()
+                } else {
+                    in_call.iter().filter(|m| !blocked.contains(m.as_str())).cloned().collect()
+                },
+                started_at: record.started_at,
+                ended_at,
+            }));
+        }
+        Ok(views)
+    }
+
+    /// The relays with credentials made now.
+    fn ice_servers(&self) -> Vec<IceServer> {
+        let mut servers = Vec::new();
+        if !self.relays.stun.is_empty() {
+            let urls = self.relays.stun.iter().map(|u| u.as_str().to_owned()).collect();
+            servers.push(IceServer { urls, username: None, credential: None });
+        }
+        if let Some(turn) = &self.relays.turn {
+            let expires = self.clock.now().timestamp() + i64::from(turn.credential_seconds);
+            // Random, not the member's id: the relay's log names nobody.
+            let username = turn_username(expires, kindred_domain::id::random_token().get(..16).unwrap_or_default());
+            let credential = turn_credential(turn.secret.expose(), &username);
+            let urls = turn.urls.iter().map(|u| u.as_str().to_owned()).collect();
+            servers.push(IceServer { urls, username: Some(username), credential: Some(credential) });
+        }
+        servers
+    }
+
+    /// Passes a set-up message from the caller to another member of the
+    /// call: both must be in it, and not in a block with each other.
+    pub async fn send_call_signal(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        signal: &OutgoingSignal,
+    ) -> Result<(), CallError> {
+        let (call, seen) = self.seen_call(association, caller, &signal.call_id).await?;
+        let view = self.call_view(association, caller, &call.id).await?;
+        let me = caller.member.id.as_str();
+        let to = MemberId::parse(&signal.to).ok_or(CallError::NotInCall)?;
+        let both_in = view.participants.iter().any(|m| m == me)
+            && view.participants.iter().any(|m| m == to.as_str())
+            && to.as_str() != me;
+        if view.ended_at.is_some() || !both_in {
+            return Err(CallError::NotInCall);
+        }
+        let key = self.conversation_key(association, seen.id.as_str()).await?.ok_or(CallError::NotFound)?;
+        let id = kindred_domain::id::random_token();
+        let payload = serde_json::json!({"sdp": signal.sdp, "candidate": signal.candidate}).to_string();
+        let sealed = key.seal(&id, SIGNAL, payload.as_bytes())?;
+        let record = CallSignalRecord {
+            call_id: call.id.clone(),
+            from_member: me.to_owned(),
+            to_member: to.to_string(),
+            sealed_payload: sealed,
+            sent_at: self.clock.now(),
+        };
+        self.store.add_call_signal(&association.id, &id, &record).await?;
+        let event = NewLiveEvent {
+            member: to.as_str(),
+            kind: "call_signal",
+            conversation: Some(seen.id.as_str()),
+            subject: Some(&id),
+        };
+        self.publish_live(association, &[event]).await;
+        Ok(())
+    }
+
+    /// A set-up message as its recipient receives it now: `None` unless
+    /// it is theirs, fresh, and both are still in the call (and not in a
+    /// block).
+    pub(crate) async fn live_call_signal(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        signal_id: &str,
+    ) -> Result<Option<SignalView>, CallError> {
+        let Some(signal) = self.store.call_signal(&association.id, signal_id).await? else { return Ok(None) };
+        let me = caller.member.id.as_str();
+        if signal.to_member != me || signal.sent_at < self.clock.now() - Duration::seconds(SIGNAL_SECONDS) {
+            return Ok(None);
+        }
+        let Some(view) = self.live_calls(association, &[caller], &signal.call_id).await?.pop().flatten() else {
+            return Ok(None);
+        };
+        let both_in = view.participants.iter().any(|m| *m == signal.from_member)
+            && view.participants.iter().any(|m| m == me);
+        if view.ended_at.is_some() || !both_in {
+            return Ok(None);
+        }
+        let Some(key) = self.conversation_key(association, &view.conversation_id).await? else { return Ok(None) };
+        let opened = key.open(signal_id, SIGNAL, &signal.sealed_payload)?;
+        let payload: Value = serde_json::from_slice(&opened).unwrap_or(Value::Null);
+        let part = |name: &str| payload.get(name).filter(|v| !v.is_null()).map(Value::to_string);
+        Ok(Some(SignalView {
+            call_id: signal.call_id,
+            from: signal.from_member,
+            sdp: part("sdp"),
+            candidate: part("candidate"),
+        }))
+    }
+
+    /// Rings (or tells of a change to) everyone in the conversation, the
+    /// caller's other devices too; what each is shown is decided when it
+    /// is sent.
+    async fn publish_call(&self, association: &Association, conversation: &str, call: &str) {
+        let recipients = match self.store.conversation_recipients(&association.id, conversation).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(%error, "call events not published");
+                return;
+            }
+        };
+        let events: Vec<NewLiveEvent<'_>> = recipients
+            .iter()
+            .filter(|r| r.status == "active" && r.member_status == "active")
+            .map(|r| NewLiveEvent {
+                member: &r.member_id,
+                kind: "call",
+                conversation: Some(conversation),
+                subject: Some(call),
+            })
+            .collect();
+        self.publish_live(association, &events).await;
+    }
+
+    /// Housekeeping: ends calls nobody left for [`LONGEST_CALL_HOURS`] and
+    /// removes set-up messages older than [`SIGNAL_SECONDS`].
+    pub async fn tidy_calls(&self) -> Result<(u64, u64), CallError> {
+        let now = self.clock.now();
+        let ended = self.store.end_stale_calls(self.stale_before(), now).await?;
+        let removed = self.store.delete_call_signals_before(now - Duration::seconds(SIGNAL_SECONDS)).await?;
+        Ok((ended, removed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The scheme coturn checks (`use-auth-secret`): a known answer,
+    /// computed independently with `openssl dgst -sha1 -hmac`.
+    #[test]
+    fn turn_credentials_follow_the_rest_scheme() {
+        assert_eq!(turn_credential("north", "1700000000:kindred"), "RKPkdtbkxej+OmUWJ9mMCnEP2Ng=");
+        assert_ne!(turn_credential("south", "1700000000:kindred"), turn_credential("north", "1700000000:kindred"));
+    }
+
+    #[test]
+    fn signals_are_parsed_strictly() {
+        let ok = json!({"type": "call_signal", "call_id": "c", "to": "m", "sdp": {"type": "offer", "sdp": "v=0"}});
+        let parsed = OutgoingSignal::parse(&ok).expect("ok");
+        assert_eq!((parsed.call_id.as_str(), parsed.to.as_str()), ("c", "m"));
+        assert!(parsed.candidate.is_none());
+        assert!(OutgoingSignal::parse(&json!({"call_id": "c", "to": "m"})).is_err(), "nothing to send");
+        assert!(OutgoingSignal::parse(&json!({"call_id": 1, "to": "m", "sdp": "x"})).is_err());
+        assert!(OutgoingSignal::parse(&json!({"call_id": "c", "sdp": "x"})).is_err());
+        assert!(OutgoingSignal::parse(&json!({"call_id": "c", "to": "m", "candidate": 5})).is_err());
+        let huge = "x".repeat(MAX_SIGNAL_PART + 1);
+        assert!(OutgoingSignal::parse(&json!({"call_id": "c", "to": "m", "sdp": huge})).is_err());
+        let both = json!({"call_id": "c", "to": "m", "candidate": {"candidate": "", "sdpMid": "0"}, "sdp": null});
+        assert!(OutgoingSignal::parse(&both).is_ok());
+    }
+}
