@@ -23,9 +23,9 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-fn api(a: &Association) -> String {
+pub(crate) fn api(a: &Association) -> String {
     format!("/a/{}/api/v1", a.slug.as_str())
 }
 
@@ -34,7 +34,7 @@ fn ws_url(base: &str, path: &str) -> String {
 }
 
 /// Opens a socket with extra headers; the HTTP status when refused.
-async fn open_with(base: &str, path: &str, headers: &[(&str, String)]) -> Result<Ws, u16> {
+pub(crate) async fn open_with(base: &str, path: &str, headers: &[(&str, String)]) -> Result<Ws, u16> {
     let mut request = ws_url(base, path).into_client_request().expect("request");
     for (name, value) in headers {
         let name = tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).expect("name");
@@ -47,14 +47,14 @@ async fn open_with(base: &str, path: &str, headers: &[(&str, String)]) -> Result
     }
 }
 
-async fn open(base: &str, a: &Association, token: &str) -> Ws {
+pub(crate) async fn open(base: &str, a: &Association, token: &str) -> Ws {
     open_with(base, &format!("{}/live", api(a)), &[("authorization", format!("Bearer {token}"))])
         .await
         .expect("socket opens")
 }
 
 /// The next JSON event (pings are answered by the library and skipped).
-async fn next(ws: &mut Ws) -> Value {
+pub(crate) async fn next(ws: &mut Ws) -> Value {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
             .await
@@ -70,7 +70,7 @@ async fn next(ws: &mut Ws) -> Value {
 }
 
 /// The next event that is not an `unread` snapshot.
-async fn next_event(ws: &mut Ws) -> Value {
+pub(crate) async fn next_event(ws: &mut Ws) -> Value {
     loop {
         let event = next(ws).await;
         if event["type"] != "unread" {
@@ -119,7 +119,7 @@ async fn until_closed(ws: &mut Ws) -> (String, (u16, String)) {
     }
 }
 
-async fn befriend(s: &TestServer, a: &Association, x: &Someone, y: &Someone) {
+pub(crate) async fn befriend(s: &TestServer, a: &Association, x: &Someone, y: &Someone) {
     let base = api(a);
     let request =
         ok(s, &x.token, "POST", &format!("{base}/contacts/requests"), Some(json!({"to": y.id, "level": 1}))).await;
@@ -127,11 +127,11 @@ async fn befriend(s: &TestServer, a: &Association, x: &Someone, y: &Someone) {
     ok(s, &y.token, "POST", &format!("{base}/contacts/requests/{id}/accept"), Some(json!({"level": 1}))).await;
 }
 
-async fn association(s: &TestServer, slug: &str) -> Association {
+pub(crate) async fn association(s: &TestServer, slug: &str) -> Association {
     s.association(slug, "Test", "[policies]\nmessaging = \"anyone\"\n").await
 }
 
-async fn start(s: &TestServer, a: &Association, from: &Someone, to: &[&str], text: &str) -> String {
+pub(crate) async fn start(s: &TestServer, a: &Association, from: &Someone, to: &[&str], text: &str) -> String {
     let started =
         ok(s, &from.token, "POST", &format!("{}/conversations", api(a)), Some(json!({"members": to, "message": text})))
             .await;

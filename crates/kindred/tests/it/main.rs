@@ -13,6 +13,7 @@ mod admission;
 mod answers_alike;
 mod auth;
 mod backup;
+mod calls;
 mod cli;
 mod community_pages;
 mod compression;

@@ -1,0 +1,292 @@
+//! Calls over real sockets, on both databases: starting rings the other
+//! members; joining hands out relays with TURN REST credentials; set-up
+//! messages pass only between two members who are both in the call; the
+//! last one out ends it. A call is exactly as findable as its conversation
+//! (404 for everyone else, the same as an id never used); a request, a
+//! block and an alias group's chat refuse calls as they refuse messages;
+//! inside a group's call a block hides the two from each other, and a
+//! set-up message between them is refused as for someone not in the call.
+
+use crate::harness::{TestServer, BOTH};
+use crate::live::{api, association, befriend, next, next_event, open, start, Ws};
+use crate::members::{call, ok, someone, Someone};
+use futures_util::SinkExt;
+use kindred::config::parse_file;
+use kindred_service::Association;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+const CALLS: &str = "[calls]\nstun_urls = [\"stun:stun.example.org:3478\"]\n\
+                     turn_urls = [\"turn:turn.example.org:3478?transport=udp\"]\n\
+                     turn_secret = \"call-test-secret\"\nturn_credential_seconds = 600\n";
+
+/// The next event about a call (counts and notifications passed over).
+async fn next_call_event(ws: &mut Ws) -> Value {
+    loop {
+        let event = next_event(ws).await;
+        if event["type"] != "notification" {
+            return event;
+        }
+    }
+}
+
+/// The members of a call's list, in a fixed order (the test clock stands
+/// still, so members who join one after another joined "at once").
+fn sorted(list: &Value) -> Vec<String> {
+    let mut members: Vec<String> =
+        list.as_array().expect("a list").iter().map(|m| m.as_str().expect("an id").to_owned()).collect();
+    members.sort();
+    members
+}
+
+fn both(x: &Someone, y: &Someone) -> Vec<String> {
+    let mut members = vec![x.id.clone(), y.id.clone()];
+    members.sort();
+    members
+}
+
+async fn signal(ws: &mut Ws, call_id: &str, to: &str, body: Value) {
+    let mut frame = json!({"type": "call_signal", "call_id": call_id, "to": to});
+    for (key, value) in body.as_object().expect("object") {
+        frame[key] = value.clone();
+    }
+    ws.send(Message::text(frame.to_string())).await.expect("send");
+}
+
+async fn start_call(s: &TestServer, a: &Association, who: &Someone, conversation: &str, video: bool) -> (u16, Value) {
+    call(s, &who.token, "POST", &format!("{}/conversations/{conversation}/calls", api(a)), Some(json!({"video": video})))
+        .await
+}
+
+#[tokio::test]
+async fn a_call_rings_hands_out_relays_and_passes_set_up_messages_between_members_in_it() {
+    for db in BOTH {
+        let s = TestServer::start_with(db, parse_file(CALLS, "calls.toml").expect("toml")).await;
+        let a = association(&s, "calls").await;
+        let base = api(&a);
+        let anna = someone(&s, &a, "Anna Call").await;
+        let ben = someone(&s, &a, "Ben Call").await;
+        let cleo = someone(&s, &a, "Cleo Call").await;
+        befriend(&s, &a, &anna, &ben).await;
+        let conversation = start(&s, &a, &anna, &[&ben.id], "Shall we talk?").await;
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        let mut ben_ws = open(&s.base, &a, &ben.token).await;
+        let mut cleo_ws = open(&s.base, &a, &cleo.token).await;
+
+        let (status, started) = start_call(&s, &a, &anna, &conversation, true).await;
+        assert_eq!(status, 201, "{db:?} {started}");
+        let call_id = started["call_id"].as_str().expect("call id").to_owned();
+        // Ben's phone rings; Anna's other devices hear of it too.
+        let ring = next_call_event(&mut ben_ws).await;
+        assert_eq!(ring["type"], "call", "{db:?} {ring}");
+        assert_eq!(ring["call"]["call_id"], call_id.as_str());
+        assert_eq!(ring["call"]["conversation_id"], conversation.as_str());
+        assert_eq!((ring["call"]["video"].as_bool(), ring["call"]["state"].as_str()), (Some(true), Some("ongoing")));
+        assert_eq!(ring["call"]["started_by"], anna.id.as_str());
+        assert_eq!(ring["call"]["participants"], json!([anna.id]));
+        assert_eq!(next_call_event(&mut anna_ws).await["call"]["call_id"], call_id.as_str(), "{db:?}");
+
+        // A second start while it is open is the same call.
+        let (status, again) = start_call(&s, &a, &anna, &conversation, false).await;
+        assert_eq!((status, again["call_id"].as_str()), (200, Some(call_id.as_str())), "{db:?}");
+        next_call_event(&mut anna_ws).await;
+        next_call_event(&mut ben_ws).await;
+
+        // Cleo is in no conversation with them: the call does not exist for her.
+        for (method, path) in [
+            ("GET", format!("{base}/calls/{call_id}")),
+            ("POST", format!("{base}/calls/{call_id}/join")),
+            ("POST", format!("{base}/calls/{call_id}/leave")),
+            ("POST", format!("{base}/conversations/{conversation}/calls")),
+            ("GET", format!("{base}/calls/aaaaaaaaaaaaaaaaaaaaaaaaaa")),
+            ("POST", format!("{base}/calls/not-an-id/join")),
+        ] {
+            let (status, body) = call(&s, &cleo.token, method, &path, Some(json!({}))).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")), "{db:?} {method} {path}");
+        }
+
+        // Ben joins: relays with credentials coturn's use-auth-secret accepts.
+        let joined = ok(&s, &ben.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        let servers = joined["ice_servers"].as_array().expect("servers");
+        assert_eq!(servers[0], json!({"urls": ["stun:stun.example.org:3478"]}), "{db:?} {joined}");
+        assert_eq!(servers[1]["urls"], json!(["turn:turn.example.org:3478?transport=udp"]));
+        let username = servers[1]["username"].as_str().expect("username");
+        let (expiry, opaque) = username.split_once(':').expect("EXPIRY:OPAQUE");
+        let now = chrono::Utc::now().timestamp();
+        let expiry: i64 = expiry.parse().expect("a Unix time");
+        assert!(!opaque.is_empty() && !username.contains(&ben.id), "{db:?}: the relay's log names nobody");
+        // The test server's clock stands still at 2026-11-22 09:00 UTC.
+        assert_eq!(expiry, 1_795_338_000 + 600, "{db:?}: now + turn_credential_seconds ({now})");
+        assert_eq!(
+            servers[1]["credential"].as_str(),
+            Some(kindred_service::calls::turn_credential("call-test-secret", username).as_str()),
+            "{db:?}"
+        );
+        assert_eq!(joined["ice_transport_policy"], "relay", "{db:?}: with a TURN relay, only the relay");
+        assert_eq!(sorted(&joined["call"]["participants"]), both(&anna, &ben), "{db:?}");
+        let seen = next_call_event(&mut anna_ws).await;
+        assert_eq!(sorted(&seen["call"]["participants"]), both(&anna, &ben), "{db:?} {seen}");
+        next_call_event(&mut ben_ws).await;
+
+        // Anna's offer reaches Ben as she sent it, from her; nothing reaches Cleo.
+        let offer = json!({"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"});
+        signal(&mut anna_ws, &call_id, &ben.id, json!({"sdp": offer})).await;
+        let got = next_call_event(&mut ben_ws).await;
+        assert_eq!(got["type"], "call_signal", "{db:?} {got}");
+        assert_eq!((got["call_id"].as_str(), got["from"].as_str()), (Some(call_id.as_str()), Some(anna.id.as_str())));
+        assert_eq!(got["sdp"], offer, "{db:?}");
+        assert!(got.get("candidate").is_none() && got.get("to").is_none(), "{db:?} {got}");
+        let candidate = json!({"candidate": "candidate:1 1 udp 1 127.0.0.1 5000 typ host", "sdpMid": "0"});
+        signal(&mut ben_ws, &call_id, &anna.id, json!({"candidate": candidate})).await;
+        let got = next_call_event(&mut anna_ws).await;
+        assert_eq!((got["from"].as_str(), &got["candidate"]), (Some(ben.id.as_str()), &candidate), "{db:?} {got}");
+
+        // Not to someone outside the call, not from someone outside it, not without content.
+        signal(&mut anna_ws, &call_id, &cleo.id, json!({"sdp": offer})).await;
+        let refused = next(&mut anna_ws).await;
+        assert_eq!((refused["type"].as_str(), refused["code"].as_str()), (Some("error"), Some("not_in_call")), "{db:?}");
+        signal(&mut cleo_ws, &call_id, &anna.id, json!({"sdp": offer})).await;
+        assert_eq!(next(&mut cleo_ws).await["code"], "call_not_found", "{db:?}");
+        signal(&mut anna_ws, &call_id, &ben.id, json!({})).await;
+        assert_eq!(next(&mut anna_ws).await["code"], "invalid_call_signal", "{db:?}");
+        signal(&mut anna_ws, &call_id, &ben.id, json!({"sdp": 42})).await;
+        assert_eq!(next(&mut anna_ws).await["code"], "invalid_call_signal", "{db:?}");
+
+        // Ben leaves: nothing more passes to him; Anna, the last, ends the call.
+        let (status, _) = call(&s, &ben.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        let left = next_call_event(&mut anna_ws).await;
+        assert_eq!(left["call"]["participants"], json!([anna.id]), "{db:?} {left}");
+        next_call_event(&mut ben_ws).await;
+        signal(&mut anna_ws, &call_id, &ben.id, json!({"sdp": offer})).await;
+        assert_eq!(next(&mut anna_ws).await["code"], "not_in_call", "{db:?}");
+        let (status, _) = call(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        let ended = next_call_event(&mut ben_ws).await;
+        assert_eq!((ended["call"]["state"].as_str(), &ended["call"]["participants"]), (Some("ended"), &json!([])));
+        let view = ok(&s, &ben.token, "GET", &format!("{base}/calls/{call_id}"), None).await;
+        assert_eq!(view["state"], "ended", "{db:?}");
+        assert!(view["ended_at"].is_string(), "{db:?} {view}");
+        let (status, body) = call(&s, &ben.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("call_ended")), "{db:?}");
+        // Leaving again changes nothing; a new call is a new one.
+        let (status, _) = call(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        let (status, fresh) = start_call(&s, &a, &ben, &conversation, false).await;
+        assert_eq!(status, 201, "{db:?}");
+        assert_ne!(fresh["call_id"], call_id.as_str());
+        // Set-up messages are gone from the database once read? They are
+        // sealed: no clear SDP is stored.
+        assert!(!s.dump().await.contains("IN IP4 127.0.0.1"), "{db:?}: set-up messages are sealed at rest");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn calls_follow_the_conversations_rules_and_blocks_hold_inside_a_call() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s
+            .association("callrules", "Test", "[policies]\nmessaging = \"anyone\"\ngroup_creation = \"members\"\n")
+            .await;
+        let base = api(&a);
+        let anna = someone(&s, &a, "Anna Rules").await;
+        let ben = someone(&s, &a, "Ben Rules").await;
+        let eve = someone(&s, &a, "Eve Rules").await;
+        let dora = someone(&s, &a, "Dora Rules").await;
+
+        // Without [calls]: no relays, browsers find a direct path.
+        befriend(&s, &a, &anna, &dora).await;
+        let with_dora = start(&s, &a, &anna, &[&dora.id], "hi").await;
+        let (status, started) = start_call(&s, &a, &anna, &with_dora, false).await;
+        assert_eq!(status, 201, "{db:?} {started}");
+        let call_id = started["call_id"].as_str().expect("id");
+        let joined = ok(&s, &dora.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        assert_eq!((joined["ice_servers"].clone(), joined["ice_transport_policy"].as_str()), (json!([]), Some("all")));
+
+        // A request (a stranger's first message) rings nobody.
+        let request = start(&s, &a, &anna, &[&ben.id], "hello stranger").await;
+        for who in [&anna, &ben] {
+            let (status, body) = start_call(&s, &a, who, &request, false).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (409, Some("request_pending")), "{db:?}");
+        }
+
+        // A block in a one-to-one conversation ends calls as it ends writing;
+        // an open call cannot be joined across it.
+        let (status, _) = start_call(&s, &a, &dora, &with_dora, false).await;
+        assert_eq!(status, 200, "{db:?}: the open call");
+        ok(&s, &dora.token, "POST", &format!("{base}/blocks"), Some(json!({"member_id": anna.id}))).await;
+        for who in [&anna, &dora] {
+            let (status, body) = start_call(&s, &a, who, &with_dora, false).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (403, Some("messaging_not_allowed")), "{db:?}");
+            let (status, _) = call(&s, &who.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+            assert_eq!(status, 403, "{db:?}");
+        }
+
+        // A group's chat: Eve, in a block with Anna, does not see her in the
+        // call, and no set-up message passes between them — refused as for
+        // someone not in the call.
+        let group = ok(&s, &anna.token, "POST", &format!("{base}/groups"), Some(json!({"name": "Circle", "visibility": "open"})))
+            .await;
+        let group = group["group_id"].as_str().expect("group").to_owned();
+        for who in [&ben, &eve] {
+            ok(&s, &who.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
+        }
+        let chat = ok(&s, &anna.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        let chat = chat["conversation_id"].as_str().expect("chat").to_owned();
+        for who in [&ben, &eve] {
+            ok(&s, &who.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        }
+        ok(&s, &eve.token, "POST", &format!("{base}/blocks"), Some(json!({"member_id": anna.id}))).await;
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        let mut eve_ws = open(&s.base, &a, &eve.token).await;
+        let (status, started) = start_call(&s, &a, &anna, &chat, false).await;
+        assert_eq!(status, 201, "{db:?}");
+        let group_call = started["call_id"].as_str().expect("id").to_owned();
+        let ring = next_call_event(&mut eve_ws).await;
+        assert_eq!(ring["call"]["participants"], json!([]), "{db:?}: Anna is not shown to Eve {ring}");
+        assert!(ring["call"].get("started_by").is_none(), "{db:?} {ring}");
+        next_call_event(&mut anna_ws).await;
+        let joined = ok(&s, &eve.token, "POST", &format!("{base}/calls/{group_call}/join"), None).await;
+        assert_eq!(joined["call"]["participants"], json!([eve.id]), "{db:?}");
+        assert_eq!(next_call_event(&mut eve_ws).await["call"]["participants"], json!([eve.id]), "{db:?}");
+        let seen_by_anna = next_call_event(&mut anna_ws).await;
+        assert_eq!(seen_by_anna["call"]["participants"], json!([anna.id]), "{db:?}: nor Eve to Anna");
+        ok(&s, &ben.token, "POST", &format!("{base}/calls/{group_call}/join"), None).await;
+        let with_ben = next_call_event(&mut eve_ws).await;
+        assert_eq!(sorted(&with_ben["call"]["participants"]), both(&eve, &ben), "{db:?} {with_ben}");
+        signal(&mut anna_ws, &group_call, &eve.id, json!({"sdp": {"type": "offer", "sdp": "v=0"}})).await;
+        let anna_to_eve = loop {
+            let event = next(&mut anna_ws).await;
+            if event["type"] == "error" {
+                break event;
+            }
+        };
+        assert_eq!(anna_to_eve["code"], "not_in_call", "{db:?}: the same as for someone not in the call");
+        signal(&mut eve_ws, &group_call, &ben.id, json!({"sdp": {"type": "offer", "sdp": "v=0"}})).await;
+        signal(&mut eve_ws, &group_call, &anna.id, json!({"sdp": {"type": "offer", "sdp": "v=0"}})).await;
+        let eve_to_anna = loop {
+            let event = next(&mut eve_ws).await;
+            if event["type"] == "error" {
+                break event;
+            }
+        };
+        assert_eq!(eve_to_anna["code"], "not_in_call", "{db:?}");
+
+        // An alias group's chat has no calls.
+        let alias = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{base}/groups"),
+            Some(json!({"name": "Anonymous circle", "visibility": "open", "alias_mode": true})),
+        )
+        .await;
+        let alias = alias["group_id"].as_str().expect("group").to_owned();
+        let alias_chat = ok(&s, &anna.token, "GET", &format!("{base}/groups/{alias}/conversation"), None).await;
+        let alias_chat = alias_chat["conversation_id"].as_str().expect("chat").to_owned();
+        let (status, body) = start_call(&s, &a, &anna, &alias_chat, true).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("calls_not_allowed")), "{db:?}");
+        s.stop().await;
+    }
+}
