@@ -62,7 +62,9 @@ impl RelayUrl {
         match (kind, query) {
             (_, None) => {}
             (RelayKind::Turn, Some("transport=udp" | "transport=tcp")) => {}
-            (_, Some(_)) => return Err(format!("{raw:?}: only ?transport=udp or ?transport=tcp may follow a TURN host")),
+            (_, Some(_)) => {
+                return Err(format!("{raw:?}: only ?transport=udp or ?transport=tcp may follow a TURN host"))
+            }
         }
         Ok(Self(url.to_owned()))
     }
@@ -159,10 +161,9 @@ impl Relays {
         let turn_urls = urls(&raw.turn_urls, "turn_urls", RelayKind::Turn)?;
         let credential_seconds = match raw.turn_credential_seconds {
             None => DEFAULT_CREDENTIAL_SECONDS,
-            Some(n) => u32::try_from(n)
-                .ok()
-                .filter(|n| (60..=86_400).contains(n))
-                .ok_or_else(|| problem("calls.turn_credential_seconds".into(), "must be between 60 and 86400".into()))?,
+            Some(n) => u32::try_from(n).ok().filter(|n| (60..=86_400).contains(n)).ok_or_else(|| {
+                problem("calls.turn_credential_seconds".into(), "must be between 60 and 86400".into())
+            })?,
         };
         let secret = raw.turn_secret.filter(|s| !s.is_empty());
         let turn = match (turn_urls.is_empty(), secret) {

@@ -37,8 +37,8 @@ pub use codes::OneTimeCode;
 pub use color::Color;
 pub use host::HostName;
 pub use id::{
-    ArticleId, AssociationId, AttachmentId, CallId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId, MessageId,
-    NotificationId, PostId, ReportId, RequestId, TopicId,
+    ArticleId, AssociationId, AttachmentId, CallId, CategoryId, ConversationId, EventId, FlagId, GroupId, MemberId,
+    MessageId, NotificationId, PostId, ReportId, RequestId, TopicId,
 };
 pub use language::Language;
 pub use level::{Level, Visibility};

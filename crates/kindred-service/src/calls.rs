@@ -278,7 +278,8 @@ impl Kindred {
         let (call, _) = self.seen_call(association, caller, raw_call).await?;
         self.callable(association, caller, &call.conversation_id).await?;
         let ongoing = call.ended_at.is_none() && call.started_at >= self.stale_before();
-        if !ongoing || !self.store.join_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await?
+        if !ongoing
+            || !self.store.join_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await?
         {
             return Err(CallError::Ended);
         }
@@ -289,7 +290,12 @@ impl Kindred {
 
     /// Leaves a call (nothing happens when the caller is not in it); the
     /// last one out ends it.
-    pub async fn leave_call(&self, association: &Association, caller: &Caller, raw_call: &str) -> Result<(), CallError> {
+    pub async fn leave_call(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_call: &str,
+    ) -> Result<(), CallError> {
         let (call, _) = self.seen_call(association, caller, raw_call).await?;
         if self.store.leave_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await? {
             self.publish_call(association, &call.conversation_id, &call.id).await;
@@ -298,7 +304,12 @@ impl Kindred {
     }
 
     /// The call as the caller may see it.
-    pub async fn call(&self, association: &Association, caller: &Caller, raw_call: &str) -> Result<CallView, CallError> {
+    pub async fn call(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_call: &str,
+    ) -> Result<CallView, CallError> {
         let (call, _) = self.seen_call(association, caller, raw_call).await?;
         self.call_view(association, caller, &call.id).await
     }
@@ -453,8 +464,8 @@ impl Kindred {
         let Some(view) = self.live_calls(association, &[caller], &signal.call_id).await?.pop().flatten() else {
             return Ok(None);
         };
-        let both_in = view.participants.iter().any(|m| *m == signal.from_member)
-            && view.participants.iter().any(|m| m == me);
+        let both_in =
+            view.participants.iter().any(|m| *m == signal.from_member) && view.participants.iter().any(|m| m == me);
         if view.ended_at.is_some() || !both_in {
             return Ok(None);
         }
@@ -496,9 +507,8 @@ impl Kindred {
 
     /// Housekeeping: ends calls nobody left for [`LONGEST_CALL_HOURS`] and
     /// removes set-up messages older than [`SIGNAL_SECONDS`].
-    pub async fn tidy_calls(&self) -> Result<(u64, u64), CallError> {
-        let now = self.clock.now();
-        let ended = self.store.end_stale_calls(self.stale_before(), now).await?;
+    pub async fn tidy_calls(&self, now: DateTime<Utc>) -> Result<(u64, u64), CallError> {
+        let ended = self.store.end_stale_calls(now - Duration::hours(LONGEST_CALL_HOURS), now).await?;
         let removed = self.store.delete_call_signals_before(now - Duration::seconds(SIGNAL_SECONDS)).await?;
         Ok((ended, removed))
     }

@@ -481,6 +481,28 @@ impl Kindred {
 
         data.insert("conversations".into(), Value::Array(self.conversations_for_export(association, caller).await?));
 
+        // The calls the member was in: when, how long, voice or video —
+        // never who else was in them (that is theirs).
+        let calls: Vec<Value> = self
+            .store
+            .calls_of_member(a, me.id.as_str())
+            .await?
+            .into_iter()
+            .map(|c| {
+                json!({
+                    "call_id": c.call_id,
+                    "conversation_id": c.conversation_id,
+                    "video": c.video,
+                    "started_by_me": c.started_by_me,
+                    "started_at": c.started_at,
+                    "ended_at": c.ended_at,
+                    "joined_at": c.joined_at,
+                    "left_at": c.left_at,
+                })
+            })
+            .collect();
+        data.insert("calls".into(), Value::Array(calls));
+
         let mut notifications = Vec::new();
         let mut cursor: Option<String> = None;
         loop {

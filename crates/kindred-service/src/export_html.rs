@@ -48,6 +48,7 @@ const PARTS: &[&str] = &[
     "events",
     "articles",
     "conversations",
+    "calls",
     "notifications",
     "notification_settings",
     "sessions",

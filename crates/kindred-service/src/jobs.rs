@@ -255,7 +255,9 @@ pub fn spawn(kindred: Kindred) -> Vec<tokio::task::JoinHandle<()>> {
 /// throttling window. Expired rows are never read again; keeping them
 /// would only keep data about members. Then lets SQLite's planner catch up
 /// with tables that filled or grew since it last looked
-/// (`Store::refresh_statistics`).
+/// (`Store::refresh_statistics`). Ends calls open for longer than a call
+/// can last and removes set-up messages nobody can receive any more
+/// (`service::calls`).
 pub async fn housekeeping(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, JobError> {
     let counters_before = now - crate::throttle::LONGEST_WINDOW;
     let mut done = 0;
@@ -263,6 +265,8 @@ pub async fn housekeeping(kindred: &Kindred, now: DateTime<Utc>) -> Result<u64, 
         let id = kindred_domain::AssociationId::from_trusted(association.id);
         done += kindred.store.sweep_expired(&id, now, counters_before).await?.total();
     }
+    let (ended, removed) = kindred.tidy_calls(now).await.map_err(|e| JobError::Failed(e.to_string()))?;
+    done += ended + removed;
     kindred.store.refresh_statistics().await?;
     Ok(done)
 }

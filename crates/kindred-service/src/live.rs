@@ -829,17 +829,37 @@ impl Default for Live {
 /// What a socket may be sent, decided at the moment of sending.
 #[derive(Debug, Clone)]
 pub enum LiveEvent {
-    Message { conversation_id: String, message: Arc<MessageView> },
-    MessageEdited { conversation_id: String, message: Arc<MessageView> },
-    MessageDeleted { conversation_id: String, message_id: String },
-    Read { conversation_id: String, message_id: String },
-    ConversationRequest { conversation_id: String },
-    Notification { notification: Box<NotificationView> },
+    Message {
+        conversation_id: String,
+        message: Arc<MessageView>,
+    },
+    MessageEdited {
+        conversation_id: String,
+        message: Arc<MessageView>,
+    },
+    MessageDeleted {
+        conversation_id: String,
+        message_id: String,
+    },
+    Read {
+        conversation_id: String,
+        message_id: String,
+    },
+    ConversationRequest {
+        conversation_id: String,
+    },
+    Notification {
+        notification: Box<NotificationView>,
+    },
     /// A call rang, or changed (someone joined or left, it ended): the call
     /// as the recipient may see it now (`service::calls`).
-    Call { call: Box<CallView> },
+    Call {
+        call: Box<CallView>,
+    },
     /// A set-up message for a call from another member in it.
-    CallSignal { signal: Box<SignalView> },
+    CallSignal {
+        signal: Box<SignalView>,
+    },
 }
 
 /// The event as the transport writes it, without its id, made by the
@@ -1202,8 +1222,7 @@ impl Kindred {
                         if let Some((_, outcome)) = shared.iter().find(|(v, _)| *v == view) {
                             return outcome.clone();
                         }
-                        let outcome =
-                            Arc::new(Outcome::send(LiveEvent::Call { call: Box::new(view.clone()) }, false));
+                        let outcome = Arc::new(Outcome::send(LiveEvent::Call { call: Box::new(view.clone()) }, false));
                         shared.push((view, outcome.clone()));
                         outcome
                     })

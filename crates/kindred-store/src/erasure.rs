@@ -226,6 +226,11 @@ impl Store {
                 articles,
                 "UPDATE articles SET author_id = NULL WHERE association_id = $1 AND author_id = $2",
                 "UPDATE articles SET reviewer_id = NULL WHERE association_id = $1 AND reviewer_id = $2",
+                // Calls: who was in which call goes; the call of the others
+                // stays, without who started it.
+                "DELETE FROM call_signals WHERE association_id = $1 AND (from_member = $2 OR to_member = $2)",
+                "DELETE FROM call_members WHERE association_id = $1 AND member_id = $2",
+                "UPDATE calls SET started_by = NULL WHERE association_id = $1 AND started_by = $2",
             ] {
                 sqlx::query(statement).bind(association).bind(member).execute(&mut *tx).await?;
             }

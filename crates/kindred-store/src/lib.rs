@@ -51,6 +51,7 @@ pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use bulk::{NewConsent, NewContact};
+pub use calls::{CallRecord, CallSignalRecord, NewCall, OwnCallRecord, Started as CallStarted};
 pub use connect::{redact_url, split_password, sqlite_file, Backend};
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
@@ -61,7 +62,6 @@ pub use events::{
     EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, RegistrationRecord,
     SeriesExceptions,
 };
-pub use calls::{CallRecord, CallSignalRecord, NewCall, OwnCallRecord, Started as CallStarted};
 pub use export::{
     AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
     UnbuiltExport,

@@ -4,9 +4,9 @@
 //! bad one stops start-up with the setting's name and what is wrong.
 
 use crate::error::CliError;
+use kindred_domain::calls::{RawRelays, Relays};
 use kindred_service::association_config::ConfigError;
 use kindred_service::mail::{self, MailConfig, SmtpConfig, SmtpSecurity};
-use kindred_domain::calls::{RawRelays, Relays};
 use kindred_web::Limits;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -444,7 +444,8 @@ mod tests {
     #[test]
     fn calls_name_their_relays_and_the_secret_comes_from_the_environment_first() {
         let f = |text: &str| file(text);
-        let text = "[calls]\nstun_urls = [\"stun:stun.example.org:3478\"]\nturn_urls = [\"turn:turn.example.org:3478\"]\n\
+        let text =
+            "[calls]\nstun_urls = [\"stun:stun.example.org:3478\"]\nturn_urls = [\"turn:turn.example.org:3478\"]\n\
                     turn_secret = \"from-file\"\nturn_credential_seconds = 600";
         let s = Settings::resolve_with(Overrides::default(), f(text), Secrets::default()).unwrap();
         let turn = s.relays.turn.as_ref().expect("turn");
@@ -550,11 +551,14 @@ mod tests {
 
     #[test]
     fn mail_defaults_to_the_outbox_in_the_data_directory() {
-        let s = Settings::resolve_with(Overrides::default(), file("data_dir = \"/srv/k\""), Secrets::default()).unwrap();
+        let s =
+            Settings::resolve_with(Overrides::default(), file("data_dir = \"/srv/k\""), Secrets::default()).unwrap();
         assert!(matches!(&s.mail, MailConfig::Outbox { dir } if dir == Path::new("/srv/k/outbox")));
         assert_eq!(s.mail_from, "Kindred <no-reply@localhost>");
         // A password in the environment alone does not switch to SMTP.
-        let s = Settings::resolve_with(Overrides::default(), FileConfig::default(), smtp_env(Some(Secret("pw".into())))).unwrap();
+        let s =
+            Settings::resolve_with(Overrides::default(), FileConfig::default(), smtp_env(Some(Secret("pw".into()))))
+                .unwrap();
         assert!(matches!(&s.mail, MailConfig::Outbox { dir } if dir == Path::new("./data/outbox")));
     }
 

@@ -34,8 +34,10 @@ pub async fn open_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> Resu
     let keys = master_key(settings, &store, configured).await?;
     let mailer = Mailer::new(settings.mail.clone(), &settings.mail_from).map_err(|e| CliError::Mail(e.to_string()))?;
     tracing::info!(mail = %mailer.describe(), "mail configured");
-    let mut kindred =
-        Kindred::new(store, clock, keys, mailer).with_public_url(&settings.public_url()).with_pace(settings.pace).with_relays(settings.relays.clone());
+    let mut kindred = Kindred::new(store, clock, keys, mailer)
+        .with_public_url(&settings.public_url())
+        .with_pace(settings.pace)
+        .with_relays(settings.relays.clone());
     // Live delivery between nodes: PostgreSQL NOTIFY (one LISTEN connection
     // per node); SQLite keeps the in-process fan-out of `Kindred::new`.
     if kindred.store.backend() == kindred_store::Backend::Postgres {

@@ -22,6 +22,7 @@ export-part-subscriptions = Themen, denen Sie folgen
 export-part-events = Veranstaltungen, die Sie erstellt oder für die Sie sich angemeldet haben
 export-part-articles = Fachartikel, die Sie geschrieben haben
 export-part-conversations = Gespräche
+export-part-calls = Anrufe, an denen Sie teilnahmen
 export-part-notifications = Benachrichtigungen
 export-part-notification_settings = E-Mails zu Benachrichtigungen
 export-part-sessions = Angemeldete Sitzungen

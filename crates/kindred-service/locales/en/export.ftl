@@ -22,6 +22,7 @@ export-part-subscriptions = Topics you follow
 export-part-events = Events you created or registered for
 export-part-articles = Articles you wrote
 export-part-conversations = Conversations
+export-part-calls = Calls you were in
 export-part-notifications = Notifications
 export-part-notification_settings = E-mail for notifications
 export-part-sessions = Signed-in sessions

@@ -22,6 +22,7 @@ export-part-subscriptions = Onderwerpen die u volgt
 export-part-events = Evenementen die u maakte of waarvoor u zich aanmeldde
 export-part-articles = Artikelen die u schreef
 export-part-conversations = Gesprekken
+export-part-calls = Oproepen waaraan u deelnam
 export-part-notifications = Meldingen
 export-part-notification_settings = E-mail over meldingen
 export-part-sessions = Aangemelde sessies

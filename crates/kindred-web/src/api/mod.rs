@@ -4,13 +4,13 @@
 mod administration;
 mod admission;
 mod auth;
+mod calls;
 mod catalog;
 mod contacts;
 mod erasure;
 pub(crate) mod events;
 mod forum;
 mod groups;
-mod calls;
 mod knowledge;
 mod live;
 pub(crate) mod me_data;

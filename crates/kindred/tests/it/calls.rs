@@ -30,6 +30,31 @@ async fn next_call_event(ws: &mut Ws) -> Value {
     }
 }
 
+/// The member's export, built and downloaded: data.json.
+async fn exported(s: &TestServer, a: &Association, who: &Someone) -> Value {
+    let asked = ok(s, &who.token, "POST", &format!("{}/me/export", api(a)), None).await;
+    let id = asked["export_id"].as_str().expect("export id");
+    for _ in 0..200 {
+        let response = s
+            .client
+            .get(s.url(&format!("{}/me/exports/{id}", api(a))))
+            .bearer_auth(&who.token)
+            .send()
+            .await
+            .expect("get");
+        if response.status() == 200 {
+            let bytes = response.bytes().await.expect("bytes").to_vec();
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name("data.json").expect("data.json"), &mut text).expect("utf-8");
+            return serde_json::from_str(&text).expect("JSON");
+        }
+        assert_eq!(response.status(), 202);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the export was not built");
+}
+
 /// The members of a call's list, in a fixed order (the test clock stands
 /// still, so members who join one after another joined "at once").
 fn sorted(list: &Value) -> Vec<String> {
@@ -54,8 +79,14 @@ async fn signal(ws: &mut Ws, call_id: &str, to: &str, body: Value) {
 }
 
 async fn start_call(s: &TestServer, a: &Association, who: &Someone, conversation: &str, video: bool) -> (u16, Value) {
-    call(s, &who.token, "POST", &format!("{}/conversations/{conversation}/calls", api(a)), Some(json!({"video": video})))
-        .await
+    call(
+        s,
+        &who.token,
+        "POST",
+        &format!("{}/conversations/{conversation}/calls", api(a)),
+        Some(json!({"video": video})),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -144,7 +175,11 @@ async fn a_call_rings_hands_out_relays_and_passes_set_up_messages_between_member
         // Not to someone outside the call, not from someone outside it, not without content.
         signal(&mut anna_ws, &call_id, &cleo.id, json!({"sdp": offer})).await;
         let refused = next(&mut anna_ws).await;
-        assert_eq!((refused["type"].as_str(), refused["code"].as_str()), (Some("error"), Some("not_in_call")), "{db:?}");
+        assert_eq!(
+            (refused["type"].as_str(), refused["code"].as_str()),
+            (Some("error"), Some("not_in_call")),
+            "{db:?}"
+        );
         signal(&mut cleo_ws, &call_id, &anna.id, json!({"sdp": offer})).await;
         assert_eq!(next(&mut cleo_ws).await["code"], "call_not_found", "{db:?}");
         signal(&mut anna_ws, &call_id, &ben.id, json!({})).await;
@@ -175,9 +210,36 @@ async fn a_call_rings_hands_out_relays_and_passes_set_up_messages_between_member
         let (status, fresh) = start_call(&s, &a, &ben, &conversation, false).await;
         assert_eq!(status, 201, "{db:?}");
         assert_ne!(fresh["call_id"], call_id.as_str());
-        // Set-up messages are gone from the database once read? They are
-        // sealed: no clear SDP is stored.
+        // Set-up messages are sealed at rest: no clear SDP is stored.
         assert!(!s.dump().await.contains("IN IP4 127.0.0.1"), "{db:?}: set-up messages are sealed at rest");
+
+        // Anna's export lists the calls she was in, without who else was.
+        let export = exported(&s, &a, &anna).await;
+        let calls = export["calls"].as_array().expect("calls in data.json");
+        assert_eq!(calls.len(), 1, "{db:?} {export}");
+        assert_eq!(
+            (calls[0]["call_id"].as_str(), calls[0]["started_by_me"].as_bool()),
+            (Some(call_id.as_str()), Some(true))
+        );
+        assert!(calls[0]["left_at"].is_string() && calls[0]["video"] == true, "{db:?} {calls:?}");
+        assert!(!export["calls"].to_string().contains(&ben.id), "{db:?}");
+
+        // Ben's account is erased: a conversation of two goes with it, and
+        // its calls with the conversation.
+        let fresh = fresh["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &anna.token, "POST", &format!("{base}/calls/{fresh}/join"), None).await;
+        let erase = s
+            .client
+            .delete(s.url(&format!("{base}/me")))
+            .bearer_auth(&ben.token)
+            .json(&json!({"password": crate::members::PASSWORD, "posts": "delete"}))
+            .send()
+            .await
+            .expect("erase");
+        assert_eq!(erase.status(), 202, "{db:?}");
+        let (status, _) = call(&s, &anna.token, "GET", &format!("{base}/calls/{fresh}"), None).await;
+        assert_eq!(status, 404, "{db:?}");
+        assert_eq!(s.count_rows("call_members").await, 0, "{db:?}");
         s.stop().await;
     }
 }
@@ -226,8 +288,14 @@ async fn calls_follow_the_conversations_rules_and_blocks_hold_inside_a_call() {
         // A group's chat: Eve, in a block with Anna, does not see her in the
         // call, and no set-up message passes between them — refused as for
         // someone not in the call.
-        let group = ok(&s, &anna.token, "POST", &format!("{base}/groups"), Some(json!({"name": "Circle", "visibility": "open"})))
-            .await;
+        let group = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{base}/groups"),
+            Some(json!({"name": "Circle", "visibility": "open"})),
+        )
+        .await;
         let group = group["group_id"].as_str().expect("group").to_owned();
         for who in [&ben, &eve] {
             ok(&s, &who.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
