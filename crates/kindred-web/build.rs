@@ -9,11 +9,12 @@ use std::io::Write;
 use std::path::Path;
 
 /// The assets: file name and content type.
-const ASSETS: [(&str, &str); 4] = [
+const ASSETS: [(&str, &str); 5] = [
     ("kindred.css", "text/css; charset=utf-8"),
     ("kindred.js", "text/javascript; charset=utf-8"),
     ("passkeys.js", "text/javascript; charset=utf-8"),
     ("live.js", "text/javascript; charset=utf-8"),
+    ("call.js", "text/javascript; charset=utf-8"),
 ];
 
 fn main() -> std::io::Result<()> {

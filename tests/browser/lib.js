@@ -79,11 +79,11 @@ export function isOwnOrigin(href) {
 }
 
 /** Launch Debian's Chromium (Playwright gives every launch a fresh temporary profile). */
-export async function launch() {
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     timeout: 60_000,
   });
 }
@@ -428,6 +428,7 @@ export const DEMO_PASSWORD = 'kindred-demo-2026';
 export const DEMO_ADMIN = 'admin@demo.kindred.invalid';
 export const DEMO_MEMBER = 'mira@demo.kindred.invalid';
 export const DEMO_MEMBER_2 = 'tom@demo.kindred.invalid';
+export const DEMO_MODERATOR = 'moderator@demo.kindred.invalid';
 
 /** Structure and axe-core problems of the page as it is now (empty = pass). */
 export async function pageProblems(page, requested = null) {

@@ -31,13 +31,15 @@
 //! [`SIGNAL_SECONDS`] and delivered only while both are in the call.
 
 use crate::crypto::CryptoError;
-use crate::messaging::{ConversationStatus, MessagingError, SeenConversation};
+use crate::members::{caller_party, party};
+use crate::messaging::{ConversationStatus, MessagingError, SeenConversation, ShownMember};
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use data_encoding::BASE64;
 use hmac::{Hmac, Mac};
 use kindred_domain::calls::{turn_username, Relays, LONGEST_CALL_HOURS, SIGNAL_SECONDS};
+use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::{CallId, MemberId};
 use kindred_store::{CallRecord, CallSignalRecord, CallStarted, NewCall, NewLiveEvent, StoreError};
 use serde_json::Value;
@@ -99,6 +101,14 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
+/// What the caller may do about calls in a conversation.
+#[derive(Debug, Clone)]
+pub enum CallOffer {
+    Unavailable,
+    Start,
+    Join(CallView),
+}
+
 /// What a member who joins receives.
 #[derive(Debug, Clone)]
 pub struct Joined {
@@ -119,11 +129,19 @@ pub struct CallView {
     /// Absent after erasure and across a block.
     pub started_by: Option<String>,
     /// The members in the call now (the viewer too, if in it), in the order
-    /// they joined; none the viewer is in a block with.
-    pub participants: Vec<String>,
+    /// they joined; only those the viewer may see (`disclosure::sight`):
+    /// none the viewer is in a block with.
+    pub participants: Vec<ShownMember>,
     pub started_at: DateTime<Utc>,
     /// Set once the call is over.
     pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl CallView {
+    /// Whether the member is in the call as the viewer sees it.
+    pub fn is_in(&self, member: &str) -> bool {
+        self.participants.iter().any(|p| p.member_id == member)
+    }
 }
 
 /// A set-up message as it reaches its recipient.
@@ -314,17 +332,26 @@ impl Kindred {
         self.call_view(association, caller, &call.id).await
     }
 
-    /// The conversation's open call, as the caller may see it (for its page).
-    pub async fn open_call(
+    /// What the caller may do about calls in a conversation (for its
+    /// page): nothing (not callable, by the same rule as starting), start
+    /// one, or join the one that is open.
+    pub async fn call_offer(
         &self,
         association: &Association,
         caller: &Caller,
-        seen: &SeenConversation,
-    ) -> Result<Option<CallView>, CallError> {
-        let Some(call) = self.store.open_call(&association.id, seen.id.as_str(), self.stale_before()).await? else {
-            return Ok(None);
+        raw_conversation: &str,
+    ) -> Result<CallOffer, CallError> {
+        let seen = match self.callable(association, caller, raw_conversation).await {
+            Ok(seen) => seen,
+            Err(CallError::NotFound | CallError::AliasChat | CallError::RequestPending | CallError::NotAllowed) => {
+                return Ok(CallOffer::Unavailable)
+            }
+            Err(other) => return Err(other),
         };
-        Ok(Some(self.call_view(association, caller, &call.id).await?))
+        match self.store.open_call(&association.id, seen.id.as_str(), self.stale_before()).await? {
+            Some(call) => Ok(CallOffer::Join(self.call_view(association, caller, &call.id).await?)),
+            None => Ok(CallOffer::Start),
+        }
     }
 
     async fn call_view(&self, association: &Association, caller: &Caller, call: &str) -> Result<CallView, CallError> {
@@ -346,7 +373,8 @@ impl Kindred {
         };
         let access = self.conversation_access_all(association, callers, &record.conversation_id).await?;
         let in_call = self.store.call_participants(&association.id, &record.id).await?;
-        let blocks = self.store.blocks_touching(&association.id, &in_call).await?;
+        let ids: Vec<String> = in_call.iter().map(|p| p.member_id.clone()).collect();
+        let blocks = self.store.blocks_touching(&association.id, &ids).await?;
         let stale = record.started_at < self.stale_before();
         let ended_at = match (record.ended_at, stale) {
             (Some(at), _) => Some(at),
@@ -380,7 +408,20 @@ impl Kindred {
                 participants: if ended_at.is_some() {
                     Vec::new()
                 } else {
-                    in_call.iter().filter(|m| !blocked.contains(m.as_str())).cloned().collect()
+                    in_call
+                        .iter()
+                        .filter_map(|p| {
+                            let id = MemberId::from_trusted(p.member_id.clone());
+                            let relation =
+                                Relation { granted_to_viewer: None, blocked: blocked.contains(p.member_id.as_str()) };
+                            let sight =
+                                disclosure::sight(&caller_party(caller), &party(&id, &p.role, &p.status), relation);
+                            sight.exists().then(|| ShownMember {
+                                member_id: p.member_id.clone(),
+                                pseudonym: Some(p.pseudonym.clone()),
+                            })
+                        })
+                        .collect()
                 },
                 started_at: record.started_at,
                 ended_at,
@@ -419,9 +460,7 @@ impl Kindred {
         let view = self.call_view(association, caller, &call.id).await?;
         let me = caller.member.id.as_str();
         let to = MemberId::parse(&signal.to).ok_or(CallError::NotInCall)?;
-        let both_in = view.participants.iter().any(|m| m == me)
-            && view.participants.iter().any(|m| m == to.as_str())
-            && to.as_str() != me;
+        let both_in = view.is_in(me) && view.is_in(to.as_str()) && to.as_str() != me;
         if view.ended_at.is_some() || !both_in {
             return Err(CallError::NotInCall);
         }
@@ -464,8 +503,7 @@ impl Kindred {
         let Some(view) = self.live_calls(association, &[caller], &signal.call_id).await?.pop().flatten() else {
             return Ok(None);
         };
-        let both_in =
-            view.participants.iter().any(|m| *m == signal.from_member) && view.participants.iter().any(|m| m == me);
+        let both_in = view.is_in(&signal.from_member) && view.is_in(me);
         if view.ended_at.is_some() || !both_in {
             return Ok(None);
         }

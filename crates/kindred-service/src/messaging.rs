@@ -153,7 +153,7 @@ pub struct SeenConversation {
 
 /// A member of a conversation as the caller may see them: the pseudonym
 /// only where `disclosure::sight` lets them see the member at all.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownMember {
     pub member_id: String,
     pub pseudonym: Option<String>,

@@ -38,6 +38,15 @@ pub enum Started {
     Joined(String),
 }
 
+/// A member in a call, with what the disclosure rule needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CallParticipantRecord {
+    pub member_id: String,
+    pub pseudonym: String,
+    pub role: String,
+    pub status: String,
+}
+
 /// A set-up message on its way.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CallSignalRecord {
@@ -149,18 +158,23 @@ impl Store {
     }
 
     /// The members in the call now, in the order they joined.
-    pub async fn call_participants(&self, association: &AssociationId, call: &str) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> = read!(self, |pool| {
+    pub async fn call_participants(
+        &self,
+        association: &AssociationId,
+        call: &str,
+    ) -> Result<Vec<CallParticipantRecord>, StoreError> {
+        Ok(read!(self, |pool| {
             sqlx::query_as(
-                "SELECT member_id FROM call_members WHERE association_id = $1 AND call_id = $2 AND left_at IS NULL \
-                 ORDER BY joined_at, member_id",
+                "SELECT cm.member_id, m.pseudonym, m.role, m.status FROM call_members cm \
+                 JOIN members m ON m.association_id = cm.association_id AND m.id = cm.member_id \
+                 WHERE cm.association_id = $1 AND cm.call_id = $2 AND cm.left_at IS NULL \
+                 ORDER BY cm.joined_at, cm.member_id",
             )
             .bind(association.as_str())
             .bind(call)
             .fetch_all(pool)
             .await
-        })?;
-        Ok(rows.into_iter().map(|(m,)| m).collect())
+        })?)
     }
 
     /// Puts the member in the call (again); false when the call is over.

@@ -38,6 +38,7 @@ pub struct HashedNames {
     pub js: &'static str,
     pub passkeys: &'static str,
     pub live: &'static str,
+    pub call: &'static str,
 }
 
 /// The hashed name of the asset `name`; the plain one should the table lack it.
@@ -51,6 +52,7 @@ pub fn hashed_names() -> HashedNames {
         js: hashed("kindred.js"),
         passkeys: hashed("passkeys.js"),
         live: hashed("live.js"),
+        call: hashed("call.js"),
     }
 }
 
@@ -328,7 +330,7 @@ mod style_check {
             }
             add(class_names(&attribute_values(&text, "class", "\\\"")), file);
         }
-        for script in ["static/kindred.js", "static/passkeys.js"] {
+        for script in ["static/kindred.js", "static/passkeys.js", "static/live.js", "static/call.js"] {
             let file = root.join(script);
             let text = std::fs::read_to_string(&file).unwrap();
             let mut names = Vec::new();

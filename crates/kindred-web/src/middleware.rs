@@ -85,11 +85,11 @@ pub async fn security_headers(State(hsts): State<Hsts>, request: Request, next: 
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     set(headers, HeaderName::from_static("cross-origin-resource-policy"), "same-origin");
-    set(
-        headers,
-        HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    );
+    // A call's page allows its own microphone and camera (pages::calls).
+    let permissions = HeaderName::from_static("permissions-policy");
+    if !headers.contains_key(&permissions) {
+        set(headers, permissions, "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    }
     if hsts.0 {
         set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
     }

@@ -131,6 +131,46 @@
     }).catch(function () {});
   }
 
+  // A call in one of the member's conversations: a notice with a link to
+  // answer while it goes on without them (announced once, as it appears),
+  // gone once they are in it or it ended. Not on the call's own page.
+  function onCall(call) {
+    var me = status.getAttribute("data-me");
+    var notice = document.getElementById("live-call-" + call.call_id);
+    var ringing =
+      call.state === "ongoing" &&
+      call.participants.length > 0 &&
+      call.participants.indexOf(me) === -1 &&
+      !document.querySelector('[data-call="' + call.call_id + '"]');
+    if (!ringing) {
+      if (notice) {
+        notice.parentNode.removeChild(notice);
+      }
+      return;
+    }
+    if (notice || call.started_by === me) {
+      return;
+    }
+    var caller = null;
+    (call.people || []).forEach(function (person) {
+      if (person.member_id === call.started_by && person.pseudonym) {
+        caller = person.pseudonym;
+      }
+    });
+    notice = document.createElement("p");
+    notice.id = "live-call-" + call.call_id;
+    notice.className = "notice call-incoming";
+    notice.appendChild(document.createTextNode(text(call.video ? "call-video" : "call-voice") + (caller ? ": " + caller : "") + " "));
+    var answer = document.createElement("a");
+    answer.className = "button primary";
+    answer.href = status.getAttribute("data-base") + "/calls/" + call.call_id;
+    answer.textContent = text("call-answer");
+    notice.appendChild(answer);
+    var main = document.getElementById("main");
+    main.insertBefore(notice, main.firstChild);
+    announce(notice.textContent);
+  }
+
   function onMessage(event) {
     var here = conversation && event.conversation_id === conversationId;
     if (event.type === "message" && here) {
@@ -169,6 +209,8 @@
         list.parentNode.insertBefore(offer, list);
       }
       announce(text("new-notification"));
+    } else if (event.type === "call") {
+      onCall(event.call);
     } else if (event.type === "unread") {
       setCount("messages", event.messages);
       setCount("notifications", event.notifications);

@@ -94,8 +94,11 @@ pub struct CallResponse {
     /// Absent after the starter's account was erased, and across a block.
     #[serde(skip_serializing_if = "Option::is_none")]
     started_by: Option<String>,
-    /// The members in the call now (never one the caller is in a block with).
+    /// The members in the call now, in the order they joined (never one
+    /// the caller is in a block with).
     participants: Vec<String>,
+    /// The same members with their pseudonyms, for showing.
+    people: Vec<CallPerson>,
     /// ongoing or ended.
     state: String,
     started_at: DateTime<Utc>,
@@ -103,14 +106,27 @@ pub struct CallResponse {
     ended_at: Option<DateTime<Utc>>,
 }
 
+/// A member in a call.
+#[derive(Serialize, ToSchema)]
+pub struct CallPerson {
+    member_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pseudonym: Option<String>,
+}
+
 pub(crate) fn call_body(view: CallView) -> CallResponse {
     CallResponse {
+        participants: view.participants.iter().map(|p| p.member_id.clone()).collect(),
+        people: view
+            .participants
+            .into_iter()
+            .map(|p| CallPerson { member_id: p.member_id, pseudonym: p.pseudonym })
+            .collect(),
         state: if view.ended_at.is_some() { "ended" } else { "ongoing" }.to_owned(),
         call_id: view.id,
         conversation_id: view.conversation_id,
         video: view.video,
         started_by: view.started_by,
-        participants: view.participants,
         started_at: view.started_at,
         ended_at: view.ended_at,
     }

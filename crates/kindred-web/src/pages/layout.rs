@@ -93,6 +93,10 @@ struct LiveNav {
     path: String,
     api: String,
     texts: String,
+    /// The pages' root, for links the script makes (a call to answer).
+    base: String,
+    /// The viewer's own id: the script does not ring for their own call.
+    me: String,
 }
 
 /// The words the live script shows or announces, in `voice`: served by
@@ -107,6 +111,9 @@ pub(super) fn live_texts(l: i18n::Voice) -> Vec<(&'static str, String)> {
         ("new-message-elsewhere", i18n::text(l, "live-new-message-elsewhere", &[])),
         ("new-notification", i18n::text(l, "live-new-notification", &[])),
         ("show-new", i18n::text(l, "live-show-new", &[])),
+        ("call-voice", i18n::text(l, "live-call-voice", &[])),
+        ("call-video", i18n::text(l, "live-call-video", &[])),
+        ("call-answer", i18n::text(l, "live-call-answer", &[])),
         ("messages", i18n::text(l, "nav-messages", &[])),
         ("messages-count", count_pattern(l, "nav-messages-unread")),
         ("notifications", i18n::text(l, "nav-notifications", &[])),
@@ -283,6 +290,8 @@ impl Layout {
         // The community's pages, for members the association has verified.
         if caller.member.status == kindred_domain::AccountStatus::Active {
             self.live = Some(LiveNav {
+                base: self.base.clone(),
+                me: caller.member.id.to_string(),
                 path: format!("{}/api/v1/live", self.base),
                 api: format!("{}/api/v1", self.base),
                 texts: format!(

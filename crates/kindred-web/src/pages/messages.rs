@@ -248,7 +248,12 @@ async fn show(
             return internal(error);
         }
     }
+    let call = match super::calls::offer(state, page, caller, id).await {
+        Ok(call) => call,
+        Err(error) => return internal(error),
+    };
     let values = conversation_values(page, caller.member.id.as_str(), seen, before.is_some(), problems, draft);
+    let values = minijinja::context! { call => call, ..values };
     render_status(
         state,
         status,

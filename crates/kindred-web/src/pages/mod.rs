@@ -4,6 +4,7 @@
 mod account;
 mod account_data;
 mod association;
+mod calls;
 mod community;
 mod confirm;
 mod consents;
@@ -137,6 +138,10 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/messages/{id}/block", get(messages::block_page).post(messages::block))
         .route("/a/{slug}/messages/{id}/leave", get(messages::leave_page).post(messages::leave))
         .route("/a/{slug}/messages/{id}/disappearing", post(messages::disappearing))
+        // Calls (pages::calls).
+        .route("/a/{slug}/messages/{id}/call", post(calls::start))
+        .route("/a/{slug}/calls/{id}", get(calls::show))
+        .route("/a/{slug}/calls/{id}/leave", post(calls::leave))
         .route("/a/{slug}/notifications", get(notifications::notifications))
         .route("/a/{slug}/notifications/read-all", post(notifications::mark_all_read))
         .route("/a/{slug}/notifications/read", post(notifications::mark_some_read))
