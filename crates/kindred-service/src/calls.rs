@@ -135,6 +135,10 @@ pub struct CallView {
     pub started_at: DateTime<Utc>,
     /// Set once the call is over.
     pub ended_at: Option<DateTime<Utc>>,
+    /// Whether the viewer is in the call, and started it: what a page
+    /// needs to ring, without writing the viewer's id into every page.
+    pub in_call: bool,
+    pub started_by_me: bool,
 }
 
 impl CallView {
@@ -401,6 +405,8 @@ impl Kindred {
                 })
                 .collect();
             views.push(Some(CallView {
+                in_call: ended_at.is_none() && ids.iter().any(|m| m == me),
+                started_by_me: record.started_by.as_deref() == Some(me),
                 id: record.id.clone(),
                 conversation_id: record.conversation_id.clone(),
                 video: record.video,

@@ -135,12 +135,11 @@
   // answer while it goes on without them (announced once, as it appears),
   // gone once they are in it or it ended. Not on the call's own page.
   function onCall(call) {
-    var me = status.getAttribute("data-me");
     var notice = document.getElementById("live-call-" + call.call_id);
     var ringing =
       call.state === "ongoing" &&
       call.participants.length > 0 &&
-      call.participants.indexOf(me) === -1 &&
+      !call.in_call &&
       !document.querySelector('[data-call="' + call.call_id + '"]');
     if (!ringing) {
       if (notice) {
@@ -148,7 +147,7 @@
       }
       return;
     }
-    if (notice || call.started_by === me) {
+    if (notice || call.started_by_me) {
       return;
     }
     var caller = null;

@@ -471,6 +471,13 @@ async fn add_conversations(
     ] {
         kindred.send_message(association, who, &id, body, &[]).await.map_err(fail)?;
     }
+    // A voice call the two had (ended): it shows in both members' exports.
+    let call_failed = |e: kindred_service::calls::CallError| failed("call", e);
+    let (call, _) = kindred.start_call(association, &p.mira, &id, false).await.map_err(call_failed)?;
+    kindred.join_call(association, &p.moderator, call.as_str()).await.map_err(call_failed)?;
+    for who in [&p.moderator, &p.mira] {
+        kindred.leave_call(association, who, call.as_str()).await.map_err(call_failed)?;
+    }
     // The chat of the group in Kiel.
     let chat = kindred.group_conversation(association, &p.moderator, kiel).await.map_err(fail)?;
     for (who, body) in [

@@ -101,6 +101,10 @@ pub struct CallResponse {
     people: Vec<CallPerson>,
     /// ongoing or ended.
     state: String,
+    /// Whether the caller is in the call now.
+    in_call: bool,
+    /// Whether the caller started it.
+    started_by_me: bool,
     started_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ended_at: Option<DateTime<Utc>>,
@@ -123,6 +127,8 @@ pub(crate) fn call_body(view: CallView) -> CallResponse {
             .map(|p| CallPerson { member_id: p.member_id, pseudonym: p.pseudonym })
             .collect(),
         state: if view.ended_at.is_some() { "ended" } else { "ongoing" }.to_owned(),
+        in_call: view.in_call,
+        started_by_me: view.started_by_me,
         call_id: view.id,
         conversation_id: view.conversation_id,
         video: view.video,

@@ -95,8 +95,6 @@ struct LiveNav {
     texts: String,
     /// The pages' root, for links the script makes (a call to answer).
     base: String,
-    /// The viewer's own id: the script does not ring for their own call.
-    me: String,
 }
 
 /// The words the live script shows or announces, in `voice`: served by
@@ -291,7 +289,6 @@ impl Layout {
         if caller.member.status == kindred_domain::AccountStatus::Active {
             self.live = Some(LiveNav {
                 base: self.base.clone(),
-                me: caller.member.id.to_string(),
                 path: format!("{}/api/v1/live", self.base),
                 api: format!("{}/api/v1", self.base),
                 texts: format!(

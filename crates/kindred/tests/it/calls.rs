@@ -115,6 +115,11 @@ async fn a_call_rings_hands_out_relays_and_passes_set_up_messages_between_member
         assert_eq!((ring["call"]["video"].as_bool(), ring["call"]["state"].as_str()), (Some(true), Some("ongoing")));
         assert_eq!(ring["call"]["started_by"], anna.id.as_str());
         assert_eq!(ring["call"]["participants"], json!([anna.id]));
+        assert_eq!(
+            (ring["call"]["in_call"].as_bool(), ring["call"]["started_by_me"].as_bool()),
+            (Some(false), Some(false))
+        );
+        assert_eq!(ring["call"]["people"], json!([{"member_id": anna.id, "pseudonym": "Anna Call"}]), "{db:?}");
         assert_eq!(next_call_event(&mut anna_ws).await["call"]["call_id"], call_id.as_str(), "{db:?}");
 
         // A second start while it is open is the same call.
