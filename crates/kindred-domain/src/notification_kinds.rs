@@ -67,6 +67,9 @@ pub const KINDS: &[NotificationKind] = &[
     // A new message in a conversation: one notification per conversation
     // until the member has read it (service::messaging).
     kind("message", EmailFrequency::Immediately),
+    // A call in a conversation (not a group's chat) that ended before the
+    // member joined it (service::calls); a digest, not a ring by mail.
+    kind("missed_call", EmailFrequency::Daily),
     kind("contact_request", EmailFrequency::Immediately),
     kind("contact_answer", EmailFrequency::Daily),
     kind("disclosure_request", EmailFrequency::Immediately),

@@ -318,10 +318,31 @@ impl Kindred {
         caller: &Caller,
         raw_call: &str,
     ) -> Result<(), CallError> {
-        let (call, _) = self.seen_call(association, caller, raw_call).await?;
-        if self.store.leave_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await? {
+        let (call, seen) = self.seen_call(association, caller, raw_call).await?;
+        let (was_in, ended) =
+            self.store.leave_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await?;
+        if was_in {
             self.publish_call(association, &call.conversation_id, &call.id).await;
         }
+        if ended && seen.group_id.is_none() {
+            self.missed_call(association, &call).await?;
+        }
+        Ok(())
+    }
+
+    /// A `missed_call` notification to each member of the conversation who
+    /// was never in the call that just ended. Not in a group's chat: a
+    /// group's call is a room one drops into, not a call to each member.
+    async fn missed_call(&self, association: &Association, call: &CallRecord) -> Result<(), CallError> {
+        let was_in = self.store.call_member_ids(&association.id, &call.id).await?;
+        let recipients = self.store.conversation_recipients(&association.id, &call.conversation_id).await?;
+        let missed: Vec<(String, String)> = recipients
+            .into_iter()
+            .filter(|r| r.status == "active" && r.member_status == "active" && !was_in.contains(&r.member_id))
+            .map(|r| (kindred_domain::NotificationId::random().to_string(), r.member_id))
+            .collect();
+        self.store.insert_missed_calls(&association.id, &call.conversation_id, &missed, self.clock.now()).await?;
+        self.notifications_written(association, missed.iter().map(|(id, member)| (member.as_str(), id.as_str()))).await;
         Ok(())
     }
 

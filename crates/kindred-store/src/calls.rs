@@ -204,14 +204,14 @@ impl Store {
     }
 
     /// Takes the member out of the call; the last one out ends it.
-    /// Answers whether the member was in it.
+    /// Answers whether the member was in it, and whether the call ended.
     pub async fn leave_call(
         &self,
         association: &AssociationId,
         call: &str,
         member: &str,
         at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<(bool, bool), StoreError> {
         let association = association.as_str();
         let left = write!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -233,7 +233,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            sqlx::query(
+            let ended = sqlx::query(
                 "UPDATE calls SET ended_at = $3 WHERE association_id = $1 AND id = $2 AND ended_at IS NULL \
                  AND NOT EXISTS (SELECT 1 FROM call_members WHERE association_id = $1 AND call_id = $2 \
                    AND left_at IS NULL)",
@@ -242,11 +242,57 @@ impl Store {
             .bind(call)
             .bind(at)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(left > 0)
+            Ok::<_, sqlx::Error>((left > 0, ended > 0))
         })?;
         Ok(left)
+    }
+
+    /// Everyone who was ever in the call, in it now or not.
+    pub async fn call_member_ids(&self, association: &AssociationId, call: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT member_id FROM call_members WHERE association_id = $1 AND call_id = $2")
+                .bind(association.as_str())
+                .bind(call)
+                .fetch_all(pool)
+                .await
+        })?;
+        Ok(rows.into_iter().map(|(m,)| m).collect())
+    }
+
+    /// Writes `missed_call` notifications about a conversation, `(id,
+    /// member)` each, all or none. They name nobody: the conversation's
+    /// page shows who, by its own rules.
+    pub async fn insert_missed_calls(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        notifications: &[(String, String)],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if notifications.is_empty() {
+            return Ok(());
+        }
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (id, member) in notifications {
+                sqlx::query(
+                    "INSERT INTO notifications (association_id, id, member_id, kind, created_at, conversation_id) \
+                     VALUES ($1, $2, $3, 'missed_call', $4, $5)",
+                )
+                .bind(association.as_str())
+                .bind(id)
+                .bind(member)
+                .bind(at)
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// Ends the open calls that began before `before` (nobody left them;

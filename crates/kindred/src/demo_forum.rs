@@ -478,6 +478,9 @@ async fn add_conversations(
     for who in [&p.moderator, &p.mira] {
         kindred.leave_call(association, who, call.as_str()).await.map_err(call_failed)?;
     }
+    // And one Jonas missed: a `missed_call` notification for him.
+    let (call, _) = kindred.start_call(association, &p.mira, &id, true).await.map_err(call_failed)?;
+    kindred.leave_call(association, &p.mira, call.as_str()).await.map_err(call_failed)?;
     // The chat of the group in Kiel.
     let chat = kindred.group_conversation(association, &p.moderator, kiel).await.map_err(fail)?;
     for (who, body) in [

@@ -53,3 +53,6 @@ notification-kind-contact-answer = Antworten auf deine Kontaktanfragen
 notification-kind-disclosure-request = Ein Kontakt bittet, mehr von deinem Profil zu sehen
 notification-kind-disclosure-answer = Antworten auf deine Bitten, mehr zu sehen
 notification-kind-group-join-request = Beitrittsanfragen für Gruppen, die du moderierst
+notifications-kind-missed-call = Du hast einen Anruf verpasst.
+notifications-kind-missed-call-nobody = Du hast einen Anruf verpasst.
+notification-kind-missed-call = Anrufe, die du verpasst hast

@@ -92,3 +92,6 @@ notification-kind-disclosure-request = Ein Kontakt bittet, mehr von Ihrem Profil
 notification-kind-disclosure-answer = Antworten auf Ihre Bitten, mehr zu sehen
 notification-kind-group-invitation = Einladungen in eine Gruppe
 notification-kind-group-join-request = Beitrittsanfragen für Gruppen, die Sie moderieren
+notifications-kind-missed-call = Sie haben einen Anruf verpasst.
+notifications-kind-missed-call-nobody = Sie haben einen Anruf verpasst.
+notification-kind-missed-call = Anrufe, die Sie verpasst haben

@@ -92,3 +92,6 @@ notification-kind-disclosure-request = A contact asks to see more of your profil
 notification-kind-disclosure-answer = Answers to your requests to see more
 notification-kind-group-invitation = Invitations to a group
 notification-kind-group-join-request = Requests to join a group you moderate
+notifications-kind-missed-call = You missed a call.
+notifications-kind-missed-call-nobody = You missed a call.
+notification-kind-missed-call = Calls you missed

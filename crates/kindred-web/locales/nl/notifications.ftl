@@ -92,3 +92,6 @@ notification-kind-disclosure-request = Een contact vraagt meer van uw profiel te
 notification-kind-disclosure-answer = Antwoorden op uw verzoeken om meer te zien
 notification-kind-group-invitation = Uitnodigingen voor een groep
 notification-kind-group-join-request = Verzoeken om lid te worden van groepen die u modereert
+notifications-kind-missed-call = U hebt een oproep gemist.
+notifications-kind-missed-call-nobody = U hebt een oproep gemist.
+notification-kind-missed-call = Oproepen die u hebt gemist

@@ -34,6 +34,7 @@ const KINDS: &[&str] = &[
     "event_reminder",
     "message_request",
     "message",
+    "missed_call",
     "contact_request",
     "contact_answer",
     "disclosure_request",

@@ -363,3 +363,63 @@ async fn calls_follow_the_conversations_rules_and_blocks_hold_inside_a_call() {
         s.stop().await;
     }
 }
+
+async fn missed_calls(s: &TestServer, a: &Association, who: &Someone) -> Vec<Value> {
+    let list = ok(s, &who.token, "GET", &format!("{}/notifications", api(a)), None).await;
+    list["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["kind"] == "missed_call")
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn a_call_nobody_answered_is_a_missed_call_for_the_others_but_not_in_a_groups_chat() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a =
+            s.association("missed", "Test", "[policies]\nmessaging = \"anyone\"\ngroup_creation = \"members\"\n").await;
+        let base = api(&a);
+        let anna = someone(&s, &a, "Anna Missed").await;
+        let ben = someone(&s, &a, "Ben Missed").await;
+        befriend(&s, &a, &anna, &ben).await;
+        let conversation = start(&s, &a, &anna, &[&ben.id], "Call me").await;
+
+        // Anna rings, nobody answers, she hangs up: Ben missed it.
+        let (_, started) = start_call(&s, &a, &anna, &conversation, false).await;
+        let call_id = started["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        let missed = missed_calls(&s, &a, &ben).await;
+        assert_eq!(missed.len(), 1, "{db:?} {missed:?}");
+        assert_eq!(missed[0]["conversation_id"], conversation.as_str(), "{db:?}");
+        assert!(missed[0].get("actor").is_none(), "{db:?}: it names nobody {missed:?}");
+        assert!(missed_calls(&s, &a, &anna).await.is_empty(), "{db:?}: not to the caller");
+
+        // Answered: nobody missed anything.
+        let (_, started) = start_call(&s, &a, &ben, &conversation, true).await;
+        let call_id = started["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        for who in [&anna, &ben] {
+            ok(&s, &who.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        }
+        assert_eq!(missed_calls(&s, &a, &ben).await.len(), 1, "{db:?}");
+        assert!(missed_calls(&s, &a, &anna).await.is_empty(), "{db:?}");
+
+        // A group's call is a room one drops into: no missed calls.
+        let group =
+            ok(&s, &anna.token, "POST", &format!("{base}/groups"), Some(json!({"name": "Room", "visibility": "open"})))
+                .await;
+        let group = group["group_id"].as_str().expect("group").to_owned();
+        ok(&s, &ben.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
+        let chat = ok(&s, &anna.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        let chat = chat["conversation_id"].as_str().expect("chat").to_owned();
+        ok(&s, &ben.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        let (_, started) = start_call(&s, &a, &anna, &chat, false).await;
+        let call_id = started["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        assert_eq!(missed_calls(&s, &a, &ben).await.len(), 1, "{db:?}: still only the one");
+        s.stop().await;
+    }
+}
