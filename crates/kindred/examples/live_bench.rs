@@ -29,9 +29,6 @@
 use futures_util::StreamExt;
 use kindred::config::{FileConfig, Overrides, Settings};
 use kindred::server;
-use kindred_domain::{AccountRole, AccountStatus, EmailAddress, MemberId, Pseudonym};
-use kindred_service::Kindred;
-use kindred_store::{NewMember, NewSession};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::process::{Child, Command, Stdio};
@@ -40,8 +37,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-const PASSWORD: &str = "live bench password 2026";
 
 struct Args {
     sockets: usize,
@@ -170,64 +165,6 @@ async fn client() {
     std::future::pending::<()>().await;
 }
 
-/// Writes `count` active members with one password hash, and a session of
-/// each; returns their tokens.
-async fn members_with_sessions(
-    kindred: &Kindred,
-    association: &kindred_service::Association,
-    count: usize,
-) -> Vec<String> {
-    let password = kindred_domain::Password::parse(PASSWORD).expect("password");
-    let hash = kindred.passwords.hash(&password).await.expect("hash");
-    let now = kindred.clock.now();
-    let mut ids = Vec::with_capacity(count);
-    let mut batch = Vec::new();
-    for n in 0..count {
-        let id = MemberId::random();
-        let pseudonym = Pseudonym::parse(&format!("Bench Member {n}")).expect("pseudonym");
-        batch.push(NewMember {
-            id: id.clone(),
-            association_id: association.id.clone(),
-            email: EmailAddress::parse(&format!("m{n}@live.kindred.invalid")).expect("email"),
-            pseudonym_terms: kindred.pseudonym_terms(&association.id, &pseudonym).expect("terms"),
-            pseudonym,
-            password_hash: hash.clone(),
-            role: AccountRole::Member,
-            status: AccountStatus::Active,
-            discoverable: false,
-            created_at: now,
-        });
-        ids.push(id);
-        if batch.len() == 500 || n + 1 == count {
-            kindred.store.insert_members_fresh(&batch).await.expect("members");
-            batch.clear();
-        }
-    }
-    let mut tokens = Vec::with_capacity(count);
-    for id in &ids {
-        let token = kindred_domain::id::random_token();
-        let session_id = kindred_domain::id::random_token();
-        kindred
-            .store
-            .insert_session(&NewSession {
-                id: &session_id[..26],
-                token_hash: &Kindred::live_session_hash(&token),
-                association_id: &association.id,
-                member_id: id,
-                kind: "api",
-                second_factor_pending: false,
-                client: "live bench",
-                now,
-                idle_expires_at: now + chrono::Duration::days(1),
-                expires_at: now + chrono::Duration::days(1),
-            })
-            .await
-            .expect("session");
-        tokens.push(token);
-    }
-    tokens
-}
-
 /// Starts a client process with its share of the sockets; its arrivals go
 /// to `arrivals`, its `ready` to `ready`.
 fn start_client(
@@ -300,7 +237,13 @@ async fn server_side() {
 
     eprintln!("writing {} members and their sessions …", args.sockets);
     let started = Instant::now();
-    let tokens = members_with_sessions(&kindred, &association, args.sockets).await;
+    let tokens: Vec<String> =
+        kindred::bench_members::members_with_sessions(&kindred, &association, "Bench Member", args.sockets)
+            .await
+            .expect("members")
+            .into_iter()
+            .map(|(_, token)| token)
+            .collect();
     eprintln!("  {:.1} s", started.elapsed().as_secs_f64());
 
     // One open group; everyone joins and opens its chat.

@@ -1,5 +1,6 @@
 //! The `kindred` binary: command line, configuration, wiring, demo data.
 
+pub mod bench_members;
 pub mod cli;
 pub mod community_bench;
 pub mod config;
