@@ -10,7 +10,7 @@
 use super::association::AssociationPage;
 use super::community::{member, member_post};
 use super::confirm::{ask, ask_on_get, confirmed, Confirm};
-use super::forms::Problems;
+use super::forms::{field, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
 use super::text::tr;
@@ -62,10 +62,6 @@ fn month(page: &AssociationPage, at: DateTime<Utc>, zone: &str) -> String {
         None => at.date_naive(),
     };
     format!("{} {}", tr(page, &format!("events-month-{}", local.month())), local.year())
-}
-
-fn form_value(pairs: &[(String, String)], name: &str) -> String {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -218,7 +214,7 @@ fn render_form(
     status: StatusCode,
     target: FormFor<'_>,
 ) -> Response {
-    let v = |name: &str| form_value(pairs, name);
+    let v = |name: &str| field(pairs, name).to_owned();
     let default_zone = page.tenant.association.settings.time_zone.name();
     let zone = if v("time_zone").is_empty() { default_zone.to_owned() } else { v("time_zone") };
     let mut zones: Vec<&str> = vec![default_zone];
@@ -321,7 +317,7 @@ fn render_form(
 /// "until" date gives a rule without an end, which the parser refuses
 /// with the message shown at the "until" field.
 fn raw_from_form(pairs: &[(String, String)], zone: TimeZoneName) -> RawEvent {
-    let v = |name: &str| form_value(pairs, name);
+    let v = |name: &str| field(pairs, name).to_owned();
     let optional = |name: &str| Some(v(name)).filter(|x| !x.trim().is_empty());
     let date = v("date");
     let capacity = match v("capacity").trim() {
@@ -404,7 +400,7 @@ pub async fn new_form(
     if let Err(response) = member(&state, &page) {
         return *response;
     }
-    let prefilled = vec![("group_id".to_owned(), form_value(&pairs, "group"))];
+    let prefilled = vec![("group_id".to_owned(), field(&pairs, "group").to_owned())];
     render_form(&state, &page, &prefilled, Problems::default(), StatusCode::OK, FormFor::New)
 }
 
@@ -413,12 +409,12 @@ pub async fn create(
     page: AssociationPage,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
     let raw = raw_from_form(&pairs, page.tenant.association.settings.time_zone);
-    let group_id = Some(form_value(&pairs, "group_id")).filter(|g| !g.trim().is_empty());
+    let group_id = Some(field(&pairs, "group_id").to_owned()).filter(|g| !g.trim().is_empty());
     let input = EventInput { raw, group_id };
     match state.kindred.create_event(&page.tenant.association, caller, &input).await {
         Ok(id) => see_other(&link(&page, &event_path(id.as_str()), &[])),
@@ -503,12 +499,12 @@ pub async fn update(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
     let raw = raw_from_form(&pairs, page.tenant.association.settings.time_zone);
-    let keep_rule = form_value(&pairs, "repeat") == "keep";
+    let keep_rule = field(&pairs, "repeat") == "keep";
     let patch = EventPatch {
         title: Some(raw.title),
         description: Some(raw.description),

@@ -148,6 +148,22 @@ pub(super) fn multipart_parts(headers: &HeaderMap, body: &[u8]) -> Option<Vec<Pa
     }
 }
 
+/// The last value of a form or query field read as pairs (a repeated
+/// field's last one), or `None` when it is absent.
+pub(super) fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// [`last`], with an absent field read as empty.
+pub(super) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    last(pairs, name).unwrap_or_default()
+}
+
+/// Every value of a repeated field (checkboxes), in order.
+pub(super) fn fields(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

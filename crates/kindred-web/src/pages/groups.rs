@@ -9,7 +9,7 @@
 use super::association::AssociationPage;
 use super::community::{catalogue, code_name, member, member_href, member_post, Choice};
 use super::confirm::{ask, ask_on_get, confirmed, Confirm};
-use super::forms::Problems;
+use super::forms::{field, fields, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
 use super::text::{tr, tr_args, when, When};
@@ -294,15 +294,6 @@ pub async fn search(
 
 // ------------------------------------------------------------------ new group
 
-/// The form as posted: repeated checkboxes, so read as pairs.
-fn form_value(pairs: &[(String, String)], name: &str) -> String {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
-}
-
-fn form_values(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-}
-
 #[derive(Serialize)]
 struct Option_ {
     value: String,
@@ -331,7 +322,7 @@ fn render_new(
     problems: Problems,
     status: StatusCode,
 ) -> Response {
-    let v = |name: &str| form_value(pairs, name);
+    let v = |name: &str| field(pairs, name).to_owned();
     let or = |value: String, default: &str| if value.is_empty() { default.to_owned() } else { value };
     let values = minijinja::context! {
         name => v("name"),
@@ -343,9 +334,9 @@ fn render_new(
         anonymous_allowed => v("anonymous_allowed") == "yes",
         roles => choices(page, FieldKind::Role, &v("role_restriction"), Offer::Current),
         regions => choices(page, FieldKind::Region, &v("region"), Offer::Current),
-        conditions => checkboxes(page, FieldKind::Condition, &form_values(pairs, "conditions")),
-        therapies => checkboxes(page, FieldKind::Therapies, &form_values(pairs, "therapies")),
-        medications => checkboxes(page, FieldKind::Medications, &form_values(pairs, "medications")),
+        conditions => checkboxes(page, FieldKind::Condition, &fields(pairs, "conditions")),
+        therapies => checkboxes(page, FieldKind::Therapies, &fields(pairs, "therapies")),
+        medications => checkboxes(page, FieldKind::Medications, &fields(pairs, "medications")),
         parent_id => v("parent_id"),
         problems => problems,
         csrf => page.session.csrf(),
@@ -366,7 +357,7 @@ pub async fn new_form(
     if !state.kindred.may_create_groups(&page.tenant.association, caller) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let parent = form_value(&pairs, "parent");
+    let parent = field(&pairs, "parent").to_owned();
     let prefilled = vec![("parent_id".to_owned(), parent)];
     render_new(&state, &page, &prefilled, Problems::default(), StatusCode::OK)
 }
@@ -376,25 +367,25 @@ pub async fn create(
     page: AssociationPage,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, &form_value(&pairs, "csrf")) {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let optional = |name: &str| Some(form_value(&pairs, name)).filter(|v| !v.trim().is_empty());
+    let optional = |name: &str| Some(field(&pairs, name).to_owned()).filter(|v| !v.trim().is_empty());
     let input = GroupInput {
-        name: form_value(&pairs, "name"),
-        description: form_value(&pairs, "description"),
-        visibility: form_value(&pairs, "visibility"),
-        member_list: form_value(&pairs, "member_list"),
-        alias_mode: form_value(&pairs, "alias_mode") == "yes",
-        conditions: form_values(&pairs, "conditions"),
-        therapies: form_values(&pairs, "therapies"),
-        medications: form_values(&pairs, "medications"),
+        name: field(&pairs, "name").to_owned(),
+        description: field(&pairs, "description").to_owned(),
+        visibility: field(&pairs, "visibility").to_owned(),
+        member_list: field(&pairs, "member_list").to_owned(),
+        alias_mode: field(&pairs, "alias_mode") == "yes",
+        conditions: fields(&pairs, "conditions"),
+        therapies: fields(&pairs, "therapies"),
+        medications: fields(&pairs, "medications"),
         region: optional("region"),
         parent_id: optional("parent_id"),
         role_restriction: optional("role_restriction"),
         mode: optional("mode"),
-        anonymous_allowed: form_value(&pairs, "anonymous_allowed") == "yes",
+        anonymous_allowed: field(&pairs, "anonymous_allowed") == "yes",
     };
     match state.kindred.create_group(&page.tenant.association, caller, &input).await {
         Ok(id) => see_other(&link(&page, &group_path(id.as_str()), &[("done", "created")])),

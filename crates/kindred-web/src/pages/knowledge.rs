@@ -6,7 +6,7 @@
 
 use super::association::AssociationPage;
 use super::community::{code_name, member, member_post};
-use super::forms::Problems;
+use super::forms::{field, fields, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, see_other};
 use super::text::{tr, when, When};
@@ -19,16 +19,6 @@ use kindred_domain::settings::{Code, FieldKind};
 use kindred_service::knowledge::{ArticleInput, ArticleQuery, ArticleView, KnowledgeError};
 use kindred_service::sessions::Caller;
 use serde::Serialize;
-
-/// The last value of a query or form field.
-fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs.iter().rev().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-}
-
-/// Every value of a repeated field (checkboxes).
-fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-}
 
 /// The signed-in member who may use the community, if any: the list and
 /// an article are open to anyone for what is published for anyone.
@@ -100,8 +90,8 @@ pub async fn list(
 ) -> Response {
     let caller = reader(&state, &page);
     let association = &page.tenant.association;
-    let (q, condition, therapy) = (value(&pairs, "q"), value(&pairs, "condition"), value(&pairs, "therapy"));
-    let cursor = value(&pairs, "cursor");
+    let (q, condition, therapy) = (field(&pairs, "q"), field(&pairs, "condition"), field(&pairs, "therapy"));
+    let cursor = field(&pairs, "cursor");
     let query = ArticleQuery {
         q: Some(q.to_owned()),
         condition: Some(condition.to_owned()),
@@ -221,7 +211,7 @@ pub async fn submit(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, value(&pairs, "csrf")) {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
@@ -240,12 +230,12 @@ pub async fn review(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, value(&pairs, "csrf")) {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let decision = Some(value(&pairs, "decision")).filter(|d| !d.is_empty());
-    let note = value(&pairs, "note");
+    let decision = Some(field(&pairs, "decision")).filter(|d| !d.is_empty());
+    let note = field(&pairs, "note");
     let association = &page.tenant.association;
     match state.kindred.review_article(association, caller, &id, decision, Some(note)).await {
         // Back to the list: a returned article is its author's draft again.
@@ -284,23 +274,23 @@ fn render_form(
                 n => i + 1,
                 title_id => format!("k-source-{i}-title"),
                 url_id => format!("k-source-{i}-url"),
-                title => value(pairs, &format!("source_title_{i}")),
-                url => value(pairs, &format!("source_url_{i}")),
+                title => field(pairs, &format!("source_title_{i}")),
+                url => field(pairs, &format!("source_url_{i}")),
                 title_name => format!("source_title_{i}"),
                 url_name => format!("source_url_{i}"),
             }
         })
         .collect();
-    let audience = match value(pairs, "audience") {
+    let audience = match field(pairs, "audience") {
         "public" => "public",
         _ => "members",
     };
     let values = minijinja::context! {
-        title => value(pairs, "title"),
-        summary => value(pairs, "summary"),
-        body => value(pairs, "body"),
-        conditions => choices(page, FieldKind::Condition, &values(pairs, "conditions")),
-        therapies => choices(page, FieldKind::Therapies, &values(pairs, "therapies")),
+        title => field(pairs, "title"),
+        summary => field(pairs, "summary"),
+        body => field(pairs, "body"),
+        conditions => choices(page, FieldKind::Condition, &fields(pairs, "conditions")),
+        therapies => choices(page, FieldKind::Therapies, &fields(pairs, "therapies")),
         sources => sources,
         audience => audience,
         csrf => page.session.csrf(),
@@ -323,7 +313,7 @@ pub async fn create(
     page: AssociationPage,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, value(&pairs, "csrf")) {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
@@ -331,20 +321,20 @@ pub async fn create(
     let sources: Vec<(String, String)> = (0..SOURCE_ROWS)
         .map(|i| {
             (
-                value(&pairs, &format!("source_title_{i}")).to_owned(),
-                value(&pairs, &format!("source_url_{i}")).to_owned(),
+                field(&pairs, &format!("source_title_{i}")).to_owned(),
+                field(&pairs, &format!("source_url_{i}")).to_owned(),
             )
         })
         .filter(|(title, url)| !title.trim().is_empty() || !url.trim().is_empty())
         .collect();
     let input = ArticleInput {
-        title: value(&pairs, "title").to_owned(),
-        summary: value(&pairs, "summary").to_owned(),
-        body: value(&pairs, "body").to_owned(),
-        conditions: values(&pairs, "conditions"),
-        therapies: values(&pairs, "therapies"),
+        title: field(&pairs, "title").to_owned(),
+        summary: field(&pairs, "summary").to_owned(),
+        body: field(&pairs, "body").to_owned(),
+        conditions: fields(&pairs, "conditions"),
+        therapies: fields(&pairs, "therapies"),
         sources,
-        audience: value(&pairs, "audience").to_owned(),
+        audience: field(&pairs, "audience").to_owned(),
     };
     match state.kindred.create_article(&page.tenant.association, caller, &input).await {
         Ok(id) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),

@@ -4,7 +4,7 @@
 
 use super::association::AssociationPage;
 use super::community::{member, slow_down};
-use super::forms::Problems;
+use super::forms::{last, Problems};
 use super::layout::{render_status, Section};
 use super::respond::{internal, link, post_href};
 use super::text::{tr, when, When};
@@ -36,11 +36,6 @@ fn problem_text(page: &AssociationPage, problem: SearchProblem) -> String {
     tr(page, key)
 }
 
-/// The last value of a query parameter.
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
 pub async fn search(
     State(state): State<AppState>,
     page: AssociationPage,
@@ -50,8 +45,8 @@ pub async fn search(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    let q = param(&pairs, "q");
-    let cursor = param(&pairs, "cursor").filter(|c| !c.is_empty());
+    let q = last(&pairs, "q");
+    let cursor = last(&pairs, "cursor").filter(|c| !c.is_empty());
     let searched = q.is_some() || cursor.is_some();
     let mut problems = Problems::default();
     let mut results = Vec::new();
