@@ -297,7 +297,9 @@ impl Kindred {
         caller: &Caller,
         raw_call: &str,
     ) -> Result<Joined, CallError> {
-        let (call, _) = self.seen_call(association, caller, raw_call).await?;
+        // `callable` runs the conversation's gate: the call is found only through it.
+        let id = CallId::parse(raw_call.trim()).ok_or(CallError::NotFound)?;
+        let call = self.store.call(&association.id, id.as_str()).await?.ok_or(CallError::NotFound)?;
         self.callable(association, caller, &call.conversation_id).await?;
         let ongoing = call.ended_at.is_none() && call.started_at >= self.stale_before();
         if !ongoing
@@ -353,8 +355,7 @@ impl Kindred {
         caller: &Caller,
         raw_call: &str,
     ) -> Result<CallView, CallError> {
-        let (call, _) = self.seen_call(association, caller, raw_call).await?;
-        self.call_view(association, caller, &call.id).await
+        self.call_view(association, caller, raw_call).await
     }
 
     /// What the caller may do about calls in a conversation (for its
@@ -379,8 +380,17 @@ impl Kindred {
         }
     }
 
-    async fn call_view(&self, association: &Association, caller: &Caller, call: &str) -> Result<CallView, CallError> {
-        let mut views = self.live_calls(association, &[caller], call).await?;
+    /// The call as the caller sees it; `NotFound` for an id that cannot be
+    /// one and for a call whose conversation is closed to the caller
+    /// (`live_calls` runs the conversation's gate).
+    async fn call_view(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        raw_call: &str,
+    ) -> Result<CallView, CallError> {
+        let id = CallId::parse(raw_call.trim()).ok_or(CallError::NotFound)?;
+        let mut views = self.live_calls(association, &[caller], id.as_str()).await?;
         views.pop().flatten().ok_or(CallError::NotFound)
     }
 
@@ -483,20 +493,20 @@ impl Kindred {
         caller: &Caller,
         signal: &OutgoingSignal,
     ) -> Result<(), CallError> {
-        let (call, seen) = self.seen_call(association, caller, &signal.call_id).await?;
-        let view = self.call_view(association, caller, &call.id).await?;
+        // One read of the call and one of the gate: the view is both.
+        let view = self.call_view(association, caller, &signal.call_id).await?;
         let me = caller.member.id.as_str();
         let to = MemberId::parse(&signal.to).ok_or(CallError::NotInCall)?;
         let both_in = view.is_in(me) && view.is_in(to.as_str()) && to.as_str() != me;
         if view.ended_at.is_some() || !both_in {
             return Err(CallError::NotInCall);
         }
-        let key = self.conversation_key(association, seen.id.as_str()).await?.ok_or(CallError::NotFound)?;
+        let key = self.conversation_key(association, &view.conversation_id).await?.ok_or(CallError::NotFound)?;
         let id = kindred_domain::id::random_token();
         let payload = serde_json::json!({"sdp": signal.sdp, "candidate": signal.candidate}).to_string();
         let sealed = key.seal(&id, SIGNAL, payload.as_bytes())?;
         let record = CallSignalRecord {
-            call_id: call.id.clone(),
+            call_id: view.id.clone(),
             from_member: me.to_owned(),
             to_member: to.to_string(),
             sealed_payload: sealed,
@@ -506,7 +516,7 @@ impl Kindred {
         let event = NewLiveEvent {
             member: to.as_str(),
             kind: "call_signal",
-            conversation: Some(seen.id.as_str()),
+            conversation: Some(&view.conversation_id),
             subject: Some(&id),
         };
         self.publish_live(association, &[event]).await;
