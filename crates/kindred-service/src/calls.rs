@@ -34,6 +34,7 @@ use crate::crypto::CryptoError;
 use crate::members::{caller_party, party};
 use crate::messaging::{ConversationStatus, MessagingError, SeenConversation, ShownMember};
 use crate::sessions::Caller;
+use crate::throttle::{Rule, Throttled};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
 use data_encoding::BASE64;
@@ -51,6 +52,13 @@ const SIGNAL: &str = "call-signal";
 /// Largest `sdp` or `candidate` a member may send, as JSON text: a video
 /// offer with every codec a browser knows stays well below it.
 pub const MAX_SIGNAL_PART: usize = 12 * 1024;
+/// How long a member's part in a call outlives their last live socket on
+/// this node ([`Kindred::leave_calls_without_socket`]).
+pub const ABSENT_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+/// Calls a member may start (or ring again) per hour: each rings everyone
+/// in the conversation, on every device, so a member who keeps ringing
+/// waits — in a conversation of two, a way to harass someone.
+pub const STARTS: Rule = Rule { bucket: "call-starts", limit: 20, window: Duration::hours(1) };
 
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
@@ -75,6 +83,9 @@ pub enum CallError {
     NotInCall,
     #[error("some fields are invalid")]
     Invalid(Vec<(&'static str, String)>),
+    /// Too many calls started ([`STARTS`]).
+    #[error(transparent)]
+    Throttled(#[from] Throttled),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
@@ -268,6 +279,9 @@ impl Kindred {
         video: bool,
     ) -> Result<(CallId, bool), CallError> {
         let seen = self.callable(association, caller, raw_conversation).await?;
+        // Counted once the conversation is known to the caller: an unknown
+        // id answers 404 however often it is tried.
+        self.count_attempt(association, STARTS, caller.member.id.as_str()).await??;
         let id = CallId::random();
         let started = self
             .store
@@ -321,13 +335,63 @@ impl Kindred {
         raw_call: &str,
     ) -> Result<(), CallError> {
         let (call, seen) = self.seen_call(association, caller, raw_call).await?;
+        self.take_out(association, &call, &caller.member.id, seen.group_id.is_some()).await
+    }
+
+    /// Takes a member whose live connection is gone out of the calls they
+    /// joined before it went. `Live` asks for it when a member's last
+    /// socket on this node has stayed closed for [`ABSENT_GRACE`] (a page
+    /// reload or a network change opens a new one well within it): set-up
+    /// messages reach a member only over a socket, so a member without one
+    /// cannot be in a call, and the others should not wait for them — nor
+    /// see them listed for 12 hours after their browser died. A call they
+    /// joined after the socket went (over the API, before opening one)
+    /// stays theirs.
+    pub async fn leave_calls_without_socket(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        closed_at: DateTime<Utc>,
+    ) -> Result<(), CallError> {
+        for (call, in_group) in self.store.calls_joined_before(&association.id, member.as_str(), closed_at).await? {
+            self.take_out(association, &call, member, in_group).await?;
+        }
+        Ok(())
+    }
+
+    /// A live socket of the member closed on this node: once
+    /// [`ABSENT_GRACE`] has passed without another, their part in calls
+    /// ends ([`Kindred::leave_calls_without_socket`]).
+    pub fn live_socket_closed(&self, association: &Association, member: &MemberId) {
+        let closed_at = self.clock.now();
+        let (kindred, association, member) = (self.clone(), association.clone(), member.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(ABSENT_GRACE).await;
+            if kindred.live.holds_socket(association.id.as_str(), member.as_str()) {
+                return;
+            }
+            if let Err(error) = kindred.leave_calls_without_socket(&association, &member, closed_at).await {
+                tracing::warn!(%error, "taking a member whose connection went out of their calls failed");
+            }
+        });
+    }
+
+    /// Takes the member out of the call and tells the others; when that
+    /// ended it, the members who never joined missed it.
+    async fn take_out(
+        &self,
+        association: &Association,
+        call: &CallRecord,
+        member: &MemberId,
+        in_group: bool,
+    ) -> Result<(), CallError> {
         let (was_in, ended) =
-            self.store.leave_call(&association.id, &call.id, caller.member.id.as_str(), self.clock.now()).await?;
+            self.store.leave_call(&association.id, &call.id, member.as_str(), self.clock.now()).await?;
         if was_in {
             self.publish_call(association, &call.conversation_id, &call.id).await;
         }
-        if ended && seen.group_id.is_none() {
-            self.missed_call(association, &call).await?;
+        if ended && !in_group {
+            self.missed_call(association, call).await?;
         }
         Ok(())
     }

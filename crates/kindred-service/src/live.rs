@@ -781,6 +781,11 @@ impl Live {
         Self { fanout, hub: Arc::new(Hub::new()) }
     }
 
+    /// Whether this node holds a live socket of the member now.
+    pub fn holds_socket(&self, association: &str, member: &str) -> bool {
+        self.hub.lock().contains_key(&(association.to_owned(), member.to_owned()))
+    }
+
     pub fn hub(&self) -> &Hub {
         &self.hub
     }

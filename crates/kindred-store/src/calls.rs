@@ -404,6 +404,40 @@ impl Store {
         Ok(pairs)
     }
 
+    /// The open calls the member is in and joined at or before `before`,
+    /// each with whether it is a group's chat's (`service::calls`: a
+    /// member whose live connection went).
+    pub async fn calls_joined_before(
+        &self,
+        association: &AssociationId,
+        member: &str,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<(CallRecord, bool)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            call: CallRecord,
+            in_group: bool,
+        }
+        let rows: Vec<Row> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.id, c.conversation_id, c.started_by, c.video, c.started_at, c.ended_at, \
+                 (v.group_id IS NOT NULL) AS in_group \
+                 FROM call_members cm \
+                 JOIN calls c ON c.association_id = cm.association_id AND c.id = cm.call_id \
+                 JOIN conversations v ON v.association_id = c.association_id AND v.id = c.conversation_id \
+                 WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.left_at IS NULL \
+                 AND cm.joined_at <= $3 AND c.ended_at IS NULL",
+            )
+            .bind(association.as_str())
+            .bind(member)
+            .bind(before)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|r| (r.call, r.in_group)).collect())
+    }
+
     /// The calls the member was in, newest first (their export).
     pub async fn calls_of_member(
         &self,

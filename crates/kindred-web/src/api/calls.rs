@@ -43,6 +43,7 @@ pub(crate) fn call_error(error: CallError) -> ApiError {
             "Some fields are invalid.",
             problems.into_iter().map(|(f, p)| (f.to_owned(), p)).collect(),
         ),
+        CallError::Throttled(t) => ApiError::throttled(t.retry_after),
         other => ApiError::internal(other),
     }
 }
@@ -151,7 +152,7 @@ fn joined_body(joined: Joined) -> JoinedResponse {
 }
 
 /// Starts a call in the conversation (the caller is in it at once) and
-/// rings the other members over `/live` (`{type: "call", call}`). Where a
+/// rings the other members over `/live` (`{type: "call", call_id, conversation_id, call}`). Where a
 /// call is open in the conversation already, the caller joins that one:
 /// 200 with its id.
 #[utoipa::path(
@@ -167,6 +168,7 @@ fn joined_body(joined: Joined) -> JoinedResponse {
         (status = 403, description = "messaging_not_allowed (a block); calls_not_allowed (an alias group's chat)", body = super::ErrorResponse),
         (status = 404, description = "Not a conversation of the caller's", body = super::ErrorResponse),
         (status = 409, description = "request_pending: the conversation is a request", body = super::ErrorResponse),
+        (status = 429, description = "More than 20 calls started within an hour (`Retry-After`)", body = super::ErrorResponse),
     )
 )]
 pub async fn start(

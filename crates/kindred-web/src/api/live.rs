@@ -55,6 +55,14 @@ const HEARTBEAT: Duration = Duration::from_secs(20);
 /// cut off after this.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Set-up messages one socket may send per [`SIGNAL_WINDOW`]: a member
+/// joining a call of eight sends an offer and a few network candidates to
+/// each of seven others, a few dozen in all; beyond this the socket is
+/// flooding (each message is read, sealed, stored and delivered), and it
+/// is told `rate_limited` until the window is over.
+const SIGNALS_PER_WINDOW: u32 = 200;
+const SIGNAL_WINDOW: Duration = Duration::from_secs(10);
+
 /// Close codes (RFC 6455 §7.4.1).
 const NORMAL: u16 = 1000;
 const GOING_AWAY: u16 = 1001;
@@ -182,6 +190,7 @@ pub async fn live(
         session_hash,
         last: params.since.unwrap_or(0).max(0),
         unread: UnreadDue::Nothing,
+        signals: (tokio::time::Instant::now(), 0),
     };
     let since = params.since.is_some();
     Ok(upgrade
@@ -225,6 +234,9 @@ struct Socket {
     last: i64,
     /// The `unread` event owed after the events sent since the last one.
     unread: UnreadDue,
+    /// When the current window of set-up messages began, and how many this
+    /// socket sent in it ([`SIGNALS_PER_WINDOW`]).
+    signals: (tokio::time::Instant, u32),
 }
 
 /// Whether an `unread` event is owed, and whether its counts are known.
@@ -311,6 +323,7 @@ impl Socket {
         }
         drop(registration);
         metrics::gauge!("kindred_live_sockets").decrement(1.0);
+        self.kindred.live_socket_closed(&self.association, &self.member);
     }
 
     async fn on_frame(
@@ -361,7 +374,15 @@ impl Socket {
     /// (`service::calls`): nothing comes back when it went on its way, an
     /// `error` event when it could not (the same `not_in_call` whether the
     /// other is not in the call or in a block with the sender).
-    async fn call_signal(&self, ws: &mut WebSocket, value: &Value) -> Step {
+    async fn call_signal(&mut self, ws: &mut WebSocket, value: &Value) -> Step {
+        let now = tokio::time::Instant::now();
+        if now.duration_since(self.signals.0) >= SIGNAL_WINDOW {
+            self.signals = (now, 0);
+        }
+        self.signals.1 = self.signals.1.saturating_add(1);
+        if self.signals.1 > SIGNALS_PER_WINDOW {
+            return send_json(ws, json!({"type": "error", "code": "rate_limited"})).await;
+        }
         let signal = match OutgoingSignal::parse(value) {
             Ok(signal) => signal,
             Err(_) => return send_json(ws, json!({"type": "error", "code": "invalid_call_signal"})).await,
@@ -542,8 +563,10 @@ fn event_json(event: &LiveEvent) -> Value {
         LiveEvent::ConversationRequest { conversation_id } => {
             json!({"type": "conversation_request", "conversation_id": conversation_id})
         }
+        // The ids at the top too, as a message event names its conversation.
         LiveEvent::Call { call } => json!({
-            "type": "call", "call": super::calls::call_body(CallView::clone(call)),
+            "type": "call", "call_id": call.id, "conversation_id": call.conversation_id,
+            "call": super::calls::call_body(CallView::clone(call)),
         }),
         LiveEvent::CallSignal { signal } => {
             let mut value = json!({"type": "call_signal", "call_id": signal.call_id, "from": signal.from});

@@ -7,7 +7,7 @@
 use super::association::AssociationPage;
 use super::community::{member, member_post};
 use super::layout::{render_status, Section};
-use super::respond::{internal, link, see_other};
+use super::respond::{internal, link, see_other, wait};
 use super::text::{tr, tr_args};
 use crate::state::AppState;
 use axum::extract::{Form, Path, State};
@@ -104,6 +104,7 @@ pub async fn start(
         Err(CallError::RequestPending | CallError::NotAllowed | CallError::AliasChat) => {
             see_other(&link(&page, &format!("/messages/{id}"), &[]))
         }
+        Err(CallError::Throttled(t)) => wait(&state, &page, t.retry_after),
         Err(other) => internal(other),
     }
 }

@@ -113,6 +113,10 @@ async fn a_call_rings_hands_out_relays_and_passes_set_up_messages_between_member
         let ring = next_call_event(&mut ben_ws).await;
         assert_eq!(ring["type"], "call", "{db:?} {ring}");
         assert_eq!(ring["call"]["call_id"], call_id.as_str());
+        assert_eq!(
+            (ring["call_id"].as_str(), ring["conversation_id"].as_str()),
+            (Some(call_id.as_str()), Some(conversation.as_str()))
+        );
         assert_eq!(ring["call"]["conversation_id"], conversation.as_str());
         assert_eq!((ring["call"]["video"].as_bool(), ring["call"]["state"].as_str()), (Some(true), Some("ongoing")));
         assert_eq!(ring["call"]["started_by"], anna.id.as_str());
@@ -422,6 +426,108 @@ async fn a_call_nobody_answered_is_a_missed_call_for_the_others_but_not_in_a_gro
         let call_id = started["call_id"].as_str().expect("id").to_owned();
         ok(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
         assert_eq!(missed_calls(&s, &a, &ben).await.len(), 1, "{db:?}: still only the one");
+        s.stop().await;
+    }
+}
+
+/// The call's participants as `who` sees them, once they are `expected`
+/// (waits up to 25 s: a member is taken out of a call 10 s after their
+/// last socket closed).
+async fn participants_become(s: &TestServer, a: &Association, who: &Someone, call_id: &str, expected: &[String]) {
+    let mut seen = Value::Null;
+    for _ in 0..250 {
+        seen = ok(s, &who.token, "GET", &format!("{}/calls/{call_id}", api(a)), None).await;
+        if sorted(&seen["participants"]) == expected {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the call's participants did not become {expected:?}: {seen}");
+}
+
+#[tokio::test]
+async fn a_member_whose_connection_went_leaves_the_call_and_ringing_or_flooding_is_limited() {
+    for db in BOTH {
+        let s = TestServer::start_with(db, parse_file(CALLS, "calls.toml").expect("toml")).await;
+        let a = association(&s, "presence").await;
+        let base = api(&a);
+        let anna = someone(&s, &a, "Anna Presence").await;
+        let ben = someone(&s, &a, "Ben Presence").await;
+        befriend(&s, &a, &anna, &ben).await;
+        let conversation = start(&s, &a, &anna, &[&ben.id], "Call?").await;
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        let mut anna_other_ws = open(&s.base, &a, &anna.token).await;
+        let mut ben_ws = open(&s.base, &a, &ben.token).await;
+        let (_, started) = start_call(&s, &a, &anna, &conversation, false).await;
+        let call_id = started["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &ben.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        participants_become(&s, &a, &anna, &call_id, &both(&anna, &ben)).await;
+
+        // Ben's browser dies; Anna closes one of her two tabs. Ben is taken
+        // out once his last socket has been gone a while; Anna, who still
+        // has one, stays in.
+        ben_ws.close(None).await.expect("close");
+        anna_other_ws.close(None).await.expect("close");
+        participants_become(&s, &a, &anna, &call_id, std::slice::from_ref(&anna.id)).await;
+        let seen = ok(&s, &anna.token, "GET", &format!("{base}/calls/{call_id}"), None).await;
+        assert_eq!(seen["state"], "ongoing", "{db:?} {seen}");
+        // Anna's socket heard of it as of any leave.
+        loop {
+            let event = next_call_event(&mut anna_ws).await;
+            if event["type"] == "call" && event["call"]["participants"] == json!([anna.id]) {
+                break;
+            }
+        }
+
+        // Set-up messages from one socket: 200 in ten seconds, then the
+        // socket is told to slow down (each refused alike, without effect).
+        for _ in 0..200 {
+            signal(&mut anna_ws, &call_id, &ben.id, json!({})).await;
+        }
+        signal(&mut anna_ws, &call_id, &ben.id, json!({})).await;
+        let mut codes = Vec::new();
+        while codes.len() < 201 {
+            let event = next(&mut anna_ws).await;
+            if event["type"] == "error" {
+                codes.push(event["code"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+        assert!(codes[..200].iter().all(|c| c == "invalid_call_signal"), "{db:?} {:?}", &codes[..3]);
+        assert_eq!(codes[200], "rate_limited", "{db:?}");
+
+        // Anna's last socket goes too: the call ends with her (Ben was in it: nothing missed).
+        anna_ws.close(None).await.expect("close");
+        participants_become(&s, &a, &ben, &call_id, &[]).await;
+        let seen = ok(&s, &ben.token, "GET", &format!("{base}/calls/{call_id}"), None).await;
+        assert_eq!(seen["state"], "ended", "{db:?} {seen}");
+        assert!(missed_calls(&s, &a, &ben).await.is_empty(), "{db:?}");
+
+        // Ringing again and again: 20 calls an hour, then 429 with Retry-After.
+        for n in 0..19 {
+            let (status, body) = start_call(&s, &a, &anna, &conversation, false).await;
+            assert!(status == 200 || status == 201, "{db:?} start {n}: {status} {body}");
+        }
+        let response = s
+            .client
+            .post(s.url(&format!("{base}/conversations/{conversation}/calls")))
+            .bearer_auth(&anna.token)
+            .json(&json!({"video": false}))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 429, "{db:?}");
+        let wait: i64 = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After");
+        assert!((1..=3600).contains(&wait), "{db:?} {wait}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "rate_limited", "{db:?} {body}");
+        // Ben is not limited by Anna's ringing.
+        let (status, _) = start_call(&s, &a, &ben, &conversation, false).await;
+        assert!(status == 200 || status == 201, "{db:?}");
         s.stop().await;
     }
 }
