@@ -429,6 +429,7 @@ export const DEMO_ADMIN = 'admin@demo.kindred.invalid';
 export const DEMO_MEMBER = 'mira@demo.kindred.invalid';
 export const DEMO_MEMBER_2 = 'tom@demo.kindred.invalid';
 export const DEMO_MODERATOR = 'moderator@demo.kindred.invalid';
+export const DEMO_DOCTOR = 'neurologin@demo.kindred.invalid';
 
 /** Structure and axe-core problems of the page as it is now (empty = pass). */
 export async function pageProblems(page, requested = null) {

@@ -129,59 +129,40 @@ impl Kindred {
         if !is_expert(caller) {
             return Err(KnowledgeError::Forbidden);
         }
-        let raw = RawArticle {
-            title: &input.title,
-            summary: &input.summary,
-            body: &input.body,
-            conditions: &input.conditions,
-            therapies: &input.therapies,
-            sources: &input.sources,
-            audience: &input.audience,
-        };
-        let mut problems = Vec::new();
-        let parsed = knowledge::parse_article(&raw).map_err(|p| problems.extend(p)).ok();
-        let catalog = &association.settings.catalog;
-        let known_condition = |c: &String| catalog.conditions.iter().any(|e| e.code.as_str() == c);
-        let known_therapy = |t: &String| catalog.therapies.iter().any(|e| e.code.as_str() == t);
-        if let Some(article) = &parsed {
-            if !article.conditions.iter().all(known_condition) {
-                problems.push(("conditions".into(), "must be conditions of the catalogue"));
-            }
-            if !article.therapies.iter().all(known_therapy) {
-                problems.push(("therapies".into(), "must be therapies of the catalogue"));
-            }
-        }
-        let article = match parsed {
-            Some(article) if problems.is_empty() => article,
-            _ => return Err(KnowledgeError::Invalid(problems)),
-        };
-        // Mentions are not resolved in an article: it is read by people
-        // who may not see the member, so `@name` stays plain text.
-        let rendered = markdown::render(&article.body, &|_| None);
-        let search_text = format!("{} {} {}", article.title, article.summary, rendered.text).to_lowercase();
-        let sources = serde_json::to_string(
-            &article.sources.iter().map(|s| serde_json::json!({"title": s.title, "url": s.url})).collect::<Vec<_>>(),
-        )
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let prepared = prepared_article(association, input)?;
         let id = ArticleId::random();
-        self.store
-            .insert_article(&NewArticle {
-                association: &association.id,
-                id: id.as_str(),
-                author_id: caller.member.id.as_str(),
-                title: &article.title,
-                summary: &article.summary,
-                body: &article.body,
-                body_html: &rendered.html,
-                search_text: &search_text,
-                sources: &sources,
-                audience: article.audience.as_str(),
-                conditions: &article.conditions,
-                therapies: &article.therapies,
-                at: self.clock.now(),
-            })
-            .await?;
+        self.store.insert_article(&prepared.record(association, &id, caller, self.clock.now())).await?;
         Ok(id)
+    }
+
+    /// Replaces what the caller's draft says (a new one, or one a reviewer
+    /// returned with a note: the note stays in view while they revise).
+    /// The same fields and checks as [`Kindred::create_article`]; only the
+    /// author, only while it is a draft (`WrongStatus` once submitted).
+    pub async fn update_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+        input: &ArticleInput,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.visible_article(association, Some(caller), id).await?;
+        if record.author_id.as_deref() != Some(caller.member.id.as_str()) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let status = status_of(&record)?;
+        if status != ArticleStatus::Draft {
+            return Err(KnowledgeError::WrongStatus(status));
+        }
+        let prepared = prepared_article(association, input)?;
+        let article_id = ArticleId::from_trusted(record.id.clone());
+        let updated =
+            self.store.update_draft(&prepared.record(association, &article_id, caller, self.clock.now())).await?;
+        if !updated {
+            // Submitted between the read and the write.
+            return Err(KnowledgeError::WrongStatus(ArticleStatus::InReview));
+        }
+        self.article(association, Some(caller), &record.id).await
     }
 
     /// Submits the caller's draft for review.
@@ -475,4 +456,77 @@ fn parse_position(payload: &str) -> Option<(DateTime<Utc>, String)> {
         return None;
     }
     Some((at, ArticleId::parse(id)?.as_str().to_owned()))
+}
+
+/// An article's fields parsed and checked against the association's
+/// catalogue, rendered and ready to store (new, or a draft revised).
+struct PreparedArticle {
+    article: knowledge::ArticleText,
+    body_html: String,
+    search_text: String,
+    sources: String,
+}
+
+fn prepared_article(association: &Association, input: &ArticleInput) -> Result<PreparedArticle, KnowledgeError> {
+    let raw = RawArticle {
+        title: &input.title,
+        summary: &input.summary,
+        body: &input.body,
+        conditions: &input.conditions,
+        therapies: &input.therapies,
+        sources: &input.sources,
+        audience: &input.audience,
+    };
+    let mut problems = Vec::new();
+    let parsed = knowledge::parse_article(&raw).map_err(|p| problems.extend(p)).ok();
+    let catalog = &association.settings.catalog;
+    let known_condition = |c: &String| catalog.conditions.iter().any(|e| e.code.as_str() == c);
+    let known_therapy = |t: &String| catalog.therapies.iter().any(|e| e.code.as_str() == t);
+    if let Some(article) = &parsed {
+        if !article.conditions.iter().all(known_condition) {
+            problems.push(("conditions".into(), "must be conditions of the catalogue"));
+        }
+        if !article.therapies.iter().all(known_therapy) {
+            problems.push(("therapies".into(), "must be therapies of the catalogue"));
+        }
+    }
+    let article = match parsed {
+        Some(article) if problems.is_empty() => article,
+        _ => return Err(KnowledgeError::Invalid(problems)),
+    };
+    // Mentions are not resolved in an article: it is read by people
+    // who may not see the member, so `@name` stays plain text.
+    let rendered = markdown::render(&article.body, &|_| None);
+    let search_text = format!("{} {} {}", article.title, article.summary, rendered.text).to_lowercase();
+    let sources = serde_json::to_string(
+        &article.sources.iter().map(|s| serde_json::json!({"title": s.title, "url": s.url})).collect::<Vec<_>>(),
+    )
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(PreparedArticle { article, body_html: rendered.html, search_text, sources })
+}
+
+impl PreparedArticle {
+    fn record<'a>(
+        &'a self,
+        association: &'a Association,
+        id: &'a ArticleId,
+        author: &'a Caller,
+        at: DateTime<Utc>,
+    ) -> NewArticle<'a> {
+        NewArticle {
+            association: &association.id,
+            id: id.as_str(),
+            author_id: author.member.id.as_str(),
+            title: &self.article.title,
+            summary: &self.article.summary,
+            body: &self.article.body,
+            body_html: &self.body_html,
+            search_text: &self.search_text,
+            sources: &self.sources,
+            audience: self.article.audience.as_str(),
+            conditions: &self.article.conditions,
+            therapies: &self.article.therapies,
+            at,
+        }
+    }
 }

@@ -118,6 +118,60 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces what a draft says (the same fields as [`NewArticle`]; `id`
+    /// and `author_id` name the draft). Only while it is a draft of that
+    /// author: `false` when it no longer is (submitted meanwhile), and
+    /// nothing is written. The review note stays until the next review.
+    pub async fn update_draft(&self, new: &NewArticle<'_>) -> Result<bool, StoreError> {
+        let association = new.association.as_str();
+        write!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE articles SET title = $4, summary = $5, body = $6, body_html = $7, search_text = $8, \
+                 sources = $9, audience = $10, updated_at = $11 \
+                 WHERE association_id = $1 AND id = $2 AND author_id = $3 AND status = 'draft'",
+            )
+            .bind(association)
+            .bind(new.id)
+            .bind(new.author_id)
+            .bind(new.title)
+            .bind(new.summary)
+            .bind(new.body)
+            .bind(new.body_html)
+            .bind(new.search_text)
+            .bind(new.sources)
+            .bind(new.audience)
+            .bind(new.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM article_codes WHERE association_id = $1 AND article_id = $2")
+                .bind(association)
+                .bind(new.id)
+                .execute(&mut *tx)
+                .await?;
+            let codes =
+                new.conditions.iter().map(|c| ("condition", c)).chain(new.therapies.iter().map(|t| ("therapy", t)));
+            for (field, code) in codes {
+                sqlx::query(
+                    "INSERT INTO article_codes (association_id, article_id, field, code) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(association)
+                .bind(new.id)
+                .bind(field)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await.map(|()| true)
+        })
+        .map_err(StoreError::from)
+    }
+
     pub async fn article(&self, association: &AssociationId, id: &str) -> Result<Option<ArticleRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} {FROM} WHERE a.association_id = $1 AND a.id = $2");
         Ok(read!(self, |pool| { sqlx::query_as(&sql).bind(association.as_str()).bind(id).fetch_optional(pool).await })?)

@@ -234,6 +234,17 @@
       end();
       return;
     }
+    // Taken out while the socket was gone too long (the server ends the
+    // part of a member without a socket): the others dropped us, so start
+    // afresh and join again.
+    if (config && !over && call.in_call === false) {
+      Object.keys(peers).forEach(function (id) {
+        drop(id, true);
+      });
+      config = null;
+      join();
+      return;
+    }
     Object.keys(peers).forEach(function (id) {
       if (call.participants.indexOf(id) === -1) {
         drop(id, false);
@@ -278,6 +289,19 @@
     socket.onopen = function () {
       if (first) {
         join();
+      } else if (!over) {
+        // Back after a break: what happened to the call meanwhile.
+        window
+          .fetch(api + "/calls/" + callId, { credentials: "same-origin" })
+          .then(function (response) {
+            return response.ok ? response.json() : null;
+          })
+          .then(function (call) {
+            if (call) {
+              onCall(call);
+            }
+          })
+          .catch(function () {});
       }
     };
     socket.onmessage = function (frame) {

@@ -4,11 +4,12 @@
 //     its review form. An admin writes an article, submits it and returns
 //     the demo's article in review with a note (plain forms: no script);
 //     a visitor who is not signed in reads the article for anyone and not
-//     the one for members.
+//     the one for members. The admin revises her draft before submitting
+//     it; the doctor revises the returned one with the note beside the form.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_ADMIN, DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
+import { DEMO_ADMIN, DEMO_DOCTOR, DEMO_MEMBER, LANGUAGES, guardedContext, launch, pageProblems, short, signIn, url, visit } from '../lib.js';
 
 let browser;
 const foreign = [];
@@ -88,6 +89,29 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
   response = await submitForm(page, 'main form button[type="submit"]');
   assert.equal(response.status(), 200, 'the draft is saved');
   assert.ok(await page.locator('main h1', { hasText: 'Kühlung im Sommer' }).count(), 'the draft is shown');
+
+  // Revised before it goes to review: the form holds what was written.
+  const draft = new URL(page.url()).pathname;
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('main a', { hasText: 'Revise the draft' }).click()]);
+  assert.equal(await page.locator('#k-title').inputValue(), 'Kühlung im Sommer', 'the title as written');
+  assert.equal(await page.locator('#k-source-0-url').inputValue(), 'https://www.dmsg.de/', 'the source as written');
+  assert.ok(await page.locator('#k-conditions-ms').isChecked(), 'the condition as chosen');
+  for (const lang of LANGUAGES) {
+    const answer = await visit(page, url(`${draft}/edit?lang=${lang}`));
+    problems = await pageProblems(page, null);
+    if (answer.status() !== 200) problems.unshift(`status ${answer.status()}`);
+    if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
+  }
+  await visit(page, url(`${draft}/edit?lang=en`));
+  await page.locator('#k-title').fill('');
+  response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 422, 'a revision without a title is refused');
+  assert.ok(await page.locator('.error-summary a[href="#k-title"]').count(), 'the summary links to the title');
+  await page.locator('#k-title').fill('Kühlung im Sommer');
+  await page.locator('#k-body').fill('Kühlwesten, **Pausen**, kaltes Wasser und Schatten.');
+  response = await submitForm(page, 'main form button[type="submit"]');
+  assert.equal(response.status(), 200, 'the revision is saved');
+  assert.ok(await page.locator('main .prose', { hasText: 'Schatten' }).count(), 'the revised text is shown');
   response = await submitForm(page, 'main form button[type="submit"]');
   assert.equal(response.status(), 200, 'submitted');
   assert.ok(await page.locator('main', { hasText: 'Waiting for review' }).count(), 'it waits for review');
@@ -106,6 +130,20 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
   assert.equal(response.status(), 200, 'back to the list');
   assert.equal(await page.locator('main a', { hasText: 'Wärme und MS' }).count(), 0, 'returned: a draft again, only its author’s');
   await admin.close();
+
+  // Its author finds it among her drafts and revises it with the note in view.
+  const { context: doctor, page: lena } = await context(DEMO_DOCTOR);
+  const returned = await pathOf(lena, '/a/demo/knowledge?lang=en', 'Wärme und MS');
+  await visit(lena, url(`${returned}/edit?lang=en`));
+  assert.ok(await lena.locator('main .notice', { hasText: 'Bitte eine Quelle ergänzen.' }).count(), 'the note beside the form');
+  problems = await pageProblems(lena, null);
+  if (problems.length) failures.push(`returned draft in the form:\n    ${problems.join('\n    ')}`);
+  await lena.locator('#k-source-0-title').fill('DMSG: Hitze');
+  await lena.locator('#k-source-0-url').fill('https://www.dmsg.de/');
+  response = await submitForm(lena, 'main form button[type="submit"]');
+  assert.equal(response.status(), 200, 'the revision is saved');
+  assert.ok(await lena.locator('main a[href="https://www.dmsg.de/"]', { hasText: 'DMSG: Hitze' }).count(), 'with its source');
+  await doctor.close();
 
   // Not signed in: the article for anyone, not the one for members.
   const { context: visitor, page: anonymous } = await context(null);

@@ -25,7 +25,7 @@ fn knowledge_error(error: KnowledgeError) -> ApiError {
             StatusCode::FORBIDDEN,
             "article_not_allowed",
             "You may not do this with this article (writing is for professionals and staff; \
-             a review for someone other than the author; submitting for the author).",
+             a review for someone other than the author; revising and submitting for the author).",
         ),
         KnowledgeError::Invalid(problems) => ApiError::invalid(
             "invalid_fields",
@@ -77,6 +77,20 @@ pub struct NewArticleBody {
     sources: Vec<SourceBody>,
     /// members or public.
     audience: String,
+}
+
+impl NewArticleBody {
+    fn into_input(self) -> ArticleInput {
+        ArticleInput {
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            conditions: self.conditions,
+            therapies: self.therapies,
+            sources: self.sources.into_iter().map(|s| (s.title, s.url)).collect(),
+            audience: self.audience,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -194,17 +208,11 @@ pub async fn create(
     Community(auth): Community,
     ApiJson(body): ApiJson<NewArticleBody>,
 ) -> Result<Response, ApiError> {
-    let input = ArticleInput {
-        title: body.title,
-        summary: body.summary,
-        body: body.body,
-        conditions: body.conditions,
-        therapies: body.therapies,
-        sources: body.sources.into_iter().map(|s| (s.title, s.url)).collect(),
-        audience: body.audience,
-    };
-    let id =
-        state.kindred.create_article(&auth.tenant.association, &auth.caller, &input).await.map_err(knowledge_error)?;
+    let id = state
+        .kindred
+        .create_article(&auth.tenant.association, &auth.caller, &body.into_input())
+        .await
+        .map_err(knowledge_error)?;
     let created = ArticleCreated { article_id: id.to_string(), status: "draft".into() };
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -264,6 +272,37 @@ pub async fn article(
 ) -> Result<Json<ArticleResponse>, ApiError> {
     let view =
         state.kindred.article(&reader.tenant().association, reader.caller(), &id).await.map_err(knowledge_error)?;
+    Ok(Json(article_body(view)))
+}
+
+/// The author revises their draft (a new one, or one a reviewer returned):
+/// every field anew, as when writing it.
+#[utoipa::path(
+    put,
+    path = "/articles/{id}",
+    tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article")),
+    request_body = NewArticleBody,
+    responses(
+        (status = 200, description = "The draft as revised", body = ArticleResponse),
+        (status = 403, description = "Not the author", body = super::ErrorResponse),
+        (status = 404, description = "No such article (for the caller)", body = super::ErrorResponse),
+        (status = 409, description = "Not a draft (in review or published)", body = super::ErrorResponse),
+        (status = 422, description = "Invalid fields", body = super::ErrorResponse),
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<NewArticleBody>,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let view = state
+        .kindred
+        .update_article(&auth.tenant.association, &auth.caller, &id, &body.into_input())
+        .await
+        .map_err(knowledge_error)?;
     Ok(Json(article_body(view)))
 }
 

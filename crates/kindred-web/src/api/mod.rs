@@ -212,7 +212,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::feed, events::replace_feed))
         .routes(routes!(events::feed_ics))
         .routes(routes!(knowledge::list, knowledge::create))
-        .routes(routes!(knowledge::article))
+        .routes(routes!(knowledge::article, knowledge::update))
         .routes(routes!(knowledge::submit))
         .routes(routes!(knowledge::review))
         .routes(routes!(calls::start))

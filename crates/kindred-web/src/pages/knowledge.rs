@@ -196,6 +196,8 @@ fn render_article(
         sources => view.sources.iter().map(|s| minijinja::context! { title => s.title, url => s.url }).collect::<Vec<_>>(),
         review_note => view.review_note,
         submit_action => may_submit.then(|| link(page, &format!("{base}/submit"), &[])),
+        // The author's own draft is the one they may also revise.
+        edit_href => may_submit.then(|| link(page, &format!("{base}/edit"), &[])),
         review_action => may_review.then(|| link(page, &format!("{base}/review"), &[])),
         note => note,
         csrf => page.session.csrf(),
@@ -258,17 +260,94 @@ pub async fn review(
     }
 }
 
-/// Source rows the form offers (title and link each).
+/// Source rows the form offers at least (title and link each).
 const SOURCE_ROWS: usize = 3;
+
+/// How many source rows the form holds: at least [`SOURCE_ROWS`], more when
+/// the article has more (written over the API), so that none is lost.
+fn source_rows(pairs: &[(String, String)]) -> usize {
+    let sent = (0..=kindred_domain::knowledge::MAX_SOURCES)
+        .take_while(|i| {
+            let (title, url) = (format!("source_title_{i}"), format!("source_url_{i}"));
+            pairs.iter().any(|(name, _)| *name == title || *name == url)
+        })
+        .count();
+    sent.max(SOURCE_ROWS)
+}
+
+/// The form's fields sent: the article as the service takes it (empty
+/// source rows are rows not used).
+fn article_input(pairs: &[(String, String)]) -> ArticleInput {
+    let sources: Vec<(String, String)> = (0..source_rows(pairs))
+        .map(|i| {
+            (field(pairs, &format!("source_title_{i}")).to_owned(), field(pairs, &format!("source_url_{i}")).to_owned())
+        })
+        .filter(|(title, url)| !title.trim().is_empty() || !url.trim().is_empty())
+        .collect();
+    ArticleInput {
+        title: field(pairs, "title").to_owned(),
+        summary: field(pairs, "summary").to_owned(),
+        body: field(pairs, "body").to_owned(),
+        conditions: fields(pairs, "conditions"),
+        therapies: fields(pairs, "therapies"),
+        sources,
+        audience: field(pairs, "audience").to_owned(),
+    }
+}
+
+/// A draft as the form's fields, to revise it.
+fn draft_fields(view: &ArticleView) -> Vec<(String, String)> {
+    let mut pairs = vec![
+        ("title".to_owned(), view.title.clone()),
+        ("summary".to_owned(), view.summary.clone()),
+        ("body".to_owned(), view.body.clone()),
+        ("audience".to_owned(), view.audience.as_str().to_owned()),
+    ];
+    pairs.extend(view.conditions.iter().map(|c| ("conditions".to_owned(), c.clone())));
+    pairs.extend(view.therapies.iter().map(|t| ("therapies".to_owned(), t.clone())));
+    for (i, source) in view.sources.iter().enumerate() {
+        pairs.push((format!("source_title_{i}"), source.title.clone()));
+        pairs.push((format!("source_url_{i}"), source.url.clone()));
+    }
+    pairs
+}
+
+/// The problems of a refused article, each at its field of the form.
+fn article_problems(page: &AssociationPage, found: Vec<(String, &'static str)>) -> Problems {
+    let mut problems = Problems::default();
+    for (field, _) in found {
+        let (id, key) = match field.as_str() {
+            "title" | "summary" | "body" | "conditions" | "therapies" => (format!("k-{field}"), field.clone()),
+            "audience" => ("k-audience-members".to_owned(), field.clone()),
+            "sources" => ("k-source-0-title".to_owned(), field.clone()),
+            // `sources[2].url`: the row's own input (rows beyond the form's: the first).
+            source => {
+                let row = source.trim_start_matches("sources[").split(']').next().unwrap_or("0");
+                let part = if source.ends_with(".url") { "url" } else { "title" };
+                (format!("k-source-{row}-{part}"), format!("source-{part}"))
+            }
+        };
+        problems.add(&id, tr(page, &format!("knowledge-problem-{key}")));
+    }
+    problems
+}
+
+/// Which article the form writes: a new one, or the author's draft (with
+/// the reviewer's note, if it was returned).
+enum Writing<'a> {
+    New,
+    Draft { id: &'a str, review_note: Option<&'a str> },
+}
 
 fn render_form(
     state: &AppState,
     page: &AssociationPage,
+    writing: &Writing<'_>,
     pairs: &[(String, String)],
     problems: Problems,
     status: StatusCode,
 ) -> Response {
-    let sources: Vec<_> = (0..SOURCE_ROWS)
+    let sources: Vec<_> = (0..source_rows(pairs))
         .map(|i| {
             minijinja::context! {
                 n => i + 1,
@@ -285,6 +364,12 @@ fn render_form(
         "public" => "public",
         _ => "members",
     };
+    let (path, editing, review_note, back_href) = match writing {
+        Writing::New => ("/knowledge/new".to_owned(), false, None, None),
+        Writing::Draft { id, review_note } => {
+            (format!("/knowledge/{id}/edit"), true, *review_note, Some(link(page, &format!("/knowledge/{id}"), &[])))
+        }
+    };
     let values = minijinja::context! {
         title => field(pairs, "title"),
         summary => field(pairs, "summary"),
@@ -293,16 +378,21 @@ fn render_form(
         therapies => choices(page, FieldKind::Therapies, &fields(pairs, "therapies")),
         sources => sources,
         audience => audience,
+        editing => editing,
+        review_note => review_note,
+        back_href => back_href,
         csrf => page.session.csrf(),
-        action => link(page, "/knowledge/new", &[]),
+        action => link(page, &path, &[]),
         problems => problems,
     };
-    render_status(state, status, "knowledge/new.html", page.layout("/knowledge/new", Section::Knowledge), values)
+    render_status(state, status, "knowledge/new.html", page.layout(&path, Section::Knowledge), values)
 }
 
 pub async fn new_form(State(state): State<AppState>, page: AssociationPage) -> Response {
     match member(&state, &page) {
-        Ok(caller) if writes(Some(caller)) => render_form(&state, &page, &[], Problems::default(), StatusCode::OK),
+        Ok(caller) if writes(Some(caller)) => {
+            render_form(&state, &page, &Writing::New, &[], Problems::default(), StatusCode::OK)
+        }
         Ok(_) => StatusCode::FORBIDDEN.into_response(),
         Err(response) => *response,
     }
@@ -317,46 +407,66 @@ pub async fn create(
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    // Empty source rows are rows not used.
-    let sources: Vec<(String, String)> = (0..SOURCE_ROWS)
-        .map(|i| {
-            (
-                field(&pairs, &format!("source_title_{i}")).to_owned(),
-                field(&pairs, &format!("source_url_{i}")).to_owned(),
-            )
-        })
-        .filter(|(title, url)| !title.trim().is_empty() || !url.trim().is_empty())
-        .collect();
-    let input = ArticleInput {
-        title: field(&pairs, "title").to_owned(),
-        summary: field(&pairs, "summary").to_owned(),
-        body: field(&pairs, "body").to_owned(),
-        conditions: fields(&pairs, "conditions"),
-        therapies: fields(&pairs, "therapies"),
-        sources,
-        audience: field(&pairs, "audience").to_owned(),
-    };
-    match state.kindred.create_article(&page.tenant.association, caller, &input).await {
+    match state.kindred.create_article(&page.tenant.association, caller, &article_input(&pairs)).await {
         Ok(id) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
         Err(KnowledgeError::Invalid(found)) => {
-            let mut problems = Problems::default();
-            for (field, _) in found {
-                let (id, key) = match field.as_str() {
-                    "title" | "summary" | "body" | "conditions" | "therapies" => (format!("k-{field}"), field.clone()),
-                    "audience" => ("k-audience-members".to_owned(), field.clone()),
-                    "sources" => ("k-source-0-title".to_owned(), field.clone()),
-                    // `sources[2].url`: the row's own input (rows beyond the form's: the first).
-                    source => {
-                        let row = source.trim_start_matches("sources[").split(']').next().unwrap_or("0");
-                        let part = if source.ends_with(".url") { "url" } else { "title" };
-                        (format!("k-source-{row}-{part}"), format!("source-{part}"))
-                    }
-                };
-                problems.add(&id, tr(&page, &format!("knowledge-problem-{key}")));
-            }
-            render_form(&state, &page, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY)
+            let problems = article_problems(&page, found);
+            render_form(&state, &page, &Writing::New, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(other) => internal(other),
+    }
+}
+
+/// The author's draft in the form, to revise it.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    let caller = match member(&state, &page) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.article(&page.tenant.association, Some(caller), &id).await {
+        // The service says who may revise it: its author, while a draft.
+        Ok(view) if view.may_submit => {
+            let writing = Writing::Draft { id: &view.id, review_note: view.review_note.as_deref() };
+            render_form(&state, &page, &writing, &draft_fields(&view), Problems::default(), StatusCode::OK)
+        }
+        Ok(view) => see_other(&link(&page, &format!("/knowledge/{}", view.id), &[])),
+        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(other) => internal(other),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let association = &page.tenant.association;
+    match state.kindred.update_article(association, caller, &id, &article_input(&pairs)).await {
+        Ok(view) => see_other(&link(&page, &format!("/knowledge/{}", view.id), &[])),
+        Err(KnowledgeError::Invalid(found)) => {
+            let problems = article_problems(&page, found);
+            match state.kindred.article(association, Some(caller), &id).await {
+                Ok(view) => {
+                    let writing = Writing::Draft { id: &view.id, review_note: view.review_note.as_deref() };
+                    render_form(&state, &page, &writing, &pairs, problems, StatusCode::UNPROCESSABLE_ENTITY)
+                }
+                Err(other) => internal(other),
+            }
+        }
+        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        // Submitted meanwhile (another tab): the article as it is now.
+        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
         Err(other) => internal(other),
     }
 }

@@ -164,6 +164,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/knowledge", get(knowledge::list))
         .route("/a/{slug}/knowledge/new", get(knowledge::new_form).post(knowledge::create))
         .route("/a/{slug}/knowledge/{id}", get(knowledge::article_page))
+        .route("/a/{slug}/knowledge/{id}/edit", get(knowledge::edit_form).post(knowledge::update))
         .route("/a/{slug}/knowledge/{id}/submit", post(knowledge::submit))
         .route("/a/{slug}/knowledge/{id}/review", post(knowledge::review))
         // Groups (pages::groups).

@@ -15,6 +15,7 @@ async fn call(s: &TestServer, token: Option<&str>, method: &str, path: &str, bod
     let url = s.url(&format!("{API}{path}"));
     let mut request = match method {
         "POST" => s.client.post(url),
+        "PUT" => s.client.put(url),
         _ => s.client.get(url),
     };
     if let Some(token) = token {
@@ -143,7 +144,32 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         let drafts = call(&s, Some(&author), "GET", "/articles?status=draft", None).await.1;
         assert_eq!(ids(&drafts), vec![members_only.clone()], "{db:?}: the author's drafts");
         assert!(ids(&call(&s, Some(&colleague), "GET", "/articles?status=draft", None).await.1).is_empty());
+
+        // The author revises the returned draft; nobody else can, and a
+        // refused revision changes nothing.
+        let mut revised = article("Fatigue bei MS", "members");
+        revised["body"] = json!("**Bewegung**, Pausen und Kühlung.");
+        revised["sources"] = json!([
+            {"title": "DMSG", "url": "https://www.dmsg.de/"},
+            {"title": "MS-Leitlinie", "url": "https://register.awmf.org/"},
+        ]);
+        for (who, token) in [("a colleague", &colleague), ("the editor", &editor), ("a member", &member)] {
+            let (status, answer) = call(&s, Some(token), "PUT", &path, Some(revised.clone())).await;
+            assert_eq!((status, answer["error"]["code"].as_str()), (404, Some("not_found")), "{db:?}: {who}");
+        }
+        let mut broken = revised.clone();
+        broken["title"] = json!("");
+        let (status, answer) = call(&s, Some(&author), "PUT", &path, Some(broken)).await;
+        assert_eq!((status, answer["error"]["fields"]["title"].is_string()), (422, true), "{db:?}: {answer}");
+        assert_eq!(call(&s, Some(&author), "GET", &path, None).await.1["sources"].as_array().map(Vec::len), Some(1));
+        let (status, answer) = call(&s, Some(&author), "PUT", &path, Some(revised.clone())).await;
+        assert_eq!((status, answer["status"].as_str()), (200, Some("draft")), "{db:?}: {answer}");
+        assert_eq!(answer["sources"].as_array().map(Vec::len), Some(2), "{db:?}: {answer}");
+        assert!(answer["body_html"].as_str().is_some_and(|h| h.contains("Kühlung")), "{db:?}: {answer}");
+        assert_eq!(answer["review_note"], "Bitte eine zweite Quelle.", "{db:?}: the note stays in view");
         assert_eq!(call(&s, Some(&author), "POST", &format!("{path}/submit"), None).await.0, 200);
+        let (status, answer) = call(&s, Some(&author), "PUT", &path, Some(revised)).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("article_status")), "{db:?}: in review");
         let (status, answer) = call(&s, Some(&editor), "POST", &review, Some(json!({"decision": "publish"}))).await;
         assert_eq!((status, answer["status"].as_str()), (200, Some("published")), "{db:?}: {answer}");
         assert!(answer["published_at"].is_string(), "{db:?}");
@@ -157,7 +183,13 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         assert!(read.get("review_note").is_none(), "{db:?}: the note is for author and reviewers: {read}");
         assert!(read["body_html"].as_str().is_some_and(|h| h.contains("<strong>Bewegung</strong>")), "{read}");
         assert_eq!(read["conditions"], json!(["ms"]));
-        assert_eq!(read["sources"], json!([{"title": "DMSG", "url": "https://www.dmsg.de/"}]));
+        assert_eq!(
+            read["sources"],
+            json!([
+                {"title": "DMSG", "url": "https://www.dmsg.de/"},
+                {"title": "MS-Leitlinie", "url": "https://register.awmf.org/"},
+            ])
+        );
         assert_eq!(call(&s, None, "GET", &path, None).await.0, 404, "{db:?}: members-only is not public");
         // Across a block the article stays, its author's name does not.
         let lena = s.get_as(&author, &format!("{API}/me")).await["member_id"].as_str().expect("id").to_owned();
@@ -198,6 +230,7 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         };
         assert_eq!(found("q=REHA").await, vec![public.clone()], "{db:?}: words, any case");
         assert_eq!(found("q=fatigue%20bewegung").await, vec![members_only.clone()], "{db:?}: every word");
+        assert_eq!(found("q=k%C3%BChlung").await, vec![members_only.clone()], "{db:?}: the revised text");
         assert!(found("q=100%25").await.is_empty(), "{db:?}: % is a character, not a wildcard");
         assert_eq!(found("condition=ms&therapy=physiotherapy").await.len(), 2, "{db:?}");
         let (status, answer) = call(&s, Some(&member), "GET", "/articles?condition=nope&status=secret", None).await;
