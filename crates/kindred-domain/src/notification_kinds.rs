@@ -77,6 +77,10 @@ pub const KINDS: &[NotificationKind] = &[
     kind("group_invitation", EmailFrequency::Immediately),
     // To the group's moderators.
     kind("group_join_request", EmailFrequency::Daily),
+    // Knowledge articles (service::knowledge): one waiting for review, to
+    // those who may review it; the decision on one's own, to its author.
+    kind("article_submitted", EmailFrequency::Daily),
+    kind("article_reviewed", EmailFrequency::Immediately),
 ];
 
 pub fn find(name: &str) -> Option<&'static NotificationKind> {

@@ -15,6 +15,7 @@
 //!   never `Forbidden`: a reader may not learn that an unpublished article
 //!   exists.
 
+use crate::notifications::about_article;
 use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
@@ -190,7 +191,30 @@ impl Kindred {
             published_at: None,
             at: self.clock.now(),
         };
-        self.move_article(association, Some(caller), &change).await
+        let view = self.move_article(association, Some(caller), &change).await?;
+        self.tell_reviewers(association, caller, &record.id).await?;
+        Ok(view)
+    }
+
+    /// An `article_submitted` notification to everyone who may review the
+    /// article now: professionals and staff who may use the community,
+    /// not its author. It names nobody (the review queue shows the article
+    /// by its own rules) and counts only while the article waits for review.
+    async fn tell_reviewers(
+        &self,
+        association: &Association,
+        author: &Caller,
+        article: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let reviewers = self.store.active_with_roles(&association.id, &["professional", "moderator", "admin"]).await?;
+        let rows = reviewers
+            .iter()
+            .filter(|r| r.id != author.member.id.as_str())
+            .map(|r| about_article(&r.id, "article_submitted", article, None, now))
+            .collect();
+        self.notify_about(association, rows).await;
+        Ok(())
     }
 
     /// A second professional's or an editor's decision on an article in review.
@@ -230,7 +254,17 @@ impl Kindred {
             published_at,
             at: now,
         };
-        self.move_article(association, Some(caller), &change).await
+        let view = self.move_article(association, Some(caller), &change).await?;
+        // The author hears of the decision (the note is on the article's page).
+        if let Some(author) = &record.author_id {
+            let detail = match decision {
+                Decision::Publish => "published",
+                Decision::Return => "returned",
+            };
+            let row = about_article(author, "article_reviewed", &record.id, Some(detail), now);
+            self.notify_about(association, vec![row]).await;
+        }
+        Ok(view)
     }
 
     /// One article, if the caller may read it (`None`: nobody signed in).

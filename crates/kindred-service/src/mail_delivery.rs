@@ -573,6 +573,10 @@ fn target_path(items: &[PendingNotification]) -> String {
     if !items.is_empty() && items.iter().all(|i| i.kind.starts_with("contact_") || i.kind.starts_with("disclosure_")) {
         return "/contacts".to_owned();
     }
+    // The knowledge page lists the member's drafts and the review queue.
+    if !items.is_empty() && items.iter().all(|i| i.kind.starts_with("article_")) {
+        return "/knowledge".to_owned();
+    }
     "/notifications".to_owned()
 }
 

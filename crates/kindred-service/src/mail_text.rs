@@ -36,6 +36,7 @@ fn du_label(kind: &str) -> Option<&'static str> {
         "disclosure_request" => "Bitten, mehr von deinem Profil zu sehen",
         "disclosure_answer" => "Antworten auf deine Bitten, mehr zu sehen",
         "group_join_request" => "Beitrittsanfragen für eine Gruppe, die du moderierst",
+        "article_reviewed" => "Entscheidungen über deine Artikel",
         _ => return None,
     })
 }
@@ -98,6 +99,12 @@ fn sie_label(kind: &str, language: Language) -> &'static str {
         ("group_join_request", En) => "Requests to join a group you moderate",
         ("group_join_request", De) => "Beitrittsanfragen für eine Gruppe, die Sie moderieren",
         ("group_join_request", Nl) => "Verzoeken om lid te worden van een groep die u modereert",
+        ("article_submitted", En) => "Articles waiting for review",
+        ("article_submitted", De) => "Artikel, die auf eine Prüfung warten",
+        ("article_submitted", Nl) => "Artikelen die op beoordeling wachten",
+        ("article_reviewed", En) => "Decisions on your articles",
+        ("article_reviewed", De) => "Entscheidungen über Ihre Artikel",
+        ("article_reviewed", Nl) => "Beslissingen over uw artikelen",
         (_, En) => "Other news",
         (_, De) => "Weiteres Neues",
         (_, Nl) => "Ander nieuws",

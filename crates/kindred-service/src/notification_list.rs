@@ -75,6 +75,9 @@ pub struct NotificationView {
     pub request_id: Option<String>,
     /// The group of an invitation or a join request.
     pub group_id: Option<String>,
+    /// The article to review (`article_submitted`), or the member's own
+    /// article reviewed (`article_reviewed`, `detail`: published or returned).
+    pub article_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +154,7 @@ impl Kindred {
                 conversation_id: row.conversation_id,
                 request_id: row.request_id,
                 group_id: row.group_id,
+                article_id: row.article_id,
             });
         }
         Ok(NotificationPage { notifications, unread_count, next_cursor })
@@ -258,6 +262,7 @@ pub fn group_key(view: &NotificationView) -> String {
         ("conversation", &view.conversation_id),
         ("request", &view.request_id),
         ("group", &view.group_id),
+        ("article", &view.article_id),
     ]
     .into_iter()
     .find_map(|(what, id)| id.as_ref().map(|id| format!("{what}:{id}")));

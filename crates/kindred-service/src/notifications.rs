@@ -229,6 +229,8 @@ pub(crate) fn about_request(member: &str, kind: &'static str, request: &str, at:
         kind,
         request_id: Some(request.to_owned()),
         group_id: None,
+        article_id: None,
+        detail: None,
         at,
     }
 }
@@ -241,6 +243,29 @@ pub(crate) fn about_group(member: &str, kind: &'static str, group: &str, at: Dat
         kind,
         request_id: None,
         group_id: Some(group.to_owned()),
+        article_id: None,
+        detail: None,
+        at,
+    }
+}
+
+/// A notification of `member` about an article (one to review, or their
+/// own reviewed: `detail` says how).
+pub(crate) fn about_article(
+    member: &str,
+    kind: &'static str,
+    article: &str,
+    detail: Option<&'static str>,
+    at: DateTime<Utc>,
+) -> RequestNotification {
+    RequestNotification {
+        id: NotificationId::random().to_string(),
+        member_id: member.to_owned(),
+        kind,
+        request_id: None,
+        group_id: None,
+        article_id: Some(article.to_owned()),
+        detail,
         at,
     }
 }

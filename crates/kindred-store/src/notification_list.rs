@@ -32,11 +32,16 @@ pub struct NotificationRecord {
     pub request_id: Option<String>,
     /// The group of an invitation or a join request.
     pub group_id: Option<String>,
+    /// The article to review, or the author's article reviewed.
+    pub article_id: Option<String>,
 }
 
 /// A notification about a request counts while nobody of the two blocked
 /// the other (and, for the request itself, while it is pending); one about
-/// a group while the member is still invited, or still moderates it.
+/// a group while the member is still invited, or still moderates it; one
+/// about an article to review while it waits for review and the member
+/// still reviews (a decision taken by someone else ends it), one about
+/// their own article reviewed while the article is theirs.
 /// Whether notification `n` is about nothing or about a topic member `$2`
 /// still reads; `groups` are the placeholders of the readable groups. A
 /// reply or mention written under the pseudonym of a member now in a block
@@ -71,7 +76,12 @@ fn still_readable_by(member: &str, groups: &str) -> String {
              AND NOT {}))) \
          AND (n.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.association_id = $1 \
            AND gm.group_id = n.group_id AND gm.member_id = {member} AND ((n.kind = 'group_invitation' AND gm.status = 'invited') \
-           OR (n.kind = 'group_join_request' AND gm.status = 'member' AND gm.role = 'moderator'))))",
+           OR (n.kind = 'group_join_request' AND gm.status = 'member' AND gm.role = 'moderator')))) \
+         AND (n.article_id IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.association_id = $1 \
+           AND a.id = n.article_id AND ((n.kind = 'article_reviewed' AND a.author_id = {member}) \
+           OR (n.kind = 'article_submitted' AND a.status = 'in_review' AND a.author_id <> {member} \
+             AND EXISTS (SELECT 1 FROM members rv WHERE rv.association_id = $1 AND rv.id = {member} \
+               AND rv.role IN ('professional', 'moderator', 'admin'))))))",
         block_between(member, "p.author_id"),
         block_between("r.from_id", "r.to_id"),
         block_between("r.from_id", "r.to_id")
@@ -115,7 +125,7 @@ impl Store {
         let filter = still_readable(&placeholders(first_group, groups.len()));
         let sql = format!(
             "SELECT n.id, n.kind, n.topic_id, n.post_id, p.number AS post_number, n.event_id, n.actor_label, n.detail, \
-             n.created_at, n.read_at, n.conversation_id, n.request_id, n.group_id FROM notifications n \
+             n.created_at, n.read_at, n.conversation_id, n.request_id, n.group_id, n.article_id FROM notifications n \
              LEFT JOIN posts p ON p.association_id = $1 AND p.id = n.post_id \
              WHERE n.association_id = $1 AND n.member_id = $2 AND {filter}{cursor} \
              ORDER BY n.created_at DESC, n.id DESC LIMIT {}",

@@ -65,9 +65,10 @@ impl Store {
         })
     }
 
-    /// Writes notifications about a request or a group (contact and
-    /// disclosure requests and their answers, group invitations and join
-    /// requests), all or none. They name nobody: who asked shows on the
+    /// Writes notifications about a request, a group or an article
+    /// (contact and disclosure requests and their answers, group
+    /// invitations and join requests, articles to review and reviewed),
+    /// all or none. They name nobody: who asked shows on the
     /// request's own page, by the rules of that page.
     pub async fn insert_request_notifications(
         &self,
@@ -81,8 +82,9 @@ impl Store {
             let mut tx = pool.begin().await?;
             for n in notifications {
                 sqlx::query(
-                    "INSERT INTO notifications (association_id, id, member_id, kind, request_id, group_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO notifications \
+                     (association_id, id, member_id, kind, request_id, group_id, article_id, detail, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(association.as_str())
                 .bind(&n.id)
@@ -90,6 +92,8 @@ impl Store {
                 .bind(n.kind)
                 .bind(n.request_id.as_deref())
                 .bind(n.group_id.as_deref())
+                .bind(n.article_id.as_deref())
+                .bind(n.detail)
                 .bind(n.at)
                 .execute(&mut *tx)
                 .await?;
@@ -127,5 +131,8 @@ pub struct RequestNotification {
     pub kind: &'static str,
     pub request_id: Option<String>,
     pub group_id: Option<String>,
+    pub article_id: Option<String>,
+    /// A word of ours (`published`, `returned`), never anyone's text.
+    pub detail: Option<&'static str>,
     pub at: DateTime<Utc>,
 }

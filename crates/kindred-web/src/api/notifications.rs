@@ -74,8 +74,12 @@ pub struct NotificationEntry {
     /// The group of a `group_invitation` or `group_join_request`.
     #[serde(skip_serializing_if = "Option::is_none")]
     group_id: Option<String>,
+    /// The article of an `article_submitted` (to review) or
+    /// `article_reviewed` (yours; `detail`: published or returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    article_id: Option<String>,
     /// Equal for notifications about the same thing (the same kind about
-    /// the same topic, event, conversation, request or group), which the
+    /// the same topic, event, conversation, request, group or article), which the
     /// notification centre shows as one entry ("3 replies").
     group_key: String,
 }
@@ -108,6 +112,7 @@ pub(crate) fn entry(view: NotificationView) -> NotificationEntry {
         conversation_id: view.conversation_id,
         request_id: view.request_id,
         group_id: view.group_id,
+        article_id: view.article_id,
     }
 }
 

@@ -41,6 +41,8 @@ const KINDS: &[&str] = &[
     "disclosure_answer",
     "group_invitation",
     "group_join_request",
+    "article_submitted",
+    "article_reviewed",
 ];
 
 /// A notification as the list shows it; the member's home page shows the
@@ -59,7 +61,16 @@ pub(super) struct Entry {
 }
 
 pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
-    let kind = if KINDS.contains(&view.kind.as_str()) { view.kind.replace('_', "-") } else { "other".to_owned() };
+    let mut kind = if KINDS.contains(&view.kind.as_str()) { view.kind.replace('_', "-") } else { "other".to_owned() };
+    // A review's decision has a text of its own for each outcome; the
+    // detail is our word for it, not text to show.
+    let mut detail = view.detail;
+    if view.kind == "article_reviewed" {
+        kind = match detail.take().as_deref() {
+            Some("published") => "article-published".to_owned(),
+            _ => "article-returned".to_owned(),
+        };
+    }
     let text = match &view.actor {
         Some(actor) => {
             tr_args(page, &format!("notifications-kind-{kind}"), &[("actor", FluentValue::from(actor.clone()))])
@@ -85,7 +96,9 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
                     Some(link(page, &format!("/groups/{group}/members"), &[]) + "#requests-title")
                 }
                 (None, Some(group)) => Some(link(page, &format!("/groups/{group}"), &[])),
-                (None, None) => None,
+                (None, None) => {
+                    view.article_id.as_ref().map(|article| link(page, &format!("/knowledge/{article}"), &[]))
+                }
             },
         },
         link_label: match (&view.topic_id, &view.event_id, &view.conversation_id) {
@@ -94,11 +107,12 @@ pub(super) fn entry(page: &AssociationPage, view: NotificationView) -> Entry {
             (None, None, Some(_)) => Some(tr(page, "notifications-open-message")),
             (None, None, None) if view.request_id.is_some() => Some(tr(page, "notifications-open-contacts")),
             (None, None, None) if view.group_id.is_some() => Some(tr(page, "notifications-open-group")),
+            (None, None, None) if view.article_id.is_some() => Some(tr(page, "notifications-open-article")),
             _ => None,
         },
         id: view.id.to_string(),
         text,
-        detail: view.detail,
+        detail,
         topic_title: view.topic_title,
         when: when(page, view.created_at),
         read: view.read,

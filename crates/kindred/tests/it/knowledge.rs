@@ -42,6 +42,22 @@ fn article(title: &str, audience: &str) -> Value {
     })
 }
 
+/// The member's notifications about articles: (kind, article, detail).
+async fn article_notes(s: &TestServer, token: &str) -> Vec<(String, String, String)> {
+    let (status, page) = call(s, Some(token), "GET", "/notifications", None).await;
+    assert_eq!(status, 200, "{page}");
+    page["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["kind"].as_str().is_some_and(|k| k.starts_with("article_")))
+        .map(|n| {
+            let text = |field: &str| n[field].as_str().unwrap_or_default().to_owned();
+            (text("kind"), text("article_id"), text("detail"))
+        })
+        .collect()
+}
+
 fn ids(list: &Value) -> Vec<String> {
     list["articles"]
         .as_array()
@@ -116,9 +132,14 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
             call(&s, Some(&author), "POST", &format!("{path}/review"), Some(json!({"decision": "publish"}))).await;
         assert_eq!(status, 403, "{db:?}: the author reviews nothing of theirs");
 
-        // Submitted: reviewers see it, members still do not.
+        // Submitted: reviewers see it, and hear of it; members still do not.
         let (status, answer) = call(&s, Some(&author), "POST", &format!("{path}/submit"), None).await;
         assert_eq!((status, answer["status"].as_str()), (200, Some("in_review")), "{db:?}: {answer}");
+        let waiting = vec![("article_submitted".to_owned(), members_only.clone(), String::new())];
+        assert_eq!(article_notes(&s, &colleague).await, waiting, "{db:?}: a colleague is told");
+        assert_eq!(article_notes(&s, &editor).await, waiting, "{db:?}: the editor is told");
+        assert!(article_notes(&s, &author).await.is_empty(), "{db:?}: not the author");
+        assert!(article_notes(&s, &member).await.is_empty(), "{db:?}: not a member");
         let (status, _) = call(&s, Some(&author), "POST", &format!("{path}/submit"), None).await;
         assert_eq!(status, 409, "{db:?}: submitted twice");
         assert_eq!(call(&s, Some(&member), "GET", &path, None).await.0, 404, "{db:?}");
@@ -141,6 +162,9 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         assert_eq!((status, answer["status"].as_str()), (200, Some("draft")), "{db:?}: {answer}");
         let mine = call(&s, Some(&author), "GET", &path, None).await.1;
         assert_eq!(mine["review_note"], "Bitte eine zweite Quelle.", "{db:?}: the author reads the note");
+        let returned = ("article_reviewed".to_owned(), members_only.clone(), "returned".to_owned());
+        assert_eq!(article_notes(&s, &author).await, vec![returned.clone()], "{db:?}: the author hears of it");
+        assert!(article_notes(&s, &editor).await.is_empty(), "{db:?}: decided: no longer waiting for the others");
         let drafts = call(&s, Some(&author), "GET", "/articles?status=draft", None).await.1;
         assert_eq!(ids(&drafts), vec![members_only.clone()], "{db:?}: the author's drafts");
         assert!(ids(&call(&s, Some(&colleague), "GET", "/articles?status=draft", None).await.1).is_empty());
@@ -173,6 +197,10 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         let (status, answer) = call(&s, Some(&editor), "POST", &review, Some(json!({"decision": "publish"}))).await;
         assert_eq!((status, answer["status"].as_str()), (200, Some("published")), "{db:?}: {answer}");
         assert!(answer["published_at"].is_string(), "{db:?}");
+        let published = ("article_reviewed".to_owned(), members_only.clone(), "published".to_owned());
+        let mut told = article_notes(&s, &author).await;
+        told.sort();
+        assert_eq!(told, vec![published, returned], "{db:?}: both decisions (the test clock stands still)");
         let (status, _) = call(&s, Some(&colleague), "POST", &review, Some(json!({"decision": "publish"}))).await;
         assert_eq!(status, 409, "{db:?}: decided once");
 
