@@ -147,14 +147,7 @@ impl Kindred {
         id: &str,
         input: &ArticleInput,
     ) -> Result<ArticleView, KnowledgeError> {
-        let record = self.visible_article(association, Some(caller), id).await?;
-        if record.author_id.as_deref() != Some(caller.member.id.as_str()) {
-            return Err(KnowledgeError::Forbidden);
-        }
-        let status = status_of(&record)?;
-        if status != ArticleStatus::Draft {
-            return Err(KnowledgeError::WrongStatus(status));
-        }
+        let record = self.own_draft(association, caller, id).await?;
         let prepared = prepared_article(association, input)?;
         let article_id = ArticleId::from_trusted(record.id.clone());
         let updated =
@@ -166,13 +159,14 @@ impl Kindred {
         self.article(association, Some(caller), &record.id).await
     }
 
-    /// Submits the caller's draft for review.
-    pub async fn submit_article(
+    /// The caller's own draft: `NotFound` for what they may not see,
+    /// `Forbidden` for another's article, `WrongStatus` once submitted.
+    async fn own_draft(
         &self,
         association: &Association,
         caller: &Caller,
         id: &str,
-    ) -> Result<ArticleView, KnowledgeError> {
+    ) -> Result<ArticleRecord, KnowledgeError> {
         let record = self.visible_article(association, Some(caller), id).await?;
         if record.author_id.as_deref() != Some(caller.member.id.as_str()) {
             return Err(KnowledgeError::Forbidden);
@@ -181,6 +175,17 @@ impl Kindred {
         if status != ArticleStatus::Draft {
             return Err(KnowledgeError::WrongStatus(status));
         }
+        Ok(record)
+    }
+
+    /// Submits the caller's draft for review.
+    pub async fn submit_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.own_draft(association, caller, id).await?;
         let change = StatusChange {
             association: &association.id,
             id,

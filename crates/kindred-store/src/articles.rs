@@ -79,43 +79,7 @@ const FROM: &str = "FROM articles a LEFT JOIN members m ON m.association_id = a.
 
 impl Store {
     pub async fn insert_article(&self, new: &NewArticle<'_>) -> Result<(), StoreError> {
-        let association = new.association.as_str();
-        write!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO articles (association_id, id, author_id, title, summary, body, body_html, search_text, \
-                 sources, audience, status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11)",
-            )
-            .bind(association)
-            .bind(new.id)
-            .bind(new.author_id)
-            .bind(new.title)
-            .bind(new.summary)
-            .bind(new.body)
-            .bind(new.body_html)
-            .bind(new.search_text)
-            .bind(new.sources)
-            .bind(new.audience)
-            .bind(new.at)
-            .execute(&mut *tx)
-            .await?;
-            let codes =
-                new.conditions.iter().map(|c| ("condition", c)).chain(new.therapies.iter().map(|t| ("therapy", t)));
-            for (field, code) in codes {
-                sqlx::query(
-                    "INSERT INTO article_codes (association_id, article_id, field, code) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(association)
-                .bind(new.id)
-                .bind(field)
-                .bind(code)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await
-        })?;
-        Ok(())
+        self.write_article(new, false).await.map(|_| ())
     }
 
     /// Replaces what a draft says (the same fields as [`NewArticle`]; `id`
@@ -123,29 +87,41 @@ impl Store {
     /// author: `false` when it no longer is (submitted meanwhile), and
     /// nothing is written. The review note stays until the next review.
     pub async fn update_draft(&self, new: &NewArticle<'_>) -> Result<bool, StoreError> {
+        self.write_article(new, true).await
+    }
+
+    /// Writes an article and its codes in one transaction: a new draft,
+    /// or (`replace`) new content for a draft; `false` when there was no
+    /// such draft to replace.
+    async fn write_article(&self, new: &NewArticle<'_>, replace: bool) -> Result<bool, StoreError> {
         let association = new.association.as_str();
+        let statement = if replace {
+            "UPDATE articles SET title = $4, summary = $5, body = $6, body_html = $7, search_text = $8, \
+             sources = $9, audience = $10, updated_at = $11 \
+             WHERE association_id = $1 AND id = $2 AND author_id = $3 AND status = 'draft'"
+        } else {
+            "INSERT INTO articles (association_id, id, author_id, title, summary, body, body_html, search_text, \
+             sources, audience, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11)"
+        };
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let changed = sqlx::query(
-                "UPDATE articles SET title = $4, summary = $5, body = $6, body_html = $7, search_text = $8, \
-                 sources = $9, audience = $10, updated_at = $11 \
-                 WHERE association_id = $1 AND id = $2 AND author_id = $3 AND status = 'draft'",
-            )
-            .bind(association)
-            .bind(new.id)
-            .bind(new.author_id)
-            .bind(new.title)
-            .bind(new.summary)
-            .bind(new.body)
-            .bind(new.body_html)
-            .bind(new.search_text)
-            .bind(new.sources)
-            .bind(new.audience)
-            .bind(new.at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
+            let written = sqlx::query(statement)
+                .bind(association)
+                .bind(new.id)
+                .bind(new.author_id)
+                .bind(new.title)
+                .bind(new.summary)
+                .bind(new.body)
+                .bind(new.body_html)
+                .bind(new.search_text)
+                .bind(new.sources)
+                .bind(new.audience)
+                .bind(new.at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if written == 0 {
                 tx.rollback().await?;
                 return Ok(false);
             }
