@@ -112,6 +112,18 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
+/// A call as its conversation's page lists it among the messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallLine {
+    pub id: String,
+    pub video: bool,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub ongoing: bool,
+    /// Over, and the viewer never joined it (not in a group's chat).
+    pub missed: bool,
+}
+
 /// What the caller may do about calls in a conversation.
 #[derive(Debug, Clone)]
 pub enum CallOffer {
@@ -420,6 +432,42 @@ impl Kindred {
         raw_call: &str,
     ) -> Result<CallView, CallError> {
         self.call_view(association, caller, raw_call).await
+    }
+
+    /// The calls of a conversation the caller has seen (its gate passed:
+    /// `seen`) started within `[from, to]`, newest first, for its page to
+    /// list among the messages. They name nobody: who was in a call shows
+    /// only on the call's own page, by its rules.
+    pub async fn conversation_calls(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        seen: &SeenConversation,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Vec<CallLine>, CallError> {
+        let rows = self
+            .store
+            .conversation_calls(&association.id, seen.id.as_str(), caller.member.id.as_str(), from, to, 100)
+            .await?;
+        let stale_before = self.stale_before();
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                // A call left open by housekeeping's standard is over too.
+                let over = row.ended_at.is_some() || row.started_at < stale_before;
+                CallLine {
+                    id: row.id,
+                    video: row.video,
+                    started_at: row.started_at,
+                    ended_at: row.ended_at,
+                    ongoing: !over,
+                    // As the notification says: not in a group's chat, whose
+                    // calls are rooms one drops into.
+                    missed: over && !row.joined && seen.group_id.is_none(),
+                }
+            })
+            .collect())
     }
 
     /// What the caller may do about calls in a conversation (for its

@@ -70,6 +70,17 @@ pub struct OwnCallRecord {
     pub left_at: Option<DateTime<Utc>>,
 }
 
+/// A call of a conversation as its page lists it among the messages.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CallLineRecord {
+    pub id: String,
+    pub video: bool,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Whether the viewer was in it at some point.
+    pub joined: bool,
+}
+
 const CALL: &str = "SELECT id, conversation_id, started_by, video, started_at, ended_at FROM calls";
 
 impl Store {
@@ -436,6 +447,39 @@ impl Store {
             .await
         })?;
         Ok(rows.into_iter().map(|r| (r.call, r.in_group)).collect())
+    }
+
+    /// The calls of a conversation started within `[from, to]` (either end
+    /// open when `None`), newest first, at most `limit`, each with whether
+    /// `viewer` was in it.
+    pub async fn conversation_calls(
+        &self,
+        association: &AssociationId,
+        conversation: &str,
+        viewer: &str,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        limit: i64,
+    ) -> Result<Vec<CallLineRecord>, StoreError> {
+        let mut sql = "SELECT c.id, c.video, c.started_at, c.ended_at, EXISTS (SELECT 1 FROM call_members cm \
+             WHERE cm.association_id = c.association_id AND cm.call_id = c.id AND cm.member_id = $3) AS joined \
+             FROM calls c WHERE c.association_id = $1 AND c.conversation_id = $2"
+            .to_owned();
+        let mut next = 4;
+        for (bound, op) in [(from, ">="), (to, "<=")] {
+            if bound.is_some() {
+                sql.push_str(&format!(" AND c.started_at {op} ${next}"));
+                next += 1;
+            }
+        }
+        sql.push_str(&format!(" ORDER BY c.started_at DESC, c.id DESC LIMIT {}", limit.clamp(1, 200)));
+        Ok(read!(self, |pool| {
+            let mut query = sqlx::query_as(&sql).bind(association.as_str()).bind(conversation).bind(viewer);
+            for bound in [from, to].into_iter().flatten() {
+                query = query.bind(bound);
+            }
+            query.fetch_all(pool).await
+        })?)
     }
 
     /// The calls the member was in, newest first (their export).

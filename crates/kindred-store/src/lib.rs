@@ -51,7 +51,9 @@ pub use associations::{AssociationRecord, NewAssociation, SettingsUpdate};
 pub use attempts::AttemptCount;
 pub use audit::{AuditRecord, NewAuditEntry};
 pub use bulk::{NewConsent, NewContact};
-pub use calls::{CallParticipantRecord, CallRecord, CallSignalRecord, NewCall, OwnCallRecord, Started as CallStarted};
+pub use calls::{
+    CallLineRecord, CallParticipantRecord, CallRecord, CallSignalRecord, NewCall, OwnCallRecord, Started as CallStarted,
+};
 pub use connect::{redact_url, split_password, sqlite_file, Backend};
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,

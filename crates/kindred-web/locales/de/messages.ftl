@@ -98,3 +98,14 @@ calls-someone = Ein Mitglied
 live-call-voice = Eingehender Sprachanruf
 live-call-video = Eingehender Videoanruf
 live-call-answer = Annehmen
+calls-line-voice = Sprachanruf, { $duration }
+calls-line-video = Videoanruf, { $duration }
+calls-line-missed-voice = Verpasster Sprachanruf
+calls-line-missed-video = Verpasster Videoanruf
+calls-line-ongoing-voice = Sprachanruf, läuft gerade
+calls-line-ongoing-video = Videoanruf, läuft gerade
+calls-duration-short = unter einer Minute
+calls-duration-minutes = { $minutes ->
+    [one] eine Minute
+   *[other] { $minutes } Minuten
+}

@@ -98,3 +98,14 @@ calls-someone = A member
 live-call-voice = Incoming voice call
 live-call-video = Incoming video call
 live-call-answer = Answer
+calls-line-voice = Voice call, { $duration }
+calls-line-video = Video call, { $duration }
+calls-line-missed-voice = Missed voice call
+calls-line-missed-video = Missed video call
+calls-line-ongoing-voice = Voice call, going on now
+calls-line-ongoing-video = Video call, going on now
+calls-duration-short = under a minute
+calls-duration-minutes = { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}

@@ -98,3 +98,14 @@ calls-someone = Een lid
 live-call-voice = Inkomende spraakoproep
 live-call-video = Inkomende video-oproep
 live-call-answer = Opnemen
+calls-line-voice = Spraakoproep, { $duration }
+calls-line-video = Video-oproep, { $duration }
+calls-line-missed-voice = Gemiste spraakoproep
+calls-line-missed-video = Gemiste video-oproep
+calls-line-ongoing-voice = Spraakoproep, nu bezig
+calls-line-ongoing-video = Video-oproep, nu bezig
+calls-duration-short = minder dan een minuut
+calls-duration-minutes = { $minutes ->
+    [one] één minuut
+   *[other] { $minutes } minuten
+}

@@ -13,8 +13,10 @@ use crate::state::AppState;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use fluent_templates::fluent_bundle::FluentValue;
 use kindred_service::calls::{CallError, CallOffer, CallView};
+use kindred_service::messaging::SeenConversation;
 use kindred_service::sessions::Caller;
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +84,40 @@ pub(super) async fn offer(
             href => link(page, &format!("/calls/{}", call.id), &[]),
         }),
     })
+}
+
+/// The conversation's calls started within `[from, to]` as lines among
+/// its messages: `(started, id, words)`, naming nobody ("Missed voice
+/// call", "Video call, 12 minutes").
+pub(super) async fn lines(
+    state: &AppState,
+    page: &AssociationPage,
+    caller: &Caller,
+    seen: &SeenConversation,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<Vec<(DateTime<Utc>, String, String)>, CallError> {
+    let calls = state.kindred.conversation_calls(&page.tenant.association, caller, seen, from, to).await?;
+    Ok(calls
+        .into_iter()
+        .map(|call| {
+            let medium = if call.video { "video" } else { "voice" };
+            let words = match (call.missed, call.ongoing, call.ended_at) {
+                (true, _, _) => tr(page, &format!("calls-line-missed-{medium}")),
+                (false, true, _) | (false, false, None) => tr(page, &format!("calls-line-ongoing-{medium}")),
+                (false, false, Some(ended)) => {
+                    let minutes = (ended - call.started_at).num_minutes();
+                    let duration = if minutes < 1 {
+                        tr(page, "calls-duration-short")
+                    } else {
+                        tr_args(page, "calls-duration-minutes", &[("minutes", FluentValue::from(minutes))])
+                    };
+                    tr_args(page, &format!("calls-line-{medium}"), &[("duration", FluentValue::from(duration))])
+                }
+            };
+            (call.started_at, call.id, words)
+        })
+        .collect())
 }
 
 /// Starts a call from a conversation's page (or joins the one open

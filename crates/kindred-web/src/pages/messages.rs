@@ -17,6 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use chrono::{DateTime, Utc};
 use kindred_domain::MemberId;
 use kindred_service::messaging::{MessagePage, MessagingError, SystemEvent};
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,8 @@ pub async fn list(State(state): State<AppState>, page: AssociationPage, Query(qu
 #[derive(Serialize)]
 struct MessageEntry {
     id: String,
+    /// A call among the messages, in words; the rest of the entry empty.
+    call_line: Option<String>,
     sender: String,
     own: bool,
     html: Option<String>,
@@ -125,6 +128,7 @@ fn conversation_values(
     page: &AssociationPage,
     me: &str,
     seen: MessagePage,
+    calls: Vec<(DateTime<Utc>, String, String)>,
     older: bool,
     problems: Problems,
     draft: &str,
@@ -146,41 +150,62 @@ fn conversation_values(
             None => tr(page, "messages-someone"),
         }
     };
-    let mut messages: Vec<MessageEntry> = seen
+    let mut messages: Vec<(DateTime<Utc>, MessageEntry)> = seen
         .messages
         .iter()
-        .map(|m| MessageEntry {
-            id: m.id.clone(),
-            sender: name_of(&m.sender_id, &m.sender_alias),
-            own: m.own,
-            html: m.body_html.clone(),
-            note: match (m.kind, m.system) {
-                ("deleted", _) => Some(tr(page, "messages-deleted")),
-                (_, Some(SystemEvent::Disappearing(Some(s)))) => {
-                    Some(format!("{} {}", tr(page, "messages-disappearing-set"), time_label(page, s)))
-                }
-                (_, Some(SystemEvent::Disappearing(None))) => Some(tr(page, "messages-disappearing-off")),
-                ("text", None) if m.body_html.is_none() => Some(tr(page, "messages-unreadable")),
-                _ => None,
-            },
-            when: when(page, m.sent_at),
-            edited: m.edited_at.is_some() && m.kind == "text",
-            attachments: m
-                .attachments
-                .iter()
-                .map(|a| AttachmentEntry {
-                    href: format!("{}/api/v1/conversations/{id}/attachments/{}", page.tenant.base, a.id),
-                    label: if a.content_type == "application/pdf" {
-                        tr(page, "messages-attachment-pdf")
-                    } else {
-                        tr(page, "messages-attachment-image")
+        .map(|m| {
+            (
+                m.sent_at,
+                MessageEntry {
+                    id: m.id.clone(),
+                    call_line: None,
+                    sender: name_of(&m.sender_id, &m.sender_alias),
+                    own: m.own,
+                    html: m.body_html.clone(),
+                    note: match (m.kind, m.system) {
+                        ("deleted", _) => Some(tr(page, "messages-deleted")),
+                        (_, Some(SystemEvent::Disappearing(Some(s)))) => {
+                            Some(format!("{} {}", tr(page, "messages-disappearing-set"), time_label(page, s)))
+                        }
+                        (_, Some(SystemEvent::Disappearing(None))) => Some(tr(page, "messages-disappearing-off")),
+                        ("text", None) if m.body_html.is_none() => Some(tr(page, "messages-unreadable")),
+                        _ => None,
                     },
-                })
-                .collect(),
+                    when: when(page, m.sent_at),
+                    edited: m.edited_at.is_some() && m.kind == "text",
+                    attachments: m
+                        .attachments
+                        .iter()
+                        .map(|a| AttachmentEntry {
+                            href: format!("{}/api/v1/conversations/{id}/attachments/{}", page.tenant.base, a.id),
+                            label: if a.content_type == "application/pdf" {
+                                tr(page, "messages-attachment-pdf")
+                            } else {
+                                tr(page, "messages-attachment-image")
+                            },
+                        })
+                        .collect(),
+                },
+            )
         })
         .collect();
-    // Newest at the bottom, as people read a conversation.
-    messages.reverse();
+    messages.extend(calls.into_iter().map(|(started, id, words)| {
+        let entry = MessageEntry {
+            id: format!("call-{id}"),
+            call_line: Some(words),
+            sender: String::new(),
+            own: false,
+            html: None,
+            note: None,
+            when: when(page, started),
+            edited: false,
+            attachments: Vec::new(),
+        };
+        (started, entry)
+    }));
+    // Oldest first, newest at the bottom, as people read a conversation.
+    messages.sort_by_key(|(at, _)| *at);
+    let messages: Vec<MessageEntry> = messages.into_iter().map(|(_, entry)| entry).collect();
     let names = seen.members.iter().filter(|m| m.member_id != me).map(|m| m.pseudonym.clone()).collect();
     let title = title_of(page, names, conversation.group_name.clone());
     let sender = seen
@@ -252,7 +277,16 @@ async fn show(
         Ok(call) => call,
         Err(error) => return internal(error),
     };
-    let values = conversation_values(page, caller.member.id.as_str(), seen, before.is_some(), problems, draft);
+    // The calls between the messages shown: from the oldest on the page
+    // (from the start when there are no older pages) to the newest (to
+    // now on the newest page).
+    let from = seen.next_before.as_ref().and_then(|_| seen.messages.last()).map(|m| m.sent_at);
+    let to = before.and_then(|_| seen.messages.first()).map(|m| m.sent_at);
+    let calls = match super::calls::lines(state, page, caller, &seen.conversation, from, to).await {
+        Ok(calls) => calls,
+        Err(error) => return internal(error),
+    };
+    let values = conversation_values(page, caller.member.id.as_str(), seen, calls, before.is_some(), problems, draft);
     let values = minijinja::context! { call => call, ..values };
     render_status(
         state,

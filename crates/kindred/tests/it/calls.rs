@@ -381,6 +381,21 @@ async fn missed_calls(s: &TestServer, a: &Association, who: &Someone) -> Vec<Val
         .collect()
 }
 
+/// A conversation's page in English, as `who` sees it (their API token
+/// as the session cookie).
+async fn conversation_page(s: &TestServer, a: &Association, who: &Someone, conversation: &str) -> String {
+    let slug = a.slug.as_str();
+    let response = s
+        .client
+        .get(s.url(&format!("/a/{slug}/messages/{conversation}?lang=en")))
+        .header("cookie", format!("__Host-kindred-{slug}={}", who.token))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(response.status(), 200);
+    response.text().await.expect("html")
+}
+
 #[tokio::test]
 async fn a_call_nobody_answered_is_a_missed_call_for_the_others_but_not_in_a_groups_chat() {
     for db in BOTH {
@@ -402,6 +417,14 @@ async fn a_call_nobody_answered_is_a_missed_call_for_the_others_but_not_in_a_gro
         assert_eq!(missed[0]["conversation_id"], conversation.as_str(), "{db:?}");
         assert!(missed[0].get("actor").is_none(), "{db:?}: it names nobody {missed:?}");
         assert!(missed_calls(&s, &a, &anna).await.is_empty(), "{db:?}: not to the caller");
+        // The conversation's page lists the call among the messages, naming nobody.
+        let ben_sees = conversation_page(&s, &a, &ben, &conversation).await;
+        assert_eq!(ben_sees.matches("Missed voice call").count(), 1, "{db:?}: {ben_sees}");
+        let anna_sees = conversation_page(&s, &a, &anna, &conversation).await;
+        assert!(
+            anna_sees.contains("Voice call, under a minute") && !anna_sees.contains("Missed voice call"),
+            "{db:?}: {anna_sees}"
+        );
 
         // Answered: nobody missed anything.
         let (_, started) = start_call(&s, &a, &ben, &conversation, true).await;
@@ -412,6 +435,9 @@ async fn a_call_nobody_answered_is_a_missed_call_for_the_others_but_not_in_a_gro
         }
         assert_eq!(missed_calls(&s, &a, &ben).await.len(), 1, "{db:?}");
         assert!(missed_calls(&s, &a, &anna).await.is_empty(), "{db:?}");
+        let ben_sees = conversation_page(&s, &a, &ben, &conversation).await;
+        assert!(ben_sees.contains("Video call, under a minute"), "{db:?}: {ben_sees}");
+        assert_eq!(ben_sees.matches("Missed voice call").count(), 1, "{db:?}");
 
         // A group's call is a room one drops into: no missed calls.
         let group =
@@ -426,6 +452,11 @@ async fn a_call_nobody_answered_is_a_missed_call_for_the_others_but_not_in_a_gro
         let call_id = started["call_id"].as_str().expect("id").to_owned();
         ok(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
         assert_eq!(missed_calls(&s, &a, &ben).await.len(), 1, "{db:?}: still only the one");
+        let in_the_group = conversation_page(&s, &a, &ben, &chat).await;
+        assert!(
+            in_the_group.contains("Voice call, under a minute") && !in_the_group.contains("Missed voice call"),
+            "{db:?}: a group's call is no missed call: {in_the_group}"
+        );
         s.stop().await;
     }
 }
