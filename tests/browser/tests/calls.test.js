@@ -6,7 +6,9 @@
 //     incoming call and he answers; both see the other connected. The
 //     conversation's call section, the call page and the ended call pass
 //     axe-core in de/en/nl; the call page without JavaScript says what a
-//     call needs and still lets the member leave.
+//     call needs and still lets the member leave. The conversation lists
+//     its calls among the messages, naming nobody, and reflows at 390 px
+//     and at 200 % zoom.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,5 +139,30 @@ test('two members call each other through the TURN relay; the call pages pass ax
   }
   await mira.context.close();
   await jonas.context.close();
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('the conversation lists its calls among the messages, naming nobody, at 390 px and at 200 % zoom', { timeout: 120_000 }, async () => {
+  const failures = [];
+  const conversation = await conversationPath();
+  const sizes = [
+    ['390 px', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true }],
+    ['200 % zoom', { viewport: { width: 640, height: 480 }, deviceScaleFactor: 2 }],
+  ];
+  for (const [name, options] of sizes) {
+    const mira = await member(DEMO_MEMBER, options);
+    for (const lang of LANGUAGES) {
+      const href = url(`${conversation}?lang=${lang}`);
+      await visit(mira.page, href);
+      const lines = mira.page.locator('main .call-line');
+      if ((await lines.count()) === 0) failures.push(`${name} ${lang}: no call among the messages`);
+      const text = (await lines.allInnerTexts()).join(' ');
+      if (text.includes('Jonas')) failures.push(`${name} ${lang}: a call line names someone: ${text}`);
+      const sideways = await mira.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+      if (sideways) failures.push(`${name} ${lang}: the conversation scrolls sideways`);
+      for (const problem of await pageProblems(mira.page, href)) failures.push(`${name} ${short(href)}: ${problem}`);
+    }
+    await mira.context.close();
+  }
   assert.deepEqual(failures, [], failures.join('\n'));
 });

@@ -6,6 +6,8 @@
 //     a visitor who is not signed in reads the article for anyone and not
 //     the one for members. The admin revises her draft before submitting
 //     it; the doctor revises the returned one with the note beside the form.
+//     The list, a draft, its form and the new form reflow at 390 px and at
+//     200 % zoom.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -165,5 +167,28 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
   assert.equal(await mira.locator('main a[href*="/knowledge/new"]').count(), 0, 'no form for members');
   await member.close();
 
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('the knowledge pages and the form to revise a draft need no sideways scrolling at 390 px and at 200 % zoom', { timeout: 120_000 }, async () => {
+  const failures = [];
+  const sizes = [
+    ['390 px', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true }],
+    ['200 % zoom', { viewport: { width: 640, height: 480 }, deviceScaleFactor: 2 }],
+  ];
+  for (const [name, options] of sizes) {
+    const { context } = await guardedContext(browser, options, foreign);
+    const lena = await context.newPage();
+    const response = await signIn(lena, DEMO_DOCTOR);
+    assert.equal(response.status(), 200, 'sign-in as the doctor');
+    const draft = await pathOf(lena, '/a/demo/knowledge?lang=de', 'Kühlwesten im Test');
+    for (const path of ['/a/demo/knowledge', draft, `${draft}/edit`, '/a/demo/knowledge/new']) {
+      const answer = await visit(lena, url(`${path}?lang=de`));
+      if (answer.status() !== 200) failures.push(`${name}: ${path} answered ${answer.status()}`);
+      const sideways = await lena.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+      if (sideways) failures.push(`${name}: ${path} scrolls sideways`);
+    }
+    await context.close();
+  }
   assert.deepEqual(failures, [], failures.join('\n'));
 });
