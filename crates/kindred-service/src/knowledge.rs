@@ -86,6 +86,9 @@ pub struct ArticleView {
     pub may_submit: bool,
     /// Whether the caller may review it now (in review, not their own).
     pub may_review: bool,
+    /// Whether the caller may take it back from review to revise it
+    /// (their own, in review).
+    pub may_withdraw: bool,
     /// The reviewer's note to the author: shown to the author and to
     /// reviewers only.
     pub review_note: Option<String>,
@@ -220,6 +223,33 @@ impl Kindred {
             .collect();
         self.notify_about(association, rows).await;
         Ok(())
+    }
+
+    /// The author takes their article back from review: a draft again, to
+    /// revise (the reviewers' notifications about it go, as after a
+    /// decision). Only from review: `WrongStatus` otherwise — a reviewer who
+    /// decided first wins.
+    pub async fn withdraw_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.visible_article(association, Some(caller), id).await?;
+        if record.author_id.as_deref() != Some(caller.member.id.as_str()) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let change = StatusChange {
+            association: &association.id,
+            id: &record.id,
+            from: ArticleStatus::InReview.as_str(),
+            to: ArticleStatus::Draft.as_str(),
+            review_note: record.review_note.as_deref(),
+            reviewer_id: record.reviewer_id.as_deref(),
+            published_at: None,
+            at: self.clock.now(),
+        };
+        self.move_article(association, Some(caller), &change).await
     }
 
     /// A second professional's or an editor's decision on an article in review.
@@ -446,6 +476,7 @@ impl Kindred {
                 Ok(ArticleView {
                     may_submit: mine && status == ArticleStatus::Draft,
                     may_review: !mine && reviewer && status == ArticleStatus::InReview,
+                    may_withdraw: mine && status == ArticleStatus::InReview,
                     status,
                     audience: Audience::parse(&record.audience)
                         .ok_or_else(|| StoreError::Corrupt(format!("article audience {}", record.audience)))?,

@@ -6,6 +6,7 @@
 //     a visitor who is not signed in reads the article for anyone and not
 //     the one for members. The admin revises her draft before submitting
 //     it; the doctor revises the returned one with the note beside the form.
+//     She takes her article back from review and submits it again.
 //     The list, a draft, its form and the new form reflow at 390 px and at
 //     200 % zoom.
 
@@ -117,6 +118,16 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
   response = await submitForm(page, 'main form button[type="submit"]');
   assert.equal(response.status(), 200, 'submitted');
   assert.ok(await page.locator('main', { hasText: 'Waiting for review' }).count(), 'it waits for review');
+  problems = await pageProblems(page, null);
+  if (problems.length) failures.push(`own article in review:\n    ${problems.join('\n    ')}`);
+  // Taken back from review, it opens in the form; submitted again from the draft.
+  response = await submitForm(page, 'main form[action*="/withdraw"] button');
+  assert.equal(response.status(), 200, 'taken back');
+  assert.ok(new URL(page.url()).pathname.endsWith('/edit'), 'the draft opens in the form');
+  await visit(page, url(`${draft}?lang=en`));
+  response = await submitForm(page, 'main form[action*="/submit"] button');
+  assert.equal(response.status(), 200, 'submitted again');
+  assert.ok(await page.locator('main', { hasText: 'Waiting for review' }).count(), 'it waits for review again');
 
   // The demo's article in review, returned with a note (a return needs one).
   await visit(page, url(`${inReview}?lang=en`));

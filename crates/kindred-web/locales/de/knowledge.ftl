@@ -75,3 +75,5 @@ knowledge-edit-title = Entwurf überarbeiten
 knowledge-edit-back = Zurück zum Entwurf
 knowledge-edit-intro = Der Artikel bleibt ein Entwurf, bis er wieder eingereicht wird; dann wird er erneut geprüft.
 knowledge-edit-after = Wird als Entwurf gespeichert; eingereicht wird er auf der nächsten Seite.
+knowledge-withdraw-hint = Noch etwas zu ändern? Aus der Prüfung zurückholen: Der Artikel ist dann wieder ein Entwurf, bis er erneut eingereicht wird.
+knowledge-withdraw = Aus der Prüfung zurückholen

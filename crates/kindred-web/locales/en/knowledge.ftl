@@ -75,3 +75,5 @@ knowledge-edit-title = Revise the draft
 knowledge-edit-back = Back to the draft
 knowledge-edit-intro = The article stays a draft until it is submitted again; then it is reviewed anew.
 knowledge-edit-after = Saved as the draft; you submit it for review on the next page.
+knowledge-withdraw-hint = Found something to change? Take it back from review; it is your draft again until you submit it anew.
+knowledge-withdraw = Take back from review

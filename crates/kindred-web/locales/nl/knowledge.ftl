@@ -75,3 +75,5 @@ knowledge-edit-title = Concept herzien
 knowledge-edit-back = Terug naar het concept
 knowledge-edit-intro = Het artikel blijft een concept tot het opnieuw wordt ingediend; dan wordt het opnieuw beoordeeld.
 knowledge-edit-after = Wordt als concept bewaard; indienen gebeurt op de volgende pagina.
+knowledge-withdraw-hint = Nog iets te wijzigen? Haal het terug uit de beoordeling: het is dan weer een concept tot het opnieuw wordt ingediend.
+knowledge-withdraw = Terughalen uit de beoordeling

@@ -331,6 +331,33 @@ pub async fn submit(
     Ok(Json(article_body(view)))
 }
 
+/// The author takes the article back from review, to revise it: a draft
+/// again.
+#[utoipa::path(
+    post,
+    path = "/articles/{id}/withdraw",
+    tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article")),
+    request_body(content = SubmitBody, description = "No fields; the body may be left out"),
+    responses(
+        (status = 200, description = "The article, a draft again", body = ArticleResponse),
+        (status = 403, description = "Not the author", body = super::ErrorResponse),
+        (status = 404, description = "No such article (for the caller)", body = super::ErrorResponse),
+        (status = 409, description = "Not in review (a draft, or decided meanwhile)", body = super::ErrorResponse),
+    )
+)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+    OptionalJson(_body): OptionalJson<SubmitBody>,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let view =
+        state.kindred.withdraw_article(&auth.tenant.association, &auth.caller, &id).await.map_err(knowledge_error)?;
+    Ok(Json(article_body(view)))
+}
+
 #[utoipa::path(
     post,
     path = "/articles/{id}/review",

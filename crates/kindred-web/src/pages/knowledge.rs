@@ -181,7 +181,7 @@ fn render_article(
 ) -> Response {
     let base = format!("/knowledge/{}", view.id);
     // What the caller may do with it is the service's decision.
-    let (may_submit, may_review) = (view.may_submit, view.may_review);
+    let (may_submit, may_review, may_withdraw) = (view.may_submit, view.may_review, view.may_withdraw);
     let values = minijinja::context! {
         title => view.title,
         summary => view.summary,
@@ -199,6 +199,7 @@ fn render_article(
         // The author's own draft is the one they may also revise.
         edit_href => may_submit.then(|| link(page, &format!("{base}/edit"), &[])),
         review_action => may_review.then(|| link(page, &format!("{base}/review"), &[])),
+        withdraw_action => may_withdraw.then(|| link(page, &format!("{base}/withdraw"), &[])),
         note => note,
         csrf => page.session.csrf(),
         list_href => link(page, "/knowledge", &[]),
@@ -221,6 +222,27 @@ pub async fn submit(
         Ok(_) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
         Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
+        Err(other) => internal(other),
+    }
+}
+
+/// The author takes the article back from review, then revises it.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    match state.kindred.withdraw_article(&page.tenant.association, caller, &id).await {
+        Ok(_) => see_other(&link(&page, &format!("/knowledge/{id}/edit"), &[])),
+        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        // Decided meanwhile: the article as it is now.
         Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
         Err(other) => internal(other),
     }

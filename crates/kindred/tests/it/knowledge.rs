@@ -151,6 +151,18 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
             403
         );
 
+        // The author takes it back from review (found a typo) and submits it again.
+        let withdraw = format!("{path}/withdraw");
+        let (status, answer) = call(&s, Some(&colleague), "POST", &withdraw, None).await;
+        assert_eq!(status, 403, "{db:?}: only the author takes it back: {answer}");
+        let (status, answer) = call(&s, Some(&author), "POST", &withdraw, None).await;
+        assert_eq!((status, answer["status"].as_str()), (200, Some("draft")), "{db:?}: {answer}");
+        assert!(article_notes(&s, &colleague).await.is_empty(), "{db:?}: nothing waits for review now");
+        assert_eq!(call(&s, Some(&colleague), "GET", &path, None).await.0, 404, "{db:?}: the author's alone again");
+        let (status, answer) = call(&s, Some(&author), "POST", &withdraw, None).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("article_status")), "{db:?}: a draft");
+        assert_eq!(call(&s, Some(&author), "POST", &format!("{path}/submit"), None).await.0, 200, "{db:?}");
+
         // Returned with a note (which a return needs), resubmitted, published.
         let review = format!("{path}/review");
         let (status, answer) = call(&s, Some(&colleague), "POST", &review, Some(json!({"decision": "return"}))).await;
