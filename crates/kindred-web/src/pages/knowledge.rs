@@ -208,23 +208,22 @@ fn render_article(
     render_status(state, status, "knowledge/article.html", page.layout(&base, Section::Knowledge), values)
 }
 
+/// What the author does with their article from its page.
+#[derive(Clone, Copy)]
+enum AuthorMove {
+    /// A draft goes to review; back to the article.
+    Submit,
+    /// An article in review is a draft again; on to the form to revise it.
+    Withdraw,
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     page: AssociationPage,
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
-        Ok(caller) => caller,
-        Err(response) => return *response,
-    };
-    match state.kindred.submit_article(&page.tenant.association, caller, &id).await {
-        Ok(_) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
-        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
-        Err(other) => internal(other),
-    }
+    author_move(&state, &page, &id, &pairs, AuthorMove::Submit).await
 }
 
 /// The author takes the article back from review, then revises it.
@@ -234,16 +233,33 @@ pub async fn withdraw(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let caller = match member_post(&state, &page, field(&pairs, "csrf")) {
+    author_move(&state, &page, &id, &pairs, AuthorMove::Withdraw).await
+}
+
+async fn author_move(
+    state: &AppState,
+    page: &AssociationPage,
+    id: &str,
+    pairs: &[(String, String)],
+    step: AuthorMove,
+) -> Response {
+    let caller = match member_post(state, page, field(pairs, "csrf")) {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
-    match state.kindred.withdraw_article(&page.tenant.association, caller, &id).await {
-        Ok(_) => see_other(&link(&page, &format!("/knowledge/{id}/edit"), &[])),
+    let association = &page.tenant.association;
+    let (done, next) = match step {
+        AuthorMove::Submit => (state.kindred.submit_article(association, caller, id).await, format!("/knowledge/{id}")),
+        AuthorMove::Withdraw => {
+            (state.kindred.withdraw_article(association, caller, id).await, format!("/knowledge/{id}/edit"))
+        }
+    };
+    match done {
+        Ok(_) => see_other(&link(page, &next, &[])),
         Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        // Decided meanwhile: the article as it is now.
-        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
+        // Moved meanwhile (another tab, a reviewer's decision): the article as it is now.
+        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(page, &format!("/knowledge/{id}"), &[])),
         Err(other) => internal(other),
     }
 }
