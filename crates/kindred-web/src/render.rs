@@ -101,12 +101,13 @@ const FORUM_TEMPLATES: [(&str, &str); 9] = [
 ];
 
 /// The forum search and notification pages' templates (`pages::search`, `pages::notifications`).
-const SEARCH_TEMPLATES: [(&str, &str); 6] = [
+const SEARCH_TEMPLATES: [(&str, &str); 7] = [
     ("search/search.html", include_str!("../templates/search/search.html")),
     ("calls/call.html", include_str!("../templates/calls/call.html")),
     ("knowledge/list.html", include_str!("../templates/knowledge/list.html")),
     ("knowledge/article.html", include_str!("../templates/knowledge/article.html")),
     ("knowledge/new.html", include_str!("../templates/knowledge/new.html")),
+    ("knowledge/review_note.html", include_str!("../templates/knowledge/review_note.html")),
     ("notifications/list.html", include_str!("../templates/notifications/list.html")),
 ];
 

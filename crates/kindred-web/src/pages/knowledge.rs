@@ -256,11 +256,20 @@ async fn author_move(
     };
     match done {
         Ok(_) => see_other(&link(page, &next, &[])),
-        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        // Moved meanwhile (another tab, a reviewer's decision): the article as it is now.
-        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(page, &format!("/knowledge/{id}"), &[])),
-        Err(other) => internal(other),
+        Err(refused) => refusal(page, id, refused),
+    }
+}
+
+/// How the article's pages answer a change the service refused (other
+/// than invalid fields): 404 and 403 as the service decided; an article
+/// that moved meanwhile (another tab, a reviewer's decision) is shown as
+/// it is now.
+fn refusal(page: &AssociationPage, id: &str, error: KnowledgeError) -> Response {
+    match error {
+        KnowledgeError::NotFound => StatusCode::NOT_FOUND.into_response(),
+        KnowledgeError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        KnowledgeError::WrongStatus(_) => see_other(&link(page, &format!("/knowledge/{id}"), &[])),
+        other => internal(other),
     }
 }
 
@@ -291,10 +300,7 @@ pub async fn review(
                 Err(other) => internal(other),
             }
         }
-        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
-        Err(other) => internal(other),
+        Err(refused) => refusal(&page, &id, refused),
     }
 }
 
@@ -501,10 +507,6 @@ pub async fn update(
                 Err(other) => internal(other),
             }
         }
-        Err(KnowledgeError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(KnowledgeError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        // Submitted meanwhile (another tab): the article as it is now.
-        Err(KnowledgeError::WrongStatus(_)) => see_other(&link(&page, &format!("/knowledge/{id}"), &[])),
-        Err(other) => internal(other),
+        Err(refused) => refusal(&page, &id, refused),
     }
 }
