@@ -23,7 +23,7 @@ use data_encoding::BASE64URL_NOPAD;
 use kindred_domain::knowledge::{self, ArticleStatus, Audience, Decision, RawArticle, Source};
 use kindred_domain::markdown;
 use kindred_domain::{AccountRole, ArticleId};
-use kindred_store::{ArticleFilter, ArticleRecord, NewArticle, StatusChange, StoreError};
+use kindred_store::{ArticleFilter, ArticleRecord, NewArticle, StatusChange, StoreError, Superseded};
 use std::collections::HashMap;
 
 /// Articles per page of a list.
@@ -208,6 +208,8 @@ impl Kindred {
     /// article now: professionals and staff who may use the community,
     /// not its author. It names nobody (the review queue shows the article
     /// by its own rules) and counts only while the article waits for review.
+    /// It takes the place of those of an earlier round (an article returned
+    /// or taken back and submitted again is one article waiting, not two).
     async fn tell_reviewers(
         &self,
         association: &Association,
@@ -221,7 +223,8 @@ impl Kindred {
             .filter(|r| r.id != author.member.id.as_str())
             .map(|r| about_article(&r.id, "article_submitted", article, None, now))
             .collect();
-        self.notify_about(association, rows).await;
+        let earlier = Superseded { kind: "article_submitted", article_id: article };
+        self.notify_instead(association, rows, Some(earlier)).await;
         Ok(())
     }
 

@@ -19,7 +19,7 @@ use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AccountStatus, MemberId, NotificationId};
-use kindred_store::{MemberRecord, PostNotification, RequestNotification, StoreError};
+use kindred_store::{MemberRecord, PostNotification, RequestNotification, StoreError, Superseded};
 use std::collections::{HashMap, HashSet};
 
 /// Recipients' accounts read per statement (one parameter each).
@@ -208,10 +208,21 @@ impl Kindred {
     /// returned: the request itself is written, and a missing
     /// notification must not make its sender ask again.
     pub(crate) async fn notify_about(&self, association: &Association, rows: Vec<RequestNotification>) {
-        if rows.is_empty() {
+        self.notify_instead(association, rows, None).await
+    }
+
+    /// [`Kindred::notify_about`], taking the place of the earlier
+    /// notifications `superseded` names, in the same transaction.
+    pub(crate) async fn notify_instead(
+        &self,
+        association: &Association,
+        rows: Vec<RequestNotification>,
+        superseded: Option<Superseded<'_>>,
+    ) {
+        if rows.is_empty() && superseded.is_none() {
             return;
         }
-        match self.store.insert_request_notifications(&association.id, &rows).await {
+        match self.store.insert_request_notifications(&association.id, &rows, superseded).await {
             Ok(()) => {
                 self.notifications_written(association, rows.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
                     .await

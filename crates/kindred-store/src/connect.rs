@@ -185,6 +185,16 @@ fn sqlite_readers() -> u32 {
     u32::try_from(cores.saturating_mul(2)).unwrap_or(8).clamp(4, 8)
 }
 
+/// Where the throttling counters of the SQLite database `main` live (see
+/// `connect_counters`): `kindred.db` → `kindred-counters.db`.
+pub fn counters_file(main: &std::path::Path) -> std::path::PathBuf {
+    let name = match main.file_stem().and_then(|s| s.to_str()) {
+        Some(stem) if !stem.is_empty() && stem != ":memory:" => format!("{stem}-counters.db"),
+        _ => "kindred-counters.db".to_owned(),
+    };
+    main.with_file_name(name)
+}
+
 /// The throttling counters' own SQLite file beside the database
 /// (`kindred.db` → `kindred-counters.db`). A counter is written with
 /// nearly every request; in the main file each such write would make
@@ -193,13 +203,8 @@ fn sqlite_readers() -> u32 {
 /// each time. The counters are expendable: losing the file only restarts
 /// the throttling windows.
 async fn connect_counters(main: &SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
-    let path = main.get_filename();
-    let name = match path.file_stem().and_then(|s| s.to_str()) {
-        Some(stem) if !stem.is_empty() && stem != ":memory:" => format!("{stem}-counters.db"),
-        _ => "kindred-counters.db".to_owned(),
-    };
     let options = SqliteConnectOptions::new()
-        .filename(path.with_file_name(name))
+        .filename(counters_file(main.get_filename()))
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)

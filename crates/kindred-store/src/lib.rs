@@ -54,7 +54,7 @@ pub use bulk::{NewConsent, NewContact};
 pub use calls::{
     CallLineRecord, CallParticipantRecord, CallRecord, CallSignalRecord, NewCall, OwnCallRecord, Started as CallStarted,
 };
-pub use connect::{redact_url, split_password, sqlite_file, Backend};
+pub use connect::{counters_file, redact_url, split_password, sqlite_file, Backend};
 pub use contacts::{
     Acceptance, BlockRecord, ContactRecord, Direction, NewContactRequest, RelationRecord, RequestKind, RequestRecord,
 };
@@ -89,7 +89,7 @@ pub use moderation::{
     Recipient, ReportRecord,
 };
 pub use notification_list::NotificationRecord;
-pub use notifications::{PostNotification, RequestNotification};
+pub use notifications::{PostNotification, RequestNotification, Superseded};
 pub use operations::{MigrationState, SealedSample};
 pub use passkeys::{NewChallenge, NewPasskey, PasskeyRecord};
 pub use photos::{FlagRecord, PhotoRecord};

@@ -24,6 +24,16 @@ pub struct PostNotification {
     pub at: DateTime<Utc>,
 }
 
+/// Earlier notifications that a new batch takes the place of: those of
+/// `kind` about `article_id`. An article submitted again starts a new
+/// round of review; the reviewers' notifications of the round before would
+/// otherwise count again beside the new one.
+#[derive(Debug, Clone, Copy)]
+pub struct Superseded<'a> {
+    pub kind: &'static str,
+    pub article_id: &'a str,
+}
+
 impl Store {
     /// Writes notifications, all or none.
     pub async fn insert_notifications(
@@ -68,18 +78,28 @@ impl Store {
     /// Writes notifications about a request, a group or an article
     /// (contact and disclosure requests and their answers, group
     /// invitations and join requests, articles to review and reviewed),
-    /// all or none. They name nobody: who asked shows on the
+    /// all or none, together with removing the earlier ones they take the
+    /// place of (`superseded`). They name nobody: who asked shows on the
     /// request's own page, by the rules of that page.
     pub async fn insert_request_notifications(
         &self,
         association: &AssociationId,
         notifications: &[RequestNotification],
+        superseded: Option<Superseded<'_>>,
     ) -> Result<(), StoreError> {
-        if notifications.is_empty() {
+        if notifications.is_empty() && superseded.is_none() {
             return Ok(());
         }
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
+            if let Some(old) = &superseded {
+                sqlx::query("DELETE FROM notifications WHERE association_id = $1 AND kind = $2 AND article_id = $3")
+                    .bind(association.as_str())
+                    .bind(old.kind)
+                    .bind(old.article_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for n in notifications {
                 sqlx::query(
                     "INSERT INTO notifications \

@@ -174,6 +174,10 @@ async fn restore_sqlite(settings: &Settings, from: &Path) -> Result<(), Operatio
     let file = kindred_store::sqlite_file(&settings.database_url)?;
     let companions =
         |path: &Path| -> Vec<PathBuf> { ["-wal", "-shm"].iter().map(|suffix| with_suffix(path, suffix)).collect() };
+    // Opening the restored file to check it makes the counters' file
+    // beside it; a refused restore takes that away again too.
+    let counters = kindred_store::counters_file(&file);
+    let counters_were_there = counters.exists();
     if file.exists() {
         let store = Store::connect(&settings.database_url).await?;
         let empty = store.holds_no_tables().await;
@@ -222,6 +226,11 @@ async fn restore_sqlite(settings: &Settings, from: &Path) -> Result<(), Operatio
     if checked.is_err() {
         for path in std::iter::once(file.clone()).chain(companions(&file)) {
             let _ = fs::remove_file(path);
+        }
+        if !counters_were_there {
+            for path in std::iter::once(counters.clone()).chain(companions(&counters)) {
+                let _ = fs::remove_file(path);
+            }
         }
     }
     checked

@@ -126,7 +126,7 @@ async fn postgres_backup_restores_whole_and_needs_its_key() {
 }
 
 /// A SQLite backup cut short is damaged: the restore says so and leaves
-/// the data directory without a database.
+/// the data directory without a database, nor the counters' file its check opened.
 #[tokio::test]
 async fn a_damaged_sqlite_backup_restores_nothing() {
     let source = Deployment::new(Db::Sqlite).await;
@@ -146,6 +146,13 @@ async fn a_damaged_sqlite_backup_restores_nothing() {
         .expect("run");
     assert_fails_with(&out, "damaged");
     assert!(!Path::new(&dir).join("kindred.db").exists(), "no database left behind");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .expect("data dir")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("kindred"))
+        .collect();
+    assert!(left.is_empty(), "nothing of a database left behind: {left:?}");
     let out = kindred_command(&dir).args(["check"]).env("KINDRED_LOG", "error").output().expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("there is no database at"), "{}", stderr(&out));

@@ -162,6 +162,7 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         let (status, answer) = call(&s, Some(&author), "POST", &withdraw, None).await;
         assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("article_status")), "{db:?}: a draft");
         assert_eq!(call(&s, Some(&author), "POST", &format!("{path}/submit"), None).await.0, 200, "{db:?}");
+        assert_eq!(article_notes(&s, &colleague).await, waiting, "{db:?}: one article waiting, told of once");
 
         // Returned with a note (which a return needs), resubmitted, published.
         let review = format!("{path}/review");
@@ -204,6 +205,7 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         assert!(answer["body_html"].as_str().is_some_and(|h| h.contains("Kühlung")), "{db:?}: {answer}");
         assert_eq!(answer["review_note"], "Bitte eine zweite Quelle.", "{db:?}: the note stays in view");
         assert_eq!(call(&s, Some(&author), "POST", &format!("{path}/submit"), None).await.0, 200);
+        assert_eq!(article_notes(&s, &editor).await, waiting, "{db:?}: the third round, told of once");
         let (status, answer) = call(&s, Some(&author), "PUT", &path, Some(revised)).await;
         assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("article_status")), "{db:?}: in review");
         let (status, answer) = call(&s, Some(&editor), "POST", &review, Some(json!({"decision": "publish"}))).await;
