@@ -474,6 +474,7 @@ impl Kindred {
                     "review_note": r.review_note,
                     "created_at": r.created_at,
                     "published_at": r.published_at,
+                    "reviewed_at": r.reviewed_at,
                 })
             })
             .collect();

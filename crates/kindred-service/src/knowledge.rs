@@ -89,11 +89,16 @@ pub struct ArticleView {
     /// Whether the caller may take it back from review to revise it
     /// (their own, in review).
     pub may_withdraw: bool,
+    /// Whether the caller may confirm that it is still accurate (published,
+    /// not their own, and they review).
+    pub may_confirm: bool,
     /// The reviewer's note to the author: shown to the author and to
     /// reviewers only.
     pub review_note: Option<String>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// When it was last reviewed: published, or confirmed since.
+    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 /// A page of articles, and the cursor of the next.
@@ -305,6 +310,37 @@ impl Kindred {
         Ok(view)
     }
 
+    /// A second review of a published article: a professional or staff
+    /// member other than the author confirms that it is still accurate,
+    /// and the article shows that date as its last review (its place in
+    /// the list, by publication, stays). Only a published article:
+    /// `WrongStatus` otherwise. The author is not told: nothing of theirs
+    /// changed.
+    pub async fn confirm_article(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.visible_article(association, Some(caller), id).await?;
+        if !is_expert(caller) || record.author_id.as_deref() == Some(caller.member.id.as_str()) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let status = status_of(&record)?;
+        if status != ArticleStatus::Published {
+            return Err(KnowledgeError::WrongStatus(status));
+        }
+        let now = self.clock.now();
+        let confirmed =
+            self.store.confirm_article_review(&association.id, &record.id, caller.member.id.as_str(), now).await?;
+        let record = self.store.article(&association.id, &record.id).await?.ok_or(KnowledgeError::NotFound)?;
+        if !confirmed {
+            return Err(KnowledgeError::WrongStatus(status_of(&record)?));
+        }
+        let mut views = self.article_views(association, Some(caller), vec![record]).await?;
+        views.pop().ok_or(KnowledgeError::NotFound)
+    }
+
     /// One article, if the caller may read it (`None`: nobody signed in).
     pub async fn article(
         &self,
@@ -480,6 +516,7 @@ impl Kindred {
                     may_submit: mine && status == ArticleStatus::Draft,
                     may_review: !mine && reviewer && status == ArticleStatus::InReview,
                     may_withdraw: mine && status == ArticleStatus::InReview,
+                    may_confirm: !mine && reviewer && status == ArticleStatus::Published,
                     status,
                     audience: Audience::parse(&record.audience)
                         .ok_or_else(|| StoreError::Corrupt(format!("article audience {}", record.audience)))?,
@@ -498,6 +535,7 @@ impl Kindred {
                     mine,
                     updated_at: record.updated_at,
                     published_at: record.published_at,
+                    reviewed_at: record.reviewed_at,
                 })
             })
             .collect()

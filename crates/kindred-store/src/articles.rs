@@ -24,6 +24,8 @@ pub struct ArticleRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// When it was last reviewed: published, or confirmed since.
+    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 /// A new article (a draft).
@@ -73,7 +75,7 @@ pub struct ArticleFilter<'a> {
 
 const COLUMNS: &str = "a.id, a.author_id, m.pseudonym AS author_pseudonym, a.title, a.summary, a.body, \
      a.body_html, a.sources, a.audience, a.status, a.review_note, a.reviewer_id, a.created_at, a.updated_at, \
-     a.published_at";
+     a.published_at, a.reviewed_at";
 
 const FROM: &str = "FROM articles a LEFT JOIN members m ON m.association_id = a.association_id AND m.id = a.author_id";
 
@@ -183,7 +185,7 @@ impl Store {
         let done = write!(self, |pool| {
             sqlx::query(
                 "UPDATE articles SET status = $4, review_note = $5, reviewer_id = $6, published_at = $7, \
-                 updated_at = $8 WHERE association_id = $1 AND id = $2 AND status = $3",
+                 reviewed_at = $7, updated_at = $8 WHERE association_id = $1 AND id = $2 AND status = $3",
             )
             .bind(change.association.as_str())
             .bind(change.id)
@@ -193,6 +195,31 @@ impl Store {
             .bind(change.reviewer_id)
             .bind(change.published_at)
             .bind(change.at)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    /// A second review of a published article: it is still accurate, as of
+    /// `at`, says `reviewer`. False when it is not (or no longer) published.
+    pub async fn confirm_article_review(
+        &self,
+        association: &AssociationId,
+        id: &str,
+        reviewer: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = write!(self, |pool| {
+            sqlx::query(
+                "UPDATE articles SET reviewed_at = $4, reviewer_id = $3 \
+                 WHERE association_id = $1 AND id = $2 AND status = 'published'",
+            )
+            .bind(association.as_str())
+            .bind(id)
+            .bind(reviewer)
+            .bind(at)
             .execute(pool)
             .await
             .map(|done| done.rows_affected())

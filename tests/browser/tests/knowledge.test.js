@@ -7,6 +7,9 @@
 //     the one for members. The admin revises her draft before submitting
 //     it; the doctor revises the returned one with the note beside the form.
 //     She takes her article back from review and submits it again.
+//     She confirms the doctor's published article as still accurate (a
+//     second review: the date of its last review is today); neither its
+//     author nor a member is offered that.
 //     The list, a draft, its form and the new form reflow at 390 px and at
 //     200 % zoom.
 
@@ -80,6 +83,17 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
     if (problems.length) failures.push(`${short(page.url())}:\n    ${problems.join('\n    ')}`);
     else t.diagnostic(`ok ${path}`);
   }
+
+  // A second review: the admin confirms that the doctor's published
+  // article is still accurate; it shows the date of its last review.
+  await visit(page, url(`${published}?lang=en`));
+  assert.ok(await page.locator('main p', { hasText: 'Last reviewed:' }).locator('time').count(), 'the date of its last review');
+  response = await submitForm(page, 'main form[action*="/confirm"] button');
+  assert.equal(response.status(), 200, 'confirmed');
+  assert.equal(new URL(page.url()).pathname, published, 'back to the article');
+  const today = new Date().toISOString().slice(0, 10);
+  const reviewed = await page.locator('main p', { hasText: 'Last reviewed:' }).locator('time').getAttribute('datetime');
+  assert.ok(reviewed?.startsWith(today), `reviewed today: ${reviewed}`);
 
   // Written and submitted.
   await visit(page, url('/a/demo/knowledge/new?lang=en'));
@@ -156,6 +170,9 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
   response = await submitForm(lena, 'main form button[type="submit"]');
   assert.equal(response.status(), 200, 'the revision is saved');
   assert.ok(await lena.locator('main a[href="https://www.dmsg.de/"]', { hasText: 'DMSG: Hitze' }).count(), 'with its source');
+  // Her own published article: no second review of her own.
+  await visit(lena, url(`${published}?lang=en`));
+  assert.equal(await lena.locator('main form[action*="/confirm"]').count(), 0, 'the author confirms nothing of hers');
   await doctor.close();
 
   // Not signed in: the article for anyone, not the one for members.
@@ -176,6 +193,9 @@ test('knowledge pages pass axe-core; an article is written, submitted and review
   await visit(mira, url('/a/demo/knowledge?lang=de'));
   assert.ok(await mira.locator('main a', { hasText: 'Reha beantragen' }).count(), 'members read the members’ article');
   assert.equal(await mira.locator('main a[href*="/knowledge/new"]').count(), 0, 'no form for members');
+  await visit(mira, url(`${published}?lang=de`));
+  assert.ok(await mira.locator('main p', { hasText: 'Zuletzt geprüft:' }).count(), 'members see the date of its last review');
+  assert.equal(await mira.locator('main form[action*="/confirm"]').count(), 0, 'members review nothing');
   await member.close();
 
   assert.deepEqual(failures, [], failures.join('\n'));

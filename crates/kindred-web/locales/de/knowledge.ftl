@@ -77,3 +77,8 @@ knowledge-edit-intro = Der Artikel bleibt ein Entwurf, bis er wieder eingereicht
 knowledge-edit-after = Wird als Entwurf gespeichert; eingereicht wird er auf der nächsten Seite.
 knowledge-withdraw-hint = Noch etwas zu ändern? Aus der Prüfung zurückholen: Der Artikel ist dann wieder ein Entwurf, bis er erneut eingereicht wird.
 knowledge-withdraw = Aus der Prüfung zurückholen
+# The date of an article's last review (its publication, or a second
+# review since), and a reviewer's confirmation that it is still accurate.
+knowledge-reviewed = Zuletzt geprüft:
+knowledge-confirm-hint = Anhand der Quellen geprüft und noch zutreffend? Die Bestätigung macht heute zum Datum der letzten Prüfung.
+knowledge-confirm = Als weiterhin zutreffend bestätigen

@@ -77,3 +77,8 @@ knowledge-edit-intro = The article stays a draft until it is submitted again; th
 knowledge-edit-after = Saved as the draft; you submit it for review on the next page.
 knowledge-withdraw-hint = Found something to change? Take it back from review; it is your draft again until you submit it anew.
 knowledge-withdraw = Take back from review
+# The date of an article's last review (its publication, or a second
+# review since), and a reviewer's confirmation that it is still accurate.
+knowledge-reviewed = Last reviewed:
+knowledge-confirm-hint = Checked it against its sources, and it is still accurate? Confirming makes today the date of its last review.
+knowledge-confirm = Confirm it is still accurate

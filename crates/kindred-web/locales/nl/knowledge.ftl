@@ -77,3 +77,8 @@ knowledge-edit-intro = Het artikel blijft een concept tot het opnieuw wordt inge
 knowledge-edit-after = Wordt als concept bewaard; indienen gebeurt op de volgende pagina.
 knowledge-withdraw-hint = Nog iets te wijzigen? Haal het terug uit de beoordeling: het is dan weer een concept tot het opnieuw wordt ingediend.
 knowledge-withdraw = Terughalen uit de beoordeling
+# The date of an article's last review (its publication, or a second
+# review since), and a reviewer's confirmation that it is still accurate.
+knowledge-reviewed = Laatst beoordeeld:
+knowledge-confirm-hint = Aan de hand van de bronnen nagekeken en nog juist? Na bevestiging is vandaag de datum van de laatste beoordeling.
+knowledge-confirm = Bevestigen dat het nog juist is

@@ -25,7 +25,8 @@ fn knowledge_error(error: KnowledgeError) -> ApiError {
             StatusCode::FORBIDDEN,
             "article_not_allowed",
             "You may not do this with this article (writing is for professionals and staff; \
-             a review for someone other than the author; revising and submitting for the author).",
+             a review or a confirmation that it is still accurate for someone other than the author; \
+             revising and submitting for the author).",
         ),
         KnowledgeError::Invalid(problems) => ApiError::invalid(
             "invalid_fields",
@@ -37,7 +38,7 @@ fn knowledge_error(error: KnowledgeError) -> ApiError {
             "article_status",
             match status.as_str() {
                 "draft" => "The article is a draft: its author submits it first.",
-                "in_review" => "The article is already in review.",
+                "in_review" => "The article is in review.",
                 _ => "The article is already published.",
             },
         ),
@@ -145,6 +146,10 @@ pub struct ArticleResponse {
     updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     published_at: Option<DateTime<Utc>>,
+    /// When it was last reviewed: published, or confirmed since as still
+    /// accurate (`POST /articles/{id}/confirm`). Published articles only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reviewed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -188,6 +193,7 @@ fn article_body(view: ArticleView) -> ArticleResponse {
         review_note: view.review_note,
         updated_at: view.updated_at,
         published_at: view.published_at,
+        reviewed_at: view.reviewed_at,
     }
 }
 
@@ -355,6 +361,34 @@ pub async fn withdraw(
 ) -> Result<Json<ArticleResponse>, ApiError> {
     let view =
         state.kindred.withdraw_article(&auth.tenant.association, &auth.caller, &id).await.map_err(knowledge_error)?;
+    Ok(Json(article_body(view)))
+}
+
+/// A second review of a published article: a professional or staff
+/// member other than its author confirms that it is still accurate; it
+/// shows that date as its last review (`reviewed_at`).
+#[utoipa::path(
+    post,
+    path = "/articles/{id}/confirm",
+    tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The article")),
+    request_body(content = SubmitBody, description = "No fields; the body may be left out"),
+    responses(
+        (status = 200, description = "The article, reviewed now", body = ArticleResponse),
+        (status = 403, description = "The author, or not a professional or staff member", body = super::ErrorResponse),
+        (status = 404, description = "No such article (for the caller)", body = super::ErrorResponse),
+        (status = 409, description = "Not published", body = super::ErrorResponse),
+    )
+)]
+pub async fn confirm(
+    State(state): State<AppState>,
+    Community(auth): Community,
+    Path((_slug, id)): Path<(String, String)>,
+    OptionalJson(_body): OptionalJson<SubmitBody>,
+) -> Result<Json<ArticleResponse>, ApiError> {
+    let view =
+        state.kindred.confirm_article(&auth.tenant.association, &auth.caller, &id).await.map_err(knowledge_error)?;
     Ok(Json(article_body(view)))
 }
 

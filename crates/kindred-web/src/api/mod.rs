@@ -215,6 +215,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(knowledge::article, knowledge::update))
         .routes(routes!(knowledge::submit))
         .routes(routes!(knowledge::withdraw))
+        .routes(routes!(knowledge::confirm))
         .routes(routes!(knowledge::review))
         .routes(routes!(calls::start))
         .routes(routes!(calls::call))

@@ -181,7 +181,8 @@ fn render_article(
 ) -> Response {
     let base = format!("/knowledge/{}", view.id);
     // What the caller may do with it is the service's decision.
-    let (may_submit, may_review, may_withdraw) = (view.may_submit, view.may_review, view.may_withdraw);
+    let (may_submit, may_review, may_withdraw, may_confirm) =
+        (view.may_submit, view.may_review, view.may_withdraw, view.may_confirm);
     let values = minijinja::context! {
         title => view.title,
         summary => view.summary,
@@ -191,6 +192,9 @@ fn render_article(
         published => view.status == ArticleStatus::Published,
         public => view.audience == kindred_domain::knowledge::Audience::Public,
         when => when(page, view.published_at.unwrap_or(view.updated_at)),
+        // The date readers judge its currency by: its publication, or a
+        // second review since.
+        reviewed => view.reviewed_at.or(view.published_at).filter(|_| view.status == ArticleStatus::Published).map(|r| when(page, r)),
         conditions => names(page, FieldKind::Condition, &view.conditions),
         therapies => names(page, FieldKind::Therapies, &view.therapies),
         sources => view.sources.iter().map(|s| minijinja::context! { title => s.title, url => s.url }).collect::<Vec<_>>(),
@@ -200,6 +204,7 @@ fn render_article(
         edit_href => may_submit.then(|| link(page, &format!("{base}/edit"), &[])),
         review_action => may_review.then(|| link(page, &format!("{base}/review"), &[])),
         withdraw_action => may_withdraw.then(|| link(page, &format!("{base}/withdraw"), &[])),
+        confirm_action => may_confirm.then(|| link(page, &format!("{base}/confirm"), &[])),
         note => note,
         csrf => page.session.csrf(),
         list_href => link(page, "/knowledge", &[]),
@@ -208,13 +213,17 @@ fn render_article(
     render_status(state, status, "knowledge/article.html", page.layout(&base, Section::Knowledge), values)
 }
 
-/// What the author does with their article from its page.
+/// A move of an article made by one button on its page (no fields but the
+/// CSRF token): the author's, or a reviewer's second review.
 #[derive(Clone, Copy)]
-enum AuthorMove {
+enum ArticleMove {
     /// A draft goes to review; back to the article.
     Submit,
     /// An article in review is a draft again; on to the form to revise it.
     Withdraw,
+    /// A reviewer confirms that a published article is still accurate;
+    /// back to the article, which shows the new date of its last review.
+    Confirm,
 }
 
 pub async fn submit(
@@ -223,7 +232,7 @@ pub async fn submit(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    author_move(&state, &page, &id, &pairs, AuthorMove::Submit).await
+    article_move(&state, &page, &id, &pairs, ArticleMove::Submit).await
 }
 
 /// The author takes the article back from review, then revises it.
@@ -233,15 +242,25 @@ pub async fn withdraw(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    author_move(&state, &page, &id, &pairs, AuthorMove::Withdraw).await
+    article_move(&state, &page, &id, &pairs, ArticleMove::Withdraw).await
 }
 
-async fn author_move(
+/// A reviewer confirms that a published article is still accurate.
+pub async fn confirm(
+    State(state): State<AppState>,
+    page: AssociationPage,
+    Path((_, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    article_move(&state, &page, &id, &pairs, ArticleMove::Confirm).await
+}
+
+async fn article_move(
     state: &AppState,
     page: &AssociationPage,
     id: &str,
     pairs: &[(String, String)],
-    step: AuthorMove,
+    step: ArticleMove,
 ) -> Response {
     let caller = match member_post(state, page, field(pairs, "csrf")) {
         Ok(caller) => caller,
@@ -249,9 +268,14 @@ async fn author_move(
     };
     let association = &page.tenant.association;
     let (done, next) = match step {
-        AuthorMove::Submit => (state.kindred.submit_article(association, caller, id).await, format!("/knowledge/{id}")),
-        AuthorMove::Withdraw => {
+        ArticleMove::Submit => {
+            (state.kindred.submit_article(association, caller, id).await, format!("/knowledge/{id}"))
+        }
+        ArticleMove::Withdraw => {
             (state.kindred.withdraw_article(association, caller, id).await, format!("/knowledge/{id}/edit"))
+        }
+        ArticleMove::Confirm => {
+            (state.kindred.confirm_article(association, caller, id).await, format!("/knowledge/{id}"))
         }
     };
     match done {

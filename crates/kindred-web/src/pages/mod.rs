@@ -167,6 +167,7 @@ pub fn router() -> Router<AppState> {
         .route("/a/{slug}/knowledge/{id}/edit", get(knowledge::edit_form).post(knowledge::update))
         .route("/a/{slug}/knowledge/{id}/submit", post(knowledge::submit))
         .route("/a/{slug}/knowledge/{id}/withdraw", post(knowledge::withdraw))
+        .route("/a/{slug}/knowledge/{id}/confirm", post(knowledge::confirm))
         .route("/a/{slug}/knowledge/{id}/review", post(knowledge::review))
         // Groups (pages::groups).
         .route("/a/{slug}/groups", get(groups::search))

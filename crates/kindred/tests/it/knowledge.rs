@@ -264,6 +264,39 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         let all = ids(&call(&s, Some(&member), "GET", "/articles", None).await.1);
         assert_eq!(all, vec![public.clone(), members_only.clone()], "{db:?}: newest first");
 
+        // Weeks later, a second review: a reviewer other than the author
+        // confirms that it is still accurate. The article shows the date of
+        // its last review; its place in the list (by publication) stays.
+        let confirm = format!("{path}/confirm");
+        let before = call(&s, Some(&member), "GET", &path, None).await.1;
+        assert!(before["reviewed_at"].is_string(), "{db:?}: {before}");
+        assert_eq!(before["reviewed_at"], before["published_at"], "{db:?}: published is reviewed");
+        s.clock.advance(chrono::Duration::days(20));
+        for (who, token) in [("the author", &author), ("a member", &member)] {
+            let (status, answer) = call(&s, Some(token), "POST", &confirm, None).await;
+            assert_eq!((status, answer["error"]["code"].as_str()), (403, Some("article_not_allowed")), "{db:?}: {who}");
+        }
+        assert_eq!(call(&s, None, "POST", &confirm, None).await.0, 401, "{db:?}: nobody signed in");
+        let (status, answer) = call(&s, Some(&colleague), "POST", &confirm, None).await;
+        assert_eq!(status, 200, "{db:?}: {answer}");
+        assert_eq!(answer["published_at"], before["published_at"], "{db:?}: published once");
+        assert!(answer["reviewed_at"].is_string(), "{db:?}: {answer}");
+        assert!(answer["reviewed_at"].as_str() > before["reviewed_at"].as_str(), "{db:?}: {answer}");
+        assert_eq!(call(&s, Some(&member), "GET", &path, None).await.1["reviewed_at"], answer["reviewed_at"]);
+        let all = ids(&call(&s, Some(&member), "GET", "/articles", None).await.1);
+        assert_eq!(all, vec![public.clone(), members_only.clone()], "{db:?}: the list keeps its order");
+        // Only a published article is confirmed: a draft is not there for
+        // the reviewer, one in review waits for its review.
+        let (_, answer) = call(&s, Some(&author), "POST", "/articles", Some(article("Kühlwesten", "members"))).await;
+        let waiting = format!("/articles/{}", answer["article_id"].as_str().expect("id"));
+        let (status, _) = call(&s, Some(&colleague), "POST", &format!("{waiting}/confirm"), None).await;
+        assert_eq!(status, 404, "{db:?}: a draft");
+        assert_eq!(call(&s, Some(&author), "POST", &format!("{waiting}/submit"), None).await.0, 200);
+        let (status, answer) = call(&s, Some(&colleague), "POST", &format!("{waiting}/confirm"), None).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (409, Some("article_status")), "{db:?}: in review");
+        let unknown = call(&s, Some(&colleague), "POST", "/articles/aaaaaaaaaaaaaaaaaaaaaaaaaa/confirm", None).await;
+        assert_eq!(unknown.0, 404, "{db:?}");
+
         // Search by words, condition and therapy.
         let found = |q: &'static str| {
             let s = &s;
