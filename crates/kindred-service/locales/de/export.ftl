@@ -88,3 +88,10 @@ export-field-value = Wert
 export-field-version = Fassung
 export-field-visibility = Wer es sieht
 export-field-visibility_in_effect = Wer es tatsächlich sieht
+# Knowledge articles you wrote.
+export-field-article_id = Artikel
+export-field-audience = Für wen
+export-field-published_at = Veröffentlicht
+export-field-review_note = Notiz der Prüfung
+export-field-reviewed_at = Zuletzt geprüft
+export-field-summary = Zusammenfassung

@@ -88,3 +88,10 @@ export-field-value = Value
 export-field-version = Version
 export-field-visibility = Who sees it
 export-field-visibility_in_effect = Who sees it in effect
+# Knowledge articles you wrote.
+export-field-article_id = Article
+export-field-audience = For whom
+export-field-published_at = Published
+export-field-review_note = Reviewer's note
+export-field-reviewed_at = Last reviewed
+export-field-summary = Summary

@@ -88,3 +88,10 @@ export-field-value = Waarde
 export-field-version = Versie
 export-field-visibility = Wie het ziet
 export-field-visibility_in_effect = Wie het werkelijk ziet
+# Knowledge articles you wrote.
+export-field-article_id = Artikel
+export-field-audience = Voor wie
+export-field-published_at = Gepubliceerd
+export-field-review_note = Notitie van de beoordeling
+export-field-reviewed_at = Laatst beoordeeld
+export-field-summary = Samenvatting
