@@ -260,6 +260,28 @@ impl Kindred {
         self.move_article(association, Some(caller), &change).await
     }
 
+    /// The article for the caller to review: `NotFound` where they may not
+    /// see it, `Forbidden` unless they are a professional or staff member
+    /// other than its author, `WrongStatus` unless it is in `wanted` (in
+    /// review for a decision, published for a confirmation).
+    async fn to_review(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+        wanted: ArticleStatus,
+    ) -> Result<ArticleRecord, KnowledgeError> {
+        let record = self.visible_article(association, Some(caller), id).await?;
+        if !is_expert(caller) || record.author_id.as_deref() == Some(caller.member.id.as_str()) {
+            return Err(KnowledgeError::Forbidden);
+        }
+        let status = status_of(&record)?;
+        if status != wanted {
+            return Err(KnowledgeError::WrongStatus(status));
+        }
+        Ok(record)
+    }
+
     /// A second professional's or an editor's decision on an article in review.
     pub async fn review_article(
         &self,
@@ -269,14 +291,7 @@ impl Kindred {
         decision: Option<&str>,
         note: Option<&str>,
     ) -> Result<ArticleView, KnowledgeError> {
-        let record = self.visible_article(association, Some(caller), id).await?;
-        if !is_expert(caller) || record.author_id.as_deref() == Some(caller.member.id.as_str()) {
-            return Err(KnowledgeError::Forbidden);
-        }
-        let status = status_of(&record)?;
-        if status != ArticleStatus::InReview {
-            return Err(KnowledgeError::WrongStatus(status));
-        }
+        let record = self.to_review(association, caller, id, ArticleStatus::InReview).await?;
         let Some(decision) = decision.and_then(Decision::parse) else {
             return Err(KnowledgeError::Invalid(vec![("decision".into(), "must be publish or return")]));
         };
@@ -322,14 +337,7 @@ impl Kindred {
         caller: &Caller,
         id: &str,
     ) -> Result<ArticleView, KnowledgeError> {
-        let record = self.visible_article(association, Some(caller), id).await?;
-        if !is_expert(caller) || record.author_id.as_deref() == Some(caller.member.id.as_str()) {
-            return Err(KnowledgeError::Forbidden);
-        }
-        let status = status_of(&record)?;
-        if status != ArticleStatus::Published {
-            return Err(KnowledgeError::WrongStatus(status));
-        }
+        let record = self.to_review(association, caller, id, ArticleStatus::Published).await?;
         let now = self.clock.now();
         let confirmed =
             self.store.confirm_article_review(&association.id, &record.id, caller.member.id.as_str(), now).await?;
