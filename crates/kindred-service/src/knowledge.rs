@@ -341,12 +341,7 @@ impl Kindred {
         let now = self.clock.now();
         let confirmed =
             self.store.confirm_article_review(&association.id, &record.id, caller.member.id.as_str(), now).await?;
-        let record = self.store.article(&association.id, &record.id).await?.ok_or(KnowledgeError::NotFound)?;
-        if !confirmed {
-            return Err(KnowledgeError::WrongStatus(status_of(&record)?));
-        }
-        let mut views = self.article_views(association, Some(caller), vec![record]).await?;
-        views.pop().ok_or(KnowledgeError::NotFound)
+        self.article_after(association, Some(caller), &record.id, confirmed).await
     }
 
     /// One article, if the caller may read it (`None`: nobody signed in).
@@ -482,8 +477,21 @@ impl Kindred {
         change: &StatusChange<'_>,
     ) -> Result<ArticleView, KnowledgeError> {
         let moved = self.store.change_article_status(change).await?;
-        let record = self.store.article(&association.id, change.id).await?.ok_or(KnowledgeError::NotFound)?;
-        if !moved {
+        self.article_after(association, caller, change.id, moved).await
+    }
+
+    /// The article as it is after a conditional write: the caller's view
+    /// when the write `done`, else `WrongStatus` with the state it is in
+    /// now (another tab, or a colleague, moved it first).
+    async fn article_after(
+        &self,
+        association: &Association,
+        caller: Option<&Caller>,
+        id: &str,
+        done: bool,
+    ) -> Result<ArticleView, KnowledgeError> {
+        let record = self.store.article(&association.id, id).await?.ok_or(KnowledgeError::NotFound)?;
+        if !done {
             return Err(KnowledgeError::WrongStatus(status_of(&record)?));
         }
         let mut views = self.article_views(association, caller, vec![record]).await?;

@@ -199,12 +199,15 @@ fn render_article(
         therapies => names(page, FieldKind::Therapies, &view.therapies),
         sources => view.sources.iter().map(|s| minijinja::context! { title => s.title, url => s.url }).collect::<Vec<_>>(),
         review_note => view.review_note,
-        submit_action => may_submit.then(|| link(page, &format!("{base}/submit"), &[])),
+        // The one-button moves, by the name of their route and words.
+        moves => [("submit", may_submit), ("withdraw", may_withdraw), ("confirm", may_confirm)]
+            .into_iter()
+            .filter(|(_, may)| *may)
+            .map(|(name, _)| minijinja::context! { name => name, action => link(page, &format!("{base}/{name}"), &[]) })
+            .collect::<Vec<_>>(),
         // The author's own draft is the one they may also revise.
         edit_href => may_submit.then(|| link(page, &format!("{base}/edit"), &[])),
         review_action => may_review.then(|| link(page, &format!("{base}/review"), &[])),
-        withdraw_action => may_withdraw.then(|| link(page, &format!("{base}/withdraw"), &[])),
-        confirm_action => may_confirm.then(|| link(page, &format!("{base}/confirm"), &[])),
         note => note,
         csrf => page.session.csrf(),
         list_href => link(page, "/knowledge", &[]),
