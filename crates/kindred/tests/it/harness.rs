@@ -57,6 +57,83 @@ pub async fn fresh_database(db: Db, dir: &std::path::Path) -> (String, Option<St
     }
 }
 
+/// A fresh database of the given kind with every migration applied (what
+/// a server finds after its first start's migrations, before anything
+/// else); returns its URL. On PostgreSQL a copy of a template migrated
+/// once: migrating each test's database anew was 0.45 s of every one.
+pub async fn migrated_database(db: Db, dir: &std::path::Path) -> (String, Option<String>) {
+    match db {
+        Db::Sqlite => fresh_database(db, dir).await,
+        Db::Postgres => {
+            let template = PG_TEMPLATE.get_or_init(postgres_template).await;
+            let admin = postgres_admin_url();
+            let name = random_name("kindred_it");
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database from the template");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("url with a database");
+            (format!("{base}/{name}"), Some(name))
+        }
+    }
+}
+
+static PG_TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// The migrated template database, named for the migrations it holds, so
+/// that a run after a new migration makes a new one. Made under another
+/// name and renamed when complete (a run stopped half-way leaves no broken
+/// template), under an advisory lock (two runs at once make it once).
+async fn postgres_template() -> String {
+    let migrations = concat!(env!("CARGO_MANIFEST_DIR"), "/../kindred-store/migrations/postgres");
+    let mut files: Vec<_> = std::fs::read_dir(migrations)
+        .expect("the PostgreSQL migrations")
+        .map(|entry| entry.expect("a migration").path())
+        .collect();
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for file in &files {
+        std::hash::Hash::hash(&std::fs::read(file).expect("a migration's text"), &mut hasher);
+    }
+    let name = format!("kindred_it_tpl_{:016x}", std::hash::Hasher::finish(&hasher));
+
+    let admin = postgres_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
+    sqlx::query("SELECT pg_advisory_lock(20261207)").execute(&mut conn).await.expect("lock");
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut conn)
+        .await
+        .expect("look for the template");
+    if exists.is_none() {
+        let stale: Vec<String> =
+            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'kindred\\_it\\_tpl\\_%'")
+                .fetch_all(&mut conn)
+                .await
+                .expect("older templates");
+        for old in stale {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).execute(&mut conn).await;
+        }
+        let (url, Some(making)) = fresh_database(Db::Postgres, &std::env::temp_dir()).await else {
+            panic!("a PostgreSQL database")
+        };
+        let store = kindred_store::Store::connect(&url).await.expect("connect to the template");
+        store.migrate().await.expect("migrate the template");
+        store.close().await;
+        sqlx::query(&format!("ALTER DATABASE {making} RENAME TO {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("name the template");
+    }
+    sqlx::query("SELECT pg_advisory_unlock(20261207)").execute(&mut conn).await.expect("unlock");
+    name
+}
+
 pub async fn drop_database(name: &str) {
     if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
         let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
@@ -85,7 +162,7 @@ impl TestServer {
     /// file, e.g. `server.public_url`.
     pub async fn start_with(db: Db, file: FileConfig) -> TestServer {
         let dir = temp_dir();
-        let (url, pg_name) = fresh_database(db, &dir).await;
+        let (url, pg_name) = migrated_database(db, &dir).await;
         let overrides = Overrides {
             data_dir: Some(dir.clone()),
             database_url: Some(url.clone()),
