@@ -44,41 +44,35 @@ pub fn temp_dir() -> PathBuf {
 pub async fn fresh_database(db: Db, dir: &std::path::Path) -> (String, Option<String>) {
     match db {
         Db::Sqlite => (format!("sqlite://{}/kindred.db", dir.display()), None),
-        Db::Postgres => {
-            let admin = postgres_admin_url();
-            let name = random_name("kindred_it");
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("url with a database");
-            (format!("{base}/{name}"), Some(name))
-        }
+        Db::Postgres => postgres_database(None).await,
     }
 }
 
-/// A fresh database of the given kind with every migration applied (what
-/// a server finds after its first start's migrations, before anything
-/// else); returns its URL. On PostgreSQL a copy of a template migrated
-/// once: migrating each test's database anew was 0.45 s of every one.
+/// A fresh database for a test server; returns its URL. SQLite's is empty
+/// (the server migrates it in a few milliseconds); PostgreSQL's is a copy
+/// of a template migrated once: migrating each test's database anew was
+/// 0.45 s of every test.
 pub async fn migrated_database(db: Db, dir: &std::path::Path) -> (String, Option<String>) {
     match db {
         Db::Sqlite => fresh_database(db, dir).await,
-        Db::Postgres => {
-            let template = PG_TEMPLATE.get_or_init(postgres_template).await;
-            let admin = postgres_admin_url();
-            let name = random_name("kindred_it");
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-                .execute(&mut conn)
-                .await
-                .expect("create database from the template");
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("url with a database");
-            (format!("{base}/{name}"), Some(name))
-        }
+        Db::Postgres => postgres_database(Some(PG_TEMPLATE.get_or_init(postgres_template).await)).await,
     }
+}
+
+/// A new PostgreSQL database, empty or a copy of `template`: its URL and name.
+async fn postgres_database(template: Option<&str>) -> (String, Option<String>) {
+    let admin = postgres_admin_url();
+    let name = random_name("kindred_it");
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for the suite: {e}"));
+    let create = match template {
+        None => format!("CREATE DATABASE {name}"),
+        Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+    };
+    sqlx::query(&create).execute(&mut conn).await.expect("create database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("url with a database");
+    (format!("{base}/{name}"), Some(name))
 }
 
 static PG_TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
@@ -119,9 +113,7 @@ async fn postgres_template() -> String {
         for old in stale {
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).execute(&mut conn).await;
         }
-        let (url, Some(making)) = fresh_database(Db::Postgres, &std::env::temp_dir()).await else {
-            panic!("a PostgreSQL database")
-        };
+        let (url, Some(making)) = postgres_database(None).await else { panic!("a PostgreSQL database") };
         let store = kindred_store::Store::connect(&url).await.expect("connect to the template");
         store.migrate().await.expect("migrate the template");
         store.close().await;
