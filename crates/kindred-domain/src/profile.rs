@@ -186,6 +186,11 @@ pub fn parse_value(
     }
 }
 
+/// The catalogue's entry for `form` among the forms of `condition`, if it is one.
+pub fn form_of<'a>(catalog: &'a Catalog, condition: &Code, form: &Code) -> Option<&'a CatalogEntry> {
+    catalog.conditions.iter().filter(|k| &k.code == condition).find_map(|k| k.forms.iter().find(|f| &f.code == form))
+}
+
 fn empty_or(
     text: &str,
     parse: impl FnOnce(&str) -> Result<Code, &'static str>,

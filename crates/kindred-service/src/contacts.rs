@@ -201,7 +201,8 @@ impl Kindred {
             }
             None => None,
         };
-        self.store
+        let written = self
+            .store
             .insert_contact_request(&NewContactRequest {
                 association: &association.id,
                 id: id.as_str(),
@@ -211,7 +212,18 @@ impl Kindred {
                 level: i32::from(level.unwrap_or(Level::Community).number()),
                 at: self.clock.now(),
             })
-            .await?;
+            .await;
+        match written {
+            Ok(()) => {}
+            // Another request between the two was written since the look
+            // above (both sides asking at the same moment): the database
+            // keeps one open per pair, and the answer is the look's.
+            Err(StoreError::Conflict(_)) => {
+                let mine = self.store.pending_request(RequestKind::Contact, &association.id, me, &to).await?;
+                return Err(if mine { ContactError::RequestPending } else { ContactError::IncomingRequestPending });
+            }
+            Err(other) => return Err(other.into()),
+        }
         let told = about_request(to.as_str(), "contact_request", id.as_str(), self.clock.now());
         self.notify_about(association, vec![told]).await;
         Ok(id)
@@ -488,9 +500,16 @@ impl Kindred {
         self.keep_pace(association, caller, REQUESTS).await?;
         let id = RequestId::random();
         let now = self.clock.now();
-        self.store
+        let written = self
+            .store
             .insert_disclosure_request(&association.id, id.as_str(), me, &member, i32::from(level.number()), now)
-            .await?;
+            .await;
+        match written {
+            Ok(()) => {}
+            // The same request sent twice at once: one stays open (migration 0038).
+            Err(StoreError::Conflict(_)) => return Err(ContactError::RequestPending),
+            Err(other) => return Err(other.into()),
+        }
         self.notify_about(association, vec![about_request(member.as_str(), "disclosure_request", id.as_str(), now)])
             .await;
         Ok(id)
@@ -507,6 +526,12 @@ impl Kindred {
     ) -> Result<(), ContactError> {
         let record = self.open_request_to_me(RequestKind::Disclosure, association, caller, id).await?;
         let asker = MemberId::from_trusted(record.from_id.clone());
+        // Accepting raises: a level at or below the asker's present one is
+        // not an answer to "let me see more" (lowering is `set_contact_level`).
+        let placed = self.store.relation(&association.id, &caller.member.id, &asker).await?.granted_by_viewer;
+        if placed.is_some_and(|current| i32::from(level.number()) <= current) {
+            return Err(ContactError::LevelNotHigher);
+        }
         let accepted = self
             .store
             .accept_disclosure_request(
@@ -531,8 +556,15 @@ impl Kindred {
         if member == caller.member.id.as_str() {
             return Err(ContactError::Myself);
         }
+        // Blocking again is answered as the first time: the caller knows
+        // whom they block (their list shows it), though their own block
+        // hides the member from them.
+        let me = &caller.member.id;
+        if self.store.blocks(&association.id, me).await?.iter().any(|b| b.member_id == member) {
+            return Ok(());
+        }
         let (member, ..) = self.sight_of(association, caller, member).await?;
-        self.store.block(&association.id, &caller.member.id, &member, self.clock.now()).await?;
+        self.store.block(&association.id, me, &member, self.clock.now()).await?;
         Ok(())
     }
 

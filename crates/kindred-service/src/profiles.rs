@@ -8,7 +8,7 @@ use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::Datelike;
 use kindred_domain::disclosure::{implied_field, visibility_in_profile, Sight};
-use kindred_domain::profile::{parse_value, FieldValue, RawValue};
+use kindred_domain::profile::{form_of, parse_value, FieldValue, RawValue};
 use kindred_domain::search::words;
 use kindred_domain::settings::{Code, FieldKind, ProfileField};
 use kindred_domain::{MemberId, Visibility};
@@ -355,6 +355,24 @@ impl Kindred {
                     values.insert(spec.code.as_str(), (spec, value));
                 }
                 Err(problem) => problems.push((format!("fields.{code}"), problem.to_owned())),
+            }
+        }
+        // A form belongs to its condition: a new condition that the stored
+        // form is not a form of, or taking the condition away, takes the form
+        // away in the same write (else it would go on telling the condition).
+        if new_condition.is_some() && !values.contains_key("condition_form") {
+            if let (Some(spec), Some(record)) =
+                (field(association, "condition_form"), stored.iter().find(|r| r.field == "condition_form"))
+            {
+                let fits = match open_value(&key, member, spec, record)? {
+                    Some(FieldValue::Code(form)) => {
+                        condition.as_ref().is_some_and(|c| form_of(&settings.catalog, c, &form).is_some())
+                    }
+                    _ => true,
+                };
+                if !fits {
+                    values.insert(spec.code.as_str(), (spec, None));
+                }
             }
         }
         if !problems.is_empty() {

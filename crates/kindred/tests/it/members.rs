@@ -259,6 +259,18 @@ async fn requests_can_be_declined_and_a_block_makes_the_blocker_disappear() {
         assert_eq!(ok(&s, &anna.token, "GET", "/a/ms/api/v1/contacts", None).await["contacts"], json!([]));
         let blocks = ok(&s, &anna.token, "GET", "/a/ms/api/v1/blocks", None).await;
         assert_eq!(blocks["blocks"][0]["member_id"], ben.id.as_str());
+        // Blocking again is answered as the first time (Anna knows whom she blocks).
+        let (status, _) =
+            call(&s, &anna.token, "POST", "/a/ms/api/v1/blocks", Some(json!({"member_id": ben.id}))).await;
+        assert_eq!(status, 201, "{db:?}: blocking twice");
+        let blocks = ok(&s, &anna.token, "GET", "/a/ms/api/v1/blocks", None).await;
+        assert_eq!(blocks["blocks"].as_array().map(Vec::len), Some(1), "{db:?}");
+        // Ben cannot block the member who is nobody to him: the answer is an unknown id's.
+        let (status, body) =
+            call(&s, &ben.token, "POST", "/a/ms/api/v1/blocks", Some(json!({"member_id": anna.id}))).await;
+        let (status_unknown, body_unknown) =
+            call(&s, &ben.token, "POST", "/a/ms/api/v1/blocks", Some(json!({"member_id": unknown}))).await;
+        assert_eq!((status, &body), (status_unknown, &body_unknown), "{db:?}: blocking the blocker");
 
         let (status, _) = call(&s, &anna.token, "DELETE", &format!("/a/ms/api/v1/blocks/{}", ben.id), None).await;
         assert_eq!(status, 204);
@@ -847,6 +859,91 @@ async fn a_photo_straight_from_a_camera_is_stored_small_and_shown_only_where_all
         let (status, _) = call(&s, &anna.token, "DELETE", "/a/ms/api/v1/me/photo", None).await;
         assert_eq!(status, 204);
         assert_eq!(call(&s, &ben.token, "GET", &photo_path, None).await.0, 404, "{db:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn accepting_a_disclosure_request_only_raises_and_requests_sent_at_once_stay_one() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        befriend(&s, &anna, 2, &ben, 2).await;
+        let asked = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("/a/ms/api/v1/contacts/{}/disclosure-requests", ben.id),
+            Some(json!({"level": 4})),
+        )
+        .await;
+        let id = asked["request_id"].as_str().expect("request id").to_owned();
+        let accept = format!("/a/ms/api/v1/disclosure-requests/{id}/accept");
+        for level in [1, 2] {
+            let (status, body) = call(&s, &ben.token, "POST", &accept, Some(json!({"level": level}))).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (422, Some("level_not_higher")), "{db:?}: {level}");
+        }
+        let contacts = ok(&s, &anna.token, "GET", "/a/ms/api/v1/contacts", None).await;
+        assert_eq!(contacts["contacts"][0]["level_granted_to_me"], 2, "{db:?}: nothing changed");
+        ok(&s, &ben.token, "POST", &accept, Some(json!({"level": 3}))).await;
+        let contacts = ok(&s, &anna.token, "GET", "/a/ms/api/v1/contacts", None).await;
+        assert_eq!(contacts["contacts"][0]["level_granted_to_me"], 3, "{db:?}: less than asked, more than before");
+
+        // Two members asking each other at the same moment, and one asking
+        // twice at once: one request stays open, the others get the 409 a
+        // request sent after it gets.
+        for round in 0..4 {
+            let cleo = someone(&s, &ms, &format!("Cleo {round}")).await;
+            let dan = someone(&s, &ms, &format!("Dan {round}")).await;
+            let path = "/a/ms/api/v1/contacts/requests";
+            let (a, b, c) = tokio::join!(
+                call(&s, &cleo.token, "POST", path, Some(json!({"to": dan.id}))),
+                call(&s, &dan.token, "POST", path, Some(json!({"to": cleo.id}))),
+                call(&s, &cleo.token, "POST", path, Some(json!({"to": dan.id}))),
+            );
+            let statuses = [a.0, b.0, c.0];
+            assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{db:?}: {statuses:?} {a:?} {b:?} {c:?}");
+            for (status, body) in [a, b, c].into_iter().filter(|(status, _)| *status != 201) {
+                assert_eq!(status, 409, "{db:?}: {body}");
+                let code = body["error"]["code"].as_str().unwrap_or_default().to_owned();
+                assert!(code == "request_pending" || code == "incoming_request_pending", "{db:?}: {code}");
+            }
+            let mine = ok(&s, &cleo.token, "GET", path, None).await;
+            let theirs = ok(&s, &dan.token, "GET", path, None).await;
+            let count = |v: &Value, side: &str| v[side].as_array().map_or(0, Vec::len);
+            assert_eq!(count(&mine, "incoming") + count(&theirs, "incoming"), 1, "{db:?}: {mine} {theirs}");
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_condition_form_belongs_to_the_condition_it_is_a_form_of() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        consent(&s, &anna).await;
+        let put = |body: Value| call(&s, &anna.token, "PUT", "/a/ms/api/v1/me/profile", Some(body));
+        let (status, body) = put(json!({"fields": {"condition": "nmosd", "condition_form": "rrms"}})).await;
+        assert_eq!(status, 422, "{db:?}: {body}");
+        assert!(body["error"]["fields"]["fields.condition_form"].is_string(), "{db:?}: {body}");
+
+        let me = profile(&s, &anna, json!({"fields": {"condition": "ms", "condition_form": "rrms"}})).await;
+        assert_eq!(me["profile"]["condition_form"], "rrms", "{db:?}: {me}");
+        // The same condition again keeps the form; another one takes it away.
+        let me = profile(&s, &anna, json!({"fields": {"condition": "ms"}})).await;
+        assert_eq!(me["profile"]["condition_form"], "rrms", "{db:?}: {me}");
+        let me = profile(&s, &anna, json!({"fields": {"condition": "nmosd"}})).await;
+        assert_eq!(me["profile"].get("condition_form"), None, "{db:?}: {me}");
+        assert_eq!(me["profile"]["condition"], "nmosd", "{db:?}: {me}");
+
+        profile(&s, &anna, json!({"fields": {"condition": "ms", "condition_form": "spms"}})).await;
+        let me = profile(&s, &anna, json!({"fields": {"condition": null}})).await;
+        assert_eq!(me["profile"].get("condition_form"), None, "{db:?}: no condition, no form: {me}");
+        assert_eq!(me["profile"].get("condition"), None, "{db:?}: {me}");
         s.stop().await;
     }
 }
