@@ -37,6 +37,10 @@ pub enum KnowledgeError {
     /// The caller may see the article (or the list) but not do this.
     #[error("not allowed")]
     Forbidden,
+    /// A list only the signed-in have (drafts, the review queue), asked
+    /// for without signing in.
+    #[error("not signed in")]
+    NotSignedIn,
     /// Fields that are wrong, by name (`sources[1].url`).
     #[error("some fields are invalid")]
     Invalid(Vec<(String, &'static str)>),
@@ -418,11 +422,14 @@ impl Kindred {
             // Unpublished lists are for the signed-in: drafts are the
             // caller's own, the review queue is for those who may review.
             ArticleStatus::Draft => {
-                let caller = caller.ok_or(KnowledgeError::Forbidden)?;
+                let caller = caller.ok_or(KnowledgeError::NotSignedIn)?;
                 let me = Some(caller.member.id.as_str());
                 self.store.articles_in(&association.id, ArticleStatus::Draft.as_str(), me, limit).await?
             }
             ArticleStatus::InReview => {
+                if caller.is_none() {
+                    return Err(KnowledgeError::NotSignedIn);
+                }
                 if !caller.is_some_and(is_expert) {
                     return Err(KnowledgeError::Forbidden);
                 }

@@ -14,7 +14,7 @@
 
 use crate::{Association, Kindred};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use kindred_domain::counts::{shown_count, CountSight};
+use kindred_domain::counts::{shown_count, shown_parts, CountSight};
 use kindred_domain::settings::AdmissionProcedure;
 use kindred_domain::MemberId;
 use kindred_store::{StoreError, WeekCounts};
@@ -194,6 +194,9 @@ impl Kindred {
             .map(|week| {
                 let handled_hours = handled.remove(&week).unwrap_or_default();
                 let handled_count = shown(handled_hours.len() as i64);
+                let by_kind: Vec<i64> =
+                    REPORT_KINDS.iter().map(|k| reports.get(&(week, *k)).copied().unwrap_or(0)).collect();
+                let (reports_total, reports_by_kind) = shown_parts(&by_kind, threshold);
                 WeekStatistics {
                     week_start: period.first + Duration::weeks(week),
                     registrations: shown(total(&registrations, week)),
@@ -204,11 +207,8 @@ impl Kindred {
                     active_members: shown(total(&active, week)),
                     posts: shown(total(&posts, week)),
                     groups: shown(total(&groups, week)),
-                    reports: shown(total(&reports, week)),
-                    reports_by_kind: REPORT_KINDS
-                        .iter()
-                        .map(|k| (*k, shown(reports.get(&(week, *k)).copied().unwrap_or(0))))
-                        .collect(),
+                    reports: reports_total,
+                    reports_by_kind: REPORT_KINDS.iter().copied().zip(reports_by_kind).collect(),
                     events: shown(total(&events, week)),
                     event_registrations: shown(total(&event_registrations, week)),
                     messages: shown(total(&messages, week)),

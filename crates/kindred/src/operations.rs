@@ -178,6 +178,21 @@ async fn restore_sqlite(settings: &Settings, from: &Path) -> Result<(), Operatio
     // beside it; a refused restore takes that away again too.
     let counters = kindred_store::counters_file(&file);
     let counters_were_there = counters.exists();
+    // "An empty data directory": the master key placed for the data, an
+    // empty database and its counters are all it may hold; anything else
+    // belongs to another deployment that a restore would mix with this one.
+    let ours: Vec<PathBuf> = [file.clone(), counters.clone()]
+        .iter()
+        .flat_map(|path| std::iter::once(path.clone()).chain(companions(path)))
+        .chain([settings.data_dir.join("keys"), settings.data_dir.join(".kindred-write-test")])
+        .collect();
+    if let Ok(entries) = fs::read_dir(&settings.data_dir) {
+        for entry in entries.flatten() {
+            if !ours.contains(&entry.path()) {
+                return Err(OperationError::NotEmpty(settings.data_dir.display().to_string()));
+            }
+        }
+    }
     if file.exists() {
         let store = Store::connect(&settings.database_url).await?;
         let empty = store.holds_no_tables().await;

@@ -28,6 +28,7 @@ fn knowledge_error(error: KnowledgeError) -> ApiError {
              a review or a confirmation that it is still accurate for someone other than the author; \
              revising and submitting for the author).",
         ),
+        KnowledgeError::NotSignedIn => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Please sign in."),
         KnowledgeError::Invalid(problems) => ApiError::invalid(
             "invalid_fields",
             "Some fields are invalid.",
@@ -231,7 +232,8 @@ pub async fn create(
     params(ArticleParams),
     responses(
         (status = 200, description = "Published articles the caller may read (without signing in: those for anyone), newest first; or the caller's drafts, or the review queue", body = ArticleListResponse),
-        (status = 403, description = "The review queue is for professionals and staff; drafts need signing in", body = super::ErrorResponse),
+        (status = 401, description = "Drafts and the review queue need signing in", body = super::ErrorResponse),
+        (status = 403, description = "The review queue is for professionals and staff", body = super::ErrorResponse),
         (status = 422, description = "A parameter is invalid", body = super::ErrorResponse),
     )
 )]

@@ -295,6 +295,7 @@ fn refusal(page: &AssociationPage, id: &str, error: KnowledgeError) -> Response 
     match error {
         KnowledgeError::NotFound => StatusCode::NOT_FOUND.into_response(),
         KnowledgeError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        KnowledgeError::NotSignedIn => StatusCode::UNAUTHORIZED.into_response(),
         KnowledgeError::WrongStatus(_) => see_other(&link(page, &format!("/knowledge/{id}"), &[])),
         other => internal(other),
     }

@@ -108,6 +108,13 @@ async fn backup_and_restore(db: Db) {
     assert_fails_with(&out, "backup, but the database to restore into is");
     let out = other.run(&["restore", "--from", "/nonexistent/kindred.backup"], None);
     assert_fails_with(&out, "No such file");
+    if db == Db::Sqlite {
+        // A data directory holding anything but a key (here the files
+        // above) is not empty, though it holds no database yet.
+        assert!(!other.dir.join("kindred.db").exists(), "no database yet");
+        let out = other.run(&["restore", "--from", file_arg], None);
+        assert_fails_with(&out, "is not empty");
+    }
     assert_eq!(succeeds(&other.run(&["association", "list"], None)), "", "{db:?}: nothing restored");
 
     source.remove().await;

@@ -146,6 +146,10 @@ async fn articles_are_written_reviewed_and_read_by_the_right_people() {
         let queue = call(&s, Some(&colleague), "GET", "/articles?status=in_review", None).await.1;
         assert_eq!(ids(&queue), vec![members_only.clone()], "{db:?}: the review queue");
         assert_eq!(call(&s, Some(&member), "GET", "/articles?status=in_review", None).await.0, 403, "{db:?}");
+        for list in ["in_review", "draft"] {
+            let (status, body) = call(&s, None, "GET", &format!("/articles?status={list}"), None).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")), "{db:?}: {list}");
+        }
         assert_eq!(
             call(&s, Some(&author), "POST", &format!("{path}/review"), Some(json!({"decision": "publish"}))).await.0,
             403
