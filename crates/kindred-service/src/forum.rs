@@ -916,8 +916,9 @@ impl Kindred {
         Ok((category, list))
     }
 
-    /// A page of a group forum's topics; `NotFound` for a group whose forum
-    /// the caller may not read.
+    /// A page of a group forum's topics; `Forbidden` for a group the caller
+    /// sees but whose forum they may not read (`NotFound` for one they may
+    /// not see).
     pub async fn group_topics(
         &self,
         association: &Association,
@@ -927,7 +928,7 @@ impl Kindred {
     ) -> Result<(SeenGroup, TopicList), ForumActionError> {
         let group = self.group_access(association, caller, group).await?;
         if !group.access.read {
-            return Err(ForumActionError::NotFound);
+            return Err(ForumActionError::Forbidden);
         }
         let (topics, next_cursor) = self
             .topic_list(
@@ -1087,11 +1088,10 @@ impl Kindred {
         let (category, group) = match place {
             (Some(category), _) => (Some(self.forum_category(association, caller, category).await?), None),
             (_, Some(group)) => {
+                // The caller sees the group (else `NotFound`): a forum they
+                // may not read or write in is `Forbidden` either way.
                 let group = self.group_access(association, caller, group).await?;
-                if !group.access.read {
-                    return Err(ForumActionError::NotFound);
-                }
-                if !group.access.write {
+                if !group.access.read || !group.access.write {
                     return Err(ForumActionError::Forbidden);
                 }
                 (None, Some(group))

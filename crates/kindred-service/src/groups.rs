@@ -13,8 +13,10 @@
 //! shows of them — to everyone, staff included. Where an answer could
 //! tell whether a given member is in an alias group (an invitation to
 //! someone already in it), it is the same as for anyone else. Nothing
-//! shows an arrival: the member list names only the moderators, and no
-//! member count is shown (the threat model: docs/alias-groups.md).
+//! shows an arrival: the member list names only the moderators, no
+//! member count is shown, and the last moderator may not leave whether or
+//! not others remain. A subgroup of an alias group is always one itself (the
+//! threat model: docs/alias-groups.md).
 
 use crate::cursor::CursorList;
 use crate::members::{caller_party, party, MemberError};
@@ -191,6 +193,8 @@ pub enum GroupConflict {
     NotMember,
     NotInvited,
     LastModerator,
+    /// The last moderator of an alias group, whether or not others remain.
+    LastAliasModerator,
 }
 
 impl GroupConflict {
@@ -202,7 +206,7 @@ impl GroupConflict {
             Self::RequestPending => "request_pending",
             Self::NotMember => "not_member",
             Self::NotInvited => "not_invited",
-            Self::LastModerator => "last_moderator",
+            Self::LastModerator | Self::LastAliasModerator => "last_moderator",
         }
     }
 
@@ -216,6 +220,10 @@ impl GroupConflict {
             Self::NotInvited => "There is no invitation to answer.",
             Self::LastModerator => {
                 "The last moderator cannot leave while others remain; make someone else a moderator first."
+            }
+            Self::LastAliasModerator => {
+                "The last moderator of an alias group cannot leave, whether or not others remain (the answer would \
+                 tell whether an invitation was accepted); make someone else a moderator first."
             }
         }
     }
@@ -421,7 +429,8 @@ impl Kindred {
 
     /// Creates a group; the creator is its first member and moderator.
     /// Every field is checked first, all problems at once; nothing is
-    /// written unless all is well.
+    /// written unless all is well. A subgroup of an alias group is an
+    /// alias group, even where `alias_mode` was not asked for.
     pub async fn create_group(
         &self,
         association: &Association,
@@ -515,14 +524,20 @@ impl Kindred {
         else {
             return Err(GroupActionError::Invalid(problems));
         };
+        let mut alias_mode = input.alias_mode;
         if let Some(parent) = parent {
             let seen = self.group_access(association, caller, parent).await?;
             if !seen.access.moderate {
                 return Err(GroupActionError::Forbidden);
             }
+            // A subgroup of an alias group is one too, whatever was asked:
+            // its creator moderates the parent, so a subgroup naming them
+            // by pseudonym under the parent's name would tie that pseudonym
+            // to their alias there. Alias mode never changes after this.
+            alias_mode |= seen.record.alias_mode;
         }
         let id = GroupId::random();
-        let creator_alias = input.alias_mode.then(|| alias::generate(member_language(association, caller)));
+        let creator_alias = alias_mode.then(|| alias::generate(member_language(association, caller)));
         let creator_key = creator_alias.as_deref().map(alias::key);
         let mut tags: Vec<(&str, &str)> = Vec::new();
         tags.extend(conditions.iter().map(|c| ("condition", c.as_str())));
@@ -539,7 +554,7 @@ impl Kindred {
                 description,
                 visibility: visibility.as_str(),
                 member_list: member_list.as_str(),
-                alias_mode: input.alias_mode,
+                alias_mode,
                 role_restriction: role_restriction.as_deref(),
                 region: region.as_deref(),
                 mode: mode.as_str(),
@@ -846,7 +861,9 @@ impl Kindred {
     }
 
     /// Leaves a group, withdraws a request or declines an invitation. The
-    /// last moderator cannot leave while other members remain.
+    /// last moderator cannot leave while other members remain — in an alias
+    /// group not at all, since the answer would tell whether anyone else is
+    /// there.
     pub async fn leave_group(
         &self,
         association: &Association,
@@ -857,6 +874,12 @@ impl Kindred {
         let from = match seen.access.membership {
             Membership::Moderator => {
                 let (members, moderators) = self.store.group_headcount(&association.id, seen.id.as_str()).await?;
+                if moderators <= 1 && seen.record.alias_mode {
+                    // Whether others remain would tell the inviter that an
+                    // invitation was accepted: in an alias group the last
+                    // moderator stays, alone or not.
+                    return Err(GroupActionError::Conflict(GroupConflict::LastAliasModerator));
+                }
                 if moderators <= 1 && members > 1 {
                     return Err(GroupActionError::Conflict(GroupConflict::LastModerator));
                 }

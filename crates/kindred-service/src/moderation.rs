@@ -919,8 +919,6 @@ impl Kindred {
             from_category: topic.record.category_id.clone(),
             to_category,
             to_group,
-            post_count: topic.record.post_count,
-            last_post_at: topic.record.last_post_at,
         })
     }
 

@@ -91,6 +91,20 @@ pub struct CategoryRecord {
 const CATEGORY_COLUMNS: &str = "id, name, description, position, anonymous_allowed, ask_professional, created_at, \
      topic_count, post_count, last_post_at";
 
+/// A category's counters (topics, posts, last post) counted anew from its
+/// topics that are not hidden: every member sees them, so a hidden topic
+/// must not move them. Run whenever a topic's hidden flag changes or a
+/// topic moves (`store::moderation`); migration 0039 ran it once for every
+/// category. `$1` the association, `$2` the category.
+pub(crate) const RECOUNT_CATEGORY: &str = "UPDATE forum_categories SET \
+     topic_count = (SELECT COUNT(*) FROM topics t \
+       WHERE t.association_id = $1 AND t.category_id = $2 AND NOT t.hidden), \
+     post_count = (SELECT COALESCE(SUM(t.post_count), 0) FROM topics t \
+       WHERE t.association_id = $1 AND t.category_id = $2 AND NOT t.hidden), \
+     last_post_at = (SELECT MAX(t.last_post_at) FROM topics t \
+       WHERE t.association_id = $1 AND t.category_id = $2 AND NOT t.hidden) \
+     WHERE association_id = $1 AND id = $2";
+
 /// What an admin sets of a category.
 #[derive(Debug, Clone, Copy)]
 pub struct CategoryFields<'a> {
@@ -409,8 +423,9 @@ impl Store {
     }
 
     /// Writes a reply: its number is the topic's new post count, taken in
-    /// the same transaction as the insert; the topic's and category's
-    /// counters and the search entry move with it. A named author who had
+    /// the same transaction as the insert; the topic's and (unless the
+    /// topic is hidden: `RECOUNT_CATEGORY`) the category's counters and the
+    /// search entry move with it. A named author who had
     /// not written in the topic before is subscribed; their read marker moves
     /// to their own post. Returns the post's number, or `None` when the topic
     /// is gone.
@@ -419,16 +434,18 @@ impl Store {
         let backend = self.backend();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let number: Option<i32> = sqlx::query_scalar(
+            // The row stays locked to the end: a topic hidden meanwhile is
+            // recounted after this reply, never half.
+            let counted: Option<(i32, bool)> = sqlx::query_as(
                 "UPDATE topics SET post_count = post_count + 1, last_post_at = $3 \
-                 WHERE association_id = $1 AND id = $2 RETURNING post_count",
+                 WHERE association_id = $1 AND id = $2 RETURNING post_count, hidden",
             )
             .bind(association)
             .bind(post.topic_id)
             .bind(post.at)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(number) = number else { return Ok(None) };
+            let Some((number, hidden)) = counted else { return Ok(None) };
             if let Some(author) = post.author_id {
                 let before: Option<i32> = sqlx::query_scalar(
                     "SELECT 1 FROM posts WHERE association_id = $1 AND topic_id = $2 AND author_id = $3 LIMIT 1",
@@ -471,7 +488,7 @@ impl Store {
                 .bind(post.at)
                 .execute(&mut *tx)
                 .await?;
-            if let Some(category) = category {
+            if let Some(category) = category.filter(|_| !hidden) {
                 sqlx::query(
                     "UPDATE forum_categories SET post_count = post_count + 1, last_post_at = $3 \
                      WHERE association_id = $1 AND id = $2",

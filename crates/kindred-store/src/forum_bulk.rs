@@ -8,6 +8,9 @@ use crate::{write, Backend, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::AssociationId;
 
+/// A category with its final counters: every generated topic is visible
+/// (`insert_topics_fresh` writes none hidden), so they count every topic
+/// of the category, as `forum::RECOUNT_CATEGORY` would.
 pub struct NewCategory {
     pub id: String,
     pub name: String,

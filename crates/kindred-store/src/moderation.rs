@@ -3,6 +3,7 @@
 //! Who may do any of this is decided in `service::moderation`; here every
 //! change and the rows that record it are written in one transaction.
 
+use crate::forum::RECOUNT_CATEGORY;
 use crate::{read, write, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AssociationId, MemberId};
@@ -101,14 +102,13 @@ pub enum ModerationChange {
         topic: String,
         pinned: bool,
     },
-    /// Moves a topic; the category counters of both places follow.
+    /// Moves a topic; the category counters of both places are counted
+    /// anew (`RECOUNT_CATEGORY`).
     MoveTopic {
         topic: String,
         from_category: Option<String>,
         to_category: Option<String>,
         to_group: Option<String>,
-        post_count: i32,
-        last_post_at: DateTime<Utc>,
     },
     /// Nothing changes but the record (a warning, a closed report).
     Nothing,
@@ -448,21 +448,20 @@ impl Store {
                         ModerationChange::TopicLocked { .. } => "locked",
                         _ => "pinned",
                     };
-                    sqlx::query(&format!("UPDATE topics SET {column} = $3 WHERE association_id = $1 AND id = $2"))
-                        .bind(association)
-                        .bind(topic)
-                        .bind(*flag)
-                        .execute(&mut *tx)
-                        .await?;
+                    let category: Option<Option<String>> = sqlx::query_scalar(&format!(
+                        "UPDATE topics SET {column} = $3 WHERE association_id = $1 AND id = $2 RETURNING category_id"
+                    ))
+                    .bind(association)
+                    .bind(topic)
+                    .bind(*flag)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    // A hidden topic counts in no category's counters.
+                    if let (ModerationChange::TopicHidden { .. }, Some(Some(category))) = (change, category) {
+                        sqlx::query(RECOUNT_CATEGORY).bind(association).bind(category).execute(&mut *tx).await?;
+                    }
                 }
-                ModerationChange::MoveTopic {
-                    topic,
-                    from_category,
-                    to_category,
-                    to_group,
-                    post_count,
-                    last_post_at,
-                } => {
+                ModerationChange::MoveTopic { topic, from_category, to_category, to_group } => {
                     sqlx::query(
                         "UPDATE topics SET category_id = $3, group_id = $4 WHERE association_id = $1 AND id = $2",
                     )
@@ -472,30 +471,10 @@ impl Store {
                     .bind(to_group.as_deref())
                     .execute(&mut *tx)
                     .await?;
-                    if let Some(from) = from_category {
-                        sqlx::query(
-                            "UPDATE forum_categories SET topic_count = topic_count - 1, post_count = post_count - $3 \
-                             WHERE association_id = $1 AND id = $2",
-                        )
-                        .bind(association)
-                        .bind(from)
-                        .bind(*post_count)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    if let Some(to) = to_category {
-                        sqlx::query(
-                            "UPDATE forum_categories SET topic_count = topic_count + 1, post_count = post_count + $3, \
-                             last_post_at = CASE WHEN last_post_at IS NULL OR last_post_at < $4 THEN $4 \
-                               ELSE last_post_at END \
-                             WHERE association_id = $1 AND id = $2",
-                        )
-                        .bind(association)
-                        .bind(to)
-                        .bind(*post_count)
-                        .bind(*last_post_at)
-                        .execute(&mut *tx)
-                        .await?;
+                    // Counted anew, so that a hidden topic moves no counter and
+                    // the last post of the category left behind is right.
+                    for category in [from_category, to_category].into_iter().flatten() {
+                        sqlx::query(RECOUNT_CATEGORY).bind(association).bind(category).execute(&mut *tx).await?;
                     }
                 }
                 ModerationChange::Nothing => {}

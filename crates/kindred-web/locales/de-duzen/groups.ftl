@@ -30,6 +30,7 @@ groups-problem-already-requested = Deine Anfrage wartet schon auf die Moderation
 groups-problem-request-pending = Dieses Mitglied hat um Aufnahme gebeten; bitte nimm die Anfrage an.
 groups-problem-not-member = Du bist nicht in dieser Gruppe.
 groups-problem-last-moderator = Als letzte Moderation kannst du nicht gehen, solange andere bleiben. Bitte mach zuerst jemand anderen zur Moderation.
+groups-problem-last-alias-moderator = Als letzte Moderation einer Alias-Gruppe kannst du nicht gehen, ob andere bleiben oder nicht: Sonst würdest du erfahren, ob eine Einladung angenommen wurde. Bitte mach zuerst jemand anderen zur Moderation.
 people-pick-hint = Danach wählst du unter den gefundenen Mitgliedern. Nur Mitglieder, die du finden darfst, werden gezeigt.
 people-pick-choose = { $count ->
     [one] Gefundenes Mitglied: zum Einladen auswählen

@@ -83,7 +83,7 @@ groups-new-member-list-hint = In einer Alias-Gruppe werden nur Aliasse gezeigt.
 groups-new-mode = Wo sie sich trifft
 groups-new-mode-hint = Online oder an einem Ort.
 groups-new-alias-mode = Mitglieder erscheinen unter einem Alias
-groups-new-alias-mode-hint = Jedes Mitglied bekommt einen Alias nur für diese Gruppe. Kindred zeigt niemandem, auch nicht dem Team des Vereins, wer dahinter steht; die Seite der Gruppe sagt, wovor ein Alias nicht schützt.
+groups-new-alias-mode-hint = Jedes Mitglied bekommt einen Alias nur für diese Gruppe. Kindred zeigt niemandem, auch nicht dem Team des Vereins, wer dahinter steht; die Seite der Gruppe sagt, wovor ein Alias nicht schützt. Eine Untergruppe einer Alias-Gruppe ist immer auch eine.
 groups-new-anonymous = Anonyme Beiträge im Forum der Gruppe sind erlaubt
 groups-new-role = Nur für Mitglieder, die sind
 groups-new-role-hint = Leer lassen für eine Gruppe, die allen Rollen offensteht.
@@ -124,6 +124,7 @@ groups-problem-request-pending = Dieses Mitglied hat um Aufnahme gebeten; bitte 
 groups-problem-not-member = Sie sind nicht in dieser Gruppe.
 groups-problem-not-invited = Es gibt keine Einladung zu beantworten.
 groups-problem-last-moderator = Als letzte Moderation können Sie nicht gehen, solange andere bleiben. Bitte machen Sie zuerst jemand anderen zur Moderation.
+groups-problem-last-alias-moderator = Als letzte Moderation einer Alias-Gruppe können Sie nicht gehen, ob andere bleiben oder nicht: Sonst würden Sie erfahren, ob eine Einladung angenommen wurde. Bitte machen Sie zuerst jemand anderen zur Moderation.
 groups-problem-not-found = Kein solches Mitglied und keine solche Anfrage.
 
 groups-members-title = Mitglieder von { $group }

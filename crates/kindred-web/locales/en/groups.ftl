@@ -83,7 +83,7 @@ groups-new-member-list-hint = In an alias group only aliases are shown.
 groups-new-mode = Where it meets
 groups-new-mode-hint = Online, or in one place.
 groups-new-alias-mode = Members appear under an alias
-groups-new-alias-mode-hint = Each member gets an alias of this group only. Kindred shows nobody, staff included, who is behind it; the group's page says what an alias does not protect against.
+groups-new-alias-mode-hint = Each member gets an alias of this group only. Kindred shows nobody, staff included, who is behind it; the group's page says what an alias does not protect against. A subgroup of an alias group is always one too.
 groups-new-anonymous = Anonymous posts are allowed in the group's forum
 groups-new-role = Only for members who are
 groups-new-role-hint = Leave empty for a group open to every role.
@@ -124,6 +124,7 @@ groups-problem-request-pending = This member has asked to join; please approve t
 groups-problem-not-member = You are not in this group.
 groups-problem-not-invited = There is no invitation to answer.
 groups-problem-last-moderator = As the last moderator you cannot leave while others remain. Please make someone else a moderator first.
+groups-problem-last-alias-moderator = As the last moderator of an alias group you cannot leave, whether or not others remain: anything else would tell you whether an invitation was accepted. Please make someone else a moderator first.
 groups-problem-not-found = No such member or request.
 
 groups-members-title = Members of { $group }

@@ -83,7 +83,7 @@ groups-new-member-list-hint = In een aliasgroep worden alleen aliassen getoond.
 groups-new-mode = Waar ze samenkomt
 groups-new-mode-hint = Online, of op één plek.
 groups-new-alias-mode = Leden verschijnen onder een alias
-groups-new-alias-mode-hint = Ieder lid krijgt een alias voor alleen deze groep. Kindred toont niemand, ook de medewerkers niet, wie erachter zit; de pagina van de groep zegt waartegen een alias niet beschermt.
+groups-new-alias-mode-hint = Ieder lid krijgt een alias voor alleen deze groep. Kindred toont niemand, ook de medewerkers niet, wie erachter zit; de pagina van de groep zegt waartegen een alias niet beschermt. Een subgroep van een aliasgroep is er altijd ook een.
 groups-new-anonymous = Anonieme berichten zijn toegestaan in het forum van de groep
 groups-new-role = Alleen voor leden die zijn
 groups-new-role-hint = Leeg laten voor een groep die voor iedere rol open is.
@@ -124,6 +124,7 @@ groups-problem-request-pending = Dit lid heeft gevraagd om lid te worden; neem h
 groups-problem-not-member = U zit niet in deze groep.
 groups-problem-not-invited = Er is geen uitnodiging om te beantwoorden.
 groups-problem-last-moderator = Als laatste moderator kunt u niet weggaan zolang anderen blijven. Maak eerst iemand anders moderator.
+groups-problem-last-alias-moderator = Als laatste moderator van een aliasgroep kunt u niet weggaan, of anderen blijven of niet: anders zou u te weten komen of een uitnodiging is aangenomen. Maak eerst iemand anders moderator.
 groups-problem-not-found = Geen zulk lid of verzoek.
 
 groups-members-title = Leden van { $group }

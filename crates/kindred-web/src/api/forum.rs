@@ -334,7 +334,8 @@ pub async fn category_topics(
     params(("id" = String, Path, description = "The group"), CursorParams),
     responses(
         (status = 200, description = "A page of topics", body = TopicsResponse),
-        (status = 404, description = "No such group, or its forum is not for you", body = super::ErrorResponse),
+        (status = 403, description = "The caller sees the group, but its forum is for its members", body = super::ErrorResponse),
+        (status = 404, description = "No such group (for the caller)", body = super::ErrorResponse),
         (status = 422, description = "Invalid cursor", body = super::ErrorResponse),
     )
 )]
@@ -385,7 +386,7 @@ pub struct TopicCreated {
     request_body = TopicBody,
     responses(
         (status = 201, description = "Started", body = TopicCreated),
-        (status = 403, description = "Not a member of the group", body = super::ErrorResponse),
+        (status = 403, description = "A group the caller sees but may not write in (not a member)", body = super::ErrorResponse),
         (status = 404, description = "No such category or group (for you)", body = super::ErrorResponse),
         (status = 422, description = "Invalid fields", body = super::ErrorResponse),
     )

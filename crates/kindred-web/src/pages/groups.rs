@@ -23,7 +23,7 @@ use kindred_domain::counts::ShownCount;
 use kindred_domain::groups::{Joining, Membership, PROFESSIONAL};
 use kindred_domain::search::QueryProblem;
 use kindred_domain::settings::{Code, FieldKind, LocalizedText};
-use kindred_service::groups::{GroupActionError, GroupInput, GroupSummary, RawGroupQuery, Who};
+use kindred_service::groups::{GroupActionError, GroupConflict, GroupInput, GroupSummary, RawGroupQuery, Who};
 use serde::{Deserialize, Serialize};
 
 /// Percent-encodes a path segment (an alias may hold spaces).
@@ -63,7 +63,7 @@ const DONE: [&str; 10] = [
     "moderator",
     "withdrawn",
 ];
-const PROBLEMS: [&str; 10] = [
+const PROBLEMS: [&str; 11] = [
     "forbidden",
     "role-restricted",
     "already-member",
@@ -73,6 +73,7 @@ const PROBLEMS: [&str; 10] = [
     "not-member",
     "not-invited",
     "last-moderator",
+    "last-alias-moderator",
     "not-found",
 ];
 
@@ -103,6 +104,8 @@ fn outcome(page: &AssociationPage, path: &str, result: Result<(), GroupActionErr
         Err(GroupActionError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(GroupActionError::Forbidden) => "forbidden".to_owned(),
         Err(GroupActionError::RoleRestricted) => "role-restricted".to_owned(),
+        // The API's code is the same for both; the page says why.
+        Err(GroupActionError::Conflict(GroupConflict::LastAliasModerator)) => "last-alias-moderator".to_owned(),
         Err(GroupActionError::Conflict(c)) => c.code().replace('_', "-"),
         Err(GroupActionError::Invalid(_)) | Err(GroupActionError::InvalidQuery(_)) => "not-found".to_owned(),
         Err(other) => return internal(other),

@@ -793,3 +793,149 @@ async fn in_an_alias_group_the_inviter_cannot_tell_an_invitation_was_accepted() 
         s.stop().await;
     }
 }
+
+/// A subgroup of an alias group is an alias group, whatever was asked: one
+/// that named its creator (a moderator of the parent) by pseudonym under
+/// the parent's name would tie that pseudonym to their alias there. An
+/// ordinary group's subgroup stays as asked.
+#[tokio::test]
+async fn a_subgroup_of_an_alias_group_is_an_alias_group() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Unterkreis").await;
+        let ben = someone(&s, &ms, "Ben Eingeladen").await;
+        let parent = create(
+            &s,
+            &anna,
+            json!({"name": "Sensible Aliasgruppe", "description": "d", "visibility": "secret", "alias_mode": true}),
+        )
+        .await;
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{parent}/invitations"), Some(json!({"member_id": ben.id})))
+            .await;
+        ok(&s, &ben.token, "POST", &format!("{API}/groups/{parent}/join"), None).await;
+        let asked = [json!(false), Value::Null];
+        for (n, alias_mode) in asked.into_iter().enumerate() {
+            let mut body = json!({"name": format!("Sensibler Unterkreis {n}"), "description": "d",
+                                  "visibility": "open", "parent_id": parent});
+            if !alias_mode.is_null() {
+                body["alias_mode"] = alias_mode;
+            }
+            let child = create(&s, &anna, body).await;
+            let (status, view) = raw(&s, &ben.token, "GET", &format!("{API}/groups/{child}"), None).await;
+            let view: Value = serde_json::from_str(&view).unwrap();
+            assert_eq!((status, &view["alias_mode"], &view["parent"]["group_id"]), (200, &json!(true), &json!(parent)));
+            let (status, members) = raw(&s, &ben.token, "GET", &format!("{API}/groups/{child}/members"), None).await;
+            assert_eq!(status, 200, "{db:?}");
+            assert!(!members.contains("Anna Unterkreis") && !members.contains(&anna.id), "{db:?}: {members}");
+            let mine = ok(&s, &anna.token, "GET", &format!("{API}/groups/{child}"), None).await;
+            let child_alias = mine["my_alias"].as_str().expect("the creator's alias in the subgroup").to_owned();
+            let listed: Value = serde_json::from_str(&members).unwrap();
+            assert_eq!(entries(&listed, "members")[0]["alias"].as_str(), Some(child_alias.as_str()), "{db:?}");
+            let (_, page) = Browser::sign_in(&s, &email("Ben Eingeladen"), PASSWORD)
+                .await
+                .get(&format!("/a/ms/groups/{child}/members"))
+                .await;
+            assert!(!page.contains("Anna Unterkreis") && !page.contains(&anna.id), "{db:?}");
+        }
+
+        // Under an ordinary group, a subgroup is an alias group only if asked.
+        let plain = create(&s, &anna, group("Offener Oberkreis", "open")).await;
+        let mut body = group("Offener Unterkreis", "open");
+        body["parent_id"] = json!(plain);
+        let child = create(&s, &anna, body).await;
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{child}"), None).await;
+        assert_eq!((&view["alias_mode"], view.get("my_alias")), (&json!(false), None), "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// The last moderator of an alias group may not leave, alone or not: an
+/// answer that changed once someone else is there would tell the inviter
+/// that an invitation was accepted. In other groups they leave when alone.
+#[tokio::test]
+async fn the_last_moderator_of_an_alias_group_cannot_tell_whether_anyone_else_is_in_it() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna Allein").await;
+        let ben = someone(&s, &ms, "Ben Vielleicht").await;
+        let mut body = group("Stille Runde", "secret");
+        body["alias_mode"] = json!(true);
+        let id = create(&s, &anna, body).await;
+        let leave = format!("{API}/groups/{id}/leave");
+        let alone = raw(&s, &anna.token, "POST", &leave, None).await;
+        ok(&s, &anna.token, "POST", &format!("{API}/groups/{id}/invitations"), Some(json!({"member_id": ben.id})))
+            .await;
+        let invited = raw(&s, &anna.token, "POST", &leave, None).await;
+        ok(&s, &ben.token, "POST", &format!("{API}/groups/{id}/join"), None).await;
+        let accepted = raw(&s, &anna.token, "POST", &leave, None).await;
+        assert_eq!(alone.0, 409, "{db:?}: {}", alone.1);
+        assert!(alone.1.contains("last_moderator") && alone.1.contains("alias group"), "{db:?}: {}", alone.1);
+        assert_eq!((&alone, &invited), (&accepted, &accepted), "{db:?}");
+        let view = ok(&s, &anna.token, "GET", &format!("{API}/groups/{id}"), None).await;
+        assert_eq!(view["membership"], "moderator", "{db:?}: still there");
+        // The page says why.
+        let (status, location) = Browser::sign_in(&s, &email("Anna Allein"), PASSWORD)
+            .await
+            .post(&format!("/a/ms/groups/{id}/leave"), &[("confirm", "1")])
+            .await;
+        assert_eq!((status, location.contains("problem=last-alias-moderator")), (303, true), "{db:?}: {location}");
+
+        // An ordinary group's last moderator leaves when alone.
+        let plain = create(&s, &anna, group("Offene Runde", "open")).await;
+        let (status, _) = raw(&s, &anna.token, "POST", &format!("{API}/groups/{plain}/leave"), None).await;
+        assert_eq!(status, 204, "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// A non-member who sees a group (open or closed) learns that its forum,
+/// chat and events are for its members: 403, since the group's page shows
+/// it exists. A secret group stays a 404, byte for byte like an id never used.
+#[tokio::test]
+async fn the_parts_of_a_group_the_caller_sees_answer_403_and_of_a_secret_one_404() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let open = create(&s, &anna, group("Offener Kreis", "open")).await;
+        let closed = create(&s, &anna, group("Geschlossener Kreis", "closed")).await;
+        let secret = create(&s, &anna, group("Geheimer Kreis", "secret")).await;
+        let never = kindred_domain::GroupId::random().to_string();
+        let event = |group: &str| {
+            json!({"title": "Treffen", "description": "d", "starts_at": "2027-01-12T18:00",
+                   "ends_at": "2027-01-12T20:00", "mode": "online", "group_id": group})
+        };
+        let parts = |id: &str| -> Vec<(&'static str, String, Option<Value>)> {
+            vec![
+                ("GET", format!("{API}/groups/{id}/topics"), None),
+                ("POST", format!("{API}/forum/topics"), Some(json!({"group_id": id, "title": "t", "body": "b"}))),
+                ("GET", format!("{API}/groups/{id}/conversation"), None),
+                ("GET", format!("{API}/events?group_id={id}"), None),
+                ("POST", format!("{API}/events"), Some(event(id))),
+            ]
+        };
+        let mut answers = Vec::new();
+        for id in [&open, &closed] {
+            for (method, path, body) in parts(id) {
+                let (status, text) = raw(&s, &ben.token, method, &path, body).await;
+                answers.push((method, path.replace(id.as_str(), "{id}"), status, text.contains("\"code\":\"")));
+            }
+        }
+        let expected = |statuses: [u16; 5]| {
+            parts("{id}").into_iter().zip(statuses).map(|((m, p, _), s)| (m, p, s, s != 200)).collect::<Vec<_>>()
+        };
+        let mut wanted = expected([200, 403, 403, 200, 403]);
+        wanted.extend(expected([403, 403, 403, 403, 403]));
+        assert_eq!(answers, wanted, "{db:?}");
+        for ((method, path, body), (_, unknown, unknown_body)) in parts(&secret).into_iter().zip(parts(&never)) {
+            let seen = raw(&s, &ben.token, method, &path, body).await;
+            let none = raw(&s, &ben.token, method, &unknown, unknown_body).await;
+            assert_eq!(seen.0, 404, "{db:?} {method} {path}: {}", seen.1);
+            assert_eq!(seen, none, "{db:?} {method} {path}");
+        }
+        s.stop().await;
+    }
+}

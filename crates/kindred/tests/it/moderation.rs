@@ -775,6 +775,88 @@ async fn the_author_of_a_hidden_topic_sees_that_and_why() {
     }
 }
 
+/// A category's counters as every member sees them: (topics, posts, last post).
+async fn counters(s: &TestServer, who: &Someone, category: &str) -> (Value, Value, Value) {
+    let list = ok(s, &who.token, "GET", &api("/forum/categories"), None).await;
+    let found = list["categories"].as_array().expect("categories").iter().find(|c| c["category_id"] == category);
+    let c = found.expect("the category").clone();
+    (c["topic_count"].clone(), c["post_count"].clone(), c.get("last_post_at").cloned().unwrap_or(Value::Null))
+}
+
+/// A hidden topic counts in no category's counters: hiding, restoring and
+/// moving it count the category anew, a reply in it moves nothing a member
+/// sees, and migration 0039 counts existing categories the same way.
+#[tokio::test]
+async fn a_hidden_topic_moves_no_category_counter() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let admin = staff(&s, &ms, "Admina", "admin").await;
+        let moderator = staff(&s, &ms, "Moritz", "moderator").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let daily = category(&s, &admin, "Alltag").await;
+        let other = category(&s, &admin, "Sonstiges").await;
+        topic(&s, &anna, json!({"category_id": daily}), "Sichtbar", "Für alle").await;
+        let visible = counters(&s, &ben, &daily).await;
+        let empty = counters(&s, &ben, &other).await;
+        assert_eq!((visible.0.as_i64(), visible.1.as_i64()), (Some(1), Some(1)), "{db:?}");
+        s.clock.advance(chrono::Duration::minutes(1));
+        let hidden = topic(&s, &anna, json!({"category_id": daily}), "Versteckt", "Wird versteckt").await;
+        reply(&s, &anna, &hidden, "Noch etwas").await;
+        let path = |action: &str| api(&format!("/forum/topics/{hidden}/{action}"));
+        let reason = |text: &str| Some(json!({"reason": text}));
+
+        ok(&s, &moderator.token, "POST", &path("hide"), reason("Werbung")).await;
+        assert_eq!(counters(&s, &ben, &daily).await, visible, "{db:?}: as if it never was");
+        s.clock.advance(chrono::Duration::minutes(1));
+        reply(&s, &moderator, &hidden, "Nur für die Moderation").await;
+        assert_eq!(counters(&s, &ben, &daily).await, visible, "{db:?}: a reply in it moves nothing");
+
+        ok(&s, &moderator.token, "POST", &path("restore"), reason("Geklärt")).await;
+        let restored = counters(&s, &ben, &daily).await;
+        assert_eq!((restored.0.as_i64(), restored.1.as_i64()), (Some(2), Some(4)), "{db:?}: {restored:?}");
+        assert_ne!(restored.2, visible.2, "{db:?}: the last post is the restored topic's");
+
+        // Moved while hidden: neither category counts it; restored, the new one does.
+        ok(&s, &moderator.token, "POST", &path("hide"), reason("Werbung")).await;
+        ok(&s, &moderator.token, "POST", &path("move"), Some(json!({"reason": "Falscher Ort", "category_id": other})))
+            .await;
+        assert_eq!(
+            (counters(&s, &ben, &daily).await, counters(&s, &ben, &other).await),
+            (visible.clone(), empty.clone()),
+            "{db:?}"
+        );
+        ok(&s, &moderator.token, "POST", &path("restore"), reason("Geklärt")).await;
+        let moved = counters(&s, &ben, &other).await;
+        assert_eq!((moved.0.as_i64(), moved.1.as_i64(), &moved.2), (Some(1), Some(3), &restored.2), "{db:?}");
+        assert_eq!(counters(&s, &ben, &daily).await, visible, "{db:?}");
+
+        // Counters written before (hidden topics counted) are counted anew by the migration.
+        ok(&s, &moderator.token, "POST", &path("hide"), reason("Werbung")).await;
+        let stale = "UPDATE forum_categories SET topic_count = topic_count + 5, post_count = post_count + 9, \
+                     last_post_at = NULL";
+        let migration = match db {
+            Db::Sqlite => include_str!("../../../kindred-store/migrations/sqlite/0039_visible_category_counts.sql"),
+            Db::Postgres => include_str!("../../../kindred-store/migrations/postgres/0039_visible_category_counts.sql"),
+        };
+        match db {
+            Db::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&s.database_url).await.expect("sqlite");
+                sqlx::query(stale).execute(&mut conn).await.expect("stale counters");
+                sqlx::query(migration).execute(&mut conn).await.expect("migration 0039");
+            }
+            Db::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&s.database_url).await.expect("postgres");
+                sqlx::query(stale).execute(&mut conn).await.expect("stale counters");
+                sqlx::query(migration).execute(&mut conn).await.expect("migration 0039");
+            }
+        }
+        assert_eq!((counters(&s, &ben, &daily).await, counters(&s, &ben, &other).await), (visible, empty), "{db:?}");
+        s.stop().await;
+    }
+}
+
 /// The audit entries of one action, as (actor_id, target_id, detail).
 fn audited(log: &Value, action: &str) -> Vec<(Value, Value, Value)> {
     log["entries"]
