@@ -7,7 +7,8 @@
 //! community gate); a group's event exactly those who may read that group
 //! (`group_access`, whose `read`): for anyone else it does not exist —
 //! `EventError::NotFound`, the same as for an id never used, in every
-//! answer, list and feed. The place and the video link are shown only to
+//! answer, list and feed. Asking for the events of a group the caller sees
+//! but may not read (or creating one there) is `Forbidden`. The place and the video link are shown only to
 //! registered attendees and organisers (`events::sees_place`): never in a
 //! list, a mail or a notification, and in the feed only where the member
 //! chose full details. Organisers: the creator; for a group's event the
@@ -29,13 +30,16 @@ use kindred_domain::groups::Membership;
 use kindred_domain::ical::{self, CalendarEvent};
 use kindred_domain::{AccountRole, EventId, MemberId, NotificationId};
 use kindred_store::{
-    EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, StoreError,
+    EventFields, EventFilter, EventNotification, EventRecord, EventUpdated, OccurrenceChange, Registered, StoreError,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 /// Events per page of a list.
 pub const PAGE_SIZE: usize = 50;
+/// The problem with a capacity changed to below the number already
+/// registered (`update_event`); the event page words it on its own.
+pub const CAPACITY_BELOW_REGISTERED: &str = "is below the number already registered";
 /// How long before an occurrence its reminder is sent.
 pub fn reminder_lead() -> Duration {
     Duration::hours(24)
@@ -121,9 +125,17 @@ impl SeenEvent {
         self.group.as_ref().is_some_and(|g| g.record.alias_mode)
     }
 
-    /// Whether the caller may see who comes.
+    /// Whether the caller may see who comes: organisers always; else a
+    /// registered attendee where the event shows its list and, for a
+    /// group's event, only where the caller may see the group's member
+    /// list (`group_sight`'s `see_members`) — only group members register,
+    /// so the attendees are part of that list. The one rule for the API,
+    /// the page and every other list of attendees.
     pub fn sees_attendees(&self) -> bool {
-        self.organiser || (self.record.show_attendees && self.attendance == Attendance::Registered)
+        self.organiser
+            || (self.record.show_attendees
+                && self.attendance == Attendance::Registered
+                && self.group.as_ref().is_none_or(|g| g.access.see_members))
     }
 
     pub fn accessibility(&self) -> Accessibility {
@@ -473,10 +485,9 @@ impl Kindred {
             }
             Some(group) => {
                 let seen = self.group_access(association, caller, group).await?;
-                if !seen.access.read {
-                    return Err(EventError::NotFound);
-                }
-                // Groups have no setting that lets members create events: their moderators do.
+                // Groups have no setting that lets members create events:
+                // their moderators do. Anyone else who sees the group is
+                // `Forbidden` (a group they may not see is `NotFound`).
                 if seen.access.membership != Membership::Moderator {
                     return Err(EventError::Forbidden);
                 }
@@ -549,10 +560,13 @@ impl Kindred {
             ),
         };
         let groups = match query.group_id.as_deref().map(str::trim) {
-            // One group: only if the caller reads it; else nothing, as for an unknown id.
+            // One group: only if the caller reads it; a group they see but
+            // may not read is `Forbidden` (api.md: they know it exists),
+            // one they may not see `NotFound`, as for an unknown id.
             Some(group) => match self.group_access(association, caller, group).await {
                 Ok(seen) if seen.access.read => vec![seen.id.to_string()],
-                Ok(_) | Err(GroupError::NotFound | GroupError::Forbidden) => return Err(EventError::NotFound),
+                Ok(_) => return Err(EventError::Forbidden),
+                Err(GroupError::NotFound | GroupError::Forbidden) => return Err(EventError::NotFound),
                 Err(GroupError::Store(e)) => return Err(e.into()),
             },
             None => self.readable_group_ids(association, caller).await?,
@@ -629,7 +643,8 @@ impl Kindred {
     }
 
     /// Changes an event (organisers only); registered and waiting members
-    /// are told when the time or the place changed.
+    /// are told when the time or the place changed. A capacity below the
+    /// number already registered is refused (`capacity`), nothing changed.
     pub async fn update_event(
         &self,
         association: &Association,
@@ -674,9 +689,14 @@ impl Kindred {
         let notices: Vec<EventNotification> =
             told.iter().map(|t| event_notice(&t.member_id, "event_changed")).collect();
         let promotions = Promotions::default();
-        self.store
+        let updated = self
+            .store
             .update_event(&association.id, &r.id, &f, &notices, &|m| promotions.notice(m), self.clock.now())
             .await?;
+        if let EventUpdated::BelowRegistered(_) = updated {
+            // Never more registered than `capacity` (api.md).
+            return Err(EventError::Invalid(vec![("capacity", CAPACITY_BELOW_REGISTERED)]));
+        }
         let promoted = promotions.made();
         let written = notices.iter().chain(&promoted).map(|n| (n.member_id.as_str(), n.id.as_str()));
         self.notifications_written(association, written).await;

@@ -43,11 +43,13 @@ use crate::sessions::Caller;
 use crate::{Association, Kindred};
 use chrono::{DateTime, Utc};
 use data_encoding::BASE64URL_NOPAD;
+use image::ImageFormat;
 use kindred_domain::disclosure::{self, Relation};
 use kindred_domain::messaging::{may_start, other_members, Between, Decision, Disappearing, MessageBody};
 use kindred_domain::{markdown, AccountRole, AttachmentId, ConversationId, Level, MemberId, MessageId};
 use kindred_store::{
-    Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, RecipientRecord, StoreError,
+    Added, ConversationRecord, MessageRecord, NewConversation, NewLiveEvent, NewMessage, PairConversation,
+    RecipientRecord, StoreError,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -261,14 +263,17 @@ fn render(body: &str) -> String {
 /// What a file is, from its declared type and its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Upload {
-    Image,
+    /// An image of the declared format, with its name for a problem.
+    Image(ImageFormat, &'static str),
     Pdf,
 }
 
 fn classify(content_type: &str) -> Option<Upload> {
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     match essence.as_str() {
-        "image/jpeg" | "image/png" | "image/webp" => Some(Upload::Image),
+        "image/jpeg" => Some(Upload::Image(ImageFormat::Jpeg, "JPEG")),
+        "image/png" => Some(Upload::Image(ImageFormat::Png, "PNG")),
+        "image/webp" => Some(Upload::Image(ImageFormat::WebP, "WebP")),
         "application/pdf" => Some(Upload::Pdf),
         _ => None,
     }
@@ -428,12 +433,8 @@ impl Kindred {
             _ => return Err(MessagingError::NotAllowed),
         };
         if let [(other, _, _)] = seen.as_slice() {
-            if let Some((existing, state)) = self.store.one_to_one(&association.id, &caller.member.id, other).await? {
-                if state == "request" {
-                    return Err(MessagingError::RequestPending);
-                }
-                self.send_message(association, caller, &existing, body.as_str(), &[]).await?;
-                return Ok(Started { conversation_id: existing, status: ConversationStatus::Active });
+            if let Some(pair) = self.store.one_to_one(&association.id, &caller.member.id, other).await? {
+                return self.start_in_pair(association, caller, pair, body.as_str()).await;
             }
         }
         let id = ConversationId::random();
@@ -443,7 +444,8 @@ impl Kindred {
         let recipient_status = if status == ConversationStatus::Request { "request" } else { "active" };
         rows.extend(seen.iter().map(|(id, _, _)| (id.as_str(), recipient_status)));
         let now = self.clock.now();
-        self.store
+        let made = self
+            .store
             .create_conversation(&NewConversation {
                 association: &association.id,
                 id: id.as_str(),
@@ -455,8 +457,49 @@ impl Kindred {
                 now,
             })
             .await?;
+        if made != id.as_str() {
+            // The two's conversation was made meanwhile (starts sent at the
+            // same moment): answered as if it had been found above.
+            if let [(other, _, _)] = seen.as_slice() {
+                if let Some(pair) = self.store.one_to_one(&association.id, &caller.member.id, other).await? {
+                    return self.start_in_pair(association, caller, pair, body.as_str()).await;
+                }
+            }
+            return Err(MessagingError::NotFound);
+        }
         self.add_sealed(association, caller, &id, &key, "text", body.as_str(), &[], None).await?;
         Ok(Started { conversation_id: id.to_string(), status })
+    }
+
+    /// A start between two who have their one-to-one conversation already
+    /// (the database keeps one per pair: `store::one_to_one`): the message
+    /// is added to it. The caller's own request still waiting is 409
+    /// `request_pending`, as for any message in it. A request the caller
+    /// received there — open, or declined (the sender was never told) —
+    /// is taken up by writing back: accepted, and the message added.
+    async fn start_in_pair(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        pair: PairConversation,
+        body: &str,
+    ) -> Result<Started, MessagingError> {
+        if pair.status == "active" && pair.state == "request" {
+            return Err(MessagingError::RequestPending);
+        }
+        if pair.status != "active" {
+            self.store
+                .set_conversation_status(
+                    &association.id,
+                    &pair.id,
+                    &caller.member.id,
+                    &["request", "declined"],
+                    "active",
+                )
+                .await?;
+        }
+        self.send_message(association, caller, &pair.id, body, &[]).await?;
+        Ok(Started { conversation_id: pair.id, status: ConversationStatus::Active })
     }
 
     /// Seals and adds one message; mails the others (once until they read).
@@ -879,7 +922,10 @@ impl Kindred {
         self.add_sealed(association, caller, &seen.id, &key, "text", body.as_str(), attachments, None).await
     }
 
-    /// The caller's own message, for editing or deleting.
+    /// The caller's own message, for editing or deleting. A message
+    /// deleted already is gone (`NotFound`), as a deleted post is in the
+    /// forum and a block already lifted is: a repeated delete answers 404,
+    /// not the 403 of someone else's message.
     async fn own_message(
         &self,
         association: &Association,
@@ -892,6 +938,9 @@ impl Kindred {
             .message(&association.id, seen.id.as_str(), raw_message)
             .await?
             .ok_or(MessagingError::NotFound)?;
+        if message.kind == "deleted" {
+            return Err(MessagingError::NotFound);
+        }
         if message.sender_id != caller.member.id.as_str() || message.kind != "text" {
             return Err(MessagingError::Forbidden);
         }
@@ -1084,8 +1133,9 @@ impl Kindred {
     }
 
     /// Stores an upload for a later message of the caller in this
-    /// conversation: images decoded, shrunk and encoded anew (no metadata
-    /// survives), PDFs checked by their first bytes; sealed either way.
+    /// conversation: the first bytes must be of the declared type; images
+    /// are then decoded, shrunk and encoded anew (no metadata survives);
+    /// sealed either way.
     pub async fn upload_attachment(
         &self,
         association: &Association,
@@ -1109,7 +1159,12 @@ impl Kindred {
                 }
                 (bytes, "application/pdf")
             }
-            Upload::Image => {
+            Upload::Image(format, name) => {
+                // The bytes must be what the type says, as for a PDF: the
+                // decoder would take any format it knows.
+                if image::guess_format(&bytes).ok() != Some(format) {
+                    return Err(invalid("body", &format!("is not a {name} image")));
+                }
                 let _permit =
                     crate::photos::decodes().acquire().await.map_err(|_| invalid("body", "could not be read"))?;
                 let jpeg = tokio::task::spawn_blocking(move || crate::photos::normalise_image(&bytes, ATTACHMENT_SIDE))
@@ -1168,7 +1223,8 @@ impl Kindred {
         Ok((bytes, record.content_type))
     }
 
-    /// The chat of a group, for its members (made on first use).
+    /// The chat of a group, for its members (made on first use);
+    /// `Forbidden` for others who see the group, `NotFound` for the rest.
     pub async fn group_conversation(
         &self,
         association: &Association,
@@ -1177,7 +1233,7 @@ impl Kindred {
     ) -> Result<String, MessagingError> {
         let seen = self.group_access(association, caller, group).await?;
         if !seen.access.membership.is_member() {
-            return Err(MessagingError::NotFound);
+            return Err(MessagingError::Forbidden);
         }
         let id = match self.store.group_conversation(&association.id, seen.id.as_str()).await? {
             Some(id) => id,

@@ -97,6 +97,15 @@ pub enum Registered {
     Gone,
 }
 
+/// What became of a change of an event (`Store::update_event`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventUpdated {
+    /// Changed (or gone meanwhile); these members moved up from the waiting list.
+    Changed(Vec<String>),
+    /// Nothing changed: the new capacity is below this many registered.
+    BelowRegistered(i32),
+}
+
 /// Someone's registration, with what a list of attendees needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RegistrationRecord {
@@ -300,8 +309,10 @@ impl Store {
     }
 
     /// Changes an event's fields and tells `notifications` in the same
-    /// transaction. A lowered capacity keeps who is registered; a raised
-    /// one moves people up from the waiting list (returned, in order).
+    /// transaction. A capacity changed to below the number registered is
+    /// refused (nothing written), read under the event row's lock so that
+    /// no registration slips in between; a raised one moves people up from
+    /// the waiting list (returned, in order).
     pub async fn update_event(
         &self,
         association: &AssociationId,
@@ -310,7 +321,7 @@ impl Store {
         notifications: &[EventNotification],
         promoted_notice: &(dyn Fn(&str) -> EventNotification + Sync),
         at: DateTime<Utc>,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<EventUpdated, StoreError> {
         let association = association.as_str();
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -322,7 +333,13 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((_, registered)) = locked else { return Ok(Vec::new()) };
+            let Some((capacity, registered)) = locked else { return Ok(EventUpdated::Changed(Vec::new())) };
+            // Only a changed capacity is checked: an event over its capacity
+            // from before this rule keeps taking other changes.
+            if f.capacity != capacity && f.capacity.is_some_and(|c| c < registered) {
+                tx.rollback().await?;
+                return Ok(EventUpdated::BelowRegistered(registered));
+            }
             let sql = update_sql();
             let query = sqlx::query(&sql).bind(association).bind(id);
             bind_fields!(query, f).bind(at).execute(&mut *tx).await?;
@@ -368,7 +385,7 @@ impl Store {
             let promoted_notices: Vec<EventNotification> = promoted.iter().map(|m| promoted_notice(m)).collect();
             notify_event!(tx, association, id, &promoted_notices, at);
             tx.commit().await?;
-            Ok(promoted)
+            Ok(EventUpdated::Changed(promoted))
         })
     }
 

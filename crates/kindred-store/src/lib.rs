@@ -61,8 +61,8 @@ pub use contacts::{
 pub use erasure::Erasure;
 pub use error::{Conflict, StoreError};
 pub use events::{
-    EventFields, EventFilter, EventNotification, EventRecord, OccurrenceChange, Registered, RegistrationRecord,
-    SeriesExceptions,
+    EventFields, EventFilter, EventNotification, EventRecord, EventUpdated, OccurrenceChange, Registered,
+    RegistrationRecord, SeriesExceptions,
 };
 pub use export::{
     AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
@@ -81,7 +81,7 @@ pub use members::{Credentials, MemberRecord, NewMember};
 pub use messaging::{
     Added, AttachmentInfo, AttachmentRecord, ConversationListRecord, ConversationMemberRecord, ConversationRecord,
     MessageRecord, MessageReportItemRecord, MessageReportRecord, MessageReportSummary, NewConversation, NewMessage,
-    NewReportItem, RecipientRecord,
+    NewReportItem, PairConversation, RecipientRecord,
 };
 pub use messaging_bulk::{NewBulkConversation, NewBulkMessage};
 pub use moderation::{

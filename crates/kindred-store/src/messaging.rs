@@ -211,16 +211,44 @@ pub enum Added {
     NoConversation,
 }
 
+/// The `pair` of a one-to-one conversation between `a` and `b` (migration
+/// 0040): both ids, the smaller first, so that either may look it up.
+fn pair_of(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a} {b}")
+    } else {
+        format!("{b} {a}")
+    }
+}
+
+/// The pair's conversation as one of the two finds it (`Store::one_to_one`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PairConversation {
+    pub id: String,
+    /// The conversation's `state`: active or request.
+    pub state: String,
+    /// The caller's own `status` in it: active, request or declined.
+    pub status: String,
+}
+
 impl Store {
     /// Writes a conversation with its key and members, in one transaction.
     /// For a group's chat (`group_id`), a chat made meanwhile by someone
-    /// else wins; returns the id of the group's chat either way.
+    /// else wins; a conversation of two without a group is the pair's
+    /// one-to-one conversation (`pair`), and one the two have already —
+    /// made meanwhile by either — wins too. Returns the id of the
+    /// conversation that won: another than `new.id` when nothing was written.
     pub async fn create_conversation(&self, new: &NewConversation<'_>) -> Result<String, StoreError> {
+        let pair = match (new.group_id, new.members.as_slice()) {
+            (None, [(a, _), (b, _)]) => Some(pair_of(a, b)),
+            _ => None,
+        };
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
             let inserted: Option<(String,)> = sqlx::query_as(
                 "INSERT INTO conversations (association_id, id, group_id, state, created_by, created_at, \
-                 last_message_at, last_seq) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) ON CONFLICT DO NOTHING RETURNING id",
+                 last_message_at, last_seq, pair) VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7) \
+                 ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(new.association.as_str())
             .bind(new.id)
@@ -228,17 +256,21 @@ impl Store {
             .bind(new.state)
             .bind(new.created_by.as_str())
             .bind(new.now)
+            .bind(pair.as_deref())
             .fetch_optional(&mut *tx)
             .await?;
             let id = match inserted {
                 Some((id,)) => id,
                 None => {
-                    let existing: (String,) =
-                        sqlx::query_as("SELECT id FROM conversations WHERE association_id = $1 AND group_id = $2")
-                            .bind(new.association.as_str())
-                            .bind(new.group_id)
-                            .fetch_one(&mut *tx)
-                            .await?;
+                    // The unique index of a group's chat or of a pair.
+                    let existing: (String,) = sqlx::query_as(
+                        "SELECT id FROM conversations WHERE association_id = $1 AND (group_id = $2 OR pair = $3)",
+                    )
+                    .bind(new.association.as_str())
+                    .bind(new.group_id)
+                    .bind(pair.as_deref())
+                    .fetch_one(&mut *tx)
+                    .await?;
                     tx.commit().await?;
                     return Ok(existing.0);
                 }
@@ -549,29 +581,25 @@ impl Store {
         Ok(counts)
     }
 
-    /// A one-to-one conversation (no group, exactly these two member rows)
-    /// started between the two, with the caller still in it: (id, state).
+    /// The one-to-one conversation the two have (its `pair`; nobody has
+    /// left it, or it would have none), with the caller's status in it.
     pub async fn one_to_one(
         &self,
         association: &AssociationId,
         me: &MemberId,
         other: &MemberId,
-    ) -> Result<Option<(String, String)>, StoreError> {
+    ) -> Result<Option<PairConversation>, StoreError> {
+        let pair = pair_of(me.as_str(), other.as_str());
         let row = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT c.id, c.state FROM conversations c \
+                "SELECT c.id, c.state, mine.status FROM conversations c \
                  JOIN conversation_members mine ON mine.association_id = c.association_id \
-                   AND mine.conversation_id = c.id AND mine.member_id = $2 AND mine.status = 'active' \
-                 JOIN conversation_members theirs ON theirs.association_id = c.association_id \
-                   AND theirs.conversation_id = c.id AND theirs.member_id = $3 AND theirs.status <> 'left' \
-                 WHERE c.association_id = $1 AND c.group_id IS NULL \
-                 AND (SELECT COUNT(*) FROM conversation_members a WHERE a.association_id = $1 \
-                   AND a.conversation_id = c.id) = 2 \
-                 ORDER BY c.created_at LIMIT 1",
+                   AND mine.conversation_id = c.id AND mine.member_id = $2 \
+                 WHERE c.association_id = $1 AND c.pair = $3",
             )
             .bind(association.as_str())
             .bind(me.as_str())
-            .bind(other.as_str())
+            .bind(&pair)
             .fetch_optional(pool)
             .await
         })?;
@@ -821,7 +849,8 @@ impl Store {
 
     /// Moves the member's row from one status to another; true when it
     /// was in `from`. Accepting (`request` → `active`) also makes the
-    /// conversation active, in the same transaction.
+    /// conversation active, leaving (→ `left`) ends its `pair`, in the
+    /// same transaction.
     pub async fn set_conversation_status(
         &self,
         association: &AssociationId,
@@ -844,6 +873,15 @@ impl Store {
                 query = query.bind(*status);
             }
             let done = query.execute(&mut *tx).await?.rows_affected() == 1;
+            if done && to == "left" {
+                // A one-to-one conversation someone left is no longer the
+                // pair's: either may start a new one.
+                sqlx::query("UPDATE conversations SET pair = NULL WHERE association_id = $1 AND id = $2")
+                    .bind(association.as_str())
+                    .bind(conversation)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if done && from.contains(&"request") && to == "active" {
                 sqlx::query("UPDATE conversations SET state = 'active' WHERE association_id = $1 AND id = $2")
                     .bind(association.as_str())

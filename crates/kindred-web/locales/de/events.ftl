@@ -47,6 +47,7 @@ events-problem-time-zone = Wählen Sie eine Zeitzone.
 events-problem-mode = Wählen Sie, wo die Veranstaltung stattfindet.
 events-problem-online-url = Geben Sie einen Link ein, der mit https:// oder http:// beginnt.
 events-problem-capacity = Geben Sie mindestens 1 Platz ein oder lassen Sie das Feld leer.
+events-problem-capacity-below-registered = Es sind schon mehr Mitglieder angemeldet, als Plätze angegeben sind.
 events-problem-location = Der Ort ist zu lang.
 events-problem-notes = Die Hinweise sind zu lang.
 events-when = Wann

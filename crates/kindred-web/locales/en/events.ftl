@@ -47,6 +47,7 @@ events-problem-time-zone = Choose a time zone.
 events-problem-mode = Choose where the event takes place.
 events-problem-online-url = Enter a link starting with https:// or http://.
 events-problem-capacity = Enter a number of places of at least 1, or leave it empty.
+events-problem-capacity-below-registered = More members are already registered than this number of places.
 events-problem-location = The place is too long.
 events-problem-notes = The notes are too long.
 events-when = When

@@ -47,6 +47,7 @@ events-problem-time-zone = Kies een tijdzone.
 events-problem-mode = Kies waar het evenement plaatsvindt.
 events-problem-online-url = Vul een link in die begint met https:// of http://.
 events-problem-capacity = Vul minstens 1 plaats in, of laat het veld leeg.
+events-problem-capacity-below-registered = Er zijn al meer leden aangemeld dan dit aantal plaatsen.
 events-problem-location = De plaats is te lang.
 events-problem-notes = De opmerkingen zijn te lang.
 events-when = Wanneer

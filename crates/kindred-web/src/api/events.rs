@@ -31,7 +31,8 @@ pub(crate) fn event_error(error: EventError) -> ApiError {
         EventError::Forbidden => ApiError::new(
             StatusCode::FORBIDDEN,
             "event_not_allowed",
-            "You may not do this with this event (the association's event_creation policy, or not an organiser).",
+            "You may not do this here (the association's event_creation policy, not an organiser, or a group whose \
+             events are for its members).",
         ),
         EventError::Invalid(problems) => ApiError::invalid(
             "invalid_fields",
@@ -266,6 +267,7 @@ pub struct EventListResponse {
     params(ListParams),
     responses(
         (status = 200, description = "A page of events", body = EventListResponse),
+        (status = 403, description = "A group the caller sees but whose events are for its members", body = super::ErrorResponse),
         (status = 404, description = "No such group (for the caller)", body = super::ErrorResponse),
         (status = 422, description = "A parameter is invalid", body = super::ErrorResponse),
     )

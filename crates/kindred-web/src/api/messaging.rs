@@ -647,7 +647,8 @@ pub struct GroupConversation {
     params(("id" = String, Path, description = "The group")),
     responses(
         (status = 200, description = "The chat", body = GroupConversation),
-        (status = 404, description = "No such group, or the caller is not a member", body = super::ErrorResponse),
+        (status = 403, description = "The caller sees the group but is not a member", body = super::ErrorResponse),
+        (status = 404, description = "No such group (for the caller)", body = super::ErrorResponse),
     )
 )]
 pub async fn group_conversation(

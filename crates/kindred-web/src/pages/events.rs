@@ -23,7 +23,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kindred_domain::events::{repeat_of, repeat_rule, Accessibility, Attendance, RawEvent, Repeat, TimeZoneName};
 use kindred_domain::settings::FieldKind;
 use kindred_domain::Language;
-use kindred_service::events::{EventError, EventInput, EventPatch, EventPerson, OccurrencePatch, RawEventQuery};
+use kindred_service::events::{
+    EventError, EventInput, EventPatch, EventPerson, OccurrencePatch, RawEventQuery, CAPACITY_BELOW_REGISTERED,
+};
 use serde::{Deserialize, Serialize};
 
 /// Time zones offered in the form besides the association's own.
@@ -107,6 +109,7 @@ pub async fn list(
     let (events, next, status) = match result {
         Ok(p) => (p.results, p.next_cursor, StatusCode::OK),
         Err(EventError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(EventError::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
         Err(EventError::Invalid(_) | EventError::BadCursor) => (Vec::new(), None, StatusCode::UNPROCESSABLE_ENTITY),
         Err(other) => return internal(other),
     };
@@ -371,8 +374,9 @@ fn raw_from_form(pairs: &[(String, String)], zone: TimeZoneName) -> RawEvent {
 /// The parser's problems, each at its field of the form.
 fn form_problems(page: &AssociationPage, found: &[(&'static str, &'static str)]) -> Problems {
     let mut problems = Problems::default();
-    for (field, _) in found {
+    for (field, problem) in found {
         let (id, key) = match *field {
+            "capacity" if *problem == CAPACITY_BELOW_REGISTERED => ("e-capacity", "capacity-below-registered"),
             "starts_at" => ("e-date", "starts-at"),
             "ends_at" => ("e-end", "ends-at"),
             "time_zone" => ("e-time_zone", "time-zone"),

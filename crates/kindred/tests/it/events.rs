@@ -726,6 +726,39 @@ async fn organisers_change_an_event_on_its_page_and_the_registered_are_told() {
 }
 
 #[tokio::test]
+async fn the_capacity_never_drops_below_the_number_registered() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Kapazitaet Karla").await;
+        let id = create(&s, &organiser, event("Volle Runde")).await;
+        let path = format!("{API}/events/{id}");
+        for i in 0..3 {
+            let guest = someone(&s, &a, &format!("Gast {i}")).await;
+            ok(&s, &guest.token, "POST", &format!("{path}/registration"), None).await;
+        }
+        let (status, body) = call(&s, &organiser.token, "PATCH", &path, Some(json!({"capacity": 1}))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["fields"]["capacity"], "is below the number already registered", "{body}");
+        let seen = ok(&s, &organiser.token, "GET", &path, None).await;
+        assert!(seen.get("capacity").is_none_or(Value::is_null), "unchanged: {seen}");
+        assert_eq!(seen["registered_count"], 3);
+        // The same on the edit page; as many places as registered are fine.
+        let (cookie, csrf) = page_session(&s, "kapazitaet.karla@example.org").await;
+        let edit = format!("/a/ms/events/{id}/edit");
+        let form = form_fields(&csrf, &[("title", "Volle Runde"), ("capacity", "2")]);
+        let (status, _, html) = post_page(&s, &cookie, &edit, &form).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("href=\"#e-capacity\"") && html.contains("schon mehr Mitglieder angemeldet"), "{html}");
+        let changed = ok(&s, &organiser.token, "PATCH", &path, Some(json!({"capacity": 3}))).await;
+        assert_eq!(changed["capacity"], 3);
+        // Another change leaves a full event's capacity alone.
+        ok(&s, &organiser.token, "PATCH", &path, Some(json!({"title": "Volle Runde, voll"}))).await;
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn the_catalogue_tag_filter_shows_tagged_groups_events_and_never_a_secret_groups() {
     for db in BOTH {
         let s = TestServer::start(db).await;
@@ -869,6 +902,53 @@ async fn the_attendee_list_follows_the_disclosure_rules() {
         let rows = list["attendees"].as_array().expect("attendees");
         assert_eq!(rows.len(), 1, "{list}");
         assert!(rows[0]["alias"].is_string() && rows[0].get("pseudonym").is_none(), "{list}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_groups_attendees_show_only_to_those_who_may_see_its_member_list() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let organiser = someone(&s, &a, "Orga Otto").await;
+        let first = someone(&s, &a, "Mitglied Mia").await;
+        let second = someone(&s, &a, "Mitglied Max").await;
+        let group = ok(
+            &s,
+            &organiser.token,
+            "POST",
+            &format!("{API}/groups"),
+            Some(json!({"name": "Verborgene Liste", "description": "d", "visibility": "closed",
+                        "member_list": "moderators", "alias_mode": false, "conditions": [], "therapies": []})),
+        )
+        .await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        for who in [&first, &second] {
+            ok(&s, &who.token, "POST", &format!("{API}/groups/{group}/join"), None).await;
+            ok(&s, &organiser.token, "POST", &format!("{API}/groups/{group}/requests/{}/approve", who.id), None).await;
+        }
+        let mut body = event("Treffen mit verborgener Liste");
+        body["group_id"] = json!(group);
+        body["show_attendees"] = json!(true);
+        let id = create(&s, &organiser, body).await;
+        for who in [&first, &second] {
+            ok(&s, &who.token, "POST", &format!("{API}/events/{id}/registration"), None).await;
+        }
+        // The member list is the moderators' only, and so are the attendees.
+        let (status, _) = call(&s, &first.token, "GET", &format!("{API}/groups/{group}/members"), None).await;
+        assert_eq!(status, 403);
+        let (status, list) = call(&s, &first.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        assert_eq!(status, 403, "{list}");
+        let seen = ok(&s, &first.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["can_see_attendees"], false, "{seen}");
+        let html = page_as(&s, "mitglied.mia@example.org", &format!("/a/ms/events/{id}")).await;
+        assert!(html.contains("Treffen mit verborgener Liste") && !html.contains("Mitglied Max"));
+        // The organiser, a moderator of the group, sees both.
+        let list = ok(&s, &organiser.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        assert_eq!(list["attendees"].as_array().expect("attendees").len(), 2, "{list}");
         s.stop().await;
     }
 }

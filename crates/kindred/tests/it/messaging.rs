@@ -253,6 +253,81 @@ async fn requests_and_declines_tell_the_sender_nothing() {
     }
 }
 
+/// `count` starts from `from` to `to` sent at the same moment: (status, body) each.
+async fn starts_at_once(s: &TestServer, a: &Association, from: &Someone, to: &str, count: usize) -> Vec<(u16, Value)> {
+    let mut tasks = Vec::new();
+    for i in 0..count {
+        let request = s
+            .client
+            .post(s.url(&format!("{}/conversations", api(a))))
+            .bearer_auth(&from.token)
+            .json(&json!({"members": [to], "message": format!("Zugleich {i}")}));
+        tasks.push(tokio::spawn(async move {
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    answers
+}
+
+#[tokio::test]
+async fn starts_at_the_same_moment_make_one_conversation_per_pair() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "race", "anyone").await;
+        let base = api(&a);
+        let c = someone(&s, &a, "Carla").await;
+        let d = someone(&s, &a, "Dieter").await;
+        let e = someone(&s, &a, "Emil").await;
+        befriend(&s, &a, &c, &d).await;
+        // Contacts: every message lands in the one conversation the two have.
+        let answers = starts_at_once(&s, &a, &c, &d.id, 6).await;
+        assert!(answers.iter().all(|(status, _)| *status == 201), "{db:?}: {answers:?}");
+        let ids: std::collections::BTreeSet<&str> =
+            answers.iter().filter_map(|(_, body)| body["conversation_id"].as_str()).collect();
+        assert_eq!(ids.len(), 1, "{db:?}: {answers:?}");
+        let contact = ids.first().expect("id").to_string();
+        let page = ok(&s, &d.token, "GET", &format!("{base}/conversations/{contact}/messages"), None).await;
+        assert_eq!(page["messages"].as_array().map(Vec::len), Some(6), "{page}");
+
+        // A request: one is made, the others answer as they would after it.
+        let answers = starts_at_once(&s, &a, &c, &e.id, 6).await;
+        let made: Vec<&Value> = answers.iter().filter(|(status, _)| *status == 201).map(|(_, body)| body).collect();
+        assert_eq!(made.len(), 1, "{db:?}: {answers:?}");
+        assert_eq!(made[0]["status"], "request");
+        assert!(
+            answers
+                .iter()
+                .filter(|(status, _)| *status != 201)
+                .all(|(status, body)| *status == 409 && body["error"]["code"] == "request_pending"),
+            "{db:?}: {answers:?}"
+        );
+        let list = ok(&s, &e.token, "GET", &format!("{base}/conversations"), None).await;
+        assert_eq!(list["conversations"].as_array().map(Vec::len), Some(1), "{list}");
+        let request = made[0]["conversation_id"].as_str().expect("id").to_owned();
+        // Writing back takes the request up: the same conversation, now active.
+        let (status, back) = start(&s, &a, &e, &[&c.id], "Gern!").await;
+        assert_eq!(
+            (status, back["conversation_id"].as_str(), back["status"].as_str()),
+            (201, Some(&*request), Some("active"))
+        );
+        ok(&s, &c.token, "POST", &format!("{base}/conversations/{request}/messages"), Some(json!({"body": "Schön"})))
+            .await;
+
+        // Once one of the two has left, they may start anew.
+        ok(&s, &c.token, "POST", &format!("{base}/conversations/{contact}/leave"), None).await;
+        let (status, again) = start(&s, &a, &d, &[&c.id], "Noch einmal").await;
+        assert_eq!(status, 201, "{again}");
+        assert_ne!(again["conversation_id"].as_str(), Some(contact.as_str()));
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn outsiders_and_admins_get_404_on_every_endpoint() {
     for db in BOTH {
@@ -455,6 +530,10 @@ async fn messages_edit_delete_read_and_unread_counts() {
             page["messages"].as_array().expect("messages").iter().find(|m| m["message_id"] == ids[1].as_str()).cloned();
         assert_eq!(deleted.as_ref().map(|m| m["kind"].clone()), Some(json!("deleted")));
         assert!(deleted.is_some_and(|m| m.get("body").is_none()));
+        // Deleted is gone: a repeat answers 404, like a deleted post's, for sender and reader alike.
+        assert_eq!(call(&s, &x.token, "DELETE", &path, None).await.0, 404);
+        assert_eq!(call(&s, &y.token, "DELETE", &path, None).await.0, 404);
+        assert_eq!(call(&s, &x.token, "PATCH", &path, Some(json!({"body": "wieder da"}))).await.0, 404);
         // Paging back.
         for i in 0..50 {
             ok(
@@ -693,6 +772,21 @@ async fn bad_input_is_refused_and_changes_nothing() {
         image::DynamicImage::ImageRgb8(img)
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .expect("png");
+        // The bytes must be of the declared type, image for image too.
+        let encoded = |format: image::ImageFormat| {
+            let mut out = Vec::new();
+            image::DynamicImage::ImageRgb8(image::RgbImage::new(4, 4))
+                .write_to(&mut std::io::Cursor::new(&mut out), format)
+                .expect("image");
+            out
+        };
+        let (jpeg, webp) = (encoded(image::ImageFormat::Jpeg), encoded(image::ImageFormat::WebP));
+        assert_eq!(upload("image/jpeg", png.clone()).await, 422, "a PNG sent as a JPEG");
+        assert_eq!(upload("image/png", jpeg.clone()).await, 422, "a JPEG sent as a PNG");
+        assert_eq!(upload("image/png", webp.clone()).await, 422, "a WebP sent as a PNG");
+        assert_eq!(upload("image/webp", jpeg.clone()).await, 422, "a JPEG sent as a WebP");
+        assert_eq!(upload("image/jpeg", jpeg).await, 201);
+        assert_eq!(upload("image/webp", webp).await, 201);
         assert_eq!(upload("image/png", png).await, 201);
         s.stop().await;
     }
@@ -733,7 +827,8 @@ async fn a_groups_chat_is_for_its_members_and_alias_groups_show_aliases() {
         assert_eq!(list["conversations"][0]["unread_count"], 1);
         assert!(!list.to_string().contains(&x.id));
         for who in [&outsider, &admin] {
-            assert_eq!(call(&s, &who.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await.0, 404);
+            // They see the open group: its chat is for its members (403); the chat itself does not exist for them.
+            assert_eq!(call(&s, &who.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await.0, 403);
             assert_eq!(call(&s, &who.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await.0, 404);
         }
         assert_eq!(call(&s, &y.token, "POST", &format!("{base}/conversations/{id}/leave"), None).await.0, 409);
