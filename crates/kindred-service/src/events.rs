@@ -871,6 +871,27 @@ impl Kindred {
         Ok(())
     }
 
+    /// A member who left a group holds no place at its events: each
+    /// registration at one not yet over is taken back as if they had
+    /// withdrawn it (the first waiting moves up and is told). Afterwards
+    /// the events do not exist for them, so they could not do it themselves.
+    pub(crate) async fn give_up_group_places(
+        &self,
+        association: &Association,
+        group: &str,
+        member: &MemberId,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        for event in self.store.places_in_group(&association.id, group, member.as_str(), now).await? {
+            let promotions = Promotions::default();
+            self.store.unregister(&association.id, &event, member, &|m| promotions.notice(m), now).await?;
+            let made = promotions.made();
+            self.notifications_written(association, made.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
+                .await;
+        }
+        Ok(())
+    }
+
     /// Who comes, as the caller may see them (organisers; attendees where
     /// the event shows its list).
     ///

@@ -894,6 +894,9 @@ impl Kindred {
         if !self.move_member(association, &seen, me, Some(from), "left", None).await? {
             return Err(GroupActionError::Conflict(GroupConflict::NotMember));
         }
+        if from == "member" {
+            self.give_up_group_places(association, seen.id.as_str(), &caller.member.id).await?;
+        }
         Ok(())
     }
 

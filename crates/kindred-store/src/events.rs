@@ -895,6 +895,31 @@ impl Store {
         Ok(rows)
     }
 
+    /// The group's events not yet over at which the member is registered
+    /// or waiting (what they give up when they leave the group).
+    pub async fn places_in_group(
+        &self,
+        association: &AssociationId,
+        group: &str,
+        member: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let ids = read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT e.id FROM events e JOIN event_registrations r ON r.association_id = e.association_id \
+                 AND r.event_id = e.id WHERE e.association_id = $1 AND e.group_id = $2 AND r.member_id = $3 \
+                 AND e.last_ends_at > $4 ORDER BY e.id",
+            )
+            .bind(association.as_str())
+            .bind(group)
+            .bind(member)
+            .bind(now)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(ids)
+    }
+
     /// The events a member holds a place at (for the feed), and those they organise.
     pub async fn events_of_member(
         &self,

@@ -6,7 +6,7 @@
 //! `online_url` are absent (not null) unless the caller is registered or
 //! organises the event.
 
-use crate::auth::Community;
+use crate::auth::{Authenticated, Community};
 use crate::compression::Secret;
 use crate::errors::ApiError;
 use crate::json::{ApiJson, OptionalJson};
@@ -433,17 +433,15 @@ fn ics_response(text: String) -> Response {
 }
 
 /// One event as the caller may see it (404 for one they may not). The
-/// same path with `.ics` appended (`/events/{id}.ics`) answers the event
-/// as an RFC 5545 iCalendar file (`text/calendar`; `LOCATION` and `URL`
-/// under the same rule as the fields).
+/// same path with `.ics` appended is [`event_ics`].
 #[utoipa::path(
     get,
     path = "/events/{id}",
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The event, or the event followed by `.ics`")),
+    params(("id" = String, Path, description = "The event")),
     responses(
-        (status = 200, description = "The event (JSON, or iCalendar for `{id}.ics`)", body = EventResponse),
+        (status = 200, description = "The event", body = EventResponse),
         (status = 404, description = "No such event (for the caller)", body = super::ErrorResponse),
     )
 )]
@@ -453,11 +451,30 @@ pub async fn event(
     Path((_slug, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     if let Some(id) = id.strip_suffix(".ics") {
-        let text = state.kindred.event_ics(&auth.tenant.association, &auth.caller, id).await.map_err(event_error)?;
-        return Ok(ics_response(text));
+        return event_ics(&state, &auth, id).await;
     }
     let view = state.kindred.event_view(&auth.tenant.association, &auth.caller, &id).await.map_err(event_error)?;
     Ok(Json(event_body(view)).into_response())
+}
+
+/// One event as an RFC 5545 iCalendar file (`LOCATION` and `URL` under
+/// the same rule as the fields). Its own operation in the OpenAPI
+/// document; served by [`event`]'s route, because the router matches whole
+/// path segments and `{id}.ics` arrives there as an id with a suffix.
+#[utoipa::path(
+    get,
+    path = "/events/{id}.ics",
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The event as iCalendar", content_type = "text/calendar"),
+        (status = 404, description = "No such event (for the caller)", body = super::ErrorResponse),
+    )
+)]
+async fn event_ics(state: &AppState, auth: &Authenticated, id: &str) -> Result<Response, ApiError> {
+    let text = state.kindred.event_ics(&auth.tenant.association, &auth.caller, id).await.map_err(event_error)?;
+    Ok(ics_response(text))
 }
 
 /// `Some(None)` for an explicit null, `None` when the key is absent.

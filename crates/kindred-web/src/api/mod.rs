@@ -43,6 +43,8 @@ use utoipa_axum::routes;
                        is absent, never null."
     ),
     servers((url = "/a/{slug}/api/v1", description = "An association's API", variables(("slug" = (default = "demo", description = "The association's short name"))))),
+    // Documented here, not by a route of its own: `events::event` serves it.
+    paths(events::event_ics),
     components(schemas(ErrorResponse, ErrorContent)),
     modifiers(&BearerAuth)
 )]

@@ -1187,3 +1187,47 @@ async fn organisers_change_or_cancel_one_date_on_its_page_and_cancel_the_event_a
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn leaving_a_group_gives_up_its_places_and_the_first_waiting_moves_up() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s.ms_association("ms").await;
+        let lead = someone(&s, &a, "Kreisleitung").await;
+        let leaver = someone(&s, &a, "Gehender Gerd").await;
+        let waiting = someone(&s, &a, "Wartende Wilma").await;
+        let group = json!({"name": "Kreis", "description": "", "visibility": "secret"});
+        let group = ok(&s, &lead.token, "POST", &format!("{API}/groups"), Some(group)).await["group_id"]
+            .as_str()
+            .expect("group")
+            .to_owned();
+        for who in [&leaver, &waiting] {
+            ok(
+                &s,
+                &lead.token,
+                "POST",
+                &format!("{API}/groups/{group}/invitations"),
+                Some(json!({"member_id": who.id})),
+            )
+            .await;
+            ok(&s, &who.token, "POST", &format!("{API}/groups/{group}/join"), None).await;
+        }
+        let mut body = event("Einzige Stelle");
+        body["capacity"] = json!(1);
+        body["group_id"] = json!(group);
+        let id = create(&s, &lead, body).await;
+        let registration = format!("{API}/events/{id}/registration");
+        assert_eq!(ok(&s, &leaver.token, "POST", &registration, None).await["status"], "registered", "{db:?}");
+        assert_eq!(ok(&s, &waiting.token, "POST", &registration, None).await["status"], "waitlisted", "{db:?}");
+
+        ok(&s, &leaver.token, "POST", &format!("{API}/groups/{group}/leave"), None).await;
+        let attendees = ok(&s, &lead.token, "GET", &format!("{API}/events/{id}/attendees"), None).await;
+        let list = attendees["attendees"].as_array().cloned().unwrap_or_default();
+        assert_eq!(list.len(), 1, "{db:?}: the leaver's place is given up: {attendees}");
+        assert_eq!(list[0]["member_id"], waiting.id.as_str(), "{db:?}: {attendees}");
+        assert_eq!(list[0]["status"], "registered", "{db:?}: the first waiting moved up: {attendees}");
+        let seen = ok(&s, &waiting.token, "GET", &format!("{API}/events/{id}"), None).await;
+        assert_eq!(seen["my_status"], "registered", "{db:?}: {seen}");
+        s.stop().await;
+    }
+}
