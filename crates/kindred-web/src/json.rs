@@ -99,7 +99,7 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// The field a serde problem is about and a message for people.
 /// `path` is `serde_path_to_error`'s (`.` for the top), `detail` serde's text.
-fn explain(path: &str, detail: &str) -> (String, String) {
+pub(crate) fn explain(path: &str, detail: &str) -> (String, String) {
     let at = |name: &str| match path {
         "." | "" => name.to_owned(),
         parent => format!("{parent}.{name}"),

@@ -26,11 +26,16 @@ pub struct AdminSettingsDocument(serde_json::Value);
 
 pub(crate) fn settings_error(error: SettingsError) -> ApiError {
     match error {
-        SettingsError::Invalid(e) => ApiError::invalid(
-            "invalid_settings",
-            format!("A setting is invalid: {e}"),
-            BTreeMap::from([(e.setting, e.problem)]),
-        ),
+        SettingsError::Invalid(e) => {
+            // serde's words ("invalid type: string, expected i64") told as
+            // every other body's problems are (`json::explain`).
+            let (setting, problem) = crate::json::explain(&e.setting, &e.problem);
+            ApiError::invalid(
+                "invalid_settings",
+                format!("A setting is invalid: {setting}: {problem}"),
+                BTreeMap::from([(setting, problem)]),
+            )
+        }
         SettingsError::Store(e) => ApiError::internal(e),
     }
 }

@@ -168,6 +168,7 @@ async fn a_wrong_setting_is_a_422_naming_its_path_with_the_files_message_and_cha
             assert_eq!(answer["error"]["code"], "invalid_settings");
             let fields = answer["error"]["fields"].as_object().expect("fields");
             let message = fields.get(path).and_then(Value::as_str).unwrap_or_else(|| panic!("{path} in {answer}"));
+            assert!(!message.contains("i64") && !message.contains("invalid type"), "{db:?}: no type names: {message}");
             if let Some(toml) = toml {
                 let (setting, problem) = file_error(&format!("name = \"MS\"\n{toml}"));
                 assert_eq!((setting.as_str(), message), (path, problem.as_str()), "{db:?}: the file's message");
