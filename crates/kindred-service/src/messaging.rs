@@ -1102,6 +1102,10 @@ impl Kindred {
         if seen.status == ConversationStatus::Request {
             return Err(MessagingError::RequestPending);
         }
+        if seen.record.disappear_seconds == time {
+            // Nothing changes: no line in the conversation that says it did.
+            return Ok(time);
+        }
         let key = self.writing_key(association, seen.id.as_str()).await?;
         let text = system_text(SystemEvent::Disappearing(time));
         self.add_sealed(association, caller, &seen.id, &key, "system", &text, &[], Some(time)).await?;

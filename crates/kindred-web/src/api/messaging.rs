@@ -490,8 +490,17 @@ pub async fn read(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisappearingBody {
-    /// 300 (5 minutes) to 2419200 (4 weeks); null turns it off.
+    /// 300 (5 minutes) to 2419200 (4 weeks); null turns it off. Required:
+    /// a body without it is a mistake, not a wish to turn it off.
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     seconds: Option<i64>,
+}
+
+/// A nullable field that must be there: `null` is a value, absence is not
+/// (serde would read both as `None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Option::<i64>::deserialize(d)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -568,11 +568,16 @@ async fn disappearing_messages_leave_the_database() {
         let (_, started) = start(&s, &a, &x, &[&y.id], "Bleibt").await;
         let id = started["conversation_id"].as_str().expect("id").to_owned();
         let path = format!("{base}/conversations/{id}/disappearing");
-        for bad in [json!({"seconds": 299}), json!({"seconds": 2_419_201}), json!({"seconds": -5})] {
+        for bad in [json!({"seconds": 299}), json!({"seconds": 2_419_201}), json!({"seconds": -5}), json!({})] {
             let (status, body) = call(&s, &x.token, "PUT", &path, Some(bad)).await;
             assert_eq!(status, 422, "{body}");
             assert!(body["error"]["fields"]["seconds"].is_string());
         }
+        // Turning off what is off changes nothing and says nothing.
+        let set = ok(&s, &y.token, "PUT", &path, Some(json!({"seconds": null}))).await;
+        assert_eq!(set["seconds"], Value::Null);
+        let page = ok(&s, &x.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
+        assert_eq!(page["messages"].as_array().map(Vec::len), Some(1), "{db:?}: no system line: {page}");
         let set = ok(&s, &y.token, "PUT", &path, Some(json!({"seconds": 300}))).await;
         assert_eq!(set["seconds"], 300);
         let page = ok(&s, &x.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
