@@ -33,7 +33,7 @@ pub enum SearchProblem {
     /// Missing or shorter than two characters.
     TooShort,
     TooLong,
-    /// No word of two letters or digits in it.
+    /// No word of 2 to 40 letters or digits in it (longer ones are not searched).
     NoWords,
     BadCursor,
 }
@@ -43,7 +43,7 @@ impl SearchProblem {
         match self {
             Self::TooShort => "must have at least 2 characters",
             Self::TooLong => "is too long (at most 200 characters)",
-            Self::NoWords => "must contain a word of at least 2 letters or digits",
+            Self::NoWords => "must contain a word of 2 to 40 letters or digits",
             Self::BadCursor => "is not a cursor this server gave out",
         }
     }

@@ -3,5 +3,5 @@ forum-search-intro = Findet Themen und Antworten, die alle eingegebenen Wörter 
 forum-search-none = Nichts gefunden. Versuch weniger oder kürzere Wörter.
 forum-search-problem-short = Gib mindestens 2 Zeichen ein.
 forum-search-problem-long = Gib höchstens 200 Zeichen ein.
-forum-search-problem-words = Gib mindestens ein Wort aus 2 Buchstaben oder Ziffern ein.
+forum-search-problem-words = Gib mindestens ein Wort aus 2 bis 40 Buchstaben oder Ziffern ein.
 forum-search-problem-cursor = Diese Ergebnisseite ist abgelaufen; bitte such erneut.

@@ -16,5 +16,5 @@ forum-search-first-page = Erste Seite
 forum-search-next-page = Nächste Seite
 forum-search-problem-short = Geben Sie mindestens 2 Zeichen ein.
 forum-search-problem-long = Geben Sie höchstens 200 Zeichen ein.
-forum-search-problem-words = Geben Sie mindestens ein Wort aus 2 Buchstaben oder Ziffern ein.
+forum-search-problem-words = Geben Sie mindestens ein Wort aus 2 bis 40 Buchstaben oder Ziffern ein.
 forum-search-problem-cursor = Diese Ergebnisseite ist abgelaufen; bitte suchen Sie erneut.

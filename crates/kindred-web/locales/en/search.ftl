@@ -16,5 +16,5 @@ forum-search-first-page = First page
 forum-search-next-page = Next page
 forum-search-problem-short = Enter at least 2 characters to search for.
 forum-search-problem-long = Enter at most 200 characters.
-forum-search-problem-words = Enter at least one word of 2 letters or digits.
+forum-search-problem-words = Enter at least one word of 2 to 40 letters or digits.
 forum-search-problem-cursor = This page of results has expired; please search again.

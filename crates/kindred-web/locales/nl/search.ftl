@@ -16,5 +16,5 @@ forum-search-first-page = Eerste pagina
 forum-search-next-page = Volgende pagina
 forum-search-problem-short = Vul minstens 2 tekens in.
 forum-search-problem-long = Vul hoogstens 200 tekens in.
-forum-search-problem-words = Vul minstens één woord van 2 letters of cijfers in.
+forum-search-problem-words = Vul minstens één woord van 2 tot 40 letters of cijfers in.
 forum-search-problem-cursor = Deze pagina met resultaten is verlopen; zoek opnieuw.
