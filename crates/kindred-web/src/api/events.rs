@@ -477,6 +477,17 @@ async fn event_ics(state: &AppState, auth: &Authenticated, id: &str) -> Result<R
     Ok(ics_response(text))
 }
 
+/// A field that may be left out (kept as it is) but has no "none" to set.
+fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)?
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom("must not be null (leave it out to keep it)"))
+}
+
 /// `Some(None)` for an explicit null, `None` when the key is absent.
 fn double<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
@@ -489,17 +500,23 @@ where
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct EventPatchBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     starts_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     ends_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     time_zone: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     mode: Option<String>,
     /// null removes it.
     #[serde(default, deserialize_with = "double")]
@@ -508,7 +525,8 @@ pub struct EventPatchBody {
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Option<String>)]
     online_url: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     accessibility: Option<EventAccessibility>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Option<i64>)]
@@ -522,7 +540,8 @@ pub struct EventPatchBody {
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Option<String>)]
     region: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     show_attendees: Option<bool>,
 }
 

@@ -754,6 +754,13 @@ async fn the_capacity_never_drops_below_the_number_registered() {
         assert_eq!(changed["capacity"], 3);
         // Another change leaves a full event's capacity alone.
         ok(&s, &organiser.token, "PATCH", &path, Some(json!({"title": "Volle Runde, voll"}))).await;
+        // A field without a "none" cannot be set to null.
+        for field in ["title", "starts_at", "mode", "show_attendees"] {
+            let (status, body) = call(&s, &organiser.token, "PATCH", &path, Some(json!({field: null}))).await;
+            assert_eq!(status, 422, "{db:?}: {field}: {body}");
+            assert!(body["error"]["fields"][field].is_string(), "{db:?}: {body}");
+        }
+        assert_eq!(ok(&s, &organiser.token, "GET", &path, None).await["title"], "Volle Runde, voll");
         s.stop().await;
     }
 }
