@@ -644,17 +644,22 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let numbered: Option<(i64, Option<i64>)> = sqlx::query_as(
-                "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = $3 \
-                 WHERE association_id = $1 AND id = $2 RETURNING last_seq, disappear_seconds",
+            // The number and the time are taken together under the
+            // conversation's row lock, and the time never goes back: two
+            // messages sent at once are in the same order by number and by
+            // `sent_at` (the clock was read before the lock was had).
+            let numbered: Option<(i64, Option<i64>, DateTime<Utc>)> = sqlx::query_as(
+                "UPDATE conversations SET last_seq = last_seq + 1, \
+                 last_message_at = CASE WHEN last_message_at > $3 THEN last_message_at ELSE $3 END \
+                 WHERE association_id = $1 AND id = $2 RETURNING last_seq, disappear_seconds, last_message_at",
             )
             .bind(association)
             .bind(new.conversation)
             .bind(new.now)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((seq, disappear)) = numbered else { return Ok(Added::NoConversation) };
-            let erase_at = disappear.map(|s| new.now + Duration::seconds(s));
+            let Some((seq, disappear, sent_at)) = numbered else { return Ok(Added::NoConversation) };
+            let erase_at = disappear.map(|s| sent_at + Duration::seconds(s));
             sqlx::query(
                 "INSERT INTO messages (association_id, id, conversation_id, seq, sender_id, kind, sealed_body, \
                  sent_at, erase_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -666,7 +671,7 @@ impl Store {
             .bind(new.sender.as_str())
             .bind(new.kind)
             .bind(new.sealed_body)
-            .bind(new.now)
+            .bind(sent_at)
             .bind(erase_at)
             .execute(&mut *tx)
             .await?;

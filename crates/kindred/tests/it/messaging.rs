@@ -1407,3 +1407,35 @@ async fn reading_a_conversation_reads_its_message_notifications_and_the_badge_fo
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn messages_sent_at_once_are_newest_first_by_their_time_too() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "order", "contacts").await;
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        befriend(&s, &a, &x, &y).await;
+        let (_, started) = start(&s, &a, &x, &[&y.id], "Los").await;
+        let id = started["conversation_id"].as_str().expect("id").to_owned();
+        let path = format!("{base}/conversations/{id}/messages");
+        for round in 0..10 {
+            let bodies: Vec<Value> = (0..4).map(|n| json!({"body": format!("{round}-{n}")})).collect();
+            let senders = [&x, &y, &x, &y];
+            let sent = futures_util::future::join_all(
+                senders.iter().zip(bodies).map(|(who, body)| call(&s, &who.token, "POST", &path, Some(body))),
+            )
+            .await;
+            assert!(sent.iter().all(|(status, _)| *status == 201), "{db:?}: {sent:?}");
+        }
+        let page = ok(&s, &x.token, "GET", &path, None).await;
+        let times: Vec<&str> =
+            page["messages"].as_array().expect("messages").iter().filter_map(|m| m["sent_at"].as_str()).collect();
+        assert!(times.len() >= 25, "{db:?}: {page}");
+        let parsed: Vec<chrono::DateTime<chrono::Utc>> =
+            times.iter().map(|t| t.parse().expect("an RFC 3339 time")).collect();
+        assert!(parsed.windows(2).all(|w| w[0] >= w[1]), "{db:?}: newest first by time too: {times:?}");
+        s.stop().await;
+    }
+}
