@@ -975,7 +975,21 @@ impl Kindred {
             .await?
             .ok_or(MessagingError::NotFound)?;
         self.publish_to_conversation(association, seen.id.as_str(), "message_edited", &message.id).await;
-        message_view(updated, Some(&key), caller, seen.alias_mode, None, Vec::new())
+        // The answer shows the message as the list does: the sender's alias
+        // in an alias group's chat, and its files.
+        let sender_alias = match (&seen.group_id, seen.alias_mode) {
+            (Some(group), true) => self.store.alias_of(&association.id, group, &updated.sender_id).await?,
+            _ => None,
+        };
+        let files = self
+            .store
+            .attachments_between(&association.id, seen.id.as_str(), updated.seq, updated.seq)
+            .await?
+            .into_iter()
+            .filter(|a| a.message_id == updated.id)
+            .map(|a| AttachmentView { id: a.id, content_type: a.content_type, size: a.size })
+            .collect();
+        message_view(updated, Some(&key), caller, seen.alias_mode, sender_alias, files)
     }
 
     /// Deletes one of the caller's messages for everyone: its text and

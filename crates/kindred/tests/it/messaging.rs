@@ -827,6 +827,18 @@ async fn a_groups_chat_is_for_its_members_and_alias_groups_show_aliases() {
         let text = page.to_string();
         assert!(!text.contains(&x.id) && !text.contains("Xaver"), "{text}");
         assert!(page["messages"][0]["sender_alias"].is_string());
+        // An edit's answer shows the message as the list does.
+        let message_id = page["messages"][0]["message_id"].as_str().expect("message id").to_owned();
+        let edited = ok(
+            &s,
+            &x.token,
+            "PATCH",
+            &format!("{base}/conversations/{id}/messages/{message_id}"),
+            Some(json!({"body": "Hallo, Runde"})),
+        )
+        .await;
+        assert_eq!(edited["sender_alias"], page["messages"][0]["sender_alias"], "{db:?}: {edited}");
+        assert!(edited.get("sender_id").is_none(), "{db:?}: {edited}");
         assert_eq!(page["members"], json!([]));
         let list = ok(&s, &y.token, "GET", &format!("{base}/conversations"), None).await;
         assert_eq!(list["conversations"][0]["unread_count"], 1);
