@@ -886,8 +886,7 @@ impl Kindred {
             let promotions = Promotions::default();
             self.store.unregister(&association.id, &event, member, &|m| promotions.notice(m), now).await?;
             let made = promotions.made();
-            self.notifications_written(association, made.iter().map(|n| (n.member_id.as_str(), n.id.as_str())))
-                .await;
+            self.notifications_written(association, made.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
         }
         Ok(())
     }
