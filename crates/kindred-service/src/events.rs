@@ -856,16 +856,14 @@ impl Kindred {
         id: &str,
     ) -> Result<(), EventError> {
         let seen = self.event_access(association, caller, id).await?;
+        Ok(self.release_place(association, &seen.record.id, &caller.member.id).await?)
+    }
+
+    /// Takes a member's registration back; the first waiting moves up and
+    /// is told (for `unregister_from_event` and `give_up_group_places`).
+    async fn release_place(&self, association: &Association, event: &str, member: &MemberId) -> Result<(), StoreError> {
         let promotions = Promotions::default();
-        self.store
-            .unregister(
-                &association.id,
-                &seen.record.id,
-                &caller.member.id,
-                &|m| promotions.notice(m),
-                self.clock.now(),
-            )
-            .await?;
+        self.store.unregister(&association.id, event, member, &|m| promotions.notice(m), self.clock.now()).await?;
         let made = promotions.made();
         self.notifications_written(association, made.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
         Ok(())
@@ -883,10 +881,7 @@ impl Kindred {
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
         for event in self.store.places_in_group(&association.id, group, member.as_str(), now).await? {
-            let promotions = Promotions::default();
-            self.store.unregister(&association.id, &event, member, &|m| promotions.notice(m), now).await?;
-            let made = promotions.made();
-            self.notifications_written(association, made.iter().map(|n| (n.member_id.as_str(), n.id.as_str()))).await;
+            self.release_place(association, &event, member).await?;
         }
         Ok(())
     }
