@@ -13,7 +13,7 @@ use kindred_domain::settings::{
     Condition, Creators, CrisisContact, DataRules, FieldKind, FormOfAddress, Legal, LocalizedText, MessagingPolicy,
     Policies, ProfileField, SecondFactorRule, STANDARD_FIELDS,
 };
-use kindred_domain::{Color, HostName, Language, Level, Visibility};
+use kindred_domain::{text, Color, HostName, Language, Level, Visibility};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -254,14 +254,42 @@ const MAX_LEGAL_CHARS: usize = 60_000;
 
 /// Parses a configuration file's text. `file` names it in error messages.
 pub fn parse_toml(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
-    toml::from_str(text).map_err(|e| {
+    let raw = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|span| text[..span.start.min(text.len())].lines().count().max(1));
         let message = e.message().replace('\n', " ");
         match line {
             Some(line) => wrong(format!("{file}, line {line}"), message),
             None => wrong(file, message),
         }
-    })
+    })?;
+    // The same net as under the admin API's JSON (`input_guard`): a file
+    // may not hold what no request may, else GET and PUT of the settings
+    // would not round-trip and pages would serve NUL.
+    if let Ok(table) = toml::from_str::<toml::Table>(text) {
+        if let Some(at) = never_accepted_in(&toml::Value::Table(table), String::new()) {
+            return Err(wrong(at, "contains a control character or a text-direction override character"));
+        }
+    }
+    Ok(raw)
+}
+
+/// The setting path of the first string (or key) holding a character that
+/// no text accepts.
+fn never_accepted_in(value: &toml::Value, at: String) -> Option<String> {
+    let here = |at: String| if at.is_empty() { "file".to_owned() } else { at };
+    match value {
+        toml::Value::String(s) if s.chars().any(text::is_never_accepted) => Some(here(at)),
+        toml::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| never_accepted_in(v, format!("{at}[{i}]")))
+        }
+        toml::Value::Table(table) => table.iter().find_map(|(key, v)| {
+            if key.chars().any(text::is_never_accepted) {
+                return Some(here(at.clone()));
+            }
+            never_accepted_in(v, if at.is_empty() { key.clone() } else { format!("{at}.{key}") })
+        }),
+        _ => None,
+    }
 }
 
 /// Reads and parses a configuration file, logo included.
@@ -356,6 +384,9 @@ pub fn build(raw: RawConfig, name_override: Option<&str>) -> Result<AssociationS
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 200 {
                 return Err(wrong("name", "must be 1 to 200 characters long"));
+            }
+            if let Some(problem) = text::problem(name, text::Lines::One) {
+                return Err(wrong("name", problem.message()));
             }
             LocalizedText::uniform(name)
         }
@@ -1022,6 +1053,12 @@ mod tests {
     #[test]
     fn errors_name_the_setting() {
         assert!(error_of("default_language = \"fr\"").starts_with("default_language:"));
+        // What the admin API refuses in a request, the file may not hold either.
+        assert!(error_of("[welcome]\nen = \"hi\\u0000there\"").starts_with("welcome.en:"));
+        assert!(error_of("name = \"A\\u202eB\"").starts_with("name:"));
+        assert!(error_of("[[catalog.therapies]]\ncode = \"a\"\nname = \"x\\u0007\"")
+            .starts_with("catalog.therapies[0].name:"));
+        assert!(build(RawConfig::default(), Some("A\u{202e}B")).is_err());
         assert!(error_of("languages = [\"de\"]").starts_with("languages:"));
         assert!(error_of("colour = 1").contains("unknown field"));
         assert!(error_of("[branding]\nprimary_color = \"#ffff00\"").starts_with("branding.primary_color:"));

@@ -25,6 +25,10 @@ pub enum StaffError {
     NoSuchMember,
     #[error("the member is not in a state where this applies")]
     WrongState,
+    /// Staff may not do this to this account (their own, or an admin's
+    /// for a moderator), whatever its state.
+    #[error("this account's staff may not do this to it")]
+    NotAllowed,
     /// The association's last active admin would lose the role.
     #[error("the last active admin cannot give up the admin role")]
     LastAdmin,
@@ -119,11 +123,12 @@ impl Kindred {
         target: &Member,
         what: &str,
         why: &str,
+        refusal: StaffError,
     ) -> StaffError {
         let detail = format!("{what}: {why}");
         match self.audit(association, &staff.member.id, "member.refused", Some(target.id.as_str()), Some(&detail)).await
         {
-            Ok(()) => StaffError::WrongState,
+            Ok(()) => refusal,
             Err(error) => StaffError::Store(error),
         }
     }
@@ -162,7 +167,11 @@ impl Kindred {
                     .await?;
                 return Ok(AccountStatus::Active);
             }
-            other => return Err(self.refuse(association, staff, &target, "approve", other.as_str()).await),
+            other => {
+                return Err(self
+                    .refuse(association, staff, &target, "approve", other.as_str(), StaffError::WrongState)
+                    .await)
+            }
         }
         self.audit(association, &staff.member.id, "member.approved", Some(target.id.as_str()), note.as_deref()).await?;
         if !self
@@ -189,10 +198,12 @@ impl Kindred {
         let note = note(raw_note)?;
         let target = self.target(association, member_id).await?;
         if target.id == staff.member.id {
-            return Err(self.refuse(association, staff, &target, "suspend", "own account").await);
+            return Err(self
+                .refuse(association, staff, &target, "suspend", "own account", StaffError::NotAllowed)
+                .await);
         }
         if target.role == AccountRole::Admin && staff.member.role != AccountRole::Admin {
-            return Err(self.refuse(association, staff, &target, "suspend", "an admin").await);
+            return Err(self.refuse(association, staff, &target, "suspend", "an admin", StaffError::NotAllowed).await);
         }
         if target.status == AccountStatus::Suspended {
             let detail = unchanged("already suspended", note.as_deref());
@@ -219,7 +230,9 @@ impl Kindred {
         let note = note(raw_note)?;
         let target = self.target(association, member_id).await?;
         if target.status != AccountStatus::Suspended {
-            return Err(self.refuse(association, staff, &target, "reinstate", target.status.as_str()).await);
+            return Err(self
+                .refuse(association, staff, &target, "reinstate", target.status.as_str(), StaffError::WrongState)
+                .await);
         }
         self.audit(association, &staff.member.id, "member.reinstated", Some(target.id.as_str()), note.as_deref())
             .await?;
@@ -268,10 +281,7 @@ impl Kindred {
     }
 
     async fn last_admin(&self, association: &Association, staff: &Caller, target: &Member) -> StaffError {
-        match self.refuse(association, staff, target, "role", "last admin").await {
-            StaffError::WrongState => StaffError::LastAdmin,
-            other => other,
-        }
+        self.refuse(association, staff, target, "role", "last admin", StaffError::LastAdmin).await
     }
 
     /// Members with a role other than member.

@@ -37,7 +37,7 @@ pub const PROCEDURES: [AdmissionProcedure; 4] = [
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PeriodError {
-    #[error("{field}: must be a date as YYYY-MM-DD")]
+    #[error("{field}: must be a date as YYYY-MM-DD, from 1970-01-01 to 9998-12-31")]
     NotADate { field: &'static str },
     #[error("to: must not be before from")]
     Reversed,
@@ -76,7 +76,14 @@ impl Period {
         let date = |raw: Option<&str>, field: &'static str| {
             raw.map(str::trim)
                 .filter(|r| !r.is_empty())
-                .map(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").map_err(|_| PeriodError::NotADate { field }))
+                .map(|r| {
+                    NaiveDate::parse_from_str(r, "%Y-%m-%d")
+                        .ok()
+                        // Far-off years would overflow the week arithmetic
+                        // and print as `+10000-…`, which is no RFC 3339 date.
+                        .filter(|d| (1970..=9998).contains(&d.year()))
+                        .ok_or(PeriodError::NotADate { field })
+                })
                 .transpose()
         };
         let to = date(to, "to")?.unwrap_or(today);
@@ -250,6 +257,12 @@ mod tests {
         assert_eq!(Period::parse(Some("2026-11-18"), Some("2026-11-01"), today), Err(PeriodError::Reversed));
         assert_eq!(Period::parse(Some("2024-01-01"), None, today), Err(PeriodError::TooLong));
         assert_eq!(Period::parse(Some("yesterday"), None, today), Err(PeriodError::NotADate { field: "from" }));
+        // Far-off years are refused, not overflowed.
+        for far in ["+262142-12-31", "-262143-01-01", "10000-01-01", "1969-12-31", "9999-12-31"] {
+            assert_eq!(Period::parse(None, Some(far), today), Err(PeriodError::NotADate { field: "to" }), "{far}");
+        }
+        let last = Period::parse(Some("9998-12-20"), Some("9998-12-31"), today);
+        assert_eq!(last.map(|p| p.last_day()), Ok(day("9999-01-03")));
         assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(vec![]), None);
     }

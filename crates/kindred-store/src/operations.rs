@@ -179,18 +179,24 @@ impl Store {
     }
 
     /// Up to `limit` sealed profile values of an association (each bound
-    /// to its member and field).
-    pub async fn sealed_profile_samples(
+    /// to its member and field) after `after` (member, field) in that
+    /// order: `kindred check` reads them all, a page at a time.
+    pub async fn sealed_profile_values_after(
         &self,
         association: &AssociationId,
+        after: (&str, &str),
         limit: i64,
     ) -> Result<Vec<SealedSample>, StoreError> {
         Ok(read!(self, |pool| {
             sqlx::query_as(
                 "SELECT member_id AS subject, field, sealed_value AS sealed FROM profile_values \
-                 WHERE association_id = $1 AND sealed_value IS NOT NULL ORDER BY member_id, field LIMIT $2",
+                 WHERE association_id = $1 AND sealed_value IS NOT NULL \
+                 AND (member_id > $2 OR (member_id = $2 AND field > $3)) \
+                 ORDER BY member_id, field LIMIT $4",
             )
             .bind(association.as_str())
+            .bind(after.0)
+            .bind(after.1)
             .bind(limit)
             .fetch_all(pool)
             .await
@@ -198,18 +204,21 @@ impl Store {
     }
 
     /// Up to `limit` sealed conversation keys of an association (each bound
-    /// to its conversation; `field` is empty: the kind of value says it).
-    pub async fn sealed_conversation_key_samples(
+    /// to its conversation; `field` is empty: the kind of value says it)
+    /// after the conversation `after`, in order.
+    pub async fn sealed_conversation_keys_after(
         &self,
         association: &AssociationId,
+        after: &str,
         limit: i64,
     ) -> Result<Vec<SealedSample>, StoreError> {
         Ok(read!(self, |pool| {
             sqlx::query_as(
                 "SELECT conversation_id AS subject, '' AS field, sealed_key AS sealed FROM conversation_keys \
-                 WHERE association_id = $1 ORDER BY conversation_id LIMIT $2",
+                 WHERE association_id = $1 AND conversation_id > $2 ORDER BY conversation_id LIMIT $3",
             )
             .bind(association.as_str())
+            .bind(after)
             .bind(limit)
             .fetch_all(pool)
             .await

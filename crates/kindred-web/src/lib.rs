@@ -40,7 +40,15 @@ pub fn app(state: AppState) -> Result<App, String> {
     let limits = state.limits.clone();
     let (api_router, openapi) = api::router();
     let document = api::openapi_json(&openapi)?;
-    let openapi_json = move || {
+    let openapi_json = {
+        let document = document.clone();
+        move || {
+            let document = document.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], document) }
+        }
+    };
+    // Under an association's prefix only where it exists, as everything there.
+    let association_openapi_json = move |_: tenant::ApiTenant| {
         let document = document.clone();
         async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], document) }
     };
@@ -49,8 +57,8 @@ pub fn app(state: AppState) -> Result<App, String> {
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_on_main))
         .route("/static/{file}", get(assets::serve))
-        .route("/api/v1/openapi.json", get(openapi_json.clone()))
-        .route("/a/{slug}/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/a/{slug}/api/v1/openapi.json", get(association_openapi_json))
         .nest("/a/{slug}/api/v1", api_router)
         .merge(pages::router())
         .fallback(errors::fallback)

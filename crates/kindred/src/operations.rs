@@ -25,17 +25,16 @@
 
 use crate::config::Settings;
 use kindred_domain::AssociationId;
-use kindred_service::crypto::{ConversationKey, KeyRing};
-use kindred_store::{Backend, SealedSample, Store, StoreError};
+use kindred_service::crypto::{AssociationKey, ConversationKey, KeyRing};
+use kindred_store::{Backend, Store, StoreError};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Sealed values tried per association and kind: enough to tell a wrong
-/// key (which opens none) and damage in the sample, without reading a
-/// large deployment whole.
-const SAMPLE: i64 = 200;
+/// Sealed values read at a time: `check` tries every one, a page at a
+/// time, so that damage anywhere is found while memory stays small.
+const PAGE: i64 = 500;
 
 /// How a backup file begins, by kind.
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
@@ -347,35 +346,55 @@ async fn key_problems(settings: &Settings, store: &Store) -> Vec<String> {
                 continue;
             }
         };
-        let samples = async {
-            Ok::<_, StoreError>((
-                store.sealed_profile_samples(&id, SAMPLE).await?,
-                store.sealed_conversation_key_samples(&id, SAMPLE).await?,
-            ))
-        };
-        let (profiles, conversations) = match samples.await {
-            Ok(found) => found,
+        let (tried, failed) = match count_unopened(store, &id, &key).await {
+            Ok(counts) => counts,
             Err(error) => {
                 problems.push(format!("association {}: sealed data could not be read: {error}", association.slug));
                 continue;
             }
         };
-        let opens_profile = |s: &SealedSample| {
-            kindred_domain::MemberId::parse(&s.subject).is_some_and(|m| key.open(&m, &s.field, &s.sealed).is_ok())
-        };
-        let opens_conversation = |s: &SealedSample| ConversationKey::unwrap(&key, &s.subject, &s.sealed).is_ok();
-        let tried = profiles.len() + conversations.len();
-        let failed = profiles.iter().filter(|s| !opens_profile(s)).count()
-            + conversations.iter().filter(|s| !opens_conversation(s)).count();
         if failed > 0 {
             let cause = if failed == tried { "the master key is not the one it was sealed with" } else { "damaged" };
             problems.push(format!(
-                "association {}: {failed} of {tried} sealed values tried do not open ({cause})",
+                "association {}: {failed} of {tried} sealed values do not open ({cause})",
                 association.slug
             ));
         }
     }
     problems
+}
+
+/// How many sealed values of an association were tried, and how many of
+/// them the key does not open: every sealed profile value and every
+/// conversation key (messages and files are sealed under those).
+async fn count_unopened(
+    store: &Store,
+    association: &AssociationId,
+    key: &AssociationKey,
+) -> Result<(usize, usize), StoreError> {
+    let (mut tried, mut failed) = (0, 0);
+    let mut after = (String::new(), String::new());
+    loop {
+        let page = store.sealed_profile_values_after(association, (&after.0, &after.1), PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = (last.subject.clone(), last.field.clone());
+        tried += page.len();
+        failed += page
+            .iter()
+            .filter(|s| {
+                kindred_domain::MemberId::parse(&s.subject).is_none_or(|m| key.open(&m, &s.field, &s.sealed).is_err())
+            })
+            .count();
+    }
+    let mut after = String::new();
+    loop {
+        let page = store.sealed_conversation_keys_after(association, &after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.subject.clone();
+        tried += page.len();
+        failed += page.iter().filter(|s| ConversationKey::unwrap(key, &s.subject, &s.sealed).is_err()).count();
+    }
+    Ok((tried, failed))
 }
 
 fn backend_of(settings: &Settings) -> Result<Backend, OperationError> {

@@ -32,7 +32,9 @@ pub struct VerificationOverview {
     requested_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-fn verify_error(error: VerifyError) -> ApiError {
+/// `fields`: what the member entered, each named in a 422 `no_match`
+/// (alike: which one did not match is never told).
+fn verify_error(error: VerifyError, fields: &[&str]) -> ApiError {
     match error {
         VerifyError::NotOffered => ApiError::new(
             StatusCode::FORBIDDEN,
@@ -44,11 +46,14 @@ fn verify_error(error: VerifyError) -> ApiError {
             "not_waiting",
             "This account is not waiting for verification (confirm the e-mail address first, or it is verified).",
         ),
-        VerifyError::NoMatch => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_match",
-            "These entries do not match. Please check them and try again.",
-        ),
+        VerifyError::NoMatch => {
+            let message = "These entries do not match. Please check them and try again.";
+            ApiError::invalid(
+                "no_match",
+                message,
+                fields.iter().map(|f| ((*f).to_owned(), "does not match".to_owned())).collect(),
+            )
+        }
         VerifyError::Invalid(problems) => ApiError::invalid(
             "invalid_fields",
             "Some fields are invalid.",
@@ -131,7 +136,7 @@ pub async fn member_number(
             &body.birth_date,
         )
         .await
-        .map_err(verify_error)?;
+        .map_err(|e| verify_error(e, &["member_number", "postcode", "birth_date"]))?;
     Ok(Json(VerificationStatus { status: status.as_str() }))
 }
 
@@ -170,7 +175,7 @@ pub async fn letter(
         .kindred
         .request_letter(&auth.tenant.association, member, &body.full_name, &body.street, &body.postcode, &body.city)
         .await
-        .map_err(verify_error)?;
+        .map_err(|e| verify_error(e, &[]))?;
     Ok((StatusCode::ACCEPTED, Json(VerificationStatus { status: member.status.as_str() })).into_response())
 }
 
@@ -197,7 +202,7 @@ pub async fn letter_confirm(
         .kindred
         .confirm_letter(&auth.tenant.association, &auth.caller.member, &body.code)
         .await
-        .map_err(verify_error)?;
+        .map_err(|e| verify_error(e, &["code"]))?;
     Ok(Json(VerificationStatus { status: status.as_str() }))
 }
 
@@ -231,7 +236,7 @@ pub async fn invitation(
         .kindred
         .verify_invitation(&auth.tenant.association, &auth.caller.member, &body.code)
         .await
-        .map_err(verify_error)?;
+        .map_err(|e| verify_error(e, &["code"]))?;
     Ok(Json(VerificationStatus { status: status.as_str() }))
 }
 
@@ -249,6 +254,6 @@ pub async fn invitation(
 )]
 pub async fn manual(State(state): State<AppState>, auth: Authenticated) -> Result<Response, ApiError> {
     let member = &auth.caller.member;
-    state.kindred.request_manual(&auth.tenant.association, member).await.map_err(verify_error)?;
+    state.kindred.request_manual(&auth.tenant.association, member).await.map_err(|e| verify_error(e, &[]))?;
     Ok((StatusCode::ACCEPTED, Json(VerificationStatus { status: member.status.as_str() })).into_response())
 }

@@ -26,6 +26,11 @@ fn staff_error(error: StaffError) -> ApiError {
             "wrong_state",
             "The member's account is not in a state where this applies.",
         ),
+        StaffError::NotAllowed => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed",
+            "Staff may not do this to this account: their own, or an admin's for a moderator.",
+        ),
         StaffError::LastAdmin => ApiError::new(
             StatusCode::CONFLICT,
             "last_admin",
@@ -148,9 +153,8 @@ pub async fn approve(
     request_body = NoteRequest,
     responses(
         (status = 200, description = "Suspended", body = MemberStatusResponse),
-        (status = 403, description = "Not staff", body = super::ErrorResponse),
+        (status = 403, description = "Not staff, or not allowed to suspend this account (one's own, or an admin's as moderator)", body = super::ErrorResponse),
         (status = 404, description = "No such member", body = super::ErrorResponse),
-        (status = 409, description = "Cannot suspend this account (oneself, or an admin as moderator)", body = super::ErrorResponse),
     )
 )]
 pub async fn suspend(
@@ -471,7 +475,8 @@ pub struct AuditQuery {
     /// The `next` cursor of the previous page.
     before: Option<String>,
     /// Entries per page, 1 to 500 (default 100).
-    limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -509,7 +514,7 @@ pub struct AuditResponse {
     responses(
         (status = 200, description = "Entries", body = AuditResponse),
         (status = 403, description = "Not an admin", body = super::ErrorResponse),
-        (status = 422, description = "`before` is not a cursor this server gave out", body = super::ErrorResponse),
+        (status = 422, description = "`before` is not a cursor this server gave out, or `limit` not 1 to 500", body = super::ErrorResponse),
     )
 )]
 pub async fn audit_log(
@@ -517,7 +522,13 @@ pub async fn audit_log(
     Admin(auth): Admin,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditResponse>, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let limit = match query.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => 100,
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| (1..=500).contains(n)).ok_or_else(|| {
+            let fields = BTreeMap::from([("limit".to_owned(), "must be a whole number from 1 to 500".to_owned())]);
+            ApiError::invalid("invalid_fields", "Some fields are invalid.", fields)
+        })?,
+    };
     let association = &auth.tenant.association;
     let before = match query.before.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(cursor) => Some(state.kindred.open_audit_cursor(association, cursor).ok_or_else(|| {

@@ -684,7 +684,7 @@ async fn change_suspension(
         }
         Err(StaffError::NoSuchMember) => return StatusCode::NOT_FOUND.into_response(),
         Err(StaffError::Invalid(_)) => ("note", tr(page, "members-note-problem")),
-        Err(StaffError::WrongState) => ("note", tr(page, "members-wrong-state")),
+        Err(StaffError::WrongState | StaffError::NotAllowed) => ("note", tr(page, "members-wrong-state")),
         Err(other) => return internal(other),
     };
     let found = match state.kindred.member_for_staff(association, caller, id).await {

@@ -326,7 +326,15 @@ async fn statistics_count_by_week_and_hide_small_numbers() {
         assert_eq!(weeks[0]["registrations"], 4, "{db:?}: {stats}");
         assert!(weeks[0]["posts"].is_null(), "none is below 2 too");
 
-        for query in ["from=yesterday", "from=2026-11-22&to=2026-11-01", "from=2024-01-01&to=2026-11-22"] {
+        for query in [
+            "from=yesterday",
+            "from=2026-11-22&to=2026-11-01",
+            "from=2024-01-01&to=2026-11-22",
+            // Far-off years: refused, not overflowed into a 500.
+            "to=%2B262142-12-31",
+            "from=-262143-01-01&to=-262143-01-10",
+            "from=9999-12-20&to=9999-12-31",
+        ] {
             let r = s
                 .client
                 .get(s.url(&format!("/a/ms/api/v1/admin/statistics?{query}")))

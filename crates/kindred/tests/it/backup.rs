@@ -27,6 +27,25 @@ fn put_key(deployment: &Deployment, key: &[u8]) {
     std::fs::write(key_file(deployment), key).expect("key file");
 }
 
+/// Gives the last sealed profile value the first one's bytes, which are
+/// bound to another member and field and so do not open in its place.
+async fn damage_last_sealed_value(deployment: &Deployment) {
+    use sqlx::Connection;
+    let query = "UPDATE profile_values SET sealed_value = \
+         (SELECT sealed_value FROM profile_values WHERE sealed_value IS NOT NULL ORDER BY member_id, field LIMIT 1) \
+         WHERE (member_id, field) = (SELECT member_id, field FROM profile_values WHERE sealed_value IS NOT NULL \
+         ORDER BY member_id DESC, field DESC LIMIT 1)";
+    let url = &deployment.url;
+    let changed = if url.starts_with("sqlite://") {
+        let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rw")).await.expect("sqlite");
+        sqlx::query(query).execute(&mut conn).await.expect("sql").rows_affected()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("pg");
+        sqlx::query(query).execute(&mut conn).await.expect("sql").rows_affected()
+    };
+    assert_eq!(changed, 1, "one sealed value damaged");
+}
+
 async fn backup_and_restore(db: Db) {
     let source = Deployment::new(db).await;
     let server = source.serve("demo");
@@ -91,6 +110,13 @@ async fn backup_and_restore(db: Db) {
     let after = look(&server.base).await;
     server.stop();
     assert_eq!(before, after, "{db:?}: what Mira sees reads back equal");
+
+    // Damage to the very last sealed value (in the order `check` reads
+    // them) is found too: every value is tried, not a sample.
+    damage_last_sealed_value(&target).await;
+    let (code, lines) = check(&target);
+    assert_eq!(code, Some(1), "{db:?}: {lines:?}");
+    assert!(lines.len() == 1 && lines[0].contains(": 1 of ") && lines[0].contains("damaged"), "{db:?}: {lines:?}");
 
     // Not a backup, and a backup of the other database: refused, nothing made.
     let other = Deployment::new(db).await;
