@@ -347,7 +347,7 @@ impl Kindred {
         raw_call: &str,
     ) -> Result<(), CallError> {
         let (call, seen) = self.seen_call(association, caller, raw_call).await?;
-        self.take_out(association, &call, &caller.member.id, seen.group_id.is_some()).await
+        Ok(self.take_out(association, &call, &caller.member.id, seen.group_id.is_some()).await?)
     }
 
     /// Takes a member whose live connection is gone out of the calls they
@@ -365,7 +365,29 @@ impl Kindred {
         member: &MemberId,
         closed_at: DateTime<Utc>,
     ) -> Result<(), CallError> {
-        for (call, in_group) in self.store.calls_joined_before(&association.id, member.as_str(), closed_at).await? {
+        for (call, in_group) in
+            self.store.calls_joined_before(&association.id, member.as_str(), closed_at, None).await?
+        {
+            self.take_out(association, &call, member, in_group).await?;
+        }
+        Ok(())
+    }
+
+    /// Takes a member who left a conversation (or the group whose chat it
+    /// is) out of its open calls: a call is for the conversation's members,
+    /// and one who left can no longer leave it themselves (it is 404 to
+    /// them), so it would go on with them listed in it. The last one out
+    /// ends it, as always.
+    pub(crate) async fn leave_calls_in(
+        &self,
+        association: &Association,
+        member: &MemberId,
+        conversation: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        for (call, in_group) in
+            self.store.calls_joined_before(&association.id, member.as_str(), now, Some(conversation)).await?
+        {
             self.take_out(association, &call, member, in_group).await?;
         }
         Ok(())
@@ -396,7 +418,7 @@ impl Kindred {
         call: &CallRecord,
         member: &MemberId,
         in_group: bool,
-    ) -> Result<(), CallError> {
+    ) -> Result<(), StoreError> {
         let (was_in, ended) =
             self.store.leave_call(&association.id, &call.id, member.as_str(), self.clock.now()).await?;
         if was_in {
@@ -411,7 +433,7 @@ impl Kindred {
     /// A `missed_call` notification to each member of the conversation who
     /// was never in the call that just ended. Not in a group's chat: a
     /// group's call is a room one drops into, not a call to each member.
-    async fn missed_call(&self, association: &Association, call: &CallRecord) -> Result<(), CallError> {
+    async fn missed_call(&self, association: &Association, call: &CallRecord) -> Result<(), StoreError> {
         let was_in = self.store.call_member_ids(&association.id, &call.id).await?;
         let recipients = self.store.conversation_recipients(&association.id, &call.conversation_id).await?;
         let missed: Vec<(String, String)> = recipients

@@ -896,6 +896,9 @@ impl Kindred {
         }
         if from == "member" {
             self.give_up_group_places(association, seen.id.as_str(), &caller.member.id).await?;
+            if let Some(chat) = self.store.group_conversation(&association.id, seen.id.as_str()).await? {
+                self.leave_calls_in(association, &caller.member.id, &chat).await?;
+            }
         }
         Ok(())
     }

@@ -616,7 +616,7 @@ impl Kindred {
         let access = self.conversation_access_all(association, callers, raw_conversation).await?;
         let Some(seen) = access.iter().find_map(|a| a.as_ref().ok()) else { return Ok(nothing()) };
         let conversation = seen.id.as_str();
-        let Some(row) = self.store.message(&association.id, conversation, raw_message).await? else {
+        let Some(row) = self.store.message(&association.id, conversation, raw_message, self.clock.now()).await? else {
             return Ok(nothing());
         };
         // A block either way between a reader and the writer hides the
@@ -809,14 +809,15 @@ impl Kindred {
             None => None,
             Some(raw) => Some(
                 self.store
-                    .message(&association.id, conversation, raw)
+                    .message(&association.id, conversation, raw, self.clock.now())
                     .await?
                     .ok_or_else(|| invalid("before", "is not a message of this conversation"))?
                     .seq,
             ),
         };
         let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(51);
-        let mut rows = self.store.messages_page(&association.id, conversation, before_seq, limit).await?;
+        let mut rows =
+            self.store.messages_page(&association.id, conversation, before_seq, limit, self.clock.now()).await?;
         let more = rows.len() > PAGE_SIZE;
         rows.truncate(PAGE_SIZE);
         let next_before = if more { rows.last().map(|m| m.id.clone()) } else { None };
@@ -935,7 +936,7 @@ impl Kindred {
     ) -> Result<MessageRecord, MessagingError> {
         let message = self
             .store
-            .message(&association.id, seen.id.as_str(), raw_message)
+            .message(&association.id, seen.id.as_str(), raw_message, self.clock.now())
             .await?
             .ok_or(MessagingError::NotFound)?;
         if message.kind == "deleted" {
@@ -971,7 +972,7 @@ impl Kindred {
         }
         let updated = self
             .store
-            .message(&association.id, seen.id.as_str(), &message.id)
+            .message(&association.id, seen.id.as_str(), &message.id, now)
             .await?
             .ok_or(MessagingError::NotFound)?;
         self.publish_to_conversation(association, seen.id.as_str(), "message_edited", &message.id).await;
@@ -1062,7 +1063,7 @@ impl Kindred {
         let seen = self.conversation_access(association, caller, raw_id).await?;
         let message = self
             .store
-            .message(&association.id, seen.id.as_str(), raw_message)
+            .message(&association.id, seen.id.as_str(), raw_message, self.clock.now())
             .await?
             .ok_or_else(|| invalid("message_id", "is not a message of this conversation"))?;
         self.store
@@ -1147,6 +1148,7 @@ impl Kindred {
                 "left",
             )
             .await?;
+        self.leave_calls_in(association, &caller.member.id, seen.id.as_str()).await?;
         Ok(())
     }
 
@@ -1230,7 +1232,7 @@ impl Kindred {
         let id = AttachmentId::parse(raw_attachment).ok_or(MessagingError::NotFound)?;
         let record = self
             .store
-            .attachment(&association.id, seen.id.as_str(), id.as_str())
+            .attachment(&association.id, seen.id.as_str(), id.as_str(), self.clock.now())
             .await?
             .ok_or(MessagingError::NotFound)?;
         if record.message_id.is_none() && record.uploader_id != caller.member.id.as_str() {
@@ -1356,7 +1358,7 @@ impl Kindred {
         for message_id in ids {
             let row = self
                 .store
-                .message(&association.id, seen.id.as_str(), message_id)
+                .message(&association.id, seen.id.as_str(), message_id, self.clock.now())
                 .await?
                 .ok_or_else(|| invalid("messages", "names a message not in this conversation"))?;
             let Some(sealed) = row.sealed_body.as_ref().filter(|_| row.kind == "text") else {

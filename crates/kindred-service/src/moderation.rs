@@ -485,7 +485,7 @@ impl Kindred {
             (t, parsed) => {
                 let mut problems = parsed.err().unwrap_or_default();
                 if t.is_none() {
-                    problems.insert(0, ("target_type", "must be post or topic".to_owned()));
+                    problems.insert(0, ("target_type", "must be post, topic or message".to_owned()));
                 }
                 return Err(ModerationError::Invalid(problems));
             }

@@ -37,6 +37,9 @@ pub enum NotificationError {
     /// The cursor is not one this server gave out.
     #[error("invalid cursor")]
     BadCursor,
+    /// No notifications named, or more than [`MAX_MARKED`] at once.
+    #[error("name 1 to {MAX_MARKED} notifications")]
+    WrongCount,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -197,8 +200,11 @@ impl Kindred {
         caller: &Caller,
         ids: &[&str],
     ) -> Result<(), NotificationError> {
+        if ids.is_empty() || ids.len() > MAX_MARKED {
+            return Err(NotificationError::WrongCount);
+        }
         let parsed: Option<Vec<NotificationId>> = ids.iter().map(|id| NotificationId::parse(id.trim())).collect();
-        let Some(mut parsed) = parsed.filter(|p| !p.is_empty() && p.len() <= MAX_MARKED) else {
+        let Some(mut parsed) = parsed else {
             return Err(NotificationError::NotFound);
         };
         parsed.sort();

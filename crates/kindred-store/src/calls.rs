@@ -415,14 +415,16 @@ impl Store {
         Ok(pairs)
     }
 
-    /// The open calls the member is in and joined at or before `before`,
-    /// each with whether it is a group's chat's (`service::calls`: a
-    /// member whose live connection went).
+    /// The open calls the member is in and joined at or before `before`
+    /// (in `conversation` only, when given), each with whether it is a
+    /// group's chat's (`service::calls`: a member whose live connection
+    /// went, or who left the conversation or the group).
     pub async fn calls_joined_before(
         &self,
         association: &AssociationId,
         member: &str,
         before: DateTime<Utc>,
+        conversation: Option<&str>,
     ) -> Result<Vec<(CallRecord, bool)>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -438,11 +440,12 @@ impl Store {
                  JOIN calls c ON c.association_id = cm.association_id AND c.id = cm.call_id \
                  JOIN conversations v ON v.association_id = c.association_id AND v.id = c.conversation_id \
                  WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.left_at IS NULL \
-                 AND cm.joined_at <= $3 AND c.ended_at IS NULL",
+                 AND cm.joined_at <= $3 AND c.ended_at IS NULL AND ($4 IS NULL OR c.conversation_id = $4)",
             )
             .bind(association.as_str())
             .bind(member)
             .bind(before)
+            .bind(conversation)
             .fetch_all(pool)
             .await
         })?;

@@ -490,6 +490,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            if delta == 1 {
+                // A new member is in the group's chat at once (messages and
+                // calls reach them), with nothing of its past unread.
+                sqlx::query(
+                    "INSERT INTO conversation_members (association_id, conversation_id, member_id, status, \
+                     joined_at, read_seq, mailed) SELECT c.association_id, c.id, $3, 'active', $4, c.last_seq, FALSE \
+                     FROM conversations c WHERE c.association_id = $1 AND c.group_id = $2 ON CONFLICT DO NOTHING",
+                )
+                .bind(association)
+                .bind(c.group)
+                .bind(c.member)
+                .bind(c.at)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(true)
         })

@@ -311,6 +311,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            if let Some(group) = new.group_id {
+                // A group's chat is for all its members from the start: each
+                // is told of its messages and rung for its calls, whether or
+                // not they have opened it (`change_membership` adds later ones).
+                sqlx::query(
+                    "INSERT INTO conversation_members (association_id, conversation_id, member_id, status, joined_at, \
+                     read_seq, mailed) SELECT $1, $2, gm.member_id, 'active', $4, 0, FALSE FROM group_members gm \
+                     WHERE gm.association_id = $1 AND gm.group_id = $3 AND gm.status = 'member' ON CONFLICT DO NOTHING",
+                )
+                .bind(new.association.as_str())
+                .bind(&id)
+                .bind(group)
+                .bind(new.now)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(id)
         })
@@ -720,44 +736,53 @@ impl Store {
         })
     }
 
-    /// A page of messages, newest first, before message number `before`.
+    /// A page of messages, newest first, before message number `before`;
+    /// none whose disappearing time has come by `now` (the job that erases
+    /// them runs once a minute: until then they are gone for readers).
     pub async fn messages_page(
         &self,
         association: &AssociationId,
         conversation: &str,
         before: Option<i64>,
         limit: i64,
+        now: DateTime<Utc>,
     ) -> Result<Vec<MessageRecord>, StoreError> {
         let rows = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, seq, sender_id, kind, sealed_body, sent_at, edited_at FROM messages \
-                 WHERE association_id = $1 AND conversation_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
+                 WHERE association_id = $1 AND conversation_id = $2 AND seq < $3 \
+                 AND (erase_at IS NULL OR erase_at > $5) ORDER BY seq DESC LIMIT $4",
             )
             .bind(association.as_str())
             .bind(conversation)
             .bind(before.unwrap_or(i64::MAX))
             .bind(limit)
+            .bind(now)
             .fetch_all(pool)
             .await
         })?;
         Ok(rows)
     }
 
-    /// One message of a conversation.
+    /// One message of a conversation, unless its disappearing time has
+    /// come by `now`.
     pub async fn message(
         &self,
         association: &AssociationId,
         conversation: &str,
         id: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<MessageRecord>, StoreError> {
         let row = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, seq, sender_id, kind, sealed_body, sent_at, edited_at FROM messages \
-                 WHERE association_id = $1 AND conversation_id = $2 AND id = $3",
+                 WHERE association_id = $1 AND conversation_id = $2 AND id = $3 \
+                 AND (erase_at IS NULL OR erase_at > $4)",
             )
             .bind(association.as_str())
             .bind(conversation)
             .bind(id)
+            .bind(now)
             .fetch_optional(pool)
             .await
         })?;
@@ -1021,15 +1046,19 @@ impl Store {
         association: &AssociationId,
         conversation: &str,
         id: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<AttachmentRecord>, StoreError> {
         let row = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT uploader_id, message_id, content_type, sealed_bytes FROM message_attachments \
-                 WHERE association_id = $1 AND conversation_id = $2 AND id = $3",
+                "SELECT a.uploader_id, a.message_id, a.content_type, a.sealed_bytes FROM message_attachments a \
+                 WHERE a.association_id = $1 AND a.conversation_id = $2 AND a.id = $3 \
+                 AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.association_id = a.association_id \
+                   AND m.id = a.message_id AND m.erase_at IS NOT NULL AND m.erase_at <= $4)",
             )
             .bind(association.as_str())
             .bind(conversation)
             .bind(id)
+            .bind(now)
             .fetch_optional(pool)
             .await
         })?;

@@ -41,7 +41,9 @@ pub struct NotificationRecord {
 /// a group while the member is still invited, or still moderates it; one
 /// about an article to review while it waits for review and the member
 /// still reviews (a decision taken by someone else ends it), one about
-/// their own article reviewed while the article is theirs.
+/// their own article reviewed while the article is theirs; one about a
+/// conversation (a message, a request, a missed call) while the member is
+/// still in it (and, for a group's chat, in the group).
 /// Whether notification `n` is about nothing or about a topic member `$2`
 /// still reads; `groups` are the placeholders of the readable groups. A
 /// reply or mention written under the pseudonym of a member now in a block
@@ -77,6 +79,12 @@ fn still_readable_by(member: &str, groups: &str) -> String {
          AND (n.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.association_id = $1 \
            AND gm.group_id = n.group_id AND gm.member_id = {member} AND ((n.kind = 'group_invitation' AND gm.status = 'invited') \
            OR (n.kind = 'group_join_request' AND gm.status = 'member' AND gm.role = 'moderator')))) \
+         AND (n.conversation_id IS NULL OR EXISTS (SELECT 1 FROM conversation_members cm \
+           JOIN conversations c ON c.association_id = cm.association_id AND c.id = cm.conversation_id \
+           WHERE cm.association_id = $1 AND cm.conversation_id = n.conversation_id AND cm.member_id = {member} \
+           AND cm.status IN ('active', 'request') AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members cg \
+             WHERE cg.association_id = $1 AND cg.group_id = c.group_id AND cg.member_id = {member} \
+             AND cg.status = 'member')))) \
          AND (n.article_id IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.association_id = $1 \
            AND a.id = n.article_id AND ((n.kind = 'article_reviewed' AND a.author_id = {member}) \
            OR (n.kind = 'article_submitted' AND a.status = 'in_review' AND a.author_id <> {member} \

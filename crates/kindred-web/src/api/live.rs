@@ -147,7 +147,13 @@ pub async fn live(
 ) -> Result<Response, ApiError> {
     let kindred = &state.kindred;
     let association = tenant.association.clone();
+    let upgrade_required =
+        || ApiError::new(StatusCode::UPGRADE_REQUIRED, "upgrade_required", "This is a WebSocket endpoint.");
     let session_hash = if let Some(ticket) = params.ticket.as_deref() {
+        // A ticket works once: not spent on a request that cannot open a socket.
+        if upgrade.is_err() {
+            return Err(upgrade_required());
+        }
         kindred.spend_live_ticket(&association, ticket).await.map_err(ApiError::internal)?.ok_or_else(|| {
             ApiError::new(StatusCode::UNAUTHORIZED, "ticket_invalid", "The ticket is unknown, used or expired.")
         })?
@@ -180,9 +186,7 @@ pub async fn live(
             ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_sockets", "Too many live connections are open.")
         });
     }
-    let upgrade = upgrade.map_err(|_| {
-        ApiError::new(StatusCode::UPGRADE_REQUIRED, "upgrade_required", "This is a WebSocket endpoint.")
-    })?;
+    let upgrade = upgrade.map_err(|_| upgrade_required())?;
     let socket = Socket {
         kindred: kindred.clone(),
         association,

@@ -253,6 +253,7 @@ pub struct ConversationMessages {
     /// Newest first.
     messages: Vec<ConversationMessage>,
     /// Pass as `before` for older messages; absent on the oldest page.
+    #[serde(skip_serializing_if = "Option::is_none")]
     next_before: Option<String>,
     status: &'static str,
     members: Vec<ConversationMember>,

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use kindred_domain::notification_kinds::{EmailChoices, QuietHours};
-use kindred_service::notification_list::{group_key, NotificationError, NotificationView};
+use kindred_service::notification_list::{group_key, NotificationError, NotificationView, MAX_MARKED};
 use kindred_service::notification_settings::{NotificationSettingsError, QuietChange};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,6 +25,11 @@ pub(crate) fn notification_error(error: NotificationError) -> ApiError {
             "invalid_query",
             "Some parameters are invalid.",
             BTreeMap::from([("cursor".to_owned(), "is not a cursor this server gave out".to_owned())]),
+        ),
+        NotificationError::WrongCount => ApiError::invalid(
+            "invalid_fields",
+            "Some fields are invalid.",
+            BTreeMap::from([("notification_ids".to_owned(), format!("must name 1 to {MAX_MARKED} notifications"))]),
         ),
         other => ApiError::internal(other),
     }
@@ -189,6 +194,7 @@ pub struct MarkSomeBody {
     responses(
         (status = 204, description = "Read"),
         (status = 404, description = "One of them is no notification of yours (nothing was marked)", body = super::ErrorResponse),
+        (status = 422, description = "No notifications named, or more than 200", body = super::ErrorResponse),
     )
 )]
 pub async fn mark_some_read(

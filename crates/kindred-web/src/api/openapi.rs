@@ -62,7 +62,7 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 
 /// Enumerations and lengths: (schema, property, constraint as JSON Schema).
 pub(crate) const CONSTRAINTS: &[(&str, &str, &str)] = &[
-    ("ReportBody", "target_type", r#"{"enum": ["post", "topic"]}"#),
+    ("ReportBody", "target_type", r#"{"enum": ["post", "topic", "message"]}"#),
     ("ReportBody", "kind", r#"{"enum": ["abuse", "spam", "medical_advice", "crisis", "other", null]}"#),
     ("ReportBody", "reason", r#"{"maxLength": 1000}"#),
     ("ReportBody", "details", r#"{"maxLength": 2000}"#),

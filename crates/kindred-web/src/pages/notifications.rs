@@ -232,6 +232,7 @@ pub async fn mark_read(
     match state.kindred.mark_notification_read(&page.tenant.association, caller, &id).await {
         Ok(()) => see_other(&link(&page, "/notifications", &[])),
         Err(NotificationError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(NotificationError::WrongCount) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
         Err(other) => internal(other),
     }
 }
@@ -274,6 +275,7 @@ pub async fn mark_some_read(
     match state.kindred.mark_notifications_read(&page.tenant.association, caller, &ids).await {
         Ok(()) => see_other(&link(&page, "/notifications", &[])),
         Err(NotificationError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(NotificationError::WrongCount) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
         Err(other) => internal(other),
     }
 }

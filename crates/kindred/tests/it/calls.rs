@@ -562,3 +562,92 @@ async fn a_member_whose_connection_went_leaves_the_call_and_ringing_or_flooding_
         s.stop().await;
     }
 }
+
+/// The unread count of a conversation in `who`'s list, `None` when the
+/// list does not hold it.
+async fn listed_unread(s: &TestServer, a: &Association, who: &Someone, conversation: &str) -> Option<i64> {
+    let list = ok(s, &who.token, "GET", &format!("{}/conversations", api(a)), None).await;
+    list["conversations"]
+        .as_array()
+        .expect("conversations")
+        .iter()
+        .find(|c| c["conversation_id"] == conversation)
+        .map(|c| c["unread_count"].as_i64().expect("unread count"))
+}
+
+#[tokio::test]
+async fn leaving_a_conversation_or_a_group_leaves_its_call_and_a_groups_chat_reaches_every_member() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = s
+            .association("leaving", "Test", "[policies]\nmessaging = \"anyone\"\ngroup_creation = \"members\"\n")
+            .await;
+        let base = api(&a);
+        let anna = someone(&s, &a, "Anna Leaving").await;
+        let ben = someone(&s, &a, "Ben Leaving").await;
+        let cleo = someone(&s, &a, "Cleo Leaving").await;
+        befriend(&s, &a, &anna, &ben).await;
+        befriend(&s, &a, &anna, &cleo).await;
+
+        // Ben leaves the conversation while in its call: he is out of the
+        // call, and when Anna hangs up it is over for everyone.
+        let conversation = start(&s, &a, &anna, &[&ben.id, &cleo.id], "Three of us").await;
+        let (status, started) = start_call(&s, &a, &anna, &conversation, false).await;
+        assert_eq!(status, 201, "{db:?}: {started}");
+        let call_id = started["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &ben.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        participants_become(&s, &a, &anna, &call_id, &both(&anna, &ben)).await;
+        ok(&s, &ben.token, "POST", &format!("{base}/conversations/{conversation}/leave"), None).await;
+        participants_become(&s, &a, &anna, &call_id, std::slice::from_ref(&anna.id)).await;
+        ok(&s, &anna.token, "POST", &format!("{base}/calls/{call_id}/leave"), None).await;
+        let (status, again) = start_call(&s, &a, &cleo, &conversation, true).await;
+        assert_eq!(status, 201, "{db:?}: a new call, not the old one held open: {again}");
+        assert_ne!(again["call_id"], call_id.as_str(), "{db:?}");
+
+        // A group's chat reaches its members whether or not they opened it,
+        // those who join later too.
+        let group =
+            ok(&s, &anna.token, "POST", &format!("{base}/groups"), Some(json!({"name": "Room", "visibility": "open"})))
+                .await;
+        let group = group["group_id"].as_str().expect("group").to_owned();
+        ok(&s, &ben.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
+        let chat = ok(&s, &anna.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        let chat = chat["conversation_id"].as_str().expect("chat").to_owned();
+        ok(&s, &cleo.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
+        assert_eq!(listed_unread(&s, &a, &cleo, &chat).await, Some(0), "{db:?}: listed at once");
+        ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{base}/conversations/{chat}/messages"),
+            Some(json!({"body": "Hello room"})),
+        )
+        .await;
+        for who in [&ben, &cleo] {
+            assert_eq!(listed_unread(&s, &a, who, &chat).await, Some(1), "{db:?}: {}", who.id);
+        }
+
+        // Leaving the group leaves its call too, and its chat's notifications go.
+        let (status, started) = start_call(&s, &a, &anna, &chat, false).await;
+        assert_eq!(status, 201, "{db:?}: {started}");
+        let call_id = started["call_id"].as_str().expect("id").to_owned();
+        ok(&s, &ben.token, "POST", &format!("{base}/calls/{call_id}/join"), None).await;
+        participants_become(&s, &a, &anna, &call_id, &both(&anna, &ben)).await;
+        let about_chat = |list: &Value| {
+            list["notifications"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .filter(|n| n["conversation_id"] == chat.as_str())
+                .count()
+        };
+        let before = ok(&s, &ben.token, "GET", &format!("{base}/notifications"), None).await;
+        assert_eq!(about_chat(&before), 1, "{db:?}: told of the room's message: {before}");
+        ok(&s, &ben.token, "POST", &format!("{base}/groups/{group}/leave"), None).await;
+        participants_become(&s, &a, &anna, &call_id, std::slice::from_ref(&anna.id)).await;
+        let after = ok(&s, &ben.token, "GET", &format!("{base}/notifications"), None).await;
+        assert_eq!(about_chat(&after), 0, "{db:?}: {after}");
+        assert_eq!(listed_unread(&s, &a, &ben, &chat).await, None, "{db:?}");
+        s.stop().await;
+    }
+}

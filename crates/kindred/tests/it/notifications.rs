@@ -333,9 +333,15 @@ async fn the_centre_groups_by_thing_links_to_the_first_unread_and_marks_a_group_
         )
         .await;
         assert_eq!(status, 404, "{db:?}");
-        for bad in [json!({"notification_ids": []}), json!({"notification_ids": ["x"]})] {
-            let (status, _) = call(&s, &anna.token, "POST", &api("/notifications/read"), Some(bad)).await;
-            assert_eq!(status, 404, "{db:?}");
+        let (status, _) =
+            call(&s, &anna.token, "POST", &api("/notifications/read"), Some(json!({"notification_ids": ["x"]}))).await;
+        assert_eq!(status, 404, "{db:?}: an id that is no notification of hers");
+        // No ids, or more than 200: the list itself is wrong.
+        let too_many: Vec<&str> = std::iter::repeat_n(unread[0], 201).collect();
+        for bad in [json!({"notification_ids": []}), json!({"notification_ids": too_many})] {
+            let (status, body) = call(&s, &anna.token, "POST", &api("/notifications/read"), Some(bad)).await;
+            assert_eq!(status, 422, "{db:?}: {body}");
+            assert!(body["error"]["fields"]["notification_ids"].is_string(), "{db:?}: {body}");
         }
         let (status, _) =
             call(&s, &anna.token, "POST", &api("/notifications/read"), Some(json!({"notification_ids": unread}))).await;
