@@ -242,9 +242,10 @@ impl Kindred {
         // The same statements whether or not the address is known; the
         // pseudonym is not looked at (it is claimed at confirmation).
         let language = input.language.code();
+        let check = self.decoy_check(association, input.password)?;
         let created = self
             .store
-            .register_member(&new, language, CONSENT_TERMS, &association.settings.admission.terms_version)
+            .register_member(&new, language, CONSENT_TERMS, &association.settings.admission.terms_version, &check)
             .await?;
         // What differs for a known address happens after the answer.
         let (kindred, association) = (self.clone(), association.clone());
@@ -299,13 +300,27 @@ impl Kindred {
         Ok(())
     }
 
-    /// Sends a new confirmation link to a signed-in member whose address is unconfirmed.
+    /// Sends a new confirmation link to a signed-in member whose address is
+    /// unconfirmed; for a decoy (the address has another account) its
+    /// owner is told again instead, as at registration.
     pub async fn resend_confirmation(&self, association: &Association, member: &Member) -> Result<(), AccountError> {
         if member.status != AccountStatus::EmailUnconfirmed {
             return Ok(());
         }
         self.count_attempt(association, throttle::CONFIRM_RESEND, member.id.as_str()).await??;
+        if self.store.is_decoy(&association.id, &member.id).await? {
+            let email = EmailAddress::parse(&member.email)
+                .map_err(|_| AccountError::Store(StoreError::Corrupt(format!("member {}: e-mail", member.id))))?;
+            return self.tell_owner_of(association, &email).await;
+        }
         self.send_confirmation(association, &member.id, &member.email, member.language.as_deref()).await
+    }
+
+    /// A keyed hash of a password given at registration, kept with a decoy
+    /// so that sign-in can tell the decoy's password without a second
+    /// Argon2 run (`Kindred::login`).
+    pub(crate) fn decoy_check(&self, association: &Association, password: &str) -> Result<String, CryptoError> {
+        Ok(self.keys.association(&association.id)?.search_token("decoy-password", password))
     }
 
     /// Confirms an address with the token from the mail, and claims the

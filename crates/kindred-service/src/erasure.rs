@@ -104,6 +104,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("conversations", "deleted when at most one other member is left"),
     ("disclosure_requests", "deleted both ways (cascade)"),
     ("email_tokens", "deleted (cascade)"),
+    ("registration_decoys", "deleted with the decoy account (cascade); a decoy is an unconfirmed account and goes with them"),
     ("event_occurrence_changes", "not personal: one date of a series moved"),
     ("event_occurrences", "not personal"),
     ("event_registrations", "taken back first (the waiting list moves up), then deleted"),

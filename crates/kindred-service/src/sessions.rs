@@ -293,6 +293,20 @@ impl Kindred {
         let key = EmailAddress::parse(login.email).map(|e| e.key()).unwrap_or_default();
         let credentials =
             if key.is_empty() { None } else { self.store.credentials_by_email(&association.id, &key).await? };
+        // Decoys made by registering this address again (`Store::
+        // register_member`): one whose password this is answers as the
+        // new registration would have, so that signing in after
+        // registering does not tell whether the address had an account.
+        // Found by a keyed hash, so that one Argon2 run is made either way.
+        let decoys =
+            if key.is_empty() { Vec::new() } else { self.store.decoys_by_email(&association.id, &key).await? };
+        let decoy = match decoys.is_empty() {
+            true => None,
+            false => {
+                let check = self.decoy_check(association, login.password)?;
+                decoys.into_iter().find(|(_, c)| *c == check).map(|(credentials, _)| credentials)
+            }
+        };
         let verified = match &credentials {
             Some(c) => self.passwords.verify(login.password, &c.password_hash).await?,
             None => {
@@ -301,7 +315,7 @@ impl Kindred {
                 false
             }
         };
-        let Some(credentials) = credentials.filter(|_| verified) else {
+        let Some(credentials) = credentials.filter(|_| verified).or(decoy) else {
             self.count_failure(association, throttle::LOGIN, &account_subject, &address_subject).await?;
             // Counted, but this failure is answered as such: the limit
             // shows from the next attempt on, and only to the accounts

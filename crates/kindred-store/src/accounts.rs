@@ -1,7 +1,7 @@
 //! store::accounts — registration, e-mail links, status, roles, passwords
 //! and second factors of member accounts.
 
-use crate::members::{MemberRecord, NewMember, MEMBER_COLUMNS};
+use crate::members::{Credentials, MemberRecord, NewMember, MEMBER_COLUMNS};
 use crate::{read, write, Conflict, Store, StoreError};
 use chrono::{DateTime, Utc};
 use kindred_domain::{AccountRole, AccountStatus, AssociationId, MemberId, Pseudonym};
@@ -34,9 +34,13 @@ pub struct TotpState {
 
 impl Store {
     /// Creates an account, unless the address has one, and records the
-    /// consent it was created with, together; tells whether it created one.
-    /// The same statements run either way, so that the time taken does not
-    /// tell whether the address was known. The pseudonym is only a wish
+    /// consent it was created with, together; tells whether it created the
+    /// address's account. Where the address has one, it creates a decoy
+    /// instead (`registration_decoys`, migration 0042): an account under a
+    /// key of its own that can never be confirmed, so that signing in with
+    /// the password given answers as for a new registration. Nearly the
+    /// same statements run either way, so that the time taken does not tell
+    /// whether the address was known. The pseudonym is only a wish
     /// (pending, a placeholder key of its own, no skeleton, no search
     /// terms) until [`Store::claim_pseudonym`]: registering claims nothing.
     pub async fn register_member(
@@ -45,31 +49,52 @@ impl Store {
         language: &str,
         consent_kind: &str,
         consent_version: &str,
+        decoy_check: &str,
     ) -> Result<bool, StoreError> {
+        const INSERT: &str = "INSERT INTO members (id, association_id, email, email_key, pseudonym, pseudonym_key, \
+             password_hash, role, status, discoverable, created_at, language, pseudonym_pending, \
+             pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, TRUE) \
+             ON CONFLICT (association_id, email_key) DO NOTHING";
+        let (email_key, decoy_key) = (new.email.key(), format!("decoy:{}", new.id.as_str()));
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO members (id, association_id, email, email_key, pseudonym, pseudonym_key, \
-                 password_hash, role, status, discoverable, created_at, language, pseudonym_pending, \
-                 pseudonym_indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, TRUE) \
-                 ON CONFLICT (association_id, email_key) DO NOTHING",
-            )
-            .bind(new.id.as_str())
-            .bind(new.association_id.as_str())
-            .bind(new.email.as_str())
-            .bind(new.email.key())
-            .bind(new.pseudonym.as_str())
-            .bind(pending_key(&new.id))
-            .bind(new.password_hash.as_str())
-            .bind(new.role.as_str())
-            .bind(new.status.as_str())
-            .bind(new.discoverable)
-            .bind(new.created_at)
-            .bind(language)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
+            let mut created = false;
+            for (key, real) in [(email_key.as_str(), true), (decoy_key.as_str(), false)] {
+                let inserted = sqlx::query(INSERT)
+                    .bind(new.id.as_str())
+                    .bind(new.association_id.as_str())
+                    .bind(new.email.as_str())
+                    .bind(key)
+                    .bind(new.pseudonym.as_str())
+                    .bind(pending_key(&new.id))
+                    .bind(new.password_hash.as_str())
+                    .bind(new.role.as_str())
+                    .bind(new.status.as_str())
+                    .bind(new.discoverable)
+                    .bind(new.created_at)
+                    .bind(language)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                if inserted && real {
+                    created = true;
+                    break;
+                }
+                if inserted {
+                    sqlx::query(
+                        "INSERT INTO registration_decoys (association_id, member_id, email_key, password_check, \
+                         created_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(new.association_id.as_str())
+                    .bind(new.id.as_str())
+                    .bind(email_key.as_str())
+                    .bind(decoy_check)
+                    .bind(new.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
             sqlx::query(
                 "INSERT INTO consents (association_id, member_id, kind, version, given_at) \
                  SELECT $1, $2, $3, $4, $5 WHERE EXISTS \
@@ -83,8 +108,51 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(inserted)
+            Ok(created)
         })
+    }
+
+    /// The decoys made for an address's key (see [`Store::register_member`]),
+    /// newest first, with the keyed hash of the password each was made with.
+    pub async fn decoys_by_email(
+        &self,
+        association: &AssociationId,
+        email_key: &str,
+    ) -> Result<Vec<(Credentials, String)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            credentials: Credentials,
+            password_check: String,
+        }
+        let rows: Vec<Row> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT m.id, m.password_hash, m.status, m.role, (m.totp_secret IS NOT NULL) AS has_totp, \
+                 EXISTS (SELECT 1 FROM passkeys p WHERE p.association_id = m.association_id \
+                 AND p.member_id = m.id) AS has_passkey, d.password_check FROM registration_decoys d \
+                 JOIN members m ON m.association_id = d.association_id AND m.id = d.member_id \
+                 WHERE d.association_id = $1 AND d.email_key = $2 ORDER BY d.created_at DESC LIMIT 20",
+            )
+            .bind(association.as_str())
+            .bind(email_key)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|r| (r.credentials, r.password_check)).collect())
+    }
+
+    /// Whether the member is a decoy (see [`Store::register_member`]).
+    pub async fn is_decoy(&self, association: &AssociationId, member: &MemberId) -> Result<bool, StoreError> {
+        let (found,): (bool,) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM registration_decoys WHERE association_id = $1 AND member_id = $2)",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(found)
     }
 
     /// Claims a pending member's pseudonym (their wish, or a new one) with

@@ -259,7 +259,7 @@ async fn add_waiting(kindred: &Kindred, association: &Association) -> Result<(),
             created_at: at,
         };
         let terms = &association.settings.admission.terms_version;
-        kindred.store.register_member(&new, language, CONSENT_TERMS, terms).await?;
+        kindred.store.register_member(&new, language, CONSENT_TERMS, terms, "demo: no decoy password").await?;
         kindred.store.confirm_email(&association.id, &id, at + Duration::minutes(7)).await?;
         let member = kindred.member(association, id.as_str()).await?.ok_or_else(|| failed(&"vanished"))?;
         match procedure {

@@ -114,6 +114,52 @@ async fn registration_never_tells_who_is_a_member() {
         assert!(!mails[1].contains("token="), "the owner is told, not sent a new account");
         assert!(mails[1].contains("/a/ms/forgot-password"));
 
+        // Nor does signing in afterwards: registering an address that has an
+        // account (here a confirmed one) makes a decoy that answers to the
+        // password given, as a new registration would.
+        let owner = unverified(&s, "ms", "una@example.org", "Una").await;
+        let owner_id = s.get_as(&owner, "/a/ms/api/v1/me").await["member_id"].clone();
+        let attacker_password = "the attacker's own password";
+        let mut signed_in = Vec::new();
+        for email in ["una@example.org", "nobody-yet@example.org"] {
+            let r = s
+                .post_json(
+                    "/a/ms/api/v1/auth/register",
+                    json!({"email": email, "password": attacker_password, "pseudonym": "Probe", "accept_terms": true}),
+                )
+                .await;
+            assert_eq!(r.status(), 201, "{db:?}");
+            let registered: Value = r.json().await.expect("json");
+            let r =
+                s.post_json("/a/ms/api/v1/auth/login", json!({"email": email, "password": attacker_password})).await;
+            assert_eq!(r.status(), 200, "{db:?}: {email}");
+            let session: Value = r.json().await.expect("json");
+            assert_eq!(session["member_id"], registered["member_id"], "{db:?}: {email}");
+            assert_eq!(session["status"], "email_unconfirmed", "{db:?}: {email}");
+            let token = session["token"].as_str().expect("token").to_owned();
+            let me = s.get_as(&token, "/a/ms/api/v1/me").await;
+            let (status, code) =
+                api_error(s.client.get(s.url("/a/ms/api/v1/groups")).bearer_auth(&token).send().await.expect("get"))
+                    .await;
+            signed_in.push((keys(&session), keys(&me), me["status"].clone(), me["email"].clone(), status, code));
+            // Asking for the link again: the decoy's only tells the owner again.
+            let r = post_as(&s, &token, "/a/ms/api/v1/auth/resend-confirmation", json!({})).await;
+            assert!(r.status().is_success(), "{db:?}: {}", r.status());
+        }
+        assert_eq!(signed_in[0].0, signed_in[1].0, "{db:?}");
+        assert_eq!(signed_in[0].1, signed_in[1].1, "{db:?}");
+        assert_eq!(
+            (&signed_in[0].2, &signed_in[0].4, &signed_in[0].5),
+            (&signed_in[1].2, &signed_in[1].4, &signed_in[1].5)
+        );
+        assert_eq!(signed_in[0].3, "una@example.org", "{db:?}");
+        // No link ever reaches the owner for the decoy; the owner still signs in to their own account.
+        let mails = s.mails_to("una@example.org", 3).await;
+        assert_eq!(mails.iter().filter(|m| m.contains("token=")).count(), 1, "{db:?}: only the owner's own link");
+        assert!(mails[1..].iter().all(|m| m.contains("/a/ms/forgot-password")), "{db:?}");
+        let own = s.login("ms", "una@example.org", PASSWORD).await;
+        assert_eq!(s.get_as(&own, "/a/ms/api/v1/me").await["member_id"], owner_id, "{db:?}");
+
         // A taken pseudonym is answered alike too (settled at confirmation: tests/it/pseudonyms.rs).
         let taken = register(&s, "ms", "x@example.org", "sAM").await;
         assert_eq!(keys(&first), keys(&taken));
