@@ -521,7 +521,16 @@ impl Store {
         let (at, id) = after.map_or((None, None), |(t, i)| (Some(t), Some(i)));
         let rows = read!(self, |pool| {
             sqlx::query_as(concat!(
-                "SELECT c.id, c.group_id, c.state, cm.status AS my_status, c.last_message_at, \
+                // The time of the last message the viewer sees: where a block
+                // hides some writers' messages from them, not those (the
+                // order and the time would tell when the hidden one wrote).
+                "SELECT * FROM (SELECT c.id, c.group_id, c.state, cm.status AS my_status, \
+                 CASE WHEN EXISTS (SELECT 1 FROM blocks bv WHERE bv.association_id = $1 \
+                   AND (bv.blocker_id = $2 OR bv.blocked_id = $2)) \
+                 THEN COALESCE((SELECT MAX(msg.sent_at) FROM messages msg WHERE msg.association_id = c.association_id \
+                   AND msg.conversation_id = c.id AND NOT (",
+                hidden_by_block!(),
+                ")), c.created_at) ELSE c.last_message_at END AS last_message_at, \
                  (SELECT COUNT(*) FROM messages msg WHERE msg.association_id = c.association_id \
                    AND msg.conversation_id = c.id AND msg.seq > cm.read_seq AND msg.sender_id <> $2 \
                    AND NOT (",
@@ -531,9 +540,9 @@ impl Store {
                    AND c.id = cm.conversation_id \
                  WHERE cm.association_id = $1 AND cm.member_id = $2 AND cm.status IN ('active', 'request') \
                  AND (c.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members g WHERE g.association_id = $1 \
-                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member')) \
-                 AND ($3 IS NULL OR c.last_message_at < $3 OR (c.last_message_at = $3 AND c.id > $4)) \
-                 ORDER BY c.last_message_at DESC, c.id LIMIT $5",
+                   AND g.group_id = c.group_id AND g.member_id = $2 AND g.status = 'member'))) v \
+                 WHERE ($3 IS NULL OR v.last_message_at < $3 OR (v.last_message_at = $3 AND v.id > $4)) \
+                 ORDER BY v.last_message_at DESC, v.id LIMIT $5",
             ))
             .bind(association.as_str())
             .bind(member.as_str())

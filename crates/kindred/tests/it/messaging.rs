@@ -1317,6 +1317,20 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
         assert_eq!(unread(&y).await, (Some(0), Some(0)), "the blocker is not told of the blocked's messages");
         assert_eq!(unread(&x).await, (Some(0), Some(0)), "nor the blocked of the blocker's");
         assert_eq!(unread(&z).await, (Some(3), Some(3)), "the others count every message");
+        // Nor does the list's time (and so its order) move for a hidden message.
+        let last_at = |who: &Someone| {
+            let path = format!("{base}/conversations");
+            let token = who.token.clone();
+            let s = &s;
+            async move { ok(s, &token, "GET", &path, None).await["conversations"][0]["last_message_at"].clone() }
+        };
+        let (y_before, z_before) = (last_at(&y).await, last_at(&z).await);
+        s.clock.advance(chrono::Duration::minutes(5));
+        let path = format!("{base}/conversations/{id}/messages");
+        ok(&s, &x.token, "POST", &path, Some(json!({"body": "Noch einmal"}))).await;
+        assert_eq!(last_at(&y).await, y_before, "{db:?}: the blocker's list does not move");
+        assert_ne!(last_at(&z).await, z_before, "{db:?}: the others' does");
+        assert_eq!(unread(&z).await, (Some(4), Some(4)));
         let bodies = |who: &Someone| {
             let path = format!("{base}/conversations/{id}/messages");
             let token = who.token.clone();
@@ -1334,8 +1348,16 @@ async fn a_block_hides_messages_both_ways_in_a_conversation_of_several_but_not_a
             }
         };
         assert_eq!(bodies(&y).await, ["Yvonne schreibt"], "the blocker sees nothing of the blocked");
-        assert_eq!(bodies(&x).await, ["Nach dem Block", "Vor dem Block"], "and the blocked nothing of the blocker");
-        assert_eq!(bodies(&z).await, ["Nach dem Block", "Vor dem Block", "Yvonne schreibt"], "the others see all");
+        assert_eq!(
+            bodies(&x).await,
+            ["Nach dem Block", "Noch einmal", "Vor dem Block"],
+            "and the blocked nothing of the blocker"
+        );
+        assert_eq!(
+            bodies(&z).await,
+            ["Nach dem Block", "Noch einmal", "Vor dem Block", "Yvonne schreibt"],
+            "the others see all"
+        );
         // Neither can start a conversation with the other: the other does not exist for them.
         assert_eq!(start(&s, &a, &y, &[&x.id, &z.id], "Neu").await.0, 404);
         assert_eq!(start(&s, &a, &x, &[&y.id], "Neu").await.0, 404);
