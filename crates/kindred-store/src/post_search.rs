@@ -64,10 +64,17 @@ const PG_DOCUMENT: &str = "(to_tsvector('german'::regconfig, s.title || ' ' || s
      || to_tsvector('english'::regconfig, s.title || ' ' || s.body) \
      || to_tsvector('dutch'::regconfig, s.title || ' ' || s.body))";
 
-/// The query in the three languages, $2 being the words.
-const PG_QUERY: &str = "(plainto_tsquery('german'::regconfig, $2) \
-     || plainto_tsquery('english'::regconfig, $2) \
-     || plainto_tsquery('dutch'::regconfig, $2))";
+/// The query in the three languages, $2 being [`pg_query`]'s terms.
+const PG_QUERY: &str = "(to_tsquery('german'::regconfig, $2) \
+     || to_tsquery('english'::regconfig, $2) \
+     || to_tsquery('dutch'::regconfig, $2))";
+
+/// A `to_tsquery` text that takes every word as a quoted prefix term, all
+/// ANDed, as [`fts5_query`] does for SQLite (so that "sec" finds "sechs" on
+/// either database): user text never reaches the query syntax.
+pub fn pg_query(words: &[String]) -> String {
+    words.iter().map(|w| format!("'{}':*", w.replace('\\', "\\\\").replace('\'', "''"))).collect::<Vec<_>>().join(" & ")
+}
 
 const COLUMNS: &str = "p.id AS post_id, p.topic_id, p.number, t.title, p.text, p.created_at, t.category_id, \
      t.group_id, p.anonymous, m.id AS author_id, m.pseudonym, m.badge, g.alias_mode, gm.alias";
@@ -135,7 +142,7 @@ impl Store {
         };
         let terms = match &self.pools {
             Pools::Sqlite { .. } => fts5_query(search.words),
-            Pools::Postgres(_) => search.words.join(" "),
+            Pools::Postgres(_) => pg_query(search.words),
         };
         let rows = crate::read!(self, |pool| {
             let mut query = sqlx::query_as(&sql)
@@ -168,7 +175,7 @@ impl Store {
         let mut tx = pool.begin().await?;
         sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
         let rows: Vec<(String,)> =
-            sqlx::query_as(&sql).bind(association.as_str()).bind(words.join(" ")).fetch_all(&mut *tx).await?;
+            sqlx::query_as(&sql).bind(association.as_str()).bind(pg_query(words)).fetch_all(&mut *tx).await?;
         tx.rollback().await?;
         Ok(Some(rows.into_iter().map(|(line,)| line).collect::<Vec<_>>().join("\n")))
     }
@@ -182,5 +189,7 @@ mod tests {
     fn every_word_is_a_quoted_prefix() {
         let words = vec!["müdigkeit".to_owned(), "a\"b".to_owned(), "or".to_owned()];
         assert_eq!(fts5_query(&words), "\"müdigkeit\"* AND \"a\"\"b\"* AND \"or\"*");
+        assert_eq!(pg_query(&words), "'müdigkeit':* & 'a\"b':* & 'or':*");
+        assert_eq!(pg_query(&["it's".to_owned(), "a\\b".to_owned()]), "'it''s':* & 'a\\\\b':*");
     }
 }

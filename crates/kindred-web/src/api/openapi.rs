@@ -52,7 +52,10 @@ fn standard_answers(path: &str, operation: &Value) -> Vec<(&'static str, &'stati
     }
     let has_query = operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "query"));
     if has_query {
-        answers.push(("400", "The query string is malformed (e.g. a parameter given twice)"));
+        answers.push((
+            "400",
+            "The query string is malformed (for lists of filters a repeated parameter is not: the last one counts)",
+        ));
         answers.push(("422", "Some parameters are invalid (`error.fields` says which and why)"));
     }
     answers

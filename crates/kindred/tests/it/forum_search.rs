@@ -302,6 +302,11 @@ async fn german_dutch_and_english_words_are_found_and_paged() {
             let found = topics_of(&search(&s, &ben, q).await);
             assert_eq!(found, vec![expected.clone()], "{db:?}: {q}");
         }
+        // A word is also the start of a longer one, on either database alike.
+        for (q, expected) in [("Müdig", &de), ("vermoei", &nl), ("fatig", &en), ("Kühlwe", &title)] {
+            let found = topics_of(&search(&s, &ben, q).await);
+            assert_eq!(found, vec![expected.clone()], "{db:?}: {q}");
+        }
         // Every word must occur.
         assert!(search(&s, &ben, "fatigue vermoeidheid").await.is_empty(), "{db:?}");
         // Query syntax is never the database's: quotes, operators and stars are words or nothing.
