@@ -536,6 +536,7 @@ erase-what-events = Ihre Anmeldungen zu Veranstaltungen werden zurückgenommen; 
 erase-what-sessions = Sie werden überall abgemeldet: Jede Sitzung, jeder App-Zugang und jeder Passkey hört sofort auf zu funktionieren.
 erase-what-pseudonym = Ihr Pseudonym bleibt { $days } Tage reserviert, damit es niemand sofort verwenden kann.
 erase-what-backups = Sicherungen von vor heute enthalten Ihre Daten noch, bis auch sie gelöscht werden; Ihre verschlüsselten Gesundheitsangaben darin bleiben ohne den Schlüssel des Vereins unlesbar.
+erase-what-moment = Alles geschieht im selben Augenblick: Wer genau hinsieht, könnte Ihr Pseudonym mit Ihren anonymen Beiträgen und Ihren Aliasnamen in Alias-Gruppen verknüpfen, weil sie sich zugleich ändern. Wenn Ihnen das wichtig ist, löschen Sie diese Beiträge (oder verlassen Sie diese Gruppen) einige Zeit vorher.
 erase-posts-legend = Was soll mit Ihren Forumsbeiträgen geschehen?
 erase-posts-delete = Löschen
 erase-posts-delete-hint = Ihr Text wird entfernt. Ein Hinweis „gelöscht“ bleibt in den Diskussionen, damit Antworten verständlich bleiben.

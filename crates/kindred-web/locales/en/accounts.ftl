@@ -535,6 +535,7 @@ erase-what-events = Your event registrations are taken back; the next person wai
 erase-what-sessions = You are signed out everywhere: every session, app token and passkey stops working at once.
 erase-what-pseudonym = Your pseudonym stays reserved for { $days } days, so that nobody else can use it straight away.
 erase-what-backups = Backups made before today still contain your data until they are deleted in turn; your encrypted health information in them stays unreadable without the association's key.
+erase-what-moment = Everything happens in the same moment: someone watching closely could link your pseudonym to your anonymous posts and your aliases in alias groups as they change together. If that matters, delete those posts (or leave those groups) some time before.
 erase-posts-legend = What should happen to your forum posts?
 erase-posts-delete = Delete them
 erase-posts-delete-hint = Their text is removed. A note "deleted" stays in the discussions, so that replies still make sense.

@@ -536,6 +536,7 @@ erase-what-events = Uw aanmeldingen voor evenementen worden ingetrokken; wie als
 erase-what-sessions = U wordt overal afgemeld: elke sessie, elke app-toegang en elke passkey werkt meteen niet meer.
 erase-what-pseudonym = Uw pseudoniem blijft { $days } dagen gereserveerd, zodat niemand het meteen kan gebruiken.
 erase-what-backups = Back-ups van vóór vandaag bevatten uw gegevens nog tot ook die worden verwijderd; uw versleutelde gezondheidsgegevens daarin blijven onleesbaar zonder de sleutel van de vereniging.
+erase-what-moment = Alles gebeurt op hetzelfde moment: wie goed oplet, kan uw pseudoniem koppelen aan uw anonieme berichten en uw aliassen in aliasgroepen, omdat ze tegelijk veranderen. Is dat belangrijk voor u, verwijder die berichten dan (of verlaat die groepen) enige tijd eerder.
 erase-posts-legend = Wat moet er met uw forumberichten gebeuren?
 erase-posts-delete = Verwijderen
 erase-posts-delete-hint = De tekst wordt verwijderd. Een melding "verwijderd" blijft in de discussies staan, zodat antwoorden begrijpelijk blijven.
