@@ -291,6 +291,21 @@ async fn the_audit_log_is_append_only_in_the_database() {
         let admin = s.login_staff(&small, "admin@example.org").await;
         let log = s.get_as(&admin, "/a/small/api/v1/admin/audit-log").await;
         assert!(log["entries"].as_array().unwrap().iter().any(|e| e["action"] == "audit_log.viewed"));
+        for limit in ["x", "0", "501", "1000000000000000000000"] {
+            let r = s
+                .client
+                .get(s.url(&format!("/a/small/api/v1/admin/audit-log?limit={limit}")))
+                .bearer_auth(&admin)
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(api_error(r).await, (422, "invalid_fields".to_owned()), "{db:?}: limit={limit}");
+        }
+        let one = s.get_as(&admin, "/a/small/api/v1/admin/audit-log?limit=1").await;
+        assert_eq!(one["entries"].as_array().map(Vec::len), Some(1), "{db:?}");
+        // Under an association that does not exist, not even the API's description is there.
+        let r = s.client.get(s.url("/a/nope/api/v1/openapi.json")).send().await.expect("get");
+        assert_eq!(r.status(), 404, "{db:?}");
         let raw = |sql: &'static str| {
             let url = s.database_url.clone();
             async move {

@@ -477,6 +477,9 @@ async fn tickets_work_once_and_run_out() {
         assert_eq!(status, 201, "{db:?} {made}");
         let ticket = made["ticket"].as_str().expect("ticket").to_owned();
         let path = format!("{}/live?ticket={ticket}", api(&a));
+        // A plain GET is no upgrade: 426, and the ticket is not spent by it.
+        let plain = s.client.get(s.url(&path)).send().await.expect("get");
+        assert_eq!(plain.status(), 426, "{db:?}");
         let mut ws = open_with(&s.base, &path, &[]).await.expect("a fresh ticket opens");
         assert_eq!(open_with(&s.base, &path, &[]).await.err(), Some(401), "{db:?}: used twice");
         start(&s, &a, &anna, &[&ben.id], "by ticket").await;
