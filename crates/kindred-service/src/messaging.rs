@@ -1287,10 +1287,22 @@ impl Kindred {
     /// Run every minute.
     pub async fn erase_due(&self, now: DateTime<Utc>) -> Result<usize, MessagingError> {
         let erased = self.store.erase_due_messages(now).await?;
-        if erased > 0 {
-            self.store.scrub_wal().await?;
+        if erased.is_empty() {
+            return Ok(0);
         }
-        Ok(usize::try_from(erased).unwrap_or(usize::MAX))
+        self.store.scrub_wal().await?;
+        // Open conversations take them away as a deletion would.
+        match self.associations().await {
+            Ok(associations) => {
+                for association in associations {
+                    for (_, conversation, message) in erased.iter().filter(|(a, _, _)| *a == association.id.as_str()) {
+                        self.publish_to_conversation(&association, conversation, "message_deleted", message).await;
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "the live events of disappeared messages were not published"),
+        }
+        Ok(erased.len())
     }
 }
 

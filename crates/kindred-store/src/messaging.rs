@@ -1078,8 +1078,9 @@ impl Store {
     /// (rows and their attachments), and uploads never attached to a
     /// message within a day. Deleting is its own claim: two nodes running
     /// this at once delete each row once, and a run cut short leaves the
-    /// rest for the next. Returns the number of messages erased.
-    pub async fn erase_due_messages(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    /// rest for the next. Returns the messages erased (association,
+    /// conversation, message), for the live events that take them away.
+    pub async fn erase_due_messages(&self, now: DateTime<Utc>) -> Result<Vec<(String, String, String)>, StoreError> {
         let stale = now - Duration::days(1);
         write!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -1095,11 +1096,13 @@ impl Store {
                 .bind(stale)
                 .execute(&mut *tx)
                 .await?;
-            let erased = sqlx::query("DELETE FROM messages WHERE erase_at IS NOT NULL AND erase_at <= $1")
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let erased: Vec<(String, String, String)> = sqlx::query_as(
+                "DELETE FROM messages WHERE erase_at IS NOT NULL AND erase_at <= $1 \
+                 RETURNING association_id, conversation_id, id",
+            )
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok(erased)
         })

@@ -721,3 +721,41 @@ async fn the_live_scripts_words_come_from_one_cached_address_in_the_pages_langua
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_disappearing_message_is_taken_away_from_open_sockets() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "vanish").await;
+        let anna = someone(&s, &a, "Anna Vanish").await;
+        let ben = someone(&s, &a, "Ben Vanish").await;
+        befriend(&s, &a, &anna, &ben).await;
+        let conversation = start(&s, &a, &anna, &[&ben.id], "Stays").await;
+        let base = api(&a);
+        let path = format!("{base}/conversations/{conversation}/disappearing");
+        ok(&s, &anna.token, "PUT", &path, Some(json!({"seconds": 300}))).await;
+        let sent = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &format!("{base}/conversations/{conversation}/messages"),
+            Some(json!({"body": "Goes"})),
+        )
+        .await;
+        let message = sent["message_id"].as_str().expect("id").to_owned();
+        let mut ws = open(&s.base, &a, &ben.token).await;
+        s.clock.advance(chrono::Duration::seconds(301));
+        let now = kindred_service::Clock::now(s.clock.as_ref());
+        assert!(s.kindred.erase_due(now).await.expect("erase") >= 1, "{db:?}");
+        let mut deleted = Vec::new();
+        while deleted.len() < 2 {
+            let event = next_event(&mut ws).await;
+            if event["type"] == "message_deleted" {
+                assert_eq!(event["conversation_id"], conversation.as_str(), "{db:?}");
+                deleted.push(event["message_id"].as_str().expect("id").to_owned());
+            }
+        }
+        assert!(deleted.contains(&message), "{db:?}: the message and the announcement: {deleted:?}");
+        s.stop().await;
+    }
+}
