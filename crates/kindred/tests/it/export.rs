@@ -335,3 +335,76 @@ fn the_file_sets_whether_the_access_log_names_staff() {
     let wrong = parse_toml("[data]\naccess_log_names_staff = \"yes\"\n", "a.toml").map(|_| ());
     assert!(wrong.is_err(), "not a boolean");
 }
+
+/// A moderator reading reported messages is a staff access to the data of
+/// the member who wrote them: in the sender's access log, by role only;
+/// the reporter's log gains an entry only when their own messages are
+/// shown too.
+#[tokio::test]
+async fn staff_reading_my_reported_messages_is_in_my_access_log() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admina", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let rosa = someone(&s, &ms, "Rosa").await;
+        let sven = someone(&s, &ms, "Sven").await;
+        befriend(&s, &rosa, 1, &sven, 1).await;
+        let started = ok(
+            &s,
+            &sven.token,
+            "POST",
+            &api("/conversations"),
+            Some(json!({"members": [rosa.id], "message": "Hallo"})),
+        )
+        .await;
+        let talk = started["conversation_id"].as_str().expect("conversation").to_owned();
+        let messages = api(&format!("/conversations/{talk}/messages"));
+        let rude = ok(&s, &sven.token, "POST", &messages, Some(json!({"body": "SVEN-RUDE-WORDS"}))).await;
+        let rude = rude["message_id"].as_str().expect("id").to_owned();
+        let reply = ok(&s, &rosa.token, "POST", &messages, Some(json!({"body": "ROSA-REPLY"}))).await;
+        let reply = reply["message_id"].as_str().expect("id").to_owned();
+        let log = |who: &Someone| {
+            let token = who.token.clone();
+            let s = &s;
+            async move {
+                let log = s.get_as(&token, &api("/me/access-log")).await;
+                log["entries"].as_array().expect("entries").clone()
+            }
+        };
+        assert_eq!(log(&sven).await, Vec::<Value>::new(), "{db:?}");
+
+        let report = json!({"target_type": "message", "target_id": rude, "kind": "abuse", "reason": "Bitte ansehen"});
+        let filed = ok(&s, &rosa.token, "POST", &api("/reports"), Some(report)).await;
+        let report_id = filed["report_id"].as_str().expect("report id").to_owned();
+        assert_eq!(log(&sven).await, Vec::<Value>::new(), "{db:?}: nobody has read it yet");
+        let opened = ok(&s, &admin, "GET", &api(&format!("/admin/message-reports/{report_id}")), None).await;
+        assert!(opened.to_string().contains("SVEN-RUDE-WORDS"), "{db:?}: {opened}");
+        let entries = log(&sven).await;
+        assert_eq!(entries.len(), 1, "{db:?}: {entries:?}");
+        assert_eq!(entries[0]["action"], "reported_messages.viewed", "{db:?}");
+        assert_eq!(entries[0]["actor_role"], "admin", "{db:?}");
+        assert!(entries[0].get("actor").is_none(), "{db:?}: the role only");
+        assert_eq!(log(&rosa).await, Vec::<Value>::new(), "{db:?}: the reporter's own messages were not shown");
+        // The list shows the messages too: another access.
+        let list = ok(&s, &admin, "GET", &api("/admin/message-reports"), None).await;
+        assert!(list.to_string().contains("SVEN-RUDE-WORDS"), "{db:?}");
+        assert_eq!(log(&sven).await.len(), 2, "{db:?}");
+        assert_eq!(log(&rosa).await, Vec::<Value>::new(), "{db:?}");
+
+        // A report sharing Rosa's own message too: then hers is shown.
+        let report = json!({"target_type": "message", "target_id": rude, "kind": "abuse", "reason": "Noch einmal",
+                            "messages": [reply]});
+        let filed = ok(&s, &rosa.token, "POST", &api("/reports"), Some(report)).await;
+        let second = filed["report_id"].as_str().expect("report id").to_owned();
+        ok(&s, &admin, "GET", &api(&format!("/admin/message-reports/{second}")), None).await;
+        let rosas = log(&rosa).await;
+        assert_eq!(rosas.len(), 1, "{db:?}: {rosas:?}");
+        assert_eq!(rosas[0]["action"], "reported_messages.viewed");
+        // The page names it in words.
+        let browser = crate::forum_search::Browser::sign_in(&s, "sven@example.org").await;
+        let (_, page) = browser.get("/a/ms/account/access-log?lang=en").await;
+        assert!(page.contains("Read your messages that somebody reported"), "{db:?}: {page}");
+        s.stop().await;
+    }
+}
