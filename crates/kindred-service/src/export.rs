@@ -27,10 +27,12 @@ use crate::forum::anonymous_by;
 use crate::sessions::{Caller, Member, SessionKind};
 use crate::{Association, Kindred};
 use chrono::{DateTime, Duration, Utc};
+use kindred_domain::notification_kinds::QuietHours;
 use kindred_domain::profile::FieldValue;
 use kindred_domain::{AssociationId, Language, MemberId};
 use kindred_store::{ExportRecord, StoreError};
 use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::io::Write as _;
 
@@ -255,6 +257,7 @@ impl Kindred {
     ) -> Result<(Value, Option<Vec<u8>>), ExportError> {
         let me = &caller.member;
         let a = &association.id;
+        let extras = self.store.own_extras_for_export(a, &me.id).await?;
         let mut data = Map::new();
         data.insert("exported_at".into(), json!(now));
         data.insert("association".into(), json!(association.slug.as_str()));
@@ -271,8 +274,69 @@ impl Kindred {
                 "badge": me.badge,
                 "created_at": created_at,
                 "authenticator_app": me.has_totp,
+                "recovery_codes_unused": self.store.unused_recovery_codes(a, &me.id).await?,
+                "time_zone": me.time_zone,
+                "time_zone_in_effect": crate::preferences::zone_of(association, Some(me)).name(),
+                "email_confirmed_at": extras.times.email_confirmed_at,
+                "last_active_at": extras.times.last_active_at,
+                "inactivity_warned_at": extras.times.inactivity_warned_at,
             }),
         );
+        // Quiet hours for mails, as set on the notification settings.
+        let quiet = self.quiet_hours(association, caller).await.map_err(failed("quiet hours"))?;
+        data.insert(
+            "quiet_hours".into(),
+            json!(quiet.map(|q| json!({
+                "from": QuietHours::clock(q.from),
+                "to": QuietHours::clock(q.to),
+                "time_zone": q.time_zone.map(|z| z.name()),
+            }))),
+        );
+        // Admission: the requests (pending or declined) and the verification.
+        data.insert(
+            "verification".into(),
+            Value::Array(
+                extras
+                    .verifications
+                    .iter()
+                    .map(|v| {
+                        let status = match (v.verified_at, v.declined_at) {
+                            (Some(_), _) => "verified",
+                            (None, Some(_)) => "declined",
+                            (None, None) => "pending",
+                        };
+                        json!({
+                            "procedure": v.procedure,
+                            "requested_at": v.requested_at,
+                            "status": status,
+                            "declined_at": v.declined_at,
+                            "verified_at": v.verified_at,
+                        })
+                    })
+                    .collect(),
+            ),
+        );
+        // The postal letter: the address while it is held (it is erased
+        // once the code is confirmed) — never the code, which only the
+        // letter may bring.
+        let mut letters = Vec::new();
+        if let Some(letter) = &extras.letter {
+            let mut entry = json!({
+                "requested_at": letter.created_at,
+                "expires_at": letter.expires_at,
+                "printed_at": letter.printed_at,
+                "confirmed_at": letter.confirmed_at,
+            });
+            if let Some(sealed) = &letter.sealed_address {
+                let address = self.open_letter(association, me.id.as_str(), sealed)?;
+                entry["full_name"] = json!(address.full_name);
+                entry["street"] = json!(address.street);
+                entry["postcode"] = json!(address.postcode);
+                entry["city"] = json!(address.city);
+            }
+            letters.push(entry);
+        }
+        data.insert("letter".into(), Value::Array(letters));
 
         // The profile: every value with the level it is shown from, health
         // fields opened (the member's own).
@@ -400,12 +464,16 @@ impl Kindred {
             })
             .collect();
         data.insert("topics".into(), Value::Array(topics));
-        let posts: Vec<Value> = self
+        let own_posts: Vec<_> = self
             .store
             .posts_for_export(a, &me.id)
             .await?
             .into_iter()
             .filter(|p| mine(&key, false, &p.id, &me.id, p.author_id.as_deref(), p.author_seal.as_deref(), p.anonymous))
+            .collect();
+        let own_post_ids: std::collections::HashSet<String> = own_posts.iter().map(|p| p.id.clone()).collect();
+        let posts: Vec<Value> = own_posts
+            .into_iter()
             .map(|p| {
                 let title = readable_topic(&p.topic_group_id, p.topic_hidden).then_some(p.topic_title);
                 json!({
@@ -423,6 +491,50 @@ impl Kindred {
             })
             .collect();
         data.insert("posts".into(), Value::Array(posts));
+        // Earlier versions of the member's posts (of their own posts only).
+        data.insert(
+            "post_edits".into(),
+            Value::Array(
+                extras
+                    .post_edits
+                    .iter()
+                    .filter(|e| own_post_ids.contains(&e.post_id))
+                    .map(|e| {
+                        json!({"post_id": e.post_id, "body": e.body, "written_at": e.written_at, "replaced_at": e.replaced_at})
+                    })
+                    .collect(),
+            ),
+        );
+        data.insert(
+            "topic_reads".into(),
+            Value::Array(
+                extras
+                    .topic_reads
+                    .iter()
+                    .map(|r| json!({"topic_id": r.topic_id, "last_read_post": r.last_read}))
+                    .collect(),
+            ),
+        );
+        data.insert(
+            "reports".into(),
+            Value::Array(
+                extras
+                    .reports
+                    .iter()
+                    .map(|r| {
+                        let shared = (r.target_type == "message").then_some(r.messages_shared);
+                        json!({
+                            "about": r.target_type,
+                            "kind": r.kind,
+                            "reason": r.reason,
+                            "status": r.status,
+                            "created_at": r.created_at,
+                            "messages_shared": shared,
+                        })
+                    })
+                    .collect(),
+            ),
+        );
         let (reactions, subscriptions) = self.store.marks_for_export(a, &me.id).await?;
         data.insert(
             "reactions".into(),
@@ -457,6 +569,24 @@ impl Kindred {
             })
             .collect();
         data.insert("events".into(), Value::Array(events));
+        data.insert(
+            "event_reminders".into(),
+            Value::Array(
+                extras
+                    .reminders
+                    .iter()
+                    .map(|r| json!({"event_id": r.event_id, "starts_at": r.starts_at, "sent_at": r.sent_at}))
+                    .collect(),
+            ),
+        );
+        // The calendar feed: that there is one, never its secret address.
+        data.insert(
+            "calendar_feed".into(),
+            json!(extras
+                .calendar_feed
+                .as_ref()
+                .map(|f| json!({"full_titles": f.full_titles, "created_at": f.created_at}))),
+        );
 
         let articles: Vec<Value> = self
             .store
@@ -480,7 +610,12 @@ impl Kindred {
             .collect();
         data.insert("articles".into(), Value::Array(articles));
 
-        data.insert("conversations".into(), Value::Array(self.conversations_for_export(association, caller).await?));
+        let (conversations, opened) = self.conversations_for_export(association, caller).await?;
+        data.insert("conversations".into(), Value::Array(conversations));
+        data.insert(
+            "conversations_left".into(),
+            Value::Array(self.left_conversations_for_export(association, caller, &opened, now).await?),
+        );
 
         // The calls the member was in: when, how long, voice or video —
         // never who else was in them (that is theirs).
@@ -526,6 +661,10 @@ impl Kindred {
             }
         }
         data.insert("notifications".into(), Value::Array(notifications));
+        data.insert(
+            "mails_sent".into(),
+            Value::Array(extras.mails.iter().map(|m| json!({"kind": m.kind, "sent_at": m.sent_at})).collect()),
+        );
         let choices = self.notification_settings(association, caller).await.map_err(failed("notification settings"))?;
         data.insert(
             "notification_settings".into(),
@@ -555,6 +694,15 @@ impl Kindred {
             ),
         );
 
+        // What the server flagged to staff about the member (e.g. looking
+        // at profiles at a scraper's pace).
+        data.insert(
+            "staff_flags".into(),
+            Value::Array(
+                extras.staff_flags.iter().map(|f| json!({"reason": f.reason, "created_at": f.created_at})).collect(),
+            ),
+        );
+
         let photo = self.own_photo(association, caller).await.map_err(failed("photo"))?;
         data.insert("photo".into(), json!(photo.as_ref().map(|_| PHOTO_FILE)));
 
@@ -577,17 +725,25 @@ impl Kindred {
                     .collect(),
             ),
         );
-        Ok((Value::Object(data), photo))
+        // A value hidden from the member (or not there) is absent, never
+        // null — as in every answer of the API.
+        Ok((without_nulls(Value::Object(data)), photo))
     }
 
     /// The member's conversations with every message, senders as the
-    /// member may see them (pseudonym or alias; nothing when out of sight).
+    /// member may see them: their pseudonym where `disclosure::sight` lets
+    /// the member see them (the rule of the conversation's member list, for
+    /// a group's chat too), the alias in an alias group's chat, nothing
+    /// otherwise. Also the ids of the conversations whose messages were read.
     async fn conversations_for_export(
         &self,
         association: &Association,
         caller: &Caller,
-    ) -> Result<Vec<Value>, ExportError> {
+    ) -> Result<(Vec<Value>, HashSet<String>), ExportError> {
         let mut out = Vec::new();
+        let mut opened = HashSet::new();
+        // Senders already decided: id → pseudonym as the member sees it.
+        let mut names: HashMap<String, Option<String>> = HashMap::new();
         let mut cursor: Option<String> = None;
         loop {
             let page =
@@ -602,6 +758,7 @@ impl Kindred {
                     else {
                         break;
                     };
+                    opened.insert(summary.id.clone());
                     if members.is_empty() {
                         members = page.members.iter().filter_map(|m| m.pseudonym.clone()).collect();
                     }
@@ -610,11 +767,19 @@ impl Kindred {
                             Some(caller.member.pseudonym.clone())
                         } else if let Some(alias) = &m.sender_alias {
                             Some(alias.clone())
+                        } else if let Some(id) = &m.sender_id {
+                            match page.members.iter().find(|s| &s.member_id == id) {
+                                Some(shown) => shown.pseudonym.clone(),
+                                None => self.sender_as_seen(association, caller, id, &mut names).await,
+                            }
                         } else {
-                            m.sender_id.as_ref().and_then(|id| {
-                                page.members.iter().find(|s| &s.member_id == id).and_then(|s| s.pseudonym.clone())
-                            })
+                            None
                         };
+                        let attachments: Vec<Value> = m
+                            .attachments
+                            .iter()
+                            .map(|f| json!({"content_type": f.content_type, "size": f.size}))
+                            .collect();
                         messages.push(json!({
                             "sender": sender,
                             "own": m.own,
@@ -622,6 +787,7 @@ impl Kindred {
                             "body": m.body,
                             "sent_at": m.sent_at,
                             "edited_at": m.edited_at,
+                            "attachments": (!attachments.is_empty()).then_some(attachments),
                         }));
                     }
                     match page.next_before {
@@ -643,7 +809,85 @@ impl Kindred {
                 None => break,
             }
         }
+        Ok((out, opened))
+    }
+
+    /// A sender of a group's chat (not in the conversation's member list),
+    /// as the member may see them: `members::sight_of`, the rule of
+    /// `disclosure::sight` that every view of a member follows.
+    async fn sender_as_seen(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        id: &str,
+        names: &mut HashMap<String, Option<String>>,
+    ) -> Option<String> {
+        if let Some(known) = names.get(id) {
+            return known.clone();
+        }
+        let seen = self.sight_of(association, caller, id).await.ok().map(|(_, record, _, _)| record.pseudonym);
+        names.insert(id.to_owned(), seen.clone());
+        seen
+    }
+
+    /// The member's own messages in conversations they can no longer open
+    /// (left, declined, or the chat of a group they left): their own text
+    /// only, opened with the conversation's key as the current ones are —
+    /// nobody else's messages or names. Deleted messages and those past
+    /// their disappearing time are not kept, so they are not here.
+    async fn left_conversations_for_export(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        opened: &HashSet<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Value>, ExportError> {
+        let rows = self.store.own_messages_for_export(&association.id, &caller.member.id, now).await?;
+        let mut out: Vec<Value> = Vec::new();
+        let mut current: Option<(String, Option<crate::crypto::ConversationKey>, Vec<Value>)> = None;
+        for row in rows.into_iter().filter(|r| !opened.contains(&r.conversation_id)) {
+            if current.as_ref().is_none_or(|(id, _, _)| *id != row.conversation_id) {
+                if let Some((id, _, messages)) = current.take() {
+                    out.push(json!({"conversation_id": id, "messages": messages}));
+                }
+                let key = self
+                    .conversation_key(association, &row.conversation_id)
+                    .await
+                    .map_err(failed("conversation key"))?;
+                current = Some((row.conversation_id.clone(), key, Vec::new()));
+            }
+            let Some((_, key, messages)) = current.as_mut() else { continue };
+            // Without the conversation's key (deleted with it) the text is
+            // unreadable for everyone: the message is listed without it.
+            let body = match (key.as_ref(), row.sealed_body.as_ref()) {
+                (Some(key), Some(sealed)) => {
+                    let bytes = key.open(&row.id, crate::messaging::BODY, sealed)?;
+                    Some(String::from_utf8(bytes).map_err(failed("message body"))?)
+                }
+                _ => None,
+            };
+            messages.push(json!({
+                "message_id": row.id,
+                "sent_at": row.sent_at,
+                "edited_at": row.edited_at,
+                "body": body,
+            }));
+        }
+        if let Some((id, _, messages)) = current {
+            out.push(json!({"conversation_id": id, "messages": messages}));
+        }
         Ok(out)
+    }
+}
+
+/// The value with every `null` member of an object left out, at any depth.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 

@@ -34,6 +34,9 @@ static NL: LanguageIdentifier = langid!("nl");
 /// The parts in the order of `data.json`.
 const PARTS: &[&str] = &[
     "account",
+    "quiet_hours",
+    "verification",
+    "letter",
     "profile",
     "consents",
     "contacts",
@@ -43,17 +46,25 @@ const PARTS: &[&str] = &[
     "groups",
     "topics",
     "posts",
+    "post_edits",
+    "topic_reads",
+    "reports",
     "reactions",
     "subscriptions",
     "events",
+    "event_reminders",
+    "calendar_feed",
     "articles",
     "conversations",
+    "conversations_left",
     "calls",
     "notifications",
+    "mails_sent",
     "notification_settings",
     "sessions",
     "passkeys",
     "photo",
+    "staff_flags",
     "staff_accesses",
 ];
 
@@ -160,13 +171,24 @@ fn record(out: &mut String, words: &Words, map: &serde_json::Map<String, Value>,
     out.push_str("</tbody></table>");
 }
 
-/// A list of objects: one row each, the keys of the first as column headers.
+/// A list of objects: one row each, every key of any of them as a column
+/// header (a value absent from one row — hidden from the member, or not
+/// there — leaves its cell empty).
 fn table(out: &mut String, words: &Words, items: &[Value], caption: &str) {
-    let Some(Value::Object(first)) = items.first() else {
+    let mut columns: Vec<&String> = Vec::new();
+    for item in items {
+        if let Value::Object(map) = item {
+            for key in map.keys() {
+                if !columns.contains(&key) {
+                    columns.push(key);
+                }
+            }
+        }
+    }
+    if columns.is_empty() {
         let _ = write!(out, "<p>{}</p>", escape(&words.get("export-none")));
         return;
-    };
-    let columns: Vec<&String> = first.keys().collect();
+    }
     let _ = write!(out, "<table><caption>{}</caption><thead><tr>", escape(caption));
     for column in &columns {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&words.label(column)));
@@ -252,6 +274,13 @@ mod tests {
         assert!(html.contains("<th scope=\"col\">Text</th>"), "body in words");
         assert!(html.contains("<html lang=\"en\">"));
         assert_eq!(html.matches("<h1>").count(), 1);
+    }
+
+    #[test]
+    fn a_column_absent_from_the_first_row_still_shows() {
+        let data = json!({"conversations_left": [{"message_id": "a"}, {"message_id": "b", "body": "LATER-BODY"}]});
+        let html = render(&data, Language::En);
+        assert!(html.contains("LATER-BODY"), "{html}");
     }
 
     #[test]

@@ -1454,6 +1454,7 @@ impl Kindred {
         }
         self.audit(association, &caller.member.id, "message_reports.viewed", None, None).await?;
         let (reports, items) = self.store.message_reports(&association.id, 100).await?;
+        self.audit_senders_shown(association, caller, items.iter().map(|i| i.sender_id.as_str()), None).await?;
         let key = self.keys.association(&association.id)?;
         let mut out = Vec::with_capacity(reports.len());
         for report in reports {
@@ -1478,6 +1479,31 @@ impl Kindred {
             });
         }
         Ok(out)
+    }
+
+    /// Before a moderator sees reported messages: one `reported_messages.viewed`
+    /// per member whose messages are shown, with that member as target, so
+    /// that their access log (`store::accesses_to`) lists it — the sender's,
+    /// not the reporter's (unless the reporter's own messages are among
+    /// them). Never the text; the report in the detail, for the audit log.
+    async fn audit_senders_shown<'a>(
+        &self,
+        association: &Association,
+        caller: &Caller,
+        senders: impl Iterator<Item = &'a str>,
+        report: Option<&str>,
+    ) -> Result<(), MessagingError> {
+        let mut seen: Vec<&str> = Vec::new();
+        let detail = report.map(|id| format!("report {id}"));
+        for sender in senders {
+            if sender == caller.member.id.as_str() || seen.contains(&sender) {
+                continue;
+            }
+            seen.push(sender);
+            self.audit(association, &caller.member.id, "reported_messages.viewed", Some(sender), detail.as_deref())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Reports of messages in one status (`open`, `resolved`, `dismissed`)
@@ -1517,6 +1543,8 @@ impl Kindred {
         let (report, items) =
             self.store.message_report(&association.id, id.as_str()).await?.ok_or(MessagingError::NotFound)?;
         self.audit(association, &caller.member.id, "message_report.opened", Some(id.as_str()), None).await?;
+        self.audit_senders_shown(association, caller, items.iter().map(|i| i.sender_id.as_str()), Some(id.as_str()))
+            .await?;
         let key = self.keys.association(&association.id)?;
         let mut messages = Vec::with_capacity(items.len());
         for item in items {

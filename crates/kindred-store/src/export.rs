@@ -433,3 +433,277 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// One of the member's own messages, still sealed under its conversation's
+/// key: text only (never a deleted one or a system line), and only while
+/// it has not reached its disappearing time.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnMessageRecord {
+    pub conversation_id: String,
+    pub id: String,
+    pub sealed_body: Option<Vec<u8>>,
+    pub sent_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// When the account's address was confirmed, its last sign-in, and the
+/// retention warning (migration 0026).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct AccountTimes {
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    pub last_active_at: Option<DateTime<Utc>>,
+    pub inactivity_warned_at: Option<DateTime<Utc>>,
+}
+
+/// The member's request for verification (`verification_requests`), or
+/// their verification (`verifications`): one of `requested_at` and
+/// `verified_at` is set.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnVerificationRecord {
+    pub procedure: String,
+    pub requested_at: Option<DateTime<Utc>>,
+    pub declined_at: Option<DateTime<Utc>>,
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+/// The member's postal letter: the address while it is still held
+/// (sealed; erased once the code is confirmed), never the code.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnLetterRecord {
+    pub sealed_address: Option<Vec<u8>>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub printed_at: Option<DateTime<Utc>>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// A report the member filed: about a post or topic (`target_type`), or
+/// about messages (`message`, with how many they shared).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnReportRecord {
+    pub target_type: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub messages_shared: i64,
+}
+
+/// An earlier version of a post: of the member's named posts and of every
+/// anonymous post (the service keeps those of posts it found to be theirs).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnPostEditRecord {
+    pub post_id: String,
+    pub body: String,
+    pub written_at: DateTime<Utc>,
+    pub replaced_at: DateTime<Utc>,
+}
+
+/// A topic and the last post the member read in it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnReadRecord {
+    pub topic_id: String,
+    pub last_read: i64,
+}
+
+/// A reminder mailed about an event's occurrence.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnReminderRecord {
+    pub event_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// The member's calendar feed (never its token).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnFeedRecord {
+    pub full_titles: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Something the server flagged to staff about the member.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnFlagRecord {
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A notification mailed to the member.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnMailRecord {
+    pub kind: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// The rest of the member's own rows, for the export: every member-keyed
+/// table of `service::erasure::TABLES` that no other read gives whole.
+#[derive(Debug, Clone, Default)]
+pub struct OwnExtras {
+    pub times: AccountTimes,
+    pub verifications: Vec<OwnVerificationRecord>,
+    pub letter: Option<OwnLetterRecord>,
+    pub reports: Vec<OwnReportRecord>,
+    pub post_edits: Vec<OwnPostEditRecord>,
+    pub topic_reads: Vec<OwnReadRecord>,
+    pub reminders: Vec<OwnReminderRecord>,
+    pub calendar_feed: Option<OwnFeedRecord>,
+    pub staff_flags: Vec<OwnFlagRecord>,
+    pub mails: Vec<OwnMailRecord>,
+}
+
+impl Store {
+    /// The member's own messages in every conversation, with their
+    /// conversation, oldest first (see [`OwnMessageRecord`]); the service
+    /// keeps those of conversations the member can no longer open.
+    pub async fn own_messages_for_export(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OwnMessageRecord>, StoreError> {
+        let rows = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT conversation_id, id, sealed_body, sent_at, edited_at FROM messages \
+                 WHERE association_id = $1 AND sender_id = $2 AND kind = 'text' AND sealed_body IS NOT NULL \
+                 AND (erase_at IS NULL OR erase_at > $3) ORDER BY conversation_id, seq",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(now)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// The member's rows of the smaller tables (see [`OwnExtras`]).
+    pub async fn own_extras_for_export(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+    ) -> Result<OwnExtras, StoreError> {
+        let a = association.as_str();
+        let m = member.as_str();
+        let times: Option<AccountTimes> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT email_confirmed_at, last_active_at, inactivity_warned_at FROM members \
+                 WHERE association_id = $1 AND id = $2",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let verifications = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT procedure, requested_at, declined_at, NULL AS verified_at FROM verification_requests \
+                 WHERE association_id = $1 AND member_id = $2 \
+                 UNION ALL \
+                 SELECT procedure, NULL AS requested_at, NULL AS declined_at, verified_at FROM verifications \
+                 WHERE association_id = $1 AND member_id = $2",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        let letter = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT sealed_address, created_at, expires_at, printed_at, confirmed_at FROM letters \
+                 WHERE association_id = $1 AND member_id = $2",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let reports = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT target_type, kind, reason, status, created_at, CAST(0 AS BIGINT) AS messages_shared \
+                 FROM reports WHERE association_id = $1 AND reporter_id = $2 \
+                 UNION ALL \
+                 SELECT 'message' AS target_type, r.kind, r.reason, r.status, r.created_at, \
+                 (SELECT COUNT(*) FROM message_report_items i WHERE i.association_id = r.association_id \
+                   AND i.report_id = r.id) AS messages_shared \
+                 FROM message_reports r WHERE r.association_id = $1 AND r.reporter_id = $2 ORDER BY 5",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        let post_edits = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT e.post_id, e.body, e.written_at, e.replaced_at FROM post_edits e \
+                 JOIN posts p ON p.association_id = e.association_id AND p.id = e.post_id \
+                 WHERE e.association_id = $1 AND (p.author_id = $2 OR p.anonymous) \
+                 ORDER BY e.post_id, e.replaced_at, e.id",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        let topic_reads = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT topic_id, CAST(last_read AS BIGINT) AS last_read FROM topic_reads \
+                 WHERE association_id = $1 AND member_id = $2 ORDER BY topic_id",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        let reminders = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT event_id, starts_at, sent_at FROM event_reminders \
+                 WHERE association_id = $1 AND member_id = $2 ORDER BY sent_at, event_id",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        let calendar_feed = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT full_titles, created_at FROM calendar_feeds WHERE association_id = $1 AND member_id = $2",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let staff_flags = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT reason, created_at FROM staff_flags WHERE association_id = $1 AND member_id = $2 \
+                 ORDER BY created_at, id",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        let mails = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT kind, sent_at FROM mail_records WHERE association_id = $1 AND member_id = $2 \
+                 AND sent_at IS NOT NULL ORDER BY sent_at, notification_id",
+            )
+            .bind(a)
+            .bind(m)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(OwnExtras {
+            times: times.unwrap_or_default(),
+            verifications,
+            letter,
+            reports,
+            post_edits,
+            topic_reads,
+            reminders,
+            calendar_feed,
+            staff_flags,
+            mails,
+        })
+    }
+}

@@ -65,8 +65,9 @@ pub use events::{
     RegistrationRecord, SeriesExceptions,
 };
 pub use export::{
-    AccessRecord, ExportRecord, OwnEventRecord, OwnGroupRecord, OwnMarkRecord, OwnPostRecord, OwnTopicRecord,
-    UnbuiltExport,
+    AccessRecord, AccountTimes, ExportRecord, OwnEventRecord, OwnExtras, OwnFeedRecord, OwnFlagRecord, OwnGroupRecord,
+    OwnLetterRecord, OwnMailRecord, OwnMarkRecord, OwnMessageRecord, OwnPostEditRecord, OwnPostRecord, OwnReadRecord,
+    OwnReminderRecord, OwnReportRecord, OwnTopicRecord, OwnVerificationRecord, UnbuiltExport,
 };
 pub use forum::{
     CategoryDeletion, CategoryFields, CategoryRecord, MentionTarget, PostEditRecord, PostRecord, PostToWrite,

@@ -65,3 +65,4 @@ access-action-member-refused = Eine Anfrage zu deinem Konto wurde abgelehnt
 access-action-member-suspended = Dein Konto gesperrt
 access-action-member-reinstated = Dein Konto wieder freigegeben
 access-action-member-role-changed = Deine Rolle geändert
+access-action-reported-messages-viewed = Deine Nachrichten gelesen, die jemand gemeldet hat

@@ -594,6 +594,7 @@ access-action-member-refused = Eine Anfrage zu Ihrem Konto wurde abgelehnt
 access-action-member-suspended = Ihr Konto gesperrt
 access-action-member-reinstated = Ihr Konto wieder freigegeben
 access-action-member-role-changed = Ihre Rolle geändert
+access-action-reported-messages-viewed = Ihre Nachrichten gelesen, die jemand gemeldet hat
 
 ## Changed terms of use, asked again (issue 20)
 terms-accept-title = Die Nutzungsbedingungen haben sich geändert

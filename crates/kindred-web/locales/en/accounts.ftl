@@ -593,6 +593,7 @@ access-action-member-refused = A request about your account was refused
 access-action-member-suspended = Suspended your account
 access-action-member-reinstated = Reinstated your account
 access-action-member-role-changed = Changed your role
+access-action-reported-messages-viewed = Read your messages that somebody reported
 
 ## Changed terms of use, asked again (issue 20)
 terms-accept-title = The terms of use have changed

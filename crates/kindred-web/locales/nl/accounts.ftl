@@ -594,6 +594,7 @@ access-action-member-refused = Een verzoek over uw account werd geweigerd
 access-action-member-suspended = Uw account geschorst
 access-action-member-reinstated = Uw account weer vrijgegeven
 access-action-member-role-changed = Uw rol gewijzigd
+access-action-reported-messages-viewed = Uw berichten gelezen die iemand heeft gemeld
 
 ## Changed terms of use, asked again (issue 20)
 terms-accept-title = De gebruiksvoorwaarden zijn gewijzigd

@@ -104,7 +104,8 @@ pub struct AccessEntry {
     at: DateTime<Utc>,
     /// What was done: `verification.viewed`, `member.viewed`,
     /// `letter.viewed`, `member.approved`, `member.suspended`,
-    /// `member.role_changed`, …
+    /// `member.role_changed`, `reported_messages.viewed` (a moderator read
+    /// messages of mine that somebody reported), …
     action: String,
     /// The role of the staff member who did it (now): admin, moderator, …
     actor_role: String,

@@ -117,6 +117,7 @@ const KNOWN_ACTIONS: &[&str] = &[
     "member.suspended",
     "member.reinstated",
     "member.role_changed",
+    "reported_messages.viewed",
 ];
 
 /// The role names the pages already have (`role-*`).

@@ -335,3 +335,273 @@ fn the_file_sets_whether_the_access_log_names_staff() {
     let wrong = parse_toml("[data]\naccess_log_names_staff = \"yes\"\n", "a.toml").map(|_| ());
     assert!(wrong.is_err(), "not a boolean");
 }
+
+/// Every `null` in a value, by path (a hidden value must be absent).
+fn nulls(value: &Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        Value::Null => found.push(path.to_owned()),
+        Value::Object(map) => map.iter().for_each(|(k, v)| nulls(v, &format!("{path}.{k}"), found)),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| nulls(v, &format!("{path}[{i}]"), found)),
+        _ => {}
+    }
+}
+
+/// The member's own messages in a conversation they left and in the chat
+/// of a group they left are in their export, in a part of their own and
+/// in index.html — their own text only: nobody else's messages, and not
+/// what they deleted.
+#[tokio::test]
+async fn my_messages_in_conversations_i_left_are_in_my_export_and_nobody_elses() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let cara = someone(&s, &ms, "Cara").await;
+        befriend(&s, &anna, 1, &ben, 1).await;
+        befriend(&s, &anna, 1, &cara, 1).await;
+        let started = ok(
+            &s,
+            &anna.token,
+            "POST",
+            &api("/conversations"),
+            Some(json!({"members": [ben.id, cara.id], "message": "ANNA-LEFT-WORDS"})),
+        )
+        .await;
+        let talk = started["conversation_id"].as_str().expect("conversation").to_owned();
+        let messages = api(&format!("/conversations/{talk}/messages"));
+        let gone = ok(&s, &anna.token, "POST", &messages, Some(json!({"body": "ANNA-DELETED-WORDS"}))).await;
+        let gone = gone["message_id"].as_str().expect("message id").to_owned();
+        ok(&s, &anna.token, "DELETE", &api(&format!("/conversations/{talk}/messages/{gone}")), None).await;
+        ok(&s, &ben.token, "POST", &messages, Some(json!({"body": "BEN-WORDS"}))).await;
+        ok(&s, &anna.token, "POST", &api(&format!("/conversations/{talk}/leave")), None).await;
+
+        // Ben's group; Anna joins, writes in its chat and leaves the group.
+        let group = crate::groups::create(&s, &ben, crate::groups::group("Runde", "open")).await;
+        ok(&s, &anna.token, "POST", &api(&format!("/groups/{group}/join")), None).await;
+        let chat = ok(&s, &anna.token, "GET", &api(&format!("/groups/{group}/conversation")), None).await;
+        let chat = chat["conversation_id"].as_str().expect("chat").to_owned();
+        let chat_messages = api(&format!("/conversations/{chat}/messages"));
+        ok(&s, &ben.token, "POST", &chat_messages, Some(json!({"body": "BEN-GROUP-WORDS"}))).await;
+        ok(&s, &anna.token, "POST", &chat_messages, Some(json!({"body": "ANNA-GROUP-WORDS"}))).await;
+        ok(&s, &anna.token, "POST", &api(&format!("/groups/{group}/leave")), None).await;
+
+        let export = export_of(&s, &ms.id, &anna).await;
+        let all = export.data.to_string();
+        let left = export.data["conversations_left"].as_array().expect("conversations_left");
+        assert_eq!(left.len(), 2, "{db:?}: {all}");
+        let bodies = |id: &str| -> Vec<String> {
+            let entry = left.iter().find(|c| c["conversation_id"] == id).expect("the conversation");
+            entry["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap().to_owned()).collect()
+        };
+        assert_eq!(bodies(&talk), ["ANNA-LEFT-WORDS"], "{db:?}");
+        assert_eq!(bodies(&chat), ["ANNA-GROUP-WORDS"], "{db:?}");
+        for entry in left {
+            let keys: Vec<&String> = entry.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["conversation_id", "messages"], "{db:?}: nobody's names: {entry}");
+            for m in entry["messages"].as_array().unwrap() {
+                assert!(m["message_id"].is_string() && m["sent_at"].is_string(), "{db:?}: {m}");
+            }
+        }
+        for never in ["BEN-WORDS", "BEN-GROUP-WORDS", "ANNA-DELETED-WORDS"] {
+            assert!(!all.contains(never), "{db:?}: {never} in {all}");
+            assert!(!export.html.contains(never), "{db:?}: {never} in index.html");
+        }
+        assert!(export.html.contains("ANNA-LEFT-WORDS") && export.html.contains("ANNA-GROUP-WORDS"), "{db:?}");
+        assert!(export.html.contains("id=\"conversations_left\""), "{db:?}: a part of its own");
+        s.stop().await;
+    }
+}
+
+/// The rest of what the store keeps about a member: the letter's address
+/// while it waits (never the code), the verification requests, the time
+/// zone and the quiet hours.
+#[tokio::test]
+async fn the_export_holds_my_letter_address_verification_time_zone_and_quiet_hours() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admina", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let token = unverified(&s, "ms", "rita@example.org", "Rita").await;
+        let me = s.get_as(&token, &api("/me")).await;
+        let rita = Someone { id: me["member_id"].as_str().expect("member id").to_owned(), token };
+        let address = json!({"full_name": "Rita Rosenthal", "street": "Lindenweg 7", "postcode": "24103",
+                             "city": "Kielstadt"});
+        let r = s.client.post(s.url(&api("/verification/letter"))).bearer_auth(&rita.token).json(&address);
+        assert_eq!(r.send().await.expect("post").status(), 202);
+        let letters = s.get_as(&admin, &api("/admin/letters")).await;
+        let code = letters["letters"][0]["code"].as_str().expect("code").to_owned();
+
+        let waiting = export_of(&s, &ms.id, &rita).await;
+        let letter = &waiting.data["letter"][0];
+        assert_eq!(letter["full_name"], "Rita Rosenthal", "{db:?}: {}", waiting.data);
+        assert_eq!(letter["street"], "Lindenweg 7");
+        assert_eq!(letter["postcode"], "24103");
+        assert_eq!(letter["city"], "Kielstadt");
+        assert!(letter["requested_at"].is_string(), "{db:?}: {letter}");
+        assert!(!waiting.data.to_string().contains(&code), "{db:?}: never the code");
+        assert!(!waiting.html.contains(&code) && waiting.html.contains("Lindenweg 7"), "{db:?}");
+        let requests = waiting.data["verification"].as_array().expect("verification");
+        assert_eq!(requests.len(), 1, "{db:?}: {requests:?}");
+        assert_eq!((&requests[0]["procedure"], &requests[0]["status"]), (&json!("letter"), &json!("pending")));
+        assert!(requests[0]["requested_at"].is_string(), "{db:?}");
+
+        // Confirmed: the address is erased, and so it is not in the export.
+        let r = s.client.post(s.url(&api("/verification/letter/confirm"))).bearer_auth(&rita.token);
+        assert_eq!(r.json(&json!({"code": code})).send().await.expect("post").status(), 200, "{db:?}");
+        let confirmed = export_of(&s, &ms.id, &rita).await;
+        let text = confirmed.data.to_string();
+        assert!(!text.contains("Rosenthal") && !text.contains("Lindenweg"), "{db:?}: {text}");
+        assert!(confirmed.data["letter"][0]["confirmed_at"].is_string(), "{db:?}: {text}");
+        let verified = confirmed.data["verification"].as_array().expect("verification");
+        assert!(verified.iter().any(|v| v["procedure"] == "letter" && v["status"] == "verified"), "{db:?}: {text}");
+
+        // A member's time zone and quiet hours.
+        let anna = someone(&s, &ms, "Anna").await;
+        let zone = json!({"language": "de", "time_zone": "America/New_York"});
+        ok(&s, &anna.token, "PUT", &api("/me/preferences"), Some(zone)).await;
+        let quiet =
+            json!({"settings": {}, "quiet_hours": {"from": "22:00", "to": "07:00", "time_zone": "Europe/Berlin"}});
+        ok(&s, &anna.token, "PUT", &api("/me/notification-settings"), Some(quiet)).await;
+        let export = export_of(&s, &ms.id, &anna).await;
+        assert_eq!(export.data["account"]["time_zone"], "America/New_York", "{db:?}: {}", export.data);
+        assert_eq!(
+            export.data["quiet_hours"],
+            json!({"from": "22:00", "to": "07:00", "time_zone": "Europe/Berlin"}),
+            "{db:?}"
+        );
+        assert!(export.html.contains("America/New_York") && export.html.contains("22:00"), "{db:?}");
+        s.stop().await;
+    }
+}
+
+/// Senders in an ordinary group's chat show as the member sees them in the
+/// app (their pseudonym), in an alias group by alias only; a value hidden
+/// from the member is absent from data.json, never null — the name of a
+/// secret group they left among them.
+#[tokio::test]
+async fn group_chat_senders_show_as_i_see_them_and_hidden_values_are_absent() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let open = crate::groups::create(&s, &ben, crate::groups::group("Offene Runde", "open")).await;
+        let mut masked = crate::groups::group("Maskierte Runde", "open");
+        masked["alias_mode"] = json!(true);
+        let masked = crate::groups::create(&s, &ben, masked).await;
+        let secret = crate::groups::create(&s, &ben, crate::groups::group("Geheime Runde", "secret")).await;
+        let mut chats = Vec::new();
+        for group in [&open, &masked] {
+            ok(&s, &anna.token, "POST", &api(&format!("/groups/{group}/join")), None).await;
+            ok(&s, &anna.token, "GET", &api(&format!("/groups/{group}/conversation")), None).await;
+            let chat = ok(&s, &ben.token, "GET", &api(&format!("/groups/{group}/conversation")), None).await;
+            let chat = chat["conversation_id"].as_str().expect("chat").to_owned();
+            let path = api(&format!("/conversations/{chat}/messages"));
+            ok(&s, &ben.token, "POST", &path, Some(json!({"body": format!("BEN-IN-{group}")}))).await;
+            chats.push(chat);
+        }
+        let seen = ok(&s, &anna.token, "GET", &api(&format!("/conversations/{}/messages", chats[1])), None).await;
+        let alias = seen["messages"][0]["sender_alias"].as_str().expect("alias").to_owned();
+        let invite = json!({"member_id": anna.id});
+        ok(&s, &ben.token, "POST", &api(&format!("/groups/{secret}/invitations")), Some(invite)).await;
+        ok(&s, &anna.token, "POST", &api(&format!("/groups/{secret}/join")), None).await;
+        ok(&s, &anna.token, "POST", &api(&format!("/groups/{secret}/leave")), None).await;
+
+        let export = export_of(&s, &ms.id, &anna).await;
+        let data = &export.data;
+        let message_in = |chat: &str| -> Value {
+            let conversations = data["conversations"].as_array().expect("conversations");
+            let entry = conversations.iter().find(|c| c["conversation_id"] == chat).expect("the chat");
+            entry["messages"][0].clone()
+        };
+        let plain = message_in(&chats[0]);
+        assert_eq!(plain["sender"], "Ben", "{db:?}: as the chat shows him to Anna: {data}");
+        let aliased = message_in(&chats[1]);
+        assert_eq!(aliased["sender"], json!(alias), "{db:?}: {aliased}");
+        assert!(!aliased.to_string().contains("Ben") && !aliased.to_string().contains(&ben.id), "{db:?}");
+        let groups = data["groups"].as_array().expect("groups");
+        let left = groups.iter().find(|g| g["group_id"] == secret.as_str()).expect("the secret group");
+        assert_eq!(left["status"], "left", "{db:?}: {left}");
+        assert!(left.get("name").is_none(), "{db:?}: absent, not null: {left}");
+        assert!(!data.to_string().contains("Geheime Runde"), "{db:?}");
+        let mut found = Vec::new();
+        nulls(data, "", &mut found);
+        assert!(found.is_empty(), "{db:?}: nulls at {found:?}");
+        s.stop().await;
+    }
+}
+
+/// A moderator reading reported messages is a staff access to the data of
+/// the member who wrote them: in the sender's access log, by role only;
+/// the reporter's log gains an entry only when their own messages are
+/// shown too.
+#[tokio::test]
+async fn staff_reading_my_reported_messages_is_in_my_access_log() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        s.user(&ms, "admin@example.org", "Admina", "admin").await;
+        let admin = s.login_staff(&ms, "admin@example.org").await;
+        let rosa = someone(&s, &ms, "Rosa").await;
+        let sven = someone(&s, &ms, "Sven").await;
+        befriend(&s, &rosa, 1, &sven, 1).await;
+        let started = ok(
+            &s,
+            &sven.token,
+            "POST",
+            &api("/conversations"),
+            Some(json!({"members": [rosa.id], "message": "Hallo"})),
+        )
+        .await;
+        let talk = started["conversation_id"].as_str().expect("conversation").to_owned();
+        let messages = api(&format!("/conversations/{talk}/messages"));
+        let rude = ok(&s, &sven.token, "POST", &messages, Some(json!({"body": "SVEN-RUDE-WORDS"}))).await;
+        let rude = rude["message_id"].as_str().expect("id").to_owned();
+        let reply = ok(&s, &rosa.token, "POST", &messages, Some(json!({"body": "ROSA-REPLY"}))).await;
+        let reply = reply["message_id"].as_str().expect("id").to_owned();
+        let log = |who: &Someone| {
+            let token = who.token.clone();
+            let s = &s;
+            async move {
+                let log = s.get_as(&token, &api("/me/access-log")).await;
+                log["entries"].as_array().expect("entries").clone()
+            }
+        };
+        assert_eq!(log(&sven).await, Vec::<Value>::new(), "{db:?}");
+
+        let report = json!({"target_type": "message", "target_id": rude, "kind": "abuse", "reason": "Bitte ansehen"});
+        let filed = ok(&s, &rosa.token, "POST", &api("/reports"), Some(report)).await;
+        let report_id = filed["report_id"].as_str().expect("report id").to_owned();
+        assert_eq!(log(&sven).await, Vec::<Value>::new(), "{db:?}: nobody has read it yet");
+        let opened = ok(&s, &admin, "GET", &api(&format!("/admin/message-reports/{report_id}")), None).await;
+        assert!(opened.to_string().contains("SVEN-RUDE-WORDS"), "{db:?}: {opened}");
+        let entries = log(&sven).await;
+        assert_eq!(entries.len(), 1, "{db:?}: {entries:?}");
+        assert_eq!(entries[0]["action"], "reported_messages.viewed", "{db:?}");
+        assert_eq!(entries[0]["actor_role"], "admin", "{db:?}");
+        assert!(entries[0].get("actor").is_none(), "{db:?}: the role only");
+        assert_eq!(log(&rosa).await, Vec::<Value>::new(), "{db:?}: the reporter's own messages were not shown");
+        // The list shows the messages too: another access.
+        let list = ok(&s, &admin, "GET", &api("/admin/message-reports"), None).await;
+        assert!(list.to_string().contains("SVEN-RUDE-WORDS"), "{db:?}");
+        assert_eq!(log(&sven).await.len(), 2, "{db:?}");
+        assert_eq!(log(&rosa).await, Vec::<Value>::new(), "{db:?}");
+
+        // A report sharing Rosa's own message too: then hers is shown.
+        let report = json!({"target_type": "message", "target_id": rude, "kind": "abuse", "reason": "Noch einmal",
+                            "messages": [reply]});
+        let filed = ok(&s, &rosa.token, "POST", &api("/reports"), Some(report)).await;
+        let second = filed["report_id"].as_str().expect("report id").to_owned();
+        ok(&s, &admin, "GET", &api(&format!("/admin/message-reports/{second}")), None).await;
+        let rosas = log(&rosa).await;
+        assert_eq!(rosas.len(), 1, "{db:?}: {rosas:?}");
+        assert_eq!(rosas[0]["action"], "reported_messages.viewed");
+        // The page names it in words.
+        let browser = crate::forum_search::Browser::sign_in(&s, "sven@example.org").await;
+        let (_, page) = browser.get("/a/ms/account/access-log?lang=en").await;
+        assert!(page.contains("Read your messages that somebody reported"), "{db:?}: {page}");
+        s.stop().await;
+    }
+}
