@@ -107,6 +107,10 @@ pub const LEFT_BEHIND: &[(&str, &str)] = &[
     ("member_list", "keyed hashes of the association's member list; staff import the list again"),
     ("pseudonym_reservations", "keyed hashes of erased members' pseudonyms; they become free at once"),
     ("recovery_codes", "keyed hashes of codes only members have; members make new ones"),
+    (
+        "registration_decoys",
+        "stand-ins for registrations of known addresses; the unconfirmed account moves, unreachable, and expires",
+    ),
     ("sessions", "every session and API token ends; members sign in again"),
     ("webauthn_challenges", "passkey ceremonies in progress, kept for minutes"),
 ];
