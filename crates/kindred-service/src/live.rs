@@ -1278,7 +1278,7 @@ impl Kindred {
         let staff: Vec<MemberId> =
             callers.iter().filter(|c| reads_closed_groups(c)).map(|c| c.member.id.clone()).collect();
         let (messages, notifications) = tokio::try_join!(
-            self.store.unread_messages_of(&association.id, &members),
+            self.store.unread_messages_of(&association.id, &members, self.clock.now()),
             self.store.unread_notification_counts(&association.id, &members, &staff),
         )?;
         let messages: HashMap<String, i64> = messages.into_iter().collect();

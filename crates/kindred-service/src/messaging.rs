@@ -753,7 +753,8 @@ impl Kindred {
             ),
         };
         let limit = i64::try_from(LIST_SIZE + 1).unwrap_or(31);
-        let mut rows = self.store.conversations_of(&association.id, &caller.member.id, after, limit).await?;
+        let mut rows =
+            self.store.conversations_of(&association.id, &caller.member.id, after, limit, self.clock.now()).await?;
         let more = rows.len() > LIST_SIZE;
         rows.truncate(LIST_SIZE);
         let next_cursor = if more {
@@ -792,7 +793,7 @@ impl Kindred {
 
     /// Unread messages in all the caller's conversations.
     pub async fn unread_messages(&self, association: &Association, caller: &Caller) -> Result<i64, MessagingError> {
-        Ok(self.store.unread_messages(&association.id, &caller.member.id).await?)
+        Ok(self.store.unread_messages(&association.id, &caller.member.id, self.clock.now()).await?)
     }
 
     /// A page of messages, newest first, before the message `before`.

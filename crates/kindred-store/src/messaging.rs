@@ -517,6 +517,7 @@ impl Store {
         member: &MemberId,
         after: Option<(DateTime<Utc>, String)>,
         limit: i64,
+        now: DateTime<Utc>,
     ) -> Result<Vec<ConversationListRecord>, StoreError> {
         let (at, id) = after.map_or((None, None), |(t, i)| (Some(t), Some(i)));
         let rows = read!(self, |pool| {
@@ -528,12 +529,12 @@ impl Store {
                  CASE WHEN EXISTS (SELECT 1 FROM blocks bv WHERE bv.association_id = $1 \
                    AND (bv.blocker_id = $2 OR bv.blocked_id = $2)) \
                  THEN COALESCE((SELECT MAX(msg.sent_at) FROM messages msg WHERE msg.association_id = c.association_id \
-                   AND msg.conversation_id = c.id AND NOT (",
+                   AND msg.conversation_id = c.id AND (msg.erase_at IS NULL OR msg.erase_at > $6) AND NOT (",
                 hidden_by_block!(),
                 ")), c.created_at) ELSE c.last_message_at END AS last_message_at, \
                  (SELECT COUNT(*) FROM messages msg WHERE msg.association_id = c.association_id \
                    AND msg.conversation_id = c.id AND msg.seq > cm.read_seq AND msg.sender_id <> $2 \
-                   AND NOT (",
+                   AND (msg.erase_at IS NULL OR msg.erase_at > $6) AND NOT (",
                 hidden_by_block!(),
                 ")) AS unread_count \
                  FROM conversation_members cm JOIN conversations c ON c.association_id = cm.association_id \
@@ -549,6 +550,7 @@ impl Store {
             .bind(at)
             .bind(id)
             .bind(limit)
+            .bind(now)
             .fetch_all(pool)
             .await
         })?;
@@ -556,8 +558,13 @@ impl Store {
     }
 
     /// Unread messages across the member's conversations (the navigation badge).
-    pub async fn unread_messages(&self, association: &AssociationId, member: &MemberId) -> Result<i64, StoreError> {
-        let counts = self.unread_messages_of(association, std::slice::from_ref(member)).await?;
+    pub async fn unread_messages(
+        &self,
+        association: &AssociationId,
+        member: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let counts = self.unread_messages_of(association, std::slice::from_ref(member), now).await?;
         Ok(counts.into_iter().next().map_or(0, |(_, count)| count))
     }
 
@@ -567,6 +574,7 @@ impl Store {
         &self,
         association: &AssociationId,
         members: &[MemberId],
+        now: DateTime<Utc>,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let mut counts = Vec::new();
         for chunk in members.chunks(crate::IN_CHUNK) {
@@ -583,6 +591,7 @@ impl Store {
                        FROM conversation_members cm JOIN messages msg \
                          ON msg.association_id = cm.association_id AND msg.conversation_id = cm.conversation_id \
                          AND msg.seq > cm.read_seq AND msg.sender_id <> cm.member_id \
+                         AND (msg.erase_at IS NULL OR msg.erase_at > ${now}) \
                        WHERE cm.association_id = $1 AND cm.member_id IN ({}) AND cm.status IN ('active', 'request') \
                        GROUP BY cm.member_id, cm.conversation_id, msg.sender_id) t \
                      JOIN conversations c ON c.association_id = $1 AND c.id = t.conversation_id \
@@ -592,14 +601,15 @@ impl Store {
                     hidden_by_block!("t.member_id", "t.sender_id"),
                     ") GROUP BY t.member_id",
                 ),
-                crate::placeholders(2, chunk.len())
+                crate::placeholders(2, chunk.len()),
+                now = chunk.len() + 2,
             );
             let rows: Vec<(String, i64)> = read!(self, |pool| {
                 let mut query = sqlx::query_as(&sql).bind(association.as_str());
                 for member in chunk {
                     query = query.bind(member.as_str());
                 }
-                query.fetch_all(pool).await
+                query.bind(now).fetch_all(pool).await
             })?;
             counts.extend(rows);
         }

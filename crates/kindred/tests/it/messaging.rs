@@ -589,9 +589,18 @@ async fn disappearing_messages_leave_the_database() {
         let rows = format!("SELECT CAST(COUNT(*) AS TEXT) FROM messages WHERE conversation_id = '{id}'");
         let before = crate::forum::sql(&s, &rows).await;
         assert_eq!(s.kindred.erase_due(s.clock.now()).await.expect("erase"), 0, "not yet");
+        let unread = |list: Value| (list["conversations"][0]["unread_count"].clone(), list["unread_total"].clone());
+        let conversations = format!("{base}/conversations");
+        let (one, total) = unread(ok(&s, &y.token, "GET", &conversations, None).await);
         s.clock.advance(chrono::Duration::seconds(301));
         // Gone for readers the moment its time has come, before the job
-        // (once a minute) erases the rows.
+        // (once a minute) erases the rows: the counts too.
+        let (one_after, total_after) = unread(ok(&s, &y.token, "GET", &conversations, None).await);
+        assert_eq!(
+            (one.as_i64().map(|n| n - 1), total.as_i64().map(|n| n - 1)),
+            (one_after.as_i64(), total_after.as_i64()),
+            "{db:?}"
+        );
         let page = ok(&s, &y.token, "GET", &format!("{base}/conversations/{id}/messages"), None).await;
         let bodies: Vec<&str> =
             page["messages"].as_array().expect("messages").iter().filter_map(|m| m["body"].as_str()).collect();
