@@ -457,7 +457,8 @@ impl Kindred {
             .use_email_token(&association.id, &token_hash(token), "reset", now)
             .await?
             .ok_or(AccountError::InvalidToken)?;
-        self.store.set_password_hash(&association.id, &member_id, &hash).await?;
+        let check = self.decoy_check(association, password.expose())?;
+        self.store.set_password_hash(&association.id, &member_id, &hash, &check).await?;
         self.store.delete_sessions_except(&association.id, &member_id, None).await?;
         self.sessions_changed(association, &member_id).await;
         // The link reached the mailbox: that confirms the address too, and
@@ -504,10 +505,15 @@ impl Kindred {
             return Err(AccountError::Invalid(problems));
         };
         let hash = self.passwords.hash(&password).await?;
-        self.store.set_password_hash(&association.id, &member.id, &hash).await?;
+        let check = self.decoy_check(association, password.expose())?;
+        self.store.set_password_hash(&association.id, &member.id, &hash, &check).await?;
         self.store.delete_sessions_except(&association.id, &member.id, Some(&caller.session_id)).await?;
         self.sessions_changed(association, &member.id).await;
-        self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordChanged);
+        // Not to an address not yet confirmed: it may not be theirs (a
+        // decoy's is another account's).
+        if member.status != AccountStatus::EmailUnconfirmed {
+            self.notify(association, &member.email, member.language.as_deref(), Notice::PasswordChanged);
+        }
         Ok(())
     }
 

@@ -256,8 +256,13 @@ impl Kindred {
         }
     }
 
-    /// Tells the member by mail that how they sign in changed.
+    /// Tells the member by mail that how they sign in changed — not to an
+    /// address not yet confirmed: it may not be theirs (a decoy's is
+    /// another account's, `Store::register_member`).
     pub(crate) fn announce_sign_in_change(&self, association: &Association, member: &Member, change: SignInChange) {
+        if member.status == kindred_domain::AccountStatus::EmailUnconfirmed {
+            return;
+        }
         self.notify(association, &member.email, member.language.as_deref(), Notice::SignInChanged { change });
     }
 

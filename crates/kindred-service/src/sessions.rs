@@ -298,14 +298,11 @@ impl Kindred {
         // new registration would have, so that signing in after
         // registering does not tell whether the address had an account.
         // Found by a keyed hash, so that one Argon2 run is made either way.
-        let decoys =
-            if key.is_empty() { Vec::new() } else { self.store.decoys_by_email(&association.id, &key).await? };
-        let decoy = match decoys.is_empty() {
-            true => None,
-            false => {
-                let check = self.decoy_check(association, login.password)?;
-                decoys.into_iter().find(|(_, c)| *c == check).map(|(credentials, _)| credentials)
-            }
+        let decoy = if key.is_empty() {
+            None
+        } else {
+            let check = self.decoy_check(association, login.password)?;
+            self.store.decoy_by_email(&association.id, &key, &check).await?
         };
         let verified = match &credentials {
             Some(c) => self.passwords.verify(login.password, &c.password_hash).await?,
@@ -347,8 +344,15 @@ impl Kindred {
                 None => second_factor_pending = true,
             }
         }
-        self.clear_failures(association, throttle::LOGIN, &account_subject, &address_subject).await?;
-        self.mark(association, throttle::LOGIN_KNOWN_ADDRESS, &account_subject, &address_subject).await?;
+        // The failures counted against the address's account are cleared,
+        // and the client marked as one it signs in from, only by an account
+        // whose address is confirmed: an unconfirmed one may be a decoy,
+        // whose sign-in must neither help guess the owner's password nor
+        // (by being treated otherwise) tell it is one.
+        if status != AccountStatus::EmailUnconfirmed {
+            self.clear_failures(association, throttle::LOGIN, &account_subject, &address_subject).await?;
+            self.mark(association, throttle::LOGIN_KNOWN_ADDRESS, &account_subject, &address_subject).await?;
+        }
         let token = self.open_session(association, &member_id, login.kind, second_factor_pending, login.client).await?;
         Ok(Session { token, member_id, status, second_factor_pending })
     }

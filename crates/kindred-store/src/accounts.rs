@@ -112,33 +112,32 @@ impl Store {
         })
     }
 
-    /// The decoys made for an address's key (see [`Store::register_member`]),
-    /// newest first, with the keyed hash of the password each was made with.
-    pub async fn decoys_by_email(
+    /// The decoy made for an address's key with a password whose keyed hash
+    /// is `password_check` (see [`Store::register_member`]), the newest if
+    /// several were: found by both, so that any number of decoys is found
+    /// alike.
+    pub async fn decoy_by_email(
         &self,
         association: &AssociationId,
         email_key: &str,
-    ) -> Result<Vec<(Credentials, String)>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            credentials: Credentials,
-            password_check: String,
-        }
-        let rows: Vec<Row> = read!(self, |pool| {
+        password_check: &str,
+    ) -> Result<Option<Credentials>, StoreError> {
+        let row = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT m.id, m.password_hash, m.status, m.role, (m.totp_secret IS NOT NULL) AS has_totp, \
                  EXISTS (SELECT 1 FROM passkeys p WHERE p.association_id = m.association_id \
-                 AND p.member_id = m.id) AS has_passkey, d.password_check FROM registration_decoys d \
+                 AND p.member_id = m.id) AS has_passkey FROM registration_decoys d \
                  JOIN members m ON m.association_id = d.association_id AND m.id = d.member_id \
-                 WHERE d.association_id = $1 AND d.email_key = $2 ORDER BY d.created_at DESC LIMIT 20",
+                 WHERE d.association_id = $1 AND d.email_key = $2 AND d.password_check = $3 \
+                 ORDER BY d.created_at DESC LIMIT 1",
             )
             .bind(association.as_str())
             .bind(email_key)
-            .fetch_all(pool)
+            .bind(password_check)
+            .fetch_optional(pool)
             .await
         })?;
-        Ok(rows.into_iter().map(|r| (r.credentials, r.password_check)).collect())
+        Ok(row)
     }
 
     /// Whether the member is a decoy (see [`Store::register_member`]).
@@ -541,20 +540,33 @@ impl Store {
         Ok(row.map(|(h,)| h))
     }
 
+    /// Sets a member's password; for a decoy (see [`Store::register_member`])
+    /// its keyed hash too, in the same transaction, so that sign-in finds it
+    /// by the new password as it finds any account by its new one.
     pub async fn set_password_hash(
         &self,
         association: &AssociationId,
         member: &MemberId,
         hash: &str,
+        decoy_check: &str,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
+            let mut tx = pool.begin().await?;
             sqlx::query("UPDATE members SET password_hash = $3 WHERE association_id = $1 AND id = $2")
                 .bind(association.as_str())
                 .bind(member.as_str())
                 .bind(hash)
-                .execute(pool)
-                .await
-                .map(|_| ())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE registration_decoys SET password_check = $3 WHERE association_id = $1 AND member_id = $2",
+            )
+            .bind(association.as_str())
+            .bind(member.as_str())
+            .bind(decoy_check)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
         })?;
         Ok(())
     }
