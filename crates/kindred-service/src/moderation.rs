@@ -349,6 +349,24 @@ struct Resolved {
     post: Option<ModeratedPost>,
 }
 
+/// Whether `change` would leave the post or topic as it already is.
+/// A warning (`Nothing`) always acts: it is a message, not a state.
+fn changes_nothing(change: &ModerationChange, resolved: &Resolved) -> bool {
+    let topic = &resolved.topic.record;
+    let post = resolved.post.as_ref();
+    match change {
+        ModerationChange::HidePost { .. } => post.is_some_and(|p| p.hidden),
+        ModerationChange::RestorePost { .. } => post.is_some_and(|p| !p.hidden),
+        ModerationChange::TopicHidden { hidden, .. } => topic.hidden == *hidden,
+        ModerationChange::TopicLocked { locked, .. } => topic.locked == *locked,
+        ModerationChange::TopicPinned { pinned, .. } => topic.pinned == *pinned,
+        ModerationChange::MoveTopic { to_category, to_group, .. } => {
+            topic.category_id == *to_category && topic.group_id == *to_group
+        }
+        ModerationChange::Nothing => false,
+    }
+}
+
 fn notification(
     member: &str,
     kind: &'static str,
@@ -848,6 +866,14 @@ impl Kindred {
             }
         };
         self.audit_moderation(association, caller, topic, action.name(), &resolved.id, Some(&reason)).await?;
+        if changes_nothing(&change, &resolved) {
+            // Hiding what is hidden (or locking what is locked …) a second
+            // time, say from two tabs or two moderators at once, answers as
+            // the first did; the audit log has the request, as it has every
+            // staff request that changes nothing, but the history does not
+            // gain an action and the author is not told again.
+            return Ok(());
+        }
         let record_id = random_token();
         let record = NewModerationAction {
             association: &association.id,

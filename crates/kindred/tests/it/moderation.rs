@@ -188,6 +188,47 @@ async fn moderation_actions_are_for_moderators_and_keep_their_reasons() {
         )
         .await;
         assert_eq!(kinds(&notifications(&s, db, &ben.id).await), vec!["moderation", "warning"], "{db:?}");
+
+        // Hiding what is hidden again (two tabs, two moderators) answers as
+        // the first time; the audit log has the five requests (and the
+        // moderator's look at the hidden post), but the history gains no
+        // action and Ben is not told a second time.
+        let (actions_before, audit_before) =
+            (count_rows(&s, db, "moderation_actions").await, count_rows(&s, db, "audit_log").await);
+        ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/posts/{post_id}/hide")),
+            Some(json!({"reason": "Noch einmal"})),
+        )
+        .await;
+        for a in ["restore", "unlock", "unpin"] {
+            ok(
+                &s,
+                &moderator.token,
+                "POST",
+                &api(&format!("/forum/topics/{topic_id}/{a}")),
+                Some(json!({"reason": "x"})),
+            )
+            .await;
+        }
+        ok(
+            &s,
+            &moderator.token,
+            "POST",
+            &api(&format!("/forum/topics/{topic_id}/move")),
+            Some(json!({"reason": "Bleibt", "category_id": daily})),
+        )
+        .await;
+        assert_eq!(
+            (count_rows(&s, db, "moderation_actions").await, count_rows(&s, db, "audit_log").await),
+            (actions_before, audit_before + 6),
+            "{db:?}: nothing changed, the requests audited"
+        );
+        assert_eq!(kinds(&notifications(&s, db, &ben.id).await), vec!["moderation", "warning"], "{db:?}");
+        assert_eq!(post(&topic_page(&s, &ben, &topic_id).await, &post_id)["hidden_reason"], "Beleidigend", "{db:?}");
+
         for a in ["lock", "pin"] {
             ok(
                 &s,
