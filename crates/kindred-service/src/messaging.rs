@@ -1314,8 +1314,11 @@ pub const MAX_SHARED: usize = 50;
 #[derive(Debug, Clone)]
 pub struct ReportedMessage {
     pub message_id: String,
-    pub sender_id: String,
+    /// The member who wrote it; `None` where it was written under an
+    /// alias (an alias group's chat): moderators see the alias only.
+    pub sender_id: Option<String>,
     pub sender_pseudonym: Option<String>,
+    pub sender_alias: Option<String>,
     pub sent_at: DateTime<Utc>,
     pub body: String,
 }
@@ -1330,6 +1333,28 @@ pub struct MessageReport {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub messages: Vec<ReportedMessage>,
+}
+
+/// A shared message as moderators see it: under its alias where it was
+/// written under one (no member id, no pseudonym), else by its sender.
+fn reported_message(item: kindred_store::MessageReportItemRecord, body: String) -> ReportedMessage {
+    let named = item.sender_alias.is_none();
+    ReportedMessage {
+        message_id: item.message_id,
+        sender_id: named.then_some(item.sender_id),
+        sender_pseudonym: item.sender_pseudonym.filter(|_| named),
+        sender_alias: item.sender_alias,
+        sent_at: item.sent_at,
+        body,
+    }
+}
+
+/// The senders a moderator is shown by name: their access logs get an
+/// entry. A message under an alias is not among them — an audit entry
+/// naming its writer would turn the alias into an account for every
+/// admin who reads the log.
+fn named_senders(items: &[kindred_store::MessageReportItemRecord]) -> impl Iterator<Item = &str> {
+    items.iter().filter(|i| i.sender_alias.is_none()).map(|i| i.sender_id.as_str())
 }
 
 pub(crate) fn report_field(message: &str) -> String {
@@ -1367,6 +1392,9 @@ impl Kindred {
         }
         let id = kindred_domain::ReportId::random();
         let association_key = self.keys.association(&association.id)?;
+        // In an alias group's chat the copies carry the sender's alias, as
+        // the chat shows it: staff never see who is behind an alias.
+        let alias_group = seen.group_id.as_ref().filter(|_| seen.alias_mode);
         let mut items = Vec::with_capacity(ids.len());
         for message_id in ids {
             let row = self
@@ -1379,12 +1407,23 @@ impl Kindred {
             };
             let text = key.open(&row.id, BODY, sealed)?;
             let copy = association_key.seal_for(id.as_str(), &report_field(&row.id), &text)?;
-            items.push((row, copy));
+            let alias = match alias_group {
+                // Every member of an alias group has one; were one missing,
+                // the copy still says "an alias" rather than who.
+                Some(group) => {
+                    Some(self.store.alias_of(&association.id, group, &row.sender_id).await?.unwrap_or_default())
+                }
+                None => None,
+            };
+            items.push((row, copy, alias));
         }
         let count = items.len();
-        self.audit(
+        // From an alias chat the reporter is not named either: the report
+        // may share their own messages, under their alias.
+        self.append_moderation_audit(
             association,
-            &caller.member.id,
+            caller,
+            alias_group.is_some(),
             "messages.reported",
             Some(id.as_str()),
             Some(&format!("the reporter shared {count} message(s) with the moderators")),
@@ -1392,9 +1431,10 @@ impl Kindred {
         .await?;
         let new_items: Vec<kindred_store::NewReportItem<'_>> = items
             .iter()
-            .map(|(row, copy)| kindred_store::NewReportItem {
+            .map(|(row, copy, alias)| kindred_store::NewReportItem {
                 message_id: &row.id,
                 sender_id: &row.sender_id,
+                sender_alias: alias.as_deref(),
                 sent_at: row.sent_at,
                 sealed_body: copy.clone(),
             })
@@ -1455,20 +1495,15 @@ impl Kindred {
         }
         self.audit(association, &caller.member.id, "message_reports.viewed", None, None).await?;
         let (reports, items) = self.store.message_reports(&association.id, 100).await?;
-        self.audit_senders_shown(association, caller, items.iter().map(|i| i.sender_id.as_str()), None).await?;
+        self.audit_senders_shown(association, caller, named_senders(&items), None).await?;
         let key = self.keys.association(&association.id)?;
         let mut out = Vec::with_capacity(reports.len());
         for report in reports {
             let mut messages = Vec::new();
             for item in items.iter().filter(|i| i.report_id == report.id) {
                 let text = key.open_for(&report.id, &report_field(&item.message_id), &item.sealed_body)?;
-                messages.push(ReportedMessage {
-                    message_id: item.message_id.clone(),
-                    sender_id: item.sender_id.clone(),
-                    sender_pseudonym: item.sender_pseudonym.clone(),
-                    sent_at: item.sent_at,
-                    body: String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?,
-                });
+                let body = String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?;
+                messages.push(reported_message(item.clone(), body));
             }
             out.push(MessageReport {
                 id: report.id,
@@ -1544,19 +1579,13 @@ impl Kindred {
         let (report, items) =
             self.store.message_report(&association.id, id.as_str()).await?.ok_or(MessagingError::NotFound)?;
         self.audit(association, &caller.member.id, "message_report.opened", Some(id.as_str()), None).await?;
-        self.audit_senders_shown(association, caller, items.iter().map(|i| i.sender_id.as_str()), Some(id.as_str()))
-            .await?;
+        self.audit_senders_shown(association, caller, named_senders(&items), Some(id.as_str())).await?;
         let key = self.keys.association(&association.id)?;
         let mut messages = Vec::with_capacity(items.len());
         for item in items {
             let text = key.open_for(&report.id, &report_field(&item.message_id), &item.sealed_body)?;
-            messages.push(ReportedMessage {
-                message_id: item.message_id,
-                sender_id: item.sender_id,
-                sender_pseudonym: item.sender_pseudonym,
-                sent_at: item.sent_at,
-                body: String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?,
-            });
+            let body = String::from_utf8(text).map_err(|_| StoreError::Corrupt("reported message".into()))?;
+            messages.push(reported_message(item, body));
         }
         Ok(MessageReport {
             id: report.id,

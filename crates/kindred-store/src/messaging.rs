@@ -137,6 +137,9 @@ pub struct AttachmentRecord {
 pub struct NewReportItem<'a> {
     pub message_id: &'a str,
     pub sender_id: &'a str,
+    /// The sender's alias where the chat is an alias group's (shown to
+    /// moderators instead of the member).
+    pub sender_alias: Option<&'a str>,
     pub sent_at: DateTime<Utc>,
     pub sealed_body: Vec<u8>,
 }
@@ -166,7 +169,9 @@ pub struct MessageReportItemRecord {
     pub report_id: String,
     pub message_id: String,
     pub sender_id: String,
+    /// Absent for a message written under an alias (`sender_alias`).
     pub sender_pseudonym: Option<String>,
+    pub sender_alias: Option<String>,
     pub sent_at: DateTime<Utc>,
     pub sealed_body: Vec<u8>,
 }
@@ -1165,7 +1170,7 @@ impl Store {
             for item in items {
                 sqlx::query(
                     "INSERT INTO message_report_items (association_id, report_id, message_id, sender_id, sent_at, \
-                     sealed_body) VALUES ($1, $2, $3, $4, $5, $6)",
+                     sealed_body, sender_alias) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(association.as_str())
                 .bind(id)
@@ -1173,6 +1178,7 @@ impl Store {
                 .bind(item.sender_id)
                 .bind(item.sent_at)
                 .bind(&item.sealed_body)
+                .bind(item.sender_alias)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -1213,7 +1219,8 @@ impl Store {
             .fetch_all(pool)
             .await?;
             let items: Vec<MessageReportItemRecord> = sqlx::query_as(
-                "SELECT i.report_id, i.message_id, i.sender_id, m.pseudonym AS sender_pseudonym, i.sent_at, \
+                "SELECT i.report_id, i.message_id, i.sender_id, i.sender_alias, i.sent_at, \
+                 CASE WHEN i.sender_alias IS NULL THEN m.pseudonym END AS sender_pseudonym, \
                  i.sealed_body FROM message_report_items i JOIN message_reports r \
                    ON r.association_id = i.association_id AND r.id = i.report_id AND r.status = 'open' \
                  LEFT JOIN members m ON m.association_id = i.association_id AND m.id = i.sender_id \
@@ -1269,7 +1276,8 @@ impl Store {
                 return Ok(None);
             };
             let items: Vec<MessageReportItemRecord> = sqlx::query_as(
-                "SELECT i.report_id, i.message_id, i.sender_id, m.pseudonym AS sender_pseudonym, i.sent_at, \
+                "SELECT i.report_id, i.message_id, i.sender_id, i.sender_alias, i.sent_at, \
+                 CASE WHEN i.sender_alias IS NULL THEN m.pseudonym END AS sender_pseudonym, \
                  i.sealed_body FROM message_report_items i \
                  LEFT JOIN members m ON m.association_id = i.association_id AND m.id = i.sender_id \
                  WHERE i.association_id = $1 AND i.report_id = $2 ORDER BY i.sent_at, i.message_id",

@@ -674,9 +674,14 @@ pub async fn group_conversation(
 #[derive(Serialize, ToSchema)]
 pub struct ReportedConversationMessage {
     message_id: String,
-    sender_id: String,
+    /// Absent for a message written under an alias (`sender_alias` instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sender_pseudonym: Option<String>,
+    /// The alias a message in an alias group's chat was written under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender_alias: Option<String>,
     sent_at: DateTime<Utc>,
     body: String,
 }
@@ -759,6 +764,7 @@ fn report_entry(r: kindred_service::messaging::MessageReport) -> MessageReportEn
                 message_id: m.message_id,
                 sender_id: m.sender_id,
                 sender_pseudonym: m.sender_pseudonym,
+                sender_alias: m.sender_alias,
                 sent_at: m.sent_at,
                 body: m.body,
             })

@@ -137,7 +137,13 @@ fn render_report(
         .messages
         .iter()
         .map(|m| Shared {
-            sender: m.sender_pseudonym.clone().unwrap_or_else(|| tr(page, "message-reports-sender-gone")),
+            // Under its alias where it was written under one, as the chat showed it.
+            sender: m
+                .sender_alias
+                .clone()
+                .filter(|a| !a.is_empty())
+                .or_else(|| m.sender_pseudonym.clone())
+                .unwrap_or_else(|| tr(page, "message-reports-sender-gone")),
             when: when(page, m.sent_at),
             body: m.body.clone(),
         })

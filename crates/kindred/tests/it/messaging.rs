@@ -878,6 +878,96 @@ async fn a_groups_chat_is_for_its_members_and_alias_groups_show_aliases() {
 }
 
 #[tokio::test]
+async fn a_report_from_an_alias_chat_shows_staff_aliases_only() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "aliasrep", "contacts").await;
+        let base = api(&a);
+        let x = someone(&s, &a, "Xaver").await;
+        let y = someone(&s, &a, "Yvonne").await;
+        let z = someone(&s, &a, "Zora").await;
+        let admin = staff(&s, &a, "Admin Ada", "admin").await;
+        let moderator = staff(&s, &a, "Moderator Mo", "moderator").await;
+        let made = ok(
+            &s,
+            &x.token,
+            "POST",
+            &format!("{base}/groups"),
+            Some(json!({"name": "Anonyme Runde", "visibility": "open", "alias_mode": true})),
+        )
+        .await;
+        let group = made["group_id"].as_str().expect("group").to_owned();
+        for who in [&y, &z] {
+            ok(&s, &who.token, "POST", &format!("{base}/groups/{group}/join"), None).await;
+        }
+        let chat = ok(&s, &y.token, "GET", &format!("{base}/groups/{group}/conversation"), None).await;
+        let id = chat["conversation_id"].as_str().expect("id").to_owned();
+        let messages = format!("{base}/conversations/{id}/messages");
+        let mut sent = Vec::new();
+        for (who, text) in [(&x, "Beleidigung von X"), (&z, "Antwort von Z"), (&y, "Eigene von Y")] {
+            let answer = ok(&s, &who.token, "POST", &messages, Some(json!({"body": text}))).await;
+            sent.push(answer["message_id"].as_str().expect("message id").to_owned());
+        }
+        let page = ok(&s, &y.token, "GET", &messages, None).await;
+        let alias_of = |message: &str| {
+            page["messages"].as_array().expect("messages").iter().find(|m| m["message_id"] == message).expect("m")
+                ["sender_alias"]
+                .as_str()
+                .expect("alias")
+                .to_owned()
+        };
+        let aliases: Vec<String> = sent.iter().map(|m| alias_of(m)).collect();
+        // Yvonne reports X's message and shares Z's and her own.
+        let report = json!({"target_type": "message", "target_id": sent[0], "kind": "abuse", "reason": "Bitte ansehen",
+                            "messages": [sent[1], sent[2]]});
+        let (status, filed) = call(&s, &y.token, "POST", &format!("{base}/reports"), Some(report)).await;
+        assert_eq!(status, 201, "{db:?}: {filed}");
+        let report_id = filed["report_id"].as_str().expect("report id").to_owned();
+
+        for who in [&admin, &moderator] {
+            for path in [format!("{base}/admin/message-reports"), format!("{base}/admin/message-reports/{report_id}")] {
+                let seen = ok(&s, &who.token, "GET", &path, None).await;
+                let text = seen.to_string();
+                assert!(text.contains("Beleidigung von X") && text.contains("Eigene von Y"), "{db:?}: {text}");
+                for member in [&x, &y, &z] {
+                    assert!(!text.contains(&member.id), "{db:?}: {path} names a member: {text}");
+                }
+                for name in ["Xaver", "Yvonne", "Zora"] {
+                    assert!(!text.contains(name), "{db:?}: {path} names {name}: {text}");
+                }
+                for alias in &aliases {
+                    assert!(text.contains(alias.as_str()), "{db:?}: {path} lacks {alias}: {text}");
+                }
+            }
+        }
+        // The moderators' page shows the aliases too.
+        let response = s
+            .client
+            .get(s.url(&format!("/a/aliasrep/moderation/messages/{report_id}")))
+            .header("cookie", format!("__Host-kindred-aliasrep={}", moderator.token))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(response.status().as_u16(), 200, "{db:?}");
+        let html = response.text().await.expect("body");
+        assert!(!html.contains("Xaver") && !html.contains("Zora") && !html.contains("Yvonne"), "{db:?}");
+        assert!(aliases.iter().all(|alias| html.contains(alias.as_str())), "{db:?}: {html}");
+        // Nor does the audit log link anyone to the report or to an alias.
+        let audit = ok(&s, &admin.token, "GET", &format!("{base}/admin/audit-log?limit=500"), None).await;
+        let entries = audit["entries"].as_array().expect("entries");
+        for entry in entries {
+            let about_report = entry.to_string().contains(&report_id);
+            for member in [&x, &y, &z] {
+                let named = entry["actor_id"] == json!(member.id) || entry["target_id"] == json!(member.id);
+                assert!(!(named && (about_report || entry["action"] == "reported_messages.viewed")), "{db:?}: {entry}");
+            }
+        }
+        assert!(entries.iter().any(|e| e["action"] == "messages.reported"), "{db:?}: the report itself is logged");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_report_shares_only_the_chosen_messages() {
     for db in BOTH {
         let s = TestServer::start(db).await;
