@@ -229,10 +229,18 @@ pub fn group_sight(group: &GroupFacts, viewer_role: AccountRole, membership: Mem
         (Membership::Outside, GroupVisibility::Closed) if role_ok => Joining::OnRequest,
         _ => Joining::No,
     };
-    let read = member || staff || group.visibility == GroupVisibility::Open;
+    // A group for one role (relatives, say): being in it, or writing in
+    // it, tells that role, which its holder may show only at a higher
+    // level. Its members see each other (its page tells them so); outside
+    // it only the association's staff, who look after it, read its forum
+    // or see who is in it — whatever its kind and member list.
+    let outsiders_see = group.role_fits.is_none();
+    let read = member || staff || (group.visibility == GroupVisibility::Open && outsiders_see);
     let moderate = group_moderator || staff;
     let see_members = match group.member_list {
-        MemberListVisibility::Members => member || staff || group.visibility != GroupVisibility::Secret,
+        MemberListVisibility::Members => {
+            member || staff || (group.visibility != GroupVisibility::Secret && outsiders_see)
+        }
         MemberListVisibility::Group => member,
         MemberListVisibility::Moderators => group_moderator,
     };
@@ -365,9 +373,22 @@ mod tests {
                 MemberListVisibility::Moderators => assert_eq!(access.see_members, membership == Membership::Moderator),
                 MemberListVisibility::Group => assert_eq!(access.see_members, membership.is_member()),
                 MemberListVisibility::Members if facts.visibility != GroupVisibility::Secret => {
-                    assert!(access.see_members, "{role:?}")
+                    let staff = matches!(role, AccountRole::Moderator | AccountRole::Admin);
+                    let expected = facts.role_fits.is_none() || membership.is_member() || staff;
+                    assert_eq!(access.see_members, expected, "{facts:?} {role:?} {membership:?}")
                 }
                 MemberListVisibility::Members => assert_eq!(access.see_members, membership.is_member()),
+            }
+        }
+    }
+
+    #[test]
+    fn a_group_for_one_role_shows_neither_forum_nor_members_to_other_members_outside_it() {
+        for (facts, role, membership, sight) in every_case() {
+            let GroupSight::Visible(access) = sight else { continue };
+            let staff = matches!(role, AccountRole::Moderator | AccountRole::Admin);
+            if facts.role_fits.is_some() && !membership.is_member() && !staff {
+                assert!(!access.read && !access.see_members, "{facts:?} {role:?} {membership:?}");
             }
         }
     }

@@ -184,10 +184,13 @@ impl Store {
 /// The ids of the groups `member` reads (SQL expressions: `member` the
 /// member's id, `staff` true for association staff) — the rule of
 /// [`Store::readable_group_ids`], shared with the unread counts of many
-/// members at once (`store::notification_list`).
+/// members at once (`store::notification_list`). In SQL what
+/// `kindred_domain::groups::group_sight` decides as `read`: an open group
+/// for one role is read from outside by staff only.
 pub(crate) fn readable_groups(member: &str, staff: &str) -> String {
     format!(
-        "SELECT rg.id FROM community_groups rg WHERE rg.association_id = $1 AND (rg.visibility = 'open' \
+        "SELECT rg.id FROM community_groups rg WHERE rg.association_id = $1 \
+         AND ((rg.visibility = 'open' AND (rg.role_restriction IS NULL OR {staff})) \
          OR (rg.visibility = 'closed' AND {staff}) \
          OR EXISTS (SELECT 1 FROM group_members rgm WHERE rgm.association_id = $1 AND rgm.group_id = rg.id \
            AND rgm.member_id = {member} AND rgm.status = 'member'))"

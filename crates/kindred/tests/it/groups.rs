@@ -584,6 +584,63 @@ async fn a_group_for_professionals_admits_verified_professionals_and_role_groups
 }
 
 #[tokio::test]
+async fn a_group_for_one_role_shows_members_outside_it_neither_who_is_in_nor_who_writes() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let owner = someone(&s, &ms, "Rita Verwandt").await;
+        let founder = someone(&s, &ms, "Fritz Gruender").await;
+        let viewer = someone(&s, &ms, "Vera Aussen").await;
+        // Rita's role is for level 3 and up; Vera has level 1 (no contact).
+        for who in [&owner, &founder] {
+            ok(
+                &s,
+                &who.token,
+                "PUT",
+                &format!("{API}/me/profile"),
+                Some(json!({"fields": {"role": "relative"}, "visibility": {"role": 3}})),
+            )
+            .await;
+        }
+        let seen = ok(&s, &viewer.token, "GET", &format!("{API}/members/{}", owner.id), None).await;
+        assert!(seen["fields"].get("role").is_none(), "{db:?}: {seen}");
+        let mut body = group("Nur Angehörige", "open");
+        body["member_list"] = json!("members");
+        body["role_restriction"] = json!("relative");
+        let relatives = create(&s, &founder, body).await;
+        ok(&s, &owner.token, "POST", &format!("{API}/groups/{relatives}/join"), None).await;
+        let topic = ok(
+            &s,
+            &owner.token,
+            "POST",
+            &format!("{API}/forum/topics"),
+            Some(json!({"group_id": relatives, "title": "Wie geht ihr damit um?", "body": "Meine Mutter ..."})),
+        )
+        .await;
+        let topic = topic["topic_id"].as_str().expect("topic").to_owned();
+
+        // Vera sees that the group exists, not who is in it or writes there.
+        let view = ok(&s, &viewer.token, "GET", &format!("{API}/groups/{relatives}"), None).await;
+        assert_eq!(view["can_see_members"].as_bool(), Some(false), "{db:?}: {view}");
+        assert_eq!(view["can_read_forum"].as_bool(), Some(false), "{db:?}: {view}");
+        for path in [format!("{API}/groups/{relatives}/members"), format!("{API}/groups/{relatives}/topics")] {
+            let (status, answer) = call(&s, &viewer.token, "GET", &path, None).await;
+            assert_eq!(status, 403, "{db:?}: {path} {answer}");
+            assert!(!answer.to_string().contains(&owner.id), "{db:?}");
+        }
+        let (status, _) = call(&s, &viewer.token, "GET", &format!("{API}/forum/topics/{topic}"), None).await;
+        assert!(status == 403 || status == 404, "{db:?}: {status}");
+        let found = ok(&s, &viewer.token, "GET", &format!("{API}/search?q=Mutter"), None).await;
+        assert!(!found.to_string().contains(&owner.id) && !found.to_string().contains("Rita"), "{db:?}: {found}");
+        // Its members see each other, as its page tells them.
+        let inside = ok(&s, &founder.token, "GET", &format!("{API}/groups/{relatives}/members"), None).await;
+        assert!(inside.to_string().contains(&owner.id), "{db:?}: {inside}");
+        ok(&s, &founder.token, "GET", &format!("{API}/forum/topics/{topic}"), None).await;
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn counts_below_the_threshold_show_only_to_the_group_s_own_moderators() {
     for db in BOTH {
         let s = TestServer::start(db).await;
