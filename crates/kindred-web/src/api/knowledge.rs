@@ -156,7 +156,7 @@ pub struct ArticleResponse {
 #[derive(Serialize, ToSchema)]
 pub struct ArticleListResponse {
     articles: Vec<ArticleResponse>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `null` on the last page, as every list's.
     next_cursor: Option<String>,
 }
 

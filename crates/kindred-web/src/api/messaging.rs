@@ -252,8 +252,8 @@ pub(crate) fn message(m: MessageView) -> ConversationMessage {
 pub struct ConversationMessages {
     /// Newest first.
     messages: Vec<ConversationMessage>,
-    /// Pass as `before` for older messages; absent on the oldest page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Pass as `before` for older messages; `null` on the oldest page (a
+    /// paging position, like every list's `next_cursor`, not a hidden field).
     next_before: Option<String>,
     status: &'static str,
     members: Vec<ConversationMember>,
@@ -580,6 +580,7 @@ pub struct AttachmentUploaded {
     responses(
         (status = 201, description = "Stored", body = AttachmentUploaded),
         (status = 404, description = "Not a conversation of the caller's", body = super::ErrorResponse),
+        (status = 409, description = "The conversation is still a request (`request_pending`)", body = super::ErrorResponse),
         (status = 413, description = "Larger than 8 MB", body = super::ErrorResponse),
         (status = 422, description = "Another type, or not what it says it is", body = super::ErrorResponse),
     )

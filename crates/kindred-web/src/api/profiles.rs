@@ -227,7 +227,9 @@ fn raw_value(value: serde_json::Value) -> Result<Option<RawValue>, &'static str>
 pub(crate) fn parse_visibility(value: &serde_json::Value) -> Option<Visibility> {
     match value {
         serde_json::Value::Number(n) => n.as_i64().and_then(Level::from_number).map(Visibility::Level),
-        serde_json::Value::String(s) => Visibility::parse(s),
+        // A level is a number, as everywhere else in the API (contacts,
+        // requests); the only word is "private".
+        serde_json::Value::String(s) if s == "private" => Some(Visibility::Private),
         _ => None,
     }
 }

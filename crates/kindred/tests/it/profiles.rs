@@ -139,3 +139,30 @@ async fn a_level_more_open_than_the_association_allows_is_refused() {
     assert!(s.kindred.own_profile(&ms, &member).await.expect("profile").is_empty(), "nothing half-written");
     s.stop().await;
 }
+
+/// A level is a number in the API, as for contacts and requests; the one
+/// word is "private". `"3"` or `" 3"` was read as level 3 here alone.
+#[tokio::test]
+async fn a_visibility_is_a_level_number_or_private_and_nothing_else() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let anna = crate::members::someone(&s, &ms, "Anna").await;
+        let path = "/a/ms/api/v1/me/profile";
+        for wrong in
+            [json!("3"), json!(" 3"), json!("03"), json!(3.5), json!(0), json!(5), json!("Private"), json!(true)]
+        {
+            let body = json!({"fields": {"city": "Kiel"}, "visibility": {"city": wrong}});
+            let (status, answer) = crate::members::call(&s, &anna.token, "PUT", path, Some(body)).await;
+            assert_eq!(status, 422, "{db:?}: {wrong} {answer}");
+            assert!(answer["error"]["fields"]["visibility.city"].is_string(), "{db:?}: {answer}");
+        }
+        let me = crate::members::ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert!(me["profile"].get("city").is_none(), "{db:?}: nothing written: {me}");
+        for right in [json!(4), json!("private")] {
+            let body = json!({"fields": {"city": "Kiel"}, "visibility": {"city": right}});
+            crate::members::ok(&s, &anna.token, "PUT", path, Some(body)).await;
+        }
+        s.stop().await;
+    }
+}
