@@ -90,11 +90,130 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let fields = BTreeMap::from([("body".to_owned(), "must be a JSON object".to_owned())]);
         return Err(ApiError::invalid("invalid_fields", "Some fields are invalid.", fields));
     }
-    serde_path_to_error::deserialize(Strict(&value)).map_err(|error| {
-        let path = error.path().to_string();
-        let (field, message) = explain(&path, &error.inner().to_string());
-        ApiError::invalid("invalid_fields", "Some fields are invalid.", BTreeMap::from([(field, message)]))
+    let mut value = value;
+    let mut problems: BTreeMap<String, String> = BTreeMap::new();
+    // serde stops at the first problem. To name every missing or mistyped
+    // field at once (api.md: `error.fields` maps each invalid field), the
+    // field it stopped at is set aside — an unknown key taken out, another
+    // given a stand-in — and the body read again, a bounded number of times.
+    let mut stand_ins: Vec<(Vec<Step>, usize)> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let error = match serde_path_to_error::deserialize::<_, T>(Strict(&value)) {
+            Ok(parsed) if problems.is_empty() => return Ok(parsed),
+            Ok(_) => break,
+            Err(error) => error,
+        };
+        let detail = error.inner().to_string();
+        let Some(steps) = steps(error.path()) else {
+            record(&mut problems, error.path().to_string(), &detail);
+            break;
+        };
+        // A stand-in that does not fit either: try the next one there.
+        if let Some((at, tried)) = stand_ins.iter_mut().find(|(at, _)| steps.starts_with(at)) {
+            *tried += 1;
+            let Some(next) = stand_in(*tried) else { break };
+            if !place(&mut value, at, Some(next)) {
+                break;
+            }
+            continue;
+        }
+        record(&mut problems, error.path().to_string(), &detail);
+        let target = if let Some(name) = quoted_after(&detail, "missing field ") {
+            [steps, vec![Step::Key(name)]].concat()
+        } else if detail.starts_with("unknown field ") {
+            // The path already ends with the unknown key: take it out.
+            if !place(&mut value, &steps, None) {
+                break;
+            }
+            continue;
+        } else {
+            steps
+        };
+        if target.is_empty() || !place(&mut value, &target, stand_in(0)) {
+            break;
+        }
+        stand_ins.push((target, 0));
+    }
+    Err(ApiError::invalid("invalid_fields", "Some fields are invalid.", problems))
+}
+
+/// At most this many readings of one body ([`parse`]).
+const MAX_ROUNDS: usize = 64;
+
+/// What a field set aside is tried with, in turn (the `tried`-th), until
+/// the body reads past it; `None` when all were tried.
+fn stand_in(tried: usize) -> Option<Value> {
+    Some(match tried {
+        0 => Value::Null,
+        1 => Value::Bool(false),
+        2 => Value::String(String::new()),
+        3 => Value::Number(Number::from(0)),
+        4 => Value::Array(Vec::new()),
+        5 => Value::Object(serde_json::Map::new()),
+        _ => return None,
     })
+}
+
+/// One step of a path into a JSON value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The path as steps; `None` where it goes through something that is not
+/// an object key or a list index.
+fn steps(path: &serde_path_to_error::Path) -> Option<Vec<Step>> {
+    path.iter()
+        .map(|segment| match segment {
+            serde_path_to_error::Segment::Map { key } => Some(Step::Key(key.clone())),
+            serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Puts `with` at `at` (taking the entry out for `None`); false where the
+/// path does not lead into the body.
+fn place(value: &mut Value, at: &[Step], with: Option<Value>) -> bool {
+    let Some((last, parents)) = at.split_last() else { return false };
+    let mut here = value;
+    for step in parents {
+        here = match (step, here) {
+            (Step::Key(key), Value::Object(map)) => match map.get_mut(key) {
+                Some(next) => next,
+                None => return false,
+            },
+            (Step::Index(i), Value::Array(items)) => match items.get_mut(*i) {
+                Some(next) => next,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, here, with) {
+        (Step::Key(key), Value::Object(map), Some(with)) => {
+            map.insert(key.clone(), with);
+            true
+        }
+        (Step::Key(key), Value::Object(map), None) => map.remove(key).is_some(),
+        (Step::Index(i), Value::Array(items), Some(with)) if *i < items.len() => {
+            items[*i] = with;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Adds the problem serde reported at `path`, unless that field has one.
+fn record(problems: &mut BTreeMap<String, String>, path: String, detail: &str) {
+    let (field, message) = explain(&path, detail);
+    problems.entry(field).or_insert(message);
+}
+
+/// The first `…`-quoted word after `prefix` in serde's text.
+fn quoted_after(detail: &str, prefix: &str) -> Option<String> {
+    detail.strip_prefix(prefix)?.split('`').nth(1).map(str::to_owned)
 }
 
 /// The field a serde problem is about and a message for people.
@@ -378,6 +497,30 @@ mod tests {
             ("kind".to_owned(), "must be one of: abuse, spam".to_owned())
         );
         assert_eq!(problem(r#"{"email":1,"password":"b"}"#), ("email".to_owned(), "must be a string".to_owned()));
+    }
+
+    fn problems(body: &str) -> Vec<(String, String)> {
+        let error = parse::<Login>(body.as_bytes()).expect_err("refused");
+        error.fields.expect("fields").into_iter().collect()
+    }
+
+    #[test]
+    fn every_missing_or_mistyped_field_is_named_at_once() {
+        let required = "is required".to_owned();
+        assert_eq!(problems("{}"), vec![("email".to_owned(), required.clone()), ("password".to_owned(), required)]);
+        assert_eq!(
+            problems(r#"{"email":1,"password":[],"level":"x","role":"admin","inner":{"step_free":1},"kind":"x"}"#),
+            vec![
+                ("email".to_owned(), "must be a string".to_owned()),
+                ("inner.step_free".to_owned(), "must be true or false".to_owned()),
+                ("kind".to_owned(), "must be one of: abuse, spam".to_owned()),
+                ("level".to_owned(), "must be a whole number".to_owned()),
+                ("password".to_owned(), "must be a string".to_owned()),
+                ("role".to_owned(), "is not a known field".to_owned()),
+            ]
+        );
+        // A stand-in never shows as a problem of its own.
+        assert_eq!(problems(r#"{"email":"a","inner":[]}"#).len(), 2, "{:?}", problems(r#"{"email":"a","inner":[]}"#));
     }
 
     #[test]
