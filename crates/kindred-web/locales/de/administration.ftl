@@ -200,3 +200,7 @@ settings-data-notifications-hint = 0 bis 240.
 settings-data-access-log = Wer hat nachgesehen
 settings-data-names-staff = Im Zugriffsprotokoll eines Mitglieds die Person aus dem Team nennen
 settings-data-names-staff-hint = Aus: Mitglieder sehen wann, was und welche Rolle. An: auch das Pseudonym der Person, die es tat.
+settings-problem-whole-number = Geben Sie eine ganze Zahl in Ziffern ein.
+settings-problem-range = Geben Sie eine Zahl von { $min } bis { $max } ein.
+settings-problem-email = Geben Sie eine E-Mail-Adresse wie name@example.org ein.
+settings-problem-choice = Wählen Sie eine der angebotenen Möglichkeiten.

@@ -200,3 +200,7 @@ settings-data-notifications-hint = 0 to 240.
 settings-data-access-log = Who looked
 settings-data-names-staff = Name the staff member in a member's access log
 settings-data-names-staff-hint = Off: members see when, what and which role. On: also the pseudonym of the staff member who did it.
+settings-problem-whole-number = Enter a whole number, in digits.
+settings-problem-range = Enter a number from { $min } to { $max }.
+settings-problem-email = Enter an e-mail address such as name@example.org.
+settings-problem-choice = Choose one of the options offered.

@@ -200,3 +200,7 @@ settings-data-notifications-hint = 0 tot 240.
 settings-data-access-log = Wie keek er
 settings-data-names-staff = De medewerker noemen in het toegangslogboek van een lid
 settings-data-names-staff-hint = Uit: leden zien wanneer, wat en welke rol. Aan: ook het pseudoniem van de medewerker die het deed.
+settings-problem-whole-number = Vul een heel getal in cijfers in.
+settings-problem-range = Vul een getal van { $min } tot en met { $max } in.
+settings-problem-email = Vul een e-mailadres in zoals naam@example.org.
+settings-problem-choice = Kies een van de aangeboden mogelijkheden.

@@ -845,11 +845,39 @@ fn problem_at(groups: &[GroupView], setting: &str) -> Option<String> {
 /// The message of a problem in the page's language: by the setting's last
 /// name (`primary_color`, `count_threshold`), else the parser's English.
 fn problem_message(page: &AssociationPage, setting: &str, problem: &str) -> String {
+    // The parser's words for a wrong type ("invalid type: string, expected
+    // i64") in the API's words first: never a Rust type name on a page.
+    let (_, problem) = crate::json::explain(setting, problem);
     let name = setting.rsplit(['.', '[', ']']).find(|s| !s.is_empty() && s.parse::<usize>().is_err() && s.len() != 2);
     let key = name.map(|n| format!("settings-problem-{}", n.replace('_', "-")));
     let waiting = problem.contains("wait for verification");
     let key = if waiting { Some(String::from("settings-problem-waiting")) } else { key };
-    key.and_then(|k| i18n::try_text(page.language, &k)).unwrap_or_else(|| problem.to_owned())
+    key.and_then(|k| i18n::try_text(page.language, &k)).or_else(|| general_problem(page, &problem)).unwrap_or(problem)
+}
+
+/// A problem any setting may have, in the page's language: a number that
+/// is none or out of its range, an address that is none, a choice not
+/// offered. `None` for anything else (the parser's own words stay).
+fn general_problem(page: &AssociationPage, problem: &str) -> Option<String> {
+    if problem.starts_with("must be a whole number") || problem.starts_with("must be a number") {
+        return i18n::try_text(page.language, "settings-problem-whole-number");
+    }
+    if let Some((min, max)) = problem.strip_prefix("must be between ").and_then(|r| r.split_once(" and ")) {
+        let arg =
+            |v: &str| fluent_templates::fluent_bundle::FluentValue::from(v.trim_end_matches('.').trim().to_owned());
+        return Some(i18n::text(page.language, "settings-problem-range", &[("min", arg(min)), ("max", arg(max))]));
+    }
+    if problem.starts_with("is not an e-mail address") {
+        return i18n::try_text(page.language, "settings-problem-email");
+    }
+    if problem.starts_with("must be one of") || problem.starts_with("is out of range or not allowed") {
+        return i18n::try_text(page.language, "settings-problem-choice");
+    }
+    // "must be anyone, contacts or contacts_and_groups": a value no form offers.
+    if problem.starts_with("must be ") && problem.contains(", ") && problem.contains(" or ") {
+        return i18n::try_text(page.language, "settings-problem-choice");
+    }
+    None
 }
 
 pub async fn save(

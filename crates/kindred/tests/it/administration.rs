@@ -657,6 +657,19 @@ async fn settings_pages_change_settings_through_the_same_checks() {
             "{db:?}"
         );
 
+        // Retention: words, not a number, and a number out of range are told
+        // in the page's language, never in the parser's (Rust) words.
+        let data = "/a/ms/staff/settings/data?lang=de";
+        let form = form_of(&page(&s, &cookie, data).await);
+        for (typed, told) in [("2 Jahre", "ganze Zahl"), ("", "ganze Zahl"), ("12.5", "ganze Zahl"), ("-1", "Zahl von")]
+        {
+            let (status, _, html) =
+                post_form(&s, &cookie, data, &with(form.clone(), &[("data.inactive_months", typed)])).await;
+            assert_eq!(status, 422, "{db:?}: {typed}");
+            assert!(html.contains(told), "{db:?}: {typed}: {html}");
+            assert!(!html.contains("invalid type") && !html.contains("i64"), "{db:?}: {typed}");
+        }
+
         // Levels, profile fields: names per language, a raised minimum.
         let levels = "/a/ms/staff/settings/levels";
         let form = form_of(&page(&s, &cookie, levels).await);
