@@ -167,6 +167,7 @@ pub async fn normalise(State(state): State<AppState>, request: Request, next: Ne
     let accept_language =
         request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mount = request.extensions().get::<Mount>().cloned();
+    let cookies = request.headers().get(header::COOKIE).cloned();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -192,7 +193,16 @@ pub async fn normalise(State(state): State<AppState>, request: Request, next: Ne
             (Some(a), None) => format!("/a/{}", a.slug),
             (None, _) => String::new(),
         };
-        let language = i18n::choose(association.as_deref(), query.as_deref(), accept_language.as_deref());
+        // A signed-in member's own language, as on every page (after an
+        // explicit ?lang=): one read of the session, for error pages only.
+        let own = match (&association, cookies) {
+            (Some(association), Some(cookies)) => member_language(&state, association, cookies).await,
+            _ => None,
+        };
+        let language = match (i18n::explicit(association.as_deref(), query.as_deref()), own) {
+            (None, Some(own)) => own,
+            _ => i18n::choose(association.as_deref(), query.as_deref(), accept_language.as_deref()),
+        };
         pages::error_page(&state, association.as_deref(), &base, language, status)
     };
     *dressed.status_mut() = status;
@@ -203,6 +213,26 @@ pub async fn normalise(State(state): State<AppState>, request: Request, next: Ne
         dressed.headers_mut().insert(header::ALLOW, value);
     }
     dressed
+}
+
+/// The language the member signed in with the session cookie chose, if
+/// the association offers it.
+async fn member_language(
+    state: &AppState,
+    association: &std::sync::Arc<kindred_service::Association>,
+    cookies: header::HeaderValue,
+) -> Option<kindred_domain::Language> {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::COOKIE, cookies);
+    let tenant = crate::tenant::Tenant { association: association.clone(), base: String::new() };
+    let token = crate::auth::cookie(&headers, &crate::auth::cookie_name(&tenant))?;
+    let caller = state.kindred.authenticate(association, &token).await.ok()??;
+    caller
+        .member
+        .language
+        .as_deref()
+        .and_then(kindred_domain::Language::parse)
+        .filter(|l| association.settings.languages.contains(l))
 }
 
 #[cfg(test)]

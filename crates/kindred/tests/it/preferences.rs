@@ -108,6 +108,25 @@ async fn pages_follow_the_stored_language_and_zone_and_mail_links_carry_the_lang
         assert_eq!(page_language(&english), "en", "{db:?}");
         assert!(english.contains(">just now<"), "{db:?}");
 
+        // Error pages too: a missing page, a missing topic, a wrong method.
+        for (path, method) in [
+            ("/a/ms/no-such-page", reqwest::Method::GET),
+            ("/a/ms/forum/topics/aaaaaaaaaaaaaaaaaaaaaaaaaa", reqwest::Method::GET),
+            ("/a/ms/sign-out", reqwest::Method::GET),
+        ] {
+            let response = s
+                .client
+                .request(method, s.url(path))
+                .header("cookie", &browser.cookie)
+                .header("accept-language", "de")
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_client_error(), "{db:?}: {path}");
+            let html = response.text().await.unwrap();
+            assert_eq!(page_language(&html), "nl", "{db:?}: {path}");
+        }
+
         // Three hours later the same session reads "3 uur geleden".
         s.clock.advance(chrono::Duration::hours(3));
         let (_, later) = browser.get("/a/ms/account/sessions").await;
