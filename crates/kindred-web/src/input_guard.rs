@@ -34,6 +34,16 @@ pub async fn guard(request: Request, next: Next) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     }
     if let Some(query) = request.uri().query() {
+        if !is_utf8_form(query.as_bytes()) {
+            // Decoded leniently, `%FF` would become U+FFFD and the request
+            // would run on text nobody sent (a search for nothing, say).
+            return if api {
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed_query", "The query string is not valid UTF-8.")
+                    .into_response()
+            } else {
+                StatusCode::BAD_REQUEST.into_response()
+            };
+        }
         if let Some(field) = bad_pair(query.as_bytes(), is_never_accepted) {
             return refuse(api, field);
         }
@@ -76,6 +86,15 @@ fn refuse(api: bool, field: String) -> Response {
     }
     let message = "contains a control character or a text-direction override character".to_owned();
     ApiError::invalid("invalid_fields", "Some fields are invalid.", BTreeMap::from([(field, message)])).into_response()
+}
+
+/// Whether every name and value of an `application/x-www-form-urlencoded`
+/// text is UTF-8 once percent-decoded.
+fn is_utf8_form(encoded: &[u8]) -> bool {
+    encoded
+        .split(|b| *b == b'&')
+        .flat_map(|pair| pair.splitn(2, |b| *b == b'='))
+        .all(|part| std::str::from_utf8(&percent_encoding::percent_decode(part).collect::<Vec<u8>>()).is_ok())
 }
 
 /// The name of the first `application/x-www-form-urlencoded` pair whose
@@ -124,6 +143,15 @@ mod tests {
         assert_eq!(bad_value(&json!("\u{202e}"), String::new()).as_deref(), Some("body"));
         assert_eq!(bad_value(&json!({"title": "Grüße\n\tund 👋"}), String::new()), None);
         assert_eq!(bad_value(&json!({"x\u{0}": 1}), String::new()).as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn a_query_that_is_not_utf8_is_told_apart() {
+        assert!(is_utf8_form(b"q=K%C3%B6ln&region=sh&x"));
+        assert!(is_utf8_form(b""));
+        assert!(!is_utf8_form(b"q=%FF%FE"));
+        assert!(!is_utf8_form(b"region=sh&%C3=1"));
+        assert!(is_utf8_form(b"q=%ZZ"), "not an escape: taken as it is, which is UTF-8");
     }
 
     #[test]

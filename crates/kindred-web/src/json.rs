@@ -98,6 +98,9 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // given a stand-in — and the body read again, a bounded number of times.
     let mut stand_ins: Vec<(Vec<Step>, usize)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
         let error = match serde_path_to_error::deserialize::<_, T>(Strict(&value)) {
             Ok(parsed) if problems.is_empty() => return Ok(parsed),
             Ok(_) => break,
@@ -137,8 +140,11 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Err(ApiError::invalid("invalid_fields", "Some fields are invalid.", problems))
 }
 
-/// At most this many readings of one body ([`parse`]).
+/// At most this many readings of one body ([`parse`]), and at most this
+/// many problems named: a body of 100,000 unknown keys costs a few
+/// readings, not 100,000.
 const MAX_ROUNDS: usize = 64;
+const MAX_PROBLEMS: usize = 20;
 
 /// What a field set aside is tried with, in turn (the `tried`-th), until
 /// the body reads past it; `None` when all were tried.

@@ -341,6 +341,21 @@ async fn bodies_must_be_objects_and_problems_name_the_field() {
         assert_refused(&format!("{db:?} an unknown key"), status, &answer, "role");
         let (status, answer) = anonymous(&s, &login, Some(json!({"email": "a@example.org"}))).await;
         assert_refused(&format!("{db:?} a missing key"), status, &answer, "password");
+        // Every missing or mistyped field at once, not the first alone.
+        let (status, answer) = anonymous(&s, &api("/auth/register"), Some(json!({}))).await;
+        assert_eq!(status, 422, "{db:?}: {answer}");
+        for field in ["email", "password", "pseudonym", "accept_terms"] {
+            assert!(answer["error"]["fields"][field].is_string(), "{db:?}: {field} in {answer}");
+        }
+        let wrong = json!({"email": 1, "password": [], "pseudonym": null, "accept_terms": "yes", "role": "admin"});
+        let (status, answer) = anonymous(&s, &api("/auth/register"), Some(wrong)).await;
+        assert_eq!(status, 422, "{db:?}: {answer}");
+        for field in ["email", "password", "pseudonym", "accept_terms", "role"] {
+            assert!(answer["error"]["fields"][field].is_string(), "{db:?}: {field} in {answer}");
+        }
+        // A query that is not UTF-8 once decoded is malformed, not a search for "\u{fffd}".
+        let response = s.client.get(s.url(&format!("{}?q=%FF%FE", api("/members")))).send().await.expect("get");
+        assert_eq!(api_error(response).await, (400, "malformed_query".to_owned()), "{db:?}");
 
         // A nested problem is named by its path.
         let anna = s.login("ms", "anna@example.org", PASSWORD).await;
