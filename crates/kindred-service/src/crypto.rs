@@ -6,12 +6,14 @@
 //! enters the database: one master key per installation ([`KeyRing`]), from
 //! which each association gets its own keys ([`AssociationKey`]) by HKDF.
 //! Equality search works on keyed hashes ([`AssociationKey::search_token`]),
-//! never on clear text.
+//! never on clear text. Numbers shown to a member (the positions of their
+//! live events) are hidden under the same sub-key
+//! ([`AssociationKey::hide_number`]), so they tell nothing of anyone else's.
 
 use chacha20poly1305::aead::generic_array::GenericArray;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
-use data_encoding::{HEXLOWER, HEXLOWER_PERMISSIVE};
+use data_encoding::{BASE64URL_NOPAD, HEXLOWER, HEXLOWER_PERMISSIVE};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use kindred_domain::{AssociationId, MemberId};
@@ -38,6 +40,13 @@ const HKDF_SALT: &[u8] = b"kindred/v1";
 /// Where the master key lives inside the data directory.
 const KEY_DIR: &str = "keys";
 const KEY_FILE: &str = "master.key";
+/// A hidden number ([`AssociationKey::hide_number`]): a 16-byte tag and the
+/// 8 bytes of the number under a pad, 24 bytes, 32 base64url characters.
+const HIDDEN_TAG_LEN: usize = 16;
+const HIDDEN_BYTES: usize = HIDDEN_TAG_LEN + 8;
+/// Without padding: 24 bytes are exactly 32 characters of 6 bits, so every
+/// hidden number has one spelling only.
+pub const HIDDEN_NUMBER_LEN: usize = HIDDEN_BYTES / 3 * 4;
 
 /// Where the master key comes from: configured by the operator (required when
 /// several nodes share PostgreSQL), else a file in the data directory, created
@@ -219,10 +228,83 @@ impl AssociationKey {
     /// linked. The value is hashed as given: normalise it (case, spaces)
     /// before, the same way when storing and when searching.
     pub fn search_token(&self, purpose: &str, value: &str) -> String {
+        HEXLOWER.encode(&self.search_mac(&[purpose.as_bytes(), value.as_bytes()]))
+    }
+
+    /// A number shown as text that says nothing of it, bound to `purpose`
+    /// (e.g. a member's id), for positions a client must be able to name
+    /// again but must not read: a live event's row id counts the events of
+    /// everyone, so the number itself would tell one member how many
+    /// recipients other members' actions had.
+    ///
+    /// A synthetic-IV scheme on the search sub-key (HMAC-SHA256, parts
+    /// length-prefixed so no other use of the sub-key gives the same input):
+    /// tag = HMAC("tag", purpose, number as 8 big-endian bytes), first 16
+    /// bytes; pad = HMAC("pad", purpose, tag), first 8 bytes; text =
+    /// base64url without padding of tag || (number XOR pad), always
+    /// [`HIDDEN_NUMBER_LEN`] (32) characters.
+    ///
+    /// Deterministic on purpose: the same number for the same purpose is
+    /// the same text (a client may compare texts for equality), which is
+    /// all it reveals; texts of consecutive numbers share nothing, since
+    /// the tag is a keyed hash of the number and the pad one of the tag.
+    /// Only the key's holder can make a text that
+    /// [`reveal_number`](Self::reveal_number) accepts.
+    pub fn hide_number(&self, purpose: &str, number: u64) -> String {
+        let tag = self.number_tag(purpose, number);
+        let pad = self.number_pad(purpose, &tag);
+        let mut bytes = [0u8; HIDDEN_BYTES];
+        bytes[..HIDDEN_TAG_LEN].copy_from_slice(&tag);
+        for ((out, n), p) in bytes[HIDDEN_TAG_LEN..].iter_mut().zip(number.to_be_bytes()).zip(pad) {
+            *out = n ^ p;
+        }
+        BASE64URL_NOPAD.encode(&bytes)
+    }
+
+    /// The number [`hide_number`](Self::hide_number) hid under the same
+    /// key and purpose; `None` for any other text (another purpose or
+    /// association, altered, of another length, not base64url). The tag
+    /// is compared in constant time, so a forger learns nothing from how
+    /// long a refusal took.
+    pub fn reveal_number(&self, purpose: &str, text: &str) -> Option<u64> {
+        if text.len() != HIDDEN_NUMBER_LEN {
+            return None;
+        }
+        let mut bytes = [0u8; HIDDEN_BYTES];
+        match BASE64URL_NOPAD.decode_mut(text.as_bytes(), &mut bytes) {
+            Ok(HIDDEN_BYTES) => {}
+            _ => return None,
+        }
+        let (tag, masked) = bytes.split_at(HIDDEN_TAG_LEN);
+        let pad = self.number_pad(purpose, tag);
+        let mut number = [0u8; 8];
+        for ((out, m), p) in number.iter_mut().zip(masked).zip(pad) {
+            *out = m ^ p;
+        }
+        let number = u64::from_be_bytes(number);
+        crate::totp::constant_time_eq(&self.number_tag(purpose, number), tag).then_some(number)
+    }
+
+    fn number_tag(&self, purpose: &str, number: u64) -> [u8; HIDDEN_TAG_LEN] {
+        let mac = self.search_mac(&[b"tag", purpose.as_bytes(), &number.to_be_bytes()]);
+        let mut tag = [0u8; HIDDEN_TAG_LEN];
+        tag.copy_from_slice(&mac[..HIDDEN_TAG_LEN]);
+        tag
+    }
+
+    fn number_pad(&self, purpose: &str, tag: &[u8]) -> [u8; 8] {
+        let mac = self.search_mac(&[b"pad", purpose.as_bytes(), tag]);
+        let mut pad = [0u8; 8];
+        pad.copy_from_slice(&mac[..8]);
+        pad
+    }
+
+    /// HMAC-SHA256 under the search sub-key over the parts, length-prefixed.
+    fn search_mac(&self, parts: &[&[u8]]) -> [u8; 32] {
         // A 64-byte key is exactly one SHA-256 block: infallible keying.
         let mut mac = <Hmac<Sha256> as KeyInit>::new(GenericArray::from_slice(self.search.as_slice()));
-        mac.update(&length_prefixed(&[purpose.as_bytes(), value.as_bytes()]));
-        HEXLOWER.encode(&mac.finalize().into_bytes())
+        mac.update(&length_prefixed(parts));
+        mac.finalize().into_bytes().into()
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
@@ -634,6 +716,84 @@ mod tests {
         assert_ne!(token, other.search_token("condition", "crohn"));
     }
 
+    #[test]
+    fn hidden_numbers() {
+        let ring = KeyRing::from_bytes([7; 32]);
+        let association = AssociationId::random();
+        let key = ring.association(&association).unwrap();
+        let (anna, ben) = ("live-event:anna", "live-event:ben");
+        for number in [0, 1, 2, 255, 256, 1 << 40, i64::MAX as u64, u64::MAX] {
+            let text = key.hide_number(anna, number);
+            assert_eq!(text.len(), HIDDEN_NUMBER_LEN);
+            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{text}");
+            assert_eq!(key.reveal_number(anna, &text), Some(number));
+            // The same number for the same purpose: the same text, also
+            // from the key derived again.
+            assert_eq!(text, key.hide_number(anna, number));
+            assert_eq!(text, ring.association(&association).unwrap().hide_number(anna, number));
+            // Another member's text differs and does not open for the first.
+            let other = key.hide_number(ben, number);
+            assert_ne!(text, other);
+            assert_eq!(key.reveal_number(anna, &other), None);
+            assert_eq!(key.reveal_number(ben, &text), None);
+            // Nor does it open in another association.
+            assert_eq!(ring.association(&AssociationId::random()).unwrap().reveal_number(anna, &text), None);
+        }
+    }
+
+    #[test]
+    fn hidden_numbers_refuse_damaged_texts() {
+        let key = key();
+        let purpose = "live-event:anna";
+        let text = key.hide_number(purpose, 42);
+        // Any character changed to any other base64url character.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for i in 0..text.len() {
+            for &c in alphabet {
+                let mut bytes = text.clone().into_bytes();
+                if bytes[i] == c {
+                    continue;
+                }
+                bytes[i] = c;
+                let altered = String::from_utf8(bytes).unwrap();
+                assert_eq!(key.reveal_number(purpose, &altered), None, "{altered}");
+            }
+        }
+        for len in 0..text.len() {
+            assert_eq!(key.reveal_number(purpose, &text[..len]), None, "length {len}");
+        }
+        let longer = format!("{text}A");
+        let padded = format!("{text}==");
+        let standard = text.replace('-', "+").replace('_', "/");
+        for bad in [longer.as_str(), padded.as_str(), "42", "", &"*".repeat(32), &"é".repeat(16)] {
+            assert_eq!(key.reveal_number(purpose, bad), None, "{bad}");
+        }
+        if standard != text {
+            assert_eq!(key.reveal_number(purpose, &standard), None);
+        }
+    }
+
+    #[test]
+    fn hidden_consecutive_numbers_share_nothing_visible() {
+        // A fixed key: the test sees the same texts every time.
+        let key = KeyRing::from_bytes([7; 32]).association(&AssociationId::from_trusted("a".repeat(26))).unwrap();
+        let purpose = "live-event:anna";
+        let texts: Vec<Vec<u8>> =
+            (1000u64..1064).map(|n| BASE64URL_NOPAD.decode(key.hide_number(purpose, n).as_bytes()).unwrap()).collect();
+        // Neither the tag nor the masked number keeps a common prefix or
+        // suffix across neighbours (as a counter's bytes would), and no
+        // order survives: about half of the neighbours compare the other way.
+        for pair in texts.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let equal_bytes = a.iter().zip(b.iter()).filter(|(x, y)| x == y).count();
+            assert!(equal_bytes <= 6, "{equal_bytes} equal bytes");
+            assert_ne!(a[..2], b[..2]);
+            assert_ne!(a[HIDDEN_BYTES - 2..], b[HIDDEN_BYTES - 2..]);
+        }
+        let descending = texts.windows(2).filter(|p| p[0] > p[1]).count();
+        assert!((10..=53).contains(&descending), "{descending} of 63 descend");
+    }
+
     /// The derivation and the format must never change by accident: that
     /// would make every stored value unreadable. Expected values computed
     /// independently (Python hmac/hashlib and `cryptography`'s
@@ -658,6 +818,11 @@ mod tests {
             .unwrap();
         let member = MemberId::from_trusted("b".repeat(26));
         assert_eq!(key.open(&member, "condition", &sealed).unwrap(), b"crohn");
+        // Hidden numbers (Python: hmac over the length-prefixed parts,
+        // base64.urlsafe_b64encode without the padding).
+        let purpose = format!("live-event:{}", "b".repeat(26));
+        assert_eq!(key.hide_number(&purpose, 1), "6XhjNUJ9nd5-Uy4lsPULSuDOpFarC7gK");
+        assert_eq!(key.hide_number(&purpose, 2), "nNcPPN4byQjMaVELlwHUgQg-cxp43k2K");
     }
 
     #[test]

@@ -37,11 +37,19 @@
 //! it may call every use case, but does not keep the hub alive; it ends
 //! when the hub is dropped or the fan-out closes.
 //!
+//! **Positions are hidden.** An event's id in the log counts the events of
+//! every member of every association; a member who saw it could count the
+//! recipients of other members' actions between two of their own events.
+//! A socket therefore names an event by [`LivePositions`]: the id hidden
+//! under the association's key, bound to the member, and reads `since`
+//! back the same way.
+//!
 //! **Bounded.** A socket's queue holds [`QUEUE`] deliveries; a socket that
 //! does not keep up is cut off instead of letting memory grow. One member
 //! holds at most [`SOCKETS_PER_MEMBER`] sockets on a node.
 
 use crate::calls::{CallError, CallView, SignalView};
+use crate::crypto::{AssociationKey, CryptoError};
 use crate::groups::reads_closed_groups;
 use crate::messaging::{MessageView, MessagingError};
 use crate::notification_list::{NotificationError, NotificationView};
@@ -940,6 +948,34 @@ impl From<NotificationError> for LiveError {
     }
 }
 
+/// How one member's sockets name the events of the log: the row id (the
+/// position of an event among all the deployment's events, in order)
+/// hidden under the association's key and bound to the member
+/// ([`AssociationKey::hide_number`]), so the text tells nothing of how
+/// many events others had in between. The same event for the same member
+/// is always the same text, so an `unread` event can repeat its event's id
+/// and a client can resume after it; another member's text is not read.
+#[derive(Clone, Debug)]
+pub struct LivePositions {
+    key: AssociationKey,
+    /// "live-event:" + the member's id.
+    purpose: String,
+}
+
+impl LivePositions {
+    /// The text the member is shown for the event of `id`. Row ids start
+    /// at 1; nothing below 0 is ever named (it would be taken for 0).
+    pub fn name(&self, id: i64) -> String {
+        self.key.hide_number(&self.purpose, u64::try_from(id).unwrap_or(0))
+    }
+
+    /// The event id a text of this member names; `None` for anything
+    /// this member was not given (altered, another member's, made up).
+    pub fn read(&self, text: &str) -> Option<i64> {
+        self.key.reveal_number(&self.purpose, text).and_then(|n| i64::try_from(n).ok())
+    }
+}
+
 /// A socket ticket just made.
 #[derive(Debug, Clone)]
 pub struct Ticket {
@@ -1067,6 +1103,14 @@ impl Kindred {
         after: i64,
     ) -> Result<Vec<LiveEventRecord>, StoreError> {
         self.store.live_events_after(&association.id, member.as_str(), after, CATCH_UP_BATCH).await
+    }
+
+    /// How the member's sockets name events ([`LivePositions`]).
+    /// Fails only when the association's key cannot be derived, which a
+    /// working system never sees.
+    pub fn live_positions(&self, association: &Association, member: &MemberId) -> Result<LivePositions, CryptoError> {
+        let key = self.keys.association(&association.id)?;
+        Ok(LivePositions { key, purpose: format!("live-event:{}", member.as_str()) })
     }
 
     /// How many events a catch-up reads at a time.
@@ -1469,5 +1513,26 @@ mod tests {
         }
         assert_eq!(hub.sockets_of("a", "ann"), 1, "the socket that did not read is cut off");
         assert_eq!(hub.sockets_of_members("a", &["ann", "ben"]).len(), 1);
+    }
+
+    /// A member's positions name and read back row ids; another member's
+    /// do not read them, and nothing reads as a negative id.
+    #[test]
+    fn positions_are_the_members_own() {
+        let key = crate::crypto::KeyRing::from_bytes([3; 32]).association(&AssociationId::random()).expect("key");
+        let positions = |member: &str| LivePositions { key: key.clone(), purpose: format!("live-event:{member}") };
+        let (ann, ben) = (positions("ann"), positions("ben"));
+        for id in [0, 1, 2, 41_000, i64::MAX] {
+            let text = ann.name(id);
+            assert_eq!(text.len(), crate::crypto::HIDDEN_NUMBER_LEN);
+            assert!(text.parse::<i64>().is_err(), "{text}");
+            assert_eq!(ann.read(&text), Some(id));
+            assert_eq!(text, ann.name(id), "the same event, the same text");
+            assert_eq!(ben.read(&text), None, "not another member's");
+            assert_ne!(ben.name(id), text);
+        }
+        // A number beyond i64 (only the key's holder could make one) is no id.
+        assert_eq!(ann.read(&key.hide_number("live-event:ann", u64::MAX)), None);
+        assert_eq!(ann.read("7"), None);
     }
 }

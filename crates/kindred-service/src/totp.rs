@@ -139,8 +139,9 @@ fn normalise_code(raw: &str) -> Option<[u8; DIGITS]> {
     (count == DIGITS).then_some(digits)
 }
 
-/// Compares without stopping at the first difference.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares without stopping at the first difference (also for
+/// `crypto`'s hidden numbers).
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -19,7 +19,13 @@
   };
   var conversation = document.querySelector("[data-live-conversation]");
   var conversationId = conversation ? conversation.getAttribute("data-live-conversation") : null;
+  // The id of the last event received: an opaque text (events arrive in
+  // order, so the latest is the last), sent back as `since` on reconnect.
   var last = null;
+  // Reconnects with `since` in a row that never opened: the server refuses
+  // an id it cannot read (400) — e.g. its key changed — so after a few the
+  // page starts afresh rather than retrying the same id forever.
+  var refused = 0;
   var delay = 1000;
   var stopped = false;
 
@@ -221,9 +227,12 @@
       return;
     }
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + window.location.host + path + (last !== null ? "?since=" + last : "");
+    var url = scheme + window.location.host + path + (last !== null ? "?since=" + encodeURIComponent(last) : "");
     var socket = new WebSocket(url);
+    var opened = false;
     socket.onopen = function () {
+      opened = true;
+      refused = 0;
       delay = 1000;
     };
     socket.onmessage = function (frame) {
@@ -233,7 +242,7 @@
       } catch (e) {
         return;
       }
-      if (typeof event.id === "number" && (last === null || event.id > last)) {
+      if (typeof event.id === "string" && event.id !== "") {
         last = event.id;
       }
       onMessage(event);
@@ -243,6 +252,13 @@
       if (closing.code === 1008 || closing.code === 1003) {
         stopped = true;
         return;
+      }
+      if (!opened && last !== null) {
+        refused += 1;
+        if (refused >= 3) {
+          last = null;
+          refused = 0;
+        }
       }
       window.setTimeout(connect, delay);
       delay = Math.min(delay * 2, 60000);

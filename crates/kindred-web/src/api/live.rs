@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 use futures_util::SinkExt;
 use kindred_domain::MemberId;
 use kindred_service::calls::{CallError, CallView, OutgoingSignal};
-use kindred_service::live::{Delivery, LiveEvent, Outcome, Ready, Registration, Unread};
+use kindred_service::live::{Delivery, LiveEvent, LivePositions, Outcome, Ready, Registration, Unread};
 use kindred_service::messaging::MessageView;
 use kindred_service::notification_list::NotificationView;
 use kindred_service::{Association, Kindred};
@@ -77,9 +77,10 @@ pub struct LiveParams {
     /// A ticket from `POST /live/tickets` (single use, 60 s), for clients
     /// that cannot send a header.
     ticket: Option<String>,
-    /// The id of the last event the client received: what came after it
-    /// is sent first, in order.
-    since: Option<i64>,
+    /// The id of the last event the client received, as it was sent (an
+    /// opaque text, valid on this member's sockets only): what came after
+    /// it is sent first, in order. Anything else: 400 `invalid_since`.
+    since: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -113,7 +114,9 @@ pub async fn ticket(State(state): State<AppState>, auth: crate::auth::Community)
 }
 
 /// The live socket (WebSocket). The server pushes JSON events, each with
-/// `type` and `id` (the event id; `since` resumes after it): `message` and
+/// `type` and `id` (the event id: an opaque text of 32 characters, the
+/// same for the same event, meaningful to this member's sockets only and
+/// not ordered; `since` resumes after it): `message` and
 /// `message_edited` `{conversation_id, message}`, `message_deleted` and
 /// `read` `{conversation_id, message_id}`, `conversation_request`
 /// `{conversation_id}`, `notification` `{notification}`, and `unread`
@@ -121,7 +124,8 @@ pub async fn ticket(State(state): State<AppState>, auth: crate::auth::Community)
 /// (it repeats that event's id), `call` `{call}` when a call in one of the
 /// member's conversations rings or changes, `call_signal`
 /// `{call_id, from, sdp?, candidate?}` from another member in a call. The
-/// client may send `{"type": "resume", "since": ID}`, `{"type": "ping"}`
+/// client may send `{"type": "resume", "since": "ID"}` (an id it was sent;
+/// else an `error` event `invalid_since`), `{"type": "ping"}`
 /// and `{"type": "call_signal", call_id, to, sdp?, candidate?}` (passed on
 /// only while both are in the call; else an `error` event `not_in_call`).
 #[utoipa::path(
@@ -132,6 +136,7 @@ pub async fn ticket(State(state): State<AppState>, auth: crate::auth::Community)
     params(LiveParams),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "`since` is not an event id this member was sent", body = super::ErrorResponse),
         (status = 401, description = "Not signed in, or the ticket is unknown, used or expired", body = super::ErrorResponse),
         (status = 403, description = "The session cookie from another site's page, or not verified yet", body = super::ErrorResponse),
         (status = 426, description = "Not a WebSocket upgrade request", body = super::ErrorResponse),
@@ -186,13 +191,21 @@ pub async fn live(
             ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_sockets", "Too many live connections are open.")
         });
     }
+    let positions = kindred.live_positions(&association, &caller.member.id).map_err(ApiError::internal)?;
+    let last = match params.since.as_deref() {
+        None => 0,
+        Some(text) => positions.read(text).ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_since", "`since` is not the id of an event sent to you.")
+        })?,
+    };
     let upgrade = upgrade.map_err(|_| upgrade_required())?;
     let socket = Socket {
         kindred: kindred.clone(),
         association,
         member: caller.member.id.clone(),
         session_hash,
-        last: params.since.unwrap_or(0).max(0),
+        positions,
+        last,
         unread: UnreadDue::Nothing,
         signals: (tokio::time::Instant::now(), 0),
     };
@@ -235,6 +248,10 @@ struct Socket {
     association: Arc<Association>,
     member: MemberId,
     session_hash: String,
+    /// How event ids are shown to this member and read back from them:
+    /// never the row id itself, which would count everyone's events.
+    positions: LivePositions,
+    /// The row id of the last event sent (or resumed after).
     last: i64,
     /// The `unread` event owed after the events sent since the last one.
     unread: UnreadDue,
@@ -352,7 +369,8 @@ impl Socket {
                 };
                 match value.get("type").and_then(Value::as_str) {
                     Some("resume") => {
-                        let Some(since) = value.get("since").and_then(Value::as_i64).filter(|s| *s >= 0) else {
+                        let since = value.get("since").and_then(Value::as_str).and_then(|t| self.positions.read(t));
+                        let Some(since) = since else {
                             return send_json(ws, json!({"type": "error", "code": "invalid_since"})).await;
                         };
                         self.last = since;
@@ -472,9 +490,11 @@ impl Socket {
             Outcome::Skip => Ok(()),
             Outcome::Send { event, counts_changed, frame } => {
                 // Written out once for every socket sent the same; the id
-                // (this socket's row) goes in front.
+                // (this socket's row, as this member is shown it) goes in
+                // front. Its text is base64url: nothing in it needs escaping.
                 let body = frame.get_or_init(|| event_json(event).to_string().into_boxed_str());
-                let text = format!("{{\"id\":{id},{}", body.strip_prefix('{').unwrap_or(body));
+                let shown = self.positions.name(id);
+                let text = format!("{{\"id\":\"{shown}\",{}", body.strip_prefix('{').unwrap_or(body));
                 feed(ws, Message::Text(Utf8Bytes::from(text))).await?;
                 if *counts_changed {
                     self.unread = match (self.unread, counting) {
@@ -508,6 +528,7 @@ impl Socket {
             },
         };
         let Unread { messages, notifications } = counts;
+        let id = self.positions.name(id);
         let text = json!({"type": "unread", "id": id, "messages": messages, "notifications": notifications});
         feed(ws, Message::Text(Utf8Bytes::from(text.to_string()))).await
     }

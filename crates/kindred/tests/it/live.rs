@@ -138,6 +138,16 @@ pub(crate) async fn start(s: &TestServer, a: &Association, from: &Someone, to: &
     started["conversation_id"].as_str().expect("conversation id").to_owned()
 }
 
+/// An event's id: an opaque text of 32 base64url characters (never a
+/// number: a number would count the events of everyone).
+fn event_id(event: &Value) -> String {
+    let id = event["id"].as_str().unwrap_or_else(|| panic!("a text id: {event}"));
+    assert_eq!(id.len(), 32, "{event}");
+    assert!(id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{event}");
+    assert!(id.parse::<i64>().is_err() && id.parse::<f64>().is_err(), "{event}");
+    id.to_owned()
+}
+
 async fn send(s: &TestServer, a: &Association, from: &Someone, conversation: &str, text: &str) -> String {
     let sent = ok(
         s,
@@ -181,7 +191,7 @@ async fn messages_edits_deletions_and_reads_arrive_and_catch_up_in_order() {
         assert_eq!(event["message"]["body"], "First *live* message");
         assert_eq!(event["message"]["sender_id"], anna.id.as_str());
         assert_eq!(event["message"]["own"], false);
-        let first_id = event["id"].as_i64().expect("event id");
+        let first_id = event_id(&event);
         let unread = next(&mut ben_ws).await;
         assert_eq!((unread["type"].as_str(), unread["messages"].as_i64()), (Some("unread"), Some(1)), "{db:?}");
 
@@ -223,8 +233,8 @@ async fn messages_edits_deletions_and_reads_arrive_and_catch_up_in_order() {
         );
         let unread = next(&mut ben_ws).await;
         assert_eq!(unread["messages"], 0, "{db:?}");
-        let last_seen = read["id"].as_i64().expect("id");
-        assert!(last_seen > first_id);
+        let last_seen = event_id(&read);
+        assert_ne!(last_seen, first_id);
 
         // Away: three messages; back with `since`: those three, in order, once.
         ben_ws.close(None).await.expect("close");
@@ -234,6 +244,7 @@ async fn messages_edits_deletions_and_reads_arrive_and_catch_up_in_order() {
         }
         let mut ben_ws = open_with(
             &s.base,
+            // base64url: safe in a query as it is.
             &format!("{}/live?since={last_seen}", api(&a)),
             &[("authorization", format!("Bearer {}", ben.token))],
         )
@@ -243,13 +254,14 @@ async fn messages_edits_deletions_and_reads_arrive_and_catch_up_in_order() {
         for expected in &sent {
             let event = next_event(&mut ben_ws).await;
             assert_eq!(event["message"]["message_id"].as_str(), Some(expected.as_str()), "{db:?} {event}");
-            ids.push(event["id"].as_i64().expect("id"));
+            ids.push(event_id(&event));
         }
-        assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids[0] > last_seen, "{db:?} {ids:?}");
+        let distinct: std::collections::HashSet<&String> = ids.iter().chain([&last_seen, &first_id]).collect();
+        assert_eq!(distinct.len(), 5, "{db:?} {ids:?}");
         // Asking again from the same point repeats them, in order; then the live ones follow, once.
         ben_ws.send(Message::text(json!({"type": "resume", "since": ids[1]}).to_string())).await.expect("resume");
         let again = next_event(&mut ben_ws).await;
-        assert_eq!(again["id"].as_i64(), Some(ids[2]), "{db:?}");
+        assert_eq!(again["id"].as_str(), Some(ids[2].as_str()), "{db:?}");
         let live = send(&s, &a, &anna, &conversation, "live again").await;
         let event = next_event(&mut ben_ws).await;
         assert_eq!(event["message"]["message_id"].as_str(), Some(live.as_str()), "{db:?} no duplicate before it");
@@ -757,5 +769,105 @@ async fn a_disappearing_message_is_taken_away_from_open_sockets() {
         }
         assert!(deleted.contains(&message), "{db:?}: the message and the announcement: {deleted:?}");
         s.stop().await;
+    }
+}
+
+/// An event's id tells a member nothing of anyone else's events. Anna
+/// marks a conversation read (an event only she receives) before and
+/// after Ben writes to five other members at once, and in another
+/// association: with the log's row ids on the wire, the difference of her
+/// two ids counted the recipients in between. Her ids are opaque texts
+/// instead, bound to her: she can resume after one, Ben cannot use it
+/// (400 `invalid_since`, before any upgrade), nor can a member of the
+/// other association, and a made-up or altered id is refused the same way.
+#[tokio::test]
+async fn event_ids_tell_nothing_of_other_members_events() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let a = association(&s, "ids").await;
+        let b = association(&s, "ids-other").await;
+        let anna = someone(&s, &a, "Anna Ids").await;
+        let ben = someone(&s, &a, "Ben Ids").await;
+        let others = [
+            someone(&s, &a, "Cleo Ids").await,
+            someone(&s, &a, "Dora Ids").await,
+            someone(&s, &a, "Eve Ids").await,
+            someone(&s, &a, "Fay Ids").await,
+            someone(&s, &a, "Gus Ids").await,
+        ];
+        let (bea, bob) = (someone(&s, &b, "Bea Elsewhere").await, someone(&s, &b, "Bob Elsewhere").await);
+        // A conversation of several needs Ben's contacts.
+        for other in [&anna].into_iter().chain(&others) {
+            befriend(&s, &a, &ben, other).await;
+        }
+        let with_ben = start(&s, &a, &ben, &[&anna.id], "Hello Anna").await;
+        let message = send(&s, &a, &ben, &with_ben, "read me").await;
+        let mut anna_ws = open(&s.base, &a, &anna.token).await;
+        let read_path = format!("{}/conversations/{with_ben}/read", api(&a));
+        let mark_read = || ok(&s, &anna.token, "POST", &read_path, Some(json!({"message_id": message})));
+
+        mark_read().await;
+        let before = next_read_event(&mut anna_ws).await;
+        // Ben writes to five members (six recipients with him), and
+        // members of another association talk meanwhile.
+        let to: Vec<&str> = others.iter().map(|o| o.id.as_str()).collect();
+        let group = start(&s, &a, &ben, &to, "to five").await;
+        send(&s, &a, &ben, &group, "again to five").await;
+        start(&s, &b, &bea, &[&bob.id], "elsewhere").await;
+        mark_read().await;
+        let after = next_read_event(&mut anna_ws).await;
+
+        let (first, second) = (event_id(&before), event_id(&after));
+        // Texts, not numbers (event_id checks): two events, two ids, and
+        // nothing in them to subtract.
+        assert_ne!(first, second, "{db:?}: two events, two ids");
+
+        let live = format!("{}/live", api(&a));
+        let bearer = |token: &str| vec![("authorization", format!("Bearer {token}"))];
+        // Her id resumes on her own socket: the next event is her second read.
+        let mut again =
+            open_with(&s.base, &format!("{live}?since={first}"), &bearer(&anna.token)).await.expect("resume");
+        let resumed = next_read_event(&mut again).await;
+        assert_eq!(resumed["id"].as_str(), Some(second.as_str()), "{db:?}: the same event, the same id");
+        again.send(Message::text(json!({"type": "resume", "since": first}).to_string())).await.expect("resume");
+        assert_eq!(next_read_event(&mut again).await["id"].as_str(), Some(second.as_str()), "{db:?}");
+
+        // Anyone else's socket refuses it, as it refuses made-up ids.
+        let mut ben_ws = open(&s.base, &a, &ben.token).await;
+        // Her id with its last character changed.
+        let altered = format!("{}{}", &first[..31], if first.ends_with('A') { 'B' } else { 'A' });
+        for bad in [first.clone(), "7".to_owned(), "0".to_owned(), "x".repeat(32), altered] {
+            assert_eq!(
+                open_with(&s.base, &format!("{live}?since={bad}"), &bearer(&ben.token)).await.err(),
+                Some(400),
+                "{db:?}: {bad}"
+            );
+            ben_ws.send(Message::text(json!({"type": "resume", "since": bad}).to_string())).await.expect("resume");
+            let refused = next(&mut ben_ws).await;
+            assert_eq!((refused["type"].as_str(), refused["code"].as_str()), (Some("error"), Some("invalid_since")));
+        }
+        // A number, as old clients sent, is no id either.
+        ben_ws.send(Message::text(json!({"type": "resume", "since": 1}).to_string())).await.expect("resume");
+        assert_eq!(next(&mut ben_ws).await["code"], "invalid_since", "{db:?}");
+        let other_live = format!("{}/live?since={first}", api(&b));
+        assert_eq!(open_with(&s.base, &other_live, &bearer(&bea.token)).await.err(), Some(400), "{db:?}");
+        // In the documented error shape.
+        let refused =
+            s.client.get(s.url(&format!("{live}?since={first}"))).bearer_auth(&ben.token).send().await.expect("get");
+        assert_eq!(refused.status(), 400, "{db:?}");
+        let body: Value = refused.json().await.expect("JSON error");
+        assert_eq!(body["error"]["code"], "invalid_since", "{db:?} {body}");
+        assert!(body["error"]["message"].is_string(), "{db:?} {body}");
+        s.stop().await;
+    }
+}
+
+/// The next `read` event (the messages and counts around it passed over).
+async fn next_read_event(ws: &mut Ws) -> Value {
+    loop {
+        let event = next_event(ws).await;
+        if event["type"] == "read" {
+            return event;
+        }
     }
 }
