@@ -351,9 +351,14 @@ async fn a_member_who_left_was_blocked_suspended_or_signed_out_receives_nothing_
         for other in [&ben, &cleo, &dora] {
             befriend(&s, &a, &anna, other).await;
         }
+        // The socket first, and the conversations' first messages taken off
+        // it: a message sent just before a socket opens may still reach it
+        // (the node routes what it is told after the socket registered).
+        let mut cleo_ws = open(&s.base, &a, &cleo.token).await;
         let group = start(&s, &a, &anna, &[&ben.id, &cleo.id], "Three of us").await;
         let direct = start(&s, &a, &anna, &[&cleo.id], "Just us").await;
-        let mut cleo_ws = open(&s.base, &a, &cleo.token).await;
+        assert_eq!(next_message_event(&mut cleo_ws).await["message"]["body"], "Three of us", "{db:?}");
+        assert_eq!(next_message_event(&mut cleo_ws).await["message"]["body"], "Just us", "{db:?}");
 
         // Cleo leaves the group conversation: its messages no longer reach her;
         // the next thing she gets is the one-to-one message sent after.
