@@ -391,7 +391,8 @@ fn form_problems(page: &AssociationPage, found: &[(&'static str, &'static str)])
             "region" => ("e-region", "region"),
             _ => ("e-title", "title"),
         };
-        problems.add(id, tr(page, &format!("events-problem-{key}")));
+        let told = super::text::character_problem(page, problem);
+        problems.add(id, told.unwrap_or_else(|| tr(page, &format!("events-problem-{key}"))));
     }
     problems
 }

@@ -48,7 +48,7 @@ fn args(page: &AssociationPage, key: &str, values: &[(&str, FluentValue<'static>
 fn problems_of(page: &AssociationPage, error: &ForumActionError) -> Problems {
     let mut problems = Problems::default();
     if let ForumActionError::Invalid(list) = error {
-        for (field, _) in list {
+        for (field, problem) in list {
             let (id, key) = match *field {
                 "title" => ("title", "forum-problem-title"),
                 "anonymous" => ("anonymous", "forum-problem-anonymous"),
@@ -59,7 +59,7 @@ fn problems_of(page: &AssociationPage, error: &ForumActionError) -> Problems {
                 "category_id" | "group_id" => ("title", "forum-problem-place"),
                 _ => ("body", "forum-problem-body"),
             };
-            problems.add(id, tr(page, key));
+            problems.add(id, super::text::character_problem(page, problem).unwrap_or_else(|| tr(page, key)));
         }
     }
     problems

@@ -307,10 +307,18 @@ pub async fn conversation(
     show(&state, &page, &id, before, StatusCode::OK, Problems::default(), "").await
 }
 
+/// What is wrong with a message's text, in the page's words.
+fn body_problem(page: &AssociationPage, found: &[(&'static str, String)]) -> String {
+    found
+        .iter()
+        .find_map(|(_, problem)| super::text::character_problem(page, problem))
+        .unwrap_or_else(|| tr(page, "messages-problem-body"))
+}
+
 /// A refusal as a problem on the composer's field.
 fn problem_text(page: &AssociationPage, error: &MessagingError) -> Option<String> {
     Some(match error {
-        MessagingError::Invalid(_) => tr(page, "messages-problem-body"),
+        MessagingError::Invalid(found) => body_problem(page, found),
         MessagingError::RequestPending => tr(page, "messages-problem-request"),
         MessagingError::NotAllowed | MessagingError::Forbidden => tr(page, "messages-problem-not-allowed"),
         _ => return None,
@@ -637,7 +645,7 @@ pub async fn start(State(state): State<AppState>, page: AssociationPage, Form(fo
         Err(MessagingError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
             let text = match &error {
-                MessagingError::Invalid(_) => tr(&page, "messages-problem-body"),
+                MessagingError::Invalid(found) => body_problem(&page, found),
                 MessagingError::RequestPending => tr(&page, "messages-problem-request"),
                 MessagingError::NotAllowed => tr(&page, "messages-problem-not-allowed"),
                 _ => return internal(error),

@@ -16,6 +16,16 @@ pub(super) fn tr(page: &AssociationPage, key: &str) -> String {
     i18n::text(voice(page), key, &[])
 }
 
+/// The words for a text refused for a character no field takes (a control
+/// or a text-direction override character), whatever the field, where the
+/// service's problem (`kindred_domain::text::TextProblem::message`) says
+/// so: a form's usual message ("at most 200 characters") would be wrong.
+pub(super) fn character_problem(page: &AssociationPage, problem: &str) -> Option<String> {
+    let characters = problem.starts_with("contains a control character")
+        || problem.starts_with("contains a text-direction override character");
+    characters.then(|| tr(page, "profile-problem-control"))
+}
+
 pub(super) fn tr_args(page: &AssociationPage, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
     i18n::text(voice(page), key, args)
 }
