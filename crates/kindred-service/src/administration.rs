@@ -55,9 +55,10 @@ impl Kindred {
     }
 
     /// Replaces the association's settings with checked ones, all or
-    /// nothing: the new settings, host names, search terms capped to
-    /// raised minimum levels and the audit entry in one transaction. A
-    /// `logo` (from a configuration file) replaces the logo; `None` keeps it.
+    /// nothing: the new settings, host names, the values and search terms
+    /// of removed fields erased, search terms capped to raised minimum
+    /// levels and the audit entry in one transaction. A `logo` (from a
+    /// configuration file) replaces the logo; `None` keeps it.
     pub async fn update_settings(
         &self,
         association: &Association,
@@ -69,7 +70,12 @@ impl Kindred {
         let changed =
             changed_paths(&association_config::to_json(&association.settings), &association_config::to_json(&settings));
         let term_caps = term_caps(&association.settings.profile_fields, &settings.profile_fields);
+        let erased = erased_fields(&association.settings.profile_fields, &settings.profile_fields);
         let mut changed = changed;
+        // Paths by position say only that the list changed; which fields
+        // lost every member's values must be readable in the audit log. A
+        // code is the association's own setting, never a member's value.
+        changed.extend(erased.iter().map(|code| format!("profile_fields.{code} erased")));
         if logo.is_some() {
             changed.push(String::from("branding.logo"));
         }
@@ -83,6 +89,8 @@ impl Kindred {
             settings: &stored,
             hosts: &settings.hosts,
             term_caps: &term_caps,
+            erased_fields: &erased,
+            erase_photos: erased.iter().any(|code| code == "photo"),
             logo: logo.as_ref().map(|(bytes, kind)| (bytes.as_slice(), kind.as_str())),
             audit: NewAuditEntry {
                 id: &id[..26],
@@ -171,6 +179,19 @@ fn term_caps(old: &[ProfileField], new: &[ProfileField]) -> Vec<(String, i32)> {
         .collect()
 }
 
+/// Fields whose stored values must go, with their search terms: those
+/// removed, and those whose kind (or health) changed, since a value is
+/// read by the field's kind and opened by whether it is sealed. Their
+/// values would otherwise stay findable by search, out of the member's
+/// reach (`/me` and the profile API know only current fields), and come
+/// back if the field were added again; a field added again starts empty.
+fn erased_fields(old: &[ProfileField], new: &[ProfileField]) -> Vec<String> {
+    old.iter()
+        .filter(|field| !new.iter().any(|f| f.code == field.code && f.kind == field.kind && f.health == field.health))
+        .map(|field| field.code.to_string())
+        .collect()
+}
+
 /// The setting paths that differ between two JSON documents of the file's
 /// shape: tables by key, lists by position (a list that grew or shrank
 /// names the list). Only paths, never values: a change in the audit log
@@ -221,5 +242,27 @@ mod tests {
         let new = json!({"name": {"en": "B", "de": "A"}, "branding": {"primary_color": "#111111"}, "hosts": ["a", "b"], "levels": [{"level": 2}]});
         assert_eq!(changed_paths(&old, &new), ["branding.primary_color", "hosts", "levels[0].level", "name"]);
         assert!(changed_paths(&old, &old).is_empty());
+    }
+
+    fn field(code: &str, kind: kindred_domain::settings::FieldKind) -> ProfileField {
+        ProfileField {
+            code: kindred_domain::settings::Code::parse(code).unwrap_or_else(|e| panic!("{code}: {e}")),
+            name: kindred_domain::settings::LocalizedText::uniform(code),
+            kind,
+            health: false,
+            default_visibility: Visibility::Private,
+            min_visibility: Visibility::Level(kindred_domain::Level::Community),
+        }
+    }
+
+    #[test]
+    fn removed_fields_and_fields_of_another_kind_are_erased() {
+        use kindred_domain::settings::FieldKind::{LongText, Text, Year};
+        let old = [field("hobby", Text), field("city", Text), field("shoe_size", Text), field("motto", Text)];
+        // Reordered, one renamed in its place, one of another kind, one gone.
+        let new = [field("motto", Text), field("city", Text), field("shoe_size", Year), field("pastime", LongText)];
+        assert_eq!(erased_fields(&old, &new), ["hobby", "shoe_size"]);
+        assert!(erased_fields(&old, &old).is_empty(), "an unchanged list erases nothing");
+        assert!(erased_fields(&[], &new).is_empty(), "a new field erases nothing");
     }
 }

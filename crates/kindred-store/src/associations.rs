@@ -109,6 +109,13 @@ pub struct SettingsUpdate<'a> {
     /// Fields whose search terms may be no more open than the visibility
     /// given (1..4, 5 = private): a raised minimum level.
     pub term_caps: &'a [(String, i32)],
+    /// Fields whose stored values, visibility choices and search terms are
+    /// deleted for every member: removed from the settings, or their kind
+    /// changed (an old value would be read as the new kind).
+    pub erased_fields: &'a [String],
+    /// Delete every member's photo too: the `photo` field is among
+    /// `erased_fields`, and the image lives in `photos`, not beside its value.
+    pub erase_photos: bool,
     /// A new logo and its media type; `None` keeps the logo.
     pub logo: Option<(&'a [u8], &'a str)>,
     /// The audit entry of the change.
@@ -116,10 +123,11 @@ pub struct SettingsUpdate<'a> {
 }
 
 impl Store {
-    /// Replaces an association's settings and host names, caps the search
-    /// terms of fields whose minimum level rose, and writes the audit entry:
-    /// one transaction, so a search never sees the new settings with the
-    /// old terms, and a refused change (a host name taken) leaves nothing.
+    /// Replaces an association's settings and host names, erases the values
+    /// and search terms of removed fields, caps the search terms of fields
+    /// whose minimum level rose, and writes the audit entry: one
+    /// transaction, so a search never sees the new settings with the old
+    /// terms, and a refused change (a host name taken) leaves nothing.
     pub async fn update_association_settings(&self, update: &SettingsUpdate<'_>) -> Result<(), StoreError> {
         let id = update.association_id.as_str();
         write!(self, |pool| {
@@ -144,6 +152,19 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+            }
+            // Terms first: they are found by token, and a term of a value
+            // that is gone would still find its member.
+            for field in update.erased_fields {
+                for sql in [
+                    "DELETE FROM search_terms WHERE association_id = $1 AND field = $2",
+                    "DELETE FROM profile_values WHERE association_id = $1 AND field = $2",
+                ] {
+                    sqlx::query(sql).bind(id).bind(field).execute(&mut *tx).await?;
+                }
+            }
+            if update.erase_photos {
+                sqlx::query("DELETE FROM photos WHERE association_id = $1").bind(id).execute(&mut *tx).await?;
             }
             for (field, cap) in update.term_caps {
                 sqlx::query(

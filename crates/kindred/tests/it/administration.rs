@@ -255,6 +255,75 @@ async fn raising_a_minimum_level_hides_the_field_at_once_from_profiles_and_searc
     }
 }
 
+/// Rows of the association's `hobby` field: values and choices, search terms.
+async fn hobby_rows(s: &TestServer) -> (i64, i64) {
+    (
+        s.count_rows("profile_values WHERE field = 'hobby'").await,
+        s.count_rows("search_terms WHERE field = 'hobby'").await,
+    )
+}
+
+#[tokio::test]
+async fn removing_a_field_erases_what_members_entered_in_it_and_a_field_added_again_starts_empty() {
+    for db in BOTH {
+        let s = TestServer::start(db).await;
+        let ms = s.ms_association("ms").await;
+        let token = admin(&s, &ms).await;
+        let anna = someone(&s, &ms, "Anna").await;
+        let ben = someone(&s, &ms, "Ben").await;
+        let mut settings = ok(&s, &token, "GET", SETTINGS, None).await;
+        let without = settings.clone();
+        let hobby = json!({"code": "hobby", "name": "Hobby", "kind": "text", "min_level": 1});
+        settings["profile_fields"].as_array_mut().expect("fields").push(hobby.clone());
+        ok(&s, &token, "PUT", SETTINGS, Some(settings.clone())).await;
+        profile(&s, &anna, json!({"fields": {"hobby": "QUOKKAFAN"}, "visibility": {"hobby": 1}, "discoverable": true}))
+            .await;
+        let finds = |page: Value| page["results"].as_array().expect("results").iter().any(|r| r["pseudonym"] == "Anna");
+        const SEARCH: &str = "/a/ms/api/v1/members?q=QUOKKAFAN";
+        assert!(finds(ok(&s, &ben.token, "GET", SEARCH, None).await), "{db:?}: found by the field before");
+        assert_eq!(hobby_rows(&s).await, (1, 1), "{db:?}");
+        let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert_eq!((&me["profile"]["hobby"], &me["visibility"]["hobby"]), (&json!("QUOKKAFAN"), &json!(1)), "{db:?}");
+
+        // The admin removes the field: its values, choices and terms go at once.
+        ok(&s, &token, "PUT", SETTINGS, Some(without.clone())).await;
+        assert!(!finds(ok(&s, &ben.token, "GET", SEARCH, None).await), "{db:?}: not found by a removed field");
+        let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert!(!me.to_string().contains("hobby"), "{db:?}: {me}");
+        assert!(!me.to_string().contains("QUOKKAFAN"), "{db:?}: {me}");
+        assert_eq!(hobby_rows(&s).await, (0, 0), "{db:?}: nothing of the field is left in the database");
+        let log = ok(&s, &token, "GET", "/a/ms/api/v1/admin/audit-log", None).await;
+        let audited = log["entries"].as_array().expect("entries").iter().any(|e| {
+            e["action"] == "settings.updated"
+                && e["detail"].as_str().is_some_and(|d| d.contains("profile_fields.hobby erased"))
+        });
+        assert!(audited, "{db:?}: the audit entry names the erased field: {log}");
+
+        // Added again, the field starts empty, at the association's default.
+        ok(&s, &token, "PUT", SETTINGS, Some(settings.clone())).await;
+        let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert!(me["profile"].get("hobby").is_none(), "{db:?}: {me}");
+        assert_eq!(me["visibility"]["hobby"], "private", "{db:?}: the old level does not come back: {me}");
+        assert!(!finds(ok(&s, &ben.token, "GET", SEARCH, None).await), "{db:?}");
+        assert_eq!(hobby_rows(&s).await, (0, 0), "{db:?}");
+
+        // A field whose kind changes starts empty too: a text is no year.
+        profile(&s, &anna, json!({"fields": {"hobby": "QUOKKAFAN"}, "visibility": {"hobby": 1}})).await;
+        assert!(finds(ok(&s, &ben.token, "GET", SEARCH, None).await), "{db:?}");
+        let fields = settings["profile_fields"].as_array_mut().expect("fields");
+        let field = fields.iter_mut().find(|f| f["code"] == "hobby").expect("hobby");
+        field["kind"] = json!("year");
+        ok(&s, &token, "PUT", SETTINGS, Some(settings)).await;
+        let me = ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await;
+        assert!(me["profile"].get("hobby").is_none(), "{db:?}: {me}");
+        assert!(!finds(ok(&s, &ben.token, "GET", SEARCH, None).await), "{db:?}");
+        assert_eq!(hobby_rows(&s).await, (0, 0), "{db:?}");
+        profile(&s, &anna, json!({"fields": {"hobby": 1990}})).await;
+        assert_eq!(ok(&s, &anna.token, "GET", "/a/ms/api/v1/me", None).await["profile"]["hobby"], 1990, "{db:?}");
+        s.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn a_second_node_sees_a_change_within_the_cache_time() {
     let s = TestServer::start(Db::Postgres).await;
