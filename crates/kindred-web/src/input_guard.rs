@@ -34,15 +34,13 @@ pub async fn guard(request: Request, next: Next) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     }
     if let Some(query) = request.uri().query() {
-        if !is_utf8_form(query.as_bytes()) {
+        if api && !is_utf8_form(query.as_bytes()) {
             // Decoded leniently, `%FF` would become U+FFFD and the request
             // would run on text nobody sent (a search for nothing, say).
-            return if api {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed_query", "The query string is not valid UTF-8.")
-                    .into_response()
-            } else {
-                StatusCode::BAD_REQUEST.into_response()
-            };
+            // Pages stay lenient: an odd `?lang=%FF` in a link still shows
+            // the page.
+            return ApiError::new(StatusCode::BAD_REQUEST, "malformed_query", "The query string is not valid UTF-8.")
+                .into_response();
         }
         if let Some(field) = bad_pair(query.as_bytes(), is_never_accepted) {
             return refuse(api, field);
